@@ -28,7 +28,8 @@ class StoreError(NewsmarkError):
 class ImportFailed(UserInputError):
     """One or more input files were rejected; `problems` holds `FILE:LINE: reason` lines."""
 
-    def __init__(self, problems: list[str], total: int | None = None) -> None:
+    def __init__(self, problems: list[str], total: int | None = None, report: object = None) -> None:
         self.problems = problems
         self.total = total if total is not None else len(problems)
+        self.report = report  # what the good files added, when some files were rejected
         super().__init__(problems[0] if problems else "import failed")

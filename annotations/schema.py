@@ -1,0 +1,237 @@
+"""Database schema as forward migrations, one per version in PRAGMA user_version.
+
+Add a migration by appending a function to MIGRATIONS; never edit a released one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+# "NMRK": marks a file as a newsmark database in PRAGMA application_id.
+APPLICATION_ID = 0x4E4D524B
+
+_V1 = """
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    title TEXT,
+    text TEXT NOT NULL,
+    source TEXT,
+    url TEXT,
+    date TEXT,
+    outlet TEXT,
+    author TEXT,
+    meta TEXT NOT NULL DEFAULT '{}',
+    imported_at TEXT NOT NULL
+);
+CREATE INDEX documents_outlet ON documents(outlet);
+
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    label TEXT NOT NULL,
+    external_id TEXT,
+    notes TEXT,
+    created_by TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX entities_name ON entities(name);
+
+CREATE TABLE aliases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    form TEXT NOT NULL,
+    UNIQUE (entity_id, form)
+);
+
+CREATE TABLE spans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    text TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('manual', 'accepted-prediction', 'imported')),
+    entity_id INTEGER REFERENCES entities(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    CHECK (start >= 0 AND "end" > start)
+);
+CREATE INDEX spans_doc ON spans(doc_id, annotator);
+CREATE INDEX spans_entity ON spans(entity_id);
+
+CREATE TABLE claim_groups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT,
+    created_by TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE claims (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    type TEXT,
+    speaker TEXT,
+    speaker_span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+    speaker_entity_id INTEGER REFERENCES entities(id) ON DELETE SET NULL,
+    cue TEXT,
+    stance TEXT,
+    checkworthy INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    group_id INTEGER REFERENCES claim_groups(id) ON DELETE SET NULL,
+    annotator TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK (start >= 0 AND "end" > start)
+);
+CREATE INDEX claims_doc ON claims(doc_id, annotator);
+CREATE INDEX claims_group ON claims(group_id);
+
+CREATE TABLE judgements (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    label TEXT,
+    verdict TEXT NOT NULL CHECK (verdict IN ('same', 'different', 'unsure')),
+    annotator TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX judgements_pair ON judgements(a, b);
+
+CREATE TABLE doc_status (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('todo', 'in progress', 'done', 'skipped')),
+    updated_at TEXT NOT NULL,
+    UNIQUE (doc_id, annotator)
+);
+CREATE INDEX doc_status_annotator ON doc_status(annotator, status);
+
+CREATE TABLE positions (
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    cursor INTEGER NOT NULL,
+    top INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, annotator)
+);
+
+CREATE TABLE rejections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT,
+    annotator TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX rejections_doc ON rejections(doc_id, annotator);
+
+CREATE TABLE prediction_runs (
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    extractor TEXT NOT NULL,
+    version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (doc_id, extractor, version)
+);
+
+CREATE TABLE predictions (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    extractor TEXT NOT NULL,
+    version TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT,
+    data TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX predictions_doc ON predictions(doc_id, extractor, version);
+
+CREATE TABLE action_groups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    annotator TEXT NOT NULL,
+    at TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('do', 'undo', 'redo', 'bulk')),
+    reverts INTEGER REFERENCES action_groups(id),
+    doc_id INTEGER,
+    note TEXT
+);
+CREATE INDEX action_groups_annotator ON action_groups(annotator, id);
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    group_id INTEGER NOT NULL REFERENCES action_groups(id),
+    tbl TEXT NOT NULL,
+    row_id INTEGER NOT NULL,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX events_group ON events(group_id);
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+"""
+
+
+# Full-text search laid out the way sqlite-utils' enable_fts does it (so Table.search works),
+# written out because enable_fts runs executescript, which would commit mid-migration.
+_V1_FTS = """
+CREATE VIRTUAL TABLE documents_fts USING FTS5 (
+    title, text, content=[documents], tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+  INSERT INTO documents_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+  INSERT INTO documents_fts (documents_fts, rowid, title, text)
+  VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER documents_au AFTER UPDATE ON documents BEGIN
+  INSERT INTO documents_fts (documents_fts, rowid, title, text)
+  VALUES ('delete', old.rowid, old.title, old.text);
+  INSERT INTO documents_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+"""
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (trigger bodies included) without executescript."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s]
+
+
+def _v1(db: Database) -> None:
+    for statement in _statements(_V1 + _V1_FTS):
+        db.conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: Database, current: int) -> None:
+    """Apply every migration after `current`, each in its own transaction."""
+    conn: sqlite3.Connection = db.conn
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version - 1](db)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise

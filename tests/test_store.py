@@ -1,0 +1,189 @@
+"""The store against a real SQLite file: schema, pragmas, refusal of foreign files, undo/redo."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from annotations.errors import StoreError
+from annotations.schema import SCHEMA_VERSION
+from annotations.store import Store
+from conftest import add_document
+
+TEXT = "Ahmad Massoud spoke in Panjshir. The Taliban said 600 fighters died."
+
+
+def test_new_database_has_pragmas_and_schema(tmp_path):
+    path = tmp_path / "new.db"
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.scalar("PRAGMA journal_mode") == "wal"
+        assert store.scalar("PRAGMA foreign_keys") == 1
+        assert store.scalar("PRAGMA busy_timeout") >= 1000
+        tables = set(store.db.table_names())
+    assert {"documents", "documents_fts", "spans", "predictions", "entities", "judgements",
+            "claims", "doc_status", "events", "action_groups"} <= tables
+
+
+def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
+    path = tmp_path / "a.db"
+    with Store(path) as store:
+        add_document(store, TEXT)
+    with Store(path) as store:
+        assert store.count_documents() == 1
+
+
+def test_migrates_forward_from_an_older_version(tmp_path, monkeypatch):
+    import annotations.schema as schema
+
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        add_document(store, TEXT)
+    calls = []
+
+    def v2(db):
+        db.conn.execute("ALTER TABLE documents ADD COLUMN language TEXT")
+        calls.append(2)
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, v2])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    import annotations.store as store_mod
+
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
+    with Store(path) as store:
+        assert calls == [2]
+        assert store.schema_version == 2
+        assert "language" in store.db["documents"].columns_dict
+        assert store.count_documents() == 1
+
+
+def test_refuses_a_file_that_is_not_sqlite_and_leaves_it_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"my precious notes\n" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a newsmark database"):
+        Store(path)
+    assert path.read_bytes() == before
+    assert not (tmp_path / "notes.db-wal").exists()
+
+
+def test_refuses_another_applications_sqlite_file(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a newsmark database"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_refuses_a_newer_schema(tmp_path):
+    path = tmp_path / "future.db"
+    with Store(path) as store:
+        store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer than this newsmark"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_span_actions_are_logged_and_undo_redo_across_restarts(tmp_path):
+    path = tmp_path / "u.db"
+    with Store(path) as store:
+        doc = add_document(store, TEXT)
+        span = store.add_span(doc, 0, 13, "PERSON", "alice")
+        assert store.spans(doc, "alice")[0]["text"] == "Ahmad Massoud"
+        assert store.status(doc, "alice") == "in progress"
+        store.relabel_span(span, "ORG", "alice")
+    with Store(path) as store:  # a new process would see the same log
+        assert store.undo("alice")["name"] == "relabel ORG"
+        assert store.spans(doc, "alice")[0]["label"] == "PERSON"
+        store.undo("alice")
+        assert store.spans(doc, "alice") == []
+        assert store.status(doc, "alice") == "todo"
+    with Store(path) as store:
+        store.redo("alice")
+        assert store.spans(doc, "alice")[0]["label"] == "PERSON"
+        store.redo("alice")
+        assert store.spans(doc, "alice")[0]["label"] == "ORG"
+        assert store.redo("alice") is None
+
+
+def test_a_new_action_clears_redo(store):
+    doc = add_document(store, TEXT)
+    store.add_span(doc, 0, 13, "PERSON", "alice")
+    store.undo("alice")
+    store.add_span(doc, 23, 31, "GPE", "alice")
+    assert store.redo("alice") is None
+    assert [s["text"] for s in store.spans(doc, "alice")] == ["Panjshir"]
+
+
+def test_annotators_have_their_own_spans_and_undo(store):
+    doc = add_document(store, TEXT)
+    store.add_span(doc, 0, 13, "PERSON", "alice")
+    store.add_span(doc, 23, 31, "GPE", "bob")
+    store.undo("bob")
+    assert len(store.spans(doc, "alice")) == 1
+    assert store.spans(doc, "bob") == []
+
+
+def test_undo_refuses_when_the_row_changed_since(store):
+    doc = add_document(store, TEXT)
+    span = store.add_span(doc, 0, 13, "PERSON", "alice")
+    store.relabel_span(span, "ORG", "bob")  # someone else changed it
+    with pytest.raises(StoreError, match="changed since"):
+        store.undo("alice")
+    assert store.spans(doc, "alice")[0]["label"] == "ORG"
+
+
+def test_event_log_is_append_only(store):
+    doc = add_document(store, TEXT)
+    store.add_span(doc, 0, 13, "PERSON", "alice")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store.conn.execute("DELETE FROM events")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store.conn.execute("UPDATE events SET after = NULL")
+
+
+def test_span_outside_text_is_refused_and_nothing_written(store):
+    doc = add_document(store, TEXT)
+    with pytest.raises(StoreError, match="outside the text"):
+        store.add_span(doc, 60, 500, "PERSON", "alice")
+    assert store.scalar("SELECT count(*) FROM events") == 0
+    assert store.scalar("SELECT count(*) FROM action_groups") == 0
+
+
+def test_committed_span_is_visible_to_another_connection_at_once(tmp_path):
+    path = tmp_path / "shared.db"
+    with Store(path) as a, Store(path) as b:
+        doc = add_document(a, TEXT)
+        a.add_span(doc, 0, 13, "PERSON", "alice")
+        assert b.spans(doc, "alice")[0]["label"] == "PERSON"
+        b.add_span(doc, 23, 31, "GPE", "bob")
+        assert a.spans(doc, "bob")[0]["text"] == "Panjshir"
+
+
+def test_predictions_kept_apart_and_latest_version_wins(store):
+    doc = add_document(store, TEXT)
+    store.save_predictions("entities", "m-1", [(doc, [{"start": 0, "end": 13, "label": "PERSON", "text": "x"}])])
+    assert store.docs_lacking_predictions("entities", "m-1") == []
+    assert store.docs_lacking_predictions("entities", "m-2") == [doc]
+    store.save_predictions("entities", "m-2", [(doc, [])])
+    assert store.spans(doc, "alice") == []
+    assert store.predictions(doc, "entities") == []  # the newest run (m-2) found nothing
+    store.save_predictions("entities", "m-1", [(doc, [{"start": 0, "end": 5, "label": "PERSON"}])])
+    assert [(p["version"], p["end"]) for p in store.predictions(doc)] == [("m-1", 5)]
+
+
+def test_search_and_status_filters(store):
+    a = add_document(store, "Masood visited Bazarak on Monday.")
+    b = add_document(store, "Talks in Doha stalled.")
+    assert store.document_ids(query="bazarak") == [a]
+    assert store.document_ids(query='doha "') == [b]  # stray quote is not an FTS syntax error
+    store.set_status(b, "alice", "done")
+    assert store.document_ids(status="done", annotator="alice") == [b]
+    assert store.document_ids(status="todo", annotator="alice") == [a]
+    assert store.stats()["done"] == 1

@@ -1,0 +1,345 @@
+"""The `newsmark` command line.
+
+Heavy imports (Textual, spaCy) happen inside the commands that need them, so `newsmark
+--help`, `stats` and `import` start fast. Errors print one line on stderr: exit 2 for bad
+input or usage, 1 for other failures, a traceback only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from annotations.errors import ImportFailed, NewsmarkError, UserInputError
+
+PROG = "newsmark"
+
+
+def _common(sub: bool) -> argparse.ArgumentParser:
+    """Global options, accepted before or after the command name."""
+    p = argparse.ArgumentParser(add_help=False)
+    d = argparse.SUPPRESS if sub else None
+    p.add_argument("--db", default=d, metavar="PATH", help="SQLite database (default: config `database:`)")
+    p.add_argument("--config", default=d, metavar="PATH", help="config file (default: $NEWSMARK_CONFIG, ./config.yaml)")
+    p.add_argument("--annotator", default=d, metavar="NAME", help="who is annotating (default: config, else login name)")
+    p.add_argument("--debug", action="store_true", default=d if sub else False, help="show tracebacks")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, parents=[_common(False)],
+        description="Keyboard-driven terminal reader and annotator for news.",
+    )
+    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse (good over SSH)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = [_common(True)]
+
+    p = sub.add_parser("demo", parents=common, help="import the bundled sample corpus into a fresh database and open the app")
+    p.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
+    p.add_argument("--no-open", action="store_true", help="import only; do not open the app")
+
+    p = sub.add_parser("import", parents=common, help="import .txt .md .jsonl files, directories, globs or - (stdin)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--skip-invalid", action="store_true", help="skip bad lines instead of rejecting the file")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    p = sub.add_parser("stats", parents=common, help="corpus and annotation counts, progress per annotator")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("list", parents=common, help="list documents: id, status, outlet, date, title")
+    p.add_argument("--status", choices=["todo", "in progress", "done", "skipped"])
+    p.add_argument("--search", metavar="WORDS", help="full-text search")
+    p.add_argument("--limit", type=int, default=0, help="at most N rows (0: all)")
+
+    p = sub.add_parser("predict", parents=common, help="run the extractors over documents lacking current predictions")
+    p.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline (default: config model.name)")
+    p.add_argument("--n-process", type=int, default=None, metavar="N")
+    p.add_argument("--batch-size", type=int, default=None, metavar="N")
+
+    p = sub.add_parser("link", parents=common, help="variant-spelling linking")
+    link = p.add_subparsers(dest="link_command", metavar="SUBCOMMAND")
+    p = link.add_parser("suggest", parents=common, help="variant-spelling candidates with scores")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--threshold", type=float, default=None, help="minimum score 0-100 (default: config linker.threshold)")
+    p.add_argument("--limit", type=int, default=None, help="at most N pairs")
+    return parser
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _context(args: argparse.Namespace) -> tuple[Any, str, Path]:
+    from annotations.config import load_config
+
+    config = load_config(args.config)
+    annotator = config.resolve_annotator(args.annotator)
+    db = Path(args.db) if args.db else config.database_path()
+    return config, annotator, db
+
+
+def _open_store(db: Path, *, create: bool = True) -> Any:
+    from annotations.store import Store
+
+    if not create and not db.exists():
+        raise UserInputError(f"{db}: no such database (import documents first: newsmark import PATH)")
+    return Store(db)
+
+
+def _progress(total: int | None, description: str):
+    """A rich progress bar on a terminal; None when output is piped."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn(description), BarColumn(), TaskProgressColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+
+
+def _model_notice(config: Any) -> str | None:
+    from annotations.extract.pipeline import INSTALL_HINT, resolve_model
+
+    if resolve_model(config.model.name, config.model.fallbacks):
+        return None
+    return (f"No spaCy model installed (config model.name = {config.model.name}): suggestions are off; "
+            f"manual annotation works. {INSTALL_HINT}")
+
+
+def _run_app(store: Any, config: Any, annotator: str, no_mouse: bool) -> None:
+    from tui.actions import validate_keymap
+
+    validate_keymap(config)
+    from tui.app import NewsmarkApp
+
+    app = NewsmarkApp(store, config, annotator, model_notice=_model_notice(config))
+    app.run(mouse=not no_mouse)
+
+
+def _demo_path() -> Path:
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "newsmark"
+    base.mkdir(parents=True, exist_ok=True)
+    return base / "demo.db"
+
+
+def sample_paths() -> list[str]:
+    from importlib import resources
+
+    folder = resources.files("annotations").joinpath("data", "sample")
+    return sorted(str(p) for p in folder.iterdir() if p.name.endswith(".md"))
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from annotations.ingest import import_paths
+    from annotations.readers import expand_paths, total_bytes
+
+    config, annotator, db = _context(args)
+    expand_paths(args.paths)  # a typo fails before the database is created
+    store = _open_store(db)
+    progress = _progress(None, "importing")
+    on_progress = None
+    if progress:
+        total = total_bytes(args.paths)
+        progress.start()
+        task = progress.add_task("import", total=total)
+        on_progress = lambda _name, nbytes: progress.advance(task, nbytes)  # noqa: E731
+    try:
+        report = import_paths(store, args.paths, annotator, skip_invalid=args.skip_invalid,
+                              stdin=sys.stdin.buffer, on_progress=on_progress)
+    except ImportFailed as exc:
+        if progress:
+            progress.stop()
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        more = exc.total - len(exc.problems)
+        kept = exc.report
+        tail = f" (and {more} more problems)" if more > 0 else ""
+        print(f"rejected {len(kept.rejected_files)} file(s){tail}; nothing from them was imported; "
+              f"{kept.imported} document(s) from other files were; use --skip-invalid to skip bad lines",
+              file=sys.stderr)
+        return 2
+    finally:
+        if progress:
+            progress.stop()
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        skipped = f", skipped {report.skipped_lines} invalid line(s)" if report.skipped_lines else ""
+        print(f"imported {report.imported} document(s) into {db} ({report.duplicates} duplicate(s) skipped, "
+              f"{report.spans} span(s), {report.claims} claim(s){skipped})")
+        for line in report.problems:
+            print(f"skipped: {line}", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    config, annotator, db = _context(args)
+    store = _open_store(db, create=False)
+    stats = store.stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{db}[/]: {stats['documents']} documents from {stats['outlets']} outlets, "
+                  f"{stats['done']} done; {stats['spans']} spans, {stats['claims']} claims, "
+                  f"{stats['entities']} entities, {stats['predictions']} predictions", highlight=False)
+    if stats["annotators"]:
+        table = Table("annotator", "done", "in progress", "skipped", "todo", "spans", "claims")
+        for name, row in sorted(stats["annotators"].items()):
+            table.add_row(name, *(str(row[k]) for k in ("done", "in progress", "skipped", "todo", "spans", "claims")))
+        console.print(table)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from annotations.layout import sanitize
+
+    config, annotator, db = _context(args)
+    store = _open_store(db, create=False)
+    ids = store.document_ids(status=args.status, annotator=annotator, query=args.search)
+    if args.limit:
+        ids = ids[: args.limit]
+    out = sys.stdout
+    for i in range(0, len(ids), 500):
+        for row in store.document_rows(ids[i:i + 500], annotator):
+            title = sanitize((row["title"] or row["lead"] or "").splitlines()[0] if (row["title"] or row["lead"]) else "")
+            fields = [str(row["id"]), row["status"], sanitize(row["outlet"] or "-"), row["date"] or "-", title]
+            out.write("\t".join(f.replace("\t", " ") for f in fields) + "\n")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from annotations.ingest import import_paths
+
+    config, annotator, db = _context(args)
+    if args.db:
+        db = Path(args.db)
+    else:
+        db = _demo_path()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+    store = _open_store(db)
+    report = import_paths(store, sample_paths(), annotator)
+    print(f"demo: {report.imported} sample article(s) imported into {db}", file=sys.stderr)
+    if _model_notice(config) is None:
+        _predict_quietly(store, config)
+    if args.no_open:
+        return 0
+    _run_app(store, config, annotator, getattr(args, "no_mouse", False))
+    return 0
+
+
+def _predict_quietly(store: Any, config: Any) -> None:
+    from annotations.predict import run_predict
+
+    print("demo: pre-annotating with spaCy...", file=sys.stderr)
+    report = run_predict(store, config)
+    print(f"demo: {report.entities} entity and {report.claims} claim suggestion(s) from {report.model}",
+          file=sys.stderr)
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from annotations.extract.pipeline import ModelMissing
+    from annotations.predict import run_predict
+
+    config, annotator, db = _context(args)
+    store = _open_store(db, create=False)
+    progress = _progress(None, "predicting")
+    task = None
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal task
+        if progress is None:
+            return
+        if task is None:
+            progress.start()
+            task = progress.add_task("predict", total=total)
+        progress.update(task, completed=done)
+
+    try:
+        report = run_predict(store, config, batch_size=args.batch_size, n_process=args.n_process,
+                             model=args.model, on_progress=on_progress)
+    except ModelMissing as exc:
+        raise UserInputError(str(exc)) from None
+    except KeyboardInterrupt:
+        print("interrupted: finished batches are saved; run predict again to continue", file=sys.stderr)
+        return 130
+    finally:
+        if progress is not None:
+            progress.stop()
+    print(f"predicted {report.documents} document(s) with {report.model}: "
+          f"{report.entities} entities, {report.claims} claims")
+    return 0
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    if args.link_command != "suggest":
+        raise UserInputError("usage: newsmark link suggest [--json] [--threshold N] [--limit N]")
+    from annotations.linking import suggest_for_store
+
+    config, annotator, db = _context(args)
+    store = _open_store(db, create=False)
+    threshold = config.linker.threshold if args.threshold is None else args.threshold
+    if not 0 <= threshold <= 100:
+        raise UserInputError(f"--threshold: expected 0-100, got {threshold:g}")
+    result = suggest_for_store(store, threshold=threshold, limit=args.limit)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return 0
+    from annotations.layout import sanitize
+
+    for pair in result.pairs:
+        print(f"{pair.score:5.1f}  {pair.label:<8} {sanitize(pair.a)}  ~  {sanitize(pair.b)}   "
+              f"({'; '.join(pair.reasons)})")
+    for cluster in result.clusters:
+        print(f"cluster {cluster.label}: " + " | ".join(sanitize(f) for f in cluster.forms))
+    if not result.pairs:
+        print("no candidate pairs (run `newsmark predict` first, or lower --threshold)", file=sys.stderr)
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    config, annotator, db = _context(args)
+    store = _open_store(db)
+    _run_app(store, config, annotator, args.no_mouse)
+    return 0
+
+
+COMMANDS = {"import": cmd_import, "stats": cmd_stats, "list": cmd_list, "demo": cmd_demo,
+            "predict": cmd_predict, "link": cmd_link, None: cmd_app}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except NewsmarkError as exc:
+        if args.debug:
+            raise
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: one line unless --debug
+        if args.debug:
+            raise
+        print(f"{PROG}: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
