@@ -1,0 +1,153 @@
+"""The CLI as a user runs it: a subprocess, real files, real SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).resolve().parents[1] / "annotations" / "data" / "sample"
+
+
+def run(*args: str, cwd: Path, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"} | (env or {})
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, env=full_env, timeout=300)
+
+
+def one_line_error(proc: subprocess.CompletedProcess) -> str:
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def news_dir(tmp_path):
+    folder = tmp_path / "news"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("Rebels seize airport\n\nRebels seized the airport on Monday, officials said.\n")
+    (folder / "sub" / "b.txt").write_text("Ceasefire holds\n\nThe ceasefire held overnight, according to the UN.\n")
+    (folder / "notes.csv").write_text("ignored,file\n")
+    return folder
+
+
+def test_import_directory_then_reimport_adds_nothing(tmp_path, news_dir):
+    first = run("import", str(news_dir), "--db", "n.db", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "imported 2 document(s)" in first.stdout
+    second = run("import", str(news_dir), "--db", "n.db", cwd=tmp_path)
+    assert second.returncode == 0
+    assert "imported 0 document(s)" in second.stdout and "2 duplicate(s)" in second.stdout
+    stats = json.loads(run("stats", "--json", "--db", "n.db", cwd=tmp_path).stdout)
+    assert stats["documents"] == 2
+    assert {"documents", "done", "spans", "claims", "entities", "annotators"} <= set(stats)
+
+
+def test_global_options_work_before_or_after_the_command(tmp_path, news_dir):
+    assert run("--db", "x.db", "import", str(news_dir), cwd=tmp_path).returncode == 0
+    assert json.loads(run("stats", "--json", "--db", "x.db", cwd=tmp_path).stdout)["documents"] == 2
+    assert json.loads(run("--db", "x.db", "stats", "--json", cwd=tmp_path).stdout)["documents"] == 2
+
+
+def test_list_shows_titles_and_filters_by_search(tmp_path, news_dir):
+    run("import", str(news_dir), "--db", "n.db", cwd=tmp_path)
+    out = run("list", "--db", "n.db", "--search", "ceasefire", cwd=tmp_path).stdout.splitlines()
+    assert len(out) == 1 and out[0].endswith("Ceasefire holds")
+
+
+def test_bad_jsonl_rejected_whole_with_file_and_line(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "First fine article."}\n{"text": "Second, truncated\n')
+    proc = run("import", str(bad), "--db", "n.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"{bad}:2:" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    stats = json.loads(run("stats", "--json", "--db", "n.db", cwd=tmp_path).stdout)
+    assert stats["documents"] == 0  # the good first line was not kept either
+
+
+def test_skip_invalid_keeps_good_lines(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "First fine article."}\n{"text": 12}\n{"text": "Third fine one."}\n')
+    proc = run("import", str(bad), "--db", "n.db", "--skip-invalid", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "imported 2 document(s)" in proc.stdout
+    assert f"{bad}:2:" in proc.stderr
+
+
+def test_bad_config_is_one_line_exit_2(tmp_path, news_dir):
+    (tmp_path / "config.yaml").write_text("labels: 12\n")
+    proc = run("import", str(news_dir), "--db", "n.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert one_line_error(proc) == "newsmark: config.yaml: labels: expected a list of labels, got 12"
+    assert not (tmp_path / "n.db").exists()
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "empty"),
+    (b"\x00\x01\x02binary\x00", "binary"),
+    (b"caf\xe9 au lait\n", "byte offset 3"),
+])
+def test_bad_text_files_named_with_reason(tmp_path, content, reason):
+    path = tmp_path / "x.txt"
+    path.write_bytes(content)
+    proc = run("import", str(path), "--db", "n.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert str(path) in proc.stderr and reason in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_path_is_exit_2_and_creates_nothing(tmp_path):
+    proc = run("import", "nowhere/*.txt", "--db", "n.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "nowhere" in one_line_error(proc)
+    assert not (tmp_path / "n.db").exists()
+
+
+def test_not_a_newsmark_database_is_refused_untouched(tmp_path, news_dir):
+    db = tmp_path / "precious.db"
+    db.write_bytes(b"not sqlite at all" * 10)
+    proc = run("import", str(news_dir), "--db", str(db), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "not a newsmark database" in one_line_error(proc)
+    assert db.read_bytes() == b"not sqlite at all" * 10
+
+
+def test_stdin_import(tmp_path):
+    proc = run("import", "-", "--db", "n.db", cwd=tmp_path,
+               stdin='{"text": "Piped article one."}\n{"text": "Piped article two."}\n')
+    assert proc.returncode == 0, proc.stderr
+    assert "imported 2 document(s)" in proc.stdout
+
+
+def test_stats_on_missing_db_is_exit_2(tmp_path):
+    proc = run("stats", "--db", "missing.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "missing.db" in one_line_error(proc)
+
+
+def test_predict_without_model_names_the_key_and_package(tmp_path, news_dir):
+    (tmp_path / "config.yaml").write_text("model: {name: no_such_model_xyz, fallbacks: []}\n")
+    run("import", str(news_dir), "--db", "n.db", cwd=tmp_path)
+    proc = run("predict", "--db", "n.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    line = one_line_error(proc)
+    assert "model.name" in line and "pip install" in line
+
+
+def test_demo_imports_the_sample_corpus(tmp_path):
+    proc = run("demo", "--no-open", "--db", "demo.db", cwd=tmp_path,
+               env={"XDG_DATA_HOME": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    stats = json.loads(run("stats", "--json", "--db", "demo.db", cwd=tmp_path).stdout)
+    assert stats["documents"] == len(list(SAMPLE.glob("*.md"))) >= 8
+    assert stats["outlets"] >= 3
+
+
+def test_usage_error_is_exit_2(tmp_path):
+    assert run("frobnicate", cwd=tmp_path).returncode == 2
