@@ -51,28 +51,30 @@ class _FileImport:
         self.group_ids: dict[Any, int] = {}
         self.imported = self.duplicates = self.spans = self.claims = 0
         self.new_hashes: list[str] = []
+        self.stamp = now()
 
     def add(self, rec: Record) -> None:
         digest = content_hash(rec.text)
-        if digest in self.seen or self.conn.execute(
-            "SELECT 1 FROM documents WHERE hash = ?", (digest,)
-        ).fetchone():
+        if digest in self.seen:
+            self.duplicates += 1
+            return
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO documents (hash, title, text, source, url, date, outlet, author, meta, imported_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (digest, rec.title, rec.text, rec.source, rec.url, rec.date, rec.outlet, rec.author,
+             json.dumps(rec.meta or {}, ensure_ascii=False, default=str), self.stamp),
+        )
+        if cur.rowcount == 0:  # the UNIQUE hash: already in the database
             self.duplicates += 1
             return
         self.seen.add(digest)
         self.new_hashes.append(digest)
-        cur = self.conn.execute(
-            "INSERT INTO documents (hash, title, text, source, url, date, outlet, author, meta, imported_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (digest, rec.title, rec.text, rec.source, rec.url, rec.date, rec.outlet, rec.author,
-             json.dumps(rec.meta or {}, ensure_ascii=False, default=str), now()),
-        )
         doc_id = int(cur.lastrowid)
         self.imported += 1
         annotator = rec.annotator or self.annotator
         for ent in rec.entities:
             self._entity(ent)
-        stamp = now()
+        stamp = self.stamp
         for span in rec.spans:
             self.conn.execute(
                 'INSERT INTO spans (doc_id, start, "end", label, text, annotator, origin, entity_id, created_at) '
@@ -148,6 +150,7 @@ def import_paths(
     pending = 0
     with store._lock:
         conn.execute("BEGIN IMMEDIATE")
+        indexed = store.max_document_id()
         try:
             for source in sources:
                 name = "<stdin>" if source == "-" else str(source)
@@ -184,13 +187,10 @@ def import_paths(
                 if on_progress:
                     on_progress(name, _size(source))
                 if pending >= COMMIT_EVERY:
-                    _log_import(store, annotator, pending)
-                    conn.execute("COMMIT")
+                    indexed = _commit(store, annotator, pending, indexed)
                     conn.execute("BEGIN IMMEDIATE")
                     pending = 0
-            if pending:
-                _log_import(store, annotator, pending)
-            conn.execute("COMMIT")
+            _commit(store, annotator, pending, indexed)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -199,9 +199,13 @@ def import_paths(
     return report
 
 
-def _log_import(store: Store, annotator: str, count: int) -> None:
-    """Bulk imports go in the log as one entry, not one event per row."""
-    store._group(annotator, "import", kind="bulk", note=f"{count} documents")
+def _commit(store: Store, annotator: str, count: int, indexed: int) -> int:
+    """Index the batch for search, log it as one bulk entry (not one event per row), commit."""
+    if count:
+        store.index_documents(indexed)
+        store._group(annotator, "import", kind="bulk", note=f"{count} documents")
+    store.conn.execute("COMMIT")
+    return store.max_document_id()
 
 
 def _size(source: Any) -> int:

@@ -266,6 +266,16 @@ class Store:
         row["meta"] = json.loads(row["meta"] or "{}")
         return row
 
+    def index_documents(self, after_id: int) -> None:
+        """Add documents with id > after_id to the full-text index (inside the caller's transaction)."""
+        self.conn.execute(
+            "INSERT INTO documents_fts (rowid, title, text) SELECT id, title, text FROM documents WHERE id > ?",
+            (after_id,),
+        )
+
+    def max_document_id(self) -> int:
+        return int(self.scalar("SELECT coalesce(max(id), 0) FROM documents"))
+
     def count_documents(self) -> int:
         return int(self.scalar("SELECT count(*) FROM documents"))
 

@@ -14,7 +14,9 @@ def add_document(store: Store, text: str, **fields) -> int:
             "INSERT INTO documents (hash, title, text, outlet, date, imported_at, meta) VALUES (?,?,?,?,?,?,?)",
             (content_hash(text), fields.get("title"), text, fields.get("outlet"), fields.get("date"), now(), "{}"),
         )
-        return int(cur.lastrowid)
+        doc_id = int(cur.lastrowid)
+        store.index_documents(doc_id - 1)
+        return doc_id
 
 
 @pytest.fixture
