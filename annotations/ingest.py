@@ -164,7 +164,11 @@ def import_paths(
                     if not bad or skip_invalid:
                         job.add(item)
                 report.files += 1
-                if bad and not (skip_invalid and all(p.line is not None for p in bad)):
+                # --skip-invalid skips bad lines of a file that yielded records; a file-level
+                # problem (or a file nothing could be read from) still rejects the file.
+                skippable = skip_invalid and all(p.line is not None for p in bad) and (
+                    job.imported or job.duplicates)
+                if bad and not skippable:
                     conn.execute("ROLLBACK TO import_file")
                     conn.execute("RELEASE import_file")
                     seen.difference_update(job.new_hashes)
