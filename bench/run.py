@@ -1,0 +1,80 @@
+"""Every benchmark, side by side with its raw-component baseline, as ratios.
+
+    python bench/run.py [--quick] [--json] [--only NAME,...]
+
+Each benchmark builds its own seeded synthetic data and alternates ours and the baseline over
+several repeats, reporting medians: absolute times on a shared machine are noise, ratios are not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# name -> (module, kwargs for --quick, kwargs for the full run)
+BENCHMARKS = {
+    "predict": ("bench.bench_predict", {"n": 100, "repeats": 3}, {"n": 400, "repeats": 3}),
+    "import": ("bench.bench_import", {"n": 2000, "repeats": 3}, {"n": 10000, "repeats": 3}),
+    "export": ("bench.bench_export", {"n": 2000, "repeats": 3}, {"n": 10000, "repeats": 3}),
+    "link": ("bench.bench_link", {"n": 5000, "repeats": 1}, {"n": 20000, "repeats": 1}),
+    "link_100k": ("bench.bench_link", None, {"n": 100000, "repeats": 1}),
+    "reader_keystroke_scale": ("bench.bench_reader", {"quick": True}, {"quick": False}),
+    "library_open_scale": ("bench.bench_library", {"quick": True}, {"quick": False}),
+    "cli_startup": ("bench.bench_cli", {"repeats": 5}, {"repeats": 9}),
+}
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "platform": platform.platform(),
+            "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()}
+
+
+def holds(result: dict) -> bool:
+    if result.get("ratio") is None:
+        return False
+    if result["better"] == "higher":
+        return result["ratio"] >= result["target"]
+    return result["ratio"] <= result["target"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: minutes on 2 cores")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--only", help="comma-separated benchmark names")
+    args = parser.parse_args(argv)
+    names = args.only.split(",") if args.only else list(BENCHMARKS)
+    results = []
+    for name in names:
+        module_name, quick, full = BENCHMARKS[name]
+        kwargs = quick if args.quick else full
+        if kwargs is None:
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            results.append({"name": name, "error": f"not available: {exc}"})
+            continue
+        result = module.run(**kwargs)
+        result["name"] = name
+        result["holds"] = holds(result)
+        results.append(result)
+        if not args.json:
+            print(f"{name:<24} ours={result['ours']} baseline={result['baseline']} {result['unit']} "
+                  f"ratio={result['ratio']} target {'>=' if result['better'] == 'higher' else '<='} "
+                  f"{result['target']} {'ok' if result['holds'] else 'MISSED'}", flush=True)
+    if args.json:
+        print(json.dumps({"results": results, "machine": machine()}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
