@@ -147,6 +147,16 @@ def test_demo_imports_the_sample_corpus(tmp_path):
     stats = json.loads(run("stats", "--json", "--db", "demo.db", cwd=tmp_path).stdout)
     assert stats["documents"] == len(list(SAMPLE.glob("*.md"))) >= 8
     assert stats["outlets"] >= 3
+    if stats["predictions"]:  # a model is installed: demo pre-annotates, link suggest works on it
+        proc = run("link", "suggest", "--json", "--db", "demo.db", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        result = json.loads(proc.stdout)
+        pairs = {frozenset((p["a"], p["b"])) for p in result["pairs"]}
+        assert frozenset(("Ahmad Massoud", "Ahmad Masood")) in pairs
+        assert all(set(p) == {"a", "b", "label", "score", "reasons"} for p in result["pairs"])
+        father, son = "Ahmad Shah Massoud", "Ahmad Massoud"
+        assert frozenset((father, son)) not in pairs
+        assert not any(father in c["forms"] and son in c["forms"] for c in result["clusters"])
 
 
 def test_usage_error_is_exit_2(tmp_path):

@@ -1,0 +1,422 @@
+"""Name normalisation, transliteration skeletons and per-token similarity for the variant linker.
+
+Pure Python (plus rapidfuzz for the fast paths); no Textual, no database.
+
+Three representations of a name token are used:
+
+* the *normalised* token: NFKD, combining marks and quote marks dropped, casefolded
+  (``"Mas'ūd"`` -> ``"masud"``);
+* the *symbol skeleton*: a transliteration-tolerant spelling where digraphs become one symbol
+  (sh -> S, kh -> X, dh -> d, q -> k ...), doubled letters collapse and every vowel run becomes
+  one vowel class (A, E, I, U, Y = ai/ei, W = au), so Masood, Massoud and Masoud all read
+  ``mAsUd``;
+* the *blocking key*: the skeleton without vowels or h, with consonant classes merged
+  (k/g/q/kh, s/z/sh/zh/ch/j, t/d, b/p/f/v), used only to decide which tokens get compared.
+
+``token_cost`` is a weighted edit distance over symbol skeletons whose costs encode what
+transliteration does and does not change: vowel-class swaps, h, doubled letters and sibling
+consonants are cheap; a different consonant, or a syllable added at the end (Niger / Nigeria,
+Russia / Russian, Daniel / Daniela) is expensive.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "normalize",
+    "PARTICLES",
+    "TITLES",
+    "NAME_SUFFIXES",
+    "ORG_DESIGNATORS",
+    "TOKEN_MATCH",
+    "symbols",
+    "loose",
+    "loose_symbols",
+    "block_keys",
+    "block_keys_symbols",
+    "token_cost",
+    "token_similarity",
+    "symbol_similarity",
+    "describe_token_pair",
+    "clear_caches",
+]
+
+# --------------------------------------------------------------------------- normalise
+
+# Quote-like marks that transliterations put inside names (ʿ ʾ ‘ ’ ' ʼ ʻ ` ´ ′): dropped, not
+# turned into spaces, so Qa'ida == Qaida and Sana'a == Sanaa.
+_QUOTES = "'\u2018\u2019\u02bc\u02bb\u02bf\u02be\u0060\u00b4\u2032\u02b9\u02c8\u201b"
+_QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
+_POSSESSIVE_RE = re.compile("[" + re.escape(_QUOTES) + r"]s\s*$")
+# Letters NFKD does not decompose.
+_LETTER_MAP = str.maketrans(
+    {
+        "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d",
+        "þ": "th", "Þ": "th", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i",
+        "ħ": "h", "Ħ": "h", "ŋ": "n", "ß": "ss", "ſ": "s",
+    }
+)
+_NON_WORD_RE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalize(form: str) -> str:
+    """Normalise a surface form for comparison.
+
+    NFKD with combining marks removed, quote marks (ʿ ʾ ‘ ’ ') dropped, casefolded, a final
+    possessive 's / ’s removed, other punctuation turned into spaces, a leading "the" removed
+    and whitespace collapsed: ``"The Washington Post's"`` -> ``"washington post"``,
+    ``"Ahmad Shāh Mas'ūd"`` -> ``"ahmad shah masud"``.
+    """
+    if not form:
+        return ""
+    if form.isascii():  # NFKD, marks and the letter map change nothing; casefold == lower
+        s = form.lower().strip()
+    else:
+        s = unicodedata.normalize("NFKD", form)
+        s = "".join(ch for ch in s if not unicodedata.combining(ch))
+        s = s.translate(_LETTER_MAP).casefold().strip()
+    s = _POSSESSIVE_RE.sub("", s)
+    s = _QUOTE_RE.sub("", s)
+    s = _NON_WORD_RE.sub(" ", s).strip()
+    if s.startswith("the ") and len(s) > 4:
+        s = s[4:].lstrip()
+    return " ".join(s.split())
+
+
+# Name particles: never counted as a missing or extra token (al-Sayeh == Sayeh,
+# Saif al-Islam == Saif al Islam). Kept out: "ben" and "abu", which are names.
+PARTICLES = frozenset(
+    """al el ul ad ar as at an ash az bin ibn bint
+    de da di del della dos das du la le van von der den ter
+    of the and for y""".split()
+)
+# Titles removed only at the start of a form ("President Zelensky", "Mr Massoud", "Gen. Zara");
+# "John Major" keeps its surname.
+TITLES = frozenset(
+    """mr mrs ms miss mx dr prof professor sir dame lord lady
+    gen general lt col colonel maj major capt captain cmdr commander adm admiral sgt marshal
+    president pres vice sen senator rep representative gov governor minister prime premier
+    chancellor secretary ambassador mayor judge justice
+    king queen prince princess emir sheikh shaikh sheik mullah mawlawi maulvi maulana mufti
+    haji hajji imam ayatollah pope rev reverend saint st""".split()
+)
+NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
+# Company-type words, removed from organisation names as entity-resolution fingerprints do.
+ORG_DESIGNATORS = frozenset(
+    """group inc incorporated corp corporation co company ltd limited plc llc llp holdings
+    sa ag gmbh nv bv spa""".split()
+)
+
+# --------------------------------------------------------------------------- skeletons
+
+_VOWEL_CLASSES = frozenset("AEIUYW")
+_VOWEL_LETTERS = frozenset("aeiouy")
+
+_GRAPHEME_RE = re.compile(r"tsch|sch|tch|dzh|gu(?=[eiy])|qu(?=[eiy])|sh|ch|zh|kh|gh|dh|th|ph|ck|dj|x|q")
+_SOFT_C_RE = re.compile(r"c(?=[eiy])")
+_GRAPHEMES = {
+    "tsch": "C", "sch": "S", "tch": "C", "dzh": "j", "sh": "S", "ch": "C", "zh": "Z",
+    "kh": "X", "gh": "g", "dh": "d", "th": "t", "ph": "f", "ck": "k", "dj": "j",
+    "x": "ks", "q": "k", "gu": "g", "qu": "k",
+}
+_RUNS = {
+    "a": "A", "aa": "A", "e": "E", "i": "I", "ii": "I", "y": "I", "yy": "I", "ee": "I",
+    "ie": "I", "yi": "I", "iy": "I", "ea": "I", "iyy": "I",
+    "o": "U", "u": "U", "oo": "U", "ou": "U", "uu": "U", "ow": "U", "uw": "U", "ouw": "U",
+    "ai": "Y", "ay": "Y", "ei": "Y", "ey": "Y", "ae": "Y", "aye": "Y", "aey": "Y", "eye": "Y",
+    "au": "W", "aw": "W", "ao": "W",
+    "ia": "IA", "ya": "IA", "iya": "IA", "iyya": "IA", "yya": "IA",
+    "io": "IU", "yo": "IU", "iu": "IU", "yu": "IU", "you": "IU",
+    "ua": "UA", "oa": "UA", "wa": "UA", "oua": "UA", "uwa": "UA",
+    "oi": "UI", "oy": "UI", "ui": "UI", "uy": "UI",
+    "eo": "EU", "eu": "U", "ue": "U", "oe": "U",
+}
+_LETTER_CLASS = {"a": "A", "e": "E", "i": "I", "y": "I", "o": "U", "u": "U", "w": "U"}
+
+
+def _run_class(run: str) -> str:
+    cls = _RUNS.get(run)
+    if cls is not None:
+        return cls
+    out: list[str] = []
+    for ch in run:
+        c = _LETTER_CLASS.get(ch, "E")
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def symbols(token: str) -> str:
+    """Transliteration skeleton of one normalised token (see module docstring)."""
+    t = _GRAPHEME_RE.sub(lambda m: _GRAPHEMES[m.group(0)], token)
+    if "c" in t:  # a "c" left over: soft before e/i/y (Cecilia), hard elsewhere (Carlos)
+        t = _SOFT_C_RE.sub("s", t).replace("c", "k")
+    out: list[str] = []
+    run: list[str] = []
+    n = len(t)
+
+    def flush() -> None:
+        if run:
+            for c in _run_class("".join(run)):
+                if not out or out[-1] != c:
+                    out.append(c)
+            run.clear()
+
+    for i, ch in enumerate(t):
+        nxt = t[i + 1] if i + 1 < n else ""
+        if ch == "y":
+            prev_vowel = bool(run)
+            if (i == 0 and nxt in _VOWEL_LETTERS) or (prev_vowel and nxt in _VOWEL_LETTERS and nxt != "y"):
+                flush()
+                if not out or out[-1] != "y":
+                    out.append("y")
+                continue
+            run.append(ch)
+            continue
+        if ch == "w":
+            if nxt in _VOWEL_LETTERS:
+                flush()
+                if not out or out[-1] != "v":
+                    out.append("v")
+            else:
+                run.append(ch)
+            continue
+        if ch in _VOWEL_LETTERS:
+            run.append(ch)
+            continue
+        flush()
+        if not out or out[-1] != ch:
+            out.append(ch)
+    flush()
+    return "".join(out)
+
+
+_KEY_MAP = {"g": "k", "X": "k", "q": "k", "S": "s", "z": "s", "Z": "s", "C": "s", "j": "s",
+            "d": "t", "b": "p", "f": "p", "v": "p"}
+
+
+def loose_symbols(sym: str) -> str:
+    """A skeleton with consonant classes merged, vowels reduced to 'a' and h dropped."""
+    out: list[str] = []
+    for c in sym:
+        if c == "h":
+            continue
+        c = "a" if c in _VOWEL_CLASSES else _KEY_MAP.get(c, c)
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def loose(token: str) -> str:
+    """Loose skeleton of a token (prefilter and blocking)."""
+    return loose_symbols(symbols(token))
+
+
+def block_keys_symbols(sym: str) -> tuple[str, ...]:
+    """Blocking keys of a skeleton: its consonant key; the key without a final s (plurals);
+    and, for keys of 5+ letters, every key with one letter deleted (so a one-consonant
+    insertion, deletion or substitution still meets)."""
+    lo = loose_symbols(sym)
+    key = lo.replace("a", "")
+    if len(key) <= 1:
+        # vowel-heavy or very short tokens ("ali", "aya"): block on the loose form instead
+        return ("~" + lo,)
+    keys = {key}
+    if key.endswith("s") and len(key) >= 3:
+        keys.add(key[:-1])  # plurals: Libyan / Libyans, Afghan / Afghans
+    if len(key) >= 5:
+        for i in range(len(key)):
+            keys.add(key[:i] + key[i + 1:])
+    return tuple(sorted(keys))
+
+
+@lru_cache(maxsize=1 << 16)
+def block_keys(token: str) -> tuple[str, ...]:
+    """Blocking keys of a token (see block_keys_symbols)."""
+    return block_keys_symbols(symbols(token))
+
+
+# --------------------------------------------------------------------------- token cost
+
+_CONS_SUB: dict[frozenset[str], float] = {}
+for _a, _b, _c in [
+    ("k", "g", 0.4), ("k", "X", 0.3), ("X", "h", 0.3), ("g", "X", 0.4), ("s", "S", 0.4),
+    ("s", "z", 0.8), ("z", "Z", 0.3), ("j", "Z", 0.4), ("S", "C", 0.5), ("C", "j", 0.6),
+    ("t", "d", 0.6), ("f", "p", 0.6), ("v", "f", 0.6), ("b", "p", 0.6), ("v", "b", 0.6),
+    ("h", "g", 0.5), ("j", "y", 0.4), ("S", "Z", 0.5), ("s", "C", 0.6), ("k", "C", 0.6),
+]:
+    _CONS_SUB[frozenset((_a, _b))] = _c
+_VOW_SUB: dict[frozenset[str], float] = {}
+for _a in "AIUYW":
+    _VOW_SUB[frozenset(("E", _a))] = 0.1
+_VOW_SUB[frozenset(("I", "Y"))] = 0.2
+_VOW_SUB[frozenset(("U", "W"))] = 0.3
+_VOW_SUB[frozenset(("A", "W"))] = 0.4
+_VOW_SUB[frozenset(("A", "Y"))] = 0.5
+_FINAL_VOWELS = frozenset("AIUYW")
+_SEMI_SUB = {frozenset(("y", "I")): 0.3, frozenset(("v", "U")): 0.3}
+
+
+def _sub(a: str, b: str) -> float:
+    if a == b:
+        return 0.0
+    av, bv = a in _VOWEL_CLASSES, b in _VOWEL_CLASSES
+    key = frozenset((a, b))
+    if av and bv:
+        return _VOW_SUB.get(key, 0.6)
+    if av or bv:
+        return _SEMI_SUB.get(key, 9.0)
+    return _CONS_SUB.get(key, 1.5)
+
+
+def _indel(c: str, edge: str, plural_s: bool) -> float:
+    """Cost of inserting or deleting symbol c; edge is "", "start" or "end"."""
+    if c in _VOWEL_CLASSES:
+        if c == "E":
+            return 0.4
+        if edge == "end":
+            return 1.3  # Ivanov / Ivanova, Paul / Paula, Niger / Nigeria
+        return 1.0 if edge else 0.6
+    if c == "h":
+        return 0.3 if edge else 0.2
+    if c == "y":
+        return 0.6 if not edge else 1.0
+    if edge == "end" and c == "s" and plural_s:
+        return 0.4
+    return 1.5 if edge else 0.9
+
+
+class _SubRow(dict):
+    """Substitution costs from one symbol: row[b] -> cost (filled lazily)."""
+
+    __slots__ = ("a",)
+
+    def __init__(self, a: str) -> None:
+        super().__init__()
+        self.a = a
+
+    def __missing__(self, b: str) -> float:
+        v = 0.0 if b == self.a else _sub(self.a, b)
+        self[b] = v
+        return v
+
+
+class _Table(dict):
+    """Lazily filled cost tables for one plural-s setting."""
+
+    def __init__(self, plural_s: bool) -> None:
+        super().__init__()
+        self.plural_s = plural_s
+        self.mid: dict[str, float] = {}
+        self.start: dict[str, float] = {}
+        self.end: dict[str, float] = {}
+
+    def __missing__(self, a: str) -> _SubRow:
+        row = self[a] = _SubRow(a)
+        self.mid[a] = _indel(a, "", self.plural_s)
+        self.start[a] = _indel(a, "start", self.plural_s)
+        self.end[a] = _indel(a, "end", self.plural_s)
+        return row
+
+
+_TABLES = {False: _Table(False), True: _Table(True)}
+
+
+def token_cost(a: str, b: str, plural_s: bool = False, limit: float = float("inf")) -> float:
+    """Weighted edit distance between the symbol skeletons a and b.
+
+    Stops early (returning a value above `limit`) once every path costs more than `limit`."""
+    tab = _TABLES[plural_s]
+    for c in a:
+        tab[c]  # noqa: B018 - make sure every symbol has its rows
+    for c in b:
+        tab[c]  # noqa: B018
+    mid, start_, end_ = tab.mid, tab.start, tab.end
+    n, m = len(a), len(b)
+    prev = [0.0] * (m + 1)
+    ins0 = start_ if n else end_
+    for j in range(1, m + 1):
+        prev[j] = prev[j - 1] + ins0[b[j - 1]]
+    ins_mid = [mid[c] for c in b]
+    ins_end = [end_[c] for c in b]
+    last_b = b[-1] if m else ""
+    last_vowel_b = last_b in _FINAL_VOWELS
+    rng = range(1, m + 1)
+    for i in range(1, n + 1):
+        ai = a[i - 1]
+        row = tab[ai]
+        del_mid = mid[ai]
+        del_end = end_[ai]
+        c0 = prev[0] + start_[ai]
+        cur = [c0] * (m + 1)
+        ins = ins_end if i == n else ins_mid
+        final_a = i == n and ai in _FINAL_VOWELS and last_vowel_b and ai != last_b
+        row_min = c0
+        left = c0
+        for j in rng:
+            best = prev[j - 1] + row[b[j - 1]]
+            v = left + ins[j - 1]
+            if v < best:
+                best = v
+            v = prev[j] + (del_end if j == m else del_mid)
+            if v < best:
+                best = v
+            if j == m and final_a:
+                # Maria / Mario, Zelensky / Zelenska: a different final vowel is another name
+                v = prev[j - 1] + 1.5
+                alt = min(left + ins[j - 1], prev[j] + del_end)
+                best = v if v < alt else alt
+            cur[j] = left = best
+            if best < row_min:
+                row_min = best
+        if row_min > limit:
+            return row_min
+        prev = cur
+    return prev[m]
+
+
+TOKEN_MATCH = 0.85  # two tokens are "the same name" from this similarity up
+
+
+def token_similarity(x: str, y: str, plural_s: bool = False) -> float:
+    """Similarity in [0, 1] of two normalised tokens: 1.0 identical, 0.97 the same skeleton
+    (a transliteration or doubling variant), otherwise 1 - weighted edit cost / length, capped
+    at 0.96; 0.0 for short tokens (4 symbols or fewer) that differ by more than a vowel shade."""
+    if x == y:
+        return 1.0
+    sx, sy = symbols(x), symbols(y)
+    if sx == sy:
+        return 0.97
+    if len(x) == 1 or len(y) == 1:
+        return 0.0
+    return symbol_similarity(sx, sy, plural_s)
+
+
+def symbol_similarity(sx: str, sy: str, plural_s: bool = False) -> float:
+    """Similarity of two different skeletons (see token_similarity)."""
+    L = max(len(sx), len(sy))
+    limit = (1.0 - TOKEN_MATCH) * L + 1e-9
+    cost = token_cost(sx, sy, plural_s, limit) if sx <= sy else token_cost(sy, sx, plural_s, limit)
+    if (L <= 3 and cost > 0.2) or (L == 4 and cost > 0.3):
+        return 0.0  # short names: only vowel shades (Imad / Emad), not Sine / Sane
+    return max(0.0, min(0.96, 1.0 - cost / L))
+
+
+def clear_caches() -> None:
+    """Forget memoised skeletons (benchmarks call this between repeats)."""
+    for f in (symbols, loose, block_keys):
+        f.cache_clear()
+
+
+def describe_token_pair(x: str, y: str, sim: float) -> str:
+    """Human-readable reason for an aligned token pair (JaroWinkler shown for reference)."""
+    from rapidfuzz.distance import JaroWinkler
+
+    jw = JaroWinkler.similarity(x, y)
+    kind = "same skeleton " + symbols(x) if sim >= 0.97 else f"weighted edit {sim:.2f}"
+    return f"token-aligned: {x}~{y} ({kind}, JW {jw:.2f})"
