@@ -1,0 +1,162 @@
+"""Canonical entities, linking mentions to them, and variant judgements: each call one logged action.
+
+Judgements are pair edges (same / different / unsure); canonical groups are derived from them
+(see extract.variants.canonical_groups), never stored twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import StoreError
+from .store import Store, now
+
+VERDICTS = ("same", "different", "unsure")
+
+
+def create_entity(store: Store, name: str, label: str, annotator: str, *,
+                  external_id: str | None = None, notes: str | None = None) -> int:
+    name = name.strip()
+    if not name:
+        raise StoreError("an entity needs a name")
+    with store.transaction():
+        group = store._group(annotator, f"create entity {name}")
+        return store._insert(group, "entities", {
+            "name": name, "label": label, "external_id": external_id, "notes": notes,
+            "created_by": annotator, "created_at": now(),
+        })
+
+
+def update_entity(store: Store, entity_id: int, annotator: str, **changes: Any) -> None:
+    """Edit name, label, external_id or notes."""
+    allowed = {"name", "label", "external_id", "notes"}
+    bad = set(changes) - allowed
+    if bad:
+        raise StoreError(f"cannot change {sorted(bad)[0]} of an entity")
+    with store.transaction():
+        group = store._group(annotator, "edit entity")
+        store._update(group, "entities", entity_id, changes)
+
+
+def entities(store: Store) -> list[dict[str, Any]]:
+    """Canonical entities with alias and mention counts, most mentioned first."""
+    return store.query(
+        """SELECT e.*, (SELECT count(*) FROM spans s WHERE s.entity_id = e.id) AS mentions,
+                  (SELECT count(DISTINCT s.text) FROM spans s WHERE s.entity_id = e.id) AS forms,
+                  (SELECT count(*) FROM aliases a WHERE a.entity_id = e.id) AS aliases
+           FROM entities e ORDER BY mentions DESC, e.name"""
+    )
+
+
+def aliases(store: Store, entity_id: int) -> list[str]:
+    """Explicit aliases plus every distinct linked surface form."""
+    rows = store.query(
+        "SELECT form FROM aliases WHERE entity_id = ? UNION SELECT text FROM spans WHERE entity_id = ? ORDER BY 1",
+        (entity_id, entity_id),
+    )
+    return [r["form"] for r in rows]
+
+
+def link_span(store: Store, span_id: int, entity_id: int | None, annotator: str) -> None:
+    """Link one gold span to a canonical entity (None unlinks)."""
+    with store.transaction():
+        doc_id = store.scalar("SELECT doc_id FROM spans WHERE id = ?", (span_id,))
+        group = store._group(annotator, "link" if entity_id else "unlink", doc_id=doc_id)
+        store._update(group, "spans", span_id, {"entity_id": entity_id})
+
+
+def link_form(store: Store, form: str, label: str | None, entity_id: int, annotator: str, *,
+              doc_id: int | None = None) -> int:
+    """Link every unlinked gold span of this annotator with this exact form, in one document or
+    the whole corpus, as one undoable action. Returns how many spans were linked."""
+    where = ["text = ?", "annotator = ?", "entity_id IS NULL"]
+    params: list[Any] = [form, annotator]
+    if label:
+        where.append("label = ?")
+        params.append(label)
+    if doc_id is not None:
+        where.append("doc_id = ?")
+        params.append(doc_id)
+    with store.transaction() as conn:
+        ids = [r[0] for r in conn.execute(f"SELECT id FROM spans WHERE {' AND '.join(where)}", params)]
+        if not ids:
+            return 0
+        group = store._group(annotator, f"link every {form}", doc_id=doc_id)
+        for span_id in ids:
+            store._update(group, "spans", span_id, {"entity_id": entity_id})
+        if not conn.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)).fetchone():
+            store._insert(group, "aliases", {"entity_id": entity_id, "form": form})
+        return len(ids)
+
+
+def add_alias(store: Store, entity_id: int, form: str, annotator: str) -> None:
+    with store.transaction() as conn:
+        if conn.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)).fetchone():
+            return
+        group = store._group(annotator, f"alias {form}")
+        store._insert(group, "aliases", {"entity_id": entity_id, "form": form})
+
+
+def merge_entities(store: Store, keep: int, drop: int, annotator: str) -> None:
+    """Move every mention and alias of `drop` to `keep`, then delete `drop`: one undoable action."""
+    if keep == drop:
+        raise StoreError("cannot merge an entity with itself")
+    with store.transaction() as conn:
+        name = conn.execute("SELECT name FROM entities WHERE id = ?", (drop,)).fetchone()
+        if name is None:
+            raise StoreError(f"entity {drop} does not exist")
+        group = store._group(annotator, f"merge {name[0]}")
+        for (span_id,) in conn.execute("SELECT id FROM spans WHERE entity_id = ?", (drop,)).fetchall():
+            store._update(group, "spans", span_id, {"entity_id": keep})
+        for (alias_id, form) in conn.execute("SELECT id, form FROM aliases WHERE entity_id = ?", (drop,)).fetchall():
+            store._delete(group, "aliases", alias_id)
+            if not conn.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (keep, form)).fetchone():
+                store._insert(group, "aliases", {"entity_id": keep, "form": form})
+        if not conn.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (keep, name[0])).fetchone():
+            store._insert(group, "aliases", {"entity_id": keep, "form": name[0]})
+        store._delete(group, "entities", drop)
+
+
+def split_form(store: Store, entity_id: int, form: str, annotator: str, *, new_name: str | None = None) -> int:
+    """Move every mention with this surface form into a new entity: one undoable action."""
+    with store.transaction() as conn:
+        label = conn.execute("SELECT label FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if label is None:
+            raise StoreError(f"entity {entity_id} does not exist")
+        group = store._group(annotator, f"split {form}")
+        new_id = store._insert(group, "entities", {
+            "name": new_name or form, "label": label[0], "created_by": annotator, "created_at": now(),
+        })
+        for (span_id,) in conn.execute(
+            "SELECT id FROM spans WHERE entity_id = ? AND text = ?", (entity_id, form)
+        ).fetchall():
+            store._update(group, "spans", span_id, {"entity_id": new_id})
+        for (alias_id,) in conn.execute(
+            "SELECT id FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)
+        ).fetchall():
+            store._delete(group, "aliases", alias_id)
+        return new_id
+
+
+def mentions(store: Store, entity_id: int, *, width: int = 40) -> list[dict[str, Any]]:
+    """Every mention of an entity across the corpus with `width` characters of context each side."""
+    return store.query(
+        f"""SELECT s.id, s.doc_id, s.start, s."end", s.text, s.label, s.annotator, d.title, d.outlet,
+                  substr(d.text, max(1, s.start - {width} + 1), min(s.start, {width})) AS left,
+                  substr(d.text, s."end" + 1, {width}) AS right
+           FROM spans s JOIN documents d ON d.id = s.doc_id
+           WHERE s.entity_id = ? ORDER BY d.outlet, d.id, s.start""",
+        (entity_id,),
+    )
+
+
+def judge(store: Store, a: str, b: str, label: str | None, verdict: str, annotator: str) -> int:
+    """Record a same / different / unsure judgement on a pair of forms (latest one wins)."""
+    if verdict not in VERDICTS:
+        raise StoreError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
+    a, b = sorted((a, b))
+    with store.transaction():
+        group = store._group(annotator, f"judge {verdict}")
+        return store._insert(group, "judgements", {
+            "a": a, "b": b, "label": label, "verdict": verdict, "annotator": annotator, "created_at": now(),
+        })

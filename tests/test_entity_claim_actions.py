@@ -1,0 +1,83 @@
+"""Entities, linking, judgements and claims against a real SQLite file; every action undoable."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations import claim_actions as ca
+from annotations import entity_actions as ea
+from annotations.errors import StoreError
+from annotations.linking import suggest_for_store
+from conftest import add_document
+
+T1 = "Ahmad Massoud met Masood's envoys. Ahmad Shah Massoud was his father."
+T2 = "Masood said 600 fighters died. Ahmad Masood denied it."
+
+
+def test_create_link_every_form_in_corpus_and_undo(store):
+    d1, d2 = add_document(store, T1), add_document(store, T2)
+    s1 = store.add_span(d1, 0, 13, "PERSON", "alice")
+    s2 = store.add_span(d2, 0, 6, "PERSON", "alice")
+    s3 = store.add_span(d2, 31, 43, "PERSON", "alice")  # "Ahmad Masood"
+    assert store.document(d2)["text"][31:43] == "Ahmad Masood"
+    ent = ea.create_entity(store, "Ahmad Massoud", "PERSON", "alice", external_id="Q4695925")
+    ea.link_span(store, s1, ent, "alice")
+    assert ea.link_form(store, "Masood", "PERSON", ent, "alice") == 1
+    assert {r["id"] for r in store.query("SELECT id FROM spans WHERE entity_id = ?", (ent,))} == {s1, s2}
+    assert "Masood" in ea.aliases(store, ent)
+    store.undo("alice")  # the whole "link every Masood" goes at once
+    assert store.scalar("SELECT entity_id FROM spans WHERE id = ?", (s2,)) is None
+    assert "Masood" not in ea.aliases(store, ent)
+    store.redo("alice")
+    assert store.scalar("SELECT entity_id FROM spans WHERE id = ?", (s2,)) == ent
+    ea.link_span(store, s3, ent, "alice")
+    ctx = ea.mentions(store, ent)
+    assert len(ctx) == 3 and all(m["left"] is not None and m["right"] is not None for m in ctx)
+
+
+def test_merge_and_split_are_undoable(store):
+    d1 = add_document(store, T1)
+    s1 = store.add_span(d1, 0, 13, "PERSON", "alice")
+    s2 = store.add_span(d1, 18, 24, "PERSON", "alice")
+    a = ea.create_entity(store, "Ahmad Massoud", "PERSON", "alice")
+    b = ea.create_entity(store, "Masood", "PERSON", "alice")
+    ea.link_span(store, s1, a, "alice")
+    ea.link_span(store, s2, b, "alice")
+    ea.merge_entities(store, a, b, "alice")
+    assert store.scalar("SELECT count(*) FROM entities") == 1
+    assert store.scalar("SELECT entity_id FROM spans WHERE id = ?", (s2,)) == a
+    store.undo("alice")
+    assert store.scalar("SELECT entity_id FROM spans WHERE id = ?", (s2,)) == b
+    new = ea.split_form(store, a, "Ahmad Massoud", "alice", new_name="Ahmad Massoud (son)")
+    assert store.scalar("SELECT entity_id FROM spans WHERE id = ?", (s1,)) == new
+
+
+def test_different_judgement_keeps_pair_out_of_suggestions(store):
+    d1, d2 = add_document(store, T1), add_document(store, T2)
+    store.add_span(d1, 0, 13, "PERSON", "alice")
+    store.add_span(d2, 31, 43, "PERSON", "alice")
+    pairs = {frozenset((p.a, p.b)) for p in suggest_for_store(store).pairs}
+    assert frozenset(("Ahmad Massoud", "Ahmad Masood")) in pairs
+    ea.judge(store, "Ahmad Massoud", "Ahmad Masood", "PERSON", "different", "alice")
+    assert not suggest_for_store(store).pairs
+    with pytest.raises(StoreError):
+        ea.judge(store, "a", "b", "PERSON", "maybe", "alice")
+
+
+def test_claims_tag_edit_group_delete_undo(store):
+    d1, d2 = add_document(store, T2), add_document(store, "Officials said 600 fighters died in the valley.")
+    c1 = ca.add_claim(store, d1, 0, 30, "alice", type="quantity", speaker="Masood", cue="said", stance="reported")
+    assert store.status(d1, "alice") == "in progress"
+    c2 = ca.add_claim(store, d2, 0, 47, "alice", type="quantity", speaker="Officials", stance="reported")
+    ca.update_claim(store, c1, "alice", stance="asserted", checkworthy=1)
+    assert ca.claims(store, d1, "alice")[0]["stance"] == "asserted"
+    group = ca.group_claims(store, [c1, c2], "alice")
+    assert {c["group_id"] for c in ca.all_claims(store)} == {group}
+    store.undo("alice")
+    assert {c["group_id"] for c in ca.all_claims(store)} == {None}
+    ca.delete_claim(store, c2, "alice")
+    assert len(ca.all_claims(store)) == 1
+    store.undo("alice")
+    assert len(ca.all_claims(store)) == 2
+    with pytest.raises(StoreError, match="outside"):
+        ca.add_claim(store, d1, 10, 9999, "alice")
