@@ -504,6 +504,29 @@ class Store:
             "annotators": annotators,
         }
 
+    # -- added for the TUI -----------------------------------------------------------------
+
+    def progress(self, annotator: str) -> dict[str, int]:
+        """Documents per status for one annotator, plus the total (the Library header)."""
+        counts = {s: 0 for s in STATUSES}
+        with self._lock:
+            for status, n in self.conn.execute(
+                "SELECT status, count(*) FROM doc_status WHERE annotator = ? GROUP BY status", (annotator,)
+            ):
+                counts[status] = n
+            total = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        counts["todo"] = total - sum(counts[s] for s in STATUSES if s != "todo")
+        counts["total"] = total
+        return counts
+
+    def span_at(self, doc_id: int, annotator: str, start: int, end: int) -> dict[str, Any] | None:
+        """This annotator's gold span with exactly these offsets, if any (to relabel, not duplicate)."""
+        rows = self.query(
+            'SELECT * FROM spans WHERE doc_id = ? AND annotator = ? AND start = ? AND "end" = ? '
+            "ORDER BY id LIMIT 1",
+            (doc_id, annotator, start, end),
+        )
+        return rows[0] if rows else None
 
 def fts_query(text: str) -> str:
     """Turn what a person types into a safe FTS5 query: each word a quoted prefix term."""

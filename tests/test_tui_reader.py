@@ -1,0 +1,510 @@
+"""Pilot tests of the Reader against a real SQLite store: every assertion that matters
+is made on the database, not on the screen."""
+
+from __future__ import annotations
+
+import pytest
+from tui_support import (
+    ANNOTATOR,
+    add_doc,
+    load_sample,
+    make_app,
+    make_config,
+    predict,
+    run_app,
+    settle,
+)
+
+from annotations.errors import ConfigError
+from annotations.store import Store
+
+STORY = (
+    "Ahmad Massoud spoke in Panjshir on Monday. The Taliban said the valley had fallen.\n"
+    "\n"
+    "Amrullah Saleh said he was still in the valley."
+)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "reader.db")
+    yield s
+    s.close()
+
+
+def story_store(store: Store, n: int = 3) -> list[int]:
+    ids = [add_doc(store, STORY, title="Story one", outlet="Wire", date="2021-09-06", author="A. Writer")]
+    for i in range(1, n):
+        ids.append(add_doc(store, f"Document number {i}. Kabul is quiet.", title=f"Other {i}", date=f"2021-09-0{i}"))
+    predict(store, ids)
+    return ids
+
+
+async def open_first(pilot):
+    from tui.screens.reader import ReaderScreen
+
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReaderScreen)
+    return pilot.app.screen
+
+
+def spans(store: Store, doc_id: int, annotator: str = ANNOTATOR):
+    return [(s["start"], s["end"], s["label"], s["origin"]) for s in store.spans(doc_id, annotator)]
+
+
+# ------------------------------------------------------------------ accept / delete / undo
+
+
+def test_next_entity_then_accept_stores_a_gold_span_and_x_and_u(store):
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        assert reader.article.cursor == 0
+        await pilot.press("right_square_bracket")  # ] : first entity is at 0, so next is Panjshir
+        await pilot.press("a")
+        await settle(pilot)
+        start = STORY.index("Panjshir")
+        assert spans(store, ids[0]) == [(start, start + 8, "GPE", "accepted-prediction")]
+        assert store.status(ids[0], ANNOTATOR) == "in progress"
+        # The accepted suggestion is now gold (and no longer offered as a prediction).
+        kinds = {(m.start, m.kind) for m in reader.article.spans}
+        assert (start, "gold") in kinds and (start, "pred") not in kinds
+        await pilot.press("x")
+        await settle(pilot)
+        assert spans(store, ids[0]) == []
+        # Deleting a gold span brings the suggestion back.
+        assert (start, "pred") in {(m.start, m.kind) for m in reader.article.spans}
+        await pilot.press("u")
+        await settle(pilot)
+        assert spans(store, ids[0]) == [(start, start + 8, "GPE", "accepted-prediction")]
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert spans(store, ids[0]) == []
+
+    run_app(app, body)
+
+
+def test_x_on_a_suggestion_rejects_it_for_good(store):
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("x")  # cursor at 0: on the "Ahmad Massoud" suggestion
+        await settle(pilot)
+        rejected = store.rejections(ids[0], ANNOTATOR)
+        assert [(r["start"], r["end"], r["label"]) for r in rejected] == [(0, 13, "PERSON")]
+        assert spans(store, ids[0]) == []
+        assert 0 not in {m.start for m in reader.article.spans}
+        await pilot.press("q")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        # Still rejected after reopening.
+        assert 0 not in {m.start for m in app.screen.article.spans}
+
+    run_app(app, body)
+
+
+def test_number_key_relabels_the_span_under_the_cursor(store):
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        await open_first(pilot)
+        await pilot.press("a")  # accept Ahmad Massoud as PERSON
+        await pilot.press("3")  # relabel ORG
+        await settle(pilot)
+        assert spans(store, ids[0]) == [(0, 13, "ORG", "accepted-prediction")]
+        await pilot.press("u")
+        await settle(pilot)
+        assert spans(store, ids[0]) == [(0, 13, "PERSON", "accepted-prediction")]
+
+    run_app(app, body)
+
+
+def test_number_key_on_a_suggestion_accepts_it_with_that_label(store):
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        await open_first(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert spans(store, ids[0]) == [(0, 13, "GPE", "accepted-prediction")]
+
+    run_app(app, body)
+
+
+def test_v_motions_and_a_number_store_a_manual_span(store):
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("v", "w", "w", "1")
+        await settle(pilot)
+        assert spans(store, ids[0]) == [(0, 13, "PERSON", "manual")]
+        assert reader.article.selection is None
+        # Shift+arrows extend a selection too; trailing white space is not labelled.
+        await pilot.press("w", "w")  # from the "d" of Massoud: "spoke", then "in"
+        assert STORY[reader.article.cursor:].startswith("in ")
+        await pilot.press("shift+right", "shift+right", "5")
+        await settle(pilot)
+        start = STORY.index("in Panjshir")
+        assert (start, start + 2, "LOC", "manual") in spans(store, ids[0])
+
+    run_app(app, body)
+
+
+def test_number_key_without_selection_or_span_says_select_first(store):
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("w", "w")  # "spoke": no span here
+        assert reader.article.span_at_cursor() == []
+        await pilot.press("2")
+        await settle(pilot)
+        assert spans(store, ids[0]) == []
+        assert any("select text with v first" in n.message.lower() for n in app._notifications)
+
+    run_app(app, body)
+
+
+def test_d_marks_done_and_opens_the_next_document(store):
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert store.status(ids[0], ANNOTATOR) == "done"
+        assert reader.doc_id == ids[1]
+        assert "Document number 1" in reader.article.text
+        await pilot.press("p")
+        assert reader.doc_id == ids[0]
+        await pilot.press("n", "n")
+        assert reader.doc_id == ids[2]
+        # Undo of "mark done" concerns another document: the Reader goes there.
+        await pilot.press("u")
+        await settle(pilot)
+        assert store.status(ids[0], ANNOTATOR) == "todo"
+        assert reader.doc_id == ids[0]
+
+    run_app(app, body)
+
+
+def test_undo_across_a_restart(tmp_path):
+    path = tmp_path / "restart.db"
+    with Store(path) as store:
+        ids = story_store(store)
+
+        async def first(app, pilot):
+            await open_first(pilot)
+            await pilot.press("a")
+            await settle(pilot)
+
+        run_app(make_app(store), first)
+        assert spans(store, ids[0]) == [(0, 13, "PERSON", "accepted-prediction")]
+    with Store(path) as store:
+
+        async def second(app, pilot):
+            await open_first(pilot)
+            await pilot.press("u")
+            await settle(pilot)
+
+        run_app(make_app(store), second)
+        assert spans(store, ids[0]) == []
+
+
+def test_reading_position_is_remembered_per_document_and_annotator(store):
+    ids = load_sample(store, 2)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("space", "space", "w")
+        cursor, top = reader.article.cursor, reader.article.top_offset
+        assert top > 0
+        await pilot.press("q")
+        await settle(pilot)
+        assert store.position(ids[0], ANNOTATOR) == (cursor, top)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.article.cursor == cursor
+        assert app.screen.article.top_offset == top
+
+    run_app(app, body)
+    # Another annotator starts at the top.
+    assert store.position(ids[0], "bob") is None
+
+
+def test_quitting_from_the_reader_saves_the_position(store):
+    ids = load_sample(store, 1)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("space", "w")
+        expected = reader.article.cursor
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert store.position(ids[0], ANNOTATOR)[0] == expected
+
+    run_app(app, body)
+
+
+# ------------------------------------------------------------------ keymap
+
+
+def test_keymap_from_config_rebinds_keys(store):
+    ids = story_store(store)
+    config = make_config({"reader.accept": "enter", "reader.label.ORG": "o"})
+    app = make_app(store, config)
+
+    async def body(app, pilot):
+        await open_first(pilot)
+        await pilot.press("a")  # no longer bound
+        await settle(pilot)
+        assert spans(store, ids[0]) == []
+        await pilot.press("enter")
+        await settle(pilot)
+        assert spans(store, ids[0]) == [(0, 13, "PERSON", "accepted-prediction")]
+        await pilot.press("o")
+        await settle(pilot)
+        assert spans(store, ids[0]) == [(0, 13, "ORG", "accepted-prediction")]
+
+    run_app(app, body)
+
+
+def test_a_keymap_that_takes_another_actions_key_is_reported_once(store):
+    ids = story_store(store)
+    config = make_config({"reader.accept": "x"})
+    app = make_app(store, config)
+
+    async def body(app, pilot):
+        warnings = [n.message for n in app._notifications if "reader.delete" in n.message]
+        assert warnings == ["x now runs reader.accept, no longer reader.delete"]
+        await open_first(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert spans(store, ids[0]) == [(0, 13, "PERSON", "accepted-prediction")]
+
+    run_app(app, body)
+
+
+@pytest.mark.parametrize(
+    "keymap, message",
+    [
+        ({"reader.acept": "y"}, "test-config.yaml: keymap.reader.acept: unknown action"),
+        ({"reader.accept": "ctlr+a"}, "test-config.yaml: keymap.reader.accept: malformed key"),
+        ({"reader.accept": "a,"}, "test-config.yaml: keymap.reader.accept: malformed key"),
+    ],
+)
+def test_bad_keymap_is_a_config_error_before_the_app_runs(store, keymap, message):
+    from tui.actions import validate_keymap
+
+    config = make_config(keymap)
+    with pytest.raises(ConfigError) as err:
+        validate_keymap(config)
+    assert str(err.value).startswith(message)
+    assert "\n" not in str(err.value)
+    with pytest.raises(ConfigError):
+        make_app(store, config)
+
+
+# ------------------------------------------------------------------ display
+
+
+def test_header_and_side_panel_show_untrusted_text_literally(store):
+    text = "Evil \x1b[31mred\x1b[0m [bold]Masood[/bold] spoke."
+    doc = add_doc(store, text, title="Title \x1b]0;pwned\x07 [b]x[/b]", outlet="Out\x1b[2Jlet", author="[i]me[/i]")
+    start = text.index("Masood")
+    store.save_predictions("entities", "t", [(doc, [{"start": start, "end": start + 6, "label": "PERSON"}])])
+    app = make_app(store)
+
+    async def body(app, pilot):
+        from textual.widgets import Static
+
+        reader = await open_first(pilot)
+        header = str(reader.query_one("#reader-header", Static).content)
+        assert "\x1b" not in header and "\x07" not in header
+        assert "[b]x[/b]" in header and "[i]me[/i]" in header and "Out\u241b[2Jlet" in header
+        await pilot.press("tab")  # the panel starts hidden at 80 columns
+        await pilot.pause()
+        assert reader.side_panel.display
+        assert [g.form for g in reader.side_panel.groups] == ["Masood"]
+        panel = str(reader.side_panel.query_one("#side-entities", Static).content)
+        assert "Masood" in panel and "PERSON?" in panel
+
+    run_app(app, body)
+
+
+def test_side_panel_follows_the_terminal_width(store):
+    story_store(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        assert reader.side_panel.display  # 120 columns: shown
+        await pilot.press("s")
+        await pilot.pause()
+        assert not reader.side_panel.display
+
+    run_app(make_app(store), body, size=(120, 30))
+
+    async def narrow(app, pilot):
+        reader = await open_first(pilot)
+        assert not reader.side_panel.display  # 80 columns: hidden until asked
+
+    run_app(make_app(store), narrow)
+
+
+def test_status_line_names_the_label_as_text(store):
+    story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        assert "PERSON? suggested" in reader.status_bar.plain
+        await pilot.press("a", "left", "right")  # a cursor move clears the flash message
+        await pilot.pause()
+        status = reader.status_bar.plain
+        assert "PERSON · accepted-prediction" in status
+        assert "in progress" in status and ANNOTATOR in status and "done 0/3" in status
+
+    run_app(app, body)
+
+
+def test_find_in_article(store):
+    story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"valley")
+        await pilot.press("enter")
+        assert reader.article.cursor == STORY.index("valley")
+        await pilot.press("slash", "enter")  # same text again: next match
+        assert reader.article.cursor == STORY.index("valley", STORY.index("valley") + 1)
+
+    run_app(app, body)
+
+
+def test_claim_and_link_are_reserved_but_not_in_the_footer(store):
+    story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        shown = {b.binding.id for b in reader.active_bindings.values() if b.binding.show}
+        assert "reader.claim" not in shown and "reader.link" not in shown
+        assert {"reader.accept", "reader.delete", "reader.undo", "reader.done", "reader.back"} <= shown
+        await pilot.press("c")
+        await pilot.pause()
+        assert any("later release" in n.message for n in app._notifications)
+
+    run_app(app, body)
+
+
+def test_command_palette_runs_reader_actions(store):
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        await open_first(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"accept the suggestion")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert spans(store, ids[0]) == [(0, 13, "PERSON", "accepted-prediction")]
+
+    run_app(app, body)
+
+
+def test_help_lists_every_action_of_the_registry(store):
+    from textual.widgets import Static
+
+    from tui.actions import all_actions
+    from tui.screens.help import HelpScreen
+
+    story_store(store)
+    config = make_config({"reader.accept": "enter"})
+    app = make_app(store, config)
+
+    async def body(app, pilot):
+        await open_first(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table", Static).content
+        from rich.console import Console
+
+        console = Console(width=100, record=True)
+        console.print(table)
+        text = console.export_text()
+        for action in all_actions(config):
+            assert action.id in text
+        assert "⏎" in text  # the remapped key is what Help shows
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+    run_app(app, body)
+
+
+def test_model_notice_is_shown_once_at_startup(store):
+    story_store(store)
+    notice = "No spaCy model installed: suggestions are off; manual annotation works."
+    app = make_app(store, model_notice=notice)
+
+    async def body(app, pilot):
+        assert [n.message for n in app._notifications].count(notice) == 1
+        await open_first(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert [n.message for n in app._notifications].count(notice) == 1
+
+    run_app(app, body)
+
+
+def test_no_color_still_shows_cursor_selection_and_spans(store, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    ids = story_store(store)
+    store.add_span(ids[0], STORY.index("Taliban"), STORY.index("Taliban") + 7, "ORG", ANNOTATOR)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        assert app.no_color
+        reader = await open_first(pilot)
+        await pilot.press("v", "w")
+        await pilot.pause()
+        # The selection and the spans are drawn with attributes that survive NO_COLOR.
+        view = reader.article
+        styles = [seg.style for seg in view.render_line(0) if seg.style]
+        assert any(s.reverse for s in styles)  # selection
+        assert any(s.underline for s in styles)  # suggestions
+        assert any(s.bold for s in styles)  # gold span
+
+    run_app(app, body)
+
+
+def test_a_label_key_taken_by_another_action_is_reported():
+    import yaml
+
+    from annotations.config import default_config_text, parse_config
+    from tui.actions import keymap_clashes
+
+    data = yaml.safe_load(default_config_text())
+    data["labels"][2]["key"] = "a"
+    config = parse_config(yaml.safe_dump(data), "labels.yaml")
+    assert keymap_clashes(config) == ["label key a of ORG is taken by reader.accept"]
+    assert keymap_clashes(make_config()) == []

@@ -1,0 +1,75 @@
+"""Snapshot tests (pytest-textual-snapshot) of the Library, Reader and Help at 80x24.
+
+Fixed data (the sample corpus, hand-made suggestions, a fixed annotator), so the
+pictures are deterministic.  Regenerate after a deliberate change with
+``pytest tests/test_tui_snapshots.py --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tui_support import ANNOTATOR, load_sample, make_app, predict, settle, wait_library
+
+from annotations.store import Store
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "snap.db")
+    ids = load_sample(s)
+    predict(s, ids)
+    s.set_status(ids[1], ANNOTATOR, "done")
+    s.set_status(ids[4], ANNOTATOR, "skipped")
+    s.add_span(ids[2], 0, 9, "GPE", ANNOTATOR)
+    yield s
+    s.close()
+
+
+def before(*keys: str):
+    async def run_before(pilot) -> None:
+        await wait_library(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_library(snap_compare, store):
+    assert snap_compare(make_app(store), terminal_size=SIZE, run_before=before("down", "down"))
+
+
+def test_library_search(snap_compare, store):
+    async def run_before(pilot) -> None:
+        from tui.screens.library import SEARCH_DELAY
+
+        await wait_library(pilot)
+        await pilot.press("slash", *"massoud", "enter")
+        await pilot.pause(SEARCH_DELAY + 0.05)
+        await settle(pilot)
+
+    assert snap_compare(make_app(store), terminal_size=SIZE, run_before=run_before)
+
+
+def test_reader(snap_compare, store):
+    # Open the first article, accept the first suggestion, go two entities on and select two words.
+    keys = ("enter", "right_square_bracket", "a", "right_square_bracket", "right_square_bracket", "v", "w", "w")
+    assert snap_compare(make_app(store), terminal_size=SIZE, run_before=before(*keys))
+
+
+def test_reader_side_panel(snap_compare, store):
+    keys = ("enter", "right_square_bracket", "a", "tab")
+    assert snap_compare(make_app(store), terminal_size=SIZE, run_before=before(*keys))
+
+
+def test_reader_no_color(snap_compare, store, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    keys = ("enter", "right_square_bracket", "a", "right_square_bracket", "v", "w")
+    assert snap_compare(make_app(store), terminal_size=SIZE, run_before=before(*keys))
+
+
+def test_help(snap_compare, store):
+    assert snap_compare(make_app(store), terminal_size=SIZE, run_before=before("enter", "question_mark"))

@@ -1,0 +1,395 @@
+"""The one registry of user actions: ids, default keys, descriptions, scopes.
+
+Everything the user can do from the keyboard is declared here once and derived
+from here: each screen's ``BINDINGS`` (every :class:`~textual.binding.Binding`
+carries the action id as its ``id``, so ``keymap:`` in config.yaml overrides keys
+through Textual's own keymap support, ``App.set_keymap``), the Help screen and
+the command palette (:class:`ActionCommands`).
+
+Action ids look like ``reader.next_word``: the scope, a dot, a name.  Label
+actions come from the config (``reader.label.PERSON`` gets the label's ``key``).
+
+``validate_keymap(config)`` is what the CLI calls before starting the app: an
+unknown action id or a malformed key raises :class:`ConfigError` naming
+``keymap.<id>`` in the config file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from annotations.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from textual.binding import Binding
+
+    from annotations.config import Config
+
+__all__ = [
+    "ACTIONS",
+    "SCOPES",
+    "SCOPE_TITLES",
+    "ActionDef",
+    "actions_for",
+    "all_actions",
+    "bindings_for",
+    "effective_keys",
+    "find_action",
+    "key_display",
+    "keymap_clashes",
+    "keymap_for",
+    "keys_display",
+    "label_actions",
+    "validate_keymap",
+]
+
+SCOPES = ("reader", "library", "help", "global")
+SCOPE_TITLES = {"reader": "Reader", "library": "Library", "help": "Help", "global": "Everywhere"}
+
+LABEL_PREFIX = "reader.label."
+NOT_YET = "arrives in a later release"
+
+
+@dataclass(frozen=True)
+class ActionDef:
+    """One user action.
+
+    ``keys``: Textual key names, comma separated ("w", "space,pagedown", "ctrl+r").
+    ``action``: the Textual action string run in the scope's namespace (the screen,
+    or the app for ``global``).  ``footer``: short label when the action is shown in
+    the footer, None to keep it out.  ``implemented``: False for keys reserved for
+    features still to come (kept out of the footer and the command palette).
+    """
+
+    id: str
+    keys: str
+    description: str
+    scope: str
+    action: str
+    footer: str | None = None
+    implemented: bool = True
+    priority: bool = False
+
+    @property
+    def short(self) -> str:
+        return self.footer or self.description
+
+
+def _a(id: str, keys: str, description: str, action: str, footer: str | None = None, **kw: Any) -> ActionDef:
+    return ActionDef(id, keys, description, id.split(".", 1)[0], action, footer, **kw)
+
+
+# Order matters: it is the footer order and the Help order.
+ACTIONS: tuple[ActionDef, ...] = (
+    # ---------------------------------------------------------------- Reader
+    # reading
+    _a("reader.left", "left", "Cursor left", "move('char', -1)"),
+    _a("reader.right", "right", "Cursor right", "move('char', 1)"),
+    _a("reader.up", "up", "Cursor up a line", "move('line', -1)"),
+    _a("reader.down", "down", "Cursor down a line", "move('line', 1)"),
+    _a("reader.next_word", "w", "Next word", "move('word', 1)"),
+    _a("reader.prev_word", "b", "Previous word", "move('word', -1)"),
+    _a("reader.next_sentence", ")", "Next sentence", "move('sentence', 1)"),
+    _a("reader.prev_sentence", "(", "Previous sentence", "move('sentence', -1)"),
+    _a("reader.next_entity", "]", "Next entity", "move('entity', 1)"),
+    _a("reader.prev_entity", "[", "Previous entity", "move('entity', -1)"),
+    _a("reader.page_down", "space,pagedown", "Page down", "move('page', 1)"),
+    _a("reader.page_up", "shift+space,pageup", "Page up", "move('page', -1)"),
+    _a("reader.top", "g,home", "Top of the article", "top"),
+    _a("reader.bottom", "G,end", "End of the article", "bottom"),
+    _a("reader.find", "/", "Find text in the article", "find"),
+    _a("reader.toggle_panel", "tab,s", "Show / hide the side panel", "toggle_panel"),
+    # annotating
+    _a("reader.select", "v", "Start / end a selection", "select", "Select"),
+    _a("reader.extend_left", "shift+left", "Extend the selection left", "move('char', -1, True)"),
+    _a("reader.extend_right", "shift+right", "Extend the selection right", "move('char', 1, True)"),
+    _a("reader.extend_up", "shift+up", "Extend the selection up a line", "move('line', -1, True)"),
+    _a("reader.extend_down", "shift+down", "Extend the selection down a line", "move('line', 1, True)"),
+    _a("reader.accept", "a", "Accept the suggestion under the cursor", "accept", "Accept"),
+    _a("reader.delete", "x", "Delete the span / reject the suggestion under the cursor", "delete", "Delete"),
+    # (label keys from the config come here)
+    _a("reader.undo", "u", "Undo your last change", "undo", "Undo"),
+    _a("reader.redo", "ctrl+r", "Redo", "redo"),
+    _a("reader.claim", "c", "Tag a claim on the selection or sentence", "claim", implemented=False),
+    _a("reader.link", "l", "Link the entity to a canonical entity", "link", implemented=False),
+    # documents
+    _a("reader.done", "d", "Mark the document done and open the next", "done", "Done"),
+    _a("reader.next_doc", "n", "Next document", "next_doc"),
+    _a("reader.prev_doc", "p", "Previous document", "prev_doc"),
+    _a("reader.back", "q", "Back to the Library", "back", "Library"),
+    _a("reader.escape", "escape", "Clear the selection, else back to the Library", "escape"),
+    # ---------------------------------------------------------------- Library
+    _a("library.open", "enter", "Open the document", "open", "Open"),
+    _a("library.search", "/", "Search titles and text", "search", "Search"),
+    _a("library.filter", "f", "Filter by status (all, todo, in progress, done, skipped)", "cycle_filter", "Filter"),
+    _a("library.quit", "q", "Quit newsmark", "app.quit", "Quit"),
+    _a("library.up", "up", "Previous document", "move(-1)"),
+    _a("library.down", "down", "Next document", "move(1)"),
+    _a("library.page_down", "pagedown,space", "Page down", "page(1)"),
+    _a("library.page_up", "pageup,shift+space", "Page up", "page(-1)"),
+    _a("library.top", "g,home", "First document", "top"),
+    _a("library.bottom", "G,end", "Last document", "bottom"),
+    _a("library.escape", "escape", "Clear the search", "escape"),
+    # ---------------------------------------------------------------- Help
+    _a("help.close", "escape,q", "Close Help", "close", "Close"),
+    _a("help.down", "down", "Scroll down", "scroll(1)"),
+    _a("help.up", "up", "Scroll up", "scroll(-1)"),
+    _a("help.page_down", "pagedown,space", "Page down", "scroll_page(1)"),
+    _a("help.page_up", "pageup,shift+space", "Page up", "scroll_page(-1)"),
+    # ---------------------------------------------------------------- everywhere
+    _a("global.help", "?,f1", "Help: every key", "help", "Help"),
+    _a("global.quit", "ctrl+q", "Quit newsmark", "quit", priority=True),
+)
+_BY_ID = {a.id: a for a in ACTIONS}
+assert len(_BY_ID) == len(ACTIONS), "duplicate action id"
+
+
+def label_actions(config: Config | None) -> list[ActionDef]:
+    """One action per configured label: ``reader.label.NAME`` on the label's key."""
+    if config is None:
+        return []
+    return [
+        ActionDef(
+            f"{LABEL_PREFIX}{label.name}",
+            # A label with no key of its own can still get one from the keymap.
+            label.key or (config.keymap or {}).get(f"{LABEL_PREFIX}{label.name}", ""),
+            f"Label as {label.name} (selection, else span)",
+            "reader",
+            f"label({label.name!r})",
+        )
+        for label in config.labels
+    ]
+
+
+def all_actions(config: Config | None = None) -> list[ActionDef]:
+    """Every action, label actions included (placed after 'reader.delete')."""
+    out: list[ActionDef] = []
+    labels = label_actions(config)
+    for action in ACTIONS:
+        out.append(action)
+        if action.id == "reader.delete":
+            out.extend(labels)
+    return out
+
+
+def actions_for(scope: str, config: Config | None = None) -> list[ActionDef]:
+    return [a for a in all_actions(config) if a.scope == scope]
+
+
+def find_action(action_id: str, config: Config | None = None) -> ActionDef | None:
+    if action_id in _BY_ID:
+        return _BY_ID[action_id]
+    for action in label_actions(config):
+        if action.id == action_id:
+            return action
+    return None
+
+
+# --------------------------------------------------------------------------- keys
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+@lru_cache(1)
+def _named_keys() -> frozenset[str]:
+    from textual.keys import KEY_NAME_REPLACEMENTS, Keys
+
+    names = {k.value.rsplit("+", 1)[-1] for k in Keys if not k.value.startswith("<")}
+    names.update(KEY_NAME_REPLACEMENTS.values())
+    names.update({"space", "tab", "enter", "escape", "backspace", "delete", "insert", "return"})
+    return frozenset(names)
+
+
+def normalize_key(key: str) -> str:
+    """A key as Textual names it ("?" -> "question_mark"); raises ValueError if malformed."""
+    from textual.keys import _character_to_key
+
+    key = key.strip()
+    if not key:
+        raise ValueError("empty key")
+    if len(key) == 1:
+        if not key.isprintable() or key.isspace():
+            raise ValueError(f"{key!r} is not a key")
+        return _character_to_key(key)
+    *mods, base = key.split("+")
+    if not base:  # "ctrl++"
+        raise ValueError(f"{key!r} is not a key")
+    bad = [m for m in mods if m.lower() not in _MODIFIERS]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a modifier (ctrl, shift, alt, meta, super)")
+    if len(base) == 1:
+        if not base.isprintable() or base.isspace():
+            raise ValueError(f"{key!r} is not a key")
+        base = _character_to_key(base)
+    elif base not in _named_keys():
+        try:
+            unicodedata.lookup(base.replace("_", " ").upper())
+        except KeyError:
+            raise ValueError(f"{key!r} is not a key name") from None
+    return "+".join([*(m.lower() for m in mods), base])
+
+
+def split_keys(keys: str) -> list[str]:
+    """Comma-separated keys, normalized; "," itself can be written as "comma"."""
+    return [normalize_key(k) for k in keys.split(",")] if keys.strip() else []
+
+
+def validate_keymap(config: Config) -> None:
+    """Raise ConfigError (one line: file, ``keymap.<id>``, reason) for a bad keymap entry."""
+    for action_id, keys in (config.keymap or {}).items():
+        if find_action(action_id, config) is None:
+            raise ConfigError(f"{config.source}: keymap.{action_id}: unknown action")
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(f"{config.source}: keymap.{action_id}: expected a key such as \"x\" or \"ctrl+r\"")
+        try:
+            split_keys(keys)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{config.source}: keymap.{action_id}: malformed key: {exc} "
+                f"(write keys like \"x\", \"ctrl+r\", \"pagedown\"; several separated by commas)"
+            ) from None
+
+
+def keymap_clashes(config: Config) -> list[str]:
+    """Keys a keymap entry takes from another action (which is left without that key).
+
+    Textual resolves such a clash silently (the keymap wins); newsmark says so once."""
+    keymap = config.keymap or {}
+    actions = all_actions(config)
+    out = []
+    # A label key (from `labels:`) that another action already has never reaches the label.
+    for label in label_actions(config):
+        if label.id in keymap:
+            continue
+        for key in split_keys(label.keys):
+            for other in actions:
+                if other.id in keymap or other.id == label.id or other.scope not in ("reader", "global"):
+                    continue
+                if other.id.startswith(LABEL_PREFIX) and other.id > label.id:
+                    continue  # report a pair of labels once
+                if key in split_keys(other.keys):
+                    out.append(f"label key {key_display(key)} of {label.id[len(LABEL_PREFIX):]} is taken by "
+                               f"{other.id}")
+    for action_id, keys in keymap.items():
+        mine = find_action(action_id, config)
+        if mine is None:
+            continue
+        for key in split_keys(keys):
+            for other in actions:
+                if other.id == action_id or other.id in keymap:
+                    continue
+                related = other.scope == mine.scope or "global" in (other.scope, mine.scope)
+                if related and key in split_keys(other.keys):
+                    out.append(f"{key_display(key)} now runs {action_id}, no longer {other.id}")
+    return out
+
+
+def keymap_for(config: Config) -> dict[str, str]:
+    """The config keymap in Textual's normalized form (for ``App.set_keymap``)."""
+    return {action_id: ",".join(split_keys(keys)) for action_id, keys in (config.keymap or {}).items()}
+
+
+def effective_keys(action: ActionDef, keymap: dict[str, str] | None = None) -> list[str]:
+    """The keys that run ``action`` once the user's keymap is applied."""
+    override = (keymap or {}).get(action.id)
+    return split_keys(override if override else action.keys)
+
+
+def key_display(key: str) -> str:
+    """How a key is written in Help and the palette: "?" not "question_mark"."""
+    from textual.keys import format_key
+
+    *mods, base = key.split("+")
+    shown = format_key(base)
+    if len(base) == 1 and base.isupper() and not mods:
+        shown = base  # "G", not "shift+g"
+    return "+".join([*mods, shown])
+
+
+def keys_display(action: ActionDef, keymap: dict[str, str] | None = None) -> str:
+    keys = effective_keys(action, keymap)
+    return " ".join(key_display(k) for k in keys) if keys else "—"
+
+
+# --------------------------------------------------------------------------- bindings
+
+def bindings_for(scope: str, config: Config | None = None, *, include_labels: bool = True) -> list[Binding]:
+    """Textual Bindings for one scope; each binding's id is the action id."""
+    from textual.binding import Binding
+
+    out: list[Binding] = []
+    actions = actions_for(scope, config) if include_labels else [a for a in ACTIONS if a.scope == scope]
+    for action in actions:
+        keys = split_keys(action.keys)
+        if not keys:
+            continue
+        # Show in the footer only the first key of a multi-key action.
+        for i, key in enumerate(keys):
+            out.append(Binding(
+                key,
+                action.action,
+                action.short,
+                show=bool(action.footer) and action.implemented and i == 0,
+                priority=action.priority,
+                tooltip=action.description,
+                id=action.id,
+            ))
+    return out
+
+
+# --------------------------------------------------------------------------- command palette
+
+def _palette_actions(screen_scope: str | None, config: Config | None) -> list[ActionDef]:
+    scopes = [screen_scope, "global"] if screen_scope else ["global"]
+    return [a for s in scopes for a in actions_for(s, config) if a.implemented]
+
+
+def _make_provider_class():
+    from rich.text import Text
+    from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+    class ActionCommands(Provider):
+        """Every action of the current screen (and the global ones), with its keys."""
+
+        def _entries(self) -> list[tuple[str, str, Any]]:
+            screen = self.screen
+            scope = getattr(screen, "SCOPE", None)
+            app = self.app
+            config = getattr(app, "config", None)
+            keymap = getattr(app, "keymap_config", {}) or {}
+            entries = []
+            for action in _palette_actions(scope, config):
+                namespace = app if action.scope == "global" else screen
+                keys = keys_display(action, keymap)
+                help_text = f"{keys}   ({action.id})"
+
+                def run(action=action, namespace=namespace) -> None:
+                    app.call_later(app.run_action, action.action, namespace)
+
+                entries.append((action.description, help_text, run))
+            return entries
+
+        async def discover(self) -> Hits:
+            for name, help_text, run in self._entries():
+                yield DiscoveryHit(Text(name), run, text=name, help=help_text)
+
+        async def search(self, query: str) -> Hits:
+            matcher = self.matcher(query)
+            for name, help_text, run in self._entries():
+                score = max(matcher.match(name), matcher.match(help_text) * 0.8)
+                if score > 0:
+                    yield Hit(score, matcher.highlight(name), run, text=name, help=help_text)
+
+    return ActionCommands
+
+
+def __getattr__(name: str) -> Any:
+    # The palette provider needs Textual: built on first use so validate_keymap stays light.
+    if name == "ActionCommands":
+        cls = _make_provider_class()
+        globals()["ActionCommands"] = cls
+        return cls
+    raise AttributeError(name)

@@ -1,0 +1,110 @@
+"""NewsmarkApp: the Textual application (Library -> Reader, Help, command palette).
+
+Contract with the CLI::
+
+    validate_keymap(config)                       # tui.actions; ConfigError names the key
+    app = NewsmarkApp(store, config, annotator, model_notice=...)
+    app.run(mouse=not no_mouse)
+
+Screens for claims and canonical entities arrive later: each gets a scope in
+``tui.actions`` (its keys, Help section and palette entries come from there), a
+module in ``tui/screens/``, and a global action here that pushes it.  The Reader's
+``c`` / ``l`` keys are already reserved (``reader.claim``, ``reader.link``).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from textual.app import App
+from textual.screen import Screen
+
+from annotations.config import Config
+from annotations.store import Store
+from tui.actions import (
+    ActionCommands,
+    bindings_for,
+    keymap_clashes,
+    keymap_for,
+    validate_keymap,
+)
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+
+__all__ = ["NewsmarkApp"]
+
+
+class NewsmarkApp(App[None]):
+    """The newsmark terminal reader / annotator."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "newsmark"
+    BINDINGS = bindings_for("global")
+    COMMANDS = App.COMMANDS | {ActionCommands}
+    # Textual's own ctrl+c binding would only say "press ctrl+q to quit"; keep it.
+
+    def __init__(self, store: Store, config: Config, annotator: str, *,
+                 model_notice: str | None = None, **kwargs: Any) -> None:
+        validate_keymap(config)  # raises ConfigError before anything is drawn
+        super().__init__(**kwargs)
+        self.store = store
+        self.config = config
+        self.annotator = annotator
+        self.model_notice = model_notice
+        self.keymap_config: dict[str, str] = keymap_for(config)
+        self._read_store: Store | None = None
+        self._read_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def get_default_screen(self) -> Screen:
+        return LibraryScreen()
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap_config)
+        clashes = keymap_clashes(self.config)
+        if clashes:
+            self.notify("; ".join(clashes), title=f"Key clash in {self.config.source}", severity="warning",
+                        timeout=10, markup=False)
+        if self.model_notice:
+            self.notify(self.model_notice, title="Suggestions are off", severity="warning",
+                        timeout=12, markup=False)
+
+    def on_unmount(self) -> None:
+        if self._read_store is not None:
+            self._read_store.close()
+            self._read_store = None
+
+    @property
+    def read_store(self) -> Store:
+        """A second connection for worker threads, so long reads never block the UI's writes.
+
+        WAL lets it read while the main connection writes; it sees every committed change."""
+        with self._read_lock:
+            if self._read_store is None:
+                try:
+                    self._read_store = Store(self.store.path, readonly=True)
+                except Exception:
+                    return self.store
+            return self._read_store
+
+    def interrupt_reads(self) -> None:
+        """Abort whatever query the worker connection is running (its worker was superseded)."""
+        if self._read_store is not None:
+            self._read_store.conn.interrupt()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.save_position()
+        self.exit()

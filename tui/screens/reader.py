@@ -1,0 +1,492 @@
+"""The Reader: one article with its entities, for reading first and annotating second.
+
+Every change goes to the store first (one committed transaction), then the screen
+re-reads the document's spans from the store and repaints only the rows that
+changed (``ArticleView.update_spans``).  Per-document reads are indexed look-ups
+(well under a millisecond), done synchronously so the next key always acts on
+what the database holds; list reads (the Library's ids) run in workers.
+
+Keys come from ``tui.actions`` (scope "reader"): the screen's action methods
+below are what the registry's action strings name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingsMap
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from annotations.errors import NewsmarkError
+from tui.actions import NOT_YET, bindings_for
+from tui.widgets.article_view import ArticleView, SpanMark
+from tui.widgets.bars import Bar
+from tui.widgets.doc_list import one_line
+from tui.widgets.side_panel import SidePanel, entity_groups
+
+__all__ = ["PANEL_MIN_WIDTH", "ReaderScreen"]
+
+PANEL_MIN_WIDTH = 100
+"""Below this terminal width the side panel starts hidden (tab / s shows it)."""
+
+ENTITY_EXTRACTOR = "entities"
+
+MOTIONS = {"char": "move_char", "word": "move_word", "sentence": "move_sentence",
+           "line": "move_line", "entity": "move_entity", "page": "page"}
+"""Motion kinds the registry's ``move(kind, delta, extend)`` actions name -> ArticleView methods."""
+
+
+class ReaderScreen(Screen[int | None], inherit_bindings=False):
+    """One document.  Dismissed with the id of the document shown last."""
+
+    SCOPE = "reader"
+    BINDINGS = bindings_for("reader")
+    AUTO_FOCUS = "ArticleView"
+
+    def __init__(self, doc_id: int, ids: list[int] | None = None) -> None:
+        super().__init__()
+        self.doc_id = doc_id
+        self.doc: dict[str, Any] | None = None
+        self._ids = ids or [doc_id]
+        self._gold: dict[int, dict[str, Any]] = {}
+        self._preds: dict[int, dict[str, Any]] = {}
+        self._status = "todo"
+        self._progress: dict[str, int] = {}
+        self._panel_forced: bool | None = None
+        self._flash: Text | None = None
+        # The registry's reader bindings, label keys from this config included.
+        self._bindings = BindingsMap(bindings_for("reader", self.app.config))
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="reader-header")
+        with Horizontal(id="reader-body"):
+            yield ArticleView(id="article", label_styles=self._label_styles())
+            yield SidePanel(id="side-panel")
+        with Horizontal(id="reader-findbar", classes="hidden"):
+            yield Static("Find", id="reader-find-label")
+            yield Input(placeholder="text in this article (enter: go to the next match, escape: close)",
+                        id="reader-find")
+        yield Bar(id="reader-status")
+        yield Footer()
+
+    def _label_styles(self) -> dict[str, str]:
+        return {label.name: label.color for label in self.app.config.labels}
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def side_panel(self) -> SidePanel:
+        return self.query_one(SidePanel)
+
+    @property
+    def status_bar(self) -> Bar:
+        return self.query_one("#reader-status", Bar)
+
+    def on_mount(self) -> None:
+        self._apply_panel()
+        self.watch(self.article, "scroll_y", self._scrolled, init=False)
+        self._progress = self.app.store.progress(self.app.annotator)
+        self.load(self.doc_id)
+
+    def on_resize(self) -> None:
+        self._apply_panel()
+
+    def _apply_panel(self) -> None:
+        wide = self.app.size.width >= PANEL_MIN_WIDTH
+        show = wide if self._panel_forced is None else self._panel_forced
+        self.side_panel.display = show
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self, doc_id: int) -> None:
+        """Show ``doc_id`` at its remembered reading position."""
+        app = self.app
+        doc = app.store.document(doc_id)
+        if doc is None:
+            app.notify(f"Document {doc_id} no longer exists", severity="error")
+            return
+        self.doc_id, self.doc = doc_id, doc
+        position = app.store.position(doc_id, app.annotator)
+        cursor, top = position if position else (0, 0)
+        self.article.set_document(doc["text"], self._read_marks(), cursor=cursor, top_offset=top)
+        self._status = app.store.status(doc_id, app.annotator)
+        self._flash = None
+        self._update_header()
+        self._update_panel()
+        self._update_status()
+
+    def _read_marks(self) -> list[SpanMark]:
+        """Gold spans and the suggestions still open (not confirmed, not rejected)."""
+        app, doc_id = self.app, self.doc_id
+        gold = app.store.spans(doc_id, app.annotator)
+        ranges = {(g["start"], g["end"]) for g in gold}
+        rejected = {(r["start"], r["end"], r["label"]) for r in app.store.rejections(doc_id, app.annotator)
+                    if r["kind"] == "ent"}
+        preds = [
+            p for p in app.store.predictions(doc_id, ENTITY_EXTRACTOR)
+            if (p["start"], p["end"]) not in ranges
+            and (p["start"], p["end"], p["label"]) not in rejected
+            and (p["start"], p["end"], None) not in rejected
+        ]
+        self._gold = {g["id"]: g for g in gold}
+        self._preds = {p["id"]: p for p in preds}
+        marks = [SpanMark(g["start"], g["end"], g["label"], "gold", ("gold", g["id"])) for g in gold]
+        marks += [SpanMark(p["start"], p["end"], p["label"] or "ENTITY", "pred", ("pred", p["id"])) for p in preds]
+        return marks
+
+    def refresh_marks(self) -> None:
+        """Re-read this document's annotations from the store and repaint what changed."""
+        self.article.update_spans(self._read_marks())
+        self._status = self.app.store.status(self.doc_id, self.app.annotator)
+        self._update_panel()
+        self._update_status()
+
+    def save_position(self) -> None:
+        if self.doc is None or not self.is_mounted:
+            return
+        view = self.article
+        try:
+            self.app.store.save_position(self.doc_id, self.app.annotator, view.cursor, view.top_offset)
+        except NewsmarkError:
+            pass  # a reading position is not worth an error on the way out
+
+    # ------------------------------------------------------------------ display
+
+    def _update_header(self) -> None:
+        doc = self.doc or {}
+        title = one_line(doc.get("title")) or one_line((doc.get("text") or "")[:120]) or f"Document {self.doc_id}"
+        out = Text(title, style="bold")
+        meta = [one_line(doc.get(k)) for k in ("outlet", "date", "author")]
+        meta = [m for m in meta if m]
+        out.append("\n")
+        out.append("  ·  ".join(meta) if meta else "no outlet, date or author", style="dim")
+        self.query_one("#reader-header", Static).update(out)
+
+    def _update_panel(self) -> None:
+        if self.doc is None:
+            return
+        groups = entity_groups(self.doc["text"], self._gold.values(), self._preds.values())
+        self.side_panel.show(groups)
+
+    def _scrolled(self) -> None:
+        self._update_status()
+
+    def flash(self, message: str | Text) -> None:
+        """Feedback in the status line until the next cursor move."""
+        self._flash = message if isinstance(message, Text) else Text(message)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        if self.doc is None:
+            return
+        view = self.article
+        left = self._flash.copy() if self._flash is not None else self._cursor_context()
+        right = Text()
+        right.append(self._status, style="bold")
+        right.append(f" · {one_line(self.app.annotator)} · {round(view.progress * 100)}%")
+        progress = self._progress
+        if progress:
+            right.append(f" · done {progress.get('done', 0):,}/{progress.get('total', 0):,}")
+        self.status_bar.set(left, right)
+
+    def _cursor_context(self) -> Text:
+        view = self.article
+        selection = view.selection
+        if selection is not None:
+            start, end = selection
+            snippet = one_line(view.text[start:end])
+            if len(snippet) > 22:
+                snippet = snippet[:10] + "…" + snippet[-10:]
+            out = Text("select ")
+            out.append(f"“{snippet}”", style="bold")
+            out.append(f" · {self._label_keys_hint()} label")
+            return out
+        spans = view.span_at_cursor(kinds=("gold", "pred"))
+        if not spans:
+            return Text(f"{self._key_for('reader.select')} select · {self._label_keys_hint()} label · "
+                        f"{self._key_for('reader.next_entity')} next entity", style="dim")
+        span = spans[0]
+        kind, ref = span.ref if isinstance(span.ref, tuple) else (span.kind, None)
+        out = Text()
+        if kind == "gold":
+            row = self._gold.get(ref, {})
+            out.append(span.label, style="bold")
+            out.append(f" · {row.get('origin', 'gold')}")
+            out.append(f" · “{one_line(view.text[span.start:span.end])[:28]}”")
+        else:
+            out.append(f"{span.label}?", style="bold")
+            out.append(" suggested · ")
+            out.append(f"{self._key_for('reader.accept')} accept, {self._key_for('reader.delete')} reject")
+        return out
+
+    def _key_for(self, action_id: str) -> str:
+        from tui.actions import find_action, keys_display
+
+        action = find_action(action_id, self.app.config)
+        return keys_display(action, self.app.keymap_config).split(" ")[0] if action else "?"
+
+    def _label_keys_hint(self) -> str:
+        keys = [self._key_for(f"reader.label.{label.name}") for label in self.app.config.labels]
+        keys = [k for k in keys if k not in ("?", "—")]
+        if keys == [str(i) for i in range(1, len(keys) + 1)] and len(keys) > 1:
+            return f"1-{len(keys)}"
+        if len(keys) > 3:
+            return "/".join(keys[:3]) + "/…"
+        return "/".join(keys) or "a label key"
+
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        self._flash = None
+        self._update_status()
+
+    # ------------------------------------------------------------------ helpers
+
+    def _under_cursor(self, kind: str) -> dict[str, Any] | None:
+        for span in self.article.span_at_cursor(kinds=(kind,)):
+            if isinstance(span.ref, tuple):
+                rows = self._gold if kind == "gold" else self._preds
+                row = rows.get(span.ref[1])
+                if row is not None:
+                    return row
+        return None
+
+    def _write(self, fn, *args, **kwargs) -> bool:
+        """Run one store write; on failure say why and re-read (someone else may have changed it)."""
+        try:
+            fn(*args, **kwargs)
+        except NewsmarkError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            self.refresh_marks()
+            return False
+        return True
+
+    def _neighbour(self, delta: int) -> int | None:
+        try:
+            index = self._ids.index(self.doc_id)
+        except ValueError:
+            return None
+        target = index + delta
+        return self._ids[target] if 0 <= target < len(self._ids) else None
+
+    def open_other(self, doc_id: int) -> None:
+        """Leave this document (saving the reading position) for another."""
+        self.save_position()
+        self._close_find()
+        self.load(doc_id)
+
+    # ------------------------------------------------------------------ actions: motion
+
+    def action_move(self, kind: str, delta: int, extend: bool = False) -> None:
+        getattr(self.article, MOTIONS[kind])(delta, extend)
+
+    def action_top(self) -> None:
+        self.article.home()
+
+    def action_bottom(self) -> None:
+        self.article.end()
+
+    def action_select(self) -> None:
+        self.article.toggle_selection()
+
+    # ------------------------------------------------------------------ actions: annotation
+
+    def action_accept(self) -> None:
+        pred = self._under_cursor("pred")
+        if pred is None:
+            gold = self._under_cursor("gold")
+            if gold is not None:
+                self.flash(Text(f"Already confirmed as {gold['label']}"))
+            else:
+                self.app.notify("No suggestion under the cursor (] jumps to the next entity)",
+                                severity="warning", markup=False)
+            return
+        app = self.app
+        if not self._write(app.store.add_span, self.doc_id, pred["start"], pred["end"],
+                           pred["label"] or "ENTITY", app.annotator, origin="accepted-prediction"):
+            return
+        self.refresh_marks()
+        self.flash(Text(f"Accepted {pred['label']}"))
+
+    def action_delete(self) -> None:
+        app = self.app
+        gold = self._under_cursor("gold")
+        if gold is not None:
+            if not self._write(app.store.delete_span, gold["id"], app.annotator):
+                return
+            self.refresh_marks()
+            self.flash(Text(f"Deleted {gold['label']} span"))
+            return
+        pred = self._under_cursor("pred")
+        if pred is not None:
+            if not self._write(app.store.reject_prediction, self.doc_id, pred["start"], pred["end"],
+                               pred["label"], app.annotator):
+                return
+            self.refresh_marks()
+            self.flash(Text(f"Rejected the {pred['label']} suggestion"))
+            return
+        app.notify("Nothing to delete under the cursor", severity="warning", markup=False)
+
+    def action_label(self, label: str) -> None:
+        app, view = self.app, self.article
+        selection = view.selection
+        if selection is not None:
+            start, end = selection
+            text = view.text
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start >= end:
+                app.notify("The selection is only white space", severity="warning", markup=False)
+                return
+            existing = app.store.span_at(self.doc_id, app.annotator, start, end)
+            if existing is not None:
+                if existing["label"] != label and not self._write(
+                        app.store.relabel_span, existing["id"], label, app.annotator):
+                    return
+            elif not self._write(app.store.add_span, self.doc_id, start, end, label, app.annotator,
+                                 origin="manual"):
+                return
+            view.clear_selection()
+            self.refresh_marks()
+            self.flash(Text(f"Labelled {label}"))
+            return
+        gold = self._under_cursor("gold")
+        if gold is not None:
+            if gold["label"] == label:
+                self.flash(Text(f"Already {label}"))
+                return
+            if not self._write(app.store.relabel_span, gold["id"], label, app.annotator):
+                return
+            self.refresh_marks()
+            self.flash(Text(f"Relabelled {gold['label']} → {label}"))
+            return
+        pred = self._under_cursor("pred")
+        if pred is not None:
+            if not self._write(app.store.add_span, self.doc_id, pred["start"], pred["end"], label,
+                               app.annotator, origin="accepted-prediction"):
+                return
+            self.refresh_marks()
+            self.flash(Text(f"Accepted as {label}"))
+            return
+        app.notify(f"Select text with {self._key_for('reader.select')} first, or put the cursor on a span",
+                   severity="warning", markup=False)
+
+    def _replay(self, kind: str) -> None:
+        app = self.app
+        try:
+            info = app.store.undo(app.annotator) if kind == "undo" else app.store.redo(app.annotator)
+        except NewsmarkError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        if info is None:
+            self.flash(Text(f"Nothing to {kind}"))
+            return
+        self._progress = app.store.progress(app.annotator)
+        verb = "Undid" if kind == "undo" else "Redid"
+        doc_id = info.get("doc_id")
+        if doc_id is not None and doc_id != self.doc_id:
+            self.open_other(doc_id)
+            self.flash(Text(f"{verb} “{info['name']}” (in this document)"))
+        else:
+            self.refresh_marks()
+            self.flash(Text(f"{verb} “{info['name']}”"))
+
+    def action_undo(self) -> None:
+        self._replay("undo")
+
+    def action_redo(self) -> None:
+        self._replay("redo")
+
+    def action_done(self) -> None:
+        app = self.app
+        if not self._write(app.store.set_status, self.doc_id, app.annotator, "done"):
+            return
+        self._progress = app.store.progress(app.annotator)
+        following = self._neighbour(1)
+        if following is None:
+            self.refresh_marks()
+            self.flash(Text("Marked done · that was the last document in the list"))
+            return
+        self.open_other(following)
+        self.flash(Text("Previous document marked done"))
+
+    def action_next_doc(self) -> None:
+        target = self._neighbour(1)
+        if target is None:
+            self.flash(Text("This is the last document in the list"))
+        else:
+            self.open_other(target)
+
+    def action_prev_doc(self) -> None:
+        target = self._neighbour(-1)
+        if target is None:
+            self.flash(Text("This is the first document in the list"))
+        else:
+            self.open_other(target)
+
+    def action_claim(self) -> None:
+        self.app.notify(f"Tagging claims {NOT_YET}", markup=False)
+
+    def action_link(self) -> None:
+        self.app.notify(f"Linking to canonical entities {NOT_YET}", markup=False)
+
+    # ------------------------------------------------------------------ actions: view
+
+    def action_toggle_panel(self) -> None:
+        self._panel_forced = not self.side_panel.display
+        self._apply_panel()
+
+    def action_back(self) -> None:
+        self.save_position()
+        self.dismiss(self.doc_id)
+
+    def action_escape(self) -> None:
+        if self._close_find():
+            return
+        if self.article.selection_active:
+            self.article.clear_selection()
+            return
+        self.action_back()
+
+    def action_find(self) -> None:
+        self.query_one("#reader-findbar").remove_class("hidden")
+        self.query_one("#reader-find", Input).focus()
+
+    def _close_find(self) -> bool:
+        bar = self.query_one("#reader-findbar")
+        if bar.has_class("hidden"):
+            return False
+        bar.add_class("hidden")
+        self.article.focus()
+        return True
+
+    @on(Input.Submitted, "#reader-find")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        needle = event.value.strip().casefold()
+        self._close_find()
+        if not needle:
+            return
+        view = self.article
+        hay = view.text.casefold()
+        if len(hay) != len(view.text):  # casefold changed lengths (ß -> ss): search case-sensitively
+            hay, needle = view.text, event.value.strip()
+        found = hay.find(needle, view.cursor + 1)
+        wrapped = False
+        if found < 0:
+            found, wrapped = hay.find(needle), True
+        if found < 0:
+            self.flash(Text(f"Not found: “{one_line(event.value)}”"))
+            return
+        view.set_cursor(found)
+        if wrapped:
+            self.flash(Text("Search wrapped to the top"))
