@@ -1,0 +1,545 @@
+"""`export`: native JSONL round-trips through import, Prodigy and spaCy outputs are loadable
+(spaCy trains on them as they are), links carry judgements; splits are stable; all streamed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import annotations.export as export_mod
+from annotations.errors import UserInputError
+from annotations.export import DEFAULT_SPLIT, export, parse_split, split_of
+from annotations.ingest import import_paths
+from annotations.store import Store, content_hash, now
+from conftest import add_document
+
+FIX = Path(__file__).parent / "fixtures" / "import"
+
+T1 = "Ahmad Massoud said on Monday that the Taliban had not taken Panjshir."
+T2 = "Officials in Kabul said the talks with Ahmad Masood collapsed after two days."
+T3 = "Zabihullah Mujahid told reporters in Bazarak that the war was over."
+
+
+def native_lines() -> list[dict]:
+    """A small native export: entities shared across lines, a claim group across documents."""
+    return [
+        {"id": "a1", "text": T1, "meta": {"title": "Massoud defiant", "outlet": "Meridian", "date": "2021-09-06",
+                                          "url": "https://example.org/1", "author": "H. Cole", "section": "world"},
+         "status": "done", "annotator": "alice",
+         "spans": [{"start": 0, "end": 13, "label": "PERSON", "text": "Ahmad Massoud", "entity": "e1"},
+                   {"start": 22, "end": 28, "label": "DATE", "text": "Monday", "entity": None},
+                   {"start": 38, "end": 45, "label": "ORG", "text": "Taliban", "entity": None},
+                   {"start": 60, "end": 68, "label": "GPE", "text": "Panjshir", "entity": "e2"}],
+         "claims": [{"start": 0, "end": 69, "type": "statement", "speaker": "Ahmad Massoud", "cue": "said",
+                     "stance": "denied", "group": "talks"}],
+         "entities": [{"id": "e1", "name": "Ahmad Massoud", "label": "PERSON", "aliases": ["Masood", "Masoud"],
+                       "external_id": "Q4356962"},
+                      {"id": "e2", "name": "Panjshir", "label": "GPE", "aliases": ["Panshir"]}]},
+        {"id": "a2", "text": T2, "meta": {"title": "Talks collapse", "outlet": "Wire"}, "status": "in progress",
+         "annotator": "alice",
+         "spans": [{"start": 13, "end": 18, "label": "GPE", "text": "Kabul", "entity": None},
+                   {"start": 39, "end": 51, "label": "PERSON", "text": "Ahmad Masood", "entity": "e1"}],
+         "claims": [{"start": 0, "end": 77, "type": "quote", "speaker": None, "cue": "said", "stance": None,
+                     "group": "talks"}],
+         "entities": [{"id": "e1", "name": "Ahmad Massoud", "label": "PERSON", "aliases": ["Masood", "Masoud"],
+                       "external_id": "Q4356962"}]},
+        {"id": 7, "text": T3, "meta": {}, "status": "done", "annotator": "bob",
+         "spans": [{"start": 0, "end": 18, "label": "PERSON", "text": "Zabihullah Mujahid", "entity": None},
+                   {"start": 37, "end": 44, "label": "GPE", "text": "Bazarak", "entity": None}],
+         "claims": [], "entities": []},
+        {"id": "a4", "text": "Islamabad denied any role in the fighting.", "meta": {"outlet": "Dawnline"},
+         "status": "todo", "annotator": None, "spans": [], "claims": [], "entities": []},
+    ]
+
+
+def write_jsonl(path: Path, lines: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def comparable(lines: list[dict]) -> list[dict]:
+    """Lines with database ids (entity ids) replaced by what they name."""
+    out = []
+    for line in lines:
+        line = json.loads(json.dumps(line))
+        names = {e["id"]: (e["name"], e["label"]) for e in line.get("entities", [])}
+        for e in line.get("entities", []):
+            e["id"] = list(names[e["id"]])
+        for s in line.get("spans", []):
+            if s["entity"] is not None:
+                s["entity"] = list(names[s["entity"]])
+        out.append(line)
+    return out
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", native_lines())
+    store = Store(tmp_path / "one.db")
+    import_paths(store, [str(src)], "importer")
+    yield store
+    store.close()
+
+
+def add_claim(store, doc_id, start, end, annotator, **kw):
+    with store.transaction() as conn:
+        cols = {"doc_id": doc_id, "start": start, "end": end, "annotator": annotator, "origin": "manual",
+                "created_at": now(), **kw}
+        conn.execute(f"INSERT INTO claims ({', '.join(repr(c) for c in cols)}) VALUES "
+                     f"({', '.join('?' for _ in cols)})".replace("'", '"'), list(cols.values()))
+
+
+def add_entity(store, name, label, aliases=()):
+    with store.transaction() as conn:
+        eid = conn.execute("INSERT INTO entities (name, label, created_at) VALUES (?,?,?)",
+                           (name, label, now())).lastrowid
+        for form in aliases:
+            conn.execute("INSERT INTO aliases (entity_id, form) VALUES (?,?)", (eid, form))
+    return eid
+
+
+def judge(store, a, b, label, verdict, annotator="alice"):
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO judgements (a, b, label, verdict, annotator, created_at) VALUES (?,?,?,?,?,?)",
+                     (a, b, label, verdict, annotator, now()))
+
+
+# --------------------------------------------------------------------------- native jsonl
+
+
+def test_native_export_reproduces_the_imported_annotations(loaded, tmp_path):
+    report = export(loaded, "jsonl", tmp_path / "out.jsonl", status="all")
+    lines = read_jsonl(tmp_path / "out.jsonl")
+    assert report.examples == 4 and report.documents == 4 and report.spans == 8 and report.claims == 2
+    assert report.files == [str(tmp_path / "out.jsonl")]
+    src = native_lines()
+    assert [x["id"] for x in lines] == [x["id"] for x in src]  # the source ids come back
+    for got, want in zip(comparable(lines), src):
+        assert got["text"] == want["text"]
+        assert got["meta"] == want["meta"]
+        assert (got["status"], got["annotator"]) == (want["status"], want["annotator"])
+        assert [(s["start"], s["end"], s["label"], s["text"]) for s in got["spans"]] == \
+            sorted((s["start"], s["end"], s["label"], s["text"]) for s in want["spans"])
+        names = {e["id"]: e["name"] for e in want["entities"]}
+        assert sorted((s["text"], s["entity"] and s["entity"][0]) for s in got["spans"]) == \
+            sorted((s["text"], names.get(s["entity"])) for s in want["spans"])
+        assert [(c["start"], c["end"], c["type"], c["speaker"], c["cue"], c["stance"], c["group"])
+                for c in got["claims"]] == \
+            [(c["start"], c["end"], c["type"], c["speaker"], c["cue"], c["stance"], c["group"]) for c in want["claims"]]
+        assert sorted((e["name"], e["label"], tuple(e["aliases"]), e["external_id"]) for e in got["entities"]) == \
+            sorted((e["name"], e["label"], tuple(sorted(e["aliases"])), e.get("external_id")) for e in want["entities"])
+    assert set(lines[0]) == {"id", "text", "meta", "status", "annotator", "spans", "claims", "entities"}
+
+
+def test_native_round_trip_is_identical(loaded, tmp_path):
+    first = tmp_path / "first.jsonl"
+    export(loaded, "jsonl", first, status="all")
+    again = Store(tmp_path / "two.db")
+    import_paths(again, [str(first)], "someone-else")
+    second = tmp_path / "second.jsonl"
+    export(again, "jsonl", second, status="all")
+    assert comparable(read_jsonl(first)) == comparable(read_jsonl(second))
+    # and so on: a third generation is byte-identical to the second up to entity ids
+    third_db = Store(tmp_path / "three.db")
+    import_paths(third_db, [str(second)], "x")
+    third = tmp_path / "third.jsonl"
+    export(third_db, "jsonl", third, status="all")
+    assert comparable(read_jsonl(third)) == comparable(read_jsonl(second))
+    again.close()
+    third_db.close()
+
+
+def test_fixture_native_file_round_trips(tmp_path):
+    store = Store(tmp_path / "a.db")
+    import_paths(store, [str(FIX / "native.jsonl")], "me")
+    export(store, "jsonl", tmp_path / "a.jsonl", status="all")
+    other = Store(tmp_path / "b.db")
+    import_paths(other, [str(tmp_path / "a.jsonl")], "me")
+    export(other, "jsonl", tmp_path / "b.jsonl", status="all")
+    assert comparable(read_jsonl(tmp_path / "a.jsonl")) == comparable(read_jsonl(tmp_path / "b.jsonl"))
+    store.close()
+    other.close()
+
+
+@pytest.mark.xfail(reason="ingest skips a line whose text is already imported, so a second annotator's "
+                          "annotations of the same document are not re-imported (needs an ingest change)",
+                   strict=False)
+def test_two_annotators_of_one_document_round_trip(tmp_path):
+    store = Store(tmp_path / "a.db")
+    doc = add_document(store, T1)
+    store.add_span(doc, 0, 13, "PERSON", "alice")
+    store.add_span(doc, 60, 68, "GPE", "bob")
+    store.set_status(doc, "alice", "done")
+    store.set_status(doc, "bob", "done")
+    export(store, "jsonl", tmp_path / "a.jsonl")
+    other = Store(tmp_path / "b.db")
+    import_paths(other, [str(tmp_path / "a.jsonl")], "x")
+    export(other, "jsonl", tmp_path / "b.jsonl")
+    assert comparable(read_jsonl(tmp_path / "a.jsonl")) == comparable(read_jsonl(tmp_path / "b.jsonl"))
+
+
+@pytest.mark.xfail(reason="readers/ingest do not read a claim's checkworthy flag and note yet", strict=False)
+def test_claim_flags_round_trip(tmp_path):
+    store = Store(tmp_path / "a.db")
+    doc = add_document(store, T1)
+    add_claim(store, doc, 0, 69, "alice", type="statement", checkworthy=1, note="check the date")
+    store.set_status(doc, "alice", "done")
+    export(store, "jsonl", tmp_path / "a.jsonl")
+    assert read_jsonl(tmp_path / "a.jsonl")[0]["claims"][0]["checkworthy"] is True
+    other = Store(tmp_path / "b.db")
+    import_paths(other, [str(tmp_path / "a.jsonl")], "x")
+    export(other, "jsonl", tmp_path / "b.jsonl")
+    assert read_jsonl(tmp_path / "a.jsonl") == read_jsonl(tmp_path / "b.jsonl")
+
+
+def test_export_is_deterministic_and_paging_does_not_change_it(loaded, tmp_path, monkeypatch):
+    export(loaded, "jsonl", tmp_path / "a.jsonl", status="all")
+    export(loaded, "jsonl", tmp_path / "b.jsonl", status="all")
+    monkeypatch.setattr(export_mod, "PAGE", 1)
+    export(loaded, "jsonl", tmp_path / "c.jsonl", status="all")
+    a = (tmp_path / "a.jsonl").read_bytes()
+    assert a == (tmp_path / "b.jsonl").read_bytes() == (tmp_path / "c.jsonl").read_bytes()
+    assert not list(tmp_path.glob(".*tmp*"))  # no temporary files left behind
+
+
+def test_status_annotator_and_label_filters(store, tmp_path):
+    d1, d2, d3 = add_document(store, T1), add_document(store, T2), add_document(store, T3)
+    store.add_span(d1, 0, 13, "PERSON", "alice")
+    store.add_span(d1, 60, 68, "GPE", "alice")
+    store.add_span(d1, 0, 13, "PERSON", "bob")
+    store.set_status(d1, "alice", "done")
+    store.set_status(d1, "bob", "done")
+    store.add_span(d2, 13, 18, "GPE", "alice")  # in progress
+    out = tmp_path / "x.jsonl"
+
+    export(store, "jsonl", out)  # default: done, every annotator, one line each
+    assert [(x["id"], x["annotator"], x["status"]) for x in read_jsonl(out)] == [
+        (d1, "alice", "done"), (d1, "bob", "done")]
+    export(store, "jsonl", out, annotator="bob")
+    assert [(x["id"], x["annotator"], len(x["spans"])) for x in read_jsonl(out)] == [(d1, "bob", 1)]
+    export(store, "jsonl", out, labels=["GPE"])
+    assert [[s["label"] for s in x["spans"]] for x in read_jsonl(out)] == [["GPE"], []]
+    export(store, "jsonl", out, status="in progress")
+    assert [(x["id"], x["annotator"]) for x in read_jsonl(out)] == [(d2, "alice")]
+    report = export(store, "jsonl", out, status="all")
+    assert [(x["id"], x["annotator"], x["status"]) for x in read_jsonl(out)] == [
+        (d1, "alice", "done"), (d1, "bob", "done"), (d2, "alice", "in progress"), (d3, None, "todo")]
+    assert report.documents == 3 and report.examples == 4
+    with pytest.raises(UserInputError, match="no documents marked done by annotator 'carol'"):
+        export(store, "jsonl", out, annotator="carol")
+
+
+def test_nothing_to_export_and_bad_options(store, tmp_path):
+    add_document(store, T1)
+    with pytest.raises(UserInputError, match="nothing to export: no documents marked done"):
+        export(store, "jsonl", tmp_path / "x.jsonl")
+    assert not (tmp_path / "x.jsonl").exists()
+    with pytest.raises(UserInputError, match="--format"):
+        export(store, "csv", tmp_path / "x.csv")
+    with pytest.raises(UserInputError, match="--status"):
+        export(store, "jsonl", tmp_path / "x.jsonl", status="finished")
+    with pytest.raises(UserInputError, match="add up to"):
+        export(store, "jsonl", tmp_path / "x", split="train=0.5,dev=0.1")
+    (tmp_path / "file").write_text("x")
+    store.set_status(1, "alice", "done")
+    with pytest.raises(UserInputError, match="not a directory"):
+        export(store, "spacy", tmp_path / "file")
+    with pytest.raises(UserInputError, match="does not apply to --format links"):
+        export(store, "links", tmp_path / "l.jsonl", split=DEFAULT_SPLIT)
+
+
+def test_stdout_and_directory_targets(loaded, tmp_path, capsys):
+    report = export(loaded, "jsonl", "-")
+    out = capsys.readouterr().out
+    assert [json.loads(x)["status"] for x in out.splitlines()] == ["done", "done"]
+    assert report.files == ["-"]
+    (tmp_path / "dir").mkdir()
+    report = export(loaded, "jsonl", tmp_path / "dir")
+    assert report.files == [str(tmp_path / "dir" / "data.jsonl")]
+
+
+def test_progress_is_reported_per_document(loaded, tmp_path, monkeypatch):
+    monkeypatch.setattr(export_mod, "PAGE", 2)
+    calls = []
+    export(loaded, "jsonl", tmp_path / "x.jsonl", status="all", on_progress=lambda d, t: calls.append((d, t)))
+    assert calls[0] == (0, 4) and calls[-1] == (4, 4)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+# --------------------------------------------------------------------------- splits
+
+
+def test_parse_split():
+    assert parse_split("train=0.8,dev=0.1,test=0.1") == DEFAULT_SPLIT
+    assert parse_split("0.8,0.1,0.1") == DEFAULT_SPLIT
+    assert parse_split("0.9,0.1") == {"train": 0.9, "dev": 0.1}
+    assert parse_split({"all": 1.0}) == {"all": 1.0}
+    assert parse_split(None) is None
+    for bad in ("", "train=x", "a/b=1", "train=0.5,train=0.5", "train=0,dev=1", "0.2,0.2,0.2,0.4"):
+        with pytest.raises(UserInputError, match="--split"):
+            parse_split(bad)
+
+
+def test_split_assignment_is_stable_and_seeded():
+    keys = [content_hash(f"document {i}") for i in range(2000)]
+    first = [split_of(k, DEFAULT_SPLIT, 0) for k in keys]
+    assert first == [split_of(k, DEFAULT_SPLIT, 0) for k in keys]
+    counts = {name: first.count(name) for name in DEFAULT_SPLIT}
+    assert 1500 < counts["train"] < 1700 and 130 < counts["dev"] < 270 and 130 < counts["test"] < 270
+    other = [split_of(k, DEFAULT_SPLIT, 1) for k in keys]
+    assert other != first
+
+
+def test_split_export_by_document(store, tmp_path):
+    texts = [f"Report {i}: Ahmad Massoud spoke in Panjshir on day {i}." for i in range(40)]
+    ids = [add_document(store, t) for t in texts]
+    for doc in ids:
+        for who in ("alice", "bob"):
+            store.add_span(doc, doc_offset(texts[ids.index(doc)]), doc_offset(texts[ids.index(doc)]) + 13,
+                           "PERSON", who)
+            store.set_status(doc, who, "done")
+    whole = tmp_path / "all.jsonl"
+    export(store, "jsonl", whole)
+    report = export(store, "jsonl", tmp_path / "split", split=DEFAULT_SPLIT, seed=3)
+    assert sorted(report.files) == sorted(str(tmp_path / "split" / f"{n}.jsonl") for n in DEFAULT_SPLIT)
+    parts = {n: read_jsonl(tmp_path / "split" / f"{n}.jsonl") for n in DEFAULT_SPLIT}
+    assert sum(len(v) for v in parts.values()) == 80 == report.examples
+    assert report.splits == {n: len(v) for n, v in parts.items()}
+    # the union is the unsplit export; both annotators of a document are in the same split
+    assert sorted(json.dumps(x) for v in parts.values() for x in v) == sorted(json.dumps(x) for x in read_jsonl(whole))
+    where = {}
+    for name, lines in parts.items():
+        for x in lines:
+            assert where.setdefault(x["id"], name) == name
+    # adding documents does not move the others
+    for i in range(40, 60):
+        doc = add_document(store, f"Late report {i} from Kabul.")
+        store.set_status(doc, "alice", "done")
+    export(store, "jsonl", tmp_path / "split2", split=DEFAULT_SPLIT, seed=3)
+    for name in DEFAULT_SPLIT:
+        for x in read_jsonl(tmp_path / "split2" / f"{name}.jsonl"):
+            if x["id"] in where:
+                assert where[x["id"]] == name
+
+
+def doc_offset(text: str) -> int:
+    return text.index("Ahmad Massoud")
+
+
+# --------------------------------------------------------------------------- prodigy
+
+
+def test_prodigy_tasks(loaded, tmp_path):
+    doc = add_document(loaded, "The Panjshiri fighters and Ahmad Massoud met.")
+    loaded.add_span(doc, 4, 12, "GPE", "carol")       # "Panjshir" inside the token "Panjshiri"
+    loaded.add_span(doc, 27, 40, "PERSON", "carol")
+    loaded.set_status(doc, "carol", "done")
+    report = export(loaded, "prodigy", tmp_path / "p.jsonl", status="all")
+    tasks = read_jsonl(tmp_path / "p.jsonl")
+    assert len(tasks) == 5
+    for task in tasks:
+        text = task["text"]
+        for tok in task["tokens"]:
+            assert text[tok["start"]:tok["end"]] == tok["text"]
+        assert [t["id"] for t in task["tokens"]] == list(range(len(task["tokens"])))
+        for span in task["spans"]:
+            toks = task["tokens"]
+            assert toks[span["token_start"]]["start"] == span["start"]
+            assert toks[span["token_end"]]["end"] == span["end"]  # token_end is inclusive
+        for key in ("_input_hash", "_task_hash"):
+            assert isinstance(task[key], int) and -2**31 <= task[key] < 2**31
+    first = tasks[0]
+    assert first["answer"] == "accept" and first["_annotator_id"] == "newsmark-alice"
+    assert first["_view_id"] == "ner_manual" and first["meta"]["title"] == "Massoud defiant"
+    assert [s["label"] for s in first["spans"]] == ["PERSON", "DATE", "ORG", "GPE"]
+    assert "answer" not in tasks[1]  # in progress: a pre-annotated task, not an accepted one
+    assert "answer" not in tasks[3] and "_annotator_id" not in tasks[3]  # nobody annotated it
+    last = tasks[4]
+    assert [s["label"] for s in last["spans"]] == ["PERSON"]  # the misaligned span is left out ...
+    assert report.misaligned == 1                               # ... and reported
+    assert report.misaligned_examples == [{"doc": doc, "annotator": "carol", "kind": "span", "start": 4,
+                                           "end": 12, "label": "GPE", "text": "Panjshir"}]
+    # stable hashes: same text, same input hash; different spans, different task hash
+    again = read_jsonl(tmp_path / "p.jsonl")
+    assert [t["_task_hash"] for t in again] == [t["_task_hash"] for t in tasks]
+    export(loaded, "prodigy", tmp_path / "q.jsonl", status="all")
+    assert (tmp_path / "q.jsonl").read_bytes() == (tmp_path / "p.jsonl").read_bytes()
+
+
+def test_prodigy_export_imports_back(loaded, tmp_path):
+    export(loaded, "prodigy", tmp_path / "p.jsonl")
+    other = Store(tmp_path / "b.db")
+    import_paths(other, [str(tmp_path / "p.jsonl")], "x")
+    got = other.query('SELECT d.text, s.start, s."end", s.label FROM spans s JOIN documents d ON d.id = s.doc_id '
+                      'ORDER BY d.text, s.start')
+    want = loaded.query('SELECT d.text, s.start, s."end", s.label FROM spans s JOIN documents d ON d.id = s.doc_id '
+                        "JOIN doc_status st ON st.doc_id = d.id AND st.annotator = s.annotator "
+                        "WHERE st.status = 'done' ORDER BY d.text, s.start")
+    assert got == want
+    other.close()
+
+
+# --------------------------------------------------------------------------- spacy
+
+
+def load_docbin(path: Path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+
+
+def test_spacy_docbins(loaded, tmp_path):
+    doc = add_document(loaded, "The Panjshiri fighters of Ahmad Shah Massoud met in Kabul.")
+    loaded.add_span(doc, 4, 12, "GPE", "carol")         # misaligned
+    loaded.add_span(doc, 26, 44, "PERSON", "carol")     # Ahmad Shah Massoud
+    loaded.add_span(doc, 37, 44, "PERSON", "carol")     # Massoud: overlaps, kept in spans["sc"] only
+    loaded.add_span(doc, 52, 57, "GPE", "carol")
+    loaded.set_status(doc, "carol", "done")
+    add_claim(loaded, doc, 0, 58, "carol", type="statement", speaker="Ahmad Shah Massoud")
+    report = export(loaded, "spacy", tmp_path / "corpus", split={"all": 1.0})
+    assert report.files == [str(tmp_path / "corpus" / "all.spacy")]
+    assert report.overlapping == 1 and report.misaligned == 1 and report.examples == 3
+    docs = load_docbin(tmp_path / "corpus" / "all.spacy")
+    assert len(docs) == 3
+    first = docs[0]
+    assert [(e.text, e.label_) for e in first.ents] == [
+        ("Ahmad Massoud", "PERSON"), ("Monday", "DATE"), ("Taliban", "ORG"), ("Panjshir", "GPE")]
+    ids = loaded.query("SELECT id, name FROM entities")
+    kb = {str(r["id"]): r["name"] for r in ids}
+    assert kb[first.ents[0].kb_id_] == "Ahmad Massoud" and first.ents[1].kb_id_ == ""
+    assert [(s.text, s.label_, s.kb_id_) for s in first.spans["claims"]] == [(T1, "statement", "talks")]
+    assert first.user_data["claims"][0]["stance"] == "denied"
+    assert first.user_data["newsmark"]["annotator"] == "alice"
+    assert all(t.ent_iob_ in ("B", "I", "O") for t in first)  # done: every other token is outside
+    last = docs[2]
+    assert [(e.text, e.label_) for e in last.ents] == [("Ahmad Shah Massoud", "PERSON"), ("Kabul", "GPE")]
+    assert sorted(s.text for s in last.spans["sc"]) == ["Ahmad Shah Massoud", "Kabul", "Massoud"]
+    assert last[1].text == "Panjshiri" and last[1].ent_iob_ == ""  # misaligned: missing, not "outside"
+    assert last[0].ent_iob_ == "O"
+    assert len(last.spans["claims"]) == 1
+
+
+def test_spacy_default_split_writes_every_file(loaded, tmp_path):
+    report = export(loaded, "spacy", tmp_path / "c")
+    assert sorted(Path(f).name for f in report.files) == ["dev.spacy", "test.spacy", "train.spacy"]
+    assert sum(report.splits.values()) == 2 == sum(len(load_docbin(Path(f))) for f in report.files)
+    assert any("empty" in w for w in report.warnings)
+
+
+def test_spacy_shards_large_splits(loaded, tmp_path, monkeypatch):
+    monkeypatch.setattr(export_mod, "SHARD_DOCS", 1)
+    report = export(loaded, "spacy", tmp_path / "c", split={"train": 1.0}, status="all")
+    files = sorted(Path(f).relative_to(tmp_path / "c").as_posix() for f in report.files)
+    assert files == ["train/0000.spacy", "train/0001.spacy", "train/0002.spacy", "train/0003.spacy"]
+    assert sum(len(load_docbin(tmp_path / "c" / f)) for f in files) == 4
+    # a smaller export into the same directory leaves no stale shard behind for spacy train to read
+    export(loaded, "spacy", tmp_path / "c", split={"train": 1.0})
+    assert sorted(p.name for p in (tmp_path / "c" / "train").iterdir()) == ["0000.spacy", "0001.spacy"]
+
+
+def test_spacy_train_runs_on_the_export(tmp_path):
+    """`python -m spacy train` accepts the DocBins as they are (blank English, a few steps)."""
+    store = Store(tmp_path / "t.db")
+    names = ["Ahmad Massoud", "Amrullah Saleh", "Zabihullah Mujahid"]
+    places = ["Panjshir", "Kabul", "Bazarak"]
+    for i in range(30):
+        who, where = names[i % 3], places[(i // 3) % 3]
+        text = f"On day {i}, {who} said in {where} that the talks had failed."
+        doc = add_document(store, text)
+        store.add_span(doc, text.index(who), text.index(who) + len(who), "PERSON", "alice")
+        store.add_span(doc, text.index(where), text.index(where) + len(where), "GPE", "alice")
+        store.set_status(doc, "alice", "done")
+    report = export(store, "spacy", tmp_path / "corpus", split={"train": 0.6, "dev": 0.4}, seed=0)
+    assert report.splits["train"] and report.splits["dev"]
+    store.close()
+    cfg = tmp_path / "config.cfg"
+    subprocess.run([sys.executable, "-m", "spacy", "init", "config", str(cfg), "--lang", "en",
+                    "--pipeline", "ner", "--force"], check=True, capture_output=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "spacy", "train", str(cfg), "--output", str(tmp_path / "model"),
+         "--paths.train", str(tmp_path / "corpus" / "train.spacy"),
+         "--paths.dev", str(tmp_path / "corpus" / "dev.spacy"),
+         "--training.max_steps", "5", "--training.eval_frequency", "5"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (tmp_path / "model" / "model-last" / "meta.json").exists()
+
+
+# --------------------------------------------------------------------------- links
+
+
+def test_links_export(store, tmp_path):
+    doc = add_document(store, "Ahmad Massoud and Panjshir; Masood.")
+    eid = add_entity(store, "Ahmad Massoud", "PERSON", aliases=["Masood"])
+    add_entity(store, "Panjshir", "GPE")  # one form only: no pair
+    span = store.add_span(doc, 0, 13, "PERSON", "alice", entity_id=eid)
+    assert span
+    store.add_span(doc, 28, 34, "PERSON", "alice", entity_id=eid)
+    judge(store, "Masoud", "Massoud", "PERSON", "different")
+    judge(store, "Massoud", "Masoud", "PERSON", "same")             # re-judged: the latest wins
+    judge(store, "Ahmad Massoud", "Ahmad Shah Massoud", "PERSON", "different")
+    judge(store, "Kabul", "Kabol", "GPE", "unsure")
+    judge(store, "Panjshir", "Panshir", "GPE", "same", annotator="bob")
+    judge(store, "Massoud", "Ahmad Massoud", "PERSON", "same")
+    report = export(store, "links", tmp_path / "links.jsonl")
+    lines = read_jsonl(tmp_path / "links.jsonl")
+    pairs = [x for x in lines if "a" in x]
+    clusters = [x for x in lines if "cluster" in x]
+    assert [(p["a"], p["b"], p["label"], p["same"], p["source"]) for p in pairs] == [
+        ("Panjshir", "Panshir", "GPE", True, "judgement"),
+        ("Ahmad Massoud", "Ahmad Shah Massoud", "PERSON", False, "judgement"),
+        ("Ahmad Massoud", "Masood", "PERSON", True, "entity"),
+        ("Ahmad Massoud", "Massoud", "PERSON", True, "judgement"),
+        ("Masoud", "Massoud", "PERSON", True, "judgement"),
+    ]
+    assert pairs[2]["entity"] == eid and pairs[0]["annotator"] == "bob"
+    assert clusters == [{"cluster": ["Panjshir", "Panshir"], "label": "GPE"},
+                        {"cluster": ["Ahmad Massoud", "Masood", "Masoud", "Massoud"], "label": "PERSON"}]
+    assert report.pairs == 5 and report.clusters == 2 and report.unsure == 1
+    report = export(store, "links", tmp_path / "bob.jsonl", annotator="bob")
+    assert [x.get("a") for x in read_jsonl(tmp_path / "bob.jsonl") if "a" in x] == ["Panjshir", "Ahmad Massoud"]
+
+
+def test_links_conflicts_and_nothing(store, tmp_path):
+    with pytest.raises(UserInputError, match="no variant judgements"):
+        export(store, "links", tmp_path / "l.jsonl")
+    add_entity(store, "Ahmad Massoud", "PERSON", aliases=["Ahmad Shah Massoud"])
+    judge(store, "Ahmad Shah Massoud", "Ahmad Massoud", "PERSON", "different")
+    report = export(store, "links", tmp_path / "l.jsonl")
+    assert report.conflicts == 1
+    assert read_jsonl(tmp_path / "l.jsonl") == [
+        {"a": "Ahmad Massoud", "b": "Ahmad Shah Massoud", "label": "PERSON", "same": False, "source": "judgement",
+         "annotator": "alice"}]
+
+
+def test_native_spans_escape_like_json(store, tmp_path):
+    """Span objects are written by SQLite's json_object: any text must come back exactly."""
+    text = 'He said "Ka\\bul"\n\tthen \x01 café 😀 \u2028 \x7f «Panjshir» end.'
+    doc = add_document(store, text)
+    tricky = ['"Ka\\bul"', "\n\tthen \x01", "café 😀", "\u2028 \x7f «Panjshir»"]
+    for piece in tricky:
+        start = text.index(piece)
+        store.add_span(doc, start, start + len(piece), "MISC", "alice")
+    store.set_status(doc, "alice", "done")
+    export(store, "jsonl", tmp_path / "x.jsonl")
+    raw = (tmp_path / "x.jsonl").read_text(encoding="utf-8")
+    assert raw.count("\n") == 1  # one line: newlines inside strings are escaped
+    line = json.loads(raw)
+    assert [s["text"] for s in line["spans"]] == tricky
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in line["spans"])
+    other = Store(tmp_path / "b.db")
+    import_paths(other, [str(tmp_path / "x.jsonl")], "x")
+    export(other, "jsonl", tmp_path / "y.jsonl")
+    assert (tmp_path / "y.jsonl").read_bytes() == raw.encode("utf-8")
+    other.close()
