@@ -161,3 +161,26 @@ def test_demo_imports_the_sample_corpus(tmp_path):
 
 def test_usage_error_is_exit_2(tmp_path):
     assert run("frobnicate", cwd=tmp_path).returncode == 2
+
+
+def test_export_jsonl_round_trips_through_import(tmp_path):
+    native = Path(__file__).parent / "fixtures" / "import" / "native.jsonl"
+    assert run("import", str(native), "--db", "a.db", cwd=tmp_path).returncode == 0
+    first = run("export", "--db", "a.db", "--status", "all", "--out", "a.jsonl", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert run("import", "a.jsonl", "--db", "b.db", cwd=tmp_path).returncode == 0
+    assert run("export", "--db", "b.db", "--status", "all", "--out", "b.jsonl", cwd=tmp_path).returncode == 0
+
+    def spans(path):
+        return [sorted((s["start"], s["end"], s["label"]) for s in json.loads(line)["spans"])
+                for line in (tmp_path / path).read_text().splitlines()]
+
+    assert spans("a.jsonl") == spans("b.jsonl") and any(spans("a.jsonl"))
+
+
+def test_evaluate_without_gold_is_an_error_not_a_perfect_score(tmp_path, news_dir):
+    run("import", str(news_dir), "--db", "n.db", cwd=tmp_path)
+    proc = run("evaluate", "--json", "--db", "n.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "no gold documents" in one_line_error(proc)
+    assert proc.stdout == ""

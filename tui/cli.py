@@ -61,6 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-process", type=int, default=None, metavar="N")
     p.add_argument("--batch-size", type=int, default=None, metavar="N")
 
+    p = sub.add_parser("export", parents=common, help="export the labeled dataset: jsonl, prodigy, spacy or links")
+    p.add_argument("--format", default="jsonl", choices=["jsonl", "prodigy", "spacy", "links"])
+    p.add_argument("--out", default="-", metavar="PATH", help="file (or directory for spacy); - is stdout")
+    p.add_argument("--split", nargs="?", const="train=0.8,dev=0.1,test=0.1", default=None,
+                   metavar="train=0.8,dev=0.1,test=0.1", help="split by document into named parts")
+    p.add_argument("--seed", type=int, default=0, help="seed for reproducible splits")
+    p.add_argument("--status", default="done", choices=["done", "all", "todo", "in progress", "skipped"])
+    p.add_argument("--labels", metavar="L1,L2", help="only these entity labels")
+
+    p = sub.add_parser("evaluate", parents=common, help="precision / recall / F1 of each extractor against gold")
+    p.add_argument("--extractor", default="all", choices=["all", "ner", "claims", "variants"])
+    p.add_argument("--model", metavar="NAME_OR_PATH", help="score this spaCy pipeline instead of stored predictions")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
     p = sub.add_parser("link", parents=common, help="variant-spelling linking")
     link = p.add_subparsers(dest="link_command", metavar="SUBCOMMAND")
     p = link.add_parser("suggest", parents=common, help="variant-spelling candidates with scores")
@@ -308,6 +322,58 @@ def cmd_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotations.export import export
+
+    config, annotator, db = _context(args)
+    store = _open_store(db, create=False)
+    progress = _progress(None, "exporting")
+    task = None
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal task
+        if progress is None:
+            return
+        if task is None:
+            progress.start()
+            task = progress.add_task("export", total=total)
+        progress.update(task, completed=done)
+
+    labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
+    try:
+        # --annotator filters; without it every annotator's work is exported.
+        report = export(store, args.format, args.out, split=args.split, seed=args.seed, status=args.status,
+                        annotator=args.annotator, labels=labels, on_progress=on_progress)
+    finally:
+        if progress is not None:
+            progress.stop()
+    info = report.to_json()
+    print(f"exported {info['documents']} document(s) as {args.format} to {', '.join(info['files']) or args.out}",
+          file=sys.stderr)
+    for warning in info["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from annotations.evaluate import evaluate, format_tables
+    from annotations.extract.pipeline import ModelMissing
+
+    config, annotator, db = _context(args)
+    store = _open_store(db, create=False)
+    try:
+        result = evaluate(store, config, extractor=args.extractor, model=args.model, annotator=args.annotator)
+    except ModelMissing as exc:
+        raise UserInputError(str(exc)) from None
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+
+    Console().print(format_tables(result))
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     config, annotator, db = _context(args)
     store = _open_store(db)
@@ -316,7 +382,8 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"import": cmd_import, "stats": cmd_stats, "list": cmd_list, "demo": cmd_demo,
-            "predict": cmd_predict, "link": cmd_link, None: cmd_app}
+            "predict": cmd_predict, "link": cmd_link, "export": cmd_export, "evaluate": cmd_evaluate,
+            None: cmd_app}
 
 
 def main(argv: list[str] | None = None) -> int:
