@@ -55,8 +55,10 @@ class _FileImport:
 
     def add(self, rec: Record) -> None:
         digest = content_hash(rec.text)
+        annotator = rec.annotator or self.annotator
         if digest in self.seen:
             self.duplicates += 1
+            self._attach_to_existing(digest, rec, annotator)
             return
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO documents (hash, title, text, source, url, date, outlet, author, meta, imported_at) "
@@ -66,12 +68,27 @@ class _FileImport:
         )
         if cur.rowcount == 0:  # the UNIQUE hash: already in the database
             self.duplicates += 1
+            self._attach_to_existing(digest, rec, annotator)
             return
         self.seen.add(digest)
         self.new_hashes.append(digest)
         doc_id = int(cur.lastrowid)
         self.imported += 1
-        annotator = rec.annotator or self.annotator
+        self._annotations(doc_id, rec, annotator)
+
+    def _attach_to_existing(self, digest: str, rec: Record, annotator: str) -> None:
+        """A known text with annotations (e.g. a second annotator's line of an export): keep
+        them, unless this annotator already has annotations there (a re-import)."""
+        if not (rec.spans or rec.claims or rec.status):
+            return
+        doc_id = self.conn.execute("SELECT id FROM documents WHERE hash = ?", (digest,)).fetchone()[0]
+        for table in ("spans", "claims", "doc_status"):
+            if self.conn.execute(f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ?",
+                                 (doc_id, annotator)).fetchone():
+                return
+        self._annotations(doc_id, rec, annotator)
+
+    def _annotations(self, doc_id: int, rec: Record, annotator: str) -> None:
         for ent in rec.entities:
             self._entity(ent)
         stamp = self.stamp
@@ -86,10 +103,10 @@ class _FileImport:
         for claim in rec.claims:
             group = self._claim_group(claim.group) if claim.group is not None else None
             self.conn.execute(
-                'INSERT INTO claims (doc_id, start, "end", type, speaker, cue, stance, group_id, annotator, '
-                "origin, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                'INSERT INTO claims (doc_id, start, "end", type, speaker, cue, stance, checkworthy, note, '
+                "group_id, annotator, origin, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, claim.start, claim.end, claim.type, claim.speaker, claim.cue, claim.stance,
-                 group, annotator, "imported", stamp),
+                 int(claim.checkworthy), claim.note, group, annotator, "imported", stamp),
             )
             self.claims += 1
         status = rec.status if rec.status in STATUSES else None

@@ -77,6 +77,8 @@ class ClaimIn:
     cue: str | None = None
     stance: str | None = None
     group: str | int | None = None
+    checkworthy: bool = False
+    note: str | None = None
 
 
 @dataclass
@@ -945,6 +947,8 @@ def _native(obj: dict[str, Any], record: Record) -> None:
             cue=_optional_str(item.get("cue"), f"{what} cue"),
             stance=_optional_str(item.get("stance"), f"{what} stance"),
             group=group,
+            checkworthy=bool(item.get("checkworthy", False)),
+            note=_optional_str(item.get("note"), f"{what} note"),
         ))
 
 

@@ -169,9 +169,6 @@ def test_fixture_native_file_round_trips(tmp_path):
     other.close()
 
 
-@pytest.mark.xfail(reason="ingest skips a line whose text is already imported, so a second annotator's "
-                          "annotations of the same document are not re-imported (needs an ingest change)",
-                   strict=False)
 def test_two_annotators_of_one_document_round_trip(tmp_path):
     store = Store(tmp_path / "a.db")
     doc = add_document(store, T1)
@@ -186,7 +183,6 @@ def test_two_annotators_of_one_document_round_trip(tmp_path):
     assert comparable(read_jsonl(tmp_path / "a.jsonl")) == comparable(read_jsonl(tmp_path / "b.jsonl"))
 
 
-@pytest.mark.xfail(reason="readers/ingest do not read a claim's checkworthy flag and note yet", strict=False)
 def test_claim_flags_round_trip(tmp_path):
     store = Store(tmp_path / "a.db")
     doc = add_document(store, T1)
