@@ -27,6 +27,10 @@ STATUSES = ("todo", "in progress", "done", "skipped")
 UNDOABLE = ("spans", "claims", "entities", "aliases", "judgements", "doc_status", "rejections", "claim_groups")
 
 
+# How far back undo reaches, in actions: bounds the log scan that derives the undo stack.
+UNDO_WINDOW = 10_000
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -198,9 +202,10 @@ class Store:
         undo: list[int] = []
         redo: list[int] = []
         rows = self.conn.execute(
-            "SELECT id, kind, reverts FROM action_groups WHERE annotator = ? ORDER BY id", (annotator,)
+            "SELECT id, kind, reverts FROM action_groups WHERE annotator = ? ORDER BY id DESC LIMIT ?",
+            (annotator, UNDO_WINDOW),
         ).fetchall()
-        for gid, kind, reverts in rows:
+        for gid, kind, reverts in reversed(rows):
             if kind == "do":
                 undo.append(gid)
                 redo.clear()
@@ -281,7 +286,7 @@ class Store:
 
     def document_ids(self, *, status: str | None = None, annotator: str | None = None,
                      query: str | None = None) -> list[int]:
-        """Ids of matching documents in Library order (date, then id): cheap even at 100,000."""
+        """Ids of matching documents in Library (import) order: cheap even at 100,000."""
         where, params = [], []
         if query:
             where.append("id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
@@ -459,18 +464,17 @@ class Store:
 
     def predictions(self, doc_id: int, extractor: str | None = None) -> list[dict[str, Any]]:
         """Latest-run predictions for a document (every extractor unless one is named)."""
+        only = "AND p.extractor = ?" if extractor else ""
         rows = self.query(
-            """SELECT p.* FROM predictions p
-               WHERE p.doc_id = ? AND p.version = (
+            f"""SELECT p.* FROM predictions p
+               WHERE p.doc_id = ? {only} AND p.version = (
                    SELECT r.version FROM prediction_runs r WHERE r.doc_id = p.doc_id
                    AND r.extractor = p.extractor ORDER BY r.rowid DESC LIMIT 1)
                ORDER BY p.start, p.[end]""",
-            (doc_id,),
+            (doc_id, extractor) if extractor else (doc_id,),
         )
         out = []
         for row in rows:
-            if extractor and row["extractor"] != extractor:
-                continue
             row.update(json.loads(row.pop("data") or "{}"))
             out.append(row)
         return out
