@@ -104,7 +104,7 @@ def _open_store(db: Path, *, create: bool = True) -> Any:
     return Store(db)
 
 
-def _progress(total: int | None, description: str):
+def _progress(description: str):
     """A rich progress bar on a terminal; None when output is piped."""
     if not sys.stderr.isatty():
         return None
@@ -113,6 +113,26 @@ def _progress(total: int | None, description: str):
 
     return Progress(TextColumn(description), BarColumn(), TaskProgressColumn(), MofNCompleteColumn(),
                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+
+
+class _Counter:
+    """A (done, total) progress callback drawing a rich bar on a terminal, nothing when piped."""
+
+    def __init__(self, description: str) -> None:
+        self.progress = _progress(description)
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is None:
+            return
+        if self.task is None:
+            self.progress.start()
+            self.task = self.progress.add_task("", total=total)
+        self.progress.update(self.task, completed=done)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def _model_notice(config: Any) -> str | None:
@@ -157,19 +177,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     config, annotator, db = _context(args)
     expand_paths(args.paths)  # a typo fails before the database is created
     store = _open_store(db)
-    progress = _progress(None, "importing")
-    on_progress = None
-    if progress:
-        total = total_bytes(args.paths)
-        progress.start()
-        task = progress.add_task("import", total=total)
-        on_progress = lambda _name, nbytes: progress.advance(task, nbytes)  # noqa: E731
+    counter = _Counter("importing")
+    total = total_bytes(args.paths) if counter.progress else None
+    read = 0
+
+    def on_file(_name: str, nbytes: int) -> None:
+        nonlocal read
+        read += nbytes
+        counter(read, total)
+
     try:
         report = import_paths(store, args.paths, annotator, skip_invalid=args.skip_invalid,
-                              stdin=sys.stdin.buffer, on_progress=on_progress)
+                              stdin=sys.stdin.buffer, on_progress=on_file)
     except ImportFailed as exc:
-        if progress:
-            progress.stop()
+        counter.stop()
         for line in exc.problems:
             print(line, file=sys.stderr)
         more = exc.total - len(exc.problems)
@@ -180,8 +201,7 @@ def cmd_import(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     finally:
-        if progress:
-            progress.stop()
+        counter.stop()
     if args.json:
         print(json.dumps(report.to_json()))
     else:
@@ -268,18 +288,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
     config, annotator, db = _context(args)
     store = _open_store(db, create=False)
-    progress = _progress(None, "predicting")
-    task = None
-
-    def on_progress(done: int, total: int) -> None:
-        nonlocal task
-        if progress is None:
-            return
-        if task is None:
-            progress.start()
-            task = progress.add_task("predict", total=total)
-        progress.update(task, completed=done)
-
+    on_progress = _Counter("predicting")
     try:
         report = run_predict(store, config, batch_size=args.batch_size, n_process=args.n_process,
                              model=args.model, on_progress=on_progress)
@@ -289,8 +298,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         print("interrupted: finished batches are saved; run predict again to continue", file=sys.stderr)
         return 130
     finally:
-        if progress is not None:
-            progress.stop()
+        on_progress.stop()
     print(f"predicted {report.documents} document(s) with {report.model}: "
           f"{report.entities} entities, {report.claims} claims")
     return 0
@@ -327,17 +335,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     config, annotator, db = _context(args)
     store = _open_store(db, create=False)
-    progress = _progress(None, "exporting")
-    task = None
-
-    def on_progress(done: int, total: int) -> None:
-        nonlocal task
-        if progress is None:
-            return
-        if task is None:
-            progress.start()
-            task = progress.add_task("export", total=total)
-        progress.update(task, completed=done)
+    on_progress = _Counter("exporting")
 
     labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
     try:
@@ -345,8 +343,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         report = export(store, args.format, args.out, split=args.split, seed=args.seed, status=args.status,
                         annotator=args.annotator, labels=labels, on_progress=on_progress)
     finally:
-        if progress is not None:
-            progress.stop()
+        on_progress.stop()
     info = report.to_json()
     print(f"exported {info['documents']} document(s) as {args.format} to {', '.join(info['files']) or args.out}",
           file=sys.stderr)
