@@ -46,8 +46,9 @@ __all__ = [
     "validate_keymap",
 ]
 
-SCOPES = ("reader", "library", "help", "global")
-SCOPE_TITLES = {"reader": "Reader", "library": "Library", "help": "Help", "global": "Everywhere"}
+SCOPES = ("reader", "library", "entities", "variants", "claims", "help", "global")
+SCOPE_TITLES = {"reader": "Reader", "library": "Library", "entities": "Entities", "variants": "Variant queue",
+                "claims": "Claims", "help": "Help", "global": "Everywhere"}
 
 LABEL_PREFIX = "reader.label."
 NOT_YET = "arrives in a later release"
@@ -113,8 +114,9 @@ ACTIONS: tuple[ActionDef, ...] = (
     # (label keys from the config come here)
     _a("reader.undo", "u", "Undo your last change", "undo", "Undo"),
     _a("reader.redo", "ctrl+r", "Redo", "redo"),
-    _a("reader.claim", "c", "Tag a claim on the selection or sentence", "claim", implemented=False),
-    _a("reader.link", "l", "Link the entity to a canonical entity", "link", implemented=False),
+    _a("reader.claim", "c", "Tag a claim on the selection or sentence (takes a suggested claim under the cursor)",
+       "claim"),
+    _a("reader.link", "l", "Link the entity under the cursor to a canonical entity", "link"),
     # documents
     _a("reader.done", "d", "Mark the document done and open the next", "done", "Done"),
     _a("reader.next_doc", "n", "Next document", "next_doc"),
@@ -133,6 +135,27 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("library.top", "g,home", "First document", "top"),
     _a("library.bottom", "G,end", "Last document", "bottom"),
     _a("library.escape", "escape", "Clear the search", "escape"),
+    # ---------------------------------------------------------------- Entities
+    _a("entities.merge", "m", "Merge: m on one entity, then m on the one to keep", "merge", "Merge"),
+    _a("entities.split", "s", "Split the mention's surface form out into a new entity", "split", "Split"),
+    _a("entities.variants", "v", "Open the variant queue", "variants", "Variants"),
+    _a("entities.switch", "tab", "Switch between entities and their mentions", "switch"),
+    _a("entities.reload", "r", "Reload", "reload"),
+    _a("entities.back", "q,escape", "Back", "back", "Back"),
+    # ---------------------------------------------------------------- Variant queue
+    _a("variants.same", "y", "Same entity", "judge('same')", "Same"),
+    _a("variants.different", "n", "Different entities", "judge('different')", "Different"),
+    _a("variants.unsure", "u", "Unsure", "judge('unsure')", "Unsure"),
+    _a("variants.skip", "s", "Skip this pair for now", "skip", "Skip"),
+    _a("variants.reload", "r", "Reload the queue", "reload"),
+    _a("variants.back", "q,escape", "Back", "back", "Back"),
+    # ---------------------------------------------------------------- Claims
+    _a("claims.mark", "space", "Mark / unmark the claim", "mark", "Mark"),
+    _a("claims.group", "g", "Group the marked claims (the same claim across documents)", "group", "Group"),
+    _a("claims.suggest", "a", "Mark the claims similar to this one", "suggest", "Similar"),
+    _a("claims.filter", "/", "Filter claims", "filter", "Filter"),
+    _a("claims.reload", "r", "Reload", "reload"),
+    _a("claims.back", "q,escape", "Back", "back", "Back"),
     # ---------------------------------------------------------------- Help
     _a("help.close", "escape,q", "Close Help", "close", "Close"),
     _a("help.down", "down", "Scroll down", "scroll(1)"),
@@ -141,6 +164,8 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("help.page_up", "pageup,shift+space", "Page up", "scroll_page(-1)"),
     # ---------------------------------------------------------------- everywhere
     _a("global.help", "?,f1", "Help: every key", "help", "Help"),
+    _a("global.entities", "E", "Entities: canonical entities, mentions, variant queue", "entities"),
+    _a("global.claims", "C", "Claims across the corpus", "claims"),
     _a("global.quit", "ctrl+q", "Quit newsmark", "quit", priority=True),
 )
 _BY_ID = {a.id: a for a in ACTIONS}

@@ -6,10 +6,10 @@ Contract with the CLI::
     app = NewsmarkApp(store, config, annotator, model_notice=...)
     app.run(mouse=not no_mouse)
 
-Screens for claims and canonical entities arrive later: each gets a scope in
-``tui.actions`` (its keys, Help section and palette entries come from there), a
-module in ``tui/screens/``, and a global action here that pushes it.  The Reader's
-``c`` / ``l`` keys are already reserved (``reader.claim``, ``reader.link``).
+The Entities (``E``) and Claims (``C``) screens each have a scope in ``tui.actions``
+(its keys, Help section and palette entries come from there), a module in
+``tui/screens/``, and a global action here that pushes it.  The Reader's ``c`` / ``l``
+open the dialogs in ``tui/dialogs/``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import threading
 from typing import Any
 
 from textual.app import App
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from annotations.config import Config
 from annotations.store import Store
@@ -102,6 +102,25 @@ class NewsmarkApp(App[None]):
             self.screen.dismiss(None)
         else:
             self.push_screen(HelpScreen())
+
+    def _open_screen(self, cls: type[Screen]) -> None:
+        """Show a corpus-wide screen (at most one of each on the stack; never over a dialog)."""
+        if isinstance(self.screen, (ModalScreen, cls)):
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.save_position()
+        self.push_screen(cls())
+
+    def action_entities(self) -> None:
+        from tui.screens.entities import EntitiesScreen
+
+        self._open_screen(EntitiesScreen)
+
+    def action_claims(self) -> None:
+        from tui.screens.claims import ClaimsScreen
+
+        self._open_screen(ClaimsScreen)
 
     async def action_quit(self) -> None:
         for screen in self.screen_stack:

@@ -23,7 +23,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from annotations.errors import NewsmarkError
-from tui.actions import NOT_YET, bindings_for
+from annotations import claim_actions
+from tui.actions import bindings_for
 from tui.widgets.article_view import ArticleView, SpanMark
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
@@ -35,6 +36,7 @@ PANEL_MIN_WIDTH = 100
 """Below this terminal width the side panel starts hidden (tab / s shows it)."""
 
 ENTITY_EXTRACTOR = "entities"
+CLAIM_EXTRACTOR = "claims"
 
 MOTIONS = {"char": "move_char", "word": "move_word", "sentence": "move_sentence",
            "line": "move_line", "entity": "move_entity", "page": "page"}
@@ -55,6 +57,8 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         self._ids = ids or [doc_id]
         self._gold: dict[int, dict[str, Any]] = {}
         self._preds: dict[int, dict[str, Any]] = {}
+        self._claims: dict[int, dict[str, Any]] = {}
+        self._claim_preds: list[dict[str, Any]] = []
         self._status = "todo"
         self._progress: dict[str, int] = {}
         self._panel_forced: bool | None = None
@@ -141,6 +145,18 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         self._preds = {p["id"]: p for p in preds}
         marks = [SpanMark(g["start"], g["end"], g["label"], "gold", ("gold", g["id"])) for g in gold]
         marks += [SpanMark(p["start"], p["end"], p["label"] or "ENTITY", "pred", ("pred", p["id"])) for p in preds]
+        # Claims: this annotator's are drawn (italic + margin marker); the claim
+        # detector's suggestions not yet tagged or rejected are offered under the cursor.
+        claims = claim_actions.claims(app.store, doc_id, app.annotator)
+        self._claims = {c["id"]: c for c in claims}
+        tagged = {(c["start"], c["end"]) for c in claims}
+        rejected_claims = {(r["start"], r["end"]) for r in app.store.rejections(doc_id, app.annotator)
+                           if r["kind"] == "claim"}
+        self._claim_preds = [
+            p for p in app.store.predictions(doc_id, CLAIM_EXTRACTOR)
+            if (p["start"], p["end"]) not in tagged and (p["start"], p["end"]) not in rejected_claims
+        ]
+        marks += [SpanMark(c["start"], c["end"], c["type"] or "claim", "claim", ("claim", c["id"])) for c in claims]
         return marks
 
     def refresh_marks(self) -> None:
@@ -175,7 +191,12 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         if self.doc is None:
             return
         groups = entity_groups(self.doc["text"], self._gold.values(), self._preds.values())
-        self.side_panel.show(groups)
+        text = self.doc["text"]
+        claims = sorted([(c["start"], c.get("type") or "claim", text[c["start"]:c["end"]], True)
+                         for c in self._claims.values()]
+                        + [(p["start"], p.get("type") or "claim", text[p["start"]:p["end"]], False)
+                           for p in self._claim_preds])
+        self.side_panel.show(groups, [(kind, body, ok) for _, kind, body, ok in claims])
 
     def _scrolled(self) -> None:
         self._update_status()
@@ -212,6 +233,9 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             return out
         spans = view.span_at_cursor(kinds=("gold", "pred"))
         if not spans:
+            claim_hint = self._claim_hint()
+            if claim_hint is not None:
+                return claim_hint
             return Text(f"{self._key_for('reader.select')} select · {self._label_keys_hint()} label · "
                         f"{self._key_for('reader.next_entity')} next entity", style="dim")
         span = spans[0]
@@ -227,6 +251,33 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             out.append(" suggested · ")
             out.append(f"{self._key_for('reader.accept')} accept, {self._key_for('reader.delete')} reject")
         return out
+
+    def _claim_hint(self) -> Text | None:
+        """Status text for a tagged or suggested claim under the cursor (None if there is none)."""
+        claim = self._claim_under_cursor()
+        if claim is not None:
+            out = Text("claim", style="bold")
+            out.append(f" · {claim.get('type') or '—'} · {one_line(claim.get('speaker')) or 'no speaker'}")
+            out.append(f" · {self._key_for('reader.claim')} edit, {self._key_for('reader.delete')} delete")
+            return out
+        pred = self._claim_pred_under_cursor()
+        if pred is not None:
+            out = Text("claim?", style="bold")
+            out.append(f" suggested {pred.get('type') or ''} · {self._key_for('reader.claim')} tag it, "
+                       f"{self._key_for('reader.delete')} reject")
+            return out
+        return None
+
+    def _claim_under_cursor(self) -> dict[str, Any] | None:
+        for span in self.article.span_at_cursor(kinds=("claim",)):
+            if isinstance(span.ref, tuple) and span.ref[1] in self._claims:
+                return self._claims[span.ref[1]]
+        return None
+
+    def _claim_pred_under_cursor(self) -> dict[str, Any] | None:
+        cursor = self.article.cursor
+        found = [p for p in self._claim_preds if p["start"] <= cursor < p["end"]]
+        return min(found, key=lambda p: p["end"] - p["start"]) if found else None
 
     def _key_for(self, action_id: str) -> str:
         from tui.actions import find_action, keys_display
@@ -333,6 +384,21 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             self.refresh_marks()
             self.flash(Text(f"Rejected the {pred['label']} suggestion"))
             return
+        claim = self._claim_under_cursor()
+        if claim is not None:
+            if not self._write(claim_actions.delete_claim, app.store, claim["id"], app.annotator):
+                return
+            self.refresh_marks()
+            self.flash(Text("Deleted the claim"))
+            return
+        claim_pred = self._claim_pred_under_cursor()
+        if claim_pred is not None:
+            if not self._write(app.store.reject_prediction, self.doc_id, claim_pred["start"], claim_pred["end"],
+                               None, app.annotator, kind="claim"):
+                return
+            self.refresh_marks()
+            self.flash(Text("Rejected the claim suggestion"))
+            return
         app.notify("Nothing to delete under the cursor", severity="warning", markup=False)
 
     def action_label(self, label: str) -> None:
@@ -435,10 +501,113 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             self.open_other(target)
 
     def action_claim(self) -> None:
-        self.app.notify(f"Tagging claims {NOT_YET}", markup=False)
+        """Tag a claim on the selection, else on the suggested or tagged claim under the
+        cursor, else on the sentence under the cursor: a small form, then one store write."""
+        from tui.dialogs.claim_form import ClaimForm
+
+        app, view = self.app, self.article
+        existing = pred = None
+        defaults: dict[str, Any] = {}
+        selection = view.selection
+        if selection is not None:
+            start, end = _trim(view.text, *selection)
+        else:
+            existing = self._claim_under_cursor()
+            pred = None if existing is not None else self._claim_pred_under_cursor()
+            source = existing or pred
+            start, end = (source["start"], source["end"]) if source else _trim(view.text, *view.sentence_at_cursor())
+        if start >= end:
+            app.notify("No text here to tag as a claim", severity="warning", markup=False)
+            return
+        if existing is None:
+            existing = next((c for c in self._claims.values() if (c["start"], c["end"]) == (start, end)), None)
+        speakers = self._speaker_options()
+        if existing is not None:
+            defaults = {k: existing.get(k) for k in ("type", "speaker", "speaker_span_id", "speaker_entity_id",
+                                                       "cue", "stance", "checkworthy", "note")}
+        elif pred is not None:
+            defaults = {"type": pred.get("type"), "speaker": pred.get("speaker"), "cue": pred.get("cue"),
+                        "stance": pred.get("stance")}
+            match = next((o for o in speakers if o.span_id is not None and pred.get("speaker")
+                          and o.text == pred.get("speaker")), None)
+            if match is not None:
+                defaults.update(speaker_span_id=match.span_id, speaker_entity_id=match.entity_id)
+        title = "Edit the claim" if existing else ("Tag the suggested claim" if pred else "Tag a claim")
+
+        def saved(fields: dict[str, Any] | None) -> None:
+            if fields is None:
+                return
+            if existing is not None:
+                ok = self._write(claim_actions.update_claim, app.store, existing["id"], app.annotator, **fields)
+                message = "Claim updated"
+            else:
+                ok = self._write(claim_actions.add_claim, app.store, self.doc_id, start, end, app.annotator,
+                                 origin="accepted-prediction" if pred else "manual", **fields)
+                message = f"Tagged a {fields.get('type') or 'claim'}"
+            if not ok:
+                return
+            view.clear_selection()
+            self.refresh_marks()
+            self.flash(Text(message))
+
+        app.push_screen(ClaimForm(view.text[start:end], types=list(app.config.claims.types),
+                                  stances=list(app.config.claims.stances), speakers=speakers,
+                                  defaults=defaults, title=title), saved)
+
+    def _speaker_options(self):
+        """This document's entities as claim speakers: gold spans (with their ids) first, then suggestions."""
+        from tui.dialogs.claim_form import SpeakerOption
+
+        text = self.doc["text"] if self.doc else ""
+        found: dict[str, SpeakerOption] = {}
+        for rows, gold in ((self._gold.values(), True), (self._preds.values(), False)):
+            for row in rows:
+                form = one_line(text[row["start"]:row["end"]])
+                if not form:
+                    continue
+                key = form.casefold()
+                if key in found:
+                    old = found[key]
+                    found[key] = SpeakerOption(old.text, old.label, old.span_id, old.entity_id, old.count + 1)
+                    continue
+                found[key] = SpeakerOption(form, row.get("label") or "?", row["id"] if gold else None,
+                                           row.get("entity_id") if gold else None)
+        return list(found.values())
 
     def action_link(self) -> None:
-        self.app.notify(f"Linking to canonical entities {NOT_YET}", markup=False)
+        """Link the gold span under the cursor to a canonical entity (fuzzy picker)."""
+        from tui.dialogs.link_picker import LinkPicker, apply_link, entity_choices
+
+        app = self.app
+        span = self._under_cursor("gold")
+        if span is None:
+            if self._under_cursor("pred") is not None:
+                app.notify(f"Accept the suggestion first ({self._key_for('reader.accept')}), then link it",
+                           severity="warning", markup=False)
+            else:
+                app.notify(f"Put the cursor on an entity to link it ({self._key_for('reader.next_entity')} "
+                           "jumps to the next)", severity="warning", markup=False)
+            return
+        try:
+            choices = entity_choices(app.store)
+        except NewsmarkError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+
+        def chosen(choice) -> None:
+            if choice is None:
+                return
+            try:
+                _, linked = apply_link(app.store, choice, span, app.annotator)
+            except NewsmarkError as exc:
+                app.notify(str(exc), severity="error", markup=False)
+                self.refresh_marks()
+                return
+            self.refresh_marks()
+            more = f" ({linked} mentions)" if linked > 1 else ""
+            self.flash(Text(f"Linked to {one_line(choice.name)}{more}"))
+
+        app.push_screen(LinkPicker(span["text"], span["label"], choices, current=span.get("entity_id")), chosen)
 
     # ------------------------------------------------------------------ actions: view
 
@@ -490,3 +659,12 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         view.set_cursor(found)
         if wrapped:
             self.flash(Text("Search wrapped to the top"))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """A range without its outer white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,4 +1,4 @@
-"""The Reader's side panel: entities in this document, grouped; a slot for claims.
+"""The Reader's side panel: entities in this document, grouped; then its claims.
 
 Entities are grouped by surface form for now (canonical entities arrive with the
 linking screen: ``entity_groups`` is the one place to change).  Surface forms are
@@ -55,7 +55,7 @@ def entity_groups(text: str, gold: Iterable[dict[str, Any]], preds: Iterable[dic
 
 
 class SidePanel(VerticalScroll, can_focus=False):
-    """Entities (and, later, claims) of the open document."""
+    """Entities and claims of the open document."""
 
     DEFAULT_CSS = """
     SidePanel { width: 32; padding: 0 0 0 1; scrollbar-size-vertical: 1; }
@@ -65,6 +65,7 @@ class SidePanel(VerticalScroll, can_focus=False):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._groups: list[EntityGroup] = []
+        self._claims: list[tuple[str, str, bool]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="side-entities")
@@ -74,8 +75,10 @@ class SidePanel(VerticalScroll, can_focus=False):
     def groups(self) -> list[EntityGroup]:
         return self._groups
 
-    def show(self, groups: list[EntityGroup]) -> None:
+    def show(self, groups: list[EntityGroup], claims: list[tuple[str, str, bool]] | None = None) -> None:
+        """Entity groups, and claims as (type, one line of text, confirmed)."""
         self._groups = groups
+        self._claims = list(claims or [])
         self._render_groups()
 
     def on_resize(self) -> None:
@@ -108,7 +111,21 @@ class SidePanel(VerticalScroll, can_focus=False):
         self.query_one("#side-claims", Static).update(self._claims_section())
 
     def _claims_section(self) -> Text:
-        # Slot for the claims list (arrives with claim tagging).
-        out = Text("\nClaims\n", style="bold")
-        out.append("claim tagging arrives\nin a later release", style="dim italic")
+        claims = self._claims
+        width = max(12, (self.scrollable_content_region.width or 30) - 1)
+        confirmed = sum(1 for _, _, ok in claims if ok)
+        out = Text()
+        out.append("\nClaims", style="bold")
+        out.append(f"\n{confirmed} tagged · {len(claims) - confirmed} suggested", style="dim")
+        if not claims:
+            out.append("\nnone yet: c tags the sentence\nor the selection", style="dim italic")
+        for kind, text, ok in claims:
+            head = Text(f"{kind}{'' if ok else '?'} ", style="bold" if ok else "dim")
+            body = Text(one_line(text), end="")
+            body.truncate(max(3, width - head.cell_len), overflow="ellipsis")
+            if not ok:
+                body.stylize("italic")
+            out.append("\n")
+            out.append_text(head)
+            out.append_text(body)
         return out

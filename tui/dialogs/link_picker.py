@@ -1,0 +1,301 @@
+"""The link picker: link an entity mention to a canonical entity (``l`` in the Reader).
+
+A fuzzy list of canonical entities, ranked by rapidfuzz against what is typed
+(the surface form to start with), entities of a compatible label first, each shown
+with its aliases.  ``up`` / ``down`` move, ``enter`` links to the highlighted
+entity; when what is typed names no existing entity, the highlighted first row is
+"new entity": ``enter`` creates it (``create_entity``) and links.  ``ctrl+a``
+cycles the scope: this mention, every identical form in this document, or in the
+whole corpus (``link_form``).  ``escape`` cancels.
+
+The dialog only chooses: it is dismissed with a :class:`LinkChoice` (or None) and
+:func:`apply_link` writes it to the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations import entity_actions
+from annotations.store import Store
+from tui.dialogs.claim_form import Choice
+from tui.widgets.doc_list import one_line
+
+__all__ = ["SCOPES", "EntityChoice", "LinkChoice", "LinkPicker", "apply_link", "entity_choices", "rank_entities"]
+
+SCOPES = ("span", "doc", "corpus")
+SCOPE_NAMES = ("this mention", "all in this document", "all in the corpus")
+SHOWN = 50
+"""At most this many entities are listed (the best matches)."""
+AUTO_PICK = 90
+"""An existing entity scoring at least this against the untouched surface form is highlighted first."""
+
+# Labels that can name the same thing (a GPE written as LOC, an ORG as NORP, ...).
+COMPATIBLE = [{"GPE", "LOC", "FAC"}, {"ORG", "NORP"}]
+
+
+def compatible(a: str | None, b: str | None) -> bool:
+    if not a or not b or a == b:
+        return True
+    return any(a in group and b in group for group in COMPATIBLE)
+
+
+@dataclass
+class EntityChoice:
+    id: int
+    name: str
+    label: str
+    aliases: list[str]
+    mentions: int = 0
+
+
+@dataclass(frozen=True)
+class LinkChoice:
+    """What the picker chose: an existing entity (``entity_id``) or a new one (``name``)."""
+
+    entity_id: int | None
+    name: str
+    label: str
+    scope: str = "span"
+
+
+def entity_choices(store: Store) -> list[EntityChoice]:
+    """Every canonical entity with its aliases (explicit ones and linked forms): two queries."""
+    found = {r["id"]: EntityChoice(r["id"], r["name"], r["label"], [], r["mentions"])
+             for r in store.query("""SELECT e.id, e.name, e.label,
+                                            (SELECT count(*) FROM spans s WHERE s.entity_id = e.id) AS mentions
+                                     FROM entities e ORDER BY e.id""")}
+    for row in store.query("""SELECT entity_id, form FROM aliases
+                              UNION SELECT entity_id, text FROM spans WHERE entity_id IS NOT NULL
+                              ORDER BY 1, 2"""):
+        entity = found.get(row["entity_id"])
+        if entity is not None and row["form"] != entity.name:
+            entity.aliases.append(row["form"])
+    return list(found.values())
+
+
+def rank_entities(query: str, label: str | None, entities: list[EntityChoice],
+                  limit: int = SHOWN) -> list[tuple[EntityChoice, float]]:
+    """Entities matching ``query`` (name or any alias), label-compatible first, best score first."""
+    if not entities:
+        return []
+    query = query.strip()
+    if not query:
+        ranked = [(e, 0.0) for e in entities]
+    else:
+        from rapidfuzz import fuzz, process, utils
+
+        strings: list[str] = []
+        owner: list[int] = []
+        for index, entity in enumerate(entities):
+            for form in (entity.name, *entity.aliases):
+                strings.append(form)
+                owner.append(index)
+        best: dict[int, float] = {}
+        for _, score, i in process.extract(query, strings, scorer=fuzz.WRatio, processor=utils.default_process,
+                                           limit=None, score_cutoff=50):
+            index = owner[i]
+            if score > best.get(index, -1):
+                best[index] = score
+        ranked = [(entities[i], score) for i, score in best.items()]
+    ranked.sort(key=lambda pair: (not compatible(pair[0].label, label), -pair[1], -pair[0].mentions,
+                                  pair[0].name.casefold()))
+    return ranked[:limit]
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+class LinkPicker(ModalScreen[LinkChoice | None]):
+    """Pick (or create) the canonical entity a mention names."""
+
+    DEFAULT_CSS = """
+    LinkPicker {
+        align: center middle;
+    }
+    #link-box {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    #link-query {
+        height: 1;
+        border: none;
+        padding: 0;
+        background: $boost;
+    }
+    #link-options {
+        height: auto;
+        max-height: 12;
+        border: none;
+        padding: 0;
+        background: $surface;
+    }
+    .link-row {
+        height: 1;
+    }
+    .link-row-label {
+        width: 7;
+        color: $text-muted;
+    }
+    #link-help {
+        height: 1;
+        color: $text-muted;
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "choose", "Link"),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("pagedown", "cursor(8)", "Page down", show=False),
+        Binding("pageup", "cursor(-8)", "Page up", show=False),
+        Binding("ctrl+a", "cycle_scope", "Scope", show=False, priority=True),
+    ]
+
+    def __init__(self, form: str, label: str | None, entities: list[EntityChoice], *,
+                 current: int | None = None, scope: str = "span") -> None:
+        super().__init__()
+        self.form = form
+        self.label = label
+        self.entities = entities
+        self.current = current
+        self.start_scope = scope if scope in SCOPES else "span"
+        self._rows: list[tuple[EntityChoice | None, float]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="link-box") as box:
+            box.border_title = Text(f"Link “{one_line(self.form)[:40]}” ({self.label or '?'})")
+            yield Input(value=one_line(self.form), id="link-query",
+                        placeholder="canonical name: pick one below, or type a new name")
+            options = OptionList(id="link-options")
+            options.can_focus = False
+            yield options
+            with Horizontal(classes="link-row"):
+                yield Static("Link", classes="link-row-label")
+                yield Choice(list(SCOPE_NAMES), SCOPE_NAMES[SCOPES.index(self.start_scope)], id="link-scope")
+            yield Static(Text("enter link · ↑↓ choose · ctrl+a scope · esc cancel"), id="link-help")
+
+    def on_mount(self) -> None:
+        self._refresh(self.query_one("#link-query", Input).value, untouched=True)
+        self.query_one("#link-query", Input).focus()
+
+    @on(Input.Changed, "#link-query")
+    def _typed(self, event: Input.Changed) -> None:
+        self._refresh(event.value, untouched=_same_name(event.value, self.form))
+
+    def _refresh(self, query: str, *, untouched: bool) -> None:
+        ranked = rank_entities(query, self.label, self.entities)
+        exact = next((i for i, (e, _) in enumerate(ranked)
+                      if any(_same_name(query, f) for f in (e.name, *e.aliases))), None)
+        rows: list[tuple[EntityChoice | None, float]] = list(ranked)
+        if exact is None and query.strip():
+            rows.insert(0, (None, 0.0))  # "new entity" first
+        self._rows = rows
+        listing = self.query_one("#link-options", OptionList)
+        listing.clear_options()
+        for entity, score in rows:
+            listing.add_option(Option(self._prompt(entity, score, query)))
+        if not rows:
+            listing.highlighted = None
+            return
+        highlight = 0
+        if exact is not None:
+            highlight = exact
+        elif untouched and ranked and ranked[0][1] >= AUTO_PICK and compatible(ranked[0][0].label, self.label):
+            highlight = 1  # the best existing entity, just below "new"
+        listing.highlighted = highlight
+
+    def _prompt(self, entity: EntityChoice | None, score: float, query: str) -> Text:
+        if entity is None:
+            out = Text("+ new entity ", style="bold")
+            out.append(f"“{one_line(query)[:40]}”", style="bold")
+            out.append("  ")
+            out.append(self.label or "?", style="dim")
+            return out
+        out = Text(one_line(entity.name)[:34], style="bold")
+        out.append("  ")
+        out.append(entity.label, style="dim" if compatible(entity.label, self.label) else "dim strike")
+        if entity.id == self.current:
+            out.append("  ")
+            out.append("(linked now)", style="italic")
+        if entity.aliases:
+            aliases = ", ".join(one_line(a) for a in entity.aliases[:4])
+            if len(entity.aliases) > 4:
+                aliases += f" +{len(entity.aliases) - 4}"
+            out.append("  ")
+            out.append(f"· {aliases}", style="dim")
+        out.append("  ")
+        out.append(f"· {entity.mentions}×", style="dim")
+        out.truncate(70, overflow="ellipsis")
+        return out
+
+    # ------------------------------------------------------------------ keys
+
+    def action_cursor(self, delta: int) -> None:
+        listing = self.query_one("#link-options", OptionList)
+        if not self._rows:
+            return
+        current = listing.highlighted if listing.highlighted is not None else -1
+        listing.highlighted = max(0, min(len(self._rows) - 1, current + delta))
+
+    def action_cycle_scope(self) -> None:
+        self.query_one("#link-scope", Choice).action_cycle(1)
+
+    @on(Input.Submitted, "#link-query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_choose()
+
+    @on(OptionList.OptionSelected, "#link-options")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#link-options", OptionList).highlighted = event.option_index
+        self.action_choose()
+
+    def action_choose(self) -> None:
+        listing = self.query_one("#link-options", OptionList)
+        index = listing.highlighted
+        if index is None or not (0 <= index < len(self._rows)):
+            self.notify("Type a name for a new entity, or pick one", severity="warning", markup=False)
+            return
+        scope = SCOPES[self.query_one("#link-scope", Choice).index]
+        entity, _ = self._rows[index]
+        if entity is None:
+            name = self.query_one("#link-query", Input).value.strip()
+            self.dismiss(LinkChoice(None, name, self.label or "ENTITY", scope))
+        else:
+            self.dismiss(LinkChoice(entity.id, entity.name, entity.label, scope))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def apply_link(store: Store, choice: LinkChoice, span: dict[str, Any], annotator: str) -> tuple[int, int]:
+    """Write a picker choice: create the entity if new, then link the span (and, with a wider
+    scope, every identical unlinked form of this annotator).  Returns (entity id, spans linked)."""
+    entity_id = choice.entity_id
+    if entity_id is None:
+        entity_id = entity_actions.create_entity(store, choice.name, choice.label, annotator)
+    linked = 0
+    if span.get("entity_id") != entity_id:
+        entity_actions.link_span(store, span["id"], entity_id, annotator)
+        linked = 1
+    if choice.scope in ("doc", "corpus"):
+        linked += entity_actions.link_form(store, span["text"], span.get("label"), entity_id, annotator,
+                                           doc_id=span["doc_id"] if choice.scope == "doc" else None)
+    return entity_id, linked

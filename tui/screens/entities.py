@@ -1,0 +1,504 @@
+"""Entities: canonical entities across the corpus, their mentions in context, and the variant queue.
+
+``EntitiesScreen``: the canonical entities (name, label, forms, mentions), most
+mentioned first; the highlighted one's concordance below (every mention with its
+left and right context and outlet).  ``enter`` on a mention opens it in the Reader;
+``m`` on one entity then ``m`` on another merges the first into the second; ``s``
+on a mention splits its surface form out into a new entity; ``v`` opens the queue.
+
+``VariantsScreen``: the variant queue.  Pairs of surface forms the linker proposes
+(``suggest_for_store``), best first, each with a line of context from an article
+for both forms and the linker's reasons; ``y`` same, ``n`` different, ``u`` unsure
+record a judgement (``entity_actions.judge``), ``s`` skips for this session.
+Judged pairs are never proposed again (the linker drops them).
+
+Reads that can be slow (the linker, the entity list) run in thread workers on the
+app's read connection; writes are one store call each, then a re-read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from annotations import entity_actions
+from annotations.errors import NewsmarkError
+from annotations.store import Store
+from tui.actions import bindings_for
+from tui.widgets.bars import Bar
+from tui.widgets.doc_list import one_line
+
+__all__ = ["EntitiesScreen", "VariantsScreen", "form_context", "kwic"]
+
+CONTEXT = 60
+"""Characters of context read on each side of a mention."""
+
+
+def kwic(left: str, form: str, right: str, width: int, form_width: int | None = None) -> Text:
+    """One concordance line: the end of ``left``, ``form`` in bold, the start of ``right``, in ``width`` cells."""
+    form = one_line(form)
+    form_width = min(len(form), form_width or max(8, width // 3))
+    if len(form) > form_width:
+        form = form[: max(1, form_width - 1)] + "…"
+    side = max(0, (width - len(form) - 2) // 2)
+    left_text = one_line(left)[-side:] if side else ""
+    right_text = one_line(right)[:side] if side else ""
+    out = Text(left_text.rjust(side), style="dim", no_wrap=True, overflow="crop")
+    out.append(" ")
+    out.append(form, style="bold reverse")
+    out.append(" ")
+    out.append(right_text, style="dim")
+    return out
+
+
+def form_context(store: Store, form: str, *, width: int = CONTEXT) -> dict[str, Any] | None:
+    """One occurrence of a surface form (a gold span, else an entity prediction) with its context."""
+    rows = store.query(
+        f"""SELECT s.doc_id, s.start, s."end", d.outlet, d.title,
+                   substr(d.text, max(1, s.start - {width} + 1), min(s.start, {width})) AS left,
+                   substr(d.text, s."end" + 1, {width}) AS right
+            FROM spans s JOIN documents d ON d.id = s.doc_id WHERE s.text = ? ORDER BY s.id LIMIT 1""",
+        (form,),
+    )
+    if not rows:
+        rows = store.query(
+            f"""SELECT p.doc_id, p.start, p."end", d.outlet, d.title,
+                       substr(d.text, max(1, p.start - {width} + 1), min(p.start, {width})) AS left,
+                       substr(d.text, p."end" + 1, {width}) AS right
+                FROM predictions p JOIN documents d ON d.id = p.doc_id
+                WHERE p.extractor = 'entities' AND json_extract(p.data, '$.text') = ? LIMIT 1""",
+            (form,),
+        )
+    return rows[0] if rows else None
+
+
+def _open_in_reader(screen: Screen, doc_id: int, offset: int) -> None:
+    """Push the Reader on ``doc_id`` with the cursor on ``offset``."""
+    from tui.screens.reader import ReaderScreen
+
+    reader = ReaderScreen(doc_id, [doc_id])
+
+    def place() -> None:
+        try:
+            reader.article.set_cursor(offset)
+        except Exception:
+            pass
+
+    screen.app.push_screen(reader)
+    reader.call_after_refresh(place)
+
+
+# ============================================================================ entities
+
+
+class EntitiesScreen(Screen[None], inherit_bindings=False):
+    """Canonical entities and their concordance."""
+
+    SCOPE = "entities"
+    BINDINGS = bindings_for("entities")
+    AUTO_FOCUS = "#entity-table"
+    DEFAULT_CSS = """
+    EntitiesScreen #entity-header { height: 1; background: $panel; padding: 0 1; }
+    EntitiesScreen #entity-table { height: 1fr; }
+    EntitiesScreen #mention-title { height: 1; background: $panel; padding: 0 1; }
+    EntitiesScreen #mention-table { height: 1fr; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, rows: list[dict[str, Any]], error: str | None = None) -> None:
+            super().__init__()
+            self.rows = rows
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+        self.mention_rows: list[dict[str, Any]] = []
+        self.merge_from: dict[str, Any] | None = None
+        self._keep_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="entity-header")
+        table = DataTable(id="entity-table", cursor_type="row", zebra_stripes=False)
+        yield table
+        yield Static(id="mention-title")
+        yield DataTable(id="mention-table", cursor_type="row", show_header=False)
+        yield Bar(id="entity-status")
+        yield Footer()
+
+    @property
+    def entity_table(self) -> DataTable:
+        return self.query_one("#entity-table", DataTable)
+
+    @property
+    def mention_table(self) -> DataTable:
+        return self.query_one("#mention-table", DataTable)
+
+    @property
+    def status_bar(self) -> Bar:
+        return self.query_one("#entity-status", Bar)
+
+    def on_mount(self) -> None:
+        self.entity_table.add_columns("Entity", "Label", "Forms", "Mentions")
+        self._header()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.rows:
+            self.reload(keep=self.current_entity["id"] if self.current_entity else None)
+
+    def _header(self) -> None:
+        out = Text("Entities", style="bold")
+        out.append(f" · {len(self.rows):,} canonical", style="dim")
+        out.append(" · m merge · s split · v variant queue · enter mentions", style="dim")
+        self.query_one("#entity-header", Static).update(out)
+
+    # ------------------------------------------------------------------ loading
+
+    def reload(self, keep: int | None = None) -> None:
+        self._keep_id = keep
+        self._load()
+
+    @work(thread=True, exclusive=True, group="entities")
+    def _load(self) -> None:
+        try:
+            rows = entity_actions.entities(self.app.read_store)
+        except NewsmarkError as exc:
+            self.post_message(self.Loaded([], str(exc)))
+            return
+        self.post_message(self.Loaded(rows))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.error:
+            self.app.notify(message.error, severity="error", markup=False)
+        self.rows = message.rows
+        table = self.entity_table
+        table.clear()
+        for row in self.rows:
+            name = Text(one_line(row["name"]), no_wrap=True, overflow="ellipsis")
+            if self.merge_from and row["id"] == self.merge_from["id"]:
+                name.stylize("reverse")
+            table.add_row(name, Text(one_line(row["label"])), Text(str(row["forms"]), justify="right"),
+                          Text(str(row["mentions"]), justify="right"), key=str(row["id"]))
+        self._header()
+        if not self.rows:
+            self.query_one("#mention-title", Static).update(Text(
+                "No canonical entities yet: in the Reader, l on an entity links it to one", style="dim"))
+            self.mention_table.clear(columns=True)
+            self.status_bar.set(Text("v opens the variant queue", style="dim"))
+            return
+        index = 0
+        if self._keep_id is not None:
+            index = next((i for i, r in enumerate(self.rows) if r["id"] == self._keep_id), 0)
+        table.move_cursor(row=index)
+        self._show_mentions(self.rows[index])
+
+    @property
+    def current_entity(self) -> dict[str, Any] | None:
+        table = self.entity_table
+        if not self.rows or table.cursor_row is None or not (0 <= table.cursor_row < len(self.rows)):
+            return None
+        return self.rows[table.cursor_row]
+
+    @property
+    def current_mention(self) -> dict[str, Any] | None:
+        table = self.mention_table
+        if not self.mention_rows or not (0 <= table.cursor_row < len(self.mention_rows)):
+            return None
+        return self.mention_rows[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#entity-table")
+    def _entity_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.rows):
+            self._show_mentions(self.rows[event.cursor_row])
+
+    def _show_mentions(self, entity: dict[str, Any]) -> None:
+        """The concordance of one entity (an indexed read: done here, so it is never stale)."""
+        store = self.app.store
+        self.mention_rows = entity_actions.mentions(store, entity["id"], width=CONTEXT)
+        forms = entity_actions.aliases(store, entity["id"])
+        title = Text(one_line(entity["name"]), style="bold")
+        title.append(f" ({one_line(entity['label'])})")
+        title.append(f" · {len(self.mention_rows)} mentions", style="dim")
+        if forms:
+            title.append(" · " + ", ".join(one_line(f) for f in forms[:6]), style="dim")
+        title.truncate(max(20, self.size.width - 2), overflow="ellipsis")
+        self.query_one("#mention-title", Static).update(title)
+        table = self.mention_table
+        table.clear(columns=True)
+        width = max(40, self.size.width)
+        outlet_width = 12
+        context_width = width - outlet_width - 4
+        table.add_column("outlet", width=outlet_width)
+        table.add_column("context", width=context_width)
+        for row in self.mention_rows:
+            outlet = Text(one_line(row["outlet"] or row["title"] or f"doc {row['doc_id']}"),
+                          no_wrap=True, overflow="ellipsis")
+            table.add_row(outlet, kwic(row["left"] or "", row["text"], row["right"] or "", context_width))
+        self._status()
+
+    def _status(self, message: Text | str | None = None) -> None:
+        if message is not None:
+            self.status_bar.set(message if isinstance(message, Text) else Text(message))
+            return
+        if self.merge_from is not None:
+            out = Text("merge ")
+            out.append(f"“{one_line(self.merge_from['name'])}”", style="bold")
+            out.append(" into… move to the entity to keep and press m (escape cancels)")
+            self.status_bar.set(out)
+        else:
+            self.status_bar.set(Text("enter/tab: mentions · enter on a mention opens it", style="dim"))
+
+    # ------------------------------------------------------------------ actions
+
+    @on(DataTable.RowSelected, "#entity-table")
+    def _entity_selected(self, event: DataTable.RowSelected) -> None:
+        if self.mention_rows:
+            self.mention_table.focus()
+
+    @on(DataTable.RowSelected, "#mention-table")
+    def _mention_selected(self, event: DataTable.RowSelected) -> None:
+        mention = self.current_mention
+        if mention is not None:
+            _open_in_reader(self, mention["doc_id"], mention["start"])
+
+    def action_switch(self) -> None:
+        if self.focused is self.entity_table and self.mention_rows:
+            self.mention_table.focus()
+        else:
+            self.entity_table.focus()
+
+    def action_merge(self) -> None:
+        entity = self.current_entity
+        if entity is None:
+            return
+        if self.merge_from is None:
+            self.merge_from = entity
+            self._status()
+            return
+        drop, self.merge_from = self.merge_from, None
+        if drop["id"] == entity["id"]:
+            self._status("Merge cancelled")
+            return
+        app = self.app
+        try:
+            entity_actions.merge_entities(app.store, entity["id"], drop["id"], app.annotator)
+        except NewsmarkError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        self.reload(keep=entity["id"])
+        self._status(Text(f"Merged “{one_line(drop['name'])}” into “{one_line(entity['name'])}”"))
+
+    def action_split(self) -> None:
+        entity, mention = self.current_entity, self.current_mention
+        if entity is None or mention is None or self.focused is not self.mention_table:
+            self.app.notify("Move to a mention (tab) to split its form out into a new entity",
+                            severity="warning", markup=False)
+            return
+        app = self.app
+        try:
+            new_id = entity_actions.split_form(app.store, entity["id"], mention["text"], app.annotator)
+        except NewsmarkError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        self.reload(keep=new_id)
+        self._status(Text(f"Split “{one_line(mention['text'])}” out of “{one_line(entity['name'])}”"))
+
+    def action_variants(self) -> None:
+        self.app.push_screen(VariantsScreen())
+
+    def action_reload(self) -> None:
+        self.reload(keep=self.current_entity["id"] if self.current_entity else None)
+
+    def action_back(self) -> None:
+        if self.merge_from is not None:
+            self.merge_from = None
+            self._status("Merge cancelled")
+            return
+        if self.focused is self.mention_table:
+            self.entity_table.focus()
+            return
+        self.dismiss(None)
+
+
+# ============================================================================ variant queue
+
+
+@dataclass
+class QueuedPair:
+    a: str
+    b: str
+    label: str
+    score: float
+    reasons: list[str]
+
+
+class VariantsScreen(Screen[None], inherit_bindings=False):
+    """Judge proposed variant spellings, best first."""
+
+    SCOPE = "variants"
+    BINDINGS = bindings_for("variants")
+    DEFAULT_CSS = """
+    VariantsScreen #variant-header { height: 1; background: $panel; padding: 0 1; }
+    VariantsScreen #variant-body { height: 1fr; padding: 1 2; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, pairs: list[QueuedPair], error: str | None = None) -> None:
+            super().__init__()
+            self.pairs = pairs
+            self.error = error
+
+    class ContextLoaded(Message):
+        def __init__(self, pair: QueuedPair, contexts: list[dict[str, Any] | None]) -> None:
+            super().__init__()
+            self.pair = pair
+            self.contexts = contexts
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[QueuedPair] = []
+        self.loaded = False
+        self.judged = 0
+        self.skipped: set[tuple[str, str, str]] = set()
+        self._contexts: dict[tuple[str, str, str], list[dict[str, Any] | None]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="variant-header")
+        with Vertical(id="variant-body"):
+            yield Static(Text("Looking for variant spellings…", style="dim"), id="variant-pair")
+        yield Bar(id="variant-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._header()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="variants")
+    def _load(self) -> None:
+        from annotations.linking import suggest_for_store
+
+        try:
+            found = suggest_for_store(self.app.read_store, threshold=self.app.config.linker.threshold)
+        except NewsmarkError as exc:
+            self.post_message(self.Loaded([], str(exc)))
+            return
+        pairs = [QueuedPair(p.a, p.b, p.label, float(p.score), list(p.reasons)) for p in found.pairs]
+        pairs.sort(key=lambda p: -p.score)
+        self.post_message(self.Loaded(pairs))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.error:
+            self.app.notify(message.error, severity="error", markup=False)
+        self.loaded = True
+        self.pairs = [p for p in message.pairs if self._key(p) not in self.skipped]
+        self._show()
+
+    @staticmethod
+    def _key(pair: QueuedPair) -> tuple[str, str, str]:
+        return (pair.a, pair.b, pair.label)
+
+    @property
+    def current(self) -> QueuedPair | None:
+        return self.pairs[0] if self.pairs else None
+
+    def _header(self) -> None:
+        out = Text("Variant queue", style="bold")
+        if self.loaded:
+            out.append(f" · {len(self.pairs):,} to judge · {self.judged} judged · {len(self.skipped)} skipped",
+                       style="dim")
+        self.query_one("#variant-header", Static).update(out)
+
+    def _show(self) -> None:
+        self._header()
+        pair = self.current
+        body = self.query_one("#variant-pair", Static)
+        if pair is None:
+            body.update(Text("No variant spellings to judge. Link more mentions, or run newsmark predict."
+                             if self.loaded else "Looking for variant spellings…", style="dim"))
+            self.query_one("#variant-status", Bar).set(Text("q back", style="dim"))
+            return
+        contexts = self._contexts.get(self._key(pair))
+        if contexts is None:
+            self._load_context(pair)
+        body.update(self._render_pair(pair, contexts))
+        self.query_one("#variant-status", Bar).set(
+            Text("y same · n different · u unsure · s skip · q back"),
+            Text(f"score {pair.score:.0f}"),
+        )
+
+    def _render_pair(self, pair: QueuedPair, contexts: list[dict[str, Any] | None] | None) -> Text:
+        width = max(30, self.size.width - 6)
+        out = Text()
+        out.append(one_line(pair.a), style="bold")
+        out.append("  ⟷  ")
+        out.append(one_line(pair.b), style="bold")
+        out.append(f"   {one_line(pair.label)} · score {pair.score:.0f}\n\n", style="dim")
+        for form, context in zip((pair.a, pair.b), contexts or [None, None]):
+            out.append(f"{one_line(form)[:30]}", style="bold")
+            if context is None:
+                out.append(" …\n" if contexts is None else " (no context found)\n", style="dim")
+                continue
+            source = one_line(context.get("outlet") or context.get("title") or f"doc {context['doc_id']}")
+            out.append(f" · {source[:30]}\n", style="dim")
+            line = kwic(context.get("left") or "", form, context.get("right") or "", width)
+            out.append_text(line)
+            out.append("\n\n")
+        if pair.reasons:
+            out.append("Why: ", style="bold")
+            out.append("; ".join(one_line(r) for r in pair.reasons[:6]))
+        return out
+
+    @work(thread=True, exclusive=True, group="variant-context")
+    def _load_context(self, pair: QueuedPair) -> None:
+        store = self.app.read_store
+        contexts = [form_context(store, pair.a), form_context(store, pair.b)]
+        self.post_message(self.ContextLoaded(pair, contexts))
+
+    @on(ContextLoaded)
+    def _context_loaded(self, message: ContextLoaded) -> None:
+        self._contexts[self._key(message.pair)] = message.contexts
+        if self.current is not None and self._key(self.current) == self._key(message.pair):
+            self._show()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_judge(self, verdict: str) -> None:
+        pair = self.current
+        if pair is None:
+            return
+        app = self.app
+        try:
+            entity_actions.judge(app.store, pair.a, pair.b, pair.label or None, verdict, app.annotator)
+        except NewsmarkError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        self.judged += 1
+        self.pairs.pop(0)
+        self._show()
+
+    def action_skip(self) -> None:
+        pair = self.current
+        if pair is None:
+            return
+        self.skipped.add(self._key(pair))
+        self.pairs.pop(0)
+        self._show()
+
+    def action_reload(self) -> None:
+        self.loaded = False
+        self._show()
+        self._load()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
