@@ -1,0 +1,318 @@
+"""Reader keystroke latency at 20,000 words as a ratio to the same keys at 200 words.
+
+    python bench/bench_reader.py [--quick]
+
+Headless (Pilot, 80x24), the real app on a seeded temporary store: the Library opens, the
+Reader is pushed on the article, and cursor keys take the path a terminal's do (into the app's
+queue as the driver puts them -> bindings -> ``ReaderScreen.action_move`` -> ``ArticleView``).  One sample is
+the wall time from sending one key until the frame showing its effect has been painted: the
+event queues drained (no sleeps; ``Pilot.pause`` would add 20 ms idle-detection sleeps per call
+and hide the work), then the screen's update (``Screen._on_timer_update``, what the 60 fps
+refresh timer and ``Pilot.pause`` call) composites the dirty rows, and the frame is serialised to
+the escape sequences a terminal would get (headless Textual skips that step; the probe does it so
+the cost is counted).  Keys cycle ``w right down b left down`` (see ``CYCLE``): every key moves
+the cursor, and the long article scrolls a row on each vertical move while the short one, which
+about fits the screen, hardly ever scrolls.  Both articles are open at once, each in its
+own app on the same event loop, and the presses alternate between them one by one (ABBA), over
+a few fresh pairs of apps: a burst of load from elsewhere hits both sides alike.  Medians per
+key press, also split into presses that scrolled and presses that did not (like against like:
+the split shows what is due to length and what to scrolling).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textual import events  # noqa: E402
+from textual._compositor import CompositorUpdate  # noqa: E402
+
+from annotations.config import load_config  # noqa: E402
+from annotations.store import Store, content_hash, now  # noqa: E402
+from bench.bench_predict import NAMES, PLACES, corpus  # noqa: E402
+
+ANNOTATOR = "bench"
+SIZE = (80, 24)
+BIG, SMALL = 20_000, 200
+CYCLE = ("w", "right", "down", "b", "left", "down")
+"""Every key moves the cursor; one in three is vertical (``up`` while bouncing back from the end),
+so the long article scrolls a row on a third of the presses once its cursor is past the first
+screen.  Not one in two: a scrolling frame costs about twice a still one at any article length,
+and with half the presses in each cluster the median flips between them from run to run."""
+KEY_CHARS = {"w": "w", "b": "b"}  # the rest are named keys without a character
+WARMUP = 60
+"""Untimed presses first: caches warm, and the long article's cursor has gone far enough down
+(20 rows) that its view scrolls on every vertical move from then on, so quick and full runs
+time the same mix."""
+
+
+# ---------------------------------------------------------------------------- shared probe
+
+
+class FrameProbe:
+    """Counts the frames an app paints and, headless, serialises each one as a terminal would.
+
+    Installed on the instance (``app._display``), so nothing in the app changes.  ``frames`` and
+    ``last_frame`` (perf_counter) say when a frame was last painted; ``on_frame`` runs after each.
+    """
+
+    def __init__(self, app, on_frame=None) -> None:
+        self.app = app
+        self.frames = 0
+        self.chars = 0
+        self.last_frame = 0.0
+        self.on_frame = on_frame
+        self._display = app._display
+        app._display = self._wrapped
+
+    def _wrapped(self, screen, renderable) -> None:
+        self._display(screen, renderable)
+        if renderable is None:
+            return
+        app = self.app
+        if app.is_headless and isinstance(renderable, CompositorUpdate):
+            self.chars += len(renderable.render_segments(app.console))
+        self.frames += 1
+        self.last_frame = time.perf_counter()
+        if self.on_frame is not None:
+            self.on_frame(self)
+
+
+# ---------------------------------------------------------------------------- data
+
+
+def article(words: int, seed: int = 11) -> str:
+    """Exactly ``words`` words of the seeded news-like corpus, paragraphs kept."""
+    k = max(1, words // 150)
+    while True:
+        text = "\n\n".join(corpus(k, seed=seed))
+        found = list(re.finditer(r"\S+", text))
+        if len(found) >= words:
+            cut = found[words - 1].end()
+            return text[:cut].rstrip(".,“”") + "."
+        k *= 2
+
+
+def suggestions(text: str) -> list[dict]:
+    """Deterministic entity predictions wherever a known name or place occurs."""
+    out = []
+    for names, label in ((NAMES, "PERSON"), (PLACES, "GPE"), (["Taliban"], "ORG")):
+        for name in names:
+            out += [{"start": m.start(), "end": m.end(), "label": label, "score": 0.9}
+                    for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
+    return sorted(out, key=lambda p: (p["start"], p["end"]))
+
+
+def build_store(path: Path) -> dict[int, int]:
+    """Two documents (BIG and SMALL words) with predictions; returns {words: doc_id}."""
+    store = Store(path)
+    ids = {}
+    with store.transaction() as conn:
+        for words in (BIG, SMALL):
+            text = article(words)
+            cur = conn.execute(
+                "INSERT INTO documents (hash, title, text, outlet, date, imported_at, meta) "
+                "VALUES (?,?,?,?,?,?,'{}')",
+                (content_hash(text), f"A {words:,}-word article", text, "Bench Wire", "2021-09-06", now()))
+            ids[words] = int(cur.lastrowid)
+        store.index_documents(0)
+    store.save_predictions("entities", "bench-1",
+                           [(doc_id, suggestions(store.document(doc_id)["text"])) for doc_id in ids.values()])
+    store.close()
+    return ids
+
+
+# ---------------------------------------------------------------------------- measuring
+
+
+def _pumps(app) -> list:
+    """The app, its screen and every widget on it: each runs a message pump."""
+    return [app, *app.screen.walk_children(with_self=True)]
+
+
+def _quiet(pumps) -> bool:
+    """Every pump is blocked waiting on an empty queue: nothing is being or waiting to be handled."""
+    for pump in pumps:
+        queue = pump._message_queue  # textual._queue.Queue: a deque and an asyncio.Event
+        if not queue.empty():
+            return False
+        waiters = getattr(queue.ready_event, "_waiters", None)  # None: cannot tell, trust empty()
+        if waiters is not None and not any(not waiter.done() for waiter in waiters):
+            return False  # the pump is still handling what it took off the queue
+    return True
+
+
+async def drain(pumps) -> None:
+    """Yield to the event loop until every message (and whatever handling it posted) is handled.
+
+    No sleeps and no per-widget callbacks (``Pilot._wait_for_screen`` costs ~2 ms a call on the
+    Reader, the same for both sides, which would only dilute the ratio)."""
+    for _ in range(1_000_000):
+        await asyncio.sleep(0)
+        if _quiet(pumps):
+            return
+    raise RuntimeError("the app never went idle after a key press")
+
+
+async def press_to_frame(app, probe: FrameProbe, key: str) -> float:
+    """Seconds from sending ``key`` to its frame painted (and serialised).
+
+    The key goes into the app's queue as the driver puts it there (``App._post_message``).  The
+    refresh timer may paint part or all of the frame while the queues drain; whatever is still
+    dirty is then painted by the screen's update.  A key that changed nothing paints nothing."""
+    event = events.Key(key, KEY_CHARS.get(key))
+    event.set_sender(app)
+    pumps = _pumps(app)
+    t0 = time.perf_counter()
+    await app._post_message(event)
+    await drain(pumps)
+    app.screen._on_timer_update()  # paint now what the refresh timer would paint next
+    return time.perf_counter() - t0
+
+
+async def _open_reader(pilot, doc_id: int):
+    from tui.screens.reader import ReaderScreen
+    from tui.widgets.article_view import ArticleView
+    from tui.widgets.doc_list import DocList
+
+    app = pilot.app
+    for _ in range(200):
+        await pilot.pause()
+        if app.screen.query(DocList) and app.screen.query_one(DocList).loaded:
+            break
+    else:
+        raise RuntimeError("the Library never loaded")
+    app.screen.open_document(doc_id)
+    for _ in range(200):
+        await pilot.pause()
+        if isinstance(app.screen, ReaderScreen) and app.screen.is_mounted:
+            view = app.screen.query_one(ArticleView)
+            if view.text and view.size.height:
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                return view
+    raise RuntimeError("the Reader never opened")
+
+
+class Side:
+    """One running app with the Reader open on one article, and what its key presses measured."""
+
+    def __init__(self, app, view) -> None:
+        self.app, self.view = app, view
+        self.probe = FrameProbe(app)
+        self.last_row = len(view.text_layout.rows) - 1
+        self.down = True
+        self.presses = 0
+        self.times: list[float] = []
+        self.split: dict[str, list[float]] = {"scrolling": [], "still": []}
+        self.chars = 0
+
+    async def press(self, i: int, timed: bool) -> None:
+        view, probe = self.view, self.probe
+        key = CYCLE[i % len(CYCLE)]
+        if key == "down":
+            row = view.text_layout.row_of(view.cursor)
+            if self.down and row >= self.last_row:
+                self.down = False
+            elif not self.down and row <= 0:
+                self.down = True
+            key = "down" if self.down else "up"
+        cursor, top = view.cursor, view.scroll_offset.y
+        frames, chars = probe.frames, probe.chars
+        with self.app._context():  # two apps share the event loop: this one is "active"
+            elapsed = await press_to_frame(self.app, probe, key)
+        moved = view.cursor != cursor
+        if moved and probe.frames == frames:
+            raise RuntimeError(f"{key!r} moved the cursor but no frame was painted")
+        if not timed:
+            return
+        self.presses += 1
+        if not moved:
+            return  # a key at the end of the text: nothing to paint, not timed
+        self.times.append(elapsed)
+        self.split["scrolling" if view.scroll_offset.y != top else "still"].append(elapsed)
+        self.chars += probe.chars - chars
+
+
+async def session(db: Path, ids: dict[int, int], presses: int, sides: dict[int, list[Side]]) -> None:
+    """Both articles open at once, each in its own app; key presses alternate between them one by
+    one (ABBA), so a burst of load from elsewhere on the machine hits both sides alike."""
+    from tui.app import NewsmarkApp
+
+    stores = {words: Store(db) for words in (BIG, SMALL)}
+    apps = {words: NewsmarkApp(stores[words], load_config(), ANNOTATOR) for words in (BIG, SMALL)}
+    try:
+        async with apps[BIG].run_test(size=SIZE) as pilot_big, apps[SMALL].run_test(size=SIZE) as pilot_small:
+            now_open = {}
+            for words, pilot in ((BIG, pilot_big), (SMALL, pilot_small)):
+                with apps[words]._context():
+                    now_open[words] = Side(apps[words], await _open_reader(pilot, ids[words]))
+            for i in range(WARMUP + presses):
+                for words in ((BIG, SMALL) if i % 2 == 0 else (SMALL, BIG)):
+                    await now_open[words].press(i, timed=i >= WARMUP)
+            for words, side in now_open.items():
+                sides[words].append(side)
+    finally:
+        for store in stores.values():
+            store.close()
+
+
+async def _run(quick: bool) -> dict:
+    presses = 100 if quick else 300
+    repeats = 2 if quick else 4  # fresh pairs of apps
+    sides: dict[int, list[Side]] = {BIG: [], SMALL: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "reader.db"
+        ids = build_store(db)
+        for _ in range(repeats):
+            await session(db, ids, presses, sides)
+
+    def pooled(words: int, kind: str | None = None) -> list[float]:
+        return [t for side in sides[words] for t in (side.times if kind is None else side.split[kind])]
+
+    def med(values: list[float]) -> float | None:
+        return round(statistics.median(values) * 1e3, 3) if values else None
+
+    o, b = med(pooled(BIG)), med(pooled(SMALL))
+    info = {words: {"rows": sides[words][0].last_row + 1, "presses": sum(s.presses for s in sides[words]),
+                    "moved": len(pooled(words)), "scrolled": len(pooled(words, "scrolling")),
+                    "chars": sum(s.chars for s in sides[words])} for words in (BIG, SMALL)}
+    big, small = info[BIG], info[SMALL]
+    return {
+        "name": "reader_keystroke_scale", "ours": o, "baseline": b, "unit": "ms",
+        "ratio": round(o / b, 3), "target": 1.5, "better": "lower",
+        "n": (f"{presses} presses x {repeats} app pairs per side, alternating press by press (median per "
+              f"press, key to painted frame, 80x24); {BIG:,} words ({big['rows']} rows) vs {SMALL} words "
+              f"({small['rows']} rows); cursor moved on {big['moved']}/{big['presses']} vs "
+              f"{small['moved']}/{small['presses']} presses (only those timed), view scrolled "
+              f"{big['scrolled']} vs {small['scrolled']} times"),
+        "p90": {"ours": round(_pct(pooled(BIG), 0.9) * 1e3, 3),
+                "baseline": round(_pct(pooled(SMALL), 0.9) * 1e3, 3)},
+        # The same medians split by whether the press scrolled the view: "still" compares like
+        # with like (length alone); the short article about fits the screen, so it seldom scrolls.
+        **{f"{kind}_presses": {"ours": med(pooled(BIG, kind)), "baseline": med(pooled(SMALL, kind))}
+           for kind in ("scrolling", "still")},
+        "frame_chars": {"ours": round(big["chars"] / big["moved"]),  # escape-sequence characters per press
+                        "baseline": round(small["chars"] / small["moved"])},
+    }
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run(quick: bool = False) -> dict:
+    return asyncio.run(_run(quick))
+
+
+if __name__ == "__main__":
+    print(run(quick="--quick" in sys.argv[1:]))
