@@ -285,8 +285,9 @@ class Store:
         return int(self.scalar("SELECT count(*) FROM documents"))
 
     def document_ids(self, *, status: str | None = None, annotator: str | None = None,
-                     query: str | None = None) -> list[int]:
-        """Ids of matching documents in Library (import) order: cheap even at 100,000."""
+                     query: str | None = None, limit: int | None = None) -> list[int]:
+        """Ids of matching documents in Library (import) order: cheap even at 100,000;
+        `limit` gives a first page at once on a large corpus."""
         where, params = [], []
         if query:
             where.append("id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
@@ -304,7 +305,8 @@ class Store:
         with self._lock:
             try:
                 rows = self.conn.execute(
-                    f"SELECT id FROM documents {clause} ORDER BY id", params
+                    f"SELECT id FROM documents {clause} ORDER BY id"
+                    + (f" LIMIT {int(limit)}" if limit else ""), params
                 ).fetchall()
             except sqlite3.OperationalError as exc:
                 raise StoreError(f"search: {exc}") from None

@@ -31,6 +31,8 @@ __all__ = ["FILTERS", "LibraryScreen"]
 FILTERS: tuple[str | None, ...] = (None, "todo", "in progress", "done", "skipped")
 SEARCH_DELAY = 0.15
 """Seconds of no typing before a search runs."""
+FIRST_PAGE = 200
+"""Ids read first when opening the plain list, so a large corpus shows rows at once."""
 EMPTY_DB = "No documents yet: newsmark import PATH   (or try: newsmark demo)"
 
 
@@ -51,8 +53,10 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
         """A worker finished reading the id list (posted from its thread)."""
 
         def __init__(self, query: _Query, ids: list[int], progress: dict[str, int],
-                     keep_id: int | None, keep_index: int | None, error: str | None = None) -> None:
+                     keep_id: int | None, keep_index: int | None, error: str | None = None,
+                     partial: bool = False) -> None:
             super().__init__()
+            self.partial = partial  # only the first page; the full list follows
             self.query = query
             self.ids = ids
             self.progress = progress
@@ -66,6 +70,7 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
         self._search = ""
         self._progress: dict[str, int] = {}
         self._search_timer: Timer | None = None
+        self._showing_first_page = False
 
     # ------------------------------------------------------------------ layout
 
@@ -135,6 +140,12 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
                 return
             store = self.app.read_store
             annotator = self.app.annotator
+            if keep_id is None and not query.text and not query.status:
+                # Opening the plain list: show the first screenful now, the full id list
+                # (100,000 ids take ~0.1 s) follows in a moment.
+                first = store.document_ids(limit=FIRST_PAGE)
+                if len(first) == FIRST_PAGE and not worker.is_cancelled:
+                    self.post_message(self.IdsLoaded(query, first, {}, None, keep_index, None, partial=True))
             error = None
             ids: list[int] = []
             for _attempt in range(3):
@@ -161,9 +172,11 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
     def on_library_screen_ids_loaded(self, message: IdsLoaded) -> None:
         if message.query != _Query(self.status_filter, self._search):
             return  # an older request finishing late
-        self._progress = message.progress
         doc_list = self.doc_list
-        doc_list.invalidate()
+        if not self._showing_first_page:
+            doc_list.invalidate()  # rows fetched so far are still right when a first page grows
+        self._showing_first_page = message.partial
+        self._progress = message.progress
         doc_list.set_ids(message.ids, keep_id=message.keep_id, keep_index=message.keep_index,
                          message=self._empty_message(message))
         self._update_bar()
