@@ -69,6 +69,43 @@ def link_form(store: Store, form: str, label: str | None, entity_id: int, annota
               doc_id: int | None = None) -> int:
     """Link every unlinked gold span of this annotator with this exact form, in one document or
     the whole corpus, as one undoable action. Returns how many spans were linked."""
+    with store.transaction():
+        return _link_form(store, None, form, label, entity_id, annotator, doc_id=doc_id)
+
+
+def link(store: Store, span_id: int, annotator: str, *, entity_id: int | None = None,
+         new: tuple[str, str] | None = None, scope: str = "mention") -> tuple[int, int]:
+    """One undoable action: create the entity when `new` = (name, label) is given, link the
+    span, and with scope "doc" or "corpus" every identical unlinked form too.
+    Returns (entity id, spans linked)."""
+    if (entity_id is None) == (new is None):
+        raise StoreError("link needs an existing entity or a new name, not both")
+    with store.transaction():
+        span = store._row("spans", span_id)
+        if span is None:
+            raise StoreError(f"span {span_id} does not exist (deleted by someone else?)")
+        group = store._group(annotator, "link", doc_id=span["doc_id"])
+        if new is not None:
+            name = new[0].strip()
+            if not name:
+                raise StoreError("an entity needs a name")
+            entity_id = store._insert(group, "entities", {
+                "name": name, "label": new[1], "created_by": annotator, "created_at": now(),
+            })
+        linked = 0
+        if span["entity_id"] != entity_id:
+            store._update(group, "spans", span_id, {"entity_id": entity_id})
+            linked = 1
+        if scope in ("doc", "corpus"):
+            linked += _link_form(store, group, span["text"], span["label"], entity_id, annotator,
+                                 doc_id=span["doc_id"] if scope == "doc" else None)
+        return entity_id, linked
+
+
+def _link_form(store: Store, group: int | None, form: str, label: str | None, entity_id: int,
+               annotator: str, *, doc_id: int | None) -> int:
+    """Inside a transaction: link the annotator's unlinked spans of `form`; record the alias."""
+    conn = store.conn
     where = ["text = ?", "annotator = ?", "entity_id IS NULL"]
     params: list[Any] = [form, annotator]
     if label:
@@ -77,16 +114,15 @@ def link_form(store: Store, form: str, label: str | None, entity_id: int, annota
     if doc_id is not None:
         where.append("doc_id = ?")
         params.append(doc_id)
-    with store.transaction() as conn:
-        ids = [r[0] for r in conn.execute(f"SELECT id FROM spans WHERE {' AND '.join(where)}", params)]
-        if not ids:
-            return 0
-        group = store._group(annotator, f"link every {form}", doc_id=doc_id)
-        for span_id in ids:
-            store._update(group, "spans", span_id, {"entity_id": entity_id})
-        if not conn.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)).fetchone():
-            store._insert(group, "aliases", {"entity_id": entity_id, "form": form})
-        return len(ids)
+    ids = [r[0] for r in conn.execute(f"SELECT id FROM spans WHERE {' AND '.join(where)}", params)]
+    if not ids:
+        return 0
+    group = group or store._group(annotator, f"link every {form}", doc_id=doc_id)
+    for span_id in ids:
+        store._update(group, "spans", span_id, {"entity_id": entity_id})
+    if not conn.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)).fetchone():
+        store._insert(group, "aliases", {"entity_id": entity_id, "form": form})
+    return len(ids)
 
 
 def add_alias(store: Store, entity_id: int, form: str, annotator: str) -> None:

@@ -81,3 +81,16 @@ def test_claims_tag_edit_group_delete_undo(store):
     assert len(ca.all_claims(store)) == 2
     with pytest.raises(StoreError, match="outside"):
         ca.add_claim(store, d1, 10, 9999, "alice")
+
+
+def test_create_and_link_every_form_is_one_undo_step(store):
+    d1, d2 = add_document(store, T1), add_document(store, T2)
+    s1 = store.add_span(d1, 18, 24, "PERSON", "alice")  # "Masood" in T1
+    s2 = store.add_span(d2, 0, 6, "PERSON", "alice")    # "Masood" in T2
+    ent, linked = ea.link(store, s1, "alice", new=("Ahmad Massoud", "PERSON"), scope="corpus")
+    assert linked == 2
+    assert {r["entity_id"] for r in store.query("SELECT entity_id FROM spans")} == {ent}
+    assert store.undo("alice")["name"] == "link"
+    assert store.scalar("SELECT count(*) FROM entities") == 0
+    assert {r["entity_id"] for r in store.query("SELECT entity_id FROM spans")} == {None}
+    assert store.scalar("SELECT count(*) FROM spans WHERE id IN (?, ?)", (s1, s2)) == 2

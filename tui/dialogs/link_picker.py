@@ -4,9 +4,9 @@ A fuzzy list of canonical entities, ranked by rapidfuzz against what is typed
 (the surface form to start with), entities of a compatible label first, each shown
 with its aliases.  ``up`` / ``down`` move, ``enter`` links to the highlighted
 entity; when what is typed names no existing entity, the highlighted first row is
-"new entity": ``enter`` creates it (``create_entity``) and links.  ``ctrl+a``
+"new entity": ``enter`` creates it and links, one undoable action (``entity_actions.link``).  ``ctrl+a``
 cycles the scope: this mention, every identical form in this document, or in the
-whole corpus (``link_form``).  ``escape`` cancels.
+whole corpus.  ``escape`` cancels.
 
 The dialog only chooses: it is dismissed with a :class:`LinkChoice` (or None) and
 :func:`apply_link` writes it to the store.
@@ -286,16 +286,8 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
 
 
 def apply_link(store: Store, choice: LinkChoice, span: dict[str, Any], annotator: str) -> tuple[int, int]:
-    """Write a picker choice: create the entity if new, then link the span (and, with a wider
-    scope, every identical unlinked form of this annotator).  Returns (entity id, spans linked)."""
-    entity_id = choice.entity_id
-    if entity_id is None:
-        entity_id = entity_actions.create_entity(store, choice.name, choice.label, annotator)
-    linked = 0
-    if span.get("entity_id") != entity_id:
-        entity_actions.link_span(store, span["id"], entity_id, annotator)
-        linked = 1
-    if choice.scope in ("doc", "corpus"):
-        linked += entity_actions.link_form(store, span["text"], span.get("label"), entity_id, annotator,
-                                           doc_id=span["doc_id"] if choice.scope == "doc" else None)
-    return entity_id, linked
+    """Write a picker choice as one undoable action: create the entity if new, link the span
+    and, with a wider scope, every identical unlinked form.  Returns (entity id, spans linked)."""
+    new = (choice.name, choice.label) if choice.entity_id is None else None
+    return entity_actions.link(store, span["id"], annotator, entity_id=choice.entity_id, new=new,
+                               scope=choice.scope)
