@@ -71,3 +71,17 @@ def test_predict_resumes_after_a_crash(store, pipeline):
     report = run_predict(store, load_config(), pipeline=pipeline)
     assert report.documents == 2
     assert store.docs_lacking_predictions(name, version) == []
+
+
+@needs_model
+def test_confirmed_entities_feed_back_as_a_separate_version(store):
+    from annotations import entity_actions as ea
+
+    first = add_document(store, "Fighting continued in Panshir on Monday, residents said.")
+    other = add_document(store, "Supplies reached Panshir late on Tuesday.")
+    span = store.add_span(first, 22, 29, "GPE", "alice")
+    ea.link(store, span, "alice", new=("Panjshir", "GPE"))
+    report = run_predict(store, load_config())
+    assert "+gaz." in report.versions["entities"]  # its own extractor version
+    found = [(p["text"], p["label"]) for p in store.predictions(other, "entities")]
+    assert ("Panshir", "GPE") in found
