@@ -16,7 +16,12 @@ from .errors import ImportFailed
 from .readers import Problem, Record, expand_paths, read_source
 from .store import STATUSES, Store, content_hash, now
 
-COMMIT_EVERY = 2000  # documents per transaction: large enough to be fast, small enough to resume
+COMMIT_EVERY = 2000
+PLAIN_BATCH = 500  # plain documents per executemany
+INSERT_DOCUMENT = (
+    "INSERT OR IGNORE INTO documents (hash, title, text, source, url, date, outlet, author, meta, imported_at) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?)"
+)  # documents per transaction: large enough to be fast, small enough to resume
 
 
 @dataclass
@@ -42,39 +47,45 @@ class ImportReport:
 class _FileImport:
     """What one file adds: documents and their imported annotations, ids remapped."""
 
-    def __init__(self, store: Store, annotator: str, seen: set[str]) -> None:
+    def __init__(self, store: Store, annotator: str) -> None:
         self.store = store
         self.conn = store.conn
         self.annotator = annotator
-        self.seen = seen
         self.entity_ids: dict[Any, int] = {}
         self.group_ids: dict[Any, int] = {}
         self.imported = self.duplicates = self.spans = self.claims = 0
-        self.new_hashes: list[str] = []
         self.stamp = now()
+        self.plain: list[tuple[Any, ...]] = []  # documents without annotations, inserted in bulk
+
+    def _row(self, rec: Record, digest: str) -> tuple[Any, ...]:
+        return (digest, rec.title, rec.text, rec.source, rec.url, rec.date, rec.outlet, rec.author,
+                json.dumps(rec.meta or {}, ensure_ascii=False, default=str), self.stamp)
 
     def add(self, rec: Record) -> None:
         digest = content_hash(rec.text)
-        annotator = rec.annotator or self.annotator
-        if digest in self.seen:
-            self.duplicates += 1
-            self._attach_to_existing(digest, rec, annotator)
+        if not (rec.spans or rec.claims or rec.entities or rec.status):
+            self.plain.append(self._row(rec, digest))
+            if len(self.plain) >= PLAIN_BATCH:
+                self.flush()
             return
-        cur = self.conn.execute(
-            "INSERT OR IGNORE INTO documents (hash, title, text, source, url, date, outlet, author, meta, imported_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (digest, rec.title, rec.text, rec.source, rec.url, rec.date, rec.outlet, rec.author,
-             json.dumps(rec.meta or {}, ensure_ascii=False, default=str), self.stamp),
-        )
+        self.flush()
+        annotator = rec.annotator or self.annotator
+        cur = self.conn.execute(INSERT_DOCUMENT, self._row(rec, digest))
         if cur.rowcount == 0:  # the UNIQUE hash: already in the database
             self.duplicates += 1
             self._attach_to_existing(digest, rec, annotator)
             return
-        self.seen.add(digest)
-        self.new_hashes.append(digest)
-        doc_id = int(cur.lastrowid)
         self.imported += 1
-        self._annotations(doc_id, rec, annotator)
+        self._annotations(int(cur.lastrowid), rec, annotator)
+
+    def flush(self) -> None:
+        """Insert the buffered plain documents; the UNIQUE hash skips (and counts) duplicates."""
+        if not self.plain:
+            return
+        added = self.conn.executemany(INSERT_DOCUMENT, self.plain).rowcount
+        self.imported += added
+        self.duplicates += len(self.plain) - added
+        self.plain.clear()
 
     def _attach_to_existing(self, digest: str, rec: Record, annotator: str) -> None:
         """A known text with annotations (e.g. a second annotator's line of an export): keep
@@ -162,7 +173,6 @@ def import_paths(
     """
     sources = expand_paths(list(paths))  # raises before anything is written
     report = ImportReport()
-    seen: set[str] = set()
     conn = store.conn
     pending = 0
     with store._lock:
@@ -172,7 +182,7 @@ def import_paths(
             for source in sources:
                 name = "<stdin>" if source == "-" else str(source)
                 conn.execute("SAVEPOINT import_file")
-                job = _FileImport(store, annotator, seen)
+                job = _FileImport(store, annotator)
                 bad: list[Problem] = []
                 for item in read_source(source, skip_invalid=skip_invalid, stdin=stdin):
                     if isinstance(item, Problem):
@@ -180,6 +190,7 @@ def import_paths(
                         continue
                     if not bad or skip_invalid:
                         job.add(item)
+                job.flush()
                 report.files += 1
                 # --skip-invalid skips bad lines of a file that yielded records; a file-level
                 # problem (or a file nothing could be read from) still rejects the file.
@@ -188,7 +199,6 @@ def import_paths(
                 if bad and not skippable:
                     conn.execute("ROLLBACK TO import_file")
                     conn.execute("RELEASE import_file")
-                    seen.difference_update(job.new_hashes)
                     report.rejected_files.append(name)
                     report.problem_count += len(bad)
                     room = max_problems - len(report.problems)
