@@ -15,17 +15,17 @@ import re
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from annotations import claim_actions
 from annotations.errors import NewsmarkError
+from annotations.store import Store
 from tui.actions import bindings_for
 from tui.screens.entities import _open_in_reader
+from tui.screens.rows import RowsScreen
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
 
@@ -76,7 +76,7 @@ def similar_claims(claim: dict[str, Any], others: list[dict[str, Any]], *,
     return [(pool[i], score) for _, score, i in hits if numbers_compatible(text, pool[i].get("text") or "")]
 
 
-class ClaimsScreen(Screen[None], inherit_bindings=False):
+class ClaimsScreen(RowsScreen, inherit_bindings=False):
     """All claims of the corpus."""
 
     SCOPE = "claims"
@@ -93,11 +93,6 @@ class ClaimsScreen(Screen[None], inherit_bindings=False):
     ClaimsScreen #claim-detail { height: 3; padding: 0 1; background: $panel; }
     """
 
-    class Loaded(Message):
-        def __init__(self, rows: list[dict[str, Any]], error: str | None = None) -> None:
-            super().__init__()
-            self.rows = rows
-            self.error = error
 
     def __init__(self) -> None:
         super().__init__()
@@ -138,25 +133,12 @@ class ClaimsScreen(Screen[None], inherit_bindings=False):
 
     # ------------------------------------------------------------------ loading
 
-    def reload(self, keep: int | None = None) -> None:
-        self._keep_id = keep
-        self._load()
+    def fetch(self, store: Store) -> list[dict[str, Any]]:
+        return claim_actions.all_claims(store)
 
-    @work(thread=True, exclusive=True, group="claims")
-    def _load(self) -> None:
-        try:
-            rows = claim_actions.all_claims(self.app.read_store)
-        except NewsmarkError as exc:
-            self.post_message(self.Loaded([], str(exc)))
-            return
-        self.post_message(self.Loaded(rows))
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        if message.error:
-            self.app.notify(message.error, severity="error", markup=False)
+    def show(self, rows: list[dict[str, Any]]) -> None:
         self.loaded = True
-        self.all_rows = message.rows
+        self.all_rows = rows
         ids = {r["id"] for r in self.all_rows}
         self.marked &= ids
         self._fill()

@@ -33,6 +33,7 @@ from annotations import entity_actions
 from annotations.errors import NewsmarkError
 from annotations.store import Store
 from tui.actions import bindings_for
+from tui.screens.rows import RowsScreen
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
 
@@ -99,7 +100,7 @@ def _open_in_reader(screen: Screen, doc_id: int, offset: int) -> None:
 # ============================================================================ entities
 
 
-class EntitiesScreen(Screen[None], inherit_bindings=False):
+class EntitiesScreen(RowsScreen, inherit_bindings=False):
     """Canonical entities and their concordance."""
 
     SCOPE = "entities"
@@ -112,11 +113,6 @@ class EntitiesScreen(Screen[None], inherit_bindings=False):
     EntitiesScreen #mention-table { height: 1fr; }
     """
 
-    class Loaded(Message):
-        def __init__(self, rows: list[dict[str, Any]], error: str | None = None) -> None:
-            super().__init__()
-            self.rows = rows
-            self.error = error
 
     def __init__(self) -> None:
         super().__init__()
@@ -163,24 +159,11 @@ class EntitiesScreen(Screen[None], inherit_bindings=False):
 
     # ------------------------------------------------------------------ loading
 
-    def reload(self, keep: int | None = None) -> None:
-        self._keep_id = keep
-        self._load()
+    def fetch(self, store: Store) -> list[dict[str, Any]]:
+        return entity_actions.entities(store)
 
-    @work(thread=True, exclusive=True, group="entities")
-    def _load(self) -> None:
-        try:
-            rows = entity_actions.entities(self.app.read_store)
-        except NewsmarkError as exc:
-            self.post_message(self.Loaded([], str(exc)))
-            return
-        self.post_message(self.Loaded(rows))
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        if message.error:
-            self.app.notify(message.error, severity="error", markup=False)
-        self.rows = message.rows
+    def show(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
         table = self.entity_table
         table.clear()
         for row in self.rows:
