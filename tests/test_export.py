@@ -15,7 +15,7 @@ from annotations.errors import UserInputError
 from annotations.export import DEFAULT_SPLIT, export, parse_split, split_of
 from annotations.ingest import import_paths
 from annotations.store import Store, content_hash, now
-from conftest import add_document
+from conftest import add_document, add_entity
 
 FIX = Path(__file__).parent / "fixtures" / "import"
 
@@ -95,15 +95,6 @@ def add_claim(store, doc_id, start, end, annotator, **kw):
                 "created_at": now(), **kw}
         conn.execute(f"INSERT INTO claims ({', '.join(repr(c) for c in cols)}) VALUES "
                      f"({', '.join('?' for _ in cols)})".replace("'", '"'), list(cols.values()))
-
-
-def add_entity(store, name, label, aliases=()):
-    with store.transaction() as conn:
-        eid = conn.execute("INSERT INTO entities (name, label, created_at) VALUES (?,?,?)",
-                           (name, label, now())).lastrowid
-        for form in aliases:
-            conn.execute("INSERT INTO aliases (entity_id, form) VALUES (?,?)", (eid, form))
-    return eid
 
 
 def judge(store, a, b, label, verdict, annotator="alice"):

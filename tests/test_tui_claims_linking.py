@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tui_support import ANNOTATOR, add_doc, make_app, predict, run_app, settle
+from tui_support import ANNOTATOR, add_doc, before, make_app, predict, run_app, settle
 
 from annotations import claim_actions, entity_actions
 from annotations.store import Store
@@ -335,29 +335,16 @@ def test_similar_claims_need_compatible_numbers():
 # ------------------------------------------------------------------ snapshots at 80x24
 
 
-def _before(*keys: str):
-    async def run_before(pilot) -> None:
-        from tui_support import wait_library
-
-        await wait_library(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        await settle(pilot)
-
-    return run_before
-
-
 def test_snapshot_claim_form(snap_compare, store):
     stories(store)
     assert snap_compare(make_app(store), terminal_size=(80, 24),
-                        run_before=_before("enter", "a", "right_parenthesis", "c"))
+                        run_before=before("enter", "a", "right_parenthesis", "c"))
 
 
 def test_snapshot_link_picker(snap_compare, store):
     variant_store(store)
     entity_actions.create_entity(store, "Ahmad Massoud", "PERSON", ANNOTATOR)
-    assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=_before("enter", "l"))
+    assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=before("enter", "l"))
 
 
 def test_snapshot_entities_and_variant_queue(snap_compare, store):
@@ -365,7 +352,7 @@ def test_snapshot_entities_and_variant_queue(snap_compare, store):
     entity = entity_actions.create_entity(store, "Ahmad Massoud", "PERSON", ANNOTATOR)
     entity_actions.link_form(store, "Ahmad Massoud", "PERSON", entity, ANNOTATOR)
     assert ids
-    assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=_before("E", "v"))
+    assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=before("E", "v"))
 
 
 def test_snapshot_claims_screen(snap_compare, store):
@@ -373,4 +360,4 @@ def test_snapshot_claims_screen(snap_compare, store):
     claim_actions.add_claim(store, ids[1], 0, OTHER.index(" Kabul"), ANNOTATOR, type="quantity",
                             speaker="Ahmad Masood")
     claim_actions.add_claim(store, ids[2], 0, len(THIRD), ANNOTATOR, type="quantity")
-    assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=_before("C", "space"))
+    assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=before("C", "space"))

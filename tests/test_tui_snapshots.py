@@ -8,7 +8,7 @@ pictures are deterministic.  Regenerate after a deliberate change with
 from __future__ import annotations
 
 import pytest
-from tui_support import ANNOTATOR, load_sample, make_app, predict, settle, wait_library
+from tui_support import ANNOTATOR, before, load_sample, make_app, predict, settle, wait_library
 
 from annotations.store import Store
 
@@ -25,17 +25,6 @@ def store(tmp_path):
     s.add_span(ids[2], 0, 9, "GPE", ANNOTATOR)
     yield s
     s.close()
-
-
-def before(*keys: str):
-    async def run_before(pilot) -> None:
-        await wait_library(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        await settle(pilot)
-
-    return run_before
 
 
 def test_library(snap_compare, store):

@@ -14,7 +14,8 @@ import yaml
 
 import annotations as core
 from annotations.config import Config, default_config_text, parse_config
-from annotations.store import Store, content_hash, now
+from annotations.store import Store
+from conftest import add_document as add_doc  # noqa: F401  (re-exported for the TUI tests)
 
 SAMPLE_DIR = Path(core.__file__).parent / "data" / "sample"
 ANNOTATOR = "alice"
@@ -38,19 +39,6 @@ def sample_records() -> list[tuple[dict[str, Any], str]]:
         _, front, body = path.read_text("utf-8").split("---", 2)
         out.append((yaml.safe_load(front), body.strip()))
     return out
-
-
-def add_doc(store: Store, text: str, *, title: str | None = None, outlet: str | None = None,
-            date: Any = None, author: str | None = None) -> int:
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO documents (hash, title, text, outlet, date, author, imported_at, meta) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (content_hash(text), title, text, outlet, None if date is None else str(date), author, now(), "{}"),
-        )
-        doc_id = int(cur.lastrowid)
-        store.index_documents(doc_id - 1)
-    return doc_id
 
 
 def load_sample(store: Store, limit: int | None = None) -> list[int]:
@@ -112,6 +100,18 @@ async def wait_library(pilot) -> None:
 
 
 Body = Callable[[Any, Any], Awaitable[None]]
+
+
+def before(*keys: str):
+    """A snapshot `run_before`: wait for the Library, then press `keys`, settling after each."""
+    async def run_before(pilot) -> None:
+        await wait_library(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        await settle(pilot)
+
+    return run_before
 
 
 def run_app(app, body: Body, size: tuple[int, int] = (80, 24)) -> None:
