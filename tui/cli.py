@@ -256,9 +256,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from annotations.ingest import import_paths
 
     config, annotator, db = _context(args)
-    if args.db:
-        db = Path(args.db)
-    else:
+    if not args.db:  # our own demo file: recreated fresh each time
         db = _demo_path()
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
