@@ -683,9 +683,12 @@ def _no_constants(name: str) -> Any:
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)  # one decoder, not one per line
+
+
 def _loads(line: str, raw: bytes) -> Any:
     try:
-        value = json.loads(line, parse_constant=_no_constants)
+        value = _DECODER.decode(line)
     except json.JSONDecodeError as exc:  # msg may end in "at": "Unterminated string starting at"
         where = "column" if exc.msg.endswith(" at") else "at column"
         raise _Invalid(f"invalid JSON: {exc.msg} {where} {exc.colno}") from None

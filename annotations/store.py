@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -534,10 +536,15 @@ class Store:
         )
         return rows[0] if rows else None
 
+_FTS_TOKEN = re.compile(r"[^\W_]+")
+
+
 def fts_query(text: str) -> str:
-    """Turn what a person types into a safe FTS5 query: each word a quoted prefix term."""
-    words = [w.replace('"', '""') for w in text.split()]
-    return " ".join(f'"{w}"*' for w in words if w) or '""'
+    """Turn what a person types into a safe FTS5 query: every word a quoted prefix term, all
+    required. Words are split where the index's tokenizer splits them (al-Qaida -> al, qaida),
+    since the index keeps no positions to match phrases with."""
+    words = _FTS_TOKEN.findall(unicodedata.normalize("NFC", text))
+    return " ".join(f'"{w}"*' for w in words) or '""'
 
 
 def _dump(row: dict[str, Any] | None) -> str | None:

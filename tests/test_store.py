@@ -34,6 +34,25 @@ def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
         assert store.count_documents() == 1
 
 
+def test_v2_rebuilds_the_search_index_of_a_v1_database(tmp_path, monkeypatch):
+    import annotations.schema as schema
+    import annotations.store as store_mod
+
+    path = tmp_path / "v1.db"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 1)
+    with Store(path) as store:
+        doc = add_document(store, "Fighting in the Panshir valley, the front's spokesman said.")
+    monkeypatch.undo()
+    with Store(path) as store:
+        assert store.schema_version == 2
+        sql = store.scalar("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'")
+        assert "detail=column" in sql
+        assert store.document_ids(query="panshir spokes") == [doc]
+        store.conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('integrity-check')")
+
+
 def test_migrates_forward_from_an_older_version(tmp_path, monkeypatch):
     import annotations.schema as schema
 
@@ -42,18 +61,20 @@ def test_migrates_forward_from_an_older_version(tmp_path, monkeypatch):
         add_document(store, TEXT)
     calls = []
 
-    def v2(db):
-        db.conn.execute("ALTER TABLE documents ADD COLUMN language TEXT")
-        calls.append(2)
+    new = SCHEMA_VERSION + 1
 
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, v2])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    def add_language(db):
+        db.conn.execute("ALTER TABLE documents ADD COLUMN language TEXT")
+        calls.append(new)
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, add_language])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", new)
     import annotations.store as store_mod
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", new)
     with Store(path) as store:
-        assert calls == [2]
-        assert store.schema_version == 2
+        assert calls == [new]
+        assert store.schema_version == new
         assert "language" in store.db["documents"].columns_dict
         assert store.count_documents() == 1
 
@@ -176,6 +197,16 @@ def test_predictions_kept_apart_and_latest_version_wins(store):
     assert store.predictions(doc, "entities") == []  # the newest run (m-2) found nothing
     store.save_predictions("entities", "m-1", [(doc, [{"start": 0, "end": 5, "label": "PERSON"}])])
     assert [(p["version"], p["end"]) for p in store.predictions(doc)] == [("m-1", 5)]
+
+
+def test_search_splits_words_as_the_index_does(store):
+    add_document(store, "Talks in Doha stalled.")
+    c = add_document(store, "An al-Qa'ida cell in Panjshir, said Mas\u0301ud's aide.")
+    # hyphens and apostrophes split words; case and diacritics are ignored; words are prefixes
+    assert store.document_ids(query="al-qa panjsh") == [c]
+    assert store.document_ids(query="AL QA IDA") == [c]
+    assert store.document_ids(query="Mas\u00fad") == [c]
+    assert store.document_ids(query="qa-ida doha") == []
 
 
 def test_search_and_status_filters(store):
