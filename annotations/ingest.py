@@ -177,7 +177,6 @@ def import_paths(
     pending = 0
     with store._lock:
         conn.execute("BEGIN IMMEDIATE")
-        indexed = store.max_document_id()
         try:
             for source in sources:
                 name = "<stdin>" if source == "-" else str(source)
@@ -218,10 +217,10 @@ def import_paths(
                 if on_progress:
                     on_progress(name, _size(source))
                 if pending >= COMMIT_EVERY:
-                    indexed = _commit(store, annotator, pending, indexed)
+                    _commit(store, annotator, pending)
                     conn.execute("BEGIN IMMEDIATE")
                     pending = 0
-            _commit(store, annotator, pending, indexed)
+            _commit(store, annotator, pending)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -230,13 +229,12 @@ def import_paths(
     return report
 
 
-def _commit(store: Store, annotator: str, count: int, indexed: int) -> int:
-    """Index the batch for search, log it as one bulk entry (not one event per row), commit."""
+def _commit(store: Store, annotator: str, count: int) -> None:
+    """Log the batch as one bulk entry (not one event per row) and commit. Search indexing is
+    left to Store.index_pending, run when the app opens or a search needs it."""
     if count:
-        store.index_documents(indexed)
         store._group(annotator, "import", kind="bulk", note=f"{count} documents")
     store.conn.execute("COMMIT")
-    return store.max_document_id()
 
 
 def _size(source: Any) -> int:

@@ -13,7 +13,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -273,15 +273,38 @@ class Store:
         row["meta"] = json.loads(row["meta"] or "{}")
         return row
 
-    def index_documents(self, after_id: int) -> None:
-        """Add documents with id > after_id to the full-text index (inside the caller's transaction)."""
-        self.conn.execute(
-            "INSERT INTO documents_fts (rowid, title, text) SELECT id, title, text FROM documents WHERE id > ?",
-            (after_id,),
-        )
+    # -- the search index -----------------------------------------------------------------
 
-    def max_document_id(self) -> int:
-        return int(self.scalar("SELECT coalesce(max(id), 0) FROM documents"))
+    def pending_index(self) -> int:
+        """How many documents the search index does not cover yet."""
+        return int(self.scalar(
+            "SELECT count(*) FROM documents WHERE id > (SELECT indexed_to FROM search_index)"))
+
+    def index_pending(self, *, batch: int = 1000, should_stop: Callable[[], bool] | None = None) -> int:
+        """Bring the search index up to date, a batch per transaction; returns how many
+        documents were indexed.
+
+        Import leaves indexing to this, so that it stays fast; each batch is short, so other
+        writers wait at most a moment, and several processes may run it at once (each batch
+        starts from the mark committed by the last one). `should_stop` is asked between batches.
+        """
+        done = 0
+        while not (should_stop and should_stop()):
+            with self.transaction() as conn:
+                mark = conn.execute("SELECT indexed_to FROM search_index").fetchone()[0]
+                last = conn.execute(
+                    "SELECT max(id) FROM (SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?)",
+                    (mark, batch),
+                ).fetchone()[0]
+                if last is None:
+                    return done
+                count = conn.execute(
+                    "INSERT INTO documents_fts (rowid, title, text) "
+                    "SELECT id, title, text FROM documents WHERE id > ? AND id <= ?", (mark, last),
+                ).rowcount
+                conn.execute("UPDATE search_index SET indexed_to = ?", (last,))
+            done += count
+        return done
 
     def count_documents(self) -> int:
         return int(self.scalar("SELECT count(*) FROM documents"))
@@ -292,6 +315,10 @@ class Store:
         `limit` gives a first page at once on a large corpus."""
         where, params = [], []
         if query:
+            try:
+                self.index_pending()
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"search: {exc}") from None
             where.append("id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
             params.append(fts_query(query))
         if status:

@@ -123,7 +123,6 @@ def build_store(path: Path) -> dict[int, int]:
                 "VALUES (?,?,?,?,?,?,'{}')",
                 (content_hash(text), f"A {words:,}-word article", text, "Bench Wire", "2021-09-06", now()))
             ids[words] = int(cur.lastrowid)
-        store.index_documents(0)
     store.save_predictions("entities", "bench-1",
                            [(doc_id, suggestions(store.document(doc_id)["text"])) for doc_id in ids.values()])
     store.close()

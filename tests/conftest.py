@@ -18,9 +18,7 @@ def add_document(store: Store, text: str, *, title: str | None = None, outlet: s
             "VALUES (?,?,?,?,?,?,?,?)",
             (content_hash(text), title, text, outlet, None if date is None else str(date), author, now(), "{}"),
         )
-        doc_id = int(cur.lastrowid)
-        store.index_documents(doc_id - 1)
-        return doc_id
+        return int(cur.lastrowid)
 
 
 def add_entity(store: Store, name: str, label: str, aliases=()) -> int:

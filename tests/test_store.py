@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -218,3 +219,62 @@ def test_search_and_status_filters(store):
     assert store.document_ids(status="done", annotator="alice") == [b]
     assert store.document_ids(status="todo", annotator="alice") == [a]
     assert store.stats()["done"] == 1
+
+
+def _fts_integrity(store: Store) -> None:
+    store.conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('integrity-check')")
+
+
+def test_import_leaves_search_indexing_to_index_pending_and_search_does_it_first(tmp_path):
+    from annotations.ingest import import_paths
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"text": f"Report {i} from the Panjshir valley."}) + "\n"
+                           for i in range(25)), encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        import_paths(store, [str(src)], "alice")
+        assert store.pending_index() == 25
+        assert len(store.document_ids(query="panjshir")) == 25  # the search indexed them first
+        assert store.pending_index() == 0
+        import_paths(store, [str(tmp_path / "in.jsonl")], "alice")  # all duplicates
+        doc = add_document(store, "A late story about Bazarak.")
+        assert store.pending_index() == 1
+        assert store.document_ids(query="bazarak") == [doc]
+        _fts_integrity(store)
+
+
+def test_index_pending_works_in_batches_and_stops_between_them(store):
+    for i in range(5):
+        add_document(store, f"Story number {i} about Kabul.")
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    assert store.index_pending(batch=2, should_stop=stop) == 4  # two batches, then asked to stop
+    assert store.pending_index() == 1
+    assert store.index_pending(batch=2) == 1
+    assert store.index_pending() == 0
+    _fts_integrity(store)
+
+
+def test_two_processes_indexing_at_once_index_each_document_once(tmp_path):
+    import threading
+
+    path = tmp_path / "shared.db"
+    with Store(path) as store:
+        for i in range(300):
+            add_document(store, f"Dispatch {i} on the talks in Doha.")
+    stores = [Store(path), Store(path)]
+    counts: list[int] = []
+    threads = [threading.Thread(target=lambda s=s: counts.append(s.index_pending(batch=7))) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(counts) == 300
+    assert len(stores[0].document_ids(query="doha dispatch")) == 300
+    _fts_integrity(stores[0])
+    for s in stores:
+        s.close()

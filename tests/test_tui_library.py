@@ -46,7 +46,6 @@ def bulk_documents(store: Store, n: int) -> None:
     with store.transaction() as conn:
         conn.executemany(
             "INSERT INTO documents (hash, title, text, outlet, date, imported_at, meta) VALUES (?,?,?,?,?,?,?)", rows)
-        store.index_documents(0)
 
 
 def test_empty_database_says_how_to_import(store):
@@ -238,3 +237,16 @@ def test_help_and_palette_in_the_library(store):
         assert library(app).status_filter == "todo"
 
     run_app(app, body)
+
+
+def test_opening_the_app_indexes_new_documents_for_search_in_the_background(store):
+    bulk_documents(store, 1500)
+    assert store.pending_index() == 1500  # what an import leaves behind
+
+    async def body(app, pilot):
+        await settle(pilot)
+        assert store.pending_index() == 0
+        await type_search(pilot, "1499")
+        assert library(app).doc_list.ids == [1500]
+
+    run_app(make_app(store), body)

@@ -14,13 +14,17 @@ open the dialogs in ``tui/dialogs/``.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from typing import Any
 
+from textual import work
 from textual.app import App
 from textual.screen import ModalScreen, Screen
+from textual.worker import get_current_worker
 
 from annotations.config import Config
+from annotations.errors import NewsmarkError
 from annotations.store import Store
 from tui.actions import (
     ActionCommands,
@@ -71,6 +75,20 @@ class NewsmarkApp(App[None]):
         if self.model_notice:
             self.notify(self.model_notice, title="Suggestions are off", severity="warning",
                         timeout=12, markup=False)
+        self._index_for_search()
+
+    @work(thread=True, group="search-index", exit_on_error=False)
+    def _index_for_search(self) -> None:
+        """Index documents imported since the last search, while the person reads, so that
+        the first search of a big fresh corpus does not have to wait for it."""
+        worker = get_current_worker()
+        for _attempt in range(5):  # a superseded search may interrupt a batch: go on from there
+            try:
+                self.read_store.index_pending(should_stop=lambda: worker.is_cancelled)
+                return
+            except (NewsmarkError, sqlite3.Error):
+                if worker.is_cancelled:
+                    return
 
     def on_unmount(self) -> None:
         if self._read_store is not None:
