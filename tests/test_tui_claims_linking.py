@@ -216,6 +216,16 @@ def test_variant_queue_records_judgements_and_never_shows_them_again(store):
         judged = {(j["a"], j["b"], j["verdict"]) for j in store.query("SELECT * FROM judgements")}
         assert judged == {(*sorted((first.a, first.b)), "same"), (*sorted((second.a, second.b)), "different")}
         assert queue.judged == 2
+        # backspace takes the last judgement back (in the database) and shows its pair again
+        await pilot.press("backspace")
+        await settle(pilot)
+        judged = {(j["a"], j["b"], j["verdict"]) for j in store.query("SELECT * FROM judgements")}
+        assert judged == {(*sorted((first.a, first.b)), "same")}
+        assert (queue.current.a, queue.current.b) == (second.a, second.b) and queue.judged == 1
+        await pilot.press("ctrl+r")  # and redo judges it again
+        await settle(pilot)
+        assert len(store.query("SELECT * FROM judgements")) == 2 and queue.judged == 2
+        assert queue.current is None or (queue.current.a, queue.current.b) != (second.a, second.b)
         # Reopened, the judged pairs are gone.
         await pilot.press("q")
         await settle(pilot)
@@ -252,6 +262,18 @@ def test_entities_screen_merge_split_and_concordance(store):
         await settle(pilot)
         assert [e["name"] for e in entity_actions.entities(store)] == ["Ahmad Massoud"]
         assert [r["name"] for r in screen.rows] == ["Ahmad Massoud"]
+        assert len(screen.mention_rows) == 2
+        # u undoes the merge (in the database and on screen); ctrl+r merges again
+        await pilot.press("u")
+        await settle(pilot)
+        assert sorted(e["name"] for e in entity_actions.entities(store)) == ["Ahmad Masood", "Ahmad Massoud"]
+        assert sorted(r["name"] for r in screen.rows) == ["Ahmad Masood", "Ahmad Massoud"]
+        assert "Undid" in screen.status_bar.plain
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert [r["name"] for r in screen.rows] == ["Ahmad Massoud"]
+        screen.entity_table.move_cursor(row=0)
+        await settle(pilot)
         assert len(screen.mention_rows) == 2
         # Concordance: context on both sides, outlet shown.
         assert {m["outlet"] for m in screen.mention_rows} == {"Wire", "Daily"}
@@ -308,6 +330,14 @@ def test_claims_screen_marks_similar_claims_and_groups_them(store):
         await settle(pilot)
         groups = {r["id"]: r["group_id"] for r in claim_actions.all_claims(store)}
         assert groups[a] is not None and groups[a] == groups[c] and groups[b] is None
+        # u takes the grouping back
+        await pilot.press("u")
+        await settle(pilot)
+        assert all(r["group_id"] is None for r in claim_actions.all_claims(store))
+        assert all(r["group_id"] is None for r in screen.rows)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert sum(r["group_id"] is not None for r in claim_actions.all_claims(store)) == 2
         # Filter by outlet.
         await pilot.press("slash", *"Post")
         await settle(pilot)

@@ -140,6 +140,8 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("entities.split", "s", "Split the mention's surface form out into a new entity", "split", "Split"),
     _a("entities.variants", "v", "Open the variant queue", "variants", "Variants"),
     _a("entities.switch", "tab", "Switch between entities and their mentions", "switch"),
+    _a("entities.undo", "u", "Undo your last change", "undo", "Undo"),
+    _a("entities.redo", "ctrl+r", "Redo", "redo"),
     _a("entities.reload", "r", "Reload", "reload"),
     _a("entities.back", "q,escape", "Back", "back", "Back"),
     # ---------------------------------------------------------------- Variant queue
@@ -147,6 +149,8 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("variants.different", "n", "Different entities", "judge('different')", "Different"),
     _a("variants.unsure", "u", "Unsure", "judge('unsure')", "Unsure"),
     _a("variants.skip", "s", "Skip this pair for now", "skip", "Skip"),
+    _a("variants.undo", "backspace", "Take back your last judgement (undo)", "undo", "Undo"),
+    _a("variants.redo", "ctrl+r", "Redo", "redo"),
     _a("variants.reload", "r", "Reload the queue", "reload"),
     _a("variants.back", "q,escape", "Back", "back", "Back"),
     # ---------------------------------------------------------------- Claims
@@ -154,6 +158,8 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("claims.group", "g", "Group the marked claims (the same claim across documents)", "group", "Group"),
     _a("claims.suggest", "a", "Mark the claims similar to this one", "suggest", "Similar"),
     _a("claims.filter", "/", "Filter claims", "filter", "Filter"),
+    _a("claims.undo", "u", "Undo your last change", "undo", "Undo"),
+    _a("claims.redo", "ctrl+r", "Redo", "redo"),
     _a("claims.reload", "r", "Reload", "reload"),
     _a("claims.back", "q,escape", "Back", "back", "Back"),
     # ---------------------------------------------------------------- Help

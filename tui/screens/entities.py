@@ -34,6 +34,7 @@ from annotations.errors import NewsmarkError
 from annotations.store import Store
 from tui.actions import bindings_for
 from tui.screens.rows import RowsScreen
+from tui.undo import replay
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
 
@@ -116,6 +117,7 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
 
     def __init__(self) -> None:
         super().__init__()
+        self._note: tuple[Text, int | None] | None = None
         self.rows: list[dict[str, Any]] = []
         self.mention_rows: list[dict[str, Any]] = []
         self.merge_from: dict[str, Any] | None = None
@@ -230,6 +232,13 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         self._status()
 
     def _status(self, message: Text | str | None = None) -> None:
+        if message is None and self._note is not None:
+            # what the last action did stays up until the cursor leaves its entity
+            current = self.current_entity
+            if current is not None and current["id"] == self._note[1]:
+                message = self._note[0]
+            else:
+                self._note = None
         if message is not None:
             self.status_bar.set(message if isinstance(message, Text) else Text(message))
             return
@@ -278,8 +287,8 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         except NewsmarkError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
-        self.reload(keep=entity["id"])
-        self._status(Text(f"Merged “{one_line(drop['name'])}” into “{one_line(entity['name'])}”"))
+        self._after(Text(f"Merged “{one_line(drop['name'])}” into “{one_line(entity['name'])}”"),
+                    keep=entity["id"])
 
     def action_split(self) -> None:
         entity, mention = self.current_entity, self.current_mention
@@ -293,11 +302,33 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         except NewsmarkError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
-        self.reload(keep=new_id)
-        self._status(Text(f"Split “{one_line(mention['text'])}” out of “{one_line(entity['name'])}”"))
+        self._after(Text(f"Split “{one_line(mention['text'])}” out of “{one_line(entity['name'])}”"),
+                    keep=new_id)
 
     def action_variants(self) -> None:
         self.app.push_screen(VariantsScreen())
+
+    def action_undo(self) -> None:
+        self._replay("undo")
+
+    def action_redo(self) -> None:
+        self._replay("redo")
+
+    def _replay(self, kind: str) -> None:
+        info, line = replay(self.app, kind)
+        if line is None:
+            return
+        if info is None:
+            self._status(line)
+            return
+        self.merge_from = None
+        self._after(line, keep=self.current_entity["id"] if self.current_entity else None)
+
+    def _after(self, note: Text, keep: int | None) -> None:
+        """Reload after a change and say what it was, on the entity `keep`."""
+        self._note = (note, keep)
+        self._status(note)
+        self.reload(keep=keep)
 
     def action_reload(self) -> None:
         self.reload(keep=self.current_entity["id"] if self.current_entity else None)
@@ -353,6 +384,8 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
         self.loaded = False
         self.judged = 0
         self.skipped: set[tuple[str, str, str]] = set()
+        self._done: list[QueuedPair] = []    # judged here, newest last (what undo gives back)
+        self._undone: list[QueuedPair] = []  # taken back, newest last (what redo judges again)
         self._contexts: dict[tuple[str, str, str], list[dict[str, Any] | None]] = {}
 
     def compose(self) -> ComposeResult:
@@ -402,21 +435,22 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
                        style="dim")
         self.query_one("#variant-header", Static).update(out)
 
-    def _show(self) -> None:
+    def _show(self, line: Text | None = None) -> None:
+        """Show the pair at the front; `line` (what just happened) goes in the status bar."""
         self._header()
         pair = self.current
         body = self.query_one("#variant-pair", Static)
         if pair is None:
             body.update(Text("No variant spellings to judge. Link more mentions, or run newsmark predict."
                              if self.loaded else "Looking for variant spellings…", style="dim"))
-            self.query_one("#variant-status", Bar).set(Text("q back", style="dim"))
+            self.query_one("#variant-status", Bar).set(line or Text("q back", style="dim"))
             return
         contexts = self._contexts.get(self._key(pair))
         if contexts is None:
             self._load_context(pair)
         body.update(self._render_pair(pair, contexts))
         self.query_one("#variant-status", Bar).set(
-            Text("y same · n different · u unsure · s skip · q back"),
+            line or Text("y same · n different · u unsure · s skip · backspace undo · q back"),
             Text(f"score {pair.score:.0f}"),
         )
 
@@ -467,8 +501,32 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
             app.notify(str(exc), severity="error", markup=False)
             return
         self.judged += 1
-        self.pairs.pop(0)
+        self._done.append(self.pairs.pop(0))
+        self._undone.clear()
         self._show()
+
+    def action_undo(self) -> None:
+        """Take back the last judgement: its pair comes back to the front of the queue."""
+        info, line = replay(self.app, "undo")
+        if info is not None and info["name"].startswith("judge") and self._done:
+            pair = self._done.pop()
+            self._undone.append(pair)
+            self.pairs.insert(0, pair)
+            self.judged -= 1
+        elif info is not None:
+            self.action_reload()  # something other than a judgement: the queue may change
+        self._show(line)
+
+    def action_redo(self) -> None:
+        info, line = replay(self.app, "redo")
+        if info is not None and info["name"].startswith("judge") and self._undone:
+            pair = self._undone.pop()
+            self._done.append(pair)
+            self.pairs = [p for p in self.pairs if self._key(p) != self._key(pair)]
+            self.judged += 1
+        elif info is not None:
+            self.action_reload()
+        self._show(line)
 
     def action_skip(self) -> None:
         pair = self.current

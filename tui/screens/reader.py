@@ -25,6 +25,7 @@ from textual.widgets import Footer, Input, Static
 from annotations.errors import NewsmarkError
 from annotations import claim_actions
 from tui.actions import bindings_for
+from tui.undo import replay
 from tui.widgets.article_view import ArticleView, SpanMark
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
@@ -449,23 +450,19 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
 
     def _replay(self, kind: str) -> None:
         app = self.app
-        try:
-            info = app.store.undo(app.annotator) if kind == "undo" else app.store.redo(app.annotator)
-        except NewsmarkError as exc:
-            app.notify(str(exc), severity="error", markup=False)
-            return
+        info, line = replay(app, kind)
         if info is None:
-            self.flash(Text(f"Nothing to {kind}"))
+            if line is not None:
+                self.flash(line)
             return
         self._progress = app.store.progress(app.annotator)
-        verb = "Undid" if kind == "undo" else "Redid"
         doc_id = info.get("doc_id")
         if doc_id is not None and doc_id != self.doc_id:
             self.open_other(doc_id)
-            self.flash(Text(f"{verb} “{info['name']}” (in this document)"))
+            self.flash(line.append(" (in this document)"))
         else:
             self.refresh_marks()
-            self.flash(Text(f"{verb} “{info['name']}”"))
+            self.flash(line)
 
     def action_undo(self) -> None:
         self._replay("undo")
