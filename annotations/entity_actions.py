@@ -73,18 +73,25 @@ def link_form(store: Store, form: str, label: str | None, entity_id: int, annota
         return _link_form(store, None, form, label, entity_id, annotator, doc_id=doc_id)
 
 
-def link(store: Store, span_id: int, annotator: str, *, entity_id: int | None = None,
-         new: tuple[str, str] | None = None, scope: str = "mention") -> tuple[int, int]:
+def link(store: Store, span_id: int | None, annotator: str, *, entity_id: int | None = None,
+         new: tuple[str, str] | None = None, scope: str = "mention",
+         accept: dict[str, Any] | None = None) -> tuple[int, int]:
     """One undoable action: create the entity when `new` = (name, label) is given, link the
     span, and with scope "doc" or "corpus" every identical unlinked form too.
+    With `accept` (a prediction: doc_id, start, end, label) instead of a span id, the
+    prediction becomes a gold span in the same action, so one undo takes all of it back.
     Returns (entity id, spans linked)."""
     if (entity_id is None) == (new is None):
         raise StoreError("link needs an existing entity or a new name, not both")
     with store.transaction():
+        if accept is not None:
+            group = store._group(annotator, "link", doc_id=accept["doc_id"])
+            span_id = _accept_prediction(store, group, accept, annotator)
         span = store._row("spans", span_id)
         if span is None:
             raise StoreError(f"span {span_id} does not exist (deleted by someone else?)")
-        group = store._group(annotator, "link", doc_id=span["doc_id"])
+        if accept is None:
+            group = store._group(annotator, "link", doc_id=span["doc_id"])
         if new is not None:
             name = new[0].strip()
             if not name:
@@ -100,6 +107,20 @@ def link(store: Store, span_id: int, annotator: str, *, entity_id: int | None = 
             linked += _link_form(store, group, span["text"], span["label"], entity_id, annotator,
                                  doc_id=span["doc_id"] if scope == "doc" else None)
         return entity_id, linked
+
+
+def _accept_prediction(store: Store, group: int, pred: dict[str, Any], annotator: str) -> int:
+    """Inside a transaction: a prediction as a gold span of this annotator; returns its id."""
+    doc_id, start, end = pred["doc_id"], pred["start"], pred["end"]
+    text = store.scalar("SELECT substr(text, ?, ?) FROM documents WHERE id = ?", (start + 1, end - start, doc_id))
+    if not text:
+        raise StoreError(f"document {doc_id} has no text at {start}-{end}")
+    span_id = store._insert(group, "spans", {
+        "doc_id": doc_id, "start": start, "end": end, "label": pred["label"], "text": text,
+        "annotator": annotator, "origin": "accepted-prediction", "entity_id": None, "created_at": now(),
+    })
+    store._touch(doc_id, annotator, group)
+    return span_id
 
 
 def _link_form(store: Store, group: int | None, form: str, label: str | None, entity_id: int,

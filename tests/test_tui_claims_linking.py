@@ -155,6 +155,31 @@ def test_l_on_a_gold_span_creates_an_entity_and_links(store):
     run_app(make_app(store), body)
 
 
+def test_l_on_a_suggestion_accepts_and_links_it_in_one_undoable_action(store):
+    ids = stories(store)
+
+    async def body(app, pilot):
+        from tui.dialogs.link_picker import LinkPicker
+
+        await open_first(pilot)
+        await pilot.press("l")  # the cursor is on the suggestion "Ahmad Massoud"
+        await settle(pilot)
+        assert isinstance(app.screen, LinkPicker)
+        await pilot.press(*"Ahmad Massoud", "enter")
+        await settle(pilot)
+        (span,) = store.spans(ids[0], ANNOTATOR)
+        (entity,) = entity_actions.entities(store)
+        assert (span["text"], span["origin"], span["entity_id"]) == ("Ahmad Massoud", "accepted-prediction",
+                                                                     entity["id"])
+        assert store.status(ids[0], ANNOTATOR) == "in progress"
+        await pilot.press("u")  # one undo: no span, no entity, back to todo
+        await settle(pilot)
+        assert store.spans(ids[0], ANNOTATOR) == [] and entity_actions.entities(store) == []
+        assert store.status(ids[0], ANNOTATOR) == "todo"
+
+    run_app(make_app(store), body)
+
+
 def test_link_every_identical_form_in_the_corpus(store):
     ids = stories(store)
     for doc_id, text in zip(ids, (STORY, OTHER, THIRD)):

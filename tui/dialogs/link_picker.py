@@ -287,7 +287,10 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
 
 def apply_link(store: Store, choice: LinkChoice, span: dict[str, Any], annotator: str) -> tuple[int, int]:
     """Write a picker choice as one undoable action: create the entity if new, link the span
-    and, with a wider scope, every identical unlinked form.  Returns (entity id, spans linked)."""
+    and, with a wider scope, every identical unlinked form.  A span without an id is a
+    prediction (doc_id, start, end, label): it is accepted in the same action.
+    Returns (entity id, spans linked)."""
     new = (choice.name, choice.label) if choice.entity_id is None else None
-    return entity_actions.link(store, span["id"], annotator, entity_id=choice.entity_id, new=new,
-                               scope=choice.scope)
+    accept = None if span.get("id") is not None else span
+    return entity_actions.link(store, span.get("id"), annotator, entity_id=choice.entity_id, new=new,
+                               scope=choice.scope, accept=accept)

@@ -572,19 +572,20 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         return list(found.values())
 
     def action_link(self) -> None:
-        """Link the gold span under the cursor to a canonical entity (fuzzy picker)."""
+        """Link the span under the cursor to a canonical entity (fuzzy picker); a suggestion
+        is accepted and linked in one action."""
         from tui.dialogs.link_picker import LinkPicker, apply_link, entity_choices
 
         app = self.app
         span = self._under_cursor("gold")
         if span is None:
-            if self._under_cursor("pred") is not None:
-                app.notify(f"Accept the suggestion first ({self._key_for('reader.accept')}), then link it",
-                           severity="warning", markup=False)
-            else:
+            pred = self._under_cursor("pred")
+            if pred is None:
                 app.notify(f"Put the cursor on an entity to link it ({self._key_for('reader.next_entity')} "
                            "jumps to the next)", severity="warning", markup=False)
-            return
+                return
+            span = {"id": None, "doc_id": self.doc_id, "start": pred["start"], "end": pred["end"],
+                    "label": pred["label"], "text": self.doc["text"][pred["start"]:pred["end"]]}
         try:
             choices = entity_choices(app.store)
         except NewsmarkError as exc:
