@@ -196,6 +196,11 @@ def test_d_marks_done_and_opens_the_next_document(store):
         await settle(pilot)
         assert store.status(ids[0], ANNOTATOR) == "todo"
         assert reader.doc_id == ids[0]
+        # S marks it skipped instead, and moves on the same way
+        await pilot.press("S")
+        await settle(pilot)
+        assert store.status(ids[0], ANNOTATOR) == "skipped"
+        assert reader.doc_id == ids[1]
 
     run_app(app, body)
 

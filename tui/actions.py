@@ -118,7 +118,8 @@ ACTIONS: tuple[ActionDef, ...] = (
        "claim"),
     _a("reader.link", "l", "Link the entity under the cursor to a canonical entity", "link"),
     # documents
-    _a("reader.done", "d", "Mark the document done and open the next", "done", "Done"),
+    _a("reader.done", "d", "Mark the document done and open the next", "finish('done')", "Done"),
+    _a("reader.skip", "S", "Mark the document skipped (off topic, duplicate) and open the next", "finish('skipped')"),
     _a("reader.next_doc", "n", "Next document", "next_doc"),
     _a("reader.prev_doc", "p", "Previous document", "prev_doc"),
     _a("reader.back", "q", "Back to the Library", "back", "Library"),

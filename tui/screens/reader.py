@@ -470,18 +470,19 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
     def action_redo(self) -> None:
         self._replay("redo")
 
-    def action_done(self) -> None:
+    def action_finish(self, status: str) -> None:
+        """Mark the document done or skipped (committed first), then open the next one."""
         app = self.app
-        if not self._write(app.store.set_status, self.doc_id, app.annotator, "done"):
+        if not self._write(app.store.set_status, self.doc_id, app.annotator, status):
             return
         self._progress = app.store.progress(app.annotator)
         following = self._neighbour(1)
         if following is None:
             self.refresh_marks()
-            self.flash(Text("Marked done · that was the last document in the list"))
+            self.flash(Text(f"Marked {status} · that was the last document in the list"))
             return
         self.open_other(following)
-        self.flash(Text("Previous document marked done"))
+        self.flash(Text(f"Previous document marked {status}"))
 
     def action_next_doc(self) -> None:
         target = self._neighbour(1)
