@@ -643,7 +643,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         layout_ = self._layout
         row = layout_.rows[row_index]
         text = layout_.text
-        wrap = layout_.width
         base = self._base
         spans = self._row_spans.get(row_index, ())
         cursor = self._cursor
