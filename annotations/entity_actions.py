@@ -58,11 +58,13 @@ def aliases(store: Store, entity_id: int) -> list[str]:
 
 
 def link_span(store: Store, span_id: int, entity_id: int | None, annotator: str) -> None:
-    """Link one gold span to a canonical entity (None unlinks)."""
+    """Link one gold span to a canonical entity (None unlinks); its spelling becomes an alias."""
     with store.transaction():
-        doc_id = store.scalar("SELECT doc_id FROM spans WHERE id = ?", (span_id,))
+        doc_id, text = store.conn.execute("SELECT doc_id, text FROM spans WHERE id = ?", (span_id,)).fetchone()
         group = store._group(annotator, "link" if entity_id else "unlink", doc_id=doc_id)
         store._update(group, "spans", span_id, {"entity_id": entity_id})
+        if entity_id:
+            _record_alias(store, group, entity_id, text)
 
 
 def link_form(store: Store, form: str, label: str | None, entity_id: int, annotator: str, *,
@@ -103,6 +105,7 @@ def link(store: Store, span_id: int | None, annotator: str, *, entity_id: int | 
         if span["entity_id"] != entity_id:
             store._update(group, "spans", span_id, {"entity_id": entity_id})
             linked = 1
+        _record_alias(store, group, entity_id, span["text"])
         if scope in ("doc", "corpus"):
             linked += _link_form(store, group, span["text"], span["label"], entity_id, annotator,
                                  doc_id=span["doc_id"] if scope == "doc" else None)
@@ -141,9 +144,20 @@ def _link_form(store: Store, group: int | None, form: str, label: str | None, en
     group = group or store._group(annotator, f"link every {form}", doc_id=doc_id)
     for span_id in ids:
         store._update(group, "spans", span_id, {"entity_id": entity_id})
-    if not conn.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)).fetchone():
-        store._insert(group, "aliases", {"entity_id": entity_id, "form": form})
+    _record_alias(store, group, entity_id, form)
     return len(ids)
+
+
+def _record_alias(store: Store, group: int, entity_id: int, form: str) -> None:
+    """Inside a transaction: remember a spelling of the entity (the gazetteer and the links
+    export read aliases), unless it is its name or already known."""
+    form = form.strip()
+    if not form or store.conn.execute(
+        "SELECT 1 FROM entities WHERE id = ? AND name = ? UNION ALL "
+        "SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form, entity_id, form)
+    ).fetchone():
+        return
+    store._insert(group, "aliases", {"entity_id": entity_id, "form": form})
 
 
 def add_alias(store: Store, entity_id: int, form: str, annotator: str) -> None:

@@ -31,6 +31,10 @@ def test_create_link_every_form_in_corpus_and_undo(store):
     store.redo("alice")
     assert store.scalar("SELECT entity_id FROM spans WHERE id = ?", (s2,)) == ent
     ea.link_span(store, s3, ent, "alice")
+    assert "Ahmad Masood" in ea.aliases(store, ent)  # linking one mention records its spelling
+    store.undo("alice")
+    assert "Ahmad Masood" not in ea.aliases(store, ent)
+    store.redo("alice")
     ctx = ea.mentions(store, ent)
     assert len(ctx) == 3 and all(m["left"] is not None and m["right"] is not None for m in ctx)
 

@@ -416,3 +416,12 @@ def test_snapshot_claims_screen(snap_compare, store):
                             speaker="Ahmad Masood")
     claim_actions.add_claim(store, ids[2], 0, len(THIRD), ANNOTATOR, type="quantity")
     assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=before("C", "space"))
+
+
+def test_concordance_keeps_the_texts_own_spacing_around_the_form():
+    from tui.screens.entities import kwic
+
+    line = kwic("Moscow named Evgeniy ", "Prokhorenko", ", the Russian-installed head", 60).plain
+    assert "Evgeniy Prokhorenko, the Russian" in line
+    assert "Hezbollah-affiliated" in kwic("a ", "Hezbollah", "-affiliated group", 40).plain
+    assert kwic("\x1b[31m", "[bold]x[/]", "\n\nend", 30).plain.strip() == "␛[31m[bold]x[/] end"

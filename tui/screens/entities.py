@@ -50,13 +50,15 @@ def kwic(left: str, form: str, right: str, width: int, form_width: int | None = 
     form_width = min(len(form), form_width or max(8, width // 3))
     if len(form) > form_width:
         form = form[: max(1, form_width - 1)] + "…"
-    side = max(0, (width - len(form) - 2) // 2)
-    left_text = one_line(left)[-side:] if side else ""
-    right_text = one_line(right)[:side] if side else ""
+    side = max(0, (width - len(form)) // 2)
+    # one_line collapses whitespace and trims it: keep the one space the text really has on
+    # each side of the form (and none where it has none: "Prokhorenko, the")
+    left_text = one_line(left) + (" " if left[-1:].isspace() else "")
+    right_text = (" " if right[:1].isspace() else "") + one_line(right)
+    left_text = left_text[-side:] if side else ""
+    right_text = right_text[:side] if side else ""
     out = Text(left_text.rjust(side), style="dim", no_wrap=True, overflow="crop")
-    out.append(" ")
     out.append(form, style="bold reverse")
-    out.append(" ")
     out.append(right_text, style="dim")
     return out
 
