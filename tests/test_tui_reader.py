@@ -396,8 +396,13 @@ def test_find_in_article(store):
         await pilot.press(*"valley")
         await pilot.press("enter")
         assert reader.article.cursor == STORY.index("valley")
-        await pilot.press("slash", "enter")  # same text again: next match
+        await pilot.press("enter")  # the bar stays open: enter again goes to the next match
         assert reader.article.cursor == STORY.index("valley", STORY.index("valley") + 1)
+        assert "Match 2 of" in reader.query_one("#reader-status").plain
+        await pilot.press("escape")  # closes the bar, stays in the article
+        assert app.screen is reader and reader.article.has_focus
+        await pilot.press("slash", "enter")  # the text is kept: next match (wrapping)
+        assert reader.article.cursor == STORY.index("valley")
 
     run_app(app, body)
 

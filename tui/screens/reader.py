@@ -64,6 +64,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         self._progress: dict[str, int] = {}
         self._panel_forced: bool | None = None
         self._flash: Text | None = None
+        self._flash_at: int | None = None
         # The registry's reader bindings, label keys from this config included.
         self._bindings = BindingsMap(bindings_for("reader", self.app.config))
 
@@ -202,9 +203,11 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
     def _scrolled(self) -> None:
         self._update_status()
 
-    def flash(self, message: str | Text) -> None:
-        """Feedback in the status line until the next cursor move."""
+    def flash(self, message: str | Text, *, at: int | None = None) -> None:
+        """Feedback in the status line until the next cursor move (one that moves the cursor
+        to `at`, made just before, does not count)."""
         self._flash = message if isinstance(message, Text) else Text(message)
+        self._flash_at = at
         self._update_status()
 
     def _update_status(self) -> None:
@@ -297,7 +300,9 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, message: ArticleView.CursorMoved) -> None:
-        self._flash = None
+        if self._flash_at is None or self._flash_at != self.article.cursor:
+            self._flash = None
+        self._flash_at = None
         self._update_status()
 
     # ------------------------------------------------------------------ helpers
@@ -640,9 +645,11 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
 
     @on(Input.Submitted, "#reader-find")
     def _find_submitted(self, event: Input.Submitted) -> None:
+        """enter goes to the next match and keeps the bar open for the one after; an empty
+        enter, like escape, closes it."""
         needle = event.value.strip().casefold()
-        self._close_find()
         if not needle:
+            self._close_find()
             return
         view = self.article
         hay = view.text.casefold()
@@ -656,8 +663,10 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             self.flash(Text(f"Not found: “{one_line(event.value)}”"))
             return
         view.set_cursor(found)
-        if wrapped:
-            self.flash(Text("Search wrapped to the top"))
+        total = hay.count(needle)
+        nth = hay.count(needle, 0, found) + 1
+        note = f"Match {nth} of {total}" + (" (wrapped to the top)" if wrapped else "")
+        self.flash(Text(f"{note} · enter: next · escape: back to the text"), at=found)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
