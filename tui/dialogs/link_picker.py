@@ -146,6 +146,9 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
         padding: 0;
         background: $surface;
     }
+    #link-options > .option-list--option-highlighted {
+        text-style: bold reverse;
+    }
     .link-row {
         height: 1;
     }
@@ -177,6 +180,8 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
         self.current = current
         self.start_scope = scope if scope in SCOPES else "span"
         self._rows: list[tuple[EntityChoice | None, float]] = []
+        self._query = ""
+        self._marked: int | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="link-box") as box:
@@ -207,6 +212,8 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
         if exact is None and query.strip():
             rows.insert(0, (None, 0.0))  # "new entity" first
         self._rows = rows
+        self._query = query
+        self._marked = None
         listing = self.query_one("#link-options", OptionList)
         listing.clear_options()
         for entity, score in rows:
@@ -221,7 +228,23 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
             highlight = 1  # the best existing entity, just below "new"
         listing.highlighted = highlight
 
-    def _prompt(self, entity: EntityChoice | None, score: float, query: str) -> Text:
+    @on(OptionList.OptionHighlighted, "#link-options")
+    def _mark(self, event: OptionList.OptionHighlighted) -> None:
+        """Put the › marker on the highlighted row: the highlight colour alone is easy to miss
+        (and gone with NO_COLOR)."""
+        listing = event.option_list
+        for index, marked in ((self._marked, False), (event.option_index, True)):
+            if index is not None and 0 <= index < len(self._rows):
+                entity, score = self._rows[index]
+                listing.replace_option_prompt_at_index(index, self._prompt(entity, score, self._query, marked))
+        self._marked = event.option_index
+
+    def _prompt(self, entity: EntityChoice | None, score: float, query: str, marked: bool = False) -> Text:
+        out = Text("› " if marked else "  ", style="bold")
+        out.append_text(self._describe(entity, score, query))
+        return out
+
+    def _describe(self, entity: EntityChoice | None, score: float, query: str) -> Text:
         if entity is None:
             out = Text("+ new entity ", style="bold")
             out.append(f"“{one_line(query)[:40]}”", style="bold")
@@ -242,7 +265,7 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
             out.append(f"· {aliases}", style="dim")
         out.append("  ")
         out.append(f"· {entity.mentions}×", style="dim")
-        out.truncate(70, overflow="ellipsis")
+        out.truncate(68, overflow="ellipsis")
         return out
 
     # ------------------------------------------------------------------ keys
