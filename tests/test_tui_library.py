@@ -118,9 +118,15 @@ def test_search_finds_a_document_and_enter_opens_it(store):
         from tui.screens.reader import ReaderScreen
 
         screen = library(app)
+        await pilot.press("G")  # from the end of the list, a search starts at its first result
+        await type_search(pilot, "Panjshir")
+        assert len(screen.doc_list.ids) > 1 and screen.doc_list.cursor == 0
+        await pilot.press("escape")
+        await settle(pilot)
         await type_search(pilot, "Rahmon")
         expected = store.document_ids(query="Rahmon")
         assert expected and screen.doc_list.ids == expected
+        assert screen.doc_list.cursor == 0
         assert "search: Rahmon" in screen.query_one("#library-bar").plain
         await pilot.press("enter")  # leaves the search box for the list
         await pilot.press("enter")  # opens

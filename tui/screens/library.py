@@ -125,6 +125,10 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
             keep_id = doc_list.current_id
         self._start_load(_Query(self.status_filter, self._search), keep_id, doc_list.cursor)
 
+    def _from_top(self) -> None:
+        """A new search or filter lists other documents: start at the first one."""
+        self._start_load(_Query(self.status_filter, self._search), None, 0)
+
     def _start_load(self, query: _Query, keep_id: int | None, keep_index: int | None) -> None:
         if any(w.group == "library-ids" and w.state == WorkerState.RUNNING for w in self.app.workers):
             # A newer request supersedes the running one: stop its SQLite query now rather
@@ -251,7 +255,7 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
     def action_cycle_filter(self) -> None:
         self._filter_index = (self._filter_index + 1) % len(FILTERS)
         self._update_bar()
-        self.reload()
+        self._from_top()
 
     @property
     def search_bar(self) -> Horizontal:
@@ -288,7 +292,7 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
         if text != self._search:
             self._search = text
             self._update_bar()
-            self.reload()
+            self._from_top()
 
     @on(Input.Submitted, "#library-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
