@@ -25,8 +25,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
+
 __all__ = [
     "normalize",
+    "normalize_many",
     "PARTICLES",
     "TITLES",
     "NAME_SUFFIXES",
@@ -35,11 +38,14 @@ __all__ = [
     "symbols",
     "loose",
     "loose_symbols",
+    "symbols_many",
+    "loose_symbols_many",
     "block_keys",
     "block_keys_symbols",
     "token_cost",
     "token_similarity",
     "symbol_similarity",
+    "match_similarities",
     "describe_token_pair",
     "clear_caches",
 ]
@@ -84,6 +90,39 @@ def normalize(form: str) -> str:
     if s.startswith("the ") and len(s) > 4:
         s = s[4:].lstrip()
     return " ".join(s.split())
+
+
+# normalize_many: the ASCII forms, lower-cased, are joined with "Q", which none of them can
+# contain any more and which, being a word character, the punctuation pass leaves alone.
+_POSSESSIVE_Q_RE = re.compile(r"['`]s(?=Q|\Z)")
+# quote marks dropped, every other ASCII non-word character turned into a space
+_ASCII_PUNCT = str.maketrans({**{chr(c): " " for c in range(128) if not chr(c).isalnum()},
+                              "'": None, "`": None})
+_THE_Q_RE = re.compile("Qthe (?=[^Q])")
+
+
+def normalize_many(forms: list[str]) -> list[str]:
+    """[normalize(f) for f in forms]: the ASCII forms (nearly all of them) in a few passes
+    over one joined string, the others one by one."""
+    out = [""] * len(forms)
+    ascii_idx = []
+    for k, f in enumerate(forms):
+        if f.isascii():
+            ascii_idx.append(k)
+        elif f:
+            out[k] = normalize(f)
+    if ascii_idx:
+        text = "Q" + "Q".join([forms[k].lower().strip() for k in ascii_idx])
+        if "'" in text or "`" in text:
+            text = _POSSESSIVE_Q_RE.sub("", text)
+        text = text.translate(_ASCII_PUNCT)
+        while "  " in text:
+            text = text.replace("  ", " ")
+        text = text.replace(" Q", "Q").replace("Q ", "Q").rstrip(" ")
+        text = _THE_Q_RE.sub("Q", text)
+        for k, key in zip(ascii_idx, text[1:].split("Q")):
+            out[k] = key
+    return out
 
 
 # Name particles: never counted as a missing or extra token (al-Sayeh == Sayeh,
@@ -195,6 +234,46 @@ def symbols(token: str) -> str:
     return "".join(out)
 
 
+# Batch version of symbols(): the per-character rules above as whole-string regex passes.
+_W_CONSONANT_RE = re.compile(r"w(?=[aeiouy])")
+# a consonant y: first and before a vowel letter, or after a vowel run and before a vowel
+# (a y before y is in the run, unless it is the token's first letter)
+_Y_CONSONANT_RE = re.compile(r"^y(?=[aeiouy])|(?<=[aeiou])y(?=[aeiou])|(?<=.y)y(?=[aeiou])",
+                             re.MULTILINE)
+_VOWEL_RUN_SPLIT = re.compile(r"([aeiouyw]+)")
+_GRAPHEME_SPLIT = re.compile("(" + _GRAPHEME_RE.pattern + ")")
+_REPEAT_RE = re.compile(r"(.)\1+")
+
+
+class _RunClasses(dict):
+    def __missing__(self, run: str) -> str:
+        v = self[run] = _run_class(run)
+        return v
+
+
+_RUN_CLASSES = _RunClasses()
+
+
+def symbols_many(tokens: list[str]) -> list[str]:
+    """[symbols(t) for t in tokens], computed with a few regex passes over all tokens at once
+    (uncached; for the linker, which needs every token's skeleton)."""
+    text = "\n".join(tokens)
+    if "\x01" in text or len(tokens) != text.count("\n") + 1:  # separator or marker inside
+        return [symbols(t) for t in tokens]
+    # split on a capturing pattern: the odd parts are the matches, mapped through a dict
+    parts = _GRAPHEME_SPLIT.split(text)
+    parts[1::2] = map(_GRAPHEMES.__getitem__, parts[1::2])
+    text = "".join(parts)
+    if "c" in text:
+        text = _SOFT_C_RE.sub("s", text).replace("c", "k")
+    text = _W_CONSONANT_RE.sub("v", text)
+    text = _Y_CONSONANT_RE.sub("\x01", text)
+    parts = _VOWEL_RUN_SPLIT.split(text)
+    parts[1::2] = map(_RUN_CLASSES.__getitem__, parts[1::2])
+    text = "".join(parts).replace("\x01", "y")
+    return _REPEAT_RE.sub(r"\1", text).split("\n")
+
+
 _KEY_MAP = {"g": "k", "X": "k", "q": "k", "S": "s", "z": "s", "Z": "s", "C": "s", "j": "s",
             "d": "t", "b": "p", "f": "p", "v": "p"}
 
@@ -209,6 +288,17 @@ def loose_symbols(sym: str) -> str:
         if not out or out[-1] != c:
             out.append(c)
     return "".join(out)
+
+
+_LOOSE_TABLE = str.maketrans({**{c: "a" for c in _VOWEL_CLASSES}, **_KEY_MAP, "h": None})
+
+
+def loose_symbols_many(syms: list[str]) -> list[str]:
+    """[loose_symbols(s) for s in syms] in one translate and one regex pass."""
+    text = "\n".join(syms)
+    if len(syms) != text.count("\n") + 1:
+        return [loose_symbols(s) for s in syms]
+    return _REPEAT_RE.sub(r"\1", text.translate(_LOOSE_TABLE)).split("\n")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -407,16 +497,116 @@ def symbol_similarity(sx: str, sy: str, plural_s: bool = False) -> float:
     return max(0.0, min(0.96, 1.0 - cost / L))
 
 
+class _CostArrays:
+    """token_cost's tables as numpy arrays over a set of skeletons, which are encoded as rows
+    of symbol codes (code 0 pads; its costs are never read into a result)."""
+
+    def __init__(self, tab: _Table, syms: list[str]) -> None:
+        chars = ["\0"] + sorted(set("".join(syms)) - {"\0"})
+        for c in chars[1:]:
+            tab[c]  # noqa: B018 - fill the rows and indel costs
+        code = np.zeros(max(ord(c) for c in chars) + 1, dtype=np.intp)
+        code[[ord(c) for c in chars]] = np.arange(len(chars))
+        self.sub = np.array([[0.0] * len(chars)]
+                            + [[0.0] + [tab[x][y] for y in chars[1:]] for x in chars[1:]])
+        self.mid = np.array([0.0] + [tab.mid[c] for c in chars[1:]])
+        self.start = np.array([0.0] + [tab.start[c] for c in chars[1:]])
+        self.end = np.array([0.0] + [tab.end[c] for c in chars[1:]])
+        self.final = np.array([c in _FINAL_VOWELS for c in chars])
+        self.lens = np.fromiter(map(len, syms), dtype=np.intp, count=len(syms))
+        width = int(self.lens.max())
+        buf = "".join(s.ljust(width, "\0") for s in syms).encode("utf-32-le")
+        self.codes = code[np.frombuffer(buf, dtype=np.uint32).reshape(len(syms), width)]
+        self.last = self.codes[np.arange(len(syms)), self.lens - 1]
+
+
+def _batch_costs(arr: _CostArrays, a_ids: np.ndarray, b_ids: np.ndarray) -> np.ndarray:
+    """token_cost(syms[a], syms[b]) for many pairs at once, without the early stop: the same
+    recurrence as token_cost, run over all pairs in lock step (the same float operations in
+    the same order, so the values are identical)."""
+    P = len(a_ids)
+    n_arr, m_arr = arr.lens[a_ids], arr.lens[b_ids]
+    N, M = int(n_arr.max()), int(m_arr.max())
+    # (position, pair) layout: one position of every pair is one contiguous vector
+    ai = np.ascontiguousarray(arr.codes[a_ids, :N].T)
+    bi = np.ascontiguousarray(arr.codes[b_ids, :M].T)
+    sub = arr.sub[ai[:, None, :], bi[None, :, :]]  # (N, M, P)
+    # Maria / Mario: a different final vowel costs 1.5
+    la, lb = arr.last[a_ids], arr.last[b_ids]
+    f = np.nonzero((la != lb) & arr.final[la] & arr.final[lb])[0]
+    if len(f):
+        sub[n_arr[f] - 1, m_arr[f] - 1, f] = 1.5
+    last_col = np.arange(M)[:, None] == (m_arr - 1)[None, :]  # (M, P)
+    dele = np.where(last_col[None, :, :], arr.end[ai][:, None, :], arr.mid[ai][:, None, :])
+    ins_mid, ins_end = arr.mid[bi], arr.end[bi]
+    start_a, start_b = arr.start[ai], arr.start[bi]
+    prev = np.zeros((M + 1, P))
+    for j in range(1, M + 1):
+        prev[j] = prev[j - 1] + start_b[j - 1]
+    out = np.empty(P)
+    cols = np.arange(P)
+    n_min = int(n_arr.min())
+    for i in range(1, N + 1):
+        last_row = n_arr == i
+        ins = np.where(last_row, ins_end, ins_mid)
+        base = np.minimum(prev[:-1] + sub[i - 1], prev[1:] + dele[i - 1])
+        cur = np.empty((M + 1, P))
+        cur[0] = left = prev[0] + start_a[i - 1]
+        for j in range(1, M + 1):
+            left = cur[j] = np.minimum(base[j - 1], left + ins[j - 1])
+        if i >= n_min:
+            out[last_row] = cur[m_arr[last_row], cols[last_row]]
+        prev = cur
+    return out
+
+
+def match_similarities(syms: list[str], left: np.ndarray, right: np.ndarray,
+                       plural_s: bool = False) -> np.ndarray:
+    """symbol_similarity(syms[left[k]], syms[right[k]]) for every k where it reaches
+    TOKEN_MATCH, else 0.0. The skeletons must be distinct.
+
+    For the many candidate pairs of the linker's token matching: numpy passes over all pairs
+    instead of one Python edit-distance table per pair."""
+    out = np.zeros(len(left))
+    if not len(left):
+        return out
+    arr = _CostArrays(_TABLES[plural_s], syms)
+    rank = np.empty(len(syms), dtype=np.intp)
+    rank[sorted(range(len(syms)), key=syms.__getitem__)] = np.arange(len(syms))
+    left, right = np.asarray(left, dtype=np.intp), np.asarray(right, dtype=np.intp)
+    swap = rank[left] > rank[right]  # token_cost(a, b) with a <= b, as symbol_similarity
+    a_ids, b_ids = np.where(swap, right, left), np.where(swap, left, right)
+    L = np.maximum(arr.lens[a_ids], arr.lens[b_ids])
+    cost = np.empty(len(left))
+    # bucket by length so that short pairs are not padded to the longest ones (finer buckets
+    # pay off only for many pairs: every bucket costs a few hundred numpy calls)
+    cuts = (0, 5, 6, 7, 8, 10, 1 << 30) if len(left) > 5000 else (0, 6, 8, 1 << 30)
+    for lo, hi in zip(cuts, cuts[1:]):
+        idx = np.nonzero((L >= lo) & (L < hi))[0]
+        if len(idx):
+            cost[idx] = _batch_costs(arr, a_ids[idx], b_ids[idx])
+    Lf = L.astype(np.float64)
+    sim = np.maximum(0.0, np.minimum(0.96, 1.0 - cost / Lf))
+    sim[((L <= 3) & (cost > 0.2)) | ((L == 4) & (cost > 0.3))] = 0.0
+    ok = sim >= TOKEN_MATCH
+    out[ok] = sim[ok]
+    return out
+
+
 def clear_caches() -> None:
     """Forget memoised skeletons (benchmarks call this between repeats)."""
     for f in (symbols, loose, block_keys):
         f.cache_clear()
 
 
-def describe_token_pair(x: str, y: str, sim: float) -> str:
-    """Human-readable reason for an aligned token pair (JaroWinkler shown for reference)."""
+def describe_token_pair(x: str, y: str, sim: float, sym_x: str | None = None) -> str:
+    """Human-readable reason for an aligned token pair (JaroWinkler shown for reference).
+    sym_x: symbols(x), if the caller has it."""
     from rapidfuzz.distance import JaroWinkler
 
     jw = JaroWinkler.similarity(x, y)
-    kind = "same skeleton " + symbols(x) if sim >= 0.97 else f"weighted edit {sim:.2f}"
+    if sim >= 0.97:
+        kind = "same skeleton " + (symbols(x) if sym_x is None else sym_x)
+    else:
+        kind = f"weighted edit {sim:.2f}"
     return f"token-aligned: {x}~{y} ({kind}, JW {jw:.2f})"

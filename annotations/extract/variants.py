@@ -36,6 +36,7 @@ import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -46,13 +47,13 @@ from .normalize import (
     PARTICLES,
     TITLES,
     TOKEN_MATCH,
-    block_keys_symbols,
     describe_token_pair,
     loose,
-    loose_symbols,
+    loose_symbols_many,
+    match_similarities,
     normalize,
-    symbol_similarity,
-    symbols,
+    normalize_many,
+    symbols_many,
     token_similarity,
 )
 
@@ -80,6 +81,9 @@ BLOCK_CAP = 1500          # a token block larger than this is split by first let
 PREFILTER_CUTOFF = 78     # fuzz.ratio of loose skeletons below which a token pair is dropped
 CLUSTER_CONSTRAINT_CAP = 12   # clusters kept pairwise apart per short form (the 12 first)
 JOIN_MATCH = 0.93         # two tokens written as one must match closely (Abdul Hamid ~ Abdelhamid)
+
+
+_MENTION_FIELDS = attrgetter("form", "label", "doc_id", "start")
 
 
 def label_group(label: str | None) -> str:
@@ -185,6 +189,35 @@ class _Resolver:
         ra, rb = self.find(a), self.find(b)
         return ra != rb and rb in self.forbid.get(ra, ())
 
+    def forbid_all(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """forbid_pair for many pairs (the resulting constraints do not depend on the order)."""
+        parent, forbid, find = self.parent, self.forbid, self.find
+        for a, b in pairs:
+            ra = a if parent[a] == a else find(a)
+            rb = b if parent[b] == b else find(b)
+            if ra != rb:
+                fa = forbid.get(ra)
+                if fa is None:
+                    forbid[ra] = {rb}
+                else:
+                    fa.add(rb)
+                fb = forbid.get(rb)
+                if fb is None:
+                    forbid[rb] = {ra}
+                else:
+                    fb.add(ra)
+
+    def roots(self) -> list[int]:
+        """The root of every element."""
+        parent = self.parent
+        out = parent[:]
+        for i, r in enumerate(out):
+            if r != i:
+                while parent[r] != r:
+                    r = parent[r]
+                out[i] = r
+        return out
+
     def union(self, a: int, b: int) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
@@ -287,9 +320,17 @@ class _Node:
         self.joins: list[tuple[str, tuple[int, ...]]] = []
 
 
+_SPECIAL_TOKENS = TITLES | PARTICLES | ORG_DESIGNATORS
+
+
 def _analyse(node: _Node) -> None:
     toks = node.key.split()
     node.tokens = tuple(toks)
+    if _SPECIAL_TOKENS.isdisjoint(toks):  # the common case: every token is a core token
+        node.core = node.tokens
+        node.cpos = tuple(range(len(toks)))
+        node.dropped = []
+        return
     dropped: list[str] = []
     lo, hi = 0, len(toks)
     if node.group == PERSON:
@@ -368,12 +409,27 @@ def _docs(occ: list[int]) -> dict[int, list[int]]:
 # --------------------------------------------------------------------------- token matching
 
 
-def _match_tokens(tokens: list[str], is_core: list[bool], plural_s: bool, workers: int,
-                  ) -> list[dict[int, float]]:
+def _block_keys(lo: str) -> Iterable[str]:
+    """normalize.block_keys_symbols from the loose skeleton (order does not matter here)."""
+    key = lo.replace("a", "")
+    if len(key) <= 1:
+        return ("~" + lo,)
+    keys = {key}
+    if len(key) >= 3 and key[-1] == "s":
+        keys.add(key[:-1])
+    if len(key) >= 5:
+        keys.update([key[:i] + key[i + 1:] for i in range(len(key))])
+    return keys
+
+
+def _match_tokens(tokens: list[str], n_core: int, syms: list[str], looses: list[str],
+                  plural_s: bool, workers: int) -> list[dict[int, float]]:
     """For every token, the tokens it matches (similarity >= TOKEN_MATCH), itself included.
 
-    Core tokens are blocked and compared with each other; joined tokens (two adjacent tokens
-    written together) only need to meet a core token with the same loose skeleton."""
+    tokens[:n_core] are the core tokens, with their skeletons and loose skeletons in syms
+    and looses; the rest are joined tokens (two adjacent tokens written together).
+    Core tokens are blocked and compared with each other; joined tokens only need to meet a
+    core token with the same loose skeleton."""
     T = len(tokens)
     match: list[dict[int, float]] = [{i: 1.0} for i in range(T)]
     if T < 2:
@@ -381,20 +437,21 @@ def _match_tokens(tokens: list[str], is_core: list[bool], plural_s: bool, worker
     # the weighted edit distance depends only on the skeletons: compare skeletons, then
     # expand to the tokens that share them
     sid_of: dict[str, int] = {}
-    syms: list[str] = []
+    usyms: list[str] = []
+    ulo: list[str] = []
     members: list[list[int]] = []
     by_loose: dict[str, list[int]] = defaultdict(list)
-    for tid, t in enumerate(tokens):
-        if not is_core[tid]:
-            continue
-        sy = symbols(t)
+    for tid in range(n_core):
+        sy = syms[tid]
         sid = sid_of.get(sy)
         if sid is None:
-            sid = sid_of[sy] = len(syms)
-            syms.append(sy)
-            members.append([])
-        members[sid].append(tid)
-        by_loose[loose(t)].append(tid)
+            sid = sid_of[sy] = len(usyms)
+            usyms.append(sy)
+            ulo.append(looses[tid])
+            members.append([tid])
+        else:
+            members[sid].append(tid)
+        by_loose[looses[tid]].append(tid)
     for ids in members:
         if len(ids) > 1:
             for a in ids:
@@ -402,32 +459,30 @@ def _match_tokens(tokens: list[str], is_core: list[bool], plural_s: bool, worker
                 for b in ids:
                     if b != a:
                         d[b] = 0.97 if len(tokens[a]) > 1 and len(tokens[b]) > 1 else 0.0
-    for tid, t in enumerate(tokens):
-        if not is_core[tid]:
-            for c in by_loose.get(loose(t), ()):
-                sim = token_similarity(t, tokens[c], plural_s)
-                if sim >= TOKEN_MATCH:
-                    match[tid][c] = sim
-                    match[c][tid] = sim
-    S = len(syms)
+    for tid in range(n_core, T):
+        t = tokens[tid]
+        for c in by_loose.get(looses[tid], ()):
+            sim = token_similarity(t, tokens[c], plural_s)
+            if sim >= TOKEN_MATCH:
+                match[tid][c] = sim
+                match[c][tid] = sim
+    S = len(usyms)
     blocks: dict[str, list[int]] = defaultdict(list)
-    for sid, sy in enumerate(syms):
-        for k in block_keys_symbols(sy):
+    for sid, lo in enumerate(ulo):
+        for k in _block_keys(lo):
             blocks[k].append(sid)
-    T = S  # pair codes below are over skeleton ids
     small: list[int] = []
     chunks: list[np.ndarray] = []
 
     def emit(ids: list[int]) -> None:
         if len(ids) <= 12:
             for x in range(len(ids) - 1):
-                base = ids[x] * T
-                for y in ids[x + 1:]:
-                    small.append(base + y)
+                base = ids[x] * S
+                small.extend([base + y for y in ids[x + 1:]])
             return
         arr = np.asarray(ids, dtype=np.int64)
         iu, ju = np.triu_indices(len(arr), 1)
-        chunks.append(arr[iu] * T + arr[ju])
+        chunks.append(arr[iu] * S + arr[ju])
 
     for ids in blocks.values():
         if len(ids) < 2:
@@ -438,7 +493,7 @@ def _match_tokens(tokens: list[str], is_core: list[bool], plural_s: bool, worker
         # oversized block: split by first loose letter; what stays oversized is too common
         sub: dict[str, list[int]] = defaultdict(list)
         for sid in ids:
-            sub[loose_symbols(syms[sid])[:1]].append(sid)
+            sub[ulo[sid][:1]].append(sid)
         for sids in sub.values():
             if 2 <= len(sids) <= BLOCK_CAP:
                 emit(sids)
@@ -447,30 +502,27 @@ def _match_tokens(tokens: list[str], is_core: list[bool], plural_s: bool, worker
     if not chunks:
         return match
     codes = np.unique(np.concatenate(chunks))
-    del chunks, small
-    left = codes // T
-    right = codes % T
-    lo = [loose_symbols(sy) for sy in syms]
+    left = codes // S
+    right = codes % S
     step = 1_000_000
     for s in range(0, len(left), step):
         L, R = left[s:s + step], right[s:s + step]
-        la = [lo[i] for i in L]
-        lb = [lo[j] for j in R]
-        score = process.cpdist(la, lb, scorer=fuzz.ratio, score_cutoff=PREFILTER_CUTOFF,
+        score = process.cpdist([ulo[i] for i in L.tolist()], [ulo[j] for j in R.tolist()],
+                               scorer=fuzz.ratio, score_cutoff=PREFILTER_CUTOFF,
                                dtype=np.uint8, workers=workers)
         ok = np.nonzero(score)[0]
-        for k in ok.tolist():
-            i, j = int(L[k]), int(R[k])
-            sim = symbol_similarity(syms[i], syms[j], plural_s)
-            if sim >= TOKEN_MATCH:
-                for a in members[i]:
-                    if len(tokens[a]) == 1:
-                        continue
-                    da = match[a]
-                    for b in members[j]:
-                        if len(tokens[b]) > 1:
-                            da[b] = sim
-                            match[b][a] = sim
+        L, R = L[ok], R[ok]
+        sims = match_similarities(usyms, L, R, plural_s)
+        hit = np.nonzero(sims)[0]
+        for i, j, sim in zip(L[hit].tolist(), R[hit].tolist(), sims[hit].tolist()):
+            for a in members[i]:
+                if len(tokens[a]) == 1:
+                    continue
+                da = match[a]
+                for b in members[j]:
+                    if len(tokens[b]) > 1:
+                        da[b] = sim
+                        match[b][a] = sim
     return match
 
 
@@ -480,47 +532,82 @@ def _match_tokens(tokens: list[str], is_core: list[bool], plural_s: bool, worker
 class _Group:
     """Everything computed for one label group."""
 
-    def __init__(self, name: str, nodes: list[_Node], workers: int) -> None:
+    def __init__(self, name: str, nodes: list[_Node], workers: int, debug: bool = False) -> None:
         self.name = name
+        self.debug = debug
+        self.desc: dict[tuple[str, str, float], str] = {}  # describe_token_pair, memoised
         self.nodes = nodes
         self.person = name == PERSON
         self.plural_s = not self.person
         tid: dict[str, int] = {}
         tokens: list[str] = []
-        core_flag: list[bool] = []
-
-        def add(t: str, core: bool) -> int:
-            i = tid.get(t)
-            if i is None:
-                i = tid[t] = len(tokens)
-                tokens.append(t)
-                core_flag.append(core)
-            elif core:
-                core_flag[i] = True
-            return i
-
         live = [n for n in nodes if not n.phantom and not n.acronym]
         self.core_ids: list[tuple[int, ...]] = [()] * len(nodes)
         self.join_ids: list[tuple[int, ...]] = [()] * len(nodes)
+        core_ids = self.core_ids
+        # forms with a one-letter core token (an initial, matched separately)
+        self.initial: list[bool] = [False] * len(nodes)
         for n in live:
-            self.core_ids[n.idx] = tuple(add(t, True) for t in n.core)
+            if n.core and min(map(len, n.core)) == 1:
+                self.initial[n.idx] = True
+        for n in live:
+            ids = []
+            for t in n.core:
+                i = tid.get(t)
+                if i is None:
+                    i = tid[t] = len(tokens)
+                    tokens.append(t)
+                ids.append(i)
+            core_ids[n.idx] = tuple(ids)
+        n_core = len(tokens)
+        # skeletons of every core token at once (regex passes over all of them)
+        syms = symbols_many(tokens)
+        looses = loose_symbols_many(syms)
+        core_loose = set(looses)
         # a joined token is kept only if some core token has the same loose skeleton
-        core_loose = {loose(t) for t in tokens}
+        loose_of = dict(zip(tokens, looses))
+        pending: list[tuple[_Node, str, tuple[int, ...]]] = []
         for n in live:
-            joins = []
-            for left, right, cover in _join_candidates(n):
-                a, b = loose(left), loose(right)
+            n.joins = []
+            toks = n.tokens
+            if len(toks) < 2:
+                continue
+            if n.core is toks:  # no particles etc.: only adjacent tokens written together
+                cands = [(toks[k], toks[k + 1], (k, k + 1)) for k in range(len(toks) - 1)]
+            else:
+                cands = _join_candidates(n)
+            for left, right, cover in cands:
+                a = loose_of.get(left)
+                if a is None:
+                    a = loose_of[left] = loose(left)
+                b = loose_of.get(right)
+                if b is None:
+                    b = loose_of[right] = loose(right)
                 guess = a + b[1:] if a and b and a[-1] == b[0] else a + b
                 if guess in core_loose:
-                    joined = left + right
-                    if loose_symbols(symbols.__wrapped__(joined)) in core_loose:
-                        joins.append((joined, cover))
-            n.joins = joins
-            if joins:
-                self.join_ids[n.idx] = tuple(add(j, False) for j, _ in joins)
+                    pending.append((n, left + right, cover))
+        if pending:
+            jsyms = symbols_many([j for _, j, _ in pending])
+            for (n, joined, cover), lo in zip(pending, loose_symbols_many(jsyms)):
+                if lo in core_loose:
+                    n.joins.append((joined, cover))
+                    loose_of.setdefault(joined, lo)
+        for n in live:
+            if n.joins:
+                ids = []
+                for j, _ in n.joins:
+                    i = tid.get(j)
+                    if i is None:
+                        i = tid[j] = len(tokens)
+                        tokens.append(j)
+                        looses.append(loose_of[j])
+                    ids.append(i)
+                self.join_ids[n.idx] = tuple(ids)
         self.tid = tid
         self.tokens = tokens
-        self.match = _match_tokens(tokens, core_flag, self.plural_s, workers)
+        self.syms = syms  # skeletons of the core tokens
+        self.n_core = n_core
+        self.match = _match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
         # inverted indexes over live nodes
         self.post_single: dict[int, list[int]] = defaultdict(list)
         self.post_any: dict[int, list[int]] = defaultdict(list)
@@ -607,18 +694,20 @@ class _Group:
                 sets.append(c)
             if not sets:
                 continue
-            sets.sort(key=len)
-            cand = set(sets[0])
-            for c in sets[1:]:
-                cand &= c
-                if not cand:
-                    break
+            if len(sets) == 1:
+                cand = set(sets[0])
+            else:
+                sets.sort(key=len)
+                cand = sets[0] & sets[1]
+                for c in sets[2:]:
+                    if not cand:
+                        break
+                    cand &= c
             # a split form meets a joined one through the joined token
             for t in self.join_ids[f]:
                 cand |= self._closure(t, post_single)
             cand.discard(f)
-            for g in cand:
-                pairs.add((f, g) if f < g else (g, f))
+            pairs.update([(f, g) if f < g else (g, f) for g in cand])
         return singles, shorts, pairs
 
     # alignment --------------------------------------------------------------------------
@@ -626,31 +715,41 @@ class _Group:
     def compare(self, fa: _Node, fb: _Node):
         """Align two forms. Returns one of
         ("accept", score, reasons) / ("reject", reason, cannot_link) /
-        ("short", short_idx, long_idx, kind, sim)."""
+        ("short", short_idx, long_idx, kind, sim).
+        Reject reasons are only spelled out with debug (nobody reads them otherwise)."""
         A, B = fa.core, fb.core
         ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
         match = self.match
         n, m = len(A), len(B)
         if n == m:
             # the common case first: tokens aligned in place
-            diag = []
+            items = []
             for k in range(n):
                 s = match[ia[k]].get(ib[k], 0.0)
                 if s < TOKEN_MATCH:
                     break
-                diag.append(s)
+                items.append((k, k, s))
             else:
-                return self._accept(fa, fb, {k: (k, diag[k]) for k in range(n)}, [])
+                return self._accept(fa, fb, items, [])
         sim = self.sim
+        person = self.person
         edges = []
-        for i in range(n):
-            row = match[ia[i]]
-            for j in range(m):
-                s = row.get(ib[j], 0.0)
-                if s == 0.0 and self.person and (len(A[i]) == 1 or len(B[j]) == 1):
-                    s = sim(A[i], B[j])
-                if s >= TOKEN_MATCH:
-                    edges.append((-s, abs(i - j), i, j))
+        if person and (self.initial[fa.idx] or self.initial[fb.idx]):
+            for i in range(n):
+                row = match[ia[i]]
+                for j in range(m):
+                    s = row.get(ib[j], 0.0)
+                    if s == 0.0 and (len(A[i]) == 1 or len(B[j]) == 1):
+                        s = sim(A[i], B[j])  # an initial
+                    if s >= TOKEN_MATCH:
+                        edges.append((-s, abs(i - j), i, j))
+        else:
+            for i in range(n):
+                row = match[ia[i]]
+                for j in range(m):
+                    s = row.get(ib[j])
+                    if s is not None and s >= TOKEN_MATCH:
+                        edges.append((-s, abs(i - j), i, j))
         edges.sort()
         ma: dict[int, tuple[int, float]] = {}
         mb: dict[int, tuple[int, float]] = {}
@@ -660,7 +759,7 @@ class _Group:
                 mb[j] = (i, -negs)
         # joined tokens: (A indices, B indices, A string, B string, similarity)
         joined: list[tuple[tuple[int, ...], tuple[int, ...], str, str, float]] = []
-        if len(ma) < len(A) and len(mb) < len(B):
+        if len(ma) < n and len(mb) < m:
             for jstr, cover in fa.joins:
                 if any(c in ma for c in cover):
                     continue
@@ -681,63 +780,82 @@ class _Group:
                         ma[k] = (cover[0], s)
                         joined.append(((k,), cover, at, jstr, s))
                         break
-        ua = [i for i in range(len(A)) if i not in ma]
-        ub = [j for j in range(len(B)) if j not in mb]
-        if not ua and not ub:
-            if self.person and len(ma) > 2 and not joined:
+        if len(ma) == n and len(mb) == m:
+            if person and n > 2 and not joined:
                 seq = [ma[i][0] for i in sorted(ma)]
                 if any(x > y for x, y in zip(seq, seq[1:])) and not _is_rotation(seq):
                     return ("reject", "rejected: given names in a different order", True)
-            return self._accept(fa, fb, ma, joined)
-        word = "given name" if self.person else "token"
+            return self._accept(fa, fb, [(i, *ma[i]) for i in sorted(ma)], joined)
+        debug = self.debug
+        ua = [i for i in range(n) if i not in ma]
+        ub = [j for j in range(m) if j not in mb]
         if ua and ub:
+            word = "given name" if person else "token"
             return ("reject", f"rejected: different {word}s "
-                    f"{' '.join(A[i] for i in ua)!r} vs {' '.join(B[j] for j in ub)!r}", True)
+                    f"{' '.join(A[i] for i in ua)!r} vs {' '.join(B[j] for j in ub)!r}"
+                    if debug else "", True)
         # one side is fully matched inside the other
         if ub:
             short, long_, m_short, m_long, extra = fa, fb, ma, mb, ub
         else:
             short, long_, m_short, m_long, extra = fb, fa, mb, ma, ua
-        extra_tokens = " ".join(long_.core[i] for i in extra)
-        if not self.person:
-            return ("reject", f"rejected: extra token {extra_tokens!r}", True)
-        generation = [long_.core[i] for i in extra if long_.core[i] in NAME_SUFFIXES]
+        lcore = long_.core
+        if not person:
+            return ("reject", f"rejected: extra token {' '.join(lcore[i] for i in extra)!r}"
+                    if debug else "", True)
+        generation = [lcore[i] for i in extra if lcore[i] in NAME_SUFFIXES]
         if generation:  # Donald Trump / Donald Trump Jr
             return ("reject", f"rejected: generational suffix {generation[0]!r}", True)
-        n_long = len(long_.core)
+        n_long = len(lcore)
         in_long = sorted(m_long)
         k = len(in_long)
         seq = [m_short[i][0] for i in sorted(m_short)]
         order_ok = all(x <= y for x, y in zip(seq, seq[1:]))
-        best = min(s for _, s in m_short.values())
-        if order_ok and not joined and k == 1 and in_long == [n_long - 1]:
-            return ("short", short.idx, long_.idx, "surname only", best)
-        if order_ok and not joined and k >= 2 and in_long == list(range(k)):
-            return ("short", short.idx, long_.idx, "given names only", best)
-        if any(i < max(in_long) for i in extra):  # Ahmad (Shah) Massoud, (Habib) Ahmad Miim
-            return ("reject", f"rejected: extra given name {extra_tokens!r}", True)
+        if order_ok and not joined:
+            if k == 1 and in_long[0] == n_long - 1:
+                return ("short", short.idx, long_.idx, "surname only",
+                        min(s for _, s in m_short.values()))
+            if k >= 2 and in_long[-1] == k - 1:  # in_long == [0, 1, ..., k - 1]
+                return ("short", short.idx, long_.idx, "given names only",
+                        min(s for _, s in m_short.values()))
+        if any(i < in_long[-1] for i in extra):  # Ahmad (Shah) Massoud, (Habib) Ahmad Miim
+            return ("reject", f"rejected: extra given name {' '.join(lcore[i] for i in extra)!r}"
+                    if debug else "", True)
         if len(short.core) == 1:
             return ("reject", "rejected: given name only", False)
-        return ("reject", f"rejected: extra name {extra_tokens!r}", True)
+        return ("reject", f"rejected: extra name {' '.join(lcore[i] for i in extra)!r}"
+                if debug else "", True)
 
-    def _accept(self, fa: _Node, fb: _Node, ma: dict, joined: list):
+    def _accept(self, fa: _Node, fb: _Node, items: list[tuple[int, int, float]], joined: list):
+        """Score an alignment: items are (index in fa.core, index in fb.core, similarity)
+        in fa order."""
         A, B = fa.core, fb.core
         num = den = 0.0
         reasons: list[str] = []
-        in_join = {c for cov_a, _, _, _, _ in joined for c in cov_a}
-        order = []
+        in_join = {c for cov_a, _, _, _, _ in joined for c in cov_a} if joined else ()
         same_tokens = not joined
-        for i in sorted(ma):
-            j, s = ma[i]
-            order.append(j)
+        disorder = False
+        last_j = -1
+        desc = self.desc
+        for i, j, s in items:
+            if j < last_j:
+                disorder = True
+            last_j = j
             if i in in_join:
                 continue
-            w = max(len(A[i]), len(B[j]))
+            a, b = A[i], B[j]
+            w = len(a) if len(a) > len(b) else len(b)
             num += w * s
             den += w
             if s < 1.0:
                 same_tokens = False
-                reasons.append(describe_token_pair(A[i], B[j], s))
+                key = (a, b, s)
+                r = desc.get(key)
+                if r is None:
+                    t = self.tid.get(a, self.n_core)
+                    r = desc[key] = describe_token_pair(
+                        a, b, s, self.syms[t] if t < self.n_core else None)
+                reasons.append(r)
         for cov_a, cov_b, sa, sb, s in joined:
             w = max(len(sa), len(sb))
             num += w * s
@@ -748,21 +866,22 @@ class _Group:
                 ta, tb = sa, sb
             reasons.append(f"joined tokens: {ta}~{tb} ({s:.2f})")
         score = 100.0 * num / den if den else 0.0
-        if any(x > y for x, y in zip(order, order[1:])):
+        if disorder:
             score -= 5.0
             reasons.append("token order differs (surname first?)")
         if same_tokens:
-            drops = sorted(set(fa.dropped) ^ set(fb.dropped))
             if fa.key.replace(" ", "") == fb.key.replace(" ", ""):
                 reasons.insert(0, "same after removing spaces and hyphens")
-            elif drops:
-                reasons.insert(0, "same after dropping " + ", ".join(drops))
+            elif fa.dropped or fb.dropped:
+                drops = sorted(set(fa.dropped) ^ set(fb.dropped))
+                reasons.insert(0, "same after dropping " + ", ".join(drops) if drops
+                               else "same tokens")
             else:
                 reasons.insert(0, "same tokens")
         else:
-            n = max(len(A), len(B))
-            reasons.append(f"{n}/{n} tokens aligned one-to-one" if n == min(len(A), len(B))
-                           else f"all tokens aligned ({len(A)} vs {len(B)} with joins)")
+            na, nb = len(A), len(B)
+            reasons.append(f"{na}/{na} tokens aligned one-to-one" if na == nb
+                           else f"all tokens aligned ({na} vs {nb} with joins)")
         if fa.marks or fb.marks:
             reasons.append("same after normalising diacritics" if same_tokens
                            else "diacritics normalised")
@@ -806,9 +925,12 @@ def _resolve_short(S: _Node, cands: dict[int, tuple[float, str]], nodes: list[_N
         "acronym" if all(k.startswith("acronym") for k in kinds) else "short form"
     # positions of each candidate's full mentions in the documents of the short form
     by_doc: dict[int, dict[int, list[int]]] = defaultdict(dict)
+    in_s_docs = s_docs.keys()
     for r, Ls in by_root.items():
         for L in Ls:
             occ = nodes[L].occ
+            if in_s_docs.isdisjoint(occ[0::2]):  # mostly: nothing in the short form's documents
+                continue
             for k in range(0, len(occ), 2):
                 if occ[k] in s_docs:
                     by_doc[occ[k]].setdefault(r, []).append(occ[k + 1])
@@ -905,38 +1027,46 @@ def suggest(mentions: Iterable[Mention], judgements: Iterable[Judgement] = (), *
 
 def _suggest(mentions: Iterable[Mention], judgements: Iterable[Judgement], *, threshold: float,
              limit: int | None, workers: int, debug: bool) -> Suggestions:
-    # 1. one node per normalised form within a label group
+    # 1. one node per normalised form within a label group. Mentions are first gathered per
+    #    (form, label), so that the per-mention loop stays small and the forms are normalised
+    #    in one batch.
+    by_pair: dict[tuple[str, str], list[int]] = {}  # -> [doc_id, start, doc_id, start, ...]
+    for form, label, doc, start in map(_MENTION_FIELDS, mentions):
+        k = (form, label)
+        occ = by_pair.get(k)
+        if occ is None:
+            by_pair[k] = [doc, -1 if start is None else start]
+        else:
+            occ.append(doc)
+            occ.append(-1 if start is None else start)
+    group_of: dict[str | None, str] = {}
+    for label in {label for _, label in by_pair}:
+        lab = label or ""
+        group_of[label] = "" if lab.upper() in SKIP_LABELS else label_group(lab)
+    forms = list({form: None for form, label in by_pair if group_of[label]})
+    keys = dict(zip(forms, normalize_many(forms)))
     groups: dict[str, dict[str, _Node]] = defaultdict(dict)
-    keys: dict[str, str] = {}
-    group_of: dict[str, str] = {}
-    for m in mentions:
-        label = m.label or ""
-        g = group_of.get(label)
-        if g is None:
-            g = group_of[label] = "" if label.upper() in SKIP_LABELS else label_group(label)
+    for (form, label), occ in by_pair.items():
+        g = group_of[label]
         if not g:
             continue
-        form = m.form
-        key = keys.get(form)
-        if key is None:
-            key = normalize(form)
-            if not any(c.isalpha() for c in key):
-                key = ""
-            keys[form] = key
-        if not key:
-            continue
+        key = keys[form]
+        if not (key.islower() if key.isascii() else any(c.isalpha() for c in key)):
+            continue  # no letter at all
         nodes = groups[g]
         node = nodes.get(key)
         if node is None:
             node = nodes[key] = _Node(len(nodes), key, g)
+            node.occ = occ
+        else:
+            node.occ += occ  # the order of occurrences does not matter
+        c = len(occ) >> 1
         sp = node.spellings
-        sp[form] = sp.get(form, 0) + 1
-        lab = label.upper()
-        node.labels[lab] = node.labels.get(lab, 0) + 1
-        node.count += 1
-        node.occ.append(m.doc_id)
-        node.occ.append(m.start if m.start is not None else -1)
-    del keys
+        sp[form] = sp.get(form, 0) + c
+        lab = (label or "").upper()
+        node.labels[lab] = node.labels.get(lab, 0) + c
+        node.count += c
+    del by_pair, keys
 
     # 2. judgements, latest per pair, keyed by (group, key, key); unknown forms become
     #    phantom nodes that only carry judgements
@@ -973,7 +1103,7 @@ def _suggest(mentions: Iterable[Mention], judgements: Iterable[Judgement], *, th
             _finish_node(n)
             if len(n.spellings) > 1:
                 spellings[(gname, n.rep)] = sorted(n.spellings, key=lambda f: (-n.spellings[f], f))
-        G = _Group(gname, nodes, workers)
+        G = _Group(gname, nodes, workers, debug)
 
         # 3. compare candidates
         accepted: dict[tuple[int, int], tuple[float, list[str]]] = {}
@@ -982,25 +1112,31 @@ def _suggest(mentions: Iterable[Mention], judgements: Iterable[Judgement], *, th
         below = f"rejected: score below threshold {threshold}"
         singles, shorts, cpairs = G.candidates()
         for (f, g), sim in sorted(singles.items()):
-            _, score, reasons = G._accept(*_ordered(nodes[f], nodes[g]), {0: (0, sim)}, [])
+            _, score, reasons = G._accept(*_ordered(nodes[f], nodes[g]), [(0, 0, sim)], [])
             if score >= threshold:
                 accepted[(f, g)] = (score, reasons)
             else:
                 reject(nodes[f], nodes[g], score, [below] + reasons)
         del singles
+        compare = G.compare
         for f, g in sorted(cpairs):
-            res = G.compare(*_ordered(nodes[f], nodes[g]))
-            if res[0] == "accept":
+            x, y = nodes[f], nodes[g]
+            if (y.count, x.rep) > (x.count, y.rep):  # _ordered
+                x, y = y, x
+            res = compare(x, y)
+            tag = res[0]
+            if tag == "accept":
                 _, score, reasons = res
                 if score >= threshold:
                     accepted[(f, g)] = (score, reasons)
-                else:
+                elif debug:
                     reject(nodes[f], nodes[g], score, [below] + reasons)
-            elif res[0] == "reject":
+            elif tag == "reject":
                 _, reason, cannot_link = res
                 if cannot_link:
                     cannot.append((f, g))
-                reject(nodes[f], nodes[g], 0.0, [reason])
+                if debug:
+                    reject(nodes[f], nodes[g], 0.0, [reason])
             else:
                 _, s_idx, l_idx, kind, sim = res
                 if short_cands[s_idx].get(l_idx, (0.0,))[0] < sim:
@@ -1048,18 +1184,18 @@ def _suggest(mentions: Iterable[Mention], judgements: Iterable[Judgement], *, th
                 uf.forbid_pair(a, b)
             for a, b in same_j:  # people win over the machine's cannot-links
                 uf.union(a, b)
-            for a, b in cannot:
-                uf.forbid_pair(a, b)
-            for a, b in extra:
-                uf.forbid_pair(a, b)
+            uf.forbid_all(cannot)
+            uf.forbid_all(extra)
             return uf
 
         # 5. short forms against preliminary clusters of the full forms
-        edges = sorted(accepted.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        edges = sorted(accepted.items(), key=_edge_order)
         uf0 = resolver()
+        union = uf0.union
         for (a, b), _ in edges:
-            uf0.union(a, b)
-        extra_cannot: list[tuple[int, int]] = []
+            union(a, b)
+        root0 = uf0.roots()
+        extra_cannot: set[tuple[int, int]] = set()
         for s_idx in sorted(set(short_cands) | set(shorts)):
             S = nodes[s_idx]
             cands = short_cands.get(s_idx, {})
@@ -1073,13 +1209,15 @@ def _suggest(mentions: Iterable[Mention], judgements: Iterable[Judgement], *, th
             for g2, other in groups.items():  # the same words under other labels
                 if g2 != gname and (o := other.get(S.key)) is not None and o.occ:
                     occ = occ + o.occ
-            res = _resolve_short(S, cands, nodes, uf0.find, occ)
+            res = _resolve_short(S, cands, nodes, root0.__getitem__, occ)
             # different full forms that share this short form stay apart
             reps: dict[int, int] = {}
             for L in sorted(cands):
-                reps.setdefault(uf0.find(L), L)
-            rl = list(reps.values())[:CLUSTER_CONSTRAINT_CAP]
-            extra_cannot.extend((rl[i], rl[k]) for i in range(len(rl)) for k in range(i + 1, len(rl)))
+                reps.setdefault(root0[L], L)
+            if len(reps) > 1:
+                rl = list(reps.values())[:CLUSTER_CONSTRAINT_CAP]
+                extra_cannot.update([(rl[i], rl[k]) for i in range(len(rl))
+                                     for k in range(i + 1, len(rl))])
             if res[0] is None:
                 if debug:
                     for L in sorted(cands)[:20]:
@@ -1096,28 +1234,36 @@ def _suggest(mentions: Iterable[Mention], judgements: Iterable[Judgement], *, th
 
         # 6. final clusters: judgements, constraints, then edges best first
         uf = resolver(extra_cannot)
-        edges = sorted(accepted.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        edges = sorted(accepted.items(), key=_edge_order)
+        union = uf.union
         for (a, b), _ in edges:
-            uf.union(a, b)
+            union(a, b)
 
         # 7. pairs: accepted, not judged, not already settled by judgements
-        for (a, b), (score, reasons) in edges:
-            if (a, b) in judged_pairs or human.find(a) == human.find(b) or human.forbidden(a, b):
-                continue
-            out_pairs.append(_pair(nodes[a], nodes[b], score, reasons))
-        comp: dict[int, list[_Node]] = defaultdict(list)
+        if judged_pairs:
+            edges = [e for e in edges if not (e[0] in judged_pairs or human.find(e[0][0])
+                                              == human.find(e[0][1]) or human.forbidden(*e[0]))]
+        out_pairs.extend([_pair(nodes[a], nodes[b], score, reasons)
+                          for (a, b), (score, reasons) in edges])
+        comp: dict[int, list[_Node]] = {}
+        roots = uf.roots()
         for n in nodes:
             if not n.phantom:
-                comp[uf.find(n.idx)].append(n)
+                r = roots[n.idx]
+                c = comp.get(r)
+                if c is None:
+                    comp[r] = [n]
+                else:
+                    c.append(n)
         for members in comp.values():
             if len(members) < 2:
                 continue
-            members.sort(key=lambda n: (-n.count, n.rep))
-            labels: Counter[str] = Counter()
+            members.sort(key=_member_order)
+            labels: dict[str, int] = {}
             for n in members:
-                labels.update(n.labels)
-            out_clusters.append(Cluster(label=_top_label(labels, gname),
-                                        forms=[n.rep for n in members]))
+                for lab, c in n.labels.items():
+                    labels[lab] = labels.get(lab, 0) + c
+            out_clusters.append(Cluster(_top_label(labels, gname), [n.rep for n in members]))
         for n in nodes:  # keep only what other groups may still read (occ, key)
             n.joins = []
             n.tokens = ()
@@ -1135,7 +1281,16 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _top_label(labels: Counter, fallback: str) -> str:
+def _edge_order(kv: tuple[tuple[int, int], tuple[float, list[str]]]):
+    """Accepted edges best first, then by node indices."""
+    return (-kv[1][0], kv[0])
+
+
+def _member_order(n: _Node):
+    return (-n.count, n.rep)
+
+
+def _top_label(labels: dict[str, int], fallback: str) -> str:
     if not labels:
         return fallback
     return min(labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
@@ -1147,13 +1302,17 @@ def _ordered(x: _Node, y: _Node) -> tuple[_Node, _Node]:
 
 
 def _pair(x: _Node, y: _Node, score: float, reasons: list[str]) -> Pair:
-    x, y = _ordered(x, y)
-    if len(x.labels) == 1 and x.labels.keys() == y.labels.keys():
-        label = next(iter(x.labels))
+    if (y.count, x.rep) > (x.count, y.rep):  # _ordered
+        x, y = y, x
+    xl, yl = x.labels, y.labels
+    if len(xl) == 1 and xl.keys() == yl.keys():
+        label = next(iter(xl))
     else:
-        label = _top_label(Counter(x.labels) + Counter(y.labels), x.group)
-    return Pair(a=x.rep, b=y.rep, label=label, score=float(score),
-                reasons=list(reasons))
+        merged = dict(xl)
+        for lab, c in yl.items():
+            merged[lab] = merged.get(lab, 0) + c
+        label = _top_label(merged, x.group)
+    return Pair(x.rep, y.rep, label, float(score), list(reasons))
 
 
 def _judgement_key(j: Judgement, groups: dict[str, dict[str, _Node]]):
