@@ -106,6 +106,9 @@ def test_normalize_output_is_clean(text):
     ("ahmad", "ahmed"), ("mohammed", "muhammad"), ("hussein", "husain"), ("hameed", "hamid"),
     ("haftar", "hifter"), ("dbeibah", "dbeiba"), ("sebha", "sabha"), ("misrata", "misurata"),
     ("sirte", "sirt"), ("kharkiv", "kharkov"), ("luhansk", "lugansk"), ("qaeda", "qaida"),
+    # Russian / Ukrainian: initial Ye or E, Ukrainian h for Russian g, -iy / -ei
+    ("yevgeny", "evgeny"), ("yelena", "elena"), ("oleh", "oleg"), ("hrytsenko", "gritsenko"),
+    ("serhiy", "sergei"), ("andriy", "andrei"), ("hennadiy", "gennady"), ("haidai", "gaidai"),
 ])
 def test_transliteration_variants_match(a, b):
     assert token_similarity(a, b) >= 0.85, (symbols(a), symbols(b))
@@ -118,7 +121,7 @@ def test_transliteration_variants_match(a, b):
     ("amin", "amir"), ("omar", "amr"), ("maria", "mario"), ("daniel", "daniela"),
     ("zelensky", "zelenska"), ("ivanov", "ivanova"), ("un", "il"), ("mujahid", "mujahideen"),
     ("tajikistan", "tajik"), ("donald", "ronald"), ("nizar", "nasser"), ("sine", "sane"),
-    ("gawa", "kewa"),
+    ("gawa", "kewa"), ("hill", "gill"), ("hall", "gall"),
 ])
 def test_look_alike_tokens_do_not_match(a, b):
     assert token_similarity(a, b) < 0.85, (symbols(a), symbols(b))
@@ -137,6 +140,9 @@ def test_look_alike_tokens_do_not_match(a, b):
     (["Kyiv", "Kiev"], "GPE"),
     (["Abdul Hamid Dbeibah", "Abdelhamid Dbeibah", "Abdul Hamid Dbeiba"], "PERSON"),
     (["Saif al-Islam Gaddafi", "Seif al-Islam Kadhafi", "Saif al Islam Gadhafi"], "PERSON"),
+    (["Yevgeny Prokhorenko", "Evgeny Prokhorenko", "Evgeniy Prokhorenko"], "PERSON"),
+    (["Oleh Hrytsenko", "Oleg Gritsenko"], "PERSON"),
+    (["Serhiy Haidai", "Sergei Gaidai", "Serhii Haidai"], "PERSON"),
 ])
 def test_variants_are_clustered(forms, label):
     ms = mentions(*[(f, label, i) for i, f in enumerate(forms)])

@@ -154,6 +154,8 @@ ORG_DESIGNATORS = frozenset(
 _VOWEL_CLASSES = frozenset("AEIUYW")
 _VOWEL_LETTERS = frozenset("aeiouy")
 
+# Russian Е at the start of a name is written Ye or E (Yevgeny / Evgeny, Yelena / Elena).
+_INITIAL_YE_RE = re.compile(r"^y(?=e[^aeiouy])", re.MULTILINE)
 _GRAPHEME_RE = re.compile(r"tsch|sch|tch|dzh|gu(?=[eiy])|qu(?=[eiy])|sh|ch|zh|kh|gh|dh|th|ph|ck|dj|x|q")
 _SOFT_C_RE = re.compile(r"c(?=[eiy])")
 _GRAPHEMES = {
@@ -191,7 +193,7 @@ def _run_class(run: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def symbols(token: str) -> str:
     """Transliteration skeleton of one normalised token (see module docstring)."""
-    t = _GRAPHEME_RE.sub(lambda m: _GRAPHEMES[m.group(0)], token)
+    t = _GRAPHEME_RE.sub(lambda m: _GRAPHEMES[m.group(0)], _INITIAL_YE_RE.sub("", token))
     if "c" in t:  # a "c" left over: soft before e/i/y (Cecilia), hard elsewhere (Carlos)
         t = _SOFT_C_RE.sub("s", t).replace("c", "k")
     out: list[str] = []
@@ -260,6 +262,7 @@ def symbols_many(tokens: list[str]) -> list[str]:
     text = "\n".join(tokens)
     if "\x01" in text or len(tokens) != text.count("\n") + 1:  # separator or marker inside
         return [symbols(t) for t in tokens]
+    text = _INITIAL_YE_RE.sub("", text)
     # split on a capturing pattern: the odd parts are the matches, mapped through a dict
     parts = _GRAPHEME_SPLIT.split(text)
     parts[1::2] = map(_GRAPHEMES.__getitem__, parts[1::2])
@@ -338,7 +341,7 @@ for _a, _b, _c in [
     ("k", "g", 0.4), ("k", "X", 0.3), ("X", "h", 0.3), ("g", "X", 0.4), ("s", "S", 0.4),
     ("s", "z", 0.8), ("z", "Z", 0.3), ("j", "Z", 0.4), ("S", "C", 0.5), ("C", "j", 0.6),
     ("t", "d", 0.6), ("f", "p", 0.6), ("v", "f", 0.6), ("b", "p", 0.6), ("v", "b", 0.6),
-    ("h", "g", 0.5), ("j", "y", 0.4), ("S", "Z", 0.5), ("s", "C", 0.6), ("k", "C", 0.6),
+    ("h", "g", 0.3), ("j", "y", 0.4), ("S", "Z", 0.5), ("s", "C", 0.6), ("k", "C", 0.6),
 ]:
     _CONS_SUB[frozenset((_a, _b))] = _c
 _VOW_SUB: dict[frozenset[str], float] = {}
@@ -349,6 +352,9 @@ _VOW_SUB[frozenset(("U", "W"))] = 0.3
 _VOW_SUB[frozenset(("A", "W"))] = 0.4
 _VOW_SUB[frozenset(("A", "Y"))] = 0.5
 _FINAL_VOWELS = frozenset("AIUYW")
+# ...whose differences at the end of a name make another name (Maria / Mario), except i / ei
+# (Serhiy / Sergei, Andriy / Andrei: transliterations of one ending)
+_FINAL_CLASS = {"A": 1, "I": 2, "Y": 2, "U": 3, "W": 4}
 _SEMI_SUB = {frozenset(("y", "I")): 0.3, frozenset(("v", "U")): 0.3}
 
 
@@ -445,7 +451,8 @@ def token_cost(a: str, b: str, plural_s: bool = False, limit: float = float("inf
         c0 = prev[0] + start_[ai]
         cur = [c0] * (m + 1)
         ins = ins_end if i == n else ins_mid
-        final_a = i == n and ai in _FINAL_VOWELS and last_vowel_b and ai != last_b
+        final_a = (i == n and ai in _FINAL_VOWELS and last_vowel_b
+                   and _FINAL_CLASS[ai] != _FINAL_CLASS[last_b])
         row_min = c0
         left = c0
         for j in rng:
@@ -513,6 +520,7 @@ class _CostArrays:
         self.start = np.array([0.0] + [tab.start[c] for c in chars[1:]])
         self.end = np.array([0.0] + [tab.end[c] for c in chars[1:]])
         self.final = np.array([c in _FINAL_VOWELS for c in chars])
+        self.final_class = np.array([_FINAL_CLASS.get(c, 0) for c in chars])
         self.lens = np.fromiter(map(len, syms), dtype=np.intp, count=len(syms))
         width = int(self.lens.max())
         buf = "".join(s.ljust(width, "\0") for s in syms).encode("utf-32-le")
@@ -533,7 +541,7 @@ def _batch_costs(arr: _CostArrays, a_ids: np.ndarray, b_ids: np.ndarray) -> np.n
     sub = arr.sub[ai[:, None, :], bi[None, :, :]]  # (N, M, P)
     # Maria / Mario: a different final vowel costs 1.5
     la, lb = arr.last[a_ids], arr.last[b_ids]
-    f = np.nonzero((la != lb) & arr.final[la] & arr.final[lb])[0]
+    f = np.nonzero((arr.final_class[la] != arr.final_class[lb]) & arr.final[la] & arr.final[lb])[0]
     if len(f):
         sub[n_arr[f] - 1, m_arr[f] - 1, f] = 1.5
     last_col = np.arange(M)[:, None] == (m_arr - 1)[None, :]  # (M, P)

@@ -49,6 +49,7 @@ from .normalize import (
     TOKEN_MATCH,
     describe_token_pair,
     loose,
+    loose_symbols,
     loose_symbols_many,
     match_similarities,
     normalize,
@@ -70,7 +71,7 @@ __all__ = [
     "LINKER_VERSION",
 ]
 
-LINKER_VERSION = "variants-1"
+LINKER_VERSION = "variants-2"
 
 # Labels whose "entities" are values, not names: never linked.
 SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -467,9 +468,16 @@ def _match_tokens(tokens: list[str], n_core: int, syms: list[str], looses: list[
                 match[tid][c] = sim
                 match[c][tid] = sim
     S = len(usyms)
+    # Ukrainian h is Russian g (Oleh / Oleg, Hrytsenko / Gritsenko, Luhansk / Lugansk), but
+    # the loose skeleton drops h (Fatimah / Fatima): tokens with an h also block, and are
+    # prefiltered, as if it were a g
+    ualt = [loose_symbols(sy.replace("h", "g")) if "h" in sy else lo for sy, lo in zip(usyms, ulo)]
     blocks: dict[str, list[int]] = defaultdict(list)
     for sid, lo in enumerate(ulo):
-        for k in _block_keys(lo):
+        keys = _block_keys(lo)
+        if ualt[sid] is not lo:
+            keys = {*keys, *_block_keys(ualt[sid])}
+        for k in keys:
             blocks[k].append(sid)
     small: list[int] = []
     chunks: list[np.ndarray] = []
@@ -507,9 +515,14 @@ def _match_tokens(tokens: list[str], n_core: int, syms: list[str], looses: list[
     step = 1_000_000
     for s in range(0, len(left), step):
         L, R = left[s:s + step], right[s:s + step]
-        score = process.cpdist([ulo[i] for i in L.tolist()], [ulo[j] for j in R.tolist()],
+        Ll, Rl = L.tolist(), R.tolist()
+        score = process.cpdist([ulo[i] for i in Ll], [ulo[j] for j in Rl],
                                scorer=fuzz.ratio, score_cutoff=PREFILTER_CUTOFF,
                                dtype=np.uint8, workers=workers)
+        if ualt != ulo:
+            score = np.maximum(score, process.cpdist(
+                [ualt[i] for i in Ll], [ualt[j] for j in Rl], scorer=fuzz.ratio,
+                score_cutoff=PREFILTER_CUTOFF, dtype=np.uint8, workers=workers))
         ok = np.nonzero(score)[0]
         L, R = L[ok], R[ok]
         sims = match_similarities(usyms, L, R, plural_s)
