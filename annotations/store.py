@@ -434,11 +434,25 @@ class Store:
             group = self._group(annotator, f"relabel {label}", doc_id=doc_id)
             self._update(group, "spans", span_id, {"label": label})
 
-    def delete_span(self, span_id: int, annotator: str) -> None:
+    def delete_span(self, span_id: int, annotator: str, *, reject: bool = False) -> None:
+        """Delete a gold span; with `reject`, an entity prediction on the same characters is
+        rejected in the same action (else deleting an accepted suggestion offers it again)."""
         with self.transaction():
-            doc_id = self.scalar("SELECT doc_id FROM spans WHERE id = ?", (span_id,))
-            group = self._group(annotator, "delete span", doc_id=doc_id)
+            span = self._row("spans", span_id)
+            if span is None:
+                raise StoreError(f"span {span_id} does not exist (deleted by someone else?)")
+            group = self._group(annotator, "delete span", doc_id=span["doc_id"])
             self._delete(group, "spans", span_id)
+            if not reject:
+                return
+            labels = {r[0] for r in self.conn.execute(
+                'SELECT label FROM predictions WHERE doc_id = ? AND extractor = ? AND start = ? AND "end" = ?',
+                (span["doc_id"], "entities", span["start"], span["end"]))}
+            for label in sorted(labels, key=str):
+                self._insert(group, "rejections", {
+                    "doc_id": span["doc_id"], "kind": "ent", "start": span["start"], "end": span["end"],
+                    "label": label, "annotator": annotator, "created_at": now(),
+                })
 
     def reject_prediction(self, doc_id: int, start: int, end: int, label: str | None,
                           annotator: str, *, kind: str = "ent") -> int:

@@ -75,14 +75,32 @@ def test_next_entity_then_accept_stores_a_gold_span_and_x_and_u(store):
         await pilot.press("x")
         await settle(pilot)
         assert spans(store, ids[0]) == []
-        # Deleting a gold span brings the suggestion back.
-        assert (start, "pred") in {(m.start, m.kind) for m in reader.article.spans}
-        await pilot.press("u")
+        # x means "not an entity": the suggestion it came from does not come back
+        assert start not in {m.start for m in reader.article.spans}
+        assert [(r["start"], r["label"]) for r in store.rejections(ids[0], ANNOTATOR)] == [(start, "GPE")]
+        await pilot.press("u")  # one undo: the span is back, the rejection gone
         await settle(pilot)
         assert spans(store, ids[0]) == [(start, start + 8, "GPE", "accepted-prediction")]
+        assert store.rejections(ids[0], ANNOTATOR) == []
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert spans(store, ids[0]) == []
+
+    run_app(app, body)
+
+
+def test_a_gold_span_inside_a_suggestion_supersedes_it(store):
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        assert (0, 13, "pred") in {(m.start, m.end, m.kind) for m in reader.article.spans}
+        await pilot.press("w", "v", "w", "1")  # select "Massoud" inside "Ahmad Massoud", PERSON
+        await settle(pilot)
+        assert spans(store, ids[0]) == [(6, 13, "PERSON", "manual")]
+        marks = {(m.start, m.end, m.kind) for m in reader.article.spans}
+        assert (6, 13, "gold") in marks and (0, 13, "pred") not in marks
 
     run_app(app, body)
 
