@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,16 @@ def _progress(description: str):
                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
 
 
+def _stdout_console() -> Any:
+    """A rich console for stdout: the terminal's width on a terminal; piped or redirected, lines
+    are never wrapped (rich would otherwise cut them at 80 columns inside the file)."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console()
+    return Console(width=100_000, soft_wrap=True)
+
+
 class _Counter:
     """A (done, total) progress callback drawing a rich bar on a terminal, nothing when piped."""
 
@@ -191,14 +202,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                               stdin=sys.stdin.buffer, on_progress=on_file)
     except ImportFailed as exc:
         counter.stop()
-        for line in exc.problems:
+        for line in _import_failure(exc, args.skip_invalid):
             print(line, file=sys.stderr)
-        more = exc.total - len(exc.problems)
-        kept = exc.report
-        tail = f" (and {more} more problems)" if more > 0 else ""
-        print(f"rejected {len(kept.rejected_files)} file(s){tail}; nothing from them was imported; "
-              f"{kept.imported} document(s) from other files were; use --skip-invalid to skip bad lines",
-              file=sys.stderr)
+        if args.json:
+            print(json.dumps(exc.report.to_json()))
         return 2
     finally:
         counter.stop()
@@ -213,6 +220,47 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_failure(exc: ImportFailed, skip_invalid: bool) -> list[str]:
+    """stderr lines when files were rejected: each problem once (a line skipped in a file that
+    was kept says "skipped:"; a rejected file's "no records" is left out when its bad lines are
+    shown), then one summary of what was rejected and what was imported."""
+    report = exc.report
+    rejected = list(report.rejected_files)
+
+    def rejected_file(line: str) -> str | None:
+        return next((f for f in rejected if line.startswith(f + ":")), None)
+
+    def bad_lines(name: str) -> bool:
+        return any(re.match(rf"{re.escape(name)}:\d+:", line) for line in exc.problems)
+
+    lines = []
+    hopeless: set[str] = set()  # rejected files without a single valid record
+    for line in exc.problems:
+        name = rejected_file(line)
+        if name is None:
+            lines.append(f"skipped: {line}")
+        elif line == f"{name}: no records":
+            hopeless.add(name)
+            if not bad_lines(name):  # else its bad lines already say why
+                lines.append(line)
+        else:
+            lines.append(line)
+    names = ", ".join(rejected[:3]) + (f" and {len(rejected) - 3} more" if len(rejected) > 3 else "")
+    summary = f"rejected {len(rejected)} file(s) ({names}): nothing from them was imported"
+    others = report.files - len(rejected)
+    if others:
+        extra = [f"{n} {what}" for n, what in ((report.duplicates, "duplicate(s) skipped"),
+                                                (report.skipped_lines, "invalid line(s) skipped")) if n]
+        summary += (f"; imported {report.imported} document(s) from the other {others} file(s)"
+                    + (f" ({', '.join(extra)})" if extra else ""))
+    more = exc.total - len(exc.problems)
+    if more > 0:
+        summary += f"; {more} more problem(s) not shown"
+    if not skip_invalid and any(bad_lines(f) for f in rejected if f not in hopeless):
+        summary += "; --skip-invalid imports the valid lines of such files"
+    return lines + [summary]
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     config, annotator, db = _context(args)
     store = _open_store(db, create=False)
@@ -220,10 +268,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
         return 0
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = _stdout_console()
     console.print(f"[bold]{db}[/]: {stats['documents']} documents from {stats['outlets']} outlets, "
                   f"{stats['done']} done; {stats['spans']} spans, {stats['claims']} claims, "
                   f"{stats['entities']} entities, {stats['predictions']} predictions", highlight=False)
@@ -339,15 +386,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         # --annotator filters; without it every annotator's work is exported.
         report = export(store, args.format, args.out, split=args.split, seed=args.seed, status=args.status,
-                        annotator=args.annotator, labels=labels, on_progress=on_progress)
+                        annotator=args.annotator, labels=labels, known_labels=config.label_names,
+                        on_progress=on_progress)
     finally:
         on_progress.stop()
     info = report.to_json()
-    print(f"exported {info['documents']} document(s) as {args.format} to {', '.join(info['files']) or args.out}",
-          file=sys.stderr)
+    print(_export_summary(info, args.format, ", ".join(info["files"]) or args.out), file=sys.stderr)
     for warning in info["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _export_summary(info: dict[str, Any], fmt: str, where: str) -> str:
+    """What was written, counted honestly: one line per (document, annotator), so several
+    annotators of a document give more lines than documents."""
+    if fmt == "links":
+        return f"exported {info['pairs']} pair(s) and {info['clusters']} cluster(s) as links to {where}"
+    docs, lines = info["documents"], info["examples"]
+    if lines == docs:
+        return f"exported {docs} document(s) as {fmt} to {where}"
+    return (f"exported {lines} annotated copies of {docs} document(s) (annotators: "
+            f"{', '.join(info['annotators'])}) as {fmt} to {where}")
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -363,9 +422,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    from rich.console import Console
-
-    Console().print(format_tables(result))
+    _stdout_console().print(format_tables(result))
     return 0
 
 

@@ -182,7 +182,8 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
         out = Text("Claims", style="bold")
         if self.loaded:
             groups = len({r["group_id"] for r in self.all_rows if r.get("group_id")})
-            out.append(f" · {len(self.rows):,} of {len(self.all_rows):,} · {groups} groups", style="dim")
+            out.append(f" · {len(self.rows):,} of {len(self.all_rows):,} · {groups} group{'' if groups == 1 else 's'}",
+                       style="dim")
             if self.marked:
                 out.append(f" · {len(self.marked)} marked", style="bold")
             if self.filter_text:

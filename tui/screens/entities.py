@@ -215,7 +215,8 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         forms = entity_actions.aliases(store, entity["id"])
         title = Text(one_line(entity["name"]), style="bold")
         title.append(f" ({one_line(entity['label'])})")
-        title.append(f" · {len(self.mention_rows)} mentions", style="dim")
+        n = len(self.mention_rows)
+        title.append(f" · {n} mention{'' if n == 1 else 's'}", style="dim")
         if forms:
             title.append(" · " + ", ".join(one_line(f) for f in forms[:6]), style="dim")
         title.truncate(max(20, self.size.width - 2), overflow="ellipsis")
@@ -445,7 +446,7 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
         if pair is None:
             body.update(Text("No variant spellings to judge. Link more mentions, or run newsmark predict."
                              if self.loaded else "Looking for variant spellings…", style="dim"))
-            self.query_one("#variant-status", Bar).set(line or Text("q back", style="dim"))
+            self.query_one("#variant-status", Bar).set(line or Text("q back", style="dim"), Text())
             return
         contexts = self._contexts.get(self._key(pair))
         if contexts is None:

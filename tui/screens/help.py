@@ -23,7 +23,7 @@ HELP_ORDER = ("reader", "library", "entities", "variants", "claims", "global", "
 def help_table(config, keymap: dict[str, str] | None, width: int = 80) -> Table:
     """The key table (used by the screen; also handy to print)."""
     table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column("keys", width=12)
+    table.add_column("keys", width=max(12, *(len(t) for t in SCOPE_TITLES.values())))
     table.add_column("description", ratio=1)
     table.add_column("id", no_wrap=True, style="dim")
     for scope in HELP_ORDER:
