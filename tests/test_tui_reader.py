@@ -538,3 +538,21 @@ def test_a_label_key_taken_by_another_action_is_reported():
     config = parse_config(yaml.safe_dump(data), "labels.yaml")
     assert keymap_clashes(config) == ["label key a of ORG is taken by reader.accept"]
     assert keymap_clashes(make_config()) == []
+
+
+def test_side_panel_groups_linked_mentions_under_their_canonical_entity():
+    from tui.widgets.side_panel import entity_groups
+
+    text = "Yevgeny Prokhorenko met Evgeny Prokhorenko's aide in Kharkiv. Kharkiv was calm."
+    at = {form: text.index(form) for form in ("Yevgeny Prokhorenko", "Evgeny Prokhorenko", "Kharkiv")}
+    gold = [{"start": at["Yevgeny Prokhorenko"], "end": at["Yevgeny Prokhorenko"] + 19, "label": "PERSON",
+             "entity_id": 7},
+            {"start": at["Evgeny Prokhorenko"], "end": at["Evgeny Prokhorenko"] + 18, "label": "PERSON",
+             "entity_id": 7},
+            {"start": at["Kharkiv"], "end": at["Kharkiv"] + 7, "label": "GPE", "entity_id": None}]
+    preds = [{"start": text.rindex("Kharkiv"), "end": text.rindex("Kharkiv") + 7, "label": "GPE"}]
+    groups = entity_groups(text, gold, preds, {7: "Yevgeny Prokhorenko"})
+    assert [(g.form, g.confirmed, g.suggested) for g in groups] == [
+        ("Kharkiv", 1, 1), ("Yevgeny Prokhorenko", 2, 0)]
+    # unlinked, the two spellings are two rows
+    assert len(entity_groups(text, gold, preds, {})) == 3

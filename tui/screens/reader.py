@@ -61,6 +61,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         self._ids = ids or [doc_id]
         self._gold: dict[int, dict[str, Any]] = {}
         self._preds: dict[int, dict[str, Any]] = {}
+        self._entity_names: dict[int, str] = {}
         self._claims: dict[int, dict[str, Any]] = {}
         self._claim_preds: list[dict[str, Any]] = []
         self._status = "todo"
@@ -148,6 +149,9 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             and (p["start"], p["end"], None) not in rejected
         ]
         self._gold = {g["id"]: g for g in gold}
+        linked = sorted({g["entity_id"] for g in gold if g.get("entity_id") is not None})
+        self._entity_names = {r["id"]: r["name"] for r in app.store.query(
+            f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(linked))})", linked)} if linked else {}
         self._preds = {p["id"]: p for p in preds}
         marks = [SpanMark(g["start"], g["end"], g["label"], "gold", ("gold", g["id"])) for g in gold]
         marks += [SpanMark(p["start"], p["end"], p["label"] or "ENTITY", "pred", ("pred", p["id"])) for p in preds]
@@ -196,7 +200,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
     def _update_panel(self) -> None:
         if self.doc is None:
             return
-        groups = entity_groups(self.doc["text"], self._gold.values(), self._preds.values())
+        groups = entity_groups(self.doc["text"], self._gold.values(), self._preds.values(), self._entity_names)
         text = self.doc["text"]
         claims = sorted([(c["start"], c.get("type") or "claim", text[c["start"]:c["end"]], True)
                          for c in self._claims.values()]

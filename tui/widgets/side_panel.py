@@ -1,8 +1,8 @@
 """The Reader's side panel: entities in this document, grouped; then its claims.
 
-Entities are grouped by surface form for now (canonical entities arrive with the
-linking screen: ``entity_groups`` is the one place to change).  Surface forms are
-untrusted text: sanitised, one line, ``rich.text.Text`` only.
+Entities are grouped by canonical entity where a mention is linked to one (Yevgeny and
+Evgeny Prokhorenko under one name), else by surface form.  Surface forms are untrusted
+text: sanitised, one line, ``rich.text.Text`` only.
 """
 
 from __future__ import annotations
@@ -37,17 +37,25 @@ class EntityGroup:
         return max(self.labels, key=lambda name: (self.labels[name], name)) if self.labels else "?"
 
 
-def entity_groups(text: str, gold: Iterable[dict[str, Any]], preds: Iterable[dict[str, Any]]) -> list[EntityGroup]:
-    """Gold spans and shown suggestions grouped by (case-folded) surface form, most frequent first."""
-    groups: dict[str, EntityGroup] = {}
+def entity_groups(text: str, gold: Iterable[dict[str, Any]], preds: Iterable[dict[str, Any]],
+                  names: dict[int, str] | None = None) -> list[EntityGroup]:
+    """Gold spans and shown suggestions grouped by canonical entity (`names`: entity id ->
+    canonical name) when linked, else by (case-folded) surface form; most frequent first."""
+    names = names or {}
+    groups: dict[tuple[str, Any], EntityGroup] = {}
     for rows, kind in ((gold, "confirmed"), (preds, "suggested")):
         for row in rows:
             form = one_line(text[row["start"]:row["end"]])
             if not form:
                 continue
-            group = groups.get(form.casefold())
+            entity = row.get("entity_id") if kind == "confirmed" else None
+            if entity in names:
+                key, shown = ("entity", entity), one_line(names[entity])
+            else:
+                key, shown = ("form", form.casefold()), form
+            group = groups.get(key)
             if group is None:
-                group = groups[form.casefold()] = EntityGroup(form)
+                group = groups[key] = EntityGroup(shown)
             label = row.get("label") or "?"
             group.labels[label] = group.labels.get(label, 0) + 1
             setattr(group, kind, getattr(group, kind) + 1)
