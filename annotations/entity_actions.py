@@ -222,12 +222,31 @@ def mentions(store: Store, entity_id: int, *, width: int = 40) -> list[dict[str,
 
 
 def judge(store: Store, a: str, b: str, label: str | None, verdict: str, annotator: str) -> int:
-    """Record a same / different / unsure judgement on a pair of forms (latest one wins)."""
+    """Record a same / different / unsure judgement on a pair of forms (latest one wins).
+
+    "same" also teaches the canonical entities: when exactly one entity knows one of the two
+    spellings (its name, an alias or a linked mention), the other becomes its alias, in the
+    same action, so the gazetteer finds it next time."""
     if verdict not in VERDICTS:
         raise StoreError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
     a, b = sorted((a, b))
     with store.transaction():
         group = store._group(annotator, f"judge {verdict}")
-        return store._insert(group, "judgements", {
+        judgement = store._insert(group, "judgements", {
             "a": a, "b": b, "label": label, "verdict": verdict, "annotator": annotator, "created_at": now(),
         })
+        if verdict == "same":
+            owners = {form: _entities_knowing(store, form) for form in (a, b)}
+            known = owners[a] | owners[b]
+            if len(known) == 1:
+                (entity_id,) = known
+                for form in (a, b):
+                    _record_alias(store, group, entity_id, form)
+        return judgement
+
+
+def _entities_knowing(store: Store, form: str) -> set[int]:
+    """Entities that have this spelling as their name, an alias or a linked mention."""
+    return {r[0] for r in store.conn.execute(
+        "SELECT id FROM entities WHERE name = ? UNION SELECT entity_id FROM aliases WHERE form = ? "
+        "UNION SELECT entity_id FROM spans WHERE text = ? AND entity_id IS NOT NULL", (form, form, form))}

@@ -98,3 +98,20 @@ def test_create_and_link_every_form_is_one_undo_step(store):
     assert store.scalar("SELECT count(*) FROM entities") == 0
     assert {r["entity_id"] for r in store.query("SELECT entity_id FROM spans")} == {None}
     assert store.scalar("SELECT count(*) FROM spans WHERE id IN (?, ?)", (s1, s2)) == 2
+
+
+def test_same_judgement_teaches_the_one_entity_that_knows_a_spelling(store):
+    d1 = add_document(store, T1)
+    s1 = store.add_span(d1, 0, 13, "PERSON", "alice")
+    ent = ea.create_entity(store, "Ahmad Massoud", "PERSON", "alice")
+    ea.link_span(store, s1, ent, "alice")
+    ea.judge(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "same", "alice")
+    assert "Ahmad Masood" in ea.aliases(store, ent)
+    store.undo("alice")  # the judgement and the alias are one action
+    assert "Ahmad Masood" not in ea.aliases(store, ent)
+    assert store.query("SELECT * FROM judgements") == []
+    # "different" teaches nothing; nor does "same" when two entities know the spellings
+    ea.judge(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "different", "alice")
+    other = ea.create_entity(store, "Ahmad Masood", "PERSON", "alice")
+    ea.judge(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "same", "alice")
+    assert "Ahmad Masood" not in ea.aliases(store, ent) and "Ahmad Massoud" not in ea.aliases(store, other)
