@@ -394,7 +394,7 @@ def test_status_line_names_the_label_as_text(store):
 
     async def body(app, pilot):
         reader = await open_first(pilot)
-        assert "PERSON? suggested" in reader.status_bar.plain
+        assert "PERSON? “Ahmad Massoud” · a accept, x reject, l link" in reader.status_bar.plain
         await pilot.press("a", "left", "right")  # a cursor move clears the flash message
         await pilot.pause()
         status = reader.status_bar.plain

@@ -253,15 +253,18 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         span = spans[0]
         kind, ref = span.ref if isinstance(span.ref, tuple) else (span.kind, None)
         out = Text()
+        quoted = f"“{one_line(view.text[span.start:span.end])[:28]}”"
         if kind == "gold":
             row = self._gold.get(ref, {})
             out.append(span.label, style="bold")
             out.append(f" · {row.get('origin', 'gold')}")
-            out.append(f" · “{one_line(view.text[span.start:span.end])[:28]}”")
+            name = self._entity_names.get(row.get("entity_id"))
+            out.append(f" · {quoted}" + (f" = {one_line(name)[:24]}" if name else ""))
         else:
             out.append(f"{span.label}?", style="bold")
-            out.append(" suggested · ")
-            out.append(f"{self._key_for('reader.accept')} accept, {self._key_for('reader.delete')} reject")
+            out.append(f" {quoted} · ")
+            out.append(f"{self._key_for('reader.accept')} accept, {self._key_for('reader.delete')} reject, "
+                       f"{self._key_for('reader.link')} link")
         return out
 
     def _claim_hint(self) -> Text | None:
