@@ -6,6 +6,7 @@ raises ConfigError with one line naming the file and the key at fault.
 
 from __future__ import annotations
 
+import difflib
 import getpass
 import os
 from importlib import resources
@@ -39,6 +40,20 @@ class Label(_Strict):
     def _upper(cls, v: str) -> str:
         if not v.replace("_", "").isalnum():
             raise ValueError(f"label names are letters, digits and _, got {v!r}")
+        return v
+
+    @field_validator("color")
+    @classmethod
+    def _colour(cls, v: str) -> str:
+        """Checked here, with the parser the Reader draws with, so a typo fails at start-up
+        naming its key instead of silently drawing in a fallback colour."""
+        from rich.color import Color, ColorParseError
+
+        try:
+            Color.parse(v)
+        except ColorParseError:
+            raise ValueError(f"{v!r} is not a colour (a name such as 'red' or 'bright_blue', "
+                             "or '#rrggbb')") from None
         return v
 
 
@@ -100,6 +115,12 @@ class Config(_Strict):
         return name
 
 
+# The model behind each mapping of the file, by key path (list indexes left out).
+_SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
+    (): Config, ("model",): ModelConfig, ("labels",): Label, ("claims",): ClaimsConfig, ("linker",): LinkerConfig,
+}
+
+
 def default_config_text() -> str:
     return resources.files("annotations").joinpath("data", DEFAULT_CONFIG_NAME).read_text("utf-8")
 
@@ -139,12 +160,25 @@ def _expected(loc: tuple[Any, ...], err: dict[str, Any]) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"expected a mapping, got {got}"
     if kind == "extra_forbidden":
-        return "unknown key"
+        return _unknown_key(loc)
     if kind == "missing":
         return "required key is missing"
     msg = err.get("msg", "invalid value")
     msg = msg.removeprefix("Value error, ")
-    return f"{msg}, got {got}" if "got" not in msg else msg
+    return f"{msg}, got {got}" if "got" not in msg and got not in msg else msg
+
+
+def _unknown_key(loc: tuple[Any, ...]) -> str:
+    """"unknown key", with the nearest valid key (a typo) or else the valid ones."""
+    path = tuple(p for p in loc[:-1] if not isinstance(p, int))
+    model = _SECTIONS.get(path)
+    if model is None:
+        return "unknown key"
+    keys = sorted(k for k in model.model_fields if k != "source")
+    near = difflib.get_close_matches(str(loc[-1]), keys, n=1)
+    if near:
+        return f"unknown key (did you mean {near[0]!r}?)"
+    return f"unknown key (expected one of: {', '.join(keys)})"
 
 
 def _format_error(source: str, exc: ValidationError) -> str:

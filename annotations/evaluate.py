@@ -10,7 +10,8 @@ The result is the `evaluate --json` shape of DESIGN.md, with a few extra keys:
      "claims":   {"exact": {"p", "r", "f"}, "overlap": {"p", "r", "f"}, "speaker_accuracy", "speaker_pairs",
                   "docs", "examples", "gold", "pred", "source", "skipped", "notes"},
      "variants": {"p", "r", "f", "pairs", "same", "different", "unsure", "bcubed": {"p", "r", "f"},
-                  "forms", "mentions", "threshold", "linker", "notes"}}
+                  "sources": {"judgements": {"same", "different"}, "entities": {"same", "different"}},
+                  "forms", "mentions", "threshold", "linker", "notes", "tp", "fp", "fn"}}
 
 A score is null when it is undefined (nothing predicted and nothing in gold).
 
@@ -46,21 +47,35 @@ each fold predicted by a gazetteer built without that fold's documents). If no m
 installed they are skipped and counted. With `model`, that pipeline predicts every gold
 document, with the same cross-fitted gazetteer (gazetteer=False for the bare model).
 
-Variants: the linker (`extract.variants.suggest`, threshold from config) is run over the
-corpus's mentions (gold spans and the latest entity predictions, plus every judged form) WITHOUT
-the judgements, so it cannot echo them. Two forms are predicted "same" when the linker puts them
-in one cluster or proposes the pair. Pairwise P/R/F1 is over the judged pairs (latest verdict
-per pair; unsure ones left out): a "same" judgement the linker joins is a true positive, a
-"different" one it joins a false positive, a "same" one it leaves apart a false negative.
-B-cubed compares, over every judged form, the linker's clusters with the canonical groups
-(`canonical_groups` of the judgements).
+Variants: gold pairs come from two sources, over normalised forms within a label group (a pair
+whose forms normalise alike is no decision and is left out):
+  - judgements (latest verdict per pair; unsure ones left out), and
+  - canonical entities (`export.entity_forms`: an entity's name, aliases and the text of spans
+    linked to it): two forms of one entity are "same"; forms of two entities of one label group
+    are "different" (implied, never listed).
+A judgement overrides what entity links say about its pair. "sources" counts the gold pairs of
+each source. Judgements alone would not do: the variant queue only shows pairs the linker
+proposed, so recall over them is about always 1.
+The linker (`extract.variants.suggest`, threshold from config) is run over the corpus's mentions
+(gold span texts and the latest entity predictions, except those made with the confirmed-entity
+gazetteer) WITHOUT the judgements and WITHOUT the entity links, so it cannot echo them; a gold
+form the corpus does not mention is added as a mention in a document of its own. Two forms are
+predicted "same" when the linker puts them in one cluster or proposes the pair. Pairwise P/R/F1:
+a predicted pair gold calls "same" is a true positive, one gold calls "different" a false
+positive, a gold "same" pair not predicted a false negative. B-cubed compares, over every gold
+form, the linker's clusters with the gold clusters (same-edges joined, never across a
+"different" judgement). Without `annotator`, every annotator's judgements and links are pooled
+(a note says so).
+
+Gold from several annotators of one document is noted in "notes" of ner and claims.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from itertools import combinations
 from typing import Any
 
 from .config import Config
@@ -537,136 +552,200 @@ def _claims_section(store: Store, pairs: list[tuple[int, str]], texts: dict[int,
 # --------------------------------------------------------------------------- variants
 
 
-def _own_mentions(store: Store) -> Iterator[Any]:
-    """Gold spans and the latest entity predictions (used when annotations.linking is absent)."""
+def _linker_mentions(store: Store) -> tuple[list[Any], int]:
+    """What the linker sees, and how many documents' predictions were left out: the text and
+    label of every gold span and of each document's latest entity predictions. No entity links
+    and no judgements; predictions made with the confirmed-entity gazetteer ("+gaz.") are left
+    out, since that ruler is built from the entity links scored here."""
     from .extract.variants import Mention
 
-    for r in store.query('SELECT doc_id, start, "end", text, label FROM spans ORDER BY doc_id, start, id'):
-        yield Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"])
+    out = [Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"]) for r in store.query(
+        'SELECT doc_id, start, "end", text, label FROM spans ORDER BY doc_id, start, id')]
     latest = """SELECT doc_id, version FROM prediction_runs r WHERE extractor = 'entities'
                 AND rowid = (SELECT max(rowid) FROM prediction_runs r2
                              WHERE r2.doc_id = r.doc_id AND r2.extractor = 'entities')"""
     for r in store.query(
         f"""SELECT p.doc_id, p.start, p."end", p.label, json_extract(p.data, '$.text') AS text
             FROM predictions p JOIN ({latest}) v ON v.doc_id = p.doc_id AND v.version = p.version
-            WHERE p.extractor = 'entities' ORDER BY p.doc_id, p.start, p.id"""
+            WHERE p.extractor = 'entities' AND v.version NOT LIKE '%+gaz.%' ORDER BY p.doc_id, p.start, p.id"""
     ):
         if r["text"] and r["label"]:
-            yield Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"])
+            out.append(Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"]))
+    tainted = store.scalar(f"SELECT count(*) FROM ({latest}) WHERE version LIKE '%+gaz.%'")
+    return out, int(tainted or 0)
 
 
-def _mentions(store: Store, extra: Iterable[tuple[str, str | None]]) -> list[Any]:
-    """Every mention the linker sees in `newsmark link suggest` (annotations.linking's
-    store_mentions: gold spans and the latest entity predictions), plus each judged form that
-    is not among them, so the linker can compare every form it is scored on."""
-    from .extract.variants import Mention
+_Node = tuple[str, str]          # (label group, normalised form)
+_Key = tuple[str, str, str]      # (label group, form, form), forms sorted
 
-    try:
-        from .linking import store_mentions
-    except ImportError:  # pragma: no cover - linking is optional for evaluation
-        store_mentions = _own_mentions
-    with store._lock:
-        mentions = list(store_mentions(store))
-    seen = {(m.form, m.label) for m in mentions}
-    for form, label in extra:
-        if label and (form, label) not in seen:
-            seen.add((form, label))
-            mentions.append(Mention(form, label, 0, None))
-    return mentions
+
+class _VariantGold:
+    """Gold for the variant linker over normalised forms within a label group.
+
+    Judgements (latest verdict per pair; unsure ones left out) override what entity links say:
+    two forms of one canonical entity are "same", forms of two entities of one label group are
+    "different" (those pairs are implied, never listed: there are quadratically many)."""
+
+    def __init__(self, store: Store, annotator: str | None, mention_groups: Callable[[], dict[str, set[str]]]):
+        from .export import entity_forms
+        from .extract.normalize import normalize
+        from .extract.variants import SKIP_LABELS, label_group
+
+        self.rep: dict[_Node, tuple[str, str | None]] = {}   # node -> (form as written, label)
+        self.owners: dict[_Node, set[int]] = defaultdict(set)
+        self.entity_same: set[_Key] = set()
+        self.annotators: set[str] = set()
+        keys_of: dict[int, list[str]] = defaultdict(list)
+        group_of: dict[int, str] = {}
+        for eid, (label, forms) in entity_forms(store, annotator=annotator).items():
+            if not label or label.upper() in SKIP_LABELS:
+                continue  # values (dates, numbers) are never linked
+            g = group_of[eid] = label_group(label)
+            for form in sorted(forms):
+                key = normalize(form)
+                if key and eid not in self.owners[(g, key)]:
+                    self.owners[(g, key)].add(eid)
+                    self.rep.setdefault((g, key), (form, label))
+                    keys_of[eid].append(key)
+        for eid, keys in keys_of.items():
+            self.entity_same.update((group_of[eid], *ab) for ab in combinations(sorted(keys), 2))
+
+        self.judged: dict[_Key, str] = {}
+        who, params = ("", []) if annotator is None else (" AND annotator = ?", [annotator])
+        groups = None
+        for r in store.query(f"SELECT a, b, label, verdict, annotator FROM judgements WHERE 1{who} ORDER BY id",
+                             params):
+            ka, kb = normalize(r["a"] or ""), normalize(r["b"] or "")
+            if not ka or not kb or ka == kb:
+                continue
+            if r["label"]:
+                g = label_group(r["label"])
+            else:  # no label: the first group where both forms occur, as the linker does
+                groups = mention_groups() if groups is None else groups
+                g = next((g for g in sorted(groups) if {ka, kb} <= groups[g]), None)
+                if g is None:
+                    continue
+            key = (g, *sorted((ka, kb)))
+            self.judged.pop(key, None)
+            self.judged[key] = r["verdict"]
+            self.annotators.add(r["annotator"])
+            for form, k in ((r["a"].strip(), ka), (r["b"].strip(), kb)):
+                self.rep.setdefault((g, k), (form, r["label"]))
+        self.unsure = sum(1 for v in self.judged.values() if v == "unsure")
+        self.judged = {k: v for k, v in self.judged.items() if v in ("same", "different")}
+        self.annotators.update(r["annotator"] for r in store.query(
+            f"SELECT DISTINCT annotator FROM spans WHERE entity_id IS NOT NULL{who}", params))
+
+    def verdict(self, key: _Key) -> str | None:
+        """The gold verdict on a pair of nodes: same, different, or None when gold says nothing."""
+        if key in self.judged:
+            return self.judged[key]
+        if key in self.entity_same:
+            return "same"
+        g, a, b = key
+        return "different" if (g, a) in self.owners and (g, b) in self.owners else None
+
+    def nodes(self) -> set[_Node]:
+        return set(self.owners) | {(g, x) for g, a, b in self.judged for x in (a, b)}
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Gold pairs per source; entity-derived ones exclude the pairs a judgement overrides."""
+        judged = {"same": sum(1 for v in self.judged.values() if v == "same")}
+        judged["different"] = len(self.judged) - judged["same"]
+        by_group: Counter[str] = Counter(g for g, _ in self.owners)
+        all_pairs = sum(n * (n - 1) // 2 for n in by_group.values())
+        overridden = [k for k in self.judged if (k[0], k[1]) in self.owners and (k[0], k[2]) in self.owners]
+        same = len(self.entity_same) - sum(1 for k in overridden if k in self.entity_same)
+        different = all_pairs - len(self.entity_same) - sum(1 for k in overridden if k not in self.entity_same)
+        return {"judgements": judged, "entities": {"same": same, "different": different}}
+
+    def groups(self) -> list[set[str]]:
+        """Gold clusters of nodes (as "group\\0form" strings): same-edges joined, never across a
+        "different" judgement."""
+        from .extract.variants import Judgement, canonical_groups
+
+        edges = [Judgement(f"{g}\0{a}", f"{g}\0{b}", "", "same") for g, a, b in sorted(self.entity_same)]
+        edges += [Judgement(f"{g}\0{a}", f"{g}\0{b}", "", v) for (g, a, b), v in self.judged.items()]
+        return canonical_groups(edges)
 
 
 def _variants_section(store: Store, config: Config, annotator: str | None) -> dict[str, Any]:
     from .extract.normalize import normalize
-    from .extract.variants import LINKER_VERSION, Judgement, canonical_groups, label_group, suggest
+    from .extract.variants import LINKER_VERSION, Mention, label_group, suggest
 
-    where, params = "", []
-    if annotator is not None:
-        where, params = " WHERE annotator = ?", [annotator]
-    latest: dict[tuple[str, str], tuple[str | None, str]] = {}
-    for r in store.query(f"SELECT a, b, label, verdict FROM judgements{where} ORDER BY id", params):
-        a, b = (r["a"] or "").strip(), (r["b"] or "").strip()
-        if not a or not b or a == b:
-            continue
-        key = (a, b) if a <= b else (b, a)
-        latest.pop(key, None)
-        latest[key] = (r["label"], r["verdict"])
-    scored = [(a, b, lab, v) for (a, b), (lab, v) in latest.items() if v in ("same", "different")]
-    unsure = sum(1 for _, v in latest.values() if v == "unsure")
+    mentions, tainted = _linker_mentions(store)
+
+    def mention_groups() -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for form, label in {(m.form, m.label) for m in mentions}:
+            out[label_group(label)].add(normalize(form))
+        return out
+
+    gold = _VariantGold(store, annotator, mention_groups)
+    counts = gold.counts()
+    n_same = counts["judgements"]["same"] + counts["entities"]["same"]
+    n_diff = counts["judgements"]["different"] + counts["entities"]["different"]
     threshold = config.linker.threshold
     empty = {"p": None, "r": None, "f": None}
-    base = {"pairs": len(scored), "same": sum(1 for x in scored if x[3] == "same"),
-            "different": sum(1 for x in scored if x[3] == "different"), "unsure": unsure,
-            "threshold": threshold, "linker": LINKER_VERSION, "notes": []}
-    if not scored:
-        return {**empty, **base, "bcubed": dict(empty), "forms": 0, "mentions": 0,
-                "notes": ["no judged pairs: judge variant pairs (same / different) in the Entities screen"]}
+    base = {"pairs": n_same + n_diff, "same": n_same, "different": n_diff, "unsure": gold.unsure,
+            "sources": counts, "threshold": threshold, "linker": LINKER_VERSION, "notes": []}
+    if annotator is None and len(gold.annotators) > 1:
+        names = ", ".join(sorted(gold.annotators))
+        base["notes"].append(f"gold pooled from {len(gold.annotators)} annotators ({names}): the latest "
+                             "judgement of a pair wins; pass --annotator to score one")
+    if tainted:
+        base["notes"].append(f"{tainted} document(s)' entity predictions were made with the confirmed-entity "
+                             "gazetteer and are left out of the linker's input (they carry the entity links)")
+    if not base["pairs"]:
+        return {**empty, **base, "bcubed": dict(empty), "forms": 0, "mentions": len(mentions),
+                "notes": base["notes"] + ["no gold pairs: judge variant pairs (same / different) in the Entities "
+                                          "screen, or link mentions to canonical entities"]}
 
-    label_of: dict[str, str | None] = {}
-    for a, b, lab, _ in scored:
-        label_of.setdefault(a, lab)
-        label_of.setdefault(b, lab)
-    mentions = _mentions(store, [(f, lab) for f, lab in label_of.items()])
-    sugg = suggest(mentions, (), threshold=threshold)
-    cluster_of: dict[tuple[str, str], int] = {}
+    # Gold forms the corpus does not mention (entity names, aliases, judged forms) are given to
+    # the linker each as its own one-mention document, so they share no made-up context.
+    seen = {(m.form, m.label) for m in mentions}
+    nodes = gold.nodes()
+    for i, node in enumerate(sorted(nodes), 1):
+        form, label = gold.rep[node]
+        if (form, label) not in seen:
+            mentions.append(Mention(form, label or node[0], -i, None))
+    sugg = suggest(mentions, (), threshold=threshold)   # never the judgements nor the entity links
+
+    cluster_of: dict[_Node, int] = {}
     for ci, cluster in enumerate(sugg.clusters):
         g = label_group(cluster.label)
         for form in cluster.forms:
             cluster_of[(g, normalize(form))] = ci
-    direct: set[tuple[str, str, str]] = set()
+    members: dict[int, list[str]] = defaultdict(list)
+    for node in nodes:
+        if node in cluster_of:
+            members[cluster_of[node]].append(node[1])
+    predicted: set[_Key] = set()
+    for ci, keys in members.items():
+        g = label_group(sugg.clusters[ci].label)
+        predicted.update((g, *ab) for ab in combinations(sorted(keys), 2))
     for pair in sugg.pairs:
         g = label_group(pair.label)
-        ka, kb = normalize(pair.a), normalize(pair.b)
-        direct.add((g, *sorted((ka, kb))))
+        a, b = normalize(pair.a), normalize(pair.b)
+        if (g, a) in nodes and (g, b) in nodes and a != b:
+            predicted.add((g, *sorted((a, b))))
+    verdicts = Counter(gold.verdict(k) for k in predicted)
+    tp, fp = verdicts["same"], verdicts["different"]
+    fn = n_same - tp
+    pairwise = _prf(tp, tp + fp, n_same)
 
-    def groups_for(label: str | None) -> list[str]:
-        if label:
-            return [label_group(label)]
-        return sorted({g for g, _ in cluster_of} | {g for g, _, _ in direct})
-
-    def pred_key(form: str, label: str | None) -> tuple:
-        key = normalize(form)
-        if not key:
-            return ("form", form)
-        for g in groups_for(label):
-            if (g, key) in cluster_of:
-                return ("cluster", cluster_of[(g, key)])
-        return ("node", label_group(label) if label else "", key)
-
-    def pred_same(a: str, b: str, label: str | None) -> bool:
-        if pred_key(a, label) == pred_key(b, label):
-            return True
-        ka, kb = sorted((normalize(a), normalize(b)))
-        return any((g, ka, kb) in direct for g in groups_for(label))
-
-    tp = fp = fn = 0
-    for a, b, lab, verdict in scored:
-        same = pred_same(a, b, lab)
-        if verdict == "same" and same:
-            tp += 1
-        elif verdict == "same":
-            fn += 1
-        elif same:
-            fp += 1
-    pairwise = _prf(tp, tp + fp, tp + fn)
-
-    gold_groups = canonical_groups([Judgement(a, b, lab or "", v) for a, b, lab, v in scored])
-    gold_of: dict[str, int] = {}
-    for gi, members in enumerate(gold_groups):
-        for f in members:
-            gold_of[f] = gi
-    items = sorted(label_of)
-    gold_cluster: dict[Any, set[str]] = defaultdict(set)
-    pred_cluster: dict[Any, set[str]] = defaultdict(set)
-    gkey: dict[str, Any] = {}
-    pkey: dict[str, Any] = {}
-    for f in items:
-        gkey[f] = ("g", gold_of[f]) if f in gold_of else ("s", f)
-        pkey[f] = pred_key(f, label_of[f])
-        gold_cluster[gkey[f]].add(f)
-        pred_cluster[pkey[f]].add(f)
+    gold_of = {m: gi for gi, group in enumerate(gold.groups()) for m in group}
+    items = sorted(nodes)
+    gkey = {n: gold_of.get(f"{n[0]}\0{n[1]}", n) for n in items}
+    pkey = {n: cluster_of.get(n, n) for n in items}
+    gold_cluster: dict[Any, set[_Node]] = defaultdict(set)
+    pred_cluster: dict[Any, set[_Node]] = defaultdict(set)
+    for n in items:
+        gold_cluster[gkey[n]].add(n)
+        pred_cluster[pkey[n]].add(n)
     bp = br = 0.0
-    for f in items:
-        g, p = gold_cluster[gkey[f]], pred_cluster[pkey[f]]
+    for n in items:
+        g, p = gold_cluster[gkey[n]], pred_cluster[pkey[n]]
         both = len(g & p)
         bp += both / len(p)
         br += both / len(g)
@@ -728,14 +807,32 @@ def evaluate(
             result["claims"] = _claims_section(store, pairs, texts, preds, info)
         if extractor == "all" and not result["ner"]["examples"] and not result["claims"]["examples"]:
             raise UserInputError(_no_predictions(len(ids), "entity or claim", runner))
+        note = _several_annotators(pairs)
+        for name in ("ner", "claims"):
+            if note and name in result:
+                result[name]["notes"].append(note)
     if extractor in ("all", "variants"):
         section = _variants_section(store, config, annotator)
         if extractor == "variants" and not section["pairs"]:
             who = f" by annotator {annotator!r}" if annotator else ""
-            raise UserInputError(f"no judged variant pairs{who}: judge pairs (same / different) "
-                                 "in the Entities screen first")
+            raise UserInputError(f"no variant gold{who}: judge pairs (same / different) in the Entities "
+                                 "screen, or link mentions of one name to a canonical entity (l), first")
         result["variants"] = section
     return result
+
+
+def _several_annotators(pairs: list[tuple[int, str]]) -> str | None:
+    """A note when some documents have gold from several annotators: each version is its own
+    example, so the same text counts once per annotator."""
+    by_doc: dict[int, set[str]] = defaultdict(set)
+    for doc_id, ann in pairs:
+        by_doc[doc_id].add(ann)
+    shared = [anns for anns in by_doc.values() if len(anns) > 1]
+    if not shared:
+        return None
+    names = ", ".join(sorted(set().union(*shared)))
+    return (f"{len(shared)} document(s) have gold from several annotators ({names}): each annotator's "
+            "version is scored as its own example; pass --annotator to score one")
 
 
 def _no_predictions(n: int, what: str, runner: _Runner) -> str:
@@ -790,8 +887,12 @@ def format_tables(result: dict[str, Any]) -> Any:
         parts.extend(Text(f"note: {n}", style="yellow") for n in claims["notes"])
     var = result.get("variants")
     if var is not None:
-        parts.append(Text(f"Variants: {var['pairs']} judged pair(s) ({var['same']} same, {var['different']} "
+        src = var["sources"]
+        parts.append(Text(f"Variants: {var['pairs']} gold pair(s) ({var['same']} same, {var['different']} "
                           f"different; {var['unsure']} unsure left out)", style="bold"))
+        parts.append(Text(f"from judgements: {src['judgements']['same']} same, {src['judgements']['different']} "
+                          f"different; from canonical entities: {src['entities']['same']} same, "
+                          f"{src['entities']['different']} different", style="dim"))
         t = Table()
         for col in ("measure", "P", "R", "F1"):
             t.add_column(col, justify="left" if col == "measure" else "right")
@@ -800,6 +901,6 @@ def format_tables(result: dict[str, Any]) -> Any:
         t.add_row("B-cubed", _fmt(b["p"]), _fmt(b["r"]), _fmt(b["f"]))
         parts.append(t)
         parts.append(Text(f"linker {var['linker']} at threshold {var['threshold']:g} over {var['mentions']} "
-                          f"mention(s), {var['forms']} judged form(s)", style="dim"))
+                          f"mention(s), {var['forms']} gold form(s)", style="dim"))
         parts.extend(Text(f"note: {n}", style="yellow") for n in var["notes"])
     return Group(*parts)

@@ -6,7 +6,12 @@
     split_of(content_hash, split, seed) -> split name
 
 One example is one (document, annotator): every annotator's annotations of a document are kept
-apart, never merged. Documents are streamed: their ids are paged from SQLite (keyset pagination,
+apart, never merged. jsonl and prodigy write one line per example (Prodigy itself stores
+multi-annotator data so, told apart by _annotator_id); spacy refuses documents with several
+annotators unless `annotator` picks one, since training data must not hold two gold versions
+of one text. ExportReport.annotators names whose examples were written.
+
+Documents are streamed: their ids are paged from SQLite (keyset pagination,
 `PAGE` documents at a time) and each page's text and annotations are fetched together, so memory
 does not grow with the corpus. Output order is deterministic: document id, then annotator.
 
@@ -45,8 +50,10 @@ spacy    DocBin files in the directory `out`: <split>.spacy per split (train.spa
          `spacy train --paths.train OUT/train` reads as one corpus.
 links    variant-spelling training data: {"a", "b", "label", "same", "source", ...} per judged
          pair (latest verdict per pair; unsure ones left out and counted) and per pair of forms
-         of one canonical entity (name, aliases, linked mention texts), then {"cluster", "label"}
-         lines (same-edges joined, never across a "different" judgement). No split.
+         of one canonical entity (`entity_forms`: name, aliases, linked mention texts), then
+         {"cluster", "label"} lines (same-edges joined, never across a "different" judgement).
+         Forms of two different entities are implied "different" pairs (what `evaluate` scores
+         with); they are not listed, as there are quadratically many. No split.
 
 Tokenisation (prodigy, spacy) is spaCy's blank English tokenizer. A span or claim whose
 boundaries fall inside a token cannot be a token span: it is left out of that document's
@@ -72,7 +79,8 @@ from .errors import UserInputError
 from .store import Store
 
 __all__ = [
-    "FORMATS", "STATUS_CHOICES", "DEFAULT_SPLIT", "ExportReport", "export", "parse_split", "split_of",
+    "FORMATS", "STATUS_CHOICES", "DEFAULT_SPLIT", "ExportReport", "entity_forms", "export", "parse_split",
+    "split_of",
 ]
 
 FORMATS = ("jsonl", "prodigy", "spacy", "links")
@@ -108,6 +116,7 @@ class ExportReport:
     clusters: int = 0           # links: cluster lines
     unsure: int = 0             # links: unsure judgements left out
     conflicts: int = 0          # links: judged "different" although one canonical entity holds both
+    annotators: list[str] = field(default_factory=list)    # whose examples were written
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -117,7 +126,7 @@ class ExportReport:
             "entities": self.entities, "splits": dict(self.splits), "misaligned": self.misaligned,
             "misaligned_examples": list(self.misaligned_examples), "overlapping": self.overlapping,
             "pairs": self.pairs, "clusters": self.clusters, "unsure": self.unsure,
-            "conflicts": self.conflicts, "warnings": list(self.warnings),
+            "conflicts": self.conflicts, "annotators": list(self.annotators), "warnings": list(self.warnings),
         }
 
     def _misaligned(self, doc_id: Any, annotator: str | None, kind: str, start: int, end: int,
@@ -582,6 +591,7 @@ def export(
     status: str = "done",
     annotator: str | None = None,
     labels: Sequence[str] | None = None,
+    known_labels: Sequence[str] = (),
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ExportReport:
     """Write the dataset in `fmt` to `out`; see the module docstring for formats and options.
@@ -589,8 +599,12 @@ def export(
     out: a file for jsonl / prodigy / links without a split ("-" is stdout; an existing
     directory gets <fmt>.jsonl inside), a directory for spacy and for any split export
     (<split>.jsonl / <split>.spacy inside). spacy without a split uses DEFAULT_SPLIT.
-    on_progress(done, total) counts documents. Raises UserInputError for bad options and when
-    nothing matches (so an empty file is never mistaken for a dataset).
+    labels: only spans of these labels; a label neither in `known_labels` (the configured ones)
+    nor in the data is an error (a typo would silently export no spans). spacy without
+    `annotator` refuses documents that several annotators annotated: training data must not
+    hold two gold versions of one text. on_progress(done, total) counts documents. Raises
+    UserInputError for bad options and when nothing matches (so an empty file is never
+    mistaken for a dataset).
     """
     fmt = (fmt or "").strip().lower()
     if fmt not in FORMATS:
@@ -599,6 +613,8 @@ def export(
         raise UserInputError(f"--status: expected one of {', '.join(STATUS_CHOICES)}, got {status!r}")
     split_map = parse_split(split) if split is not None else None
     label_set = set(labels) if labels is not None else None
+    if label_set is not None:
+        _check_labels(store, label_set, known_labels)
     report = ExportReport(format=fmt)
     if fmt == "links":
         if split_map is not None:
@@ -616,6 +632,8 @@ def export(
             raise UserInputError(f"nothing to export: no documents marked done{who} "
                                  "(mark them done in the Reader (d), or use --status all)")
         raise UserInputError(f"nothing to export: no documents with status {status!r}{who}")
+    if fmt == "spacy" and annotator is None:
+        _refuse_several_versions(store, status)
 
     nlp = None
     if fmt in ("prodigy", "spacy"):
@@ -657,6 +675,7 @@ def export(
     done_docs = 0
     entity_ids: set[int] = set()
     seen_docs: set[int] = set()
+    annotators: set[str] = set()
     if on_progress:
         on_progress(0, total)
     # A native page is many small acyclic objects: the cyclic collector would only rescan them
@@ -679,6 +698,8 @@ def export(
                     report.splits[name] = report.splits.get(name, 0) + 1
                 report.examples += 1
                 seen_docs.add(doc_id)
+                if ex.annotator is not None:
+                    annotators.add(ex.annotator)
                 entity_ids.update(ex.entities)
                 if fmt == "jsonl":
                     handle = sink.text(base / f"{name}.{ext}" if name is not None else target)
@@ -725,6 +746,7 @@ def export(
         written_files.append("-")
     report.files = sorted(set(written_files), key=written_files.index)
     report.documents = len(seen_docs)
+    report.annotators = sorted(annotators)
     report.entities = len(entity_ids)
     if split_map is not None:
         report.splits = {name: report.splits.get(name, 0) for name in split_map}
@@ -740,6 +762,45 @@ def export(
         report.warnings.append(f"{report.overlapping} overlapping span(s) left out of doc.ents "
                                "(all spans are in doc.spans['sc'])")
     return report
+
+
+def _check_labels(store: Store, wanted: set[str], known: Sequence[str]) -> None:
+    """A label neither configured nor anywhere in the data is a typo: name it and the known ones."""
+    present = {r["label"] for r in store.query(
+        "SELECT DISTINCT label FROM spans UNION SELECT DISTINCT label FROM entities "
+        "UNION SELECT DISTINCT label FROM judgements WHERE label IS NOT NULL")}
+    unknown = sorted(wanted - present - set(known))
+    if unknown:
+        names = ", ".join(repr(x) for x in unknown)
+        raise UserInputError(f"--labels: unknown label {names} (known: {', '.join(sorted(present | set(known)))})")
+
+
+def _pairs_sql(status: str) -> tuple[str, list[Any]]:
+    """SQL of the (doc_id, annotator) pairs an export with `status` writes (as _Reader picks them)."""
+    if status not in ("all", "todo"):
+        return "SELECT doc_id, annotator FROM doc_status WHERE status = ?", [status]
+    touched = ("SELECT doc_id, annotator FROM doc_status UNION SELECT doc_id, annotator FROM spans "
+               "UNION SELECT doc_id, annotator FROM claims")
+    if status == "all":
+        return touched, []
+    return (f"SELECT doc_id, annotator FROM ({touched}) t WHERE NOT EXISTS (SELECT 1 FROM doc_status s "
+            "WHERE s.doc_id = t.doc_id AND s.annotator = t.annotator AND s.status != 'todo')"), []
+
+
+def _refuse_several_versions(store: Store, status: str) -> None:
+    """spaCy training data holds one gold version per text: documents annotated by several
+    annotators need --annotator (jsonl and prodigy keep every version, one line each)."""
+    pairs, params = _pairs_sql(status)
+    rows = store.query(
+        f"""WITH p AS ({pairs}),
+                 multi AS (SELECT doc_id FROM p GROUP BY doc_id HAVING count(DISTINCT annotator) > 1)
+            SELECT DISTINCT annotator, (SELECT count(*) FROM multi) AS docs FROM p
+            WHERE doc_id IN (SELECT doc_id FROM multi) ORDER BY annotator""", params)
+    if rows:
+        names = ", ".join(r["annotator"] for r in rows)
+        raise UserInputError(
+            f"--format spacy: {rows[0]['docs']} document(s) were annotated by several annotators ({names}); "
+            "training data must hold one gold version per text: pass --annotator NAME")
 
 
 def _remove_stale_shards(base: Path, split_map: dict[str, float], written: list[str]) -> None:
@@ -764,6 +825,28 @@ def _new_docbin() -> Any:
 # --------------------------------------------------------------------------- links
 
 
+def entity_forms(store: Store, *, annotator: str | None = None) -> dict[int, tuple[str, set[str]]]:
+    """{entity id: (label, forms)}: each canonical entity's name, aliases and the text of the
+    spans linked to it (only `annotator`'s spans when given), stripped, empty ones left out.
+
+    This is the variant linker's gold from entity links, shared by `export --format links`
+    and `evaluate`: two forms of one entity name the same thing; forms of two entities whose
+    labels compare (`label_group`) name different things."""
+    out: dict[int, tuple[str, set[str]]] = {}
+    for r in store.query("SELECT id, name, label FROM entities ORDER BY id"):
+        out[r["id"]] = (r["label"], {r["name"].strip()})
+    rows = store.query("SELECT entity_id, form FROM aliases")
+    who, params = ("", []) if annotator is None else (" AND annotator = ?", [annotator])
+    rows += store.query("SELECT DISTINCT entity_id, text AS form FROM spans "
+                        f"WHERE entity_id IS NOT NULL{who}", params)
+    for r in rows:
+        if r["entity_id"] in out:
+            out[r["entity_id"]][1].add(r["form"].strip())
+    for _label, forms in out.values():
+        forms.discard("")
+    return out
+
+
 def _export_links(store: Store, out: str | os.PathLike[str], *, annotator: str | None,
                   labels: set[str] | None, report: ExportReport,
                   on_progress: Callable[[int, int], None] | None) -> ExportReport:
@@ -783,17 +866,7 @@ def _export_links(store: Store, out: str | os.PathLike[str], *, annotator: str |
         judged[key] = {"label": r["label"], "verdict": r["verdict"], "annotator": r["annotator"],
                        "at": r["created_at"]}
 
-    # forms of each canonical entity: its name, aliases and the text of mentions linked to it
-    forms: dict[int, set[str]] = defaultdict(set)
-    ent_rows = {r["id"]: r for r in store.query("SELECT id, name, label FROM entities ORDER BY id")}
-    for eid, r in ent_rows.items():
-        forms[eid].add(r["name"].strip())
-    for r in store.query("SELECT entity_id, form FROM aliases"):
-        forms[r["entity_id"]].add(r["form"].strip())
-    span_who = "" if annotator is None else " AND annotator = ?"
-    for r in store.query(f"SELECT DISTINCT entity_id, text FROM spans WHERE entity_id IS NOT NULL{span_who}",
-                         params):
-        forms[r["entity_id"]].add(r["text"].strip())
+    ent_rows = entity_forms(store, annotator=annotator)
 
     lines: dict[tuple[str, str, str], dict[str, Any]] = {}
     for (a, b), j in judged.items():
@@ -807,10 +880,10 @@ def _export_links(store: Store, out: str | os.PathLike[str], *, annotator: str |
     total = len(ent_rows)
     if on_progress:
         on_progress(0, total)
-    for n, (eid, r) in enumerate(ent_rows.items(), 1):
-        if labels is not None and r["label"] not in labels:
+    for n, (eid, (label, forms)) in enumerate(ent_rows.items(), 1):
+        if labels is not None and label not in labels:
             continue
-        fs = sorted(f for f in forms.get(eid, ()) if f)
+        fs = sorted(forms)
         for i in range(len(fs)):
             for k in range(i + 1, len(fs)):
                 a, b = fs[i], fs[k]
@@ -819,9 +892,9 @@ def _export_links(store: Store, out: str | os.PathLike[str], *, annotator: str |
                     if j["verdict"] == "different":
                         report.conflicts += 1
                     continue  # the judgement says it
-                key = (r["label"], a, b)
+                key = (label, a, b)
                 if key not in lines:
-                    lines[key] = {"a": a, "b": b, "label": r["label"], "same": True, "source": "entity",
+                    lines[key] = {"a": a, "b": b, "label": label, "same": True, "source": "entity",
                                   "entity": eid}
                     derived += 1
         if on_progress and (n % 200 == 0 or n == total):
@@ -865,7 +938,7 @@ def _export_links(store: Store, out: str | os.PathLike[str], *, annotator: str |
     report.files = [str(target)]
     report.pairs = len(lines)
     report.clusters = len(cluster_lines)
-    report.entities = sum(1 for eid in ent_rows if len(forms.get(eid, ())) > 1)
+    report.entities = sum(1 for _label, forms in ent_rows.values() if len(forms) > 1)
     if report.unsure:
         report.warnings.append(f"{report.unsure} unsure judgement(s) left out")
     if report.conflicts:

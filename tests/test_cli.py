@@ -184,3 +184,93 @@ def test_evaluate_without_gold_is_an_error_not_a_perfect_score(tmp_path, news_di
     assert proc.returncode == 2
     assert "no gold documents" in one_line_error(proc)
     assert proc.stdout == ""
+
+
+def done_by_two(tmp_path, news_dir):
+    """n.db: two documents done by root, the first also done by alice (three annotated copies)."""
+    run("import", str(news_dir), "--db", "n.db", cwd=tmp_path)
+    code = ("import sys; from annotations.store import Store; s = Store(sys.argv[1])\n"
+            "for d, who in ((1, 'root'), (2, 'root'), (1, 'alice')):\n"
+            "    s.add_span(d, 0, 6, 'ORG', who); s.set_status(d, who, 'done')\n")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "n.db")], check=True, cwd=tmp_path)
+
+
+def test_export_counts_copies_and_annotators_honestly(tmp_path, news_dir):
+    done_by_two(tmp_path, news_dir)
+    proc = run("export", "--db", "n.db", "--out", "all.jsonl", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert len((tmp_path / "all.jsonl").read_text().splitlines()) == 3
+    assert proc.stderr.startswith("exported 3 annotated copies of 2 document(s) (annotators: alice, root) as jsonl")
+    proc = run("export", "--db", "n.db", "--format", "prodigy", "--out", "p.jsonl", cwd=tmp_path)
+    assert "exported 3 annotated copies of 2 document(s)" in proc.stderr
+    proc = run("export", "--db", "n.db", "--annotator", "root", "--out", "root.jsonl", cwd=tmp_path)
+    assert proc.stderr.startswith("exported 2 document(s) as jsonl to root.jsonl")
+
+
+def test_spacy_export_of_two_gold_versions_needs_annotator(tmp_path, news_dir):
+    done_by_two(tmp_path, news_dir)
+    proc = run("export", "--db", "n.db", "--format", "spacy", "--out", "corpus", cwd=tmp_path)
+    assert proc.returncode == 2
+    line = one_line_error(proc)
+    assert "1 document(s) were annotated by several annotators (alice, root)" in line and "--annotator" in line
+    assert not (tmp_path / "corpus" / "train.spacy").exists()
+    proc = run("export", "--db", "n.db", "--format", "spacy", "--out", "corpus", "--annotator", "root",
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "corpus" / "train.spacy").exists()
+
+
+def test_export_unknown_label_is_exit_2(tmp_path, news_dir):
+    done_by_two(tmp_path, news_dir)
+    proc = run("export", "--db", "n.db", "--labels", "PERSN", "--out", "x.jsonl", cwd=tmp_path)
+    assert proc.returncode == 2
+    line = one_line_error(proc)
+    assert line.startswith("newsmark: --labels: unknown label 'PERSN' (known: CARDINAL, DATE, EVENT, FAC,")
+    assert not (tmp_path / "x.jsonl").exists()
+    assert run("export", "--db", "n.db", "--labels", "PERSON", "--out", "x.jsonl", cwd=tmp_path).returncode == 0
+
+
+def test_piped_tables_are_not_wrapped(tmp_path, news_dir):
+    db = "a_database_file_with_a_name_long_enough_to_push_the_summary_past_eighty_columns.db"
+    run("import", str(news_dir), "--db", db, cwd=tmp_path)
+    proc = run("stats", "--db", db, cwd=tmp_path, env={"COLUMNS": "80"})
+    first = proc.stdout.splitlines()[0]
+    assert first.startswith(db) and first.endswith("0 predictions") and len(first) > 80
+
+
+def test_import_summary_with_skip_invalid(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "latin1.txt").write_bytes(b"caf\xe9 au lait\n")
+    (tmp_path / "broken.jsonl").write_text('{"text": "One."}\n{"text": 12}\n{"text": "Two."}\n')
+    (tmp_path / "arr.jsonl").write_text("[1, 2]\n")
+    proc = run("import", "--skip-invalid", "empty.txt", "latin1.txt", "broken.jsonl", "arr.jsonl", "--db", "n.db",
+               cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "empty.txt: empty file",
+        "latin1.txt: not UTF-8 text: invalid byte 0xe9 at byte offset 3 (line 1)",
+        'skipped: broken.jsonl:2: "text" must be a string, got a number',
+        "arr.jsonl:1: expected a JSON object, got an array",
+        "rejected 3 file(s) (empty.txt, latin1.txt, arr.jsonl): nothing from them was imported; "
+        "imported 2 document(s) from the other 1 file(s) (1 invalid line(s) skipped)",
+    ]
+    # without the flag the broken file is rejected whole, and the flag is suggested
+    proc = run("import", "broken.jsonl", "empty.txt", "--db", "m.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == ("rejected 2 file(s) (broken.jsonl, empty.txt): nothing from them was "
+                                            "imported; --skip-invalid imports the valid lines of such files")
+
+
+def test_evaluate_with_a_missing_model_names_it(tmp_path, news_dir):
+    done_by_two(tmp_path, news_dir)
+    proc = run("evaluate", "--db", "n.db", "--model", str(tmp_path / "nonexistent"), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert one_line_error(proc) == (f"newsmark: --model {tmp_path / 'nonexistent'}: "
+                                    "no such spaCy package or pipeline directory")
+
+
+def test_bad_label_colour_is_one_line_exit_2(tmp_path):
+    (tmp_path / "config.yaml").write_text('labels: [{name: PERSON, key: "1", color: notacolor}]\n')
+    proc = run("stats", "--db", "n.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert one_line_error(proc).startswith("newsmark: config.yaml: labels.0.color: 'notacolor' is not a colour")

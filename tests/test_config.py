@@ -35,6 +35,12 @@ def test_shipped_config_is_valid_with_nine_keyed_labels():
         ("labels: [{key: '1'}]", "config.yaml: labels.0.name: required key is missing"),
         ("- just\n- a list", "config.yaml: expected a mapping of keys"),
         ("model: {name: [unclosed", "config.yaml:1:"),
+        ('labels: [{name: PERSON, key: "1", color: notacolor}]',
+         "config.yaml: labels.0.color: 'notacolor' is not a colour ("),
+        ("databse: x.db", "config.yaml: databse: unknown key (did you mean 'database'?)"),
+        ("model: {nmae: x}", "config.yaml: model.nmae: unknown key (did you mean 'name'?)"),
+        ("labels: [{name: A, colr: red}]", "config.yaml: labels.0.colr: unknown key (did you mean 'color'?)"),
+        ("zzz: 1", "config.yaml: zzz: unknown key (expected one of: annotator, claims, database, keymap, labels,"),
     ],
 )
 def test_bad_config_gives_one_line_naming_file_and_key(text, message):
@@ -81,3 +87,9 @@ def test_annotator_resolution():
     assert cfg.resolve_annotator("carol") == "carol"
     assert cfg.resolve_annotator(None) == "bob"
     assert parse_config("", "x", base=base).resolve_annotator(None)
+
+
+@pytest.mark.parametrize("colour", ["red", "bright_blue", "#5f87ff", "default", "color(208)"])
+def test_label_colours_rich_understands_are_accepted(colour):
+    cfg = parse_config(f'labels: [{{name: PERSON, key: "1", color: "{colour}"}}]', "config.yaml")
+    assert cfg.labels[0].color == colour

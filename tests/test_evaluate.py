@@ -298,15 +298,75 @@ def test_variants_pairwise_and_bcubed(store, config):
     assert var["threshold"] == config.linker.threshold
 
 
+def link(store, eid, form, label, annotator="alice"):
+    """A document mentioning `form`, its span linked to canonical entity `eid`."""
+    doc = add_document(store, f"{form} was named in a report.")
+    store.add_span(doc, 0, len(form), label, annotator, entity_id=eid)
+    return doc
+
+
+def test_entity_links_are_variant_gold(store, config):
+    massoud = add_entity(store, "Ahmad Shah Massoud", "PERSON", aliases=["Lion of Panjshir"])
+    saleh = add_entity(store, "Amrullah Saleh", "PERSON")
+    salih = add_entity(store, "Amrullah Salih", "PERSON")
+    valley = add_entity(store, "Panjshir", "GPE")
+    link(store, massoud, "Ahmad Shah Massoud", "PERSON")
+    link(store, saleh, "Amrullah Saleh", "PERSON")
+    link(store, salih, "Amrullah Salih", "PERSON")
+    link(store, valley, "Panshir", "GPE")
+    var = evaluate(store, config, extractor="variants")["variants"]
+    # Massoud / Lion of Panjshir: one entity the linker does not join -> FN;
+    # Saleh / Salih: two entities it joins -> FP; Panjshir / Panshir: one entity it joins -> TP
+    assert (var["tp"], var["fp"], var["fn"]) == (1, 1, 1)
+    assert var["r"] == pytest.approx(0.5) and var["p"] == pytest.approx(0.5)
+    # PERSON: 4 forms, 6 pairs, 1 same; PLACE: 2 forms, 1 same
+    assert var["sources"] == {"judgements": {"same": 0, "different": 0}, "entities": {"same": 2, "different": 5}}
+    assert (var["pairs"], var["same"], var["different"], var["forms"]) == (7, 2, 5, 6)
+    assert var["bcubed"]["r"] < 1 and var["bcubed"]["p"] < 1
+
+    # a judgement overrides the entity links for its pair
+    judge(store, "Amrullah Salih", "Amrullah Saleh", "PERSON", "same")
+    var = evaluate(store, config, extractor="variants")["variants"]
+    assert (var["tp"], var["fp"], var["fn"]) == (2, 0, 1)
+    assert var["sources"] == {"judgements": {"same": 1, "different": 0}, "entities": {"same": 2, "different": 4}}
+
+
+def test_variant_linker_is_not_fed_the_gold(store, config):
+    """Forms only known from entity links (names, aliases) reach the linker as mentions of their
+    own: put together, the entity's short alias would find its full name "unique in context"."""
+    add_entity(store, "Ahmad Shah Massoud", "PERSON", aliases=["Massoud"])  # in no document
+    add_entity(store, "Ahmad Massoud", "PERSON")
+    doc = add_document(store, "Ahmad Massoud spoke.")
+    store.add_span(doc, 0, 13, "PERSON", "bob")
+    var = evaluate(store, config, extractor="variants")["variants"]
+    # "Massoud" has two candidate full names and no context: joining it would be an echo
+    assert (var["tp"], var["fp"], var["fn"]) == (0, 0, 1)
+    assert var["mentions"] == 3  # the span + the entity's name and alias, each alone
+
+
+def test_evaluate_notes_gold_from_several_annotators(store, config):
+    doc = add_document(store, A)
+    add_gold(store, doc, A, [span(A, "Kabul", "GPE")], annotator="alice")
+    add_gold(store, doc, A, [span(A, "Kabul", "GPE"), span(A, "Monday", "DATE")], annotator="bob")
+    store.save_predictions("entities", "test-1", [(doc, [span(A, "Kabul", "GPE")])])
+    store.save_predictions("claims", "test-1", [(doc, [])])
+    result = evaluate(store, config)
+    for name in ("ner", "claims"):
+        assert any("1 document(s) have gold from several annotators (alice, bob)" in n
+                   for n in result[name]["notes"]), result[name]["notes"]
+    alone = evaluate(store, config, annotator="alice")
+    assert not any("several annotators" in n for n in alone["ner"]["notes"])
+
+
 def test_variants_without_judgements(store, config):
-    with pytest.raises(UserInputError, match="no judged variant pairs"):
+    with pytest.raises(UserInputError, match="no variant gold"):
         evaluate(store, config, extractor="variants")
     doc = add_document(store, A)
     add_gold(store, doc, A, [span(A, "Kabul", "GPE")])
     store.save_predictions("entities", "test-1", [(doc, [span(A, "Kabul", "GPE")])])
     store.save_predictions("claims", "test-1", [(doc, [])])
     var = evaluate(store, config)["variants"]
-    assert var["pairs"] == 0 and var["p"] is None and "no judged pairs" in var["notes"][0]
+    assert var["pairs"] == 0 and var["p"] is None and "no gold pairs" in var["notes"][0]
 
 
 # --------------------------------------------------------------------------- terminal

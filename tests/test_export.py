@@ -530,3 +530,74 @@ def test_native_spans_escape_like_json(store, tmp_path):
     export(other, "jsonl", tmp_path / "y.jsonl")
     assert (tmp_path / "y.jsonl").read_bytes() == raw.encode("utf-8")
     other.close()
+
+
+# --------------------------------------------------------------------------- several annotators, labels
+
+
+def two_annotators(store):
+    """Two documents: the first done by alice and bob (two gold versions), the second by alice."""
+    d1, d2 = add_document(store, T1), add_document(store, T2)
+    store.add_span(d1, 0, 13, "PERSON", "alice")
+    store.add_span(d1, 0, 13, "NORP", "bob")
+    store.add_span(d2, 13, 18, "GPE", "alice")
+    for doc, who in ((d1, "alice"), (d1, "bob"), (d2, "alice")):
+        store.set_status(doc, who, "done")
+    return d1, d2
+
+
+def test_spacy_refuses_two_gold_versions_of_one_text(store, tmp_path):
+    two_annotators(store)
+    with pytest.raises(UserInputError) as err:
+        export(store, "spacy", tmp_path / "c", split={"train": 1.0})
+    msg = str(err.value)
+    assert "1 document(s) were annotated by several annotators (alice, bob)" in msg and "--annotator" in msg
+    assert not (tmp_path / "c" / "train.spacy").exists()
+    report = export(store, "spacy", tmp_path / "c", split={"train": 1.0}, annotator="bob")
+    assert report.examples == report.documents == 1 and report.annotators == ["bob"]
+    docs = load_docbin(tmp_path / "c" / "train.spacy")
+    assert [(e.text, e.label_) for e in docs[0].ents] == [("Ahmad Massoud", "NORP")]
+
+
+def test_spacy_counts_several_annotators_for_the_status_exported(store, tmp_path):
+    d1, _ = two_annotators(store)
+    store.set_status(d1, "bob", "in progress")  # done: one version per text again
+    report = export(store, "spacy", tmp_path / "c", split={"train": 1.0})
+    assert report.examples == report.documents == 2
+    with pytest.raises(UserInputError, match=r"several annotators \(alice, bob\)"):
+        export(store, "spacy", tmp_path / "c", split={"train": 1.0}, status="all")
+
+
+def test_jsonl_and_prodigy_keep_every_version_and_say_so(store, tmp_path):
+    two_annotators(store)
+    report = export(store, "jsonl", tmp_path / "all.jsonl")
+    assert len(read_jsonl(tmp_path / "all.jsonl")) == report.examples == 3
+    assert report.documents == 2 and report.annotators == ["alice", "bob"]
+    report = export(store, "prodigy", tmp_path / "p.jsonl")
+    lines = read_jsonl(tmp_path / "p.jsonl")
+    assert [x["_annotator_id"] for x in lines] == ["newsmark-alice", "newsmark-bob", "newsmark-alice"]
+    assert report.examples == 3 and report.documents == 2
+
+
+def test_unknown_label_is_an_error(store, tmp_path):
+    two_annotators(store)
+    with pytest.raises(UserInputError) as err:
+        export(store, "jsonl", tmp_path / "x.jsonl", labels=["PERSN"], known_labels=["PERSON", "GPE"])
+    assert str(err.value) == "--labels: unknown label 'PERSN' (known: GPE, NORP, PERSON)"
+    assert not (tmp_path / "x.jsonl").exists()
+    # configured but absent from the data, or present in the data but not configured: fine
+    report = export(store, "jsonl", tmp_path / "x.jsonl", labels=["EVENT", "NORP"], known_labels=["EVENT"])
+    assert report.spans == 1
+    with pytest.raises(UserInputError, match="unknown label 'XX'"):
+        export(store, "links", tmp_path / "l.jsonl", labels=["XX"])
+
+
+def test_entity_forms_are_the_shared_link_gold(store):
+    from annotations.export import entity_forms
+
+    eid = add_entity(store, "Ahmad Massoud", "PERSON", aliases=["Masood", " "])
+    doc = add_document(store, T2)
+    store.add_span(doc, 39, 51, "PERSON", "alice", entity_id=eid)  # Ahmad Masood
+    store.add_span(doc, 13, 18, "GPE", "bob")                      # not linked
+    assert entity_forms(store) == {eid: ("PERSON", {"Ahmad Massoud", "Masood", "Ahmad Masood"})}
+    assert entity_forms(store, annotator="bob") == {eid: ("PERSON", {"Ahmad Massoud", "Masood"})}

@@ -77,10 +77,15 @@ class ModelMissing(NewsmarkError):
         self.fallbacks = list(fallbacks)
         self.key = key
         self.exit_code = 2 if key.startswith("--") else 1
-        if reason:
+        if reason and key.startswith("--"):
+            msg = f"{key} {name}: cannot load this spaCy pipeline: {reason}"
+        elif reason:
             msg = f"cannot load spaCy model {name!r} ({key}): {reason}"
+        elif key.startswith("--"):
+            # the user named a model: say that one is missing, not that none is installed
+            msg = f"{key} {name}: no such spaCy package or pipeline directory"
         else:
-            where = f"config key {key} = {name!r}" if not key.startswith("--") else f"{key} {name!r}"
+            where = f"config key {key} = {name!r}"
             tried = f" and fallbacks {self.fallbacks!r}" if self.fallbacks else ""
             msg = f"no spaCy model installed: {where}{tried} not found; {INSTALL_HINT}"
         super().__init__(msg)
