@@ -246,7 +246,7 @@ class Store:
                 for tbl, row_id, before, after in events:
                     self._apply(tbl, row_id, _load(before), _load(after))
                     self._log(group, tbl, row_id, _load(before), _load(after))
-            return {"name": info[0], "doc_id": info[1]}
+            return {"name": info[0], "doc_id": info[1], "start": _where(events)}
 
     def undo(self, annotator: str) -> dict[str, Any] | None:
         """Revert the annotator's latest action; returns its name and document, or None."""
@@ -586,6 +586,17 @@ def fts_query(text: str) -> str:
     since the index keeps no positions to match phrases with."""
     words = _FTS_TOKEN.findall(unicodedata.normalize("NFC", text))
     return " ".join(f'"{w}"*' for w in words) or '""'
+
+
+def _where(events: Sequence[tuple[str, int, str | None, str | None]]) -> int | None:
+    """Where in the text an action happened: the start of the first span, claim or rejection
+    it changed (so undo can show it), else None."""
+    for tbl, _, before, after in events:
+        if tbl in ("spans", "claims", "rejections"):
+            row = _load(after) or _load(before) or {}
+            if isinstance(row.get("start"), int):
+                return row["start"]
+    return None
 
 
 def _dump(row: dict[str, Any] | None) -> str | None:

@@ -78,9 +78,10 @@ def test_next_entity_then_accept_stores_a_gold_span_and_x_and_u(store):
         # x means "not an entity": the suggestion it came from does not come back
         assert start not in {m.start for m in reader.article.spans}
         assert [(r["start"], r["label"]) for r in store.rejections(ids[0], ANNOTATOR)] == [(start, "GPE")]
-        await pilot.press("u")  # one undo: the span is back, the rejection gone
+        await pilot.press("G", "u")  # one undo: the span is back, the rejection gone
         await settle(pilot)
         assert spans(store, ids[0]) == [(start, start + 8, "GPE", "accepted-prediction")]
+        assert reader.article.cursor == start  # and the cursor is back on it
         assert store.rejections(ids[0], ANNOTATOR) == []
         await pilot.press("ctrl+r")
         await settle(pilot)

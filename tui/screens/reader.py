@@ -472,13 +472,15 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
                 self.flash(line)
             return
         self._progress = app.store.progress(app.annotator)
-        doc_id = info.get("doc_id")
+        doc_id, start = info.get("doc_id"), info.get("start")
         if doc_id is not None and doc_id != self.doc_id:
             self.open_other(doc_id)
-            self.flash(line.append(" (in this document)"))
+            line.append(" (in this document)")
         else:
             self.refresh_marks()
-            self.flash(line)
+        if start is not None and self.doc is not None and 0 <= start <= len(self.doc["text"]):
+            self.article.set_cursor(start)  # show what changed back
+        self.flash(line, at=start)
 
     def action_undo(self) -> None:
         self._replay("undo")
