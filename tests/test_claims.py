@@ -218,3 +218,15 @@ def test_find_quotations_continued_paragraphs():
     text = "“One.\n\n“Two,” he said."
     spans = [text[a:b] for a, b in find_quotations(text)]
     assert spans == ["“One.", "“Two,”"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Governor Oleh Syniehubov said the strike hit a grain terminal.", "Oleh Syniehubov"),
+    ("Prime Minister Shehbaz Sharif said 30 people died.", "Shehbaz Sharif"),
+    ("Gen. Abdel Fattah al-Burhan told reporters that the army held the city.", "Abdel Fattah al-Burhan"),
+    ("The President said the talks would resume.", "President"),
+])
+def test_the_speaker_is_the_name_without_its_title(nlp, text, speaker):
+    c = one(nlp, text)
+    assert c["speaker"] == speaker
+    assert text[c["speaker_start"]:c["speaker_end"]] == speaker

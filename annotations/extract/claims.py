@@ -34,8 +34,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .normalize import TITLES
+
 # Bump when the rules change: it is part of the extractor version the store keys claims by.
-CLAIMS_VERSION = "1"
+CLAIMS_VERSION = "2"
 
 DEFAULT_TYPES = ["statement", "quote", "quantity"]
 
@@ -234,6 +236,16 @@ def _trim(doc: Any, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _is_title(tok: Any) -> bool:
+    return tok.lower_.rstrip(".") in TITLES
+
+
+def _title_before_name(doc: Any, i: int) -> bool:
+    """Token i is a title that a name (or another title: Prime Minister) follows."""
+    nxt = doc[i + 1]
+    return _is_title(doc[i]) and (_is_title(nxt) or nxt.pos_ == "PROPN")
+
+
 def _speaker_span(doc: Any, head: Any, lo: int, hi: int) -> tuple[int, int]:
     """Token range of the speaker named by `head` (within sentence bounds lo..hi)."""
     if head.pos_ == "NOUN":
@@ -263,8 +275,11 @@ def _speaker_span(doc: Any, head: Any, lo: int, hi: int) -> tuple[int, int]:
             e_end += 1
         if doc[e_start].ent_iob_ == "B":
             start, end = min(start, e_start), max(end, e_end)
-    # Never start with an article or start or end on punctuation ("the NRF" -> "NRF").
-    while start < end - 1 and (doc[start].is_punct or doc[start].lower_ in ("the", "a", "an")):
+    # Never start with an article or start or end on punctuation ("the NRF" -> "NRF"), nor
+    # with a title before a name ("Governor Oleh Syniehubov" -> "Oleh Syniehubov": the
+    # speaker is the person, and the name is what links to a canonical entity).
+    while start < end - 1 and (doc[start].is_punct or doc[start].lower_ in ("the", "a", "an")
+                               or _title_before_name(doc, start)):
         start += 1
     while end - 1 > start and doc[end - 1].is_punct:
         end -= 1
