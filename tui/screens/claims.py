@@ -26,7 +26,6 @@ from annotations.store import Store
 from tui.actions import bindings_for
 from tui.screens.entities import _open_in_reader
 from tui.screens.rows import RowsScreen
-from tui.undo import replay
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
 
@@ -302,16 +301,7 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
     def action_reload(self) -> None:
         self.reload(keep=self._current_id())
 
-    def action_undo(self) -> None:
-        self._replay("undo")
-
-    def action_redo(self) -> None:
-        self._replay("redo")
-
-    def _replay(self, kind: str) -> None:
-        info, line = replay(self.app, kind)
-        if line is None:
-            return
+    def replayed(self, info: dict[str, Any] | None, line: Text) -> None:
         if info is not None:
             self.reload(keep=self._current_id())
         self.query_one("#claims-status", Bar).set(line)

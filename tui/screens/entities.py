@@ -311,16 +311,7 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
     def action_variants(self) -> None:
         self.app.push_screen(VariantsScreen())
 
-    def action_undo(self) -> None:
-        self._replay("undo")
-
-    def action_redo(self) -> None:
-        self._replay("redo")
-
-    def _replay(self, kind: str) -> None:
-        info, line = replay(self.app, kind)
-        if line is None:
-            return
+    def replayed(self, info: dict[str, Any] | None, line: Text) -> None:
         if info is None:
             self._status(line)
             return

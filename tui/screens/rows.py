@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.message import Message
 from textual.screen import Screen
 
 from annotations.errors import NewsmarkError
 from annotations.store import Store
+from tui.undo import replay
 
 
 class RowsScreen(Screen[None]):
@@ -25,6 +27,21 @@ class RowsScreen(Screen[None]):
         raise NotImplementedError
 
     def show(self, rows: list[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    def action_undo(self) -> None:
+        self._replay("undo")
+
+    def action_redo(self) -> None:
+        self._replay("redo")
+
+    def _replay(self, kind: str) -> None:
+        info, line = replay(self.app, kind)
+        if line is not None:
+            self.replayed(info, line)
+
+    def replayed(self, info: dict[str, Any] | None, line: Text) -> None:
+        """Show what undo / redo did (`info` None: there was nothing to replay)."""
         raise NotImplementedError
 
     def reload(self, keep: int | None = None) -> None:
