@@ -82,13 +82,17 @@ class NewsmarkApp(App[None]):
         """Index documents imported since the last search, while the person reads, so that
         the first search of a big fresh corpus does not have to wait for it."""
         worker = get_current_worker()
-        for _attempt in range(5):  # a superseded search may interrupt a batch: go on from there
-            try:
-                self.read_store.index_pending(should_stop=lambda: worker.is_cancelled)
-                return
-            except (NewsmarkError, sqlite3.Error):
-                if worker.is_cancelled:
-                    return
+        try:
+            # its own connection: the Library's reads never queue behind an indexing batch
+            store = Store(self.store.path, readonly=True)
+        except NewsmarkError:
+            return
+        try:
+            store.index_pending(should_stop=lambda: worker.is_cancelled)
+        except (NewsmarkError, sqlite3.Error):
+            pass  # a search indexes what is left before it runs
+        finally:
+            store.close()
 
     def on_unmount(self) -> None:
         if self._read_store is not None:
