@@ -217,7 +217,8 @@ def _v1(db: Database) -> None:
         db.conn.execute(statement)
 
 
-# v2: search is indexed lazily and more cheaply.
+# v2: search is indexed lazily and more cheaply; reading positions know when they were saved
+# (so the Library reopens on the document last read).
 # * The index keeps which columns a term is in, not its positions (detail=column), and no
 #   per-row sizes (columnsize=0): Library search asks for prefix terms only, never phrases or
 #   ranking, and building it costs about 40% less.
@@ -237,6 +238,7 @@ CREATE TABLE search_index (
     indexed_to INTEGER NOT NULL
 );
 INSERT INTO search_index (id, indexed_to) VALUES (1, 0);
+ALTER TABLE positions ADD COLUMN read_at TEXT;
 CREATE TRIGGER documents_ad AFTER DELETE ON documents
 WHEN old.id <= (SELECT indexed_to FROM search_index) BEGIN
   INSERT INTO documents_fts (documents_fts, rowid, title, text)

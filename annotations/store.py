@@ -396,10 +396,16 @@ class Store:
         """Reading position is not an annotation: stored, not logged."""
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO positions (doc_id, annotator, cursor, top) VALUES (?,?,?,?) "
-                "ON CONFLICT(doc_id, annotator) DO UPDATE SET cursor = excluded.cursor, top = excluded.top",
-                (doc_id, annotator, cursor, top),
+                "INSERT INTO positions (doc_id, annotator, cursor, top, read_at) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(doc_id, annotator) DO UPDATE SET cursor = excluded.cursor, top = excluded.top, "
+                "read_at = excluded.read_at",
+                (doc_id, annotator, cursor, top, datetime.now(timezone.utc).isoformat()),  # to the µs: an order
             )
+
+    def last_read(self, annotator: str) -> int | None:
+        """The document this annotator read last (where the Library reopens)."""
+        return self.scalar("SELECT doc_id FROM positions WHERE annotator = ? AND read_at IS NOT NULL "
+                           "ORDER BY read_at DESC LIMIT 1", (annotator,))
 
     # -- gold spans -----------------------------------------------------------------------
 

@@ -183,6 +183,11 @@ def test_q_returns_to_the_same_position_and_q_quits(store):
 
     run_app(app, body)
 
+    async def reopened(app, pilot):  # the next session starts on the document read last
+        assert library(app).doc_list.current_id == ids[4]
+
+    run_app(make_app(store), reopened)
+
 
 def test_status_filter_cycles(store):
     ids = load_sample(store, 4)

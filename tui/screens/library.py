@@ -94,7 +94,8 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self._update_bar()
-        self.reload()
+        # reopen on the document read last: `enter` goes on where the last session stopped
+        self._start_load(_Query(self.status_filter, self._search), self.app.store.last_read(self.app.annotator), None)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_columns)
