@@ -557,3 +557,29 @@ def test_reading_position_given_before_mount() -> None:
             assert view.cursor == LONG.index("word900 ") + 8
 
     asyncio.run(main())
+
+
+def test_small_span_updates_index_incrementally_and_match_a_full_index():
+    import random
+
+    text = " ".join(f"Word{i} Panjshir Masood said." for i in range(400))
+    words = [(m, m + len(w)) for m, w in ((text.index(f"Word{i} "), f"Word{i}") for i in range(400))]
+    rng = random.Random(3)
+    spans = [SpanMark(s, e, "PERSON", rng.choice(["gold", "pred"])) for s, e in words]
+
+    async def body(app, view, pilot):
+        current = list(spans)
+        for _ in range(40):  # accept, reject, relabel: one or two spans change at a time
+            k = rng.randrange(len(current))
+            old = current[k]
+            current[k] = SpanMark(old.start, old.end, rng.choice(["GPE", "PERSON"]), rng.choice(["gold", "pred"]))
+            if rng.random() < 0.3:
+                current.append(SpanMark(old.start, old.end + 9, "ORG", "claim"))
+            view.update_spans(current)
+        incremental = ({row: sorted(b, key=repr) for row, b in view._row_spans.items() if b},
+                       list(view._entity_starts))
+        view._index_spans()
+        full = ({row: sorted(b, key=repr) for row, b in view._row_spans.items() if b}, list(view._entity_starts))
+        assert incremental == full
+
+    run(body, spans=spans, text=text)

@@ -60,6 +60,7 @@ class NewsmarkApp(App[None]):
         self.keymap_config: dict[str, str] = keymap_for(config)
         self._read_store: Store | None = None
         self._read_lock = threading.Lock()
+        self.panel_forced: bool | None = None  # the Reader's side panel shown / hidden by hand
 
     # ------------------------------------------------------------------ lifecycle
 

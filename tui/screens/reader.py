@@ -61,12 +61,12 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         self._ids = ids or [doc_id]
         self._gold: dict[int, dict[str, Any]] = {}
         self._preds: dict[int, dict[str, Any]] = {}
+        self._pred_cache: dict[tuple[int, str], list[dict[str, Any]]] = {}
         self._entity_names: dict[int, str] = {}
         self._claims: dict[int, dict[str, Any]] = {}
         self._claim_preds: list[dict[str, Any]] = []
         self._status = "todo"
         self._progress: dict[str, int] = {}
-        self._panel_forced: bool | None = None
         self._flash: Text | None = None
         self._flash_at: int | None = None
         # The registry's reader bindings, label keys from this config included.
@@ -112,8 +112,12 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
 
     def _apply_panel(self) -> None:
         wide = self.app.size.width >= PANEL_MIN_WIDTH
-        show = wide if self._panel_forced is None else self._panel_forced
+        forced = self.app.panel_forced  # tab / s, kept for the session
+        show = wide if forced is None else forced
+        was = self.side_panel.display
         self.side_panel.display = show
+        if show and not was:
+            self._update_panel()  # skipped while it was hidden
 
     # ------------------------------------------------------------------ loading
 
@@ -125,6 +129,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             app.notify(f"Document {doc_id} no longer exists", severity="error")
             return
         self.doc_id, self.doc = doc_id, doc
+        self._pred_cache.clear()
         position = app.store.position(doc_id, app.annotator)
         cursor, top = position if position else (0, 0)
         self.article.set_document(doc["text"], self._read_marks(), cursor=cursor, top_offset=top)
@@ -133,6 +138,14 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         self._update_header()
         self._update_panel()
         self._update_status()
+
+    def _predictions(self, extractor: str) -> list[dict[str, Any]]:
+        """This document's predictions, read once per opening: they only change when
+        `newsmark predict` runs, and every accept or reject would otherwise re-read thousands."""
+        cached = self._pred_cache.get((self.doc_id, extractor))
+        if cached is None:
+            cached = self._pred_cache[(self.doc_id, extractor)] = self.app.store.predictions(self.doc_id, extractor)
+        return cached
 
     def _read_marks(self) -> list[SpanMark]:
         """Gold spans and the suggestions still open (not confirmed, not rejected)."""
@@ -143,7 +156,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
                     if r["kind"] == "ent"}
         # a suggestion overlapping a gold span is superseded by it (entities do not nest)
         preds = [
-            p for p in app.store.predictions(doc_id, ENTITY_EXTRACTOR)
+            p for p in self._predictions(ENTITY_EXTRACTOR)
             if not covered.overlaps(p["start"], p["end"])
             and (p["start"], p["end"], p["label"]) not in rejected
             and (p["start"], p["end"], None) not in rejected
@@ -163,7 +176,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         rejected_claims = {(r["start"], r["end"]) for r in app.store.rejections(doc_id, app.annotator)
                            if r["kind"] == "claim"}
         self._claim_preds = [
-            p for p in app.store.predictions(doc_id, CLAIM_EXTRACTOR)
+            p for p in self._predictions(CLAIM_EXTRACTOR)
             if (p["start"], p["end"]) not in tagged and (p["start"], p["end"]) not in rejected_claims
         ]
         marks += [SpanMark(c["start"], c["end"], c["type"] or "claim", "claim", ("claim", c["id"])) for c in claims]
@@ -198,8 +211,8 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         self.query_one("#reader-header", Static).update(out)
 
     def _update_panel(self) -> None:
-        if self.doc is None:
-            return
+        if self.doc is None or not self.side_panel.display:
+            return  # a hidden panel is filled when it is shown (long articles: thousands of rows)
         groups = entity_groups(self.doc["text"], self._gold.values(), self._preds.values(), self._entity_names)
         text = self.doc["text"]
         claims = sorted([(c["start"], c.get("type") or "claim", text[c["start"]:c["end"]], True)
@@ -629,7 +642,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
     # ------------------------------------------------------------------ actions: view
 
     def action_toggle_panel(self) -> None:
-        self._panel_forced = not self.side_panel.display
+        self.app.panel_forced = not self.side_panel.display
         self._apply_panel()
 
     def action_back(self) -> None:

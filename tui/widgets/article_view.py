@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import zlib
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
 
@@ -143,6 +144,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._spans: list[SpanMark] = []
         self._span_set: frozenset[SpanMark] = frozenset()
         self._row_spans: dict[int, list[SpanMark]] = {}
+        self._start_counts: Counter[int] = Counter()  # entity starts (snapped), for ] and [
         self._entity_starts: list[int] = []
         self._sentences: list[int] | None = None
         self._sentence_ends: list[int] | None = None
@@ -186,13 +188,21 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._post_moved()
 
     def update_spans(self, spans: Iterable[SpanMark]) -> None:
-        """Replace the spans, repainting only rows whose text a changed span covers."""
+        """Replace the spans, re-indexing and repainting only what a changed span covers (an
+        accept in a 20,000-word article touches one span of thousands)."""
         new = list(spans)
         new_set = frozenset(new)
-        changed = self._span_set ^ new_set
+        removed, added = self._span_set - new_set, new_set - self._span_set
         self._spans, self._span_set = new, new_set
-        self._index_spans()
-        for span in changed:
+        if len(removed) + len(added) > max(32, len(new) // 8):
+            self._index_spans()
+        else:
+            for span in removed:
+                self._unindex(span)
+            for span in added:
+                self._index_one(span)
+            self._entity_starts = sorted(self._start_counts)
+        for span in removed | added:
             self._refresh_range(span.start, span.end)
 
     def set_label_styles(self, label_styles: dict[str, str]) -> None:
@@ -576,20 +586,37 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _index_spans(self) -> None:
         """Bucket spans by row so painting a row only looks at its own spans."""
-        layout_ = self._layout
-        limit = len(layout_.text)
-        buckets: dict[int, list[SpanMark]] = {}
-        starts: set[int] = set()
+        self._row_spans = {}
+        self._start_counts: Counter[int] = Counter()
         for span in self._spans:
-            start, end = max(0, span.start), min(limit, span.end)
-            if end <= start:
-                continue
-            for row in range(layout_.row_of(start), layout_.row_of(end - 1) + 1):
-                buckets.setdefault(row, []).append(span)
-            if span.kind != "claim":
-                starts.add(layout_.snap(start))
-        self._row_spans = buckets
-        self._entity_starts = sorted(starts)
+            self._index_one(span)
+        self._entity_starts = sorted(self._start_counts)
+
+    def _rows_of(self, span: SpanMark) -> range:
+        layout_ = self._layout
+        start, end = max(0, span.start), min(len(layout_.text), span.end)
+        if end <= start:
+            return range(0)
+        return range(layout_.row_of(start), layout_.row_of(end - 1) + 1)
+
+    def _index_one(self, span: SpanMark) -> None:
+        rows = self._rows_of(span)
+        for row in rows:
+            self._row_spans.setdefault(row, []).append(span)
+        if rows and span.kind != "claim":
+            self._start_counts[self._layout.snap(max(0, span.start))] += 1
+
+    def _unindex(self, span: SpanMark) -> None:
+        rows = self._rows_of(span)
+        for row in rows:
+            bucket = self._row_spans.get(row)
+            if bucket is not None and span in bucket:
+                bucket.remove(span)
+        if rows and span.kind != "claim":
+            start = self._layout.snap(max(0, span.start))
+            self._start_counts[start] -= 1
+            if self._start_counts[start] <= 0:
+                del self._start_counts[start]
 
     # ------------------------------------------------------------------ painting
 
