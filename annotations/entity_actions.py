@@ -6,10 +6,13 @@ Judgements are pair edges (same / different / unsure); canonical groups are deri
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .errors import StoreError
 from .store import Store, now
+
+_POSSESSIVE = re.compile(r"['’]s$")
 
 VERDICTS = ("same", "different", "unsure")
 
@@ -49,12 +52,12 @@ def entities(store: Store) -> list[dict[str, Any]]:
 
 
 def aliases(store: Store, entity_id: int) -> list[str]:
-    """Explicit aliases plus every distinct linked surface form."""
+    """Explicit aliases plus every distinct linked surface form (a possessive 's dropped)."""
     rows = store.query(
-        "SELECT form FROM aliases WHERE entity_id = ? UNION SELECT text FROM spans WHERE entity_id = ? ORDER BY 1",
+        "SELECT form FROM aliases WHERE entity_id = ? UNION SELECT text FROM spans WHERE entity_id = ?",
         (entity_id, entity_id),
     )
-    return [r["form"] for r in rows]
+    return sorted({_POSSESSIVE.sub("", r["form"].strip()) for r in rows} - {""})
 
 
 def link_span(store: Store, span_id: int, entity_id: int | None, annotator: str) -> None:
@@ -109,7 +112,24 @@ def link(store: Store, span_id: int | None, annotator: str, *, entity_id: int | 
         if scope in ("doc", "corpus"):
             linked += _link_form(store, group, span["text"], span["label"], entity_id, annotator,
                                  doc_id=span["doc_id"] if scope == "doc" else None)
+        _adopt_label(store, group, entity_id, annotator)
         return entity_id, linked
+
+
+def _adopt_label(store: Store, group: int, entity_id: int, annotator: str) -> None:
+    """Inside a transaction: the annotator's mentions of an entity whose label is of another
+    kind (a PERSON span linked to a GPE) take the entity's label, so the export never pairs a
+    PERSON entity with a place's knowledge-base id. GPE / LOC / FAC stay as they are."""
+    from .extract.variants import label_group
+
+    label = store.scalar("SELECT label FROM entities WHERE id = ?", (entity_id,))
+    if not label:
+        return
+    for span_id, span_label in store.conn.execute(
+            "SELECT id, label FROM spans WHERE entity_id = ? AND annotator = ? AND label != ?",
+            (entity_id, annotator, label)).fetchall():
+        if label_group(span_label) != label_group(label):
+            store._update(group, "spans", span_id, {"label": label})
 
 
 def _accept_prediction(store: Store, group: int, pred: dict[str, Any], annotator: str) -> int:
@@ -151,7 +171,7 @@ def _link_form(store: Store, group: int | None, form: str, label: str | None, en
 def _record_alias(store: Store, group: int, entity_id: int, form: str) -> None:
     """Inside a transaction: remember a spelling of the entity (the gazetteer and the links
     export read aliases), unless it is its name or already known."""
-    form = form.strip()
+    form = _POSSESSIVE.sub("", form.strip())  # Al-Burhan's is a spelling of Al-Burhan
     if not form or store.conn.execute(
         "SELECT 1 FROM entities WHERE id = ? AND name = ? UNION ALL "
         "SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form, entity_id, form)

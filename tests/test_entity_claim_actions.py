@@ -115,3 +115,25 @@ def test_same_judgement_teaches_the_one_entity_that_knows_a_spelling(store):
     other = ea.create_entity(store, "Ahmad Masood", "PERSON", "alice")
     ea.judge(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "same", "alice")
     assert "Ahmad Masood" not in ea.aliases(store, ent) and "Ahmad Massoud" not in ea.aliases(store, other)
+
+
+def test_linking_a_mention_to_an_entity_of_another_kind_takes_its_label(store):
+    d1 = add_document(store, "Shelling hit Al-Fashir on Monday; El Fasher is besieged.")
+    wrong = store.add_span(d1, 13, 22, "PERSON", "alice")  # the model called the town a person
+    loc = store.add_span(d1, 34, 43, "LOC", "alice")
+    town = ea.create_entity(store, "El Fasher", "GPE", "alice")
+    ea.link(store, wrong, "alice", entity_id=town)
+    ea.link(store, loc, "alice", entity_id=town)
+    labels = {s["text"]: s["label"] for s in store.spans(d1, "alice")}
+    assert labels == {"Al-Fashir": "GPE", "El Fasher": "LOC"}  # LOC is a kind of place: kept
+    store.undo("alice")
+    store.undo("alice")  # the relabel goes with its link
+    assert {s["text"]: s["label"] for s in store.spans(d1, "alice")} == {"Al-Fashir": "PERSON", "El Fasher": "LOC"}
+
+
+def test_an_alias_is_the_spelling_without_a_possessive(store):
+    d1 = add_document(store, "Al-Burhan's army held the airport.")
+    span = store.add_span(d1, 0, 11, "PERSON", "alice")
+    ent = ea.create_entity(store, "Abdel Fattah al-Burhan", "PERSON", "alice")
+    ea.link(store, span, "alice", entity_id=ent)
+    assert ea.aliases(store, ent) == ["Al-Burhan"]

@@ -425,3 +425,12 @@ def test_concordance_keeps_the_texts_own_spacing_around_the_form():
     assert "Evgeniy Prokhorenko, the Russian" in line
     assert "Hezbollah-affiliated" in kwic("a ", "Hezbollah", "-affiliated group", 40).plain
     assert kwic("\x1b[31m", "[bold]x[/]", "\n\nend", 30).plain.strip() == "␛[31m[bold]x[/] end"
+
+
+def test_picker_puts_an_entity_that_has_the_spelling_first_whatever_the_label():
+    from tui.dialogs.link_picker import EntityChoice, rank_entities
+
+    entities = [EntityChoice(1, "Abdel Fattah al-Burhan", "PERSON", [], 9),
+                EntityChoice(2, "El Fasher", "GPE", ["Al-Fashir"], 1)]
+    assert [e.name for e, _ in rank_entities("Al-Fashir's", "PERSON", entities)][0] == "El Fasher"
+    assert [e.name for e, _ in rank_entities("Burhan", "PERSON", entities)][0] == "Abdel Fattah al-Burhan"

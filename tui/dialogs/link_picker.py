@@ -108,8 +108,14 @@ def rank_entities(query: str, label: str | None, entities: list[EntityChoice],
             if score > best.get(index, -1):
                 best[index] = score
         ranked = [(entities[i], score) for i, score in best.items()]
-    ranked.sort(key=lambda pair: (not compatible(pair[0].label, label), -pair[1], -pair[0].mentions,
-                                  pair[0].name.casefold()))
+    # an entity that already has this very spelling (case, "the", a possessive 's aside) comes
+    # first whatever the label: the model may have mislabelled the mention (Al-Fashir's PERSON)
+    from annotations.extract.normalize import normalize
+
+    key = normalize(query)
+    exact = {id(e) for e, _ in ranked if key and any(normalize(f) == key for f in (e.name, *e.aliases))}
+    ranked.sort(key=lambda pair: (id(pair[0]) not in exact, not compatible(pair[0].label, label), -pair[1],
+                                  -pair[0].mentions, pair[0].name.casefold()))
     return ranked[:limit]
 
 
