@@ -1,34 +1,84 @@
-"""Variant-spelling suggestions for a whole store: mentions from gold and predictions, judgements as edges."""
+"""Variant-spelling suggestions for a whole store: mentions from gold and predictions,
+judgements and canonical-entity links as edges.
+
+What the annotators said wins over the model: a prediction overlapping a gold span (or one
+they rejected) is not a mention, and a predicted mention takes the label its form has in the
+gold spans (the model's ORG "El Fasher" is the annotators' GPE). Forms already linked to one
+canonical entity are "same" edges, so the queue never asks about them again.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from .extract.normalize import normalize
 from .extract.variants import Judgement, Mention, Suggestions, suggest
 from .store import Store
 
+_LATEST_PREDICTIONS = """SELECT p.text_form, p.label, p.doc_id, p.start, p."end" FROM (
+    SELECT json_extract(data, '$.text') AS text_form, label, doc_id, start, "end", version, extractor
+    FROM predictions WHERE extractor = 'entities') p
+    WHERE p.version = (SELECT r.version FROM prediction_runs r WHERE r.doc_id = p.doc_id
+                       AND r.extractor = 'entities' ORDER BY r.rowid DESC LIMIT 1)"""
+
 
 def store_mentions(store: Store) -> Iterator[Mention]:
-    """Every entity mention: gold spans of all annotators and each document's latest entity predictions."""
-    for row in store.conn.execute('SELECT text, label, doc_id, start, "end" FROM spans'):
-        yield Mention(row[0], row[1], row[2], row[3], row[4])
-    latest = """SELECT p.text_form, p.label, p.doc_id, p.start, p."end" FROM (
-        SELECT json_extract(data, '$.text') AS text_form, label, doc_id, start, "end", version, extractor
-        FROM predictions WHERE extractor = 'entities') p
-        WHERE p.version = (SELECT r.version FROM prediction_runs r WHERE r.doc_id = p.doc_id
-                           AND r.extractor = 'entities' ORDER BY r.rowid DESC LIMIT 1)"""
-    for row in store.conn.execute(latest):
-        if row[0]:
-            yield Mention(row[0], row[1], row[2], row[3], row[4])
+    """Every entity mention: gold spans of all annotators, then each document's latest entity
+    predictions that no gold span covers and nobody rejected, labelled as the gold labels
+    their normalised form (see the module docstring)."""
+    gold_by_doc: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for text, label, doc_id, start, end in store.conn.execute(
+            'SELECT text, label, doc_id, start, "end" FROM spans'):
+        gold_by_doc[doc_id].append((start, end))
+        labels[normalize(text)][label] += 1
+        yield Mention(text, label, doc_id, start, end)
+    reach = {doc: _reach(sorted(ranges)) for doc, ranges in gold_by_doc.items()}
+    rejected = {tuple(r) for r in store.conn.execute(
+        "SELECT doc_id, start, \"end\" FROM rejections WHERE kind = 'ent'")}
+    gold_label = {text: counts.most_common(1)[0][0] for text, counts in labels.items()}
+    for form, label, doc_id, start, end in store.conn.execute(_LATEST_PREDICTIONS):
+        if not form or (doc_id, start, end) in rejected:
+            continue
+        if doc_id in reach and _overlaps(reach[doc_id], start, end):
+            continue
+        yield Mention(form, gold_label.get(normalize(form), label), doc_id, start, end)
+
+
+def _reach(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Sorted starts, and the furthest end among the ranges up to each."""
+    starts, ends, far = [], [], 0
+    for start, end in ranges:
+        far = max(far, end)
+        starts.append(start)
+        ends.append(far)
+    return starts, ends
+
+
+def _overlaps(reach: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    starts, ends = reach
+    k = bisect_left(starts, end)
+    return k > 0 and ends[k - 1] > start
 
 
 def store_judgements(store: Store) -> list[Judgement]:
-    """Judgements in time order (the latest verdict on a pair wins inside `suggest`)."""
-    return [Judgement(r["a"], r["b"], r["label"] or "", r["verdict"])
-            for r in store.query("SELECT a, b, label, verdict FROM judgements ORDER BY id")]
+    """Forms of one canonical entity (`export.entity_forms`) as "same" edges (a chain is
+    enough: clusters are transitive), then the judgements in time order (the latest verdict on
+    a pair wins inside `suggest`, so a person's "different" still overrides)."""
+    from .export import entity_forms
+
+    edges: list[Judgement] = []
+    for label, forms in entity_forms(store).values():
+        first, *rest = sorted(forms) or [""]
+        edges += [Judgement(first, form, label or "", "same") for form in rest]
+    return edges + [Judgement(r["a"], r["b"], r["label"] or "", r["verdict"])
+                    for r in store.query("SELECT a, b, label, verdict FROM judgements ORDER BY id")]
 
 
 def suggest_for_store(store: Store, *, threshold: float = 85, limit: int | None = None) -> Suggestions:
     with store._lock:
         mentions = list(store_mentions(store))
-    return suggest(mentions, store_judgements(store), threshold=threshold, limit=limit)
+        judgements = store_judgements(store)
+    return suggest(mentions, judgements, threshold=threshold, limit=limit)

@@ -137,3 +137,32 @@ def test_an_alias_is_the_spelling_without_a_possessive(store):
     ent = ea.create_entity(store, "Abdel Fattah al-Burhan", "PERSON", "alice")
     ea.link(store, span, "alice", entity_id=ent)
     assert ea.aliases(store, ent) == ["Al-Burhan"]
+
+
+def test_suggestions_follow_the_annotators_not_the_model(store):
+    from annotations.linking import store_mentions
+
+    d1 = add_document(store, "Fighting near El Fasher. Al-Fashir is besieged. Hemedti spoke.")
+    d2 = add_document(store, "Hemeti denied it. El-Fasher was calm.")
+    store.save_predictions("entities", "m-1", [
+        (d1, [{"start": 14, "end": 23, "label": "ORG", "text": "El Fasher"},
+              {"start": 25, "end": 34, "label": "ORG", "text": "Al-Fashir"},
+              {"start": 48, "end": 55, "label": "ORG", "text": "Hemedti"}]),
+        (d2, [{"start": 0, "end": 6, "label": "PERSON", "text": "Hemeti"},
+              {"start": 18, "end": 27, "label": "ORG", "text": "El-Fasher"}])])
+    store.add_span(d1, 14, 23, "GPE", "alice")             # the annotator says El Fasher is a GPE
+    store.add_span(d1, 48, 55, "PERSON", "alice")          # and Hemedti a PERSON
+    store.reject_prediction(d1, 25, 34, "ORG", "alice")  # and Al-Fashir here is no entity
+    mentions = {(m.form, m.label, m.doc_id) for m in store_mentions(store)}
+    assert ("El Fasher", "GPE", d1) in mentions and ("El Fasher", "ORG", d1) not in mentions
+    assert not any(m[0] == "Al-Fashir" for m in mentions)
+    assert ("Hemedti", "PERSON", d1) in mentions and ("Hemeti", "PERSON", d2) in mentions
+    assert ("El-Fasher", "GPE", d2) in mentions  # the gold label of the same normalised form
+    pairs = {(p.a, p.b, p.label) for p in suggest_for_store(store).pairs}
+    assert ("Hemedti", "Hemeti", "PERSON") in pairs
+    # once both spellings are linked to one entity, the pair is not asked about again
+    ent = ea.create_entity(store, "Mohamed Hamdan Dagalo", "PERSON", "alice")
+    hemeti = store.add_span(d2, 0, 6, "PERSON", "alice")
+    ea.link(store, hemeti, "alice", entity_id=ent)
+    ea.add_alias(store, ent, "Hemedti", "alice")
+    assert not any({p.a, p.b} == {"Hemedti", "Hemeti"} for p in suggest_for_store(store).pairs)
