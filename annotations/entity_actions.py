@@ -132,6 +132,28 @@ def _adopt_label(store: Store, group: int, entity_id: int, annotator: str) -> No
             store._update(group, "spans", span_id, {"label": label})
 
 
+def accept(store: Store, doc_id: int, start: int, end: int, label: str, annotator: str) -> tuple[int, str | None]:
+    """Accept a suggestion as a gold span; when exactly one canonical entity of a compatible
+    label already knows its spelling (name, alias or linked mention), link it too, in the same
+    action: "link every Hemedti in the corpus" then also covers the ones accepted later.
+    Returns (span id, the linked entity's name or None)."""
+    from .extract.variants import label_group
+
+    with store.transaction():
+        group = store._group(annotator, f"label {label}", doc_id=doc_id)
+        span_id = _accept_prediction(store, group, {"doc_id": doc_id, "start": start, "end": end,
+                                                    "label": label}, annotator)
+        text = store.scalar("SELECT text FROM spans WHERE id = ?", (span_id,))
+        known = [(e, name) for e in _entities_knowing(store, _POSSESSIVE.sub("", text.strip()))
+                 for name, elabel in store.conn.execute("SELECT name, label FROM entities WHERE id = ?", (e,))
+                 if label_group(elabel) == label_group(label)]
+        if len(known) != 1:
+            return span_id, None
+        entity_id, name = known[0]
+        store._update(group, "spans", span_id, {"entity_id": entity_id})
+        return span_id, name
+
+
 def _accept_prediction(store: Store, group: int, pred: dict[str, Any], annotator: str) -> int:
     """Inside a transaction: a prediction as a gold span of this annotator; returns its id."""
     doc_id, start, end = pred["doc_id"], pred["start"], pred["end"]

@@ -166,3 +166,23 @@ def test_suggestions_follow_the_annotators_not_the_model(store):
     ea.link(store, hemeti, "alice", entity_id=ent)
     ea.add_alias(store, ent, "Hemedti", "alice")
     assert not any({p.a, p.b} == {"Hemedti", "Hemeti"} for p in suggest_for_store(store).pairs)
+
+
+def test_accepting_a_suggestion_links_it_when_one_entity_knows_the_spelling(store):
+    d1 = add_document(store, T1)
+    d2 = add_document(store, T2)
+    ent = ea.create_entity(store, "Ahmad Massoud", "PERSON", "alice")
+    ea.add_alias(store, ent, "Ahmad Masood", "alice")
+    span, linked = ea.accept(store, d2, 31, 43, "PERSON", "alice")  # "Ahmad Masood"
+    assert linked == "Ahmad Massoud"
+    assert store.scalar("SELECT entity_id FROM spans WHERE id = ?", (span,)) == ent
+    assert store.status(d2, "alice") == "in progress"
+    store.undo("alice")  # one action: no span left
+    assert store.spans(d2, "alice") == []
+    # a place called the same is not that person; two people who know the form are ambiguous
+    assert ea.accept(store, d2, 31, 43, "GPE", "alice")[1] is None
+    store.undo("alice")
+    other = ea.create_entity(store, "Ahmad Masood (cousin)", "PERSON", "alice")
+    ea.add_alias(store, other, "Ahmad Masood", "alice")
+    assert ea.accept(store, d2, 31, 43, "PERSON", "alice")[1] is None
+    assert ea.accept(store, d1, 0, 13, "PERSON", "alice")[1] == "Ahmad Massoud"  # only one knows this

@@ -201,10 +201,12 @@ def test_d_marks_done_and_opens_the_next_document(store):
 
     async def body(app, pilot):
         reader = await open_first(pilot)
+        open_suggestions = len(reader._preds)
         await pilot.press("d")
         await settle(pilot)
         assert store.status(ids[0], ANNOTATOR) == "done"
         assert reader.doc_id == ids[1]
+        assert f"{open_suggestions} suggestions left unreviewed" in reader.status_bar.plain
         assert "Document number 1" in reader.article.text
         await pilot.press("p")
         assert reader.doc_id == ids[0]

@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from annotations.errors import NewsmarkError
-from annotations import claim_actions
+from annotations import claim_actions, entity_actions
 from tui.actions import bindings_for
 from tui.undo import replay
 from tui.widgets.article_view import ArticleView, SpanMark
@@ -390,12 +390,20 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
                 self.app.notify("No suggestion under the cursor (] jumps to the next entity)",
                                 severity="warning", markup=False)
             return
+        self._accept(pred, pred["label"] or "ENTITY", f"Accepted {pred['label']}")
+
+    def _accept(self, pred: dict[str, Any], label: str, done: str) -> None:
+        """Accept a suggestion (linked at once when one canonical entity knows its spelling)."""
         app = self.app
-        if not self._write(app.store.add_span, self.doc_id, pred["start"], pred["end"],
-                           pred["label"] or "ENTITY", app.annotator, origin="accepted-prediction"):
+        try:
+            _, linked = entity_actions.accept(app.store, self.doc_id, pred["start"], pred["end"], label,
+                                              app.annotator)
+        except NewsmarkError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            self.refresh_marks()
             return
         self.refresh_marks()
-        self.flash(Text(f"Accepted {pred['label']}"))
+        self.flash(Text(done + (f" · linked to {one_line(linked)}" if linked else "")))
 
     def action_delete(self) -> None:
         app = self.app
@@ -468,11 +476,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             return
         pred = self._under_cursor("pred")
         if pred is not None:
-            if not self._write(app.store.add_span, self.doc_id, pred["start"], pred["end"], label,
-                               app.annotator, origin="accepted-prediction"):
-                return
-            self.refresh_marks()
-            self.flash(Text(f"Accepted as {label}"))
+            self._accept(pred, label, f"Accepted as {label}")
             return
         app.notify(f"Select text with {self._key_for('reader.select')} first, or put the cursor on a span",
                    severity="warning", markup=False)
@@ -504,16 +508,21 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
     def action_finish(self, status: str) -> None:
         """Mark the document done or skipped (committed first), then open the next one."""
         app = self.app
+        open_suggestions = len(self._preds)
         if not self._write(app.store.set_status, self.doc_id, app.annotator, status):
             return
         self._progress = app.store.progress(app.annotator)
+        # Suggestions left open are not entities in the export, and count as the model's
+        # false positives in evaluate: say so, once, as the document is closed.
+        note = (f" · {open_suggestions} suggestion{'s' if open_suggestions != 1 else ''} left unreviewed"
+                if status == "done" and open_suggestions else "")
         following = self._neighbour(1)
         if following is None:
             self.refresh_marks()
-            self.flash(Text(f"Marked {status} · that was the last document in the list"))
+            self.flash(Text(f"Marked {status}{note} · that was the last document in the list"))
             return
         self.open_other(following)
-        self.flash(Text(f"Previous document marked {status}"))
+        self.flash(Text(f"Previous document marked {status}{note}"), at=self.article.cursor)
 
     def action_next_doc(self) -> None:
         target = self._neighbour(1)
