@@ -3,7 +3,8 @@
     export(store, fmt, out, *, split=None, seed=0, status="done", annotator=None, labels=None,
            on_progress=None) -> ExportReport
     parse_split("train=0.8,dev=0.1,test=0.1" | "0.8,0.1,0.1") -> {"train": 0.8, ...}
-    split_of(content_hash, split, seed) -> split name
+    split_counts(n, split) -> {"train": 8, ...}
+    split_of(content_hashes, split, seed) -> {content_hash: split name}
 
 One example is one (document, annotator): every annotator's annotations of a document are kept
 apart, never merged. jsonl and prodigy write one line per example (Prodigy itself stores
@@ -19,9 +20,12 @@ Which examples (`status`): "done" (default) takes the (document, annotator) pair
 "in progress", "skipped" and "todo" likewise; "all" takes every pair, plus one line with
 annotator null and status "todo" for each document that nobody (or not `annotator`) touched.
 
-Splits are by document, so every annotator's version of a document lands in the same split:
-a document goes to the split its content hash falls in, hashed with `seed`. Adding documents
-later never moves the others, and the same text gets the same split in any database.
+Splits are by document, so every annotator's version of a document lands in the same split.
+Before writing, the content hashes of the documents being exported are ranked by a hash seeded
+with `seed` (a shuffle independent of database ids and import order) and cut at exact counts
+(`split_counts`: largest remainder, and every split gets a document once there are enough), so
+a small export still fills dev and test. The same documents and seed give the same split in any
+database; adding documents may move others (the cut points shift).
 
 Formats
 -------
@@ -70,7 +74,7 @@ import os
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -80,7 +84,7 @@ from .store import Store
 
 __all__ = [
     "FORMATS", "STATUS_CHOICES", "DEFAULT_SPLIT", "ExportReport", "entity_forms", "export", "parse_split",
-    "split_of",
+    "split_counts", "split_of",
 ]
 
 FORMATS = ("jsonl", "prodigy", "spacy", "links")
@@ -186,24 +190,37 @@ def parse_split(value: str | dict[str, float] | None) -> dict[str, float] | None
     return out
 
 
-def _unit(seed: int, key: str) -> float:
-    digest = hashlib.sha256(f"{seed}\0{key}".encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
+def split_counts(n: int, split: dict[str, float]) -> dict[str, int]:
+    """How many of n documents each split gets: largest-remainder rounding of n * fraction, so
+    the counts add up to n; with n at least the number of non-zero splits, none of them is left
+    empty (an empty dev set breaks `spacy train`): a missing one takes a document from the largest."""
+    total = sum(split.values()) or 1.0
+    quotas = {name: n * frac / total for name, frac in split.items()}
+    counts = {name: int(q) for name, q in quotas.items()}
+    by_remainder = sorted(split, key=lambda name: counts[name] - quotas[name])  # stable: ties in order
+    for name in by_remainder[: n - sum(counts.values())]:
+        counts[name] += 1
+    wanted = [name for name, frac in split.items() if frac > 0]
+    if n >= len(wanted):
+        for name in wanted:
+            if counts[name] == 0:
+                counts[max(counts, key=counts.__getitem__)] -= 1
+                counts[name] = 1
+    return counts
 
 
-def split_of(key: str, split: dict[str, float], seed: int = 0) -> str:
-    """The split a document goes to: where hash(seed, key) falls among the cumulative fractions.
+def split_of(keys: Iterable[str], split: dict[str, float], seed: int = 0) -> dict[str, str]:
+    """{content hash: split name} for the documents being exported, cut at `split_counts`.
 
-    `key` is the document's content hash, so the assignment does not depend on other documents
-    or on database ids."""
-    u = _unit(seed, key)
-    acc = 0.0
-    names = list(split)
-    for name in names:
-        acc += split[name]
-        if u < acc:
-            return name
-    return names[-1]
+    Documents are ranked by sha256(seed, content hash), a seeded shuffle that does not depend
+    on database ids or import order, so the same documents and seed always split the same way."""
+    ranked = sorted(set(keys), key=lambda k: hashlib.sha256(f"{seed}\0{k}".encode("utf-8")).digest())
+    out: dict[str, str] = {}
+    start = 0
+    for name, count in split_counts(len(ranked), split).items():
+        out.update(dict.fromkeys(ranked[start:start + count], name))
+        start += count
+    return out
 
 
 # --------------------------------------------------------------------------- reading
@@ -255,6 +272,23 @@ class _Reader:
     def count(self) -> int:
         clause, params = self._filter()
         return int(self.store.scalar(f"SELECT count(*) FROM documents d WHERE 1 {clause}", params))
+
+    def hashes(self) -> list[str]:
+        """Content hashes of the documents that will yield an example: what a split is cut from,
+        so it matches `_page`'s choice (for "todo": documents nobody touched, or with a pair -
+        a status row, spans or claims - whose status is todo or missing)."""
+        clause, params = self._filter()
+        if self.status == "todo":
+            who = "" if self.annotator is None else " AND x.annotator = ?"
+            pair = "EXISTS (SELECT 1 FROM {} x WHERE x.doc_id = d.id" + who
+            not_todo = (" AND NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
+                        "AND s.annotator = x.annotator AND s.status != 'todo')")
+            tables = ("doc_status", "spans", "claims")
+            untouched = " AND ".join(f"NOT {pair.format(t)})" for t in tables)
+            todo = " OR ".join(f"{pair.format(t)}{not_todo})" for t in tables)
+            clause = f"AND ({untouched} OR {todo})"
+            params = [] if self.annotator is None else [self.annotator] * 2 * len(tables)
+        return [r[0] for r in self._rows(f"SELECT d.hash FROM documents d WHERE 1 {clause}", params)]
 
     def pages(self) -> Iterator[list[_Example]]:
         clause, params = self._filter()
@@ -672,6 +706,7 @@ def export(
         bins[name] = _new_docbin()
         bin_docs[name] = 0
 
+    split_by_hash = split_of(reader.hashes(), split_map, seed) if split_map is not None else {}
     done_docs = 0
     entity_ids: set[int] = set()
     seen_docs: set[int] = set()
@@ -693,7 +728,7 @@ def export(
             tok_cache: dict[int, Any] = {}
             for ex in page:
                 doc_id = ex.doc["id"]
-                name = split_of(ex.doc["hash"], split_map, seed) if split_map is not None else None
+                name = split_by_hash[ex.doc["hash"]] if split_map is not None else None
                 if name is not None:
                     report.splits[name] = report.splits.get(name, 0) + 1
                 report.examples += 1
@@ -753,7 +788,7 @@ def export(
         for name, n in report.splits.items():
             if n == 0:
                 report.warnings.append(f"split {name!r} is empty ({report.documents} documents): "
-                                       "export more documents or change --split / --seed")
+                                       "export more documents or change --split")
     if report.misaligned:
         report.warnings.append(
             f"{report.misaligned} span(s) or claim(s) do not fall on token boundaries and were left out "

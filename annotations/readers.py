@@ -7,7 +7,8 @@ source, a line at a time for JSON Lines, so memory stays constant however large 
 Formats recognised on each JSON line: newsmark's native export, Prodigy NER tasks, doccano
 (sequence labelling, with or without relations, and text classification) and plain
 {"text", "title", ...} objects. Offsets are Python string indices into "text", end exclusive.
-Every failure is a `Problem` ("FILE:LINE: reason"); no input makes a reader raise.
+Every failure is a `Problem` ("FILE:LINE: reason" for a bad JSON line, "FILE: reason" for a
+whole file, a one-document .txt / .md naming its line in the reason); no input makes a reader raise.
 """
 
 from __future__ import annotations
@@ -114,7 +115,9 @@ class Record:
 
 @dataclass
 class Problem:
-    """Why a file or a line was not read. `line` is None for whole-file problems."""
+    """Why a file or a line was not read. `line` is set for a bad line of a JSON Lines file (which
+    --skip-invalid can skip) and None for whole-file problems: a .txt / .md file is one document,
+    so its problems name their line in `reason` instead."""
 
     path: str
     line: int | None
@@ -394,7 +397,7 @@ def _read_document(data: bytes, label: str, *, markdown: bool) -> Record | Probl
             return _markdown_record(text, label)
         return Record(text=text, title=guess_title(text), source=label)
     except _Invalid as exc:
-        return Problem(label, exc.line, exc.reason)
+        return Problem(label, None, exc.reason if exc.line is None else f"{exc.reason} (line {exc.line})")
 
 
 _CLOSING = "\"'”’»)]*_ "
@@ -465,7 +468,7 @@ def _markdown_record(text: str, label: str) -> Record:
     if lines[0].rstrip() == "---":
         close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
         if close is None:
-            raise _Invalid("front matter opened by '---' on line 1 is never closed by a '---' line", 1)
+            raise _Invalid("front matter opened by '---' on line 1 is never closed by a '---' line")
         had_front = True
         front = _front_matter("\n".join(lines[1:close]))
         body = "\n".join(lines[close + 1:])
@@ -554,20 +557,29 @@ def _iso_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> str:
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _iso_timestamp)
 
 
+# Characters PyYAML refuses ("unacceptable character") or breaks a line at: C0 controls but tab
+# and line ends, DEL, C1 controls (NEL included), U+2028/2029 and the non-characters U+FFFE/FFFF.
+_YAML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
 def _front_matter(source: str) -> dict[str, Any]:
-    """Parse YAML front matter (which starts on line 2 of the file); raises _Invalid."""
+    """Parse YAML front matter (which starts on line 2 of the file); raises _Invalid.
+
+    Metadata is untrusted but must import: characters YAML cannot read become U+FFFD (one for
+    one, so YAML's line numbers stay the file's; the app sanitises what it displays anyway)."""
+    source = _YAML_UNSAFE.sub("\ufffd", source)
     try:
         data = yaml.load(source, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = (exc.problem or exc.context or "not valid YAML").replace(
             "<stream end>", "the end of the front matter")
-        raise _Invalid(f"invalid YAML front matter: {reason}", 2 + mark.line if mark else 1) from None
+        raise _Invalid(f"invalid YAML front matter: {reason}", 2 + mark.line if mark else None) from None
     except RecursionError:
-        raise _Invalid("invalid YAML front matter: nested too deeply", 1) from None
+        raise _Invalid("invalid YAML front matter: nested too deeply") from None
     except Exception as exc:  # noqa: BLE001 - an untrusted file must never raise
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise _Invalid(f"invalid YAML front matter: {reason}", 1) from None
+        raise _Invalid(f"invalid YAML front matter: {reason}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -588,7 +600,7 @@ def _jsonable(value: Any, depth: int, budget: list[int]) -> Any:
     """Front-matter values as JSON-ready data; refuses alias bombs and cycles."""
     budget[0] += 1
     if budget[0] > 10_000 or depth > 50:
-        raise _Invalid("front matter is too large or nested too deeply", 1)
+        raise _Invalid("front matter is too large or nested too deeply")
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):

@@ -261,6 +261,26 @@ def test_import_summary_with_skip_invalid(tmp_path):
                                             "imported; --skip-invalid imports the valid lines of such files")
 
 
+def test_import_markdown_with_control_characters_in_front_matter(tmp_path):
+    """An ESC in a front-matter title once rejected the file (at the wrong line, suggesting
+    --skip-invalid, which cannot help a one-document file); now it imports."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "redsea_1.md").write_bytes(b"---\ntitle: \x1b[31mRed Sea\x1b[0m\n---\nShips turned back on Friday.\n")
+    proc = run("import", "corpus", "--db", "n.db", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("imported 1 document(s)") and proc.stderr == ""
+    # really invalid YAML: the right line, and no hint at --skip-invalid for .md / .txt files
+    (corpus / "bad.md").write_text("---\ntitle: Red Sea\nauthor: [unclosed\n---\nBody.\n")
+    proc = run("import", "corpus/bad.md", "--db", "n.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "corpus/bad.md: invalid YAML front matter: expected ',' or ']', but got 'the end of the front matter' "
+        "(line 3)",
+        "rejected 1 file(s) (corpus/bad.md): nothing from them was imported",
+    ]
+
+
 def test_evaluate_with_a_missing_model_names_it(tmp_path, news_dir):
     done_by_two(tmp_path, news_dir)
     proc = run("evaluate", "--db", "n.db", "--model", str(tmp_path / "nonexistent"), cwd=tmp_path)

@@ -12,7 +12,7 @@ import pytest
 
 import annotations.export as export_mod
 from annotations.errors import UserInputError
-from annotations.export import DEFAULT_SPLIT, export, parse_split, split_of
+from annotations.export import DEFAULT_SPLIT, export, parse_split, split_counts, split_of
 from annotations.ingest import import_paths
 from annotations.store import Store, content_hash, now
 from conftest import add_document, add_entity
@@ -275,14 +275,54 @@ def test_parse_split():
             parse_split(bad)
 
 
-def test_split_assignment_is_stable_and_seeded():
-    keys = [content_hash(f"document {i}") for i in range(2000)]
-    first = [split_of(k, DEFAULT_SPLIT, 0) for k in keys]
-    assert first == [split_of(k, DEFAULT_SPLIT, 0) for k in keys]
-    counts = {name: first.count(name) for name in DEFAULT_SPLIT}
-    assert 1500 < counts["train"] < 1700 and 130 < counts["dev"] < 270 and 130 < counts["test"] < 270
-    other = [split_of(k, DEFAULT_SPLIT, 1) for k in keys]
+HALVES = {"train": 0.5, "dev": 0.25, "test": 0.25}
+
+
+@pytest.mark.parametrize("n, split, want", [
+    (4, HALVES, [2, 1, 1]), (12, HALVES, [6, 3, 3]), (10, DEFAULT_SPLIT, [8, 1, 1]),
+    (4, DEFAULT_SPLIT, [2, 1, 1]),    # 3.2/0.4/0.4 rounds to 4/0/0: dev and test still get one each
+    (3, {"train": 0.98, "dev": 0.01, "test": 0.01}, [1, 1, 1]),
+    (2, DEFAULT_SPLIT, [2, 0, 0]),    # fewer documents than splits: some split must stay empty
+    (7, {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}, [3, 2, 2]),
+    (0, DEFAULT_SPLIT, [0, 0, 0]),
+])
+def test_split_counts_are_exact(n, split, want):
+    assert list(split_counts(n, split).values()) == want
+
+
+def test_split_counts_add_up_and_fill_every_split():
+    for split in (DEFAULT_SPLIT, HALVES, {"train": 0.9, "dev": 0.1}, {"a": 0.7, "b": 0.2, "c": 0.05, "d": 0.05}):
+        for n in range(60):
+            counts = split_counts(n, split)
+            assert sum(counts.values()) == n
+            if n >= len(split):
+                assert min(counts.values()) >= 1, (n, split, counts)
+
+
+def keys(n: int) -> list[str]:
+    return [content_hash(f"document {i}") for i in range(n)]
+
+
+def test_split_of_cuts_exact_counts_for_any_seed():
+    for seed in range(25):
+        for n, split, want in ((4, HALVES, [2, 1, 1]), (12, HALVES, [6, 3, 3]), (10, DEFAULT_SPLIT, [8, 1, 1])):
+            got = split_of(keys(n), split, seed)
+            assert [list(got.values()).count(name) for name in split] == want
+            assert set(got) == set(keys(n))
+
+
+def test_split_of_is_seeded_and_independent_of_order():
+    ks = keys(200)
+    first = split_of(ks, DEFAULT_SPLIT, 0)
+    assert first == split_of(list(reversed(ks)), DEFAULT_SPLIT, 0) == split_of(ks + ks[:10], DEFAULT_SPLIT, 0)
+    assert [list(first.values()).count(n) for n in DEFAULT_SPLIT] == [160, 20, 20]
+    other = split_of(ks, DEFAULT_SPLIT, 1)
     assert other != first
+    assert sorted(other.values()) == sorted(first.values())   # same counts, other documents
+
+
+def split_parts(out: Path, split) -> dict[str, list[dict]]:
+    return {n: read_jsonl(out / f"{n}.jsonl") for n in split}
 
 
 def test_split_export_by_document(store, tmp_path):
@@ -297,24 +337,79 @@ def test_split_export_by_document(store, tmp_path):
     export(store, "jsonl", whole)
     report = export(store, "jsonl", tmp_path / "split", split=DEFAULT_SPLIT, seed=3)
     assert sorted(report.files) == sorted(str(tmp_path / "split" / f"{n}.jsonl") for n in DEFAULT_SPLIT)
-    parts = {n: read_jsonl(tmp_path / "split" / f"{n}.jsonl") for n in DEFAULT_SPLIT}
+    parts = split_parts(tmp_path / "split", DEFAULT_SPLIT)
     assert sum(len(v) for v in parts.values()) == 80 == report.examples
-    assert report.splits == {n: len(v) for n, v in parts.items()}
+    # exact counts: 32/4/4 documents, two annotators' examples each
+    assert report.splits == {n: len(v) for n, v in parts.items()} == {"train": 64, "dev": 8, "test": 8}
     # the union is the unsplit export; both annotators of a document are in the same split
     assert sorted(json.dumps(x) for v in parts.values() for x in v) == sorted(json.dumps(x) for x in read_jsonl(whole))
     where = {}
     for name, lines in parts.items():
         for x in lines:
             assert where.setdefault(x["id"], name) == name
-    # adding documents does not move the others
-    for i in range(40, 60):
-        doc = add_document(store, f"Late report {i} from Kabul.")
-        store.set_status(doc, "alice", "done")
-    export(store, "jsonl", tmp_path / "split2", split=DEFAULT_SPLIT, seed=3)
-    for name in DEFAULT_SPLIT:
-        for x in read_jsonl(tmp_path / "split2" / f"{name}.jsonl"):
-            if x["id"] in where:
-                assert where[x["id"]] == name
+    assert sorted(x["annotator"] for x in parts["dev"]) == ["alice"] * 4 + ["bob"] * 4
+    # the same seed reproduces the files; another seed picks other documents
+    export(store, "jsonl", tmp_path / "again", split=DEFAULT_SPLIT, seed=3)
+    assert split_parts(tmp_path / "again", DEFAULT_SPLIT) == parts
+    export(store, "jsonl", tmp_path / "other", split=DEFAULT_SPLIT, seed=4)
+    assert split_parts(tmp_path / "other", DEFAULT_SPLIT) != parts
+
+
+def done_corpus(path: Path, texts: list[str]) -> Store:
+    store = Store(path)
+    for text in texts:
+        store.set_status(add_document(store, text), "alice", "done")
+    return store
+
+
+def test_small_split_export_follows_the_fractions(tmp_path):
+    """4 done documents at 0.5/0.25/0.25 once put all 4 in test; now 2/1/1 for any seed."""
+    store = done_corpus(tmp_path / "s.db", [f"Dispatch {i} from Kabul." for i in range(4)])
+    for seed in range(10):
+        report = export(store, "jsonl", tmp_path / f"ex{seed}", split="train=0.5,dev=0.25,test=0.25", seed=seed)
+        assert report.splits == {"train": 2, "dev": 1, "test": 1} and not report.warnings
+        assert {n: len(v) for n, v in split_parts(tmp_path / f"ex{seed}", HALVES).items()} == report.splits
+    store.close()
+
+
+def test_split_does_not_depend_on_import_order(tmp_path):
+    texts = [f"Dispatch {i} from Panjshir." for i in range(30)]
+    where = []
+    for name, order in (("a", texts), ("b", texts[::-1])):
+        store = done_corpus(tmp_path / f"{name}.db", order)
+        export(store, "jsonl", tmp_path / name, split=DEFAULT_SPLIT, seed=7)
+        store.close()
+        where.append({x["text"]: split for split, lines in split_parts(tmp_path / name, DEFAULT_SPLIT).items()
+                      for x in lines})
+    assert where[0] == where[1] and len(where[0]) == 30
+
+
+def test_split_counts_only_the_exported_documents(loaded, tmp_path):
+    """--status todo: the cut is over the documents written, not over the whole corpus."""
+    for i in range(3):
+        add_document(loaded, f"Untouched dispatch {i} from Bazarak.")
+    report = export(loaded, "jsonl", tmp_path / "todo", split=HALVES, status="todo")
+    assert report.examples == 4 and report.splits == {"train": 2, "dev": 1, "test": 1}
+
+
+def test_split_is_cut_from_exactly_the_documents_written(store):
+    """The {hash: split} map is computed before streaming: it must cover the same documents the
+    pages yield, for every status and annotator filter, or the counts drift from the fractions."""
+    states = [None, "todo", "in progress", "done", "skipped", "span", "span+done", "claim"]
+    for i in range(len(states) ** 2):
+        doc = add_document(store, f"Dispatch {i} from Kabul.")
+        for who, state in zip(("alice", "bob"), (states[i % len(states)], states[i // len(states)])):
+            if state in ("span", "span+done"):
+                store.add_span(doc, 0, 8, "ORG", who)
+            if state == "claim":
+                add_claim(store, doc, 0, 8, who)
+            if state in ("todo", "in progress", "done", "skipped", "span+done"):
+                store.set_status(doc, who, state.replace("span+", ""))
+    for status in export_mod.STATUS_CHOICES:
+        for who in (None, "alice", "nobody"):
+            reader = export_mod._Reader(store, status, who, None)
+            written = {ex.doc["hash"] for page in reader.pages() for ex in page}
+            assert set(reader.hashes()) == written, (status, who)
 
 
 def doc_offset(text: str) -> int:
@@ -421,6 +516,15 @@ def test_spacy_default_split_writes_every_file(loaded, tmp_path):
     assert sorted(Path(f).name for f in report.files) == ["dev.spacy", "test.spacy", "train.spacy"]
     assert sum(report.splits.values()) == 2 == sum(len(load_docbin(Path(f))) for f in report.files)
     assert any("empty" in w for w in report.warnings)
+
+
+def test_spacy_small_corpus_fills_train_and_dev(tmp_path):
+    """An empty dev.spacy breaks `spacy train`: 4 documents at the default split give 2/1/1."""
+    store = done_corpus(tmp_path / "s.db", [f"Dispatch {i} from Kabul." for i in range(4)])
+    report = export(store, "spacy", tmp_path / "c", seed=1)
+    store.close()
+    assert report.splits == {"train": 2, "dev": 1, "test": 1} and not report.warnings
+    assert {Path(f).stem: len(load_docbin(Path(f))) for f in report.files} == report.splits
 
 
 def test_spacy_shards_large_splits(loaded, tmp_path, monkeypatch):

@@ -212,20 +212,47 @@ def test_markdown_crlf_front_matter(tmp_path):
 
 @pytest.mark.parametrize("content, expected", [
     ("---\ntitle: ok\nauthor: [unclosed\n---\nBody.",
-     ":3: invalid YAML front matter: expected ',' or ']', but got 'the end of the front matter'"),
-    ("---\ntitle: a: b\n---\nBody.", ":2: invalid YAML front matter: mapping values are not allowed here"),
-    ("---\ndate: 2021-13-45\n---\nBody.", ":2: invalid YAML front matter: invalid date '2021-13-45'"),
-    ("---\n- a list\n---\nBody.", ":2: front matter must be YAML 'key: value' lines"),
-    ("---\ntitle: never closed\n\nBody.", ":1: front matter opened by '---' on line 1 is never closed"),
+     ": invalid YAML front matter: expected ',' or ']', but got 'the end of the front matter' (line 3)"),
+    ("---\ntitle: a: b\n---\nBody.", ": invalid YAML front matter: mapping values are not allowed here (line 2)"),
+    ("---\ntitle: T\ndate: 2021-13-45\n---\nBody.",
+     ": invalid YAML front matter: invalid date '2021-13-45' (month must be in 1..12) (line 3)"),
+    ("---\n- a list\n---\nBody.", ": front matter must be YAML 'key: value' lines (line 2)"),
+    ("---\ntitle: never closed\n\nBody.", ": front matter opened by '---' on line 1 is never closed by a '---' line"),
     ("---\ntitle: T\n---\n\n  \n", ": no text after the front matter"),
     ("\n\n   \n", ": empty file"),
 ])
 def test_markdown_bad_front_matter(tmp_path, content, expected):
-    """Bad front matter is one problem naming the line; no record."""
+    """Bad front matter is one problem naming the line in its reason; no record. Problem.line
+    stays None: a .md file is one document, so --skip-invalid has no line to skip."""
     path = write(tmp_path, "bad.md", content)
     (problem,) = read(path)
-    assert isinstance(problem, Problem)
-    assert str(problem).startswith(f"{path}{expected}")
+    assert isinstance(problem, Problem) and problem.line is None
+    assert str(problem) == f"{path}{expected}"
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x7f", "\x85", "\x9b", "\u2028", "\ufffe"])
+def test_markdown_control_characters_in_front_matter_import(tmp_path, char):
+    """Untrusted metadata must import: characters YAML refuses become U+FFFD; the body is kept."""
+    body = f"Body with {char}[31m kept.\n"
+    path = write(tmp_path, "redsea_1.md", f"---\ntitle: Red{char}[2J Sea\noutlet: \"Wire{char}\"\n---\n{body}")
+    (rec,) = read(path)
+    assert rec.title == "Red\ufffd[2J Sea" and rec.outlet == "Wire\ufffd"
+    assert rec.text == body
+
+
+def test_markdown_front_matter_escape_and_crlf_body_kept(tmp_path):
+    """The redsea_1.md case: ESC in the title; the body changes only in its line endings."""
+    data = b"---\r\ntitle: \x1b[31mRed Sea\x1b[0m\r\ndate: 2024-01-12\r\n---\r\n\x1b]0;pwned\x07Ships turned back.\r\n"
+    (rec,) = read(write(tmp_path, "redsea_1.md", data))
+    assert rec.title == "\ufffd[31mRed Sea\ufffd[0m" and rec.date == "2024-01-12"
+    assert rec.text == "\x1b]0;pwned\x07Ships turned back.\n"
+
+
+def test_markdown_yaml_error_line_counts_file_lines(tmp_path):
+    """YAML counts U+2028 and NEL as line breaks (inside quotes too): they are replaced first,
+    so the error names the file's line, not one two lines further down."""
+    path = write(tmp_path, "bad.md", '---\ntitle: "A\u2028B\x85C\x1b"\nx: a: b\n---\nBody.')
+    assert problems(path) == [f"{path}: invalid YAML front matter: mapping values are not allowed here (line 3)"]
 
 
 def test_markdown_alias_bomb_is_refused(tmp_path):
