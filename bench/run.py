@@ -4,15 +4,16 @@
 
 Each benchmark builds its own seeded synthetic data and alternates ours and the baseline over
 several repeats, reporting medians: absolute times on a shared machine are noise, ratios are not.
+Each runs in its own interpreter, so none inherits another's heap or peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import platform
+import subprocess
 import sys
 from pathlib import Path
 
@@ -30,6 +31,20 @@ BENCHMARKS = {
     "library_open_scale": ("bench.bench_library", {"quick": True}, {"quick": False}),
     "cli_startup": ("bench.bench_cli", {"repeats": 5}, {"repeats": 9}),
 }
+
+
+def _run_isolated(module_name: str, kwargs: dict) -> dict:
+    """One benchmark in a fresh interpreter: what an earlier one loaded (a spaCy model, a
+    100,000-document heap) must not slow it down or show in its peak memory."""
+    code = ("import importlib, json, sys; sys.path.insert(0, sys.argv[1]); "
+            "m = importlib.import_module(sys.argv[2]); "
+            "print(json.dumps(m.run(**json.loads(sys.argv[3]))))")
+    proc = subprocess.run([sys.executable, "-c", code, str(ROOT), module_name, json.dumps(kwargs)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else f"exit code {proc.returncode}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def machine() -> dict:
@@ -59,11 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         if kwargs is None:
             continue
         try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            results.append({"name": name, "error": f"not available: {exc}"})
+            result = _run_isolated(module_name, kwargs)
+        except RuntimeError as exc:
+            results.append({"name": name, "error": str(exc)})
+            print(f"{name:<24} FAILED: {exc}", file=sys.stderr, flush=True)
             continue
-        result = module.run(**kwargs)
         result["name"] = name
         result["holds"] = holds(result)
         results.append(result)
