@@ -42,10 +42,12 @@ def update_entity(store: Store, entity_id: int, annotator: str, **changes: Any) 
 
 
 def entities(store: Store) -> list[dict[str, Any]]:
-    """Canonical entities with alias and mention counts, most mentioned first."""
+    """Canonical entities with alias and mention counts, most mentioned first; `forms` counts
+    the spellings `aliases()` lists (aliases and linked mention texts)."""
     return store.query(
         """SELECT e.*, (SELECT count(*) FROM spans s WHERE s.entity_id = e.id) AS mentions,
-                  (SELECT count(DISTINCT s.text) FROM spans s WHERE s.entity_id = e.id) AS forms,
+                  (SELECT count(*) FROM (SELECT form FROM aliases a WHERE a.entity_id = e.id
+                                         UNION SELECT text FROM spans s WHERE s.entity_id = e.id)) AS forms,
                   (SELECT count(*) FROM aliases a WHERE a.entity_id = e.id) AS aliases
            FROM entities e ORDER BY mentions DESC, e.name"""
     )

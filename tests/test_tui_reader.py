@@ -419,7 +419,7 @@ def test_find_in_article(store):
         assert reader.article.cursor == STORY.index("valley")
         await pilot.press("enter")  # the bar stays open: enter again goes to the next match
         assert reader.article.cursor == STORY.index("valley", STORY.index("valley") + 1)
-        assert "Match 2 of" in reader.query_one("#reader-status").plain
+        assert "Match 2/" in reader.query_one("#reader-status").plain
         await pilot.press("escape")  # closes the bar, stays in the article
         assert app.screen is reader and reader.article.has_focus
         await pilot.press("slash", "enter")  # the text is kept: next match (wrapping)

@@ -47,7 +47,7 @@ CONTEXT = 60
 def kwic(left: str, form: str, right: str, width: int, form_width: int | None = None) -> Text:
     """One concordance line: the end of ``left``, ``form`` in bold, the start of ``right``, in ``width`` cells."""
     form = one_line(form)
-    form_width = min(len(form), form_width or max(8, width // 3))
+    form_width = min(len(form), form_width or max(8, width // 2))
     if len(form) > form_width:
         form = form[: max(1, form_width - 1)] + "…"
     side = max(0, (width - len(form)) // 2)

@@ -700,8 +700,8 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         view.set_cursor(found)
         total = hay.count(needle)
         nth = hay.count(needle, 0, found) + 1
-        note = f"Match {nth} of {total}" + (" (wrapped to the top)" if wrapped else "")
-        self.flash(Text(f"{note} · enter: next · escape: back to the text"), at=found)
+        note = f"Match {nth}/{total}" + (" (wrapped)" if wrapped else "")
+        self.flash(Text(f"{note} · enter next · esc back to the text"), at=found)
 
 
 class _Coverage:
