@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 # name -> (module, kwargs for --quick, kwargs for the full run)
 BENCHMARKS = {
     "predict": ("bench.bench_predict", {"n": 100, "repeats": 3}, {"n": 400, "repeats": 3}),
-    "import": ("bench.bench_import", {"n": 2000, "repeats": 3}, {"n": 10000, "repeats": 3}),
-    "export": ("bench.bench_export", {"n": 2000, "repeats": 3}, {"n": 10000, "repeats": 3}),
+    "import": ("bench.bench_import", {"n": 2000, "repeats": 5}, {"n": 10000, "repeats": 5}),
+    "export": ("bench.bench_export", {"n": 2000, "repeats": 5}, {"n": 10000, "repeats": 5}),
     "link": ("bench.bench_link", {"n": 5000, "repeats": 1}, {"n": 20000, "repeats": 1}),
     "link_100k": ("bench.bench_link", None, {"n": 100000, "repeats": 1}),
     "reader_keystroke_scale": ("bench.bench_reader", {"quick": True}, {"quick": False}),
