@@ -72,6 +72,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -539,8 +540,18 @@ def _spacy_doc(ex: _Example, doc: Any, report: ExportReport) -> Any:
 # --------------------------------------------------------------------------- writers
 
 
+def _special(path: Path | str) -> bool:
+    """An existing path that is not a regular file (/dev/null, a FIFO): written in place, since
+    renaming a temporary file over it would replace the device with a file."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 class _Sink:
-    """Files written atomically: to a temporary name, renamed into place when all went well."""
+    """Files written atomically: to a temporary name, renamed into place when all went well
+    (devices and pipes, e.g. --out /dev/null, are written directly)."""
 
     def __init__(self) -> None:
         self.handles: dict[str, IO[str]] = {}
@@ -554,13 +565,16 @@ class _Sink:
         handle = self.handles.get(key)
         if handle is None:
             path = Path(path)
-            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            tmp = path if _special(path) else path.with_name(f".{path.name}.tmp-{os.getpid()}")
             handle = open(tmp, "w", encoding="utf-8", newline="\n")
             self.handles[key] = handle
             self.temps[key] = tmp
         return handle
 
     def write_bytes(self, path: Path, data: bytes) -> None:
+        if _special(path):
+            path.write_bytes(data)
+            return
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         tmp.write_bytes(data)
         self.binary.append((tmp, path))
@@ -568,7 +582,8 @@ class _Sink:
     def commit(self) -> None:
         for key, handle in self.handles.items():
             handle.close()
-            os.replace(self.temps[key], key)
+            if str(self.temps[key]) != key:
+                os.replace(self.temps[key], key)
         for tmp, path in self.binary:
             os.replace(tmp, path)
         self.handles.clear()
@@ -577,7 +592,8 @@ class _Sink:
     def abort(self) -> None:
         for key, handle in self.handles.items():
             handle.close()
-            self.temps[key].unlink(missing_ok=True)
+            if str(self.temps[key]) != key:
+                self.temps[key].unlink(missing_ok=True)
         for tmp, _ in self.binary:
             tmp.unlink(missing_ok=True)
         self.handles.clear()

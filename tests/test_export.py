@@ -705,3 +705,21 @@ def test_entity_forms_are_the_shared_link_gold(store):
     store.add_span(doc, 13, 18, "GPE", "bob")                      # not linked
     assert entity_forms(store) == {eid: ("PERSON", {"Ahmad Massoud", "Masood", "Ahmad Masood"})}
     assert entity_forms(store, annotator="bob") == {eid: ("PERSON", {"Ahmad Massoud", "Masood"})}
+
+
+def test_exporting_to_a_pipe_or_device_writes_it_and_leaves_it_in_place(loaded, tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.extend(fifo.read_text(encoding="utf-8").splitlines()),
+                              daemon=True)
+    reader.start()
+    export(loaded, "jsonl", str(fifo))  # like --out /dev/null: never rename a file over it
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert received and all(json.loads(line)["text"] for line in received)
+    assert not list(tmp_path.glob(".pipe.tmp-*"))
