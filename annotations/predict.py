@@ -53,8 +53,10 @@ def run_predict(
     commit_every: int = 200,
     on_progress: Callable[[int, int], None] | None = None,
     pipeline: Any = None,
+    limit: int | None = None,
 ) -> PredictReport:
-    """Predict entities and claims for every document lacking them for the current versions."""
+    """Predict entities and claims for every document lacking them for the current versions
+    (at most `limit` of them, in import order: a big corpus can be done a slice at a time)."""
     from .extract.pipeline import load_configured
 
     nlp = pipeline or load_configured(config.model, override=model)
@@ -64,6 +66,8 @@ def run_predict(
     tasks = [t for t in ("entities", "claims") if nlp.supports(t)]
     versions = dict(nlp.extractor(t) for t in tasks)
     pending = sorted(set().union(*(store.docs_lacking_predictions(name, ver) for name, ver in versions.items())))
+    if limit is not None:
+        pending = pending[:max(0, limit)]
     total = len(pending)
     if on_progress:
         on_progress(0, total)

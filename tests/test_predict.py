@@ -74,6 +74,16 @@ def test_predict_resumes_after_a_crash(store, pipeline):
 
 
 @needs_model
+def test_predict_a_slice_at_a_time_with_limit(store, pipeline):
+    ids = [add_document(store, t) for t in TEXTS]
+    name, version = pipeline.extractor("entities")
+    assert run_predict(store, load_config(), pipeline=pipeline, limit=2).documents == 2
+    assert store.docs_lacking_predictions(name, version) == ids[2:]  # the first two, in import order
+    assert run_predict(store, load_config(), pipeline=pipeline, limit=100).documents == len(ids) - 2
+    assert store.docs_lacking_predictions(name, version) == []
+
+
+@needs_model
 def test_confirmed_entities_feed_back_as_a_separate_version(store):
     from annotations import entity_actions as ea
 

@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline (default: config model.name)")
     p.add_argument("--n-process", type=int, default=None, metavar="N")
     p.add_argument("--batch-size", type=int, default=None, metavar="N")
+    p.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="at most N documents this run (in import order; run again for the next N)")
 
     p = sub.add_parser("export", parents=common, help="export the labeled dataset: jsonl, prodigy, spacy or links")
     p.add_argument("--format", default="jsonl", choices=["jsonl", "prodigy", "spacy", "links"])
@@ -332,11 +334,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from annotations.predict import run_predict
 
     config, annotator, db = _context(args)
+    if args.limit is not None and args.limit < 1:
+        raise UserInputError(f"--limit: expected a positive number of documents, got {args.limit}")
     store = _open_store(db, create=False)
     on_progress = _Counter("predicting")
     try:
         report = run_predict(store, config, batch_size=args.batch_size, n_process=args.n_process,
-                             model=args.model, on_progress=on_progress)
+                             model=args.model, on_progress=on_progress, limit=args.limit)
     except ModelMissing as exc:
         raise UserInputError(str(exc)) from None
     except KeyboardInterrupt:
