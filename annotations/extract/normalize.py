@@ -499,8 +499,8 @@ def symbol_similarity(sx: str, sy: str, plural_s: bool = False) -> float:
     L = max(len(sx), len(sy))
     limit = (1.0 - TOKEN_MATCH) * L + 1e-9
     cost = token_cost(sx, sy, plural_s, limit) if sx <= sy else token_cost(sy, sx, plural_s, limit)
-    if (L <= 3 and cost > 0.2) or (L == 4 and cost > 0.3):
-        return 0.0  # short names: only vowel shades (Imad / Emad), not Sine / Sane
+    if (L <= 3 and cost > 0.2) or (L == 4 and cost > 0.3) or (L == 5 and cost > 0.6):
+        return 0.0  # short names: only vowel shades (Imad / Emad), not Sine / Sane, Nile / Nyala
     return max(0.0, min(0.96, 1.0 - cost / L))
 
 
@@ -595,7 +595,7 @@ def match_similarities(syms: list[str], left: np.ndarray, right: np.ndarray,
             cost[idx] = _batch_costs(arr, a_ids[idx], b_ids[idx])
     Lf = L.astype(np.float64)
     sim = np.maximum(0.0, np.minimum(0.96, 1.0 - cost / Lf))
-    sim[((L <= 3) & (cost > 0.2)) | ((L == 4) & (cost > 0.3))] = 0.0
+    sim[((L <= 3) & (cost > 0.2)) | ((L == 4) & (cost > 0.3)) | ((L == 5) & (cost > 0.6))] = 0.0
     ok = sim >= TOKEN_MATCH
     out[ok] = sim[ok]
     return out
