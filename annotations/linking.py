@@ -9,12 +9,12 @@ canonical entity are "same" edges, so the queue never asks about them again.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from .extract.normalize import normalize
 from .extract.variants import Judgement, Mention, Suggestions, suggest
+from .ranges import Coverage
 from .store import Store
 
 _LATEST_PREDICTIONS = """SELECT p.text_form, p.label, p.doc_id, p.start, p."end" FROM (
@@ -35,32 +35,16 @@ def store_mentions(store: Store) -> Iterator[Mention]:
         gold_by_doc[doc_id].append((start, end))
         labels[normalize(text)][label] += 1
         yield Mention(text, label, doc_id, start, end)
-    reach = {doc: _reach(sorted(ranges)) for doc, ranges in gold_by_doc.items()}
+    covered = {doc: Coverage(ranges) for doc, ranges in gold_by_doc.items()}
     rejected = {tuple(r) for r in store.conn.execute(
         "SELECT doc_id, start, \"end\" FROM rejections WHERE kind = 'ent'")}
     gold_label = {text: counts.most_common(1)[0][0] for text, counts in labels.items()}
     for form, label, doc_id, start, end in store.conn.execute(_LATEST_PREDICTIONS):
         if not form or (doc_id, start, end) in rejected:
             continue
-        if doc_id in reach and _overlaps(reach[doc_id], start, end):
+        if doc_id in covered and covered[doc_id].overlaps(start, end):
             continue
         yield Mention(form, gold_label.get(normalize(form), label), doc_id, start, end)
-
-
-def _reach(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
-    """Sorted starts, and the furthest end among the ranges up to each."""
-    starts, ends, far = [], [], 0
-    for start, end in ranges:
-        far = max(far, end)
-        starts.append(start)
-        ends.append(far)
-    return starts, ends
-
-
-def _overlaps(reach: tuple[list[int], list[int]], start: int, end: int) -> bool:
-    starts, ends = reach
-    k = bisect_left(starts, end)
-    return k > 0 and ends[k - 1] > start
 
 
 def store_judgements(store: Store) -> list[Judgement]:

@@ -12,9 +12,7 @@ below are what the registry's action strings name.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 
-from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
@@ -27,6 +25,7 @@ from textual.widgets import Footer, Input, Static
 
 from annotations.errors import NewsmarkError
 from annotations import claim_actions, entity_actions
+from annotations.ranges import Coverage
 from tui.actions import bindings_for
 from tui.undo import replay
 from tui.widgets.article_view import ArticleView, SpanMark
@@ -151,7 +150,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         """Gold spans and the suggestions still open (not confirmed, not rejected)."""
         app, doc_id = self.app, self.doc_id
         gold = app.store.spans(doc_id, app.annotator)
-        covered = _Coverage((g["start"], g["end"]) for g in gold)
+        covered = Coverage((g["start"], g["end"]) for g in gold)
         rejected = {(r["start"], r["end"], r["label"]) for r in app.store.rejections(doc_id, app.annotator)
                     if r["kind"] == "ent"}
         # a suggestion overlapping a gold span is superseded by it (entities do not nest)
@@ -702,22 +701,6 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         nth = hay.count(needle, 0, found) + 1
         note = f"Match {nth}/{total}" + (" (wrapped)" if wrapped else "")
         self.flash(Text(f"{note} · enter next · esc back to the text"), at=found)
-
-
-class _Coverage:
-    """Character ranges, asked whether they overlap a range: log time per question, so a long
-    article with thousands of spans and suggestions stays quick to open."""
-
-    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
-        ordered = sorted(ranges)
-        self.starts = [s for s, _ in ordered]
-        self.reach: list[int] = []  # the furthest end among the ranges so far
-        for _, end in ordered:
-            self.reach.append(max(end, self.reach[-1]) if self.reach else end)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        k = bisect_left(self.starts, end)  # ranges starting before `end`
-        return k > 0 and self.reach[k - 1] > start
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
