@@ -6,13 +6,12 @@ Judgements are pair edges (same / different / unsure); canonical groups are deri
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .errors import StoreError
+from .extract.normalize import strip_possessive
 from .store import Store, now
 
-_POSSESSIVE = re.compile(r"['’]s$")
 
 VERDICTS = ("same", "different", "unsure")
 
@@ -59,7 +58,7 @@ def aliases(store: Store, entity_id: int) -> list[str]:
         "SELECT form FROM aliases WHERE entity_id = ? UNION SELECT text FROM spans WHERE entity_id = ?",
         (entity_id, entity_id),
     )
-    return sorted({_POSSESSIVE.sub("", r["form"].strip()) for r in rows} - {""})
+    return sorted({strip_possessive(r["form"].strip()) for r in rows} - {""})
 
 
 def link_span(store: Store, span_id: int, entity_id: int | None, annotator: str) -> None:
@@ -146,7 +145,7 @@ def accept(store: Store, doc_id: int, start: int, end: int, label: str, annotato
         span_id = _accept_prediction(store, group, {"doc_id": doc_id, "start": start, "end": end,
                                                     "label": label}, annotator)
         text = store.scalar("SELECT text FROM spans WHERE id = ?", (span_id,))
-        known = [(e, name) for e in _entities_knowing(store, _POSSESSIVE.sub("", text.strip()))
+        known = [(e, name) for e in _entities_knowing(store, strip_possessive(text.strip()))
                  for name, elabel in store.conn.execute("SELECT name, label FROM entities WHERE id = ?", (e,))
                  if label_group(elabel) == label_group(label)]
         if len(known) != 1:
@@ -195,7 +194,7 @@ def _link_form(store: Store, group: int | None, form: str, label: str | None, en
 def _record_alias(store: Store, group: int, entity_id: int, form: str) -> None:
     """Inside a transaction: remember a spelling of the entity (the gazetteer and the links
     export read aliases), unless it is its name or already known."""
-    form = _POSSESSIVE.sub("", form.strip())  # Al-Burhan's is a spelling of Al-Burhan
+    form = strip_possessive(form.strip())  # Al-Burhan's is a spelling of Al-Burhan
     if not form or store.conn.execute(
         "SELECT 1 FROM entities WHERE id = ? AND name = ? UNION ALL "
         "SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form, entity_id, form)

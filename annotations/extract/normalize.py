@@ -30,6 +30,7 @@ import numpy as np
 __all__ = [
     "normalize",
     "normalize_many",
+    "strip_possessive",
     "PARTICLES",
     "TITLES",
     "NAME_SUFFIXES",
@@ -56,7 +57,7 @@ __all__ = [
 # turned into spaces, so Qa'ida == Qaida and Sana'a == Sanaa.
 _QUOTES = "'\u2018\u2019\u02bc\u02bb\u02bf\u02be\u0060\u00b4\u2032\u02b9\u02c8\u201b"
 _QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
-_POSSESSIVE_RE = re.compile("[" + re.escape(_QUOTES) + r"]s\s*$")
+_POSSESSIVE_RE = re.compile("[" + re.escape(_QUOTES) + r"]s\s*$", re.IGNORECASE)
 # Letters NFKD does not decompose.
 _LETTER_MAP = str.maketrans(
     {
@@ -84,7 +85,7 @@ def normalize(form: str) -> str:
         s = unicodedata.normalize("NFKD", form)
         s = "".join(ch for ch in s if not unicodedata.combining(ch))
         s = s.translate(_LETTER_MAP).casefold().strip()
-    s = _POSSESSIVE_RE.sub("", s)
+    s = strip_possessive(s)
     s = _QUOTE_RE.sub("", s)
     s = _NON_WORD_RE.sub(" ", s).strip()
     if s.startswith("the ") and len(s) > 4:
@@ -123,6 +124,11 @@ def normalize_many(forms: list[str]) -> list[str]:
         for k, key in zip(ascii_idx, text[1:].split("Q")):
             out[k] = key
     return out
+
+
+def strip_possessive(form: str) -> str:
+    """A form without a final possessive 's / ’s (Al-Burhan's -> Al-Burhan), case kept."""
+    return _POSSESSIVE_RE.sub("", form)
 
 
 # Name particles: never counted as a missing or extra token (al-Sayeh == Sayeh,
