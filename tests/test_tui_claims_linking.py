@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tui_support import ANNOTATOR, add_doc, before, make_app, predict, run_app, settle
+from tui_support import ANNOTATOR, add_doc, before, make_app, open_first, predict, run_app, settle
 
 from annotations import claim_actions, entity_actions
 from annotations.store import Store
@@ -30,15 +30,6 @@ def stories(store: Store) -> list[int]:
            add_doc(store, THIRD, title="Story three", outlet="Post", date="2021-09-08")]
     predict(store, ids)
     return ids
-
-
-async def open_first(pilot):
-    from tui.screens.reader import ReaderScreen
-
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, ReaderScreen)
-    return pilot.app.screen
 
 
 # ------------------------------------------------------------------ claims in the Reader

@@ -10,6 +10,7 @@ from tui_support import (
     load_sample,
     make_app,
     make_config,
+    open_first,
     predict,
     run_app,
     settle,
@@ -38,15 +39,6 @@ def story_store(store: Store, n: int = 3) -> list[int]:
         ids.append(add_doc(store, f"Document number {i}. Kabul is quiet.", title=f"Other {i}", date=f"2021-09-0{i}"))
     predict(store, ids)
     return ids
-
-
-async def open_first(pilot):
-    from tui.screens.reader import ReaderScreen
-
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, ReaderScreen)
-    return pilot.app.screen
 
 
 def spans(store: Store, doc_id: int, annotator: str = ANNOTATOR):

@@ -89,6 +89,16 @@ async def settle(pilot) -> None:
         await pilot.pause()
 
 
+async def open_first(pilot):
+    """enter in the Library: the Reader on the first document."""
+    from tui.screens.reader import ReaderScreen
+
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReaderScreen)
+    return pilot.app.screen
+
+
 async def wait_library(pilot) -> None:
     from tui.widgets.doc_list import DocList
 

@@ -124,15 +124,6 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
     ClaimForm {
         align: center middle;
     }
-    #claim-box {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
     #claim-text {
         height: auto;
         max-height: 3;
@@ -192,7 +183,7 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         d = self.defaults
-        with Vertical(id="claim-box") as box:
+        with Vertical(id="claim-box", classes="dialog-box") as box:
             box.border_title = self.form_title
             snippet = one_line(self.excerpt)
             if len(snippet) > 220:

@@ -130,15 +130,6 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
     LinkPicker {
         align: center middle;
     }
-    #link-box {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
     #link-query {
         height: 1;
         border: none;
@@ -190,7 +181,7 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
         self._marked: int | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="link-box") as box:
+        with Vertical(id="link-box", classes="dialog-box") as box:
             box.border_title = Text(f"Link “{one_line(self.form)[:40]}” ({self.label or '?'})")
             yield Input(value=one_line(self.form), id="link-query",
                         placeholder="canonical name: pick one below, or type a new name")
