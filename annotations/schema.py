@@ -258,7 +258,60 @@ def _v2(db: Database) -> None:
         db.conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
+# v3: what teams and training need.
+# * doc_status accepts `reviewed` (the review layer's status): SQLite cannot change a CHECK,
+#   so the table is rebuilt with its rows and ids.
+# * spans and claims know which annotators proposed them (JSON list; review provenance).
+# * assignments: who is asked to annotate what (overlap for agreement).
+# * models: trained pipelines and linker versions, and which one predict uses.
+_V3 = """
+CREATE TABLE doc_status_v3 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('todo', 'in progress', 'done', 'skipped', 'reviewed')),
+    updated_at TEXT NOT NULL,
+    UNIQUE (doc_id, annotator)
+);
+INSERT INTO doc_status_v3 (id, doc_id, annotator, status, updated_at)
+    SELECT id, doc_id, annotator, status, updated_at FROM doc_status;
+DROP TABLE doc_status;
+ALTER TABLE doc_status_v3 RENAME TO doc_status;
+CREATE INDEX doc_status_annotator ON doc_status(annotator, status);
+ALTER TABLE spans ADD COLUMN proposed_by TEXT;
+ALTER TABLE claims ADD COLUMN proposed_by TEXT;
+CREATE TABLE assignments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    assigned_by TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (doc_id, annotator)
+);
+CREATE INDEX assignments_annotator ON assignments(annotator, doc_id);
+CREATE TABLE models (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    extractor TEXT NOT NULL,
+    base_model TEXT,
+    data_hash TEXT,
+    train_docs INTEGER,
+    dev_docs INTEGER,
+    scores TEXT NOT NULL DEFAULT '{}',
+    in_use INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    created_by TEXT
+);
+"""
+
+
+def _v3(db: Database) -> None:
+    for statement in _statements(_V3):
+        db.conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

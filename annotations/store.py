@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from .errors import StoreError
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 
-STATUSES = ("todo", "in progress", "done", "skipped")
+STATUSES = ("todo", "in progress", "done", "skipped", "reviewed")
 # Tables whose rows user actions change; undo/redo may write only these.
 UNDOABLE = ("spans", "claims", "entities", "aliases", "judgements", "doc_status", "rejections", "claim_groups")
 
@@ -129,6 +129,19 @@ class Store:
         with self._lock:
             row = self.conn.execute(sql, params).fetchone()
             return row[0] if row else None
+
+    # -- the public unit of work ---------------------------------------------------------
+
+    @contextmanager
+    def action(self, annotator: str, name: str, *, doc_id: int | None = None,
+               kind: str = "do", note: str | None = None) -> Iterator["Action"]:
+        """One user action: one IMMEDIATE transaction and one undoable group of logged events.
+
+        Every change made through the yielded `Action` is logged (before, after) so `undo`
+        restores it exactly; nothing is committed unless the block finishes.
+        """
+        with self.transaction():
+            yield Action(self, self._group(annotator, name, kind=kind, doc_id=doc_id, note=note))
 
     # -- the event log --------------------------------------------------------------------
 
@@ -611,3 +624,31 @@ def _dump(row: dict[str, Any] | None) -> str | None:
 
 def _load(text: str | None) -> dict[str, Any] | None:
     return None if text is None else json.loads(text)
+
+
+class Action:
+    """The writes of one user action (see `Store.action`); each is logged for undo."""
+
+    def __init__(self, store: Store, group: int) -> None:
+        self.store = store
+        self.group = group
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        """Insert a row; returns its id."""
+        return self.store._insert(self.group, table, values)
+
+    def update(self, table: str, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change some columns of a row; returns the row after."""
+        return self.store._update(self.group, table, row_id, changes)
+
+    def delete(self, table: str, row_id: int) -> dict[str, Any]:
+        """Delete a row; returns the row before."""
+        return self.store._delete(self.group, table, row_id)
+
+    def row(self, table: str, row_id: int) -> dict[str, Any] | None:
+        """A row as this transaction sees it."""
+        return self.store._row(table, row_id)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """A read inside the action's transaction (writes must go through insert/update/delete)."""
+        return self.store.conn.execute(sql, params)

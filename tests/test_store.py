@@ -47,7 +47,7 @@ def test_v2_rebuilds_the_search_index_of_a_v1_database(tmp_path, monkeypatch):
         doc = add_document(store, "Fighting in the Panshir valley, the front's spokesman said.")
     monkeypatch.undo()
     with Store(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == schema.SCHEMA_VERSION
         sql = store.scalar("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'")
         assert "detail=column" in sql
         assert store.document_ids(query="panshir spokes") == [doc]
@@ -278,3 +278,47 @@ def test_two_processes_indexing_at_once_index_each_document_once(tmp_path):
     _fts_integrity(stores[0])
     for s in stores:
         s.close()
+
+
+def test_v3_keeps_statuses_and_accepts_reviewed(tmp_path, monkeypatch):
+    import annotations.schema as schema
+    import annotations.store as store_mod
+
+    path = tmp_path / "v2.db"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
+    with Store(path) as store:
+        doc = add_document(store, "The spokesman said the talks had failed.")
+        store.set_status(doc, "ana", "done")
+    monkeypatch.undo()
+    with Store(path) as store:
+        assert store.schema_version == 3
+        assert store.status(doc, "ana") == "done"
+        store.set_status(doc, "review", "reviewed")
+        assert store.status(doc, "review") == "reviewed"
+        assert store.query("SELECT count(*) AS n FROM models")[0]["n"] == 0
+
+
+def test_an_action_is_one_undoable_group(tmp_path):
+    with Store(tmp_path / "a.db") as store:
+        doc = add_document(store, "Ahmad Massoud spoke in Bazarak.")
+        with store.action("ana", "two spans", doc_id=doc) as act:
+            a = act.insert("spans", {"doc_id": doc, "start": 0, "end": 13, "label": "PERSON",
+                                     "text": "Ahmad Massoud", "annotator": "ana", "origin": "manual",
+                                     "created_at": "t"})
+            act.insert("spans", {"doc_id": doc, "start": 23, "end": 30, "label": "GPE",
+                                 "text": "Bazarak", "annotator": "ana", "origin": "manual", "created_at": "t"})
+            act.update("spans", a, {"label": "ORG"})
+        assert [s["label"] for s in store.spans(doc, "ana")] == ["ORG", "GPE"]
+        store.undo("ana")
+        assert store.spans(doc, "ana") == []
+        store.redo("ana")
+        assert [s["label"] for s in store.spans(doc, "ana")] == ["ORG", "GPE"]
+        try:
+            with store.action("ana", "fails", doc_id=doc) as act:
+                act.delete("spans", a)
+                raise RuntimeError("boom")
+        except RuntimeError:
+            pass
+        assert len(store.spans(doc, "ana")) == 2

@@ -9,18 +9,18 @@ from annotations.store import Store
 
 def test_progress_counts_one_annotators_statuses(store: Store):
     ids = [add_document(store, f"Text number {i}.") for i in range(5)]
-    assert store.progress("alice") == {"todo": 5, "in progress": 0, "done": 0, "skipped": 0, "total": 5}
+    assert store.progress("alice") == {"todo": 5, "in progress": 0, "done": 0, "skipped": 0, "reviewed": 0, "total": 5}
     store.set_status(ids[0], "alice", "done")
     store.set_status(ids[1], "alice", "skipped")
     store.add_span(ids[2], 0, 4, "ORG", "alice")  # moves it to in progress
     store.set_status(ids[3], "bob", "done")
-    assert store.progress("alice") == {"todo": 2, "in progress": 1, "done": 1, "skipped": 1, "total": 5}
-    assert store.progress("bob") == {"todo": 4, "in progress": 0, "done": 1, "skipped": 0, "total": 5}
+    assert store.progress("alice") == {"todo": 2, "in progress": 1, "done": 1, "skipped": 1, "reviewed": 0, "total": 5}
+    assert store.progress("bob") == {"todo": 4, "in progress": 0, "done": 1, "skipped": 0, "reviewed": 0, "total": 5}
     assert store.progress("nobody")["todo"] == 5
 
 
 def test_progress_of_an_empty_database(store: Store):
-    assert store.progress("alice") == {"todo": 0, "in progress": 0, "done": 0, "skipped": 0, "total": 0}
+    assert store.progress("alice") == {"todo": 0, "in progress": 0, "done": 0, "skipped": 0, "reviewed": 0, "total": 0}
 
 
 def test_span_at_finds_exact_offsets_for_this_annotator_only(store: Store):
