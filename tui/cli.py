@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--threshold", type=float, default=None, help="minimum score 0-100 (default: config linker.threshold)")
     p.add_argument("--limit", type=int, default=None, help="at most N pairs")
+
+    from tui import commands
+
+    COMMANDS.update(commands.register(sub, common))
     return parser
 
 
@@ -437,7 +441,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"import": cmd_import, "stats": cmd_stats, "list": cmd_list, "demo": cmd_demo,
+COMMANDS: dict[str | None, Any] = {"import": cmd_import, "stats": cmd_stats, "list": cmd_list, "demo": cmd_demo,
             "predict": cmd_predict, "link": cmd_link, "export": cmd_export, "evaluate": cmd_evaluate,
             None: cmd_app}
 
