@@ -18,6 +18,8 @@ from types import ModuleType
 
 MODULES: list[str] = [
     "agree",
+    "review",
+    "assign",
 ]
 
 
