@@ -175,7 +175,7 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("global.claims", "C", "Claims across the corpus", "claims"),
     _a("global.quit", "ctrl+q", "Quit newsmark", "quit", priority=True),
     # ---------------------------------------------------------------- Review (team adjudication)
-    _a("library.review", "R", "Review the document: resolve the annotators' conflicts", "review", "Review"),
+    _a("library.review", "R", "Review the document: resolve the annotators' conflicts", "review"),
     _a("review.next", "down,j", "Next conflict", "walk(1)"),
     _a("review.prev", "up,k", "Previous conflict", "walk(-1)"),
     _a("review.next_open", "n,tab", "Next open conflict", "next_open", "Next open"),

@@ -281,6 +281,9 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
 
     def action_cycle_filter(self) -> None:
         self._filter_index = (self._filter_index + 1) % len(FILTERS)
+        if FILTERS[self._filter_index] == ASSIGNED and not self.app.store.scalar(
+                "SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1", (self.app.annotator,)):
+            self._filter_index = (self._filter_index + 1) % len(FILTERS)  # nothing assigned to you
         self._update_bar()
         self._from_top()
 
