@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+from conftest import add_document  # noqa: F401  (re-exported)
+
 from annotations.store import Store, now
 from annotations.vocab import Status
-from conftest import add_document  # noqa: F401  (re-exported)
 
 DISPATCH = ("Ahmad Massoud told reporters in Kabul on Monday that the National Resistance Front "
             "would hold Panjshir until the talks in Doha resumed.")

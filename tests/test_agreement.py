@@ -14,11 +14,27 @@ import krippendorff
 import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
+from team_support import (
+    ALICE_1,
+    ALICE_2,
+    BOB_1,
+    BOB_2,
+    BRIEF,
+    DISPATCH,
+    add_claim,
+    add_document,
+    add_spans,
+    find,
+    judge,
+    mark,
+)
 
-from team_support import (ALICE_1, ALICE_2, BOB_1, BOB_2, BRIEF, DISPATCH, add_claim, add_document, add_spans,
-                          find, judge, mark)
-
-from annotations.agreement import NoSharedDocuments, agreement, cohen_kappa, krippendorff_alpha_nominal
+from annotations.agreement import (
+    NoSharedDocuments,
+    agreement,
+    cohen_kappa,
+    krippendorff_alpha_nominal,
+)
 from annotations.store import Store
 from annotations.vocab import REVIEW_ANNOTATOR, Status, Verdict
 
@@ -173,7 +189,7 @@ def test_labels_and_annotators_filters(team):
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
     return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, env=env, timeout=120)
+                          text=True, env=env, timeout=120, check=False)
 
 
 def test_cli_json_and_text(team, tmp_path):

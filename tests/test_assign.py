@@ -69,7 +69,7 @@ def test_cli(tmp_path):
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "tui.cli", "assign", *args, "--db", str(tmp_path / "c.db")],
-                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
 
     proc = run("--annotators", "alice,bob,carol", "--overlap", "2", "--json")
     assert proc.returncode == 0, proc.stderr

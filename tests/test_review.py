@@ -9,7 +9,16 @@ import subprocess
 import sys
 
 import pytest
-from team_support import ALICE_1, BOB_1, DISPATCH, add_claim, add_document, add_spans, find, mark
+from team_support import (
+    ALICE_1,
+    BOB_1,
+    DISPATCH,
+    add_claim,
+    add_document,
+    add_spans,
+    find,
+    mark,
+)
 from tui_support import make_app, make_config, run_app, settle, wait_library
 
 from annotations import review
@@ -163,7 +172,7 @@ def test_review_screen_resolves_conflicts_by_keyboard(doc):
 
 
 def test_blind_annotator_cannot_open_review(doc):
-    store, d = doc
+    store, _ = doc
 
     async def body(app, pilot):
         from tui.screens.review import ReviewScreen
@@ -196,6 +205,6 @@ def test_cli_review_with_nothing_to_review(tmp_path):
     for args, needle in ((("review",), "no document is done by two or more annotators"),
                          (("review", "--doc", "99"), "--doc: no document 99")):
         proc = subprocess.run([sys.executable, "-m", "tui.cli", *args, "--db", str(tmp_path / "none.db")],
-                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
         assert proc.returncode == 2 and needle in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from itertools import permutations
 
@@ -61,7 +61,7 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | N
     does). Built from the coincidence matrix: alpha = 1 - (n - 1) * D_o / D_e sums.
     None when undefined (no pairable unit, or a single value used throughout).
     """
-    coincidence: Counter[tuple[Hashable, Hashable]] = Counter()
+    coincidence: dict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for values in units:
         m = len(values)
         if m < 2:
@@ -70,7 +70,7 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | N
             coincidence[(values[i], values[j])] += 1.0 / (m - 1)
     if not coincidence:
         return None
-    marginals: Counter[Hashable] = Counter()
+    marginals: dict[Hashable, float] = defaultdict(float)
     for (c, _k), w in coincidence.items():
         marginals[c] += w
     n = sum(marginals.values())

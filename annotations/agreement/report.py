@@ -16,7 +16,14 @@ from typing import Any
 from ..errors import UserInputError
 from ..store import Store
 from ..vocab import REVIEW_ANNOTATOR, Status
-from .measures import cohen_kappa, krippendorff_alpha_nominal, overlaps, prf, token_labels, tokens
+from .measures import (
+    cohen_kappa,
+    krippendorff_alpha_nominal,
+    overlaps,
+    prf,
+    token_labels,
+    tokens,
+)
 
 Span = tuple[int, int, str]
 Claim = tuple[int, int, str | None, str | None]

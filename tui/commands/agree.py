@@ -128,8 +128,8 @@ def render(report: dict[str, Any]) -> list[str]:
     for pair in report["claims"]["pairs"]:
         out += _claim_lines(pair)
     v = report["variants"]
-    out += ["", f"Variant judgements: Krippendorff's alpha (nominal) {_n(v['alpha'])}  "
-                f"({v['pairs']} pairs judged by two or more; {len(v['annotators'])} annotators)"]
+    out += ["", (f"Variant judgements: Krippendorff's alpha (nominal) {_n(v['alpha'])}  "
+                 f"({v['pairs']} pairs judged by two or more; {len(v['annotators'])} annotators)")]
     if report["lowest"]:
         out += ["", "Lowest agreement (mean pairwise strict entity F1): review these first"]
         for row in report["lowest"]:

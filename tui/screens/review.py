@@ -13,7 +13,7 @@ Text shown here (article text, names, labels) is data: sanitised and given as ``
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,6 +27,9 @@ from annotations.vocab import REVIEW_ANNOTATOR
 from tui.actions import bindings_for
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tui.app import NewsmarkApp
 
 __all__ = ["ReviewScreen", "open_review"]
 
@@ -44,7 +47,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
     """Adjudicate one document; dismisses with its id."""
 
     SCOPE = "review"
-    BINDINGS = bindings_for("review")
+    BINDINGS = bindings_for("review")  # type: ignore[assignment]
     DEFAULT_CSS = """
     ReviewScreen #review-bar { background: $panel; padding: 0 1; }
     ReviewScreen #review-list { height: 7; padding: 0 1; }
@@ -64,6 +67,11 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         self.doc: dict[str, Any] = {}
         self._reviewer = ""
 
+    @property
+    def nm(self) -> NewsmarkApp:
+        """The app, typed (its store, config and annotator)."""
+        return cast("NewsmarkApp", self.app)
+
     def compose(self) -> ComposeResult:
         yield Bar(id="review-bar")
         yield Static(id="review-list")
@@ -72,7 +80,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         yield Footer()
 
     def on_mount(self) -> None:
-        app = self.app
+        app = self.nm
         self._reviewer = app.annotator
         self.doc = app.store.document(self.doc_id) or {"text": "", "title": None}
         self.load(pre_accept=True)
@@ -80,13 +88,13 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
     # ------------------------------------------------------------------ state
 
     @property
-    def visible(self) -> list[int]:
+    def shown(self) -> list[int]:
         """Indexes of the sets listed: the conflicts, or every set with ``a``."""
         return [i for i, cs in enumerate(self.sets) if self.show_all or not cs.unanimous]
 
     @property
     def current(self) -> core.ConflictSet | None:
-        vis = self.visible
+        vis = self.shown
         return self.sets[vis[self.index]] if vis and 0 <= self.index < len(vis) else None
 
     @property
@@ -95,7 +103,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
 
     def load(self, *, pre_accept: bool = False) -> None:
         """Read the sets and the reviewed layer again (after any change, by anyone)."""
-        store = self.app.store
+        store = self.nm.store
         names = core.annotators_of(store, self.doc_id)
         self.sets = core.conflict_sets(store, self.doc_id, with_model=self.with_model, annotators=names)
         self.annotators = list(self.sets[0].versions) if self.sets else names
@@ -108,7 +116,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
             if n:
                 self.app.notify(f"{n} unanimous sets pre-accepted (a shows them)", markup=False)
         self.decisions = [core.decision(store, self.doc_id, cs) for cs in self.sets]
-        self.index = min(self.index, max(0, len(self.visible) - 1))
+        self.index = min(self.index, max(0, len(self.shown) - 1))
         self.refresh_view()
 
     # ------------------------------------------------------------------ drawing
@@ -131,7 +139,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         return Text(f"✓ {one_line(decision)[:6]:<6}", style="dim")
 
     def _list_text(self) -> Text:
-        vis = self.visible
+        vis = self.shown
         if not vis:
             if not self.sets:
                 return Text("No spans or claims from any annotator on this document yet.")
@@ -182,12 +190,12 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
     # ------------------------------------------------------------------ actions
 
     def action_walk(self, delta: int) -> None:
-        if self.visible:
-            self.index = max(0, min(len(self.visible) - 1, self.index + delta))
+        if self.shown:
+            self.index = max(0, min(len(self.shown) - 1, self.index + delta))
             self.refresh_view()
 
     def action_next_open(self) -> None:
-        vis = self.visible
+        vis = self.shown
         for step in range(1, len(vis) + 1):
             j = (self.index + step) % len(vis)
             if self.decisions[vis[j]] is None:
@@ -205,7 +213,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
             return
         who = self.annotators[n - 1] if n else None
         try:
-            core.take(self.app.store, self._reviewer, self.doc_id, cs, who)
+            core.take(self.nm.store, self._reviewer, self.doc_id, cs, who)
         except NewsmarkError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
         self.load()
@@ -217,7 +225,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         from tui.screens.reader import ReaderScreen
 
         cs = self.current
-        app = self.app
+        app = self.nm
         if cs is not None:
             text = self.doc.get("text") or ""
             top = text.rfind("\n", 0, cs.start) + 1
@@ -226,7 +234,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         app.push_screen(ReaderScreen(self.doc_id, [self.doc_id]), self._edited)
 
     def _edited(self, _result: object) -> None:
-        self.app.annotator = self._reviewer
+        self.nm.annotator = self._reviewer
         self.load()
 
     def action_toggle_all(self) -> None:
@@ -239,7 +247,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         self.load()
 
     def _replay(self, undo: bool) -> None:
-        store = self.app.store
+        store = self.nm.store
         try:
             done = store.undo(REVIEW_ANNOTATOR) if undo else store.redo(REVIEW_ANNOTATOR)
         except NewsmarkError as exc:
@@ -261,7 +269,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
                             severity="warning", markup=False)
             return
         try:
-            core.mark_reviewed(self.app.store, self._reviewer, self.doc_id)
+            core.mark_reviewed(self.nm.store, self._reviewer, self.doc_id)
         except NewsmarkError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
