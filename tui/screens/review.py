@@ -143,6 +143,9 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         if not vis:
             if not self.sets:
                 return Text("No spans or claims from any annotator on this document yet.")
+            if len(self.annotators) == 1:
+                return Text(f"Only {one_line(self.annotators[0])} annotated this document: their version is "
+                            "accepted (a shows it). d marks it reviewed.")
             return Text("No conflicts: every annotator agrees (a shows the accepted sets). d marks it reviewed.")
         first = max(0, min(self.index - LIST_HEIGHT // 2, len(vis) - LIST_HEIGHT))
         out = Text(no_wrap=True, overflow="ellipsis")
