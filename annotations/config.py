@@ -73,6 +73,10 @@ class LinkerConfig(_Strict):
     threshold: float = Field(85, ge=0, le=100)
 
 
+class ReviewConfig(_Strict):
+    blind: bool = False
+
+
 class Config(_Strict):
     database: str = "newsmark.db"
     annotator: str | None = None
@@ -81,6 +85,7 @@ class Config(_Strict):
     claims: ClaimsConfig = ClaimsConfig()
     linker: LinkerConfig = LinkerConfig()
     keymap: dict[str, str] = {}
+    review: ReviewConfig = ReviewConfig()
 
     # Where the file came from, for messages; not a config key.
     source: str = Field("<default>", exclude=True)
@@ -118,6 +123,7 @@ class Config(_Strict):
 # The model behind each mapping of the file, by key path (list indexes left out).
 _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     (): Config, ("model",): ModelConfig, ("labels",): Label, ("claims",): ClaimsConfig, ("linker",): LinkerConfig,
+    ("review",): ReviewConfig,
 }
 
 

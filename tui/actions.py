@@ -46,9 +46,9 @@ __all__ = [
     "validate_keymap",
 ]
 
-SCOPES = ("reader", "library", "entities", "variants", "claims", "help", "global")
+SCOPES = ("reader", "library", "entities", "variants", "claims", "help", "global", "review")
 SCOPE_TITLES = {"reader": "Reader", "library": "Library", "entities": "Entities", "variants": "Variant queue",
-                "claims": "Claims", "help": "Help", "global": "Everywhere"}
+                "claims": "Claims", "help": "Help", "global": "Everywhere", "review": "Review"}
 
 LABEL_PREFIX = "reader.label."
 NOT_YET = "arrives in a later release"
@@ -127,7 +127,7 @@ ACTIONS: tuple[ActionDef, ...] = (
     # ---------------------------------------------------------------- Library
     _a("library.open", "enter", "Open the document", "open", "Open"),
     _a("library.search", "/", "Search titles and text", "search", "Search"),
-    _a("library.filter", "f", "Filter by status (all, todo, in progress, done, skipped)", "cycle_filter", "Filter"),
+    _a("library.filter", "f", "Filter by status (all, todo, in progress, done, skipped, assigned to me)", "cycle_filter", "Filter"),
     _a("library.quit", "q", "Quit newsmark", "app.quit", "Quit"),
     _a("library.up", "up", "Previous document", "move(-1)"),
     _a("library.down", "down", "Next document", "move(1)"),
@@ -174,6 +174,21 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("global.entities", "E", "Entities: canonical entities, mentions, variant queue", "entities"),
     _a("global.claims", "C", "Claims across the corpus", "claims"),
     _a("global.quit", "ctrl+q", "Quit newsmark", "quit", priority=True),
+    # ---------------------------------------------------------------- Review (team adjudication)
+    _a("library.review", "R", "Review the document: resolve the annotators' conflicts", "review"),
+    _a("review.next", "down,j", "Next conflict", "walk(1)"),
+    _a("review.prev", "up,k", "Previous conflict", "walk(-1)"),
+    _a("review.next_open", "n,tab", "Next open conflict", "next_open", "Next open"),
+    *(_a(f"review.take_{i}", str(i), f"Take annotator {i}'s version", f"take({i})", "Take 1-9" if i == 1 else None)
+      for i in range(1, 10)),
+    _a("review.none", "x", "Take none: nothing is there", "take(0)", "None"),
+    _a("review.edit", "e", "Edit the span in the Reader, on the reviewed layer", "edit", "Edit"),
+    _a("review.all", "a", "Show / hide the unanimous (pre-accepted) sets", "toggle_all"),
+    _a("review.model", "m", "Show / hide the model's version", "toggle_model"),
+    _a("review.undo", "u", "Undo the last review decision", "undo", "Undo"),
+    _a("review.redo", "ctrl+r", "Redo", "redo"),
+    _a("review.done", "d", "Mark the document reviewed", "done", "Reviewed"),
+    _a("review.back", "q,escape", "Back", "back", "Back"),
 )
 _BY_ID = {a.id: a for a in ACTIONS}
 assert len(_BY_ID) == len(ACTIONS), "duplicate action id"

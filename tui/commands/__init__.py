@@ -17,6 +17,9 @@ from collections.abc import Callable
 from types import ModuleType
 
 MODULES: list[str] = [
+    "agree",
+    "review",
+    "assign",
 ]
 
 

@@ -18,6 +18,7 @@ from tui.actions import SCOPE_TITLES, actions_for, bindings_for, keys_display
 __all__ = ["HelpScreen", "help_table"]
 
 HELP_ORDER = ("reader", "library", "entities", "variants", "claims", "global", "help")
+HELP_ORDER += ("review",)  # team review (issue 16), added after the others
 
 
 def help_table(config, keymap: dict[str, str] | None, width: int = 80) -> Table:

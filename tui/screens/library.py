@@ -28,7 +28,9 @@ from tui.widgets.doc_list import DocList, one_line
 
 __all__ = ["FILTERS", "LibraryScreen"]
 
-FILTERS: tuple[str | None, ...] = (None, "todo", "in progress", "done", "skipped")
+ASSIGNED = "assigned to me"
+"""The filter that keeps the documents assigned to you (newsmark assign)."""
+FILTERS: tuple[str | None, ...] = (None, "todo", "in progress", "done", "skipped", ASSIGNED)
 SEARCH_DELAY = 0.15
 """Seconds of no typing before a search runs."""
 FIRST_PAGE = 200
@@ -145,7 +147,8 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
                 return
             store = self.app.read_store
             annotator = self.app.annotator
-            if keep_id is None and not query.text and not query.status:
+            if keep_id is None and not query.text and not query.status and not store.scalar(
+                    "SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1", (annotator,)):
                 # Opening the plain list: show the first screenful now, the full id list
                 # (100,000 ids take ~0.1 s) follows in a moment.
                 first = store.document_ids(limit=FIRST_PAGE)
@@ -155,7 +158,7 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
             ids: list[int] = []
             for _attempt in range(3):
                 try:
-                    ids = store.document_ids(status=query.status, annotator=annotator, query=query.text or None)
+                    ids = self._ids(store, annotator, query)
                     error = None
                     break
                 except NewsmarkError as exc:
@@ -173,6 +176,20 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
         except Exception as exc:  # never let a worker take the app down
             if not worker.is_cancelled:
                 self.post_message(self.IdsLoaded(query, [], {}, keep_id, keep_index, f"Library: {exc}"))
+
+    @staticmethod
+    def _ids(store, annotator: str, query: _Query) -> list[int]:
+        """The documents to list: those assigned to you first (in import order), then the rest."""
+        from annotations.assign import assigned_ids
+
+        status = None if query.status == ASSIGNED else query.status
+        ids = store.document_ids(status=status, annotator=annotator, query=query.text or None)
+        mine = assigned_ids(store, annotator)
+        if query.status == ASSIGNED:
+            return [i for i in ids if i in mine]
+        if not mine:
+            return ids
+        return [i for i in ids if i in mine] + [i for i in ids if i not in mine]
 
     def on_library_screen_ids_loaded(self, message: IdsLoaded) -> None:
         if message.query != _Query(self.status_filter, self._search):
@@ -194,6 +211,8 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
             return EMPTY_DB
         if message.query.text:
             return f"No documents match “{one_line(message.query.text)}”.  escape clears the search"
+        if message.query.status == ASSIGNED:
+            return "No documents are assigned to you (newsmark assign).  f changes the filter"
         if message.query.status:
             return f"No documents are “{message.query.status}” for you.  f changes the filter"
         return "No documents."
@@ -245,6 +264,13 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
 
         self.app.push_screen(ReaderScreen(doc_id, list(self.doc_list.ids)), self._reader_closed)
 
+    def action_review(self) -> None:
+        from tui.screens.review import open_review
+
+        doc_id = self.doc_list.current_id
+        if doc_id is not None:
+            open_review(self.app, doc_id, self._reader_closed)
+
     def _reader_closed(self, last_doc: int | None) -> None:
         self.doc_list.focus()
         self.reload(keep_id=last_doc)
@@ -255,6 +281,9 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
 
     def action_cycle_filter(self) -> None:
         self._filter_index = (self._filter_index + 1) % len(FILTERS)
+        if FILTERS[self._filter_index] == ASSIGNED and not self.app.store.scalar(
+                "SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1", (self.app.annotator,)):
+            self._filter_index = (self._filter_index + 1) % len(FILTERS)  # nothing assigned to you
         self._update_bar()
         self._from_top()
 

@@ -1,0 +1,84 @@
+"""Assignment: give each document to `overlap` annotators, the load balanced between them.
+
+Documents are taken in import order; each goes to the annotators with the fewest documents so
+far (assignments already in the store count), ties broken by a rotation so that every pair of
+annotators shares documents, which agreement needs. Re-running adds only what is missing.
+Assignments are a team's plan, not an annotation: one bulk action, outside undo.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .errors import UserInputError
+from .store import Store, now
+from .vocab import ActionKind, Status
+
+
+@dataclass
+class AssignReport:
+    documents: int = 0                                   # documents selected
+    added: int = 0                                       # new assignments written
+    load: dict[str, int] = field(default_factory=dict)   # assigned documents per annotator, after
+
+
+def select_documents(store: Store, annotators: Sequence[str], *, status: str | None = None,
+                     search: str | None = None) -> list[int]:
+    """Documents matching `search` whose status is `status` for every one of `annotators`."""
+    ids = store.document_ids(query=search or None)
+    if status is None:
+        return ids
+    rows = store.query(f"SELECT doc_id, annotator, status FROM doc_status WHERE annotator IN "
+                       f"({','.join('?' * len(annotators))})", list(annotators))
+    statuses: dict[int, dict[str, str]] = defaultdict(dict)
+    for row in rows:
+        statuses[row["doc_id"]][row["annotator"]] = row["status"]
+    return [d for d in ids if all(statuses[d].get(a, Status.TODO) == status for a in annotators)]
+
+
+def plan(doc_ids: Sequence[int], annotators: Sequence[str], overlap: int,
+         existing: dict[int, set[str]], load: Counter[str]) -> list[tuple[int, str]]:
+    """The (document, annotator) pairs to add; `load` is updated as they are chosen."""
+    n = len(annotators)
+    out = []
+    for k, doc_id in enumerate(doc_ids):
+        have = existing.get(doc_id, set()) & set(annotators)
+        free = [a for a in annotators if a not in have]
+        free.sort(key=lambda a: (load[a], (annotators.index(a) - k) % n))
+        for annotator in free[:max(0, overlap - len(have))]:
+            out.append((doc_id, annotator))
+            load[annotator] += 1
+    return out
+
+
+def assign(store: Store, assigner: str, annotators: Sequence[str], overlap: int, *,
+           status: str | None = None, search: str | None = None) -> AssignReport:
+    names = list(dict.fromkeys(annotators))
+    if len(names) < 1:
+        raise UserInputError("--annotators: name at least one annotator")
+    if not 1 <= overlap <= len(names):
+        raise UserInputError(f"--overlap: expected 1 to {len(names)} (the number of annotators), got {overlap}")
+    if status is not None and status not in set(Status):
+        raise UserInputError(f"--status: expected one of {', '.join(Status)}, got {status!r}")
+    docs = select_documents(store, names, status=status, search=search)
+    existing: dict[int, set[str]] = defaultdict(set)
+    load: Counter[str] = Counter({a: 0 for a in names})
+    for row in store.query("SELECT doc_id, annotator FROM assignments"):
+        existing[row["doc_id"]].add(row["annotator"])
+        if row["annotator"] in load:
+            load[row["annotator"]] += 1
+    pairs = plan(docs, names, overlap, existing, load)
+    if pairs:
+        stamp = now()
+        with store.action(assigner, f"assign {len(docs)} documents", kind=ActionKind.BULK) as act:
+            for doc_id, annotator in pairs:
+                act.insert("assignments", {"doc_id": doc_id, "annotator": annotator,
+                                           "assigned_by": assigner, "created_at": stamp})
+    return AssignReport(documents=len(docs), added=len(pairs), load=dict(load))
+
+
+def assigned_ids(store: Store, annotator: str) -> set[int]:
+    """The documents assigned to `annotator` (the Library lists them first)."""
+    return {r["doc_id"] for r in store.query("SELECT doc_id FROM assignments WHERE annotator = ?", (annotator,))}

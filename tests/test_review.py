@@ -1,0 +1,210 @@
+"""Review: conflict sets, the reviewed layer (provenance, undo, status), the gold rule, blind
+mode; the Review screen at 80x24 by keyboard (Pilot and one snapshot); `newsmark review`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from team_support import (
+    ALICE_1,
+    BOB_1,
+    DISPATCH,
+    add_claim,
+    add_document,
+    add_spans,
+    find,
+    mark,
+)
+from tui_support import make_app, make_config, run_app, settle, wait_library
+
+from annotations import review
+from annotations.gold import gold_annotators, gold_sources
+from annotations.store import Store
+from annotations.vocab import REVIEW_ANNOTATOR, Status
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def doc(tmp_path):
+    store = Store(tmp_path / "review.db")
+    d = add_document(store, DISPATCH, title="Resistance leader vows to hold the valley")
+    add_spans(store, d, "alice", ALICE_1, DISPATCH)
+    add_spans(store, d, "bob", BOB_1, DISPATCH)
+    add_claim(store, d, "alice", DISPATCH, "the National Resistance Front would hold Panjshir", "statement", "reported")
+    add_claim(store, d, "bob", DISPATCH, "the National Resistance Front would hold Panjshir", "statement", "asserted")
+    mark(store, d, "alice")
+    mark(store, d, "bob")
+    yield store, d
+    store.close()
+
+
+def review_spans(store: Store, d: int) -> list[tuple[str, str, list[str]]]:
+    return [(DISPATCH[r["start"]:r["end"]], r["label"], json.loads(r["proposed_by"]))
+            for r in store.query('SELECT * FROM spans WHERE doc_id = ? AND annotator = ? ORDER BY start',
+                                 (d, REVIEW_ANNOTATOR))]
+
+
+def test_conflict_sets_group_overlapping_differing_spans(doc):
+    store, d = doc
+    sets = review.conflict_sets(store, d)
+    spans = [cs for cs in sets if cs.kind == "span"]
+    text = [(DISPATCH[cs.start:cs.end], cs.unanimous) for cs in spans]
+    assert text == [("Ahmad Massoud", True), ("Kabul", True), ("Monday", False),
+                    ("the National Resistance Front", False), ("Panjshir", False), ("Doha", True)]
+    nrf = spans[3]
+    assert [DISPATCH[i.start:i.end] for i in nrf.versions["alice"]] == ["National Resistance Front"]
+    assert nrf.versions["bob"][0].start == find(DISPATCH, "the National Resistance Front")[0]
+    claims = [cs for cs in sets if cs.kind == "claim"]
+    assert len(claims) == 1 and not claims[0].unanimous  # same words, different stance
+
+
+def test_decisions_build_the_reviewed_layer_with_provenance_and_undo(doc):
+    store, d = doc
+    sets = review.conflict_sets(store, d)
+    assert review.accept_unanimous(store, "carol", d, sets) == 3
+    assert review_spans(store, d) == [("Ahmad Massoud", "PERSON", ["alice", "bob"]),
+                                      ("Kabul", "GPE", ["alice", "bob"]), ("Doha", "GPE", ["alice", "bob"])]
+    monday, nrf, panjshir = [cs for cs in sets if cs.kind == "span" and not cs.unanimous]
+    review.take(store, "carol", d, nrf, "bob")
+    review.take(store, "carol", d, panjshir, "alice")
+    review.take(store, "carol", d, monday, None)
+    assert review.decision(store, d, monday) == "none"
+    assert review.decision(store, d, nrf) == "bob"
+    assert ("the National Resistance Front", "ORG", ["bob"]) in review_spans(store, d)
+    # changing one's mind replaces the earlier choice in the same region
+    review.take(store, "carol", d, nrf, "alice")
+    assert [s for s in review_spans(store, d) if s[1] == "ORG"] == [("National Resistance Front", "ORG", ["alice"])]
+    # undo is the store's: the last decision goes back to bob's version
+    assert store.undo(REVIEW_ANNOTATOR)["name"] == "review: take alice"
+    assert review.decision(store, d, nrf) == "bob"
+    claim = next(cs for cs in sets if cs.kind == "claim")
+    review.take(store, "carol", d, claim, "bob")
+    row = store.query("SELECT stance, proposed_by FROM claims WHERE annotator = ?", (REVIEW_ANNOTATOR,))[0]
+    assert row == {"stance": "asserted", "proposed_by": '["bob"]'}
+    review.mark_reviewed(store, "carol", d)
+    assert store.status(d, REVIEW_ANNOTATOR) == Status.REVIEWED
+    note = store.scalar("SELECT note FROM action_groups WHERE name = 'review: mark reviewed'")
+    assert note == "reviewer carol"
+
+
+def test_gold_is_the_reviewed_layer_when_present(doc):
+    store, d = doc
+    other = add_document(store, "Amrullah Saleh spoke from Panjshir on Friday.", title="Saleh speaks")
+    mark(store, other, "alice")
+    mark(store, other, "bob")
+    assert gold_annotators(store, d) == ["alice", "bob"]
+    assert gold_annotators(store, d, annotator="bob") == ["bob"]
+    review.mark_reviewed(store, "carol", d)
+    choice = gold_sources(store, annotator="bob")
+    assert choice.pairs == [(d, REVIEW_ANNOTATOR), (other, "bob")]
+    assert choice.describe("bob") == ("gold: the reviewed layer for 1 documents; bob's annotations for 1 documents")
+    assert gold_sources(store).pairs == [(d, REVIEW_ANNOTATOR), (other, "alice"), (other, "bob")]
+
+
+def blind_config():
+    import yaml
+
+    from annotations.config import default_config_text, parse_config
+
+    base = yaml.safe_load(default_config_text())
+    return parse_config("review:\n  blind: true\n", "blind.yaml", base=base)
+
+
+def test_blind_hides_others_work_from_an_annotator_until_review(doc):
+    store, d = doc
+    config = blind_config()
+    assert config.review.blind and not make_config().review.blind
+    assert not review.may_see_others(store, config, "alice", d)
+    assert review.may_see_others(store, config, "carol", d)  # a reviewer
+    assert review.may_see_others(store, make_config(), "alice", d)
+    review.mark_reviewed(store, "carol", d)
+    assert review.may_see_others(store, config, "alice", d)
+
+
+# -- the screen --------------------------------------------------------------------------------
+
+
+def test_review_screen_resolves_conflicts_by_keyboard(doc):
+    store, d = doc
+    from tui.screens.reader import ReaderScreen
+    from tui.screens.review import ReviewScreen
+
+    async def body(app, pilot):
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.open_count == 4  # Monday, NRF, Panjshir, the claim
+        assert DISPATCH[screen.current.start:screen.current.end] == "Monday"
+        await pilot.press("2")  # bob's version of Monday: nothing
+        await settle(pilot)
+        assert DISPATCH[screen.current.start:screen.current.end] == "the National Resistance Front"
+        await pilot.press("2", "1")  # NRF: bob's; then the claim on the same words: alice's
+        await settle(pilot)
+        assert review_spans(store, d)[2] == ("the National Resistance Front", "ORG", ["bob"])
+        assert store.scalar("SELECT stance FROM claims WHERE annotator = ?", (REVIEW_ANNOTATOR,)) == "reported"
+        assert DISPATCH[screen.current.start:screen.current.end] == "Panjshir"
+        await pilot.press("d")  # Panjshir is still open: refused
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and store.status(d, REVIEW_ANNOTATOR) == "todo"
+        await pilot.press("u")  # undo the claim decision
+        await settle(pilot)
+        assert screen.open_count == 2
+        assert store.scalar("SELECT count(*) FROM claims WHERE annotator = ?", (REVIEW_ANNOTATOR,)) == 0
+        await pilot.press("e")  # edit in the Reader, on the reviewed layer
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen) and app.annotator == REVIEW_ANNOTATOR
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.screen is screen and app.annotator == "carol"
+        await pilot.press("1", "x", "d")  # Panjshir: alice's; the claim: none; reviewed
+        await settle(pilot)
+        assert ("Panjshir", "GPE", ["alice"]) in review_spans(store, d)
+        assert store.status(d, REVIEW_ANNOTATOR) == Status.REVIEWED
+        assert not isinstance(app.screen, ReviewScreen)
+
+    run_app(make_app(store, annotator="carol"), body)
+
+
+def test_blind_annotator_cannot_open_review(doc):
+    store, _ = doc
+
+    async def body(app, pilot):
+        from tui.screens.review import ReviewScreen
+
+        await pilot.press("R")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReviewScreen)
+
+    run_app(make_app(store, blind_config(), annotator="alice"), body)
+
+
+def test_snapshot_review(snap_compare, doc):
+    store, _ = doc
+
+    async def run_before(pilot) -> None:
+        await wait_library(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+
+    assert snap_compare(make_app(store, annotator="carol"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_cli_review_with_nothing_to_review(tmp_path):
+    store = Store(tmp_path / "none.db")
+    add_document(store, DISPATCH, title="t")
+    store.close()
+    env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
+    for args, needle in ((("review",), "no document is done by two or more annotators"),
+                         (("review", "--doc", "99"), "--doc: no document 99")):
+        proc = subprocess.run([sys.executable, "-m", "tui.cli", *args, "--db", str(tmp_path / "none.db")],
+                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
+        assert proc.returncode == 2 and needle in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1

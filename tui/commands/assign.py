@@ -1,0 +1,45 @@
+"""`newsmark assign`: give each document to --overlap annotators, balanced."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "assign"
+
+
+def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    from annotations.vocab import Status
+
+    p = sub.add_parser(NAME, parents=parents, help="distribute documents to annotators with a chosen overlap")
+    p.add_argument("--annotators", required=True, metavar="A,B,C", help="who annotates")
+    p.add_argument("--overlap", type=int, default=1, metavar="N",
+                   help="annotators per document (2 or more for agreement; default 1)")
+    p.add_argument("--status", choices=[s.value for s in Status if s != Status.REVIEWED],
+                   help="only documents every one of them has at this status")
+    p.add_argument("--search", metavar="WORDS", help="only documents matching this full-text search")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from annotations.assign import assign
+    from annotations.layout import sanitize
+    from tui.cli import _context, _open_store
+
+    _config, annotator, db = _context(args)
+    names = [n.strip() for n in args.annotators.split(",") if n.strip()]
+    store = _open_store(db, create=False)
+    try:
+        report = assign(store, annotator, names, args.overlap, status=args.status, search=args.search)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"documents": report.documents, "added": report.added, "load": report.load},
+                         ensure_ascii=False))
+        return 0
+    print(f"{report.documents} documents selected, {report.added} assignments added "
+          f"(overlap {args.overlap})")
+    for name, n in sorted(report.load.items()):
+        print(f"  {' '.join(sanitize(name).split())}: {n} documents assigned")
+    return 0

@@ -1,0 +1,76 @@
+"""`newsmark review`: open the Review screen (as `R` in the Library does) on one document.
+
+Without --doc it opens the first document two or more annotators marked done that is not yet
+reviewed; `q` there goes on to the Library.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+NAME = "review"
+
+
+def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(NAME, parents=parents, help="open the Review screen (also R in the Library)")
+    p.add_argument("--doc", type=int, metavar="ID", help="the document to review (default: the first "
+                   "done by two or more annotators and not yet reviewed)")
+    p.add_argument("--model", action="store_true", help="show the model's version too")
+    p.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
+
+
+def next_to_review(store: Any) -> int | None:
+    """The first document done by two or more annotators whose reviewed layer is not complete."""
+    from annotations.vocab import REVIEW_ANNOTATOR, Status
+
+    return store.scalar(
+        "SELECT doc_id FROM doc_status WHERE status = ? AND annotator != ? GROUP BY doc_id "
+        "HAVING count(*) >= 2 AND doc_id NOT IN (SELECT doc_id FROM doc_status WHERE annotator = ? "
+        "AND status = ?) ORDER BY doc_id LIMIT 1",
+        (Status.DONE, REVIEW_ANNOTATOR, REVIEW_ANNOTATOR, Status.REVIEWED))
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotations.errors import UserInputError
+    from tui.cli import _context, _model_notice, _open_store
+
+    config, annotator, db = _context(args)
+    store = _open_store(db, create=False)
+    doc_id = args.doc if args.doc is not None else next_to_review(store)
+    if doc_id is None:
+        raise UserInputError("no document is done by two or more annotators and not yet reviewed; "
+                             "name one with --doc ID")
+    if store.document(doc_id) is None:
+        raise UserInputError(f"--doc: no document {doc_id} in {db}")
+    from annotations.review import may_see_others
+
+    if not may_see_others(store, config, annotator, doc_id):
+        raise UserInputError(f"--doc {doc_id}: blind review (config review.blind): {annotator} annotates "
+                             "this document, so others' work stays hidden until it is reviewed")
+    from tui.actions import validate_keymap
+
+    validate_keymap(config)
+    app = _review_app(store, config, annotator, doc_id, args.model, _model_notice(config))
+    app.run(mouse=not getattr(args, "no_mouse", False))
+    return 0
+
+
+def _review_app(store: Any, config: Any, annotator: str, doc_id: int, with_model: bool,
+                notice: str | None) -> Any:
+    from pathlib import Path
+
+    import tui.app
+    from tui.app import NewsmarkApp
+    from tui.screens.review import ReviewScreen
+
+    class ReviewApp(NewsmarkApp):
+        """The app, opened on the Review screen over the Library."""
+
+        CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))  # else relative to this module
+
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.push_screen(ReviewScreen(doc_id, with_model=with_model))
+
+    return ReviewApp(store, config, annotator, model_notice=notice)
