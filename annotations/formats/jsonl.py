@@ -429,3 +429,19 @@ def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
             yield from read_jsonl(handle, label, skip_invalid)
     except OSError as exc:
         yield Problem(label, None, f"cannot read: {exc.strerror or exc}")
+
+
+# --------------------------------------------------------------------------- writing
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def native_line(export_id: Any, text: str, meta: dict[str, Any], status: str, annotator: str | None,
+                spans: list[Any], claims: list[dict[str, Any]], entities: list[dict[str, Any]]) -> str:
+    """One native JSON line (with its newline), what `read_jsonl` reads back: spans may be JSON
+    text already (SQLite builds them), claims and entities are dicts in the export shape."""
+    head = _encode({"id": export_id, "text": text, "meta": meta, "status": status, "annotator": annotator})
+    span_text = ",".join(s if isinstance(s, str) else _encode(s) for s in spans)
+    ents = _encode([{"id": e["id"], "name": e["name"], "label": e["label"], "aliases": list(e["aliases"]),
+                     "external_id": e["external_id"]} for e in entities])
+    return f'{head[:-1]},"spans":[{span_text}],"claims":{_encode(claims)},"entities":{ents}}}\n'
