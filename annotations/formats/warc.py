@@ -10,6 +10,8 @@ or damaged file keeps the records before the damage and names the byte offset wh
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,6 +34,7 @@ class _Crawl:
         self.skipped: Counter[str] = Counter()
         self.end = 0        # byte offset just past the last whole record
         self.reported = 0   # bytes already reported to on_bytes
+        self.last = 0       # byte offset of the record being read
 
     def progress(self, position: int) -> None:
         if self.on_bytes and position > self.reported:
@@ -96,20 +99,30 @@ def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
     with raw:
         size = path.stat().st_size
         records = ArchiveIterator(raw)
+        stream = iter(records)
         try:
-            for record in records:
-                item = _one(records, record, crawl)
+            while True:
+                # warcio prints a warning on a bad Content-Length: keep it off the terminal, and
+                # count it (err_count) as the damage it is
+                with contextlib.redirect_stderr(io.StringIO()):
+                    record = next(stream, None)
+                    item = None if record is None else _one(records, record, crawl)
+                if record is None:
+                    break
                 crawl.progress(raw.tell())
-                if isinstance(item, Problem) and item.keeps:
+                if records.err_count and not isinstance(item, Problem):
+                    item = crawl.damage(crawl.last, "a record's Content-Length does not match its content")
+                if isinstance(item, Problem):  # damage: what came before is kept, the rest unread
                     yield item
                     return
                 if item is not None:
                     yield item
         except Exception as exc:  # noqa: BLE001 - warcio and gzip raise many kinds on damage
-            yield crawl.damage(crawl.end, _reason(exc))
+            yield crawl.damage(_next_start(raw, crawl.end), _reason(exc))
             return
         if size - crawl.end > _TAIL_SLACK:
-            yield crawl.damage(crawl.end, "the file ends inside a record, or holds bytes that are not WARC")
+            yield crawl.damage(_next_start(raw, crawl.end),
+                               "the file ends inside a record, or holds bytes that are not WARC")
             return
         if crawl.kept == 0:
             yield Problem(label, None, "no HTML pages in this WARC file" + (
@@ -129,6 +142,9 @@ def _one(records: Any, record: Any, crawl: _Crawl) -> Record | Problem | None:
         if len(content) > MAX_DOCUMENT_BYTES:
             why = "larger than the document limit"
     offset = records.get_record_offset()
+    crawl.last = offset
+    if record.format != "warc":
+        return crawl.damage(offset, "not a WARC record")
     length = records.get_record_length()  # reads what is left of the record
     missing = getattr(record.raw_stream, "limit", 0) or 0
     if missing > 0:
@@ -146,7 +162,24 @@ def _one(records: Any, record: Any, crawl: _Crawl) -> Record | Problem | None:
     return page
 
 
+def _next_start(raw: Any, end: int) -> int:
+    """Where the record after `end` starts: past the CRLFs that close a plain WARC record."""
+    try:
+        raw.seek(end)
+        gap = raw.read(_TAIL_SLACK)
+    except (OSError, ValueError):
+        return end
+    return end + len(gap) - len(gap.lstrip(b"\r\n"))
+
+
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    text = "".join(ch if ch.isprintable() else "?" for ch in text[:80])
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    """warcio's own words for a bad record; other errors (from its parser or gzip) by kind."""
+    from warcio.exceptions import ArchiveLoadFailed
+
+    if isinstance(exc, ArchiveLoadFailed):
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        text = "".join(ch if ch.isprintable() and ch.isascii() else "?" for ch in text[:60])
+        return text or "not a WARC record"
+    if isinstance(exc, (EOFError, OSError)) or "zlib" in type(exc).__module__:
+        return f"the compressed data is cut short or corrupt ({type(exc).__name__})"
+    return "a record header that cannot be parsed"
