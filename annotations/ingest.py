@@ -117,21 +117,20 @@ class _FileImport:
         for ent in rec.entities:
             self._entity(ent)
         stamp = self.stamp
-        for span in rec.spans:
-            self.conn.execute(
-                'INSERT INTO spans (doc_id, start, "end", label, text, annotator, origin, entity_id, created_at) '
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                (doc_id, span.start, span.end, span.label, rec.text[span.start:span.end], annotator,
-                 Origin.IMPORTED, self.entity_ids.get(span.entity) if span.entity is not None else None, stamp),
-            )
-            self.spans += 1
+        self.conn.executemany(
+            'INSERT INTO spans (doc_id, start, "end", label, text, annotator, origin, entity_id, created_at) '
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [(doc_id, span.start, span.end, span.label, rec.text[span.start:span.end], annotator,
+              Origin.IMPORTED.value, self.entity_ids.get(span.entity) if span.entity is not None else None, stamp)
+             for span in rec.spans])
+        self.spans += len(rec.spans)
         for claim in rec.claims:
             group = self._claim_group(claim.group) if claim.group is not None else None
             self.conn.execute(
                 'INSERT INTO claims (doc_id, start, "end", type, speaker, cue, stance, checkworthy, note, '
                 "group_id, annotator, origin, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, claim.start, claim.end, claim.type, claim.speaker, claim.cue, claim.stance,
-                 int(claim.checkworthy), claim.note, group, annotator, Origin.IMPORTED, stamp),
+                 int(claim.checkworthy), claim.note, group, annotator, Origin.IMPORTED.value, stamp),
             )
             self.claims += 1
         status = rec.status if rec.status in STATUSES else None

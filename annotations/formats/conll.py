@@ -29,7 +29,7 @@ DOCSTART = "-DOCSTART-"
 _TAG = re.compile(r"^(?:O|([BIES])-(.+))$")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     text: str
     prefix: str  # "O", "B", "I", "E" or "S"
@@ -45,6 +45,7 @@ class _Doc:
     sentences: list[list[_Token]] = field(default_factory=list)
     sep: str = " "
     columns: int = 0
+    columns_line: int = 0
     error: Problem | None = None
 
 
@@ -110,62 +111,75 @@ def decode_spans(sentence: list[_Token], scheme: str) -> list[tuple[int, int, st
     return spans
 
 
-def _token(line: str, number: int, doc: _Doc) -> _Token:
-    """One token line; raises Invalid naming what is wrong with it."""
-    sep = "\t" if "\t" in line else " "
-    cols = line.split(sep) if sep == "\t" else line.split()
-    if len(cols) < 2:
-        raise Invalid("expected a token and its tag (two or more columns), got one column", number)
-    if doc.columns and len(cols) != doc.columns:
-        raise Invalid(f"expected {doc.columns} columns as on line {doc.start_line}, got {len(cols)}", number)
-    doc.columns, doc.sep = doc.columns or len(cols), sep
-    tag = cols[-1]
+_TAGS: dict[str, tuple[str, str | None]] = {"O": ("O", None)}  # tag -> (prefix, label), once checked
+
+
+def _parse_tag(tag: str, number: int) -> tuple[str, str | None]:
     match = _TAG.match(tag)
     if match is None:
         raise Invalid(f"invalid tag {tag!r} (expected O, or B-, I-, E-, S- and a label)", number)
     label = match.group(2)
     if label is not None and not plain_name(label):
         raise Invalid(f"invalid label in tag {tag!r}: not a plain name (letters, digits, _ . -)", number)
-    middle = sep.join(cols[1:-1]) or None
-    return _Token(cols[0], match.group(1) or "O", label, number, middle)
+    if len(_TAGS) < 10_000:
+        _TAGS[tag] = (match.group(1) or "O", label)
+    return match.group(1) or "O", label
 
 
-def _lines(handle: Any, label: str) -> Iterator[tuple[int, str]]:
-    for number, raw in enumerate(handle, 1):
-        if number == 1 and raw.startswith(_BOM):
-            raw = raw[3:]
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise Invalid(bad_byte(raw, exc, 0).replace("byte offset", "column"), number) from None
-        if "\0" in text:
-            raise Invalid("binary data (a NUL byte) in the line", number)
-        yield number, text.rstrip("\r\n")
+def _columns(cols: list[str], line: str, number: int, doc: _Doc) -> None:
+    """The first token line sets the document's column count and separator; later lines match it."""
+    if len(cols) < 2:
+        raise Invalid("expected a token and its tag (two or more columns), got one column", number)
+    if doc.columns:
+        raise Invalid(f"expected {doc.columns} columns as on line {doc.columns_line}, got {len(cols)}", number)
+    doc.columns, doc.columns_line, doc.sep = len(cols), number, "\t" if "\t" in line else " "
+
+
+def _decode(raw: bytes, number: int) -> str:
+    if number == 1 and raw.startswith(_BOM):
+        raw = raw[3:]
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Invalid(bad_byte(raw, exc, 0).replace("byte offset", "column"), number) from None
+    if "\0" in line:
+        raise Invalid("binary data (a NUL byte) in the line", number)
+    return line
 
 
 def _docs(handle: Any, label: str) -> Iterator[_Doc]:
-    """Documents as token lists, a bad line marking its document with the error."""
+    """Documents as token lists, a bad line marking its document with the error. One loop,
+    no call per line but for a new tag: this is the hot path of a large corpus."""
     doc = _Doc(1)
     sentence: list[_Token] = []
-    for number, line in _lines(handle, label):
-        if not line.strip():
+    tags = _TAGS
+    for number, raw in enumerate(handle, 1):
+        line = _decode(raw, number) if number == 1 or not raw.isascii() or b"\0" in raw else raw.decode()
+        cols = line.split()
+        if not cols:
             if sentence:
                 doc.sentences.append(sentence)
                 sentence = []
             continue
-        if line.split()[0] == DOCSTART:
+        if cols[0] == DOCSTART:
             if sentence:
                 doc.sentences.append(sentence)
                 sentence = []
             if doc.sentences or doc.error:
                 yield doc
-            doc = _Doc(number, docstart=line)
+            doc = _Doc(number, docstart=line.rstrip("\r\n"))
             continue
-        if doc.error is None:
-            try:
-                sentence.append(_token(line, number, doc))
-            except Invalid as exc:
-                doc.error = Problem(label, exc.line, exc.reason)
+        if doc.error is not None:
+            continue
+        try:
+            if len(cols) != doc.columns:
+                _columns(cols, line, number, doc)
+            prefix, tag_label = tags.get(cols[-1]) or _parse_tag(cols[-1], number)
+        except Invalid as exc:
+            doc.error = Problem(label, exc.line, exc.reason)
+            continue
+        middle = doc.sep.join(cols[1:-1]) if len(cols) > 2 else None
+        sentence.append(_Token(cols[0], prefix, tag_label, number, middle))
     if sentence:
         doc.sentences.append(sentence)
     if doc.sentences or doc.error:
