@@ -90,7 +90,7 @@ class _FileImport:
             self._attach_to_existing(digest, rec, annotator)
             return
         self.imported += 1
-        self._annotations(int(cur.lastrowid), rec, annotator)
+        self._annotations(int(cur.lastrowid or 0), rec, annotator)
 
     def flush(self) -> None:
         """Insert the buffered plain documents; the UNIQUE hash skips (and counts) duplicates."""
@@ -157,7 +157,7 @@ class _FileImport:
             entity_id = int(self.conn.execute(
                 "INSERT INTO entities (name, label, external_id, created_by, created_at) VALUES (?,?,?,?,?)",
                 (ent.name, ent.label, ent.external_id, self.annotator, now()),
-            ).lastrowid)
+            ).lastrowid or 0)
         for form in ent.aliases:
             self.conn.execute("INSERT OR IGNORE INTO aliases (entity_id, form) VALUES (?,?)", (entity_id, form))
         self.entity_ids[ent.id] = entity_id
@@ -167,7 +167,7 @@ class _FileImport:
             self.group_ids[key] = int(self.conn.execute(
                 "INSERT INTO claim_groups (name, created_by, created_at) VALUES (?,?,?)",
                 (str(key), self.annotator, now()),
-            ).lastrowid)
+            ).lastrowid or 0)
         return self.group_ids[key]
 
 

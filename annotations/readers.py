@@ -26,7 +26,15 @@ from . import formats
 from .errors import UserInputError
 from .formats.jsonl import read_jsonl
 from .formats.records import (
-    _BOM, MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, ClaimIn, EntityIn, Problem, ReadOptions, Record, SpanIn,
+    _BOM,
+    MAX_DOCUMENT_BYTES,
+    MAX_LINE_BYTES,
+    ClaimIn,
+    EntityIn,
+    Problem,
+    ReadOptions,
+    Record,
+    SpanIn,
     too_large,
 )
 from .formats.text import guess_title, read_document

@@ -78,7 +78,7 @@ import gc
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+
 
 from ..errors import UserInputError
 from ..store import Store

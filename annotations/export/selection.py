@@ -192,10 +192,12 @@ class Reader:
                 continue
             versions = {ann: statuses.get((doc_id, ann), "todo") for ann in pairs.get(doc_id, ())}
             for ann, st in gold_versions(versions, self.status):
-                sp = spans.get((doc_id, ann), []) if ann is not None else []
+                if ann is None:  # nobody's version: the text alone
+                    out.append(Example(doc, None, st, [], [], {}))
+                    continue
                 ents = {e: entities[e] for e in linked.get((doc_id, ann), ()) if e in entities}
-                out.append(Example(doc, ann, st, sp, claims.get((doc_id, ann), []) if ann is not None else [],
-                                    ents))
+                out.append(Example(doc, ann, st, spans.get((doc_id, ann), []), claims.get((doc_id, ann), []),
+                                   ents))
         return out
 
     def _names(self, sql: str, ids: set[int]) -> dict[int, Any]:

@@ -80,7 +80,7 @@ def split_of(keys: Iterable[str], split: dict[str, float], seed: int = 0) -> dic
 
     Documents are ranked by sha256(seed, content hash), a seeded shuffle that does not depend
     on database ids or import order, so the same documents and seed always split the same way."""
-    ranked = sorted(set(keys), key=lambda k: hashlib.sha256(f"{seed}\0{k}".encode("utf-8")).digest())
+    ranked = sorted(set(keys), key=lambda k: hashlib.sha256(f"{seed}\0{k}".encode()).digest())
     out: dict[str, str] = {}
     start = 0
     for name, count in split_counts(len(ranked), split).items():

@@ -15,13 +15,23 @@ another, is left out and returned to the caller to count and name, never shifted
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from .records import _BOM, Invalid, Problem, ReadOptions, Record, SpanIn, bad_byte, plain_name
+from .records import (
+    Invalid,
+    Problem,
+    ReadOptions,
+    Record,
+    SpanIn,
+    bad_byte,
+    plain_name,
+)
 
 SUFFIXES = (".conll", ".iob", ".bio")
 SCHEMES = ("iob1", "iob2", "bioes")
@@ -81,9 +91,10 @@ def decode_spans(sentence: list[_Token], scheme: str) -> list[tuple[int, int, st
             raise Invalid(f"tag {p}-{lab} is BIOES, not {scheme.upper()}", tok.line)
         inside = open_at is not None and label == lab
         if p == "O":
-            if scheme == "bioes" and open_at is not None:
-                raise Invalid(f"O inside the {label} entity opened by B- (BIOES closes it with E-)", tok.line)
-            close(i)
+            if open_at is not None:
+                if scheme == "bioes":
+                    raise Invalid(f"O inside the {label} entity opened by B- (BIOES closes it with E-)", tok.line)
+                close(i)
         elif p == "B":
             if scheme == "bioes" and open_at is not None:
                 raise Invalid(f"B-{lab} before the {label} entity was closed with E-", tok.line)
@@ -135,16 +146,25 @@ def _columns(cols: list[str], line: str, number: int, doc: _Doc) -> None:
     doc.columns, doc.columns_line, doc.sep = len(cols), number, "\t" if "\t" in line else " "
 
 
-def _decode(raw: bytes, number: int) -> str:
-    if number == 1 and raw.startswith(_BOM):
-        raw = raw[3:]
+def _lines(handle: Any) -> Iterator[tuple[int, str]]:
+    """(number, line) of a UTF-8 file (BOM dropped), decoded in C; raises Invalid naming the line
+    of a byte that is not UTF-8 or of a NUL."""
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline=None)
+    number = 0
     try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Invalid(bad_byte(raw, exc, 0).replace("byte offset", "column"), number) from None
-    if "\0" in line:
-        raise Invalid("binary data (a NUL byte) in the line", number)
-    return line
+        for number, line in enumerate(text, 1):
+            if "\0" in line:
+                raise Invalid("binary data (a NUL byte) in the line", number)
+            yield number, line
+    except UnicodeDecodeError:
+        # decoding runs ahead in blocks: find the line holding the bad byte
+        handle.seek(0)
+        for number, raw in enumerate(handle, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise Invalid(bad_byte(raw, exc, 0).replace("byte offset", "column"), number) from None
+        raise Invalid("not UTF-8 text", number + 1) from None
 
 
 def _docs(handle: Any, label: str) -> Iterator[_Doc]:
@@ -153,8 +173,7 @@ def _docs(handle: Any, label: str) -> Iterator[_Doc]:
     doc = _Doc(1)
     sentence: list[_Token] = []
     tags = _TAGS
-    for number, raw in enumerate(handle, 1):
-        line = _decode(raw, number) if number == 1 or not raw.isascii() or b"\0" in raw else raw.decode()
+    for number, line in _lines(handle):
         cols = line.split()
         if not cols:
             if sentence:
@@ -167,7 +186,7 @@ def _docs(handle: Any, label: str) -> Iterator[_Doc]:
                 sentence = []
             if doc.sentences or doc.error:
                 yield doc
-            doc = _Doc(number, docstart=line.rstrip("\r\n"))
+            doc = _Doc(number, docstart=line.rstrip("\n"))
             continue
         if doc.error is not None:
             continue
@@ -194,15 +213,15 @@ def _record(doc: _Doc, label: str, scheme: str | None) -> Record:
     middles: list[str] = []
     offset = 0
     for sentence in doc.sentences:
-        starts = []
-        for tok in sentence:
-            starts.append(offset)
-            offset += len(tok.text) + 1
-            middles.append(tok.middle or "")
-        for first, end, lab, line in decode_spans(sentence, used):
-            last = sentence[end - 1]
-            spans.append(SpanIn(starts[first], starts[end - 1] + len(last.text), lab, line=line))
-        pieces.append(" ".join(tok.text for tok in sentence))
+        texts = [tok.text for tok in sentence]
+        middles += [tok.middle or "" for tok in sentence]
+        if any(tok.prefix != "O" for tok in sentence):
+            starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=offset))
+            for first, end, lab, line in decode_spans(sentence, used):
+                spans.append(SpanIn(starts[first], starts[end - 1] + len(texts[end - 1]), lab, line=line))
+        piece = " ".join(texts)
+        pieces.append(piece)
+        offset += len(piece) + 1
     meta: dict[str, Any] = {"scheme": used, "sep": doc.sep}
     if doc.docstart is not None:
         meta["docstart"] = doc.docstart

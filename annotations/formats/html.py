@@ -15,7 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .records import MAX_DOCUMENT_BYTES, Invalid, Problem, ReadOptions, Record, too_large
+from .records import (
+    MAX_DOCUMENT_BYTES,
+    Invalid,
+    Problem,
+    ReadOptions,
+    Record,
+    too_large,
+)
 
 SUFFIXES = (".html", ".htm")
 

@@ -13,12 +13,25 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..vocab import Status
 from .records import (
-    _BOM, _DOC_FIELDS, _UTF16_BOMS, BINARY_SNIFF_BYTES, MAX_LINE_BYTES, ClaimIn, EntityIn, Invalid,
-    Problem, ReadOptions, Record, SpanIn, bad_byte, lenient_str, plain_name,
+    _BOM,
+    _DOC_FIELDS,
+    _UTF16_BOMS,
+    BINARY_SNIFF_BYTES,
+    MAX_LINE_BYTES,
+    ClaimIn,
+    EntityIn,
+    Invalid,
+    Problem,
+    ReadOptions,
+    Record,
+    SpanIn,
+    bad_byte,
+    lenient_str,
+    plain_name,
 )
 
 SUFFIXES = (".jsonl", ".ndjson")
@@ -351,7 +364,7 @@ def _native(obj: dict[str, Any], record: Record) -> None:
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise Invalid(f"{what} aliases must be an array of strings")
         external = _optional_str(item.get("external_id"), f"{what} external_id")
-        record.entities.append(EntityIn(ent_id, name, _label(item.get("label"), what),
+        record.entities.append(EntityIn(cast("str | int", ent_id), name, _label(item.get("label"), what),
                                         [a for a in aliases if a.strip()], external))
     record.spans = _spans(obj, text, seen)
     for number, item in enumerate(_items(obj, "claims"), 1):

@@ -15,7 +15,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .records import _DOC_FIELDS, MAX_DOCUMENT_BYTES, Invalid, Problem, ReadOptions, Record
+from .records import (
+    _DOC_FIELDS,
+    MAX_DOCUMENT_BYTES,
+    Invalid,
+    Problem,
+    ReadOptions,
+    Record,
+)
 
 SUFFIXES = (".csv", ".tsv")
 TEXT_COLUMNS = ("text", "body", "content")
@@ -80,9 +87,10 @@ def _record(row: list[str], cols: _Columns, label: str, line: int) -> Record:
     ident = _cell(row, cols.id)
     if ident is not None:
         meta["source_id"] = ident
-    fields = {name: _cell(row, i) for name, i in cols.fields.items()}
-    return Record(text=text, title=_cell(row, cols.title), source=f"{label}:{line}", meta=meta,
-                  line=line, **fields)
+    field = {name: _cell(row, i) for name, i in cols.fields.items()}
+    return Record(text=text, title=_cell(row, cols.title), source=f"{label}:{line}", meta=meta, line=line,
+                  url=field.get("url"), date=field.get("date"), outlet=field.get("outlet"),
+                  author=field.get("author"))
 
 
 def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,

@@ -20,7 +20,15 @@ from typing import Any
 import yaml
 
 from .records import (
-    MAX_DOCUMENT_BYTES, MAX_TITLE_CHARS, Invalid, Problem, ReadOptions, Record, decode, lenient_str, too_large,
+    MAX_DOCUMENT_BYTES,
+    MAX_TITLE_CHARS,
+    Invalid,
+    Problem,
+    ReadOptions,
+    Record,
+    decode,
+    lenient_str,
+    too_large,
 )
 
 SUFFIXES = (".txt",)

@@ -52,13 +52,13 @@ def entity_forms(store: Store, *, annotator: str | None = None) -> dict[int, tup
     return out
 
 
-def export_links(store: Store, out: str | os.PathLike[str], *, annotator: str | None,
-                  labels: set[str] | None, report: ExportReport,
-                  on_progress: Callable[[int, int], None] | None) -> ExportReport:
-    from ...extract.variants import Judgement, canonical_groups, label_group
+Pair = tuple[str, str]
 
+
+def _judged(store: Store, annotator: str | None, labels: set[str] | None) -> dict[Pair, dict[str, Any]]:
+    """The latest verdict per unordered pair of forms."""
     who, params = ("", []) if annotator is None else (" WHERE annotator = ?", [annotator])
-    judged: dict[tuple[str, str], dict[str, Any]] = {}   # latest verdict per unordered pair
+    judged: dict[Pair, dict[str, Any]] = {}
     for r in store.query(f"SELECT a, b, label, verdict, annotator, created_at FROM judgements{who} ORDER BY id",
                          params):
         a, b = (r["a"] or "").strip(), (r["b"] or "").strip()
@@ -70,42 +70,44 @@ def export_links(store: Store, out: str | os.PathLike[str], *, annotator: str | 
         judged.pop(key, None)
         judged[key] = {"label": r["label"], "verdict": r["verdict"], "annotator": r["annotator"],
                        "at": r["created_at"]}
+    return judged
 
-    ent_rows = entity_forms(store, annotator=annotator)
 
+def _pair_lines(judged: dict[Pair, dict[str, Any]], ent_rows: dict[int, tuple[str, set[str]]],
+                labels: set[str] | None, report: ExportReport,
+                on_progress: Callable[[int, int], None] | None) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Judged pairs (unsure ones counted, left out), then the same-pairs of each entity's forms."""
     lines: dict[tuple[str, str, str], dict[str, Any]] = {}
     for (a, b), j in judged.items():
         if j["verdict"] == "unsure":
             report.unsure += 1
             continue
-        line = {"a": a, "b": b, "label": j["label"], "same": j["verdict"] == "same", "source": "judgement",
-                "annotator": j["annotator"]}
-        lines[(j["label"] or "", a, b)] = line
-    derived = 0
+        lines[(j["label"] or "", a, b)] = {"a": a, "b": b, "label": j["label"], "same": j["verdict"] == "same",
+                                           "source": "judgement", "annotator": j["annotator"]}
     total = len(ent_rows)
     if on_progress:
         on_progress(0, total)
     for n, (eid, (label, forms)) in enumerate(ent_rows.items(), 1):
-        if labels is not None and label not in labels:
-            continue
-        fs = sorted(forms)
-        for i in range(len(fs)):
-            for k in range(i + 1, len(fs)):
-                a, b = fs[i], fs[k]
-                j = judged.get((a, b))
-                if j is not None and j["verdict"] != "unsure":
-                    if j["verdict"] == "different":
-                        report.conflicts += 1
-                    continue  # the judgement says it
-                key = (label, a, b)
-                if key not in lines:
-                    lines[key] = {"a": a, "b": b, "label": label, "same": True, "source": "entity",
-                                  "entity": eid}
-                    derived += 1
+        if labels is None or label in labels:
+            fs = sorted(forms)
+            for i in range(len(fs)):
+                for k in range(i + 1, len(fs)):
+                    a, b = fs[i], fs[k]
+                    verdict = judged.get((a, b), {}).get("verdict")
+                    if verdict is not None and verdict != "unsure":
+                        report.conflicts += verdict == "different"
+                        continue  # the judgement says it
+                    lines.setdefault((label, a, b), {"a": a, "b": b, "label": label, "same": True,
+                                                     "source": "entity", "entity": eid})
         if on_progress and (n % 200 == 0 or n == total):
             on_progress(n, total)
+    return lines
 
-    # clusters: same-edges (judged and derived) per label group, never across "different"
+
+def _clusters(lines: dict[tuple[str, str, str], dict[str, Any]]) -> list[dict[str, Any]]:
+    """Same-edges (judged and derived) joined per label group, never across "different"."""
+    from ...extract.variants import Judgement, canonical_groups, label_group
+
     by_group: dict[str, list[Judgement]] = defaultdict(list)
     group_labels: dict[str, Counter[str]] = defaultdict(Counter)
     for line in sorted(lines.values(), key=lambda x: (x["source"] != "entity",)):  # judgements last: they win
@@ -123,7 +125,16 @@ def export_links(store: Store, out: str | os.PathLike[str], *, annotator: str | 
             label = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else (g or None)
             cluster_lines.append({"cluster": sorted(members), "label": label})
     cluster_lines.sort(key=lambda c: (c["label"] or "", c["cluster"]))
+    return cluster_lines
 
+
+def export_links(store: Store, out: str | os.PathLike[str], *, annotator: str | None,
+                 labels: set[str] | None, report: ExportReport,
+                 on_progress: Callable[[int, int], None] | None) -> ExportReport:
+    judged = _judged(store, annotator, labels)
+    ent_rows = entity_forms(store, annotator=annotator)
+    lines = _pair_lines(judged, ent_rows, labels, report, on_progress)
+    cluster_lines = _clusters(lines)
     if not lines and not cluster_lines:
         who_msg = f" by annotator {annotator!r}" if annotator else ""
         raise UserInputError(f"nothing to export: no variant judgements{who_msg} and no canonical entities "

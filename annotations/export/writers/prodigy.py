@@ -36,7 +36,7 @@ class ProdigyWriter(Writer):
 
 def _mmh(text: str) -> int:
     """Signed 32-bit MurmurHash3 of a string (the hash function Prodigy uses)."""
-    from murmurhash import hash as murmur  # a spaCy dependency
+    from murmurhash import hash as murmur  # type: ignore[import-untyped]  # a spaCy dependency
 
     return int(murmur(text))
 
