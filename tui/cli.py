@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
     p.add_argument("--no-open", action="store_true", help="import only; do not open the app")
 
-    p = sub.add_parser("import", parents=common, help="import .txt .md .jsonl files, directories, globs or - (stdin)")
+    p = sub.add_parser("import", parents=common, help="import .txt .md .jsonl .html .warc .csv .tsv .conll files, directories, globs or - (stdin)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--skip-invalid", action="store_true", help="skip bad lines instead of rejecting the file")
     p.add_argument("--json", action="store_true", help="print a JSON summary")

@@ -81,6 +81,7 @@ from pathlib import Path
 
 
 from ..errors import UserInputError
+from ..formats.conll import SCHEMES
 from ..store import Store
 from .report import ExportReport
 from .selection import PAGE, Example, Reader, check_labels, gold_versions
@@ -125,13 +126,7 @@ def export(
     empty file is never mistaken for a dataset).
     """
     fmt = (fmt or "").strip().lower()
-    writer_cls = WRITERS.get(fmt)
-    if writer_cls is None:
-        raise UserInputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    if status not in STATUS_CHOICES:
-        raise UserInputError(f"--status: expected one of {', '.join(STATUS_CHOICES)}, got {status!r}")
-    if scheme is not None and scheme not in ("iob1", "iob2", "bioes"):
-        raise UserInputError(f"--scheme: expected iob1, iob2 or bioes, got {scheme!r}")
+    writer_cls = _checked(fmt, status, scheme)
     split_map = parse_split(split) if split is not None else None
     label_set = set(labels) if labels is not None else None
     if label_set is not None:
@@ -163,6 +158,18 @@ def export(
     _run(writer_cls, ctx, reader, split_by_hash, on_progress)
     _summarise(report, split_map)
     return report
+
+
+def _checked(fmt: str, status: str, scheme: str | None) -> type[Writer]:
+    """The writer of `fmt`, once the options are known good."""
+    writer_cls = WRITERS.get(fmt)
+    if writer_cls is None:
+        raise UserInputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if status not in STATUS_CHOICES:
+        raise UserInputError(f"--status: expected one of {', '.join(STATUS_CHOICES)}, got {status!r}")
+    if scheme is not None and scheme not in SCHEMES:
+        raise UserInputError(f"--scheme: expected {', '.join(SCHEMES)}, got {scheme!r}")
+    return writer_cls
 
 
 def _nothing(status: str, annotator: str | None) -> None:

@@ -120,68 +120,13 @@ class Reader:
         # the few claim groups / speakers separately is about twice as fast.
         m = _marks(len(ids))
         who, who_params = ("", []) if self.annotator is None else (" AND annotator = ?", [self.annotator])
-        cur_docs = self.store.query(f"SELECT * FROM documents WHERE id IN ({m})", ids)
-        docs = {r["id"]: r for r in cur_docs}
+        where, params = f"WHERE doc_id IN ({m}){who}", [*ids, *who_params]
+        docs = {r["id"]: r for r in self.store.query(f"SELECT * FROM documents WHERE id IN ({m})", ids)}
         statuses = {(d, a): st for d, a, st in self._rows(
-            f"SELECT doc_id, annotator, status FROM doc_status WHERE doc_id IN ({m}){who}", [*ids, *who_params])}
-        spans: dict[tuple[int, str], list[Any]] = defaultdict(list)
-        linked: dict[tuple[int, str], set[int]] = defaultdict(set)
-        labels = self.labels
-        if self.json_spans:
-            rows = self._rows(
-                f'SELECT doc_id, annotator, start, "end", label, id, entity_id, json_object(\'start\', start, '
-                f'\'end\', "end", \'label\', label, \'text\', text, \'entity\', entity_id) FROM spans '
-                f"WHERE doc_id IN ({m}){who}", [*ids, *who_params])
-            rows.sort()
-            present = {(r[0], r[1]) for r in rows}
-            for d, a, _st, _en, lab, _id, ent, js in rows:
-                if labels is None or lab in labels:
-                    spans[(d, a)].append(js)
-                    if ent is not None:
-                        linked[(d, a)].add(ent)
-        else:
-            # A span's text is sliced from the document (what the stored copy is, by
-            # construction, and what re-import checks), which is cheaper than reading the copy.
-            rows = self._rows(f'SELECT doc_id, annotator, start, "end", label, id, entity_id FROM spans '
-                              f"WHERE doc_id IN ({m}){who}", [*ids, *who_params])
-            rows.sort()
-            present = {(r[0], r[1]) for r in rows}
-            text_of = {d: r["text"] for d, r in docs.items()}
-            for d, a, st, en, lab, _id, ent in rows:
-                if (labels is None or lab in labels) and d in text_of:
-                    spans[(d, a)].append({"start": st, "end": en, "label": lab, "text": text_of[d][st:en],
-                                          "entity": ent})
-                    if ent is not None:
-                        linked[(d, a)].add(ent)
-        claims: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
-        rows = self._rows(
-            f'SELECT doc_id, annotator, start, "end", id, type, speaker, cue, stance, checkworthy, note, group_id, '
-            f"speaker_span_id, speaker_entity_id FROM claims WHERE doc_id IN ({m}){who}", [*ids, *who_params])
-        rows.sort(key=lambda r: r[:5])
-        groups = self._names("SELECT id, name FROM claim_groups", {r[11] for r in rows if r[11] is not None})
-        span_text = self._names("SELECT id, text FROM spans", {r[12] for r in rows if r[12] is not None})
-        ent_name = self._names("SELECT id, name FROM entities", {r[13] for r in rows if r[13] is not None})
-        for d, a, st, en, _id, typ, speaker, cue, stance, cw, note, gid, sspan, sent in rows:
-            # already in the export shape; a claim group is named by its name, else its id
-            claims[(d, a)].append({
-                "start": st, "end": en, "type": typ,
-                "speaker": speaker or span_text.get(sspan) or ent_name.get(sent),
-                "cue": cue, "stance": stance,
-                "group": None if gid is None else (groups.get(gid) or str(gid)),
-                "checkworthy": bool(cw), "note": note,
-            })
-        entity_ids = sorted(set().union(*linked.values())) if linked else []
-        entities: dict[int, dict[str, Any]] = {}
-        alias_rows: list[tuple[Any, ...]] = []
-        for chunk in _chunked(entity_ids):
-            em = _marks(len(chunk))
-            for eid, name, label, ext in self._rows(
-                    f"SELECT id, name, label, external_id FROM entities WHERE id IN ({em})", chunk):
-                entities[eid] = {"id": eid, "name": name, "label": label, "external_id": ext, "aliases": []}
-            alias_rows += self._rows(f"SELECT entity_id, form FROM aliases WHERE entity_id IN ({em})", chunk)
-        for eid, form in sorted(alias_rows, key=lambda r: (r[1], r[0])):
-            if eid in entities:
-                entities[eid]["aliases"].append(form)
+            f"SELECT doc_id, annotator, status FROM doc_status {where}", params)}
+        spans, linked, present = self._spans(where, params, docs)
+        claims = self._claims(where, params)
+        entities = self._entities(sorted(set().union(*linked.values())) if linked else [])
         pairs: dict[int, set[str]] = defaultdict(set)
         for doc_id, ann in [*statuses, *present, *claims]:
             pairs[doc_id].add(ann)
@@ -199,6 +144,72 @@ class Reader:
                 out.append(Example(doc, ann, st, spans.get((doc_id, ann), []), claims.get((doc_id, ann), []),
                                    ents))
         return out
+
+    def _spans(self, where: str, params: list[Any], docs: dict[int, dict[str, Any]]) -> tuple[
+            dict[tuple[int, str], list[Any]], dict[tuple[int, str], set[int]], set[tuple[int, str]]]:
+        """Each version's spans (of the wanted labels), the entities they link, the versions with spans."""
+        spans: dict[tuple[int, str], list[Any]] = defaultdict(list)
+        linked: dict[tuple[int, str], set[int]] = defaultdict(set)
+        labels = self.labels
+        if self.json_spans:
+            rows = self._rows(
+                f'SELECT doc_id, annotator, start, "end", label, id, entity_id, json_object(\'start\', start, '
+                f'\'end\', "end", \'label\', label, \'text\', text, \'entity\', entity_id) FROM spans {where}', params)
+            rows.sort()
+            for d, a, _st, _en, lab, _id, ent, js in rows:
+                if labels is None or lab in labels:
+                    spans[(d, a)].append(js)
+                    if ent is not None:
+                        linked[(d, a)].add(ent)
+        else:
+            # A span's text is sliced from the document (what the stored copy is, by
+            # construction, and what re-import checks), which is cheaper than reading the copy.
+            rows = self._rows(f'SELECT doc_id, annotator, start, "end", label, id, entity_id FROM spans {where}',
+                              params)
+            rows.sort()
+            text_of = {d: r["text"] for d, r in docs.items()}
+            for d, a, st, en, lab, _id, ent in rows:
+                if (labels is None or lab in labels) and d in text_of:
+                    spans[(d, a)].append({"start": st, "end": en, "label": lab, "text": text_of[d][st:en],
+                                          "entity": ent})
+                    if ent is not None:
+                        linked[(d, a)].add(ent)
+        return spans, linked, {(r[0], r[1]) for r in rows}
+
+    def _claims(self, where: str, params: list[Any]) -> dict[tuple[int, str], list[dict[str, Any]]]:
+        """Each version's claims, already in the export shape (a group named by its name, else id)."""
+        claims: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+        rows = self._rows(
+            f'SELECT doc_id, annotator, start, "end", id, type, speaker, cue, stance, checkworthy, note, group_id, '
+            f"speaker_span_id, speaker_entity_id FROM claims {where}", params)
+        rows.sort(key=lambda r: r[:5])
+        groups = self._names("SELECT id, name FROM claim_groups", {r[11] for r in rows if r[11] is not None})
+        span_text = self._names("SELECT id, text FROM spans", {r[12] for r in rows if r[12] is not None})
+        ent_name = self._names("SELECT id, name FROM entities", {r[13] for r in rows if r[13] is not None})
+        for d, a, st, en, _id, typ, speaker, cue, stance, cw, note, gid, sspan, sent in rows:
+            claims[(d, a)].append({
+                "start": st, "end": en, "type": typ,
+                "speaker": speaker or span_text.get(sspan) or ent_name.get(sent),
+                "cue": cue, "stance": stance,
+                "group": None if gid is None else (groups.get(gid) or str(gid)),
+                "checkworthy": bool(cw), "note": note,
+            })
+        return claims
+
+    def _entities(self, entity_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The canonical entities the page's spans link to, with their aliases."""
+        entities: dict[int, dict[str, Any]] = {}
+        alias_rows: list[tuple[Any, ...]] = []
+        for chunk in _chunked(entity_ids):
+            em = _marks(len(chunk))
+            for eid, name, label, ext in self._rows(
+                    f"SELECT id, name, label, external_id FROM entities WHERE id IN ({em})", chunk):
+                entities[eid] = {"id": eid, "name": name, "label": label, "external_id": ext, "aliases": []}
+            alias_rows += self._rows(f"SELECT entity_id, form FROM aliases WHERE entity_id IN ({em})", chunk)
+        for eid, form in sorted(alias_rows, key=lambda r: (r[1], r[0])):
+            if eid in entities:
+                entities[eid]["aliases"].append(form)
+        return entities
 
     def _names(self, sql: str, ids: set[int]) -> dict[int, Any]:
         out: dict[int, Any] = {}
