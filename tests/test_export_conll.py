@@ -161,3 +161,17 @@ def test_export_labels_of_only_commas_is_one_line(tmp_path, store, done_doc):
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "newsmark: --labels: no label names in ',,,' (e.g. --labels PERSON,ORG)"
+
+
+def test_read_only_out_directory_is_one_line_even_as_root(store, tmp_path, done_doc, monkeypatch):
+    """The same as above where the test runs as root: creating the temporary file is refused."""
+    from annotations.export import sink
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(sink, "open", refuse, raising=False)
+    with pytest.raises(UserInputError) as err:
+        export(store, "jsonl", tmp_path / "x.jsonl")
+    assert str(err.value) == f"{tmp_path}: cannot write here (permission denied)"
+    assert list(tmp_path.glob(".x.jsonl.tmp-*")) == []
