@@ -1,20 +1,25 @@
 """Import: stream records from readers into the store, a file at a time, all or nothing per file.
 
-Each file runs inside a SAVEPOINT, so a file with a bad line leaves no trace while the good
-files of the same run are kept; duplicates (same content hash) are skipped and counted.
+A run is a few bulk actions (`store.action(..., kind=BULK)`: one transaction and one history
+entry per COMMIT_EVERY documents, not one logged event per row, so an import is not undone
+keystroke by keystroke). Each file runs inside a SAVEPOINT, so a file with a bad line leaves no
+trace while the good files of the same run are kept; duplicates (same content hash) are skipped
+and counted. Given the configured labels and claim types, a record using another is refused
+with a line naming the file and line.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ImportFailed
-from .readers import Problem, Record, expand_paths, read_source
-from .store import STATUSES, Store, content_hash, now
+from .readers import Problem, ReadOptions, Record, expand_paths, read_source
+from .store import STATUSES, Action, Store, content_hash, now
+from .vocab import ActionKind, Origin, Status
 
 COMMIT_EVERY = 2000
 PLAIN_BATCH = 500  # plain documents per executemany
@@ -35,25 +40,34 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
     skipped_lines: int = 0
+    notices: list[str] = field(default_factory=list)        # kept despite them (a damaged WARC's tail)
+    skipped_paths: list[str] = field(default_factory=list)  # what the directory walk left out, and why
 
     def to_json(self) -> dict[str, Any]:
         return {
             "imported": self.imported, "duplicates": self.duplicates, "spans": self.spans,
             "claims": self.claims, "files": self.files, "rejected_files": self.rejected_files,
             "problems": self.problem_count, "skipped_lines": self.skipped_lines,
+            "notices": self.notices, "skipped_paths": self.skipped_paths,
         }
+
+    def add_problems(self, bad: list[Problem], max_problems: int) -> None:
+        self.problem_count += len(bad)
+        room = max_problems - len(self.problems)
+        self.problems += [str(p) for p in bad[:max(room, 0)]]
 
 
 class _FileImport:
     """What one file adds: documents and their imported annotations, ids remapped."""
 
-    def __init__(self, store: Store, annotator: str) -> None:
-        self.store = store
-        self.conn = store.conn
+    def __init__(self, act: Action, annotator: str) -> None:
+        # Bulk rows are written inside the action's transaction and logged as its one entry
+        # (not an event per row): the connection is the store's public one, in that transaction.
+        self.conn = act.store.conn
         self.annotator = annotator
         self.entity_ids: dict[Any, int] = {}
         self.group_ids: dict[Any, int] = {}
-        self.imported = self.duplicates = self.spans = self.claims = 0
+        self.imported = self.duplicates = self.spans = self.claims = self.statuses = 0
         self.stamp = now()
         self.plain: list[tuple[Any, ...]] = []  # documents without annotations, inserted in bulk
 
@@ -76,7 +90,7 @@ class _FileImport:
             self._attach_to_existing(digest, rec, annotator)
             return
         self.imported += 1
-        self._annotations(int(cur.lastrowid), rec, annotator)
+        self._annotations(int(cur.lastrowid or 0), rec, annotator)
 
     def flush(self) -> None:
         """Insert the buffered plain documents; the UNIQUE hash skips (and counts) duplicates."""
@@ -103,27 +117,27 @@ class _FileImport:
         for ent in rec.entities:
             self._entity(ent)
         stamp = self.stamp
-        for span in rec.spans:
-            self.conn.execute(
-                'INSERT INTO spans (doc_id, start, "end", label, text, annotator, origin, entity_id, created_at) '
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                (doc_id, span.start, span.end, span.label, rec.text[span.start:span.end], annotator,
-                 "imported", self.entity_ids.get(span.entity) if span.entity is not None else None, stamp),
-            )
-            self.spans += 1
+        self.conn.executemany(
+            'INSERT INTO spans (doc_id, start, "end", label, text, annotator, origin, entity_id, created_at) '
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [(doc_id, span.start, span.end, span.label, rec.text[span.start:span.end], annotator,
+              Origin.IMPORTED.value, self.entity_ids.get(span.entity) if span.entity is not None else None, stamp)
+             for span in rec.spans])
+        self.spans += len(rec.spans)
         for claim in rec.claims:
             group = self._claim_group(claim.group) if claim.group is not None else None
             self.conn.execute(
                 'INSERT INTO claims (doc_id, start, "end", type, speaker, cue, stance, checkworthy, note, '
                 "group_id, annotator, origin, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, claim.start, claim.end, claim.type, claim.speaker, claim.cue, claim.stance,
-                 int(claim.checkworthy), claim.note, group, annotator, "imported", stamp),
+                 int(claim.checkworthy), claim.note, group, annotator, Origin.IMPORTED.value, stamp),
             )
             self.claims += 1
         status = rec.status if rec.status in STATUSES else None
         if status is None and (rec.spans or rec.claims):
-            status = "in progress"
-        if status and status != "todo":
+            status = Status.IN_PROGRESS
+        if status and status != Status.TODO:
+            self.statuses += 1
             self.conn.execute(
                 "INSERT INTO doc_status (doc_id, annotator, status, updated_at) VALUES (?,?,?,?) "
                 "ON CONFLICT(doc_id, annotator) DO UPDATE SET status = excluded.status",
@@ -143,7 +157,7 @@ class _FileImport:
             entity_id = int(self.conn.execute(
                 "INSERT INTO entities (name, label, external_id, created_by, created_at) VALUES (?,?,?,?,?)",
                 (ent.name, ent.label, ent.external_id, self.annotator, now()),
-            ).lastrowid)
+            ).lastrowid or 0)
         for form in ent.aliases:
             self.conn.execute("INSERT OR IGNORE INTO aliases (entity_id, form) VALUES (?,?)", (entity_id, form))
         self.entity_ids[ent.id] = entity_id
@@ -153,8 +167,52 @@ class _FileImport:
             self.group_ids[key] = int(self.conn.execute(
                 "INSERT INTO claim_groups (name, created_by, created_at) VALUES (?,?,?)",
                 (str(key), self.annotator, now()),
-            ).lastrowid)
+            ).lastrowid or 0)
         return self.group_ids[key]
+
+
+
+
+class _Vocabulary:
+    """The configured labels and claim types an import may use (None: anything plain)."""
+
+    def __init__(self, labels: Collection[str] | None, claim_types: Collection[str] | None) -> None:
+        self.labels = set(labels) if labels is not None else None
+        self.types = set(claim_types) if claim_types is not None else None
+
+    def problem(self, rec: Record, name: str) -> Problem | None:
+        if self.labels is not None:
+            for span in rec.spans:
+                if span.label not in self.labels:
+                    return Problem(name, span.line or rec.line, self._unknown("span label", span.label, self.labels))
+            for ent in rec.entities:
+                if ent.label not in self.labels:
+                    return Problem(name, rec.line, self._unknown("entity label", ent.label, self.labels))
+        if self.types is not None:
+            for claim in rec.claims:
+                if claim.type is not None and claim.type not in self.types:
+                    return Problem(name, rec.line, self._unknown("claim type", claim.type, self.types))
+        return None
+
+    @staticmethod
+    def _unknown(what: str, value: str, known: set[str]) -> str:
+        return (f"{what} {value!r} is not in the config ({', '.join(sorted(known))}); "
+                "add it to config.yaml or map it before importing")
+
+
+@dataclass
+class _Run:
+    """One import run's settings and running totals."""
+
+    store: Store
+    annotator: str
+    skip_invalid: bool
+    stdin: Any
+    options: ReadOptions
+    vocabulary: _Vocabulary
+    on_progress: Callable[[str, int], None] | None
+    max_problems: int
+    report: ImportReport
 
 
 def import_paths(
@@ -166,75 +224,100 @@ def import_paths(
     stdin: Any = None,
     on_progress: Callable[[str, int], None] | None = None,
     max_problems: int = 20,
+    options: ReadOptions | None = None,
+    labels: Collection[str] | None = None,
+    claim_types: Collection[str] | None = None,
 ) -> ImportReport:
     """Import every source; raise ImportFailed (after keeping the good files) if any was rejected.
 
-    `on_progress(source, nbytes)` is called after each file for a progress bar.
+    `on_progress(source, nbytes)` is called as bytes of each file are read, for a progress bar.
+    `labels` / `claim_types`: the configured ones; a record using another is a problem of its line.
     """
-    sources = expand_paths(list(paths))  # raises before anything is written
+    options = options or ReadOptions()
     report = ImportReport()
-    conn = store.conn
-    pending = 0
-    with store._lock:
-        conn.execute("BEGIN IMMEDIATE")
+    sources = expand_paths(list(paths), options=options, skipped=report.skipped_paths)  # raises first
+    run = _Run(store, annotator, skip_invalid, stdin, options, _Vocabulary(labels, claim_types),
+               on_progress, max_problems, report)
+    queue = list(sources)
+    while queue:
         try:
-            for source in sources:
-                name = "<stdin>" if source == "-" else str(source)
-                conn.execute("SAVEPOINT import_file")
-                job = _FileImport(store, annotator)
-                bad: list[Problem] = []
-                for item in read_source(source, skip_invalid=skip_invalid, stdin=stdin):
-                    if isinstance(item, Problem):
-                        bad.append(item)
-                        continue
-                    if not bad or skip_invalid:
-                        job.add(item)
-                job.flush()
-                report.files += 1
-                # --skip-invalid skips bad lines of a file that yielded records; a file-level
-                # problem (or a file nothing could be read from) still rejects the file.
-                skippable = skip_invalid and all(p.line is not None for p in bad) and (
-                    job.imported or job.duplicates)
-                if bad and not skippable:
-                    conn.execute("ROLLBACK TO import_file")
-                    conn.execute("RELEASE import_file")
-                    report.rejected_files.append(name)
-                    report.problem_count += len(bad)
-                    room = max_problems - len(report.problems)
-                    report.problems += [str(p) for p in bad[:max(room, 0)]]
-                else:
-                    conn.execute("RELEASE import_file")
-                    report.skipped_lines += len(bad)
-                    if bad:
-                        report.problem_count += len(bad)
-                        room = max_problems - len(report.problems)
-                        report.problems += [str(p) for p in bad[:max(room, 0)]]
-                    report.imported += job.imported
-                    report.duplicates += job.duplicates
-                    report.spans += job.spans
-                    report.claims += job.claims
-                    pending += job.imported
-                if on_progress:
-                    on_progress(name, _size(source))
-                if pending >= COMMIT_EVERY:
-                    _commit(store, annotator, pending)
-                    conn.execute("BEGIN IMMEDIATE")
-                    pending = 0
-            _commit(store, annotator, pending)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            with store.action(annotator, "import", kind=ActionKind.BULK) as act:
+                docs, written = _batch(run, act, queue)
+                if not written:
+                    raise _NothingWritten
+                act.execute("UPDATE action_groups SET note = ? WHERE id = ?", (f"{docs} documents", act.group))
+        except _NothingWritten:
+            pass  # a history entry for nothing would only be noise
     if report.rejected_files:
         raise ImportFailed(report.problems, total=report.problem_count, report=report)
     return report
 
 
-def _commit(store: Store, annotator: str, count: int) -> None:
-    """Log the batch as one bulk entry (not one event per row) and commit. Search indexing is
-    left to Store.index_pending, run when the app opens or a search needs it."""
-    if count:
-        store._group(annotator, "import", kind="bulk", note=f"{count} documents")
-    store.conn.execute("COMMIT")
+class _NothingWritten(Exception):
+    """Rolls back a batch that added nothing (every file rejected, or all duplicates)."""
+
+
+def _batch(run: _Run, act: Action, queue: list[Path | str]) -> tuple[int, int]:
+    """Import files from the queue until COMMIT_EVERY documents; returns (documents, rows
+    written: documents plus annotations, some attached to documents already known)."""
+    docs = written = 0
+    while queue and docs < COMMIT_EVERY:
+        job = _import_file(run, act, queue.pop(0))
+        if job is not None:
+            docs += job.imported
+            written += job.imported + job.spans + job.claims + job.statuses
+    return docs, written
+
+
+def _import_file(run: _Run, act: Action, source: Path | str) -> _FileImport | None:
+    """One file inside a SAVEPOINT: kept whole, or (a problem, no --skip-invalid) not at all."""
+    report = run.report
+    name = "<stdin>" if source == "-" else str(source)
+    act.execute("SAVEPOINT import_file")
+    job = _FileImport(act, run.annotator)
+    bad: list[Problem] = []
+    reported = 0
+
+    def on_bytes(n: int) -> None:
+        nonlocal reported
+        reported += n
+        if run.on_progress:
+            run.on_progress(name, n)
+
+    for item in read_source(source, skip_invalid=run.skip_invalid, stdin=run.stdin, options=run.options,
+                            on_bytes=on_bytes):
+        if isinstance(item, Record):
+            problem = run.vocabulary.problem(item, name)
+            if problem is None:
+                if not bad or run.skip_invalid:
+                    job.add(item)
+                continue
+            item = problem
+        if item.keeps:
+            report.notices.append(str(item))
+        else:
+            bad.append(item)
+    job.flush()
+    report.files += 1
+    # --skip-invalid skips bad lines of a file that yielded records; a file-level problem (or a
+    # file nothing could be read from) still rejects the file.
+    skippable = run.skip_invalid and all(p.line is not None for p in bad) and (job.imported or job.duplicates)
+    if run.on_progress:
+        run.on_progress(name, max(_size(source) - reported, 0))
+    if bad and not skippable:
+        act.execute("ROLLBACK TO import_file")
+        act.execute("RELEASE import_file")
+        report.rejected_files.append(name)
+        report.add_problems(bad, run.max_problems)
+        return None
+    act.execute("RELEASE import_file")
+    report.skipped_lines += len(bad)
+    report.add_problems(bad, run.max_problems)
+    report.imported += job.imported
+    report.duplicates += job.duplicates
+    report.spans += job.spans
+    report.claims += job.claims
+    return job
 
 
 def _size(source: Any) -> int:

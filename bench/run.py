@@ -30,6 +30,8 @@ BENCHMARKS = {
     "reader_keystroke_scale": ("bench.bench_reader", {"quick": True}, {"quick": False}),
     "library_open_scale": ("bench.bench_library", {"quick": True}, {"quick": False}),
     "cli_startup": ("bench.bench_cli", {"repeats": 5}, {"repeats": 9}),
+    "import_html": ("bench.bench_html", {"n": 100, "repeats": 3}, {"n": 500, "repeats": 3}),
+    "import_conll": ("bench.bench_conll", {"n": 300, "repeats": 3}, {"n": 2000, "repeats": 3}),
 }
 
 

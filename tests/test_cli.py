@@ -32,7 +32,7 @@ def news_dir(tmp_path):
     (folder / "sub").mkdir(parents=True)
     (folder / "a.txt").write_text("Rebels seize airport\n\nRebels seized the airport on Monday, officials said.\n")
     (folder / "sub" / "b.txt").write_text("Ceasefire holds\n\nThe ceasefire held overnight, according to the UN.\n")
-    (folder / "notes.csv").write_text("ignored,file\n")
+    (folder / "notes.pdf").write_text("ignored,file\n")
     return folder
 
 

@@ -190,7 +190,7 @@ def test_claim_flags_round_trip(tmp_path):
 def test_export_is_deterministic_and_paging_does_not_change_it(loaded, tmp_path, monkeypatch):
     export(loaded, "jsonl", tmp_path / "a.jsonl", status="all")
     export(loaded, "jsonl", tmp_path / "b.jsonl", status="all")
-    monkeypatch.setattr(export_mod, "PAGE", 1)
+    monkeypatch.setattr(export_mod.selection, "PAGE", 1)
     export(loaded, "jsonl", tmp_path / "c.jsonl", status="all")
     a = (tmp_path / "a.jsonl").read_bytes()
     assert a == (tmp_path / "b.jsonl").read_bytes() == (tmp_path / "c.jsonl").read_bytes()
@@ -254,7 +254,7 @@ def test_stdout_and_directory_targets(loaded, tmp_path, capsys):
 
 
 def test_progress_is_reported_per_document(loaded, tmp_path, monkeypatch):
-    monkeypatch.setattr(export_mod, "PAGE", 2)
+    monkeypatch.setattr(export_mod.selection, "PAGE", 2)
     calls = []
     export(loaded, "jsonl", tmp_path / "x.jsonl", status="all", on_progress=lambda d, t: calls.append((d, t)))
     assert calls[0] == (0, 4) and calls[-1] == (4, 4)
@@ -528,7 +528,7 @@ def test_spacy_small_corpus_fills_train_and_dev(tmp_path):
 
 
 def test_spacy_shards_large_splits(loaded, tmp_path, monkeypatch):
-    monkeypatch.setattr(export_mod, "SHARD_DOCS", 1)
+    monkeypatch.setattr(export_mod.writers.spacy, "SHARD_DOCS", 1)
     report = export(loaded, "spacy", tmp_path / "c", split={"train": 1.0}, status="all")
     files = sorted(Path(f).relative_to(tmp_path / "c").as_posix() for f in report.files)
     assert files == ["train/0000.spacy", "train/0001.spacy", "train/0002.spacy", "train/0003.spacy"]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations import readers
+from annotations import formats, readers
 from annotations.errors import UserInputError
 from annotations.readers import (
     ClaimIn, EntityIn, Problem, Record, SpanIn, expand_paths, guess_title, read_source, total_bytes,
@@ -152,7 +152,7 @@ def test_txt_binary_and_utf16(tmp_path):
 
 def test_txt_too_large(tmp_path, monkeypatch):
     """A document too large to annotate is refused with advice, not read into memory."""
-    monkeypatch.setattr(readers, "MAX_DOCUMENT_BYTES", 10)
+    monkeypatch.setattr(formats.text, "MAX_DOCUMENT_BYTES", 10)
     (problem,) = read(write(tmp_path, "big.txt", "x" * 11))
     assert "file too large for one document" in problem.reason
 
@@ -162,7 +162,7 @@ def test_unreadable_sources_are_problems(tmp_path):
     assert "cannot read" in problems(tmp_path / "gone.txt")[0]
     os.mkdir(tmp_path / "dir.md")
     assert "cannot read" in problems(tmp_path / "dir.md")[0]
-    assert "unsupported file type '.csv'" in problems(write(tmp_path, "a.csv", "a,b"))[0]
+    assert "unsupported file type '.pdf'" in problems(write(tmp_path, "a.pdf", "a,b"))[0]
 
 
 # --------------------------------------------------------------------------- .md
@@ -483,7 +483,7 @@ def test_jsonl_utf16(tmp_path):
 
 def test_jsonl_overlong_line_is_skipped(tmp_path, monkeypatch):
     """A line over the limit is a problem and is skipped without being held in memory."""
-    monkeypatch.setattr(readers, "MAX_LINE_BYTES", 64)
+    monkeypatch.setattr(formats.jsonl, "MAX_LINE_BYTES", 64)
     path = jsonl(tmp_path, {"text": "x" * 200}, {"text": "short"})
     items = read(path, skip_invalid=True)
     assert isinstance(items[0], Problem) and items[0].line == 1 and "line longer than" in items[0].reason
@@ -553,7 +553,7 @@ def test_stdin_front_matter_and_text_streams():
 @pytest.fixture
 def tree(tmp_path):
     """A corpus directory with nested, hidden and unsupported files."""
-    for name in ["b.txt", "a.md", "notes.csv", ".hidden.txt", "sub/c.jsonl", "sub/d.NDJSON",
+    for name in ["b.txt", "a.md", "notes.pdf", ".hidden.txt", "sub/c.jsonl", "sub/d.NDJSON",
                  "sub/e.markdown", ".git/x.txt", "sub/.cache/y.md"]:
         path = tmp_path / "corpus" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -584,8 +584,8 @@ def test_expand_keeps_argument_order_and_dedupes(tree):
 @pytest.mark.parametrize("arg, message", [
     ("missing.txt", "missing.txt: no such file or directory"),
     ("nothing-*.txt", "nothing-*.txt: no such file or directory"),
-    ("corpus/notes.csv", "corpus/notes.csv: unsupported file type '.csv'"),
-    ("corpus/*.csv", "corpus/*.csv: matches no .txt, .md"),
+    ("corpus/notes.pdf", "corpus/notes.pdf: unsupported file type '.pdf'"),
+    ("corpus/*.pdf", "corpus/*.pdf: matches no .txt, .md"),
     ("empty-dir", "empty-dir: no .txt, .md"),
     ("", "empty path"),
 ])

@@ -44,10 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
     p.add_argument("--no-open", action="store_true", help="import only; do not open the app")
 
-    p = sub.add_parser("import", parents=common, help="import .txt .md .jsonl files, directories, globs or - (stdin)")
+    p = sub.add_parser("import", parents=common, help="import .txt .md .jsonl .html .warc .csv .tsv .conll files, directories, globs or - (stdin)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--skip-invalid", action="store_true", help="skip bad lines instead of rejecting the file")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
+    _import_options(p)
 
     p = sub.add_parser("stats", parents=common, help="corpus and annotation counts, progress per annotator")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -65,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="at most N documents this run (in import order; run again for the next N)")
 
     p = sub.add_parser("export", parents=common, help="export the labeled dataset: jsonl, prodigy, spacy or links")
-    p.add_argument("--format", default="jsonl", choices=["jsonl", "prodigy", "spacy", "links"])
+    p.add_argument("--format", default="jsonl", choices=_export_formats())
+    p.add_argument("--scheme", choices=["iob1", "iob2", "bioes"], default=None,
+                   help="CoNLL tag scheme (default: each document's imported scheme, else iob2)")
     p.add_argument("--out", default="-", metavar="PATH", help="file (or directory for spacy); - is stdout")
     p.add_argument("--split", nargs="?", const="train=0.8,dev=0.1,test=0.1", default=None,
                    metavar="train=0.8,dev=0.1,test=0.1", help="split by document into named parts")
@@ -192,10 +195,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     from annotations.readers import expand_paths, total_bytes
 
     config, annotator, db = _context(args)
-    expand_paths(args.paths)  # a typo fails before the database is created
+    options = _read_options(args)
+    expand_paths(args.paths, options=options)  # a typo fails before the database is created
     store = _open_store(db)
     counter = _Counter("importing")
-    total = total_bytes(args.paths) if counter.progress else None
+    total = total_bytes(args.paths, options=options) if counter.progress else None
     read = 0
 
     def on_file(_name: str, nbytes: int) -> None:
@@ -204,10 +208,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         counter(read, total)
 
     try:
+        # stdin is touched only when "-" is named: cron and daemons run with it closed
+        stdin = getattr(sys.stdin, "buffer", None) if "-" in args.paths else None
         report = import_paths(store, args.paths, annotator, skip_invalid=args.skip_invalid,
-                              stdin=sys.stdin.buffer, on_progress=on_file)
+                              stdin=stdin, on_progress=on_file, options=options,
+                              labels=config.label_names, claim_types=config.claims.types)
     except ImportFailed as exc:
         counter.stop()
+        _import_notes(exc.report)
         for line in _import_failure(exc, args.skip_invalid):
             print(line, file=sys.stderr)
         if args.json:
@@ -223,7 +231,50 @@ def cmd_import(args: argparse.Namespace) -> int:
               f"{report.spans} span(s), {report.claims} claim(s){skipped})")
         for line in report.problems:
             print(f"skipped: {line}", file=sys.stderr)
+    _import_notes(report)
     return 0
+
+
+def _import_notes(report: Any) -> None:
+    """What the walk left out (loops, unreadable entries) and what a damaged file kept."""
+    from annotations.layout import sanitize
+
+    for line in report.skipped_paths:
+        print(sanitize(f"skipped: {line}"), file=sys.stderr)
+    for line in report.notices:
+        print(sanitize(f"note: {line}"), file=sys.stderr)
+
+
+def _import_options(p: argparse.ArgumentParser) -> None:
+    """import's format options: a forced reader, CSV columns, the CoNLL tag scheme."""
+    from annotations.formats import MARKDOWN, READERS
+
+    p.add_argument("--format", choices=[*READERS, MARKDOWN], default=None,
+                   help="read every file as this format, whatever its suffix")
+    p.add_argument("--text-col", metavar="NAME", help="CSV/TSV column holding the text (default: text, body or content)")
+    p.add_argument("--title-col", metavar="NAME", help="CSV/TSV title column (default: title or headline)")
+    p.add_argument("--id-col", metavar="NAME", help="CSV/TSV id column (default: id), kept as the source id")
+    p.add_argument("--meta-cols", metavar="A,B", help="CSV/TSV columns kept in meta (default: all others)")
+    p.add_argument("--scheme", choices=["iob1", "iob2", "bioes"], default=None,
+                   help="CoNLL tag scheme (default: detected per document)")
+
+
+def _read_options(args: argparse.Namespace) -> Any:
+    from annotations.readers import ReadOptions
+
+    meta = None
+    if args.meta_cols is not None:
+        meta = [c.strip() for c in args.meta_cols.split(",") if c.strip()]
+        if not meta:
+            raise UserInputError(f"--meta-cols: no column names in {args.meta_cols!r}")
+    return ReadOptions(format=args.format, text_col=args.text_col, title_col=args.title_col,
+                       id_col=args.id_col, meta_cols=meta, scheme=args.scheme)
+
+
+def _export_formats() -> list[str]:
+    from annotations.export import FORMATS
+
+    return list(FORMATS)
 
 
 def _import_failure(exc: ImportFailed, skip_invalid: bool) -> list[str]:
@@ -390,12 +441,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = _open_store(db, create=False)
     on_progress = _Counter("exporting")
 
-    labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
+    labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels is not None else None
+    if labels is not None and not labels:
+        raise UserInputError(f"--labels: no label names in {args.labels!r} (e.g. --labels PERSON,ORG)")
     try:
         # --annotator filters; without it every annotator's work is exported.
         report = export(store, args.format, args.out, split=args.split, seed=args.seed, status=args.status,
                         annotator=args.annotator, labels=labels, known_labels=config.label_names,
-                        on_progress=on_progress)
+                        on_progress=on_progress, scheme=args.scheme)
     finally:
         on_progress.stop()
     info = report.to_json()
