@@ -1,9 +1,10 @@
 """Which annotator's annotations are the gold of a document: the one rule export, train and
 evaluate share.
 
-1. The reviewed layer (annotator `review`, status `reviewed`) when the document has one: it is
-   the team's adjudicated answer, so it wins.
-2. Else the explicitly named annotator (`--annotator`), if they marked the document done.
+1. The explicitly named annotator (`--annotator`), if they marked the document done (or it is
+   the reviewed layer): the user asked for exactly that version.
+2. Else the reviewed layer (annotator `review`, status `reviewed`) when the document has one:
+   it is the team's adjudicated answer, so it wins.
 3. Else every annotator who marked it done (one example each: the rule before review existed).
 
 `gold_sources` answers for many documents with one query; `describe` says in one line what
@@ -13,7 +14,7 @@ was taken, so each command can tell the user (DESIGN: "take it when present, and
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .store import Store
@@ -41,6 +42,15 @@ class GoldChoice:
         return "gold: " + ("; ".join(parts) if parts else "no documents")
 
 
+def choose_gold(versions: Mapping[str, str], annotator: str | None = None) -> list[str]:
+    """The gold annotators of one document, given each annotator's status there (the rule)."""
+    if annotator is not None:
+        return [annotator] if versions.get(annotator) in (Status.DONE, Status.REVIEWED) else []
+    if versions.get(REVIEW_ANNOTATOR) == Status.REVIEWED:
+        return [REVIEW_ANNOTATOR]
+    return sorted(n for n, st in versions.items() if st == Status.DONE and n != REVIEW_ANNOTATOR)
+
+
 def gold_sources(store: Store, doc_ids: Iterable[int] | None = None, *,
                  annotator: str | None = None) -> GoldChoice:
     """The gold (document, annotator) pairs of `doc_ids` (every document when None), in
@@ -54,18 +64,13 @@ def gold_sources(store: Store, doc_ids: Iterable[int] | None = None, *,
             by_doc[row["doc_id"]].append((row["annotator"], row["status"]))
     choice = GoldChoice()
     for doc_id in sorted(by_doc):
-        who = by_doc[doc_id]
-        if (REVIEW_ANNOTATOR, Status.REVIEWED) in who:
-            choice.pairs.append((doc_id, REVIEW_ANNOTATOR))
+        names = choose_gold(dict(by_doc[doc_id]), annotator)
+        choice.pairs.extend((doc_id, name) for name in names)
+        if annotator is not None and names:
+            choice.by_annotator += 1
+        elif names == [REVIEW_ANNOTATOR]:
             choice.reviewed += 1
-            continue
-        done = [name for name, status in who if status == Status.DONE and name != REVIEW_ANNOTATOR]
-        if annotator is not None:
-            if annotator in done:
-                choice.pairs.append((doc_id, annotator))
-                choice.by_annotator += 1
-        elif done:
-            choice.pairs.extend((doc_id, name) for name in done)
+        elif names:
             choice.pooled += 1
     return choice
 

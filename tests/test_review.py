@@ -100,10 +100,14 @@ def test_gold_is_the_reviewed_layer_when_present(doc):
     assert gold_annotators(store, d) == ["alice", "bob"]
     assert gold_annotators(store, d, annotator="bob") == ["bob"]
     review.mark_reviewed(store, "carol", d)
-    choice = gold_sources(store, annotator="bob")
-    assert choice.pairs == [(d, REVIEW_ANNOTATOR), (other, "bob")]
-    assert choice.describe("bob") == ("gold: the reviewed layer for 1 documents; bob's annotations for 1 documents")
-    assert gold_sources(store).pairs == [(d, REVIEW_ANNOTATOR), (other, "alice"), (other, "bob")]
+    choice = gold_sources(store, annotator="bob")  # asked for by name: bob's, even where reviewed
+    assert choice.pairs == [(d, "bob"), (other, "bob")]
+    assert choice.describe("bob") == "gold: bob's annotations for 2 documents"
+    choice = gold_sources(store)
+    assert choice.pairs == [(d, REVIEW_ANNOTATOR), (other, "alice"), (other, "bob")]
+    assert choice.describe() == ("gold: the reviewed layer for 1 documents; "
+                                 "every done annotator's annotations for 1 documents")
+    assert gold_sources(store, annotator=REVIEW_ANNOTATOR).pairs == [(d, REVIEW_ANNOTATOR)]
 
 
 def blind_config():
@@ -208,3 +212,22 @@ def test_cli_review_with_nothing_to_review(tmp_path):
                               capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
         assert proc.returncode == 2 and needle in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_export_writes_the_reviewed_layer_alone_where_there_is_one(doc, tmp_path):
+    from annotations.export import export
+
+    store, d = doc
+    other = add_document(store, "Amrullah Saleh spoke from Panjshir on Friday.", title="Saleh speaks")
+    mark(store, other, "alice")
+    review.take(store, "carol", d, next(cs for cs in review.conflict_sets(store, d) if cs.kind == "span"), "bob")
+    review.mark_reviewed(store, "carol", d)
+    out = tmp_path / "gold.jsonl"
+    export(store, "jsonl", str(out))
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["id"], r["annotator"]) for r in rows] == [(d, REVIEW_ANNOTATOR), (other, "alice")]
+    export(store, "jsonl", str(out), annotator="bob")  # asked for by name: bob's version
+    assert [json.loads(line)["annotator"] for line in out.read_text().splitlines()] == ["bob"]
+    # spaCy needs one version per text: the reviewed layer settles the document alice and bob share
+    info = export(store, "spacy", str(tmp_path / "spacy"))
+    assert info.documents == 2

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations.errors import ImportFailed, NewsmarkError, UserInputError
+from annotations.vocab import REVIEW_ANNOTATOR
 
 PROG = "newsmark"
 
@@ -464,6 +465,8 @@ def _export_summary(info: dict[str, Any], fmt: str, where: str) -> str:
     if fmt == "links":
         return f"exported {info['pairs']} pair(s) and {info['clusters']} cluster(s) as links to {where}"
     docs, lines = info["documents"], info["examples"]
+    if REVIEW_ANNOTATOR in info["annotators"]:
+        where += " (gold: the reviewed layer where a document has one)"
     if lines == docs:
         return f"exported {docs} document(s) as {fmt} to {where}"
     return (f"exported {lines} annotated copies of {docs} document(s) (annotators: "

@@ -16,6 +16,8 @@ from typing import Any
 
 from ..errors import UserInputError
 from ..store import Store
+from ..gold import choose_gold
+from ..vocab import REVIEW_ANNOTATOR, Status
 
 PAGE = 900             # documents fetched per query page (ids bound as parameters: under 999)
 
@@ -26,8 +28,10 @@ def gold_versions(versions: dict[str, str], status: str) -> list[tuple[str | Non
     `versions` maps each annotator who touched the document (a status, spans or claims) to
     their status. Every version whose status matches is written ("all": every one); a document
     nobody touched is one unannotated "todo" version (annotator None) for "all" and "todo".
-    This is where a preferred layer (e.g. the reviewed one) would be chosen over the others.
+    For "done" the gold rule chooses (annotations.gold.choose_gold): the reviewed layer wins.
     """
+    if status == Status.DONE:  # the gold: the reviewed layer where there is one (annotations.gold)
+        return [(ann, versions[ann]) for ann in choose_gold(versions)]
     wanted: list[tuple[str | None, str]] = [
         (ann, st) for ann, st in sorted(versions.items()) if status == "all" or st == status]
     if not versions and status in ("all", "todo"):
@@ -71,8 +75,9 @@ class Reader:
     def _filter(self) -> tuple[str, list[Any]]:
         if self.status in ("all", "todo"):
             return "", []
-        cond = "s.doc_id = d.id AND s.status = ?"
-        params: list[Any] = [self.status]
+        cond = "s.doc_id = d.id AND s.status IN (?, ?)"
+        reviewed = Status.REVIEWED if self.status == Status.DONE else self.status
+        params: list[Any] = [self.status, reviewed]
         if self.annotator is not None:
             cond += " AND s.annotator = ?"
             params.append(self.annotator)
@@ -248,6 +253,12 @@ def check_labels(store: Store, wanted: set[str], known: Sequence[str]) -> None:
 
 def _pairs_sql(status: str) -> tuple[str, list[Any]]:
     """SQL of the (doc_id, annotator) pairs an export with `status` writes (as _Reader picks them)."""
+    if status == Status.DONE:  # as gold_versions: a reviewed document's gold is the review layer alone
+        return ("SELECT doc_id, annotator FROM doc_status WHERE annotator = ? AND status = ? UNION ALL "
+                "SELECT doc_id, annotator FROM doc_status s WHERE status = ? AND annotator != ? AND NOT EXISTS "
+                "(SELECT 1 FROM doc_status r WHERE r.doc_id = s.doc_id AND r.annotator = ? AND r.status = ?)",
+                [REVIEW_ANNOTATOR, Status.REVIEWED, Status.DONE, REVIEW_ANNOTATOR, REVIEW_ANNOTATOR,
+                 Status.REVIEWED])
     if status not in ("all", "todo"):
         return "SELECT doc_id, annotator FROM doc_status WHERE status = ?", [status]
     touched = ("SELECT doc_id, annotator FROM doc_status UNION SELECT doc_id, annotator FROM spans "
