@@ -197,7 +197,7 @@ class _Vocabulary:
     @staticmethod
     def _unknown(what: str, value: str, known: set[str]) -> str:
         return (f"{what} {value!r} is not in the config ({', '.join(sorted(known))}); "
-                "add it to config.yaml or map it before importing")
+                "add it to config.yaml, or import with --new-labels to keep it as it is")
 
 
 @dataclass

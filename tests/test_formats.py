@@ -8,6 +8,8 @@ each scheme) and imported into a real SQLite file.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from formats_support import STORIES, write_warc
 from annotations.errors import ImportFailed
 from annotations.ingest import import_paths
 from annotations.readers import Problem, ReadOptions, Record, read_source
+from annotations.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "formats"
 
@@ -232,7 +235,7 @@ def test_import_refuses_labels_and_claim_types_not_in_the_config(tmp_path, store
     with pytest.raises(ImportFailed) as err:
         import_paths(store, [str(path)], "alice", labels=["PERSON", "GPE"], claim_types=["statement"])
     assert err.value.problems == [f"{path}:1: span label 'PER' is not in the config (GPE, PERSON); "
-                                  "add it to config.yaml or map it before importing"]
+                                  "add it to config.yaml, or import with --new-labels to keep it as it is"]
     claim = {"text": "Saleh said it.", "claims": [{"start": 0, "end": 14, "type": "rumour"}]}
     path.write_text(json.dumps(claim) + "\n")
     with pytest.raises(ImportFailed) as err:
@@ -243,6 +246,20 @@ def test_import_refuses_labels_and_claim_types_not_in_the_config(tmp_path, store
         import_paths(store, [str(conll)], "alice", labels=["PERSON", "LOC", "ORG"])
     assert err.value.problems[0].startswith(f"{conll}:26: span label 'PER' is not in the config")
     assert store.count_documents() == 0
+
+
+def test_new_labels_imports_a_conll_file_with_its_own_tag_set(tmp_path):
+    """--new-labels: a CoNLL-2003 file's PER / MISC come in as they are (plain names still checked)."""
+    conll = FIX / "wire-iob1.conll"
+    db = tmp_path / "c.db"
+    base = [sys.executable, "-m", "tui.cli", "--db", str(db), "import", str(conll)]
+    refused = subprocess.run(base, capture_output=True, text=True)
+    assert refused.returncode == 2 and "--new-labels" in refused.stderr
+    done = subprocess.run([*base, "--new-labels"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with Store(db) as store:
+        labels = {r["label"] for r in store.query("SELECT label FROM spans")}
+    assert "PER" in labels
 
 
 @pytest.mark.parametrize("label", ["B\x1b]52;c;aGk=\x07", "[bold]X[/]", "two words"])

@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--skip-invalid", action="store_true", help="skip bad lines instead of rejecting the file")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p.add_argument("--new-labels", action="store_true",
+                   help="accept span labels and claim types the config does not list (plain names only), "
+                        "e.g. a CoNLL-2003 file's PER and MISC")
     _import_options(p)
 
     p = sub.add_parser("stats", parents=common, help="corpus and annotation counts, progress per annotator")
@@ -213,7 +216,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         stdin = getattr(sys.stdin, "buffer", None) if "-" in args.paths else None
         report = import_paths(store, args.paths, annotator, skip_invalid=args.skip_invalid,
                               stdin=stdin, on_progress=on_file, options=options,
-                              labels=config.label_names, claim_types=config.claims.types)
+                              labels=None if args.new_labels else config.label_names,
+                              claim_types=None if args.new_labels else config.claims.types)
     except ImportFailed as exc:
         counter.stop()
         _import_notes(exc.report)
