@@ -10,7 +10,7 @@ from annotations.extract.pipeline import default_model, load_pipeline
 MODEL = default_model()
 KEYS = {
     "start", "end", "type", "speaker", "speaker_start", "speaker_end",
-    "cue", "cue_start", "cue_end", "stance", "text",
+    "cue", "cue_start", "cue_end", "stance", "text", "role",
 }  # fmt: skip
 
 
