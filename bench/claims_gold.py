@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,44 +21,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotations.config import load_config  # noqa: E402
-from annotations.evaluate import evaluate  # noqa: E402
-from annotations.evaluate.claims_gold import add_gold, read_gold  # noqa: E402
-from annotations.ingest import import_paths  # noqa: E402
-from annotations.store import Store  # noqa: E402
+from annotations.evaluate.claims_gold import read_gold, score_gold_set  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "claims"
 SETS = {
     "dev": (DATA / "sample_gold.yaml", ROOT / "annotations" / "data" / "sample"),
     "heldout": (DATA / "heldout" / "gold.yaml", DATA / "heldout"),
 }
-ANNOTATOR = "gold"
-
-
-def build(store: Store, gold_path: Path, folder: Path) -> int:
-    """Import the gold's documents and store their gold claims; returns the number of claims."""
-    gold = read_gold(gold_path)
-    import_paths(store, [str(folder / name) for name in sorted(gold)], ANNOTATOR)
-    n = 0
-    for row in store.query("SELECT id, source, text FROM documents ORDER BY id"):
-        name = Path(row["source"]).name
-        n += add_gold(store, row["id"], row["text"], gold[name], ANNOTATOR, name)
-    return n
 
 
 def run(name: str = "heldout", pipeline: Any = None) -> dict[str, Any]:
     """The claims section of `evaluate` for one gold set (a fresh temporary database)."""
-    from annotations.extract.pipeline import load_configured
-
     gold_path, folder = SETS[name]
-    config = load_config()
-    pipe = pipeline or load_configured(config.model, components={"entities", "claims"})
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "gold.db")
-        try:
-            build(store, gold_path, folder)
-            return evaluate(store, config, extractor="claims", pipeline=pipe)["claims"]
-        finally:
-            store.close()
+    return score_gold_set(gold_path, folder, load_config(), pipeline)
 
 
 def errors(name: str, pipeline: Any = None) -> list[str]:

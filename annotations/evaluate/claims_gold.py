@@ -16,6 +16,7 @@ finds each one in the document and refuses one that is missing or ambiguous.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,36 @@ def add_gold(store: Store, doc_id: int, text: str, claims: list[GoldClaim], anno
         add_claim(store, doc_id, start, end, annotator, **fields)
     store.set_status(doc_id, annotator, "done")
     return len(claims)
+
+
+def load_gold_set(store: Store, gold_path: Path, folder: Path, annotator: str = "gold") -> int:
+    """Import a gold file's documents (from `folder`) and store their claims as done gold."""
+    from ..ingest import import_paths
+
+    gold = read_gold(gold_path)
+    missing = [name for name in gold if not (folder / name).is_file()]
+    if missing:
+        raise UserInputError(f"{gold_path}: no document {missing[0]!r} in {folder}")
+    import_paths(store, [str(folder / name) for name in sorted(gold)], annotator)
+    n = 0
+    for row in store.query("SELECT id, source, text FROM documents ORDER BY id"):
+        name = Path(row["source"]).name
+        n += add_gold(store, row["id"], row["text"], gold[name], annotator, name)
+    return n
+
+
+def score_gold_set(gold_path: Path, folder: Path, config: Any, pipeline: Any = None) -> dict[str, Any]:
+    """The claims section of `evaluate` for a gold file, in a temporary database (the
+    command's own code path: import, gold as done, predict, score)."""
+    from . import evaluate
+    from ..extract.pipeline import load_configured
+
+    pipe = pipeline or load_configured(config.model, components={"entities", "claims"})
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "gold.db")
+        try:
+            load_gold_set(store, gold_path, folder)
+            result: dict[str, Any] = evaluate(store, config, extractor="claims", pipeline=pipe)["claims"]
+            return result
+        finally:
+            store.close()
