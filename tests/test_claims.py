@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from annotations.extract.claims import (
-    CLAIMS_VERSION, claim_predictions, find_quotations, mentions_from_spans, resolve_speakers,
+    CLAIMS_VERSION,
+    claim_predictions,
+    find_quotations,
+    mentions_from_spans,
+    resolve_speakers,
 )
 from annotations.extract.pipeline import default_model, load_pipeline
 

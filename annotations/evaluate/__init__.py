@@ -94,8 +94,20 @@ from .report import format_tables
 from .results import PRF, ClaimsResult, NerResult, VariantsResult
 from .variants import variants_section
 
-__all__ = ["EXTRACTORS", "NO_GOLD", "evaluate", "evaluate_results", "format_tables", "build_example",
-           "spans_getter", "gold_pairs", "PRF", "NerResult", "ClaimsResult", "VariantsResult"]
+__all__ = [
+    "EXTRACTORS",
+    "NO_GOLD",
+    "PRF",
+    "ClaimsResult",
+    "NerResult",
+    "VariantsResult",
+    "build_example",
+    "evaluate",
+    "evaluate_results",
+    "format_tables",
+    "gold_pairs",
+    "spans_getter",
+]
 
 EXTRACTORS = ("all", "ner", "claims", "variants")
 DEFAULT_FOLDS = 5

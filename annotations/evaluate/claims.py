@@ -27,8 +27,7 @@ def norm_speaker(text: str | None) -> str:
 
     out = normalize(text or "")
     for art in _ARTICLES:
-        if out.startswith(art):
-            out = out[len(art):]
+        out = out.removeprefix(art)
     return out
 
 

@@ -119,8 +119,8 @@ def load_gold_set(store: Store, gold_path: Path, folder: Path, annotator: str = 
 def score_gold_set(gold_path: Path, folder: Path, config: Any, pipeline: Any = None) -> dict[str, Any]:
     """The claims section of `evaluate` for a gold file, in a temporary database (the
     command's own code path: import, gold as done, predict, score)."""
-    from . import evaluate
     from ..extract.pipeline import load_configured
+    from . import evaluate
 
     pipe = pipeline or load_configured(config.model, components={"entities", "claims"})
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,9 @@ from typing import Any
 
 from ..config import Config
 from ..store import Store
-from .gold import chunks, marks, texts as doc_texts
+from .gold import chunks, marks
+from .gold import texts as doc_texts
+
 
 def _stored(store: Store, ids: list[int], extractor: str) -> tuple[dict[int, list[dict[str, Any]]], dict[int, str]]:
     """Latest stored predictions and their version, per document that has a run."""

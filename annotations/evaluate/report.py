@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+
 def _fmt(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.3f}"
 

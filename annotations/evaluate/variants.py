@@ -11,6 +11,7 @@ from ..config import Config
 from ..store import Store
 from .results import PRF, VariantsResult
 
+
 def _linker_mentions(store: Store) -> tuple[list[Any], int]:
     """What the linker sees, and how many documents' predictions were left out: the text and
     label of every gold span and of each document's latest entity predictions. No entity links

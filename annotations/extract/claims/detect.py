@@ -8,7 +8,14 @@ from .cues import Cue, find_cues, is_verb, lemma, split_role
 from .lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
 from .speakers import mentions_from_doc, resolve_speakers
 from .stance import is_hedged, is_quantity, stance_of
-from .units import Unit, attach_quotations, dateline_end, is_headline, sentence_units, trim
+from .units import (
+    Unit,
+    attach_quotations,
+    dateline_end,
+    is_headline,
+    sentence_units,
+    trim,
+)
 
 DEFAULT_TYPES = ["statement", "quote", "quantity"]
 MIN_BARE_QUOTE_WORDS = 4  # a quotation with no cue counts only when this long (else scare quotes)

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..normalize import TITLES
-from .lexicon import GROUP_PRONOUNS, ORG_LABELS, ORG_NOUNS, PERSON_LABELS, PERSON_PRONOUNS
+from .lexicon import (
+    GROUP_PRONOUNS,
+    ORG_LABELS,
+    ORG_NOUNS,
+    PERSON_LABELS,
+    PERSON_PRONOUNS,
+)
 
 _WORD_RE = re.compile(r"[\w’'-]+")
 

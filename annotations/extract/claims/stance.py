@@ -8,8 +8,15 @@ from typing import Any
 
 from .cues import Cue, lemma
 from .lexicon import (
-    BELIEF_VERBS, DENIAL_RE, DENIAL_VERBS, FACTIVE_VERBS, HEARSAY_ADVERBS, HEDGE_ADVERBS, HEDGE_MODALS,
-    NOT_QUANTITIES, VERIFY_RE,
+    BELIEF_VERBS,
+    DENIAL_RE,
+    DENIAL_VERBS,
+    FACTIVE_VERBS,
+    HEARSAY_ADVERBS,
+    HEDGE_ADVERBS,
+    HEDGE_MODALS,
+    NOT_QUANTITIES,
+    VERIFY_RE,
 )
 from .units import Unit
 
