@@ -332,3 +332,19 @@ def test_heldout_gold_meets_the_issue_targets(nlp):
     c = score_gold_set(data / "gold.yaml", data, load_config(), pipeline=nlp)
     assert c["gold"] >= 40
     assert c["exact"]["f"] >= 0.85 and c["overlap"]["p"] >= 0.9 and c["speaker_accuracy"] >= 0.8
+
+
+def test_a_pronoun_right_after_a_claim_continues_its_source(nlp):
+    text = ('A shopkeeper who walked out through the mountains said the price of flour had doubled. '
+            '"People are afraid," he said.')
+    out = claims(nlp, text)
+    assert [c["speaker"] for c in out] == ["shopkeeper", "shopkeeper"]
+    text = ("The National Resistance Front said its positions held. "
+            "It said on Sunday that its spokesman had been killed.")
+    assert [c["speaker"] for c in claims(nlp, text)] == ["National Resistance Front"] * 2
+
+
+def test_a_dateline_place_is_never_a_resolved_speaker(nlp):
+    text = "KABUL — Fighting continued on Monday, hours after the movement declared that it held the valley."
+    (c,) = claims(nlp, text)
+    assert c["speaker"] == "movement"

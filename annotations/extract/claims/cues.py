@@ -90,7 +90,8 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int) -> tuple[int, int]:
     """Token range of the source named by `head` (within sentence bounds lo..hi)."""
     if head.pos_ == "NOUN":
         for child in head.children:
-            if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ in ("PERSON", "ORG")):
+            if child.dep_ == "appos" and (child.ent_type_ in ("PERSON", "ORG") or (
+                    child.pos_ == "PROPN" and not child.ent_type_)):
                 head = child
                 break
     keep = _speaker_tokens(doc, head, lo, hi)
@@ -107,6 +108,9 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int) -> tuple[int, int]:
         start += 1
     while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"):
         end -= 1
+    opened = sum(1 for t in doc[start:end] if t.text == "(") - sum(1 for t in doc[start:end] if t.text == ")")
+    if opened > 0 and end < hi and doc[end].text == ")":
+        end += 1  # "a spokesman for the National Resistance Front (NRF)"
     return start, end
 
 

@@ -27,7 +27,7 @@ CONTENT_OPTIONAL = DENIAL_VERBS
 # Verbs whose passive needs an agent to count ("he was told" is not a report).
 PASSIVE_NEEDS_AGENT = frozenset("tell inform quote expect believe fear suspect".split())
 # A reporting verb under these reports nothing ("declined to say", "refused to comment").
-NOT_REPORTING_HEADS = frozenset("decline refuse fail".split())
+NOT_REPORTING_HEADS = frozenset("decline refuse fail unable".split())
 # Requests and appeals: a quotation they govern is what was asked for, not a claim.
 REQUEST_VERBS = frozenset("call urge ask appeal demand implore beg invite order instruct".split())
 HEARSAY_ADVERBS = frozenset("reportedly allegedly purportedly supposedly".split())
@@ -58,6 +58,7 @@ AUTHOR_PREPS = frozenset("by from of".split())
 
 PERSON_PRONOUNS = frozenset("he she him her".split())
 GROUP_PRONOUNS = frozenset("they them".split())
+ORG_PRONOUNS = frozenset({"it"})
 RELATIVE_PRONOUNS = frozenset("who that which".split())
 # Descriptions that stand for an organisation named before ("the agency", "the newspaper").
 ORG_NOUNS = frozenset(
@@ -67,6 +68,10 @@ ORG_NOUNS = frozenset(
     commission service institute foundation society association federation league body""".split()
 )
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
+# An organisation description names an organisation; only these stand for a place's government.
+STATE_NOUNS = frozenset("government country state".split())
+# A pronoun right after a claim by a compatible source continues it ("“...,” Mr Mujahid said. He said").
+CONTINUES_CHARS = 300
 PERSON_LABELS = frozenset({"PERSON"})
 
 # Datelines and bylines that open a news story ("KABUL —", "OSLO (Market Ledger) -").

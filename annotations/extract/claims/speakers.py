@@ -15,11 +15,14 @@ from typing import Any
 
 from ..normalize import TITLES
 from .lexicon import (
+    CONTINUES_CHARS,
     GROUP_PRONOUNS,
     ORG_LABELS,
     ORG_NOUNS,
+    ORG_PRONOUNS,
     PERSON_LABELS,
     PERSON_PRONOUNS,
+    STATE_NOUNS,
 )
 
 _WORD_RE = re.compile(r"[\w’'-]+")
@@ -37,8 +40,13 @@ class Mention:
 
 
 def mentions_from_doc(doc: Any, offset: int = 0) -> list[Mention]:
+    """spaCy's person and organisation entities, except those in an opening dateline ("KABUL —")."""
+    from .units import dateline_end
+
+    text = doc.text
+    skip = dateline_end(text, 0) if offset == 0 else 0
     return [Mention(e.start_char + offset, e.end_char + offset, e.label_) for e in doc.ents
-            if e.label_ in PERSON_LABELS | ORG_LABELS]
+            if e.label_ in PERSON_LABELS | ORG_LABELS and e.start_char >= skip]
 
 
 def mentions_from_spans(spans: list[dict[str, Any]]) -> list[Mention]:
@@ -57,6 +65,8 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
         return "person", low
     if low in GROUP_PRONOUNS:
         return "group", low
+    if low in ORG_PRONOUNS:
+        return "org", ""
     before = text[max(0, claim["speaker_start"] - 6): claim["speaker_start"]].lower()
     if not re.search(r"\b(?:the|its|their)\s+$", before) or speaker[:1].isupper() and " " not in speaker:
         return None  # only definite descriptions ("the agency"); "Reuters" or "a spokesman" stay
@@ -85,22 +95,42 @@ def _name(text: str, m: Mention) -> tuple[int, int]:
         start = nxt
 
 
-def _candidate(kind: str, noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]]) -> Any:
-    """The nearest compatible named mention before (gold spans first), or an earlier speaker."""
-    labels = {"person": PERSON_LABELS, "group": PERSON_LABELS | ORG_LABELS, "org": ORG_LABELS}.get(kind)
+def _candidate(kind: str, noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]],
+               claim_start: int) -> Any:
+    """The source a pronoun or description stands for: a pronoun right after a claim by a
+    compatible source continues it; else the nearest compatible named mention before the claim
+    (gold spans first); a description with its noun in a name ("the authority") takes that name."""
     if kind == "same":  # "the spokesperson": the earlier source described with the same noun
         for prev in reversed(speakers):
             if (prev.get("speaker") or "").lower().split()[-1:] == [noun]:
                 return prev
         return None
-    if kind == "org":
+    labels = {"person": PERSON_LABELS, "group": PERSON_LABELS | ORG_LABELS}.get(kind) or (
+        ORG_LABELS if not noun or noun in STATE_NOUNS else ORG_LABELS - {"GPE"})
+    pronoun = kind != "org" or not noun
+    if pronoun and speakers and _continues(speakers[-1], kind, labels) \
+            and speakers[-1]["end"] >= claim_start - CONTINUES_CHARS:
+        return speakers[-1]
+    if noun and kind == "org":
         for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
-            if m.label in ORG_LABELS and noun in text[m.start: m.end + len(noun) + 2].lower():
+            if m.label in labels and noun in text[m.start: m.end + len(noun) + 2].lower():
                 return m
-    assert labels is not None
     pool = [m for m in before if m.label in labels]
     gold = [m for m in pool if m.gold]
     return (gold or pool)[-1] if pool else None
+
+
+def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str]) -> bool:
+    """Whether a pronoun can stand for the last source: a named one of a compatible label, or an
+    unnamed one ("a shopkeeper", "the commander") of the right number."""
+    label = prev.get("_label")
+    if label is not None:
+        return label in labels
+    if kind == "org":
+        return False
+    last = (prev.get("speaker") or " ").split()[-1].lower()
+    plural = last.endswith("s") and not last.endswith("ss")
+    return plural == (kind == "group")
 
 
 def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
@@ -117,7 +147,7 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
         kind = _kind(text, claim)
         if kind is not None:
             before = ordered[: bisect_left(starts, min(claim["start"], claim["speaker_start"]))]
-            found = _candidate(*kind, text, before, seen)
+            found = _candidate(*kind, text, before, seen, claim["start"])
             if isinstance(found, Mention):
                 s, e = _name(text, found)
                 claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.label)
