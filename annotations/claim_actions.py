@@ -84,3 +84,20 @@ def all_claims(store: Store, *, annotator: str | None = None) -> list[dict[str, 
             ORDER BY coalesce(c.group_id, 1e18), d.date, d.id, c.start""",
         params,
     )
+
+
+def speaker_span_for(store: Store, doc_id: int, annotator: str, start: int | None,
+                     end: int | None) -> dict[str, Any] | None:
+    """The annotator's gold span a suggested claim's speaker points at (`speaker_start` /
+    `speaker_end`): the same span, else the one overlapping it most; with its `entity_id`.
+    What the claim form links as speaker_span_id / speaker_entity_id; None when there is none."""
+    if start is None or end is None or end <= start:
+        return None
+    rows = store.query(
+        'SELECT * FROM spans WHERE doc_id = ? AND annotator = ? AND start < ? AND "end" > ? ORDER BY start, id',
+        (doc_id, annotator, end, start),
+    )
+    if not rows:
+        return None
+    return max(rows, key=lambda r: (r["start"] == start and r["end"] == end,
+                                    min(r["end"], end) - max(r["start"], start)))
