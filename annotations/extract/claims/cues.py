@@ -61,9 +61,13 @@ class Cue:
     start: int  # token range of the cue
     end: int
     lemma: str
-    speaker: tuple[int, int] | None
+    who: Any  # the token naming the source, or None
     score: tuple[int, ...]
-    head: Any = None  # the token naming the source, when there is one
+    bounds: tuple[int, int] = (0, 0)  # the sentence the source's name must stay in
+
+    def speaker(self, doc: Any) -> tuple[int, int] | None:
+        """Token range of the source (worked out only for the cue a claim keeps)."""
+        return None if self.who is None else speaker_span(doc, self.who, *self.bounds)
 
 
 def author_of(head: Any) -> Any:
@@ -175,9 +179,9 @@ def find_cues(doc: Any, unit: Unit, lo: int, hi: int) -> list[Cue]:
             cues.append(_cue(doc, tok.i, tok.i + 2, "according to", author_of(objs[0]) if objs else None,
                              lo, hi, (-depth(tok), 0)))
         elif low in HEARSAY_ADVERBS:
-            cues.append(Cue(tok.i, tok.i + 1, low, None, (-99, 0, 0, -tok.i)))
+            cues.append(Cue(tok.i, tok.i + 1, low, None, (-99, 0, 0, -tok.i), (lo, hi)))
         elif low in ("reports", "report") and tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
-            cues.append(Cue(tok.i, tok.i + 1, "report", None, (-98, 0, 0, -tok.i)))  # "unconfirmed reports placed him"
+            cues.append(Cue(tok.i, tok.i + 1, "report", None, (-98, 0, 0, -tok.i), (lo, hi)))  # "unconfirmed reports placed him"
         elif is_verb(tok):
             cue = _verb_cue(doc, unit, tok, lo, hi)
             if cue is not None:
@@ -186,8 +190,7 @@ def find_cues(doc: Any, unit: Unit, lo: int, hi: int) -> list[Cue]:
 
 
 def _cue(doc: Any, start: int, end: int, lem: str, who: Any, lo: int, hi: int, rank: tuple[int, int]) -> Cue:
-    speaker = speaker_span(doc, who, lo, hi) if who is not None else None
-    return Cue(start, end, lem, speaker, (*rank, 1 if speaker else 0, -start), who)
+    return Cue(start, end, lem, who, (*rank, 1 if who is not None else 0, -start), (lo, hi))
 
 
 def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:

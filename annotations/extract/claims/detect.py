@@ -6,7 +6,7 @@ from typing import Any
 
 from .cues import Cue, find_cues, is_verb, lemma, split_role
 from .lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
-from .speakers import mentions_from_doc, resolve_speakers
+from .speakers import mentions_from_doc, needs_mentions, resolve_speakers
 from .stance import is_hedged, is_quantity, stance_of
 from .units import (
     Unit,
@@ -35,7 +35,7 @@ def claim_predictions(doc: Any, types: list[str] | None = None, *, offset: int =
     units = [u for u in units if not is_headline(doc, text, u, offset)]
     _borrow_attributions(doc, units)
     claims = _claims(doc, text, units, types)
-    resolve_speakers(claims, text, mentions_from_doc(doc))
+    resolve_speakers(claims, text, mentions_from_doc(doc, text=text) if needs_mentions(claims, text) else [])
     for claim in claims:
         claim.pop("_label", None)
         for key in ("start", "end", "speaker_start", "speaker_end", "cue_start", "cue_end"):
@@ -125,10 +125,11 @@ def _claim(doc: Any, text: str, u: Unit, start: int, end: int, cue: Cue | None, 
     if cue is not None:
         cs, ce = doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1])
         claim.update(cue=text[cs:ce], cue_start=cs, cue_end=ce)
-        if cue.speaker is not None:
-            a, b, role = split_role(doc, *cue.speaker)
+        rng = cue.speaker(doc)
+        if rng is not None:
+            a, b, role = split_role(doc, *rng)
             ss, se = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
-            claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se)
+            claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=doc[b - 1].ent_type_ or None)
             if role is not None:
                 claim["role"] = text[doc[role[0]].idx: doc[role[1] - 1].idx + len(doc[role[1] - 1])]
     return claim

@@ -39,11 +39,12 @@ class Mention:
     gold: bool = False
 
 
-def mentions_from_doc(doc: Any, offset: int = 0) -> list[Mention]:
-    """spaCy's person and organisation entities, except those in an opening dateline ("KABUL —")."""
+def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> list[Mention]:
+    """spaCy's person and organisation entities, except those in an opening dateline ("KABUL —").
+    Pass `text` (doc.text) when you have it: spaCy rebuilds it on every access."""
     from .units import dateline_end
 
-    text = doc.text
+    text = doc.text if text is None else text
     skip = dateline_end(text, 0) if offset == 0 else 0
     return [Mention(e.start_char + offset, e.end_char + offset, e.label_) for e in doc.ents
             if e.label_ in PERSON_LABELS | ORG_LABELS and e.start_char >= skip]
@@ -53,6 +54,12 @@ def mentions_from_spans(spans: list[dict[str, Any]]) -> list[Mention]:
     """Gold spans (dicts with start, end, label, entity_id) as mentions that win over predictions."""
     return [Mention(int(s["start"]), int(s["end"]), str(s["label"]), s.get("entity_id"), True) for s in spans
             if s.get("label") in PERSON_LABELS | ORG_LABELS]
+
+
+def needs_mentions(claims: list[dict[str, Any]], text: str) -> bool:
+    """Whether any speaker is a pronoun or description to resolve (else spaCy's entities, which
+    cost a doc.ents, are not needed)."""
+    return any(_kind(text, c) is not None for c in claims)
 
 
 def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
