@@ -348,3 +348,8 @@ def test_a_dateline_place_is_never_a_resolved_speaker(nlp):
     text = "KABUL — Fighting continued on Monday, hours after the movement declared that it held the valley."
     (c,) = claims(nlp, text)
     assert c["speaker"] == "movement"
+
+
+def test_a_courtesy_title_is_no_role(nlp):
+    c = one(nlp, "Mr Mujahid said the war was over.")
+    assert (c["speaker"], c["role"]) == ("Mujahid", None)

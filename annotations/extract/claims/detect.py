@@ -20,6 +20,7 @@ from .units import (
 DEFAULT_TYPES = ["statement", "quote", "quantity"]
 MIN_BARE_QUOTE_WORDS = 4  # a quotation with no cue counts only when this long (else scare quotes)
 _BORROW_MAX_TOKENS = 15
+_COURTESY = frozenset("mr mrs ms miss mx".split())  # titles that say nothing of a role
 
 
 def claim_predictions(doc: Any, types: list[str] | None = None, *, offset: int = 0) -> list[dict[str, Any]]:
@@ -131,5 +132,6 @@ def _claim(doc: Any, text: str, u: Unit, start: int, end: int, cue: Cue | None, 
             ss, se = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
             claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=doc[b - 1].ent_type_ or None)
             if role is not None:
-                claim["role"] = text[doc[role[0]].idx: doc[role[1] - 1].idx + len(doc[role[1] - 1])]
+                r = text[doc[role[0]].idx: doc[role[1] - 1].idx + len(doc[role[1] - 1])]
+                claim["role"] = None if r.lower().rstrip(".") in _COURTESY else r
     return claim
