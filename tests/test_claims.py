@@ -353,3 +353,15 @@ def test_a_dateline_place_is_never_a_resolved_speaker(nlp):
 def test_a_courtesy_title_is_no_role(nlp):
     c = one(nlp, "Mr Mujahid said the war was over.")
     assert (c["speaker"], c["role"]) == ("Mujahid", None)
+
+
+@pytest.mark.parametrize("text, speaker, role", [
+    ("Zabihullah Mujahid, the movement's chief spokesman, told reporters that the war was over.",
+     "Zabihullah Mujahid", "movement's chief spokesman"),
+    ("A Taliban spokesman, Zabihullah Mujahid, wrote on Twitter that the province was captured.",
+     "Zabihullah Mujahid", "Taliban spokesman"),
+    ('"There is no military solution," said Deborah Lyons, the UN special envoy.', "Deborah Lyons", "UN special envoy"),
+])
+def test_an_appositive_gives_the_role(nlp, text, speaker, role):
+    c = one(nlp, text)
+    assert (c["speaker"], c["role"]) == (speaker, role)

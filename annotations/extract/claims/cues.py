@@ -144,6 +144,25 @@ def _speaker_tokens(doc: Any, head: Any, lo: int, hi: int) -> set[int]:
     return keep
 
 
+def appositive_role(doc: Any, who: Any, lo: int, hi: int) -> tuple[int, int] | None:
+    """The role an appositive gives a named source: "Zabihullah Mujahid, the movement's chief
+    spokesman, said" or "A Taliban spokesman, Zabihullah Mujahid, said" -> the spokesman part."""
+    if who.pos_ == "NOUN" and any(c.dep_ == "appos" for c in who.children):
+        role = [t.i for t in who.subtree if t.dep_ != "appos" and not any(a.dep_ == "appos" and t in a.subtree
+                                                                         for a in who.children)]
+    else:
+        appos = next((c for c in who.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+        role = [t.i for t in appos.subtree] if appos is not None else []
+    role = [i for i in role if lo <= i < hi]
+    while role and (doc[role[0]].is_punct or doc[role[0]].lower_ in ("the", "a", "an")):
+        role = role[1:]
+    while role and doc[role[-1]].is_punct:
+        role = role[:-1]
+    if not role or len(role) > 8 or role != list(range(role[0], role[-1] + 1)):
+        return None
+    return role[0], role[-1] + 1
+
+
 def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int] | None]:
     """Titles and roles before a name ("Taliban spokesman Zabihullah Mujahid") cut off the speaker
     and returned apart as the role's token range (None when there is none)."""

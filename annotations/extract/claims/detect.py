@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cues import Cue, find_cues, is_verb, lemma, split_role
+from .cues import Cue, appositive_role, find_cues, is_verb, lemma, split_role
 from .lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
 from .speakers import mentions_from_doc, needs_mentions, resolve_speakers
 from .stance import is_hedged, is_quantity, stance_of
@@ -131,6 +131,8 @@ def _claim(doc: Any, text: str, u: Unit, start: int, end: int, cue: Cue | None, 
             a, b, role = split_role(doc, *rng)
             ss, se = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
             claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=doc[b - 1].ent_type_ or None)
+            if role is None and cue.who is not None:
+                role = appositive_role(doc, cue.who, *cue.bounds)
             if role is not None:
                 r = text[doc[role[0]].idx: doc[role[1] - 1].idx + len(doc[role[1] - 1])]
                 claim["role"] = None if r.lower().rstrip(".") in _COURTESY else r
