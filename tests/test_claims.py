@@ -319,6 +319,7 @@ def test_resolution_prefers_gold_spans_and_carries_their_entity(nlp):
     (resolved,) = resolve_speakers([pronoun], text, mentions_from_spans(gold))
     assert resolved["speaker"] == "Ahmad Massoud" and resolved["speaker_entity"] == 7
     assert (resolved["speaker_start"], resolved["speaker_end"]) == (0, len("Ahmad Massoud"))
+    assert set(resolved) == KEYS | {"speaker_entity"}
 
 
 def test_heldout_gold_meets_the_issue_targets(nlp):

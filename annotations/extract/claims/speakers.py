@@ -167,6 +167,8 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
             claim.setdefault("_label", _label_at(ordered, claim["speaker_start"], claim["speaker_end"]))
         if claim.get("speaker"):
             seen.append(claim)
+    for claim in claims:
+        claim.pop("_label", None)
     return claims
 
 
