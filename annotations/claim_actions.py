@@ -5,47 +5,56 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import StoreError
-from .store import Store, now
+from .store import Action, Store, now
+from .vocab import Origin, Status
 
 CLAIM_FIELDS = ("type", "speaker", "speaker_span_id", "speaker_entity_id", "cue", "stance",
                 "checkworthy", "note", "group_id")
 
 
 def add_claim(store: Store, doc_id: int, start: int, end: int, annotator: str, *,
-              origin: str = "manual", **fields: Any) -> int:
+              origin: str = Origin.MANUAL, **fields: Any) -> int:
     bad = set(fields) - set(CLAIM_FIELDS)
     if bad:
         raise StoreError(f"unknown claim field {sorted(bad)[0]}")
-    with store.transaction():
-        length = store.scalar("SELECT length(text) FROM documents WHERE id = ?", (doc_id,))
-        if length is None:
+    with store.action(annotator, "tag claim", doc_id=doc_id) as act:
+        row = act.execute("SELECT length(text) FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
             raise StoreError(f"document {doc_id} does not exist")
-        if not (0 <= start < end <= length):
-            raise StoreError(f"claim {start}-{end} is outside the text ({length} chars)")
-        group = store._group(annotator, "tag claim", doc_id=doc_id)
-        claim_id = store._insert(group, "claims", {
-            "doc_id": doc_id, "start": start, "end": end, "annotator": annotator, "origin": origin,
+        if not (0 <= start < end <= row[0]):
+            raise StoreError(f"claim {start}-{end} is outside the text ({row[0]} chars)")
+        claim_id = act.insert("claims", {
+            "doc_id": doc_id, "start": start, "end": end, "annotator": annotator, "origin": str(origin),
             "created_at": now(), "checkworthy": int(bool(fields.pop("checkworthy", False))), **fields,
         })
-        store._touch(doc_id, annotator, group)
+        _touch(act, doc_id, annotator)
         return claim_id
+
+
+def _touch(act: Action, doc_id: int, annotator: str) -> None:
+    """The first annotation moves a document from todo to in progress (in the same action)."""
+    row = act.execute("SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?",
+                      (doc_id, annotator)).fetchone()
+    if row is None:
+        act.insert("doc_status", {"doc_id": doc_id, "annotator": annotator,
+                                  "status": str(Status.IN_PROGRESS), "updated_at": now()})
+    elif row[1] == Status.TODO:
+        act.update("doc_status", row[0], {"status": str(Status.IN_PROGRESS), "updated_at": now()})
 
 
 def update_claim(store: Store, claim_id: int, annotator: str, **fields: Any) -> None:
     bad = set(fields) - set(CLAIM_FIELDS) - {"start", "end"}
     if bad:
         raise StoreError(f"unknown claim field {sorted(bad)[0]}")
-    with store.transaction():
-        doc_id = store.scalar("SELECT doc_id FROM claims WHERE id = ?", (claim_id,))
-        group = store._group(annotator, "edit claim", doc_id=doc_id)
-        store._update(group, "claims", claim_id, fields)
+    doc_id = store.scalar("SELECT doc_id FROM claims WHERE id = ?", (claim_id,))
+    with store.action(annotator, "edit claim", doc_id=doc_id) as act:
+        act.update("claims", claim_id, fields)
 
 
 def delete_claim(store: Store, claim_id: int, annotator: str) -> None:
-    with store.transaction():
-        doc_id = store.scalar("SELECT doc_id FROM claims WHERE id = ?", (claim_id,))
-        group = store._group(annotator, "delete claim", doc_id=doc_id)
-        store._delete(group, "claims", claim_id)
+    doc_id = store.scalar("SELECT doc_id FROM claims WHERE id = ?", (claim_id,))
+    with store.action(annotator, "delete claim", doc_id=doc_id) as act:
+        act.delete("claims", claim_id)
 
 
 def claims(store: Store, doc_id: int, annotator: str) -> list[dict[str, Any]]:
@@ -58,12 +67,10 @@ def group_claims(store: Store, claim_ids: list[int], annotator: str, *, name: st
     """Put claims (the same claim reported by several outlets) into one claim group."""
     if len(claim_ids) < 2:
         raise StoreError("a claim group needs at least two claims")
-    with store.transaction():
-        group = store._group(annotator, "group claims")
-        group_id = store._insert(group, "claim_groups", {"name": name, "created_by": annotator,
-                                                        "created_at": now()})
+    with store.action(annotator, "group claims") as act:
+        group_id = act.insert("claim_groups", {"name": name, "created_by": annotator, "created_at": now()})
         for claim_id in claim_ids:
-            store._update(group, "claims", claim_id, {"group_id": group_id})
+            act.update("claims", claim_id, {"group_id": group_id})
         return group_id
 
 
@@ -77,3 +84,20 @@ def all_claims(store: Store, *, annotator: str | None = None) -> list[dict[str, 
             ORDER BY coalesce(c.group_id, 1e18), d.date, d.id, c.start""",
         params,
     )
+
+
+def speaker_span_for(store: Store, doc_id: int, annotator: str, start: int | None,
+                     end: int | None) -> dict[str, Any] | None:
+    """The annotator's gold span a suggested claim's speaker points at (`speaker_start` /
+    `speaker_end`): the same span, else the one overlapping it most; with its `entity_id`.
+    What the claim form links as speaker_span_id / speaker_entity_id; None when there is none."""
+    if start is None or end is None or end <= start:
+        return None
+    rows = store.query(
+        'SELECT * FROM spans WHERE doc_id = ? AND annotator = ? AND start < ? AND "end" > ? ORDER BY start, id',
+        (doc_id, annotator, end, start),
+    )
+    if not rows:
+        return None
+    return max(rows, key=lambda r: (r["start"] == start and r["end"] == end,
+                                    min(r["end"], end) - max(r["start"], start)))

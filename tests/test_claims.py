@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.extract.claims import CLAIMS_VERSION, claim_predictions, find_quotations
+from annotations.extract.claims import (
+    CLAIMS_VERSION,
+    claim_predictions,
+    find_quotations,
+    mentions_from_spans,
+    resolve_speakers,
+)
 from annotations.extract.pipeline import default_model, load_pipeline
 
 MODEL = default_model()
 KEYS = {
     "start", "end", "type", "speaker", "speaker_start", "speaker_end",
-    "cue", "cue_start", "cue_end", "stance", "text",
+    "cue", "cue_start", "cue_end", "stance", "text", "role",
 }  # fmt: skip
 
 
@@ -92,10 +98,11 @@ def test_verification_disclaimer_hedges_the_claim_before_it(nlp):
     assert out[0]["stance"] == "hedged" and out[0]["speaker"] == "NRF"
 
 
-def test_bare_quantity_is_asserted(nlp):
-    c = one(nlp, "More than 120,000 people were evacuated from Kabul airport.")
-    assert c["type"] == "quantity" and c["stance"] == "asserted"
-    assert c["speaker"] is None and c["cue"] is None
+def test_unattributed_numbers_and_narration_are_not_claims(nlp):
+    assert claims(nlp, "More than 120,000 people were evacuated from Kabul airport.") == []
+    assert claims(nlp, "Jurors deliberated for two days. The council will meet again on April 8.") == []
+    c = one(nlp, "More than 120,000 people were evacuated from Kabul airport, officials said.")
+    assert c["type"] == "quantity" and c["speaker"] == "officials"
 
 
 def test_appositive_name_is_the_speaker(nlp):
@@ -230,3 +237,132 @@ def test_the_speaker_is_the_name_without_its_title(nlp, text, speaker):
     c = one(nlp, text)
     assert c["speaker"] == speaker
     assert text[c["speaker_start"]:c["speaker_end"]] == speaker
+
+
+# --------------------------------------------------------------------- issue 17: speakers, scope, stance
+
+
+def test_pronouns_resolve_to_the_nearest_person_before(nlp):
+    text = ("Prime Minister Shehbaz Sharif visited the flooded district on Monday. "
+            "He said the army would build 40 temporary bridges.")
+    c = one(nlp, text)
+    assert c["speaker"] == "Shehbaz Sharif"
+    assert text[c["speaker_start"]:c["speaker_end"]] == "Shehbaz Sharif"
+    assert c["speaker_start"] < c["start"]  # the mention it resolved to, not the pronoun
+
+
+def test_the_agency_resolves_to_the_organisation_named_before(nlp):
+    text = ("Heavy rain hit the coast of Kerala overnight, and the India Meteorological Department "
+            "issued a red alert. The agency said more rain was likely on Thursday.")
+    c = one(nlp, text)
+    assert c["speaker"] == "India Meteorological Department"
+    assert c["stance"] == "hedged" or c["stance"] == "reported"
+
+
+def test_a_statement_is_never_the_speaker(nlp):
+    c = one(nlp, "A statement by Interior Minister Gerald Darmanin said the border would stay closed.")
+    assert c["speaker"] == "Gerald Darmanin" and c["role"] == "Interior Minister"
+    c = one(nlp, "According to preliminary data from the World Health Organization, cases may have peaked.")
+    assert c["speaker"] == "World Health Organization" and c["stance"] == "hedged"
+
+
+def test_titles_and_roles_are_kept_apart(nlp):
+    c = one(nlp, "Taliban spokesman Zabihullah Mujahid told reporters that the airport would reopen.")
+    assert (c["speaker"], c["role"]) == ("Zabihullah Mujahid", "Taliban spokesman")
+
+
+def test_relative_who_is_not_the_speaker(nlp):
+    c = one(nlp, 'Mr Saleh, who declared himself "caretaker president", said last week that he was in the valley.')
+    assert c["speaker"] == "Saleh" and c["type"] == "quote"
+
+
+def test_headline_at_the_top_and_agency_credits_are_not_claims(nlp):
+    text = ("Taliban claim Panjshir as resistance vows to fight on\n\n"
+            "The Taliban said on Monday that they had taken Panjshir.\n\n"
+            "(Reporting by the Kabul bureau; editing by Paul Ferrand)")
+    out = claims(nlp, text)
+    assert [c["text"] for c in out] == ["The Taliban said on Monday that they had taken Panjshir."]
+
+
+def test_opening_dateline_is_not_part_of_the_claim(nlp):
+    c = one(nlp, "KABUL, Sept 6 (Northgate Wire) - The Taliban said on Monday they had captured Panjshir.")
+    assert c["text"] == "The Taliban said on Monday they had captured Panjshir."
+
+
+def test_requests_negated_and_declined_speech_are_not_claims(nlp):
+    text = ('In an audio message, Mr Massoud called on Afghans "inside and outside the country" to rise up. '
+            "He did not say where he was. A spokeswoman declined to say whether talks would resume. "
+            "Each side blamed the other.")
+    assert claims(nlp, text) == []
+
+
+def test_a_quotation_that_goes_on_after_its_attribution_is_one_claim(nlp):
+    text = ('"The water came in twenty minutes. We lost everything," said Karin Vogt, who runs a bakery. '
+            '"Nobody warned us."')
+    c = one(nlp, text)
+    assert c["text"] == text and c["speaker"] == "Karin Vogt" and c["type"] == "quote"
+
+
+def test_stance_denied_hedged_asserted(nlp):
+    assert one(nlp, "The ministry rejected reports that its troops had crossed the border.")["stance"] == "denied"
+    assert one(nlp, "Insurers estimated that damage could reach 2 billion euros.")["stance"] == "hedged"
+    c = one(nlp, "Harbour City are in talks to sign the striker, manager Lena Marsh confirmed on Tuesday.")
+    assert c["stance"] == "asserted" and c["speaker"] == "Lena Marsh"
+    assert one(nlp, "Officials said the bridge would reopen in May.")["stance"] == "reported"
+
+
+def test_resolution_prefers_gold_spans_and_carries_their_entity(nlp):
+    text = "Ahmad Massoud met elders in Bazarak. He said the valley would hold."
+    c = one(nlp, text)
+    gold = [{"start": 0, "end": len("Ahmad Massoud"), "label": "PERSON", "entity_id": 7}]
+    pronoun = dict(c, speaker="He", speaker_start=text.index("He said"), speaker_end=text.index("He said") + 2)
+    (resolved,) = resolve_speakers([pronoun], text, mentions_from_spans(gold))
+    assert resolved["speaker"] == "Ahmad Massoud" and resolved["speaker_entity"] == 7
+    assert (resolved["speaker_start"], resolved["speaker_end"]) == (0, len("Ahmad Massoud"))
+    assert set(resolved) == KEYS | {"speaker_entity"}
+
+
+def test_heldout_gold_meets_the_issue_targets(nlp):
+    """The figures README reports: the detector against news it was never tuned on."""
+    from pathlib import Path
+
+    from annotations.config import load_config
+    from annotations.evaluate.claims_gold import score_gold_set
+
+    data = Path(__file__).parent / "data" / "claims" / "heldout"
+    c = score_gold_set(data / "gold.yaml", data, load_config(), pipeline=nlp)
+    assert c["gold"] >= 40
+    assert c["exact"]["f"] >= 0.85 and c["overlap"]["p"] >= 0.9 and c["speaker_accuracy"] >= 0.8
+
+
+def test_a_pronoun_right_after_a_claim_continues_its_source(nlp):
+    text = ('A shopkeeper who walked out through the mountains said the price of flour had doubled. '
+            '"People are afraid," he said.')
+    out = claims(nlp, text)
+    assert [c["speaker"] for c in out] == ["shopkeeper", "shopkeeper"]
+    text = ("The National Resistance Front said its positions held. "
+            "It said on Sunday that its spokesman had been killed.")
+    assert [c["speaker"] for c in claims(nlp, text)] == ["National Resistance Front"] * 2
+
+
+def test_a_dateline_place_is_never_a_resolved_speaker(nlp):
+    text = "KABUL — Fighting continued on Monday, hours after the movement declared that it held the valley."
+    (c,) = claims(nlp, text)
+    assert c["speaker"] == "movement"
+
+
+def test_a_courtesy_title_is_no_role(nlp):
+    c = one(nlp, "Mr Mujahid said the war was over.")
+    assert (c["speaker"], c["role"]) == ("Mujahid", None)
+
+
+@pytest.mark.parametrize("text, speaker, role", [
+    ("Zabihullah Mujahid, the movement's chief spokesman, told reporters that the war was over.",
+     "Zabihullah Mujahid", "movement's chief spokesman"),
+    ("A Taliban spokesman, Zabihullah Mujahid, wrote on Twitter that the province was captured.",
+     "Zabihullah Mujahid", "Taliban spokesman"),
+    ('"There is no military solution," said Deborah Lyons, the UN special envoy.', "Deborah Lyons", "UN special envoy"),
+])
+def test_an_appositive_gives_the_role(nlp, text, speaker, role):
+    c = one(nlp, text)
+    assert (c["speaker"], c["role"]) == (speaker, role)

@@ -186,3 +186,17 @@ def test_accepting_a_suggestion_links_it_when_one_entity_knows_the_spelling(stor
     ea.add_alias(store, other, "Ahmad Masood", "alice")
     assert ea.accept(store, d2, 31, 43, "PERSON", "alice")[1] is None
     assert ea.accept(store, d1, 0, 13, "PERSON", "alice")[1] == "Ahmad Massoud"  # only one knows this
+
+
+def test_speaker_span_for_finds_the_gold_span_a_suggestion_points_at(store):
+    from conftest import add_document
+
+    text = "Ahmad Massoud met elders. He said the valley would hold."
+    doc = add_document(store, text)
+    span_id = store.add_span(doc, 0, 13, "PERSON", "alice")
+    row = ca.speaker_span_for(store, doc, "alice", 0, 13)
+    assert row is not None and row["id"] == span_id
+    assert ca.speaker_span_for(store, doc, "alice", 6, 13)["id"] == span_id   # "Massoud" inside it
+    assert ca.speaker_span_for(store, doc, "bob", 0, 13) is None               # another annotator's gold
+    assert ca.speaker_span_for(store, doc, "alice", None, None) is None
+    assert ca.speaker_span_for(store, doc, "alice", 26, 28) is None            # "He": no span there

@@ -274,6 +274,49 @@ def test_claims_exact_overlap_and_speaker(store, config):
     assert (claims["gold"], claims["pred"], claims["docs"]) == (3, 4, 1)
 
 
+def test_claims_type_and_stance_agreement_on_matched_claims(store, config):
+    t = CLAIMS_TEXT
+    doc = add_document(store, t)
+    s2, s3 = t.index(S2.strip()), t.index(S3.strip())
+    add_claim(store, doc, 0, len(S1), speaker="Ahmad Massoud", type="statement", stance="denied")
+    add_claim(store, doc, s2, s2 + len(S2.strip()), speaker="Ahmad Massoud", type="quote", stance="reported")
+    add_claim(store, doc, s3, s3 + len(S3.strip()), type="statement")       # no stance: not counted
+    store.set_status(doc, "alice", "done")
+    store.save_predictions("claims", "baseline-3+test", [(doc, [
+        {"start": 0, "end": len(S1), "type": "statement", "stance": "reported", "speaker": "Ahmad Massoud"},
+        {"start": s2, "end": s2 + len(S2.strip()), "type": "quote", "stance": "reported", "speaker": "he"},
+    ])])
+    claims = evaluate(store, config, extractor="claims")["claims"]
+    assert claims["matched"] == 2
+    assert claims["type_agreement"] == 1.0            # both matched gold claims have the predicted type
+    assert claims["stance_agreement"] == 0.5          # denied vs reported; reported vs reported
+    assert claims["speaker_accuracy"] == 0.5
+    out = Console(width=100, record=True)
+    out.print(format_tables({"claims": claims}))
+    assert "type agreement 1.000, stance agreement 0.500" in out.export_text()
+
+
+def test_claims_gold_file_loads_and_refuses_what_it_cannot_place(store, tmp_path):
+    from annotations.evaluate.claims_gold import load_gold_set, read_gold
+
+    (tmp_path / "a.md").write_text("---\ntitle: T\n---\nOfficials said the bridge would reopen in May.\n",
+                                   encoding="utf-8")
+    gold = tmp_path / "gold.yaml"
+    gold.write_text("a.md:\n  - text: Officials said the bridge would reopen in May.\n    speaker: Officials\n"
+                    "    type: statement\n    stance: reported\n", encoding="utf-8")
+    assert load_gold_set(store, gold, tmp_path) == 1
+    (row,) = store.query("SELECT start, \"end\", speaker, stance FROM claims")
+    assert (row["start"], row["speaker"], row["stance"]) == (0, "Officials", "reported")
+    assert store.status(1, "gold") == "done"
+    gold.write_text("a.md:\n  - text: Nobody said this.\n    type: statement\n    stance: reported\n",
+                    encoding="utf-8")
+    with pytest.raises(UserInputError, match="not found in the text"):
+        load_gold_set(store, gold, tmp_path)
+    gold.write_text("a.md:\n  - text: x\n    type: opinion\n    stance: reported\n", encoding="utf-8")
+    with pytest.raises(UserInputError, match=r"gold.yaml: a.md claim 1: type must be one of"):
+        read_gold(gold)
+
+
 # --------------------------------------------------------------------------- variants
 
 

@@ -1,0 +1,246 @@
+"""Phase 2: reporting cues in a unit (a reporting verb with content, "according to", a hearsay
+adverb, "reports" as a subject) and the token range of the source each one names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..normalize import TITLES
+from .lexicon import (
+    AUTHOR_PREPS,
+    BELIEF_VERBS,
+    CONTENT_OPTIONAL,
+    HEARSAY_ADVERBS,
+    IRREGULAR,
+    NOT_REPORTING_HEADS,
+    PASSIVE_NEEDS_AGENT,
+    REPORT_NOUNS,
+    REPORTING_VERBS,
+)
+from .units import Unit
+
+_SUFFIXES = (("ied", "y"), ("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("d", ""))
+_SPEAKER_DEPS = frozenset({"compound", "flat", "flat:name", "amod", "poss", "case", "nmod", "nummod"})
+_SUBJ_DEPS = frozenset({"nsubj", "csubj"})
+_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "obj", "advcl", "dep"})
+_DESCRIPTION_PREPS = frozenset({"for", "of"})
+
+
+def lemma(tok: Any) -> str:
+    lem = (tok.lemma_ or "").lower()
+    low = tok.lower_
+    if lem and lem != low:
+        return lem
+    if low in IRREGULAR:
+        return IRREGULAR[low]
+    for suffix, repl in _SUFFIXES:
+        if low.endswith(suffix) and (low[: -len(suffix)] + repl) in REPORTING_VERBS:
+            return low[: -len(suffix)] + repl
+    return lem or low
+
+
+def is_verb(tok: Any) -> bool:
+    return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+
+
+def depth(tok: Any) -> int:
+    d = 0
+    while tok.head.i != tok.i and d < 50:
+        tok = tok.head
+        d += 1
+    return d
+
+
+def is_title(tok: Any) -> bool:
+    return tok.lower_.rstrip(".") in TITLES
+
+
+@dataclass
+class Cue:
+    start: int  # token range of the cue
+    end: int
+    lemma: str
+    who: Any  # the token naming the source, or None
+    score: tuple[int, ...]
+    bounds: tuple[int, int] = (0, 0)  # the sentence the source's name must stay in
+
+    def speaker(self, doc: Any) -> tuple[int, int] | None:
+        """Token range of the source (worked out only for the cue a claim keeps)."""
+        return None if self.who is None else speaker_span(doc, self.who, *self.bounds)
+
+
+def author_of(head: Any) -> Any:
+    """A report, statement or data never speaks: follow it to its author ("a statement by X",
+    "preliminary data from X", "a forecast published by X"); None when it names none."""
+    for _ in range(3):
+        if head is None or head.lemma_.lower() not in REPORT_NOUNS and head.lower_ not in REPORT_NOUNS:
+            return head
+        nxt = None
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in AUTHOR_PREPS:
+                nxt = next((g for g in child.children if g.dep_ == "pobj"), None)
+            elif child.dep_ in ("acl", "relcl"):  # "a forecast published by the service"
+                for g in child.children:
+                    if g.dep_ == "agent":
+                        nxt = next((x for x in g.children if x.dep_ == "pobj"), None)
+            if nxt is not None:
+                break
+        head = nxt
+    return head
+
+
+def speaker_span(doc: Any, head: Any, lo: int, hi: int) -> tuple[int, int]:
+    """Token range of the source named by `head` (within sentence bounds lo..hi)."""
+    if head.pos_ == "NOUN":
+        for child in head.children:
+            if child.dep_ == "appos" and (child.ent_type_ in ("PERSON", "ORG") or (
+                    child.pos_ == "PROPN" and not child.ent_type_)):
+                head = child
+                break
+    keep = _speaker_tokens(doc, head, lo, hi)
+    start, end = min(keep), max(keep) + 1
+    if head.ent_type_:  # widen to the entity the head is in (token walk: doc.ents is costly)
+        e_start, e_end = head.i, head.i + 1
+        while e_start > lo and doc[e_start].ent_iob_ == "I":
+            e_start -= 1
+        while e_end < hi and doc[e_end].ent_iob_ == "I":
+            e_end += 1
+        if doc[e_start].ent_iob_ == "B":
+            start, end = min(start, e_start), max(end, e_end)
+    while start < end - 1 and (doc[start].is_punct or doc[start].lower_ in ("the", "a", "an", "one")):
+        start += 1
+    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"):
+        end -= 1
+    opened = sum(1 for t in doc[start:end] if t.text == "(") - sum(1 for t in doc[start:end] if t.text == ")")
+    if opened > 0 and end < hi and doc[end].text == ")":
+        end += 1  # "a spokesman for the National Resistance Front (NRF)"
+    return start, end
+
+
+def _speaker_tokens(doc: Any, head: Any, lo: int, hi: int) -> set[int]:
+    """The head, its name tokens and conjuncts; for a common noun, also "for/of X" and a short acl."""
+    keep = {head.i}
+    chain = {head.i}  # the head and its conjuncts ("Massoud and Saleh said")
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        for child in tok.children:
+            dep = child.dep_
+            joined = dep in ("conj", "cc") and tok.i in chain and not (
+                dep == "conj" and child.lemma_.lower() in REPORT_NOUNS)  # "witnesses and videos"
+            if (dep in _SPEAKER_DEPS or joined) and child.i not in keep and lo <= child.i < hi:
+                keep.add(child.i)
+                stack.append(child)
+                if dep == "conj" and joined:
+                    chain.add(child.i)
+    if head.pos_ == "NOUN":
+        for child in head.children:
+            wanted = (child.dep_ == "prep" and child.lower_ in _DESCRIPTION_PREPS) or (
+                child.dep_ == "acl" and child.tag_ == "VBN")  # "people briefed on them"
+            sub = [t.i for t in child.subtree]
+            if wanted and len(sub) <= 8 and lo <= min(sub) and max(sub) < hi:
+                keep.update(sub)
+    return keep
+
+
+def appositive_role(doc: Any, who: Any, lo: int, hi: int) -> tuple[int, int] | None:
+    """The role an appositive gives a named source: "Zabihullah Mujahid, the movement's chief
+    spokesman, said" or "A Taliban spokesman, Zabihullah Mujahid, said" -> the spokesman part."""
+    if who.pos_ == "NOUN" and any(c.dep_ == "appos" for c in who.children):
+        role = [t.i for t in who.subtree if t.dep_ != "appos" and not any(a.dep_ == "appos" and t in a.subtree
+                                                                         for a in who.children)]
+    else:
+        appos = next((c for c in who.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+        role = [t.i for t in appos.subtree] if appos is not None else []
+    role = [i for i in role if lo <= i < hi]
+    while role and (doc[role[0]].is_punct or doc[role[0]].lower_ in ("the", "a", "an")):
+        role = role[1:]
+    while role and doc[role[-1]].is_punct:
+        role = role[:-1]
+    if not role or len(role) > 8 or role != list(range(role[0], role[-1] + 1)):
+        return None
+    return role[0], role[-1] + 1
+
+
+def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int] | None]:
+    """Titles and roles before a name ("Taliban spokesman Zabihullah Mujahid") cut off the speaker
+    and returned apart as the role's token range (None when there is none)."""
+    cut = start
+    for i in range(start, end - 1):
+        tok = doc[i]
+        if is_title(tok) or tok.pos_ == "NOUN" or (tok.ent_type_ and tok.ent_type_ != "PERSON"
+                                                   and doc[end - 1].ent_type_ == "PERSON"):
+            if doc[i + 1].pos_ == "PROPN" or is_title(doc[i + 1]):
+                cut = i + 1
+    while cut < end - 1 and (is_title(doc[cut]) and doc[cut + 1].pos_ == "PROPN"):
+        cut += 1
+    last = doc[end - 1]
+    if last.ent_type_ == "PERSON":  # "Councilwoman Maria Delgado": the person entity is the name
+        e = end - 1
+        while e > start and last.ent_iob_ != "B" and doc[e].ent_iob_ == "I":
+            e -= 1
+        cut = max(cut, e)
+    if doc[end - 1].pos_ != "PROPN":
+        return start, end, None
+    return cut, end, ((start, cut) if cut > start and any(not doc[i].is_punct for i in range(start, cut)) else None)
+
+
+def find_cues(doc: Any, unit: Unit, lo: int, hi: int) -> list[Cue]:
+    """Every reporting cue in the unit outside its quotations, each with its source (if named)."""
+    cues: list[Cue] = []
+    for tok in doc[unit.start: unit.end]:
+        if unit.quotes and unit.inside_quote(tok):
+            continue
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < hi and doc[tok.i + 1].lower_ == "to":
+            objs = [c for c in doc[tok.i + 1].children if c.dep_ in ("pobj", "pcomp")]
+            cues.append(_cue(doc, tok.i, tok.i + 2, "according to", author_of(objs[0]) if objs else None,
+                             lo, hi, (-depth(tok), 0)))
+        elif low in HEARSAY_ADVERBS:
+            cues.append(Cue(tok.i, tok.i + 1, low, None, (-99, 0, 0, -tok.i), (lo, hi)))
+        elif low in ("reports", "report") and tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
+            cues.append(Cue(tok.i, tok.i + 1, "report", None, (-98, 0, 0, -tok.i), (lo, hi)))  # "unconfirmed reports placed him"
+        elif is_verb(tok):
+            cue = _verb_cue(doc, unit, tok, lo, hi)
+            if cue is not None:
+                cues.append(cue)
+    return cues
+
+
+def _cue(doc: Any, start: int, end: int, lem: str, who: Any, lo: int, hi: int, rank: tuple[int, int]) -> Cue:
+    return Cue(start, end, lem, who, (*rank, 1 if who is not None else 0, -start), (lo, hi))
+
+
+def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
+    """A reporting verb that reports something: not negated, not "declined to say", not inside a
+    relative clause, and with content (a clause, a quotation; a denied object will do)."""
+    lem = lemma(tok)
+    if lem not in REPORTING_VERBS or any(c.dep_ == "neg" for c in tok.children):
+        return None
+    if tok.dep_ in ("relcl", "acl") or (tok.dep_ == "xcomp" and lemma(tok.head) in NOT_REPORTING_HEADS):
+        return None
+    quoted = bool(unit.quotes) and any(
+        unit.inside_quote(c) and not c.dep_.startswith(("nsubj", "csubj")) for c in tok.children)
+    has_content = quoted or any(c.dep_ in _CONTENT_DEPS and c.dep_ != "dobj" for c in tok.children) or (
+        tok.dep_ in ("ccomp", "parataxis", "advcl") or any(
+            c.dep_ == "dobj" and (lem in CONTENT_OPTIONAL or any(g.dep_ in ("acl", "relcl", "ccomp") for g in c.children))
+            for c in tok.children)) or (bool(unit.quotes) and tok.dep_ == "ROOT")
+    if not has_content:
+        return None
+    subj = [c for c in tok.children if c.dep_ in _SUBJ_DEPS]
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    agent = None
+    for c in tok.children:
+        if c.dep_ == "agent":
+            agent = next((g for g in c.children if g.dep_ == "pobj"), None)
+    if not subj and tok.dep_ in ("conj", "xcomp", "advcl") and is_verb(tok.head):
+        subj = [c for c in tok.head.children if c.dep_ in _SUBJ_DEPS]
+    if passive and agent is None and lem in PASSIVE_NEEDS_AGENT:
+        return None
+    if lem in BELIEF_VERBS and not subj:
+        return None
+    who = agent if passive and agent is not None else (subj[0] if subj else None)
+    if who is not None and who.lower_ in ("who", "that", "which") and who.head.dep_ == "relcl":
+        who = who.head.head  # "Mr Saleh, who declared ..."
+    return _cue(doc, tok.i, tok.i + 1, lem, author_of(who), lo, hi, (-depth(tok), int(quoted)))

@@ -1,0 +1,90 @@
+"""The words the claim rules look for: reporting, denial, hedge, request and factive cues,
+report nouns (never a speaker), pronouns and descriptions that stand for a named source."""
+
+from __future__ import annotations
+
+import re
+
+# Reporting verbs (lemmas), after textacy's REPORTING_VERBS, trimmed of verbs that are mostly
+# something else in news ("charge", "call", "post", "ask") and of requests ("urge": a request
+# is not a claim on its own).
+REPORTING_VERBS = frozenset(
+    """
+    say tell write claim state add deny insist warn announce confirm report allege assert
+    acknowledge admit argue explain note declare reveal disclose stress emphasize emphasise
+    reiterate maintain contend concede testify tweet vow pledge promise threaten predict
+    suggest accuse blame criticize criticise condemn reject dismiss refute dispute rebut
+    agree disagree recall reply respond complain conclude mention observe remark comment cite
+    indicate caution estimate believe fear expect suspect quote inform find
+    """.split()
+)
+DENIAL_VERBS = frozenset("deny reject dismiss refute dispute rebut".split())
+BELIEF_VERBS = frozenset("believe fear expect suspect estimate predict suggest".split())
+# Wording that treats the report as fact ("confirmed", "as the agency notes").
+FACTIVE_VERBS = frozenset("confirm note acknowledge admit reveal".split())
+# Verbs that need a clause, a quotation or a denied object to report anything ("blamed the other").
+CONTENT_OPTIONAL = DENIAL_VERBS
+# Verbs whose passive needs an agent to count ("he was told" is not a report).
+PASSIVE_NEEDS_AGENT = frozenset("tell inform quote expect believe fear suspect".split())
+# A reporting verb under these reports nothing ("declined to say", "refused to comment").
+NOT_REPORTING_HEADS = frozenset("decline refuse fail unable".split())
+# Requests and appeals: a quotation they govern is what was asked for, not a claim.
+REQUEST_VERBS = frozenset("call urge ask appeal demand implore beg invite order instruct".split())
+HEARSAY_ADVERBS = frozenset("reportedly allegedly purportedly supposedly".split())
+HEDGE_ADVERBS = frozenset(
+    "reportedly allegedly purportedly supposedly apparently possibly perhaps probably "
+    "seemingly presumably unconfirmed unverified preliminary".split()
+)
+HEDGE_MODALS = frozenset("may might could".split())
+VERIFY_RE = re.compile(
+    r"\b(?:could|can|cannot|can't|couldn't|not|unable to|impossible to)\s+(?:not\s+)?(?:be\s+)?"
+    r"(?:independently\s+)?(?:verif|confirm)|\bunverified\b|\bunconfirmed\b",
+    re.IGNORECASE,
+)
+# A disclaimer sentence hedges the claim before it only when it speaks of a claim.
+DISCLAIMED_RE = re.compile(r"\b(?:claims?|account|accounts|reports?|allegations?|figures?|toll|statement)\b",
+                           re.IGNORECASE)
+DENIAL_RE = re.compile(r"\b(?:false|baseless|untrue|not true|no truth|whatsoever|categorically)\b",
+                       re.IGNORECASE)
+QUANTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
+NOT_QUANTITIES = frozenset({"one", "1", "a", "an", "once", "single", "two", "both"})
+
+# Nouns that carry a report but never speak: follow them to their author ("a statement by X").
+REPORT_NOUNS = frozenset(
+    """statement report reports data study survey forecast analysis poll figures estimate estimates
+    message release document letter filing post tweet video footage findings research""".split()
+)
+AUTHOR_PREPS = frozenset("by from of".split())
+
+PERSON_PRONOUNS = frozenset("he she him her".split())
+GROUP_PRONOUNS = frozenset("they them".split())
+ORG_PRONOUNS = frozenset({"it"})
+RELATIVE_PRONOUNS = frozenset("who that which".split())
+# Descriptions that stand for an organisation named before ("the agency", "the newspaper").
+ORG_NOUNS = frozenset(
+    """agency newspaper paper publication outlet broadcaster network magazine group organisation
+    organization ministry company firm charity club team authority office department movement
+    alliance resistance government council party coalition union court bank army military committee
+    commission service institute foundation society association federation league body""".split()
+)
+ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
+# An organisation description names an organisation; only these stand for a place's government.
+STATE_NOUNS = frozenset("government country state".split())
+# A pronoun right after a claim by a compatible source continues it ("“...,” Mr Mujahid said. He said").
+CONTINUES_CHARS = 300
+PERSON_LABELS = frozenset({"PERSON"})
+
+# Datelines and bylines that open a news story ("KABUL —", "OSLO (Market Ledger) -").
+DATELINE_RE = re.compile(
+    r"[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?\s*(?:\([^()\n]{1,60}\))?\s*(?:[—–-]{1,2}|:)\s+"
+)
+# Agency credits and boilerplate in parentheses: "(Reporting by ...; editing by ...)".
+BOILERPLATE_RE = re.compile(r"\((?:additional\s+)?(?:reporting|writing|editing|compiled)\b[^()]*\)\s*$",
+                            re.IGNORECASE)
+
+# Irregular forms, for pipelines without a lemmatizer.
+IRREGULAR = {
+    "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write",
+    "denied": "deny", "denies": "deny", "replied": "reply",
+    "replies": "reply", "testified": "testify", "testifies": "testify", "found": "find",
+}
