@@ -231,3 +231,13 @@ def test_export_writes_the_reviewed_layer_alone_where_there_is_one(doc, tmp_path
     # spaCy needs one version per text: the reviewed layer settles the document alice and bob share
     info = export(store, "spacy", str(tmp_path / "spacy"))
     assert info.documents == 2
+
+
+def test_evaluate_scores_the_reviewed_layer_where_there_is_one(doc):
+    from annotations.evaluate import gold_pairs
+
+    store, d = doc
+    assert gold_pairs(store, None) == [(d, "alice"), (d, "bob")]
+    review.mark_reviewed(store, "carol", d)
+    assert gold_pairs(store, None) == [(d, REVIEW_ANNOTATOR)]
+    assert gold_pairs(store, "alice") == [(d, "alice")]

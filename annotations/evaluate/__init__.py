@@ -87,6 +87,8 @@ from ..errors import UserInputError
 from ..store import Store
 from .claims import claims_section
 from .examples import build_example, spans_getter
+from ..gold import gold_sources
+from ..vocab import REVIEW_ANNOTATOR
 from .gold import gold_pairs, several_annotators, texts
 from .ner import ner_section
 from .predictions import Runner, no_predictions, predictions
@@ -180,8 +182,9 @@ def _document_sections(store: Store, config: Config, extractor: str, annotator: 
         claims = out["claims"] = claims_section(store, pairs, doc_texts, preds, info)
     if extractor == "all" and not ner.examples and not claims.examples:
         raise UserInputError(no_predictions(len(ids), "entity or claim", runner))
-    note = several_annotators(pairs)
-    if note:
-        for section in out.values():
-            section.notes.append(note)
+    notes = [several_annotators(pairs)]
+    if any(who == REVIEW_ANNOTATOR for _doc, who in pairs):
+        notes.append(gold_sources(store, annotator=annotator).describe(annotator))
+    for section in out.values():
+        section.notes.extend(note for note in notes if note)
     return out

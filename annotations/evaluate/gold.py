@@ -9,21 +9,17 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from ..gold import gold_sources
 from ..store import Store
-from ..vocab import Status
 
 PAGE = 200
 
 
 def gold_pairs(store: Store, annotator: str | None) -> list[tuple[int, str]]:
-    """The (document, annotator) pairs whose gold is scored: status done, only `annotator`'s when
-    given. The one place that chooses whose gold counts (e.g. to prefer the reviewed layer)."""
-    where, params = f"status = '{Status.DONE}'", []
-    if annotator is not None:
-        where += " AND annotator = ?"
-        params.append(annotator)
-    return [(r["doc_id"], r["annotator"]) for r in store.query(
-        f"SELECT doc_id, annotator FROM doc_status WHERE {where} ORDER BY doc_id, annotator", params)]
+    """The (document, annotator) pairs whose gold is scored, by the one gold rule
+    (annotations.gold): the reviewed layer where a document has one, else `annotator`'s when
+    given, else every annotator who marked it done."""
+    return gold_sources(store, annotator=annotator).pairs
 
 
 def chunks(ids: list[int], size: int = PAGE) -> Iterator[list[int]]:
