@@ -175,7 +175,8 @@ def import_paths(
     report = ImportReport()
     conn = store.conn
     pending = 0
-    with store._lock:
+    kept = "the batch being imported was not saved (earlier batches were; importing again skips them)"
+    with store._lock, store.translate_errors(writing=True, lost=kept):
         conn.execute("BEGIN IMMEDIATE")
         try:
             for source in sources:
@@ -222,7 +223,8 @@ def import_paths(
                     pending = 0
             _commit(store, annotator, pending)
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # after a full disk SQLite has rolled back already
+                conn.execute("ROLLBACK")
             raise
     if report.rejected_files:
         raise ImportFailed(report.problems, total=report.problem_count, report=report)

@@ -18,10 +18,12 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from .errors import StoreError
+from .errors import (StoreCorrupt, StoreError, StoreFull, StoreIOFailure, StoreLocked,
+                     StoreReadOnly)
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 
 STATUSES = ("todo", "in progress", "done", "skipped", "reviewed")
@@ -43,21 +45,64 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-def _check_file(path: Path) -> None:
-    """Refuse, without writing a byte, a file that is not a newsmark database or is too new."""
-    if not path.exists() or path.stat().st_size == 0:
-        return
+# The first 100 bytes of an SQLite file (https://www.sqlite.org/fileformat.html#the_database_header).
+_MAGIC = b"SQLite format 3\x00"
+
+
+def _header(path: Path) -> tuple[int, int, int]:
+    """(schema cookie, user_version, application_id) from the file header, without SQLite:
+    opening a WAL database, even read-only, would create -wal and -shm files beside it."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        with path.open("rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the database ({exc.strerror})") from None
+    if len(head) < 100 or not head.startswith(_MAGIC):
+        raise StoreError(f"{path}: not a newsmark database (not an SQLite file)")
+    return (int.from_bytes(head[40:44], "big"), int.from_bytes(head[60:64], "big"),
+            int.from_bytes(head[68:72], "big"))
+
+
+def _uri(path: Path, **params: str) -> str:
+    """A `file:` URI naming exactly this path (# ? % and spaces escaped), with query params."""
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"file:{quote(str(path.absolute()), safe='/')}" + (f"?{query}" if query else "")
+
+
+def _wal_header(path: Path) -> tuple[int, int, int]:
+    """The header as the newest committed state (main file plus -wal) shows it; read-only,
+    and any -wal or -shm this read creates is removed again."""
+    extra = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    existed = [p.exists() for p in extra]
+    try:
+        conn = sqlite3.connect(_uri(path, mode="ro"), uri=True)
         try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            return (int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]),
+                    int(conn.execute("PRAGMA user_version").fetchone()[0]),
+                    int(conn.execute("PRAGMA application_id").fetchone()[0]))
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a newsmark database ({exc})") from None
-    if app_id != APPLICATION_ID and (tables or version):
+    finally:
+        for p, was in zip(extra, existed):
+            if not was:
+                p.unlink(missing_ok=True)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, without writing a byte or leaving a file, a path that is not a newsmark
+    database or is too new."""
+    if not path.exists():
+        return
+    if not path.is_file():
+        raise StoreError(f"{path}: not a newsmark database (not a regular file)")
+    if path.stat().st_size == 0:
+        return
+    schema, version, app_id = _header(path)
+    if Path(f"{path}-wal").exists():  # committed changes may still sit in the -wal file
+        schema, version, app_id = _wal_header(path)
+    if app_id != APPLICATION_ID and (schema or version):
         raise StoreError(f"{path}: not a newsmark database (it holds other SQLite tables); choose another --db")
     if version > SCHEMA_VERSION:
         raise StoreError(
@@ -66,30 +111,97 @@ def _check_file(path: Path) -> None:
         )
 
 
-class Store:
-    """A newsmark database. Safe to share between threads (calls are serialised)."""
+# SQLite primary result codes (https://www.sqlite.org/rescode.html) the environment causes.
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_READONLY_DBMOVED = 1032
 
-    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+
+def storage_error(exc: sqlite3.Error, path: Path, *, writing: bool, timeout: float,
+                  lost: str | None = None) -> StoreError | None:
+    """The StoreError saying truly what the environment did, or None for any other error
+    (a bug or a constraint, which callers re-raise unchanged). `lost` says what a failed
+    write lost (default: nothing was saved)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    lost = f"; {lost or 'nothing was saved'}" if writing else ""
+    primary = code & 0xFF
+    if primary in (_BUSY, _LOCKED):
+        return StoreLocked(f"{path}: the database is locked by another process (waited {timeout:g}s)"
+                           f"{lost}; try again")
+    if primary == _FULL:
+        return StoreFull(f"{path}: disk full (or the database's size limit reached){lost}")
+    if code == _READONLY_DBMOVED:
+        return StoreIOFailure(f"{path}: the database file was moved or deleted while open{lost}")
+    if primary == _READONLY:
+        return StoreReadOnly(f"{path}: the database is read-only (its file, directory or disk){lost}")
+    if primary == _IOERR:
+        hint = ""
+        if exc.sqlite_errorname == "SQLITE_IOERR_SHORT_READ":
+            hint = ": its -wal file is shorter than its -shm index says (deleted while in use?)"
+        return StoreIOFailure(f"{path}: disk I/O error ({exc.sqlite_errorname}){hint}{lost}")
+    if primary in (_CORRUPT, _NOTADB):
+        return StoreCorrupt(f"{path}: the database file is damaged ({exc}){lost}")
+    if primary == _CANTOPEN:
+        return StoreIOFailure(f"{path}: cannot open the database (or its -wal/-shm files){lost}")
+    return None
+
+
+def _connect(path: Path, timeout: float, *, readonly: bool) -> tuple[sqlite3.Connection, bool]:
+    """A connection; when the file or its directory cannot be written, a read-only one, so
+    reading commands still work. Returns (connection, read-only?)."""
+    attempts: list[tuple[str, bool]] = []
+    if not readonly:
+        attempts.append((str(path), False))
+    attempts.append((_uri(path, mode="ro"), True))
+    if not Path(f"{path}-wal").exists():  # a read-only directory cannot hold -shm: read as is
+        attempts.append((_uri(path, immutable="1"), True))
+    last: sqlite3.Error | None = None
+    for target, uri in attempts:
+        conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False,
+                               timeout=timeout)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            if not uri and not readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            return conn, uri
+        except sqlite3.Error as exc:
+            conn.close()
+            last = exc
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if code not in (_READONLY, _CANTOPEN, _IOERR):
+                break
+    assert last is not None
+    raise storage_error(last, path, writing=False, timeout=timeout) or last
+
+
+class Store:
+    """A newsmark database. Safe to share between threads (calls are serialised).
+
+    Every sqlite3 error the environment causes (a lock held too long, a full disk, a
+    read-only file, an I/O error, a damaged file) leaves as a StoreError subclass with one
+    true line, so every screen's error handling and the CLI's one-line path report it."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False, busy_timeout: float = 30.0) -> None:
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         _check_file(self.path)
         if readonly and not self.path.exists():
             raise StoreError(f"{self.path}: no such database")
         if not readonly and self.path.parent and not self.path.parent.exists():
             raise StoreError(f"{self.path}: directory {self.path.parent} does not exist")
         self._lock = threading.RLock()
-        conn = sqlite3.connect(
-            str(self.path), isolation_level=None, check_same_thread=False, timeout=30
-        )
-        conn.execute("PRAGMA busy_timeout = 30000")
-        conn.execute("PRAGMA foreign_keys = ON")
+        conn, self.readonly = _connect(self.path, busy_timeout, readonly=readonly)
         self.db = Database(conn)
         self.conn = conn
-        if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            current = conn.execute("PRAGMA user_version").fetchone()[0]
-            if current < SCHEMA_VERSION:
-                migrate(self.db, current)
+        if not self.readonly:
+            with self.translate_errors(writing=True):
+                current = conn.execute("PRAGMA user_version").fetchone()[0]
+                if current < SCHEMA_VERSION:
+                    migrate(self.db, current)
 
     def close(self) -> None:
         with self._lock:
@@ -108,31 +220,70 @@ class Store:
     # -- transactions ---------------------------------------------------------------------
 
     @contextmanager
+    def translate_errors(self, *, writing: bool, lost: str | None = None) -> Iterator[None]:
+        """Turn an environment's sqlite3 error into its StoreError (others pass unchanged).
+
+        `transaction`, `query`, `scalar` and `reading` already do; this is for code that must
+        hold the connection across several transactions (import's batches)."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            err = storage_error(exc, self.path, writing=writing, timeout=self.busy_timeout, lost=lost)
+            if err is None:
+                raise
+            raise err from None
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One IMMEDIATE transaction: all of it is committed, or none of it."""
-        with self._lock:
+        """One IMMEDIATE transaction: all of it is committed, or none of it.
+
+        A failure (a lock held past the busy timeout, a full disk, a read-only file) rolls
+        back and raises a StoreError subclass naming it; the database is as it was."""
+        with self._lock, self.translate_errors(writing=True):
             self.conn.execute("BEGIN IMMEDIATE")
+            self._check_wal()
             try:
                 yield self.conn
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
-            self.conn.execute("COMMIT")
+
+    def _check_wal(self) -> None:
+        """Refuse to write once the -wal file was deleted under this session: SQLite would
+        go on writing into the unlinked file, and every change would vanish at close."""
+        if self.readonly or Path(f"{self.path}-wal").exists():
+            return
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            return
+        self._rollback()
+        raise StoreIOFailure(f"{self.path}: its -wal file was deleted while newsmark was running; "
+                             "nothing more was saved (restart newsmark: changes since the last "
+                             "checkpoint may be lost)")
+
+    def _rollback(self) -> None:
+        """Roll back what is still open. SQLite has already rolled back after some errors
+        (a full disk): then there is nothing to do, and the first error is the one to report."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """The connection, held for a run of reads no other thread may interleave with."""
-        with self._lock:
+        with self._lock, self.translate_errors(writing=False):
             yield self.conn
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        with self._lock:
+        with self._lock, self.translate_errors(writing=False):
             cur = self.conn.execute(sql, params)
             cols = [c[0] for c in cur.description or ()]
             return [dict(zip(cols, row)) for row in cur.fetchall()]
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        with self._lock:
+        with self._lock, self.translate_errors(writing=False):
             row = self.conn.execute(sql, params).fetchone()
             return row[0] if row else None
 
