@@ -175,7 +175,8 @@ def import_paths(
     report = ImportReport()
     conn = store.conn
     pending = 0
-    kept = "the batch being imported was not saved (earlier batches were; importing again skips them)"
+    kept = (f"nothing since the import's last commit was saved (it commits every {COMMIT_EVERY} "
+            "documents; importing again skips those kept)")
     with store._lock, store.translate_errors(writing=True, lost=kept):
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -149,12 +150,14 @@ def storage_error(exc: sqlite3.Error, path: Path, *, writing: bool, timeout: flo
 
 def _connect(path: Path, timeout: float, *, readonly: bool) -> tuple[sqlite3.Connection, bool]:
     """A connection; when the file or its directory cannot be written, a read-only one, so
-    reading commands still work. Returns (connection, read-only?)."""
+    reading commands still work. Returns (connection, read-only?). `readonly` (a second
+    connection to a database another one set up) skips setting the journal mode."""
     attempts: list[tuple[str, bool]] = []
-    if not readonly:
+    if not path.exists() or os.access(path, os.W_OK):
         attempts.append((str(path), False))
-    attempts.append((_uri(path, mode="ro"), True))
-    if not Path(f"{path}-wal").exists():  # a read-only directory cannot hold -shm: read as is
+    if any(Path(f"{path}{s}").exists() for s in ("-wal", "-shm")):
+        attempts.append((_uri(path, mode="ro"), True))  # read through the -wal others write
+    else:  # nobody has it open: read it as it is, creating no -wal or -shm beside it
         attempts.append((_uri(path, immutable="1"), True))
     last: sqlite3.Error | None = None
     for target, uri in attempts:
@@ -197,7 +200,7 @@ class Store:
         conn, self.readonly = _connect(self.path, busy_timeout, readonly=readonly)
         self.db = Database(conn)
         self.conn = conn
-        if not self.readonly:
+        if not (self.readonly or readonly):
             with self.translate_errors(writing=True):
                 current = conn.execute("PRAGMA user_version").fetchone()[0]
                 if current < SCHEMA_VERSION:
@@ -487,6 +490,10 @@ class Store:
         if query:
             try:
                 self.index_pending()
+            except StoreReadOnly:
+                if self.pending_index():  # else the index is complete: search it as it is
+                    raise StoreReadOnly(f"{self.path}: search must first index {self.pending_index()} new "
+                                        "document(s), and the database is read-only") from None
             except sqlite3.OperationalError as exc:
                 raise StoreError(f"search: {exc}") from None
             where.append("id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")

@@ -6,6 +6,7 @@ Each fault must end in a StoreError subclass with one true line and leave the da
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -182,15 +183,27 @@ def test_the_lock_is_waited_for_within_the_busy_timeout(tmp_path):
 # -- read-only and damaged files --------------------------------------------------------------
 
 
-def test_a_read_only_store_reads_and_refuses_writes_in_one_line(tmp_path):
+def test_a_file_we_cannot_write_opens_read_only_and_refuses_writes_in_one_line(tmp_path, monkeypatch):
     path = tmp_path / "ro.db"
     with Store(path) as store:
         doc = add_document(store, STORY)
-    with Store(path, readonly=True) as store:
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)  # as a 0444 file for non-root
+    with Store(path) as store:
         assert store.readonly and store.count_documents() == 1
         with pytest.raises(StoreReadOnly, match="read-only"):
             store.set_status(doc, "mira", "done")
         assert store.status(doc, "mira") == "todo"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ro.db"]  # no -wal or -shm made
+
+
+def test_a_second_connection_sees_and_makes_committed_changes(tmp_path):
+    """`readonly=True` (the app's worker connection) skips set-up, not writes."""
+    path = tmp_path / "two.db"
+    with Store(path) as main, Store(path, readonly=True) as worker:
+        doc = add_document(main, STORY)
+        assert worker.count_documents() == 1
+        assert worker.index_pending() == 1
+        assert main.document_ids(query="ferry") == [] and main.document_ids(query="harbour") == [doc]
 
 
 def test_a_deleted_wal_under_a_session_stops_writes(tmp_path):
