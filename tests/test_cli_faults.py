@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import add_document
 
 from annotations.store import Store
-from conftest import add_document
 
 STORY = "The ferry operator said on Sunday that crossings would resume once the storm passed."
 

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from annotations.store import Store, now
 from conftest import add_document
 from hostile import HOSTILE, assert_inert
+
+from annotations.store import Store, now
 
 NAME = f"ann{HOSTILE}"  # an annotator name
 LABEL = f"L{HOSTILE}"  # a span label

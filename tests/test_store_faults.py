@@ -12,13 +12,19 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from annotations.errors import (StoreCorrupt, StoreError, StoreFull, StoreIOFailure, StoreLocked,
-                                StoreReadOnly)
-from annotations.ingest import import_paths
-from annotations.schema import APPLICATION_ID, SCHEMA_VERSION
-from annotations.store import Store
 from conftest import add_document
+
+from annotations.errors import (
+    StoreCorrupt,
+    StoreError,
+    StoreFull,
+    StoreIOFailure,
+    StoreLocked,
+    StoreReadOnly,
+)
+from annotations.ingest import import_paths
+from annotations.store import Store
+from annotations.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 HOSTILE_NAMES = ["o#x.db", "what?.db", "a%20b.db", "two words.db", "p#q?r%41 s.db"]
 STORY = ("The harbour authority said on Friday that the north pier will close for repairs "
@@ -225,9 +231,8 @@ def test_a_damaged_file_is_reported_as_damaged(tmp_path):
     data = bytearray(path.read_bytes())
     data[size * (root - 1): size * root] = b"\xff" * size  # the documents table's root page
     path.write_bytes(bytes(data))
-    with Store(path) as store:
-        with pytest.raises(StoreCorrupt, match="damaged"):
-            store.query("SELECT text FROM documents")
+    with Store(path) as store, pytest.raises(StoreCorrupt, match="damaged"):
+        store.query("SELECT text FROM documents")
 
 
 def test_the_header_check_matches_what_sqlite_reports(tmp_path):

@@ -1,4 +1,4 @@
-"""Store methods added for the TUI (section "added for the TUI" in annotations/store.py)."""
+"""Store methods the TUI uses, and the app meeting store faults (a held lock, a full disk) and hostile labels."""
 
 from __future__ import annotations
 
