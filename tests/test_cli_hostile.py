@@ -165,3 +165,15 @@ def test_negative_limits_are_refused(tmp_path, hostile_db, command):
 def test_read_commands_work_with_stdin_closed(tmp_path, hostile_db, command):
     proc = run(*command, "--db", str(hostile_db), cwd=tmp_path, closed_stdin=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_output_helpers_keep_data_exact_and_the_terminal_safe():
+    from tui.output import clean, clean_lines, to_json, tsv
+
+    data = {f"k{HOSTILE}": [HOSTILE, "\ud800", "\U000e0041", "Zürich — ok"]}
+    text = to_json(data)
+    assert_inert(text)
+    assert json.loads(text) == data and "Zürich — ok" in text  # readable, and exact
+    assert_inert(clean(HOSTILE)) and "\n" not in clean("a\nb")
+    assert clean_lines("usage: x\n    [--y]") == "usage: x\n    [--y]"
+    assert tsv(["a\tb", "c\nd", None]).split("\t") == ["a b", "c d", ""]

@@ -8,6 +8,8 @@ input or usage, 1 for other failures, a traceback only with --debug.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import re
@@ -16,17 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from annotations.errors import ImportFailed, NewsmarkError, UserInputError
-from tui.output import clean, clean_tree, rich_text, say, to_json, tsv
+from tui.output import clean, clean_lines, clean_tree, rich_text, say, to_json, tsv
 
 PROG = "newsmark"
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse echoes bad values in its errors: they are outside text too."""
-
-    def _print_message(self, message: str, file: Any = None) -> None:
-        if message:
-            (file or sys.stderr).write("\n".join(clean(line) for line in message.split("\n")))
 
 
 def _common(sub: bool) -> argparse.ArgumentParser:
@@ -41,7 +35,7 @@ def _common(sub: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = argparse.ArgumentParser(
         prog=PROG, parents=[_common(False)],
         description="Keyboard-driven terminal reader and annotator for news.",
     )
@@ -456,9 +450,20 @@ COMMANDS: dict[str | None, Any] = {"import": cmd_import, "stats": cmd_stats, "li
             None: cmd_app}
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """parse_args, with its usage errors (which echo the bad value) cleaned like all output."""
+    errors = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(errors):
+            return parser.parse_args(argv)
+    finally:
+        if errors.getvalue():
+            sys.stderr.write(clean_lines(errors.getvalue()) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     try:
         return COMMANDS[args.command](args)
     except NewsmarkError as exc:

@@ -30,8 +30,9 @@ def clean(value: Any) -> str:
 
 
 def clean_lines(value: Any) -> str:
-    """Terminal-safe text that keeps its line breaks (a multi-line message)."""
-    return "\n".join(clean(line) for line in str(value).splitlines())
+    """Terminal-safe text that keeps its line breaks and indents (a multi-line message)."""
+    lines = str(value).splitlines()
+    return "\n".join(" " * (len(line) - len(line.lstrip(" "))) + clean(line) for line in lines)
 
 
 def say(*parts: Any, sep: str = " ", file: IO[str] | None = None) -> None:
