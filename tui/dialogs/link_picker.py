@@ -179,7 +179,7 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="link-box", classes="dialog-box") as box:
-            box.border_title = Text(f"Link “{one_line(self.form)[:40]}” ({self.label or '?'})")
+            box.border_title = Text(f"Link “{one_line(self.form)[:40]}” ({one_line(self.label or '?')})")
             yield Input(value=one_line(self.form), id="link-query",
                         placeholder="canonical name: pick one below, or type a new name")
             options = OptionList(id="link-options")
@@ -243,11 +243,11 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
             out = Text("+ new entity ", style="bold")
             out.append(f"“{one_line(query)[:40]}”", style="bold")
             out.append("  ")
-            out.append(self.label or "?", style="dim")
+            out.append(one_line(self.label or "?"), style="dim")
             return out
         out = Text(one_line(entity.name)[:34], style="bold")
         out.append("  ")
-        out.append(entity.label, style="dim" if compatible(entity.label, self.label) else "dim strike")
+        out.append(one_line(entity.label), style="dim" if compatible(entity.label, self.label) else "dim strike")
         if entity.id == self.current:
             out.append("  ")
             out.append("(linked now)", style="italic")
