@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import getpass
 import os
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,30 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "config.yaml"
+
+
+_KEY_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+_KEY_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_KEY_HINT = 'write keys like "x", "ctrl+r", "pagedown"; several separated by commas'
+
+
+def _check_key(key: str) -> None:
+    """The shape of one key as Textual names it: one printable character, or modifiers and a
+    character or key name. (Which names exist is Textual's to say: tui.actions checks that
+    at start-up; the core stays free of Textual.)"""
+    if not key:
+        raise ValueError(f"empty key ({_KEY_HINT})")
+    *mods, base = key.split("+") if len(key) > 1 else [key]
+    if not base or "" in mods:
+        raise ValueError(f"{key!r} is not a key ({_KEY_HINT})")
+    bad = [m for m in mods if m.lower() not in _KEY_MODIFIERS]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a modifier (ctrl, shift, alt, meta, super) in {key!r}")
+    if len(base) == 1:
+        if not base.isprintable() or base.isspace():
+            raise ValueError(f"{key!r} is not a key ({_KEY_HINT})")
+    elif not _KEY_NAME.fullmatch(base):
+        raise ValueError(f"{key!r} is not a key ({_KEY_HINT})")
 
 
 class _Strict(BaseModel):
@@ -34,6 +59,15 @@ class Label(_Strict):
     @classmethod
     def _key_text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) else v
+
+    @field_validator("key")
+    @classmethod
+    def _key_shape(cls, v: str | None) -> str | None:
+        """A key is checked when the file loads, not when the app binds it (a traceback)."""
+        if v is not None:
+            for key in v.split(","):
+                _check_key(key.strip())
+        return v
 
     @field_validator("name")
     @classmethod

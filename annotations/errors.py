@@ -25,6 +25,38 @@ class StoreError(NewsmarkError):
     exit_code = 2
 
 
+class StoreUnavailable(StoreError):
+    """The environment refused a read or write (lock, disk, permissions): nothing was changed.
+
+    Raised by the store in place of a raw sqlite3 error, so every screen's error handling and
+    the CLI's one-line path report it; `retry` says whether trying again may succeed."""
+
+    exit_code = 1
+    retry = False
+
+
+class StoreLocked(StoreUnavailable):
+    """Another process held the write lock past the busy timeout."""
+
+    retry = True
+
+
+class StoreFull(StoreUnavailable):
+    """The disk (or the database's size limit) is full."""
+
+
+class StoreReadOnly(StoreUnavailable):
+    """The database file, its directory or its medium is read-only."""
+
+
+class StoreIOFailure(StoreUnavailable):
+    """The operating system reported an I/O error (a removed file, a failing disk)."""
+
+
+class StoreCorrupt(StoreUnavailable):
+    """SQLite found the file damaged (disk image malformed)."""
+
+
 class ImportFailed(UserInputError):
     """One or more input files were rejected; `problems` holds `FILE:LINE: reason` lines."""
 

@@ -93,3 +93,38 @@ def test_annotator_resolution():
 def test_label_colours_rich_understands_are_accepted(colour):
     cfg = parse_config(f'labels: [{{name: PERSON, key: "1", color: "{colour}"}}]', "config.yaml")
     assert cfg.labels[0].color == colour
+
+
+@pytest.mark.parametrize("key, why", [
+    ("ctrl+", "is not a key"),
+    ("ctrl++", "is not a key"),
+    ("hyperr+x", "is not a modifier"),
+    ("x,,y", "empty key"),
+    ("\x1b", "is not a key"),
+    ("\u202e", "is not a key"),
+    ("[/]", "is not a key"),
+    ("Page Down", "is not a key"),
+])
+def test_a_bad_label_key_fails_loading_naming_the_key(tmp_path, key, why):
+    path = tmp_path / "keys.yaml"
+    path.write_text(yaml.safe_dump({"labels": [{"name": "PERSON", "key": "1"}, {"name": "ORG", "key": key}]}))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: labels.1.key: ") and why in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("key", ["1", "x", "X", "ctrl+r", "pagedown", "shift+f5,ctrl+p", "question_mark"])
+def test_good_label_keys_load(tmp_path, key):
+    path = tmp_path / "keys.yaml"
+    path.write_text(yaml.safe_dump({"labels": [{"name": "PERSON", "key": key}]}))
+    assert load_config(path).labels[0].key == key
+
+
+def test_a_key_name_textual_does_not_know_is_one_line_before_the_app_starts():
+    from tui.actions import validate_keymap
+
+    config = parse_config(yaml.safe_dump({"labels": [{"name": "PERSON", "key": "pgdn"}]}), "k.yaml")
+    with pytest.raises(ConfigError, match=r"^k\.yaml: labels\.0\.key: 'pgdn' is not a key name$"):
+        validate_keymap(config)

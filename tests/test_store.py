@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from annotations.errors import StoreError
-from annotations.schema import SCHEMA_VERSION
+from annotations.store.schema import SCHEMA_VERSION
 from annotations.store import Store
 from conftest import add_document
 
@@ -36,13 +36,11 @@ def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
 
 
 def test_v2_rebuilds_the_search_index_of_a_v1_database(tmp_path, monkeypatch):
-    import annotations.schema as schema
-    import annotations.store as store_mod
+    import annotations.store.schema as schema
 
     path = tmp_path / "v1.db"
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
     monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 1)
     with Store(path) as store:
         doc = add_document(store, "Fighting in the Panshir valley, the front's spokesman said.")
     monkeypatch.undo()
@@ -55,7 +53,7 @@ def test_v2_rebuilds_the_search_index_of_a_v1_database(tmp_path, monkeypatch):
 
 
 def test_migrates_forward_from_an_older_version(tmp_path, monkeypatch):
-    import annotations.schema as schema
+    import annotations.store.schema as schema
 
     path = tmp_path / "old.db"
     with Store(path) as store:
@@ -70,9 +68,7 @@ def test_migrates_forward_from_an_older_version(tmp_path, monkeypatch):
 
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, add_language])
     monkeypatch.setattr(schema, "SCHEMA_VERSION", new)
-    import annotations.store as store_mod
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", new)
     with Store(path) as store:
         assert calls == [new]
         assert store.schema_version == new
@@ -281,13 +277,11 @@ def test_two_processes_indexing_at_once_index_each_document_once(tmp_path):
 
 
 def test_v3_keeps_statuses_and_accepts_reviewed(tmp_path, monkeypatch):
-    import annotations.schema as schema
-    import annotations.store as store_mod
+    import annotations.store.schema as schema
 
     path = tmp_path / "v2.db"
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
     monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
     with Store(path) as store:
         doc = add_document(store, "The spokesman said the talks had failed.")
         store.set_status(doc, "ana", "done")

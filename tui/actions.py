@@ -285,7 +285,13 @@ def split_keys(keys: str) -> list[str]:
 
 
 def validate_keymap(config: Config) -> None:
-    """Raise ConfigError (one line: file, ``keymap.<id>``, reason) for a bad keymap entry."""
+    """Raise ConfigError (one line: file, ``keymap.<id>``, reason) for a bad keymap entry,
+    or (``labels.<n>.key``) for a label key Textual does not know."""
+    for index, label in enumerate(config.labels):
+        try:
+            split_keys(label.key or "")
+        except ValueError as exc:
+            raise ConfigError(f"{config.source}: labels.{index}.key: {exc}") from None
     for action_id, keys in (config.keymap or {}).items():
         if find_action(action_id, config) is None:
             raise ConfigError(f"{config.source}: keymap.{action_id}: unknown action")

@@ -8,6 +8,8 @@ input or usage, 1 for other failures, a traceback only with --debug.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import re
@@ -17,6 +19,7 @@ from typing import Any
 
 from annotations.errors import ImportFailed, NewsmarkError, UserInputError
 from annotations.vocab import REVIEW_ANNOTATOR
+from tui.output import clean, clean_lines, clean_tree, rich_text, say, to_json, tsv
 
 PROG = "newsmark"
 
@@ -222,32 +225,30 @@ def cmd_import(args: argparse.Namespace) -> int:
         counter.stop()
         _import_notes(exc.report)
         for line in _import_failure(exc, args.skip_invalid):
-            print(line, file=sys.stderr)
+            say(line, file=sys.stderr)
         if args.json:
-            print(json.dumps(exc.report.to_json()))
+            print(to_json(exc.report.to_json()))
         return 2
     finally:
         counter.stop()
     if args.json:
-        print(json.dumps(report.to_json()))
+        print(to_json(report.to_json()))
     else:
         skipped = f", skipped {report.skipped_lines} invalid line(s)" if report.skipped_lines else ""
-        print(f"imported {report.imported} document(s) into {db} ({report.duplicates} duplicate(s) skipped, "
+        say(f"imported {report.imported} document(s) into {db} ({report.duplicates} duplicate(s) skipped, "
               f"{report.spans} span(s), {report.claims} claim(s){skipped})")
         for line in report.problems:
-            print(f"skipped: {line}", file=sys.stderr)
+            say(f"skipped: {line}", file=sys.stderr)
     _import_notes(report)
     return 0
 
 
 def _import_notes(report: Any) -> None:
     """What the walk left out (loops, unreadable entries) and what a damaged file kept."""
-    from annotations.layout import sanitize
-
     for line in report.skipped_paths:
-        print(sanitize(f"skipped: {line}"), file=sys.stderr)
+        say(f"skipped: {line}", file=sys.stderr)
     for line in report.notices:
-        print(sanitize(f"note: {line}"), file=sys.stderr)
+        say(f"note: {line}", file=sys.stderr)
 
 
 def _import_options(p: argparse.ArgumentParser) -> None:
@@ -328,26 +329,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     store = _open_store(db, create=False)
     stats = store.stats()
     if args.json:
-        print(json.dumps(stats, ensure_ascii=False))
+        print(to_json(stats))
         return 0
     from rich.table import Table
 
     console = _stdout_console()
-    console.print(f"[bold]{db}[/]: {stats['documents']} documents from {stats['outlets']} outlets, "
-                  f"{stats['done']} done; {stats['spans']} spans, {stats['claims']} claims, "
-                  f"{stats['entities']} entities, {stats['predictions']} predictions", highlight=False)
+    head = rich_text(db, style="bold")
+    head.append(f": {stats['documents']} documents from {stats['outlets']} outlets, "
+                f"{stats['done']} done; {stats['spans']} spans, {stats['claims']} claims, "
+                f"{stats['entities']} entities, {stats['predictions']} predictions")
+    console.print(head, highlight=False)
     if stats["annotators"]:
         table = Table("annotator", "done", "in progress", "skipped", "todo", "spans", "claims")
         for name, row in sorted(stats["annotators"].items()):
-            table.add_row(name, *(str(row[k]) for k in ("done", "in progress", "skipped", "todo", "spans", "claims")))
+            table.add_row(rich_text(name), *(str(row[k]) for k in ("done", "in progress", "skipped", "todo", "spans", "claims")))
         console.print(table)
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from annotations.layout import sanitize
-
     config, annotator, db = _context(args)
+    if args.limit < 0:
+        raise UserInputError(f"--limit: expected 0 (all) or a positive number of rows, got {args.limit}")
     store = _open_store(db, create=False)
     ids = store.document_ids(status=args.status, annotator=annotator, query=args.search)
     if args.limit:
@@ -355,9 +358,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     out = sys.stdout
     for i in range(0, len(ids), 500):
         for row in store.document_rows(ids[i:i + 500], annotator):
-            title = sanitize((row["title"] or row["lead"] or "").splitlines()[0] if (row["title"] or row["lead"]) else "")
-            fields = [str(row["id"]), row["status"], sanitize(row["outlet"] or "-"), row["date"] or "-", title]
-            out.write("\t".join(f.replace("\t", " ") for f in fields) + "\n")
+            title = (row["title"] or row["lead"] or "").splitlines()[0] if (row["title"] or row["lead"]) else ""
+            out.write(tsv([row["id"], row["status"], row["outlet"] or "-", row["date"] or "-", title]) + "\n")
     return 0
 
 
@@ -371,7 +373,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             Path(str(db) + suffix).unlink(missing_ok=True)
     store = _open_store(db)
     report = import_paths(store, sample_paths(), annotator)
-    print(f"demo: {report.imported} sample article(s) imported into {db}", file=sys.stderr)
+    say(f"demo: {report.imported} sample article(s) imported into {db}", file=sys.stderr)
     if _model_notice(config) is None:
         _predict_quietly(store, config)
     if args.no_open:
@@ -385,8 +387,8 @@ def _predict_quietly(store: Any, config: Any) -> None:
 
     print("demo: pre-annotating with spaCy...", file=sys.stderr)
     report = run_predict(store, config)
-    print(f"demo: {report.entities} entity and {report.claims} claim suggestion(s) from {report.model}",
-          file=sys.stderr)
+    say(f"demo: {report.entities} entity and {report.claims} claim suggestion(s) from {report.model}",
+        file=sys.stderr)
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
@@ -408,8 +410,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
         return 130
     finally:
         on_progress.stop()
-    print(f"predicted {report.documents} document(s) with {report.model}: "
-          f"{report.entities} entities, {report.claims} claims")
+    say(f"predicted {report.documents} document(s) with {report.model}: "
+        f"{report.entities} entities, {report.claims} claims")
     return 0
 
 
@@ -420,20 +422,20 @@ def cmd_link(args: argparse.Namespace) -> int:
 
     config, annotator, db = _context(args)
     store = _open_store(db, create=False)
+    if args.limit is not None and args.limit < 1:
+        raise UserInputError(f"--limit: expected a positive number of pairs, got {args.limit}")
     threshold = config.linker.threshold if args.threshold is None else args.threshold
     if not 0 <= threshold <= 100:
         raise UserInputError(f"--threshold: expected 0-100, got {threshold:g}")
     result = suggest_for_store(store, threshold=threshold, limit=args.limit)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
+        print(to_json(result.to_json()))
         return 0
-    from annotations.layout import sanitize
-
     for pair in result.pairs:
-        print(f"{pair.score:5.1f}  {pair.label:<8} {sanitize(pair.a)}  ~  {sanitize(pair.b)}   "
-              f"({'; '.join(pair.reasons)})")
+        print(f"{pair.score:5.1f}  {clean(pair.label):<8} {clean(pair.a)}  ~  {clean(pair.b)}   "
+              f"({'; '.join(clean(r) for r in pair.reasons)})")
     for cluster in result.clusters:
-        print(f"cluster {cluster.label}: " + " | ".join(sanitize(f) for f in cluster.forms))
+        print(f"cluster {clean(cluster.label)}: " + " | ".join(clean(f) for f in cluster.forms))
     if not result.pairs:
         print("no candidate pairs (run `newsmark predict` first, or lower --threshold)", file=sys.stderr)
     return 0
@@ -457,9 +459,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         on_progress.stop()
     info = report.to_json()
-    print(_export_summary(info, args.format, ", ".join(info["files"]) or args.out), file=sys.stderr)
+    say(_export_summary(info, args.format, ", ".join(info["files"]) or args.out), file=sys.stderr)
     for warning in info["warnings"]:
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -488,9 +490,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except ModelMissing as exc:
         raise UserInputError(str(exc)) from None
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(to_json(result))
         return 0
-    _stdout_console().print(format_tables(result))
+    _stdout_console().print(format_tables(clean_tree(result)))
     return 0
 
 
@@ -506,15 +508,26 @@ COMMANDS: dict[str | None, Any] = {"import": cmd_import, "stats": cmd_stats, "li
             None: cmd_app}
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """parse_args, with its usage errors (which echo the bad value) cleaned like all output."""
+    errors = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(errors):
+            return parser.parse_args(argv)
+    finally:
+        if errors.getvalue():
+            sys.stderr.write(clean_lines(errors.getvalue()) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     try:
         return COMMANDS[args.command](args)
     except NewsmarkError as exc:
         if args.debug:
             raise
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        say(f"{PROG}: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -523,8 +536,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line unless --debug
         if args.debug:
             raise
-        print(f"{PROG}: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
-              file=sys.stderr)
+        say(f"{PROG}: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+            file=sys.stderr)
         return 1
 
 

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 
 from annotations import entity_actions
 from annotations.store import Store
+from annotations.store.entities import entities_with_mentions, entity_forms
 from tui.dialogs.claim_form import Choice
 from tui.widgets.doc_list import one_line
 
@@ -72,12 +73,8 @@ class LinkChoice:
 def entity_choices(store: Store) -> list[EntityChoice]:
     """Every canonical entity with its aliases (explicit ones and linked forms): two queries."""
     found = {r["id"]: EntityChoice(r["id"], r["name"], r["label"], [], r["mentions"])
-             for r in store.query("""SELECT e.id, e.name, e.label,
-                                            (SELECT count(*) FROM spans s WHERE s.entity_id = e.id) AS mentions
-                                     FROM entities e ORDER BY e.id""")}
-    for row in store.query("""SELECT entity_id, form FROM aliases
-                              UNION SELECT entity_id, text FROM spans WHERE entity_id IS NOT NULL
-                              ORDER BY 1, 2"""):
+             for r in entities_with_mentions(store)}
+    for row in entity_forms(store):
         entity = found.get(row["entity_id"])
         if entity is not None and row["form"] != entity.name:
             entity.aliases.append(row["form"])
@@ -182,7 +179,7 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="link-box", classes="dialog-box") as box:
-            box.border_title = Text(f"Link “{one_line(self.form)[:40]}” ({self.label or '?'})")
+            box.border_title = Text(f"Link “{one_line(self.form)[:40]}” ({one_line(self.label or '?')})")
             yield Input(value=one_line(self.form), id="link-query",
                         placeholder="canonical name: pick one below, or type a new name")
             options = OptionList(id="link-options")
@@ -246,11 +243,11 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
             out = Text("+ new entity ", style="bold")
             out.append(f"“{one_line(query)[:40]}”", style="bold")
             out.append("  ")
-            out.append(self.label or "?", style="dim")
+            out.append(one_line(self.label or "?"), style="dim")
             return out
         out = Text(one_line(entity.name)[:34], style="bold")
         out.append("  ")
-        out.append(entity.label, style="dim" if compatible(entity.label, self.label) else "dim strike")
+        out.append(one_line(entity.label), style="dim" if compatible(entity.label, self.label) else "dim strike")
         if entity.id == self.current:
             out.append("  ")
             out.append("(linked now)", style="italic")

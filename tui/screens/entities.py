@@ -31,6 +31,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from annotations import entity_actions
 from annotations.errors import NewsmarkError
+from annotations.store import entities as entities_store
 from annotations.store import Store
 from tui.actions import bindings_for
 from tui.screens.rows import RowsScreen
@@ -65,23 +66,7 @@ def kwic(left: str, form: str, right: str, width: int, form_width: int | None = 
 
 def form_context(store: Store, form: str, *, width: int = CONTEXT) -> dict[str, Any] | None:
     """One occurrence of a surface form (a gold span, else an entity prediction) with its context."""
-    rows = store.query(
-        f"""SELECT s.doc_id, s.start, s."end", d.outlet, d.title,
-                   substr(d.text, max(1, s.start - {width} + 1), min(s.start, {width})) AS left,
-                   substr(d.text, s."end" + 1, {width}) AS right
-            FROM spans s JOIN documents d ON d.id = s.doc_id WHERE s.text = ? ORDER BY s.id LIMIT 1""",
-        (form,),
-    )
-    if not rows:
-        rows = store.query(
-            f"""SELECT p.doc_id, p.start, p."end", d.outlet, d.title,
-                       substr(d.text, max(1, p.start - {width} + 1), min(p.start, {width})) AS left,
-                       substr(d.text, p."end" + 1, {width}) AS right
-                FROM predictions p JOIN documents d ON d.id = p.doc_id
-                WHERE p.extractor = 'entities' AND json_extract(p.data, '$.text') = ? LIMIT 1""",
-            (form,),
-        )
-    return rows[0] if rows else None
+    return entities_store.form_context(store, form, width=width)
 
 
 def _open_in_reader(screen: Screen, doc_id: int, offset: int) -> None:

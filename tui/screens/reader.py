@@ -26,6 +26,7 @@ from textual.widgets import Footer, Input, Static
 from annotations.errors import NewsmarkError
 from annotations import claim_actions, entity_actions
 from annotations.ranges import Coverage
+from annotations.store.entities import entity_names
 from tui.actions import bindings_for
 from tui.undo import replay
 from tui.widgets.article_view import ArticleView, SpanMark
@@ -162,8 +163,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         ]
         self._gold = {g["id"]: g for g in gold}
         linked = sorted({g["entity_id"] for g in gold if g.get("entity_id") is not None})
-        self._entity_names = {r["id"]: r["name"] for r in app.store.query(
-            f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(linked))})", linked)} if linked else {}
+        self._entity_names = entity_names(app.store, linked)
         self._preds = {p["id"]: p for p in preds}
         marks = [SpanMark(g["start"], g["end"], g["label"], "gold", ("gold", g["id"])) for g in gold]
         marks += [SpanMark(p["start"], p["end"], p["label"] or "ENTITY", "pred", ("pred", p["id"])) for p in preds]

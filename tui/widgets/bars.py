@@ -1,7 +1,7 @@
 """One-line bars: text on the left, text on the right, fitted to the width.
 
 Used for the Library header and the Reader status line.  Content is given as
-``rich.text.Text`` (never markup), so untrusted titles stay literal.
+``rich.text.Text`` (never markup), so untrusted titles stay literal, and sanitised here.
 """
 
 from __future__ import annotations
@@ -9,7 +9,19 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from annotations.layout import sanitize
+
 __all__ = ["Bar"]
+
+
+def _safe(value: Text | str) -> Text:
+    """The one place bar text is made terminal-safe: labels, claim types and titles reach the
+    status line inside messages. Same length, so the styles' offsets stay right."""
+    out = value.copy() if isinstance(value, Text) else Text(value)
+    plain = sanitize(out.plain).replace("\n", " ")
+    if plain != out.plain:
+        out.plain = plain
+    return out
 
 
 class Bar(Widget):
@@ -39,9 +51,9 @@ class Bar(Widget):
 
     def set(self, left: Text | str | None = None, right: Text | str | None = None) -> None:
         if left is not None:
-            self._left = left if isinstance(left, Text) else Text(left)
+            self._left = _safe(left)
         if right is not None:
-            self._right = right if isinstance(right, Text) else Text(right)
+            self._right = _safe(right)
         self.refresh()
 
     def render(self) -> Text:

@@ -1,8 +1,9 @@
 """The Reader's side panel: entities in this document, grouped; then its claims.
 
 Entities are grouped by canonical entity where a mention is linked to one (Yevgeny and
-Evgeny Prokhorenko under one name), else by surface form.  Surface forms are untrusted
-text: sanitised, one line, ``rich.text.Text`` only.
+Evgeny Prokhorenko under one name), else by surface form.  Surface forms, labels and claim
+types are untrusted text (an import can hold any string): sanitised, one line,
+``rich.text.Text`` only.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ class SidePanel(VerticalScroll, can_focus=False):
         if not groups:
             out.append("\nnone yet: select text with v,\nthen press a label key", style="dim italic")
         for group in groups:
-            tail = Text(f" {group.label}{'' if group.confirmed else '?'} {group.count}",
+            tail = Text(f" {one_line(group.label)}{'' if group.confirmed else '?'} {group.count}",
                         style="bold" if group.confirmed else "dim")
             form = Text(group.form, end="")
             form.truncate(max(3, width - tail.cell_len), overflow="ellipsis", pad=True)
@@ -128,7 +129,7 @@ class SidePanel(VerticalScroll, can_focus=False):
         if not claims:
             out.append("\nnone yet: c tags the sentence\nor the selection", style="dim italic")
         for kind, text, ok in claims:
-            head = Text(f"{kind}{'' if ok else '?'} ", style="bold" if ok else "dim")
+            head = Text(f"{one_line(kind)}{'' if ok else '?'} ", style="bold" if ok else "dim")
             body = Text(one_line(text), end="")
             body.truncate(max(3, width - head.cell_len), overflow="ellipsis")
             if not ok:

@@ -326,5 +326,6 @@ def migrate(db: Database, current: int) -> None:
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite has already rolled back after a full disk
+                conn.execute("ROLLBACK")
             raise

@@ -1,0 +1,17 @@
+"""The SQLite store: documents, gold annotations, predictions and the event log.
+
+`Store` (database.py) holds the connection and its transactions; the queries live in small
+modules beside it: connection (opening a file safely, the words for environment faults),
+schema (migrations), history (actions, the event log, undo/redo), documents, gold (spans and
+rejections), predictions, entities and stats. Writes go through `Store.action`.
+"""
+
+from __future__ import annotations
+
+from .connection import storage_error
+from .database import Store
+from .documents import STATUSES, content_hash, fts_query
+from .history import UNDO_WINDOW, UNDOABLE, Action, now
+
+__all__ = ["STATUSES", "UNDOABLE", "UNDO_WINDOW", "Action", "Store", "content_hash", "fts_query", "now",
+           "storage_error"]

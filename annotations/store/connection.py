@@ -1,0 +1,155 @@
+"""Opening a database file safely: the foreign-file guard, the connection, and the words for
+what the environment did (a lock, a full disk, a read-only file, an I/O error).
+
+The guard reads the SQLite header itself: opening a WAL database, even read-only, creates
+-wal and -shm files beside it, and a `file:` URI built from a path holding # ? or % names
+another file. Any URI here is escaped.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from ..errors import (
+    StoreCorrupt,
+    StoreError,
+    StoreFull,
+    StoreIOFailure,
+    StoreLocked,
+    StoreReadOnly,
+)
+from . import schema
+
+# The first 100 bytes of an SQLite file (https://www.sqlite.org/fileformat.html#the_database_header).
+_MAGIC = b"SQLite format 3\x00"
+
+# SQLite primary result codes (https://www.sqlite.org/rescode.html) the environment causes.
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_READONLY_DBMOVED = 1032
+
+
+def _header(path: Path) -> tuple[int, int, int]:
+    """(schema cookie, user_version, application_id) from the file header, without SQLite."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the database ({exc.strerror})") from None
+    if len(head) < 100 or not head.startswith(_MAGIC):
+        raise StoreError(f"{path}: not a newsmark database (not an SQLite file)")
+    return (int.from_bytes(head[40:44], "big"), int.from_bytes(head[60:64], "big"),
+            int.from_bytes(head[68:72], "big"))
+
+
+def uri(path: Path, **params: str) -> str:
+    """A `file:` URI naming exactly this path (# ? % and spaces escaped), with query params."""
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"file:{quote(str(path.absolute()), safe='/')}" + (f"?{query}" if query else "")
+
+
+def _wal_header(path: Path) -> tuple[int, int, int]:
+    """The header as the newest committed state (main file plus -wal) shows it; read-only,
+    and any -wal or -shm this read creates is removed again."""
+    extra = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    existed = [p.exists() for p in extra]
+    try:
+        conn = sqlite3.connect(uri(path, mode="ro"), uri=True)
+        try:
+            return (int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]),
+                    int(conn.execute("PRAGMA user_version").fetchone()[0]),
+                    int(conn.execute("PRAGMA application_id").fetchone()[0]))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a newsmark database ({exc})") from None
+    finally:
+        for p, was in zip(extra, existed):
+            if not was:
+                p.unlink(missing_ok=True)
+
+
+def check_file(path: Path) -> None:
+    """Refuse, without writing a byte or leaving a file, a path that is not a newsmark
+    database or is too new."""
+    if not path.exists():
+        return
+    if not path.is_file():
+        raise StoreError(f"{path}: not a newsmark database (not a regular file)")
+    if path.stat().st_size == 0:
+        return
+    cookie, version, app_id = _header(path)
+    if Path(f"{path}-wal").exists():  # committed changes may still sit in the -wal file
+        cookie, version, app_id = _wal_header(path)
+    if app_id != schema.APPLICATION_ID and (cookie or version):
+        raise StoreError(f"{path}: not a newsmark database (it holds other SQLite tables); choose another --db")
+    if version > schema.SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: database schema version {version} is newer than this newsmark "
+            f"understands ({schema.SCHEMA_VERSION}); upgrade newsmark"
+        )
+
+
+def storage_error(exc: sqlite3.Error, path: Path, *, writing: bool, timeout: float,
+                  lost: str | None = None) -> StoreError | None:
+    """The StoreError saying truly what the environment did, or None for any other error
+    (a bug or a constraint, which callers re-raise unchanged). `lost` says what a failed
+    write lost (default: nothing was saved)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    lost = f"; {lost or 'nothing was saved'}" if writing else ""
+    primary = code & 0xFF
+    if primary in (_BUSY, _LOCKED):
+        return StoreLocked(f"{path}: the database is locked by another process (waited {timeout:g}s)"
+                           f"{lost}; try again")
+    if primary == _FULL:
+        return StoreFull(f"{path}: disk full (or the database's size limit reached){lost}")
+    if code == _READONLY_DBMOVED:
+        return StoreIOFailure(f"{path}: the database file was moved or deleted while open{lost}")
+    if primary == _READONLY:
+        return StoreReadOnly(f"{path}: the database is read-only (its file, directory or disk){lost}")
+    if primary == _IOERR:
+        hint = ""
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_IOERR_SHORT_READ":
+            hint = ": its -wal file is shorter than its -shm index says (deleted while in use?)"
+        return StoreIOFailure(f"{path}: disk I/O error ({getattr(exc, 'sqlite_errorname', code)}){hint}{lost}")
+    if primary in (_CORRUPT, _NOTADB):
+        return StoreCorrupt(f"{path}: the database file is damaged ({exc}){lost}")
+    if primary == _CANTOPEN:
+        return StoreIOFailure(f"{path}: cannot open the database (or its -wal/-shm files){lost}")
+    return None
+
+
+def connect(path: Path, timeout: float, *, readonly: bool) -> tuple[sqlite3.Connection, bool]:
+    """A connection; when the file or its directory cannot be written, a read-only one, so
+    reading commands still work. Returns (connection, read-only?). `readonly` (a second
+    connection to a database another one set up) skips setting the journal mode."""
+    attempts: list[tuple[str, bool]] = []
+    if not path.exists() or os.access(path, os.W_OK):
+        attempts.append((str(path), False))
+    if any(Path(f"{path}{s}").exists() for s in ("-wal", "-shm")):
+        attempts.append((uri(path, mode="ro"), True))  # read through the -wal others write
+    else:  # nobody has it open: read it as it is, creating no -wal or -shm beside it
+        attempts.append((uri(path, immutable="1"), True))
+    last: sqlite3.Error | None = None
+    for target, is_uri in attempts:
+        conn = sqlite3.connect(target, uri=is_uri, isolation_level=None, check_same_thread=False,
+                               timeout=timeout)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            if not is_uri and not readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            return conn, is_uri
+        except sqlite3.Error as exc:
+            conn.close()
+            last = exc
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in (_READONLY, _CANTOPEN, _IOERR):
+                break
+    assert last is not None
+    raise storage_error(last, path, writing=False, timeout=timeout) or last

@@ -1,0 +1,203 @@
+"""Actions and history: every change a user makes is logged (before, after) in its action
+group, and undo/redo replay the append-only log, so they work across restarts."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ..errors import StoreError
+from ..vocab import ActionKind
+
+if TYPE_CHECKING:
+    from .database import Store
+
+# Tables whose rows user actions change; undo/redo may write only these.
+UNDOABLE = ("spans", "claims", "entities", "aliases", "judgements", "doc_status", "rejections", "claim_groups")
+
+# How far back undo reaches, in actions: bounds the log scan that derives the undo stack.
+UNDO_WINDOW = 10_000
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def row(store: Store, table: str, row_id: int) -> dict[str, Any] | None:
+    cur = store.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", (row_id,))
+    found = cur.fetchone()
+    if found is None:
+        return None
+    return dict(zip([c[0] for c in cur.description], found))
+
+
+def group(store: Store, annotator: str, name: str, *, kind: str = ActionKind.DO,
+          reverts: int | None = None, doc_id: int | None = None, note: str | None = None) -> int:
+    """Open an action group (inside the caller's transaction); returns its id."""
+    cur = store.conn.execute(
+        "INSERT INTO action_groups (annotator, at, name, kind, reverts, doc_id, note) VALUES (?,?,?,?,?,?,?)",
+        (annotator, now(), name, str(kind), reverts, doc_id, note),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def log(store: Store, group_id: int, table: str, row_id: int, before: dict | None, after: dict | None) -> None:
+    store.conn.execute(
+        "INSERT INTO events (group_id, tbl, row_id, before, after) VALUES (?,?,?,?,?)",
+        (group_id, table, row_id, _dump(before), _dump(after)),
+    )
+
+
+def insert(store: Store, group_id: int, table: str, values: dict[str, Any]) -> int:
+    cols = ", ".join(f'"{c}"' for c in values)
+    marks = ", ".join("?" for _ in values)
+    cur = store.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(values.values()))
+    row_id = int(cur.lastrowid or 0)
+    log(store, group_id, table, row_id, None, row(store, table, row_id))
+    return row_id
+
+
+def update(store: Store, group_id: int, table: str, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    before = row(store, table, row_id)
+    if before is None:
+        raise StoreError(f"{table} {row_id} does not exist (deleted by someone else?)")
+    sets = ", ".join(f'"{c}" = ?' for c in changes)
+    store.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*changes.values(), row_id])
+    after = row(store, table, row_id)
+    log(store, group_id, table, row_id, before, after)
+    return after or {}
+
+
+def delete(store: Store, group_id: int, table: str, row_id: int) -> dict[str, Any]:
+    before = row(store, table, row_id)
+    if before is None:
+        raise StoreError(f"{table} {row_id} does not exist (deleted by someone else?)")
+    store.conn.execute(f"DELETE FROM [{table}] WHERE id = ?", (row_id,))
+    log(store, group_id, table, row_id, before, None)
+    return before
+
+
+def _apply(store: Store, table: str, row_id: int, expect: dict | None, target: dict | None) -> None:
+    """Move a row from state `expect` to `target` (None = absent), refusing if it drifted."""
+    if table not in UNDOABLE:
+        raise StoreError(f"cannot undo changes to {table}")
+    if row(store, table, row_id) != expect:
+        raise StoreError("cannot undo: that annotation was changed since (by another annotator?)")
+    conn = store.conn
+    if target is None:
+        conn.execute(f"DELETE FROM [{table}] WHERE id = ?", (row_id,))
+    elif expect is None:
+        cols = ", ".join(f'"{c}"' for c in target)
+        marks = ", ".join("?" for _ in target)
+        conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(target.values()))
+    else:
+        sets = ", ".join(f'"{c}" = ?' for c in target if c != "id")
+        conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?",
+                     [v for c, v in target.items() if c != "id"] + [row_id])
+
+
+def stacks(store: Store, annotator: str) -> tuple[list[int], list[int]]:
+    """Undo and redo stacks of action-group ids, derived from the log alone."""
+    undo: list[int] = []
+    redo: list[int] = []
+    rows = store.conn.execute(
+        "SELECT id, kind, reverts FROM action_groups WHERE annotator = ? ORDER BY id DESC LIMIT ?",
+        (annotator, UNDO_WINDOW),
+    ).fetchall()
+    for gid, kind, reverts in reversed(rows):
+        if kind == ActionKind.DO:
+            undo.append(gid)
+            redo.clear()
+        elif kind == ActionKind.UNDO:
+            if reverts in undo:
+                undo.remove(reverts)
+            redo.append(reverts)
+        elif kind == ActionKind.REDO:
+            if reverts in redo:
+                redo.remove(reverts)
+            undo.append(gid)
+    return undo, redo
+
+
+def replay(store: Store, annotator: str, kind: ActionKind) -> dict[str, Any] | None:
+    """Undo or redo the annotator's latest action as a new logged group; returns its name,
+    document and where in the text it happened, or None when there is nothing to replay."""
+    with store.transaction() as conn:
+        undo, redo = stacks(store, annotator)
+        stack = undo if kind == ActionKind.UNDO else redo
+        if not stack:
+            return None
+        target = stack[-1]
+        info = conn.execute("SELECT name, doc_id FROM action_groups WHERE id = ?", (target,)).fetchone()
+        events = conn.execute(
+            "SELECT tbl, row_id, before, after FROM events WHERE group_id = ? ORDER BY id", (target,)
+        ).fetchall()
+        gid = group(store, annotator, info[0], kind=kind, reverts=target, doc_id=info[1])
+        if kind == ActionKind.UNDO:
+            # Undo the events in reverse order: each goes from `after` back to `before`.
+            for tbl, row_id, before, after in reversed(events):
+                _apply(store, tbl, row_id, _load(after), _load(before))
+                log(store, gid, tbl, row_id, _load(after), _load(before))
+        else:
+            # The group being redone is itself an undo-able group: for a "do" its events
+            # go forward; for a redo of an undone redo, likewise.
+            for tbl, row_id, before, after in events:
+                _apply(store, tbl, row_id, _load(before), _load(after))
+                log(store, gid, tbl, row_id, _load(before), _load(after))
+        return {"name": info[0], "doc_id": info[1], "start": _where(events)}
+
+
+def history(store: Store, annotator: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    where = "WHERE annotator = ?" if annotator else ""
+    params: tuple[Any, ...] = (annotator,) if annotator else ()
+    return store.query(f"SELECT * FROM action_groups {where} ORDER BY id DESC LIMIT {int(limit)}", params)
+
+
+def _where(events: Sequence[tuple[str, int, str | None, str | None]]) -> int | None:
+    """Where in the text an action happened: the start of the first span, claim or rejection
+    it changed (so undo can show it), else None."""
+    for tbl, _, before, after in events:
+        if tbl in ("spans", "claims", "rejections"):
+            changed = _load(after) or _load(before) or {}
+            if isinstance(changed.get("start"), int):
+                return changed["start"]
+    return None
+
+
+def _dump(values: dict[str, Any] | None) -> str | None:
+    return None if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+def _load(text: str | None) -> dict[str, Any] | None:
+    return None if text is None else json.loads(text)
+
+
+class Action:
+    """The writes of one user action (see `Store.action`); each is logged for undo."""
+
+    def __init__(self, store: Store, group: int) -> None:
+        self.store = store
+        self.group = group
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        """Insert a row; returns its id."""
+        return insert(self.store, self.group, table, values)
+
+    def update(self, table: str, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change some columns of a row; returns the row after."""
+        return update(self.store, self.group, table, row_id, changes)
+
+    def delete(self, table: str, row_id: int) -> dict[str, Any]:
+        """Delete a row; returns the row before."""
+        return delete(self.store, self.group, table, row_id)
+
+    def row(self, table: str, row_id: int) -> dict[str, Any] | None:
+        """A row as this transaction sees it."""
+        return row(self.store, table, row_id)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """A read inside the action's transaction (writes must go through insert/update/delete)."""
+        return self.store.conn.execute(sql, params)
