@@ -11,7 +11,7 @@ import getpass
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -73,6 +73,11 @@ class LinkerConfig(_Strict):
     threshold: float = Field(85, ge=0, le=100)
 
 
+class ReaderConfig(_Strict):
+    auto_advance: bool = True
+    on_done: Literal["ask", "accept", "leave"] = "ask"
+
+
 class Config(_Strict):
     database: str = "newsmark.db"
     annotator: str | None = None
@@ -81,6 +86,7 @@ class Config(_Strict):
     claims: ClaimsConfig = ClaimsConfig()
     linker: LinkerConfig = LinkerConfig()
     keymap: dict[str, str] = {}
+    reader: ReaderConfig = ReaderConfig()
 
     # Where the file came from, for messages; not a config key.
     source: str = Field("<default>", exclude=True)
@@ -118,6 +124,7 @@ class Config(_Strict):
 # The model behind each mapping of the file, by key path (list indexes left out).
 _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     (): Config, ("model",): ModelConfig, ("labels",): Label, ("claims",): ClaimsConfig, ("linker",): LinkerConfig,
+    ("reader",): ReaderConfig,
 }
 
 
