@@ -194,6 +194,15 @@ class Store:
         before = self._row(table, row_id)
         if before is None:
             raise StoreError(f"{table} {row_id} does not exist (deleted by someone else?)")
+        # What ON DELETE SET NULL / CASCADE would change unseen (a claim's speaker_span_id, an
+        # entity's aliases) is changed first through the log, so undo restores it too.
+        for child, column, rule in _references(self.conn, table):
+            for (child_id,) in self.conn.execute(f"SELECT id FROM [{child}] WHERE [{column}] = ?",
+                                                 (row_id,)).fetchall():
+                if rule == "CASCADE":
+                    self._delete(group, child, child_id)
+                else:
+                    self._update(group, child, child_id, {column: None})
         self.conn.execute(f"DELETE FROM [{table}] WHERE id = ?", (row_id,))
         self._log(group, table, row_id, before, None)
         return before
@@ -622,6 +631,20 @@ def _where(events: Sequence[tuple[str, int, str | None, str | None]]) -> int | N
             if isinstance(row.get("start"), int):
                 return row["start"]
     return None
+
+
+_REFERENCES: dict[str, list[tuple[str, str, str]]] = {}
+
+
+def _references(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, str]]:
+    """(child table, column, rule) of each undoable table's ON DELETE SET NULL / CASCADE key to `table`."""
+    found = _REFERENCES.get(table)
+    if found is None:
+        found = _REFERENCES[table] = [
+            (child, row[3], row[6]) for child in UNDOABLE
+            for row in conn.execute(f"PRAGMA foreign_key_list([{child}])").fetchall()
+            if row[2] == table and row[6] in ("SET NULL", "CASCADE")]
+    return found
 
 
 def _dump(row: dict[str, Any] | None) -> str | None:

@@ -1,10 +1,10 @@
 """Row-level writes inside one `store.action`, shared by the reading commands.
 
-`delete_row` is why undo restores references: SQLite's ``ON DELETE SET NULL`` and
-``ON DELETE CASCADE`` change other rows (a claim's ``speaker_span_id``, an entity's aliases)
-without the event log seeing it, so undo brought the span back and left the claim's speaker
-link empty. Here every row a foreign key would change is first changed through the action
-(logged), then the row itself is deleted, so undo replays all of it in reverse.
+Why undo restores references: SQLite's ``ON DELETE SET NULL`` and ``ON DELETE CASCADE``
+change other rows (a claim's ``speaker_span_id``, an entity's aliases) without the event log
+seeing it, so undo brought a deleted span back and left the claim's speaker link empty. The
+store's delete (``Action.delete``) now changes every such row through the log first, so undo
+replays all of it in reverse; `delete_row` is that delete, named for the readers here.
 """
 
 from __future__ import annotations
@@ -12,37 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import StoreError
-from ..store import UNDOABLE, Action, now
+from ..store import Action, now
 from ..vocab import Origin, Status
 
-__all__ = ["delete_row", "insert_span", "references", "set_status", "touch"]
-
-_REFERENCES: dict[str, list[tuple[str, str, str]]] = {}
-
-
-def references(act: Action, table: str) -> list[tuple[str, str, str]]:
-    """(child table, column, on-delete rule) of every undoable table's foreign key to `table`."""
-    cached = _REFERENCES.get(table)
-    if cached is None:
-        cached = []
-        for child in UNDOABLE:
-            for row in act.execute(f"PRAGMA foreign_key_list([{child}])").fetchall():
-                # id, seq, table, from, to, on_update, on_delete, match
-                if row[2] == table and row[6] in ("SET NULL", "CASCADE"):
-                    cached.append((child, row[3], row[6]))
-        _REFERENCES[table] = cached
-    return cached
-
+__all__ = ["delete_row", "insert_span", "set_status", "touch"]
 
 def delete_row(act: Action, table: str, row_id: int) -> dict[str, Any]:
-    """Delete a row and log what its foreign keys would otherwise change silently."""
-    for child, column, rule in references(act, table):
-        ids = [r[0] for r in act.execute(f"SELECT id FROM [{child}] WHERE [{column}] = ?", (row_id,))]
-        for child_id in ids:
-            if rule == "SET NULL":
-                act.update(child, child_id, {column: None})
-            else:
-                delete_row(act, child, child_id)
+    """Delete a row; the store logs what its foreign keys change (see the module docstring)."""
     return act.delete(table, row_id)
 
 
