@@ -29,7 +29,7 @@ Row = dict[str, Any]
 
 
 class Mark(NamedTuple):
-    """A highlighted range: kind is gold, pred or claim; ref is (kind, row id)."""
+    """A highlighted range: kind is gold, pred, claim or claimpred; ref is (kind, row id)."""
 
     start: int
     end: int
@@ -127,6 +127,9 @@ class ReadingSession:
                 for p in now.preds.values()]
         out += [Mark(c["start"], c["end"], c["type"] or "claim", "claim", ("claim", c["id"]))
                 for c in now.claims.values()]
+        # claim suggestions: a margin mark of their own on their rows (no text style)
+        out += [Mark(p["start"], p["end"], p.get("type") or "claim", "claimpred", ("claimpred", p["id"]))
+                for p in now.claim_preds]
         return out
 
     @property

@@ -50,9 +50,18 @@ __all__ = ["ArticleView", "SpanMark", "MEASURE", "SPAN_KINDS"]
 MEASURE = 88
 """Readable measure: the text never wraps wider than this many cells."""
 
-SPAN_KINDS = ("gold", "pred", "claim")
+SPAN_KINDS = ("gold", "pred", "claim", "claimpred")
 
 CLAIM_MARKER = "\u258c"  # ▌ drawn in the left margin beside rows inside a claim
+CLAIM_SUGGESTION_MARKER = "\u2506"  # ┆ beside rows inside a claim suggestion (not yet tagged)
+
+MONO_LABEL_STYLES = (
+    Style(), Style(bold=True), Style(underline=True), Style(italic=True), Style(strike=True),
+    Style(bold=True, underline=True), Style(bold=True, italic=True), Style(bold=True, strike=True),
+    Style(italic=True, underline=True), Style(italic=True, strike=True),
+)
+"""Without colour (NO_COLOR) a gold span is drawn reversed plus its label's own attributes,
+in the order of the configured labels, so every label is told apart on screen."""
 
 _FALLBACK_PALETTE = (
     "#e5c07b", "#61afef", "#98c379", "#c678dd", "#56b6c2", "#e06c75", "#d19a66", "#abb2bf",
@@ -603,7 +612,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         rows = self._rows_of(span)
         for row in rows:
             self._row_spans.setdefault(row, []).append(span)
-        if rows and span.kind != "claim":
+        if rows and span.kind in ("gold", "pred"):
             self._start_counts[self._layout.snap(max(0, span.start))] += 1
 
     def _unindex(self, span: SpanMark) -> None:
@@ -612,7 +621,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             bucket = self._row_spans.get(row)
             if bucket is not None and span in bucket:
                 bucket.remove(span)
-        if rows and span.kind != "claim":
+        if rows and span.kind in ("gold", "pred"):
             start = self._layout.snap(max(0, span.start))
             self._start_counts[start] -= 1
             if self._start_counts[start] <= 0:
@@ -680,6 +689,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(Segment(" " * (self._pad - 1), base))
         if any(s.kind == "claim" for s in spans):
             segments.append(Segment(CLAIM_MARKER, base + self._claim_marker_style()))
+        elif any(s.kind == "claimpred" for s in spans):
+            segments.append(Segment(CLAIM_SUGGESTION_MARKER, base + self._claim_marker_style()))
         else:
             segments.append(Segment(" ", base))
 
@@ -773,7 +784,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         cursor: reverse, or inside a selection un-reversed + underline + bold.
         """
         style = self._base
-        if gold is not None:
+        mono = self._mono
+        if gold is not None and mono:
+            style += Style(reverse=True) + self._mono_label_style(gold)
+        elif gold is not None:
             background = self._label_colour(gold)
             style += Style(bgcolor=background, color=_contrast(background), bold=True)
         if nested_gold:
@@ -786,11 +800,28 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 style += Style(color=self._label_colour(pred), underline=True)
         if claim:
             style += Style(italic=True)
+        solid = mono and gold is not None  # already reversed: selection and cursor un-reverse it
         if selected:
-            style += Style(reverse=True)
+            style += Style(reverse=not solid)
         if is_cursor:
-            style += Style(reverse=False, underline=True, bold=True) if selected else Style(reverse=True)
+            if selected or solid:
+                style += Style(reverse=False, underline=True, bold=True)
+            else:
+                style += Style(reverse=True)
         return style
+
+    @property
+    def _mono(self) -> bool:
+        """Whether the app draws without colour (NO_COLOR)."""
+        try:
+            return bool(self.app.no_color)
+        except Exception:  # not mounted in an app (unit use)
+            return False
+
+    def _mono_label_style(self, label: str) -> Style:
+        names = list(self._label_styles)
+        index = names.index(label) if label in names else zlib.crc32(label.encode())
+        return MONO_LABEL_STYLES[index % len(MONO_LABEL_STYLES)]
 
     def _label_colour(self, label: str) -> Color:
         value = self._label_styles.get(label)
