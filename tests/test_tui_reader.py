@@ -558,3 +558,117 @@ def test_side_panel_groups_linked_mentions_under_their_canonical_entity():
         ("Kharkiv", 1, 1), ("Yevgeny Prokhorenko", 2, 0)]
     # unlinked, the two spellings are two rows
     assert len(entity_groups(text, gold, preds, {})) == 3
+
+
+# ------------------------------------------------------------------ Correct mode (issue 13)
+
+
+def test_correct_mode_keys_a_whole_document(store):
+    """} skips to open suggestions, < fixes a boundary, X rejects a paragraph, A takes the
+    rest, u takes A back whole, and d with nothing open just marks done."""
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("a")  # Ahmad Massoud, then on to Panjshir
+        assert reader.article.cursor == STORY.index("Panjshir")
+        await pilot.press("right_curly_bracket")  # } : Monday
+        assert reader.article.cursor == STORY.index("Monday")
+        await pilot.press("left_curly_bracket")  # { : back to Panjshir
+        assert reader.article.cursor == STORY.index("Panjshir")
+        await pilot.press("X")  # rejects what is open in this paragraph: Panjshir, Monday, Taliban
+        await settle(pilot)
+        assert reader.status_bar.plain.startswith("Rejected 3 suggestions in this paragraph")
+        await pilot.press("A")
+        await settle(pilot)
+        assert reader.status_bar.plain.startswith("Accepted 1 suggestion in the document")
+        saleh = STORY.index("Amrullah Saleh")
+        assert (saleh, saleh + 14, "PERSON", "accepted-prediction") in spans(store, ids[0])
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(spans(store, ids[0])) == 1
+        await pilot.press("A", "right_curly_bracket")
+        assert "All 5 suggestions reviewed" in reader.status_bar.plain
+        reader.article.set_cursor(saleh + 3)
+        await pilot.press("full_stop")  # . : the start edge one token right
+        await settle(pilot)
+        assert (saleh + 9, saleh + 14, "PERSON", "manual") in spans(store, ids[0])
+        await pilot.press("d")  # nothing open: no question
+        await settle(pilot)
+        assert store.status(ids[0], ANNOTATOR) == "done" and reader.doc_id == ids[1]
+
+    run_app(app, body)
+
+
+def test_done_can_accept_the_rest_and_on_done_config_skips_the_question(store):
+    ids = story_store(store)
+
+    async def ask(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("d", "a")  # the dialog: accept the remaining
+        await settle(pilot)
+        assert store.status(ids[0], ANNOTATOR) == "done" and len(spans(store, ids[0])) == 5
+        assert reader.status_bar.plain.startswith("Marked done · accepted 5 suggestions")
+
+    run_app(make_app(store), ask)
+    base = make_config()
+    config = base.model_copy(update={"reader": base.reader.model_copy(update={"on_done": "accept"})})
+
+    async def auto(app, pilot):
+        reader = await open_first(pilot)
+        reader.load(ids[1])
+        await pilot.press("d")
+        await settle(pilot)
+        assert store.status(ids[1], ANNOTATOR) == "done" and len(spans(store, ids[1])) == 1
+
+    run_app(make_app(store, config), auto)
+
+
+def test_no_auto_advance_when_switched_off(store):
+    story_store(store)
+    base = make_config()
+    config = base.model_copy(update={"reader": base.reader.model_copy(update={"auto_advance": False})})
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert reader.article.cursor == 0
+
+    run_app(make_app(store, config), body)
+
+
+def test_claim_suggestion_key_and_speaker_links(store):
+    """" reaches a claim suggestion; c prefills its speaker from the detector's resolved mention
+    (the gold span there and its canonical entity); a typed alias links to the entity."""
+    from annotations import claim_actions
+    from conftest import add_entity
+
+    ids = story_store(store)
+    saleh = add_entity(store, "Amrullah Saleh", "PERSON", aliases=["Saleh", "A. Saleh"])
+    start = STORY.index("Amrullah")
+    store.save_predictions("claims", "t1", [(ids[0], [{
+        "start": start, "end": len(STORY), "type": "statement", "speaker": "Amrullah Saleh",
+        "speaker_start": start, "speaker_end": start + 14, "cue": "said", "stance": "reported"}])])
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        assert any(m.kind == "claimpred" for m in reader.article.spans)  # its margin mark
+        await pilot.press("A", "quotation_mark")
+        assert reader.article.cursor == start and "claim?" in reader.status_bar.plain
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        (claim,) = claim_actions.claims(store, ids[0], ANNOTATOR)
+        gold = next(g for g in store.spans(ids[0], ANNOTATOR) if g["start"] == start)
+        assert claim["speaker_span_id"] == gold["id"] and claim["speaker_entity_id"] == saleh
+        # a claim tagged by hand with a typed alias links to the canonical entity
+        reader.article.set_cursor(STORY.index("Taliban"))
+        await pilot.press("c", "down", "down", *"a. saleh", "enter")
+        await settle(pilot)
+        typed = next(c for c in claim_actions.claims(store, ids[0], ANNOTATOR) if c["id"] != claim["id"])
+        assert (typed["speaker"], typed["speaker_entity_id"], typed["speaker_span_id"]) == ("a. saleh", saleh, None)
+
+    run_app(make_app(store), body)

@@ -13,6 +13,7 @@ below are what the registry's action strings name.
 from __future__ import annotations
 
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -27,6 +28,7 @@ from annotations.errors import NewsmarkError
 from annotations import claim_actions
 from annotations.reading import Feedback, ReadingSession
 from annotations.reading.session import trim
+from annotations.reading.speakers import Speaker, canonical_speakers, mention_speakers, suggested_speaker
 from annotations.vocab import Status
 from tui.actions import bindings_for
 from tui.undo import replay
@@ -492,12 +494,13 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             defaults = {k: existing.get(k) for k in ("type", "speaker", "speaker_span_id", "speaker_entity_id",
                                                        "cue", "stance", "checkworthy", "note")}
         elif pred is not None:
-            defaults = {"type": pred.get("type"), "speaker": pred.get("speaker"), "cue": pred.get("cue"),
-                        "stance": pred.get("stance")}
-            match = next((o for o in speakers if o.span_id is not None and pred.get("speaker")
-                          and o.text == pred.get("speaker")), None)
-            if match is not None:
-                defaults.update(speaker_span_id=match.span_id, speaker_entity_id=match.entity_id)
+            defaults = {"type": pred.get("type"), "cue": pred.get("cue"), "stance": pred.get("stance"),
+                        **suggested_speaker(pred, self._gold.values(), speakers)}
+            if defaults.get("speaker_span_id") is None:
+                match = next((o for o in speakers if o.span_id is not None and pred.get("speaker")
+                              and o.text == pred.get("speaker")), None)
+                if match is not None:
+                    defaults.update(speaker_span_id=match.span_id, speaker_entity_id=match.entity_id)
         title = "Edit the claim" if existing else ("Tag the suggested claim" if pred else "Tag a claim")
 
         def saved(fields: dict[str, Any] | None) -> None:
@@ -520,25 +523,17 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
                                   stances=list(app.config.claims.stances), speakers=speakers,
                                   defaults=defaults, title=title), saved)
 
-    def _speaker_options(self):
-        """This document's entities as claim speakers: gold spans (with their ids) first, then suggestions."""
-        from tui.dialogs.claim_form import SpeakerOption
-
-        text = self.doc["text"] if self.doc else ""
-        found: dict[str, SpeakerOption] = {}
-        for rows, gold in ((self._gold.values(), True), (self._preds.values(), False)):
-            for row in rows:
-                form = one_line(text[row["start"]:row["end"]])
-                if not form:
-                    continue
-                key = form.casefold()
-                if key in found:
-                    old = found[key]
-                    found[key] = SpeakerOption(old.text, old.label, old.span_id, old.entity_id, old.count + 1)
-                    continue
-                found[key] = SpeakerOption(form, row.get("label") or "?", row["id"] if gold else None,
-                                           row.get("entity_id") if gold else None)
-        return list(found.values())
+    def _speaker_options(self) -> list[Speaker]:
+        """Claim speakers: this document's mentions (gold spans with their ids first, then
+        suggestions), then the corpus's canonical entities not already among them."""
+        now = self.session.now
+        mentions = mention_speakers(self.session.text, now.gold.values(), now.preds.values())
+        canonical = {c.entity_id: c for c in canonical_speakers(self.app.store)}
+        # a linked mention answers to its entity's name and aliases too
+        mentions = [replace(m, aliases=(canonical[m.entity_id].text, *canonical[m.entity_id].aliases))
+                    if m.entity_id in canonical else m for m in mentions]
+        linked = {m.entity_id for m in mentions}
+        return mentions + [c for c in canonical.values() if c.entity_id not in linked]
 
     def action_link(self) -> None:
         """Link the span under the cursor to a canonical entity (fuzzy picker); a suggestion
