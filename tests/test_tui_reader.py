@@ -421,6 +421,7 @@ def test_find_in_article(store):
         assert "Match 2/" in reader.query_one("#reader-status").plain
         await pilot.press("escape")  # closes the bar, stays in the article
         assert app.screen is reader and reader.article.has_focus
+        assert "Match" not in reader.query_one("#reader-status").plain  # nothing left of the find
         await pilot.press("slash", "enter")  # the text is kept: next match (wrapping)
         assert reader.article.cursor == STORY.index("valley")
 
@@ -672,3 +673,21 @@ def test_claim_suggestion_key_and_speaker_links(store):
         assert (typed["speaker"], typed["speaker_entity_id"], typed["speaker_span_id"]) == ("a. saleh", saleh, None)
 
     run_app(make_app(store), body)
+
+
+def test_header_titles_are_cut_at_a_word_with_an_ellipsis():
+    from tui.screens.reader import fit_words
+
+    title = "Taliban claim control of Panjshir as resistance vows to fight on in the valley"
+    cut = fit_words(title, 40)
+    assert cut.endswith("…") and len(cut) <= 40 and title.startswith(cut[:-1])
+    assert title[len(cut) - 1] == " "  # cut between words
+    assert fit_words("Short", 40) == "Short"
+
+
+def test_claim_previews_never_double_their_quotes():
+    from tui.dialogs.claim_form import quoted
+
+    assert quoted("“The war is over,” he said") == "“The war is over,” he said"
+    assert quoted("“The war is over.”") == "“The war is over.”"
+    assert quoted("Prices rose 50 percent") == "“Prices rose 50 percent”"

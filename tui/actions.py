@@ -139,7 +139,7 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("reader.skip", "S", "Mark the document skipped (off topic, duplicate) and open the next", "finish('skipped')"),
     _a("reader.next_doc", "n", "Next document", "next_doc"),
     _a("reader.prev_doc", "p", "Previous document", "prev_doc"),
-    _a("reader.back", "q", "Back to the Library", "back", "Library"),
+    _a("reader.back", "q", "Back to where you came from (the Library or Claims)", "back", "Back"),
     _a("reader.escape", "escape", "Clear the selection, else back to the Library", "escape"),
     # ---------------------------------------------------------------- Library
     _a("library.open", "enter", "Open the document", "open", "Open"),

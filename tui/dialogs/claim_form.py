@@ -115,6 +115,17 @@ def rank_speakers(query: str, options: list[SpeakerOption], limit: int = 6) -> l
     return [options[i] for i in list(seen)[:limit]]
 
 
+QUOTES = "\"'“”‘’«»„"
+
+
+def quoted(text: str) -> str:
+    """The excerpt in quotation marks, unless it opens or closes with its own (a quote
+    claim, which is drawn as it is): never ““doubled””."""
+    if text[:1] in QUOTES or text[-1:] in QUOTES:
+        return text
+    return f"“{text}”"
+
+
 class ClaimForm(ModalScreen[dict[str, Any] | None]):
     """Collects the fields of one claim; dismissed with them, or None."""
 
@@ -186,7 +197,7 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
             snippet = one_line(self.excerpt)
             if len(snippet) > 220:
                 snippet = snippet[:150] + " … " + snippet[-60:]
-            yield Static(Text(f"“{snippet}”"), id="claim-text")
+            yield Static(Text(quoted(snippet)), id="claim-text")
             with Horizontal(classes="claim-row"):
                 yield Static("Type", classes="claim-row-label")
                 yield Choice(self.types, d.get("type"), id="claim-type")

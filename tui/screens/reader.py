@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from annotations.errors import NewsmarkError
 from annotations import claim_actions
@@ -33,7 +33,7 @@ from annotations.vocab import Status
 from tui.actions import bindings_for
 from tui.undo import replay
 from tui.widgets.article_view import ArticleView, SpanMark
-from tui.widgets.bars import Bar
+from tui.widgets.bars import Bar, KeyFooter
 from tui.widgets.doc_list import one_line
 from tui.widgets.side_panel import SidePanel, entity_groups
 
@@ -41,6 +41,9 @@ __all__ = ["PANEL_MIN_WIDTH", "ReaderScreen"]
 
 PANEL_MIN_WIDTH = 100
 """Below this terminal width the side panel starts hidden (tab / s shows it)."""
+
+FIND_FLASHES = ("Match ", "Not found: ")
+"""Status-line messages that belong to the find bar (cleared when it closes)."""
 
 MOTIONS = {"char": "move_char", "word": "move_word", "sentence": "move_sentence",
            "line": "move_line", "entity": "move_entity", "page": "page"}
@@ -52,6 +55,10 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
 
     SCOPE = "reader"
     BINDINGS = bindings_for("reader")
+    # Toasts sit above the status line and the footer, never over them.
+    DEFAULT_CSS = """
+    ReaderScreen #textual-toastrack { margin-bottom: 2; }
+    """
     AUTO_FOCUS = "ArticleView"
 
     def __init__(self, doc_id: int, ids: list[int] | None = None) -> None:
@@ -80,7 +87,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             yield Input(placeholder="text in this article (enter: go to the next match, escape: close)",
                         id="reader-find")
         yield Bar(id="reader-status")
-        yield Footer()
+        yield KeyFooter()
 
     def _label_styles(self) -> dict[str, str]:
         return {label.name: label.color for label in self.app.config.labels}
@@ -105,6 +112,8 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
 
     def on_resize(self) -> None:
         self._apply_panel()
+        if self.doc is not None:
+            self._update_header()
 
     def _apply_panel(self) -> None:
         wide = self.app.size.width >= PANEL_MIN_WIDTH
@@ -188,11 +197,12 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
     def _update_header(self) -> None:
         doc = self.doc or {}
         title = one_line(doc.get("title")) or one_line((doc.get("text") or "")[:120]) or f"Document {self.doc_id}"
-        out = Text(title, style="bold")
+        width = max(10, (self.app.size.width or 80) - 2)
+        out = Text(fit_words(title, width), style="bold")
         meta = [one_line(doc.get(k)) for k in ("outlet", "date", "author")]
         meta = [m for m in meta if m]
         out.append("\n")
-        out.append("  ·  ".join(meta) if meta else "no outlet, date or author", style="dim")
+        out.append(fit_words("  ·  ".join(meta), width) if meta else "no outlet, date or author", style="dim")
         self.query_one("#reader-header", Static).update(out)
 
     def _update_panel(self) -> None:
@@ -598,6 +608,9 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         if bar.has_class("hidden"):
             return False
         bar.add_class("hidden")
+        if self._flash is not None and self._flash.plain.startswith(FIND_FLASHES):
+            self._flash = None  # "Match 1/3" means nothing once Find is closed
+            self._update_status()
         self.article.focus()
         return True
 
@@ -626,3 +639,15 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         note = f"Match {nth}/{total}" + (" (wrapped)" if wrapped else "")
         self.flash(Text(f"{note} · enter next · esc back to the text"), at=found)
 
+
+def fit_words(text: str, width: int) -> str:
+    """One line of at most `width` cells, cut at a word boundary with an ellipsis."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    cut = set_cell_size(text, width - 1).rstrip()
+    space = cut.rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"

@@ -7,9 +7,13 @@ Used for the Library header and the Reader status line.  Content is given as
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
-__all__ = ["Bar"]
+__all__ = ["Bar", "KeyFooter"]
 
 
 class Bar(Widget):
@@ -60,3 +64,25 @@ class Bar(Widget):
         out.append(" " * max(0, gap))
         out.append_text(right)
         return out
+
+
+ESSENTIAL_SUFFIXES = (".back", ".quit", ".help", ".close")
+"""Footer keys that must survive a narrow terminal: the way out and the way to Help."""
+
+
+class KeyFooter(Footer):
+    """Textual's Footer with the way out (q) and Help (?) first, so a narrow terminal (60
+    columns) cuts the least needed keys, not those; the palette key is left to ctrl+p."""
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        seen: dict[str, tuple[Binding, bool, str]] = {}
+        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in seen:
+                seen[binding.action] = (binding, enabled, tooltip)
+        ordered = sorted(seen.values(), key=lambda b: not (b[0].id or "").endswith(ESSENTIAL_SUFFIXES))
+        self.styles.grid_size_columns = len(ordered)
+        for binding, enabled, tooltip in ordered:
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+                            disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
