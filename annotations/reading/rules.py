@@ -44,10 +44,16 @@ def open_suggestions(predictions: Iterable[Row], gold: Iterable[Row],
 
     `gold` and `rejections` are one annotator's rows for one document (or, for a corpus-wide
     caller, rows already grouped per document and annotator)."""
-    covered = Coverage((g["start"], g["end"]) for g in gold)
+    overlaps = Coverage((g["start"], g["end"]) for g in gold).overlaps
     rejected = _rejected_keys(rejections, RejectionKind.ENTITY)
-    return [p for p in predictions
-            if not covered.overlaps(p["start"], p["end"]) and not is_rejected(p, rejected)]
+    out = []
+    for p in predictions:  # thousands in a long article, after every key: kept tight
+        start, end = p["start"], p["end"]
+        if overlaps(start, end) or (rejected and ((start, end, p.get("label")) in rejected
+                                                  or (start, end, None) in rejected)):
+            continue
+        out.append(p)
+    return out
 
 
 def open_claim_suggestions(predictions: Iterable[Row], claims: Iterable[Row],

@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from collections.abc import Hashable
 from typing import Any, NamedTuple
 
 from .. import claim_actions, entity_actions
@@ -29,13 +30,15 @@ Row = dict[str, Any]
 
 
 class Mark(NamedTuple):
-    """A highlighted range: kind is gold, pred, claim or claimpred; ref is (kind, row id)."""
+    """A highlighted range of the text (character offsets, end exclusive): kind is gold, pred,
+    claim or claimpred; ref is free for the caller, here (kind, row id). A tuple, so the
+    article view diffs thousands of them cheaply (it draws these directly as its SpanMark)."""
 
     start: int
     end: int
     label: str
-    kind: str
-    ref: tuple[str, int]
+    kind: str = "gold"
+    ref: Hashable | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Snapshot:
     entity_names: dict[int, str] = field(default_factory=dict)
     pred_starts: list[int] = field(default_factory=list)
     claim_pred_starts: list[int] = field(default_factory=list)
+    marks: list[Mark] | None = None  # built once per refresh, on demand
 
 
 class ReadingSession:
@@ -79,6 +83,7 @@ class ReadingSession:
         self.now = Snapshot()
         self._preds: dict[str, list[Row]] = {}
         self._tokens: Tokens | None = None
+        self._mark_cache: dict[tuple[Any, ...], Mark] = {}  # row -> its Mark, kept across refreshes
 
     # ------------------------------------------------------------------ reading
 
@@ -90,6 +95,7 @@ class ReadingSession:
         self.doc_id, self.doc, self.text = doc_id, doc, doc["text"]
         self._preds = {x: self.store.predictions(doc_id, x) for x in (Extractor.ENTITIES, Extractor.CLAIMS)}
         self._tokens = None
+        self._mark_cache = {}
         self.refresh()
         return True
 
@@ -116,20 +122,29 @@ class ReadingSession:
         names = {r["id"]: r["name"] for r in store.query(
             f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(linked))})", linked)} if linked else {}
         self.now = Snapshot(
-            {g["id"]: g for g in gold}, {p["id"]: dict(p) for p in preds}, {c["id"]: c for c in claims},
-            [dict(p) for p in claim_preds], names,
+            {g["id"]: g for g in gold}, {p["id"]: p for p in preds}, {c["id"]: c for c in claims},  # type: ignore[misc]
+            list(claim_preds), names,  # type: ignore[arg-type]
             sorted(p["start"] for p in preds), sorted(p["start"] for p in claim_preds))
 
     def marks(self) -> list[Mark]:
+        """Everything to draw: gold spans, open suggestions, claims, open claim suggestions.
+        A row's Mark is reused while the row is unchanged (a long article has thousands)."""
         now = self.now
-        out = [Mark(g["start"], g["end"], g["label"], "gold", ("gold", g["id"])) for g in now.gold.values()]
-        out += [Mark(p["start"], p["end"], p["label"] or "ENTITY", "pred", ("pred", p["id"]))
-                for p in now.preds.values()]
-        out += [Mark(c["start"], c["end"], c["type"] or "claim", "claim", ("claim", c["id"]))
-                for c in now.claims.values()]
-        # claim suggestions: a margin mark of their own on their rows (no text style)
-        out += [Mark(p["start"], p["end"], p.get("type") or "claim", "claimpred", ("claimpred", p["id"]))
-                for p in now.claim_preds]
+        if now.marks is not None:
+            return now.marks
+        cache = self._mark_cache
+        out = []
+        for kind, rows, label_key, default in (
+                ("gold", now.gold.values(), "label", "ENTITY"), ("pred", now.preds.values(), "label", "ENTITY"),
+                ("claim", now.claims.values(), "type", "claim"), ("claimpred", now.claim_preds, "type", "claim")):
+            for row in rows:
+                key = (kind, row["id"], row["start"], row["end"], row.get(label_key))
+                mark = cache.get(key)
+                if mark is None:
+                    mark = cache[key] = Mark(row["start"], row["end"], row.get(label_key) or default, kind,
+                                             (kind, row["id"]))
+                out.append(mark)
+        now.marks = out
         return out
 
     @property

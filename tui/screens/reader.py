@@ -164,7 +164,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         return self.session.now.entity_names
 
     def _marks(self) -> list[SpanMark]:
-        return [SpanMark(*mark) for mark in self.session.marks()]
+        return self.session.marks()
 
     def refresh_marks(self, *, reread: bool = True) -> None:
         """Re-read this document's annotations from the store and repaint what changed."""

@@ -34,6 +34,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotations.reading.session import Mark
 from annotations.layout import (
     MIN_WIDTH,
     Layout,
@@ -68,21 +69,11 @@ _FALLBACK_PALETTE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SpanMark:
-    """A highlighted range of the article (character offsets, end exclusive).
-
-    ``kind`` is ``"gold"`` (annotator-confirmed entity), ``"pred"`` (extractor
-    prediction) or ``"claim"``.  ``ref`` is free for the caller (e.g. the store's
-    row id) so ``span_at_cursor()`` can say which record is under the cursor.
-    Frozen so span sets can be diffed cheaply by ``update_spans``.
-    """
-
-    start: int
-    end: int
-    label: str
-    kind: str = "gold"
-    ref: Hashable | None = None
+SpanMark = Mark
+"""A highlighted range (``annotations.reading.Mark``): start, end (end exclusive), label, kind
+(``"gold"`` confirmed entity, ``"pred"`` suggestion, ``"claim"``, ``"claimpred"`` claim
+suggestion) and ``ref``, free for the caller (e.g. the store's row id) so ``span_at_cursor()``
+can say which record is under the cursor. A tuple, so span sets diff cheaply in ``update_spans``."""
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
