@@ -186,3 +186,12 @@ def test_accept_all_links_known_spellings(session, store):
 def test_claim_suggestion_motion(session):
     fb = session.next_claim_suggestion(0)
     assert fb.cursor == find("“We came")[0] and "1 claim suggestion open" in fb.message
+
+
+def test_resizing_gold_does_not_count_itself_as_replaced(session):
+    session.accept(find("Tbilisi")[0])
+    fb = session.edge(find("Tbilisi")[0], "grow_end")
+    assert fb.message == "GPE “Tbilisi on”"
+    session.accept(find("Georgian Interior Ministry")[0])
+    fb = session.label(0, "ORG", selection=(find("Tbilisi")[0], find("Georgian")[1]))
+    assert "replaced 2 overlapping spans" in fb.message

@@ -118,10 +118,10 @@ ACTIONS: tuple[ActionDef, ...] = (
        "claim"),
     _a("reader.link", "l", "Link the entity under the cursor to a canonical entity", "link"),
     # correcting suggestions (Correct mode)
-    _a("reader.next_open", "}", "Next open suggestion (decided ones are skipped)", "next_open(1)", "Next?"),
+    _a("reader.next_open", "}", "Next open suggestion (decided ones are skipped)", "next_open(1)", "Next"),
     _a("reader.prev_open", "{", "Previous open suggestion", "next_open(-1)"),
     _a("reader.accept_all", "A", "Accept every open suggestion in the selection, else in the document",
-       "accept_all", "Accept all"),
+       "accept_all", "All"),
     _a("reader.reject_all", "X", "Reject every open suggestion in the selection, else in the paragraph",
        "reject_all"),
     _a("reader.grow_start", "comma", "Span boundary: move the start one token left (grow)", "edge('grow_start')"),

@@ -25,10 +25,10 @@ Row = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Put:
-    """What `put_spans` did: the new (or relabelled) span ids and how many old spans it replaced."""
+    """What `put_spans` did: the new (or relabelled) span ids and the ids of the old spans it replaced."""
 
     ids: list[int]
-    replaced: int
+    replaced: list[int]
     relabelled: bool = False
 
 
@@ -123,7 +123,7 @@ def put_spans(store: Store, doc_id: int, annotator: str, spans: Sequence[tuple[i
             if (old["start"], old["end"]) == (start, end):
                 if old["label"] != label:
                     act.update("spans", old["id"], {"label": label})
-                return Put([old["id"]], 0, relabelled=True)
+                return Put([old["id"]], [], relabelled=True)
         linked = {g["entity_id"] for g in hits.values() if g.get("entity_id") is not None}
         for old_id in hits:
             delete_row(act, "spans", old_id)
@@ -131,7 +131,7 @@ def put_spans(store: Store, doc_id: int, annotator: str, spans: Sequence[tuple[i
         ids = [insert_span(act, doc_id, s, e, label, annotator, origin=origin, entity_id=entity)
                for s, e, label in spans]
         touch(act, doc_id, annotator)
-    return Put(ids, len(hits))
+    return Put(ids, list(hits))
 
 
 def finish(store: Store, doc_id: int, annotator: str, status: str, *,

@@ -309,14 +309,17 @@ class ReadingSession:
         return Feedback("Select text first, or put the cursor on a span", error=True)
 
     def _put(self, spans: list[tuple[int, int, str]], message: str, name: str,
-             cursor: int | None = None) -> Feedback:
+             cursor: int | None = None, own: tuple[int, ...] = ()) -> Feedback:
+        """Write spans (replacing the gold they overlap); `own` are the spans being edited, which
+        are not news when they are replaced."""
         put, failed = self._run(commands.put_spans, self.store, self.doc_id, self.annotator, spans,
                                 gold=list(self.now.gold.values()), name=name)
         if failed:
             return failed
         self.refresh()
-        if put.replaced:
-            message += f" · replaced {plural(put.replaced, 'overlapping span')}"
+        others = [i for i in put.replaced if i not in own]
+        if others:
+            message += f" · replaced {plural(len(others), 'overlapping span')}"
         return Feedback(message, cursor=cursor, changed=True)
 
     # ------------------------------------------------------------------ bulk
@@ -380,7 +383,7 @@ class ReadingSession:
         hit = self.entity_at(cursor)
         if hit is None:
             return Feedback("No span under the cursor to resize", error=True)
-        _, row = hit
+        kind, row = hit
         moved = getattr(self.tokens, step)(row["start"], row["end"])
         if moved is None:
             return Feedback("That edge cannot move further (x deletes the span)", error=True)
@@ -388,21 +391,22 @@ class ReadingSession:
         label = row["label"] or "ENTITY"
         new = self.text[start:end]
         return self._put([(start, end, label)], f"{label} “{_short(new)}”", "resize span",
-                         cursor=min(max(cursor, start), end - 1))
+                         cursor=min(max(cursor, start), end - 1), own=(row["id"],) if kind == "gold" else ())
 
     def split(self, cursor: int) -> Feedback:
         """Split the span under the cursor: the cursor's token starts the second part."""
         hit = self.entity_at(cursor)
         if hit is None:
             return Feedback("No span under the cursor to split", error=True)
-        _, row = hit
+        kind, row = hit
         parts = self.tokens.split(row["start"], row["end"], cursor)
         if parts is None:
             return Feedback("Put the cursor on the word that starts the second part", error=True)
         label = row["label"] or "ENTITY"
         (a, b), (c, d) = parts
         return self._put([(a, b, label), (c, d, label)],
-                         f"Split into “{_short(self.text[a:b])}” and “{_short(self.text[c:d])}”", "split span")
+                         f"Split into “{_short(self.text[a:b])}” and “{_short(self.text[c:d])}”", "split span",
+                         own=(row["id"],) if kind == "gold" else ())
 
     def merge(self, cursor: int) -> Feedback:
         """Merge the span under the cursor with the next span (gold or suggestion) after it."""
@@ -417,8 +421,9 @@ class ReadingSession:
         nxt = min(after, key=lambda r: (r["start"], r["end"]))
         label = row["label"] or "ENTITY"
         start, end = row["start"], nxt["end"]
+        mine = tuple(r["id"] for r in (row, nxt) if r["id"] in self.now.gold and self.now.gold[r["id"]] is r)
         return self._put([(start, end, label)], f"Merged: {label} “{_short(self.text[start:end])}”",
-                         "merge spans")
+                         "merge spans", own=mine)
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
