@@ -32,12 +32,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.config import default_config_text, parse_config  # noqa: E402
-from annotations.layout import next_sentence, next_word, prev_sentence, prev_word, word_end  # noqa: E402
-from annotations.reading.session import trim  # noqa: E402
-from annotations.reading.tokens import Tokens  # noqa: E402
-from annotations.store import Store, content_hash, now  # noqa: E402
-from bench.correct_fixtures import ARTICLES, resolve  # noqa: E402
+from annotations.config import default_config_text, parse_config
+from annotations.layout import (
+    next_sentence,
+    next_word,
+    prev_sentence,
+    prev_word,
+    word_end,
+)
+from annotations.reading.session import trim
+from annotations.reading.tokens import Tokens
+from annotations.store import Store, content_hash, now
+from bench.correct_fixtures import ARTICLES, resolve
 
 ANNOTATOR = "bench"
 Span = tuple[int, int, str]

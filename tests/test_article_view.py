@@ -585,10 +585,10 @@ def test_small_span_updates_index_incrementally_and_match_a_full_index():
             if rng.random() < 0.3:
                 current.append(SpanMark(old.start, old.end + 9, "ORG", "claim"))
             view.update_spans(current)
-        incremental = ({row: sorted(b, key=repr) for row, b in view._row_spans.items() if b},
-                       list(view._entity_starts))
-        view._index_spans()
-        full = ({row: sorted(b, key=repr) for row, b in view._row_spans.items() if b}, list(view._entity_starts))
+        index = view._index
+        incremental = ({row: sorted(b, key=repr) for row, b in index.rows.items() if b}, list(index.entity_starts))
+        index.rebuild()
+        full = ({row: sorted(b, key=repr) for row, b in index.rows.items() if b}, list(index.entity_starts))
         assert incremental == full
 
     run(body, spans=spans, text=text)

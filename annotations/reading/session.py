@@ -11,9 +11,8 @@ millisecond), so the next key always acts on what the database holds.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from collections.abc import Hashable
 from typing import Any, NamedTuple
 
 from .. import claim_actions, entity_actions

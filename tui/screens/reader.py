@@ -12,7 +12,6 @@ below are what the registry's action strings name.
 
 from __future__ import annotations
 
-
 from dataclasses import replace
 from typing import Any
 
@@ -24,11 +23,16 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from annotations.errors import NewsmarkError
 from annotations import claim_actions
+from annotations.errors import NewsmarkError
 from annotations.reading import Feedback, ReadingSession
 from annotations.reading.session import trim
-from annotations.reading.speakers import Speaker, canonical_speakers, mention_speakers, suggested_speaker
+from annotations.reading.speakers import (
+    Speaker,
+    canonical_speakers,
+    mention_speakers,
+    suggested_speaker,
+)
 from annotations.vocab import Status
 from tui.actions import bindings_for
 from tui.undo import replay

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import zlib
 from bisect import bisect_left, bisect_right
-from collections import Counter
-from dataclasses import dataclass
-from typing import Hashable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from rich.color import Color, ColorParseError
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual._context import NoActiveAppError
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -34,7 +33,6 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotations.reading.session import Mark
 from annotations.layout import (
     MIN_WIDTH,
     Layout,
@@ -45,6 +43,8 @@ from annotations.layout import (
     sentence_starts,
     word_end,
 )
+from annotations.reading.session import Mark
+from annotations.span_index import SpanIndex
 
 __all__ = ["ArticleView", "SpanMark", "MEASURE", "SPAN_KINDS"]
 
@@ -141,11 +141,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
         self._style_cache: dict[tuple, Style] = {}
         self._base_style: Style | None = None  # self.rich_style is costly; cached per version
-        self._spans: list[SpanMark] = []
-        self._span_set: frozenset[SpanMark] = frozenset()
-        self._row_spans: dict[int, list[SpanMark]] = {}
-        self._start_counts: Counter[int] = Counter()  # entity starts (snapped), for ] and [
-        self._entity_starts: list[int] = []
+        self._index = SpanIndex(self._layout)  # spans by row, entity starts for ] and [
         self._sentences: list[int] | None = None
         self._sentence_ends: list[int] | None = None
         self._cursor = 0
@@ -172,8 +168,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         :attr:`top_offset`) restore a remembered reading position.
         """
         self._text = text
-        self._spans = list(spans)
-        self._span_set = frozenset(self._spans)
+        self._index = SpanIndex(self._layout, spans)
         self._sentences = self._sentence_ends = None
         self._anchor = None
         self._sticky = False
@@ -190,19 +185,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def update_spans(self, spans: Iterable[SpanMark]) -> None:
         """Replace the spans, re-indexing and repainting only what a changed span covers (an
         accept in a 20,000-word article touches one span of thousands)."""
-        new = list(spans)
-        new_set = frozenset(new)
-        removed, added = self._span_set - new_set, new_set - self._span_set
-        self._spans, self._span_set = new, new_set
-        if len(removed) + len(added) > max(32, len(new) // 8):
-            self._index_spans()
-        else:
-            for span in removed:
-                self._unindex(span)
-            for span in added:
-                self._index_one(span)
-            self._entity_starts = sorted(self._start_counts)
-        for span in removed | added:
+        for span in self._index.update(spans):
             self._refresh_range(span.start, span.end)
 
     def set_label_styles(self, label_styles: dict[str, str]) -> None:
@@ -224,7 +207,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def spans(self) -> Sequence[SpanMark]:
-        return tuple(self._spans)
+        return tuple(self._index.spans)
 
     # ------------------------------------------------------------------ cursor API
 
@@ -308,19 +291,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def move_entity(self, delta: int = 1, extend: bool = False) -> None:
         """Jump to the next / previous start of a gold or predicted entity span."""
-        starts = self._entity_starts
-        offset = self._cursor
-        for _ in range(abs(delta)):
-            if delta > 0:
-                i = bisect_right(starts, offset)
-                if i >= len(starts):
-                    break
-                offset = starts[i]
-            else:
-                i = bisect_left(starts, offset) - 1
-                if i < 0:
-                    break
-                offset = starts[i]
+        offset = self._index.next_entity(self._cursor, delta)
         if offset != self._cursor:
             self._move_to(offset, extend)
 
@@ -391,15 +362,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def span_at_cursor(self, kinds: Iterable[str] | None = None) -> list[SpanMark]:
         """Spans covering the cursor, innermost (shortest) first."""
-        wanted = set(kinds) if kinds is not None else None
-        cursor = self._cursor
-        row = self._layout.row_of(cursor)
-        found = [
-            s for s in self._row_spans.get(row, ())
-            if s.start <= cursor < s.end and (wanted is None or s.kind in wanted)
-        ]
-        kind_order = {kind: i for i, kind in enumerate(SPAN_KINDS)}
-        return sorted(found, key=lambda s: (s.end - s.start, kind_order.get(s.kind, len(SPAN_KINDS))))
+        return self._index.at(self._cursor, kinds, SPAN_KINDS)
 
     def sentence_at_cursor(self) -> tuple[int, int]:
         """``(start, end)`` of the sentence under the cursor, trailing space excluded."""
@@ -557,7 +520,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         width = self._width
         wrap = self._layout.width
         self._pad = max(1, (width - wrap) // 2) if width else 1
-        self._index_spans()
+        self._index.rebuild(self._layout)
         self._invalidate_all()
         self.virtual_size = Size(width, len(self._layout.rows))
 
@@ -583,40 +546,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def on_mount(self) -> None:
         # Textual also runs ScrollView.on_mount itself (handlers run per class).
         self._relayout()
-
-    def _index_spans(self) -> None:
-        """Bucket spans by row so painting a row only looks at its own spans."""
-        self._row_spans = {}
-        self._start_counts: Counter[int] = Counter()
-        for span in self._spans:
-            self._index_one(span)
-        self._entity_starts = sorted(self._start_counts)
-
-    def _rows_of(self, span: SpanMark) -> range:
-        layout_ = self._layout
-        start, end = max(0, span.start), min(len(layout_.text), span.end)
-        if end <= start:
-            return range(0)
-        return range(layout_.row_of(start), layout_.row_of(end - 1) + 1)
-
-    def _index_one(self, span: SpanMark) -> None:
-        rows = self._rows_of(span)
-        for row in rows:
-            self._row_spans.setdefault(row, []).append(span)
-        if rows and span.kind in ("gold", "pred"):
-            self._start_counts[self._layout.snap(max(0, span.start))] += 1
-
-    def _unindex(self, span: SpanMark) -> None:
-        rows = self._rows_of(span)
-        for row in rows:
-            bucket = self._row_spans.get(row)
-            if bucket is not None and span in bucket:
-                bucket.remove(span)
-        if rows and span.kind in ("gold", "pred"):
-            start = self._layout.snap(max(0, span.start))
-            self._start_counts[start] -= 1
-            if self._start_counts[start] <= 0:
-                del self._start_counts[start]
 
     # ------------------------------------------------------------------ painting
 
@@ -671,7 +600,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         row = layout_.rows[row_index]
         text = layout_.text
         base = self._base
-        spans = self._row_spans.get(row_index, ())
+        spans = self._index.in_row(row_index)
         cursor = self._cursor
         selection = self.selection
 
@@ -806,7 +735,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         """Whether the app draws without colour (NO_COLOR)."""
         try:
             return bool(self.app.no_color)
-        except Exception:  # not mounted in an app (unit use)
+        except NoActiveAppError:  # not in a running app (unit use)
             return False
 
     def _mono_label_style(self, label: str) -> Style:
