@@ -330,3 +330,28 @@ def test_span_index_buckets_rows_and_reports_changes():
     incremental = {r: sorted(b) for r, b in index.rows.items() if b}
     index.rebuild(layout(text, 20))
     assert {r: sorted(b) for r, b in index.rows.items() if b} == incremental
+
+
+# --------------------------------------------------------------------------- cursor model
+
+
+def test_caret_selection_rules_and_motion_targets():
+    from annotations.cursor import Caret, sentence_index, sentence_target, word_target
+
+    text = "Ahmad Massoud spoke in Panjshir. The Taliban said the valley had fallen."
+    lay = layout(text, 30)
+    caret = Caret()
+    caret.move(word_target(text, 0, 1, False))
+    assert caret.offset == 6 and caret.selection(lay) is None
+    caret.anchor, caret.sticky = 6, True  # v
+    caret.move(word_target(text, 6, 1, True))  # while selecting: to the word's last character
+    assert caret.selection(lay) == (6, 13)
+    caret.reset(0)
+    caret.move(5, extend=True)  # shift+motion: a selection that a plain motion ends
+    assert caret.selection(lay) == (0, 6)
+    caret.move(7)
+    assert caret.selection(lay) is None
+    index = sentence_index(text)
+    assert sentence_target(index, 0, 1, False, len(text) - 1) == text.index("The")
+    assert sentence_target(index, 0, 1, True, len(text) - 1) == text.index(".")
+    assert sentence_target(index, text.index("said"), -1, False, len(text) - 1) == text.index("The")

@@ -18,7 +18,6 @@ ctrl+home / ctrl+end): the Reader screen maps its configurable keys onto the
 from __future__ import annotations
 
 import zlib
-from bisect import bisect_left, bisect_right
 from typing import Iterable, Sequence
 
 from rich.color import Color, ColorParseError
@@ -33,15 +32,12 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotations.cursor import Caret, sentence_index, sentence_target, word_target
 from annotations.layout import (
     MIN_WIDTH,
     Layout,
     layout,
-    next_word,
-    prev_word,
     sentence_span,
-    sentence_starts,
-    word_end,
 )
 from annotations.reading.session import Mark
 from annotations.span_index import SpanIndex
@@ -142,12 +138,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._style_cache: dict[tuple, Style] = {}
         self._base_style: Style | None = None  # self.rich_style is costly; cached per version
         self._index = SpanIndex(self._layout)  # spans by row, entity starts for ] and [
-        self._sentences: list[int] | None = None
-        self._sentence_ends: list[int] | None = None
-        self._cursor = 0
-        self._anchor: int | None = None
-        self._sticky = False  # selection started with toggle_selection (survives plain motions)
-        self._goal_col: int | None = None  # column kept by vertical motions
+        self._sentences: tuple[list[int], list[int]] | None = None
+        self._caret = Caret()  # cursor, selection anchor (sticky after v), goal column
         self._dragging = False
         self._pending_top = 0  # reading position asked for before the widget had a size
         self.set_document(text, spans)
@@ -169,7 +161,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         """
         self._text = text
         self._index = SpanIndex(self._layout, spans)
-        self._sentences = self._sentence_ends = None
+        self._sentences = None
         self._anchor = None
         self._sticky = False
         self._goal_col = None
@@ -210,6 +202,39 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return tuple(self._index.spans)
 
     # ------------------------------------------------------------------ cursor API
+    # The cursor model (annotations.cursor.Caret) holds the state; these name its fields.
+
+    @property
+    def _cursor(self) -> int:
+        return self._caret.offset
+
+    @_cursor.setter
+    def _cursor(self, offset: int) -> None:
+        self._caret.offset = offset
+
+    @property
+    def _anchor(self) -> int | None:
+        return self._caret.anchor
+
+    @_anchor.setter
+    def _anchor(self, offset: int | None) -> None:
+        self._caret.anchor = offset
+
+    @property
+    def _sticky(self) -> bool:
+        return self._caret.sticky
+
+    @_sticky.setter
+    def _sticky(self, value: bool) -> None:
+        self._caret.sticky = value
+
+    @property
+    def _goal_col(self) -> int | None:
+        return self._caret.goal_col
+
+    @_goal_col.setter
+    def _goal_col(self, value: int | None) -> None:
+        self._caret.goal_col = value
 
     @property
     def cursor(self) -> int:
@@ -228,10 +253,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def selection(self) -> tuple[int, int] | None:
         """``(start, end)`` (end exclusive) from the anchor to the cursor, inclusive of
         the grapheme under the cursor, or ``None``."""
-        if self._anchor is None:
-            return None
-        low, high = sorted((self._anchor, self._cursor))
-        return low, self._layout.grapheme_end(high)
+        return self._caret.selection(self._layout)
 
     @property
     def selection_active(self) -> bool:
@@ -249,30 +271,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def move_word(self, delta: int = 1, extend: bool = False) -> None:
         """Next / previous word start.  While selecting, forward motion stops at the
         word's last character instead, so ``v w 1`` labels exactly one word."""
-        text = self._layout.text
         selecting = extend or self._anchor is not None
-        offset = self._cursor
-        for _ in range(abs(delta)):
-            if delta > 0:
-                offset = word_end(text, offset) if selecting else next_word(text, offset)
-            else:
-                offset = prev_word(text, offset)
-        self._move_to(offset, extend)
+        self._move_to(word_target(self._layout.text, self._cursor, delta, selecting), extend)
 
     def move_sentence(self, delta: int = 1, extend: bool = False) -> None:
         """Next / previous sentence start (forward while selecting: sentence end)."""
-        starts, ends = self._sentence_index()
         selecting = extend or self._anchor is not None
-        offset = self._cursor
-        for _ in range(abs(delta)):
-            if delta > 0:
-                points = ends if selecting else starts
-                i = bisect_right(points, offset)
-                offset = points[i] if i < len(points) else self._layout.last_position
-            else:
-                i = bisect_left(starts, offset) - 1
-                offset = starts[i] if i >= 0 else 0
-        self._move_to(offset, extend)
+        self._move_to(sentence_target(self._sentence_index(), self._cursor, delta, selecting,
+                                      self._layout.last_position), extend)
 
     def move_line(self, delta: int = 1, extend: bool = False) -> None:
         """Up / down ``delta`` rows, keeping the column the motion started in."""
@@ -430,15 +436,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         target = self._layout.snap(offset)
         old_cursor = self._cursor
         old_selection = self.selection
-        if extend:
-            if self._anchor is None:
-                self._anchor = old_cursor
-                self._sticky = False
-        elif self._anchor is not None and not self._sticky:
-            self._anchor = None  # shift-selection ends with a plain motion
-        self._cursor = target
-        if not keep_goal:
-            self._goal_col = None
+        self._caret.move(target, extend=extend, keep_goal=keep_goal)
         new_selection = self.selection
         if target == old_cursor and new_selection == old_selection:
             return
@@ -493,16 +491,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _sentence_index(self) -> tuple[list[int], list[int]]:
         """Sentence starts and last-character offsets, computed once per document."""
         if self._sentences is None:
-            text = self._layout.text
-            starts = sentence_starts(text)
-            ends = []
-            for i, start in enumerate(starts):
-                stop = starts[i + 1] if i + 1 < len(starts) else len(text)
-                while stop > start and text[stop - 1].isspace():
-                    stop -= 1
-                ends.append(max(start, stop - 1))
-            self._sentences, self._sentence_ends = starts, ends
-        return self._sentences, self._sentence_ends  # type: ignore[return-value]
+            self._sentences = sentence_index(self._layout.text)
+        return self._sentences
 
     # ------------------------------------------------------------------ layout
 
