@@ -676,7 +676,7 @@ def test_claim_suggestion_key_and_speaker_links(store):
 
 
 def test_header_titles_are_cut_at_a_word_with_an_ellipsis():
-    from tui.screens.reader import fit_words
+    from tui.widgets.bars import fit_words
 
     title = "Taliban claim control of Panjshir as resistance vows to fight on in the valley"
     cut = fit_words(title, 40)

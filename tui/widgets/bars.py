@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-__all__ = ["Bar", "KeyFooter"]
+__all__ = ["Bar", "KeyFooter", "fit_words"]
 
 
 class Bar(Widget):
@@ -86,3 +86,16 @@ class KeyFooter(Footer):
         for binding, enabled, tooltip in ordered:
             yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
                             disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
+
+
+def fit_words(text: str, width: int) -> str:
+    """One line of at most `width` cells, cut at a word boundary with an ellipsis."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    cut = set_cell_size(text, width - 1).rstrip()
+    space = cut.rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
