@@ -12,7 +12,7 @@ import os
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -111,6 +111,11 @@ class ReviewConfig(_Strict):
     blind: bool = False
 
 
+class ReaderConfig(_Strict):
+    auto_advance: bool = True
+    on_done: Literal["ask", "accept", "leave"] = "ask"
+
+
 class Config(_Strict):
     database: str = "newsmark.db"
     annotator: str | None = None
@@ -120,6 +125,7 @@ class Config(_Strict):
     linker: LinkerConfig = LinkerConfig()
     keymap: dict[str, str] = {}
     review: ReviewConfig = ReviewConfig()
+    reader: ReaderConfig = ReaderConfig()
 
     # Where the file came from, for messages; not a config key.
     source: str = Field("<default>", exclude=True)
@@ -158,6 +164,7 @@ class Config(_Strict):
 _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     (): Config, ("model",): ModelConfig, ("labels",): Label, ("claims",): ClaimsConfig, ("linker",): LinkerConfig,
     ("review",): ReviewConfig,
+    ("reader",): ReaderConfig,
 }
 
 

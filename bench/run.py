@@ -32,6 +32,7 @@ BENCHMARKS = {
     "cli_startup": ("bench.bench_cli", {"repeats": 5}, {"repeats": 9}),
     "import_html": ("bench.bench_html", {"n": 100, "repeats": 3}, {"n": 500, "repeats": 3}),
     "import_conll": ("bench.bench_conll", {"n": 300, "repeats": 3}, {"n": 2000, "repeats": 3}),
+    "annotation_keys": ("bench.bench_annotation_keys", {}, {}),
 }
 
 

@@ -364,9 +364,18 @@ def test_no_color_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
     async def body(app, view, pilot):
         assert app.no_color
+        gold_before = style_of(view, 0, 1)
+        assert gold_before.reverse  # a gold span is solid without colour
+        spoke = STORY.index("spoke")
+        view.cursor = spoke
         view.toggle_selection()
         view.move_char(2)
-        assert style_of(view, 0, 1).reverse  # selection visible without colour
+        assert style_of(view, 0, spoke + 1).reverse  # selection visible without colour
+        view.clear_selection()
+        view.cursor = 0
+        view.toggle_selection()
+        view.move_char(2)
+        assert not style_of(view, 0, 1).reverse  # ...and on a gold span, as its inverse
 
     run(body)
 
@@ -576,10 +585,30 @@ def test_small_span_updates_index_incrementally_and_match_a_full_index():
             if rng.random() < 0.3:
                 current.append(SpanMark(old.start, old.end + 9, "ORG", "claim"))
             view.update_spans(current)
-        incremental = ({row: sorted(b, key=repr) for row, b in view._row_spans.items() if b},
-                       list(view._entity_starts))
-        view._index_spans()
-        full = ({row: sorted(b, key=repr) for row, b in view._row_spans.items() if b}, list(view._entity_starts))
+        index = view._index
+        incremental = ({row: sorted(b, key=repr) for row, b in index.rows.items() if b}, list(index.entity_starts))
+        index.rebuild()
+        full = ({row: sorted(b, key=repr) for row, b in index.rows.items() if b}, list(index.entity_starts))
         assert incremental == full
 
     run(body, spans=spans, text=text)
+
+
+def test_no_color_tells_every_label_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR: each configured label gets its own attributes on its solid (reversed) span."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    labels = ["PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "DATE", "CARDINAL"]
+    words = " ".join(f"w{i}xx" for i in range(len(labels)))
+    spans = [SpanMark(i * 5, i * 5 + 4, label, "gold") for i, label in enumerate(labels)]
+
+    async def body(app, view, pilot):
+        view.set_label_styles({label: "#888888" for label in labels})
+        view.set_document(words, spans, cursor=len(words) - 1)
+        seen = set()
+        for i in range(len(labels)):
+            style = style_of(view, 0, i * 5 + 1)
+            assert style.reverse
+            seen.add((style.bold, style.underline, style.italic, style.strike))
+        assert len(seen) == len(labels)
+
+    run(body)

@@ -306,3 +306,52 @@ def test_layout_module_does_not_import_textual() -> None:
 
     code = "import sys, annotations.layout as m; m.layout('x y', 5); m.next_word('a b', 0); assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --------------------------------------------------------------------------- span index
+
+
+def test_span_index_buckets_rows_and_reports_changes():
+    from annotations.reading import Mark
+    from annotations.span_index import SpanIndex
+
+    text = "Ahmad Massoud spoke in Panjshir on Monday. The Taliban said the valley had fallen."
+    lay = layout(text, 20)
+    massoud, panjshir = Mark(0, 13, "PERSON", "pred"), Mark(23, 31, "GPE", "pred")
+    claim = Mark(43, 82, "statement", "claim")
+    index = SpanIndex(lay, [massoud, panjshir, claim])
+    assert index.entity_starts == [0, 23]  # claims are not entity starts
+    assert index.at(5) == [massoud] and index.at(50, kinds=("claim",)) == [claim]
+    assert all(claim in index.in_row(r) for r in index.rows_of(claim)) and len(index.rows_of(claim)) > 1
+    assert index.next_entity(0, 1) == 23 and index.next_entity(23, 1) == 23 and index.next_entity(23, -1) == 0
+    gold = Mark(0, 13, "PERSON", "gold")
+    assert index.update([gold, panjshir, claim]) == {massoud, gold}
+    assert index.at(5) == [gold]
+    incremental = {r: sorted(b) for r, b in index.rows.items() if b}
+    index.rebuild(layout(text, 20))
+    assert {r: sorted(b) for r, b in index.rows.items() if b} == incremental
+
+
+# --------------------------------------------------------------------------- cursor model
+
+
+def test_caret_selection_rules_and_motion_targets():
+    from annotations.cursor import Caret, sentence_index, sentence_target, word_target
+
+    text = "Ahmad Massoud spoke in Panjshir. The Taliban said the valley had fallen."
+    lay = layout(text, 30)
+    caret = Caret()
+    caret.move(word_target(text, 0, 1, False))
+    assert caret.offset == 6 and caret.selection(lay) is None
+    caret.anchor, caret.sticky = 6, True  # v
+    caret.move(word_target(text, 6, 1, True))  # while selecting: to the word's last character
+    assert caret.selection(lay) == (6, 13)
+    caret.reset(0)
+    caret.move(5, extend=True)  # shift+motion: a selection that a plain motion ends
+    assert caret.selection(lay) == (0, 6)
+    caret.move(7)
+    assert caret.selection(lay) is None
+    index = sentence_index(text)
+    assert sentence_target(index, 0, 1, False, len(text) - 1) == text.index("The")
+    assert sentence_target(index, 0, 1, True, len(text) - 1) == text.index(".")
+    assert sentence_target(index, text.index("said"), -1, False, len(text) - 1) == text.index("The")

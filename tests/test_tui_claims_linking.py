@@ -132,8 +132,8 @@ def test_l_on_a_gold_span_creates_an_entity_and_links(store):
         from tui.dialogs.link_picker import LinkPicker
 
         await open_first(pilot)
-        await pilot.press("a")  # Ahmad Massoud becomes gold
-        await pilot.press("l")
+        await pilot.press("a")  # Ahmad Massoud becomes gold (the cursor moves on)
+        await pilot.press("left_square_bracket", "l")
         await settle(pilot)
         assert isinstance(app.screen, LinkPicker)
         await pilot.press(*"Ahmad Shah Massoud Jr")

@@ -261,3 +261,26 @@ def test_opening_the_app_indexes_new_documents_for_search_in_the_background(stor
         assert library(app).doc_list.ids == [1500]
 
     run_app(make_app(store), body)
+
+
+def test_enter_during_a_running_search_does_not_open_a_row_of_the_previous_list(store):
+    load_sample(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        from tui.screens.reader import ReaderScreen
+
+        screen = library(app)
+        await pilot.press("slash", *"Rahmon")  # typed: the search has not run yet
+        screen.doc_list.focus()
+        await pilot.press("enter")
+        assert not isinstance(app.screen, ReaderScreen)
+        assert any("Still searching" in n.message for n in app._notifications)
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen) and "Rahmon" in app.screen.article.text
+
+    run_app(app, body)

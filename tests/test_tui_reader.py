@@ -64,7 +64,8 @@ def test_next_entity_then_accept_stores_a_gold_span_and_x_and_u(store):
         # The accepted suggestion is now gold (and no longer offered as a prediction).
         kinds = {(m.start, m.kind) for m in reader.article.spans}
         assert (start, "gold") in kinds and (start, "pred") not in kinds
-        await pilot.press("x")
+        assert reader.article.cursor == STORY.index("Monday")  # auto-advance: on to the next open one
+        await pilot.press("left_square_bracket", "x")
         await settle(pilot)
         assert spans(store, ids[0]) == []
         # x means "not an entity": the suggestion it came from does not come back
@@ -126,8 +127,8 @@ def test_number_key_relabels_the_span_under_the_cursor(store):
 
     async def body(app, pilot):
         await open_first(pilot)
-        await pilot.press("a")  # accept Ahmad Massoud as PERSON
-        await pilot.press("3")  # relabel ORG
+        await pilot.press("a")  # accept Ahmad Massoud as PERSON (the cursor moves on)
+        await pilot.press("left_square_bracket", "3")  # back to it, relabel ORG
         await settle(pilot)
         assert spans(store, ids[0]) == [(0, 13, "ORG", "accepted-prediction")]
         await pilot.press("u")
@@ -182,7 +183,7 @@ def test_number_key_without_selection_or_span_says_select_first(store):
         await pilot.press("2")
         await settle(pilot)
         assert spans(store, ids[0]) == []
-        assert any("select text with v first" in n.message.lower() for n in app._notifications)
+        assert "Select text first" in reader.status_bar.plain
 
     run_app(app, body)
 
@@ -194,11 +195,17 @@ def test_d_marks_done_and_opens_the_next_document(store):
     async def body(app, pilot):
         reader = await open_first(pilot)
         open_suggestions = len(reader._preds)
-        await pilot.press("d")
+        await pilot.press("d")  # suggestions are open: a small dialog asks
+        await settle(pilot)
+        assert store.status(ids[0], ANNOTATOR) == "todo"
+        await pilot.press("escape")  # cancel: nothing happens
+        await settle(pilot)
+        assert store.status(ids[0], ANNOTATOR) == "todo" and reader.doc_id == ids[0]
+        await pilot.press("d", "l")  # leave them open
         await settle(pilot)
         assert store.status(ids[0], ANNOTATOR) == "done"
         assert reader.doc_id == ids[1]
-        assert f"{open_suggestions} suggestions left unreviewed" in reader.status_bar.plain
+        assert reader.status_bar.plain.startswith(f"Marked done · {open_suggestions} suggestions left open")
         assert "Document number 1" in reader.article.text
         await pilot.press("p")
         assert reader.doc_id == ids[0]
@@ -294,7 +301,7 @@ def test_keymap_from_config_rebinds_keys(store):
         await pilot.press("enter")
         await settle(pilot)
         assert spans(store, ids[0]) == [(0, 13, "PERSON", "accepted-prediction")]
-        await pilot.press("o")
+        await pilot.press("left_square_bracket", "o")
         await settle(pilot)
         assert spans(store, ids[0]) == [(0, 13, "ORG", "accepted-prediction")]
 
@@ -390,7 +397,7 @@ def test_status_line_names_the_label_as_text(store):
     async def body(app, pilot):
         reader = await open_first(pilot)
         assert "PERSON? “Ahmad Massoud” · a accept, x reject, l link" in reader.status_bar.plain
-        await pilot.press("a", "left", "right")  # a cursor move clears the flash message
+        await pilot.press("a", "left_square_bracket")  # a cursor move clears the flash message
         await pilot.pause()
         status = reader.status_bar.plain
         assert "PERSON · accepted-prediction" in status
@@ -414,6 +421,7 @@ def test_find_in_article(store):
         assert "Match 2/" in reader.query_one("#reader-status").plain
         await pilot.press("escape")  # closes the bar, stays in the article
         assert app.screen is reader and reader.article.has_focus
+        assert "Match" not in reader.query_one("#reader-status").plain  # nothing left of the find
         await pilot.press("slash", "enter")  # the text is kept: next match (wrapping)
         assert reader.article.cursor == STORY.index("valley")
 
@@ -551,3 +559,135 @@ def test_side_panel_groups_linked_mentions_under_their_canonical_entity():
         ("Kharkiv", 1, 1), ("Yevgeny Prokhorenko", 2, 0)]
     # unlinked, the two spellings are two rows
     assert len(entity_groups(text, gold, preds, {})) == 3
+
+
+# ------------------------------------------------------------------ Correct mode (issue 13)
+
+
+def test_correct_mode_keys_a_whole_document(store):
+    """} skips to open suggestions, < fixes a boundary, X rejects a paragraph, A takes the
+    rest, u takes A back whole, and d with nothing open just marks done."""
+    ids = story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("a")  # Ahmad Massoud, then on to Panjshir
+        assert reader.article.cursor == STORY.index("Panjshir")
+        await pilot.press("right_curly_bracket")  # } : Monday
+        assert reader.article.cursor == STORY.index("Monday")
+        await pilot.press("left_curly_bracket")  # { : back to Panjshir
+        assert reader.article.cursor == STORY.index("Panjshir")
+        await pilot.press("X")  # rejects what is open in this paragraph: Panjshir, Monday, Taliban
+        await settle(pilot)
+        assert reader.status_bar.plain.startswith("Rejected 3 suggestions in this paragraph")
+        await pilot.press("A")
+        await settle(pilot)
+        assert reader.status_bar.plain.startswith("Accepted 1 suggestion in the document")
+        saleh = STORY.index("Amrullah Saleh")
+        assert (saleh, saleh + 14, "PERSON", "accepted-prediction") in spans(store, ids[0])
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(spans(store, ids[0])) == 1
+        await pilot.press("A", "right_curly_bracket")
+        assert "All 5 suggestions reviewed" in reader.status_bar.plain
+        reader.article.set_cursor(saleh + 3)
+        await pilot.press("full_stop")  # . : the start edge one token right
+        await settle(pilot)
+        assert (saleh + 9, saleh + 14, "PERSON", "manual") in spans(store, ids[0])
+        await pilot.press("d")  # nothing open: no question
+        await settle(pilot)
+        assert store.status(ids[0], ANNOTATOR) == "done" and reader.doc_id == ids[1]
+
+    run_app(app, body)
+
+
+def test_done_can_accept_the_rest_and_on_done_config_skips_the_question(store):
+    ids = story_store(store)
+
+    async def ask(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("d", "a")  # the dialog: accept the remaining
+        await settle(pilot)
+        assert store.status(ids[0], ANNOTATOR) == "done" and len(spans(store, ids[0])) == 5
+        assert reader.status_bar.plain.startswith("Marked done · accepted 5 suggestions")
+
+    run_app(make_app(store), ask)
+    base = make_config()
+    config = base.model_copy(update={"reader": base.reader.model_copy(update={"on_done": "accept"})})
+
+    async def auto(app, pilot):
+        reader = await open_first(pilot)
+        reader.load(ids[1])
+        await pilot.press("d")
+        await settle(pilot)
+        assert store.status(ids[1], ANNOTATOR) == "done" and len(spans(store, ids[1])) == 1
+
+    run_app(make_app(store, config), auto)
+
+
+def test_no_auto_advance_when_switched_off(store):
+    story_store(store)
+    base = make_config()
+    config = base.model_copy(update={"reader": base.reader.model_copy(update={"auto_advance": False})})
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert reader.article.cursor == 0
+
+    run_app(make_app(store, config), body)
+
+
+def test_claim_suggestion_key_and_speaker_links(store):
+    """" reaches a claim suggestion; c prefills its speaker from the detector's resolved mention
+    (the gold span there and its canonical entity); a typed alias links to the entity."""
+    from annotations import claim_actions
+    from conftest import add_entity
+
+    ids = story_store(store)
+    saleh = add_entity(store, "Amrullah Saleh", "PERSON", aliases=["Saleh", "A. Saleh"])
+    start = STORY.index("Amrullah")
+    store.save_predictions("claims", "t1", [(ids[0], [{
+        "start": start, "end": len(STORY), "type": "statement", "speaker": "Amrullah Saleh",
+        "speaker_start": start, "speaker_end": start + 14, "cue": "said", "stance": "reported"}])])
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        assert any(m.kind == "claimpred" for m in reader.article.spans)  # its margin mark
+        await pilot.press("A", "quotation_mark")
+        assert reader.article.cursor == start and "claim?" in reader.status_bar.plain
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        (claim,) = claim_actions.claims(store, ids[0], ANNOTATOR)
+        gold = next(g for g in store.spans(ids[0], ANNOTATOR) if g["start"] == start)
+        assert claim["speaker_span_id"] == gold["id"] and claim["speaker_entity_id"] == saleh
+        # a claim tagged by hand with a typed alias links to the canonical entity
+        reader.article.set_cursor(STORY.index("Taliban"))
+        await pilot.press("c", "down", "down", *"a. saleh", "enter")
+        await settle(pilot)
+        typed = next(c for c in claim_actions.claims(store, ids[0], ANNOTATOR) if c["id"] != claim["id"])
+        assert (typed["speaker"], typed["speaker_entity_id"], typed["speaker_span_id"]) == ("a. saleh", saleh, None)
+
+    run_app(make_app(store), body)
+
+
+def test_header_titles_are_cut_at_a_word_with_an_ellipsis():
+    from tui.widgets.bars import fit_words
+
+    title = "Taliban claim control of Panjshir as resistance vows to fight on in the valley"
+    cut = fit_words(title, 40)
+    assert cut.endswith("…") and len(cut) <= 40 and title.startswith(cut[:-1])
+    assert title[len(cut) - 1] == " "  # cut between words
+    assert fit_words("Short", 40) == "Short"
+
+
+def test_claim_previews_never_double_their_quotes():
+    from tui.dialogs.claim_form import quoted
+
+    assert quoted("“The war is over,” he said") == "“The war is over,” he said"
+    assert quoted("“The war is over.”") == "“The war is over.”"
+    assert quoted("Prices rose 50 percent") == "“Prices rose 50 percent”"

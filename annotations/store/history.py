@@ -75,9 +75,32 @@ def delete(store: Store, group_id: int, table: str, row_id: int) -> dict[str, An
     before = row(store, table, row_id)
     if before is None:
         raise StoreError(f"{table} {row_id} does not exist (deleted by someone else?)")
+    # What ON DELETE SET NULL / CASCADE would change unseen (a claim's speaker_span_id, an
+    # entity's aliases) is changed first through the log, so undo restores it too.
+    for child, column, rule in _references(store.conn, table):
+        for (child_id,) in store.conn.execute(f"SELECT id FROM [{child}] WHERE [{column}] = ?",
+                                              (row_id,)).fetchall():
+            if rule == "CASCADE":
+                delete(store, group_id, child, child_id)
+            else:
+                update(store, group_id, child, child_id, {column: None})
     store.conn.execute(f"DELETE FROM [{table}] WHERE id = ?", (row_id,))
     log(store, group_id, table, row_id, before, None)
     return before
+
+
+_REFERENCES: dict[str, list[tuple[str, str, str]]] = {}
+
+
+def _references(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, str]]:
+    """(child table, column, rule) of each undoable table's ON DELETE SET NULL / CASCADE key to `table`."""
+    found = _REFERENCES.get(table)
+    if found is None:
+        found = _REFERENCES[table] = [
+            (child, fk[3], fk[6]) for child in UNDOABLE
+            for fk in conn.execute(f"PRAGMA foreign_key_list([{child}])").fetchall()
+            if fk[2] == table and fk[6] in ("SET NULL", "CASCADE")]
+    return found
 
 
 def _apply(store: Store, table: str, row_id: int, expect: dict | None, target: dict | None) -> None:

@@ -15,7 +15,6 @@ shown is sanitised and drawn as ``rich.text.Text``, never markup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -30,6 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from annotations.reading.speakers import Speaker, match_typed
 from tui.widgets.doc_list import one_line
 
 __all__ = ["Choice", "ClaimForm", "SpeakerOption", "rank_speakers"]
@@ -95,15 +95,8 @@ class Choice(Widget, can_focus=True):
         return out
 
 
-@dataclass(frozen=True)
-class SpeakerOption:
-    """A candidate speaker: an entity span of this document (or a canonical entity)."""
-
-    text: str
-    label: str
-    span_id: int | None = None
-    entity_id: int | None = None
-    count: int = 1
+SpeakerOption = Speaker
+"""A candidate speaker: an entity span of this document, or a canonical entity (with aliases)."""
 
 
 def rank_speakers(query: str, options: list[SpeakerOption], limit: int = 6) -> list[SpeakerOption]:
@@ -112,9 +105,25 @@ def rank_speakers(query: str, options: list[SpeakerOption], limit: int = 6) -> l
         return sorted(options, key=lambda o: (-o.count, o.label != "PERSON", o.text.casefold()))[:limit]
     from rapidfuzz import fuzz, process
 
-    hits = process.extract(query, [o.text for o in options], scorer=fuzz.WRatio,
-                           processor=lambda s: s.casefold(), limit=limit, score_cutoff=50)
-    return [options[index] for _, _, index in hits]
+    # every name and alias is a choice; each option is offered once, at its best form's rank
+    forms = [(o.text, i) for i, o in enumerate(options)] + [(a, i) for i, o in enumerate(options) for a in o.aliases]
+    hits = process.extract(query, [f for f, _ in forms], scorer=fuzz.WRatio,
+                           processor=lambda s: s.casefold(), limit=limit * 3, score_cutoff=50)
+    seen: dict[int, None] = {}
+    for _, _, index in hits:
+        seen.setdefault(forms[index][1], None)
+    return [options[i] for i in list(seen)[:limit]]
+
+
+QUOTES = "\"'“”‘’«»„"
+
+
+def quoted(text: str) -> str:
+    """The excerpt in quotation marks, unless it opens or closes with its own (a quote
+    claim, which is drawn as it is): never ““doubled””."""
+    if text[:1] in QUOTES or text[-1:] in QUOTES:
+        return text
+    return f"“{text}”"
 
 
 class ClaimForm(ModalScreen[dict[str, Any] | None]):
@@ -188,7 +197,7 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
             snippet = one_line(self.excerpt)
             if len(snippet) > 220:
                 snippet = snippet[:150] + " … " + snippet[-60:]
-            yield Static(Text(f"“{snippet}”"), id="claim-text")
+            yield Static(Text(quoted(snippet)), id="claim-text")
             with Horizontal(classes="claim-row"):
                 yield Static("Type", classes="claim-row-label")
                 yield Choice(self.types, d.get("type"), id="claim-type")
@@ -217,7 +226,8 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
 
     def on_mount(self) -> None:
         speaker = self.defaults.get("speaker")
-        if speaker and self.defaults.get("speaker_span_id") is not None:
+        if speaker and (self.defaults.get("speaker_span_id") is not None
+                        or self.defaults.get("speaker_entity_id") is not None):
             self._speaker_pick = SpeakerOption(speaker, "", self.defaults.get("speaker_span_id"),
                                                self.defaults.get("speaker_entity_id"))
         self._refresh_speakers(self.query_one("#claim-speaker", Input).value, highlight=False)
@@ -233,6 +243,8 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
             prompt = Text(one_line(option.text)[:40])
             prompt.append("  ")
             prompt.append(option.label, style="dim")
+            if option.span_id is None and option.entity_id is not None:
+                prompt.append(" entity", style="dim italic")
             if option.count > 1:
                 prompt.append(" ")
                 prompt.append(f"×{option.count}", style="dim")
@@ -321,12 +333,16 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
         speaker = text("#claim-speaker")
         pick = self._speaker_pick
         linked = pick is not None and speaker == one_line(pick.text)
+        # a typed name or alias of one canonical entity links to it, picked from the list or not
+        entity = pick.entity_id if linked and pick is not None else None
+        if entity is None:
+            entity = match_typed(speaker, self.speakers)
         return {
             "type": self.query_one("#claim-type", Choice).value,
             "stance": self.query_one("#claim-stance", Choice).value,
             "speaker": speaker,
             "speaker_span_id": pick.span_id if linked else None,
-            "speaker_entity_id": pick.entity_id if linked else None,
+            "speaker_entity_id": entity,
             "cue": text("#claim-cue"),
             "checkworthy": self.query_one("#claim-checkworthy", Choice).value == "yes",
             "note": text("#claim-note"),

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from annotations import claim_actions
 from annotations.errors import NewsmarkError
@@ -26,7 +26,7 @@ from annotations.store import Store
 from tui.actions import bindings_for
 from tui.screens.entities import _open_in_reader
 from tui.screens.rows import RowsScreen
-from tui.widgets.bars import Bar
+from tui.widgets.bars import Bar, KeyFooter
 from tui.widgets.doc_list import one_line
 
 __all__ = ["ClaimsScreen", "numbers", "numbers_compatible", "similar_claims"]
@@ -111,7 +111,7 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
             yield Input(placeholder="outlet, speaker, type or words of the claim", id="claims-filter")
         yield Static(id="claim-detail")
         yield Bar(id="claims-status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> DataTable:
@@ -170,7 +170,7 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
             mark.append(f"G{row['group_id']}"[:3], style="dim")
         return [
             mark,
-            Text(one_line(row.get("outlet") or row.get("title") or f"doc {row['doc_id']}"), no_wrap=True,
+            Text(one_line(row.get("outlet")) or "—", no_wrap=True,
                  overflow="ellipsis"),
             Text(one_line(row.get("speaker") or "—"), no_wrap=True, overflow="ellipsis"),
             Text(one_line(row.get("type") or "—"), no_wrap=True, overflow="ellipsis"),

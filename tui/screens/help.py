@@ -11,9 +11,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.actions import SCOPE_TITLES, actions_for, bindings_for, keys_display
+from tui.widgets.bars import KeyFooter
 
 __all__ = ["HelpScreen", "help_table"]
 
@@ -60,7 +61,7 @@ class HelpScreen(Screen[None], inherit_bindings=False):
         yield Static(intro, id="help-intro")
         with _Body(id="help-body"):
             yield Static(id="help-table")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         app = self.app

@@ -73,6 +73,7 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
         self._progress: dict[str, int] = {}
         self._search_timer: Timer | None = None
         self._showing_first_page = False
+        self._shown_query: _Query | None = None  # the query whose results the list shows
 
     # ------------------------------------------------------------------ layout
 
@@ -198,6 +199,7 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
         if not self._showing_first_page:
             doc_list.invalidate()  # rows fetched so far are still right when a first page grows
         self._showing_first_page = message.partial
+        self._shown_query = message.query
         self._progress = message.progress
         doc_list.set_ids(message.ids, keep_id=message.keep_id, keep_index=message.keep_index,
                          message=self._empty_message(message))
@@ -256,8 +258,17 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
 
     def action_open(self) -> None:
         doc_id = self.doc_list.current_id
-        if doc_id is not None:
+        if doc_id is not None and self._list_is_current():
             self.open_document(doc_id)
+
+    def _list_is_current(self) -> bool:
+        """False (and says so) while a search or filter is still loading: the rows shown are
+        the previous list's, and enter must not open one of them."""
+        if self._search_timer is None and self._shown_query == _Query(self.status_filter, self._search):
+            return True
+        self.app.notify("Still searching: enter opens a document once the new list shows",
+                        severity="warning", markup=False)
+        return False
 
     def open_document(self, doc_id: int) -> None:
         from tui.screens.reader import ReaderScreen
@@ -277,7 +288,8 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
 
     @on(DocList.Opened)
     def _opened(self, message: DocList.Opened) -> None:
-        self.open_document(message.doc_id)
+        if self._list_is_current():
+            self.open_document(message.doc_id)
 
     def action_cycle_filter(self) -> None:
         self._filter_index = (self._filter_index + 1) % len(FILTERS)

@@ -12,7 +12,6 @@ below are what the registry's action strings name.
 
 from __future__ import annotations
 
-
 from typing import Any
 
 from rich.text import Text
@@ -21,16 +20,16 @@ from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from annotations.errors import NewsmarkError
-from annotations import claim_actions, entity_actions
-from annotations.ranges import Coverage
-from annotations.store.entities import entity_names
+from annotations.reading import Feedback, ReadingSession
+from annotations.vocab import Status
 from tui.actions import bindings_for
+from tui.screens.reader_claims import ClaimActions
 from tui.undo import replay
 from tui.widgets.article_view import ArticleView, SpanMark
-from tui.widgets.bars import Bar
+from tui.widgets.bars import Bar, KeyFooter, fit_words
 from tui.widgets.doc_list import one_line
 from tui.widgets.side_panel import SidePanel, entity_groups
 
@@ -39,19 +38,23 @@ __all__ = ["PANEL_MIN_WIDTH", "ReaderScreen"]
 PANEL_MIN_WIDTH = 100
 """Below this terminal width the side panel starts hidden (tab / s shows it)."""
 
-ENTITY_EXTRACTOR = "entities"
-CLAIM_EXTRACTOR = "claims"
+FIND_FLASHES = ("Match ", "Not found: ")
+"""Status-line messages that belong to the find bar (cleared when it closes)."""
 
 MOTIONS = {"char": "move_char", "word": "move_word", "sentence": "move_sentence",
            "line": "move_line", "entity": "move_entity", "page": "page"}
 """Motion kinds the registry's ``move(kind, delta, extend)`` actions name -> ArticleView methods."""
 
 
-class ReaderScreen(Screen[int | None], inherit_bindings=False):
+class ReaderScreen(ClaimActions, Screen[int | None], inherit_bindings=False):
     """One document.  Dismissed with the id of the document shown last."""
 
     SCOPE = "reader"
     BINDINGS = bindings_for("reader")
+    # Toasts sit above the status line and the footer, never over them.
+    DEFAULT_CSS = """
+    ReaderScreen #textual-toastrack { margin-bottom: 2; }
+    """
     AUTO_FOCUS = "ArticleView"
 
     def __init__(self, doc_id: int, ids: list[int] | None = None) -> None:
@@ -59,12 +62,8 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         self.doc_id = doc_id
         self.doc: dict[str, Any] | None = None
         self._ids = ids or [doc_id]
-        self._gold: dict[int, dict[str, Any]] = {}
-        self._preds: dict[int, dict[str, Any]] = {}
-        self._pred_cache: dict[tuple[int, str], list[dict[str, Any]]] = {}
-        self._entity_names: dict[int, str] = {}
-        self._claims: dict[int, dict[str, Any]] = {}
-        self._claim_preds: list[dict[str, Any]] = []
+        self.session = ReadingSession(self.app.store, self.app.annotator,
+                                      auto_advance=self.app.config.reader.auto_advance)
         self._status = "todo"
         self._progress: dict[str, int] = {}
         self._flash: Text | None = None
@@ -84,7 +83,7 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             yield Input(placeholder="text in this article (enter: go to the next match, escape: close)",
                         id="reader-find")
         yield Bar(id="reader-status")
-        yield Footer()
+        yield KeyFooter()
 
     def _label_styles(self) -> dict[str, str]:
         return {label.name: label.color for label in self.app.config.labels}
@@ -109,6 +108,8 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
 
     def on_resize(self) -> None:
         self._apply_panel()
+        if self.doc is not None:
+            self._update_header()
 
     def _apply_panel(self) -> None:
         wide = self.app.size.width >= PANEL_MIN_WIDTH
@@ -124,69 +125,61 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
     def load(self, doc_id: int) -> None:
         """Show ``doc_id`` at its remembered reading position."""
         app = self.app
-        doc = app.store.document(doc_id)
-        if doc is None:
+        if not self.session.open(doc_id):
             app.notify(f"Document {doc_id} no longer exists", severity="error")
             return
-        self.doc_id, self.doc = doc_id, doc
-        self._pred_cache.clear()
+        self.doc_id, self.doc = doc_id, self.session.doc
         position = app.store.position(doc_id, app.annotator)
         cursor, top = position if position else (0, 0)
-        self.article.set_document(doc["text"], self._read_marks(), cursor=cursor, top_offset=top)
+        self.article.set_document(self.session.text, self._marks(), cursor=cursor, top_offset=top)
         self._status = app.store.status(doc_id, app.annotator)
         self._flash = None
         self._update_header()
         self._update_panel()
         self._update_status()
 
-    def _predictions(self, extractor: str) -> list[dict[str, Any]]:
-        """This document's predictions, read once per opening: they only change when
-        `newsmark predict` runs, and every accept or reject would otherwise re-read thousands."""
-        cached = self._pred_cache.get((self.doc_id, extractor))
-        if cached is None:
-            cached = self._pred_cache[(self.doc_id, extractor)] = self.app.store.predictions(self.doc_id, extractor)
-        return cached
+    # The session's view of the document (read by the panel, the claim form and the hints).
+    @property
+    def _gold(self) -> dict[int, dict[str, Any]]:
+        return self.session.now.gold
 
-    def _read_marks(self) -> list[SpanMark]:
-        """Gold spans and the suggestions still open (not confirmed, not rejected)."""
-        app, doc_id = self.app, self.doc_id
-        gold = app.store.spans(doc_id, app.annotator)
-        covered = Coverage((g["start"], g["end"]) for g in gold)
-        rejected = {(r["start"], r["end"], r["label"]) for r in app.store.rejections(doc_id, app.annotator)
-                    if r["kind"] == "ent"}
-        # a suggestion overlapping a gold span is superseded by it (entities do not nest)
-        preds = [
-            p for p in self._predictions(ENTITY_EXTRACTOR)
-            if not covered.overlaps(p["start"], p["end"])
-            and (p["start"], p["end"], p["label"]) not in rejected
-            and (p["start"], p["end"], None) not in rejected
-        ]
-        self._gold = {g["id"]: g for g in gold}
-        linked = sorted({g["entity_id"] for g in gold if g.get("entity_id") is not None})
-        self._entity_names = entity_names(app.store, linked)
-        self._preds = {p["id"]: p for p in preds}
-        marks = [SpanMark(g["start"], g["end"], g["label"], "gold", ("gold", g["id"])) for g in gold]
-        marks += [SpanMark(p["start"], p["end"], p["label"] or "ENTITY", "pred", ("pred", p["id"])) for p in preds]
-        # Claims: this annotator's are drawn (italic + margin marker); the claim
-        # detector's suggestions not yet tagged or rejected are offered under the cursor.
-        claims = claim_actions.claims(app.store, doc_id, app.annotator)
-        self._claims = {c["id"]: c for c in claims}
-        tagged = {(c["start"], c["end"]) for c in claims}
-        rejected_claims = {(r["start"], r["end"]) for r in app.store.rejections(doc_id, app.annotator)
-                           if r["kind"] == "claim"}
-        self._claim_preds = [
-            p for p in self._predictions(CLAIM_EXTRACTOR)
-            if (p["start"], p["end"]) not in tagged and (p["start"], p["end"]) not in rejected_claims
-        ]
-        marks += [SpanMark(c["start"], c["end"], c["type"] or "claim", "claim", ("claim", c["id"])) for c in claims]
-        return marks
+    @property
+    def _preds(self) -> dict[int, dict[str, Any]]:
+        return self.session.now.preds
 
-    def refresh_marks(self) -> None:
+    @property
+    def _claims(self) -> dict[int, dict[str, Any]]:
+        return self.session.now.claims
+
+    @property
+    def _claim_preds(self) -> list[dict[str, Any]]:
+        return self.session.now.claim_preds
+
+    @property
+    def _entity_names(self) -> dict[int, str]:
+        return self.session.now.entity_names
+
+    def _marks(self) -> list[SpanMark]:
+        return self.session.marks()
+
+    def refresh_marks(self, *, reread: bool = True) -> None:
         """Re-read this document's annotations from the store and repaint what changed."""
-        self.article.update_spans(self._read_marks())
+        if reread:
+            self.session.refresh()
+        self.article.update_spans(self._marks())
         self._status = self.app.store.status(self.doc_id, self.app.annotator)
         self._update_panel()
         self._update_status()
+
+    def apply(self, feedback: Feedback) -> None:
+        """Show what a session command did: repaint, move the cursor, say it in the status line."""
+        if feedback.changed:
+            self.refresh_marks(reread=False)
+        if feedback.cursor is not None:
+            self.article.set_cursor(feedback.cursor)
+        self.flash(Text(feedback.message, style="bold" if feedback.error else ""), at=self.article.cursor)
+        if feedback.failed:
+            self.app.notify(feedback.message, severity="error", markup=False)
 
     def save_position(self) -> None:
         if self.doc is None or not self.is_mounted:
@@ -202,11 +195,12 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
     def _update_header(self) -> None:
         doc = self.doc or {}
         title = one_line(doc.get("title")) or one_line((doc.get("text") or "")[:120]) or f"Document {self.doc_id}"
-        out = Text(title, style="bold")
+        width = max(10, (self.app.size.width or 80) - 2)
+        out = Text(fit_words(title, width), style="bold")
         meta = [one_line(doc.get(k)) for k in ("outlet", "date", "author")]
         meta = [m for m in meta if m]
         out.append("\n")
-        out.append("  ·  ".join(meta) if meta else "no outlet, date or author", style="dim")
+        out.append(fit_words("  ·  ".join(meta), width) if meta else "no outlet, date or author", style="dim")
         self.query_one("#reader-header", Static).update(out)
 
     def _update_panel(self) -> None:
@@ -279,32 +273,11 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
                        f"{self._key_for('reader.link')} link")
         return out
 
-    def _claim_hint(self) -> Text | None:
-        """Status text for a tagged or suggested claim under the cursor (None if there is none)."""
-        claim = self._claim_under_cursor()
-        if claim is not None:
-            out = Text("claim", style="bold")
-            out.append(f" · {claim.get('type') or '—'} · {one_line(claim.get('speaker')) or 'no speaker'}")
-            out.append(f" · {self._key_for('reader.claim')} edit, {self._key_for('reader.delete')} delete")
-            return out
-        pred = self._claim_pred_under_cursor()
-        if pred is not None:
-            out = Text("claim?", style="bold")
-            out.append(f" suggested {pred.get('type') or ''} · {self._key_for('reader.claim')} tag it, "
-                       f"{self._key_for('reader.delete')} reject")
-            return out
-        return None
-
     def _claim_under_cursor(self) -> dict[str, Any] | None:
-        for span in self.article.span_at_cursor(kinds=("claim",)):
-            if isinstance(span.ref, tuple) and span.ref[1] in self._claims:
-                return self._claims[span.ref[1]]
-        return None
+        return self.session.claim_at(self.article.cursor)
 
     def _claim_pred_under_cursor(self) -> dict[str, Any] | None:
-        cursor = self.article.cursor
-        found = [p for p in self._claim_preds if p["start"] <= cursor < p["end"]]
-        return min(found, key=lambda p: p["end"] - p["start"]) if found else None
+        return self.session.claim_pred_at(self.article.cursor)
 
     def _key_for(self, action_id: str) -> str:
         from tui.actions import find_action, keys_display
@@ -331,13 +304,8 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
     # ------------------------------------------------------------------ helpers
 
     def _under_cursor(self, kind: str) -> dict[str, Any] | None:
-        for span in self.article.span_at_cursor(kinds=(kind,)):
-            if isinstance(span.ref, tuple):
-                rows = self._gold if kind == "gold" else self._preds
-                row = rows.get(span.ref[1])
-                if row is not None:
-                    return row
-        return None
+        cursor = self.article.cursor
+        return self.session.gold_at(cursor) if kind == "gold" else self.session.pred_at(cursor)
 
     def _write(self, fn, *args, **kwargs) -> bool:
         """Run one store write; on failure say why and re-read (someone else may have changed it)."""
@@ -380,105 +348,44 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
     # ------------------------------------------------------------------ actions: annotation
 
     def action_accept(self) -> None:
-        pred = self._under_cursor("pred")
-        if pred is None:
-            gold = self._under_cursor("gold")
-            if gold is not None:
-                self.flash(Text(f"Already confirmed as {gold['label']}"))
-            else:
-                self.app.notify("No suggestion under the cursor (] jumps to the next entity)",
-                                severity="warning", markup=False)
-            return
-        self._accept(pred, pred["label"] or "ENTITY", f"Accepted {pred['label']}")
-
-    def _accept(self, pred: dict[str, Any], label: str, done: str) -> None:
-        """Accept a suggestion (linked at once when one canonical entity knows its spelling)."""
-        app = self.app
-        try:
-            _, linked = entity_actions.accept(app.store, self.doc_id, pred["start"], pred["end"], label,
-                                              app.annotator)
-        except NewsmarkError as exc:
-            app.notify(str(exc), severity="error", markup=False)
-            self.refresh_marks()
-            return
-        self.refresh_marks()
-        self.flash(Text(done + (f" · linked to {one_line(linked)}" if linked else "")))
+        self.apply(self.session.accept(self.article.cursor))
 
     def action_delete(self) -> None:
-        app = self.app
-        gold = self._under_cursor("gold")
-        if gold is not None:
-            if not self._write(app.store.delete_span, gold["id"], app.annotator, reject=True):
-                return
-            self.refresh_marks()
-            self.flash(Text(f"Deleted {gold['label']} span"))
-            return
-        pred = self._under_cursor("pred")
-        if pred is not None:
-            if not self._write(app.store.reject_prediction, self.doc_id, pred["start"], pred["end"],
-                               pred["label"], app.annotator):
-                return
-            self.refresh_marks()
-            self.flash(Text(f"Rejected the {pred['label']} suggestion"))
-            return
-        claim = self._claim_under_cursor()
-        if claim is not None:
-            if not self._write(claim_actions.delete_claim, app.store, claim["id"], app.annotator):
-                return
-            self.refresh_marks()
-            self.flash(Text("Deleted the claim"))
-            return
-        claim_pred = self._claim_pred_under_cursor()
-        if claim_pred is not None:
-            if not self._write(app.store.reject_prediction, self.doc_id, claim_pred["start"], claim_pred["end"],
-                               None, app.annotator, kind="claim"):
-                return
-            self.refresh_marks()
-            self.flash(Text("Rejected the claim suggestion"))
-            return
-        app.notify("Nothing to delete under the cursor", severity="warning", markup=False)
+        self.apply(self.session.delete(self.article.cursor))
 
     def action_label(self, label: str) -> None:
-        app, view = self.app, self.article
-        selection = view.selection
-        if selection is not None:
-            start, end = selection
-            text = view.text
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start >= end:
-                app.notify("The selection is only white space", severity="warning", markup=False)
-                return
-            existing = app.store.span_at(self.doc_id, app.annotator, start, end)
-            if existing is not None:
-                if existing["label"] != label and not self._write(
-                        app.store.relabel_span, existing["id"], label, app.annotator):
-                    return
-            elif not self._write(app.store.add_span, self.doc_id, start, end, label, app.annotator,
-                                 origin="manual"):
-                return
+        view = self.article
+        feedback = self.session.label(view.cursor, label, view.selection)
+        if view.selection is not None and not feedback.error:
             view.clear_selection()
-            self.refresh_marks()
-            self.flash(Text(f"Labelled {label}"))
-            return
-        gold = self._under_cursor("gold")
-        if gold is not None:
-            if gold["label"] == label:
-                self.flash(Text(f"Already {label}"))
-                return
-            if not self._write(app.store.relabel_span, gold["id"], label, app.annotator):
-                return
-            self.refresh_marks()
-            self.flash(Text(f"Relabelled {gold['label']} → {label}"))
-            return
-        pred = self._under_cursor("pred")
-        if pred is not None:
-            self._accept(pred, label, f"Accepted as {label}")
-            return
-        app.notify(f"Select text with {self._key_for('reader.select')} first, or put the cursor on a span",
-                   severity="warning", markup=False)
+        self.apply(feedback)
+
+    def action_next_open(self, delta: int) -> None:
+        self.apply(self.session.next_open(self.article.cursor, delta))
+
+    def action_next_claim(self) -> None:
+        self.apply(self.session.next_claim_suggestion(self.article.cursor))
+
+    def action_accept_all(self) -> None:
+        view = self.article
+        feedback = self.session.accept_all(view.selection)
+        view.clear_selection()
+        self.apply(feedback)
+
+    def action_reject_all(self) -> None:
+        view = self.article
+        feedback = self.session.reject_all(view.cursor, view.selection)
+        view.clear_selection()
+        self.apply(feedback)
+
+    def action_edge(self, step: str) -> None:
+        self.apply(self.session.edge(self.article.cursor, step))
+
+    def action_split(self) -> None:
+        self.apply(self.session.split(self.article.cursor))
+
+    def action_merge(self) -> None:
+        self.apply(self.session.merge(self.article.cursor))
 
     def _replay(self, kind: str) -> None:
         app = self.app
@@ -505,23 +412,39 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         self._replay("redo")
 
     def action_finish(self, status: str) -> None:
-        """Mark the document done or skipped (committed first), then open the next one."""
-        app = self.app
-        open_suggestions = len(self._preds)
-        if not self._write(app.store.set_status, self.doc_id, app.annotator, status):
+        """Mark the document done or skipped (committed first), then open the next one. Open
+        suggestions are never dropped silently on `d`: config reader.on_done says whether to
+        ask, accept them or leave them."""
+        open_count = self.session.open_count
+        policy = self.app.config.reader.on_done
+        if status != Status.DONE or not open_count or policy == "leave":
+            self._finish(status, accept_open=False)
+        elif policy == "accept":
+            self._finish(status, accept_open=True)
+        else:
+            from tui.dialogs.done_dialog import DoneDialog
+
+            def chosen(choice: str | None) -> None:
+                if choice is None:
+                    self.flash(Text("Not marked: the suggestions are still open"))
+                else:
+                    self._finish(status, accept_open=choice == "accept")
+
+            self.app.push_screen(DoneDialog(open_count, status), chosen)
+
+    def _finish(self, status: str, *, accept_open: bool) -> None:
+        feedback = self.session.finish(status, accept_open=accept_open)
+        if feedback.error:
+            self.apply(feedback)
             return
-        self._progress = app.store.progress(app.annotator)
-        # Suggestions left open are not entities in the export, and count as the model's
-        # false positives in evaluate: say so, once, as the document is closed.
-        note = (f" · {open_suggestions} suggestion{'s' if open_suggestions != 1 else ''} left unreviewed"
-                if status == "done" and open_suggestions else "")
+        self._progress = self.app.store.progress(self.app.annotator)
         following = self._neighbour(1)
         if following is None:
-            self.refresh_marks()
-            self.flash(Text(f"Marked {status}{note} · that was the last document in the list"))
+            self.refresh_marks(reread=False)
+            self.flash(Text(f"{feedback.message} · that was the last document in the list"))
             return
         self.open_other(following)
-        self.flash(Text(f"Previous document marked {status}{note}"), at=self.article.cursor)
+        self.flash(Text(f"{feedback.message} (previous document)"), at=self.article.cursor)
 
     def action_next_doc(self) -> None:
         target = self._neighbour(1)
@@ -536,116 +459,6 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
             self.flash(Text("This is the first document in the list"))
         else:
             self.open_other(target)
-
-    def action_claim(self) -> None:
-        """Tag a claim on the selection, else on the suggested or tagged claim under the
-        cursor, else on the sentence under the cursor: a small form, then one store write."""
-        from tui.dialogs.claim_form import ClaimForm
-
-        app, view = self.app, self.article
-        existing = pred = None
-        defaults: dict[str, Any] = {}
-        selection = view.selection
-        if selection is not None:
-            start, end = _trim(view.text, *selection)
-        else:
-            existing = self._claim_under_cursor()
-            pred = None if existing is not None else self._claim_pred_under_cursor()
-            source = existing or pred
-            start, end = (source["start"], source["end"]) if source else _trim(view.text, *view.sentence_at_cursor())
-        if start >= end:
-            app.notify("No text here to tag as a claim", severity="warning", markup=False)
-            return
-        if existing is None:
-            existing = next((c for c in self._claims.values() if (c["start"], c["end"]) == (start, end)), None)
-        speakers = self._speaker_options()
-        if existing is not None:
-            defaults = {k: existing.get(k) for k in ("type", "speaker", "speaker_span_id", "speaker_entity_id",
-                                                       "cue", "stance", "checkworthy", "note")}
-        elif pred is not None:
-            defaults = {"type": pred.get("type"), "speaker": pred.get("speaker"), "cue": pred.get("cue"),
-                        "stance": pred.get("stance")}
-            match = next((o for o in speakers if o.span_id is not None and pred.get("speaker")
-                          and o.text == pred.get("speaker")), None)
-            if match is not None:
-                defaults.update(speaker_span_id=match.span_id, speaker_entity_id=match.entity_id)
-        title = "Edit the claim" if existing else ("Tag the suggested claim" if pred else "Tag a claim")
-
-        def saved(fields: dict[str, Any] | None) -> None:
-            if fields is None:
-                return
-            if existing is not None:
-                ok = self._write(claim_actions.update_claim, app.store, existing["id"], app.annotator, **fields)
-                message = "Claim updated"
-            else:
-                ok = self._write(claim_actions.add_claim, app.store, self.doc_id, start, end, app.annotator,
-                                 origin="accepted-prediction" if pred else "manual", **fields)
-                message = f"Tagged a {fields.get('type') or 'claim'}"
-            if not ok:
-                return
-            view.clear_selection()
-            self.refresh_marks()
-            self.flash(Text(message))
-
-        app.push_screen(ClaimForm(view.text[start:end], types=list(app.config.claims.types),
-                                  stances=list(app.config.claims.stances), speakers=speakers,
-                                  defaults=defaults, title=title), saved)
-
-    def _speaker_options(self):
-        """This document's entities as claim speakers: gold spans (with their ids) first, then suggestions."""
-        from tui.dialogs.claim_form import SpeakerOption
-
-        text = self.doc["text"] if self.doc else ""
-        found: dict[str, SpeakerOption] = {}
-        for rows, gold in ((self._gold.values(), True), (self._preds.values(), False)):
-            for row in rows:
-                form = one_line(text[row["start"]:row["end"]])
-                if not form:
-                    continue
-                key = form.casefold()
-                if key in found:
-                    old = found[key]
-                    found[key] = SpeakerOption(old.text, old.label, old.span_id, old.entity_id, old.count + 1)
-                    continue
-                found[key] = SpeakerOption(form, row.get("label") or "?", row["id"] if gold else None,
-                                           row.get("entity_id") if gold else None)
-        return list(found.values())
-
-    def action_link(self) -> None:
-        """Link the span under the cursor to a canonical entity (fuzzy picker); a suggestion
-        is accepted and linked in one action."""
-        from tui.dialogs.link_picker import LinkPicker, apply_link, entity_choices
-
-        app = self.app
-        span = self._under_cursor("gold")
-        if span is None:
-            pred = self._under_cursor("pred")
-            if pred is None:
-                app.notify(f"Put the cursor on an entity to link it ({self._key_for('reader.next_entity')} "
-                           "jumps to the next)", severity="warning", markup=False)
-                return
-            span = {"id": None, "doc_id": self.doc_id, "start": pred["start"], "end": pred["end"],
-                    "label": pred["label"], "text": self.doc["text"][pred["start"]:pred["end"]]}
-        try:
-            choices = entity_choices(app.store)
-        except NewsmarkError as exc:
-            app.notify(str(exc), severity="error", markup=False)
-            return
-
-        def chosen(choice) -> None:
-            if choice is None:
-                return
-            try:
-                _, linked = apply_link(app.store, choice, span, app.annotator)
-            except NewsmarkError as exc:
-                app.notify(str(exc), severity="error", markup=False)
-                self.refresh_marks()
-                return
-            self.refresh_marks()
-            more = f" ({linked} mentions)" if linked > 1 else ""
-            self.flash(Text(f"Linked to {one_line(choice.name)}{more}"))
-
-        app.push_screen(LinkPicker(span["text"], span["label"], choices, current=span.get("entity_id")), chosen)
 
     # ------------------------------------------------------------------ actions: view
 
@@ -674,6 +487,9 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         if bar.has_class("hidden"):
             return False
         bar.add_class("hidden")
+        if self._flash is not None and self._flash.plain.startswith(FIND_FLASHES):
+            self._flash = None  # "Match 1/3" means nothing once Find is closed
+            self._update_status()
         self.article.focus()
         return True
 
@@ -702,11 +518,3 @@ class ReaderScreen(Screen[int | None], inherit_bindings=False):
         note = f"Match {nth}/{total}" + (" (wrapped)" if wrapped else "")
         self.flash(Text(f"{note} · enter next · esc back to the text"), at=found)
 
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """A range without its outer white space."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

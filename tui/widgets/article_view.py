@@ -18,15 +18,13 @@ ctrl+home / ctrl+end): the Reader screen maps its configurable keys onto the
 from __future__ import annotations
 
 import zlib
-from bisect import bisect_left, bisect_right
-from collections import Counter
-from dataclasses import dataclass
-from typing import Hashable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from rich.color import Color, ColorParseError
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual._context import NoActiveAppError
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -34,46 +32,44 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotations.cursor import Caret, sentence_index, sentence_target, word_target
 from annotations.layout import (
     MIN_WIDTH,
     Layout,
     layout,
-    next_word,
-    prev_word,
     sentence_span,
-    sentence_starts,
-    word_end,
 )
+from annotations.reading.session import Mark
+from annotations.span_index import SpanIndex
 
 __all__ = ["ArticleView", "SpanMark", "MEASURE", "SPAN_KINDS"]
 
 MEASURE = 88
 """Readable measure: the text never wraps wider than this many cells."""
 
-SPAN_KINDS = ("gold", "pred", "claim")
+SPAN_KINDS = ("gold", "pred", "claim", "claimpred")
 
 CLAIM_MARKER = "\u258c"  # ▌ drawn in the left margin beside rows inside a claim
+CLAIM_SUGGESTION_MARKER = "\u2506"  # ┆ beside rows inside a claim suggestion (not yet tagged)
+
+MONO_LABEL_STYLES = (
+    Style(), Style(bold=True), Style(underline=True), Style(italic=True), Style(strike=True),
+    Style(bold=True, underline=True), Style(bold=True, italic=True), Style(bold=True, strike=True),
+    Style(italic=True, underline=True), Style(italic=True, strike=True),
+)
+"""Without colour (NO_COLOR) a gold span is drawn reversed plus its label's own attributes,
+in the order of the configured labels, so every label is told apart on screen."""
 
 _FALLBACK_PALETTE = (
     "#e5c07b", "#61afef", "#98c379", "#c678dd", "#56b6c2", "#e06c75", "#d19a66", "#abb2bf",
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SpanMark:
-    """A highlighted range of the article (character offsets, end exclusive).
-
-    ``kind`` is ``"gold"`` (annotator-confirmed entity), ``"pred"`` (extractor
-    prediction) or ``"claim"``.  ``ref`` is free for the caller (e.g. the store's
-    row id) so ``span_at_cursor()`` can say which record is under the cursor.
-    Frozen so span sets can be diffed cheaply by ``update_spans``.
-    """
-
-    start: int
-    end: int
-    label: str
-    kind: str = "gold"
-    ref: Hashable | None = None
+SpanMark = Mark
+"""A highlighted range (``annotations.reading.Mark``): start, end (end exclusive), label, kind
+(``"gold"`` confirmed entity, ``"pred"`` suggestion, ``"claim"``, ``"claimpred"`` claim
+suggestion) and ``ref``, free for the caller (e.g. the store's row id) so ``span_at_cursor()``
+can say which record is under the cursor. A tuple, so span sets diff cheaply in ``update_spans``."""
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -141,17 +137,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
         self._style_cache: dict[tuple, Style] = {}
         self._base_style: Style | None = None  # self.rich_style is costly; cached per version
-        self._spans: list[SpanMark] = []
-        self._span_set: frozenset[SpanMark] = frozenset()
-        self._row_spans: dict[int, list[SpanMark]] = {}
-        self._start_counts: Counter[int] = Counter()  # entity starts (snapped), for ] and [
-        self._entity_starts: list[int] = []
-        self._sentences: list[int] | None = None
-        self._sentence_ends: list[int] | None = None
-        self._cursor = 0
-        self._anchor: int | None = None
-        self._sticky = False  # selection started with toggle_selection (survives plain motions)
-        self._goal_col: int | None = None  # column kept by vertical motions
+        self._index = SpanIndex(self._layout)  # spans by row, entity starts for ] and [
+        self._sentences: tuple[list[int], list[int]] | None = None
+        self._caret = Caret()  # cursor, selection anchor (sticky after v), goal column
         self._dragging = False
         self._pending_top = 0  # reading position asked for before the widget had a size
         self.set_document(text, spans)
@@ -172,9 +160,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         :attr:`top_offset`) restore a remembered reading position.
         """
         self._text = text
-        self._spans = list(spans)
-        self._span_set = frozenset(self._spans)
-        self._sentences = self._sentence_ends = None
+        self._index = SpanIndex(self._layout, spans)
+        self._sentences = None
         self._anchor = None
         self._sticky = False
         self._goal_col = None
@@ -190,19 +177,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def update_spans(self, spans: Iterable[SpanMark]) -> None:
         """Replace the spans, re-indexing and repainting only what a changed span covers (an
         accept in a 20,000-word article touches one span of thousands)."""
-        new = list(spans)
-        new_set = frozenset(new)
-        removed, added = self._span_set - new_set, new_set - self._span_set
-        self._spans, self._span_set = new, new_set
-        if len(removed) + len(added) > max(32, len(new) // 8):
-            self._index_spans()
-        else:
-            for span in removed:
-                self._unindex(span)
-            for span in added:
-                self._index_one(span)
-            self._entity_starts = sorted(self._start_counts)
-        for span in removed | added:
+        for span in self._index.update(spans):
             self._refresh_range(span.start, span.end)
 
     def set_label_styles(self, label_styles: dict[str, str]) -> None:
@@ -224,9 +199,42 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def spans(self) -> Sequence[SpanMark]:
-        return tuple(self._spans)
+        return tuple(self._index.spans)
 
     # ------------------------------------------------------------------ cursor API
+    # The cursor model (annotations.cursor.Caret) holds the state; these name its fields.
+
+    @property
+    def _cursor(self) -> int:
+        return self._caret.offset
+
+    @_cursor.setter
+    def _cursor(self, offset: int) -> None:
+        self._caret.offset = offset
+
+    @property
+    def _anchor(self) -> int | None:
+        return self._caret.anchor
+
+    @_anchor.setter
+    def _anchor(self, offset: int | None) -> None:
+        self._caret.anchor = offset
+
+    @property
+    def _sticky(self) -> bool:
+        return self._caret.sticky
+
+    @_sticky.setter
+    def _sticky(self, value: bool) -> None:
+        self._caret.sticky = value
+
+    @property
+    def _goal_col(self) -> int | None:
+        return self._caret.goal_col
+
+    @_goal_col.setter
+    def _goal_col(self, value: int | None) -> None:
+        self._caret.goal_col = value
 
     @property
     def cursor(self) -> int:
@@ -245,10 +253,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def selection(self) -> tuple[int, int] | None:
         """``(start, end)`` (end exclusive) from the anchor to the cursor, inclusive of
         the grapheme under the cursor, or ``None``."""
-        if self._anchor is None:
-            return None
-        low, high = sorted((self._anchor, self._cursor))
-        return low, self._layout.grapheme_end(high)
+        return self._caret.selection(self._layout)
 
     @property
     def selection_active(self) -> bool:
@@ -266,30 +271,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def move_word(self, delta: int = 1, extend: bool = False) -> None:
         """Next / previous word start.  While selecting, forward motion stops at the
         word's last character instead, so ``v w 1`` labels exactly one word."""
-        text = self._layout.text
         selecting = extend or self._anchor is not None
-        offset = self._cursor
-        for _ in range(abs(delta)):
-            if delta > 0:
-                offset = word_end(text, offset) if selecting else next_word(text, offset)
-            else:
-                offset = prev_word(text, offset)
-        self._move_to(offset, extend)
+        self._move_to(word_target(self._layout.text, self._cursor, delta, selecting), extend)
 
     def move_sentence(self, delta: int = 1, extend: bool = False) -> None:
         """Next / previous sentence start (forward while selecting: sentence end)."""
-        starts, ends = self._sentence_index()
         selecting = extend or self._anchor is not None
-        offset = self._cursor
-        for _ in range(abs(delta)):
-            if delta > 0:
-                points = ends if selecting else starts
-                i = bisect_right(points, offset)
-                offset = points[i] if i < len(points) else self._layout.last_position
-            else:
-                i = bisect_left(starts, offset) - 1
-                offset = starts[i] if i >= 0 else 0
-        self._move_to(offset, extend)
+        self._move_to(sentence_target(self._sentence_index(), self._cursor, delta, selecting,
+                                      self._layout.last_position), extend)
 
     def move_line(self, delta: int = 1, extend: bool = False) -> None:
         """Up / down ``delta`` rows, keeping the column the motion started in."""
@@ -308,19 +297,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def move_entity(self, delta: int = 1, extend: bool = False) -> None:
         """Jump to the next / previous start of a gold or predicted entity span."""
-        starts = self._entity_starts
-        offset = self._cursor
-        for _ in range(abs(delta)):
-            if delta > 0:
-                i = bisect_right(starts, offset)
-                if i >= len(starts):
-                    break
-                offset = starts[i]
-            else:
-                i = bisect_left(starts, offset) - 1
-                if i < 0:
-                    break
-                offset = starts[i]
+        offset = self._index.next_entity(self._cursor, delta)
         if offset != self._cursor:
             self._move_to(offset, extend)
 
@@ -391,15 +368,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def span_at_cursor(self, kinds: Iterable[str] | None = None) -> list[SpanMark]:
         """Spans covering the cursor, innermost (shortest) first."""
-        wanted = set(kinds) if kinds is not None else None
-        cursor = self._cursor
-        row = self._layout.row_of(cursor)
-        found = [
-            s for s in self._row_spans.get(row, ())
-            if s.start <= cursor < s.end and (wanted is None or s.kind in wanted)
-        ]
-        kind_order = {kind: i for i, kind in enumerate(SPAN_KINDS)}
-        return sorted(found, key=lambda s: (s.end - s.start, kind_order.get(s.kind, len(SPAN_KINDS))))
+        return self._index.at(self._cursor, kinds, SPAN_KINDS)
 
     def sentence_at_cursor(self) -> tuple[int, int]:
         """``(start, end)`` of the sentence under the cursor, trailing space excluded."""
@@ -467,15 +436,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         target = self._layout.snap(offset)
         old_cursor = self._cursor
         old_selection = self.selection
-        if extend:
-            if self._anchor is None:
-                self._anchor = old_cursor
-                self._sticky = False
-        elif self._anchor is not None and not self._sticky:
-            self._anchor = None  # shift-selection ends with a plain motion
-        self._cursor = target
-        if not keep_goal:
-            self._goal_col = None
+        self._caret.move(target, extend=extend, keep_goal=keep_goal)
         new_selection = self.selection
         if target == old_cursor and new_selection == old_selection:
             return
@@ -530,16 +491,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _sentence_index(self) -> tuple[list[int], list[int]]:
         """Sentence starts and last-character offsets, computed once per document."""
         if self._sentences is None:
-            text = self._layout.text
-            starts = sentence_starts(text)
-            ends = []
-            for i, start in enumerate(starts):
-                stop = starts[i + 1] if i + 1 < len(starts) else len(text)
-                while stop > start and text[stop - 1].isspace():
-                    stop -= 1
-                ends.append(max(start, stop - 1))
-            self._sentences, self._sentence_ends = starts, ends
-        return self._sentences, self._sentence_ends  # type: ignore[return-value]
+            self._sentences = sentence_index(self._layout.text)
+        return self._sentences
 
     # ------------------------------------------------------------------ layout
 
@@ -557,7 +510,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         width = self._width
         wrap = self._layout.width
         self._pad = max(1, (width - wrap) // 2) if width else 1
-        self._index_spans()
+        self._index.rebuild(self._layout)
         self._invalidate_all()
         self.virtual_size = Size(width, len(self._layout.rows))
 
@@ -583,40 +536,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def on_mount(self) -> None:
         # Textual also runs ScrollView.on_mount itself (handlers run per class).
         self._relayout()
-
-    def _index_spans(self) -> None:
-        """Bucket spans by row so painting a row only looks at its own spans."""
-        self._row_spans = {}
-        self._start_counts: Counter[int] = Counter()
-        for span in self._spans:
-            self._index_one(span)
-        self._entity_starts = sorted(self._start_counts)
-
-    def _rows_of(self, span: SpanMark) -> range:
-        layout_ = self._layout
-        start, end = max(0, span.start), min(len(layout_.text), span.end)
-        if end <= start:
-            return range(0)
-        return range(layout_.row_of(start), layout_.row_of(end - 1) + 1)
-
-    def _index_one(self, span: SpanMark) -> None:
-        rows = self._rows_of(span)
-        for row in rows:
-            self._row_spans.setdefault(row, []).append(span)
-        if rows and span.kind != "claim":
-            self._start_counts[self._layout.snap(max(0, span.start))] += 1
-
-    def _unindex(self, span: SpanMark) -> None:
-        rows = self._rows_of(span)
-        for row in rows:
-            bucket = self._row_spans.get(row)
-            if bucket is not None and span in bucket:
-                bucket.remove(span)
-        if rows and span.kind != "claim":
-            start = self._layout.snap(max(0, span.start))
-            self._start_counts[start] -= 1
-            if self._start_counts[start] <= 0:
-                del self._start_counts[start]
 
     # ------------------------------------------------------------------ painting
 
@@ -671,7 +590,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         row = layout_.rows[row_index]
         text = layout_.text
         base = self._base
-        spans = self._row_spans.get(row_index, ())
+        spans = self._index.in_row(row_index)
         cursor = self._cursor
         selection = self.selection
 
@@ -680,6 +599,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(Segment(" " * (self._pad - 1), base))
         if any(s.kind == "claim" for s in spans):
             segments.append(Segment(CLAIM_MARKER, base + self._claim_marker_style()))
+        elif any(s.kind == "claimpred" for s in spans):
+            segments.append(Segment(CLAIM_SUGGESTION_MARKER, base + self._claim_marker_style()))
         else:
             segments.append(Segment(" ", base))
 
@@ -773,7 +694,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         cursor: reverse, or inside a selection un-reversed + underline + bold.
         """
         style = self._base
-        if gold is not None:
+        mono = self._mono
+        if gold is not None and mono:
+            style += Style(reverse=True) + self._mono_label_style(gold)
+        elif gold is not None:
             background = self._label_colour(gold)
             style += Style(bgcolor=background, color=_contrast(background), bold=True)
         if nested_gold:
@@ -786,11 +710,28 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 style += Style(color=self._label_colour(pred), underline=True)
         if claim:
             style += Style(italic=True)
+        solid = mono and gold is not None  # already reversed: selection and cursor un-reverse it
         if selected:
-            style += Style(reverse=True)
+            style += Style(reverse=not solid)
         if is_cursor:
-            style += Style(reverse=False, underline=True, bold=True) if selected else Style(reverse=True)
+            if selected or solid:
+                style += Style(reverse=False, underline=True, bold=True)
+            else:
+                style += Style(reverse=True)
         return style
+
+    @property
+    def _mono(self) -> bool:
+        """Whether the app draws without colour (NO_COLOR)."""
+        try:
+            return bool(self.app.no_color)
+        except NoActiveAppError:  # not in a running app (unit use)
+            return False
+
+    def _mono_label_style(self, label: str) -> Style:
+        names = list(self._label_styles)
+        index = names.index(label) if label in names else zlib.crc32(label.encode())
+        return MONO_LABEL_STYLES[index % len(MONO_LABEL_STYLES)]
 
     def _label_colour(self, label: str) -> Color:
         value = self._label_styles.get(label)

@@ -7,11 +7,15 @@ Used for the Library header and the Reader status line.  Content is given as
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from annotations.layout import sanitize
 
-__all__ = ["Bar"]
+__all__ = ["Bar", "KeyFooter", "fit_words"]
 
 
 def _safe(value: Text | str) -> Text:
@@ -72,3 +76,38 @@ class Bar(Widget):
         out.append(" " * max(0, gap))
         out.append_text(right)
         return out
+
+
+ESSENTIAL_SUFFIXES = (".back", ".quit", ".help", ".close")
+"""Footer keys that must survive a narrow terminal: the way out and the way to Help."""
+
+
+class KeyFooter(Footer):
+    """Textual's Footer with the way out (q) and Help (?) first, so a narrow terminal (60
+    columns) cuts the least needed keys, not those; the palette key is left to ctrl+p."""
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        seen: dict[str, tuple[Binding, bool, str]] = {}
+        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in seen:
+                seen[binding.action] = (binding, enabled, tooltip)
+        ordered = sorted(seen.values(), key=lambda b: not (b[0].id or "").endswith(ESSENTIAL_SUFFIXES))
+        self.styles.grid_size_columns = len(ordered)
+        for binding, enabled, tooltip in ordered:
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+                            disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
+
+
+def fit_words(text: str, width: int) -> str:
+    """One line of at most `width` cells, cut at a word boundary with an ellipsis."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    cut = set_cell_size(text, width - 1).rstrip()
+    space = cut.rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"

@@ -1,0 +1,8 @@
+"""Reading and correcting one document, without Textual: the open-suggestion rule
+(`rules`), token steps for boundary edits (`tokens`), the undoable writes (`commands`,
+`writes`) and the session the Reader screen drives (`session`)."""
+
+from .rules import open_claim_suggestions, open_suggestions
+from .session import Feedback, Mark, ReadingSession
+
+__all__ = ["Feedback", "Mark", "ReadingSession", "open_claim_suggestions", "open_suggestions"]

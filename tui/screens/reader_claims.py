@@ -1,0 +1,154 @@
+"""The Reader's claim and link actions: tag a claim (a small form, then one store write),
+link an entity to a canonical entity (a fuzzy picker). A mixin of `ReaderScreen`, kept apart
+so the screen stays about reading and correcting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from rich.text import Text
+
+from annotations import claim_actions
+from annotations.errors import NewsmarkError
+from annotations.reading.session import trim
+from annotations.reading.speakers import (
+    Speaker,
+    canonical_speakers,
+    mention_speakers,
+    suggested_speaker,
+)
+from tui.widgets.doc_list import one_line
+
+__all__ = ["ClaimActions"]
+
+
+class ClaimActions:
+    """`c` and `l` in the Reader, and the status-line hint for claims (needs the screen's
+    session, article, app, flash and refresh_marks)."""
+
+    app: Any
+    article: Any
+    session: Any
+    doc: Any
+    doc_id: int
+
+    def _claim_hint(self) -> Text | None:
+        """Status text for a tagged or suggested claim under the cursor (None if there is none)."""
+        claim = self._claim_under_cursor()
+        if claim is not None:
+            out = Text("claim", style="bold")
+            out.append(f" · {claim.get('type') or '—'} · {one_line(claim.get('speaker')) or 'no speaker'}")
+            out.append(f" · {self._key_for('reader.claim')} edit, {self._key_for('reader.delete')} delete")
+            return out
+        pred = self._claim_pred_under_cursor()
+        if pred is not None:
+            out = Text("claim?", style="bold")
+            out.append(f" suggested {pred.get('type') or ''} · {self._key_for('reader.claim')} tag it, "
+                       f"{self._key_for('reader.delete')} reject")
+            return out
+        return None
+
+    def action_claim(self) -> None:
+        """Tag a claim on the selection, else on the suggested or tagged claim under the
+        cursor, else on the sentence under the cursor: a small form, then one store write."""
+        from tui.dialogs.claim_form import ClaimForm
+
+        app, view = self.app, self.article
+        existing = pred = None
+        defaults: dict[str, Any] = {}
+        selection = view.selection
+        if selection is not None:
+            start, end = trim(view.text, *selection)
+        else:
+            existing = self._claim_under_cursor()
+            pred = None if existing is not None else self._claim_pred_under_cursor()
+            source = existing or pred
+            start, end = (source["start"], source["end"]) if source else trim(view.text, *view.sentence_at_cursor())
+        if start >= end:
+            app.notify("No text here to tag as a claim", severity="warning", markup=False)
+            return
+        if existing is None:
+            existing = next((c for c in self._claims.values() if (c["start"], c["end"]) == (start, end)), None)
+        speakers = self._speaker_options()
+        if existing is not None:
+            defaults = {k: existing.get(k) for k in ("type", "speaker", "speaker_span_id", "speaker_entity_id",
+                                                       "cue", "stance", "checkworthy", "note")}
+        elif pred is not None:
+            defaults = {"type": pred.get("type"), "cue": pred.get("cue"), "stance": pred.get("stance"),
+                        **suggested_speaker(pred, self._gold.values(), speakers)}
+            if defaults.get("speaker_span_id") is None:
+                match = next((o for o in speakers if o.span_id is not None and pred.get("speaker")
+                              and o.text == pred.get("speaker")), None)
+                if match is not None:
+                    defaults.update(speaker_span_id=match.span_id, speaker_entity_id=match.entity_id)
+        title = "Edit the claim" if existing else ("Tag the suggested claim" if pred else "Tag a claim")
+
+        def saved(fields: dict[str, Any] | None) -> None:
+            if fields is None:
+                return
+            if existing is not None:
+                ok = self._write(claim_actions.update_claim, app.store, existing["id"], app.annotator, **fields)
+                message = "Claim updated"
+            else:
+                ok = self._write(claim_actions.add_claim, app.store, self.doc_id, start, end, app.annotator,
+                                 origin="accepted-prediction" if pred else "manual", **fields)
+                message = f"Tagged a {fields.get('type') or 'claim'}"
+            if not ok:
+                return
+            view.clear_selection()
+            self.refresh_marks()
+            self.flash(Text(message))
+
+        app.push_screen(ClaimForm(view.text[start:end], types=list(app.config.claims.types),
+                                  stances=list(app.config.claims.stances), speakers=speakers,
+                                  defaults=defaults, title=title), saved)
+
+    def _speaker_options(self) -> list[Speaker]:
+        """Claim speakers: this document's mentions (gold spans with their ids first, then
+        suggestions), then the corpus's canonical entities not already among them."""
+        now = self.session.now
+        mentions = mention_speakers(self.session.text, now.gold.values(), now.preds.values())
+        canonical = {c.entity_id: c for c in canonical_speakers(self.app.store)}
+        # a linked mention answers to its entity's name and aliases too
+        mentions = [replace(m, aliases=(canonical[m.entity_id].text, *canonical[m.entity_id].aliases))
+                    if m.entity_id in canonical else m for m in mentions]
+        linked = {m.entity_id for m in mentions}
+        return mentions + [c for c in canonical.values() if c.entity_id not in linked]
+
+    def action_link(self) -> None:
+        """Link the span under the cursor to a canonical entity (fuzzy picker); a suggestion
+        is accepted and linked in one action."""
+        from tui.dialogs.link_picker import LinkPicker, apply_link, entity_choices
+
+        app = self.app
+        span = self._under_cursor("gold")
+        if span is None:
+            pred = self._under_cursor("pred")
+            if pred is None:
+                app.notify(f"Put the cursor on an entity to link it ({self._key_for('reader.next_entity')} "
+                           "jumps to the next)", severity="warning", markup=False)
+                return
+            span = {"id": None, "doc_id": self.doc_id, "start": pred["start"], "end": pred["end"],
+                    "label": pred["label"], "text": self.doc["text"][pred["start"]:pred["end"]]}
+        try:
+            choices = entity_choices(app.store)
+        except NewsmarkError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+
+        def chosen(choice) -> None:
+            if choice is None:
+                return
+            try:
+                _, linked = apply_link(app.store, choice, span, app.annotator)
+            except NewsmarkError as exc:
+                app.notify(str(exc), severity="error", markup=False)
+                self.refresh_marks()
+                return
+            self.refresh_marks()
+            more = f" ({linked} mentions)" if linked > 1 else ""
+            self.flash(Text(f"Linked to {one_line(choice.name)}{more}"))
+
+        app.push_screen(LinkPicker(span["text"], span["label"], choices, current=span.get("entity_id")), chosen)
+
