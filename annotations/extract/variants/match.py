@@ -1,0 +1,144 @@
+"""Token matching: block every distinct token, prefilter with cpdist, score survivors with the
+transliteration-aware weighted edit distance."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from ..normalize import TOKEN_MATCH, loose_symbols, match_similarities, token_similarity
+from .tuning import BLOCK_CAP, PREFILTER_CUTOFF
+
+
+def _block_keys(lo: str) -> Iterable[str]:
+    """normalize.block_keys_symbols from the loose skeleton (order does not matter here)."""
+    key = lo.replace("a", "")
+    if len(key) <= 1:
+        return ("~" + lo,)
+    keys = {key}
+    if len(key) >= 3 and key[-1] == "s":
+        keys.add(key[:-1])
+    if len(key) >= 5:
+        keys.update([key[:i] + key[i + 1:] for i in range(len(key))])
+    return keys
+
+
+def _match_tokens(tokens: list[str], n_core: int, syms: list[str], looses: list[str],
+                  plural_s: bool, workers: int) -> list[dict[int, float]]:
+    """For every token, the tokens it matches (similarity >= TOKEN_MATCH), itself included.
+
+    tokens[:n_core] are the core tokens, with their skeletons and loose skeletons in syms
+    and looses; the rest are joined tokens (two adjacent tokens written together).
+    Core tokens are blocked and compared with each other; joined tokens only need to meet a
+    core token with the same loose skeleton."""
+    T = len(tokens)
+    match: list[dict[int, float]] = [{i: 1.0} for i in range(T)]
+    if T < 2:
+        return match
+    # the weighted edit distance depends only on the skeletons: compare skeletons, then
+    # expand to the tokens that share them
+    sid_of: dict[str, int] = {}
+    usyms: list[str] = []
+    ulo: list[str] = []
+    members: list[list[int]] = []
+    by_loose: dict[str, list[int]] = defaultdict(list)
+    for tid in range(n_core):
+        sy = syms[tid]
+        sid = sid_of.get(sy)
+        if sid is None:
+            sid = sid_of[sy] = len(usyms)
+            usyms.append(sy)
+            ulo.append(looses[tid])
+            members.append([tid])
+        else:
+            members[sid].append(tid)
+        by_loose[looses[tid]].append(tid)
+    for ids in members:
+        if len(ids) > 1:
+            for a in ids:
+                d = match[a]
+                for b in ids:
+                    if b != a:
+                        d[b] = 0.97 if len(tokens[a]) > 1 and len(tokens[b]) > 1 else 0.0
+    for tid in range(n_core, T):
+        t = tokens[tid]
+        for c in by_loose.get(looses[tid], ()):
+            sim = token_similarity(t, tokens[c], plural_s)
+            if sim >= TOKEN_MATCH:
+                match[tid][c] = sim
+                match[c][tid] = sim
+    S = len(usyms)
+    # Ukrainian h is Russian g (Oleh / Oleg, Hrytsenko / Gritsenko, Luhansk / Lugansk), but
+    # the loose skeleton drops h (Fatimah / Fatima): tokens with an h also block, and are
+    # prefiltered, as if it were a g
+    ualt = [loose_symbols(sy.replace("h", "g")) if "h" in sy else lo for sy, lo in zip(usyms, ulo)]
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for sid, lo in enumerate(ulo):
+        keys = _block_keys(lo)
+        if ualt[sid] is not lo:
+            keys = {*keys, *_block_keys(ualt[sid])}
+        for k in keys:
+            blocks[k].append(sid)
+    small: list[int] = []
+    chunks: list[np.ndarray] = []
+
+    def emit(ids: list[int]) -> None:
+        if len(ids) <= 12:
+            for x in range(len(ids) - 1):
+                base = ids[x] * S
+                small.extend([base + y for y in ids[x + 1:]])
+            return
+        arr = np.asarray(ids, dtype=np.int64)
+        iu, ju = np.triu_indices(len(arr), 1)
+        chunks.append(arr[iu] * S + arr[ju])
+
+    for ids in blocks.values():
+        if len(ids) < 2:
+            continue
+        if len(ids) <= BLOCK_CAP:
+            emit(ids)
+            continue
+        # oversized block: split by first loose letter; what stays oversized is too common
+        sub: dict[str, list[int]] = defaultdict(list)
+        for sid in ids:
+            sub[ulo[sid][:1]].append(sid)
+        for sids in sub.values():
+            if 2 <= len(sids) <= BLOCK_CAP:
+                emit(sids)
+    if small:
+        chunks.append(np.asarray(small, dtype=np.int64))
+    if not chunks:
+        return match
+    codes = np.unique(np.concatenate(chunks))
+    left = codes // S
+    right = codes % S
+    step = 1_000_000
+    for s in range(0, len(left), step):
+        L, R = left[s:s + step], right[s:s + step]
+        Ll, Rl = L.tolist(), R.tolist()
+        score = process.cpdist([ulo[i] for i in Ll], [ulo[j] for j in Rl],
+                               scorer=fuzz.ratio, score_cutoff=PREFILTER_CUTOFF,
+                               dtype=np.uint8, workers=workers)
+        if ualt != ulo:
+            score = np.maximum(score, process.cpdist(
+                [ualt[i] for i in Ll], [ualt[j] for j in Rl], scorer=fuzz.ratio,
+                score_cutoff=PREFILTER_CUTOFF, dtype=np.uint8, workers=workers))
+        ok = np.nonzero(score)[0]
+        L, R = L[ok], R[ok]
+        sims = match_similarities(usyms, L, R, plural_s)
+        hit = np.nonzero(sims)[0]
+        for i, j, sim in zip(L[hit].tolist(), R[hit].tolist(), sims[hit].tolist()):
+            for a in members[i]:
+                if len(tokens[a]) == 1:
+                    continue
+                da = match[a]
+                for b in members[j]:
+                    if len(tokens[b]) > 1:
+                        da[b] = sim
+                        match[b][a] = sim
+    return match
+
+
