@@ -174,6 +174,10 @@ _RUNS = {
     "ie": "I", "yi": "I", "iy": "I", "ea": "I", "iyy": "I",
     "o": "U", "u": "U", "oo": "U", "ou": "U", "uu": "U", "ow": "U", "uw": "U", "ouw": "U",
     "ai": "Y", "ay": "Y", "ei": "Y", "ey": "Y", "ae": "Y", "aye": "Y", "aey": "Y", "eye": "Y",
+    # intervocalic y after a is the diphthong (Zaid / Zayid / Zayed, Said / Sayyid, Aisha / Ayesha)
+    "ayi": "Y", "ayyi": "Y", "ayye": "Y",
+    # French-style ou for w after a (Daoud / Dawood / Dawud, Raouf / Rawuf)
+    "aou": "AvU", "aoo": "AvU",
     "au": "W", "aw": "W", "ao": "W",
     "ia": "IA", "ya": "IA", "iya": "IA", "iyya": "IA", "yya": "IA",
     "io": "IU", "yo": "IU", "iu": "IU", "yu": "IU", "you": "IU",
@@ -217,7 +221,9 @@ def symbols(token: str) -> str:
         nxt = t[i + 1] if i + 1 < n else ""
         if ch == "y":
             prev_vowel = bool(run)
-            if (i == 0 and nxt in _VOWEL_LETTERS) or (prev_vowel and nxt in _VOWEL_LETTERS and nxt != "y"):
+            diphthong = nxt in "ie" and "".join(run[-2:]) in ("a", "ay") and run[-1:] != ["y"] * 2
+            if (i == 0 and nxt in _VOWEL_LETTERS) or (prev_vowel and nxt in _VOWEL_LETTERS and nxt != "y"
+                                                     and not diphthong):
                 flush()
                 if not out or out[-1] != "y":
                     out.append("y")
@@ -246,8 +252,9 @@ def symbols(token: str) -> str:
 _W_CONSONANT_RE = re.compile(r"w(?=[aeiouy])")
 # a consonant y: first and before a vowel letter, or after a vowel run and before a vowel
 # (a y before y is in the run, unless it is the token's first letter)
-_Y_CONSONANT_RE = re.compile(r"^y(?=[aeiouy])|(?<=[aeiou])y(?=[aeiou])|(?<=.y)y(?=[aeiou])",
-                             re.MULTILINE)
+# (not after a before i or e: the diphthong, see _RUNS)
+_Y_CONSONANT_RE = re.compile(r"^y(?=[aeiouy])|(?<=[eiou])y(?=[aeiou])|(?<=a)y(?=[aou])"
+                             r"|(?<=.y)(?<!ay)y(?=[aeiou])|(?<=ay)y(?=[aou])", re.MULTILINE)
 _VOWEL_RUN_SPLIT = re.compile(r"([aeiouyw]+)")
 _GRAPHEME_SPLIT = re.compile("(" + _GRAPHEME_RE.pattern + ")")
 _REPEAT_RE = re.compile(r"(.)\1+")
@@ -346,8 +353,10 @@ _CONS_SUB: dict[frozenset[str], float] = {}
 for _a, _b, _c in [
     ("k", "g", 0.4), ("k", "X", 0.3), ("X", "h", 0.3), ("g", "X", 0.4), ("s", "S", 0.4),
     ("s", "z", 0.8), ("z", "Z", 0.3), ("j", "Z", 0.4), ("S", "C", 0.5), ("C", "j", 0.6),
-    ("t", "d", 0.6), ("f", "p", 0.6), ("v", "f", 0.6), ("b", "p", 0.6), ("v", "b", 0.6),
+    # b/p and f/p make other Persian names (Behruz / Pirouz, Farid / Parid): dearer than v/f
+    ("t", "d", 0.6), ("f", "p", 1.0), ("v", "f", 0.6), ("b", "p", 1.0), ("v", "b", 0.6),
     ("h", "g", 0.3), ("j", "y", 0.4), ("S", "Z", 0.5), ("s", "C", 0.6), ("k", "C", 0.6),
+    ("g", "j", 0.3),  # Egyptian g for j: Nagi / Naji, Gamal / Jamal
 ]:
     _CONS_SUB[frozenset((_a, _b))] = _c
 _VOW_SUB: dict[frozenset[str], float] = {}
@@ -385,7 +394,9 @@ def _indel(c: str, edge: str, plural_s: bool) -> float:
             return 1.3  # Ivanov / Ivanova, Paul / Paula, Niger / Nigeria
         return 1.0 if edge else 0.6
     if c == "h":
-        return 0.3 if edge else 0.2
+        # a final h comes and goes (Fatimah / Fatima); one dropped inside a name makes another
+        # (Mahdy / Mady, Rahman / Raman)
+        return 0.3 if edge else 0.7
     if c == "y":
         return 0.6 if not edge else 1.0
     if edge == "end" and c == "s" and plural_s:

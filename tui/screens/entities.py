@@ -8,9 +8,12 @@ on a mention splits its surface form out into a new entity; ``v`` opens the queu
 
 ``VariantsScreen``: the variant queue.  Pairs of surface forms the linker proposes
 (``suggest_for_store``), best first, each with a line of context from an article
-for both forms and the linker's reasons; ``y`` same, ``n`` different, ``u`` unsure
-record a judgement (``entity_actions.judge``), ``s`` skips for this session.
-Judged pairs are never proposed again (the linker drops them).
+for both forms, every other spelling and the linker's reasons; ``y`` same, ``n``
+different, ``u`` unsure record a judgement (``entity_actions.judge_pair``: ``y``
+links every mention of both spellings to one canonical entity, in one undoable
+action), ``s`` skips until the next refresh (``r``).  The screen drives a
+``linking.VariantQueue``: judged pairs, and every pair earlier judgements imply, are
+never asked; the judged count is the annotator's, across visits.
 
 Reads that can be slow (the linker, the entity list) run in thread workers on the
 app's read connection; writes are one store call each, then a re-read.
@@ -18,7 +21,6 @@ app's read connection; writes are one store call each, then a re-read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -31,6 +33,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from annotations import entity_actions
 from annotations.errors import NewsmarkError
+from annotations.extract.variants import Pair
+from annotations.linking import VariantQueue
 from annotations.store import Store
 from tui.actions import bindings_for
 from tui.screens.rows import RowsScreen
@@ -341,17 +345,8 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
 # ============================================================================ variant queue
 
 
-@dataclass
-class QueuedPair:
-    a: str
-    b: str
-    label: str
-    score: float
-    reasons: list[str]
-
-
 class VariantsScreen(Screen[None], inherit_bindings=False):
-    """Judge proposed variant spellings, best first."""
+    """Judge proposed variant spellings, best first (a `linking.VariantQueue` underneath)."""
 
     SCOPE = "variants"
     BINDINGS = bindings_for("variants")
@@ -361,26 +356,34 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
     """
 
     class Loaded(Message):
-        def __init__(self, pairs: list[QueuedPair], error: str | None = None) -> None:
+        def __init__(self, queue: VariantQueue | None, judged: int, error: str | None = None) -> None:
             super().__init__()
-            self.pairs = pairs
+            self.queue = queue
+            self.judged = judged
             self.error = error
 
     class ContextLoaded(Message):
-        def __init__(self, pair: QueuedPair, contexts: list[dict[str, Any] | None]) -> None:
+        def __init__(self, pair: Pair, contexts: list[dict[str, Any] | None]) -> None:
             super().__init__()
             self.pair = pair
             self.contexts = contexts
 
     def __init__(self) -> None:
         super().__init__()
-        self.pairs: list[QueuedPair] = []
+        self.queue = VariantQueue([])
         self.loaded = False
         self.judged = 0
-        self.skipped: set[tuple[str, str, str]] = set()
-        self._done: list[QueuedPair] = []    # judged here, newest last (what undo gives back)
-        self._undone: list[QueuedPair] = []  # taken back, newest last (what redo judges again)
+        """This annotator's judgements, all visits (read from the store, then counted here)."""
+        self._undone: list[tuple[Pair, str]] = []  # taken back, newest last (what redo judges again)
         self._contexts: dict[tuple[str, str, str], list[dict[str, Any] | None]] = {}
+
+    @property
+    def pairs(self) -> list[Pair]:
+        return self.queue.pairs
+
+    @property
+    def current(self) -> Pair | None:
+        return self.queue.current
 
     def compose(self) -> ComposeResult:
         yield Static(id="variant-header")
@@ -395,38 +398,33 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="variants")
     def _load(self) -> None:
-        from annotations.linking import suggest_for_store
+        from annotations.linking import judged_count, store_judgements, suggest_for_store
 
+        store = self.app.read_store
         try:
-            found = suggest_for_store(self.app.read_store, threshold=self.app.config.linker.threshold)
+            found = suggest_for_store(store, threshold=self.app.config.linker.threshold)
+            queue = VariantQueue(found.pairs, store_judgements(store))
+            judged = judged_count(store, self.app.annotator)
         except NewsmarkError as exc:
-            self.post_message(self.Loaded([], str(exc)))
+            self.post_message(self.Loaded(None, self.judged, str(exc)))
             return
-        pairs = [QueuedPair(p.a, p.b, p.label, float(p.score), list(p.reasons)) for p in found.pairs]
-        pairs.sort(key=lambda p: -p.score)
-        self.post_message(self.Loaded(pairs))
+        self.post_message(self.Loaded(queue, judged))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         if message.error:
             self.app.notify(message.error, severity="error", markup=False)
         self.loaded = True
-        self.pairs = [p for p in message.pairs if self._key(p) not in self.skipped]
+        if message.queue is not None:
+            self.queue = message.queue  # a refresh: skipped pairs come back
+        self.judged = message.judged
         self._show()
-
-    @staticmethod
-    def _key(pair: QueuedPair) -> tuple[str, str, str]:
-        return (pair.a, pair.b, pair.label)
-
-    @property
-    def current(self) -> QueuedPair | None:
-        return self.pairs[0] if self.pairs else None
 
     def _header(self) -> None:
         out = Text("Variant queue", style="bold")
         if self.loaded:
-            out.append(f" · {len(self.pairs):,} to judge · {self.judged} judged · {len(self.skipped)} skipped",
-                       style="dim")
+            out.append(f" · {len(self.pairs):,} to judge · {self.judged} judged · "
+                       f"{len(self.queue.skipped)} skipped", style="dim")
         self.query_one("#variant-header", Static).update(out)
 
     def _show(self, line: Text | None = None) -> None:
@@ -437,9 +435,9 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
         if pair is None:
             body.update(Text("No variant spellings to judge. Link more mentions, or run newsmark predict."
                              if self.loaded else "Looking for variant spellings…", style="dim"))
-            self.query_one("#variant-status", Bar).set(line or Text("q back", style="dim"), Text())
+            self.query_one("#variant-status", Bar).set(line or Text("q back · r refresh", style="dim"), Text())
             return
-        contexts = self._contexts.get(self._key(pair))
+        contexts = self._contexts.get(VariantQueue.key(pair))
         if contexts is None:
             self._load_context(pair)
         body.update(self._render_pair(pair, contexts))
@@ -448,13 +446,17 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
             Text(f"score {pair.score:.0f}"),
         )
 
-    def _render_pair(self, pair: QueuedPair, contexts: list[dict[str, Any] | None] | None) -> Text:
+    def _render_pair(self, pair: Pair, contexts: list[dict[str, Any] | None] | None) -> Text:
         width = max(30, self.size.width - 6)
         out = Text()
         out.append(one_line(pair.a), style="bold")
         out.append("  ⟷  ")
         out.append(one_line(pair.b), style="bold")
-        out.append(f"   {one_line(pair.label)} · score {pair.score:.0f}\n\n", style="dim")
+        out.append(f"   {one_line(pair.label)} · score {pair.score:.0f}\n", style="dim")
+        others = [f for f in pair.forms if f not in (pair.a, pair.b)]
+        if others:
+            out.append("also written: " + ", ".join(one_line(f) for f in others[:6]) + "\n", style="dim")
+        out.append("\n")
         for form, context in zip((pair.a, pair.b), contexts or [None, None]):
             out.append(f"{one_line(form)[:30]}", style="bold")
             if context is None:
@@ -471,15 +473,15 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
         return out
 
     @work(thread=True, exclusive=True, group="variant-context")
-    def _load_context(self, pair: QueuedPair) -> None:
+    def _load_context(self, pair: Pair) -> None:
         store = self.app.read_store
         contexts = [form_context(store, pair.a), form_context(store, pair.b)]
         self.post_message(self.ContextLoaded(pair, contexts))
 
     @on(ContextLoaded)
     def _context_loaded(self, message: ContextLoaded) -> None:
-        self._contexts[self._key(message.pair)] = message.contexts
-        if self.current is not None and self._key(self.current) == self._key(message.pair):
+        self._contexts[VariantQueue.key(message.pair)] = message.contexts
+        if self.current is not None and VariantQueue.key(self.current) == VariantQueue.key(message.pair):
             self._show()
 
     # ------------------------------------------------------------------ actions
@@ -488,24 +490,45 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
         pair = self.current
         if pair is None:
             return
+        line = self._judge(pair, verdict)
+        if line is not None:
+            self._undone.clear()
+            self._show(line)
+
+    def _judge(self, pair: Pair, verdict: str) -> Text | None:
+        """Store one judgement (a "same" links every mention of both spellings) and drop the
+        pair and every pair it implies from the queue; what it did, as a status line."""
         app = self.app
         try:
-            entity_actions.judge(app.store, pair.a, pair.b, pair.label or None, verdict, app.annotator)
+            done = entity_actions.judge_pair(app.store, pair.a, pair.b, pair.label or None, verdict,
+                                             app.annotator)
         except NewsmarkError as exc:
             app.notify(str(exc), severity="error", markup=False)
-            return
+            return None
         self.judged += 1
-        self._done.append(self.pairs.pop(0))
-        self._undone.clear()
-        self._show()
+        before = len(self.queue.pairs)
+        self.queue.decide(pair, verdict)
+        implied = before - 1 - len(self.queue.pairs)
+        out = Text(f"{verdict}: {one_line(pair.a)} / {one_line(pair.b)}")
+        if done.entity is not None:
+            out.append(f" · {done.linked} mention{'' if done.linked == 1 else 's'} linked to ")
+            out.append(f"“{one_line(done.entity)}”", style="bold")
+            if done.created:
+                out.append(" (new)")
+        elif done.note:
+            out.append(f" · {one_line(done.note)}")
+        if implied > 0:
+            out.append(f" · {implied} implied pair{'' if implied == 1 else 's'} settled", style="dim")
+        return out
 
     def action_undo(self) -> None:
-        """Take back the last judgement: its pair comes back to the front of the queue."""
+        """Take back the last judgement: its pair (and what it implied) comes back."""
         info, line = replay(self.app, "undo")
-        if info is not None and info["name"].startswith("judge") and self._done:
-            pair = self._done.pop()
-            self._undone.append(pair)
-            self.pairs.insert(0, pair)
+        if info is not None and info["name"].startswith("judge") and self.queue.decided:
+            verdict = self.queue.decided[-1][1]
+            pair = self.queue.take_back()
+            if pair is not None:
+                self._undone.append((pair, verdict))
             self.judged -= 1
         elif info is not None:
             self.action_reload()  # something other than a judgement: the queue may change
@@ -514,20 +537,17 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
     def action_redo(self) -> None:
         info, line = replay(self.app, "redo")
         if info is not None and info["name"].startswith("judge") and self._undone:
-            pair = self._undone.pop()
-            self._done.append(pair)
-            self.pairs = [p for p in self.pairs if self._key(p) != self._key(pair)]
+            pair, verdict = self._undone.pop()
+            self.queue.decide(pair, verdict)
             self.judged += 1
         elif info is not None:
             self.action_reload()
         self._show(line)
 
     def action_skip(self) -> None:
-        pair = self.current
-        if pair is None:
+        if self.current is None:
             return
-        self.skipped.add(self._key(pair))
-        self.pairs.pop(0)
+        self.queue.skip()
         self._show()
 
     def action_reload(self) -> None:

@@ -73,8 +73,9 @@ def _match_tokens(tokens: list[str], n_core: int, syms: list[str], looses: list[
     S = len(usyms)
     # Ukrainian h is Russian g (Oleh / Oleg, Hrytsenko / Gritsenko, Luhansk / Lugansk), but
     # the loose skeleton drops h (Fatimah / Fatima): tokens with an h also block, and are
-    # prefiltered, as if it were a g
-    ualt = [loose_symbols(sy.replace("h", "g")) if "h" in sy else lo for sy, lo in zip(usyms, ulo)]
+    # prefiltered, as if it were a g; so does a j (Egyptian g for j: Nagi / Naji, Gamal / Jamal)
+    ualt = [loose_symbols(sy.replace("h", "g").replace("j", "g")) if "h" in sy or "j" in sy else lo
+            for sy, lo in zip(usyms, ulo)]
     blocks: dict[str, list[int]] = defaultdict(list)
     for sid, lo in enumerate(ulo):
         keys = _block_keys(lo)
