@@ -151,7 +151,7 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         return self.query_one("#entity-status", Bar)
 
     def on_mount(self) -> None:
-        self.entity_table.add_columns("Entity", "Label", "Forms", "Mentions")
+        self.entity_table.add_columns("Entity", "Label", "Forms", "Mentions", "External id")
         self._header()
         self.reload()
 
@@ -179,7 +179,9 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
             if self.merge_from and row["id"] == self.merge_from["id"]:
                 name.stylize("reverse")
             table.add_row(name, Text(one_line(row["label"])), Text(str(row["forms"]), justify="right"),
-                          Text(str(row["mentions"]), justify="right"), key=str(row["id"]))
+                          Text(str(row["mentions"]), justify="right"),
+                          Text(one_line(row.get("external_id") or ""), style="dim", no_wrap=True, overflow="ellipsis"),
+                          key=str(row["id"]))
         self._header()
         if not self.rows:
             self.query_one("#mention-title", Static).update(Text(
@@ -219,6 +221,8 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         forms = entity_actions.aliases(store, entity["id"])
         title = Text(one_line(entity["name"]), style="bold")
         title.append(f" ({one_line(entity['label'])})")
+        if entity.get("external_id"):
+            title.append(f" {one_line(entity['external_id'])}", style="italic")
         n = len(self.mention_rows)
         title.append(f" · {n} mention{'' if n == 1 else 's'}", style="dim")
         if forms:
