@@ -175,7 +175,7 @@ _RUNS = {
     "o": "U", "u": "U", "oo": "U", "ou": "U", "uu": "U", "ow": "U", "uw": "U", "ouw": "U",
     "ai": "Y", "ay": "Y", "ei": "Y", "ey": "Y", "ae": "Y", "aye": "Y", "aey": "Y", "eye": "Y",
     # intervocalic y after a is the diphthong (Zaid / Zayid / Zayed, Said / Sayyid, Aisha / Ayesha)
-    "ayi": "Y", "ayyi": "Y", "ayye": "Y",
+    "ayi": "Y", "ayyi": "Y", "ayye": "Y", "aee": "Y",  # Saeed / Said, Raeesi / Raisi
     # French-style ou for w after a (Daoud / Dawood / Dawud, Raouf / Rawuf)
     "aou": "AvU", "aoo": "AvU",
     "au": "W", "aw": "W", "ao": "W",
@@ -396,7 +396,7 @@ def _indel(c: str, edge: str, plural_s: bool) -> float:
     if c == "h":
         # a final h comes and goes (Fatimah / Fatima); one dropped inside a name makes another
         # (Mahdy / Mady, Rahman / Raman)
-        return 0.3 if edge else 0.7
+        return 0.3 if edge else 1.0
     if c == "y":
         return 0.6 if not edge else 1.0
     if edge == "end" and c == "s" and plural_s:
@@ -518,7 +518,15 @@ def symbol_similarity(sx: str, sy: str, plural_s: bool = False) -> float:
     cost = token_cost(sx, sy, plural_s, limit) if sx <= sy else token_cost(sy, sx, plural_s, limit)
     if (L <= 3 and cost > 0.2) or (L == 4 and cost > 0.3) or (L == 5 and cost > 0.6):
         return 0.0  # short names: only vowel shades (Imad / Emad), not Sine / Sane, Nile / Nyala
+    if L <= 5 and _one_vowel(sx) and _one_vowel(sy) and _one_vowel(sx) != _one_vowel(sy):
+        return 0.0  # one syllable: its vowel is the name (Peng / Ping, Yang / Ying, Jan / Jon)
     return max(0.0, min(0.96, 1.0 - cost / L))
+
+
+def _one_vowel(sym: str) -> str:
+    """The vowel symbol of a one-syllable skeleton, else "" (none, or several)."""
+    vowels = [c for c in sym if c in _VOWEL_CLASSES]
+    return vowels[0] if len(vowels) == 1 else ""
 
 
 class _CostArrays:
@@ -613,6 +621,9 @@ def match_similarities(syms: list[str], left: np.ndarray, right: np.ndarray,
     Lf = L.astype(np.float64)
     sim = np.maximum(0.0, np.minimum(0.96, 1.0 - cost / Lf))
     sim[((L <= 3) & (cost > 0.2)) | ((L == 4) & (cost > 0.3)) | ((L == 5) & (cost > 0.6))] = 0.0
+    vowel = np.array([ord(_one_vowel(x) or "\0") for x in syms])
+    va, vb = vowel[a_ids], vowel[b_ids]
+    sim[(L <= 5) & (va != 0) & (vb != 0) & (va != vb)] = 0.0  # see symbol_similarity
     ok = sim >= TOKEN_MATCH
     out[ok] = sim[ok]
     return out
