@@ -307,7 +307,8 @@ def judge_pair(store: Store, a: str, b: str, label: str | None, verdict: str, an
     """Record a judgement on a pair of forms, as one undoable action.
 
     "same" does the linking it means: every unlinked gold span of this annotator whose text
-    normalises to either form (KABUL and Kabul alike) is linked to one canonical entity, the
+    normalises to either form (KABUL and Kabul alike), and every open suggestion of either
+    spelling (accepted as this annotator's gold span), is linked to one canonical entity, the
     one that already knows either spelling (its name, an alias or a linked mention) or else a
     new one named by the more frequent form and labelled `label` (the proposal's gold or
     majority label); both spellings become its aliases. When two entities know the spellings,
@@ -334,22 +335,59 @@ def _link_same(act: Action, judgement: int, forms: tuple[str, str], label: str |
     if len(known) > 1:
         return Judged(judgement, note=f"{len(known)} entities know these spellings: nothing linked "
                                       "(merge them with m in Entities)")
+    suggested = _open_predictions(act, keys, annotator)
     created = not known
     if known:
         entity_id = known.pop()
     else:
         by_key = Counter(normalize(text) for _, text, _ in spans)
+        by_key.update(normalize(p["text"]) for p in suggested)
         name = max(forms, key=lambda f: by_key.get(normalize(f), 0))  # ties: the first (the linker's)
-        labels = Counter(lab for _, _, lab in spans)
+        labels = Counter(lab for _, _, lab in spans) + Counter(p["label"] for p in suggested)
         entity_id = _new_entity(act, name, label or (labels.most_common(1)[0][0] if labels else "ENTITY"),
                                 annotator)
+    elabel = act.execute("SELECT label FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
     for span_id, _, _ in spans:
         act.update("spans", span_id, {"entity_id": entity_id})
-    for form in {*(f for f in forms), *(text for _, text, _ in spans)}:
+    for pred in suggested:  # a suggestion of either spelling becomes a linked gold span
+        span_id = _accept_prediction(act, {**pred, "label": elabel}, annotator)
+        act.update("spans", span_id, {"entity_id": entity_id})
+    texts = {text for _, text, _ in spans} | {p["text"] for p in suggested}
+    for form in {*forms, *texts}:
         _record_alias(act, entity_id, form)
     _adopt_label(act, entity_id, annotator)
     name = act.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
-    return Judged(judgement, entity_id, name, created, len(spans))
+    return Judged(judgement, entity_id, name, created, len(spans) + len(suggested))
+
+
+def _open_predictions(act: Action, keys: set[str], annotator: str) -> list[dict[str, Any]]:
+    """The latest entity suggestions whose text normalises to a key and that are still open
+    for this annotator: not rejected, not overlapping one of their gold spans (the rule
+    linking.store_mentions applies)."""
+    texts = [t for (t,) in act.execute(
+        "SELECT DISTINCT json_extract(data, '$.text') FROM predictions WHERE extractor = 'entities'")
+        if t and normalize(t) in keys]
+    out: list[dict[str, Any]] = []
+    taken: dict[int, list[tuple[int, int]]] = {}  # the annotator's gold spans, and what is taken here
+    for i in range(0, len(texts), 500):
+        chunk = texts[i:i + 500]
+        marks = ",".join("?" for _ in chunk)
+        rows = act.execute(
+            f"""SELECT p.doc_id, p.start, p."end", p.label, json_extract(p.data, '$.text') FROM predictions p
+                WHERE p.extractor = 'entities' AND json_extract(p.data, '$.text') IN ({marks})
+                AND p.version = (SELECT r.version FROM prediction_runs r WHERE r.doc_id = p.doc_id
+                                 AND r.extractor = 'entities' ORDER BY r.rowid DESC LIMIT 1)
+                AND NOT EXISTS (SELECT 1 FROM rejections j WHERE j.doc_id = p.doc_id AND j.kind = 'ent'
+                                AND j.start = p.start AND j."end" = p."end" AND j.annotator = ?)
+                ORDER BY p.doc_id, p.start""", (*chunk, annotator)).fetchall()
+        for doc_id, start, end, label, text in rows:
+            if doc_id not in taken:
+                taken[doc_id] = [tuple(r) for r in act.execute(
+                    'SELECT start, "end" FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator))]
+            if all(e <= start or end <= s for s, e in taken[doc_id]):
+                out.append({"doc_id": doc_id, "start": start, "end": end, "label": label, "text": text})
+                taken[doc_id].append((start, end))
+    return out
 
 
 def _unlinked_spans(act: Action, keys: set[str], annotator: str) -> list[tuple[int, str, str]]:

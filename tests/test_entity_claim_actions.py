@@ -242,3 +242,21 @@ def test_variant_queue_never_asks_an_implied_pair():
     stored = VariantQueue([ac, xy], [Judgement("Masood", "MASSOUD", "ORG", "same"),
                                      Judgement("Massoud", "Masud", "PERSON", "same")])
     assert stored.pairs == [xy]
+
+
+def test_same_judgement_accepts_and_links_the_open_suggestions_of_both_spellings(store):
+    d1 = add_document(store, "Masood spoke on Monday. Massoud's envoy left.")
+    d2 = add_document(store, "Massoud denied it.")
+    store.save_predictions("entities", "m-1", [
+        (d1, [{"start": 0, "end": 6, "label": "PERSON", "text": "Masood"},
+              {"start": 24, "end": 33, "label": "ORG", "text": "Massoud's"}]),
+        (d2, [{"start": 0, "end": 7, "label": "GPE", "text": "Massoud"}])])
+    store.reject_prediction(d2, 0, 7, "GPE", "alice")  # alice said this one is no entity
+    done = ea.judge_pair(store, "Massoud", "Masood", "PERSON", "same", "alice")
+    assert done.linked == 2 and done.created
+    rows = store.query("SELECT text, label, origin, entity_id FROM spans ORDER BY start")
+    assert [(r["text"], r["label"], r["entity_id"]) for r in rows] == [
+        ("Masood", "PERSON", done.entity_id), ("Massoud's", "PERSON", done.entity_id)]
+    assert store.status(d1, "alice") == "in progress"
+    store.undo("alice")
+    assert store.query("SELECT * FROM spans") == [] and store.status(d1, "alice") == "todo"
