@@ -311,8 +311,8 @@ def judge_pair(store: Store, a: str, b: str, label: str | None, verdict: str, an
     spelling (accepted as this annotator's gold span), is linked to one canonical entity, the
     one that already knows either spelling (its name, an alias or a linked mention) or else a
     new one named by the more frequent form and labelled `label` (the proposal's gold or
-    majority label); both spellings become its aliases. When two entities know the spellings,
-    nothing is linked (merge them with `m` in the Entities screen)."""
+    majority label); both spellings become its aliases. When each spelling already names an
+    entity, they are merged into the one with more mentions (the judgement says they are one)."""
     if verdict not in VERDICTS:
         raise StoreError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
     first, second = sorted((a, b))
@@ -332,9 +332,13 @@ def _link_same(act: Action, judgement: int, forms: tuple[str, str], label: str |
     keys = {normalize(f) for f in forms} - {""}
     spans = _unlinked_spans(act, keys, annotator)
     known = set().union(*(_entities_knowing(act, f.strip()) for f in forms))
-    if len(known) > 1:
-        return Judged(judgement, note=f"{len(known)} entities know these spellings: nothing linked "
-                                      "(merge them with m in Entities)")
+    merged = 0
+    if len(known) > 1:  # each spelling already names an entity: "same" makes them one
+        order = sorted(known, key=lambda e: (-_mention_count(act, e), e))
+        for other in order[1:]:
+            name = act.execute("SELECT name FROM entities WHERE id = ?", (other,)).fetchone()[0]
+            _merge(act, order[0], other, name)
+        known, merged = {order[0]}, len(order) - 1
     suggested = _open_predictions(act, keys, annotator)
     created = not known
     if known:
@@ -357,7 +361,12 @@ def _link_same(act: Action, judgement: int, forms: tuple[str, str], label: str |
         _record_alias(act, entity_id, form)
     _adopt_label(act, entity_id, annotator)
     name = act.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
-    return Judged(judgement, entity_id, name, created, len(spans) + len(suggested))
+    note = f"merged {merged} other entit{'y' if merged == 1 else 'ies'} into it" if merged else None
+    return Judged(judgement, entity_id, name, created, len(spans) + len(suggested), note)
+
+
+def _mention_count(act: Action, entity_id: int) -> int:
+    return int(act.execute("SELECT count(*) FROM spans WHERE entity_id = ?", (entity_id,)).fetchone()[0])
 
 
 def _open_predictions(act: Action, keys: set[str], annotator: str) -> list[dict[str, Any]]:

@@ -110,11 +110,16 @@ def test_same_judgement_teaches_the_one_entity_that_knows_a_spelling(store):
     store.undo("alice")  # the judgement and the alias are one action
     assert "Ahmad Masood" not in ea.aliases(store, ent)
     assert store.query("SELECT * FROM judgements") == []
-    # "different" teaches nothing; nor does "same" when two entities know the spellings
+    # "different" teaches nothing; "same" between two entities' spellings merges them
     ea.judge(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "different", "alice")
+    assert "Ahmad Masood" not in ea.aliases(store, ent)
     other = ea.create_entity(store, "Ahmad Masood", "PERSON", "alice")
-    ea.judge(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "same", "alice")
-    assert "Ahmad Masood" not in ea.aliases(store, ent) and "Ahmad Massoud" not in ea.aliases(store, other)
+    done = ea.judge_pair(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "same", "alice")
+    assert done.entity_id == ent and "merged 1" in done.note  # the one with mentions is kept
+    assert store.scalar("SELECT count(*) FROM entities WHERE id = ?", (other,)) == 0
+    assert "Ahmad Masood" in ea.aliases(store, ent)
+    store.undo("alice")
+    assert store.scalar("SELECT count(*) FROM entities") == 2
 
 
 def test_linking_a_mention_to_an_entity_of_another_kind_takes_its_label(store):

@@ -156,8 +156,8 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.rows:
-            self.reload(keep=self.current_entity["id"] if self.current_entity else None)
+        # always: the variant queue may have created the first entities
+        self.reload(keep=self.current_entity["id"] if self.current_entity else None)
 
     def _header(self) -> None:
         out = Text("Entities", style="bold")
@@ -379,6 +379,7 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
         self.judged = 0
         """This annotator's judgements, all visits (read from the store, then counted here)."""
         self._undone: list[tuple[Pair, str]] = []  # taken back, newest last (what redo judges again)
+        self._line: Text | None = None  # what the last key did: stays until the next one
         self._contexts: dict[tuple[str, str, str], list[dict[str, Any] | None]] = {}
 
     @property
@@ -433,6 +434,9 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
 
     def _show(self, line: Text | None = None) -> None:
         """Show the pair at the front; `line` (what just happened) goes in the status bar."""
+        if line is not None:
+            self._line = line
+        line = self._line
         self._header()
         pair = self.current
         body = self.query_one("#variant-pair", Static)
@@ -491,6 +495,7 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
     # ------------------------------------------------------------------ actions
 
     def action_judge(self, verdict: str) -> None:
+        self._line = None
         pair = self.current
         if pair is None:
             return
@@ -519,6 +524,8 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
             out.append(f"“{one_line(done.entity)}”", style="bold")
             if done.created:
                 out.append(" (new)")
+            if done.note:
+                out.append(f", {one_line(done.note)}")
         elif done.note:
             out.append(f" · {one_line(done.note)}")
         if implied > 0:
@@ -549,6 +556,7 @@ class VariantsScreen(Screen[None], inherit_bindings=False):
         self._show(line)
 
     def action_skip(self) -> None:
+        self._line = None
         if self.current is None:
             return
         self.queue.skip()
