@@ -151,7 +151,6 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         return self.query_one("#entity-status", Bar)
 
     def on_mount(self) -> None:
-        self.entity_table.add_columns("Entity", "Label", "Forms", "Mentions", "External id")
         self._header()
         self.reload()
 
@@ -173,7 +172,8 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
     def show(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
         table = self.entity_table
-        table.clear()
+        table.clear(columns=True)  # new columns: their widths fit the new rows
+        table.add_columns("Entity", "Label", "Forms", "Mentions", "External id")
         for row in self.rows:
             name = Text(one_line(row["name"]), no_wrap=True, overflow="ellipsis")
             if self.merge_from and row["id"] == self.merge_from["id"]:

@@ -10,7 +10,6 @@ token matching, the slip inside (not at either end of) a given name of at least
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .tuning import SLIP_MAX_TOKENS, SLIP_MIN_LEN
@@ -32,30 +31,29 @@ def one_letter_slip(a: str, b: str) -> bool:
     return False
 
 
-def _variants(token: str) -> Iterator[str]:
-    """The token itself and every token with one inner letter dropped."""
-    yield token
-    if len(token) >= SLIP_MIN_LEN:
-        for i in range(1, len(token) - 1):
-            yield token[:i] + token[i + 1:]
-
-
 def slip_pairs(group: _Group) -> set[tuple[int, int]]:
     """Candidate pairs of people's names that differ by a one-letter slip in one given name
-    and share their surname exactly (the token blocks never put them together)."""
-    blocks: dict[tuple, list[int]] = defaultdict(list)
+    and share every other token exactly (the token blocks never put them together). Names are
+    blocked by (the other tokens, the slipped position, its first and last letter): blocks stay
+    small and cost one small key per name and position, not one per letter."""
+    blocks: dict[tuple[tuple[int, ...], int, str], list[tuple[int, str]]] = defaultdict(list)
     tokens = group.tokens
     for n in group.nodes:
         ids = group.core_ids[n.idx]
         if n.phantom or n.acronym or not n.person or not 2 <= len(ids) <= SLIP_MAX_TOKENS:
             continue
         for pos in range(len(ids) - 1):
-            rest = ids[:pos] + ids[pos + 1:]
-            for v in set(_variants(tokens[ids[pos]])):
-                blocks[(rest, pos, v)].append(n.idx)
+            t = tokens[ids[pos]]
+            if len(t) >= SLIP_MIN_LEN - 1:
+                blocks[(ids[:pos] + ids[pos + 1:], pos, t[0] + t[-1])].append((n.idx, t))
     out: set[tuple[int, int]] = set()
     for members in blocks.values():
-        if 1 < len(members) <= 50:
-            for i, f in enumerate(members):
-                out.update((f, g) if f < g else (g, f) for g in members[i + 1:] if g != f)
+        if len(members) < 2:
+            continue
+        by_len: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for f, t in members:
+            by_len[len(t)].append((f, t))
+        for length, shorter in by_len.items():
+            for g, u in by_len.get(length + 1, ()):
+                out.update((f, g) if f < g else (g, f) for f, t in shorter if one_letter_slip(t, u))
     return out

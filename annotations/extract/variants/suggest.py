@@ -174,9 +174,14 @@ def _gather(mentions: Iterable[Mention],
         if gold:
             node.gold[lab] = node.gold.get(lab, 0) + c
         node.count += c
+    keep: set[str] = set()
     for g, nodes in pools.items():
         for node in nodes.values():
             settle_kind(node, g)
+            if len(node.slots) > 1 and len(node.spellings) > 1:
+                keep.update(node.spellings)
+    for form in [f for f in form_groups if f not in keep]:  # only _same_forms reads them
+        del form_groups[form]
     return pools
 
 
