@@ -38,8 +38,9 @@ class Pair:
     """Every spelling of both sides as it occurs (a's first), most frequent first."""
 
     def to_json(self) -> dict:
+        # DESIGN's shape (`link suggest --json`); every spelling is in the clusters' forms
         return {"a": self.a, "b": self.b, "label": self.label, "score": self.score,
-                "reasons": list(self.reasons), "forms": list(self.forms or (self.a, self.b))}
+                "reasons": list(self.reasons)}
 
 
 @dataclass
