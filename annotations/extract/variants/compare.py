@@ -48,6 +48,20 @@ class _Group:
         # skeletons of every core token at once (regex passes over all of them)
         syms = symbols_many(tokens)
         looses = loose_symbols_many(syms)
+        self._add_joins(live, tid, tokens, looses)
+        self.tid = tid
+        self.tokens = tokens
+        self.syms = syms  # skeletons of the core tokens
+        self.n_core = n_core
+        self.match = _match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
+        self.strict = self._strict_matches() if any(n.person for n in live) else {}
+        self._index(live)
+
+    def _add_joins(self, live: list[_Node], tid: dict[str, int], tokens: list[str],
+                   looses: list[str]) -> None:
+        """Adjacent tokens written together (Abdul Hamid ~ Abdelhamid) become tokens of their
+        own, kept only when some core token has the same loose skeleton (`tokens` and `looses`
+        hold the core tokens and grow by the joined ones)."""
         core_loose = set(looses)
         # a joined token is kept only if some core token has the same loose skeleton
         loose_of = dict(zip(tokens, looses))
@@ -88,13 +102,10 @@ class _Group:
                         looses.append(loose_of[j])
                     ids.append(i)
                 self.join_ids[n.idx] = tuple(ids)
-        self.tid = tid
-        self.tokens = tokens
-        self.syms = syms  # skeletons of the core tokens
-        self.n_core = n_core
-        self.match = _match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
-        self.strict = self._strict_matches() if any(n.person for n in live) else {}
-        # inverted indexes over live nodes
+
+    def _index(self, live: list[_Node]) -> None:
+        """Inverted indexes over live nodes: token -> nodes (one-token forms, any token,
+        last token, joined token)."""
         self.post_single: dict[int, list[int]] = defaultdict(list)
         self.post_any: dict[int, list[int]] = defaultdict(list)
         self.post_last: dict[int, list[int]] = defaultdict(list)
@@ -226,10 +237,9 @@ class _Group:
         ("accept", score, reasons) / ("reject", reason, cannot_link) /
         ("short", short_idx, long_idx, kind, sim).
         Reject reasons are only spelled out with debug (nobody reads them otherwise)."""
-        A, B = fa.core, fb.core
         ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
         match = self.match
-        n, m = len(A), len(B)
+        n, m = len(ia), len(ib)
         person = fa.person or fb.person
         strict = self.strict if person else None
         if n == m:
@@ -244,20 +254,44 @@ class _Group:
                 items.append((k, k, s))
             else:
                 return self._accept(fa, fb, items, [])
+        ma, mb = self._align(fa, fb, person)
+        joined = self._join(fa, fb, ma, mb, person) if len(ma) < n and len(mb) < m else []
+        if len(ma) == n and len(mb) == m:
+            if person and n > 2 and not joined:
+                seq = [ma[i][0] for i in sorted(ma)]
+                if any(x > y for x, y in zip(seq, seq[1:])) and not _is_rotation(seq):
+                    return ("reject", "rejected: given names in a different order", True)
+            return self._accept(fa, fb, [(i, *ma[i]) for i in sorted(ma)], joined)
+        ua = [i for i in range(n) if i not in ma]
+        ub = [j for j in range(m) if j not in mb]
+        if ua and ub:
+            slip = self._slip(fa, fb, ma, ua, ub) if person else None
+            if slip is not None:
+                return slip
+            word = "given name" if person else "token"
+            return ("reject", f"rejected: different {word}s {' '.join(fa.core[i] for i in ua)!r} "
+                    f"vs {' '.join(fb.core[j] for j in ub)!r}" if self.debug else "", True)
+        # one side is fully matched inside the other
+        if ub:
+            return self._contained(fa, fb, ma, mb, ub, person, bool(joined))
+        return self._contained(fb, fa, mb, ma, ua, person, bool(joined))
 
-        def sim(x: str, y: str) -> float:
-            return self.sim(x, y, person)
-
+    def _align(self, fa: _Node, fb: _Node, person: bool):
+        """One-to-one token alignment, best matches first (ties: nearer positions):
+        ({index in fa: (index in fb, sim)}, {index in fb: (index in fa, sim)})."""
+        A, B = fa.core, fb.core
+        ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
+        strict = self.strict if person else None
         edges = []
         initials = person and (self.initial[fa.idx] or self.initial[fb.idx])
-        for i in range(n):
-            row = match[ia[i]]
-            for j in range(m):
+        for i in range(len(A)):
+            row = self.match[ia[i]]
+            for j in range(len(B)):
                 s = row.get(ib[j], 0.0)
                 if strict and s:
                     s = strict.get((ia[i], ib[j]), s)
                 if initials and s == 0.0 and (len(A[i]) == 1 or len(B[j]) == 1):
-                    s = sim(A[i], B[j])  # an initial
+                    s = self.sim(A[i], B[j], person)  # an initial
                 if s >= TOKEN_MATCH:
                     edges.append((-s, abs(i - j), i, j))
         edges.sort()
@@ -267,51 +301,33 @@ class _Group:
             if i not in ma and j not in mb:
                 ma[i] = (j, -negs)
                 mb[j] = (i, -negs)
-        # joined tokens: (A indices, B indices, A string, B string, similarity)
+        return ma, mb
+
+    def _join(self, fa: _Node, fb: _Node, ma: dict, mb: dict, person: bool) -> list:
+        """Tokens written as one on one side (Abdul Hamid ~ Abdelhamid), added to the
+        alignment: [(A indices, B indices, A string, B string, similarity)]."""
         joined: list[tuple[tuple[int, ...], tuple[int, ...], str, str, float]] = []
-        if len(ma) < n and len(mb) < m:
-            for jstr, cover in fa.joins:
-                if any(c in ma for c in cover):
+        for x, y, mx, my, flip in ((fa, fb, ma, mb, False), (fb, fa, mb, ma, True)):
+            for jstr, cover in x.joins:
+                if any(c in mx for c in cover):
                     continue
-                for k, bt in enumerate(B):
-                    if k not in mb and (s := sim(jstr, bt)) >= JOIN_MATCH:
+                for k, tok in enumerate(y.core):
+                    if k in my:
+                        continue
+                    s = self.sim(tok, jstr, person) if flip else self.sim(jstr, tok, person)
+                    if s >= JOIN_MATCH:
                         for c in cover:
-                            ma[c] = (k, s)
-                        mb[k] = (cover[0], s)
-                        joined.append((cover, (k,), jstr, bt, s))
+                            mx[c] = (k, s)
+                        my[k] = (cover[0], s)
+                        joined.append(((k,), cover, tok, jstr, s) if flip else (cover, (k,), jstr, tok, s))
                         break
-            for jstr, cover in fb.joins:
-                if any(c in mb for c in cover):
-                    continue
-                for k, at in enumerate(A):
-                    if k not in ma and (s := sim(at, jstr)) >= JOIN_MATCH:
-                        for c in cover:
-                            mb[c] = (k, s)
-                        ma[k] = (cover[0], s)
-                        joined.append(((k,), cover, at, jstr, s))
-                        break
-        if len(ma) == n and len(mb) == m:
-            if person and n > 2 and not joined:
-                seq = [ma[i][0] for i in sorted(ma)]
-                if any(x > y for x, y in zip(seq, seq[1:])) and not _is_rotation(seq):
-                    return ("reject", "rejected: given names in a different order", True)
-            return self._accept(fa, fb, [(i, *ma[i]) for i in sorted(ma)], joined)
+        return joined
+
+    def _contained(self, short: _Node, long_: _Node, m_short: dict, m_long: dict, extra: list[int],
+                   person: bool, joined: bool):
+        """Every token of `short` is matched inside `long_`: a short form (surname only, given
+        names only) for the context rules, or another person (an extra given name)."""
         debug = self.debug
-        ua = [i for i in range(n) if i not in ma]
-        ub = [j for j in range(m) if j not in mb]
-        if ua and ub:
-            slip = self._slip(fa, fb, ma, ua, ub) if person else None
-            if slip is not None:
-                return slip
-            word = "given name" if person else "token"
-            return ("reject", f"rejected: different {word}s "
-                    f"{' '.join(A[i] for i in ua)!r} vs {' '.join(B[j] for j in ub)!r}"
-                    if debug else "", True)
-        # one side is fully matched inside the other
-        if ub:
-            short, long_, m_short, m_long, extra = fa, fb, ma, mb, ub
-        else:
-            short, long_, m_short, m_long, extra = fb, fa, mb, ma, ua
         lcore = long_.core
         if not (short.person and long_.person) and (short.person or long_.person):
             return ("reject", "rejected: a short form of another kind of name" if debug else "",
@@ -322,13 +338,11 @@ class _Group:
         generation = [lcore[i] for i in extra if lcore[i] in NAME_SUFFIXES]
         if generation:  # Donald Trump / Donald Trump Jr
             return ("reject", f"rejected: generational suffix {generation[0]!r}", True)
-        n_long = len(lcore)
         in_long = sorted(m_long)
         k = len(in_long)
         seq = [m_short[i][0] for i in sorted(m_short)]
-        order_ok = all(x <= y for x, y in zip(seq, seq[1:]))
-        if order_ok and not joined:
-            if k == 1 and in_long[0] == n_long - 1:
+        if all(x <= y for x, y in zip(seq, seq[1:])) and not joined:
+            if k == 1 and in_long[0] == len(lcore) - 1:
                 return ("short", short.idx, long_.idx, "surname only",
                         min(s for _, s in m_short.values()))
             if k >= 2 and in_long[-1] == k - 1:  # in_long == [0, 1, ..., k - 1]
@@ -408,23 +422,26 @@ class _Group:
         if disorder:
             score -= 5.0
             reasons.append("token order differs (surname first?)")
-        if same_tokens:
-            if fa.key.replace(" ", "") == fb.key.replace(" ", ""):
-                reasons.insert(0, "same after removing spaces and hyphens")
-            elif fa.dropped or fb.dropped:
-                drops = sorted(set(fa.dropped) ^ set(fb.dropped))
-                reasons.insert(0, "same after dropping " + ", ".join(drops) if drops
-                               else "same tokens")
-            else:
-                reasons.insert(0, "same tokens")
-        else:
-            na, nb = len(A), len(B)
-            reasons.append(f"{na}/{na} tokens aligned one-to-one" if na == nb
-                           else f"all tokens aligned ({na} vs {nb} with joins)")
-        if fa.marks or fb.marks:
-            reasons.append("same after normalising diacritics" if same_tokens
-                           else "diacritics normalised")
+        _overall(fa, fb, same_tokens, reasons)
         return ("accept", round(min(score, 100.0), 1), reasons)
+
+
+def _overall(fa: _Node, fb: _Node, same_tokens: bool, reasons: list[str]) -> None:
+    """The reasons that describe the whole alignment (first when the tokens are the same)."""
+    if same_tokens:
+        if fa.key.replace(" ", "") == fb.key.replace(" ", ""):
+            reasons.insert(0, "same after removing spaces and hyphens")
+        elif fa.dropped or fb.dropped:
+            drops = sorted(set(fa.dropped) ^ set(fb.dropped))
+            reasons.insert(0, "same after dropping " + ", ".join(drops) if drops else "same tokens")
+        else:
+            reasons.insert(0, "same tokens")
+    else:
+        na, nb = len(fa.core), len(fb.core)
+        reasons.append(f"{na}/{na} tokens aligned one-to-one" if na == nb
+                       else f"all tokens aligned ({na} vs {nb} with joins)")
+    if fa.marks or fb.marks:
+        reasons.append("same after normalising diacritics" if same_tokens else "diacritics normalised")
 
 
 def _kind(node: _Node) -> str:
