@@ -9,14 +9,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotations.extract.distance import TOKEN_MATCH, match_similarities, symbol_similarity
 from annotations.extract.normalize import (
-    TOKEN_MATCH,
     loose_symbols,
     loose_symbols_many,
-    match_similarities,
     normalize,
     normalize_many,
-    symbol_similarity,
     symbols,
     symbols_many,
 )

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.extract.normalize import symbols, token_similarity
+from annotations.extract.distance import token_similarity
+from annotations.extract.normalize import symbols
 from annotations.extract.variants import (
     Cluster,
     Judgement,

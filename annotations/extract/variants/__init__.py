@@ -17,7 +17,7 @@ How it works
    of its consonant key (and, for long keys, the keys with one letter deleted); oversized
    blocks are split or skipped (IDF-style). Candidate token pairs are pre-scored in bulk with
    ``rapidfuzz.process.cpdist`` (fuzz.ratio over merged skeletons) and the survivors get a
-   transliteration-aware weighted edit distance (``normalize.token_similarity``).
+   transliteration-aware weighted edit distance (``distance.token_similarity``).
 3. Two forms are compared only if every core token of one has a matching token in the other
    (found through an inverted index of token matches, so no all-pairs step). They are
    aligned token by token, one-to-one (adjacent tokens may be joined: Abdul Hamid ~

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..normalize import (NAME_SUFFIXES, TOKEN_MATCH, describe_token_pair, loose, loose_symbols_many,
-                         symbols_many, token_similarity)
+from ..distance import TOKEN_MATCH, token_similarity
+from ..normalize import NAME_SUFFIXES, describe_token_pair, loose, loose_symbols_many, symbols_many
 from .analysis import _join_candidates, _Node
 from .match import _match_tokens
 from .slips import one_letter_slip, slip_pairs

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..normalize import TOKEN_MATCH, loose_symbols, match_similarities, token_similarity
+from ..distance import TOKEN_MATCH, match_similarities, token_similarity
+from ..normalize import loose_symbols
 from .tuning import BLOCK_CAP, PREFILTER_CUTOFF
 
 
