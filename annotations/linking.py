@@ -181,10 +181,10 @@ class VariantQueue:
         for p in self.proposed:
             if self.key(p) in asked:
                 continue
-            a, b = node(p.a, p.label), node(p.b, p.label)
-            if uf.find(a) == uf.find(b) and _node(p.a, p.label) != _node(p.b, p.label):
+            na, nb = node(p.a, p.label), node(p.b, p.label)
+            if uf.find(na) == uf.find(nb) and _node(p.a, p.label) != _node(p.b, p.label):
                 continue  # same-edges already join them
-            if uf.forbidden(a, b):
+            if uf.forbidden(na, nb):
                 continue  # a different-edge between their groups
             out.append(p)
         front = self._front

@@ -4,6 +4,7 @@ alignment, and the score with its reasons."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from ..distance import TOKEN_MATCH, token_similarity
 from ..normalize import NAME_SUFFIXES, describe_token_pair, loose, loose_symbols_many, symbols_many
@@ -71,6 +72,7 @@ class _Group:
             toks = n.tokens
             if len(toks) < 2:
                 continue
+            cands: Iterable[tuple[str, str, tuple[int, ...]]]
             if n.core is toks:  # no particles etc.: only adjacent tokens written together
                 cands = [(toks[k], toks[k + 1], (k, k + 1)) for k in range(len(toks) - 1)]
             else:

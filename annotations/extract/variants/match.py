@@ -39,44 +39,64 @@ def _match_tokens(tokens: list[str], n_core: int, syms: list[str], looses: list[
     match: list[dict[int, float]] = [{i: 1.0} for i in range(T)]
     if T < 2:
         return match
-    # the weighted edit distance depends only on the skeletons: compare skeletons, then
-    # expand to the tokens that share them
-    sid_of: dict[str, int] = {}
-    usyms: list[str] = []
-    ulo: list[str] = []
-    members: list[list[int]] = []
-    by_loose: dict[str, list[int]] = defaultdict(list)
-    for tid in range(n_core):
-        sy = syms[tid]
-        sid = sid_of.get(sy)
-        if sid is None:
-            sid = sid_of[sy] = len(usyms)
-            usyms.append(sy)
-            ulo.append(looses[tid])
-            members.append([tid])
-        else:
-            members[sid].append(tid)
-        by_loose[looses[tid]].append(tid)
-    for ids in members:
-        if len(ids) > 1:
-            for a in ids:
-                d = match[a]
-                for b in ids:
-                    if b != a:
-                        d[b] = 0.97 if len(tokens[a]) > 1 and len(tokens[b]) > 1 else 0.0
+    sk = _Skeletons(tokens, n_core, syms, looses)
+    sk.same_skeleton(match)
     for tid in range(n_core, T):
         t = tokens[tid]
-        for c in by_loose.get(looses[tid], ()):
+        for c in sk.by_loose.get(looses[tid], ()):
             sim = token_similarity(t, tokens[c], plural_s)
             if sim >= TOKEN_MATCH:
                 match[tid][c] = sim
                 match[c][tid] = sim
-    S = len(usyms)
-    # Ukrainian h is Russian g (Oleh / Oleg, Hrytsenko / Gritsenko, Luhansk / Lugansk), but
-    # the loose skeleton drops h (Fatimah / Fatima): tokens with an h also block, and are
-    # prefiltered, as if it were a g; so does a j (Egyptian g for j: Nagi / Naji, Gamal / Jamal)
-    ualt = [loose_symbols(sy.replace("h", "g").replace("j", "g")) if "h" in sy or "j" in sy else lo
-            for sy, lo in zip(usyms, ulo)]
+    codes = _candidates(sk)
+    if codes is not None:
+        _score(sk, codes, match, plural_s, workers)
+    return match
+
+
+class _Skeletons:
+    """The weighted edit distance depends only on the skeletons: the distinct skeletons of
+    the core tokens (compared once each), the tokens that share each, and their loose forms."""
+
+    def __init__(self, tokens: list[str], n_core: int, syms: list[str], looses: list[str]) -> None:
+        self.tokens = tokens
+        sid_of: dict[str, int] = {}
+        self.usyms: list[str] = []
+        self.ulo: list[str] = []
+        self.members: list[list[int]] = []
+        self.by_loose: dict[str, list[int]] = defaultdict(list)
+        for tid in range(n_core):
+            sy = syms[tid]
+            sid = sid_of.get(sy)
+            if sid is None:
+                sid = sid_of[sy] = len(self.usyms)
+                self.usyms.append(sy)
+                self.ulo.append(looses[tid])
+                self.members.append([tid])
+            else:
+                self.members[sid].append(tid)
+            self.by_loose[looses[tid]].append(tid)
+        # Ukrainian h is Russian g (Oleh / Oleg, Hrytsenko / Gritsenko, Luhansk / Lugansk), but
+        # the loose skeleton drops h (Fatimah / Fatima): tokens with an h also block, and are
+        # prefiltered, as if it were a g; so does a j (Egyptian g for j: Nagi / Naji, Gamal / Jamal)
+        self.ualt = [loose_symbols(sy.replace("h", "g").replace("j", "g")) if "h" in sy or "j" in sy
+                     else lo for sy, lo in zip(self.usyms, self.ulo)]
+
+    def same_skeleton(self, match: list[dict[int, float]]) -> None:
+        """Tokens with one skeleton match at 0.97 (one-letter tokens never)."""
+        tokens = self.tokens
+        for ids in self.members:
+            if len(ids) > 1:
+                for a in ids:
+                    d = match[a]
+                    for b in ids:
+                        if b != a:
+                            d[b] = 0.97 if len(tokens[a]) > 1 and len(tokens[b]) > 1 else 0.0
+
+
+def _candidates(sk: _Skeletons) -> np.ndarray | None:
+    """Skeleton pairs that share a block, as codes left * S + right (None: no pair)."""
+    S, ulo, ualt = len(sk.usyms), sk.ulo, sk.ualt
     blocks: dict[str, list[int]] = defaultdict(list)
     for sid, lo in enumerate(ulo):
         keys = _block_keys(lo)
@@ -112,9 +132,14 @@ def _match_tokens(tokens: list[str], n_core: int, syms: list[str], looses: list[
                 emit(sids)
     if small:
         chunks.append(np.asarray(small, dtype=np.int64))
-    if not chunks:
-        return match
-    codes = np.unique(np.concatenate(chunks))
+    return np.unique(np.concatenate(chunks)) if chunks else None
+
+
+def _score(sk: _Skeletons, codes: np.ndarray, match: list[dict[int, float]], plural_s: bool,
+           workers: int) -> None:
+    """Prefilter candidate skeleton pairs with cpdist, score the survivors, and record the
+    matches on every token that has those skeletons."""
+    S, ulo, ualt, tokens, members = len(sk.usyms), sk.ulo, sk.ualt, sk.tokens, sk.members
     left = codes // S
     right = codes % S
     step = 1_000_000
@@ -130,7 +155,7 @@ def _match_tokens(tokens: list[str], n_core: int, syms: list[str], looses: list[
                 score_cutoff=PREFILTER_CUTOFF, dtype=np.uint8, workers=workers))
         ok = np.nonzero(score)[0]
         L, R = L[ok], R[ok]
-        sims = match_similarities(usyms, L, R, plural_s)
+        sims = match_similarities(sk.usyms, L, R, plural_s)
         hit = np.nonzero(sims)[0]
         for i, j, sim in zip(L[hit].tolist(), R[hit].tolist(), sims[hit].tolist()):
             for a in members[i]:
@@ -141,6 +166,3 @@ def _match_tokens(tokens: list[str], n_core: int, syms: list[str], looses: list[
                     if len(tokens[b]) > 1:
                         da[b] = sim
                         match[b][a] = sim
-    return match
-
-
