@@ -25,41 +25,7 @@ def _resolve_short(S: _Node, cands: dict[int, tuple[float, str]], nodes: list[_N
     kinds = {k for _, k in cands.values()}
     kind = kinds.pop() if len(kinds) == 1 else \
         "acronym" if all(k.startswith("acronym") for k in kinds) else "short form"
-    # positions of each candidate's full mentions in the documents of the short form
-    by_doc: dict[int, dict[int, list[int]]] = defaultdict(dict)
-    in_s_docs = s_docs.keys()
-    for r, Ls in by_root.items():
-        for L in Ls:
-            occ = nodes[L].occ
-            if in_s_docs.isdisjoint(occ[0::2]):  # mostly: nothing in the short form's documents
-                continue
-            for k in range(0, len(occ), 2):
-                if occ[k] in s_docs:
-                    by_doc[occ[k]].setdefault(r, []).append(occ[k + 1])
-    unique_docs: Counter[int] = Counter()
-    salient: Counter[int] = Counter()
-    for d in sorted(by_doc):
-        present = by_doc[d]
-        if len(present) == 1:
-            unique_docs[next(iter(present))] += 1
-            continue
-        # several candidates in one document: each short mention goes to the most salient
-        # candidate so far (full mentions plus short mentions already resolved), ties to the
-        # one introduced first
-        events = sorted([(p, 0, r) for r, ps in present.items() for p in ps]
-                        + [(p, 1, -1) for p in s_docs[d]])
-        count: Counter[int] = Counter()
-        first: dict[int, int] = {}
-        for pos, is_short, r in events:
-            if not is_short:
-                count[r] += 1
-                first.setdefault(r, pos)
-            elif count:
-                # a short mention before any full name (a headline: "Qaddafi's son") is
-                # cataphoric and ambiguous: no evidence
-                top = max(count, key=lambda x: (count[x], -first[x]))
-                count[top] += 1
-                salient[top] += 1
+    unique_docs, salient = _evidence(s_docs, by_root, nodes)
     if len(unique_docs) >= 2:
         return (None, roots, f"{kind}; different full names in different documents")
     if len(unique_docs) == 1:
@@ -98,6 +64,48 @@ def _resolve_short(S: _Node, cands: dict[int, tuple[float, str]], nodes: list[_N
         reason += f"; {S.core[-1] if S.core else S.key}~{nodes[target].core[-1]} ({sim:.2f})"
     return (target, round(score, 1), kind, reason)
 
+
+
+def _evidence(s_docs: dict[int, list[int]], by_root: dict[int, list[int]],
+              nodes: list[_Node]) -> tuple[Counter[int], Counter[int]]:
+    """What the short form's documents say: per candidate root, the documents where it is the
+    only full name, and the short mentions it is the most salient full name at."""
+    # positions of each candidate's full mentions in the documents of the short form
+    by_doc: dict[int, dict[int, list[int]]] = defaultdict(dict)
+    in_s_docs = s_docs.keys()
+    for r, Ls in by_root.items():
+        for L in Ls:
+            occ = nodes[L].occ
+            if in_s_docs.isdisjoint(occ[0::2]):  # mostly: nothing in the short form's documents
+                continue
+            for k in range(0, len(occ), 2):
+                if occ[k] in s_docs:
+                    by_doc[occ[k]].setdefault(r, []).append(occ[k + 1])
+    unique_docs: Counter[int] = Counter()
+    salient: Counter[int] = Counter()
+    for d in sorted(by_doc):
+        present = by_doc[d]
+        if len(present) == 1:
+            unique_docs[next(iter(present))] += 1
+            continue
+        # several candidates in one document: each short mention goes to the most salient
+        # candidate so far (full mentions plus short mentions already resolved), ties to the
+        # one introduced first
+        events = sorted([(p, 0, r) for r, ps in present.items() for p in ps]
+                        + [(p, 1, -1) for p in s_docs[d]])
+        count: Counter[int] = Counter()
+        first: dict[int, int] = {}
+        for pos, is_short, r in events:
+            if not is_short:
+                count[r] += 1
+                first.setdefault(r, pos)
+            elif count:
+                # a short mention before any full name (a headline: "Qaddafi's son") is
+                # cataphoric and ambiguous: no evidence
+                top = max(count, key=lambda x: (count[x], -first[x]))
+                count[top] += 1
+                salient[top] += 1
+    return unique_docs, salient
 
 
 def _plural(n: int, word: str) -> str:
