@@ -56,3 +56,8 @@ def test_match_similarities_is_symbol_similarity_where_it_matters(tokens, plural
     for (i, j), value in zip(pairs, got):
         want = symbol_similarity(syms[i], syms[j], plural_s)
         assert value == (want if want >= TOKEN_MATCH else 0.0), (syms[i], syms[j])
+
+
+def test_a_token_ending_in_ye_keeps_its_y_in_the_batch_too():
+    """The batch joins tokens with newlines: "ye" must not read as Ye before a consonant."""
+    assert symbols_many(["ye", "a"]) == [symbols("ye"), symbols("a")] == ["yE", "A"]

@@ -152,7 +152,7 @@ _VOWEL_CLASSES = frozenset("AEIUYW")
 _VOWEL_LETTERS = frozenset("aeiouy")
 
 # Russian Е at the start of a name is written Ye or E (Yevgeny / Evgeny, Yelena / Elena).
-_INITIAL_YE_RE = re.compile(r"^y(?=e[^aeiouy])", re.MULTILINE)
+_INITIAL_YE_RE = re.compile(r"^y(?=e[^aeiouy\n])", re.MULTILINE)  # \n: symbols_many joins tokens
 _GRAPHEME_RE = re.compile(r"tsch|sch|tch|dzh|gu(?=[eiy])|qu(?=[eiy])|sh|ch|zh|kh|gh|dh|th|ph|ck|dj|x|q")
 _SOFT_C_RE = re.compile(r"c(?=[eiy])")
 _GRAPHEMES = {
