@@ -1,19 +1,24 @@
 """Canonical entities, linking mentions to them, and variant judgements: each call one logged action.
 
+Every write goes through the store's unit of work (`store.action`): one transaction, one undo.
 Judgements are pair edges (same / different / unsure); canonical groups are derived from them
-(see extract.variants.canonical_groups), never stored twice.
+(see extract.variants.canonical_groups), never stored twice. A "same" judgement also does the
+linking it implies (`judge`): every gold mention of both spellings goes to one entity.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import StoreError
-from .extract.normalize import strip_possessive
-from .store import Store, now
+from .extract.normalize import normalize, strip_possessive
+from .extract.variants.labels import compatible
+from .store import Action, Store, now
+from .vocab import Origin, Status, Verdict
 
-
-VERDICTS = ("same", "different", "unsure")
+VERDICTS = tuple(v.value for v in Verdict)
 
 
 def create_entity(store: Store, name: str, label: str, annotator: str, *,
@@ -21,9 +26,8 @@ def create_entity(store: Store, name: str, label: str, annotator: str, *,
     name = name.strip()
     if not name:
         raise StoreError("an entity needs a name")
-    with store.transaction():
-        group = store._group(annotator, f"create entity {name}")
-        return store._insert(group, "entities", {
+    with store.action(annotator, f"create entity {name}") as act:
+        return act.insert("entities", {
             "name": name, "label": label, "external_id": external_id, "notes": notes,
             "created_by": annotator, "created_at": now(),
         })
@@ -35,9 +39,8 @@ def update_entity(store: Store, entity_id: int, annotator: str, **changes: Any) 
     bad = set(changes) - allowed
     if bad:
         raise StoreError(f"cannot change {sorted(bad)[0]} of an entity")
-    with store.transaction():
-        group = store._group(annotator, "edit entity")
-        store._update(group, "entities", entity_id, changes)
+    with store.action(annotator, "edit entity") as act:
+        act.update("entities", entity_id, changes)
 
 
 def entities(store: Store) -> list[dict[str, Any]]:
@@ -63,20 +66,21 @@ def aliases(store: Store, entity_id: int) -> list[str]:
 
 def link_span(store: Store, span_id: int, entity_id: int | None, annotator: str) -> None:
     """Link one gold span to a canonical entity (None unlinks); its spelling becomes an alias."""
-    with store.transaction():
-        doc_id, text = store.conn.execute("SELECT doc_id, text FROM spans WHERE id = ?", (span_id,)).fetchone()
-        group = store._group(annotator, "link" if entity_id else "unlink", doc_id=doc_id)
-        store._update(group, "spans", span_id, {"entity_id": entity_id})
+    row = store.query("SELECT doc_id, text FROM spans WHERE id = ?", (span_id,))
+    if not row:
+        raise StoreError(f"span {span_id} does not exist (deleted by someone else?)")
+    with store.action(annotator, "link" if entity_id else "unlink", doc_id=row[0]["doc_id"]) as act:
+        act.update("spans", span_id, {"entity_id": entity_id})
         if entity_id:
-            _record_alias(store, group, entity_id, text)
+            _record_alias(act, entity_id, row[0]["text"])
 
 
 def link_form(store: Store, form: str, label: str | None, entity_id: int, annotator: str, *,
               doc_id: int | None = None) -> int:
     """Link every unlinked gold span of this annotator with this exact form, in one document or
     the whole corpus, as one undoable action. Returns how many spans were linked."""
-    with store.transaction():
-        return _link_form(store, None, form, label, entity_id, annotator, doc_id=doc_id)
+    with store.action(annotator, f"link every {form}", doc_id=doc_id) as act:
+        return _link_form(act, form, label, entity_id, annotator, doc_id=doc_id)
 
 
 def link(store: Store, span_id: int | None, annotator: str, *, entity_id: int | None = None,
@@ -89,48 +93,52 @@ def link(store: Store, span_id: int | None, annotator: str, *, entity_id: int | 
     Returns (entity id, spans linked)."""
     if (entity_id is None) == (new is None):
         raise StoreError("link needs an existing entity or a new name, not both")
-    with store.transaction():
+    if accept is not None:
+        doc_id = accept["doc_id"]
+    else:
+        doc_id = store.scalar("SELECT doc_id FROM spans WHERE id = ?", (span_id,))
+    with store.action(annotator, "link", doc_id=doc_id) as act:
         if accept is not None:
-            group = store._group(annotator, "link", doc_id=accept["doc_id"])
-            span_id = _accept_prediction(store, group, accept, annotator)
-        span = store._row("spans", span_id)
+            span_id = _accept_prediction(act, accept, annotator)
+        span = act.row("spans", span_id) if span_id is not None else None
         if span is None:
             raise StoreError(f"span {span_id} does not exist (deleted by someone else?)")
-        if accept is None:
-            group = store._group(annotator, "link", doc_id=span["doc_id"])
         if new is not None:
-            name = new[0].strip()
-            if not name:
-                raise StoreError("an entity needs a name")
-            entity_id = store._insert(group, "entities", {
-                "name": name, "label": new[1], "created_by": annotator, "created_at": now(),
-            })
+            entity_id = _new_entity(act, new[0], new[1], annotator)
+        assert entity_id is not None
         linked = 0
         if span["entity_id"] != entity_id:
-            store._update(group, "spans", span_id, {"entity_id": entity_id})
+            act.update("spans", span["id"], {"entity_id": entity_id})
             linked = 1
-        _record_alias(store, group, entity_id, span["text"])
+        _record_alias(act, entity_id, span["text"])
         if scope in ("doc", "corpus"):
-            linked += _link_form(store, group, span["text"], span["label"], entity_id, annotator,
+            linked += _link_form(act, span["text"], span["label"], entity_id, annotator,
                                  doc_id=span["doc_id"] if scope == "doc" else None)
-        _adopt_label(store, group, entity_id, annotator)
+        _adopt_label(act, entity_id, annotator)
         return entity_id, linked
 
 
-def _adopt_label(store: Store, group: int, entity_id: int, annotator: str) -> None:
-    """Inside a transaction: the annotator's mentions of an entity whose label is of another
+def _new_entity(act: Action, name: str, label: str, annotator: str) -> int:
+    name = name.strip()
+    if not name:
+        raise StoreError("an entity needs a name")
+    return act.insert("entities", {"name": name, "label": label, "created_by": annotator,
+                                   "created_at": now()})
+
+
+def _adopt_label(act: Action, entity_id: int, annotator: str) -> None:
+    """Inside an action: the annotator's mentions of an entity whose label is of another
     kind (a PERSON span linked to a GPE) take the entity's label, so the export never pairs a
     PERSON entity with a place's knowledge-base id. GPE / LOC / FAC stay as they are."""
-    from .extract.variants import label_group
-
-    label = store.scalar("SELECT label FROM entities WHERE id = ?", (entity_id,))
-    if not label:
+    row = act.execute("SELECT label FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if not row or not row[0]:
         return
-    for span_id, span_label in store.conn.execute(
+    label = row[0]
+    for span_id, span_label in act.execute(
             "SELECT id, label FROM spans WHERE entity_id = ? AND annotator = ? AND label != ?",
             (entity_id, annotator, label)).fetchall():
-        if label_group(span_label) != label_group(label):
-            store._update(group, "spans", span_id, {"label": label})
+        if not compatible(span_label, label):
+            act.update("spans", span_id, {"label": label})
 
 
 def accept(store: Store, doc_id: int, start: int, end: int, label: str, annotator: str) -> tuple[int, str | None]:
@@ -138,41 +146,49 @@ def accept(store: Store, doc_id: int, start: int, end: int, label: str, annotato
     label already knows its spelling (name, alias or linked mention), link it too, in the same
     action: "link every Hemedti in the corpus" then also covers the ones accepted later.
     Returns (span id, the linked entity's name or None)."""
-    from .extract.variants import label_group
-
-    with store.transaction():
-        group = store._group(annotator, f"label {label}", doc_id=doc_id)
-        span_id = _accept_prediction(store, group, {"doc_id": doc_id, "start": start, "end": end,
-                                                    "label": label}, annotator)
-        text = store.scalar("SELECT text FROM spans WHERE id = ?", (span_id,))
-        known = [(e, name) for e in _entities_knowing(store, strip_possessive(text.strip()))
-                 for name, elabel in store.conn.execute("SELECT name, label FROM entities WHERE id = ?", (e,))
-                 if label_group(elabel) == label_group(label)]
+    with store.action(annotator, f"label {label}", doc_id=doc_id) as act:
+        span_id = _accept_prediction(act, {"doc_id": doc_id, "start": start, "end": end,
+                                           "label": label}, annotator)
+        text = act.execute("SELECT text FROM spans WHERE id = ?", (span_id,)).fetchone()[0]
+        known = [(e, name) for e in _entities_knowing(act, strip_possessive(text.strip()))
+                 for name, elabel in act.execute("SELECT name, label FROM entities WHERE id = ?", (e,))
+                 if compatible(elabel, label)]
         if len(known) != 1:
             return span_id, None
         entity_id, name = known[0]
-        store._update(group, "spans", span_id, {"entity_id": entity_id})
+        act.update("spans", span_id, {"entity_id": entity_id})
         return span_id, name
 
 
-def _accept_prediction(store: Store, group: int, pred: dict[str, Any], annotator: str) -> int:
-    """Inside a transaction: a prediction as a gold span of this annotator; returns its id."""
+def _accept_prediction(act: Action, pred: dict[str, Any], annotator: str) -> int:
+    """Inside an action: a prediction as a gold span of this annotator; returns its id."""
     doc_id, start, end = pred["doc_id"], pred["start"], pred["end"]
-    text = store.scalar("SELECT substr(text, ?, ?) FROM documents WHERE id = ?", (start + 1, end - start, doc_id))
-    if not text:
+    row = act.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
+                      (start + 1, end - start, doc_id)).fetchone()
+    if not row or not row[0]:
         raise StoreError(f"document {doc_id} has no text at {start}-{end}")
-    span_id = store._insert(group, "spans", {
-        "doc_id": doc_id, "start": start, "end": end, "label": pred["label"], "text": text,
-        "annotator": annotator, "origin": "accepted-prediction", "entity_id": None, "created_at": now(),
+    span_id = act.insert("spans", {
+        "doc_id": doc_id, "start": start, "end": end, "label": pred["label"], "text": row[0],
+        "annotator": annotator, "origin": Origin.ACCEPTED.value, "entity_id": None, "created_at": now(),
     })
-    store._touch(doc_id, annotator, group)
+    _touch(act, doc_id, annotator)
     return span_id
 
 
-def _link_form(store: Store, group: int | None, form: str, label: str | None, entity_id: int,
+def _touch(act: Action, doc_id: int, annotator: str) -> None:
+    """The first annotation moves a document from todo to in progress (same action)."""
+    row = act.execute("SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?",
+                      (doc_id, annotator)).fetchone()
+    if row is None:
+        act.insert("doc_status", {"doc_id": doc_id, "annotator": annotator,
+                                  "status": Status.IN_PROGRESS.value, "updated_at": now()})
+    elif row[1] == Status.TODO:
+        act.update("doc_status", row[0], {"status": Status.IN_PROGRESS.value, "updated_at": now()})
+
+
+def _link_form(act: Action, form: str, label: str | None, entity_id: int,
                annotator: str, *, doc_id: int | None) -> int:
-    """Inside a transaction: link the annotator's unlinked spans of `form`; record the alias."""
-    conn = store.conn
+    """Inside an action: link the annotator's unlinked spans of `form`; record the alias."""
     where = ["text = ?", "annotator = ?", "entity_id IS NULL"]
     params: list[Any] = [form, annotator]
     if label:
@@ -181,74 +197,76 @@ def _link_form(store: Store, group: int | None, form: str, label: str | None, en
     if doc_id is not None:
         where.append("doc_id = ?")
         params.append(doc_id)
-    ids = [r[0] for r in conn.execute(f"SELECT id FROM spans WHERE {' AND '.join(where)}", params)]
-    if not ids:
-        return 0
-    group = group or store._group(annotator, f"link every {form}", doc_id=doc_id)
+    ids = [r[0] for r in act.execute(f"SELECT id FROM spans WHERE {' AND '.join(where)}", params)]
     for span_id in ids:
-        store._update(group, "spans", span_id, {"entity_id": entity_id})
-    _record_alias(store, group, entity_id, form)
+        act.update("spans", span_id, {"entity_id": entity_id})
+    if ids:
+        _record_alias(act, entity_id, form)
     return len(ids)
 
 
-def _record_alias(store: Store, group: int, entity_id: int, form: str) -> None:
-    """Inside a transaction: remember a spelling of the entity (the gazetteer and the links
+def _record_alias(act: Action, entity_id: int, form: str) -> None:
+    """Inside an action: remember a spelling of the entity (the gazetteer and the links
     export read aliases), unless it is its name or already known."""
     form = strip_possessive(form.strip())  # Al-Burhan's is a spelling of Al-Burhan
-    if not form or store.conn.execute(
+    if not form or act.execute(
         "SELECT 1 FROM entities WHERE id = ? AND name = ? UNION ALL "
         "SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form, entity_id, form)
     ).fetchone():
         return
-    store._insert(group, "aliases", {"entity_id": entity_id, "form": form})
+    act.insert("aliases", {"entity_id": entity_id, "form": form})
 
 
 def add_alias(store: Store, entity_id: int, form: str, annotator: str) -> None:
-    with store.transaction() as conn:
-        if conn.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)).fetchone():
-            return
-        group = store._group(annotator, f"alias {form}")
-        store._insert(group, "aliases", {"entity_id": entity_id, "form": form})
+    if store.scalar("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)):
+        return
+    with store.action(annotator, f"alias {form}") as act:
+        if not act.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?",
+                           (entity_id, form)).fetchone():
+            act.insert("aliases", {"entity_id": entity_id, "form": form})
 
 
 def merge_entities(store: Store, keep: int, drop: int, annotator: str) -> None:
     """Move every mention and alias of `drop` to `keep`, then delete `drop`: one undoable action."""
     if keep == drop:
         raise StoreError("cannot merge an entity with itself")
-    with store.transaction() as conn:
-        name = conn.execute("SELECT name FROM entities WHERE id = ?", (drop,)).fetchone()
-        if name is None:
-            raise StoreError(f"entity {drop} does not exist")
-        group = store._group(annotator, f"merge {name[0]}")
-        for (span_id,) in conn.execute("SELECT id FROM spans WHERE entity_id = ?", (drop,)).fetchall():
-            store._update(group, "spans", span_id, {"entity_id": keep})
-        for (alias_id, form) in conn.execute("SELECT id, form FROM aliases WHERE entity_id = ?", (drop,)).fetchall():
-            store._delete(group, "aliases", alias_id)
-            if not conn.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (keep, form)).fetchone():
-                store._insert(group, "aliases", {"entity_id": keep, "form": form})
-        if not conn.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (keep, name[0])).fetchone():
-            store._insert(group, "aliases", {"entity_id": keep, "form": name[0]})
-        store._delete(group, "entities", drop)
+    name = store.scalar("SELECT name FROM entities WHERE id = ?", (drop,))
+    if name is None:
+        raise StoreError(f"entity {drop} does not exist")
+    with store.action(annotator, f"merge {name}") as act:
+        _merge(act, keep, drop, name)
+
+
+def _merge(act: Action, keep: int, drop: int, name: str) -> None:
+    def known(form: str) -> bool:
+        return act.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (keep, form)).fetchone() is not None
+
+    for (span_id,) in act.execute("SELECT id FROM spans WHERE entity_id = ?", (drop,)).fetchall():
+        act.update("spans", span_id, {"entity_id": keep})
+    for (alias_id, form) in act.execute("SELECT id, form FROM aliases WHERE entity_id = ?", (drop,)).fetchall():
+        act.delete("aliases", alias_id)
+        if not known(form):
+            act.insert("aliases", {"entity_id": keep, "form": form})
+    if not known(name):
+        act.insert("aliases", {"entity_id": keep, "form": name})
+    act.delete("entities", drop)
 
 
 def split_form(store: Store, entity_id: int, form: str, annotator: str, *, new_name: str | None = None) -> int:
     """Move every mention with this surface form into a new entity: one undoable action."""
-    with store.transaction() as conn:
-        label = conn.execute("SELECT label FROM entities WHERE id = ?", (entity_id,)).fetchone()
-        if label is None:
-            raise StoreError(f"entity {entity_id} does not exist")
-        group = store._group(annotator, f"split {form}")
-        new_id = store._insert(group, "entities", {
-            "name": new_name or form, "label": label[0], "created_by": annotator, "created_at": now(),
-        })
-        for (span_id,) in conn.execute(
+    label = store.scalar("SELECT label FROM entities WHERE id = ?", (entity_id,))
+    if label is None:
+        raise StoreError(f"entity {entity_id} does not exist")
+    with store.action(annotator, f"split {form}") as act:
+        new_id = _new_entity(act, new_name or form, label, annotator)
+        for (span_id,) in act.execute(
             "SELECT id FROM spans WHERE entity_id = ? AND text = ?", (entity_id, form)
         ).fetchall():
-            store._update(group, "spans", span_id, {"entity_id": new_id})
-        for (alias_id,) in conn.execute(
+            act.update("spans", span_id, {"entity_id": new_id})
+        for (alias_id,) in act.execute(
             "SELECT id FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)
         ).fetchall():
-            store._delete(group, "aliases", alias_id)
+            act.delete("aliases", alias_id)
         return new_id
 
 
@@ -264,32 +282,139 @@ def mentions(store: Store, entity_id: int, *, width: int = 40) -> list[dict[str,
     )
 
 
-def judge(store: Store, a: str, b: str, label: str | None, verdict: str, annotator: str) -> int:
-    """Record a same / different / unsure judgement on a pair of forms (latest one wins).
+# --------------------------------------------------------------------------- judgements
 
-    "same" also teaches the canonical entities: when exactly one entity knows one of the two
-    spellings (its name, an alias or a linked mention), the other becomes its alias, in the
-    same action, so the gazetteer finds it next time."""
+
+@dataclass(frozen=True)
+class Judged:
+    """What a judgement did: its row, and for "same" the entity both spellings now name."""
+
+    judgement: int
+    entity_id: int | None = None
+    entity: str | None = None
+    created: bool = False
+    linked: int = 0
+    note: str | None = None
+
+
+def judge(store: Store, a: str, b: str, label: str | None, verdict: str, annotator: str) -> int:
+    """Record a same / different / unsure judgement on a pair of forms (latest one wins);
+    "same" links as `judge_pair` does. Returns the judgement's id."""
+    return judge_pair(store, a, b, label, verdict, annotator).judgement
+
+
+def judge_pair(store: Store, a: str, b: str, label: str | None, verdict: str, annotator: str) -> Judged:
+    """Record a judgement on a pair of forms, as one undoable action.
+
+    "same" does the linking it means: every unlinked gold span of this annotator whose text
+    normalises to either form (KABUL and Kabul alike), and every open suggestion of either
+    spelling (accepted as this annotator's gold span), is linked to one canonical entity, the
+    one that already knows either spelling (its name, an alias or a linked mention) or else a
+    new one named by the more frequent form and labelled `label` (the proposal's gold or
+    majority label); both spellings become its aliases. When each spelling already names an
+    entity, they are merged into the one with more mentions (the judgement says they are one)."""
     if verdict not in VERDICTS:
         raise StoreError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
-    a, b = sorted((a, b))
-    with store.transaction():
-        group = store._group(annotator, f"judge {verdict}")
-        judgement = store._insert(group, "judgements", {
-            "a": a, "b": b, "label": label, "verdict": verdict, "annotator": annotator, "created_at": now(),
+    first, second = sorted((a, b))
+    with store.action(annotator, f"judge {verdict}") as act:
+        judgement = act.insert("judgements", {
+            "a": first, "b": second, "label": label, "verdict": verdict, "annotator": annotator,
+            "created_at": now(),
         })
-        if verdict == "same":
-            owners = {form: _entities_knowing(store, form) for form in (a, b)}
-            known = owners[a] | owners[b]
-            if len(known) == 1:
-                (entity_id,) = known
-                for form in (a, b):
-                    _record_alias(store, group, entity_id, form)
-        return judgement
+        if verdict != Verdict.SAME:
+            return Judged(judgement)
+        return _link_same(act, judgement, (a, b), label, annotator)
 
 
-def _entities_knowing(store: Store, form: str) -> set[int]:
+def _link_same(act: Action, judgement: int, forms: tuple[str, str], label: str | None,
+               annotator: str) -> Judged:
+    """Inside a "same" judgement's action: one entity for both forms, every mention linked."""
+    keys = {normalize(f) for f in forms} - {""}
+    spans = _unlinked_spans(act, keys, annotator)
+    known = set().union(*(_entities_knowing(act, f.strip()) for f in forms))
+    merged = 0
+    if len(known) > 1:  # each spelling already names an entity: "same" makes them one
+        order = sorted(known, key=lambda e: (-_mention_count(act, e), e))
+        for other in order[1:]:
+            name = act.execute("SELECT name FROM entities WHERE id = ?", (other,)).fetchone()[0]
+            _merge(act, order[0], other, name)
+        known, merged = {order[0]}, len(order) - 1
+    suggested = _open_predictions(act, keys, annotator)
+    created = not known
+    if known:
+        entity_id = known.pop()
+    else:
+        by_key = Counter(normalize(text) for _, text, _ in spans)
+        by_key.update(normalize(p["text"]) for p in suggested)
+        name = max(forms, key=lambda f: by_key.get(normalize(f), 0))  # ties: the first (the linker's)
+        labels = Counter(lab for _, _, lab in spans) + Counter(p["label"] for p in suggested)
+        entity_id = _new_entity(act, name, label or (labels.most_common(1)[0][0] if labels else "ENTITY"),
+                                annotator)
+    elabel = act.execute("SELECT label FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
+    for span_id, _, _ in spans:
+        act.update("spans", span_id, {"entity_id": entity_id})
+    for pred in suggested:  # a suggestion of either spelling becomes a linked gold span
+        span_id = _accept_prediction(act, {**pred, "label": elabel}, annotator)
+        act.update("spans", span_id, {"entity_id": entity_id})
+    texts = {text for _, text, _ in spans} | {p["text"] for p in suggested}
+    for form in {*forms, *texts}:
+        _record_alias(act, entity_id, form)
+    _adopt_label(act, entity_id, annotator)
+    name = act.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
+    note = f"merged {merged} other entit{'y' if merged == 1 else 'ies'} into it" if merged else None
+    return Judged(judgement, entity_id, name, created, len(spans) + len(suggested), note)
+
+
+def _mention_count(act: Action, entity_id: int) -> int:
+    return int(act.execute("SELECT count(*) FROM spans WHERE entity_id = ?", (entity_id,)).fetchone()[0])
+
+
+def _open_predictions(act: Action, keys: set[str], annotator: str) -> list[dict[str, Any]]:
+    """The latest entity suggestions whose text normalises to a key and that are still open
+    for this annotator: not rejected, not overlapping one of their gold spans (the rule
+    linking.store_mentions applies)."""
+    texts = [t for (t,) in act.execute(
+        "SELECT DISTINCT json_extract(data, '$.text') FROM predictions WHERE extractor = 'entities'")
+        if t and normalize(t) in keys]
+    out: list[dict[str, Any]] = []
+    taken: dict[int, list[tuple[int, int]]] = {}  # the annotator's gold spans, and what is taken here
+    for i in range(0, len(texts), 500):
+        chunk = texts[i:i + 500]
+        marks = ",".join("?" for _ in chunk)
+        rows = act.execute(
+            f"""SELECT p.doc_id, p.start, p."end", p.label, json_extract(p.data, '$.text') FROM predictions p
+                WHERE p.extractor = 'entities' AND json_extract(p.data, '$.text') IN ({marks})
+                AND p.version = (SELECT r.version FROM prediction_runs r WHERE r.doc_id = p.doc_id
+                                 AND r.extractor = 'entities' ORDER BY r.rowid DESC LIMIT 1)
+                AND NOT EXISTS (SELECT 1 FROM rejections j WHERE j.doc_id = p.doc_id AND j.kind = 'ent'
+                                AND j.start = p.start AND j."end" = p."end" AND j.annotator = ?)
+                ORDER BY p.doc_id, p.start""", (*chunk, annotator)).fetchall()
+        for doc_id, start, end, label, text in rows:
+            if doc_id not in taken:
+                taken[doc_id] = [tuple(r) for r in act.execute(
+                    'SELECT start, "end" FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator))]
+            if all(e <= start or end <= s for s, e in taken[doc_id]):
+                out.append({"doc_id": doc_id, "start": start, "end": end, "label": label, "text": text})
+                taken[doc_id].append((start, end))
+    return out
+
+
+def _unlinked_spans(act: Action, keys: set[str], annotator: str) -> list[tuple[int, str, str]]:
+    """(id, text, label) of the annotator's unlinked gold spans whose text normalises to a key."""
+    texts = [t for (t,) in act.execute(
+        "SELECT DISTINCT text FROM spans WHERE annotator = ? AND entity_id IS NULL", (annotator,))
+        if normalize(t) in keys]
+    out: list[tuple[int, str, str]] = []
+    for i in range(0, len(texts), 500):
+        chunk = texts[i:i + 500]
+        marks = ",".join("?" for _ in chunk)
+        out += act.execute(f"SELECT id, text, label FROM spans WHERE annotator = ? AND entity_id IS NULL "
+                           f"AND text IN ({marks}) ORDER BY id", (annotator, *chunk)).fetchall()
+    return out
+
+
+def _entities_knowing(act: Action, form: str) -> set[int]:
     """Entities that have this spelling as their name, an alias or a linked mention."""
-    return {r[0] for r in store.conn.execute(
+    return {r[0] for r in act.execute(
         "SELECT id FROM entities WHERE name = ? UNION SELECT entity_id FROM aliases WHERE form = ? "
         "UNION SELECT entity_id FROM spans WHERE text = ? AND entity_id IS NOT NULL", (form, form, form))}

@@ -23,6 +23,10 @@ Measured on the 2-core development machine (shared, so timings move by +-30%):
     20,000   1.6 s    2.8 s             0.55    107 MB (65 MB)
     100,000  13 s     98 s (extrap.)    0.13    426 MB (137 MB)
 
+With variants-3 (name-like labels in one comparison pool, slips; 2026-12-03 on a heavily
+loaded machine, the baseline 4-7 times slower than above): ratio 0.26-0.28 at 20,000 forms
+(130 MB peak), 0.06 at 100,000 (669 MB peak: one token index for every name-like label).
+
 The linker's cost grows about linearly (blocking on token keys, no all-pairs step); brute
 force grows with n squared. Below about 20,000 forms the C++ all-pairs kernel finishes
 before the pure-Python alignment and context resolution do. The linker also returns

@@ -110,11 +110,16 @@ def test_same_judgement_teaches_the_one_entity_that_knows_a_spelling(store):
     store.undo("alice")  # the judgement and the alias are one action
     assert "Ahmad Masood" not in ea.aliases(store, ent)
     assert store.query("SELECT * FROM judgements") == []
-    # "different" teaches nothing; nor does "same" when two entities know the spellings
+    # "different" teaches nothing; "same" between two entities' spellings merges them
     ea.judge(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "different", "alice")
+    assert "Ahmad Masood" not in ea.aliases(store, ent)
     other = ea.create_entity(store, "Ahmad Masood", "PERSON", "alice")
-    ea.judge(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "same", "alice")
-    assert "Ahmad Masood" not in ea.aliases(store, ent) and "Ahmad Massoud" not in ea.aliases(store, other)
+    done = ea.judge_pair(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "same", "alice")
+    assert done.entity_id == ent and "merged 1" in done.note  # the one with mentions is kept
+    assert store.scalar("SELECT count(*) FROM entities WHERE id = ?", (other,)) == 0
+    assert "Ahmad Masood" in ea.aliases(store, ent)
+    store.undo("alice")
+    assert store.scalar("SELECT count(*) FROM entities") == 2
 
 
 def test_linking_a_mention_to_an_entity_of_another_kind_takes_its_label(store):
@@ -200,3 +205,77 @@ def test_speaker_span_for_finds_the_gold_span_a_suggestion_points_at(store):
     assert ca.speaker_span_for(store, doc, "bob", 0, 13) is None               # another annotator's gold
     assert ca.speaker_span_for(store, doc, "alice", None, None) is None
     assert ca.speaker_span_for(store, doc, "alice", 26, 28) is None            # "He": no span there
+
+
+def test_same_judgement_links_every_mention_of_both_spellings_in_one_undo(store):
+    d1 = add_document(store, "KABUL — Masood spoke in Kabul on Monday.")
+    d2 = add_document(store, "In Kabul, Massoud's envoy met Masood's aides.")
+    text1, text2 = store.document(d1)["text"], store.document(d2)["text"]
+    spans = [store.add_span(d1, text1.index("Masood"), text1.index("Masood") + 6, "PERSON", "alice"),
+             store.add_span(d2, text2.index("Massoud's"), text2.index("Massoud's") + 9, "ORG", "alice"),
+             store.add_span(d2, text2.index("Masood"), text2.index("Masood") + 6, "PERSON", "alice"),
+             store.add_span(d1, 0, 5, "ORG", "alice"),
+             store.add_span(d1, text1.index("Kabul"), text1.index("Kabul") + 5, "GPE", "alice")]
+    bob = store.add_span(d2, text2.index("Masood"), text2.index("Masood") + 6, "PERSON", "bob")
+    done = ea.judge_pair(store, "Masood", "Massoud", "PERSON", "same", "alice")
+    assert done.created and done.entity == "Masood" and done.linked == 3  # the more frequent form names it
+    linked = {r["id"] for r in store.query("SELECT id FROM spans WHERE entity_id = ?", (done.entity_id,))}
+    assert linked == set(spans[:3])  # alice's mentions of both spellings, possessive included
+    assert store.scalar("SELECT label FROM spans WHERE id = ?", (spans[1],)) == "PERSON"  # the entity's label
+    assert store.scalar("SELECT entity_id FROM spans WHERE id = ?", (bob,)) is None
+    assert set(ea.aliases(store, done.entity_id)) >= {"Massoud"}
+    store.undo("alice")  # one action: judgement, entity, links, aliases, relabel
+    assert store.scalar("SELECT count(*) FROM entities") == 0
+    assert store.query("SELECT * FROM judgements") == []
+    assert store.scalar("SELECT label FROM spans WHERE id = ?", (spans[1],)) == "ORG"
+    # an entity that knows one spelling takes the other's mentions; case variants go along
+    town = ea.create_entity(store, "Kabul", "GPE", "alice")
+    done = ea.judge_pair(store, "KABUL", "Kabul", "GPE", "same", "alice")
+    assert done.entity_id == town and not done.created and done.linked == 2
+    assert ea.judge_pair(store, "Masood", "Massoud", "PERSON", "different", "alice").entity_id is None
+    assert store.scalar("SELECT count(*) FROM spans WHERE entity_id IS NOT NULL AND text LIKE 'Mas%'") == 0
+
+
+def test_variant_queue_never_asks_an_implied_pair():
+    from annotations.extract.variants import Judgement, Pair
+    from annotations.linking import VariantQueue
+
+    def pair(a, b, score=90.0):
+        return Pair(a, b, "PERSON", score, [])
+
+    ab, bc, ac, cd, ad, xy = (pair("Masood", "Massoud", 95), pair("Massoud", "Masud", 94),
+                              pair("Masood", "Masud", 93), pair("Masud", "Mashud", 92),
+                              pair("Masood", "Mashud", 91), pair("Hemedti", "Hemeti", 90))
+    queue = VariantQueue([xy, ac, ab, bc, cd, ad])
+    assert queue.current is ab  # best first
+    queue.decide(ab, "same")
+    queue.decide(bc, "same")
+    assert ac not in queue.pairs  # A=B and B=C: A~C follows
+    queue.decide(cd, "different")
+    assert ad not in queue.pairs  # the group {A, B, C} is kept apart from D
+    assert queue.pairs == [xy]
+    queue.skip()
+    assert queue.current is None and len(queue.skipped) == 1
+    assert queue.take_back() is cd and queue.current is cd and ad in queue.pairs
+    # stored judgements (and entity links) settle pairs the same way, whatever the label
+    stored = VariantQueue([ac, xy], [Judgement("Masood", "MASSOUD", "ORG", "same"),
+                                     Judgement("Massoud", "Masud", "PERSON", "same")])
+    assert stored.pairs == [xy]
+
+
+def test_same_judgement_accepts_and_links_the_open_suggestions_of_both_spellings(store):
+    d1 = add_document(store, "Masood spoke on Monday. Massoud's envoy left.")
+    d2 = add_document(store, "Massoud denied it.")
+    store.save_predictions("entities", "m-1", [
+        (d1, [{"start": 0, "end": 6, "label": "PERSON", "text": "Masood"},
+              {"start": 24, "end": 33, "label": "ORG", "text": "Massoud's"}]),
+        (d2, [{"start": 0, "end": 7, "label": "GPE", "text": "Massoud"}])])
+    store.reject_prediction(d2, 0, 7, "GPE", "alice")  # alice said this one is no entity
+    done = ea.judge_pair(store, "Massoud", "Masood", "PERSON", "same", "alice")
+    assert done.linked == 2 and done.created
+    rows = store.query("SELECT text, label, origin, entity_id FROM spans ORDER BY start")
+    assert [(r["text"], r["label"], r["entity_id"]) for r in rows] == [
+        ("Masood", "PERSON", done.entity_id), ("Massoud's", "PERSON", done.entity_id)]
+    assert store.status(d1, "alice") == "in progress"
+    store.undo("alice")
+    assert store.query("SELECT * FROM spans") == [] and store.status(d1, "alice") == "todo"

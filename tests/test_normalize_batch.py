@@ -9,14 +9,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotations.extract.distance import TOKEN_MATCH, match_similarities, symbol_similarity
 from annotations.extract.normalize import (
-    TOKEN_MATCH,
     loose_symbols,
     loose_symbols_many,
-    match_similarities,
     normalize,
     normalize_many,
-    symbol_similarity,
     symbols,
     symbols_many,
 )
@@ -58,3 +56,8 @@ def test_match_similarities_is_symbol_similarity_where_it_matters(tokens, plural
     for (i, j), value in zip(pairs, got):
         want = symbol_similarity(syms[i], syms[j], plural_s)
         assert value == (want if want >= TOKEN_MATCH else 0.0), (syms[i], syms[j])
+
+
+def test_a_token_ending_in_ye_keeps_its_y_in_the_batch_too():
+    """The batch joins tokens with newlines: "ye" must not read as Ye before a consonant."""
+    assert symbols_many(["ye", "a"]) == [symbols("ye"), symbols("a")] == ["yE", "A"]

@@ -37,7 +37,8 @@ ruler would simply find D's gold spans again. So:
    union over its forms). With entity-level sources only (which form came from which document is
    unknown), the whole entity is dropped as soon as one of its documents is excluded. An entry
    with no sources at all (an external list, a knowledge base) is always kept: it did not come
-   from any document. An entity left with no forms is dropped.
+   from any document (so is one whose per-form mapping names no document: an entity imported
+   with `newsmark entities import` and not yet linked). An entity left with no forms is dropped.
 """
 
 from __future__ import annotations
@@ -126,8 +127,8 @@ def entries_excluding(
     out: list[GazetteerEntry] = []
     for entry in coerce_entries(entries):
         src = entry.sources
-        if not excluded or src is None:
-            out.append(entry)
+        if not excluded or src is None or (isinstance(src, Mapping) and not any(src.values())):
+            out.append(entry)  # no provenance at all (a known entity, imported): always kept
             continue
         if not isinstance(src, Mapping):
             if src & excluded:

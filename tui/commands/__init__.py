@@ -20,6 +20,7 @@ MODULES: list[str] = [
     "agree",
     "review",
     "assign",
+    "entities",
 ]
 
 

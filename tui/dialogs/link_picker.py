@@ -27,6 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations import entity_actions
+from annotations.extract.variants.labels import compatible  # the one label rule (the linker's too)
 from annotations.store import Store
 from annotations.store.entities import entities_with_mentions, entity_forms
 from tui.dialogs.claim_form import Choice
@@ -41,14 +42,6 @@ SHOWN = 50
 AUTO_PICK = 90
 """An existing entity scoring at least this against the untouched surface form is highlighted first."""
 
-# Labels that can name the same thing (a GPE written as LOC, an ORG as NORP, ...).
-COMPATIBLE = [{"GPE", "LOC", "FAC"}, {"ORG", "NORP"}]
-
-
-def compatible(a: str | None, b: str | None) -> bool:
-    if not a or not b or a == b:
-        return True
-    return any(a in group and b in group for group in COMPATIBLE)
 
 
 @dataclass

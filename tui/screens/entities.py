@@ -6,11 +6,7 @@ left and right context and outlet).  ``enter`` on a mention opens it in the Read
 ``m`` on one entity then ``m`` on another merges the first into the second; ``s``
 on a mention splits its surface form out into a new entity; ``v`` opens the queue.
 
-``VariantsScreen``: the variant queue.  Pairs of surface forms the linker proposes
-(``suggest_for_store``), best first, each with a line of context from an article
-for both forms and the linker's reasons; ``y`` same, ``n`` different, ``u`` unsure
-record a judgement (``entity_actions.judge``), ``s`` skips for this session.
-Judged pairs are never proposed again (the linker drops them).
+``VariantsScreen`` (tui/screens/variants.py, also importable from here): the variant queue.
 
 Reads that can be slow (the linker, the entity list) run in thread workers on the
 app's read connection; writes are one store call each, then a re-read.
@@ -18,14 +14,11 @@ app's read connection; writes are one store call each, then a re-read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -35,11 +28,10 @@ from annotations.store import entities as entities_store
 from annotations.store import Store
 from tui.actions import bindings_for
 from tui.screens.rows import RowsScreen
-from tui.undo import replay
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
 
-__all__ = ["EntitiesScreen", "VariantsScreen", "form_context", "kwic"]
+__all__ = ["EntitiesScreen", "form_context", "kwic"]  # and VariantsScreen, see __getattr__
 
 CONTEXT = 60
 """Characters of context read on each side of a mention."""
@@ -132,13 +124,12 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         return self.query_one("#entity-status", Bar)
 
     def on_mount(self) -> None:
-        self.entity_table.add_columns("Entity", "Label", "Forms", "Mentions")
         self._header()
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.rows:
-            self.reload(keep=self.current_entity["id"] if self.current_entity else None)
+        # always: the variant queue may have created the first entities
+        self.reload(keep=self.current_entity["id"] if self.current_entity else None)
 
     def _header(self) -> None:
         out = Text("Entities", style="bold")
@@ -154,13 +145,16 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
     def show(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
         table = self.entity_table
-        table.clear()
+        table.clear(columns=True)  # new columns: their widths fit the new rows
+        table.add_columns("Entity", "Label", "Forms", "Mentions", "External id")
         for row in self.rows:
             name = Text(one_line(row["name"]), no_wrap=True, overflow="ellipsis")
             if self.merge_from and row["id"] == self.merge_from["id"]:
                 name.stylize("reverse")
             table.add_row(name, Text(one_line(row["label"])), Text(str(row["forms"]), justify="right"),
-                          Text(str(row["mentions"]), justify="right"), key=str(row["id"]))
+                          Text(str(row["mentions"]), justify="right"),
+                          Text(one_line(row.get("external_id") or ""), style="dim", no_wrap=True, overflow="ellipsis"),
+                          key=str(row["id"]))
         self._header()
         if not self.rows:
             self.query_one("#mention-title", Static).update(Text(
@@ -200,6 +194,8 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         forms = entity_actions.aliases(store, entity["id"])
         title = Text(one_line(entity["name"]), style="bold")
         title.append(f" ({one_line(entity['label'])})")
+        if entity.get("external_id"):
+            title.append(f" {one_line(entity['external_id'])}", style="italic")
         n = len(self.mention_rows)
         title.append(f" · {n} mention{'' if n == 1 else 's'}", style="dim")
         if forms:
@@ -294,6 +290,8 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
                     keep=new_id)
 
     def action_variants(self) -> None:
+        from tui.screens.variants import VariantsScreen
+
         self.app.push_screen(VariantsScreen())
 
     def replayed(self, info: dict[str, Any] | None, line: Text) -> None:
@@ -323,202 +321,10 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         self.dismiss(None)
 
 
-# ============================================================================ variant queue
+def __getattr__(name: str) -> Any:
+    """`VariantsScreen` lives in tui/screens/variants.py (it imports this module)."""
+    if name == "VariantsScreen":
+        from tui.screens.variants import VariantsScreen
 
-
-@dataclass
-class QueuedPair:
-    a: str
-    b: str
-    label: str
-    score: float
-    reasons: list[str]
-
-
-class VariantsScreen(Screen[None], inherit_bindings=False):
-    """Judge proposed variant spellings, best first."""
-
-    SCOPE = "variants"
-    BINDINGS = bindings_for("variants")
-    DEFAULT_CSS = """
-    VariantsScreen #variant-header { height: 1; background: $panel; padding: 0 1; }
-    VariantsScreen #variant-body { height: 1fr; padding: 1 2; }
-    """
-
-    class Loaded(Message):
-        def __init__(self, pairs: list[QueuedPair], error: str | None = None) -> None:
-            super().__init__()
-            self.pairs = pairs
-            self.error = error
-
-    class ContextLoaded(Message):
-        def __init__(self, pair: QueuedPair, contexts: list[dict[str, Any] | None]) -> None:
-            super().__init__()
-            self.pair = pair
-            self.contexts = contexts
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pairs: list[QueuedPair] = []
-        self.loaded = False
-        self.judged = 0
-        self.skipped: set[tuple[str, str, str]] = set()
-        self._done: list[QueuedPair] = []    # judged here, newest last (what undo gives back)
-        self._undone: list[QueuedPair] = []  # taken back, newest last (what redo judges again)
-        self._contexts: dict[tuple[str, str, str], list[dict[str, Any] | None]] = {}
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="variant-header")
-        with Vertical(id="variant-body"):
-            yield Static(Text("Looking for variant spellings…", style="dim"), id="variant-pair")
-        yield Bar(id="variant-status")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self._header()
-        self._load()
-
-    @work(thread=True, exclusive=True, group="variants")
-    def _load(self) -> None:
-        from annotations.linking import suggest_for_store
-
-        try:
-            found = suggest_for_store(self.app.read_store, threshold=self.app.config.linker.threshold)
-        except NewsmarkError as exc:
-            self.post_message(self.Loaded([], str(exc)))
-            return
-        pairs = [QueuedPair(p.a, p.b, p.label, float(p.score), list(p.reasons)) for p in found.pairs]
-        pairs.sort(key=lambda p: -p.score)
-        self.post_message(self.Loaded(pairs))
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        if message.error:
-            self.app.notify(message.error, severity="error", markup=False)
-        self.loaded = True
-        self.pairs = [p for p in message.pairs if self._key(p) not in self.skipped]
-        self._show()
-
-    @staticmethod
-    def _key(pair: QueuedPair) -> tuple[str, str, str]:
-        return (pair.a, pair.b, pair.label)
-
-    @property
-    def current(self) -> QueuedPair | None:
-        return self.pairs[0] if self.pairs else None
-
-    def _header(self) -> None:
-        out = Text("Variant queue", style="bold")
-        if self.loaded:
-            out.append(f" · {len(self.pairs):,} to judge · {self.judged} judged · {len(self.skipped)} skipped",
-                       style="dim")
-        self.query_one("#variant-header", Static).update(out)
-
-    def _show(self, line: Text | None = None) -> None:
-        """Show the pair at the front; `line` (what just happened) goes in the status bar."""
-        self._header()
-        pair = self.current
-        body = self.query_one("#variant-pair", Static)
-        if pair is None:
-            body.update(Text("No variant spellings to judge. Link more mentions, or run newsmark predict."
-                             if self.loaded else "Looking for variant spellings…", style="dim"))
-            self.query_one("#variant-status", Bar).set(line or Text("q back", style="dim"), Text())
-            return
-        contexts = self._contexts.get(self._key(pair))
-        if contexts is None:
-            self._load_context(pair)
-        body.update(self._render_pair(pair, contexts))
-        self.query_one("#variant-status", Bar).set(
-            line or Text("y same · n different · u unsure · s skip · backspace undo · q back"),
-            Text(f"score {pair.score:.0f}"),
-        )
-
-    def _render_pair(self, pair: QueuedPair, contexts: list[dict[str, Any] | None] | None) -> Text:
-        width = max(30, self.size.width - 6)
-        out = Text()
-        out.append(one_line(pair.a), style="bold")
-        out.append("  ⟷  ")
-        out.append(one_line(pair.b), style="bold")
-        out.append(f"   {one_line(pair.label)} · score {pair.score:.0f}\n\n", style="dim")
-        for form, context in zip((pair.a, pair.b), contexts or [None, None]):
-            out.append(f"{one_line(form)[:30]}", style="bold")
-            if context is None:
-                out.append(" …\n" if contexts is None else " (no context found)\n", style="dim")
-                continue
-            source = one_line(context.get("outlet") or context.get("title") or f"doc {context['doc_id']}")
-            out.append(f" · {source[:30]}\n", style="dim")
-            line = kwic(context.get("left") or "", form, context.get("right") or "", width)
-            out.append_text(line)
-            out.append("\n\n")
-        if pair.reasons:
-            out.append("Why: ", style="bold")
-            out.append("; ".join(one_line(r) for r in pair.reasons[:6]))
-        return out
-
-    @work(thread=True, exclusive=True, group="variant-context")
-    def _load_context(self, pair: QueuedPair) -> None:
-        store = self.app.read_store
-        contexts = [form_context(store, pair.a), form_context(store, pair.b)]
-        self.post_message(self.ContextLoaded(pair, contexts))
-
-    @on(ContextLoaded)
-    def _context_loaded(self, message: ContextLoaded) -> None:
-        self._contexts[self._key(message.pair)] = message.contexts
-        if self.current is not None and self._key(self.current) == self._key(message.pair):
-            self._show()
-
-    # ------------------------------------------------------------------ actions
-
-    def action_judge(self, verdict: str) -> None:
-        pair = self.current
-        if pair is None:
-            return
-        app = self.app
-        try:
-            entity_actions.judge(app.store, pair.a, pair.b, pair.label or None, verdict, app.annotator)
-        except NewsmarkError as exc:
-            app.notify(str(exc), severity="error", markup=False)
-            return
-        self.judged += 1
-        self._done.append(self.pairs.pop(0))
-        self._undone.clear()
-        self._show()
-
-    def action_undo(self) -> None:
-        """Take back the last judgement: its pair comes back to the front of the queue."""
-        info, line = replay(self.app, "undo")
-        if info is not None and info["name"].startswith("judge") and self._done:
-            pair = self._done.pop()
-            self._undone.append(pair)
-            self.pairs.insert(0, pair)
-            self.judged -= 1
-        elif info is not None:
-            self.action_reload()  # something other than a judgement: the queue may change
-        self._show(line)
-
-    def action_redo(self) -> None:
-        info, line = replay(self.app, "redo")
-        if info is not None and info["name"].startswith("judge") and self._undone:
-            pair = self._undone.pop()
-            self._done.append(pair)
-            self.pairs = [p for p in self.pairs if self._key(p) != self._key(pair)]
-            self.judged += 1
-        elif info is not None:
-            self.action_reload()
-        self._show(line)
-
-    def action_skip(self) -> None:
-        pair = self.current
-        if pair is None:
-            return
-        self.skipped.add(self._key(pair))
-        self.pairs.pop(0)
-        self._show()
-
-    def action_reload(self) -> None:
-        self.loaded = False
-        self._show()
-        self._load()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        return VariantsScreen
+    raise AttributeError(name)

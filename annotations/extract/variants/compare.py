@@ -1,0 +1,461 @@
+"""Comparing forms: candidate generation through inverted token indexes, one-to-one token
+alignment, and the score with its reasons."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ..distance import TOKEN_MATCH, token_similarity
+from ..normalize import NAME_SUFFIXES, describe_token_pair, loose, loose_symbols_many, symbols_many
+from .analysis import _join_candidates, _Node
+from .match import _match_tokens
+from .slips import one_letter_slip, slip_pairs
+from .tuning import CROSS_LABEL_PENALTY, JOIN_MATCH, SLIP_PENALTY, SLIP_SIM
+
+
+class _Group:
+    """Everything computed for one comparison pool (see labels.pool)."""
+
+    def __init__(self, name: str, nodes: list[_Node], workers: int, debug: bool = False) -> None:
+        self.name = name
+        self.debug = debug
+        self.desc: dict[tuple[str, str, float], str] = {}  # describe_token_pair, memoised
+        self.nodes = nodes
+        tid: dict[str, int] = {}
+        tokens: list[str] = []
+        live = [n for n in nodes if not n.phantom and not n.acronym]
+        # a final s is cheap between forms of places and groups (Afghan / Afghans), not between
+        # people's names (Nicola / Nicolas): see `strict`
+        self.plural_s = any(not n.person for n in live)
+        self.core_ids: list[tuple[int, ...]] = [()] * len(nodes)
+        self.join_ids: list[tuple[int, ...]] = [()] * len(nodes)
+        core_ids = self.core_ids
+        # forms with a one-letter core token (an initial, matched separately)
+        self.initial: list[bool] = [False] * len(nodes)
+        for n in live:
+            if n.core and min(map(len, n.core)) == 1:
+                self.initial[n.idx] = True
+        for n in live:
+            ids = []
+            for t in n.core:
+                i = tid.get(t)
+                if i is None:
+                    i = tid[t] = len(tokens)
+                    tokens.append(t)
+                ids.append(i)
+            core_ids[n.idx] = tuple(ids)
+        n_core = len(tokens)
+        # skeletons of every core token at once (regex passes over all of them)
+        syms = symbols_many(tokens)
+        looses = loose_symbols_many(syms)
+        self._add_joins(live, tid, tokens, looses)
+        self.tid = tid
+        self.tokens = tokens
+        self.syms = syms  # skeletons of the core tokens
+        self.n_core = n_core
+        self.match = _match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
+        self.strict = self._strict_matches() if any(n.person for n in live) else {}
+        self._index(live)
+
+    def _add_joins(self, live: list[_Node], tid: dict[str, int], tokens: list[str],
+                   looses: list[str]) -> None:
+        """Adjacent tokens written together (Abdul Hamid ~ Abdelhamid) become tokens of their
+        own, kept only when some core token has the same loose skeleton (`tokens` and `looses`
+        hold the core tokens and grow by the joined ones)."""
+        core_loose = set(looses)
+        # a joined token is kept only if some core token has the same loose skeleton
+        loose_of = dict(zip(tokens, looses))
+        pending: list[tuple[_Node, str, tuple[int, ...]]] = []
+        for n in live:
+            n.joins = []
+            toks = n.tokens
+            if len(toks) < 2:
+                continue
+            cands: Iterable[tuple[str, str, tuple[int, ...]]]
+            if n.core is toks:  # no particles etc.: only adjacent tokens written together
+                cands = [(toks[k], toks[k + 1], (k, k + 1)) for k in range(len(toks) - 1)]
+            else:
+                cands = _join_candidates(n)
+            for left, right, cover in cands:
+                a = loose_of.get(left)
+                if a is None:
+                    a = loose_of[left] = loose(left)
+                b = loose_of.get(right)
+                if b is None:
+                    b = loose_of[right] = loose(right)
+                guess = a + b[1:] if a and b and a[-1] == b[0] else a + b
+                if guess in core_loose:
+                    pending.append((n, left + right, cover))
+        if pending:
+            jsyms = symbols_many([j for _, j, _ in pending])
+            for (n, joined, cover), lo in zip(pending, loose_symbols_many(jsyms)):
+                if lo in core_loose:
+                    n.joins.append((joined, cover))
+                    loose_of.setdefault(joined, lo)
+        for n in live:
+            if n.joins:
+                ids = []
+                for j, _ in n.joins:
+                    i = tid.get(j)
+                    if i is None:
+                        i = tid[j] = len(tokens)
+                        tokens.append(j)
+                        looses.append(loose_of[j])
+                    ids.append(i)
+                self.join_ids[n.idx] = tuple(ids)
+
+    def _index(self, live: list[_Node]) -> None:
+        """Inverted indexes over live nodes: token -> nodes (one-token forms, any token,
+        last token, joined token)."""
+        self.post_single: dict[int, list[int]] = defaultdict(list)
+        self.post_any: dict[int, list[int]] = defaultdict(list)
+        self.post_last: dict[int, list[int]] = defaultdict(list)
+        self.post_join: dict[int, list[int]] = defaultdict(list)
+        for n in live:
+            ids = self.core_ids[n.idx]
+            if len(ids) == 1:
+                self.post_single[ids[0]].append(n.idx)
+            else:
+                for t in set(ids):
+                    self.post_any[t].append(n.idx)
+                self.post_last[ids[-1]].append(n.idx)
+            for t in set(self.join_ids[n.idx]):
+                self.post_join[t].append(n.idx)
+
+    def _strict_matches(self) -> dict[tuple[int, int], float]:
+        """Token matches that relied on a cheap final s, rescored as people's names are."""
+        out: dict[tuple[int, int], float] = {}
+        if not self.plural_s:
+            return out
+        tokens = self.tokens
+        for a, row in enumerate(self.match):
+            ta = tokens[a]
+            for b in row:
+                if b != a and (ta[-1] == "s") != (tokens[b][-1] == "s"):
+                    s = token_similarity(ta, tokens[b], False)
+                    out[(a, b)] = s if s >= TOKEN_MATCH else 0.0
+        return out
+
+    def tsim(self, x: int, y: int, person: bool) -> float:
+        """Similarity of token ids x and y (people's rules when `person`)."""
+        s = self.match[x].get(y, 0.0)
+        if person and s and self.strict:
+            return self.strict.get((x, y), s)
+        return s
+
+    def sim(self, a: str, b: str, person: bool = False) -> float:
+        ia, ib = self.tid.get(a), self.tid.get(b)
+        if ia is None or ib is None:
+            return 1.0 if a == b else 0.0
+        if ia == ib:
+            return 1.0
+        s = self.tsim(ia, ib, person)
+        if s == 0.0 and person and (len(a) == 1 or len(b) == 1) and a[0] == b[0]:
+            return 0.9  # an initial: G. Bush ~ George Bush
+        return s
+
+    # candidate generation -------------------------------------------------------------
+
+    def surname_candidates(self, f: int, toks: list[tuple[int, float]]) -> dict[int, float]:
+        out: dict[int, float] = {}
+        nodes = self.nodes
+        for t2, s in toks:
+            for g in self.post_last.get(t2, ()):
+                if nodes[g].person and out.get(g, 0.0) < s:
+                    out[g] = s
+        return out
+
+    def _closure(self, t: int, postings: dict[int, list[int]]) -> set[int]:
+        out: set[int] = set()
+        for t2 in self.match[t]:
+            p = postings.get(t2)
+            if p:
+                out.update(p)
+        return out
+
+    def candidates(self):
+        """Candidate comparisons, typed so that the common cases skip full alignment:
+
+        * singles: {(f, g): similarity} for two one-token forms;
+        * shorts: {short: [(token id, similarity)]} for a one-token PERSON form whose token
+          matches the surname (last core token) of longer forms (expanded later through
+          ``post_last``, so a common surname does not materialise every pair);
+        * pairs: {(f, g)} where every core token of one form matches a token of the other.
+        """
+        singles: dict[tuple[int, int], float] = {}
+        shorts: dict[int, list[tuple[int, float]]] = {}
+        pairs: set[tuple[int, int]] = set()
+        cache: dict[int, set[int]] = {}
+        match = self.match
+        post_single, post_last, post_join = self.post_single, self.post_last, self.post_join
+        for n in self.nodes:
+            if n.phantom or n.acronym:
+                continue
+            ids = self.core_ids[n.idx]
+            f = n.idx
+            if len(ids) == 1:
+                for t2, s in match[ids[0]].items():
+                    for g in post_single.get(t2, ()):
+                        if g > f and singles.get((f, g), 0.0) < s:
+                            singles[(f, g)] = s
+                    if n.person and t2 in post_last:
+                        shorts.setdefault(f, []).append((t2, s))
+                    for g in post_join.get(t2, ()):
+                        pairs.add((f, g) if f < g else (g, f))
+                continue
+            sets = []
+            for t in set(ids):
+                if n.person and len(self.tokens[t]) == 1 and len(ids) > 1:
+                    continue  # an initial matches any name with that letter: checked later
+                c = cache.get(t)
+                if c is None:
+                    c = self._closure(t, self.post_any) | self._closure(t, post_join)
+                    cache[t] = c
+                sets.append(c)
+            if not sets:
+                continue
+            if len(sets) == 1:
+                cand = set(sets[0])
+            else:
+                sets.sort(key=len)
+                cand = sets[0] & sets[1]
+                for c in sets[2:]:
+                    if not cand:
+                        break
+                    cand &= c
+            # a split form meets a joined one through the joined token
+            for t in self.join_ids[f]:
+                cand |= self._closure(t, post_single)
+            cand.discard(f)
+            pairs.update([(f, g) if f < g else (g, f) for g in cand])
+        pairs |= slip_pairs(self)
+        return singles, shorts, pairs
+
+    # alignment --------------------------------------------------------------------------
+
+    def compare(self, fa: _Node, fb: _Node):
+        """Align two forms. Returns one of
+        ("accept", score, reasons) / ("reject", reason, cannot_link) /
+        ("short", short_idx, long_idx, kind, sim).
+        Reject reasons are only spelled out with debug (nobody reads them otherwise)."""
+        ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
+        match = self.match
+        n, m = len(ia), len(ib)
+        person = fa.person or fb.person
+        strict = self.strict if person else None
+        if n == m:
+            # the common case first: tokens aligned in place
+            items = []
+            for k in range(n):
+                s = match[ia[k]].get(ib[k], 0.0)
+                if strict and s:
+                    s = strict.get((ia[k], ib[k]), s)
+                if s < TOKEN_MATCH:
+                    break
+                items.append((k, k, s))
+            else:
+                return self._accept(fa, fb, items, [])
+        ma, mb = self._align(fa, fb, person)
+        joined = self._join(fa, fb, ma, mb, person) if len(ma) < n and len(mb) < m else []
+        if len(ma) == n and len(mb) == m:
+            if person and n > 2 and not joined:
+                seq = [ma[i][0] for i in sorted(ma)]
+                if any(x > y for x, y in zip(seq, seq[1:])) and not _is_rotation(seq):
+                    return ("reject", "rejected: given names in a different order", True)
+            return self._accept(fa, fb, [(i, *ma[i]) for i in sorted(ma)], joined)
+        ua = [i for i in range(n) if i not in ma]
+        ub = [j for j in range(m) if j not in mb]
+        if ua and ub:
+            slip = self._slip(fa, fb, ma, ua, ub) if person else None
+            if slip is not None:
+                return slip
+            word = "given name" if person else "token"
+            return ("reject", f"rejected: different {word}s {' '.join(fa.core[i] for i in ua)!r} "
+                    f"vs {' '.join(fb.core[j] for j in ub)!r}" if self.debug else "", True)
+        # one side is fully matched inside the other
+        if ub:
+            return self._contained(fa, fb, ma, mb, ub, person, bool(joined))
+        return self._contained(fb, fa, mb, ma, ua, person, bool(joined))
+
+    def _align(self, fa: _Node, fb: _Node, person: bool):
+        """One-to-one token alignment, best matches first (ties: nearer positions):
+        ({index in fa: (index in fb, sim)}, {index in fb: (index in fa, sim)})."""
+        A, B = fa.core, fb.core
+        ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
+        strict = self.strict if person else None
+        edges = []
+        initials = person and (self.initial[fa.idx] or self.initial[fb.idx])
+        for i in range(len(A)):
+            row = self.match[ia[i]]
+            for j in range(len(B)):
+                s = row.get(ib[j], 0.0)
+                if strict and s:
+                    s = strict.get((ia[i], ib[j]), s)
+                if initials and s == 0.0 and (len(A[i]) == 1 or len(B[j]) == 1):
+                    s = self.sim(A[i], B[j], person)  # an initial
+                if s >= TOKEN_MATCH:
+                    edges.append((-s, abs(i - j), i, j))
+        edges.sort()
+        ma: dict[int, tuple[int, float]] = {}
+        mb: dict[int, tuple[int, float]] = {}
+        for negs, _, i, j in edges:
+            if i not in ma and j not in mb:
+                ma[i] = (j, -negs)
+                mb[j] = (i, -negs)
+        return ma, mb
+
+    def _join(self, fa: _Node, fb: _Node, ma: dict, mb: dict, person: bool) -> list:
+        """Tokens written as one on one side (Abdul Hamid ~ Abdelhamid), added to the
+        alignment: [(A indices, B indices, A string, B string, similarity)]."""
+        joined: list[tuple[tuple[int, ...], tuple[int, ...], str, str, float]] = []
+        for x, y, mx, my, flip in ((fa, fb, ma, mb, False), (fb, fa, mb, ma, True)):
+            for jstr, cover in x.joins:
+                if any(c in mx for c in cover):
+                    continue
+                for k, tok in enumerate(y.core):
+                    if k in my:
+                        continue
+                    s = self.sim(tok, jstr, person) if flip else self.sim(jstr, tok, person)
+                    if s >= JOIN_MATCH:
+                        for c in cover:
+                            mx[c] = (k, s)
+                        my[k] = (cover[0], s)
+                        joined.append(((k,), cover, tok, jstr, s) if flip else (cover, (k,), jstr, tok, s))
+                        break
+        return joined
+
+    def _contained(self, short: _Node, long_: _Node, m_short: dict, m_long: dict, extra: list[int],
+                   person: bool, joined: bool):
+        """Every token of `short` is matched inside `long_`: a short form (surname only, given
+        names only) for the context rules, or another person (an extra given name)."""
+        debug = self.debug
+        lcore = long_.core
+        if not (short.person and long_.person) and (short.person or long_.person):
+            return ("reject", "rejected: a short form of another kind of name" if debug else "",
+                    False)
+        if not person:
+            return ("reject", f"rejected: extra token {' '.join(lcore[i] for i in extra)!r}"
+                    if debug else "", True)
+        generation = [lcore[i] for i in extra if lcore[i] in NAME_SUFFIXES]
+        if generation:  # Donald Trump / Donald Trump Jr
+            return ("reject", f"rejected: generational suffix {generation[0]!r}", True)
+        in_long = sorted(m_long)
+        k = len(in_long)
+        seq = [m_short[i][0] for i in sorted(m_short)]
+        if all(x <= y for x, y in zip(seq, seq[1:])) and not joined:
+            if k == 1 and in_long[0] == len(lcore) - 1:
+                return ("short", short.idx, long_.idx, "surname only",
+                        min(s for _, s in m_short.values()))
+            if k >= 2 and in_long[-1] == k - 1:  # in_long == [0, 1, ..., k - 1]
+                return ("short", short.idx, long_.idx, "given names only",
+                        min(s for _, s in m_short.values()))
+        if any(i < in_long[-1] for i in extra):  # Ahmad (Shah) Massoud, (Habib) Ahmad Miim
+            return ("reject", f"rejected: extra given name {' '.join(lcore[i] for i in extra)!r}"
+                    if debug else "", True)
+        if len(short.core) == 1:
+            return ("reject", "rejected: given name only", False)
+        return ("reject", f"rejected: extra name {' '.join(lcore[i] for i in extra)!r}"
+                if debug else "", True)
+
+    def _slip(self, fa: _Node, fb: _Node, ma: dict[int, tuple[int, float]], ua: list[int],
+              ub: list[int]):
+        """Accept two people's names whose only difference is a one-letter slip in a given name
+        beside an identical surname (see slips.py); None if that is not the case."""
+        A, B = fa.core, fb.core
+        n = len(A)
+        if (len(ua) != 1 or ua != ub or n != len(B) or ua[0] == n - 1 or A[-1] != B[-1]
+                or not one_letter_slip(A[ua[0]], B[ub[0]])):
+            return None
+        if any(ma[i][0] != i for i in ma):
+            return None
+        items = sorted([(i, *ma[i]) for i in ma] + [(ua[0], ub[0], SLIP_SIM)])
+        return self._accept(fa, fb, items, [], slip=(A[ua[0]], B[ub[0]]))
+
+    def _accept(self, fa: _Node, fb: _Node, items: list[tuple[int, int, float]], joined: list,
+                slip: tuple[str, str] | None = None):
+        """Score an alignment: items are (index in fa.core, index in fb.core, similarity)
+        in fa order."""
+        A, B = fa.core, fb.core
+        num = den = 0.0
+        reasons: list[str] = []
+        in_join = {c for cov_a, _, _, _, _ in joined for c in cov_a} if joined else ()
+        same_tokens = not joined
+        disorder = False
+        last_j = -1
+        desc = self.desc
+        for i, j, s in items:
+            if j < last_j:
+                disorder = True
+            last_j = j
+            if i in in_join:
+                continue
+            a, b = A[i], B[j]
+            w = len(a) if len(a) > len(b) else len(b)
+            num += w * s
+            den += w
+            if s < 1.0:
+                same_tokens = False
+                if slip and (a, b) == slip:
+                    continue
+                key = (a, b, s)
+                r = desc.get(key)
+                if r is None:
+                    t = self.tid.get(a, self.n_core)
+                    r = desc[key] = describe_token_pair(
+                        a, b, s, self.syms[t] if t < self.n_core else None)
+                reasons.append(r)
+        for cov_a, cov_b, sa, sb, s in joined:
+            w = max(len(sa), len(sb))
+            num += w * s
+            den += w
+            ta = " ".join(A[c] for c in cov_a) if len(cov_a) > 1 else A[cov_a[0]]
+            tb = " ".join(B[c] for c in cov_b) if len(cov_b) > 1 else B[cov_b[0]]
+            if len(cov_a) == 1 and len(cov_b) == 1:  # a particle joined on (al Qaeda ~ Alqaeda)
+                ta, tb = sa, sb
+            reasons.append(f"joined tokens: {ta}~{tb} ({s:.2f})")
+        score = 100.0 * num / den if den else 0.0
+        if slip:
+            score -= SLIP_PENALTY
+            reasons.append(f"one-letter slip in a given name: {slip[0]}~{slip[1]}, same surname")
+        if fa.group != fb.group:
+            score -= CROSS_LABEL_PENALTY
+            reasons.append(f"labelled {_kind(fa)} and {_kind(fb)}: compared across labels")
+        if disorder:
+            score -= 5.0
+            reasons.append("token order differs (surname first?)")
+        _overall(fa, fb, same_tokens, reasons)
+        return ("accept", round(min(score, 100.0), 1), reasons)
+
+
+def _overall(fa: _Node, fb: _Node, same_tokens: bool, reasons: list[str]) -> None:
+    """The reasons that describe the whole alignment (first when the tokens are the same)."""
+    if same_tokens:
+        if fa.key.replace(" ", "") == fb.key.replace(" ", ""):
+            reasons.insert(0, "same after removing spaces and hyphens")
+        elif fa.dropped or fb.dropped:
+            drops = sorted(set(fa.dropped) ^ set(fb.dropped))
+            reasons.insert(0, "same after dropping " + ", ".join(drops) if drops else "same tokens")
+        else:
+            reasons.insert(0, "same tokens")
+    else:
+        na, nb = len(fa.core), len(fb.core)
+        reasons.append(f"{na}/{na} tokens aligned one-to-one" if na == nb
+                       else f"all tokens aligned ({na} vs {nb} with joins)")
+    if fa.marks or fb.marks:
+        reasons.append("same after normalising diacritics" if same_tokens else "diacritics normalised")
+
+
+def _kind(node: _Node) -> str:
+    """The label a node is taken to carry (gold first), for reasons."""
+    from .analysis import top_label
+
+    return top_label(node.gold or node.labels, node.group)
+
+
+def _is_rotation(seq: list[int]) -> bool:
+    """True if seq is 0..n-1 shifted cyclically (Massoud Ahmad ~ Ahmad Massoud)."""
+    n = len(seq)
+    k = seq.index(0) if 0 in seq else -1
+    return k >= 0 and all(seq[(k + i) % n] == i for i in range(n))
+

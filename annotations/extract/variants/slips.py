@@ -1,0 +1,59 @@
+"""One-letter slips in a given name beside an identical surname (Ahmad / Ahad Masoud).
+
+A letter dropped or added inside a token is too big an edit for the transliteration-aware
+distance on a short name (Mady / Mahdy are two people), so it is admitted only where the
+rest of the name vouches for it: the same number of tokens, an identical surname, every other
+token matching, the slip inside (not at either end of) a given name of at least
+``tuning.SLIP_MIN_LEN`` letters, and the letter not an h (dropped h's make other names).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from .tuning import SLIP_MAX_TOKENS, SLIP_MIN_LEN
+
+if TYPE_CHECKING:
+    from .compare import _Group
+
+
+def one_letter_slip(a: str, b: str) -> bool:
+    """True if one token is the other with one inner letter (not h) added."""
+    if len(a) == len(b) or abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if len(long_) < SLIP_MIN_LEN or short[0] != long_[0] or short[-1] != long_[-1]:
+        return False
+    for i in range(1, len(long_) - 1):
+        if long_[:i] + long_[i + 1:] == short:
+            return long_[i] != "h"
+    return False
+
+
+def slip_pairs(group: _Group) -> set[tuple[int, int]]:
+    """Candidate pairs of people's names that differ by a one-letter slip in one given name
+    and share every other token exactly (the token blocks never put them together). Names are
+    blocked by (the other tokens, the slipped position, its first and last letter): blocks stay
+    small and cost one small key per name and position, not one per letter."""
+    blocks: dict[tuple[tuple[int, ...], int, str], list[tuple[int, str]]] = defaultdict(list)
+    tokens = group.tokens
+    for n in group.nodes:
+        ids = group.core_ids[n.idx]
+        if n.phantom or n.acronym or not n.person or not 2 <= len(ids) <= SLIP_MAX_TOKENS:
+            continue
+        for pos in range(len(ids) - 1):
+            t = tokens[ids[pos]]
+            if len(t) >= SLIP_MIN_LEN - 1:
+                blocks[(ids[:pos] + ids[pos + 1:], pos, t[0] + t[-1])].append((n.idx, t))
+    out: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        by_len: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for f, t in members:
+            by_len[len(t)].append((f, t))
+        for length, shorter in by_len.items():
+            for g, u in by_len.get(length + 1, ()):
+                out.update((f, g) if f < g else (g, f) for f, t in shorter if one_letter_slip(t, u))
+    return out

@@ -1,0 +1,102 @@
+"""Known entities: `newsmark entities import / export` as a subprocess on real files, and what
+the linker, the gazetteer and the Entities screen make of them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from annotations import entity_actions as ea
+from annotations.known_entities import KnownEntity, import_known
+from annotations.linking import suggest_for_store
+from annotations.store import Store
+from conftest import add_document
+
+KNOWN = [
+    {"name": "Ahmad Shah Massoud", "label": "PERSON", "external_id": "Q4695925",
+     "aliases": ["Ahmad Shah Masood", "Massoud"]},
+    {"name": "Panjshir", "label": "GPE", "kb_id": "Q185301"},
+]
+
+
+def newsmark(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_import_jsonl_and_csv_then_export_round_trips(tmp_path):
+    (tmp_path / "kb.jsonl").write_text("".join(json.dumps(e) + "\n" for e in KNOWN), encoding="utf-8")
+    (tmp_path / "kb.csv").write_text("name,label,external_id,aliases\n"
+                                     "Mohamed Hamdan Dagalo,PERSON,Q61917166,Hemedti|Hemeti\n", encoding="utf-8")
+    db = str(tmp_path / "k.db")
+    proc = newsmark("entities", "import", "kb.jsonl", "--db", db, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "2 created" in proc.stdout
+    assert newsmark("entities", "import", "kb.csv", "--db", db, cwd=tmp_path).returncode == 0
+    again = newsmark("entities", "import", "kb.jsonl", "--db", db, cwd=tmp_path)  # same ids: updated
+    assert "0 created, 2 updated" in again.stdout
+    out = newsmark("entities", "export", "--db", db, cwd=tmp_path)
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [(r["name"], r["external_id"]) for r in rows] == [
+        ("Ahmad Shah Massoud", "Q4695925"), ("Panjshir", "Q185301"), ("Mohamed Hamdan Dagalo", "Q61917166")]
+    assert rows[2]["aliases"] == ["Hemedti", "Hemeti"]
+    assert newsmark("entities", "export", "--db", db, "--out", "back.csv", cwd=tmp_path).returncode == 0
+    text = (tmp_path / "back.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "name,label,external_id,aliases" and "Hemedti|Hemeti" in text
+    fresh = str(tmp_path / "fresh.db")  # what export writes, import reads back
+    assert newsmark("entities", "import", "back.csv", "--db", fresh, cwd=tmp_path).returncode == 0
+    with Store(fresh) as store:
+        assert store.scalar("SELECT count(*) FROM entities") == 3
+
+
+def test_a_bad_row_names_file_and_line_and_imports_nothing(tmp_path):
+    db = str(tmp_path / "k.db")
+    cases = {
+        "a.jsonl": ('{"name": "Massoud", "label": "PERSON"}\n{"name": "", "label": "PERSON"}\n',
+                    "a.jsonl:2: name must be a non-empty string"),
+        "b.jsonl": ('{"name": "Massoud", "label": "PERSON"}\nnot json\n', "b.jsonl:2: not JSON"),
+        "c.csv": ("name,label\nMassoud,PERSON\nPanjshir,\x1b[31mGPE\n", "c.csv:3: label must be"),
+        "d.jsonl": ('{"name": "A", "label": "PERSON", "external_id": "Q1"}\n'
+                    '{"name": "B", "label": "PERSON", "external_id": "Q1"}\n', "d.jsonl:2: external id Q1"),
+        "e.jsonl": ('{"name": "A", "label": "PERSON", "aliase": ["B"]}\n', "e.jsonl:1: unknown key 'aliase'"),
+    }
+    for name, (text, message) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        proc = newsmark("entities", "import", name, "--db", db, cwd=tmp_path)
+        assert proc.returncode == 2, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0] and "Traceback" not in proc.stderr
+        assert "\x1b" not in proc.stderr  # text from the file is data, never an escape sequence
+    assert not Path(db).exists() or Store(db).scalar("SELECT count(*) FROM entities") == 0
+    assert newsmark("entities", "--db", db, cwd=tmp_path).returncode == 2
+
+
+def test_the_linker_proposes_corpus_spellings_against_known_names(store):
+    import_known(store, [KnownEntity("Ahmad Shah Massoud", "PERSON", "Q4695925", ("Ahmad Shah Masood",)),
+                         KnownEntity("Ahmad Shah Masud", "PERSON", "Q999")], "alice")
+    d1 = add_document(store, "Ahmed Shah Massoud led the resistance in the valley.")
+    span = store.add_span(d1, 0, 18, "PERSON", "alice")
+    pairs = {frozenset((p.a, p.b)) for p in suggest_for_store(store).pairs}
+    assert frozenset(("Ahmed Shah Massoud", "Ahmad Shah Massoud")) in pairs
+    # two known entities are two things: never a pair on their own
+    assert frozenset(("Ahmad Shah Massoud", "Ahmad Shah Masud")) not in pairs
+    done = ea.judge_pair(store, "Ahmad Shah Massoud", "Ahmed Shah Massoud", "PERSON", "same", "alice")
+    assert done.entity == "Ahmad Shah Massoud" and not done.created
+    assert store.scalar("SELECT entity_id FROM spans WHERE id = ?", (span,)) == done.entity_id
+    assert store.undo("alice")["name"] == "judge same"
+    store.undo("alice")  # the span
+    assert store.undo("alice")["name"].startswith("import entities")  # the import is one action too
+    assert store.scalar("SELECT count(*) FROM entities") == 0
+
+
+def test_the_gazetteer_keeps_known_entities_whatever_is_excluded(store):
+    from annotations.extract.gazetteer import entries_excluding
+    from annotations.predict import confirmed_entries
+
+    import_known(store, [KnownEntity("Panjshir", "GPE", "Q185301", ("Panshir",))], "alice")
+    kept = entries_excluding(confirmed_entries(store), {1, 2})
+    assert [(e.name, e.aliases) for e in kept] == [("Panjshir", ("Panshir",))]
