@@ -16,7 +16,8 @@ from .errors import StoreError
 from .extract.normalize import normalize, strip_possessive
 from .extract.variants.labels import compatible
 from .store import Action, Store, now
-from .vocab import Origin, Status, Verdict
+from .reading.rules import is_rejected
+from .vocab import Origin, RejectionKind, Status, Verdict
 
 VERDICTS = tuple(v.value for v in Verdict)
 
@@ -371,13 +372,14 @@ def _mention_count(act: Action, entity_id: int) -> int:
 
 def _open_predictions(act: Action, keys: set[str], annotator: str) -> list[dict[str, Any]]:
     """The latest entity suggestions whose text normalises to a key and that are still open
-    for this annotator: not rejected, not overlapping one of their gold spans (the rule
-    linking.store_mentions applies)."""
+    for this annotator by the open-suggestion rule (annotations.reading.rules): not rejected
+    with their label, not overlapping one of their gold spans."""
     texts = [t for (t,) in act.execute(
         "SELECT DISTINCT json_extract(data, '$.text') FROM predictions WHERE extractor = 'entities'")
         if t and normalize(t) in keys]
     out: list[dict[str, Any]] = []
     taken: dict[int, list[tuple[int, int]]] = {}  # the annotator's gold spans, and what is taken here
+    rejected: dict[int, set[tuple[int, int, str | None]]] = {}  # their rejections (open-suggestion rule)
     for i in range(0, len(texts), 500):
         chunk = texts[i:i + 500]
         marks = ",".join("?" for _ in chunk)
@@ -386,13 +388,17 @@ def _open_predictions(act: Action, keys: set[str], annotator: str) -> list[dict[
                 WHERE p.extractor = 'entities' AND json_extract(p.data, '$.text') IN ({marks})
                 AND p.version = (SELECT r.version FROM prediction_runs r WHERE r.doc_id = p.doc_id
                                  AND r.extractor = 'entities' ORDER BY r.rowid DESC LIMIT 1)
-                AND NOT EXISTS (SELECT 1 FROM rejections j WHERE j.doc_id = p.doc_id AND j.kind = 'ent'
-                                AND j.start = p.start AND j."end" = p."end" AND j.annotator = ?)
-                ORDER BY p.doc_id, p.start""", (*chunk, annotator)).fetchall()
+                ORDER BY p.doc_id, p.start""", chunk).fetchall()
         for doc_id, start, end, label, text in rows:
             if doc_id not in taken:
                 taken[doc_id] = [tuple(r) for r in act.execute(
                     'SELECT start, "end" FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator))]
+                rejected[doc_id] = {tuple(r) for r in act.execute(
+                    'SELECT start, "end", label FROM rejections WHERE doc_id = ? AND annotator = ? AND kind = ?',
+                    (doc_id, annotator, RejectionKind.ENTITY))}
+            pred = {"start": start, "end": end, "label": label}
+            if is_rejected(pred, rejected[doc_id]):
+                continue
             if all(e <= start or end <= s for s, e in taken[doc_id]):
                 out.append({"doc_id": doc_id, "start": start, "end": end, "label": label, "text": text})
                 taken[doc_id].append((start, end))

@@ -25,8 +25,9 @@ from .extract.variants import Judgement, Mention, Pair, Suggestions, suggest
 from .extract.variants.labels import pool
 from .extract.variants.resolver import _Resolver
 from .ranges import Coverage
+from .reading.rules import is_rejected
 from .store import Store
-from .vocab import Verdict
+from .vocab import RejectionKind, Verdict
 
 _LATEST_PREDICTIONS = """SELECT p.text_form, p.label, p.doc_id, p.start, p."end" FROM (
     SELECT json_extract(data, '$.text') AS text_form, label, doc_id, start, "end", version, extractor
@@ -46,12 +47,17 @@ def store_mentions(store: Store) -> Iterator[Mention]:
         gold_by_doc[doc_id].append((start, end))
         labels[normalize(text)][label] += 1
         yield Mention(text, label, doc_id, start, end, gold=True)
+    # The open-suggestion rule (annotations.reading.rules), over every annotator's decisions:
+    # a suggestion some gold span overlaps, or someone rejected with its label, is no mention.
     covered = {doc: Coverage(ranges) for doc, ranges in gold_by_doc.items()}
-    rejected = {tuple(r) for r in store.conn.execute(
-        "SELECT doc_id, start, \"end\" FROM rejections WHERE kind = 'ent'")}
+    rejected: dict[int, set[tuple[int, int, str | None]]] = defaultdict(set)
+    for doc_id, start, end, label in store.conn.execute(
+            "SELECT doc_id, start, \"end\", label FROM rejections WHERE kind = ?", (RejectionKind.ENTITY,)):
+        rejected[doc_id].add((start, end, label))
     gold_label = {text: counts.most_common(1)[0][0] for text, counts in labels.items()}
     for form, label, doc_id, start, end in store.conn.execute(_LATEST_PREDICTIONS):
-        if not form or (doc_id, start, end) in rejected:
+        if not form or (doc_id in rejected and is_rejected(
+                {"start": start, "end": end, "label": label}, rejected[doc_id])):
             continue
         if doc_id in covered and covered[doc_id].overlaps(start, end):
             continue

@@ -279,3 +279,25 @@ def test_same_judgement_accepts_and_links_the_open_suggestions_of_both_spellings
     assert store.status(d1, "alice") == "in progress"
     store.undo("alice")
     assert store.query("SELECT * FROM spans") == [] and store.status(d1, "alice") == "todo"
+
+
+def test_the_linker_and_the_reader_share_one_open_suggestion_rule(store):
+    """A rejection closes the suggestion it was made on (same characters, same label), not a
+    later model's different reading of the same words: the Reader's rule, and the linker's."""
+    from annotations.linking import store_mentions
+    from annotations.reading.rules import open_suggestions
+
+    d = add_document(store, "Masood spoke. Kabul was calm.")
+    store.reject_prediction(d, 0, 6, "ORG", "alice")
+    store.save_predictions("entities", "m-2", [
+        (d, [{"start": 0, "end": 6, "label": "PERSON", "text": "Masood"},
+             {"start": 14, "end": 19, "label": "GPE", "text": "Kabul"}])])
+    preds = store.predictions(d, "entities")
+    still_open = open_suggestions(preds, store.spans(d, "alice"), store.rejections(d, "alice"))
+    linker = {(m.start, m.end) for m in store_mentions(store) if not m.gold}
+    assert {(p["start"], p["end"]) for p in still_open} == linker == {(0, 6), (14, 19)}
+    store.reject_prediction(d, 14, 19, "GPE", "alice")
+    still_open = open_suggestions(store.predictions(d, "entities"), store.spans(d, "alice"),
+                                  store.rejections(d, "alice"))
+    linker = {(m.start, m.end) for m in store_mentions(store) if not m.gold}
+    assert {(p["start"], p["end"]) for p in still_open} == linker == {(0, 6)}
