@@ -496,9 +496,15 @@ def test_spacy_docbins(loaded, tmp_path):
     first = docs[0]
     assert [(e.text, e.label_) for e in first.ents] == [
         ("Ahmad Massoud", "PERSON"), ("Monday", "DATE"), ("Taliban", "ORG"), ("Panjshir", "GPE")]
-    ids = loaded.query("SELECT id, name FROM entities")
-    kb = {str(r["id"]): r["name"] for r in ids}
-    assert kb[first.ents[0].kb_id_] == "Ahmad Massoud" and first.ents[1].kb_id_ == ""
+    ids = loaded.query("SELECT id, name, external_id FROM entities")
+    # kb_id_: the canonical entity's external id (a Wikidata QID) when it has one, else its id
+    kb = {r["external_id"] or str(r["id"]): r["name"] for r in ids}
+    assert first.ents[0].kb_id_.startswith("Q") and kb[first.ents[0].kb_id_] == "Ahmad Massoud"
+    assert first.ents[1].kb_id_ == ""
+    massoud = next(r["id"] for r in ids if r["name"] == "Ahmad Massoud")
+    loaded.conn.execute("UPDATE entities SET external_id = NULL WHERE id = ?", (massoud,))
+    export(loaded, "spacy", tmp_path / "noqid", split={"all": 1.0})
+    assert load_docbin(tmp_path / "noqid" / "all.spacy")[0].ents[0].kb_id_ == str(massoud)
     assert [(s.text, s.label_, s.kb_id_) for s in first.spans["claims"]] == [(T1, "statement", "talks")]
     assert first.user_data["claims"][0]["stance"] == "denied"
     assert first.user_data["newsmark"]["annotator"] == "alice"
@@ -594,7 +600,11 @@ def test_links_export(store, tmp_path):
         ("Ahmad Massoud", "Massoud", "PERSON", True, "judgement"),
         ("Masoud", "Massoud", "PERSON", True, "judgement"),
     ]
-    assert pairs[2]["entity"] == eid and pairs[0]["annotator"] == "bob"
+    assert pairs[2]["entity"] == eid and pairs[0]["annotator"] == "bob" and "kb_id" not in pairs[2]
+    store.conn.execute("UPDATE entities SET external_id = 'Q2569263' WHERE id = ?", (eid,))
+    export(store, "links", tmp_path / "qid.jsonl")
+    derived = [x for x in read_jsonl(tmp_path / "qid.jsonl") if x.get("source") == "entity"]
+    assert [(x["a"], x["b"], x["kb_id"]) for x in derived] == [("Ahmad Massoud", "Masood", "Q2569263")]
     assert clusters == [{"cluster": ["Panjshir", "Panshir"], "label": "GPE"},
                         {"cluster": ["Ahmad Massoud", "Masood", "Masoud", "Massoud"], "label": "PERSON"}]
     assert report.pairs == 5 and report.clusters == 2 and report.unsure == 1

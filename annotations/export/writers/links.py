@@ -1,5 +1,7 @@
 """links: variant-spelling pairs {"a", "b", "label", "same"} and clusters, for a variant linker.
 
+A pair derived from a canonical entity also names it ("entity", and "kb_id": its external id).
+
 Not per document: judged pairs (latest verdict each) and the forms of each canonical entity,
 then the clusters their same-edges make, never across a "different" judgement.
 """
@@ -74,7 +76,7 @@ def _judged(store: Store, annotator: str | None, labels: set[str] | None) -> dic
 
 
 def _pair_lines(judged: dict[Pair, dict[str, Any]], ent_rows: dict[int, tuple[str, set[str]]],
-                labels: set[str] | None, report: ExportReport,
+                external: dict[int, str], labels: set[str] | None, report: ExportReport,
                 on_progress: Callable[[int, int], None] | None) -> dict[tuple[str, str, str], dict[str, Any]]:
     """Judged pairs (unsure ones counted, left out), then the same-pairs of each entity's forms."""
     lines: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -97,8 +99,10 @@ def _pair_lines(judged: dict[Pair, dict[str, Any]], ent_rows: dict[int, tuple[st
                     if verdict is not None and verdict != "unsure":
                         report.conflicts += verdict == "different"
                         continue  # the judgement says it
-                    lines.setdefault((label, a, b), {"a": a, "b": b, "label": label, "same": True,
-                                                     "source": "entity", "entity": eid})
+                    line = {"a": a, "b": b, "label": label, "same": True, "source": "entity", "entity": eid}
+                    if external.get(eid):
+                        line["kb_id"] = external[eid]  # e.g. a Wikidata QID
+                    lines.setdefault((label, a, b), line)
         if on_progress and (n % 200 == 0 or n == total):
             on_progress(n, total)
     return lines
@@ -133,7 +137,9 @@ def export_links(store: Store, out: str | os.PathLike[str], *, annotator: str | 
                  on_progress: Callable[[int, int], None] | None) -> ExportReport:
     judged = _judged(store, annotator, labels)
     ent_rows = entity_forms(store, annotator=annotator)
-    lines = _pair_lines(judged, ent_rows, labels, report, on_progress)
+    external = {r["id"]: r["external_id"] for r in store.query(
+        "SELECT id, external_id FROM entities WHERE external_id IS NOT NULL AND external_id != ''")}
+    lines = _pair_lines(judged, ent_rows, external, labels, report, on_progress)
     cluster_lines = _clusters(lines)
     if not lines and not cluster_lines:
         who_msg = f" by annotator {annotator!r}" if annotator else ""

@@ -1,6 +1,6 @@
 """spacy: DocBin files per split (train.spacy, dev.spacy, ...), sharded above SHARD_DOCS documents.
 
-Gold spans are doc.ents (kb_id_ = canonical entity), all of them in doc.spans["sc"], claims in
+Gold spans are doc.ents (kb_id_ = canonical entity: its external id, else its id), all of them in doc.spans["sc"], claims in
 doc.spans["claims"]; `python -m spacy train` runs on the files as they are.
 """
 
@@ -74,6 +74,14 @@ class SpacyWriter(Writer):
             _remove_stale_shards(self.base, self.bins, written)
 
 
+def kb_id(entity_id: int | None, entities: dict[int, dict[str, Any]]) -> str:
+    """A span's kb_id_: its canonical entity's external id (e.g. a Wikidata QID) when known,
+    else newsmark's entity id, else empty."""
+    if entity_id is None:
+        return ""
+    return (entities.get(entity_id) or {}).get("external_id") or str(entity_id)
+
+
 def _spacy_doc(ex: Example, doc: Any, report: ExportReport) -> Any:
     """A spaCy Doc (tokens from the blank tokenizer) carrying this example's annotations."""
     from spacy.util import filter_spans
@@ -82,7 +90,7 @@ def _spacy_doc(ex: Example, doc: Any, report: ExportReport) -> Any:
     gold: list[Any] = []
     missing_tokens: set[int] = set()
     for s in ex.spans:
-        kb = str(s["entity"]) if s["entity"] is not None else ""
+        kb = kb_id(s["entity"], ex.entities)
         span = doc.char_span(s["start"], s["end"], label=s["label"], kb_id=kb)
         if span is None:
             report.misaligned_span(ex.doc["id"], ex.annotator, "span", s["start"], s["end"], s["label"], text)
