@@ -5,7 +5,7 @@ can import `ModelMissing` / `resolve_model` without paying spaCy's start-up cost
 
     resolve_model(name, fallbacks)            first installed package or existing directory, or None
     load_pipeline(name_or_path, components=)  -> LoadedPipeline (.nlp .name .version .extractor_id)
-    load_configured(model_cfg, components=)   resolve + load, raising ModelMissing naming model.name
+    load_configured(model_cfg, components=, store=)  the model in use (models table), else config; ModelMissing
     LoadedPipeline.predict(items, ...)        (key, {"entities": [...], "claims": [...]}) per text
 
 Components: `components` names the *extractors* wanted ({"entities"}, {"claims"}, or both, the
@@ -385,16 +385,32 @@ def load_pipeline(
     )
 
 
+def _in_use(store: Any) -> str | None:
+    """The directory of the entity model registered as in use, or None (the configured one)."""
+    from ..models import in_use_path
+
+    return in_use_path(store)
+
+
 def load_configured(
     model_cfg: Any | Mapping[str, Any] | None = None,
     *,
     components: Iterable[str] | None = None,
     override: str | None = None,
+    store: Any = None,
 ) -> LoadedPipeline:
     """Resolve config `model.name` / `model.fallbacks` (or a `--model` override) and load it.
 
     model_cfg: annotations.config.ModelConfig, a mapping with name/fallbacks, or None (defaults).
+    store: when given (and no override), the model registered as in use for entities
+    (`newsmark models use`) wins over the config; its directory must still exist.
     """
+    in_use = _in_use(store) if store is not None and not override else None
+    if in_use is not None:
+        if not _is_dir(in_use):
+            raise ModelMissing(in_use, key="models (in use)",
+                               reason="the directory is gone: `newsmark models use NAME` picks another")
+        return load_pipeline(in_use, components=components, key="models (in use)")
     if override:
         target = resolve_model(override)
         if target is None:

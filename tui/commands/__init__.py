@@ -18,6 +18,7 @@ from types import ModuleType
 
 MODULES: list[str] = [
     "train",
+    "models",
 ]
 
 
