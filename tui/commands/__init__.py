@@ -19,6 +19,7 @@ from types import ModuleType
 MODULES: list[str] = [
     "train",
     "models",
+    "train_curve",
 ]
 
 
