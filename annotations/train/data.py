@@ -75,11 +75,22 @@ def _rank(seed: int, key: str) -> bytes:
     return hashlib.sha256(f"{seed}\0{key}".encode("utf-8")).digest()
 
 
+_BLANK: dict[str, Any] = {}
+
+
+def _blank() -> Any:
+    """One blank English pipeline (its tokenizer is the export's) for the whole process."""
+    if "en" not in _BLANK:
+        import spacy
+
+        _BLANK["en"] = spacy.blank("en")
+    return _BLANK["en"]
+
+
 def _read(path: Path) -> list[Any]:
-    import spacy
     from spacy.tokens import DocBin
 
-    vocab = spacy.blank("en").vocab
+    vocab = _blank().vocab
     return list(DocBin().from_disk(path).get_docs(vocab))
 
 
@@ -139,9 +150,7 @@ def _unannotated(store: Store, seed: int, n: int) -> list[tuple[int, str]]:
 
 def _rehearsal_docs(base: Any, items: list[tuple[int, str]]) -> list[Any]:
     """The base model's predictions as complete documents on the blank tokenizer's tokens."""
-    import spacy
-
-    blank = spacy.blank("en")
+    blank = _blank()
     texts = dict(items)
     out = []
     for doc_id, result in base.predict(items, tasks=["entities"]):

@@ -235,7 +235,8 @@ def train_ner(store: Store, config: Config, opts: TrainOptions, *, annotator: st
                 "newsmark": {"data_hash": corpus.data_hash, "base_model": base.source if base else None}}
         phase("scoring base and trained model on the dev split")
         assemble(work / "best", host, work / "model", meta)
-        after = score_dev(_load(str(work / "model"), "--output"), corpus.dev_gold, config.label_names)
+        # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
+        after = score_dev(_load(str(work / "best"), "--output"), corpus.dev_gold, config.label_names)
         before_model = base.source if base is not None else host
         before = score_dev(base or _load(host, "model.name"), corpus.dev_gold, config.label_names) if before_model else None
         outcome = TrainOutcome(
