@@ -191,3 +191,52 @@ def test_interrupted_training_leaves_nothing(tmp_path):
     assert store.scalar("SELECT count(*) FROM models") == 0
     store.close()
     assert list((tmp_path / "out").iterdir()) == []
+
+
+SAME = [("Ahmad Massoud", "Ahmad Masood"), ("Ahmad Massoud", "Ahmad Masoud"), ("Amrullah Saleh", "Amrullah Salih"),
+        ("Zabihullah Mujahid", "Zabiullah Mujahid"), ("Faiz Hameed", "Faiz Hamid"), ("Mohammad Omar", "Muhammad Omar"),
+        ("Abdul Rashid Dostum", "Abdul Rasheed Dostum"), ("Gulbuddin Hekmatyar", "Gulbudin Hikmatyar"),
+        ("Hamid Karzai", "Hamed Karzai"), ("Ashraf Ghani", "Ashraf Ghany"), ("Abdullah Abdullah", "Abdulla Abdullah"),
+        ("Ismail Khan", "Ismael Khan"), ("Atta Mohammad Noor", "Atta Muhammad Nur"), ("Yunus Qanuni", "Younus Qanooni"),
+        ("Burhanuddin Rabbani", "Burhanudin Rabani"), ("Sirajuddin Haqqani", "Serajuddin Haqani"),
+        ("Hibatullah Akhundzada", "Haibatullah Akhunzada"), ("Mullah Baradar", "Mulla Baradar"),
+        ("Suhail Shaheen", "Sohail Shahin"), ("Bilal Karimi", "Belal Karimi"), ("Fahim Dashti", "Faheem Dashti"),
+        ("Rohullah Azizi", "Ruhollah Azizi")]
+DIFFERENT = [("Ahmad Massoud", "Ahmad Shah Massoud"), ("Ahmad Massoud", "Ahmad Wali Massoud"),
+             ("Hamid Karzai", "Hamid Gul"), ("Ashraf Ghani", "Ashraf Haidari"), ("Ismail Khan", "Imran Khan"),
+             ("Mohammad Omar", "Mohammad Nabi"), ("Abdul Rashid Dostum", "Abdul Rashid Ghazi"),
+             ("Amrullah Saleh", "Amrullah Khan"), ("Faiz Hameed", "Faiz Mohammad"), ("Bilal Karimi", "Bilal Ahmed"),
+             ("Fahim Dashti", "Fahim Khan"), ("Yunus Qanuni", "Yunus Khalis"), ("Atta Mohammad Noor", "Atta Ullah"),
+             ("Mullah Baradar", "Mullah Omar"), ("Suhail Shaheen", "Suhail Ahmed"), ("Rohullah Azizi", "Rohullah Nikpai"),
+             ("Sirajuddin Haqqani", "Jalaluddin Haqqani"), ("Anas Haqqani", "Sirajuddin Haqqani"),
+             ("Hibatullah Akhundzada", "Mohammad Hassan Akhund"), ("Zabihullah Mujahid", "Zabihullah Muttaqi"),
+             ("Abdullah Abdullah", "Abdullah Azzam"), ("Gulbuddin Hekmatyar", "Gulbuddin Rahmani")]
+
+
+def test_variants_fit_refuses_few_judgements_then_registers_a_threshold(tmp_path):
+    from annotations.models import in_use
+    from annotations.train.variants import linker_threshold, train_linker
+
+    store = Store(tmp_path / "v.db")
+    config = load_config(None)
+
+    def judge(pairs, verdict):
+        with store.action("alice", "judge") as act:
+            for a, b in pairs:
+                act.insert("judgements", {"a": a, "b": b, "label": "PERSON", "verdict": verdict, "annotator": "alice",
+                                          "created_at": "2026-12-01T00:00:00"})
+
+    judge(SAME[:5], "same")
+    judge(DIFFERENT, "different")
+    from annotations.errors import UserInputError
+
+    with pytest.raises(UserInputError, match="5 same and 22 different"):
+        train_linker(store, config, annotator="alice")
+    judge(SAME[5:], "same")
+    result = train_linker(store, config, annotator="alice", name="linker-1", use=True)
+    assert result["train_pairs"] + result["dev_pairs"] == len(SAME) + len(DIFFERENT)
+    assert 0 < result["threshold"] <= 100 and result["after"]["f"] is not None
+    assert in_use(store, "variants")["name"] == "linker-1"
+    assert linker_threshold(store, config) == result["threshold"]
+    assert json.loads(Path(result["path"]).read_text())["threshold"] == result["threshold"]
+    store.close()

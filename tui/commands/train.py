@@ -133,10 +133,11 @@ def run(args: argparse.Namespace) -> int:
 
     config, annotator, db = _context(args)
     store = _open_store(db, create=False)
+    if args.extractor == "variants":
+        return _variants(args, store, config, annotator)
     if args.extractor != "ner":
-        from annotations.train import other
-
-        return other.run_cli(args, store, config, annotator)
+        raise UserInputError(f"--extractor {args.extractor}: only ner and variants train in this version "
+                             "(claims keep the baseline detector)")
     opts = options(args)
     bar = StepBar(not args.json)
     from annotations.train.ner import train_ner
@@ -156,4 +157,21 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(outcome.to_json(), ensure_ascii=False))
     else:
         _stdout_console().print(before_after(outcome))
+    return 0
+
+
+def _variants(args: argparse.Namespace, store: Any, config: Any, annotator: str) -> int:
+    """Fit the linker's threshold on the judged pairs; print the dev comparison."""
+    from annotations.train.variants import train_linker
+
+    result = train_linker(store, config, annotator=annotator, name=args.name, output=args.output, dev=args.dev,
+                          seed=args.seed, use=args.use)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    b, a = result["before"], result["after"]
+    print(f"linker {result['linker']}: threshold {result['configured_threshold']:g} -> {result['threshold']:g} "
+          f"(fitted on {result['train_pairs']} judged pairs; {result['dev_pairs']} held out)")
+    print(f"dev F1 of 'same': {_fmt(b['f'])} -> {_fmt(a['f'])}; registered as {result['name']}"
+          + (" (in use)" if result["in_use"] else ""))
     return 0
