@@ -137,7 +137,7 @@ def test_predict_then_uses_the_registered_model_and_evaluate_model_path_agrees(t
     from annotations.evaluate import evaluate
     from annotations.predict import run_predict
 
-    tmp, db, out = trained
+    _tmp, db, out = trained
     config = load_config(None)
     store = Store(db)
     try:
@@ -240,3 +240,16 @@ def test_variants_fit_refuses_few_judgements_then_registers_a_threshold(tmp_path
     assert linker_threshold(store, config) == result["threshold"]
     assert json.loads(Path(result["path"]).read_text())["threshold"] == result["threshold"]
     store.close()
+
+
+def test_train_curve_scores_each_share_on_one_dev_split(tmp_path):
+    from annotations.train.curve import train_curve
+    from annotations.train.ner import TrainOptions
+
+    store = Store(build_db(tmp_path / "c.db"))
+    result = train_curve(store, load_config(None), TrainOptions(from_scratch=True, max_steps=2),
+                         shares=(0.5, 1.0))
+    store.close()
+    assert [p["train_docs"] for p in result["points"]] == [2, 4]
+    assert {p["dev_docs"] for p in result["points"]} == {1}
+    assert all(p["steps"] == 3 for p in result["points"])

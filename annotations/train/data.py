@@ -72,7 +72,7 @@ def check_gold(store: Store, config: Config, annotator: str | None) -> int:
 
 
 def _rank(seed: int, key: str) -> bytes:
-    return hashlib.sha256(f"{seed}\0{key}".encode("utf-8")).digest()
+    return hashlib.sha256(f"{seed}\0{key}".encode()).digest()
 
 
 _BLANK: dict[str, Any] = {}
@@ -186,7 +186,7 @@ def _dev_gold(docs: list[Any], labels: set[str]) -> list[tuple[str, list[dict[st
     export kept them in doc.spans["sc"] (doc.ents leaves overlapping ones out)."""
     out = []
     for doc in docs:
-        spans = doc.spans["sc"] if "sc" in doc.spans else doc.ents
+        spans = doc.spans.get("sc", doc.ents)
         out.append((doc.text, [{"start": s.start_char, "end": s.end_char, "label": s.label_}
                                for s in spans if s.label_ in labels]))
     return out

@@ -49,7 +49,7 @@ def init(cfg: Any, extra_labels: Iterable[str] = ()) -> Any:
 
     nlp = init_nlp(cfg)
     if "ner" in nlp.pipe_names:
-        ner = nlp.get_pipe("ner")
+        ner: Any = nlp.get_pipe("ner")
         for label in extra_labels:
             if label not in ner.labels:
                 ner.add_label(label)
@@ -66,7 +66,10 @@ def run(nlp: Any, best_dir: Path, *, minutes: float | None = None,
     """Train `nlp` (from `init`) on its config's corpora; the best checkpoint goes to best_dir."""
     from spacy.schemas import ConfigSchemaTraining
     from spacy.training.loop import (
-        create_before_to_disk_callback, create_evaluation_callback, create_train_batches, train_while_improving,
+        create_before_to_disk_callback,
+        create_evaluation_callback,
+        create_train_batches,
+        train_while_improving,
         update_meta,
     )
     from spacy.util import registry, resolve_dot_names

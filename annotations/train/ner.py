@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +116,7 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[
 
 
 def _stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
 
 
 def _output(store: Store, opts: TrainOptions, name: str) -> Path:
@@ -238,7 +238,8 @@ def train_ner(store: Store, config: Config, opts: TrainOptions, *, annotator: st
         # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
         after = score_dev(_load(str(work / "best"), "--output"), corpus.dev_gold, config.label_names)
         before_model = base.source if base is not None else host
-        before = score_dev(base or _load(host, "model.name"), corpus.dev_gold, config.label_names) if before_model else None
+        before = (score_dev(base or _load(str(host), "model.name"), corpus.dev_gold, config.label_names)
+                  if before_model else None)
         outcome = TrainOutcome(
             name=name, path=str(out), extractor=Extractor.ENTITIES, base_model=base.source if base else None,
             data_hash=corpus.data_hash, train_docs=corpus.train_docs, dev_docs=corpus.dev_docs,

@@ -43,7 +43,8 @@ def judged_pairs(store: Store) -> dict[_Key, tuple[str, str, str | None, bool]]:
         ka, kb = normalize(a), normalize(b)
         if not ka or not kb or ka == kb:
             continue
-        key = (label_group(r["label"]), *sorted((ka, kb)))
+        lo, hi = sorted((ka, kb))
+        key = (label_group(r["label"]), lo, hi)
         out.pop(key, None)
         unsure.discard(key)
         if r["verdict"] == Verdict.UNSURE:
@@ -70,7 +71,8 @@ def pair_scores(store: Store, pairs: dict[_Key, tuple[str, str, str | None, bool
     scores: dict[_Key, float] = {}
 
     def key(p: Any) -> _Key:
-        return (label_group(p.label), *sorted((normalize(p.a), normalize(p.b))))
+        lo, hi = sorted((normalize(p.a), normalize(p.b)))
+        return (label_group(p.label), lo, hi)
 
     for pair in sugg.rejected:
         scores[key(pair)] = max(scores.get(key(pair), 0.0), float(pair.score))

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from annotations.errors import UserInputError
     from tui.cli import _context, _open_store, _stdout_console
 
-    config, annotator, db = _context(args)
+    _config, annotator, db = _context(args)
     store = _open_store(db, create=False)
     cmd = getattr(args, "models_command", None)
     if cmd == "use":

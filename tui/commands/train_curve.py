@@ -25,7 +25,7 @@ def _table(result: dict[str, Any]) -> Any:
         t.add_column(col, justify="right")
     last = None
     for pt in result["points"]:
-        fmt = lambda x: "n/a" if x is None else f"{x:.3f}"  # noqa: E731
+        fmt = lambda x: "n/a" if x is None else f"{x:.3f}"
         change = "" if last is None or pt["f"] is None else f"{pt['f'] - last:+.3f}"
         t.add_row(f"{pt['share']:.0%}", str(pt["train_docs"]), fmt(pt["p"]), fmt(pt["r"]), fmt(pt["f"]), change,
                   str(pt["steps"]))
