@@ -127,51 +127,64 @@ def before_after(outcome: Any) -> Any:
     return Group(head, t, foot, *[Text(f"note: {w}") for w in outcome.warnings])
 
 
+def _one(args: argparse.Namespace, extractor: str, store: Any, config: Any, annotator: str) -> dict[str, Any]:
+    """Train one extractor; prints its table unless --json; returns its JSON."""
+    from tui.cli import _stdout_console
+
+    if extractor == "variants":
+        return _variants(args, store, config, annotator)
+    from annotations.train.claims import train_claims
+    from annotations.train.ner import train_ner
+
+    train = train_ner if extractor == "ner" else train_claims
+    bar = StepBar(not args.json)
+    try:
+        outcome = train(store, config, options(args), annotator=annotator, on_step=bar, on_phase=bar.phase)
+    finally:
+        bar.stop()
+    if not args.json:
+        _stdout_console().print(before_after(outcome))
+    return outcome.to_json()
+
+
 def run(args: argparse.Namespace) -> int:
     from annotations.errors import UserInputError
-    from tui.cli import _context, _open_store, _stdout_console
+    from tui.cli import _context, _open_store
 
     config, annotator, db = _context(args)
     store = _open_store(db, create=False)
-    if args.extractor == "variants":
-        return _variants(args, store, config, annotator)
-    if args.extractor != "ner":
-        raise UserInputError(f"--extractor {args.extractor}: only ner and variants train in this version "
-                             "(claims keep the baseline detector)")
-    opts = options(args)
-    bar = StepBar(not args.json)
-    from annotations.train.ner import train_ner
-
+    if args.extractor == "all" and (args.output or args.name):
+        raise UserInputError("--extractor all: --output and --name name one model; leave them out")
+    names = ["ner", "claims", "variants"] if args.extractor == "all" else [args.extractor]
+    results: dict[str, Any] = {}
     try:
-        outcome = train_ner(store, config, opts, annotator=annotator, on_step=bar, on_phase=bar.phase)
+        for extractor in names:
+            try:
+                results[extractor] = _one(args, extractor, store, config, annotator)
+            except UserInputError as exc:
+                if args.extractor != "all" or extractor == "ner":
+                    raise
+                results[extractor] = {"skipped": str(exc)}
+                if not args.json:
+                    print(f"{extractor}: skipped: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
-        bar.stop()
         print("interrupted: nothing was registered and no model directory was left", file=sys.stderr)
         return 130
-    except UserInputError:
-        bar.stop()
-        raise
-    finally:
-        bar.stop()
     if args.json:
-        print(json.dumps(outcome.to_json(), ensure_ascii=False))
-    else:
-        _stdout_console().print(before_after(outcome))
+        print(json.dumps(results if args.extractor == "all" else results[args.extractor], ensure_ascii=False))
     return 0
 
 
-def _variants(args: argparse.Namespace, store: Any, config: Any, annotator: str) -> int:
+def _variants(args: argparse.Namespace, store: Any, config: Any, annotator: str) -> dict[str, Any]:
     """Fit the linker's threshold on the judged pairs; print the dev comparison."""
     from annotations.train.variants import train_linker
 
     result = train_linker(store, config, annotator=annotator, name=args.name, output=args.output, dev=args.dev,
                           seed=args.seed, use=args.use)
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-        return 0
-    b, a = result["before"], result["after"]
-    print(f"linker {result['linker']}: threshold {result['configured_threshold']:g} -> {result['threshold']:g} "
-          f"(fitted on {result['train_pairs']} judged pairs; {result['dev_pairs']} held out)")
-    print(f"dev F1 of 'same': {_fmt(b['f'])} -> {_fmt(a['f'])}; registered as {result['name']}"
-          + (" (in use)" if result["in_use"] else ""))
-    return 0
+    if not args.json:
+        b, a = result["before"], result["after"]
+        print(f"linker {result['linker']}: threshold {result['configured_threshold']:g} -> {result['threshold']:g} "
+              f"(fitted on {result['train_pairs']} judged pairs; {result['dev_pairs']} held out)")
+        print(f"dev F1 of 'same': {_fmt(b['f'])} -> {_fmt(a['f'])}; registered as {result['name']}"
+              + (" (in use)" if result["in_use"] else ""))
+    return result
