@@ -91,20 +91,24 @@ def run(steps: int = 200, repeats: int = 1, eval_frequency: int = 50) -> dict:
         tmp = Path(name)
         db = build_db(tmp)
         cfg = raw_inputs(db, tmp / "raw-data", steps, eval_frequency)
-        ours, raw, result = [], [], {}
-        for i in range(repeats):
-            t0 = time.perf_counter()
-            proc = _cli("train", "--db", str(db), "--base-model", BASE, "--max-steps", str(steps), "--eval-frequency",
-                        str(eval_frequency), "--seed", "0", "--rehearsal", "0", "--name", f"bench-{i}",
-                        "--output", str(tmp / f"ours-{i}"), "--json", cwd=tmp)
-            ours.append(time.perf_counter() - t0)
-            result = json.loads(proc.stdout)
-            t0 = time.perf_counter()
-            spacy_proc = subprocess.run([sys.executable, "-m", "spacy", "train", str(cfg), "--output",
-                                         str(tmp / f"raw-{i}")], capture_output=True, text=True, env=_env())
-            raw.append(time.perf_counter() - t0)
-            if spacy_proc.returncode != 0:
-                raise RuntimeError(spacy_proc.stderr.strip().splitlines()[-1])
+        ours: list[float] = []
+        raw: list[float] = []
+        result: dict = {}
+        for i in range(repeats):  # alternate which side goes first: drift on a shared machine evens out
+            for side in (("ours", "raw") if i % 2 == 0 else ("raw", "ours")):
+                t0 = time.perf_counter()
+                if side == "ours":
+                    proc = _cli("train", "--db", str(db), "--base-model", BASE, "--max-steps", str(steps),
+                                "--eval-frequency", str(eval_frequency), "--seed", "0", "--rehearsal", "0",
+                                "--name", f"bench-{i}", "--output", str(tmp / f"ours-{i}"), "--json", cwd=tmp)
+                    ours.append(time.perf_counter() - t0)
+                    result = json.loads(proc.stdout)
+                    continue
+                spacy_proc = subprocess.run([sys.executable, "-m", "spacy", "train", str(cfg), "--output",
+                                             str(tmp / f"raw-{i}")], capture_output=True, text=True, env=_env())
+                raw.append(time.perf_counter() - t0)
+                if spacy_proc.returncode != 0:
+                    raise RuntimeError(spacy_proc.stderr.strip().splitlines()[-1])
     ours.sort()
     raw.sort()
     o, b = ours[len(ours) // 2], raw[len(raw) // 2]

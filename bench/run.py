@@ -30,6 +30,7 @@ BENCHMARKS = {
     "reader_keystroke_scale": ("bench.bench_reader", {"quick": True}, {"quick": False}),
     "library_open_scale": ("bench.bench_library", {"quick": True}, {"quick": False}),
     "cli_startup": ("bench.bench_cli", {"repeats": 5}, {"repeats": 9}),
+    "train": ("bench.bench_train", {"steps": 50, "repeats": 1}, {"steps": 200, "repeats": 3}),
 }
 
 
