@@ -205,8 +205,11 @@ def build_corpus(store: Store, config: Config, workdir: Path, *, dev: float = 0.
     if not 0 < dev < 1:
         raise UserInputError(f"--dev {dev:g}: the dev share must be between 0 and 1 (e.g. 0.2)")
     check_gold(store, config, annotator)
-    report = export(store, "spacy", workdir, split={"train": 1 - dev, "dev": dev}, seed=seed,
-                    status=Status.DONE, annotator=annotator)
+    try:
+        report = export(store, "spacy", workdir, split={"train": 1 - dev, "dev": dev}, seed=seed,
+                        status=Status.DONE, annotator=annotator)
+    except UserInputError as exc:  # the export names its own option; train's is --gold-annotator
+        raise UserInputError(str(exc).replace("pass --annotator", "pass --gold-annotator")) from None
     if not report.splits.get("train") or not report.splits.get("dev"):
         raise UserInputError(f"{report.documents} document(s) marked done: training needs at least 2 "
                              f"(one for --dev {dev:g}); mark more documents done")
