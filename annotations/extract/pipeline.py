@@ -173,6 +173,7 @@ class LoadedPipeline:
     tasks: frozenset[str]
     disabled: tuple[str, ...] = field(default=())
     claims_model: str | None = None   # version of a trained claims spancat attached (attach_claims)
+    loaded_disabled: tuple[str, ...] = field(default=())  # disabled by the package itself (e.g. senter)
 
     @property
     def gazetteer(self) -> str | None:
@@ -417,6 +418,7 @@ def load_pipeline(
     except (OSError, ValueError, KeyError, ImportError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelMissing(name_or_path, key=key, reason=first) from exc
+    loaded_disabled = tuple(nlp.disabled)
     unknown = extra - set(nlp.component_names)
     if unknown:
         raise ModelMissing(
@@ -436,6 +438,7 @@ def load_pipeline(
         source=target,
         tasks=frozenset(tasks),
         disabled=tuple(nlp.disabled),
+        loaded_disabled=loaded_disabled,
     )
 
 

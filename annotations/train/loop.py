@@ -12,6 +12,7 @@ A run whose last steps came after the last evaluation is evaluated once more at 
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -70,7 +71,6 @@ def run(nlp: Any, best_dir: Path, *, minutes: float | None = None,
         create_evaluation_callback,
         create_train_batches,
         train_while_improving,
-        update_meta,
     )
     from spacy.util import registry, resolve_dot_names
 
@@ -87,6 +87,21 @@ def run(nlp: Any, best_dir: Path, *, minutes: float | None = None,
         annotating_components=T["annotating_components"], before_update=T["before_update"])
     limit = minutes * 60 if minutes else None
     result = LoopResult(stopped="data")
+    # Everything loaded so far (pipelines, corpus, store) lives through training: frozen, the
+    # cyclic collector stops rescanning it at every collection of the many per-step objects.
+    gc.collect()
+    gc.freeze()
+    try:
+        _loop(nlp, optimizer, steps, T, evaluate, before_to_disk, best_dir, result, limit, on_step)
+    finally:
+        gc.unfreeze()
+    return result
+
+
+def _loop(nlp: Any, optimizer: Any, steps: Any, T: Any, evaluate: Any, before_to_disk: Any, best_dir: Path,
+          result: LoopResult, limit: float | None, on_step: Callable[[Step], None] | None) -> None:
+    from spacy.training.loop import update_meta
+
     start = time.perf_counter()
     last_eval = -1
     info: dict[str, Any] = {}
@@ -114,7 +129,6 @@ def run(nlp: Any, best_dir: Path, *, minutes: float | None = None,
     if result.steps and last_eval != result.steps - 1:
         _final_eval(nlp, optimizer, evaluate, before_to_disk, best_dir, result, T, info)
     result.seconds = time.perf_counter() - start
-    return result
 
 
 def _final_eval(nlp: Any, optimizer: Any, evaluate: Any, before_to_disk: Any, best_dir: Path,

@@ -174,10 +174,11 @@ def resolve_base(store: Store, config: Config, opts: TrainOptions) -> Any:
     return pipe
 
 
-def assemble(trained_dir: Path, host: str | None, out: Path, meta: dict[str, Any]) -> None:
+def assemble(trained_dir: Path, host: str | None, out: Path, meta: dict[str, Any], base: Any = None) -> None:
     """Write the deliverable pipeline to `out`: the host pipeline (the base, or the current
     model when training from scratch) with its `ner` replaced by the trained one, so the
-    parse the claim extractor needs stays; without a host, the trained pipeline alone."""
+    parse the claim extractor needs stays; without a host, the trained pipeline alone.
+    `base` (the loaded base pipeline, no longer needed) is reused as the host, not reloaded."""
     import spacy
 
     trained = spacy.load(trained_dir)
@@ -188,7 +189,7 @@ def assemble(trained_dir: Path, host: str | None, out: Path, meta: dict[str, Any
             listeners = getattr(trained.get_pipe(name), "listening_components", None) or []
             if "ner" in listeners:
                 trained.replace_listeners(name, "ner", ["model.tok2vec"])
-        full = spacy.load(host)
+        full = spacy.load(host) if base is None else _reenabled(base)
         names = list(full.component_names)
         nxt = names[names.index("ner") + 1] if "ner" in names and names.index("ner") + 1 < len(names) else None
         if "ner" in names:
@@ -200,6 +201,15 @@ def assemble(trained_dir: Path, host: str | None, out: Path, meta: dict[str, Any
     full.meta.update(meta)
     full.meta.pop("performance", None)
     full.to_disk(out)
+
+
+def _reenabled(base: Any) -> Any:
+    """The base LoadedPipeline's nlp with the pipes the loader disabled enabled again."""
+    nlp = base.nlp
+    for name in list(nlp.disabled):
+        if name not in base.loaded_disabled:
+            nlp.enable_pipe(name)
+    return nlp
 
 
 def _run_name(opts: TrainOptions, prefix: str) -> str:
@@ -234,12 +244,12 @@ def train_ner(store: Store, config: Config, opts: TrainOptions, *, annotator: st
                 "description": f"newsmark NER model {name}",
                 "newsmark": {"data_hash": corpus.data_hash, "base_model": base.source if base else None}}
         phase("scoring base and trained model on the dev split")
-        assemble(work / "best", host, work / "model", meta)
-        # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
-        after = score_dev(_load(str(work / "best"), "--output"), corpus.dev_gold, config.label_names)
         before_model = base.source if base is not None else host
         before = (score_dev(base or _load(str(host), "model.name"), corpus.dev_gold, config.label_names)
                   if before_model else None)
+        # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
+        after = score_dev(_load(str(work / "best"), "--output"), corpus.dev_gold, config.label_names)
+        assemble(work / "best", host, work / "model", meta, base=base)
         outcome = TrainOutcome(
             name=name, path=str(out), extractor=Extractor.ENTITIES, base_model=base.source if base else None,
             data_hash=corpus.data_hash, train_docs=corpus.train_docs, dev_docs=corpus.dev_docs,
