@@ -59,7 +59,7 @@ def run_predict(
     (at most `limit` of them, in import order: a big corpus can be done a slice at a time)."""
     from .extract.pipeline import load_configured
 
-    nlp = pipeline or load_configured(config.model, override=model)
+    nlp = pipeline or load_configured(config.model, override=model, store=store)  # the model in use wins
     entries = confirmed_entries(store)
     if entries and pipeline is None:
         nlp.add_gazetteer(entries)

@@ -33,6 +33,7 @@ BENCHMARKS = {
     "import_html": ("bench.bench_html", {"n": 100, "repeats": 3}, {"n": 500, "repeats": 3}),
     "import_conll": ("bench.bench_conll", {"n": 300, "repeats": 3}, {"n": 2000, "repeats": 3}),
     "annotation_keys": ("bench.bench_annotation_keys", {}, {}),
+    "train": ("bench.bench_train", {"steps": 50, "repeats": 1}, {"steps": 200, "repeats": 3}),
 }
 
 

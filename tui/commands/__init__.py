@@ -21,6 +21,9 @@ MODULES: list[str] = [
     "review",
     "assign",
     "entities",
+    "train",
+    "models",
+    "train_curve",
 ]
 
 
