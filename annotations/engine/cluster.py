@@ -114,13 +114,13 @@ def run_on_cluster(store: Any, nlp: Any, pending: list[int], options: dict[str, 
 
         spec = {"key": f"{nlp.source}|{nlp.extractor_id}", "source": nlp.source,
                 "tasks": list(options["tasks"]), "options": options}
+        # sent with each task, not scattered: scattered data dies with a lost worker
         entries = confirmed_entries(store) if nlp.gazetteer else []
-        [shared] = client.scatter([entries], broadcast=True)  # sent to each worker once, not per chunk
         window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1)) + 1
         source = chunks(pending, lambda ids: list(read_texts(store, ids)), chunk_size or CHUNK_SIZE)
         running = as_completed()
         for chunk in source:
-            running.add(client.submit(task, spec, shared, chunk, pure=False, retries=1))
+            running.add(client.submit(task, spec, entries, chunk, pure=False, retries=1))
             if running.count() >= window:
                 break
         for future in running:
@@ -128,7 +128,7 @@ def run_on_cluster(store: Any, nlp: Any, pending: list[int], options: dict[str, 
             future.release()
             chunk = next(source, None)
             if chunk is not None:
-                running.add(client.submit(task, spec, shared, chunk, pure=False, retries=1))
+                running.add(client.submit(task, spec, entries, chunk, pure=False, retries=1))
     finally:
         client.close()
         if cluster is not None:
