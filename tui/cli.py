@@ -210,7 +210,7 @@ def _run_app(store: Any, config: Any, annotator: str, no_mouse: bool) -> None:
     validate_keymap(config)
     from tui.app import NewsmarkApp
 
-    app = NewsmarkApp(store, config, annotator, model_notice=_model_notice(config))
+    app = NewsmarkApp(store, config, annotator, model_notice=_model_notice(config), suggest_on_open=True)
     app.run(mouse=not no_mouse)
 
 
