@@ -17,6 +17,7 @@ from collections.abc import Callable
 from types import ModuleType
 
 MODULES: list[str] = [
+    "merge",
 ]
 
 
