@@ -187,7 +187,7 @@ def merge_history(m: "_Merge") -> None:
             "INSERT INTO action_groups (annotator, at, name, kind, reverts, doc_id, note) VALUES (?,?,?,?,?,?,?)",
             (g["annotator"], g["at"], g["name"], ActionKind.BULK, None, m.docs.get(g["doc_id"]),
              f"{MERGED_NOTE}{key} from {m.name} #{g['id']}"))
-        group = int(cur.lastrowid)
+        group = int(cur.lastrowid or 0)
         for e in m.other.execute("SELECT tbl, row_id, before, after FROM events WHERE group_id = ? ORDER BY id",
                                  (g["id"],)):
             mapped = m.ids.get(ROW_MAPS.get(e["tbl"], ""), {}).get(e["row_id"], 0)

@@ -30,6 +30,10 @@ BENCHMARKS = {
     "reader_keystroke_scale": ("bench.bench_reader", {"quick": True}, {"quick": False}),
     "library_open_scale": ("bench.bench_library", {"quick": True}, {"quick": False}),
     "cli_startup": ("bench.bench_cli", {"repeats": 5}, {"repeats": 9}),
+    "predict_dask": ("bench.bench_predict_dask", {"n": 100, "repeats": 3}, {"n": 400, "repeats": 3}),
+    "first_suggestions": ("bench.bench_first_suggestions", {"quick": True, "repeats": 3},
+                          {"quick": False, "repeats": 5}),
+    "predict_memory": ("bench.bench_predict_memory", {"big": 1_000_000}, {"big": 5_000_000}),
 }
 
 

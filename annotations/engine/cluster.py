@@ -20,6 +20,7 @@ started (and closed) here. `distributed` is optional: `pip install 'newsmark[das
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -126,8 +127,7 @@ def run_on_cluster(store: Any, nlp: Any, pending: list[int], options: dict[str, 
         for future in running:
             yield _checked(future, versions)
             future.release()
-            chunk = next(source, None)
-            if chunk is not None:
+            for chunk in itertools.islice(source, 1):  # the next chunk, if any, takes its place
                 running.add(client.submit(task, spec, entries, chunk, pure=False, retries=1))
     finally:
         client.close()

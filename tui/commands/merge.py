@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from annotations.merge import merge_database, open_source
     from tui.cli import _context, _open_store
 
-    config, annotator, db = _context(args)
+    _config, annotator, db = _context(args)
     store = _open_store(db, create=not args.dry_run)
     for source in args.sources:  # refuse before writing anything
         open_source(source, store).close()
@@ -43,5 +43,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"{sanitize(report.source)}: {verb} {what}; {history} history entr{'y' if history == 1 else 'ies'}"
               f"{'; ' + str(len(report.conflicts)) + ' conflict(s)' if report.conflicts else ''}")
         for line in report.conflicts:
-            print(f"  conflict: {line}", file=sys.stderr)
+            print(f"  conflict: {sanitize(line)}", file=sys.stderr)
     return 0
