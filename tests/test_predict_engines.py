@@ -213,3 +213,24 @@ def test_a_long_single_line_article_runs_in_pieces_within_max_length(store, pipe
     assert len(people) >= 390  # found in (nearly) every sentence, at offsets into the whole text
     assert people[:2] == [0, len(sentence)]
     assert pl.MAX_CHUNK_CHARS >= 5_000 and bounded.piece_limit(10**6, 64, 10**6) <= bounded.PIECE_BUDGET
+
+
+@needs_model
+def test_the_cli_runs_on_an_existing_cluster_and_caps_n_process(tmp_path, cluster):
+    db = tmp_path / "c.db"
+    store = Store(db)
+    for text in NEWS[:3]:
+        add_document(store, text)
+    store.close()
+    out = cli("predict", "--db", str(db), "--engine", "dask", "--scheduler", cluster.scheduler_address,
+              "--workers", "5")
+    assert out.returncode == 0, out.stderr
+    assert "predicted 3 document(s)" in out.stdout and "--workers 5 ignored" in out.stderr
+    Store(db).close()
+    add = Store(db)
+    add_document(add, NEWS[3])
+    add.close()
+    out = cli("predict", "--db", str(db), "--n-process", "100000")
+    assert out.returncode == 0, out.stderr
+    assert "predicted 1 document(s)" in out.stdout
+    assert "n_process 100000 capped at" in out.stderr
