@@ -96,10 +96,9 @@ def merge_database(store: Store, path: str | Path, annotator: str, *, dry_run: b
     other = open_source(path, store)
     report = MergeReport(source=str(path), dry_run=dry_run)
     try:
-        with store.action(annotator, f"merge {Path(path).name}", kind=ActionKind.BULK) as act:
+        with store.action(annotator, f"merge {Path(path).name}", kind=ActionKind.BULK,
+                          note=f"from {Path(path).resolve()}") as act:
             _Merge(act, other, report, Path(path).name).run()
-            act.execute("UPDATE action_groups SET note = ? WHERE id = ?",
-                        (_summary(report), act.group))
             if dry_run:
                 raise _DryRun()
     except _DryRun:
@@ -107,10 +106,6 @@ def merge_database(store: Store, path: str | Path, annotator: str, *, dry_run: b
     finally:
         other.close()
     return report
-
-
-def _summary(report: MergeReport) -> str:
-    return ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "nothing new"
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
@@ -137,7 +132,7 @@ class _Merge:
         self.ids: dict[str, dict[int, int]] = {"spans": {}, "claims": {}, "judgements": {},
                                                 "doc_status": {}, "rejections": {}}
         self.their_times = {t: edit_times(other, t) for t in ("spans", "claims", "doc_status")}
-        self.our_times = {t: edit_times(act.store.conn, t) for t in ("spans", "claims", "doc_status")}
+        self.our_times = {t: edit_times(act, t) for t in ("spans", "claims", "doc_status")}
 
     def rows(self, table: str, where: str = "") -> list[dict[str, Any]]:
         if table not in self.tables:
