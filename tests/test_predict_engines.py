@@ -141,6 +141,12 @@ def test_n_process_is_auto_by_default_and_capped_at_the_cores(monkeypatch):
     assert cores.resolve_n_process("auto", 10**6)[0] == cores.AUTO_CAP
 
 
+@pytest.mark.parametrize("args", [["--scheduler", "tcp://127.0.0.1:1"], ["--workers", "2"], ["--chunk-size", "5"]])
+def test_dask_options_without_the_dask_engine_are_refused(tmp_path, args):
+    out = cli("predict", "--db", str(tmp_path / "x.db"), *args)
+    assert out.returncode == 2 and f"{args[0]} needs --engine dask" in out.stderr
+
+
 @pytest.mark.parametrize("value", ["0", "-3", "many"])
 def test_bad_n_process_is_refused_naming_the_option(tmp_path, value):
     out = cli("predict", "--db", str(tmp_path / "x.db"), "--n-process", value)

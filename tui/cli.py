@@ -383,6 +383,11 @@ def cmd_predict(args: argparse.Namespace) -> int:
     config, annotator, db = _context(args)
     if args.limit is not None and args.limit < 1:
         raise UserInputError(f"--limit: expected a positive number of documents, got {args.limit}")
+    for option, value in (("--scheduler", args.scheduler), ("--workers", args.workers), ("--chunk-size", args.chunk_size)):
+        if value is not None and args.engine != "dask":
+            raise UserInputError(f"{option} needs --engine dask")
+    if args.engine == "dask" and args.n_process is not None:
+        raise UserInputError("--n-process is for --engine local; with dask, each worker runs one process")
     if args.engine == "dask":
         from annotations.engine.cluster import require_dask
 
