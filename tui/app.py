@@ -105,6 +105,8 @@ class NewsmarkApp(App[None]):
             store.close()
 
     def on_unmount(self) -> None:
+        if self.suggester is not None:
+            self.suggester.stop()
         if self._read_store is not None:
             self._read_store.close()
             self._read_store = None

@@ -5,24 +5,24 @@ starts, and the Reader asks for the document it shows (and the next one, prefetc
     app.suggester.request(screen, doc_id, prefetch=next_id)   # ReaderScreen.load
     ReaderScreen.on_suggestions_ready(message)                # redraw when message.doc_id is shown
 
-One daemon thread loads the pipeline (spaCy, the model, the confirmed-name gazetteer: 1-2 s on
-an idle machine) and then serves requests, newest first: a request replaces one still waiting,
-so paging quickly through documents predicts only where the reader stops. Each document is
-stored by `annotations.engine.single.predict_document` exactly as `newsmark predict` would,
-through the thread's own connection, and `SuggestionsReady` is posted to the screen that asked
-(post_message is thread-safe). A daemon thread, not a Textual worker: quitting never waits for
-a long article's prediction (an unfinished write is rolled back by SQLite).
+The work happens in a process of its own (`annotations.engine.single.serve`, started with
+spawn): it imports spaCy, loads the pipeline with the confirmed-name gazetteer and then predicts
+what it is asked, newest request first, storing each document exactly as `newsmark predict`
+would. A process, not a thread: loading spaCy in a thread shared the app's GIL while the
+Library opened, and the two added up; in a process they overlap on two cores. A daemon thread
+here turns its replies into `SuggestionsReady` messages (post_message is thread-safe). The
+process is a daemon: quitting never waits for a long article (SQLite rolls an unfinished
+write back).
 """
 
 from __future__ import annotations
 
-import sqlite3
+import multiprocessing
+import sys
 import threading
 from typing import Any
 
 from textual.message import Message
-
-from annotations.errors import NewsmarkError
 
 
 class SuggestionsReady(Message):
@@ -34,77 +34,71 @@ class SuggestionsReady(Message):
 
 
 class Suggester:
-    """The app's background model and the per-document predictions it makes on request."""
+    """The app's side of the suggestion process."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.path = app.store.path
-        self.config = app.config
-        self.nlp: Any = None
         self.error: str | None = None
         self.loaded = threading.Event()
         self.idle = threading.Event()
-        self._wake = threading.Condition()
-        self._next: tuple[Any, int, int | None] | None = None
-        self._prefetched: set[int] = set()
+        self._target: Any = None
+        self._conn: Any = None
+        self._process: Any = None
 
     def start(self) -> None:
-        """Start the background thread (once the app is running)."""
-        threading.Thread(target=self._serve, name="newsmark-suggest", daemon=True).start()
+        """Start the suggestion process and the thread that listens to it."""
+        from annotations.engine.single import serve
+
+        ctx = multiprocessing.get_context("spawn")  # never fork a threaded app
+        self._conn, child = ctx.Pipe()
+        self._process = ctx.Process(target=serve, args=(str(self.app.store.path), self.app.config, child),
+                                    name="newsmark-suggest", daemon=True)
+        # While the app runs, sys.stderr is Textual's capture (fileno -1), which multiprocessing
+        # would hand its resource tracker: start with the real streams.
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = sys.__stdout__ or saved[0], sys.__stderr__ or saved[1]
+        try:
+            self._process.start()
+        finally:
+            sys.stdout, sys.stderr = saved
+        child.close()
+        threading.Thread(target=self._listen, name="newsmark-suggest-replies", daemon=True).start()
 
     def request(self, target: Any, doc_id: int, *, prefetch: int | None = None) -> None:
         """Predict `doc_id` (then `prefetch`) if it lacks current predictions; tell `target`."""
-        with self._wake:
-            self._next = (target, doc_id, prefetch)
-            self.idle.clear()
-            self._wake.notify()
-
-    def _take(self) -> tuple[Any, int, int | None]:
-        with self._wake:
-            while self._next is None:
-                self.idle.set()
-                self._wake.wait()
-            job, self._next = self._next, None
-            return job
-
-    def _serve(self) -> None:
-        self._load()
-        if self.nlp is None:
-            self.idle.set()
+        if self._conn is None or self.error and not self.loaded.is_set():
             return
+        self._target = target
+        self.idle.clear()
+        try:
+            self._conn.send((doc_id, prefetch))
+        except (OSError, ValueError):
+            self.idle.set()
+
+    def stop(self) -> None:
+        """Ask the process to end (the app is closing); a daemon ends with the app anyway."""
+        if self._conn is not None:
+            try:
+                self._conn.send(None)
+            except (OSError, ValueError):
+                pass
+
+    def _listen(self) -> None:
         while True:
-            target, doc_id, prefetch = self._take()
             try:
-                self._predict(target, doc_id, prefetch)
-            except (NewsmarkError, OSError, sqlite3.Error) as exc:
-                self.error = str(exc)
-
-    def _load(self) -> None:
-        from annotations.predict import prepare_pipeline
-        from annotations.store import Store
-
-        try:
-            store = Store(self.path, readonly=True)
-            try:
-                self.nlp = prepare_pipeline(store, self.config)
-            finally:
-                store.close()
-        except Exception as exc:  # noqa: BLE001 - no model, a broken one: manual annotation still works
-            self.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        finally:
-            self.loaded.set()
-
-    def _predict(self, target: Any, doc_id: int, prefetch: int | None) -> None:
-        from annotations.engine.single import predict_document
-        from annotations.store import Store
-
-        store = Store(self.path)
-        try:
-            # stored now, or by the prefetch that was still running when the screen drew it
-            if predict_document(store, self.nlp, self.config, doc_id) or doc_id in self._prefetched:
-                target.post_message(SuggestionsReady(doc_id))
-            if prefetch is not None and self._next is None:  # nothing newer asked for meanwhile
-                if predict_document(store, self.nlp, self.config, prefetch):
-                    self._prefetched = {prefetch}
-        finally:
-            store.close()
+                kind, value = self._conn.recv()
+            except (EOFError, OSError):
+                self.loaded.set()
+                self.idle.set()
+                return
+            if kind == "loaded":
+                self.loaded.set()
+            elif kind == "ready" and self._target is not None:
+                self._target.post_message(SuggestionsReady(value))
+            elif kind == "idle":
+                self.idle.set()
+            elif kind == "error":
+                self.error = value
+                if not self.loaded.is_set():  # could not load: nothing more will come
+                    self.loaded.set()
+                    self.idle.set()

@@ -48,3 +48,45 @@ def predict_document(store: Store, nlp: Any, config: Config, doc_id: int) -> boo
         writer.add(key, result)
     writer.flush()
     return True
+
+
+def serve(path: str, config: Config, conn: Any) -> None:
+    """The suggestion process (started by the app with spawn): load the pipeline once, then
+    predict the documents the app asks for over `conn`, newest request first.
+
+    Receives (doc_id, prefetch_id or None), or None to stop; sends ("loaded", None),
+    ("ready", doc_id) once doc_id's predictions are stored (now, or by a prefetch the app may
+    have drawn too early), ("idle", None) after each request, ("error", line). A process of
+    its own so that loading spaCy and predicting use the second core, never the app's GIL.
+    """
+    import sqlite3
+
+    from ..errors import NewsmarkError
+    from ..predict import prepare_pipeline
+
+    try:
+        store = Store(path)
+        nlp = prepare_pipeline(store, config)
+    except Exception as exc:  # noqa: BLE001 - no model, a broken one: the app says so, manual work goes on
+        conn.send(("error", (str(exc).splitlines() or [type(exc).__name__])[0]))
+        return
+    conn.send(("loaded", None))
+    prefetched: set[int] = set()
+    while True:
+        try:
+            job = conn.recv()
+            while conn.poll():  # only the newest request matters
+                job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        doc_id, prefetch = job
+        try:
+            if predict_document(store, nlp, config, doc_id) or doc_id in prefetched:
+                conn.send(("ready", doc_id))
+            if prefetch is not None and not conn.poll() and predict_document(store, nlp, config, prefetch):
+                prefetched = {prefetch}
+        except (NewsmarkError, OSError, sqlite3.Error) as exc:
+            conn.send(("error", str(exc)))
+        conn.send(("idle", None))
