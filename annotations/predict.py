@@ -1,18 +1,23 @@
 """Run the extractors over documents that lack current predictions, resumably.
 
-One `nlp.pipe` stream over all pending documents (so n_process workers start once); results
-are committed every `commit_every` documents, so after a crash or Ctrl-C the finished part
-stays and a rerun continues where it stopped.
+Engines (annotations/engine/): `local` is one `nlp.pipe` stream over all pending documents
+(so n_process workers start once); `dask` sends chunks of pending documents to the workers of
+a Dask cluster. Either way this process alone writes SQLite: results are committed every
+`commit_every` documents (local) or per chunk (dask), so after a crash or Ctrl-C the finished
+part stays and a rerun continues where it stopped. Long texts run in bounded pieces
+(engine/bounded.py) on every engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Config
 from .store import Store
+
+ENGINES = ("local", "dask")
 
 
 @dataclass
@@ -22,6 +27,8 @@ class PredictReport:
     entities: int
     claims: int
     versions: dict[str, str]
+    engine: str = "local"
+    notes: list[str] = field(default_factory=list)
 
 
 def confirmed_entries(store: Store) -> list[dict[str, Any]]:
@@ -43,68 +50,127 @@ def confirmed_entries(store: Store) -> list[dict[str, Any]]:
     return list(entries.values())
 
 
+def prepare_pipeline(store: Store, config: Config, *, model: str | None = None) -> Any:
+    """The pipeline predict uses: the configured model (or `model`) plus the confirmed names."""
+    from .extract.pipeline import load_configured
+
+    nlp = load_configured(config.model, override=model, store=store)  # the model in use wins
+    entries = confirmed_entries(store)
+    if entries:
+        nlp.add_gazetteer(entries)
+    return nlp
+
+
+def pending_documents(store: Store, versions: dict[str, str], limit: int | None = None) -> list[int]:
+    """Ids lacking a current prediction of any extractor, in import order (at most `limit`)."""
+    pending = sorted(set().union(*(store.docs_lacking_predictions(name, ver) for name, ver in versions.items())))
+    return pending if limit is None else pending[:max(0, limit)]
+
+
+def read_texts(store: Store, ids: list[int], step: int = 64) -> Iterator[tuple[int, str]]:
+    """(id, text) for these documents, in this order, read `step` at a time."""
+    for i in range(0, len(ids), step):
+        chunk = ids[i:i + step]
+        marks = ",".join("?" for _ in chunk)
+        rows = {r["id"]: r["text"] for r in store.query(
+            f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk)}
+        for doc_id in chunk:
+            if doc_id in rows:
+                yield doc_id, rows[doc_id]
+
+
+class PredictionWriter:
+    """Buffers results and stores them per extractor version; the only writer of predictions."""
+
+    def __init__(self, store: Store, versions: dict[str, str]) -> None:
+        self.store, self.versions = store, versions
+        self.buffer: dict[str, list[tuple[int, list[dict[str, Any]]]]] = {t: [] for t in versions}
+        self.documents = self.entities = self.claims = 0
+
+    def add(self, doc_id: int, result: dict[str, list[dict[str, Any]]]) -> None:
+        for task in self.buffer:
+            self.buffer[task].append((doc_id, result.get(task, [])))
+        self.entities += len(result.get("entities", []))
+        self.claims += len(result.get("claims", []))
+        self.documents += 1
+
+    def flush(self) -> None:
+        for task, results in self.buffer.items():
+            if results:
+                self.store.save_predictions(task, self.versions[task], results)
+                results.clear()
+
+
 def run_predict(
     store: Store,
     config: Config,
     *,
     batch_size: int | None = None,
-    n_process: int | None = None,
+    n_process: int | str | None = None,
     model: str | None = None,
     commit_every: int = 200,
     on_progress: Callable[[int, int], None] | None = None,
     pipeline: Any = None,
     limit: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> PredictReport:
     """Predict entities and claims for every document lacking them for the current versions
     (at most `limit` of them, in import order: a big corpus can be done a slice at a time)."""
-    from .extract.pipeline import load_configured
-
-    nlp = pipeline or load_configured(config.model, override=model, store=store)  # the model in use wins
-    entries = confirmed_entries(store)
-    if entries and pipeline is None:
-        nlp.add_gazetteer(entries)
+    nlp = pipeline or prepare_pipeline(store, config, model=model)
     tasks = [t for t in ("entities", "claims") if nlp.supports(t)]
     versions = dict(nlp.extractor(t) for t in tasks)
-    pending = sorted(set().union(*(store.docs_lacking_predictions(name, ver) for name, ver in versions.items())))
-    if limit is not None:
-        pending = pending[:max(0, limit)]
+    pending = pending_documents(store, versions, limit)
     total = len(pending)
     if on_progress:
         on_progress(0, total)
+    writer = PredictionWriter(store, versions)
+    notes: list[str] = []
 
-    def texts() -> Iterator[tuple[int, str]]:
-        for i in range(0, len(pending), 64):
-            chunk = pending[i:i + 64]
-            marks = ",".join("?" for _ in chunk)
-            rows = {r["id"]: r["text"] for r in store.query(
-                f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk)}
-            for doc_id in chunk:
-                if doc_id in rows:
-                    yield doc_id, rows[doc_id]
+    def note(line: str) -> None:
+        notes.append(line)
+        if on_note:
+            on_note(line)
 
-    done = n_ents = n_claims = 0
-    buffer: dict[str, list[tuple[int, list[dict[str, Any]]]]] = {t: [] for t in tasks}
+    options = {"tasks": tasks, "batch_size": batch_size or config.model.batch_size,
+               "labels": config.label_names, "claim_types": config.claims.types}
+    if engine == "dask":
+        from .engine.cluster import run_on_cluster
 
-    def flush() -> None:
-        for task, results in buffer.items():
-            if results:
-                store.save_predictions(task, versions[task], results)
-                results.clear()
+        for chunk in run_on_cluster(store, nlp, pending, options, scheduler=scheduler, workers=workers,
+                                    chunk_size=chunk_size, versions=versions, on_note=note):
+            for doc_id, result in chunk:
+                writer.add(doc_id, result)
+            writer.flush()  # one commit per chunk: a rerun resumes after the last one
+            if on_progress:
+                on_progress(writer.documents, total)
+    elif engine == "local":
+        _run_local(nlp, store, pending, options, writer, n_process=n_process or config.model.n_process,
+                   commit_every=commit_every, on_progress=on_progress, note=note)
+    else:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    writer.flush()
+    return PredictReport(model=nlp.version, documents=writer.documents, entities=writer.entities,
+                         claims=writer.claims, versions=versions, engine=engine, notes=notes)
 
-    for doc_id, result in nlp.predict(
-        texts(), tasks=tasks, batch_size=batch_size or config.model.batch_size,
-        n_process=n_process or config.model.n_process, labels=config.label_names,
-        claim_types=config.claims.types,
-    ):
-        for task in tasks:
-            buffer[task].append((doc_id, result.get(task, [])))
-        n_ents += len(result.get("entities", []))
-        n_claims += len(result.get("claims", []))
-        done += 1
-        if done % commit_every == 0:
-            flush()
+
+def _run_local(nlp: Any, store: Store, pending: list[int], options: dict[str, Any], writer: PredictionWriter, *,
+               n_process: int | str, commit_every: int, on_progress: Callable[[int, int], None] | None,
+               note: Callable[[str], None]) -> None:
+    """Today's path: one nlp.pipe stream in this process (and its n_process children)."""
+    from .engine.cores import resolve_n_process
+    from .engine.local import guarded
+
+    n, capped = resolve_n_process(n_process, len(pending))
+    if capped:
+        note(capped)
+    stream = nlp.predict(read_texts(store, pending), n_process=n, **options)
+    for doc_id, result in guarded(stream, n):
+        writer.add(doc_id, result)
+        if writer.documents % commit_every == 0:
+            writer.flush()
         if on_progress:
-            on_progress(done, total)
-    flush()
-    return PredictReport(model=nlp.version, documents=done, entities=n_ents, claims=n_claims,
-                         versions=versions)
+            on_progress(writer.documents, len(pending))

@@ -34,6 +34,10 @@ BENCHMARKS = {
     "import_conll": ("bench.bench_conll", {"n": 300, "repeats": 3}, {"n": 2000, "repeats": 3}),
     "annotation_keys": ("bench.bench_annotation_keys", {}, {}),
     "train": ("bench.bench_train", {"steps": 50, "repeats": 1}, {"steps": 200, "repeats": 3}),
+    "predict_dask": ("bench.bench_predict_dask", {"n": 100, "repeats": 3}, {"n": 400, "repeats": 3}),
+    "first_suggestions": ("bench.bench_first_suggestions", {"quick": True, "repeats": 3},
+                          {"quick": False, "repeats": 5}),
+    "predict_memory": ("bench.bench_predict_memory", {"big": 1_000_000}, {"big": 5_000_000}),
 }
 
 

@@ -50,7 +50,7 @@ class NewsmarkApp(App[None]):
     # Textual's own ctrl+c binding would only say "press ctrl+q to quit"; keep it.
 
     def __init__(self, store: Store, config: Config, annotator: str, *,
-                 model_notice: str | None = None, **kwargs: Any) -> None:
+                 model_notice: str | None = None, suggest_on_open: bool = False, **kwargs: Any) -> None:
         validate_keymap(config)  # raises ConfigError before anything is drawn
         super().__init__(**kwargs)
         self.store = store
@@ -61,6 +61,10 @@ class NewsmarkApp(App[None]):
         self._read_store: Store | None = None
         self._read_lock = threading.Lock()
         self.panel_forced: bool | None = None  # the Reader's side panel shown / hidden by hand
+        # Suggestions on open (tui/suggest_on_open.py): the model loads in the background once
+        # the app runs; off unless asked for (the CLI asks when a model is installed).
+        self.suggest_on_open = suggest_on_open and model_notice is None
+        self.suggester: Any = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -77,6 +81,11 @@ class NewsmarkApp(App[None]):
             self.notify(self.model_notice, title="Suggestions are off", severity="warning",
                         timeout=12, markup=False)
         self._index_for_search()
+        if self.suggest_on_open:
+            from tui.suggest_on_open import Suggester
+
+            self.suggester = Suggester(self)
+            self.suggester.start()
 
     @work(thread=True, group="search-index", exit_on_error=False)
     def _index_for_search(self) -> None:
@@ -96,6 +105,8 @@ class NewsmarkApp(App[None]):
             store.close()
 
     def on_unmount(self) -> None:
+        if self.suggester is not None:
+            self.suggester.stop()
         if self._read_store is not None:
             self._read_store.close()
             self._read_store = None

@@ -67,10 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("predict", parents=common, help="run the extractors over documents lacking current predictions")
     p.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline (default: config model.name)")
-    p.add_argument("--n-process", type=int, default=None, metavar="N")
+    p.add_argument("--n-process", type=_n_process, default=None, metavar="N|auto",
+                   help="local engine: worker processes (default: config model.n_process; capped at the cores)")
     p.add_argument("--batch-size", type=int, default=None, metavar="N")
     p.add_argument("--limit", type=int, default=None, metavar="N",
                    help="at most N documents this run (in import order; run again for the next N)")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local: this machine; dask: the workers of a Dask cluster (pip install 'newsmark[dask]')")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="dask: an existing scheduler (default: a LocalCluster)")
+    p.add_argument("--workers", type=_positive("--workers"), default=None, metavar="N",
+                   help="dask without --scheduler: LocalCluster workers (default: the usable cores)")
+    p.add_argument("--chunk-size", type=_positive("--chunk-size"), default=None, metavar="N",
+                   help="dask: documents per task sent to a worker (default: 200)")
 
     p = sub.add_parser("export", parents=common, help="export the labeled dataset: jsonl, prodigy, spacy or links")
     p.add_argument("--format", default="jsonl", choices=_export_formats())
@@ -102,6 +110,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # -- helpers -----------------------------------------------------------------------------
+
+
+def _n_process(value: str) -> int | str:
+    """--n-process: 'auto' or a whole number from 1."""
+    if value == "auto":
+        return value
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a number of processes, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a number of processes from 1, got {n}")
+    return n
+
+
+def _positive(option: str):
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+        if n < 1:
+            raise argparse.ArgumentTypeError(f"expected a number from 1, got {n}")
+        return n
+    parse.__name__ = option
+    return parse
 
 
 def _context(args: argparse.Namespace) -> tuple[Any, str, Path]:
@@ -161,6 +195,15 @@ class _Counter:
         if self.progress is not None:
             self.progress.stop()
 
+    def note(self, line: str) -> None:
+        """One line on stderr, above the bar when one is drawn."""
+        from annotations.layout import sanitize
+
+        if self.progress is not None and self.task is not None:
+            self.progress.console.print(sanitize(line), markup=False, highlight=False)
+        else:
+            print(sanitize(line), file=sys.stderr)
+
 
 def _model_notice(config: Any) -> str | None:
     from annotations.extract.pipeline import INSTALL_HINT, resolve_model
@@ -177,7 +220,7 @@ def _run_app(store: Any, config: Any, annotator: str, no_mouse: bool) -> None:
     validate_keymap(config)
     from tui.app import NewsmarkApp
 
-    app = NewsmarkApp(store, config, annotator, model_notice=_model_notice(config))
+    app = NewsmarkApp(store, config, annotator, model_notice=_model_notice(config), suggest_on_open=True)
     app.run(mouse=not no_mouse)
 
 
@@ -398,11 +441,22 @@ def cmd_predict(args: argparse.Namespace) -> int:
     config, annotator, db = _context(args)
     if args.limit is not None and args.limit < 1:
         raise UserInputError(f"--limit: expected a positive number of documents, got {args.limit}")
+    for option, value in (("--scheduler", args.scheduler), ("--workers", args.workers), ("--chunk-size", args.chunk_size)):
+        if value is not None and args.engine != "dask":
+            raise UserInputError(f"{option} needs --engine dask")
+    if args.engine == "dask" and args.n_process is not None:
+        raise UserInputError("--n-process is for --engine local; with dask, each worker runs one process")
+    if args.engine == "dask":
+        from annotations.engine.cluster import require_dask
+
+        require_dask()  # exits 2 with the install line before anything is opened
     store = _open_store(db, create=False)
     on_progress = _Counter("predicting")
     try:
         report = run_predict(store, config, batch_size=args.batch_size, n_process=args.n_process,
-                             model=args.model, on_progress=on_progress, limit=args.limit)
+                             model=args.model, on_progress=on_progress, limit=args.limit,
+                             engine=args.engine, scheduler=args.scheduler, workers=args.workers,
+                             chunk_size=args.chunk_size, on_note=on_progress.note)
     except ModelMissing as exc:
         raise UserInputError(str(exc)) from None
     except KeyboardInterrupt:

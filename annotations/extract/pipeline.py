@@ -269,15 +269,12 @@ class LoadedPipeline:
         wanted = {t for t in wanted if self.supports(t)}
         label_set = set(labels) if labels is not None else None
 
-        def pieces() -> Iterator[tuple[str, tuple[Any, int, bool]]]:
-            for key, text in items:
-                chunks = split_text(text or "", MAX_CHUNK_CHARS)
-                for i, (offset, piece) in enumerate(chunks):
-                    yield piece, (key, offset, i == len(chunks) - 1)
+        from ..engine.bounded import pieces  # long texts in bounded pieces (issue 19)
 
         acc: dict[str, list[dict[str, Any]]] = {t: [] for t in sorted(wanted)}
+        stream = pieces(items, long_text=MAX_CHUNK_CHARS, batch_size=batch_size, max_length=self.nlp.max_length)
         for doc, (key, offset, last) in self.nlp.pipe(
-            pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process
+            stream, as_tuples=True, batch_size=batch_size, n_process=n_process
         ):
             if "entities" in acc:
                 acc["entities"].extend(entity_predictions(doc, label_set, offset=offset))

@@ -24,6 +24,7 @@ MODULES: list[str] = [
     "train",
     "models",
     "train_curve",
+    "merge",
 ]
 
 

@@ -137,6 +137,13 @@ class ReaderScreen(ClaimActions, Screen[int | None], inherit_bindings=False):
         self._update_header()
         self._update_panel()
         self._update_status()
+        if getattr(app, "suggester", None) is not None:  # issue 19 (scale): predict on open, prefetch next
+            app.suggester.request(self, doc_id, prefetch=self._neighbour(1))
+
+    def on_suggestions_ready(self, message: Any) -> None:  # issue 19 (scale): tui/suggest_on_open.py
+        if message.doc_id == self.doc_id and self.doc is not None:
+            self._pred_cache.clear()
+            self.refresh_marks()
 
     # The session's view of the document (read by the panel, the claim form and the hints).
     @property

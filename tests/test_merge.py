@@ -1,0 +1,212 @@
+"""`merge`: two databases annotated apart give the union; merging again changes nothing;
+the same annotator's different spans are a conflict the later edit wins; foreign or newer
+databases are refused untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import annotations.claim_actions as claim_actions
+import annotations.entity_actions as entity_actions
+import annotations.store as store_module
+from annotations.errors import UserInputError
+from annotations.merge import merge_database
+from annotations.store import Store
+from conftest import add_document
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = [
+    "Ahmad Massoud said on Monday that resistance fighters still held the Panjshir valley.",
+    "Taliban spokesman Zabihullah Mujahid told reporters in Kabul that Bazarak had fallen.",
+]
+ONLY_A = "Amrullah Saleh, the former vice-president, said he remained inside Panjshir."
+ONLY_B = "Residents of Rokha said the road to Charikar had been closed since Sunday."
+
+
+class Clock:
+    """Every module's `now()` reads this, so which edit is later is decided by the test."""
+
+    def __init__(self) -> None:
+        self.t = 0
+
+    def __call__(self) -> str:
+        self.t += 1
+        return f"2026-12-01T10:{self.t // 60:02d}:{self.t % 60:02d}+00:00"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    c = Clock()
+    for module in (store_module, claim_actions, entity_actions):
+        if hasattr(module, "now"):
+            monkeypatch.setattr(module, "now", c)
+    return c
+
+
+def dump(store: Store) -> dict[str, list]:
+    """The annotations by what they mean (ids differ between databases)."""
+    q = store.query
+    return {
+        "documents": sorted(r["hash"] for r in q("SELECT hash FROM documents")),
+        "spans": sorted((r["hash"], r["start"], r["end"], r["label"], r["annotator"], r["entity"]) for r in q(
+            'SELECT d.hash, s.start, s."end", s.label, s.annotator, e.name AS entity FROM spans s '
+            "JOIN documents d ON d.id = s.doc_id LEFT JOIN entities e ON e.id = s.entity_id")),
+        "claims": sorted((r["hash"], r["start"], r["end"], r["annotator"], r["stance"]) for r in q(
+            'SELECT d.hash, c.start, c."end", c.annotator, c.stance FROM claims c JOIN documents d ON d.id = c.doc_id')),
+        "entities": sorted((r["name"], r["label"], r["external_id"] or "") for r in q("SELECT * FROM entities")),
+        "aliases": sorted((r["name"], r["form"]) for r in q(
+            "SELECT e.name, a.form FROM aliases a JOIN entities e ON e.id = a.entity_id")),
+        "judgements": sorted((r["a"], r["b"], r["verdict"], r["annotator"]) for r in q("SELECT * FROM judgements")),
+        "status": sorted((r["hash"], r["annotator"], r["status"]) for r in q(
+            "SELECT d.hash, s.annotator, s.status FROM doc_status s JOIN documents d ON d.id = s.doc_id")),
+    }
+
+
+def span_at(store: Store, text: str, word: str, label: str, who: str) -> int:
+    doc = store.scalar("SELECT id FROM documents WHERE hash = ?", (store_module.content_hash(text),))
+    start = text.index(word)
+    return store.add_span(doc, start, start + len(word), label, who)
+
+
+@pytest.fixture
+def pair(tmp_path, clock):
+    """Server A (alice) and server B (bob, and alice on another day), annotated apart."""
+    a, b = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
+    for text in [*SHARED, ONLY_A]:
+        add_document(a, text)
+    for text in [ONLY_B, *SHARED]:  # another import order: other ids
+        add_document(b, text)
+    s = span_at(a, SHARED[0], "Ahmad Massoud", "PERSON", "alice")
+    entity_actions.link(a, s, "alice", new=("Ahmad Massoud", "PERSON"))
+    span_at(a, ONLY_A, "Amrullah Saleh", "PERSON", "alice")
+    a.set_status(1, "alice", "done")
+    claim_actions.add_claim(a, 2, 0, len(SHARED[1]), "alice", stance="reported")
+    s = span_at(b, SHARED[0], "Panjshir", "GPE", "bob")
+    entity_actions.link(b, s, "bob", new=("Panjshir", "GPE"))
+    span_at(b, SHARED[1], "Zabihullah Mujahid", "PERSON", "bob")
+    span_at(b, ONLY_B, "Charikar", "GPE", "bob")
+    entity_actions.judge(b, "Panjshir", "Panshir", "GPE", "same", "bob")
+    yield a, b
+    a.close()
+    b.close()
+
+
+def test_merging_gives_the_union_and_merging_again_changes_nothing(pair):
+    a, b = pair
+    before_a, before_b = dump(a), dump(b)
+    report = merge_database(a, b.path, "alice")
+    assert report.conflicts == []
+    merged = dump(a)
+    for key in merged:
+        assert set(merged[key]) == set(before_a[key]) | set(before_b[key]), key
+    assert ("Panjshir", "Panshir", "same", "bob") in merged["judgements"]
+    events = a.scalar("SELECT count(*) FROM events")
+    groups = a.scalar("SELECT count(*) FROM action_groups")
+    again = merge_database(a, b.path, "alice")
+    assert again.changed == 0 and again.counts.get("history", 0) == 0
+    assert dump(a) == merged
+    assert a.scalar("SELECT count(*) FROM events") == events
+    assert a.scalar("SELECT count(*) FROM action_groups") == groups + 1  # the merge itself, logged
+    # B takes A's union, then A takes B's again: still nothing new anywhere
+    merge_database(b, a.path, "bob")
+    assert dump(b) == merged
+    assert merge_database(a, b.path, "alice").changed == 0
+    assert merge_database(a, b.path, "alice").counts.get("history", 0) == 0
+
+
+def test_the_event_history_comes_along_off_the_undo_stack(pair):
+    a, b = pair
+    merge_database(a, b.path, "alice")
+    copied = a.query("SELECT * FROM action_groups WHERE note LIKE 'merged %'")
+    assert {g["annotator"] for g in copied} == {"bob"} and all(g["kind"] == "bulk" for g in copied)
+    assert len(copied) == b.scalar("SELECT count(*) FROM action_groups")
+    assert a.undo("bob") is None  # bob's history here is for audit, not to undo
+    undone = a.undo("alice")  # alice's own last action is still hers to undo
+    assert undone is not None and undone["name"] != "merge b.db"
+
+
+def test_the_same_annotators_different_spans_conflict_and_the_later_edit_wins(tmp_path, clock):
+    a, b = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
+    for s in (a, b):
+        for text in SHARED:
+            add_document(s, text)
+    span_at(a, SHARED[0], "Ahmad", "PERSON", "alice")  # earlier, on server A
+    span_at(b, SHARED[0], "Ahmad Massoud", "PERSON", "alice")  # later, on server B
+    span_at(b, SHARED[1], "Kabul", "GPE", "alice")
+    span_at(a, SHARED[1], "Kabul", "LOC", "alice")  # later here: A's label stays
+    report = merge_database(a, b.path, "alice")
+    assert len(report.conflicts) == 2
+    assert any("'Ahmad'" in c and "'Ahmad Massoud'" in c and "kept b.db" in c for c in report.conflicts)
+    assert any("GPE" in c and "LOC" in c and "kept here" in c for c in report.conflicts)
+    texts = {(r["text"], r["label"]) for r in a.query("SELECT text, label FROM spans WHERE annotator = 'alice'")}
+    assert texts == {("Ahmad Massoud", "PERSON"), ("Kabul", "LOC")}
+    again = merge_database(a, b.path, "alice")
+    assert again.changed == 0  # the loser stays lost: nothing flips back
+    assert {(r["text"], r["label"]) for r in a.query("SELECT text, label FROM spans")} == texts
+
+
+def test_a_dry_run_reports_and_writes_nothing(pair):
+    a, b = pair
+    before = dump(a)
+    size = a.scalar("SELECT count(*) FROM action_groups")
+    report = merge_database(a, b.path, "alice", dry_run=True)
+    assert report.counts["spans"] == 3 and report.counts["documents"] == 1
+    assert dump(a) == before and a.scalar("SELECT count(*) FROM action_groups") == size
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=120)
+
+
+def test_a_foreign_or_newer_database_is_refused_untouched(tmp_path, pair):
+    a, b = pair
+    foreign = tmp_path / "other app#1.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE c (id)")
+    conn.commit()
+    conn.close()
+    newer = tmp_path / "newer.db"
+    Store(newer).close()
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    ours = dump(a)
+    for bad in (foreign, newer):
+        before = digest(bad)
+        with pytest.raises(UserInputError, match="nothing merged"):
+            merge_database(a, bad, "alice")
+        assert digest(bad) == before
+    assert dump(a) == ours
+    a.close()
+    out = cli("merge", str(b.path), str(foreign), "--db", str(tmp_path / "a.db"))
+    assert out.returncode == 2 and "not a newsmark database" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert dump(Store(tmp_path / "a.db")) == ours  # the good source was not merged either
+
+
+def test_the_cli_merges_and_reports(tmp_path, pair):
+    a, b = pair
+    a.close()
+    db = str(tmp_path / "a.db")
+    dry = cli("merge", str(b.path), "--db", db, "--dry-run")
+    assert dry.returncode == 0 and "would add" in dry.stdout
+    out = cli("merge", str(b.path), "--db", db, "--json")
+    assert out.returncode == 0, out.stderr
+    counts = json.loads(out.stdout)["merged"][0]["counts"]
+    assert counts["spans"] == 3 and counts["documents"] == 1 and counts["judgements"] == 1
+    again = cli("merge", str(b.path), "--db", db)
+    assert again.returncode == 0 and "nothing new" in again.stdout and "0 history" in again.stdout
