@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserInputError
-from .schema import APPLICATION_ID, SCHEMA_VERSION
+from .store.schema import APPLICATION_ID, SCHEMA_VERSION
 from .store import Action, Store, now
 from .vocab import ActionKind
 

@@ -20,6 +20,7 @@ import annotations.store as store_module
 from annotations.errors import UserInputError
 from annotations.merge import merge_database
 from annotations.store import Store
+from annotations.store import history as store_history
 from conftest import add_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     c = Clock()
-    for module in (store_module, claim_actions, entity_actions):
+    for module in (store_module, store_history, claim_actions, entity_actions):
         if hasattr(module, "now"):
             monkeypatch.setattr(module, "now", c)
     return c

@@ -93,11 +93,17 @@ class ReadingSession:
         if doc is None:
             return False
         self.doc_id, self.doc, self.text = doc_id, doc, doc["text"]
-        self._preds = {x: self.store.predictions(doc_id, x) for x in (Extractor.ENTITIES, Extractor.CLAIMS)}
         self._tokens = None
+        self.reload_predictions()
+        return True
+
+    def reload_predictions(self) -> None:
+        """Read the document's predictions again (they are cached while it is open: they only
+        change when predict runs, or when suggestions on open arrive) and recompute the marks."""
+        self._preds = {x: self.store.predictions(self.doc_id, x)  # type: ignore[arg-type]
+                       for x in (Extractor.ENTITIES, Extractor.CLAIMS)}
         self._mark_cache = {}
         self.refresh()
-        return True
 
     @property
     def predictions(self) -> list[Row]:

@@ -142,8 +142,8 @@ class ReaderScreen(ClaimActions, Screen[int | None], inherit_bindings=False):
 
     def on_suggestions_ready(self, message: Any) -> None:  # issue 19 (scale): tui/suggest_on_open.py
         if message.doc_id == self.doc_id and self.doc is not None:
-            self._pred_cache.clear()
-            self.refresh_marks()
+            self.session.reload_predictions()
+            self.refresh_marks(reread=False)
 
     # The session's view of the document (read by the panel, the claim form and the hints).
     @property
