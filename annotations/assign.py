@@ -82,3 +82,8 @@ def assign(store: Store, assigner: str, annotators: Sequence[str], overlap: int,
 def assigned_ids(store: Store, annotator: str) -> set[int]:
     """The documents assigned to `annotator` (the Library lists them first)."""
     return {r["doc_id"] for r in store.query("SELECT doc_id FROM assignments WHERE annotator = ?", (annotator,))}
+
+
+def has_assignments(store: Store, annotator: str) -> bool:
+    """Whether anything is assigned to this annotator (the Library's "assigned to me")."""
+    return store.scalar("SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1", (annotator,)) is not None

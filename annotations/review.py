@@ -247,3 +247,12 @@ def may_see_others(store: Store, config: Config, viewer: str, doc_id: int) -> bo
     reviewed = store.scalar("SELECT count(*) FROM doc_status WHERE doc_id = ? AND annotator = ? AND status = ?",
                             (doc_id, REVIEW_ANNOTATOR, Status.REVIEWED))
     return bool(reviewed) or not is_involved(store, viewer, doc_id)
+
+
+def next_to_review(store: Store) -> int | None:
+    """The first document done by two or more annotators whose reviewed layer is not complete."""
+    return store.scalar(
+        "SELECT doc_id FROM doc_status WHERE status = ? AND annotator != ? GROUP BY doc_id "
+        "HAVING count(*) >= 2 AND doc_id NOT IN (SELECT doc_id FROM doc_status WHERE annotator = ? "
+        "AND status = ?) ORDER BY doc_id LIMIT 1",
+        (Status.DONE, REVIEW_ANNOTATOR, REVIEW_ANNOTATOR, Status.REVIEWED))

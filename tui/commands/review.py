@@ -20,24 +20,14 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     p.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
 
 
-def next_to_review(store: Any) -> int | None:
-    """The first document done by two or more annotators whose reviewed layer is not complete."""
-    from annotations.vocab import REVIEW_ANNOTATOR, Status
-
-    return store.scalar(
-        "SELECT doc_id FROM doc_status WHERE status = ? AND annotator != ? GROUP BY doc_id "
-        "HAVING count(*) >= 2 AND doc_id NOT IN (SELECT doc_id FROM doc_status WHERE annotator = ? "
-        "AND status = ?) ORDER BY doc_id LIMIT 1",
-        (Status.DONE, REVIEW_ANNOTATOR, REVIEW_ANNOTATOR, Status.REVIEWED))
-
-
 def run(args: argparse.Namespace) -> int:
+    from annotations import review
     from annotations.errors import UserInputError
     from tui.cli import _context, _model_notice, _open_store
 
     config, annotator, db = _context(args)
     store = _open_store(db, create=False)
-    doc_id = args.doc if args.doc is not None else next_to_review(store)
+    doc_id = args.doc if args.doc is not None else review.next_to_review(store)
     if doc_id is None:
         raise UserInputError("no document is done by two or more annotators and not yet reviewed; "
                              "name one with --doc ID")

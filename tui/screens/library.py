@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import WorkerState, get_current_worker
 
+from annotations.assign import has_assignments
 from annotations.errors import NewsmarkError
 from tui.actions import bindings_for
 from tui.widgets.bars import Bar
@@ -148,8 +149,7 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
                 return
             store = self.app.read_store
             annotator = self.app.annotator
-            if keep_id is None and not query.text and not query.status and not store.scalar(
-                    "SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1", (annotator,)):
+            if keep_id is None and not query.text and not query.status and not has_assignments(store, annotator):
                 # Opening the plain list: show the first screenful now, the full id list
                 # (100,000 ids take ~0.1 s) follows in a moment.
                 first = store.document_ids(limit=FIRST_PAGE)
@@ -293,8 +293,7 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
 
     def action_cycle_filter(self) -> None:
         self._filter_index = (self._filter_index + 1) % len(FILTERS)
-        if FILTERS[self._filter_index] == ASSIGNED and not self.app.store.scalar(
-                "SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1", (self.app.annotator,)):
+        if FILTERS[self._filter_index] == ASSIGNED and not has_assignments(self.app.store, self.app.annotator):
             self._filter_index = (self._filter_index + 1) % len(FILTERS)  # nothing assigned to you
         self._update_bar()
         self._from_top()
