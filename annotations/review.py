@@ -249,6 +249,27 @@ def may_see_others(store: Store, config: Config, viewer: str, doc_id: int) -> bo
     return bool(reviewed) or not is_involved(store, viewer, doc_id)
 
 
+def blind_documents(store: Store, config: Config, viewer: str) -> set[int]:
+    """The documents whose other annotators' work `viewer` may not see yet (config
+    `review.blind`): the ones they annotate that are not reviewed. Empty when not blind."""
+    if not config.review.blind or viewer == REVIEW_ANNOTATOR:
+        return set()
+    mine = {r["doc_id"] for r in store.query(
+        "SELECT doc_id FROM assignments WHERE annotator = ?1 UNION SELECT doc_id FROM spans WHERE annotator = ?1 "
+        "UNION SELECT doc_id FROM claims WHERE annotator = ?1 "
+        "UNION SELECT doc_id FROM doc_status WHERE annotator = ?1 AND status != 'todo'", (viewer,))}
+    reviewed = {r["doc_id"] for r in store.query(
+        "SELECT doc_id FROM doc_status WHERE annotator = ? AND status = ?", (REVIEW_ANNOTATOR, Status.REVIEWED))}
+    return mine - reviewed
+
+
+def visible(rows: Sequence[dict[str, Any]], viewer: str, blind: set[int]) -> list[dict[str, Any]]:
+    """The rows (spans, claims: with doc_id and annotator) `viewer` may see under blind review."""
+    if not blind:
+        return list(rows)
+    return [r for r in rows if r.get("annotator") == viewer or r.get("doc_id") not in blind]
+
+
 def next_to_review(store: Store) -> int | None:
     """The first document done by two or more annotators whose reviewed layer is not complete."""
     return store.scalar(

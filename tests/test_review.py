@@ -241,3 +241,20 @@ def test_evaluate_scores_the_reviewed_layer_where_there_is_one(doc):
     review.mark_reviewed(store, "carol", d)
     assert gold_pairs(store, None) == [(d, REVIEW_ANNOTATOR)]
     assert gold_pairs(store, "alice") == [(d, "alice")]
+
+
+def test_blind_review_hides_others_work_on_my_documents_until_reviewed(doc):
+    store, d = doc
+    other = add_document(store, "Amrullah Saleh spoke from Panjshir on Friday.", title="Saleh speaks")
+    add_claim(store, other, "bob", "Amrullah Saleh spoke from Panjshir on Friday.", "spoke from Panjshir",
+              "statement", "reported")
+    config = blind_config()
+    assert review.blind_documents(store, make_config(), "alice") == set()   # not blind
+    assert review.blind_documents(store, config, "alice") == {d}             # alice annotates d only
+    rows = store.query("SELECT doc_id, annotator FROM claims ORDER BY doc_id, annotator")
+    seen = [(r["doc_id"], r["annotator"]) for r in review.visible(rows, "alice", review.blind_documents(
+        store, config, "alice"))]
+    assert seen == [(d, "alice"), (other, "bob")]       # bob's claim on d is hidden, on other shown
+    review.mark_reviewed(store, "carol", d)
+    assert review.blind_documents(store, config, "alice") == set()
+    assert review.blind_documents(store, config, REVIEW_ANNOTATOR) == set()
