@@ -215,8 +215,14 @@ def accept_unanimous(store: Store, reviewer: str, doc_id: int, sets: Sequence[Co
 
 
 def mark_reviewed(store: Store, reviewer: str, doc_id: int) -> None:
-    """The document's reviewed layer is complete: status `reviewed` for annotator `review`."""
+    """The document's reviewed layer is complete: status `reviewed` for annotator `review`.
+
+    Refused while no annotator has marked the document done: the reviewed layer is the gold
+    that counts, and an empty review of unfinished work would export as gold with nothing in it."""
     with store.action(REVIEW_ANNOTATOR, "review: mark reviewed", doc_id=doc_id, note=f"reviewer {reviewer}") as act:
+        if not act.execute("SELECT 1 FROM doc_status WHERE doc_id = ? AND annotator != ? AND status = ?",
+                           (doc_id, REVIEW_ANNOTATOR, Status.DONE)).fetchone():
+            raise StoreError("nothing to review yet: no annotator has marked this document done")
         row = act.execute("SELECT id FROM doc_status WHERE doc_id = ? AND annotator = ?",
                           (doc_id, REVIEW_ANNOTATOR)).fetchone()
         if row:

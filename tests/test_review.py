@@ -258,3 +258,17 @@ def test_blind_review_hides_others_work_on_my_documents_until_reviewed(doc):
     review.mark_reviewed(store, "carol", d)
     assert review.blind_documents(store, config, "alice") == set()
     assert review.blind_documents(store, config, REVIEW_ANNOTATOR) == set()
+
+
+def test_a_document_nobody_finished_cannot_be_marked_reviewed(tmp_path):
+    from annotations.errors import StoreError
+
+    with Store(tmp_path / "r.db") as store:
+        d = add_document(store, DISPATCH, title="Unfinished")
+        add_spans(store, d, "alice", ALICE_1, DISPATCH)  # in progress, never done
+        with pytest.raises(StoreError, match="no annotator has marked this document done"):
+            review.mark_reviewed(store, "carol", d)
+        assert store.status(d, REVIEW_ANNOTATOR) == Status.TODO
+        mark(store, d, "alice")
+        review.mark_reviewed(store, "carol", d)
+        assert store.status(d, REVIEW_ANNOTATOR) == Status.REVIEWED
