@@ -228,3 +228,12 @@ def test_escape_sequences_in_titles_never_reach_the_terminal(team, tmp_path):
     proc = run_cli("agree", "--db", str(store.path), cwd=tmp_path)
     assert proc.returncode == 0 and "\x1b" not in proc.stdout and "\x07" not in proc.stdout
     assert "[bold]x[/]" in proc.stdout
+
+
+def test_a_label_only_one_annotator_used_is_f1_zero_not_undefined():
+    from annotations.agreement.measures import prf
+
+    assert prf(0, 0, 0, 1)["f"] == 0.0      # A labelled one GPE, B none: they disagree
+    assert prf(0, 1, 0, 0)["f"] == 0.0
+    assert prf(0, 0, 0, 0)["f"] is None     # neither used the label: nothing to agree on
+    assert prf(1, 2, 1, 1) == {"p": 0.5, "r": 1.0, "f": 2 * 0.5 / 1.5}

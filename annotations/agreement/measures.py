@@ -82,11 +82,14 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | N
 
 
 def prf(matched_b: int, total_b: int, matched_a: int, total_a: int) -> dict[str, float | None]:
-    """Precision of B against A, recall of A by B, and their F1 (None where undefined)."""
+    """Precision of B against A, recall of A by B, and their F1. P or R is None where it is
+    undefined; F1 only when neither annotator has anything (one side empty is disagreement: 0)."""
     p = matched_b / total_b if total_b else None
     r = matched_a / total_a if total_a else None
-    if p is None or r is None:
+    if not total_a and not total_b:
         f = None
+    elif p is None or r is None:
+        f = 0.0
     else:
         f = 2 * p * r / (p + r) if p + r else 0.0
     return {"p": p, "r": r, "f": f}
