@@ -195,3 +195,16 @@ def test_resizing_gold_does_not_count_itself_as_replaced(session):
     session.accept(find("Georgian Interior Ministry")[0])
     fb = session.label(0, "ORG", selection=(find("Tbilisi")[0], find("Georgian")[1]))
     assert "replaced 2 overlapping spans" in fb.message
+
+
+def test_split_leaves_the_punctuation_between_the_parts_out():
+    from annotations.reading.tokens import Tokens
+
+    text = "OSLO, Norway — talks resumed in Bergen."
+    tokens = Tokens(text)
+    left, right = tokens.split(0, 12, text.index("Norway"))
+    assert (text[left[0]:left[1]], text[right[0]:right[1]]) == ("OSLO", "Norway")
+    assert tokens.split(0, 12, 0) is None                           # nothing left of the cursor
+    possessive = "Soloviev’s team"
+    left, right = Tokens(possessive).split(0, 15, possessive.index("team"))
+    assert possessive[left[0]:left[1]] == "Soloviev’s"             # a possessive is no punctuation

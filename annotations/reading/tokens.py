@@ -23,6 +23,7 @@ class Tokens:
         found = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
         self.starts = [s for s, _ in found]
         self.ends = [e for _, e in found]
+        self.punct = [not text[s].isalnum() and text[s] not in "’'" for s, _ in found]
 
     def grow_end(self, start: int, end: int) -> tuple[int, int] | None:
         i = bisect_left(self.starts, end)
@@ -41,11 +42,14 @@ class Tokens:
         return (self.starts[i], end) if i < len(self.starts) and self.starts[i] < end else None
 
     def split(self, start: int, end: int, at: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
-        """Two spans: up to the token before `at`, and from the token at `at` (None if either is empty)."""
+        """Two spans: up to the token before `at`, and from the token at `at` (None if either is
+        empty); punctuation between them belongs to neither ("OSLO, Norway" -> "OSLO", "Norway")."""
         i = bisect_right(self.starts, at) - 1  # the token under (or before) `at`
         if i < 0 or self.starts[i] <= start or self.starts[i] >= end:
             return None
         j = i - 1
+        while j >= 0 and self.punct[j] and self.ends[j] > start:
+            j -= 1
         if j < 0 or self.ends[j] <= start:
             return None
         return (start, self.ends[j]), (self.starts[i], end)
