@@ -118,19 +118,21 @@ class _FileImport:
             self._entity(ent)
         stamp = self.stamp
         self.conn.executemany(
-            'INSERT INTO spans (doc_id, start, "end", label, text, annotator, origin, entity_id, created_at) '
-            "VALUES (?,?,?,?,?,?,?,?,?)",
+            'INSERT INTO spans (doc_id, start, "end", label, text, annotator, origin, entity_id, created_at, '
+            "proposed_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(doc_id, span.start, span.end, span.label, rec.text[span.start:span.end], annotator,
-              Origin.IMPORTED.value, self.entity_ids.get(span.entity) if span.entity is not None else None, stamp)
+              Origin.IMPORTED.value, self.entity_ids.get(span.entity) if span.entity is not None else None, stamp,
+              _provenance(span.proposed_by))
              for span in rec.spans])
         self.spans += len(rec.spans)
         for claim in rec.claims:
             group = self._claim_group(claim.group) if claim.group is not None else None
             self.conn.execute(
                 'INSERT INTO claims (doc_id, start, "end", type, speaker, cue, stance, checkworthy, note, '
-                "group_id, annotator, origin, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "group_id, annotator, origin, created_at, proposed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, claim.start, claim.end, claim.type, claim.speaker, claim.cue, claim.stance,
-                 int(claim.checkworthy), claim.note, group, annotator, Origin.IMPORTED.value, stamp),
+                 int(claim.checkworthy), claim.note, group, annotator, Origin.IMPORTED.value, stamp,
+                 _provenance(claim.proposed_by)),
             )
             self.claims += 1
         status = rec.status if rec.status in STATUSES else None
@@ -171,6 +173,11 @@ class _FileImport:
         return self.group_ids[key]
 
 
+
+
+def _provenance(proposed_by: list[str] | None) -> str | None:
+    """The proposed_by column: a JSON list, as the review writes it."""
+    return None if proposed_by is None else json.dumps(proposed_by, ensure_ascii=False)
 
 
 class _Vocabulary:

@@ -272,3 +272,26 @@ def test_a_document_nobody_finished_cannot_be_marked_reviewed(tmp_path):
         mark(store, d, "alice")
         review.mark_reviewed(store, "carol", d)
         assert store.status(d, REVIEW_ANNOTATOR) == Status.REVIEWED
+
+
+def test_the_reviewed_layer_round_trips_through_jsonl_with_its_provenance(doc, tmp_path):
+    from annotations.export import export
+    from annotations.ingest import import_paths
+
+    store, d = doc
+    for cs in review.conflict_sets(store, d):
+        if not cs.unanimous:
+            review.take(store, "carol", d, cs, "bob")
+    review.mark_reviewed(store, "carol", d)
+    out = tmp_path / "reviewed.jsonl"
+    export(store, "jsonl", str(out), annotator=REVIEW_ANNOTATOR)
+    line = json.loads(out.read_text())
+    assert all("proposed_by" in s for s in line["spans"]) and all("proposed_by" in c for c in line["claims"])
+    with Store(tmp_path / "copy.db") as copy:
+        import_paths(copy, [str(out)], "alice")
+        rows = copy.query('SELECT text, proposed_by FROM spans ORDER BY start')
+        want = store.query('SELECT text, proposed_by FROM spans WHERE annotator = ? ORDER BY start',
+                           (REVIEW_ANNOTATOR,))
+        assert rows == want
+        assert copy.scalar("SELECT proposed_by FROM claims") == store.scalar(
+            "SELECT proposed_by FROM claims WHERE annotator = ?", (REVIEW_ANNOTATOR,))

@@ -158,8 +158,11 @@ class Reader:
         labels = self.labels
         if self.json_spans:
             rows = self._rows(
-                f'SELECT doc_id, annotator, start, "end", label, id, entity_id, json_object(\'start\', start, '
-                f'\'end\', "end", \'label\', label, \'text\', text, \'entity\', entity_id) FROM spans {where}', params)
+                f'SELECT doc_id, annotator, start, "end", label, id, entity_id, CASE WHEN proposed_by IS NULL '
+                f'THEN json_object(\'start\', start, \'end\', "end", \'label\', label, \'text\', text, '
+                f'\'entity\', entity_id) ELSE json_object(\'start\', start, \'end\', "end", \'label\', label, '
+                f'\'text\', text, \'entity\', entity_id, \'proposed_by\', json(proposed_by)) END '
+                f'FROM spans {where}', params)
             rows.sort()
             for d, a, _st, _en, lab, _id, ent, js in rows:
                 if labels is None or lab in labels:
@@ -186,19 +189,22 @@ class Reader:
         claims: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
         rows = self._rows(
             f'SELECT doc_id, annotator, start, "end", id, type, speaker, cue, stance, checkworthy, note, group_id, '
-            f"speaker_span_id, speaker_entity_id FROM claims {where}", params)
+            f"speaker_span_id, speaker_entity_id, proposed_by FROM claims {where}", params)
         rows.sort(key=lambda r: r[:5])
         groups = self._names("SELECT id, name FROM claim_groups", {r[11] for r in rows if r[11] is not None})
         span_text = self._names("SELECT id, text FROM spans", {r[12] for r in rows if r[12] is not None})
         ent_name = self._names("SELECT id, name FROM entities", {r[13] for r in rows if r[13] is not None})
-        for d, a, st, en, _id, typ, speaker, cue, stance, cw, note, gid, sspan, sent in rows:
-            claims[(d, a)].append({
+        for d, a, st, en, _id, typ, speaker, cue, stance, cw, note, gid, sspan, sent, proposed in rows:
+            claim = {
                 "start": st, "end": en, "type": typ,
                 "speaker": speaker or span_text.get(sspan) or ent_name.get(sent),
                 "cue": cue, "stance": stance,
                 "group": None if gid is None else (groups.get(gid) or str(gid)),
                 "checkworthy": bool(cw), "note": note,
-            })
+            }
+            if proposed is not None:  # the reviewed layer's provenance
+                claim["proposed_by"] = json.loads(proposed)
+            claims[(d, a)].append(claim)
         return claims
 
     def _entities(self, entity_ids: list[int]) -> dict[int, dict[str, Any]]:

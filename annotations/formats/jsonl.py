@@ -333,8 +333,18 @@ def _spans(obj: dict[str, Any], text: str, entity_ids: set[Any] | None) -> list[
                     raise Invalid(f"{what} entity must be an id (string or integer), got {_show(entity)}")
                 if entity not in entity_ids:
                     raise Invalid(f'{what} entity {_show(entity)} is not among the line\'s "entities"')
-        spans.append(SpanIn(start, end, label, entity))
+        spans.append(SpanIn(start, end, label, entity, proposed_by=_proposed_by(item, what)))
     return spans
+
+
+def _proposed_by(item: dict[str, Any], what: str) -> list[str] | None:
+    """A reviewed item's provenance: the annotators who proposed it (plain names)."""
+    value = item.get("proposed_by")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) and plain_name(v) for v in value):
+        raise Invalid(f"{what} proposed_by must be an array of annotator names, got {_show(value)}")
+    return value
 
 
 def _native(obj: dict[str, Any], record: Record) -> None:
@@ -384,6 +394,7 @@ def _native(obj: dict[str, Any], record: Record) -> None:
             group=group,
             checkworthy=bool(item.get("checkworthy", False)),
             note=_optional_str(item.get("note"), f"{what} note"),
+            proposed_by=_proposed_by(item, what),
         ))
 
 

@@ -46,6 +46,7 @@ class SpanIn:
     label: str
     entity: str | int | None = None
     line: int | None = None  # the source line it came from, when not the record's (CoNLL)
+    proposed_by: list[str] | None = None  # the reviewed layer's provenance (native jsonl)
 
 
 @dataclass
@@ -61,6 +62,7 @@ class ClaimIn:
     group: str | int | None = None
     checkworthy: bool = False
     note: str | None = None
+    proposed_by: list[str] | None = None  # the reviewed layer's provenance (native jsonl)
 
 
 @dataclass
