@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import ImportFailed
 from .readers import Problem, ReadOptions, Record, expand_paths, read_source
-from .store import STATUSES, Action, Store, content_hash, now
+from .store import STATUSES, Action, Store, content_hash, now, set_note
 from .vocab import ActionKind, Origin, Status
 
 COMMIT_EVERY = 2000
@@ -245,7 +245,7 @@ def import_paths(
                 docs, written = _batch(run, act, queue)
                 if not written:
                     raise _NothingWritten
-                act.execute("UPDATE action_groups SET note = ? WHERE id = ?", (f"{docs} documents", act.group))
+                set_note(act, f"{docs} documents")
         except _NothingWritten:
             pass  # a history entry for nothing would only be noise
     if report.rejected_files:
