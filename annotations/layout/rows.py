@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+
 @dataclass(slots=True)
 class Row:
     """One screen row of wrapped text.
@@ -41,7 +42,7 @@ class Layout:
     Build it with :func:`layout`.  All lookups are O(log rows) or O(row length).
     """
 
-    __slots__ = ("text", "width", "rows", "_starts")
+    __slots__ = ("_starts", "rows", "text", "width")
 
     def __init__(self, text: str, width: int, rows: list[Row]) -> None:
         self.text = text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 _CANDIDATE = re.compile(
     r"""(?P<p>[.!?\u2026]+)(?P<q>["'\u201d\u2019\u00bb)\]]*)(?P<ws>\s+)"""

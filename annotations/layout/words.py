@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+
 @lru_cache(maxsize=1)
 def _word_re() -> re.Pattern[str]:
     """Word = letters/digits with their combining marks, hyphen-joined.
