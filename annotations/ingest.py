@@ -18,15 +18,11 @@ from typing import Any
 
 from .errors import ImportFailed
 from .readers import Problem, ReadOptions, Record, expand_paths, read_source
-from .store import STATUSES, Action, Store, content_hash, now
+from .store import STATUSES, Action, Store, bulk, content_hash, now, set_note
 from .vocab import ActionKind, Origin, Status
 
-COMMIT_EVERY = 2000
+COMMIT_EVERY = 2000  # documents per transaction: large enough to be fast, small enough to resume
 PLAIN_BATCH = 500  # plain documents per executemany
-INSERT_DOCUMENT = (
-    "INSERT OR IGNORE INTO documents (hash, title, text, source, url, date, outlet, author, meta, imported_at) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?)"
-)  # documents per transaction: large enough to be fast, small enough to resume
 
 
 @dataclass
@@ -62,8 +58,8 @@ class _FileImport:
 
     def __init__(self, act: Action, annotator: str) -> None:
         # Bulk rows are written inside the action's transaction and logged as its one entry
-        # (not an event per row): the connection is the store's public one, in that transaction.
-        self.conn = act.store.conn
+        # (not an event per row): annotations.store.bulk's writes, for a BULK action.
+        self.act = act
         self.annotator = annotator
         self.entity_ids: dict[Any, int] = {}
         self.group_ids: dict[Any, int] = {}
@@ -84,19 +80,19 @@ class _FileImport:
             return
         self.flush()
         annotator = rec.annotator or self.annotator
-        cur = self.conn.execute(INSERT_DOCUMENT, self._row(rec, digest))
-        if cur.rowcount == 0:  # the UNIQUE hash: already in the database
+        doc_id = bulk.add_document(self.act, self._row(rec, digest))
+        if doc_id is None:  # the UNIQUE hash: already in the database
             self.duplicates += 1
             self._attach_to_existing(digest, rec, annotator)
             return
         self.imported += 1
-        self._annotations(int(cur.lastrowid or 0), rec, annotator)
+        self._annotations(doc_id, rec, annotator)
 
     def flush(self) -> None:
         """Insert the buffered plain documents; the UNIQUE hash skips (and counts) duplicates."""
         if not self.plain:
             return
-        added = self.conn.executemany(INSERT_DOCUMENT, self.plain).rowcount
+        added = bulk.add_documents(self.act, self.plain)
         self.imported += added
         self.duplicates += len(self.plain) - added
         self.plain.clear()
@@ -106,10 +102,10 @@ class _FileImport:
         them, unless this annotator already has annotations there (a re-import)."""
         if not (rec.spans or rec.claims or rec.status):
             return
-        doc_id = self.conn.execute("SELECT id FROM documents WHERE hash = ?", (digest,)).fetchone()[0]
+        doc_id = self.act.execute("SELECT id FROM documents WHERE hash = ?", (digest,)).fetchone()[0]
         for table in ("spans", "claims", "doc_status"):
-            if self.conn.execute(f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ?",
-                                 (doc_id, annotator)).fetchone():
+            if self.act.execute(f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ?",
+                                (doc_id, annotator)).fetchone():
                 return
         self._annotations(doc_id, rec, annotator)
 
@@ -117,9 +113,8 @@ class _FileImport:
         for ent in rec.entities:
             self._entity(ent)
         stamp = self.stamp
-        self.conn.executemany(
-            'INSERT INTO spans (doc_id, start, "end", label, text, annotator, origin, entity_id, created_at, '
-            "proposed_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        bulk.add_spans(
+            self.act,
             [(doc_id, span.start, span.end, span.label, rec.text[span.start:span.end], annotator,
               Origin.IMPORTED.value, self.entity_ids.get(span.entity) if span.entity is not None else None, stamp,
               _provenance(span.proposed_by))
@@ -127,9 +122,8 @@ class _FileImport:
         self.spans += len(rec.spans)
         for claim in rec.claims:
             group = self._claim_group(claim.group) if claim.group is not None else None
-            self.conn.execute(
-                'INSERT INTO claims (doc_id, start, "end", type, speaker, cue, stance, checkworthy, note, '
-                "group_id, annotator, origin, created_at, proposed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            bulk.add_claim(
+                self.act,
                 (doc_id, claim.start, claim.end, claim.type, claim.speaker, claim.cue, claim.stance,
                  int(claim.checkworthy), claim.note, group, annotator, Origin.IMPORTED.value, stamp,
                  _provenance(claim.proposed_by)),
@@ -140,36 +134,26 @@ class _FileImport:
             status = Status.IN_PROGRESS
         if status and status != Status.TODO:
             self.statuses += 1
-            self.conn.execute(
-                "INSERT INTO doc_status (doc_id, annotator, status, updated_at) VALUES (?,?,?,?) "
-                "ON CONFLICT(doc_id, annotator) DO UPDATE SET status = excluded.status",
-                (doc_id, annotator, status, stamp),
-            )
+            bulk.set_status(self.act, doc_id, annotator, status, stamp)
 
     def _entity(self, ent: Any) -> None:
         """Reuse a canonical entity with the same name and label, else create it."""
         if ent.id in self.entity_ids:
             return
-        row = self.conn.execute(
+        row = self.act.execute(
             "SELECT id FROM entities WHERE name = ? AND label = ?", (ent.name, ent.label)
         ).fetchone()
         if row:
             entity_id = row[0]
         else:
-            entity_id = int(self.conn.execute(
-                "INSERT INTO entities (name, label, external_id, created_by, created_at) VALUES (?,?,?,?,?)",
-                (ent.name, ent.label, ent.external_id, self.annotator, now()),
-            ).lastrowid or 0)
+            entity_id = bulk.add_entity(self.act, ent.name, ent.label, ent.external_id, self.annotator, now())
         for form in ent.aliases:
-            self.conn.execute("INSERT OR IGNORE INTO aliases (entity_id, form) VALUES (?,?)", (entity_id, form))
+            bulk.add_alias(self.act, entity_id, form)
         self.entity_ids[ent.id] = entity_id
 
     def _claim_group(self, key: Any) -> int:
         if key not in self.group_ids:
-            self.group_ids[key] = int(self.conn.execute(
-                "INSERT INTO claim_groups (name, created_by, created_at) VALUES (?,?,?)",
-                (str(key), self.annotator, now()),
-            ).lastrowid or 0)
+            self.group_ids[key] = bulk.add_claim_group(self.act, str(key), self.annotator, now())
         return self.group_ids[key]
 
 
@@ -252,7 +236,7 @@ def import_paths(
                 docs, written = _batch(run, act, queue)
                 if not written:
                     raise _NothingWritten
-                act.execute("UPDATE action_groups SET note = ? WHERE id = ?", (f"{docs} documents", act.group))
+                set_note(act, f"{docs} documents")
         except _NothingWritten:
             pass  # a history entry for nothing would only be noise
     if report.rejected_files:

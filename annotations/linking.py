@@ -40,10 +40,14 @@ def store_mentions(store: Store) -> Iterator[Mention]:
     """Every entity mention: gold spans of all annotators, then each document's latest entity
     predictions that no gold span covers and nobody rejected, labelled as the gold labels
     their normalised form (see the module docstring)."""
+    with store.reading() as conn:  # one consistent read, under the store's lock
+        gold_rows = conn.execute('SELECT text, label, doc_id, start, "end" FROM spans').fetchall()
+        rejection_rows = conn.execute('SELECT doc_id, start, "end", label FROM rejections WHERE kind = ?',
+                                      (RejectionKind.ENTITY,)).fetchall()
+        prediction_rows = conn.execute(_LATEST_PREDICTIONS).fetchall()
     gold_by_doc: dict[int, list[tuple[int, int]]] = defaultdict(list)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
-    for text, label, doc_id, start, end in store.conn.execute(
-            'SELECT text, label, doc_id, start, "end" FROM spans'):
+    for text, label, doc_id, start, end in gold_rows:
         gold_by_doc[doc_id].append((start, end))
         labels[normalize(text)][label] += 1
         yield Mention(text, label, doc_id, start, end, gold=True)
@@ -51,11 +55,10 @@ def store_mentions(store: Store) -> Iterator[Mention]:
     # a suggestion some gold span overlaps, or someone rejected with its label, is no mention.
     covered = {doc: Coverage(ranges) for doc, ranges in gold_by_doc.items()}
     rejected: dict[int, set[tuple[int, int, str | None]]] = defaultdict(set)
-    for doc_id, start, end, label in store.conn.execute(
-            "SELECT doc_id, start, \"end\", label FROM rejections WHERE kind = ?", (RejectionKind.ENTITY,)):
+    for doc_id, start, end, label in rejection_rows:
         rejected[doc_id].add((start, end, label))
     gold_label = {text: counts.most_common(1)[0][0] for text, counts in labels.items()}
-    for form, label, doc_id, start, end in store.conn.execute(_LATEST_PREDICTIONS):
+    for form, label, doc_id, start, end in prediction_rows:
         if not form or (doc_id in rejected and is_rejected(
                 {"start": start, "end": end, "label": label}, rejected[doc_id])):
             continue

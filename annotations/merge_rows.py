@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from .layout import sanitize
-from .vocab import ActionKind
+from .store import copy_group
 
 if TYPE_CHECKING:  # pragma: no cover
     from .merge import _Merge
@@ -167,6 +167,13 @@ def _known_keys(m: "_Merge") -> set[str]:
     return known
 
 
+def _mapped_row(m: _Merge, table: str, row_id: int) -> int:
+    """The id here of the other database's row an event names (0: a row not copied)."""
+    if table == "entities":
+        return m.entities.get(row_id, 0)
+    return m.ids.get(ROW_MAPS.get(table, ""), {}).get(row_id, 0)
+
+
 def merge_history(m: "_Merge") -> None:
     """Copy the other database's action groups and events not here yet, as bulk groups."""
     from .merge import MERGED_NOTE, group_key
@@ -183,16 +190,9 @@ def merge_history(m: "_Merge") -> None:
         if key in known:
             continue
         known.add(key)
-        cur = m.act.execute(  # the log's own rows: written as rows, as the store writes its log
-            "INSERT INTO action_groups (annotator, at, name, kind, reverts, doc_id, note) VALUES (?,?,?,?,?,?,?)",
-            (g["annotator"], g["at"], g["name"], ActionKind.BULK, None, m.docs.get(g["doc_id"]),
-             f"{MERGED_NOTE}{key} from {m.name} #{g['id']}"))
-        group = int(cur.lastrowid or 0)
-        for e in m.other.execute("SELECT tbl, row_id, before, after FROM events WHERE group_id = ? ORDER BY id",
-                                 (g["id"],)):
-            mapped = m.ids.get(ROW_MAPS.get(e["tbl"], ""), {}).get(e["row_id"], 0)
-            if e["tbl"] == "entities":
-                mapped = m.entities.get(e["row_id"], 0)
-            m.act.execute("INSERT INTO events (group_id, tbl, row_id, before, after) VALUES (?,?,?,?,?)",
-                          (group, e["tbl"], mapped, e["before"], e["after"]))
+        events = [(e["tbl"], _mapped_row(m, e["tbl"], e["row_id"]), e["before"], e["after"])
+                  for e in m.other.execute("SELECT tbl, row_id, before, after FROM events WHERE group_id = ? "
+                                           "ORDER BY id", (g["id"],))]
+        copy_group(m.act, annotator=g["annotator"], at=g["at"], name=g["name"], doc_id=m.docs.get(g["doc_id"]),
+                   note=f"{MERGED_NOTE}{key} from {m.name} #{g['id']}", events=events)
         m.report.add("history")

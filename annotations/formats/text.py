@@ -180,7 +180,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
     """SafeLoader whose dates come out as ISO strings, and impossible dates as errors."""
 
 
-def _iso_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+def _iso_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     try:
         value = yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError) as exc:

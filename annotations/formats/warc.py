@@ -88,7 +88,7 @@ def _page(record: Any, content: bytes, source: str) -> Record:
 def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
               on_bytes: Callable[[int], None] | None = None) -> Iterator[Record | Problem]:
     """Every HTML response of the crawl, in file order; damage ends the read with a notice."""
-    from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
+    from warcio.archiveiterator import ArchiveIterator
 
     crawl = _Crawl(label, on_bytes)
     try:
@@ -174,7 +174,7 @@ def _next_start(raw: Any, end: int) -> int:
 
 def _reason(exc: Exception) -> str:
     """warcio's own words for a bad record; other errors (from its parser or gzip) by kind."""
-    from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
+    from warcio.exceptions import ArchiveLoadFailed
 
     if isinstance(exc, ArchiveLoadFailed):
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .connection import storage_error
 from .database import Store
 from .documents import STATUSES, content_hash, fts_query
-from .history import UNDO_WINDOW, UNDOABLE, Action, now
+from .history import UNDO_WINDOW, UNDOABLE, Action, copy_group, now, set_note
 
-__all__ = ["STATUSES", "UNDOABLE", "UNDO_WINDOW", "Action", "Store", "content_hash", "fts_query", "now",
-           "storage_error"]
+__all__ = ["STATUSES", "UNDOABLE", "UNDO_WINDOW", "Action", "Store", "content_hash", "copy_group", "fts_query",
+           "now", "set_note", "storage_error"]

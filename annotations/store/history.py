@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -196,6 +196,27 @@ def _dump(values: dict[str, Any] | None) -> str | None:
 
 def _load(text: str | None) -> dict[str, Any] | None:
     return None if text is None else json.loads(text)
+
+
+
+def copy_group(act: Action, *, annotator: str, at: str, name: str, doc_id: int | None, note: str,
+               events: Iterable[tuple[str, int, str | None, str | None]]) -> int:
+    """Append an action logged elsewhere (another database's, for merge) to this log, inside
+    ``act``'s transaction: its own time, its events' (table, row id, before, after) JSON as
+    they are. A bulk group, so history shows it and undo never replays it here. Returns its id."""
+    conn = act.store.conn
+    cur = conn.execute(
+        "INSERT INTO action_groups (annotator, at, name, kind, reverts, doc_id, note) VALUES (?,?,?,?,?,?,?)",
+        (annotator, at, name, ActionKind.BULK, None, doc_id, note))
+    group_id = int(cur.lastrowid or 0)
+    conn.executemany("INSERT INTO events (group_id, tbl, row_id, before, after) VALUES (?,?,?,?,?)",
+                     [(group_id, tbl, row_id, before, after) for tbl, row_id, before, after in events])
+    return group_id
+
+
+def set_note(act: Action, note: str) -> None:
+    """Set the note of ``act``'s own group, for what is known only at its end (import's count)."""
+    act.store.conn.execute("UPDATE action_groups SET note = ? WHERE id = ?", (note, act.group))
 
 
 class Action:

@@ -123,7 +123,7 @@ def _output(store: Store, opts: TrainOptions, name: str) -> Path:
     if opts.output:
         out = Path(os.path.expanduser(opts.output))
     else:
-        out = Path(store.path).resolve().parent / "models" / name  # type: ignore[attr-defined]
+        out = Path(store.path).resolve().parent / "models" / name
     if out.exists():
         raise UserInputError(f"--output {out}: already exists (choose a new directory; a model is never overwritten)")
     try:

@@ -174,7 +174,8 @@ class _Group:
                 out.update(p)
         return out
 
-    def candidates(self):
+    def candidates(self) -> tuple[dict[tuple[int, int], float],
+                                  dict[int, list[tuple[int, float]]], set[tuple[int, int]]]:
         """Candidate comparisons, typed so that the common cases skip full alignment:
 
         * singles: {(f, g): similarity} for two one-token forms;
