@@ -104,7 +104,7 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         yield Static(id="entity-header")
-        table = DataTable(id="entity-table", cursor_type="row", zebra_stripes=False)
+        table: DataTable[str | Text] = DataTable(id="entity-table", cursor_type="row", zebra_stripes=False)
         yield table
         yield Static(id="mention-title")
         yield DataTable(id="mention-table", cursor_type="row", show_header=False)

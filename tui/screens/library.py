@@ -16,13 +16,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import WorkerState, get_current_worker
 
 from annotations.errors import NewsmarkError
 from tui.actions import bindings_for
+from tui.screens.base import AppScreen
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import DocList, one_line
 
@@ -44,7 +44,7 @@ class _Query:
     text: str
 
 
-class LibraryScreen(Screen[None], inherit_bindings=False):
+class LibraryScreen(AppScreen[None], inherit_bindings=False):
     """The document list."""
 
     SCOPE = "library"
