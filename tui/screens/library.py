@@ -17,13 +17,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import WorkerState, get_current_worker
 
 from annotations.errors import NewsmarkError
 from tui.actions import bindings_for
 from tui.screens.base import AppScreen
-from tui.widgets.bars import Bar
+from tui.widgets.bars import Bar, KeyFooter
 from tui.widgets.doc_list import DocList, one_line
 
 __all__ = ["FILTERS", "LibraryScreen"]
@@ -85,7 +85,7 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
             yield Static("Search", id="library-search-label")
             yield Input(placeholder="words in titles and text (enter: to the list, escape: clear)",
                         id="library-search")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def doc_list(self) -> DocList:
