@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from annotations.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from textual.binding import Binding
+    from textual.binding import BindingType
 
     from annotations.config import Config
 
@@ -386,11 +386,12 @@ def keys_display(action: ActionDef, keymap: dict[str, str] | None = None) -> str
 
 # --------------------------------------------------------------------------- bindings
 
-def bindings_for(scope: str, config: Config | None = None, *, include_labels: bool = True) -> list[Binding]:
-    """Textual Bindings for one scope; each binding's id is the action id."""
+def bindings_for(scope: str, config: Config | None = None, *, include_labels: bool = True) -> list[BindingType]:
+    """Textual Bindings for one scope; each binding's id is the action id.  (Typed as Textual
+    types a screen's BINDINGS, so that they can be assigned to it.)"""
     from textual.binding import Binding
 
-    out: list[Binding] = []
+    out: list[BindingType] = []
     actions = actions_for(scope, config) if include_labels else [a for a in ACTIONS if a.scope == scope]
     for action in actions:
         keys = split_keys(action.keys)

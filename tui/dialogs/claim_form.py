@@ -341,7 +341,7 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
             "type": self.query_one("#claim-type", Choice).value,
             "stance": self.query_one("#claim-stance", Choice).value,
             "speaker": speaker,
-            "speaker_span_id": pick.span_id if linked else None,
+            "speaker_span_id": pick.span_id if linked and pick is not None else None,
             "speaker_entity_id": entity,
             "cue": text("#claim-cue"),
             "checkworthy": self.query_one("#claim-checkworthy", Choice).value == "yes",

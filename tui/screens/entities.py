@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from annotations import entity_actions
 from annotations.errors import NewsmarkError
@@ -28,7 +28,7 @@ from annotations.store import entities as entities_store
 from annotations.store import Store
 from tui.actions import bindings_for
 from tui.screens.rows import RowsScreen
-from tui.widgets.bars import Bar
+from tui.widgets.bars import Bar, KeyFooter
 from tui.widgets.doc_list import one_line
 
 __all__ = ["EntitiesScreen", "form_context", "kwic"]  # and VariantsScreen, see __getattr__
@@ -104,12 +104,12 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         yield Static(id="entity-header")
-        table = DataTable(id="entity-table", cursor_type="row", zebra_stripes=False)
+        table: DataTable[str | Text] = DataTable(id="entity-table", cursor_type="row", zebra_stripes=False)
         yield table
         yield Static(id="mention-title")
         yield DataTable(id="mention-table", cursor_type="row", show_header=False)
         yield Bar(id="entity-status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def entity_table(self) -> DataTable:

@@ -10,15 +10,15 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.actions import SCOPE_TITLES, actions_for, bindings_for, keys_display
+from tui.screens.base import AppScreen
 from tui.widgets.bars import KeyFooter
 
 __all__ = ["HelpScreen", "help_table"]
 
-HELP_ORDER = ("reader", "library", "entities", "variants", "claims", "global", "help")
+HELP_ORDER: tuple[str, ...] = ("reader", "library", "entities", "variants", "claims", "global", "help")
 HELP_ORDER += ("review",)  # team review (issue 16), added after the others
 
 
@@ -46,7 +46,7 @@ class _Body(VerticalScroll, can_focus=False):
     """Scrolled by the screen's keys, never focused (so no key is swallowed)."""
 
 
-class HelpScreen(Screen[None], inherit_bindings=False):
+class HelpScreen(AppScreen[None], inherit_bindings=False):
     """Keys for every screen."""
 
     SCOPE = "help"

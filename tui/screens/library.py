@@ -16,15 +16,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import WorkerState, get_current_worker
 
 from annotations.assign import has_assignments
 from annotations.errors import NewsmarkError
 from tui.actions import bindings_for
-from tui.widgets.bars import Bar
+from tui.screens.base import AppScreen
+from tui.widgets.bars import Bar, KeyFooter
 from tui.widgets.doc_list import DocList, one_line
 
 __all__ = ["FILTERS", "LibraryScreen"]
@@ -45,7 +45,7 @@ class _Query:
     text: str
 
 
-class LibraryScreen(Screen[None], inherit_bindings=False):
+class LibraryScreen(AppScreen[None], inherit_bindings=False):
     """The document list."""
 
     SCOPE = "library"
@@ -86,7 +86,7 @@ class LibraryScreen(Screen[None], inherit_bindings=False):
             yield Static("Search", id="library-search-label")
             yield Input(placeholder="words in titles and text (enter: to the list, escape: clear)",
                         id="library-search")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def doc_list(self) -> DocList:

@@ -1,5 +1,5 @@
 """The Reader's claim and link actions: tag a claim (a small form, then one store write),
-link an entity to a canonical entity (a fuzzy picker). A mixin of `ReaderScreen`, kept apart
+link an entity to a canonical entity (a fuzzy picker). A base of `ReaderScreen`, kept apart
 so the screen stays about reading and correcting."""
 
 from __future__ import annotations
@@ -18,36 +18,14 @@ from annotations.reading.speakers import (
     mention_speakers,
     suggested_speaker,
 )
+from tui.screens.reader_base import ReaderBase
 from tui.widgets.doc_list import one_line
 
 __all__ = ["ClaimActions"]
 
 
-class ClaimActions:
-    """`c` and `l` in the Reader, and the status-line hint for claims (needs the screen's
-    session, article, app, flash and refresh_marks)."""
-
-    app: Any
-    article: Any
-    session: Any
-    doc: Any
-    doc_id: int
-
-    def _claim_hint(self) -> Text | None:
-        """Status text for a tagged or suggested claim under the cursor (None if there is none)."""
-        claim = self._claim_under_cursor()
-        if claim is not None:
-            out = Text("claim", style="bold")
-            out.append(f" · {claim.get('type') or '—'} · {one_line(claim.get('speaker')) or 'no speaker'}")
-            out.append(f" · {self._key_for('reader.claim')} edit, {self._key_for('reader.delete')} delete")
-            return out
-        pred = self._claim_pred_under_cursor()
-        if pred is not None:
-            out = Text("claim?", style="bold")
-            out.append(f" suggested {pred.get('type') or ''} · {self._key_for('reader.claim')} tag it, "
-                       f"{self._key_for('reader.delete')} reject")
-            return out
-        return None
+class ClaimActions(ReaderBase):
+    """`c` and `l` in the Reader (ReaderScreen adds the other keys)."""
 
     def action_claim(self) -> None:
         """Tag a claim on the selection, else on the suggested or tagged claim under the
@@ -130,7 +108,7 @@ class ClaimActions:
                            "jumps to the next)", severity="warning", markup=False)
                 return
             span = {"id": None, "doc_id": self.doc_id, "start": pred["start"], "end": pred["end"],
-                    "label": pred["label"], "text": self.doc["text"][pred["start"]:pred["end"]]}
+                    "label": pred["label"], "text": self.session.text[pred["start"]:pred["end"]]}
         try:
             choices = entity_choices(app.store)
         except NewsmarkError as exc:

@@ -13,11 +13,10 @@ Text shown here (article text, names, labels) is data: sanitised and given as ``
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from annotations import review as core
@@ -25,11 +24,9 @@ from annotations.errors import NewsmarkError
 from annotations.layout import sanitize
 from annotations.vocab import REVIEW_ANNOTATOR
 from tui.actions import bindings_for
+from tui.screens.base import AppScreen
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
-
-if TYPE_CHECKING:  # pragma: no cover
-    from tui.app import NewsmarkApp
 
 __all__ = ["ReviewScreen", "open_review"]
 
@@ -43,11 +40,11 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", sanitize(text))
 
 
-class ReviewScreen(Screen[int | None], inherit_bindings=False):
+class ReviewScreen(AppScreen[int | None], inherit_bindings=False):
     """Adjudicate one document; dismisses with its id."""
 
     SCOPE = "review"
-    BINDINGS = bindings_for("review")  # type: ignore[assignment]
+    BINDINGS = bindings_for("review")
     DEFAULT_CSS = """
     ReviewScreen #review-bar { background: $panel; padding: 0 1; }
     ReviewScreen #review-list { height: 7; padding: 0 1; }
@@ -67,11 +64,6 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         self.doc: dict[str, Any] = {}
         self._reviewer = ""
 
-    @property
-    def nm(self) -> NewsmarkApp:
-        """The app, typed (its store, config and annotator)."""
-        return cast("NewsmarkApp", self.app)
-
     def compose(self) -> ComposeResult:
         yield Bar(id="review-bar")
         yield Static(id="review-list")
@@ -80,7 +72,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         yield Footer()
 
     def on_mount(self) -> None:
-        app = self.nm
+        app = self.app
         self._reviewer = app.annotator
         self.doc = app.store.document(self.doc_id) or {"text": "", "title": None}
         self.load(pre_accept=True)
@@ -103,7 +95,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
 
     def load(self, *, pre_accept: bool = False) -> None:
         """Read the sets and the reviewed layer again (after any change, by anyone)."""
-        store = self.nm.store
+        store = self.app.store
         names = core.annotators_of(store, self.doc_id)
         self.sets = core.conflict_sets(store, self.doc_id, with_model=self.with_model, annotators=names)
         self.annotators = list(self.sets[0].versions) if self.sets else names
@@ -216,7 +208,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
             return
         who = self.annotators[n - 1] if n else None
         try:
-            core.take(self.nm.store, self._reviewer, self.doc_id, cs, who)
+            core.take(self.app.store, self._reviewer, self.doc_id, cs, who)
         except NewsmarkError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
         self.load()
@@ -228,7 +220,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         from tui.screens.reader import ReaderScreen
 
         cs = self.current
-        app = self.nm
+        app = self.app
         if cs is not None:
             text = self.doc.get("text") or ""
             top = text.rfind("\n", 0, cs.start) + 1
@@ -237,7 +229,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         app.push_screen(ReaderScreen(self.doc_id, [self.doc_id]), self._edited)
 
     def _edited(self, _result: object) -> None:
-        self.nm.annotator = self._reviewer
+        self.app.annotator = self._reviewer
         self.load()
 
     def action_toggle_all(self) -> None:
@@ -250,7 +242,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
         self.load()
 
     def _replay(self, undo: bool) -> None:
-        store = self.nm.store
+        store = self.app.store
         try:
             done = store.undo(REVIEW_ANNOTATOR) if undo else store.redo(REVIEW_ANNOTATOR)
         except NewsmarkError as exc:
@@ -272,7 +264,7 @@ class ReviewScreen(Screen[int | None], inherit_bindings=False):
                             severity="warning", markup=False)
             return
         try:
-            core.mark_reviewed(self.nm.store, self._reviewer, self.doc_id)
+            core.mark_reviewed(self.app.store, self._reviewer, self.doc_id)
         except NewsmarkError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return

@@ -7,14 +7,14 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.message import Message
-from textual.screen import Screen
 
 from annotations.errors import NewsmarkError
 from annotations.store import Store
+from tui.screens.base import AppScreen
 from tui.undo import replay
 
 
-class RowsScreen(Screen[None]):
+class RowsScreen(AppScreen[None]):
     """Subclasses say how to read their rows (`fetch`, off the UI thread) and show them (`show`)."""
 
     class Loaded(Message):

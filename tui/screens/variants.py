@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from annotations import entity_actions
@@ -26,6 +25,7 @@ from annotations.errors import NewsmarkError
 from annotations.extract.variants import Pair
 from annotations.linking import VariantQueue
 from tui.actions import bindings_for
+from tui.screens.base import AppScreen
 from tui.screens.entities import form_context, kwic
 from tui.undo import replay
 from tui.widgets.bars import Bar
@@ -34,7 +34,7 @@ from tui.widgets.doc_list import one_line
 __all__ = ["VariantsScreen"]
 
 
-class VariantsScreen(Screen[None], inherit_bindings=False):
+class VariantsScreen(AppScreen[None], inherit_bindings=False):
     """Judge proposed variant spellings, best first (a `linking.VariantQueue` underneath)."""
 
     SCOPE = "variants"

@@ -193,9 +193,11 @@ class DocList(ScrollView, can_focus=True, inherit_bindings=False):
         self.loaded = True
         index = 0
         if keep_id is not None and ids:
-            index = self.index_of(keep_id)
-            if index is None:
-                index = keep_index if keep_index is not None else 0
+            found = self.index_of(keep_id)
+            if found is not None:
+                index = found
+            elif keep_index is not None:
+                index = keep_index
         elif keep_index is not None:
             index = keep_index
         self._cursor = max(0, min(index, len(ids) - 1)) if ids else 0

@@ -1,0 +1,62 @@
+"""`newsmark demo`: import the bundled sample articles into a fresh database, pre-annotate them
+when a spaCy model is installed, and open the app."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.output import say
+
+NAME = "demo"
+
+
+def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(NAME, parents=parents, help="import the bundled sample corpus into a fresh database and open the app")
+    p.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
+    p.add_argument("--no-open", action="store_true", help="import only; do not open the app")
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotations.ingest import import_paths
+    from tui.cli import _context, _model_notice, _open_store, _run_app
+
+    config, annotator, db = _context(args)
+    if not args.db:  # our own demo file: recreated fresh each time
+        db = _demo_path()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+    store = _open_store(db)
+    report = import_paths(store, sample_paths(), annotator)
+    say(f"demo: {report.imported} sample article(s) imported into {db}", file=sys.stderr)
+    if _model_notice(config) is None:
+        _predict_quietly(store, config)
+    if args.no_open:
+        return 0
+    _run_app(store, config, annotator, getattr(args, "no_mouse", False))
+    return 0
+
+
+def _demo_path() -> Path:
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "newsmark"
+    base.mkdir(parents=True, exist_ok=True)
+    return base / "demo.db"
+
+
+def sample_paths() -> list[str]:
+    from importlib import resources
+
+    folder = resources.files("annotations").joinpath("data", "sample")
+    return sorted(str(p) for p in folder.iterdir() if p.name.endswith(".md"))
+
+
+def _predict_quietly(store: Any, config: Any) -> None:
+    from annotations.predict import run_predict
+
+    print("demo: pre-annotating with spaCy...", file=sys.stderr)
+    report = run_predict(store, config)
+    say(f"demo: {report.entities} entity and {report.claims} claim suggestion(s) from {report.model}",
+        file=sys.stderr)

@@ -1,0 +1,35 @@
+"""`newsmark evaluate`: precision / recall / F1 of each extractor against gold."""
+
+from __future__ import annotations
+
+import argparse
+
+from annotations.errors import UserInputError
+from tui.output import clean_tree, to_json
+
+NAME = "evaluate"
+
+
+def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(NAME, parents=parents, help="precision / recall / F1 of each extractor against gold")
+    p.add_argument("--extractor", default="all", choices=["all", "ner", "claims", "variants"])
+    p.add_argument("--model", metavar="NAME_OR_PATH", help="score this spaCy pipeline instead of stored predictions")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotations.evaluate import evaluate, format_tables
+    from annotations.extract.pipeline import ModelMissing
+    from tui.cli import _context, _open_store, _stdout_console
+
+    config, annotator, db = _context(args)
+    store = _open_store(db, create=False)
+    try:
+        result = evaluate(store, config, extractor=args.extractor, model=args.model, annotator=args.annotator)
+    except ModelMissing as exc:
+        raise UserInputError(str(exc)) from None
+    if args.json:
+        print(to_json(result))
+        return 0
+    _stdout_console().print(format_tables(clean_tree(result)))
+    return 0

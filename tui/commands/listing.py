@@ -1,0 +1,36 @@
+"""`newsmark list`: one tab-separated line per document (id, status, outlet, date, title)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annotations.errors import UserInputError
+from tui.output import tsv
+
+NAME = "list"
+
+
+def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(NAME, parents=parents, help="list documents: id, status, outlet, date, title")
+    p.add_argument("--status", choices=["todo", "in progress", "done", "skipped"])
+    p.add_argument("--search", metavar="WORDS", help="full-text search")
+    p.add_argument("--limit", type=int, default=0, help="at most N rows (0: all)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.cli import _context, _open_store
+
+    config, annotator, db = _context(args)
+    if args.limit < 0:
+        raise UserInputError(f"--limit: expected 0 (all) or a positive number of rows, got {args.limit}")
+    store = _open_store(db, create=False)
+    ids = store.document_ids(status=args.status, annotator=annotator, query=args.search)
+    if args.limit:
+        ids = ids[: args.limit]
+    out = sys.stdout
+    for i in range(0, len(ids), 500):
+        for row in store.document_rows(ids[i:i + 500], annotator):
+            title = (row["title"] or row["lead"] or "").splitlines()[0] if (row["title"] or row["lead"]) else ""
+            out.write(tsv([row["id"], row["status"], row["outlet"] or "-", row["date"] or "-", title]) + "\n")
+    return 0

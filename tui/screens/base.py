@@ -1,0 +1,29 @@
+"""The base of newsmark's screens: `self.app` typed as the NewsmarkApp.
+
+Textual types `Widget.app` as a plain `App`, so mypy would not know the store, config and
+annotator the screens use.  `textual.getters.app` is Textual's typed form of that property;
+it is declared for the type checker only, so at run time `self.app` is Textual's own property
+and tui.app (which imports the screens) is never imported from here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:  # pragma: no cover
+    from textual import getters
+
+    from tui.app import NewsmarkApp
+
+__all__ = ["AppScreen"]
+
+ResultT = TypeVar("ResultT")
+
+
+class AppScreen(Screen[ResultT]):
+    """A screen of the newsmark app (dismissed with a `ResultT`)."""
+
+    if TYPE_CHECKING:  # pragma: no cover
+        app = getters.app(NewsmarkApp)
