@@ -140,7 +140,7 @@ class Config(_Strict):
     source: str = Field("<default>", exclude=True)
 
     @model_validator(mode="after")
-    def _unique(self) -> "Config":
+    def _unique(self) -> Config:
         names = [label.name for label in self.labels]
         dup = {n for n in names if names.count(n) > 1}
         if dup:

@@ -15,8 +15,8 @@ from typing import Any
 from .errors import StoreError
 from .extract.normalize import normalize, strip_possessive
 from .extract.variants.labels import compatible
-from .store import Action, Store, now
 from .reading.rules import is_rejected
+from .store import Action, Store, now
 from .vocab import Origin, RejectionKind, Status, Verdict
 
 VERDICTS = tuple(v.value for v in Verdict)

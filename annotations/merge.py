@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserInputError
-from .store.schema import APPLICATION_ID, SCHEMA_VERSION
 from .store import Action, Store, now
+from .store.schema import APPLICATION_ID, SCHEMA_VERSION
 from .vocab import ActionKind
 
 MERGED_NOTE = "merged "

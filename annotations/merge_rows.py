@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
 CLAIM_FIELDS = ("type", "speaker", "cue", "stance", "checkworthy", "note")
 
 
-def merge_annotations(m: "_Merge") -> None:
+def merge_annotations(m: _Merge) -> None:
     claim_groups(m)
     spans(m)
     claims(m)
@@ -24,7 +24,7 @@ def merge_annotations(m: "_Merge") -> None:
     statuses(m)
 
 
-def _where(m: "_Merge", doc_id: int) -> str:
+def _where(m: _Merge, doc_id: int) -> str:
     row = m.act.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
     title = (row[0] or "").splitlines()[0][:50] if row and row[0] else ""
     return f"document {doc_id}" + (f" ({sanitize(title)})" if title else "")
@@ -34,7 +34,7 @@ def _span(s: dict[str, Any]) -> str:
     return f"{s['label']} {s['start']}-{s['end']} {sanitize(repr(s['text']))}"
 
 
-def claim_groups(m: "_Merge") -> None:
+def claim_groups(m: _Merge) -> None:
     """Same name, creator and time: the same group."""
     for row in m.rows("claim_groups"):
         found = m.act.execute(
@@ -43,7 +43,7 @@ def claim_groups(m: "_Merge") -> None:
         m.groups[row["id"]] = found[0] if found else m.insert("claim_groups", row)
 
 
-def spans(m: "_Merge") -> None:
+def spans(m: _Merge) -> None:
     """Union per (document, annotator); overlapping different spans: the later edit wins."""
     by_key: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     for row in m.rows("spans"):
@@ -55,7 +55,7 @@ def spans(m: "_Merge") -> None:
             _one_span(m, doc_id, annotator, row, ours)
 
 
-def _one_span(m: "_Merge", doc_id: int, annotator: str, row: dict[str, Any], ours: list[dict[str, Any]]) -> None:
+def _one_span(m: _Merge, doc_id: int, annotator: str, row: dict[str, Any], ours: list[dict[str, Any]]) -> None:
     entity = m.entities.get(row["entity_id"]) if row.get("entity_id") is not None else None
     same = next((s for s in ours if (s["start"], s["end"], s["label"]) == (row["start"], row["end"], row["label"])), None)
     if same is not None:
@@ -84,7 +84,7 @@ def _one_span(m: "_Merge", doc_id: int, annotator: str, row: dict[str, Any], our
     ours.append({**values, "id": new_id})
 
 
-def claims(m: "_Merge") -> None:
+def claims(m: _Merge) -> None:
     """Same (document, annotator, start, end): the same claim; different fields: later edit wins."""
     for row in m.rows("claims"):
         doc_id = m.docs.get(row["doc_id"])
@@ -114,7 +114,7 @@ def claims(m: "_Merge") -> None:
             m.report.add("claims updated")
 
 
-def simple(m: "_Merge", table: str, key: tuple[str, ...], *, doc: bool = True) -> None:
+def simple(m: _Merge, table: str, key: tuple[str, ...], *, doc: bool = True) -> None:
     """Rows identified by their key columns: inserted unless already here."""
     cols = " AND ".join(f'"{k}" IS ?' for k in key)
     for row in m.rows(table):
@@ -126,7 +126,7 @@ def simple(m: "_Merge", table: str, key: tuple[str, ...], *, doc: bool = True) -
         m.ids.setdefault(table, {})[row["id"]] = found[0] if found else m.insert(table, row)
 
 
-def statuses(m: "_Merge") -> None:
+def statuses(m: _Merge) -> None:
     """One status per (document, annotator): the later update wins."""
     for row in m.rows("doc_status"):
         doc_id = m.docs.get(row["doc_id"])
@@ -150,7 +150,7 @@ ROW_MAPS = {"spans": "spans", "claims": "claims", "judgements": "judgements", "d
             "rejections": "rejections"}
 
 
-def _known_keys(m: "_Merge") -> set[str]:
+def _known_keys(m: _Merge) -> set[str]:
     """Keys of every group here: copied ones carry theirs, our own are computed."""
     from .merge import MERGED_NOTE, group_key
 
@@ -174,7 +174,7 @@ def _mapped_row(m: _Merge, table: str, row_id: int) -> int:
     return m.ids.get(ROW_MAPS.get(table, ""), {}).get(row_id, 0)
 
 
-def merge_history(m: "_Merge") -> None:
+def merge_history(m: _Merge) -> None:
     """Copy the other database's action groups and events not here yet, as bulk groups."""
     from .merge import MERGED_NOTE, group_key
 

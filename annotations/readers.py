@@ -40,8 +40,17 @@ from .formats.records import (
 from .formats.text import guess_title, read_document
 
 __all__ = [
-    "SUFFIXES", "SpanIn", "ClaimIn", "EntityIn", "Record", "Problem", "ReadOptions",
-    "expand_paths", "read_source", "total_bytes", "guess_title",
+    "SUFFIXES",
+    "ClaimIn",
+    "EntityIn",
+    "Problem",
+    "ReadOptions",
+    "Record",
+    "SpanIn",
+    "expand_paths",
+    "guess_title",
+    "read_source",
+    "total_bytes",
 ]
 
 SUFFIXES = formats.suffixes()

@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.ingest import import_paths  # noqa: E402
-from annotations.store import Store  # noqa: E402
-from bench.bench_predict import NAMES, PLACES, corpus  # noqa: E402
+from annotations.ingest import import_paths
+from annotations.store import Store
+from bench.bench_predict import NAMES, PLACES, corpus
 
 
 def write_conll(path: Path, n: int) -> int:
@@ -74,7 +74,7 @@ def plain_parse(path: Path, db: Path) -> None:
                 starts.append(offset)
                 offset += len(token) + 1
             open_at = None
-            for i, (token, tag, _) in enumerate([*sent, ("", "O", "")]):
+            for i, (_token, tag, _) in enumerate([*sent, ("", "O", "")]):
                 if open_at is not None and not tag.startswith("I-"):
                     first, last = open_at
                     end = starts[i - 1] + len(sent[i - 1][0])

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.export import export  # noqa: E402
-from annotations.store import Store, content_hash, now  # noqa: E402
-from bench.bench_predict import NAMES, PLACES, corpus  # noqa: E402
+from annotations.export import export
+from annotations.store import Store, content_hash, now
+from bench.bench_predict import NAMES, PLACES, corpus
 
 
 def build(path: Path, n: int, seed: int = 5) -> Store:

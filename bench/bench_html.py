@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.formats.html import SETTINGS  # noqa: E402
-from annotations.ingest import import_paths  # noqa: E402
-from annotations.store import Store  # noqa: E402
-from bench.bench_predict import corpus  # noqa: E402
+from annotations.formats.html import SETTINGS
+from annotations.ingest import import_paths
+from annotations.store import Store
+from bench.bench_predict import corpus
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Hill Courier</title>
 <meta property="og:site_name" content="Hill Courier"><meta name="author" content="Staff reporter">

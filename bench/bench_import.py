@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlite_utils import Database  # noqa: E402
+from sqlite_utils import Database
 
-from annotations.ingest import import_paths  # noqa: E402
-from annotations.store import Store, content_hash, now  # noqa: E402
-from bench.bench_predict import corpus  # noqa: E402
+from annotations.ingest import import_paths
+from annotations.store import Store, content_hash, now
+from bench.bench_predict import corpus
 
 
 def run(n: int = 2000, repeats: int = 3) -> dict:

@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.config import load_config  # noqa: E402
-from annotations.store import Store, content_hash, now  # noqa: E402
-from bench.bench_predict import NAMES, PLACES  # noqa: E402
-from bench.bench_reader import FrameProbe  # noqa: E402
+from annotations.config import load_config
+from annotations.store import Store, content_hash, now
+from bench.bench_predict import NAMES, PLACES
+from bench.bench_reader import FrameProbe
 
 ANNOTATOR = "bench"
 SIZE = (80, 24)

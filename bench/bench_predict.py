@@ -15,10 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.config import load_config  # noqa: E402
-from annotations.extract.pipeline import load_configured  # noqa: E402
-from annotations.predict import run_predict  # noqa: E402
-from annotations.store import Store, content_hash, now  # noqa: E402
+from annotations.config import load_config
+from annotations.extract.pipeline import load_configured
+from annotations.predict import run_predict
+from annotations.store import Store, content_hash, now
 
 NAMES = ["Ahmad Massoud", "Ahmad Masood", "Amrullah Saleh", "Zabihullah Mujahid", "Fahim Dashti"]
 PLACES = ["Panjshir", "Panshir", "Kabul", "Bazarak", "Doha", "Islamabad"]

@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.config import load_config  # noqa: E402
-from annotations.predict import prepare_pipeline, run_predict  # noqa: E402
-from annotations.store import Store, content_hash, now  # noqa: E402
-from bench.bench_predict import corpus  # noqa: E402
+from annotations.config import load_config
+from annotations.predict import prepare_pipeline, run_predict
+from annotations.store import Store, content_hash, now
+from bench.bench_predict import corpus
 
 
 def fresh(path: Path, texts: list[str]) -> Store:

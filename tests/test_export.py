@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import add_document, add_entity
 
 import annotations.export as export_mod
 from annotations.errors import UserInputError
 from annotations.export import DEFAULT_SPLIT, export, parse_split, split_counts, split_of
 from annotations.ingest import import_paths
 from annotations.store import Store, content_hash, now
-from conftest import add_document, add_entity
 
 FIX = Path(__file__).parent / "fixtures" / "import"
 

@@ -114,7 +114,7 @@ def test_read_only_target_is_refused_not_replaced(store, tmp_path, done_doc):
     target = tmp_path / "gold.jsonl"
     target.write_text("keep me\n")
     target.chmod(0o444)
-    with pytest.raises(UserInputError, match="gold.jsonl: the file is read-only; not replaced"):
+    with pytest.raises(UserInputError, match=r"gold\.jsonl: the file is read-only; not replaced"):
         export(store, "jsonl", target)
     assert target.read_text() == "keep me\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

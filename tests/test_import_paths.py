@@ -66,7 +66,7 @@ def test_import_report_names_what_was_skipped(looped, store):
 
 
 def test_a_named_dangling_link_is_one_line(looped):
-    with pytest.raises(UserInputError, match="dangling.txt: dangling symbolic link"):
+    with pytest.raises(UserInputError, match=r"dangling\.txt: dangling symbolic link"):
         expand_paths([str(looped / "dangling.txt")])
 
 

@@ -9,11 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import add_document
+
 from annotations import entity_actions as ea
 from annotations.known_entities import KnownEntity, import_known
 from annotations.linking import suggest_for_store
 from annotations.store import Store
-from conftest import add_document
 
 KNOWN = [
     {"name": "Ahmad Shah Massoud", "label": "PERSON", "external_id": "Q4695925",

@@ -118,7 +118,7 @@ def check_layout(text: str, width: int) -> None:
         graphemes = lay.positions(rows.index(row))
         words = [col + cells for start, _e, col, cells in graphemes if clean[start] not in L._BREAKING_SPACES]
         assert row.cells == (max(words) if words else 0)
-        for start, end, col, cells in graphemes:
+        for start, _end, col, cells in graphemes:
             assert cells >= 1  # every grapheme has a visible cell
             assert cell_len(clean[row.start : start]) == col
         # What the widget draws: the graphemes that fit, never more than the width.
@@ -146,7 +146,7 @@ def check_layout(text: str, width: int) -> None:
         assert nxt > seen[-1]
         assert lay.prev_position(nxt) == seen[-1]
         seen.append(nxt)
-    for r, row in enumerate(rows):
+    for r, _row in enumerate(rows):
         for start, _end, col, _cells in lay.positions(r):
             assert start in seen
             assert lay.snap(start) == start

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import add_document
 
 import annotations.claim_actions as claim_actions
 import annotations.entity_actions as entity_actions
@@ -21,7 +22,6 @@ from annotations.errors import UserInputError
 from annotations.merge import merge_database
 from annotations.store import Store
 from annotations.store import history as store_history
-from conftest import add_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = [

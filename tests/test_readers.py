@@ -15,7 +15,15 @@ from hypothesis import strategies as st
 from annotations import formats, readers
 from annotations.errors import UserInputError
 from annotations.readers import (
-    ClaimIn, EntityIn, Problem, Record, SpanIn, expand_paths, guess_title, read_source, total_bytes,
+    ClaimIn,
+    EntityIn,
+    Problem,
+    Record,
+    SpanIn,
+    expand_paths,
+    guess_title,
+    read_source,
+    total_bytes,
 )
 
 FIX = Path(__file__).parent / "fixtures" / "import"

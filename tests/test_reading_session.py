@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import add_document, add_entity
 
 from annotations import claim_actions
 from annotations.reading import ReadingSession, open_suggestions
 from annotations.reading.rules import open_claim_suggestions
 from annotations.store import Store
-from conftest import add_document, add_entity
 
 ME = "rania"
 

@@ -6,11 +6,11 @@ import json
 import sqlite3
 
 import pytest
+from conftest import add_document
 
 from annotations.errors import StoreError
-from annotations.store.schema import SCHEMA_VERSION
 from annotations.store import Store
-from conftest import add_document
+from annotations.store.schema import SCHEMA_VERSION
 
 TEXT = "Ahmad Massoud spoke in Panjshir. The Taliban said 600 fighters died."
 

@@ -162,7 +162,7 @@ def test_a_lock_held_past_the_busy_timeout_is_a_retryable_error(tmp_path):
     other.execute("BEGIN IMMEDIATE")
     try:
         with Store(path, busy_timeout=0.2) as store:
-            with pytest.raises(StoreLocked, match="locked by another process .*try again") as info:
+            with pytest.raises(StoreLocked, match=r"locked by another process .*try again") as info:
                 store.set_status(doc, "mira", "done")
             assert info.value.retry
             other.execute("ROLLBACK")

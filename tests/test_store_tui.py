@@ -110,9 +110,9 @@ def test_hostile_labels_and_claim_types_reach_the_screen_inert(store):
     as text (an OSC 52 label once wrote to the clipboard)."""
     from hostile import HOSTILE, assert_inert
     from textual.widgets import Static
+    from tui_support import make_app, open_first, run_app, settle
 
     from annotations.store import now
-    from tui_support import make_app, open_first, run_app, settle
 
     doc = add_document(store, STORY, title="Pier safe, port says")
     start = STORY.index("Ahmad Massoud")

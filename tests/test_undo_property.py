@@ -8,6 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from conftest import add_document, add_entity
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,6 @@ from annotations import claim_actions, entity_actions
 from annotations.errors import NewsmarkError
 from annotations.reading import ReadingSession
 from annotations.store import UNDOABLE, Store
-from conftest import add_document, add_entity
 
 ME = "imani"
 TEXT = (

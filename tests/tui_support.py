@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from conftest import add_document as add_doc
 
 import annotations as core
 from annotations.config import Config, default_config_text, parse_config
 from annotations.store import Store
-from conftest import add_document as add_doc  # noqa: F401  (re-exported for the TUI tests)
 
 SAMPLE_DIR = Path(core.__file__).parent / "data" / "sample"
 ANNOTATOR = "alice"

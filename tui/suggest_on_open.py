@@ -66,7 +66,7 @@ class Suggester:
 
     def request(self, target: Any, doc_id: int, *, prefetch: int | None = None) -> None:
         """Predict `doc_id` (then `prefetch`) if it lacks current predictions; tell `target`."""
-        if self._conn is None or self.error and not self.loaded.is_set():
+        if self._conn is None or (self.error and not self.loaded.is_set()):
             return
         self._target = target
         self.idle.clear()

@@ -67,7 +67,7 @@ def serve(path: str, config: Config, conn: Any) -> None:
     try:
         store = Store(path)
         nlp = prepare_pipeline(store, config)
-    except Exception as exc:  # noqa: BLE001 - no model, a broken one: the app says so, manual work goes on
+    except Exception as exc:
         conn.send(("error", (str(exc).splitlines() or [type(exc).__name__])[0]))
         return
     conn.send(("loaded", None))

@@ -84,11 +84,11 @@ from typing import Any
 
 from ..config import Config
 from ..errors import UserInputError
+from ..gold import gold_sources
 from ..store import Store
+from ..vocab import REVIEW_ANNOTATOR
 from .claims import claims_section
 from .examples import build_example, spans_getter
-from ..gold import gold_sources
-from ..vocab import REVIEW_ANNOTATOR
 from .gold import gold_pairs, several_annotators, texts
 from .ner import ner_section
 from .predictions import Runner, no_predictions, predictions

@@ -79,7 +79,6 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-
 from ..errors import UserInputError
 from ..formats.conll import SCHEMES
 from ..store import Store
@@ -91,8 +90,18 @@ from .writers import WRITERS, Context, Writer
 from .writers.links import entity_forms
 
 __all__ = [
-    "FORMATS", "STATUS_CHOICES", "DEFAULT_SPLIT", "ExportReport", "entity_forms", "export", "parse_split",
-    "split_counts", "split_of", "gold_versions", "WRITERS", "PAGE",
+    "DEFAULT_SPLIT",
+    "FORMATS",
+    "PAGE",
+    "STATUS_CHOICES",
+    "WRITERS",
+    "ExportReport",
+    "entity_forms",
+    "export",
+    "gold_versions",
+    "parse_split",
+    "split_counts",
+    "split_of",
 ]
 
 FORMATS = tuple(WRITERS)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UserInputError
-from ..store import Store
 from ..gold import choose_gold
+from ..store import Store
 from ..vocab import REVIEW_ANNOTATOR, Status
 
 PAGE = 900             # documents fetched per query page (ids bound as parameters: under 999)

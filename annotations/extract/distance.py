@@ -15,7 +15,7 @@ import numpy as np
 
 from .normalize import _VOWEL_CLASSES, symbols
 
-__all__ = ["TOKEN_MATCH", "token_cost", "token_similarity", "symbol_similarity", "match_similarities"]
+__all__ = ["TOKEN_MATCH", "match_similarities", "symbol_similarity", "token_cost", "token_similarity"]
 
 
 # --------------------------------------------------------------------------- token cost
@@ -117,9 +117,9 @@ def token_cost(a: str, b: str, plural_s: bool = False, limit: float = float("inf
     Stops early (returning a value above `limit`) once every path costs more than `limit`."""
     tab = _TABLES[plural_s]
     for c in a:
-        tab[c]  # noqa: B018 - make sure every symbol has its rows
+        tab[c]
     for c in b:
-        tab[c]  # noqa: B018
+        tab[c]
     mid, start_, end_ = tab.mid, tab.start, tab.end
     n, m = len(a), len(b)
     prev = [0.0] * (m + 1)
@@ -207,7 +207,7 @@ class _CostArrays:
     def __init__(self, tab: _Table, syms: list[str]) -> None:
         chars = ["\0"] + sorted(set("".join(syms)) - {"\0"})
         for c in chars[1:]:
-            tab[c]  # noqa: B018 - fill the rows and indel costs
+            tab[c]
         code = np.zeros(max(ord(c) for c in chars) + 1, dtype=np.intp)
         code[[ord(c) for c in chars]] = np.arange(len(chars))
         self.sub = np.array([[0.0] * len(chars)]

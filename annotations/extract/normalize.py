@@ -22,24 +22,23 @@ import re
 import unicodedata
 from functools import lru_cache
 
-
 __all__ = [
+    "NAME_SUFFIXES",
+    "ORG_DESIGNATORS",
+    "PARTICLES",
+    "TITLES",
+    "block_keys",
+    "block_keys_symbols",
+    "clear_caches",
+    "describe_token_pair",
+    "loose",
+    "loose_symbols",
+    "loose_symbols_many",
     "normalize",
     "normalize_many",
     "strip_possessive",
-    "PARTICLES",
-    "TITLES",
-    "NAME_SUFFIXES",
-    "ORG_DESIGNATORS",
     "symbols",
-    "loose",
-    "loose_symbols",
     "symbols_many",
-    "loose_symbols_many",
-    "block_keys",
-    "block_keys_symbols",
-    "describe_token_pair",
-    "clear_caches",
 ]
 
 # --------------------------------------------------------------------------- normalise

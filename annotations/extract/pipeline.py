@@ -166,7 +166,7 @@ class LoadedPipeline:
     extractor_id: version, plus "+gaz.<hash>" once a gazetteer ruler is added
     """
 
-    nlp: "Language"
+    nlp: Language
     name: str
     version: str
     source: str
@@ -287,11 +287,11 @@ class LoadedPipeline:
                 yield key, acc
                 acc = {t: [] for t in sorted(wanted)}
 
-    def __call__(self, text: str) -> "Doc":
+    def __call__(self, text: str) -> Doc:
         return self.nlp(text)
 
 
-def spancat_claims(doc: "Doc", baseline: list[dict[str, Any]], types: list[str] | None = None, *,
+def spancat_claims(doc: Doc, baseline: list[dict[str, Any]], types: list[str] | None = None, *,
                    offset: int = 0) -> list[dict[str, Any]]:
     """The trained spancat's claims (doc.spans["claims"]), each given the speaker, cue and
     stance of the baseline claim it overlaps most (the spancat only finds and types spans)."""
@@ -314,7 +314,7 @@ def spancat_claims(doc: "Doc", baseline: list[dict[str, Any]], types: list[str] 
 def attach_claims(pipe: LoadedPipeline, path: str) -> LoadedPipeline:
     """Source a trained claims model's span_finder and spancat (own tok2vec each) into `pipe`,
     so its claims come from them; records the model's version for the extractor key."""
-    import spacy  # noqa: PLC0415 - deliberately lazy
+    import spacy
 
     try:
         src = spacy.load(os.path.expanduser(path))
@@ -356,7 +356,7 @@ def split_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]
     return out
 
 
-def _pipes_for(nlp: "Language", tasks: set[str], extra: set[str]) -> set[str]:
+def _pipes_for(nlp: Language, tasks: set[str], extra: set[str]) -> set[str]:
     """Names of pipes to keep enabled for the given extractors."""
     keep: set[str] = set(extra)
     names = list(nlp.component_names)
@@ -379,7 +379,7 @@ def _pipes_for(nlp: "Language", tasks: set[str], extra: set[str]) -> set[str]:
     return keep
 
 
-def _identity(nlp: "Language", source: str) -> tuple[str, str]:
+def _identity(nlp: Language, source: str) -> tuple[str, str]:
     meta = nlp.meta or {}
     lang = meta.get("lang") or nlp.lang or "xx"
     mname = meta.get("name") or "pipeline"
@@ -408,7 +408,7 @@ def load_pipeline(
     target = resolve_model(name_or_path)
     if target is None:
         raise ModelMissing(name_or_path, key=key)
-    import spacy  # noqa: PLC0415 - deliberately lazy
+    import spacy
 
     try:
         nlp = spacy.load(os.path.expanduser(target) if _is_dir(target) else target)

@@ -51,7 +51,7 @@ def extract_page(data: bytes | str, *, url: str | None = None) -> dict[str, Any]
 
     try:
         doc = bare_extraction(data, url=url, with_metadata=True, **SETTINGS)
-    except Exception as exc:  # noqa: BLE001 - an untrusted page must never raise
+    except Exception as exc:
         raise Invalid(f"not a readable HTML page ({type(exc).__name__})") from None
     text = (getattr(doc, "text", None) or "").strip("\n") if doc is not None else ""
     if not text.strip():

@@ -118,7 +118,7 @@ def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
             yield Problem(label, None, f"not UTF-8 text: invalid byte 0x{exc.object[exc.start]:02x} "
                           f"after line {rows.line_num or line}")
         except (csv.Error, OSError) as exc:
-            yield Problem(label, rows.line_num or line, f"not valid {delimiter == ',' and 'CSV' or 'TSV'}: {exc}")
+            yield Problem(label, rows.line_num or line, f"not valid {(delimiter == ',' and 'CSV') or 'TSV'}: {exc}")
 
 
 def _rows(rows: Any, cols: _Columns, label: str, skip_invalid: bool) -> Iterator[Record | Problem]:

@@ -205,7 +205,7 @@ def _front_matter(source: str) -> dict[str, Any]:
     one, so YAML's line numbers stay the file's; the app sanitises what it displays anyway)."""
     source = _YAML_UNSAFE.sub("\ufffd", source)
     try:
-        data = yaml.load(source, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(source, Loader=_FrontMatterLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = (exc.problem or exc.context or "not valid YAML").replace(
@@ -213,7 +213,7 @@ def _front_matter(source: str) -> dict[str, Any]:
         raise Invalid(f"invalid YAML front matter: {reason}", 2 + mark.line if mark else None) from None
     except RecursionError:
         raise Invalid("invalid YAML front matter: nested too deeply") from None
-    except Exception as exc:  # noqa: BLE001 - an untrusted file must never raise
+    except Exception as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise Invalid(f"invalid YAML front matter: {reason}") from None
     if data is None:

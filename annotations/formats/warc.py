@@ -117,7 +117,7 @@ def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
                     return
                 if item is not None:
                     yield item
-        except Exception as exc:  # noqa: BLE001 - warcio and gzip raise many kinds on damage
+        except Exception as exc:
             yield crawl.damage(_next_start(raw, crawl.end), _reason(exc))
             return
         if size - crawl.end > _TAIL_SLACK:

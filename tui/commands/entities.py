@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     command = getattr(args, "entities_command", None)
     if command not in ("import", "export"):
         raise UserInputError(USAGE)
-    config, annotator, db = _context(args)
+    _config, annotator, db = _context(args)
     if command == "import":
         return _import(args, annotator, db, _open_store)
     return _export(args, _open_store(db, create=False))

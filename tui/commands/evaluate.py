@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from annotations.extract.pipeline import ModelMissing
     from tui.cli import _context, _open_store, _stdout_console
 
-    config, annotator, db = _context(args)
+    config, _annotator, db = _context(args)
     store = _open_store(db, create=False)
     try:
         result = evaluate(store, config, extractor=args.extractor, model=args.model, annotator=args.annotator)

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from annotations.export import export
     from tui.cli import _context, _Counter, _open_store
 
-    config, annotator, db = _context(args)
+    config, _annotator, db = _context(args)
     store = _open_store(db, create=False)
     on_progress = _Counter("exporting")
 

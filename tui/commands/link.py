@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError("usage: newsmark link suggest [--json] [--threshold N] [--limit N]")
     from annotations.linking import suggest_for_store
 
-    config, annotator, db = _context(args)
+    config, _annotator, db = _context(args)
     store = _open_store(db, create=False)
     if args.limit is not None and args.limit < 1:
         raise UserInputError(f"--limit: expected a positive number of pairs, got {args.limit}")

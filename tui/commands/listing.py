@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 def run(args: argparse.Namespace) -> int:
     from tui.cli import _context, _open_store
 
-    config, annotator, db = _context(args)
+    _config, annotator, db = _context(args)
     if args.limit < 0:
         raise UserInputError(f"--limit: expected 0 (all) or a positive number of rows, got {args.limit}")
     store = _open_store(db, create=False)

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from annotations.predict import run_predict
     from tui.cli import _context, _Counter, _open_store
 
-    config, annotator, db = _context(args)
+    config, _annotator, db = _context(args)
     if args.limit is not None and args.limit < 1:
         raise UserInputError(f"--limit: expected a positive number of documents, got {args.limit}")
     for option, value in (("--scheduler", args.scheduler), ("--workers", args.workers), ("--chunk-size", args.chunk_size)):

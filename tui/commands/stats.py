@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 def run(args: argparse.Namespace) -> int:
     from tui.cli import _context, _open_store, _stdout_console
 
-    config, annotator, db = _context(args)
+    _config, _annotator, db = _context(args)
     store = _open_store(db, create=False)
     stats = store.stats()
     if args.json:

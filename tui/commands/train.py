@@ -84,7 +84,9 @@ class StepBar:
             return
         total = step.limit_seconds if step.limit_seconds else step.max_steps + 1
         done = step.seconds if step.limit_seconds else step.step + 1
-        fmt = lambda x: "-" if x is None else f"{x:.3f}"
+        def fmt(x: float | None) -> str:
+            return "-" if x is None else f"{x:.3f}"
+
         fields = {"step": step.step, "loss": f"{step.loss:.1f}", "best": fmt(step.best)}
         if step.score is not None or self.task is None:
             fields["score"] = fmt(step.score)

@@ -24,8 +24,11 @@ def _table(result: dict[str, Any]) -> Any:
     for col in ("share", "train docs", "dev P", "dev R", "dev F1", "change", "steps"):
         t.add_column(col, justify="right")
     last = None
+
+    def fmt(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.3f}"
+
     for pt in result["points"]:
-        fmt = lambda x: "n/a" if x is None else f"{x:.3f}"
         change = "" if last is None or pt["f"] is None else f"{pt['f'] - last:+.3f}"
         t.add_row(f"{pt['share']:.0%}", str(pt["train_docs"]), fmt(pt["p"]), fmt(pt["r"]), fmt(pt["f"]), change,
                   str(pt["steps"]))

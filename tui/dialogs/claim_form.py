@@ -58,12 +58,12 @@ class Choice(Widget, can_focus=True):
     index: reactive[int] = reactive(0)
 
     class Changed(Message):
-        def __init__(self, choice: "Choice") -> None:
+        def __init__(self, choice: Choice) -> None:
             super().__init__()
             self.choice = choice
 
         @property
-        def control(self) -> "Choice":
+        def control(self) -> Choice:
             return self.choice
 
     def __init__(self, values: list[str], value: str | None = None, *, id: str | None = None) -> None:

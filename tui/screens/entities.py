@@ -24,8 +24,8 @@ from textual.widgets import DataTable, Static
 
 from annotations import entity_actions
 from annotations.errors import NewsmarkError
-from annotations.store import entities as entities_store
 from annotations.store import Store
+from annotations.store import entities as entities_store
 from tui.actions import bindings_for
 from tui.screens.rows import RowsScreen
 from tui.widgets.bars import Bar, KeyFooter

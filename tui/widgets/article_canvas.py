@@ -26,7 +26,7 @@ from annotations.reading.session import Mark
 from annotations.span_index import SpanIndex
 from tui.widgets.span_styles import SpanStyles
 
-__all__ = ["ArticleCanvas", "MEASURE"]
+__all__ = ["MEASURE", "ArticleCanvas"]
 
 MEASURE = 88
 """Readable measure: the text never wraps wider than this many cells."""

@@ -30,7 +30,7 @@ from annotations.reading.session import Mark
 from annotations.span_index import SpanIndex
 from tui.widgets.article_canvas import MEASURE, ArticleCanvas
 
-__all__ = ["ArticleView", "SpanMark", "MEASURE", "SPAN_KINDS"]
+__all__ = ["MEASURE", "SPAN_KINDS", "ArticleView", "SpanMark"]
 
 SPAN_KINDS = ("gold", "pred", "claim", "claimpred")
 
@@ -69,7 +69,7 @@ class ArticleView(ArticleCanvas, can_focus=True, inherit_bindings=False):
             self,
             offset: int,
             selection: tuple[int, int] | None = None,
-            article_view: "ArticleView | None" = None,
+            article_view: ArticleView | None = None,
         ) -> None:
             super().__init__()
             self.offset = offset
@@ -79,7 +79,7 @@ class ArticleView(ArticleCanvas, can_focus=True, inherit_bindings=False):
             self.article_view = article_view
 
         @property
-        def control(self) -> "ArticleView | None":
+        def control(self) -> ArticleView | None:
             return self.article_view
 
         def can_replace(self, message: Message) -> bool:

@@ -74,7 +74,7 @@ def author_of(head: Any) -> Any:
     """A report, statement or data never speaks: follow it to its author ("a statement by X",
     "preliminary data from X", "a forecast published by X"); None when it names none."""
     for _ in range(3):
-        if head is None or head.lemma_.lower() not in REPORT_NOUNS and head.lower_ not in REPORT_NOUNS:
+        if head is None or (head.lemma_.lower() not in REPORT_NOUNS and head.lower_ not in REPORT_NOUNS):
             return head
         nxt = None
         for child in head.children:

@@ -75,7 +75,7 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     if low in ORG_PRONOUNS:
         return "org", ""
     before = text[max(0, claim["speaker_start"] - 6): claim["speaker_start"]].lower()
-    if not re.search(r"\b(?:the|its|their)\s+$", before) or speaker[:1].isupper() and " " not in speaker:
+    if not re.search(r"\b(?:the|its|their)\s+$", before) or (speaker[:1].isupper() and " " not in speaker):
         return None  # only definite descriptions ("the agency"); "Reuters" or "a spokesman" stay
     words = _WORD_RE.findall(low)
     if not words or any(w[:1].isupper() for w in _WORD_RE.findall(speaker)[1:]):

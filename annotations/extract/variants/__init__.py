@@ -42,18 +42,18 @@ short forms), resolver (judgements as edges), suggest (the phases), tuning (cons
 from __future__ import annotations
 
 __all__ = [
-    "Mention",
-    "Judgement",
-    "Pair",
+    "LINKER_VERSION",
+    "SKIP_LABELS",
     "Cluster",
+    "Judgement",
+    "Mention",
+    "Pair",
     "Suggestions",
+    "canonical_groups",
+    "compatible",
+    "label_group",
     "normalize",
     "suggest",
-    "canonical_groups",
-    "label_group",
-    "compatible",
-    "SKIP_LABELS",
-    "LINKER_VERSION",
 ]
 
 from ..normalize import normalize

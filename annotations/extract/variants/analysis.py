@@ -12,9 +12,28 @@ class _Node:
     `group` is the label group the node is taken to be (the gold labels' majority, else the
     model's); `person` whether people's rules apply (titles, initials, surnames)."""
 
-    __slots__ = ("idx", "key", "group", "spellings", "labels", "gold", "occ", "count", "tokens",
-                 "core", "cpos", "dropped", "joins", "acronym", "initials", "phantom", "rep",
-                 "marks", "person", "slots")
+    __slots__ = (
+        "acronym",
+        "core",
+        "count",
+        "cpos",
+        "dropped",
+        "gold",
+        "group",
+        "idx",
+        "initials",
+        "joins",
+        "key",
+        "labels",
+        "marks",
+        "occ",
+        "person",
+        "phantom",
+        "rep",
+        "slots",
+        "spellings",
+        "tokens",
+    )
 
     def __init__(self, idx: int, key: str, group: str) -> None:
         self.idx = idx

@@ -12,7 +12,7 @@ from .model import Judgement
 class _Resolver:
     """Union-find whose components carry cannot-link constraints to other components."""
 
-    __slots__ = ("parent", "size", "forbid")
+    __slots__ = ("forbid", "parent", "size")
 
     def __init__(self, n: int = 0) -> None:
         self.parent = list(range(n))
