@@ -19,27 +19,31 @@ from .vocab import ActionKind, Status
 
 @dataclass
 class AssignReport:
-    documents: int = 0                                   # documents selected
-    added: int = 0                                       # new assignments written
-    load: dict[str, int] = field(default_factory=dict)   # assigned documents per annotator, after
+    documents: int = 0  # documents selected
+    added: int = 0  # new assignments written
+    load: dict[str, int] = field(default_factory=dict)  # assigned documents per annotator, after
 
 
-def select_documents(store: Store, annotators: Sequence[str], *, status: str | None = None,
-                     search: str | None = None) -> list[int]:
+def select_documents(
+    store: Store, annotators: Sequence[str], *, status: str | None = None, search: str | None = None
+) -> list[int]:
     """Documents matching `search` whose status is `status` for every one of `annotators`."""
     ids = store.document_ids(query=search or None)
     if status is None:
         return ids
-    rows = store.query(f"SELECT doc_id, annotator, status FROM doc_status WHERE annotator IN "
-                       f"({','.join('?' * len(annotators))})", list(annotators))
+    rows = store.query(
+        f"SELECT doc_id, annotator, status FROM doc_status WHERE annotator IN ({','.join('?' * len(annotators))})",
+        list(annotators),
+    )
     statuses: dict[int, dict[str, str]] = defaultdict(dict)
     for row in rows:
         statuses[row["doc_id"]][row["annotator"]] = row["status"]
     return [d for d in ids if all(statuses[d].get(a, Status.TODO) == status for a in annotators)]
 
 
-def plan(doc_ids: Sequence[int], annotators: Sequence[str], overlap: int,
-         existing: dict[int, set[str]], load: Counter[str]) -> list[tuple[int, str]]:
+def plan(
+    doc_ids: Sequence[int], annotators: Sequence[str], overlap: int, existing: dict[int, set[str]], load: Counter[str]
+) -> list[tuple[int, str]]:
     """The (document, annotator) pairs to add; `load` is updated as they are chosen."""
     n = len(annotators)
     out = []
@@ -47,14 +51,21 @@ def plan(doc_ids: Sequence[int], annotators: Sequence[str], overlap: int,
         have = existing.get(doc_id, set()) & set(annotators)
         free = [a for a in annotators if a not in have]
         free.sort(key=lambda a: (load[a], (annotators.index(a) - k) % n))
-        for annotator in free[:max(0, overlap - len(have))]:
+        for annotator in free[: max(0, overlap - len(have))]:
             out.append((doc_id, annotator))
             load[annotator] += 1
     return out
 
 
-def assign(store: Store, assigner: str, annotators: Sequence[str], overlap: int, *,
-           status: str | None = None, search: str | None = None) -> AssignReport:
+def assign(
+    store: Store,
+    assigner: str,
+    annotators: Sequence[str],
+    overlap: int,
+    *,
+    status: str | None = None,
+    search: str | None = None,
+) -> AssignReport:
     names = list(dict.fromkeys(annotators))
     if len(names) < 1:
         raise UserInputError("--annotators: name at least one annotator")
@@ -74,8 +85,10 @@ def assign(store: Store, assigner: str, annotators: Sequence[str], overlap: int,
         stamp = now()
         with store.action(assigner, f"assign {len(docs)} documents", kind=ActionKind.BULK) as act:
             for doc_id, annotator in pairs:
-                act.insert("assignments", {"doc_id": doc_id, "annotator": annotator,
-                                           "assigned_by": assigner, "created_at": stamp})
+                act.insert(
+                    "assignments",
+                    {"doc_id": doc_id, "annotator": annotator, "assigned_by": assigner, "created_at": stamp},
+                )
     return AssignReport(documents=len(docs), added=len(pairs), load=dict(load))
 
 

@@ -8,12 +8,22 @@ from .errors import StoreError
 from .store import Action, Store, now
 from .vocab import Origin, Status
 
-CLAIM_FIELDS = ("type", "speaker", "speaker_span_id", "speaker_entity_id", "cue", "stance",
-                "checkworthy", "note", "group_id")
+CLAIM_FIELDS = (
+    "type",
+    "speaker",
+    "speaker_span_id",
+    "speaker_entity_id",
+    "cue",
+    "stance",
+    "checkworthy",
+    "note",
+    "group_id",
+)
 
 
-def add_claim(store: Store, doc_id: int, start: int, end: int, annotator: str, *,
-              origin: str = Origin.MANUAL, **fields: Any) -> int:
+def add_claim(
+    store: Store, doc_id: int, start: int, end: int, annotator: str, *, origin: str = Origin.MANUAL, **fields: Any
+) -> int:
     bad = set(fields) - set(CLAIM_FIELDS)
     if bad:
         raise StoreError(f"unknown claim field {sorted(bad)[0]}")
@@ -23,21 +33,33 @@ def add_claim(store: Store, doc_id: int, start: int, end: int, annotator: str, *
             raise StoreError(f"document {doc_id} does not exist")
         if not (0 <= start < end <= row[0]):
             raise StoreError(f"claim {start}-{end} is outside the text ({row[0]} chars)")
-        claim_id = act.insert("claims", {
-            "doc_id": doc_id, "start": start, "end": end, "annotator": annotator, "origin": str(origin),
-            "created_at": now(), "checkworthy": int(bool(fields.pop("checkworthy", False))), **fields,
-        })
+        claim_id = act.insert(
+            "claims",
+            {
+                "doc_id": doc_id,
+                "start": start,
+                "end": end,
+                "annotator": annotator,
+                "origin": str(origin),
+                "created_at": now(),
+                "checkworthy": int(bool(fields.pop("checkworthy", False))),
+                **fields,
+            },
+        )
         _touch(act, doc_id, annotator)
         return claim_id
 
 
 def _touch(act: Action, doc_id: int, annotator: str) -> None:
     """The first annotation moves a document from todo to in progress (in the same action)."""
-    row = act.execute("SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?",
-                      (doc_id, annotator)).fetchone()
+    row = act.execute(
+        "SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+    ).fetchone()
     if row is None:
-        act.insert("doc_status", {"doc_id": doc_id, "annotator": annotator,
-                                  "status": str(Status.IN_PROGRESS), "updated_at": now()})
+        act.insert(
+            "doc_status",
+            {"doc_id": doc_id, "annotator": annotator, "status": str(Status.IN_PROGRESS), "updated_at": now()},
+        )
     elif row[1] == Status.TODO:
         act.update("doc_status", row[0], {"status": str(Status.IN_PROGRESS), "updated_at": now()})
 
@@ -86,8 +108,9 @@ def all_claims(store: Store, *, annotator: str | None = None) -> list[dict[str, 
     )
 
 
-def speaker_span_for(store: Store, doc_id: int, annotator: str, start: int | None,
-                     end: int | None) -> dict[str, Any] | None:
+def speaker_span_for(
+    store: Store, doc_id: int, annotator: str, start: int | None, end: int | None
+) -> dict[str, Any] | None:
     """The annotator's gold span a suggested claim's speaker points at (`speaker_start` /
     `speaker_end`): the same span, else the one overlapping it most; with its `entity_id`.
     What the claim form links as speaker_span_id / speaker_entity_id; None when there is none."""
@@ -99,5 +122,6 @@ def speaker_span_for(store: Store, doc_id: int, annotator: str, start: int | Non
     )
     if not rows:
         return None
-    return max(rows, key=lambda r: (r["start"] == start and r["end"] == end,
-                                    min(r["end"], end) - max(r["start"], start)))
+    return max(
+        rows, key=lambda r: (r["start"] == start and r["end"] == end, min(r["end"], end) - max(r["start"], start))
+    )

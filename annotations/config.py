@@ -87,8 +87,7 @@ class Label(_Strict):
         try:
             Color.parse(v)
         except ColorParseError:
-            raise ValueError(f"{v!r} is not a colour (a name such as 'red' or 'bright_blue', "
-                             "or '#rrggbb')") from None
+            raise ValueError(f"{v!r} is not a colour (a name such as 'red' or 'bright_blue', or '#rrggbb')") from None
         return v
 
 
@@ -171,7 +170,11 @@ class Config(_Strict):
 
 # The model behind each mapping of the file, by key path (list indexes left out).
 _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
-    (): Config, ("model",): ModelConfig, ("labels",): Label, ("claims",): ClaimsConfig, ("linker",): LinkerConfig,
+    (): Config,
+    ("model",): ModelConfig,
+    ("labels",): Label,
+    ("claims",): ClaimsConfig,
+    ("linker",): LinkerConfig,
     ("review",): ReviewConfig,
     ("reader",): ReaderConfig,
 }
@@ -225,7 +228,7 @@ def _expected(loc: tuple[Any, ...], err: ErrorDetails) -> str:
 
 
 def _unknown_key(loc: tuple[Any, ...]) -> str:
-    """"unknown key", with the nearest valid key (a typo) or else the valid ones."""
+    """ "unknown key", with the nearest valid key (a typo) or else the valid ones."""
     path = tuple(p for p in loc[:-1] if not isinstance(p, int))
     model = _SECTIONS.get(path)
     if model is None:

@@ -72,8 +72,7 @@ def sentence_index(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def sentence_target(index: tuple[list[int], list[int]], offset: int, delta: int, selecting: bool,
-                    last: int) -> int:
+def sentence_target(index: tuple[list[int], list[int]], offset: int, delta: int, selecting: bool, last: int) -> int:
     """`delta` sentences on: next start (while selecting: next end), previous start."""
     starts, ends = index
     for _ in range(abs(delta)):

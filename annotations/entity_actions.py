@@ -22,16 +22,24 @@ from .vocab import Origin, RejectionKind, Status, Verdict
 VERDICTS = tuple(v.value for v in Verdict)
 
 
-def create_entity(store: Store, name: str, label: str, annotator: str, *,
-                  external_id: str | None = None, notes: str | None = None) -> int:
+def create_entity(
+    store: Store, name: str, label: str, annotator: str, *, external_id: str | None = None, notes: str | None = None
+) -> int:
     name = name.strip()
     if not name:
         raise StoreError("an entity needs a name")
     with store.action(annotator, f"create entity {name}") as act:
-        return act.insert("entities", {
-            "name": name, "label": label, "external_id": external_id, "notes": notes,
-            "created_by": annotator, "created_at": now(),
-        })
+        return act.insert(
+            "entities",
+            {
+                "name": name,
+                "label": label,
+                "external_id": external_id,
+                "notes": notes,
+                "created_by": annotator,
+                "created_at": now(),
+            },
+        )
 
 
 def update_entity(store: Store, entity_id: int, annotator: str, **changes: Any) -> None:
@@ -76,17 +84,25 @@ def link_span(store: Store, span_id: int, entity_id: int | None, annotator: str)
             _record_alias(act, entity_id, row[0]["text"])
 
 
-def link_form(store: Store, form: str, label: str | None, entity_id: int, annotator: str, *,
-              doc_id: int | None = None) -> int:
+def link_form(
+    store: Store, form: str, label: str | None, entity_id: int, annotator: str, *, doc_id: int | None = None
+) -> int:
     """Link every unlinked gold span of this annotator with this exact form, in one document or
     the whole corpus, as one undoable action. Returns how many spans were linked."""
     with store.action(annotator, f"link every {form}", doc_id=doc_id) as act:
         return _link_form(act, form, label, entity_id, annotator, doc_id=doc_id)
 
 
-def link(store: Store, span_id: int | None, annotator: str, *, entity_id: int | None = None,
-         new: tuple[str, str] | None = None, scope: str = "mention",
-         accept: dict[str, Any] | None = None) -> tuple[int, int]:
+def link(
+    store: Store,
+    span_id: int | None,
+    annotator: str,
+    *,
+    entity_id: int | None = None,
+    new: tuple[str, str] | None = None,
+    scope: str = "mention",
+    accept: dict[str, Any] | None = None,
+) -> tuple[int, int]:
     """One undoable action: create the entity when `new` = (name, label) is given, link the
     span, and with scope "doc" or "corpus" every identical unlinked form too.
     With `accept` (a prediction: doc_id, start, end, label) instead of a span id, the
@@ -113,8 +129,14 @@ def link(store: Store, span_id: int | None, annotator: str, *, entity_id: int | 
             linked = 1
         _record_alias(act, entity_id, span["text"])
         if scope in ("doc", "corpus"):
-            linked += _link_form(act, span["text"], span["label"], entity_id, annotator,
-                                 doc_id=span["doc_id"] if scope == "doc" else None)
+            linked += _link_form(
+                act,
+                span["text"],
+                span["label"],
+                entity_id,
+                annotator,
+                doc_id=span["doc_id"] if scope == "doc" else None,
+            )
         _adopt_label(act, entity_id, annotator)
         return entity_id, linked
 
@@ -123,8 +145,7 @@ def _new_entity(act: Action, name: str, label: str, annotator: str) -> int:
     name = name.strip()
     if not name:
         raise StoreError("an entity needs a name")
-    return act.insert("entities", {"name": name, "label": label, "created_by": annotator,
-                                   "created_at": now()})
+    return act.insert("entities", {"name": name, "label": label, "created_by": annotator, "created_at": now()})
 
 
 def _adopt_label(act: Action, entity_id: int, annotator: str) -> None:
@@ -136,8 +157,9 @@ def _adopt_label(act: Action, entity_id: int, annotator: str) -> None:
         return
     label = row[0]
     for span_id, span_label in act.execute(
-            "SELECT id, label FROM spans WHERE entity_id = ? AND annotator = ? AND label != ?",
-            (entity_id, annotator, label)).fetchall():
+        "SELECT id, label FROM spans WHERE entity_id = ? AND annotator = ? AND label != ?",
+        (entity_id, annotator, label),
+    ).fetchall():
         if not compatible(span_label, label):
             act.update("spans", span_id, {"label": label})
 
@@ -148,12 +170,14 @@ def accept(store: Store, doc_id: int, start: int, end: int, label: str, annotato
     action: "link every Hemedti in the corpus" then also covers the ones accepted later.
     Returns (span id, the linked entity's name or None)."""
     with store.action(annotator, f"label {label}", doc_id=doc_id) as act:
-        span_id = _accept_prediction(act, {"doc_id": doc_id, "start": start, "end": end,
-                                           "label": label}, annotator)
+        span_id = _accept_prediction(act, {"doc_id": doc_id, "start": start, "end": end, "label": label}, annotator)
         text = act.execute("SELECT text FROM spans WHERE id = ?", (span_id,)).fetchone()[0]
-        known = [(e, name) for e in _entities_knowing(act, strip_possessive(text.strip()))
-                 for name, elabel in act.execute("SELECT name, label FROM entities WHERE id = ?", (e,))
-                 if compatible(elabel, label)]
+        known = [
+            (e, name)
+            for e in _entities_knowing(act, strip_possessive(text.strip()))
+            for name, elabel in act.execute("SELECT name, label FROM entities WHERE id = ?", (e,))
+            if compatible(elabel, label)
+        ]
         if len(known) != 1:
             return span_id, None
         entity_id, name = known[0]
@@ -164,31 +188,44 @@ def accept(store: Store, doc_id: int, start: int, end: int, label: str, annotato
 def _accept_prediction(act: Action, pred: dict[str, Any], annotator: str) -> int:
     """Inside an action: a prediction as a gold span of this annotator; returns its id."""
     doc_id, start, end = pred["doc_id"], pred["start"], pred["end"]
-    row = act.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
-                      (start + 1, end - start, doc_id)).fetchone()
+    row = act.execute(
+        "SELECT substr(text, ?, ?) FROM documents WHERE id = ?", (start + 1, end - start, doc_id)
+    ).fetchone()
     if not row or not row[0]:
         raise StoreError(f"document {doc_id} has no text at {start}-{end}")
-    span_id = act.insert("spans", {
-        "doc_id": doc_id, "start": start, "end": end, "label": pred["label"], "text": row[0],
-        "annotator": annotator, "origin": Origin.ACCEPTED.value, "entity_id": None, "created_at": now(),
-    })
+    span_id = act.insert(
+        "spans",
+        {
+            "doc_id": doc_id,
+            "start": start,
+            "end": end,
+            "label": pred["label"],
+            "text": row[0],
+            "annotator": annotator,
+            "origin": Origin.ACCEPTED.value,
+            "entity_id": None,
+            "created_at": now(),
+        },
+    )
     _touch(act, doc_id, annotator)
     return span_id
 
 
 def _touch(act: Action, doc_id: int, annotator: str) -> None:
     """The first annotation moves a document from todo to in progress (same action)."""
-    row = act.execute("SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?",
-                      (doc_id, annotator)).fetchone()
+    row = act.execute(
+        "SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+    ).fetchone()
     if row is None:
-        act.insert("doc_status", {"doc_id": doc_id, "annotator": annotator,
-                                  "status": Status.IN_PROGRESS.value, "updated_at": now()})
+        act.insert(
+            "doc_status",
+            {"doc_id": doc_id, "annotator": annotator, "status": Status.IN_PROGRESS.value, "updated_at": now()},
+        )
     elif row[1] == Status.TODO:
         act.update("doc_status", row[0], {"status": Status.IN_PROGRESS.value, "updated_at": now()})
 
 
-def _link_form(act: Action, form: str, label: str | None, entity_id: int,
-               annotator: str, *, doc_id: int | None) -> int:
+def _link_form(act: Action, form: str, label: str | None, entity_id: int, annotator: str, *, doc_id: int | None) -> int:
     """Inside an action: link the annotator's unlinked spans of `form`; record the alias."""
     where = ["text = ?", "annotator = ?", "entity_id IS NULL"]
     params: list[Any] = [form, annotator]
@@ -210,10 +247,14 @@ def _record_alias(act: Action, entity_id: int, form: str) -> None:
     """Inside an action: remember a spelling of the entity (the gazetteer and the links
     export read aliases), unless it is its name or already known."""
     form = strip_possessive(form.strip())  # Al-Burhan's is a spelling of Al-Burhan
-    if not form or act.execute(
-        "SELECT 1 FROM entities WHERE id = ? AND name = ? UNION ALL "
-        "SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form, entity_id, form)
-    ).fetchone():
+    if (
+        not form
+        or act.execute(
+            "SELECT 1 FROM entities WHERE id = ? AND name = ? UNION ALL "
+            "SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?",
+            (entity_id, form, entity_id, form),
+        ).fetchone()
+    ):
         return
     act.insert("aliases", {"entity_id": entity_id, "form": form})
 
@@ -222,8 +263,7 @@ def add_alias(store: Store, entity_id: int, form: str, annotator: str) -> None:
     if store.scalar("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)):
         return
     with store.action(annotator, f"alias {form}") as act:
-        if not act.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?",
-                           (entity_id, form)).fetchone():
+        if not act.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity_id, form)).fetchone():
             act.insert("aliases", {"entity_id": entity_id, "form": form})
 
 
@@ -240,11 +280,13 @@ def merge_entities(store: Store, keep: int, drop: int, annotator: str) -> None:
 
 def _merge(act: Action, keep: int, drop: int, name: str) -> None:
     def known(form: str) -> bool:
-        return act.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (keep, form)).fetchone() is not None
+        return (
+            act.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (keep, form)).fetchone() is not None
+        )
 
     for (span_id,) in act.execute("SELECT id FROM spans WHERE entity_id = ?", (drop,)).fetchall():
         act.update("spans", span_id, {"entity_id": keep})
-    for (alias_id, form) in act.execute("SELECT id, form FROM aliases WHERE entity_id = ?", (drop,)).fetchall():
+    for alias_id, form in act.execute("SELECT id, form FROM aliases WHERE entity_id = ?", (drop,)).fetchall():
         act.delete("aliases", alias_id)
         if not known(form):
             act.insert("aliases", {"entity_id": keep, "form": form})
@@ -318,17 +360,23 @@ def judge_pair(store: Store, a: str, b: str, label: str | None, verdict: str, an
         raise StoreError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
     first, second = sorted((a, b))
     with store.action(annotator, f"judge {verdict}") as act:
-        judgement = act.insert("judgements", {
-            "a": first, "b": second, "label": label, "verdict": verdict, "annotator": annotator,
-            "created_at": now(),
-        })
+        judgement = act.insert(
+            "judgements",
+            {
+                "a": first,
+                "b": second,
+                "label": label,
+                "verdict": verdict,
+                "annotator": annotator,
+                "created_at": now(),
+            },
+        )
         if verdict != Verdict.SAME:
             return Judged(judgement)
         return _link_same(act, judgement, (a, b), label, annotator)
 
 
-def _link_same(act: Action, judgement: int, forms: tuple[str, str], label: str | None,
-               annotator: str) -> Judged:
+def _link_same(act: Action, judgement: int, forms: tuple[str, str], label: str | None, annotator: str) -> Judged:
     """Inside a "same" judgement's action: one entity for both forms, every mention linked."""
     keys = {normalize(f) for f in forms} - {""}
     spans = _unlinked_spans(act, keys, annotator)
@@ -349,8 +397,7 @@ def _link_same(act: Action, judgement: int, forms: tuple[str, str], label: str |
         by_key.update(normalize(p["text"]) for p in suggested)
         name = max(forms, key=lambda f: by_key.get(normalize(f), 0))  # ties: the first (the linker's)
         labels = Counter(lab for _, _, lab in spans) + Counter(p["label"] for p in suggested)
-        entity_id = _new_entity(act, name, label or (labels.most_common(1)[0][0] if labels else "ENTITY"),
-                                annotator)
+        entity_id = _new_entity(act, name, label or (labels.most_common(1)[0][0] if labels else "ENTITY"), annotator)
     elabel = act.execute("SELECT label FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
     for span_id, _, _ in spans:
         act.update("spans", span_id, {"entity_id": entity_id})
@@ -374,28 +421,42 @@ def _open_predictions(act: Action, keys: set[str], annotator: str) -> list[dict[
     """The latest entity suggestions whose text normalises to a key and that are still open
     for this annotator by the open-suggestion rule (annotations.reading.rules): not rejected
     with their label, not overlapping one of their gold spans."""
-    texts = [t for (t,) in act.execute(
-        "SELECT DISTINCT json_extract(data, '$.text') FROM predictions WHERE extractor = 'entities'")
-        if t and normalize(t) in keys]
+    texts = [
+        t
+        for (t,) in act.execute(
+            "SELECT DISTINCT json_extract(data, '$.text') FROM predictions WHERE extractor = 'entities'"
+        )
+        if t and normalize(t) in keys
+    ]
     out: list[dict[str, Any]] = []
     taken: dict[int, list[tuple[int, int]]] = {}  # the annotator's gold spans, and what is taken here
     rejected: dict[int, set[tuple[int, int, str | None]]] = {}  # their rejections (open-suggestion rule)
     for i in range(0, len(texts), 500):
-        chunk = texts[i:i + 500]
+        chunk = texts[i : i + 500]
         marks = ",".join("?" for _ in chunk)
         rows = act.execute(
             f"""SELECT p.doc_id, p.start, p."end", p.label, json_extract(p.data, '$.text') FROM predictions p
                 WHERE p.extractor = 'entities' AND json_extract(p.data, '$.text') IN ({marks})
                 AND p.version = (SELECT r.version FROM prediction_runs r WHERE r.doc_id = p.doc_id
                                  AND r.extractor = 'entities' ORDER BY r.rowid DESC LIMIT 1)
-                ORDER BY p.doc_id, p.start""", chunk).fetchall()
+                ORDER BY p.doc_id, p.start""",
+            chunk,
+        ).fetchall()
         for doc_id, start, end, label, text in rows:
             if doc_id not in taken:
-                taken[doc_id] = [tuple(r) for r in act.execute(
-                    'SELECT start, "end" FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator))]
-                rejected[doc_id] = {tuple(r) for r in act.execute(
-                    'SELECT start, "end", label FROM rejections WHERE doc_id = ? AND annotator = ? AND kind = ?',
-                    (doc_id, annotator, RejectionKind.ENTITY))}
+                taken[doc_id] = [
+                    tuple(r)
+                    for r in act.execute(
+                        'SELECT start, "end" FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator)
+                    )
+                ]
+                rejected[doc_id] = {
+                    tuple(r)
+                    for r in act.execute(
+                        'SELECT start, "end", label FROM rejections WHERE doc_id = ? AND annotator = ? AND kind = ?',
+                        (doc_id, annotator, RejectionKind.ENTITY),
+                    )
+                }
             pred = {"start": start, "end": end, "label": label}
             if is_rejected(pred, rejected[doc_id]):
                 continue
@@ -407,20 +468,32 @@ def _open_predictions(act: Action, keys: set[str], annotator: str) -> list[dict[
 
 def _unlinked_spans(act: Action, keys: set[str], annotator: str) -> list[tuple[int, str, str]]:
     """(id, text, label) of the annotator's unlinked gold spans whose text normalises to a key."""
-    texts = [t for (t,) in act.execute(
-        "SELECT DISTINCT text FROM spans WHERE annotator = ? AND entity_id IS NULL", (annotator,))
-        if normalize(t) in keys]
+    texts = [
+        t
+        for (t,) in act.execute(
+            "SELECT DISTINCT text FROM spans WHERE annotator = ? AND entity_id IS NULL", (annotator,)
+        )
+        if normalize(t) in keys
+    ]
     out: list[tuple[int, str, str]] = []
     for i in range(0, len(texts), 500):
-        chunk = texts[i:i + 500]
+        chunk = texts[i : i + 500]
         marks = ",".join("?" for _ in chunk)
-        out += act.execute(f"SELECT id, text, label FROM spans WHERE annotator = ? AND entity_id IS NULL "
-                           f"AND text IN ({marks}) ORDER BY id", (annotator, *chunk)).fetchall()
+        out += act.execute(
+            f"SELECT id, text, label FROM spans WHERE annotator = ? AND entity_id IS NULL "
+            f"AND text IN ({marks}) ORDER BY id",
+            (annotator, *chunk),
+        ).fetchall()
     return out
 
 
 def _entities_knowing(act: Action, form: str) -> set[int]:
     """Entities that have this spelling as their name, an alias or a linked mention."""
-    return {r[0] for r in act.execute(
-        "SELECT id FROM entities WHERE name = ? UNION SELECT entity_id FROM aliases WHERE form = ? "
-        "UNION SELECT entity_id FROM spans WHERE text = ? AND entity_id IS NOT NULL", (form, form, form))}
+    return {
+        r[0]
+        for r in act.execute(
+            "SELECT id FROM entities WHERE name = ? UNION SELECT entity_id FROM aliases WHERE form = ? "
+            "UNION SELECT entity_id FROM spans WHERE text = ? AND entity_id IS NOT NULL",
+            (form, form, form),
+        )
+    }

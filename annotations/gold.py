@@ -26,9 +26,9 @@ class GoldChoice:
     """The (document, annotator) pairs that are gold, and why."""
 
     pairs: list[tuple[int, str]] = field(default_factory=list)
-    reviewed: int = 0          # documents whose gold is the reviewed layer
-    by_annotator: int = 0      # documents whose gold is the named annotator's
-    pooled: int = 0            # documents whose gold is every done annotator's
+    reviewed: int = 0  # documents whose gold is the reviewed layer
+    by_annotator: int = 0  # documents whose gold is the named annotator's
+    pooled: int = 0  # documents whose gold is every done annotator's
 
     def describe(self, annotator: str | None = None) -> str:
         """One line for the user: where the gold came from."""
@@ -51,13 +51,14 @@ def choose_gold(versions: Mapping[str, str], annotator: str | None = None) -> li
     return sorted(n for n, st in versions.items() if st == Status.DONE and n != REVIEW_ANNOTATOR)
 
 
-def gold_sources(store: Store, doc_ids: Iterable[int] | None = None, *,
-                 annotator: str | None = None) -> GoldChoice:
+def gold_sources(store: Store, doc_ids: Iterable[int] | None = None, *, annotator: str | None = None) -> GoldChoice:
     """The gold (document, annotator) pairs of `doc_ids` (every document when None), in
     document then annotator order, by the rule in the module docstring."""
     wanted = None if doc_ids is None else set(doc_ids)
-    rows = store.query("SELECT doc_id, annotator, status FROM doc_status WHERE status IN (?, ?) "
-                       "ORDER BY doc_id, annotator", (Status.DONE, Status.REVIEWED))
+    rows = store.query(
+        "SELECT doc_id, annotator, status FROM doc_status WHERE status IN (?, ?) ORDER BY doc_id, annotator",
+        (Status.DONE, Status.REVIEWED),
+    )
     by_doc: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for row in rows:
         if wanted is None or row["doc_id"] in wanted:

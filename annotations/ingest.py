@@ -36,21 +36,27 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
     skipped_lines: int = 0
-    notices: list[str] = field(default_factory=list)        # kept despite them (a damaged WARC's tail)
+    notices: list[str] = field(default_factory=list)  # kept despite them (a damaged WARC's tail)
     skipped_paths: list[str] = field(default_factory=list)  # what the directory walk left out, and why
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "imported": self.imported, "duplicates": self.duplicates, "spans": self.spans,
-            "claims": self.claims, "files": self.files, "rejected_files": self.rejected_files,
-            "problems": self.problem_count, "skipped_lines": self.skipped_lines,
-            "notices": self.notices, "skipped_paths": self.skipped_paths,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "spans": self.spans,
+            "claims": self.claims,
+            "files": self.files,
+            "rejected_files": self.rejected_files,
+            "problems": self.problem_count,
+            "skipped_lines": self.skipped_lines,
+            "notices": self.notices,
+            "skipped_paths": self.skipped_paths,
         }
 
     def add_problems(self, bad: list[Problem], max_problems: int) -> None:
         self.problem_count += len(bad)
         room = max_problems - len(self.problems)
-        self.problems += [str(p) for p in bad[:max(room, 0)]]
+        self.problems += [str(p) for p in bad[: max(room, 0)]]
 
 
 class _FileImport:
@@ -68,8 +74,18 @@ class _FileImport:
         self.plain: list[tuple[Any, ...]] = []  # documents without annotations, inserted in bulk
 
     def _row(self, rec: Record, digest: str) -> tuple[Any, ...]:
-        return (digest, rec.title, rec.text, rec.source, rec.url, rec.date, rec.outlet, rec.author,
-                json.dumps(rec.meta or {}, ensure_ascii=False, default=str), self.stamp)
+        return (
+            digest,
+            rec.title,
+            rec.text,
+            rec.source,
+            rec.url,
+            rec.date,
+            rec.outlet,
+            rec.author,
+            json.dumps(rec.meta or {}, ensure_ascii=False, default=str),
+            self.stamp,
+        )
 
     def add(self, rec: Record) -> None:
         digest = content_hash(rec.text)
@@ -104,8 +120,9 @@ class _FileImport:
             return
         doc_id = self.act.execute("SELECT id FROM documents WHERE hash = ?", (digest,)).fetchone()[0]
         for table in ("spans", "claims", "doc_status"):
-            if self.act.execute(f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ?",
-                                (doc_id, annotator)).fetchone():
+            if self.act.execute(
+                f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+            ).fetchone():
                 return
         self._annotations(doc_id, rec, annotator)
 
@@ -115,18 +132,43 @@ class _FileImport:
         stamp = self.stamp
         bulk.add_spans(
             self.act,
-            [(doc_id, span.start, span.end, span.label, rec.text[span.start:span.end], annotator,
-              Origin.IMPORTED.value, self.entity_ids.get(span.entity) if span.entity is not None else None, stamp,
-              _provenance(span.proposed_by))
-             for span in rec.spans])
+            [
+                (
+                    doc_id,
+                    span.start,
+                    span.end,
+                    span.label,
+                    rec.text[span.start : span.end],
+                    annotator,
+                    Origin.IMPORTED.value,
+                    self.entity_ids.get(span.entity) if span.entity is not None else None,
+                    stamp,
+                    _provenance(span.proposed_by),
+                )
+                for span in rec.spans
+            ],
+        )
         self.spans += len(rec.spans)
         for claim in rec.claims:
             group = self._claim_group(claim.group) if claim.group is not None else None
             bulk.add_claim(
                 self.act,
-                (doc_id, claim.start, claim.end, claim.type, claim.speaker, claim.cue, claim.stance,
-                 int(claim.checkworthy), claim.note, group, annotator, Origin.IMPORTED.value, stamp,
-                 _provenance(claim.proposed_by)),
+                (
+                    doc_id,
+                    claim.start,
+                    claim.end,
+                    claim.type,
+                    claim.speaker,
+                    claim.cue,
+                    claim.stance,
+                    int(claim.checkworthy),
+                    claim.note,
+                    group,
+                    annotator,
+                    Origin.IMPORTED.value,
+                    stamp,
+                    _provenance(claim.proposed_by),
+                ),
             )
             self.claims += 1
         status = rec.status if rec.status in STATUSES else None
@@ -140,9 +182,7 @@ class _FileImport:
         """Reuse a canonical entity with the same name and label, else create it."""
         if ent.id in self.entity_ids:
             return
-        row = self.act.execute(
-            "SELECT id FROM entities WHERE name = ? AND label = ?", (ent.name, ent.label)
-        ).fetchone()
+        row = self.act.execute("SELECT id FROM entities WHERE name = ? AND label = ?", (ent.name, ent.label)).fetchone()
         if row:
             entity_id = row[0]
         else:
@@ -155,8 +195,6 @@ class _FileImport:
         if key not in self.group_ids:
             self.group_ids[key] = bulk.add_claim_group(self.act, str(key), self.annotator, now())
         return self.group_ids[key]
-
-
 
 
 def _provenance(proposed_by: list[str] | None) -> str | None:
@@ -187,8 +225,10 @@ class _Vocabulary:
 
     @staticmethod
     def _unknown(what: str, value: str, known: set[str]) -> str:
-        return (f"{what} {value!r} is not in the config ({', '.join(sorted(known))}); "
-                "add it to config.yaml, or import with --new-labels to keep it as it is")
+        return (
+            f"{what} {value!r} is not in the config ({', '.join(sorted(known))}); "
+            "add it to config.yaml, or import with --new-labels to keep it as it is"
+        )
 
 
 @dataclass
@@ -227,8 +267,17 @@ def import_paths(
     options = options or ReadOptions()
     report = ImportReport()
     sources = expand_paths(list(paths), options=options, skipped=report.skipped_paths)  # raises first
-    run = _Run(store, annotator, skip_invalid, stdin, options, _Vocabulary(labels, claim_types),
-               on_progress, max_problems, report)
+    run = _Run(
+        store,
+        annotator,
+        skip_invalid,
+        stdin,
+        options,
+        _Vocabulary(labels, claim_types),
+        on_progress,
+        max_problems,
+        report,
+    )
     queue = list(sources)
     while queue:
         try:
@@ -275,8 +324,9 @@ def _import_file(run: _Run, act: Action, source: Path | str) -> _FileImport | No
         if run.on_progress:
             run.on_progress(name, n)
 
-    for item in read_source(source, skip_invalid=run.skip_invalid, stdin=run.stdin, options=run.options,
-                            on_bytes=on_bytes):
+    for item in read_source(
+        source, skip_invalid=run.skip_invalid, stdin=run.stdin, options=run.options, on_bytes=on_bytes
+    ):
         if isinstance(item, Record):
             problem = run.vocabulary.problem(item, name)
             if problem is None:

@@ -188,9 +188,17 @@ def import_known(store: Store, entities: list[KnownEntity], annotator: str, *, s
 def _import_one(act: Action, entity: KnownEntity, annotator: str, result: ImportResult) -> None:
     match = _existing(act, entity)
     if match is None:
-        entity_id = act.insert("entities", {
-            "name": entity.name, "label": entity.label, "external_id": entity.external_id,
-            "notes": entity.notes, "created_by": annotator, "created_at": now()})
+        entity_id = act.insert(
+            "entities",
+            {
+                "name": entity.name,
+                "label": entity.label,
+                "external_id": entity.external_id,
+                "notes": entity.notes,
+                "created_by": annotator,
+                "created_at": now(),
+            },
+        )
         result.created += 1
     else:
         entity_id, current_ext, current_name = match
@@ -210,21 +218,26 @@ def _import_one(act: Action, entity: KnownEntity, annotator: str, result: Import
 def _existing(act: Action, entity: KnownEntity) -> tuple[int, str | None, str] | None:
     """The entity this row updates: same external id, else same name and a compatible label."""
     if entity.external_id:
-        row = act.execute("SELECT id, external_id, name FROM entities WHERE external_id = ? ORDER BY id LIMIT 1",
-                          (entity.external_id,)).fetchone()
+        row = act.execute(
+            "SELECT id, external_id, name FROM entities WHERE external_id = ? ORDER BY id LIMIT 1",
+            (entity.external_id,),
+        ).fetchone()
         if row:
             return row[0], row[1], row[2]
     for eid, ext, name, label in act.execute(
-            "SELECT id, external_id, name, label FROM entities WHERE name = ? ORDER BY id", (entity.name,)):
+        "SELECT id, external_id, name, label FROM entities WHERE name = ? ORDER BY id", (entity.name,)
+    ):
         if compatible(label, entity.label) and (not ext or not entity.external_id or ext == entity.external_id):
             return eid, ext, name
     return None
 
 
 def _alias(act: Action, entity_id: int, form: str) -> int:
-    if act.execute("SELECT 1 FROM entities WHERE id = ? AND name = ? UNION ALL "
-                   "SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?",
-                   (entity_id, form, entity_id, form)).fetchone():
+    if act.execute(
+        "SELECT 1 FROM entities WHERE id = ? AND name = ? UNION ALL "
+        "SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?",
+        (entity_id, form, entity_id, form),
+    ).fetchone():
         return 0
     act.insert("aliases", {"entity_id": entity_id, "form": form})
     return 1
@@ -248,8 +261,14 @@ def write_known(rows: list[dict[str, Any]], out: TextIO, fmt: str) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(FIELDS)
         for r in rows:
-            writer.writerow([r["name"], r["label"], r["external_id"] or "",
-                             ALIAS_SEPARATOR.join(a for a in r["aliases"] if ALIAS_SEPARATOR not in a)])
+            writer.writerow(
+                [
+                    r["name"],
+                    r["label"],
+                    r["external_id"] or "",
+                    ALIAS_SEPARATOR.join(a for a in r["aliases"] if ALIAS_SEPARATOR not in a),
+                ]
+            )
         return
     for r in rows:
         out.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -42,8 +42,9 @@ def store_mentions(store: Store) -> Iterator[Mention]:
     their normalised form (see the module docstring)."""
     with store.reading() as conn:  # one consistent read, under the store's lock
         gold_rows = conn.execute('SELECT text, label, doc_id, start, "end" FROM spans').fetchall()
-        rejection_rows = conn.execute('SELECT doc_id, start, "end", label FROM rejections WHERE kind = ?',
-                                      (RejectionKind.ENTITY,)).fetchall()
+        rejection_rows = conn.execute(
+            'SELECT doc_id, start, "end", label FROM rejections WHERE kind = ?', (RejectionKind.ENTITY,)
+        ).fetchall()
         prediction_rows = conn.execute(_LATEST_PREDICTIONS).fetchall()
     gold_by_doc: dict[int, list[tuple[int, int]]] = defaultdict(list)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
@@ -59,8 +60,9 @@ def store_mentions(store: Store) -> Iterator[Mention]:
         rejected[doc_id].add((start, end, label))
     gold_label = {text: counts.most_common(1)[0][0] for text, counts in labels.items()}
     for form, label, doc_id, start, end in prediction_rows:
-        if not form or (doc_id in rejected and is_rejected(
-                {"start": start, "end": end, "label": label}, rejected[doc_id])):
+        if not form or (
+            doc_id in rejected and is_rejected({"start": start, "end": end, "label": label}, rejected[doc_id])
+        ):
             continue
         if doc_id in covered and covered[doc_id].overlaps(start, end):
             continue
@@ -90,8 +92,10 @@ def store_judgements(store: Store) -> list[Judgement]:
     for label, forms in entity_forms(store).values():
         first, *rest = sorted(forms) or [""]
         edges += [Judgement(first, form, label or "", Verdict.SAME.value) for form in rest]
-    return edges + [Judgement(r["a"], r["b"], r["label"] or "", r["verdict"])
-                    for r in store.query("SELECT a, b, label, verdict FROM judgements ORDER BY id")]
+    return edges + [
+        Judgement(r["a"], r["b"], r["label"] or "", r["verdict"])
+        for r in store.query("SELECT a, b, label, verdict FROM judgements ORDER BY id")
+    ]
 
 
 def suggest_for_store(store: Store, *, threshold: float = 85, limit: int | None = None) -> Suggestions:
@@ -102,11 +106,10 @@ def suggest_for_store(store: Store, *, threshold: float = 85, limit: int | None 
         known = known_mentions(store)
         judgements = store_judgements(store)
     seen = {m.form for m in mentions}
-    found = suggest(mentions + [m for m in known if m.form not in seen], judgements,
-                    threshold=threshold)
+    found = suggest(mentions + [m for m in known if m.form not in seen], judgements, threshold=threshold)
     found.pairs = [p for p in found.pairs if p.a in seen or p.b in seen]
     if limit is not None:
-        found.pairs = found.pairs[:max(0, limit)]
+        found.pairs = found.pairs[: max(0, limit)]
     return found
 
 

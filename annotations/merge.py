@@ -61,8 +61,7 @@ class MergeReport:
         return sum(n for what, n in self.counts.items() if what != "history")
 
     def to_json(self) -> dict[str, Any]:
-        return {"source": self.source, "counts": self.counts, "conflicts": self.conflicts,
-                "dry_run": self.dry_run}
+        return {"source": self.source, "counts": self.counts, "conflicts": self.conflicts, "dry_run": self.dry_run}
 
 
 def open_source(path: str | Path, store: Store) -> sqlite3.Connection:
@@ -85,8 +84,10 @@ def open_source(path: str | Path, store: Store) -> sqlite3.Connection:
         raise UserInputError(f"{p}: not a newsmark database; nothing merged")
     if version > SCHEMA_VERSION:
         conn.close()
-        raise UserInputError(f"{p}: schema version {version} is newer than this newsmark understands "
-                             f"({SCHEMA_VERSION}); upgrade newsmark; nothing merged")
+        raise UserInputError(
+            f"{p}: schema version {version} is newer than this newsmark understands "
+            f"({SCHEMA_VERSION}); upgrade newsmark; nothing merged"
+        )
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -96,8 +97,9 @@ def merge_database(store: Store, path: str | Path, annotator: str, *, dry_run: b
     other = open_source(path, store)
     report = MergeReport(source=str(path), dry_run=dry_run)
     try:
-        with store.action(annotator, f"merge {Path(path).name}", kind=ActionKind.BULK,
-                          note=f"from {Path(path).resolve()}") as act:
+        with store.action(
+            annotator, f"merge {Path(path).name}", kind=ActionKind.BULK, note=f"from {Path(path).resolve()}"
+        ) as act:
             _Merge(act, other, report, Path(path).name).run()
             if dry_run:
                 raise _DryRun()
@@ -115,9 +117,14 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 def edit_times(rows: Any, table: str) -> dict[int, str]:
     """row id -> time of the latest logged event on it, merge groups left out (a copied row's
     own time is its source's)."""
-    return {r[0]: r[1] for r in rows.execute(
-        "SELECT e.row_id, max(g.at) FROM events e JOIN action_groups g ON g.id = e.group_id "
-        "WHERE e.tbl = ? AND NOT (g.kind = 'bulk' AND g.name LIKE 'merge %') GROUP BY e.row_id", (table,))}
+    return {
+        r[0]: r[1]
+        for r in rows.execute(
+            "SELECT e.row_id, max(g.at) FROM events e JOIN action_groups g ON g.id = e.group_id "
+            "WHERE e.tbl = ? AND NOT (g.kind = 'bulk' AND g.name LIKE 'merge %') GROUP BY e.row_id",
+            (table,),
+        )
+    }
 
 
 class _Merge:
@@ -129,8 +136,13 @@ class _Merge:
         self.docs: dict[int, int] = {}
         self.entities: dict[int, int] = {}
         self.groups: dict[int, int] = {}
-        self.ids: dict[str, dict[int, int]] = {"spans": {}, "claims": {}, "judgements": {},
-                                                "doc_status": {}, "rejections": {}}
+        self.ids: dict[str, dict[int, int]] = {
+            "spans": {},
+            "claims": {},
+            "judgements": {},
+            "doc_status": {},
+            "rejections": {},
+        }
         self.their_times = {t: edit_times(other, t) for t in ("spans", "claims", "doc_status")}
         self.our_times = {t: edit_times(act, t) for t in ("spans", "claims", "doc_status")}
 
@@ -177,18 +189,24 @@ class _Merge:
         for row in self.rows("entities"):
             found = None
             if row.get("external_id"):
-                found = self.act.execute("SELECT id FROM entities WHERE external_id = ? ORDER BY id",
-                                         (row["external_id"],)).fetchone()
+                found = self.act.execute(
+                    "SELECT id FROM entities WHERE external_id = ? ORDER BY id", (row["external_id"],)
+                ).fetchone()
             if found is None:
                 found = self.act.execute(
                     "SELECT id FROM entities WHERE name = ? AND label = ? AND "
                     "(external_id IS NULL OR external_id = '' OR ? IS NULL) ORDER BY id",
-                    (row["name"], row["label"], row.get("external_id") or None)).fetchone()
+                    (row["name"], row["label"], row.get("external_id") or None),
+                ).fetchone()
             self.entities[row["id"]] = found[0] if found else self.insert("entities", row)
         for row in self.rows("aliases"):
             entity = self.entities.get(row["entity_id"])
-            if entity is None or self.act.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?",
-                                                  (entity, row["form"])).fetchone():
+            if (
+                entity is None
+                or self.act.execute(
+                    "SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (entity, row["form"])
+                ).fetchone()
+            ):
                 continue
             self.insert("aliases", {"entity_id": entity, "form": row["form"]})
 

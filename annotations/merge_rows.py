@@ -39,7 +39,8 @@ def claim_groups(m: _Merge) -> None:
     for row in m.rows("claim_groups"):
         found = m.act.execute(
             "SELECT id FROM claim_groups WHERE name IS ? AND created_by IS ? AND created_at = ?",
-            (row["name"], row["created_by"], row["created_at"])).fetchone()
+            (row["name"], row["created_by"], row["created_at"]),
+        ).fetchone()
         m.groups[row["id"]] = found[0] if found else m.insert("claim_groups", row)
 
 
@@ -50,14 +51,16 @@ def spans(m: _Merge) -> None:
         if row["doc_id"] in m.docs:
             by_key[(m.docs[row["doc_id"]], row["annotator"])].append(row)
     for (doc_id, annotator), theirs in by_key.items():
-        ours = m.ours('SELECT * FROM spans WHERE doc_id = ? AND annotator = ?', (doc_id, annotator))
+        ours = m.ours("SELECT * FROM spans WHERE doc_id = ? AND annotator = ?", (doc_id, annotator))
         for row in theirs:
             _one_span(m, doc_id, annotator, row, ours)
 
 
 def _one_span(m: _Merge, doc_id: int, annotator: str, row: dict[str, Any], ours: list[dict[str, Any]]) -> None:
     entity = m.entities.get(row["entity_id"]) if row.get("entity_id") is not None else None
-    same = next((s for s in ours if (s["start"], s["end"], s["label"]) == (row["start"], row["end"], row["label"])), None)
+    same = next(
+        (s for s in ours if (s["start"], s["end"], s["label"]) == (row["start"], row["end"], row["label"])), None
+    )
     if same is not None:
         m.ids["spans"][row["id"]] = same["id"]
         if same["entity_id"] is None and entity is not None:  # linked there, not here yet
@@ -71,7 +74,8 @@ def _one_span(m: _Merge, doc_id: int, annotator: str, row: dict[str, Any], ours:
         later = theirs_at > ours_at
         m.report.conflicts.append(
             f"{_where(m, doc_id)}, {sanitize(annotator)}: here {', '.join(_span(s) for s in overlapping)} "
-            f"({ours_at}) vs {m.name} {_span(row)} ({theirs_at}): kept {m.name if later else 'here'} (later edit)")
+            f"({ours_at}) vs {m.name} {_span(row)} ({theirs_at}): kept {m.name if later else 'here'} (later edit)"
+        )
         if not later:
             return
         for s in overlapping:
@@ -90,13 +94,18 @@ def claims(m: _Merge) -> None:
         doc_id = m.docs.get(row["doc_id"])
         if doc_id is None:
             continue
-        values = {**row, "doc_id": doc_id,
-                  "speaker_span_id": m.ids["spans"].get(row.get("speaker_span_id") or -1),
-                  "speaker_entity_id": m.entities.get(row.get("speaker_entity_id") or -1),
-                  "group_id": m.groups.get(row.get("group_id") or -1),
-                  "created_at": m.their_time("claims", row)}
-        found = m.ours('SELECT * FROM claims WHERE doc_id = ? AND annotator = ? AND start = ? AND "end" = ?',
-                       (doc_id, row["annotator"], row["start"], row["end"]))
+        values = {
+            **row,
+            "doc_id": doc_id,
+            "speaker_span_id": m.ids["spans"].get(row.get("speaker_span_id") or -1),
+            "speaker_entity_id": m.entities.get(row.get("speaker_entity_id") or -1),
+            "group_id": m.groups.get(row.get("group_id") or -1),
+            "created_at": m.their_time("claims", row),
+        }
+        found = m.ours(
+            'SELECT * FROM claims WHERE doc_id = ? AND annotator = ? AND start = ? AND "end" = ?',
+            (doc_id, row["annotator"], row["start"], row["end"]),
+        )
         if not found:
             m.ids["claims"][row["id"]] = m.insert("claims", values)
             continue
@@ -108,7 +117,8 @@ def claims(m: _Merge) -> None:
         later = values["created_at"] > m.our_time("claims", mine)
         m.report.conflicts.append(
             f"{_where(m, doc_id)}, {sanitize(row['annotator'])}: claim {row['start']}-{row['end']} differs in "
-            f"{', '.join(sorted(changes))}: kept {m.name if later else 'here'} (later edit)")
+            f"{', '.join(sorted(changes))}: kept {m.name if later else 'here'} (later edit)"
+        )
         if later:
             m.act.update("claims", mine["id"], changes)
             m.report.add("claims updated")
@@ -135,8 +145,7 @@ def statuses(m: _Merge) -> None:
         mine = m.ours("SELECT * FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, row["annotator"]))
         theirs_at = m.their_time("doc_status", row)
         if not mine:
-            m.ids["doc_status"][row["id"]] = m.insert(
-                "doc_status", {**row, "doc_id": doc_id, "updated_at": theirs_at})
+            m.ids["doc_status"][row["id"]] = m.insert("doc_status", {**row, "doc_id": doc_id, "updated_at": theirs_at})
             continue
         m.ids["doc_status"][row["id"]] = mine[0]["id"]
         if mine[0]["status"] != row["status"] and theirs_at > m.our_time("doc_status", mine[0]):
@@ -146,8 +155,13 @@ def statuses(m: _Merge) -> None:
 
 # -- history ------------------------------------------------------------------------------
 
-ROW_MAPS = {"spans": "spans", "claims": "claims", "judgements": "judgements", "doc_status": "doc_status",
-            "rejections": "rejections"}
+ROW_MAPS = {
+    "spans": "spans",
+    "claims": "claims",
+    "judgements": "judgements",
+    "doc_status": "doc_status",
+    "rejections": "rejections",
+}
 
 
 def _known_keys(m: _Merge) -> set[str]:
@@ -158,7 +172,8 @@ def _known_keys(m: _Merge) -> set[str]:
     rows = m.act.execute(
         "SELECT g.annotator, g.at, g.name, g.kind, g.note, d.hash, "
         "(SELECT count(*) FROM events e WHERE e.group_id = g.id) FROM action_groups g "
-        "LEFT JOIN documents d ON d.id = g.doc_id").fetchall()
+        "LEFT JOIN documents d ON d.id = g.doc_id"
+    ).fetchall()
     for annotator, at, name, kind, note, doc_hash, events in rows:
         if note and note.startswith(MERGED_NOTE):
             known.add(note.split()[1])
@@ -185,14 +200,29 @@ def merge_history(m: _Merge) -> None:
     counts = {r[0]: r[1] for r in m.other.execute("SELECT group_id, count(*) FROM events GROUP BY group_id")}
     for g in m.rows("action_groups"):
         note = g["note"] or ""
-        key = note.split()[1] if note.startswith(MERGED_NOTE) else group_key(
-            g["annotator"], g["at"], g["name"], g["kind"], hashes.get(g["doc_id"]), counts.get(g["id"], 0))
+        key = (
+            note.split()[1]
+            if note.startswith(MERGED_NOTE)
+            else group_key(
+                g["annotator"], g["at"], g["name"], g["kind"], hashes.get(g["doc_id"]), counts.get(g["id"], 0)
+            )
+        )
         if key in known:
             continue
         known.add(key)
-        events = [(e["tbl"], _mapped_row(m, e["tbl"], e["row_id"]), e["before"], e["after"])
-                  for e in m.other.execute("SELECT tbl, row_id, before, after FROM events WHERE group_id = ? "
-                                           "ORDER BY id", (g["id"],))]
-        copy_group(m.act, annotator=g["annotator"], at=g["at"], name=g["name"], doc_id=m.docs.get(g["doc_id"]),
-                   note=f"{MERGED_NOTE}{key} from {m.name} #{g['id']}", events=events)
+        events = [
+            (e["tbl"], _mapped_row(m, e["tbl"], e["row_id"]), e["before"], e["after"])
+            for e in m.other.execute(
+                "SELECT tbl, row_id, before, after FROM events WHERE group_id = ? ORDER BY id", (g["id"],)
+            )
+        ]
+        copy_group(
+            m.act,
+            annotator=g["annotator"],
+            at=g["at"],
+            name=g["name"],
+            doc_id=m.docs.get(g["doc_id"]),
+            note=f"{MERGED_NOTE}{key} from {m.name} #{g['id']}",
+            events=events,
+        )
         m.report.add("history")

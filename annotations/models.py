@@ -66,8 +66,7 @@ def list_models(store: Store, extractor: str | None = None) -> list[dict[str, An
 
 
 def in_use(store: Store, extractor: str) -> dict[str, Any] | None:
-    rows = store.query("SELECT * FROM models WHERE extractor = ? AND in_use = 1 ORDER BY id DESC LIMIT 1",
-                       [extractor])
+    rows = store.query("SELECT * FROM models WHERE extractor = ? AND in_use = 1 ORDER BY id DESC LIMIT 1", [extractor])
     return _decode(rows[0]) if rows else None
 
 
@@ -77,26 +76,40 @@ def in_use_path(store: Store, extractor: str = Extractor.ENTITIES) -> str | None
     return row["path"] if row else None
 
 
-def register(store: Store, record: ModelRecord, annotator: str, *, use_it: bool = False,
-             on_commit: Callable[[], None] | None = None) -> int:
+def register(
+    store: Store,
+    record: ModelRecord,
+    annotator: str,
+    *,
+    use_it: bool = False,
+    on_commit: Callable[[], None] | None = None,
+) -> int:
     """Insert the model's row (and make it the one in use when `use_it`), as one action.
 
     `on_commit` runs last inside the transaction (the rename of the finished directory into
     place): if it raises, nothing is registered.
     """
     if get(store, record.name) is not None:
-        raise UserInputError(f"--name {record.name}: a model of that name is already registered "
-                             "(newsmark models list)")
+        raise UserInputError(f"--name {record.name}: a model of that name is already registered (newsmark models list)")
     with store.action(annotator, "train model") as act:
         if use_it:
             _clear_in_use(store, act, record.extractor)
-        row_id = act.insert("models", {
-            "name": record.name, "path": record.path, "extractor": record.extractor,
-            "base_model": record.base_model, "data_hash": record.data_hash,
-            "train_docs": record.train_docs, "dev_docs": record.dev_docs,
-            "scores": json.dumps(record.scores, ensure_ascii=False, sort_keys=True),
-            "in_use": 1 if use_it else 0, "created_at": _now(), "created_by": annotator,
-        })
+        row_id = act.insert(
+            "models",
+            {
+                "name": record.name,
+                "path": record.path,
+                "extractor": record.extractor,
+                "base_model": record.base_model,
+                "data_hash": record.data_hash,
+                "train_docs": record.train_docs,
+                "dev_docs": record.dev_docs,
+                "scores": json.dumps(record.scores, ensure_ascii=False, sort_keys=True),
+                "in_use": 1 if use_it else 0,
+                "created_at": _now(),
+                "created_by": annotator,
+            },
+        )
         if on_commit is not None:
             on_commit()
     return int(row_id)

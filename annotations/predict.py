@@ -35,8 +35,7 @@ def confirmed_entries(store: Store) -> list[dict[str, Any]]:
     """Canonical entities with their aliases and the documents each name was confirmed in."""
     entries: dict[int, dict[str, Any]] = {}
     for row in store.query("SELECT id, name, label FROM entities"):
-        entries[row["id"]] = {"id": row["id"], "name": row["name"], "label": row["label"],
-                              "aliases": [], "sources": {}}
+        entries[row["id"]] = {"id": row["id"], "name": row["name"], "label": row["label"], "aliases": [], "sources": {}}
     for row in store.query("SELECT entity_id, form FROM aliases"):
         if row["entity_id"] in entries:
             entries[row["entity_id"]]["aliases"].append(row["form"])
@@ -64,16 +63,15 @@ def prepare_pipeline(store: Store, config: Config, *, model: str | None = None) 
 def pending_documents(store: Store, versions: dict[str, str], limit: int | None = None) -> list[int]:
     """Ids lacking a current prediction of any extractor, in import order (at most `limit`)."""
     pending = sorted(set().union(*(store.docs_lacking_predictions(name, ver) for name, ver in versions.items())))
-    return pending if limit is None else pending[:max(0, limit)]
+    return pending if limit is None else pending[: max(0, limit)]
 
 
 def read_texts(store: Store, ids: list[int], step: int = 64) -> Iterator[tuple[int, str]]:
     """(id, text) for these documents, in this order, read `step` at a time."""
     for i in range(0, len(ids), step):
-        chunk = ids[i:i + step]
+        chunk = ids[i : i + step]
         marks = ",".join("?" for _ in chunk)
-        rows = {r["id"]: r["text"] for r in store.query(
-            f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk)}
+        rows = {r["id"]: r["text"] for r in store.query(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk)}
         for doc_id in chunk:
             if doc_id in rows:
                 yield doc_id, rows[doc_id]
@@ -135,31 +133,69 @@ def run_predict(
         if on_note:
             on_note(line)
 
-    options = {"tasks": tasks, "batch_size": batch_size or config.model.batch_size,
-               "labels": config.label_names, "claim_types": config.claims.types}
+    options = {
+        "tasks": tasks,
+        "batch_size": batch_size or config.model.batch_size,
+        "labels": config.label_names,
+        "claim_types": config.claims.types,
+    }
     if engine == "dask":
         from .engine.cluster import run_on_cluster
 
-        for chunk in run_on_cluster(store, nlp, pending, options, scheduler=scheduler, workers=workers,
-                                    chunk_size=chunk_size, versions=versions, on_note=note):
+        for chunk in run_on_cluster(
+            store,
+            nlp,
+            pending,
+            options,
+            scheduler=scheduler,
+            workers=workers,
+            chunk_size=chunk_size,
+            versions=versions,
+            on_note=note,
+        ):
             for doc_id, result in chunk:
                 writer.add(doc_id, result)
             writer.flush()  # one commit per chunk: a rerun resumes after the last one
             if on_progress:
                 on_progress(writer.documents, total)
     elif engine == "local":
-        _run_local(nlp, store, pending, options, writer, n_process=n_process or config.model.n_process,
-                   commit_every=commit_every, on_progress=on_progress, note=note)
+        _run_local(
+            nlp,
+            store,
+            pending,
+            options,
+            writer,
+            n_process=n_process or config.model.n_process,
+            commit_every=commit_every,
+            on_progress=on_progress,
+            note=note,
+        )
     else:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     writer.flush()
-    return PredictReport(model=nlp.version, documents=writer.documents, entities=writer.entities,
-                         claims=writer.claims, versions=versions, engine=engine, notes=notes)
+    return PredictReport(
+        model=nlp.version,
+        documents=writer.documents,
+        entities=writer.entities,
+        claims=writer.claims,
+        versions=versions,
+        engine=engine,
+        notes=notes,
+    )
 
 
-def _run_local(nlp: Any, store: Store, pending: list[int], options: dict[str, Any], writer: PredictionWriter, *,
-               n_process: int | str, commit_every: int, on_progress: Callable[[int, int], None] | None,
-               note: Callable[[str], None]) -> None:
+def _run_local(
+    nlp: Any,
+    store: Store,
+    pending: list[int],
+    options: dict[str, Any],
+    writer: PredictionWriter,
+    *,
+    n_process: int | str,
+    commit_every: int,
+    on_progress: Callable[[int, int], None] | None,
+    note: Callable[[str], None],
+) -> None:
     """Today's path: one nlp.pipe stream in this process (and its n_process children)."""
     from .engine.cores import resolve_n_process
     from .engine.local import guarded

@@ -132,8 +132,9 @@ def _readable(path: Path, skipped: list[str]) -> bool:
 
 def _walk(root: Path, skipped: list[str], options: ReadOptions | None = None) -> list[Path]:
     """Every supported, readable, non-hidden file under `root`, sorted."""
-    return sorted(p for p, is_dir in _entries(root, skipped)
-                  if not is_dir and _supported(p, options) and _readable(p, skipped))
+    return sorted(
+        p for p, is_dir in _entries(root, skipped) if not is_dir and _supported(p, options) and _readable(p, skipped)
+    )
 
 
 def _component(part: str) -> re.Pattern[str] | None:
@@ -175,8 +176,9 @@ def _glob(raw: str, skipped: list[str], options: ReadOptions | None) -> list[Pat
     return sorted(set(files))
 
 
-def expand_paths(paths: Iterable[str | os.PathLike], *, options: ReadOptions | None = None,
-                 skipped: list[str] | None = None) -> list[Path | str]:
+def expand_paths(
+    paths: Iterable[str | os.PathLike], *, options: ReadOptions | None = None, skipped: list[str] | None = None
+) -> list[Path | str]:
     """Resolve files, directories, globs and "-" into the list of sources to import.
 
     Directories are walked recursively (supported suffixes only, hidden files and directories
@@ -255,7 +257,11 @@ def total_bytes(paths: Iterable[Path | str], *, options: ReadOptions | None = No
 
 
 def read_source(
-    path: Path | str, *, skip_invalid: bool = False, stdin: Any = None, options: ReadOptions | None = None,
+    path: Path | str,
+    *,
+    skip_invalid: bool = False,
+    stdin: Any = None,
+    options: ReadOptions | None = None,
     on_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[Record | Problem]:
     """Yield the records and problems of one source ("-" is stdin), streaming.

@@ -85,7 +85,8 @@ def annotators_of(store: Store, doc_id: int) -> list[str]:
     rows = store.query(
         "SELECT annotator FROM spans WHERE doc_id = ? UNION SELECT annotator FROM claims WHERE doc_id = ? "
         "UNION SELECT annotator FROM doc_status WHERE doc_id = ? AND status = ?",
-        (doc_id, doc_id, doc_id, Status.DONE))
+        (doc_id, doc_id, doc_id, Status.DONE),
+    )
     return sorted(r["annotator"] for r in rows if r["annotator"] != REVIEW_ANNOTATOR)
 
 
@@ -95,17 +96,19 @@ def _items(store: Store, doc_id: int, annotator: str, kind: str) -> list[Item]:
         rows = [dict(p, origin=Origin.ACCEPTED) for p in store.predictions(doc_id, extractor)]
         if kind == "span":
             text = store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,)) or ""
-            rows = [dict(r, text=text[r["start"]:r["end"]], entity_id=None) for r in rows if r.get("label")]
+            rows = [dict(r, text=text[r["start"] : r["end"]], entity_id=None) for r in rows if r.get("label")]
     else:
-        rows = store.query(f'SELECT * FROM {TABLE[kind]} WHERE doc_id = ? AND annotator = ? ORDER BY start, "end"',
-                           (doc_id, annotator))
+        rows = store.query(
+            f'SELECT * FROM {TABLE[kind]} WHERE doc_id = ? AND annotator = ? ORDER BY start, "end"', (doc_id, annotator)
+        )
     return [(_span_item if kind == "span" else _claim_item)(r) for r in rows]
 
 
 def _group(kind: str, by_annotator: dict[str, list[Item]]) -> list[ConflictSet]:
     """Connected runs of overlapping items, across annotators."""
-    tagged = sorted(((i.start, i.end, a, i) for a, items in by_annotator.items() for i in items),
-                    key=lambda t: (t[0], t[1]))
+    tagged = sorted(
+        ((i.start, i.end, a, i) for a, items in by_annotator.items() for i in items), key=lambda t: (t[0], t[1])
+    )
     sets: list[ConflictSet] = []
     for start, end, annotator, item in tagged:
         if sets and start < sets[-1].end:
@@ -118,8 +121,9 @@ def _group(kind: str, by_annotator: dict[str, list[Item]]) -> list[ConflictSet]:
     return sets
 
 
-def conflict_sets(store: Store, doc_id: int, *, with_model: bool = False,
-                  annotators: Sequence[str] | None = None) -> list[ConflictSet]:
+def conflict_sets(
+    store: Store, doc_id: int, *, with_model: bool = False, annotators: Sequence[str] | None = None
+) -> list[ConflictSet]:
     """Every span and claim set of the document, in text order (spans before claims at a tie)."""
     names = list(annotators) if annotators is not None else annotators_of(store, doc_id)
     if with_model and MODEL not in names:
@@ -134,9 +138,11 @@ def conflict_sets(store: Store, doc_id: int, *, with_model: bool = False,
 
 
 def _review_rows(store: Store, doc_id: int, cs: ConflictSet) -> list[dict[str, Any]]:
-    return store.query(f'SELECT * FROM {TABLE[cs.kind]} WHERE doc_id = ? AND annotator = ? '
-                       f'AND start < ? AND "end" > ? ORDER BY start, "end"',
-                       (doc_id, REVIEW_ANNOTATOR, cs.end, cs.start))
+    return store.query(
+        f"SELECT * FROM {TABLE[cs.kind]} WHERE doc_id = ? AND annotator = ? "
+        f'AND start < ? AND "end" > ? ORDER BY start, "end"',
+        (doc_id, REVIEW_ANNOTATOR, cs.end, cs.start),
+    )
 
 
 def decision(store: Store, doc_id: int, cs: ConflictSet) -> str | None:
@@ -150,20 +156,30 @@ def decision(store: Store, doc_id: int, cs: ConflictSet) -> str | None:
             if cs.keys_of(annotator) == keys:
                 return annotator
         return "edited"
-    none = store.scalar("SELECT count(*) FROM rejections WHERE doc_id = ? AND annotator = ? AND kind = ? "
-                        'AND start = ? AND "end" = ?',
-                        (doc_id, REVIEW_ANNOTATOR, REJECTION[cs.kind], cs.start, cs.end))
+    none = store.scalar(
+        'SELECT count(*) FROM rejections WHERE doc_id = ? AND annotator = ? AND kind = ? AND start = ? AND "end" = ?',
+        (doc_id, REVIEW_ANNOTATOR, REJECTION[cs.kind], cs.start, cs.end),
+    )
     return "none" if none else None
 
 
 def _clear(act: Action, doc_id: int, cs: ConflictSet) -> None:
     """Remove the reviewed layer's items and "none" marks in the set's region."""
     table = TABLE[cs.kind]
-    ids = [r[0] for r in act.execute(f'SELECT id FROM {table} WHERE doc_id = ? AND annotator = ? '
-                                     f'AND start < ? AND "end" > ?', (doc_id, REVIEW_ANNOTATOR, cs.end, cs.start))]
-    ids_rej = [r[0] for r in act.execute('SELECT id FROM rejections WHERE doc_id = ? AND annotator = ? AND kind = ? '
-                                         'AND start < ? AND "end" > ?',
-                                         (doc_id, REVIEW_ANNOTATOR, REJECTION[cs.kind], cs.end, cs.start))]
+    ids = [
+        r[0]
+        for r in act.execute(
+            f'SELECT id FROM {table} WHERE doc_id = ? AND annotator = ? AND start < ? AND "end" > ?',
+            (doc_id, REVIEW_ANNOTATOR, cs.end, cs.start),
+        )
+    ]
+    ids_rej = [
+        r[0]
+        for r in act.execute(
+            'SELECT id FROM rejections WHERE doc_id = ? AND annotator = ? AND kind = ? AND start < ? AND "end" > ?',
+            (doc_id, REVIEW_ANNOTATOR, REJECTION[cs.kind], cs.end, cs.start),
+        )
+    ]
     for row_id in ids:
         act.delete(table, row_id)
     for row_id in ids_rej:
@@ -172,9 +188,15 @@ def _clear(act: Action, doc_id: int, cs: ConflictSet) -> None:
 
 def _copy(act: Action, doc_id: int, cs: ConflictSet, item: Item) -> None:
     row = item.row
-    base = {"doc_id": doc_id, "start": item.start, "end": item.end, "annotator": REVIEW_ANNOTATOR,
-            "origin": row.get("origin") or Origin.MANUAL, "created_at": now(),
-            "proposed_by": json.dumps(cs.proposed_by(item.key))}
+    base = {
+        "doc_id": doc_id,
+        "start": item.start,
+        "end": item.end,
+        "annotator": REVIEW_ANNOTATOR,
+        "origin": row.get("origin") or Origin.MANUAL,
+        "created_at": now(),
+        "proposed_by": json.dumps(cs.proposed_by(item.key)),
+    }
     if cs.kind == "span":
         act.insert("spans", {**base, "label": row["label"], "text": row["text"], "entity_id": row.get("entity_id")})
     else:
@@ -188,8 +210,18 @@ def _write(act: Action, doc_id: int, cs: ConflictSet, annotator: str | None) -> 
     if annotator is not None and annotator not in cs.versions:
         raise StoreError(f"{annotator} has no version of this conflict")
     if annotator is None or not cs.versions[annotator]:
-        act.insert("rejections", {"doc_id": doc_id, "kind": REJECTION[cs.kind], "start": cs.start, "end": cs.end,
-                                  "label": None, "annotator": REVIEW_ANNOTATOR, "created_at": now()})
+        act.insert(
+            "rejections",
+            {
+                "doc_id": doc_id,
+                "kind": REJECTION[cs.kind],
+                "start": cs.start,
+                "end": cs.end,
+                "label": None,
+                "annotator": REVIEW_ANNOTATOR,
+                "created_at": now(),
+            },
+        )
         return
     for item in cs.versions[annotator]:
         _copy(act, doc_id, cs, item)
@@ -207,8 +239,7 @@ def accept_unanimous(store: Store, reviewer: str, doc_id: int, sets: Sequence[Co
     todo = [cs for cs in sets if cs.unanimous and decision(store, doc_id, cs) is None]
     if not todo:
         return 0
-    with store.action(REVIEW_ANNOTATOR, "review: accept unanimous", doc_id=doc_id,
-                      note=f"reviewer {reviewer}") as act:
+    with store.action(REVIEW_ANNOTATOR, "review: accept unanimous", doc_id=doc_id, note=f"reviewer {reviewer}") as act:
         for cs in todo:
             _write(act, doc_id, cs, next(iter(cs.versions)))
     return len(todo)
@@ -220,16 +251,21 @@ def mark_reviewed(store: Store, reviewer: str, doc_id: int) -> None:
     Refused while no annotator has marked the document done: the reviewed layer is the gold
     that counts, and an empty review of unfinished work would export as gold with nothing in it."""
     with store.action(REVIEW_ANNOTATOR, "review: mark reviewed", doc_id=doc_id, note=f"reviewer {reviewer}") as act:
-        if not act.execute("SELECT 1 FROM doc_status WHERE doc_id = ? AND annotator != ? AND status = ?",
-                           (doc_id, REVIEW_ANNOTATOR, Status.DONE)).fetchone():
+        if not act.execute(
+            "SELECT 1 FROM doc_status WHERE doc_id = ? AND annotator != ? AND status = ?",
+            (doc_id, REVIEW_ANNOTATOR, Status.DONE),
+        ).fetchone():
             raise StoreError("nothing to review yet: no annotator has marked this document done")
-        row = act.execute("SELECT id FROM doc_status WHERE doc_id = ? AND annotator = ?",
-                          (doc_id, REVIEW_ANNOTATOR)).fetchone()
+        row = act.execute(
+            "SELECT id FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, REVIEW_ANNOTATOR)
+        ).fetchone()
         if row:
             act.update("doc_status", row[0], {"status": Status.REVIEWED, "updated_at": now()})
         else:
-            act.insert("doc_status", {"doc_id": doc_id, "annotator": REVIEW_ANNOTATOR,
-                                      "status": Status.REVIEWED, "updated_at": now()})
+            act.insert(
+                "doc_status",
+                {"doc_id": doc_id, "annotator": REVIEW_ANNOTATOR, "status": Status.REVIEWED, "updated_at": now()},
+            )
 
 
 # -- blind annotation ----------------------------------------------------------------------------
@@ -237,12 +273,15 @@ def mark_reviewed(store: Store, reviewer: str, doc_id: int) -> None:
 
 def is_involved(store: Store, viewer: str, doc_id: int) -> bool:
     """Whether `viewer` annotates this document (assigned, or has started it)."""
-    return bool(store.scalar(
-        "SELECT EXISTS (SELECT 1 FROM assignments WHERE doc_id = ?1 AND annotator = ?2) "
-        "OR EXISTS (SELECT 1 FROM spans WHERE doc_id = ?1 AND annotator = ?2) "
-        "OR EXISTS (SELECT 1 FROM claims WHERE doc_id = ?1 AND annotator = ?2) "
-        "OR EXISTS (SELECT 1 FROM doc_status WHERE doc_id = ?1 AND annotator = ?2 AND status != 'todo')",
-        (doc_id, viewer)))
+    return bool(
+        store.scalar(
+            "SELECT EXISTS (SELECT 1 FROM assignments WHERE doc_id = ?1 AND annotator = ?2) "
+            "OR EXISTS (SELECT 1 FROM spans WHERE doc_id = ?1 AND annotator = ?2) "
+            "OR EXISTS (SELECT 1 FROM claims WHERE doc_id = ?1 AND annotator = ?2) "
+            "OR EXISTS (SELECT 1 FROM doc_status WHERE doc_id = ?1 AND annotator = ?2 AND status != 'todo')",
+            (doc_id, viewer),
+        )
+    )
 
 
 def may_see_others(store: Store, config: Config, viewer: str, doc_id: int) -> bool:
@@ -250,8 +289,10 @@ def may_see_others(store: Store, config: Config, viewer: str, doc_id: int) -> bo
     document is reviewed; a reviewer (not one of its annotators) always may."""
     if not config.review.blind or viewer == REVIEW_ANNOTATOR:
         return True
-    reviewed = store.scalar("SELECT count(*) FROM doc_status WHERE doc_id = ? AND annotator = ? AND status = ?",
-                            (doc_id, REVIEW_ANNOTATOR, Status.REVIEWED))
+    reviewed = store.scalar(
+        "SELECT count(*) FROM doc_status WHERE doc_id = ? AND annotator = ? AND status = ?",
+        (doc_id, REVIEW_ANNOTATOR, Status.REVIEWED),
+    )
     return bool(reviewed) or not is_involved(store, viewer, doc_id)
 
 
@@ -260,12 +301,21 @@ def blind_documents(store: Store, config: Config, viewer: str) -> set[int]:
     `review.blind`): the ones they annotate that are not reviewed. Empty when not blind."""
     if not config.review.blind or viewer == REVIEW_ANNOTATOR:
         return set()
-    mine = {r["doc_id"] for r in store.query(
-        "SELECT doc_id FROM assignments WHERE annotator = ?1 UNION SELECT doc_id FROM spans WHERE annotator = ?1 "
-        "UNION SELECT doc_id FROM claims WHERE annotator = ?1 "
-        "UNION SELECT doc_id FROM doc_status WHERE annotator = ?1 AND status != 'todo'", (viewer,))}
-    reviewed = {r["doc_id"] for r in store.query(
-        "SELECT doc_id FROM doc_status WHERE annotator = ? AND status = ?", (REVIEW_ANNOTATOR, Status.REVIEWED))}
+    mine = {
+        r["doc_id"]
+        for r in store.query(
+            "SELECT doc_id FROM assignments WHERE annotator = ?1 UNION SELECT doc_id FROM spans WHERE annotator = ?1 "
+            "UNION SELECT doc_id FROM claims WHERE annotator = ?1 "
+            "UNION SELECT doc_id FROM doc_status WHERE annotator = ?1 AND status != 'todo'",
+            (viewer,),
+        )
+    }
+    reviewed = {
+        r["doc_id"]
+        for r in store.query(
+            "SELECT doc_id FROM doc_status WHERE annotator = ? AND status = ?", (REVIEW_ANNOTATOR, Status.REVIEWED)
+        )
+    }
     return mine - reviewed
 
 
@@ -282,4 +332,5 @@ def next_to_review(store: Store) -> int | None:
         "SELECT doc_id FROM doc_status WHERE status = ? AND annotator != ? GROUP BY doc_id "
         "HAVING count(*) >= 2 AND doc_id NOT IN (SELECT doc_id FROM doc_status WHERE annotator = ? "
         "AND status = ?) ORDER BY doc_id LIMIT 1",
-        (Status.DONE, REVIEW_ANNOTATOR, REVIEW_ANNOTATOR, Status.REVIEWED))
+        (Status.DONE, REVIEW_ANNOTATOR, REVIEW_ANNOTATOR, Status.REVIEWED),
+    )

@@ -69,8 +69,11 @@ class SpanIndex:
     def at(self, offset: int, kinds: Iterable[str] | None = None, order: Sequence[str] = ()) -> list[Any]:
         """Spans covering `offset`, innermost (shortest) first, then in `order` of kind."""
         wanted = set(kinds) if kinds is not None else None
-        found = [s for s in self.in_row(self.layout.row_of(offset))
-                 if s.start <= offset < s.end and (wanted is None or s.kind in wanted)]
+        found = [
+            s
+            for s in self.in_row(self.layout.row_of(offset))
+            if s.start <= offset < s.end and (wanted is None or s.kind in wanted)
+        ]
         rank = {kind: i for i, kind in enumerate(order)}
         return sorted(found, key=lambda s: (s.end - s.start, rank.get(s.kind, len(order))))
 

@@ -51,13 +51,15 @@ Span = tuple[int, int, str]
 
 def _add(store: Store, article: dict[str, Any]) -> int:
     with store.transaction() as conn:
-        cur = conn.execute("INSERT INTO documents (hash, title, text, outlet, imported_at, meta) VALUES (?,?,?,?,?,?)",
-                           (content_hash(article["text"]), article["title"], article["text"], article["outlet"],
-                            now(), "{}"))
+        cur = conn.execute(
+            "INSERT INTO documents (hash, title, text, outlet, imported_at, meta) VALUES (?,?,?,?,?,?)",
+            (content_hash(article["text"]), article["title"], article["text"], article["outlet"], now(), "{}"),
+        )
         doc_id = int(cur.lastrowid)  # type: ignore[arg-type]
     preds = resolve(article["text"], article["predictions"])
-    store.save_predictions("entities", "bench-1", [(doc_id, [{"start": s, "end": e, "label": lab}
-                                                             for s, e, lab in preds])])
+    store.save_predictions(
+        "entities", "bench-1", [(doc_id, [{"start": s, "end": e, "label": lab} for s, e, lab in preds])]
+    )
     return doc_id
 
 
@@ -90,15 +92,18 @@ def _motions(text: str, session: Any, selecting: bool) -> dict[str, Any]:
         "left": lambda c: max(0, c - 1),
     }
     if not selecting:
-        moves.update({
-            "right_parenthesis": lambda c: next_sentence(text, c),
-            "left_parenthesis": lambda c: prev_sentence(text, c),
-            "right_curly_bracket": lambda c: step(pred_starts, c, 1, True),
-            "left_curly_bracket": lambda c: step(pred_starts, c, -1, True),
-            "right_square_bracket": lambda c: step(entity_starts, c, 1, False),
-            "left_square_bracket": lambda c: step(entity_starts, c, -1, False),
-            "g": lambda c: 0, "G": lambda c: last,
-        })
+        moves.update(
+            {
+                "right_parenthesis": lambda c: next_sentence(text, c),
+                "left_parenthesis": lambda c: prev_sentence(text, c),
+                "right_curly_bracket": lambda c: step(pred_starts, c, 1, True),
+                "left_curly_bracket": lambda c: step(pred_starts, c, -1, True),
+                "right_square_bracket": lambda c: step(entity_starts, c, 1, False),
+                "left_square_bracket": lambda c: step(entity_starts, c, -1, False),
+                "g": lambda c: 0,
+                "G": lambda c: last,
+            }
+        )
     return moves
 
 
@@ -279,12 +284,20 @@ async def _article(article: dict[str, Any], tmp: Path) -> dict[str, Any]:
             await app.workers.wait_for_complete()
         got = sorted((r["start"], r["end"], r["label"]) for r in store.spans(doc_id, ANNOTATOR))
         if got != gold or store.status(doc_id, ANNOTATOR) != "done":
-            raise RuntimeError(f"{article['title']}: the store does not hold the gold: "
-                               f"missing {sorted(set(gold) - set(got))[:3]}, extra {sorted(set(got) - set(gold))[:3]}")
+            raise RuntimeError(
+                f"{article['title']}: the store does not hold the gold: "
+                f"missing {sorted(set(gold) - set(got))[:3]}, extra {sorted(set(got) - set(gold))[:3]}"
+            )
         right, errors = count_errors(gold, preds)
-        return {"keys": len(annotator.keys), "errors": errors, "right": right,
-                "accept_keys": annotator.accept_keys, "bulk_keys": annotator.bulk_keys,
-                "bulk_errors": annotator.bulk_errors, "sequence": " ".join(annotator.keys)}
+        return {
+            "keys": len(annotator.keys),
+            "errors": errors,
+            "right": right,
+            "accept_keys": annotator.accept_keys,
+            "bulk_keys": annotator.bulk_keys,
+            "bulk_errors": annotator.bulk_errors,
+            "sequence": " ".join(annotator.keys),
+        }
     finally:
         store.close()
 
@@ -302,9 +315,15 @@ def run(repeats: int = 1) -> dict[str, Any]:
     bulk_keys = sum(r["bulk_keys"] for r in results)
     bulk_errors = sum(r["bulk_errors"] for r in results)
     return {
-        "name": "annotation_keys", "ours": keys, "baseline": errors, "unit": "keys / model errors",
-        "ratio": round(keys / errors, 3), "target": 2.0, "better": "lower",
-        "keys_per_right_suggestion": round(accept / right, 3), "keys_per_right_target": 0.1,
+        "name": "annotation_keys",
+        "ours": keys,
+        "baseline": errors,
+        "unit": "keys / model errors",
+        "ratio": round(keys / errors, 3),
+        "target": 2.0,
+        "better": "lower",
+        "keys_per_right_suggestion": round(accept / right, 3),
+        "keys_per_right_target": 0.1,
         # the same ratio without the footers' spurious runs (one X each): errors scattered in the text
         "ratio_scattered": round((keys - bulk_keys) / max(1, errors - bulk_errors), 3),
         "n": f"{len(results)} articles, {right} right suggestions, {errors} model errors, {keys} keys",

@@ -20,8 +20,16 @@ def run(repeats: int = 7) -> dict:
         ours.append(_time([sys.executable, "-m", "tui.cli", "--help"]))
         base.append(_time([sys.executable, "-c", "import spacy"]))
     o, b = statistics.median(ours), statistics.median(base)
-    return {"name": "cli_startup", "ours": round(o, 3), "baseline": round(b, 3), "unit": "s",
-            "ratio": round(o / b, 3), "target": 0.5, "better": "lower", "n": repeats}
+    return {
+        "name": "cli_startup",
+        "ours": round(o, 3),
+        "baseline": round(b, 3),
+        "unit": "s",
+        "ratio": round(o / b, 3),
+        "target": 0.5,
+        "better": "lower",
+        "n": repeats,
+    }
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ def write_conll(path: Path, n: int) -> int:
                 tokens = sentence.replace(",", " ,").split()
                 i = 0
                 while i < len(tokens):
-                    two = " ".join(tokens[i:i + 2]) if i + 1 < len(tokens) else None
+                    two = " ".join(tokens[i : i + 2]) if i + 1 < len(tokens) else None
                     width = 2 if two in names else 1
                     label = names.get(two or "") or names.get(tokens[i])
                     if label and rng.random() < 0.9:
@@ -107,7 +107,7 @@ def plain_parse(path: Path, db: Path) -> None:
     flush(sentences)
     with conn:
         conn.executemany("INSERT INTO documents (hash, text, meta) VALUES (?,?,?)", docs)
-        conn.executemany('INSERT INTO spans VALUES (?,?,?,?,?)', spans)
+        conn.executemany("INSERT INTO spans VALUES (?,?,?,?,?)", spans)
     conn.close()
 
 
@@ -127,8 +127,17 @@ def run(n: int = 500, repeats: int = 3) -> dict:
             store.close()
             assert report.spans == entities, (report.spans, entities)
     o, b = n / statistics.median(ours), n / statistics.median(base)
-    return {"name": "import_conll", "ours": round(o, 1), "baseline": round(b, 1), "unit": "docs/s",
-            "ratio": round(o / b, 3), "target": 0.4, "better": "higher", "n": n, "entities": entities}
+    return {
+        "name": "import_conll",
+        "ours": round(o, 1),
+        "baseline": round(b, 1),
+        "unit": "docs/s",
+        "ratio": round(o / b, 3),
+        "target": 0.4,
+        "better": "higher",
+        "n": n,
+        "entities": entities,
+    }
 
 
 if __name__ == "__main__":

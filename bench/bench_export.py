@@ -38,32 +38,49 @@ def build(path: Path, n: int, seed: int = 5) -> Store:
         for name in NAMES + PLACES:
             label = "PERSON" if name in NAMES else "GPE"
             ent_ids[name] = conn.execute(
-                "INSERT INTO entities (name, label, created_at) VALUES (?,?,?)", (name, label, stamp)).lastrowid
+                "INSERT INTO entities (name, label, created_at) VALUES (?,?,?)", (name, label, stamp)
+            ).lastrowid
             conn.execute("INSERT INTO aliases (entity_id, form) VALUES (?,?)", (ent_ids[name], name.upper()))
         for i, text in enumerate(texts):
             doc_id = conn.execute(
                 "INSERT INTO documents (hash, title, text, outlet, date, meta, imported_at) VALUES (?,?,?,?,?,?,?)",
-                (content_hash(text), f"Story {i}", text, "Wire", "2021-09-06", json.dumps({"section": "world"}),
-                 stamp)).lastrowid
+                (content_hash(text), f"Story {i}", text, "Wire", "2021-09-06", json.dumps({"section": "world"}), stamp),
+            ).lastrowid
             spans = []
             for name in NAMES + PLACES:
                 start = text.find(name)
                 while start >= 0:
-                    spans.append((doc_id, start, start + len(name), "PERSON" if name in NAMES else "GPE", name,
-                                  "bench", "manual", ent_ids[name] if rng.random() < 0.5 else None, stamp))
+                    spans.append(
+                        (
+                            doc_id,
+                            start,
+                            start + len(name),
+                            "PERSON" if name in NAMES else "GPE",
+                            name,
+                            "bench",
+                            "manual",
+                            ent_ids[name] if rng.random() < 0.5 else None,
+                            stamp,
+                        )
+                    )
                     start = text.find(name, start + len(name))
             conn.executemany(
                 'INSERT INTO spans (doc_id, start, "end", label, text, annotator, origin, entity_id, created_at) '
-                "VALUES (?,?,?,?,?,?,?,?,?)", spans)
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                spans,
+            )
             pos = 0
             for para in text.split("\n\n"):
                 conn.execute(
                     'INSERT INTO claims (doc_id, start, "end", type, stance, annotator, origin, created_at) '
                     "VALUES (?,?,?,?,?,?,?,?)",
-                    (doc_id, pos, pos + min(len(para), 80), "statement", "asserted", "bench", "manual", stamp))
+                    (doc_id, pos, pos + min(len(para), 80), "statement", "asserted", "bench", "manual", stamp),
+                )
                 pos += len(para) + 2
-            conn.execute("INSERT INTO doc_status (doc_id, annotator, status, updated_at) VALUES (?,?,?,?)",
-                         (doc_id, "bench", "done", stamp))
+            conn.execute(
+                "INSERT INTO doc_status (doc_id, annotator, status, updated_at) VALUES (?,?,?,?)",
+                (doc_id, "bench", "done", stamp),
+            )
     return store
 
 
@@ -72,8 +89,9 @@ def baseline(store: Store, out: Path) -> int:
     ordered queries merged on the document id (no pages, statuses, annotators or entities)."""
     conn = store.conn
     spans = conn.execute('SELECT doc_id, start, "end", label, text, entity_id FROM spans ORDER BY doc_id, start')
-    claims = conn.execute('SELECT doc_id, start, "end", type, speaker, cue, stance, group_id FROM claims '
-                          "ORDER BY doc_id, start")
+    claims = conn.execute(
+        'SELECT doc_id, start, "end", type, speaker, cue, stance, group_id FROM claims ORDER BY doc_id, start'
+    )
     next_span, next_claim = spans.fetchone(), claims.fetchone()
     n = 0
     with out.open("w", encoding="utf-8") as fh:
@@ -83,15 +101,30 @@ def baseline(store: Store, out: Path) -> int:
             doc = dict(zip(cols, row))
             items = []
             while next_span is not None and next_span[0] == doc["id"]:
-                items.append({"start": next_span[1], "end": next_span[2], "label": next_span[3],
-                              "text": next_span[4], "entity": next_span[5]})
+                items.append(
+                    {
+                        "start": next_span[1],
+                        "end": next_span[2],
+                        "label": next_span[3],
+                        "text": next_span[4],
+                        "entity": next_span[5],
+                    }
+                )
                 next_span = spans.fetchone()
             doc["spans"] = items
             items = []
             while next_claim is not None and next_claim[0] == doc["id"]:
-                items.append({"start": next_claim[1], "end": next_claim[2], "type": next_claim[3],
-                              "speaker": next_claim[4], "cue": next_claim[5], "stance": next_claim[6],
-                              "group": next_claim[7]})
+                items.append(
+                    {
+                        "start": next_claim[1],
+                        "end": next_claim[2],
+                        "type": next_claim[3],
+                        "speaker": next_claim[4],
+                        "cue": next_claim[5],
+                        "stance": next_claim[6],
+                        "group": next_claim[7],
+                    }
+                )
                 next_claim = claims.fetchone()
             doc["claims"] = items
             fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
@@ -118,8 +151,16 @@ def run(n: int = 10000, repeats: int = 3) -> dict:
     # each repeat runs both back to back: the median of the paired ratios cancels the load other
     # processes put on a shared machine better than a ratio of medians would
     ratio = statistics.median(bt / ot for bt, ot in zip(base, ours))
-    return {"name": "export", "ours": round(o, 1), "baseline": round(b, 1), "unit": "docs/s",
-            "ratio": round(ratio, 3), "target": 0.5, "better": "higher", "n": n}
+    return {
+        "name": "export",
+        "ours": round(o, 1),
+        "baseline": round(b, 1),
+        "unit": "docs/s",
+        "ratio": round(ratio, 3),
+        "target": 0.5,
+        "better": "higher",
+        "n": n,
+    }
 
 
 if __name__ == "__main__":

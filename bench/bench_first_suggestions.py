@@ -67,15 +67,16 @@ async def to_suggestions(db: Path) -> float:
     return marks["drawn"] - t0
 
 
-RAW = ("import sys, time; t = time.perf_counter(); from annotations.extract.pipeline import load_configured; "
-       "nlp = load_configured(None); out = list(nlp.predict([(1, sys.argv[1])])); "
-       "assert out[0][1]['entities']; print(time.perf_counter() - t)")
+RAW = (
+    "import sys, time; t = time.perf_counter(); from annotations.extract.pipeline import load_configured; "
+    "nlp = load_configured(None); out = list(nlp.predict([(1, sys.argv[1])])); "
+    "assert out[0][1]['entities']; print(time.perf_counter() - t)"
+)
 
 
 def _fresh(args: list[str]) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     if proc.returncode != 0:
         raise RuntimeError((proc.stderr or proc.stdout).strip().splitlines()[-1])
     return float(proc.stdout.strip().splitlines()[-1])
@@ -99,9 +100,17 @@ def run(quick: bool = False, repeats: int = 3) -> dict:
             ours.append(_fresh([__file__, "--one", str(db)]))
             base.append(_fresh(["-c", RAW, first]))
     o, b = statistics.median(ours), statistics.median(base)
-    return {"name": "first_suggestions", "ours": round(o, 3), "baseline": round(b, 3), "unit": "s",
-            "ratio": round(o / b, 3), "target": 1.5, "better": "lower", "within_3s": o <= 3.0,
-            "n": f"{n:,} freshly imported documents{' (quick)' if quick else ''}; {repeats} repeats, medians"}
+    return {
+        "name": "first_suggestions",
+        "ours": round(o, 3),
+        "baseline": round(b, 3),
+        "unit": "s",
+        "ratio": round(o / b, 3),
+        "target": 1.5,
+        "better": "lower",
+        "within_3s": o <= 3.0,
+        "n": f"{n:,} freshly imported documents{' (quick)' if quick else ''}; {repeats} repeats, medians",
+    }
 
 
 if __name__ == "__main__":

@@ -40,8 +40,9 @@ def pages(n: int, folder: Path) -> list[Path]:
     for i, text in enumerate(corpus(n, seed=23)):
         body = "".join(f"<p>{para}</p>" for para in text.split("\n") if para.strip())
         path = folder / f"page-{i:05d}.html"
-        path.write_text(PAGE.format(title=f"Story {i} from the valley", day=1 + i % 28, n=i, body=body),
-                        encoding="utf-8")
+        path.write_text(
+            PAGE.format(title=f"Story {i} from the valley", day=1 + i % 28, n=i, body=body), encoding="utf-8"
+        )
         paths.append(path)
     return paths
 
@@ -66,8 +67,16 @@ def run(n: int = 200, repeats: int = 3) -> dict:
             store.close()
             assert report.imported == n, report.to_json()
     o, b = n / statistics.median(ours), n / statistics.median(base)
-    return {"name": "import_html", "ours": round(o, 1), "baseline": round(b, 1), "unit": "pages/s",
-            "ratio": round(o / b, 3), "target": 0.8, "better": "higher", "n": n}
+    return {
+        "name": "import_html",
+        "ours": round(o, 1),
+        "baseline": round(b, 1),
+        "unit": "pages/s",
+        "ratio": round(o / b, 3),
+        "target": 0.8,
+        "better": "higher",
+        "n": n,
+    }
 
 
 if __name__ == "__main__":

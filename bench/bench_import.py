@@ -36,9 +36,17 @@ def run(n: int = 2000, repeats: int = 3) -> dict:
             for i, text in enumerate(texts):
                 fh.write(json.dumps({"text": text, "meta": {"title": f"Story {i}", "outlet": "Wire"}}) + "\n")
         for r in range(repeats):
-            rows = [{"hash": content_hash(t), "title": f"Story {i}", "text": t, "outlet": "Wire",
-                     "meta": json.dumps({"title": f"Story {i}", "outlet": "Wire"}), "imported_at": now()}
-                    for i, t in enumerate(texts)]
+            rows = [
+                {
+                    "hash": content_hash(t),
+                    "title": f"Story {i}",
+                    "text": t,
+                    "outlet": "Wire",
+                    "meta": json.dumps({"title": f"Story {i}", "outlet": "Wire"}),
+                    "imported_at": now(),
+                }
+                for i, t in enumerate(texts)
+            ]
             t0 = time.perf_counter()
             db = Database(Path(tmp) / f"plain{r}.db")
             db["documents"].insert_all(rows, pk="id")
@@ -53,9 +61,17 @@ def run(n: int = 2000, repeats: int = 3) -> dict:
             index.append(time.perf_counter() - t0)
             store.close()
     o, b = n / statistics.median(ours), n / statistics.median(base)
-    return {"name": "import", "ours": round(o, 1), "baseline": round(b, 1), "unit": "docs/s",
-            "ratio": round(o / b, 3), "target": 0.5, "better": "higher", "n": n,
-            "search_index_s": round(statistics.median(index), 3)}
+    return {
+        "name": "import",
+        "ours": round(o, 1),
+        "baseline": round(b, 1),
+        "unit": "docs/s",
+        "ratio": round(o / b, 3),
+        "target": 0.5,
+        "better": "higher",
+        "n": n,
+        "search_index_s": round(statistics.median(index), 3),
+    }
 
 
 if __name__ == "__main__":

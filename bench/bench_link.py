@@ -104,17 +104,41 @@ me ke se te ze an ar al am ad ab ir il im in un ul ur us ov ev in ski enko yan i
 def _variant(tok: str, rng: random.Random) -> str:
     """One transliteration variant of a lower-case token."""
     rules = [
-        ("ou", "oo"), ("oo", "ou"), ("ou", "u"), ("u", "ou"), ("ss", "s"), ("s", "ss"),
-        ("ee", "i"), ("i", "ee"), ("e", "i"), ("i", "e"), ("a", "e"), ("q", "k"), ("k", "q"),
-        ("dh", "d"), ("dd", "dh"), ("kh", "k"), ("y", "iy"), ("y", "yy"), ("ll", "l"),
-        ("mm", "m"), ("m", "mm"), ("o", "u"), ("u", "o"), ("sh", "ch"), ("iy", "y"),
-        ("gh", "g"), ("v", "w"), ("j", "dj"), ("ah", "a"),
+        ("ou", "oo"),
+        ("oo", "ou"),
+        ("ou", "u"),
+        ("u", "ou"),
+        ("ss", "s"),
+        ("s", "ss"),
+        ("ee", "i"),
+        ("i", "ee"),
+        ("e", "i"),
+        ("i", "e"),
+        ("a", "e"),
+        ("q", "k"),
+        ("k", "q"),
+        ("dh", "d"),
+        ("dd", "dh"),
+        ("kh", "k"),
+        ("y", "iy"),
+        ("y", "yy"),
+        ("ll", "l"),
+        ("mm", "m"),
+        ("m", "mm"),
+        ("o", "u"),
+        ("u", "o"),
+        ("sh", "ch"),
+        ("iy", "y"),
+        ("gh", "g"),
+        ("v", "w"),
+        ("j", "dj"),
+        ("ah", "a"),
     ]
     rng.shuffle(rules)
     for a, b in rules:
         idx = tok.find(a, 1)
         if idx > 0:
-            return tok[:idx] + b + tok[idx + len(a):]
+            return tok[:idx] + b + tok[idx + len(a) :]
     return tok + "h" if not tok.endswith("h") else tok[:-1]
 
 
@@ -134,8 +158,7 @@ def make_corpus(n: int, seed: int = 7) -> tuple[list[Mention], dict[str, set[int
     ent = 0
 
     def zipf(seq: list[str]) -> str:
-        return seq[min(len(seq) - 1, int(rng.paretovariate(1.1)) - 1)] if rng.random() < 0.5 \
-            else rng.choice(seq)
+        return seq[min(len(seq) - 1, int(rng.paretovariate(1.1)) - 1)] if rng.random() < 0.5 else rng.choice(seq)
 
     def emit(form: str, label: str, docs: list[int]) -> None:
         key = (label, normalize(form))
@@ -164,8 +187,7 @@ def make_corpus(n: int, seed: int = 7) -> tuple[list[Mention], dict[str, set[int
         docs = [rng.randrange(n_docs) for _ in range(rng.randint(1, 5))]
         kind = rng.random()
         if kind < 0.7:
-            b = fresh(lambda: tuple([zipf(GIVEN)] + ([zipf(GIVEN)] if rng.random() < 0.25 else [])
-                                    + [zipf(surnames)]))
+            b = fresh(lambda: tuple([zipf(GIVEN)] + ([zipf(GIVEN)] if rng.random() < 0.25 else []) + [zipf(surnames)]))
             if b is None:
                 surnames.append(_synthetic_surname(rng))
                 continue
@@ -210,8 +232,9 @@ def _distinct_forms(mentions: list[Mention]) -> list[str]:
     return list(seen)
 
 
-def baseline(mentions: list[Mention], threshold: float = 85, chunk: int = 2000,
-             max_rows: int | None = None, workers: int = -1) -> tuple[float, int, bool]:
+def baseline(
+    mentions: list[Mention], threshold: float = 85, chunk: int = 2000, max_rows: int | None = None, workers: int = -1
+) -> tuple[float, int, bool]:
     """Normalise the distinct forms and cdist all pairs with fuzz.ratio (the scorer our bulk
     step uses). Returns (seconds, hits, extrapolated)."""
     t0 = time.perf_counter()
@@ -220,9 +243,8 @@ def baseline(mentions: list[Mention], threshold: float = 85, chunk: int = 2000,
     rows = n if max_rows is None else min(n, max_rows)
     hits = 0
     for s in range(0, rows, chunk):
-        q = keys[s:s + chunk]
-        m = process.cdist(q, keys, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8,
-                          workers=workers)
+        q = keys[s : s + chunk]
+        m = process.cdist(q, keys, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8, workers=workers)
         hits += int(np.count_nonzero(m))
         del m
     dt = time.perf_counter() - t0
@@ -233,10 +255,12 @@ def baseline(mentions: list[Mention], threshold: float = 85, chunk: int = 2000,
 
 def quality(sugg, forms_entity: dict[str, set[int]]) -> dict:
     """Precision of proposed pairs against the generator's entities (a synthetic sanity check)."""
-    good = sum(1 for p in sugg.pairs
-               if forms_entity.get(p.a, set()) & forms_entity.get(p.b, set()))
-    return {"pairs": len(sugg.pairs), "precision": round(good / max(1, len(sugg.pairs)), 3),
-            "clusters": len(sugg.clusters)}
+    good = sum(1 for p in sugg.pairs if forms_entity.get(p.a, set()) & forms_entity.get(p.b, set()))
+    return {
+        "pairs": len(sugg.pairs),
+        "precision": round(good / max(1, len(sugg.pairs)), 3),
+        "clusters": len(sugg.clusters),
+    }
 
 
 def _maxrss_mb() -> float:
@@ -277,7 +301,7 @@ def run(n: int, repeats: int = 1, *, seed: int = 7, workers: int = -1) -> dict:
         "better": "lower",
         "n": n,
         "mentions": len(mentions),
-        "peak_mb": round(peak, 1),            # process peak RSS after suggest()
+        "peak_mb": round(peak, 1),  # process peak RSS after suggest()
         "peak_mb_before": round(rss_before, 1),  # ... after building the corpus, before it
         "baseline_scorer": "fuzz.ratio cdist, chunked 2000 rows, score_cutoff=85",
         "baseline_extrapolated": extrapolated,

@@ -1,6 +1,6 @@
 """predict throughput (storage included) as a ratio to raw nlp.pipe over the same texts.
 
-    python bench/bench_predict.py [N_DOCS] [N_PROCESS]
+python bench/bench_predict.py [N_DOCS] [N_PROCESS]
 """
 
 from __future__ import annotations
@@ -34,12 +34,16 @@ def corpus(n: int, seed: int = 7) -> list[str]:
             sents = []
             for _ in range(rng.randint(2, 4)):
                 who, where = rng.choice(NAMES), rng.choice(PLACES)
-                sents.append(rng.choice([
-                    f"{who} said on {rng.choice(['Monday', 'Tuesday', 'Friday'])} that {rng.randint(20, 900)} fighters had been killed near {where}.",
-                    f"According to officials in {where}, the talks with {who} collapsed after {rng.randint(2, 9)} days.",
-                    f"“We will not surrender,” {who} told reporters in {where}, adding that supplies were running low.",
-                    f"The claims could not be independently verified, and the Taliban denied losing ground in {where}.",
-                ]))
+                sents.append(
+                    rng.choice(
+                        [
+                            f"{who} said on {rng.choice(['Monday', 'Tuesday', 'Friday'])} that {rng.randint(20, 900)} fighters had been killed near {where}.",
+                            f"According to officials in {where}, the talks with {who} collapsed after {rng.randint(2, 9)} days.",
+                            f"“We will not surrender,” {who} told reporters in {where}, adding that supplies were running low.",
+                            f"The claims could not be independently verified, and the Taliban denied losing ground in {where}.",
+                        ]
+                    )
+                )
             paras.append(" ".join(sents))
         docs.append("\n\n".join(paras))
     return docs
@@ -57,8 +61,10 @@ def run(n: int = 200, repeats: int = 3, n_process: int = 1) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "w.db")
         with store.transaction() as conn:
-            conn.executemany("INSERT INTO documents (hash, text, imported_at, meta) VALUES (?,?,?,'{}')",
-                             [(content_hash(f"w{i}{x}"), x, now()) for i, x in enumerate(texts[:20])])
+            conn.executemany(
+                "INSERT INTO documents (hash, text, imported_at, meta) VALUES (?,?,?,'{}')",
+                [(content_hash(f"w{i}{x}"), x, now()) for i, x in enumerate(texts[:20])],
+            )
         run_predict(store, config, pipeline=nlp, n_process=n_process)
         store.close()
     for _ in range(repeats):
@@ -72,14 +78,23 @@ def run(n: int = 200, repeats: int = 3, n_process: int = 1) -> dict:
             with store.transaction() as conn:
                 conn.executemany(
                     "INSERT INTO documents (hash, text, imported_at, meta) VALUES (?,?,?,'{}')",
-                    [(content_hash(f"{i}{x}"), x, now()) for i, x in enumerate(texts)])
+                    [(content_hash(f"{i}{x}"), x, now()) for i, x in enumerate(texts)],
+                )
             t = time.perf_counter()
             run_predict(store, config, pipeline=nlp, n_process=n_process)
             ours.append(time.perf_counter() - t)
             store.close()
     o, b = n / statistics.median(ours), n / statistics.median(base)
-    return {"name": "predict", "ours": round(o, 2), "baseline": round(b, 2), "unit": "docs/s",
-            "ratio": round(o / b, 3), "target": 0.9, "better": "higher", "n": n}
+    return {
+        "name": "predict",
+        "ours": round(o, 2),
+        "baseline": round(b, 2),
+        "unit": "docs/s",
+        "ratio": round(o / b, 3),
+        "target": 0.9,
+        "better": "higher",
+        "n": n,
+    }
 
 
 if __name__ == "__main__":

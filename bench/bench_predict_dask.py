@@ -28,8 +28,10 @@ from bench.bench_predict import corpus
 def fresh(path: Path, texts: list[str]) -> Store:
     store = Store(path)
     with store.transaction() as conn:
-        conn.executemany("INSERT INTO documents (hash, text, imported_at, meta) VALUES (?,?,?,'{}')",
-                         [(content_hash(f"{i}{x}"), x, now()) for i, x in enumerate(texts)])
+        conn.executemany(
+            "INSERT INTO documents (hash, text, imported_at, meta) VALUES (?,?,?,'{}')",
+            [(content_hash(f"{i}{x}"), x, now()) for i, x in enumerate(texts)],
+        )
     return store
 
 
@@ -53,8 +55,9 @@ def run(n: int = 200, repeats: int = 3, chunk_size: int = 25) -> dict:
     texts = corpus(n)
     with tempfile.TemporaryDirectory() as tmp:
         nlp = prepare_pipeline(fresh(Path(tmp) / "empty.db", []), config)
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=50)
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+        )
         try:
             dask = {"engine": "dask", "scheduler": cluster.scheduler_address, "chunk_size": chunk_size}
             local = {"engine": "local", "n_process": 2}
@@ -68,9 +71,16 @@ def run(n: int = 200, repeats: int = 3, chunk_size: int = 25) -> dict:
         finally:
             cluster.close()
     o, b = n / statistics.median(ours), n / statistics.median(base)
-    return {"name": "predict_dask", "ours": round(o, 2), "baseline": round(b, 2), "unit": "docs/s",
-            "ratio": round(o / b, 3), "target": 0.85, "better": "higher",
-            "n": f"{n} articles; dask: 2-worker LocalCluster, chunks of {chunk_size}; local: --n-process 2"}
+    return {
+        "name": "predict_dask",
+        "ours": round(o, 2),
+        "baseline": round(b, 2),
+        "unit": "docs/s",
+        "ratio": round(o / b, 3),
+        "target": 0.85,
+        "better": "higher",
+        "n": f"{n} articles; dask: 2-worker LocalCluster, chunks of {chunk_size}; local: --n-process 2",
+    }
 
 
 if __name__ == "__main__":

@@ -24,8 +24,10 @@ from annotations.store import Store, content_hash, now
 from bench.bench_predict import corpus
 
 SMALL = 50_000
-PROBE = ("import json, resource, sys; from tui.cli import main; code = main(sys.argv[1:]); "
-         "print(json.dumps({'code': code, 'kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))")
+PROBE = (
+    "import json, resource, sys; from tui.cli import main; code = main(sys.argv[1:]); "
+    "print(json.dumps({'code': code, 'kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))"
+)
 
 
 def one_line(chars: int) -> str:
@@ -41,12 +43,19 @@ def peak_mb(tmp: Path, chars: int) -> float:
     store = Store(db)
     text = one_line(chars)
     with store.transaction() as conn:
-        conn.execute("INSERT INTO documents (hash, text, imported_at, meta) VALUES (?,?,?,'{}')",
-                     (content_hash(text), text, now()))
+        conn.execute(
+            "INSERT INTO documents (hash, text, imported_at, meta) VALUES (?,?,?,'{}')",
+            (content_hash(text), text, now()),
+        )
     store.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", PROBE, "predict", "--db", str(db), "--n-process", "1"],
-                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, "predict", "--db", str(db), "--n-process", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
     if proc.returncode != 0:
         raise RuntimeError((proc.stderr or proc.stdout).strip().splitlines()[-1])
     out = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -60,9 +69,16 @@ def run(big: int = 5_000_000, repeats: int = 1) -> dict:
         small = [peak_mb(Path(tmp), SMALL) for _ in range(repeats)]
         large = [peak_mb(Path(tmp), big) for _ in range(repeats)]
     o, b = max(large), max(small)
-    return {"name": "predict_memory", "ours": round(o, 1), "baseline": round(b, 1), "unit": "MB peak",
-            "ratio": round(o / b, 3), "target": 2.0, "better": "lower",
-            "n": f"one {big:,}-char single-line article vs one {SMALL:,}-char article, --n-process 1"}
+    return {
+        "name": "predict_memory",
+        "ours": round(o, 1),
+        "baseline": round(b, 1),
+        "unit": "MB peak",
+        "ratio": round(o / b, 3),
+        "target": 2.0,
+        "better": "lower",
+        "n": f"one {big:,}-char single-line article vs one {SMALL:,}-char article, --n-process 1",
+    }
 
 
 if __name__ == "__main__":

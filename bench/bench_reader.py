@@ -106,8 +106,10 @@ def suggestions(text: str) -> list[dict]:
     out = []
     for names, label in ((NAMES, "PERSON"), (PLACES, "GPE"), (["Taliban"], "ORG")):
         for name in names:
-            out += [{"start": m.start(), "end": m.end(), "label": label, "score": 0.9}
-                    for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
+            out += [
+                {"start": m.start(), "end": m.end(), "label": label, "score": 0.9}
+                for m in re.finditer(rf"\b{re.escape(name)}\b", text)
+            ]
     return sorted(out, key=lambda p: (p["start"], p["end"]))
 
 
@@ -119,12 +121,13 @@ def build_store(path: Path) -> dict[int, int]:
         for words in (BIG, SMALL):
             text = article(words)
             cur = conn.execute(
-                "INSERT INTO documents (hash, title, text, outlet, date, imported_at, meta) "
-                "VALUES (?,?,?,?,?,?,'{}')",
-                (content_hash(text), f"A {words:,}-word article", text, "Bench Wire", "2021-09-06", now()))
+                "INSERT INTO documents (hash, title, text, outlet, date, imported_at, meta) VALUES (?,?,?,?,?,?,'{}')",
+                (content_hash(text), f"A {words:,}-word article", text, "Bench Wire", "2021-09-06", now()),
+            )
             ids[words] = int(cur.lastrowid)
-    store.save_predictions("entities", "bench-1",
-                           [(doc_id, suggestions(store.document(doc_id)["text"])) for doc_id in ids.values()])
+    store.save_predictions(
+        "entities", "bench-1", [(doc_id, suggestions(store.document(doc_id)["text"])) for doc_id in ids.values()]
+    )
     store.close()
     return ids
 
@@ -255,7 +258,7 @@ async def session(db: Path, ids: dict[int, int], presses: int, sides: dict[int, 
                 with apps[words]._context():
                     now_open[words] = Side(apps[words], await _open_reader(pilot, ids[words]))
             for i in range(WARMUP + presses):
-                for words in ((BIG, SMALL) if i % 2 == 0 else (SMALL, BIG)):
+                for words in (BIG, SMALL) if i % 2 == 0 else (SMALL, BIG):
                     await now_open[words].press(i, timed=i >= WARMUP)
             for words, side in now_open.items():
                 sides[words].append(side)
@@ -281,26 +284,43 @@ async def _run(quick: bool) -> dict:
         return round(statistics.median(values) * 1e3, 3) if values else None
 
     o, b = med(pooled(BIG)), med(pooled(SMALL))
-    info = {words: {"rows": sides[words][0].last_row + 1, "presses": sum(s.presses for s in sides[words]),
-                    "moved": len(pooled(words)), "scrolled": len(pooled(words, "scrolling")),
-                    "chars": sum(s.chars for s in sides[words])} for words in (BIG, SMALL)}
+    info = {
+        words: {
+            "rows": sides[words][0].last_row + 1,
+            "presses": sum(s.presses for s in sides[words]),
+            "moved": len(pooled(words)),
+            "scrolled": len(pooled(words, "scrolling")),
+            "chars": sum(s.chars for s in sides[words]),
+        }
+        for words in (BIG, SMALL)
+    }
     big, small = info[BIG], info[SMALL]
     return {
-        "name": "reader_keystroke_scale", "ours": o, "baseline": b, "unit": "ms",
-        "ratio": round(o / b, 3), "target": 1.5, "better": "lower",
-        "n": (f"{presses} presses x {repeats} app pairs per side, alternating press by press (median per "
-              f"press, key to painted frame, 80x24); {BIG:,} words ({big['rows']} rows) vs {SMALL} words "
-              f"({small['rows']} rows); cursor moved on {big['moved']}/{big['presses']} vs "
-              f"{small['moved']}/{small['presses']} presses (only those timed), view scrolled "
-              f"{big['scrolled']} vs {small['scrolled']} times"),
-        "p90": {"ours": round(_pct(pooled(BIG), 0.9) * 1e3, 3),
-                "baseline": round(_pct(pooled(SMALL), 0.9) * 1e3, 3)},
+        "name": "reader_keystroke_scale",
+        "ours": o,
+        "baseline": b,
+        "unit": "ms",
+        "ratio": round(o / b, 3),
+        "target": 1.5,
+        "better": "lower",
+        "n": (
+            f"{presses} presses x {repeats} app pairs per side, alternating press by press (median per "
+            f"press, key to painted frame, 80x24); {BIG:,} words ({big['rows']} rows) vs {SMALL} words "
+            f"({small['rows']} rows); cursor moved on {big['moved']}/{big['presses']} vs "
+            f"{small['moved']}/{small['presses']} presses (only those timed), view scrolled "
+            f"{big['scrolled']} vs {small['scrolled']} times"
+        ),
+        "p90": {"ours": round(_pct(pooled(BIG), 0.9) * 1e3, 3), "baseline": round(_pct(pooled(SMALL), 0.9) * 1e3, 3)},
         # The same medians split by whether the press scrolled the view: "still" compares like
         # with like (length alone); the short article about fits the screen, so it seldom scrolls.
-        **{f"{kind}_presses": {"ours": med(pooled(BIG, kind)), "baseline": med(pooled(SMALL, kind))}
-           for kind in ("scrolling", "still")},
-        "frame_chars": {"ours": round(big["chars"] / big["moved"]),  # escape-sequence characters per press
-                        "baseline": round(small["chars"] / small["moved"])},
+        **{
+            f"{kind}_presses": {"ours": med(pooled(BIG, kind)), "baseline": med(pooled(SMALL, kind))}
+            for kind in ("scrolling", "still")
+        },
+        "frame_chars": {
+            "ours": round(big["chars"] / big["moved"]),  # escape-sequence characters per press
+            "baseline": round(small["chars"] / small["moved"]),
+        },
     }
 
 

@@ -40,8 +40,7 @@ def _env() -> dict[str, str]:
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env=_env())
+    proc = subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True, text=True, env=_env())
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "newsmark failed")
     return proc
@@ -58,11 +57,23 @@ def build_db(tmp: Path) -> Path:
     for row in store.query("SELECT id, hash, text FROM documents ORDER BY id"):
         with store.action("bench", "gold", doc_id=row["id"]) as act:
             for start, end, label in gold.get(row["hash"], []):
-                act.insert("spans", {"doc_id": row["id"], "start": start, "end": end, "label": label,
-                                     "text": row["text"][start:end], "annotator": "bench", "origin": "manual",
-                                     "created_at": "2026-12-03T00:00:00"})
-            act.insert("doc_status", {"doc_id": row["id"], "annotator": "bench", "status": "done",
-                                      "updated_at": "2026-12-03T00:00:00"})
+                act.insert(
+                    "spans",
+                    {
+                        "doc_id": row["id"],
+                        "start": start,
+                        "end": end,
+                        "label": label,
+                        "text": row["text"][start:end],
+                        "annotator": "bench",
+                        "origin": "manual",
+                        "created_at": "2026-12-03T00:00:00",
+                    },
+                )
+            act.insert(
+                "doc_status",
+                {"doc_id": row["id"], "annotator": "bench", "status": "done", "updated_at": "2026-12-03T00:00:00"},
+            )
     store.close()
     return db
 
@@ -80,8 +91,15 @@ def raw_inputs(db: Path, out: Path, steps: int, eval_frequency: int) -> Path:
     base = resolve_base(store, config, TrainOptions(base_model=BASE))
     corpus = build_corpus(store, config, out, dev=0.2, seed=0, base=base, rehearsal=0)
     store.close()
-    cfg = ner_config(corpus.train, corpus.dev, base=base.source, base_nlp=base.nlp, max_steps=steps,
-                     eval_frequency=eval_frequency, seed=0)
+    cfg = ner_config(
+        corpus.train,
+        corpus.dev,
+        base=base.source,
+        base_nlp=base.nlp,
+        max_steps=steps,
+        eval_frequency=eval_frequency,
+        seed=0,
+    )
     cfg.to_disk(out / "config.cfg")
     return out / "config.cfg"
 
@@ -95,27 +113,60 @@ def run(steps: int = 200, repeats: int = 1, eval_frequency: int = 50) -> dict:
         raw: list[float] = []
         result: dict = {}
         for i in range(repeats):  # alternate which side goes first: drift on a shared machine evens out
-            for side in (("ours", "raw") if i % 2 == 0 else ("raw", "ours")):
+            for side in ("ours", "raw") if i % 2 == 0 else ("raw", "ours"):
                 t0 = time.perf_counter()
                 if side == "ours":
-                    proc = _cli("train", "--db", str(db), "--base-model", BASE, "--max-steps", str(steps),
-                                "--eval-frequency", str(eval_frequency), "--seed", "0", "--rehearsal", "0",
-                                "--name", f"bench-{i}", "--output", str(tmp / f"ours-{i}"), "--json", cwd=tmp)
+                    proc = _cli(
+                        "train",
+                        "--db",
+                        str(db),
+                        "--base-model",
+                        BASE,
+                        "--max-steps",
+                        str(steps),
+                        "--eval-frequency",
+                        str(eval_frequency),
+                        "--seed",
+                        "0",
+                        "--rehearsal",
+                        "0",
+                        "--name",
+                        f"bench-{i}",
+                        "--output",
+                        str(tmp / f"ours-{i}"),
+                        "--json",
+                        cwd=tmp,
+                    )
                     ours.append(time.perf_counter() - t0)
                     result = json.loads(proc.stdout)
                     continue
-                spacy_proc = subprocess.run([sys.executable, "-m", "spacy", "train", str(cfg), "--output",
-                                             str(tmp / f"raw-{i}")], capture_output=True, text=True, env=_env())
+                spacy_proc = subprocess.run(
+                    [sys.executable, "-m", "spacy", "train", str(cfg), "--output", str(tmp / f"raw-{i}")],
+                    capture_output=True,
+                    text=True,
+                    env=_env(),
+                )
                 raw.append(time.perf_counter() - t0)
                 if spacy_proc.returncode != 0:
                     raise RuntimeError(spacy_proc.stderr.strip().splitlines()[-1])
     ours.sort()
     raw.sort()
     o, b = ours[len(ours) // 2], raw[len(raw) // 2]
-    return {"name": "train", "what": f"newsmark train vs python -m spacy train ({steps} steps, sample corpus)",
-            "ours": round(o, 2), "baseline": round(b, 2), "unit": "s", "ratio": round(o / b, 3), "target": 1.1,
-            "better": "lower", "f1_before": result["before"]["f"], "f1_after": result["after"]["f"],
-            "train_docs": result["train_docs"], "dev_docs": result["dev_docs"], "steps": result["steps"]}
+    return {
+        "name": "train",
+        "what": f"newsmark train vs python -m spacy train ({steps} steps, sample corpus)",
+        "ours": round(o, 2),
+        "baseline": round(b, 2),
+        "unit": "s",
+        "ratio": round(o / b, 3),
+        "target": 1.1,
+        "better": "lower",
+        "f1_before": result["before"]["f"],
+        "f1_after": result["after"]["f"],
+        "train_docs": result["train_docs"],
+        "dev_docs": result["dev_docs"],
+        "steps": result["steps"],
+    }
 
 
 if __name__ == "__main__":

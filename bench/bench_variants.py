@@ -48,8 +48,16 @@ def articles(data: dict[str, Any]) -> list[dict[str, Any]]:
             for form in entry["forms"]:
                 template = templates[len(out) % len(templates)]
                 text = template.format(name=form)
-                out.append({"doc": len(out) + 1, "text": text, "start": text.index(form), "form": form,
-                            "set": (kind, set_id), "region": entry["region"]})
+                out.append(
+                    {
+                        "doc": len(out) + 1,
+                        "text": text,
+                        "start": text.index(form),
+                        "form": form,
+                        "set": (kind, set_id),
+                        "region": entry["region"],
+                    }
+                )
     return out
 
 
@@ -81,8 +89,16 @@ def measure(nlp: Any, data: dict[str, Any] | None = None, *, threshold: float = 
     for (kind, _), members in sorted(by_set.items()):
         for x, y in combinations(members, 2):
             if x["doc"] in found and y["doc"] in found:
-                rows.append({"kind": kind, "region": x["region"], "a": x["form"], "b": y["form"],
-                             "labels": [found[x["doc"]], found[y["doc"]]], "linked": linked(x["form"], y["form"])})
+                rows.append(
+                    {
+                        "kind": kind,
+                        "region": x["region"],
+                        "a": x["form"],
+                        "b": y["form"],
+                        "labels": [found[x["doc"]], found[y["doc"]]],
+                        "linked": linked(x["form"], y["form"]),
+                    }
+                )
     return _summary(rows, sugg, arts, found)
 
 
@@ -90,8 +106,9 @@ def _ratio(n: int, d: int) -> float | None:
     return round(n / d, 3) if d else None
 
 
-def _summary(rows: list[dict[str, Any]], sugg: Any, arts: list[dict[str, Any]],
-             found: dict[int, str]) -> dict[str, Any]:
+def _summary(
+    rows: list[dict[str, Any]], sugg: Any, arts: list[dict[str, Any]], found: dict[int, str]
+) -> dict[str, Any]:
     same = [r for r in rows if r["kind"] == "same"]
     traps = [r for r in rows if r["kind"] == "traps"]
     alike = [r for r in same if r["labels"][0] == r["labels"][1]]
@@ -103,15 +120,21 @@ def _summary(rows: list[dict[str, Any]], sugg: Any, arts: list[dict[str, Any]],
     true = [ab for ab in proposed if any(s[0] == "same" for s in set_of[normalize(ab[0])] & set_of[normalize(ab[1])])]
     regions = sorted({r["region"] for r in same})
     return {
-        "spellings": len(arts), "found": len(found),
-        "recall": _ratio(sum(r["linked"] for r in same), len(same)), "pairs": len(same),
+        "spellings": len(arts),
+        "found": len(found),
+        "recall": _ratio(sum(r["linked"] for r in same), len(same)),
+        "pairs": len(same),
         "recall_same_label": _ratio(sum(r["linked"] for r in alike), len(alike)),
         "recall_different_labels": _ratio(sum(r["linked"] for r in differ), len(differ)),
         "pairs_different_labels": len(differ),
-        "per_region": {g: _ratio(sum(r["linked"] for r in same if r["region"] == g),
-                                 sum(1 for r in same if r["region"] == g)) for g in regions},
-        "trap_pairs": len(traps), "trap_links": sum(r["linked"] for r in traps),
-        "proposed": len(proposed), "precision": _ratio(len(true), len(proposed)),
+        "per_region": {
+            g: _ratio(sum(r["linked"] for r in same if r["region"] == g), sum(1 for r in same if r["region"] == g))
+            for g in regions
+        },
+        "trap_pairs": len(traps),
+        "trap_links": sum(r["linked"] for r in traps),
+        "proposed": len(proposed),
+        "precision": _ratio(len(true), len(proposed)),
         "missed": [f"{r['a']} / {r['b']} ({'/'.join(r['labels'])})" for r in same if not r["linked"]],
         "false_links": [f"{r['a']} / {r['b']}" for r in traps if r["linked"]],
     }

@@ -56,10 +56,11 @@ def errors(name: str, pipeline: Any = None) -> list[str]:
             if p is None:
                 out.append(f"{doc_name} MISSED: {g.text[:90]!r}")
             elif (p["speaker"] or None, p["type"], p["stance"]) != (g.speaker, g.type, g.stance):
-                out.append(f"{doc_name} DIFF: {g.text[:60]!r} gold {(g.speaker, g.type, g.stance)} "
-                           f"pred {(p['speaker'], p['type'], p['stance'])}")
-        out += [f"{doc_name} EXTRA: {p['text'][:90]!r} ({p['speaker']})" for s, p in preds.items()
-                if s not in golds]
+                out.append(
+                    f"{doc_name} DIFF: {g.text[:60]!r} gold {(g.speaker, g.type, g.stance)} "
+                    f"pred {(p['speaker'], p['type'], p['stance'])}"
+                )
+        out += [f"{doc_name} EXTRA: {p['text'][:90]!r} ({p['speaker']})" for s, p in preds.items() if s not in golds]
     return out
 
 
@@ -78,14 +79,28 @@ def main() -> int:
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
         return 0
-    print(f"{'set':8} {'exact P':>8} {'R':>6} {'F1':>6} {'ovl P':>6} {'R':>6} {'F1':>6} "
-          f"{'speaker':>8} {'type':>6} {'stance':>6} {'gold':>5} {'pred':>5}")
+    print(
+        f"{'set':8} {'exact P':>8} {'R':>6} {'F1':>6} {'ovl P':>6} {'R':>6} {'F1':>6} "
+        f"{'speaker':>8} {'type':>6} {'stance':>6} {'gold':>5} {'pred':>5}"
+    )
     for name, c in results.items():
         e, o = c["exact"], c["overlap"]
-        cells = [e["p"], e["r"], e["f"], o["p"], o["r"], o["f"], c["speaker_accuracy"],
-                 c["type_agreement"], c["stance_agreement"]]
-        print(f"{name:8} " + " ".join(f"{x:6.3f}" if x is not None else "   n/a" for x in cells)
-              + f" {c['gold']:5d} {c['pred']:5d}")
+        cells = [
+            e["p"],
+            e["r"],
+            e["f"],
+            o["p"],
+            o["r"],
+            o["f"],
+            c["speaker_accuracy"],
+            c["type_agreement"],
+            c["stance_agreement"],
+        ]
+        print(
+            f"{name:8} "
+            + " ".join(f"{x:6.3f}" if x is not None else "   n/a" for x in cells)
+            + f" {c['gold']:5d} {c['pred']:5d}"
+        )
     return 0
 
 

@@ -32,29 +32,66 @@ PORT = (
 )
 
 PORT_GOLD = [
-    ("Port of Mombasa", "FAC"), ("Wednesday", "DATE"), ("Rotterdam", "GPE"), ("Dubai", "GPE"),
-    ("third week", "DATE"), ("The Dock Workers Union", "ORG"), ("about 4,000", "CARDINAL"),
-    ("Simon Sang", "PERSON"), ("Kipevu", "FAC"), ("the Kenya Ports Authority", "ORG"),
-    ("two", "CARDINAL"), ("2019", "DATE"), ("Sang", "PERSON", 1), ("William Ruto Kiprono", "PERSON"),
-    ("Friday", "DATE"), ("Nairobi", "GPE"), ("Uganda", "GPE"), ("Rwanda", "GPE"), ("Embakasi", "GPE"),
-    ("Maersk", "ORG"), ("MSC", "ORG"), ("up to five days", "DATE"), ("Kiprono", "PERSON", 1),
+    ("Port of Mombasa", "FAC"),
+    ("Wednesday", "DATE"),
+    ("Rotterdam", "GPE"),
+    ("Dubai", "GPE"),
+    ("third week", "DATE"),
+    ("The Dock Workers Union", "ORG"),
+    ("about 4,000", "CARDINAL"),
+    ("Simon Sang", "PERSON"),
+    ("Kipevu", "FAC"),
+    ("the Kenya Ports Authority", "ORG"),
+    ("two", "CARDINAL"),
+    ("2019", "DATE"),
+    ("Sang", "PERSON", 1),
+    ("William Ruto Kiprono", "PERSON"),
+    ("Friday", "DATE"),
+    ("Nairobi", "GPE"),
+    ("Uganda", "GPE"),
+    ("Rwanda", "GPE"),
+    ("Embakasi", "GPE"),
+    ("Maersk", "ORG"),
+    ("MSC", "ORG"),
+    ("up to five days", "DATE"),
+    ("Kiprono", "PERSON", 1),
 ]
 
 PORT_PREDICTIONS = [
     ("the Port of Mombasa", "FAC"),  # boundary: "the" is not part of the name
-    ("Wednesday", "DATE"), ("Rotterdam", "GPE"), ("Dubai", "GPE"), ("third week", "DATE"),
-    ("The Dock Workers Union", "ORG"), ("about 4,000", "CARDINAL"), ("Simon Sang", "PERSON"),
+    ("Wednesday", "DATE"),
+    ("Rotterdam", "GPE"),
+    ("Dubai", "GPE"),
+    ("third week", "DATE"),
+    ("The Dock Workers Union", "ORG"),
+    ("about 4,000", "CARDINAL"),
+    ("Simon Sang", "PERSON"),
     ("Kipevu", "ORG"),  # wrong label
-    ("the Kenya Ports Authority", "ORG"), ("two", "CARDINAL"), ("2019", "DATE"),
-    ("Sang", "PERSON", 1), ("William Ruto", "PERSON"),  # cut short
-    ("Friday", "DATE"), ("Nairobi", "GPE"), ("Uganda", "GPE"), ("Rwanda", "GPE"),
+    ("the Kenya Ports Authority", "ORG"),
+    ("two", "CARDINAL"),
+    ("2019", "DATE"),
+    ("Sang", "PERSON", 1),
+    ("William Ruto", "PERSON"),  # cut short
+    ("Friday", "DATE"),
+    ("Nairobi", "GPE"),
+    ("Uganda", "GPE"),
+    ("Rwanda", "GPE"),
     ("Embakasi", "ORG"),  # wrong label
-    ("Maersk", "ORG"), ("MSC", "ORG"), ("up to five days", "DATE"),
+    ("Maersk", "ORG"),
+    ("MSC", "ORG"),
+    ("up to five days", "DATE"),
     ("Kiprono’s", "PERSON"),  # the possessive inside the span
     # the outlet's footer
-    ("Kenya", "GPE", 1), ("Africa", "LOC"), ("2026", "DATE"), ("Coast Observer Media Group", "ORG"),
-    ("Mombasa", "GPE", 1), ("Facebook", "ORG"), ("Instagram", "ORG"), ("WhatsApp", "ORG"),
-    ("the Coast Observer", "ORG"), ("$4", "MONEY"),
+    ("Kenya", "GPE", 1),
+    ("Africa", "LOC"),
+    ("2026", "DATE"),
+    ("Coast Observer Media Group", "ORG"),
+    ("Mombasa", "GPE", 1),
+    ("Facebook", "ORG"),
+    ("Instagram", "ORG"),
+    ("WhatsApp", "ORG"),
+    ("the Coast Observer", "ORG"),
+    ("$4", "MONEY"),
 ]
 
 COURT = (
@@ -72,34 +109,75 @@ COURT = (
 )
 
 COURT_GOLD = [
-    ("Lusaka", "GPE"), ("Monday", "DATE"), ("Grace Mwansa", "PERSON"), ("eleven days", "DATE"),
-    ("Kitwe", "GPE"), ("March", "DATE"), ("Patricia Chanda", "PERSON"),
-    ("Mwansa", "PERSON", 1), ("Daniel Phiri", "PERSON"), ("the Zambia Police Service", "ORG"),
-    ("weeks", "DATE"), ("Copperbelt Province", "GPE"), ("Mwansa", "PERSON", 2),
-    ("United Party for National Development", "ORG"), ("2021", "DATE"), ("Hakainde Hichilema", "PERSON"),
-    ("the Ministry of Home Affairs", "ORG"), ("Kennedy Zulu", "PERSON"), ("Monday", "DATE", 1),
+    ("Lusaka", "GPE"),
+    ("Monday", "DATE"),
+    ("Grace Mwansa", "PERSON"),
+    ("eleven days", "DATE"),
+    ("Kitwe", "GPE"),
+    ("March", "DATE"),
+    ("Patricia Chanda", "PERSON"),
+    ("Mwansa", "PERSON", 1),
+    ("Daniel Phiri", "PERSON"),
+    ("the Zambia Police Service", "ORG"),
+    ("weeks", "DATE"),
+    ("Copperbelt Province", "GPE"),
+    ("Mwansa", "PERSON", 2),
+    ("United Party for National Development", "ORG"),
+    ("2021", "DATE"),
+    ("Hakainde Hichilema", "PERSON"),
+    ("the Ministry of Home Affairs", "ORG"),
+    ("Kennedy Zulu", "PERSON"),
+    ("Monday", "DATE", 1),
 ]
 
 COURT_PREDICTIONS = [
-    ("Lusaka", "GPE"), ("Monday", "DATE"), ("Grace Mwansa", "PERSON"), ("eleven days", "DATE"),
-    ("Kitwe", "GPE"), ("March", "DATE"), ("Patricia Chanda", "PERSON"),
+    ("Lusaka", "GPE"),
+    ("Monday", "DATE"),
+    ("Grace Mwansa", "PERSON"),
+    ("eleven days", "DATE"),
+    ("Kitwe", "GPE"),
+    ("March", "DATE"),
+    ("Patricia Chanda", "PERSON"),
     ("Mwansa’s", "PERSON"),  # possessive
-    ("Daniel Phiri", "PERSON"), ("the Zambia Police Service", "ORG"), ("weeks", "DATE"),
+    ("Daniel Phiri", "PERSON"),
+    ("the Zambia Police Service", "ORG"),
+    ("weeks", "DATE"),
     ("Copperbelt Province", "GPE"),
     ("Mwansa’s United Party for National Development", "ORG"),  # two names run together
-    ("2021", "DATE"), ("Hakainde Hichilema", "PERSON"), ("the Ministry of Home Affairs", "ORG"),
-    ("Kennedy Zulu", "PERSON"), ("Monday", "DATE", 1),
+    ("2021", "DATE"),
+    ("Hakainde Hichilema", "PERSON"),
+    ("the Ministry of Home Affairs", "ORG"),
+    ("Kennedy Zulu", "PERSON"),
+    ("Monday", "DATE", 1),
     # the outlet's footer
-    ("the Lusaka Times", "ORG", 0), ("Monday", "DATE", 2), ("Zambia", "GPE", 1), ("Southern Africa", "LOC"),
-    ("the Lusaka Times", "ORG", 1), ("Facebook", "ORG"), ("WhatsApp", "ORG"), ("2026", "DATE"),
-    ("Lusaka Times Ltd", "ORG"), ("Cairo Road", "FAC"), ("Lusaka", "GPE", 4),
+    ("the Lusaka Times", "ORG", 0),
+    ("Monday", "DATE", 2),
+    ("Zambia", "GPE", 1),
+    ("Southern Africa", "LOC"),
+    ("the Lusaka Times", "ORG", 1),
+    ("Facebook", "ORG"),
+    ("WhatsApp", "ORG"),
+    ("2026", "DATE"),
+    ("Lusaka Times Ltd", "ORG"),
+    ("Cairo Road", "FAC"),
+    ("Lusaka", "GPE", 4),
 ]
 
 ARTICLES: list[dict[str, Any]] = [
-    {"title": "Mombasa dockworkers strike over night-shift pay", "outlet": "Coast Observer",
-     "text": PORT, "gold": PORT_GOLD, "predictions": PORT_PREDICTIONS},
-    {"title": "Zambian court frees opposition lawmaker Grace Mwansa", "outlet": "Lusaka Times",
-     "text": COURT, "gold": COURT_GOLD, "predictions": COURT_PREDICTIONS},
+    {
+        "title": "Mombasa dockworkers strike over night-shift pay",
+        "outlet": "Coast Observer",
+        "text": PORT,
+        "gold": PORT_GOLD,
+        "predictions": PORT_PREDICTIONS,
+    },
+    {
+        "title": "Zambian court frees opposition lawmaker Grace Mwansa",
+        "outlet": "Lusaka Times",
+        "text": COURT,
+        "gold": COURT_GOLD,
+        "predictions": COURT_PREDICTIONS,
+    },
 ]
 
 

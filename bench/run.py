@@ -35,8 +35,11 @@ BENCHMARKS = {
     "annotation_keys": ("bench.bench_annotation_keys", {}, {}),
     "train": ("bench.bench_train", {"steps": 50, "repeats": 1}, {"steps": 200, "repeats": 3}),
     "predict_dask": ("bench.bench_predict_dask", {"n": 100, "repeats": 3}, {"n": 400, "repeats": 3}),
-    "first_suggestions": ("bench.bench_first_suggestions", {"quick": True, "repeats": 3},
-                          {"quick": False, "repeats": 5}),
+    "first_suggestions": (
+        "bench.bench_first_suggestions",
+        {"quick": True, "repeats": 3},
+        {"quick": False, "repeats": 5},
+    ),
     "predict_memory": ("bench.bench_predict_memory", {"big": 1_000_000}, {"big": 5_000_000}),
 }
 
@@ -44,11 +47,14 @@ BENCHMARKS = {
 def _run_isolated(module_name: str, kwargs: dict) -> dict:
     """One benchmark in a fresh interpreter: what an earlier one loaded (a spaCy model, a
     100,000-document heap) must not slow it down or show in its peak memory."""
-    code = ("import importlib, json, sys; sys.path.insert(0, sys.argv[1]); "
-            "m = importlib.import_module(sys.argv[2]); "
-            "print(json.dumps(m.run(**json.loads(sys.argv[3]))))")
-    proc = subprocess.run([sys.executable, "-c", code, str(ROOT), module_name, json.dumps(kwargs)],
-                          capture_output=True, text=True)
+    code = (
+        "import importlib, json, sys; sys.path.insert(0, sys.argv[1]); "
+        "m = importlib.import_module(sys.argv[2]); "
+        "print(json.dumps(m.run(**json.loads(sys.argv[3]))))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), module_name, json.dumps(kwargs)], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         lines = (proc.stderr or proc.stdout).strip().splitlines()
         raise RuntimeError(lines[-1] if lines else f"exit code {proc.returncode}")
@@ -56,8 +62,12 @@ def _run_isolated(module_name: str, kwargs: dict) -> dict:
 
 
 def machine() -> dict:
-    return {"python": platform.python_version(), "platform": platform.platform(),
-            "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+    }
 
 
 def holds(result: dict) -> bool:
@@ -91,9 +101,12 @@ def main(argv: list[str] | None = None) -> int:
         result["holds"] = holds(result)
         results.append(result)
         if not args.json:
-            print(f"{name:<24} ours={result['ours']} baseline={result['baseline']} {result['unit']} "
-                  f"ratio={result['ratio']} target {'>=' if result['better'] == 'higher' else '<='} "
-                  f"{result['target']} {'ok' if result['holds'] else 'MISSED'}", flush=True)
+            print(
+                f"{name:<24} ours={result['ours']} baseline={result['baseline']} {result['unit']} "
+                f"ratio={result['ratio']} target {'>=' if result['better'] == 'higher' else '<='} "
+                f"{result['target']} {'ok' if result['holds'] else 'MISSED'}",
+                flush=True,
+            )
     if args.json:
         print(json.dumps({"results": results, "machine": machine()}))
     return 0

@@ -9,8 +9,15 @@ import pytest
 from annotations.store import Store, content_hash, now
 
 
-def add_document(store: Store, text: str, *, title: str | None = None, outlet: str | None = None,
-                 date: Any = None, author: str | None = None) -> int:
+def add_document(
+    store: Store,
+    text: str,
+    *,
+    title: str | None = None,
+    outlet: str | None = None,
+    date: Any = None,
+    author: str | None = None,
+) -> int:
     """Insert one document directly (import has its own tests)."""
     with store.transaction() as conn:
         cur = conn.execute(
@@ -24,8 +31,9 @@ def add_document(store: Store, text: str, *, title: str | None = None, outlet: s
 def add_entity(store: Store, name: str, label: str, aliases=()) -> int:
     """Insert a canonical entity and its aliases directly."""
     with store.transaction() as conn:
-        eid = conn.execute("INSERT INTO entities (name, label, created_at) VALUES (?,?,?)",
-                           (name, label, now())).lastrowid
+        eid = conn.execute(
+            "INSERT INTO entities (name, label, created_at) VALUES (?,?,?)", (name, label, now())
+        ).lastrowid
         for form in aliases:
             conn.execute("INSERT INTO aliases (entity_id, form) VALUES (?,?)", (eid, form))
     return eid

@@ -19,6 +19,5 @@ FORBIDDEN = "\x1b\x07\x9b\x9d\x9c\u202e"
 
 def assert_inert(output: str) -> None:
     """No control character of the corpus survives; the markup is shown, not parsed."""
-    bad = sorted({f"U+{ord(c):04X}" for c in output if c in FORBIDDEN
-                  or (ord(c) < 0x20 and c not in "\n\t")})
+    bad = sorted({f"U+{ord(c):04X}" for c in output if c in FORBIDDEN or (ord(c) < 0x20 and c not in "\n\t")})
     assert not bad, f"control characters reached the terminal: {bad}"

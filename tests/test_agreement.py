@@ -40,6 +40,7 @@ from annotations.vocab import REVIEW_ANNOTATOR, Status, Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 @pytest.fixture
 def team(tmp_path):
     """Two documents alice and bob both finished; a third only alice finished; a reviewed layer."""
@@ -54,10 +55,19 @@ def team(tmp_path):
     add_spans(store, d3, "alice", [("Amrullah Saleh", "PERSON")], "Amrullah Saleh spoke from Panjshir.")
     add_spans(store, d1, REVIEW_ANNOTATOR, ALICE_1, DISPATCH)
     # claims: one identical, one overlapping with another stance, one only alice has
-    add_claim(store, d1, "alice", DISPATCH, "the National Resistance Front would hold Panjshir", "statement", "reported")
+    add_claim(
+        store, d1, "alice", DISPATCH, "the National Resistance Front would hold Panjshir", "statement", "reported"
+    )
     add_claim(store, d1, "bob", DISPATCH, "the National Resistance Front would hold Panjshir", "statement", "reported")
-    add_claim(store, d2, "alice", BRIEF, "Officials in Islamabad denied on Tuesday that Pakistani drones had struck the valley",
-              "statement", "denied")
+    add_claim(
+        store,
+        d2,
+        "alice",
+        BRIEF,
+        "Officials in Islamabad denied on Tuesday that Pakistani drones had struck the valley",
+        "statement",
+        "denied",
+    )
     add_claim(store, d2, "bob", BRIEF, "Pakistani drones had struck the valley", "statement", "reported")
     add_claim(store, d2, "alice", BRIEF, "calling the reports baseless", "quote", "asserted")
     for doc in (d1, d2):
@@ -146,8 +156,11 @@ def test_variant_alpha_matches_krippendorff_package(team):
     votes = {
         ("Masood", "Massoud"): {"alice": Verdict.SAME, "bob": Verdict.SAME, "carol": Verdict.SAME},
         ("Panshir", "Panjshir"): {"alice": Verdict.SAME, "bob": Verdict.UNSURE},
-        ("Ahmad Massoud", "Ahmad Shah Massoud"): {"alice": Verdict.DIFFERENT, "bob": Verdict.SAME,
-                                                  "carol": Verdict.DIFFERENT},
+        ("Ahmad Massoud", "Ahmad Shah Massoud"): {
+            "alice": Verdict.DIFFERENT,
+            "bob": Verdict.SAME,
+            "carol": Verdict.DIFFERENT,
+        },
         ("Saleh", "Salih"): {"bob": Verdict.SAME},  # judged once: not pairable
         ("Taliban", "Taleban"): {"alice": Verdict.SAME, "carol": Verdict.SAME},
     }
@@ -188,8 +201,15 @@ def test_labels_and_annotators_filters(team):
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_cli_json_and_text(team, tmp_path):
@@ -211,9 +231,11 @@ def test_cli_none_shared_and_bad_input(tmp_path):
     mark(store, d, "alice")
     store.close()
     db = str(tmp_path / "solo.db")
-    for args, needle in ((("agree",), "no document is marked done by two or more"),
-                         (("agree", "--labels", "PERSN"), "--labels: unknown label 'PERSN'"),
-                         (("agree", "--annotators", "alice"), "--annotators: name two or more")):
+    for args, needle in (
+        (("agree",), "no document is marked done by two or more"),
+        (("agree", "--labels", "PERSN"), "--labels: unknown label 'PERSN'"),
+        (("agree", "--annotators", "alice"), "--annotators: name two or more"),
+    ):
         proc = run_cli(*args, "--db", db, cwd=tmp_path)
         assert proc.returncode == 2
         lines = proc.stderr.strip().splitlines()
@@ -233,7 +255,7 @@ def test_escape_sequences_in_titles_never_reach_the_terminal(team, tmp_path):
 def test_a_label_only_one_annotator_used_is_f1_zero_not_undefined():
     from annotations.agreement.measures import prf
 
-    assert prf(0, 0, 0, 1)["f"] == 0.0      # A labelled one GPE, B none: they disagree
+    assert prf(0, 0, 0, 1)["f"] == 0.0  # A labelled one GPE, B none: they disagree
     assert prf(0, 1, 0, 0)["f"] == 0.0
-    assert prf(0, 0, 0, 0)["f"] is None     # neither used the label: nothing to agree on
+    assert prf(0, 0, 0, 0)["f"] is None  # neither used the label: nothing to agree on
     assert prf(1, 2, 1, 1) == {"p": 0.5, "r": 1.0, "f": 2 * 0.5 / 1.5}

@@ -11,7 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SQL = re.compile(
     r"^\s*(SELECT\b.*\bFROM\b|INSERT\s+(OR\s+\w+\s+)?INTO\b|UPDATE\s+\S+\s+SET\b|DELETE\s+FROM\b"
-    r"|(CREATE|DROP)\s+(TABLE|INDEX|TRIGGER|VIEW|VIRTUAL)\b|PRAGMA\s+\w+|WITH\b.*\bSELECT\b)", re.I | re.S)
+    r"|(CREATE|DROP)\s+(TABLE|INDEX|TRIGGER|VIEW|VIRTUAL)\b|PRAGMA\s+\w+|WITH\b.*\bSELECT\b)",
+    re.I | re.S,
+)
 SQL_CALLS = {"execute", "executemany", "executescript"}
 PRIVATE_STORE = re.compile(r"\bstore\._[a-z]\w*\(")
 
@@ -37,16 +39,23 @@ def test_tui_runs_no_sql():
 
 def test_the_sql_check_sees_sql(tmp_path):
     probe = tmp_path / "probe.py"
-    probe.write_text('rows = store.query("SELECT id FROM spans")\nconn.execute(q)\n'
-                     'help = "Delete the span under the cursor; select from the list"\n')
+    probe.write_text(
+        'rows = store.query("SELECT id FROM spans")\nconn.execute(q)\n'
+        'help = "Delete the span under the cursor; select from the list"\n'
+    )
     assert len(_sql_in(probe)) == 2
 
 
 def test_nothing_outside_the_store_calls_its_private_methods():
     """Writes go through store.action (logged, undoable); reads through the public methods."""
     store_dir = ROOT / "annotations" / "store"
-    hits = [f"{p.relative_to(ROOT)}:{n}" for p in _files("annotations", "tui") if store_dir not in p.parents
-            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if PRIVATE_STORE.search(line)]
+    hits = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in _files("annotations", "tui")
+        if store_dir not in p.parents
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if PRIVATE_STORE.search(line)
+    ]
     assert hits == []
 
 
@@ -59,6 +68,7 @@ def test_size_budgets():
             over.append(f"{path.relative_to(ROOT)}: {len(text.splitlines())} lines")
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > 60:
-                over.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: "
-                            f"{node.end_lineno - node.lineno + 1} lines")
+                over.append(
+                    f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {node.end_lineno - node.lineno + 1} lines"
+                )
     assert over == []

@@ -18,11 +18,7 @@ from textual.filter import NoColor
 
 from tui.widgets.article_view import MEASURE, ArticleView, SpanMark
 
-STORY = (
-    "Ahmad Shah Massoud spoke. He said the Panjshir valley held.\n"
-    "\n"
-    "Masood returned on Tuesday."
-)
+STORY = "Ahmad Shah Massoud spoke. He said the Panjshir valley held.\n\nMasood returned on Tuesday."
 LABELS = {"PERSON": "#ff8800", "GPE": "#3366ff", "CLAIM": "magenta"}
 
 
@@ -135,13 +131,16 @@ def test_markup_and_escape_sequences_are_shown_literally() -> None:
         # The "[bold]" markup did not make anything bold: only the cursor cell differs.
         x = text.index("x[/bold]")
         assert not style_of(view, 0, x).bold
-        assert not style_of(view, 0, text.index("red")).color or style_of(view, 0, text.index("red")).color == view.rich_style.color
+        assert (
+            not style_of(view, 0, text.index("red")).color
+            or style_of(view, 0, text.index("red")).color == view.rich_style.color
+        )
 
     run(body, text=text, spans=[])
 
 
 def test_strip_widths_match_layout_for_wide_and_combining_text() -> None:
-    text = ("中文字符 e\u0301te \U0001F600 \u0627\u0644\u0633\u0644\u0627\u0645 Z\u0308 " * 20).strip()
+    text = ("中文字符 e\u0301te \U0001f600 \u0627\u0644\u0633\u0644\u0627\u0645 Z\u0308 " * 20).strip()
 
     async def body(app, view, pilot):
         for y in range(min(24, len(view.text_layout.rows))):
@@ -230,7 +229,16 @@ def test_actions_are_bindable_by_name() -> None:
         assert view.selection == (6, 10)
         await view.run_action("move_entity(1)")
         assert view.selection is None  # a plain motion ends a shift-selection
-        for action in ("move_sentence(1)", "move_line(1)", "page(1)", "page(-1)", "end", "home", "toggle_selection", "clear_selection"):
+        for action in (
+            "move_sentence(1)",
+            "move_line(1)",
+            "page(1)",
+            "page(-1)",
+            "end",
+            "home",
+            "toggle_selection",
+            "clear_selection",
+        ):
             await view.run_action(action)
         assert view.cursor == 0 and view.selection is None
 
@@ -350,7 +358,12 @@ def test_span_styles_are_distinct_even_without_colour() -> None:
             for s in mono
             if s.text.strip()
         }
-        assert {(True, False, False, False), (False, True, True, False), (False, False, True, False), (False, False, False, False)} <= attrs
+        assert {
+            (True, False, False, False),
+            (False, True, True, False),
+            (False, False, True, False),
+            (False, False, False, False),
+        } <= attrs
         assert not plain.bold and not plain.underline and not plain.italic
         # The claim marker sits in the margin of rows a claim touches.
         assert row_text(view, 0)[view._pad - 1] == "\u258c"

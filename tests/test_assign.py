@@ -68,8 +68,15 @@ def test_cli(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "tui.cli", "assign", *args, "--db", str(tmp_path / "c.db")],
-                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "tui.cli", "assign", *args, "--db", str(tmp_path / "c.db")],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
 
     proc = run("--annotators", "alice,bob,carol", "--overlap", "2", "--json")
     assert proc.returncode == 0, proc.stderr
@@ -82,8 +89,15 @@ def test_library_lists_assigned_documents_first_and_filters_to_them(corpus):
     store, ids = corpus
     with store.action("lead", "assign", kind="bulk") as act:
         for doc_id in (ids[7], ids[3]):
-            act.insert("assignments", {"doc_id": doc_id, "annotator": "alice", "assigned_by": "lead",
-                                       "created_at": "2026-12-03T10:00:00+00:00"})
+            act.insert(
+                "assignments",
+                {
+                    "doc_id": doc_id,
+                    "annotator": "alice",
+                    "assigned_by": "lead",
+                    "created_at": "2026-12-03T10:00:00+00:00",
+                },
+            )
     assert assigned_ids(store, "alice") == {ids[3], ids[7]}
 
     async def body(app, pilot):

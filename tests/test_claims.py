@@ -176,9 +176,10 @@ def test_types_pick_and_filter(nlp):
     text = "According to the NRF, 600 Taliban fighters were killed."
     assert one(nlp, text, ["statement"])["type"] == "statement"
     assert claims(nlp, text, ["quote"]) == []
-    assert one(nlp, "“We will not surrender,” Ahmad Massoud told reporters.", ["statement", "quantity"])[
-        "type"
-    ] == "statement"
+    assert (
+        one(nlp, "“We will not surrender,” Ahmad Massoud told reporters.", ["statement", "quantity"])["type"]
+        == "statement"
+    )
 
 
 def test_offsets_shift_with_offset(nlp):
@@ -227,33 +228,40 @@ def test_find_quotations_continued_paragraphs():
     assert spans == ["“One.", "“Two,”"]
 
 
-@pytest.mark.parametrize("text, speaker", [
-    ("Governor Oleh Syniehubov said the strike hit a grain terminal.", "Oleh Syniehubov"),
-    ("Prime Minister Shehbaz Sharif said 30 people died.", "Shehbaz Sharif"),
-    ("Gen. Abdel Fattah al-Burhan told reporters that the army held the city.", "Abdel Fattah al-Burhan"),
-    ("The President said the talks would resume.", "President"),
-])
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Governor Oleh Syniehubov said the strike hit a grain terminal.", "Oleh Syniehubov"),
+        ("Prime Minister Shehbaz Sharif said 30 people died.", "Shehbaz Sharif"),
+        ("Gen. Abdel Fattah al-Burhan told reporters that the army held the city.", "Abdel Fattah al-Burhan"),
+        ("The President said the talks would resume.", "President"),
+    ],
+)
 def test_the_speaker_is_the_name_without_its_title(nlp, text, speaker):
     c = one(nlp, text)
     assert c["speaker"] == speaker
-    assert text[c["speaker_start"]:c["speaker_end"]] == speaker
+    assert text[c["speaker_start"] : c["speaker_end"]] == speaker
 
 
 # --------------------------------------------------------------------- issue 17: speakers, scope, stance
 
 
 def test_pronouns_resolve_to_the_nearest_person_before(nlp):
-    text = ("Prime Minister Shehbaz Sharif visited the flooded district on Monday. "
-            "He said the army would build 40 temporary bridges.")
+    text = (
+        "Prime Minister Shehbaz Sharif visited the flooded district on Monday. "
+        "He said the army would build 40 temporary bridges."
+    )
     c = one(nlp, text)
     assert c["speaker"] == "Shehbaz Sharif"
-    assert text[c["speaker_start"]:c["speaker_end"]] == "Shehbaz Sharif"
+    assert text[c["speaker_start"] : c["speaker_end"]] == "Shehbaz Sharif"
     assert c["speaker_start"] < c["start"]  # the mention it resolved to, not the pronoun
 
 
 def test_the_agency_resolves_to_the_organisation_named_before(nlp):
-    text = ("Heavy rain hit the coast of Kerala overnight, and the India Meteorological Department "
-            "issued a red alert. The agency said more rain was likely on Thursday.")
+    text = (
+        "Heavy rain hit the coast of Kerala overnight, and the India Meteorological Department "
+        "issued a red alert. The agency said more rain was likely on Thursday."
+    )
     c = one(nlp, text)
     assert c["speaker"] == "India Meteorological Department"
     assert c["stance"] == "hedged" or c["stance"] == "reported"
@@ -277,9 +285,11 @@ def test_relative_who_is_not_the_speaker(nlp):
 
 
 def test_headline_at_the_top_and_agency_credits_are_not_claims(nlp):
-    text = ("Taliban claim Panjshir as resistance vows to fight on\n\n"
-            "The Taliban said on Monday that they had taken Panjshir.\n\n"
-            "(Reporting by the Kabul bureau; editing by Paul Ferrand)")
+    text = (
+        "Taliban claim Panjshir as resistance vows to fight on\n\n"
+        "The Taliban said on Monday that they had taken Panjshir.\n\n"
+        "(Reporting by the Kabul bureau; editing by Paul Ferrand)"
+    )
     out = claims(nlp, text)
     assert [c["text"] for c in out] == ["The Taliban said on Monday that they had taken Panjshir."]
 
@@ -290,15 +300,19 @@ def test_opening_dateline_is_not_part_of_the_claim(nlp):
 
 
 def test_requests_negated_and_declined_speech_are_not_claims(nlp):
-    text = ('In an audio message, Mr Massoud called on Afghans "inside and outside the country" to rise up. '
-            "He did not say where he was. A spokeswoman declined to say whether talks would resume. "
-            "Each side blamed the other.")
+    text = (
+        'In an audio message, Mr Massoud called on Afghans "inside and outside the country" to rise up. '
+        "He did not say where he was. A spokeswoman declined to say whether talks would resume. "
+        "Each side blamed the other."
+    )
     assert claims(nlp, text) == []
 
 
 def test_a_quotation_that_goes_on_after_its_attribution_is_one_claim(nlp):
-    text = ('"The water came in twenty minutes. We lost everything," said Karin Vogt, who runs a bakery. '
-            '"Nobody warned us."')
+    text = (
+        '"The water came in twenty minutes. We lost everything," said Karin Vogt, who runs a bakery. '
+        '"Nobody warned us."'
+    )
     c = one(nlp, text)
     assert c["text"] == text and c["speaker"] == "Karin Vogt" and c["type"] == "quote"
 
@@ -336,12 +350,15 @@ def test_heldout_gold_meets_the_issue_targets(nlp):
 
 
 def test_a_pronoun_right_after_a_claim_continues_its_source(nlp):
-    text = ('A shopkeeper who walked out through the mountains said the price of flour had doubled. '
-            '"People are afraid," he said.')
+    text = (
+        "A shopkeeper who walked out through the mountains said the price of flour had doubled. "
+        '"People are afraid," he said.'
+    )
     out = claims(nlp, text)
     assert [c["speaker"] for c in out] == ["shopkeeper", "shopkeeper"]
-    text = ("The National Resistance Front said its positions held. "
-            "It said on Sunday that its spokesman had been killed.")
+    text = (
+        "The National Resistance Front said its positions held. It said on Sunday that its spokesman had been killed."
+    )
     assert [c["speaker"] for c in claims(nlp, text)] == ["National Resistance Front"] * 2
 
 
@@ -356,13 +373,26 @@ def test_a_courtesy_title_is_no_role(nlp):
     assert (c["speaker"], c["role"]) == ("Mujahid", None)
 
 
-@pytest.mark.parametrize("text, speaker, role", [
-    ("Zabihullah Mujahid, the movement's chief spokesman, told reporters that the war was over.",
-     "Zabihullah Mujahid", "movement's chief spokesman"),
-    ("A Taliban spokesman, Zabihullah Mujahid, wrote on Twitter that the province was captured.",
-     "Zabihullah Mujahid", "Taliban spokesman"),
-    ('"There is no military solution," said Deborah Lyons, the UN special envoy.', "Deborah Lyons", "UN special envoy"),
-])
+@pytest.mark.parametrize(
+    "text, speaker, role",
+    [
+        (
+            "Zabihullah Mujahid, the movement's chief spokesman, told reporters that the war was over.",
+            "Zabihullah Mujahid",
+            "movement's chief spokesman",
+        ),
+        (
+            "A Taliban spokesman, Zabihullah Mujahid, wrote on Twitter that the province was captured.",
+            "Zabihullah Mujahid",
+            "Taliban spokesman",
+        ),
+        (
+            '"There is no military solution," said Deborah Lyons, the UN special envoy.',
+            "Deborah Lyons",
+            "UN special envoy",
+        ),
+    ],
+)
 def test_an_appositive_gives_the_role(nlp, text, speaker, role):
     c = one(nlp, text)
     assert (c["speaker"], c["role"]) == (speaker, role)

@@ -15,8 +15,15 @@ SAMPLE = Path(__file__).resolve().parents[1] / "annotations" / "data" / "sample"
 
 def run(*args: str, cwd: Path, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"} | (env or {})
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, input=stdin,
-                          capture_output=True, text=True, env=full_env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=300,
+    )
 
 
 def one_line_error(proc: subprocess.CompletedProcess) -> str:
@@ -88,11 +95,14 @@ def test_bad_config_is_one_line_exit_2(tmp_path, news_dir):
     assert not (tmp_path / "n.db").exists()
 
 
-@pytest.mark.parametrize("content, reason", [
-    (b"", "empty"),
-    (b"\x00\x01\x02binary\x00", "binary"),
-    (b"caf\xe9 au lait\n", "byte offset 3"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02binary\x00", "binary"),
+        (b"caf\xe9 au lait\n", "byte offset 3"),
+    ],
+)
 def test_bad_text_files_named_with_reason(tmp_path, content, reason):
     path = tmp_path / "x.txt"
     path.write_bytes(content)
@@ -119,8 +129,14 @@ def test_not_a_newsmark_database_is_refused_untouched(tmp_path, news_dir):
 
 
 def test_stdin_import(tmp_path):
-    proc = run("import", "-", "--db", "n.db", cwd=tmp_path,
-               stdin='{"text": "Piped article one."}\n{"text": "Piped article two."}\n')
+    proc = run(
+        "import",
+        "-",
+        "--db",
+        "n.db",
+        cwd=tmp_path,
+        stdin='{"text": "Piped article one."}\n{"text": "Piped article two."}\n',
+    )
     assert proc.returncode == 0, proc.stderr
     assert "imported 2 document(s)" in proc.stdout
 
@@ -141,8 +157,7 @@ def test_predict_without_model_names_the_key_and_package(tmp_path, news_dir):
 
 
 def test_demo_imports_the_sample_corpus(tmp_path):
-    proc = run("demo", "--no-open", "--db", "demo.db", cwd=tmp_path,
-               env={"XDG_DATA_HOME": str(tmp_path)})
+    proc = run("demo", "--no-open", "--db", "demo.db", cwd=tmp_path, env={"XDG_DATA_HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
     stats = json.loads(run("stats", "--json", "--db", "demo.db", cwd=tmp_path).stdout)
     assert stats["documents"] == len(list(SAMPLE.glob("*.md"))) >= 8
@@ -172,8 +187,10 @@ def test_export_jsonl_round_trips_through_import(tmp_path):
     assert run("export", "--db", "b.db", "--status", "all", "--out", "b.jsonl", cwd=tmp_path).returncode == 0
 
     def spans(path):
-        return [sorted((s["start"], s["end"], s["label"]) for s in json.loads(line)["spans"])
-                for line in (tmp_path / path).read_text().splitlines()]
+        return [
+            sorted((s["start"], s["end"], s["label"]) for s in json.loads(line)["spans"])
+            for line in (tmp_path / path).read_text().splitlines()
+        ]
 
     assert spans("a.jsonl") == spans("b.jsonl") and any(spans("a.jsonl"))
 
@@ -189,9 +206,11 @@ def test_evaluate_without_gold_is_an_error_not_a_perfect_score(tmp_path, news_di
 def done_by_two(tmp_path, news_dir):
     """n.db: two documents done by root, the first also done by alice (three annotated copies)."""
     run("import", str(news_dir), "--db", "n.db", cwd=tmp_path)
-    code = ("import sys; from annotations.store import Store; s = Store(sys.argv[1])\n"
-            "for d, who in ((1, 'root'), (2, 'root'), (1, 'alice')):\n"
-            "    s.add_span(d, 0, 6, 'ORG', who); s.set_status(d, who, 'done')\n")
+    code = (
+        "import sys; from annotations.store import Store; s = Store(sys.argv[1])\n"
+        "for d, who in ((1, 'root'), (2, 'root'), (1, 'alice')):\n"
+        "    s.add_span(d, 0, 6, 'ORG', who); s.set_status(d, who, 'done')\n"
+    )
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "n.db")], check=True, cwd=tmp_path)
 
 
@@ -214,8 +233,7 @@ def test_spacy_export_of_two_gold_versions_needs_annotator(tmp_path, news_dir):
     line = one_line_error(proc)
     assert "1 document(s) were annotated by several annotators (alice, root)" in line and "--annotator" in line
     assert not (tmp_path / "corpus" / "train.spacy").exists()
-    proc = run("export", "--db", "n.db", "--format", "spacy", "--out", "corpus", "--annotator", "root",
-               cwd=tmp_path)
+    proc = run("export", "--db", "n.db", "--format", "spacy", "--out", "corpus", "--annotator", "root", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "corpus" / "train.spacy").exists()
 
@@ -243,8 +261,9 @@ def test_import_summary_with_skip_invalid(tmp_path):
     (tmp_path / "latin1.txt").write_bytes(b"caf\xe9 au lait\n")
     (tmp_path / "broken.jsonl").write_text('{"text": "One."}\n{"text": 12}\n{"text": "Two."}\n')
     (tmp_path / "arr.jsonl").write_text("[1, 2]\n")
-    proc = run("import", "--skip-invalid", "empty.txt", "latin1.txt", "broken.jsonl", "arr.jsonl", "--db", "n.db",
-               cwd=tmp_path)
+    proc = run(
+        "import", "--skip-invalid", "empty.txt", "latin1.txt", "broken.jsonl", "arr.jsonl", "--db", "n.db", cwd=tmp_path
+    )
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
         "empty.txt: empty file",
@@ -257,8 +276,10 @@ def test_import_summary_with_skip_invalid(tmp_path):
     # without the flag the broken file is rejected whole, and the flag is suggested
     proc = run("import", "broken.jsonl", "empty.txt", "--db", "m.db", cwd=tmp_path)
     assert proc.returncode == 2
-    assert proc.stderr.splitlines()[-1] == ("rejected 2 file(s) (broken.jsonl, empty.txt): nothing from them was "
-                                            "imported; --skip-invalid imports the valid lines of such files")
+    assert proc.stderr.splitlines()[-1] == (
+        "rejected 2 file(s) (broken.jsonl, empty.txt): nothing from them was "
+        "imported; --skip-invalid imports the valid lines of such files"
+    )
 
 
 def test_import_markdown_with_control_characters_in_front_matter(tmp_path):
@@ -275,8 +296,7 @@ def test_import_markdown_with_control_characters_in_front_matter(tmp_path):
     proc = run("import", "corpus/bad.md", "--db", "n.db", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
-        "corpus/bad.md: invalid YAML front matter: expected ',' or ']', but got 'the end of the front matter' "
-        "(line 3)",
+        "corpus/bad.md: invalid YAML front matter: expected ',' or ']', but got 'the end of the front matter' (line 3)",
         "rejected 1 file(s) (corpus/bad.md): nothing from them was imported",
     ]
 
@@ -285,8 +305,9 @@ def test_evaluate_with_a_missing_model_names_it(tmp_path, news_dir):
     done_by_two(tmp_path, news_dir)
     proc = run("evaluate", "--db", "n.db", "--model", str(tmp_path / "nonexistent"), cwd=tmp_path)
     assert proc.returncode == 2
-    assert one_line_error(proc) == (f"newsmark: --model {tmp_path / 'nonexistent'}: "
-                                    "no such spaCy package or pipeline directory")
+    assert one_line_error(proc) == (
+        f"newsmark: --model {tmp_path / 'nonexistent'}: no such spaCy package or pipeline directory"
+    )
 
 
 def test_bad_label_colour_is_one_line_exit_2(tmp_path):

@@ -18,21 +18,40 @@ from annotations.store import Store, now
 
 NAME = f"ann{HOSTILE}"  # an annotator name
 LABEL = f"L{HOSTILE}"  # a span label
-TEXT = ("Ahmad Massoud spoke in Panjshir on Monday. Later, Ahmed Massoud said the valley "
-        "would hold, according to the front's spokesman in Kabul.")
+TEXT = (
+    "Ahmad Massoud spoke in Panjshir on Monday. Later, Ahmed Massoud said the valley "
+    "would hold, according to the front's spokesman in Kabul."
+)
 
 
 def run(*args: str, cwd: Path, closed_stdin: bool = False) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, env=env, timeout=300,
-                          preexec_fn=(lambda: os.close(0)) if closed_stdin else None)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        preexec_fn=(lambda: os.close(0)) if closed_stdin else None,
+    )
 
 
 def _mention(act, doc: int, form: str, annotator: str) -> None:
     start = TEXT.index(form)
-    act.insert("spans", {"doc_id": doc, "start": start, "end": start + len(form), "label": LABEL,
-                         "text": form, "annotator": annotator, "origin": "manual", "created_at": now()})
+    act.insert(
+        "spans",
+        {
+            "doc_id": doc,
+            "start": start,
+            "end": start + len(form),
+            "label": LABEL,
+            "text": form,
+            "annotator": annotator,
+            "origin": "manual",
+            "created_at": now(),
+        },
+    )
 
 
 @pytest.fixture
@@ -40,26 +59,64 @@ def hostile_db(tmp_path) -> Path:
     """A database whose every printed field holds the hostile corpus."""
     path = tmp_path / "h.db"
     with Store(path) as store:
-        doc = add_document(store, TEXT, title=f"T{HOSTILE}\nsecond line", outlet=f"O{HOSTILE}",
-                           date=f"D{HOSTILE}", author=f"A{HOSTILE}")
+        doc = add_document(
+            store,
+            TEXT,
+            title=f"T{HOSTILE}\nsecond line",
+            outlet=f"O{HOSTILE}",
+            date=f"D{HOSTILE}",
+            author=f"A{HOSTILE}",
+        )
         for annotator in (NAME, "bob"):
             with store.action(annotator, "seed", doc_id=doc) as act:
                 _mention(act, doc, "Ahmad Massoud", annotator)
                 _mention(act, doc, "Ahmed Massoud", annotator)
-                act.insert("claims", {"doc_id": doc, "start": 0, "end": 42, "type": f"C{HOSTILE}",
-                                      "annotator": annotator, "origin": "manual", "created_at": now()})
-                act.insert("doc_status", {"doc_id": doc, "annotator": annotator, "status": "done",
-                                          "updated_at": now()})
+                act.insert(
+                    "claims",
+                    {
+                        "doc_id": doc,
+                        "start": 0,
+                        "end": 42,
+                        "type": f"C{HOSTILE}",
+                        "annotator": annotator,
+                        "origin": "manual",
+                        "created_at": now(),
+                    },
+                )
+                act.insert("doc_status", {"doc_id": doc, "annotator": annotator, "status": "done", "updated_at": now()})
         with store.action(NAME, "judge") as act:
-            act.insert("judgements", {"a": "Ahmad Massoud", "b": "Ahmed Massoud", "label": LABEL,
-                                      "verdict": "same", "annotator": NAME, "created_at": now()})
+            act.insert(
+                "judgements",
+                {
+                    "a": "Ahmad Massoud",
+                    "b": "Ahmed Massoud",
+                    "label": LABEL,
+                    "verdict": "same",
+                    "annotator": NAME,
+                    "created_at": now(),
+                },
+            )
             entity = act.insert("entities", {"name": f"E{HOSTILE}", "label": LABEL, "created_at": now()})
             for form in ("Ahmad Massoud", f"F{HOSTILE}"):
                 act.insert("aliases", {"entity_id": entity, "form": form})
-        store.save_predictions("entities", "test-1", [(doc, [
-            {"start": 0, "end": 13, "label": LABEL, "text": "Ahmad Massoud"},
-            {"start": TEXT.index("Ahmed"), "end": TEXT.index("Ahmed") + 13, "label": LABEL,
-             "text": "Ahmed Massoud"}])])
+        store.save_predictions(
+            "entities",
+            "test-1",
+            [
+                (
+                    doc,
+                    [
+                        {"start": 0, "end": 13, "label": LABEL, "text": "Ahmad Massoud"},
+                        {
+                            "start": TEXT.index("Ahmed"),
+                            "end": TEXT.index("Ahmed") + 13,
+                            "label": LABEL,
+                            "text": "Ahmed Massoud",
+                        },
+                    ],
+                )
+            ],
+        )
     return path
 
 
@@ -109,8 +166,9 @@ def test_link_suggest_prints_labels_inert(tmp_path, hostile_db):
     assert "Massoud" in proc.stdout and "L␛[2J" in proc.stdout
 
 
-@pytest.mark.parametrize("command", [("stats", "--json"), ("link", "suggest", "--json", "--threshold", "0")],
-                         ids=" ".join)
+@pytest.mark.parametrize(
+    "command", [("stats", "--json"), ("link", "suggest", "--json", "--threshold", "0")], ids=" ".join
+)
 def test_json_output_is_inert_and_exact(tmp_path, hostile_db, command):
     proc = run(*command, "--db", str(hostile_db), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -152,8 +210,7 @@ def test_a_hostile_option_value_is_echoed_inert(tmp_path, hostile_db):
     assert_inert(proc.stderr)
 
 
-@pytest.mark.parametrize("command", [("list", "--limit", "-2"), ("link", "suggest", "--limit", "-1")],
-                         ids=" ".join)
+@pytest.mark.parametrize("command", [("list", "--limit", "-2"), ("link", "suggest", "--limit", "-1")], ids=" ".join)
 def test_negative_limits_are_refused(tmp_path, hostile_db, command):
     proc = run(*command, "--db", str(hostile_db), cwd=tmp_path)
     assert proc.returncode == 2

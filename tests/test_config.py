@@ -35,8 +35,10 @@ def test_shipped_config_is_valid_with_nine_keyed_labels():
         ("labels: [{key: '1'}]", "config.yaml: labels.0.name: required key is missing"),
         ("- just\n- a list", "config.yaml: expected a mapping of keys"),
         ("model: {name: [unclosed", "config.yaml:1:"),
-        ('labels: [{name: PERSON, key: "1", color: notacolor}]',
-         "config.yaml: labels.0.color: 'notacolor' is not a colour ("),
+        (
+            'labels: [{name: PERSON, key: "1", color: notacolor}]',
+            "config.yaml: labels.0.color: 'notacolor' is not a colour (",
+        ),
         ("databse: x.db", "config.yaml: databse: unknown key (did you mean 'database'?)"),
         ("model: {nmae: x}", "config.yaml: model.nmae: unknown key (did you mean 'name'?)"),
         ("labels: [{name: A, colr: red}]", "config.yaml: labels.0.colr: unknown key (did you mean 'color'?)"),
@@ -95,16 +97,19 @@ def test_label_colours_rich_understands_are_accepted(colour):
     assert cfg.labels[0].color == colour
 
 
-@pytest.mark.parametrize("key, why", [
-    ("ctrl+", "is not a key"),
-    ("ctrl++", "is not a key"),
-    ("hyperr+x", "is not a modifier"),
-    ("x,,y", "empty key"),
-    ("\x1b", "is not a key"),
-    ("\u202e", "is not a key"),
-    ("[/]", "is not a key"),
-    ("Page Down", "is not a key"),
-])
+@pytest.mark.parametrize(
+    "key, why",
+    [
+        ("ctrl+", "is not a key"),
+        ("ctrl++", "is not a key"),
+        ("hyperr+x", "is not a modifier"),
+        ("x,,y", "empty key"),
+        ("\x1b", "is not a key"),
+        ("\u202e", "is not a key"),
+        ("[/]", "is not a key"),
+        ("Page Down", "is not a key"),
+    ],
+)
 def test_a_bad_label_key_fails_loading_naming_the_key(tmp_path, key, why):
     path = tmp_path / "keys.yaml"
     path.write_text(yaml.safe_dump({"labels": [{"name": "PERSON", "key": "1"}, {"name": "ORG", "key": key}]}))

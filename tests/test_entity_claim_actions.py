@@ -90,7 +90,7 @@ def test_claims_tag_edit_group_delete_undo(store):
 def test_create_and_link_every_form_is_one_undo_step(store):
     d1, d2 = add_document(store, T1), add_document(store, T2)
     s1 = store.add_span(d1, 18, 24, "PERSON", "alice")  # "Masood" in T1
-    s2 = store.add_span(d2, 0, 6, "PERSON", "alice")    # "Masood" in T2
+    s2 = store.add_span(d2, 0, 6, "PERSON", "alice")  # "Masood" in T2
     ent, linked = ea.link(store, s1, "alice", new=("Ahmad Massoud", "PERSON"), scope="corpus")
     assert linked == 2
     assert {r["entity_id"] for r in store.query("SELECT entity_id FROM spans")} == {ent}
@@ -149,14 +149,29 @@ def test_suggestions_follow_the_annotators_not_the_model(store):
 
     d1 = add_document(store, "Fighting near El Fasher. Al-Fashir is besieged. Hemedti spoke.")
     d2 = add_document(store, "Hemeti denied it. El-Fasher was calm.")
-    store.save_predictions("entities", "m-1", [
-        (d1, [{"start": 14, "end": 23, "label": "ORG", "text": "El Fasher"},
-              {"start": 25, "end": 34, "label": "ORG", "text": "Al-Fashir"},
-              {"start": 48, "end": 55, "label": "ORG", "text": "Hemedti"}]),
-        (d2, [{"start": 0, "end": 6, "label": "PERSON", "text": "Hemeti"},
-              {"start": 18, "end": 27, "label": "ORG", "text": "El-Fasher"}])])
-    store.add_span(d1, 14, 23, "GPE", "alice")             # the annotator says El Fasher is a GPE
-    store.add_span(d1, 48, 55, "PERSON", "alice")          # and Hemedti a PERSON
+    store.save_predictions(
+        "entities",
+        "m-1",
+        [
+            (
+                d1,
+                [
+                    {"start": 14, "end": 23, "label": "ORG", "text": "El Fasher"},
+                    {"start": 25, "end": 34, "label": "ORG", "text": "Al-Fashir"},
+                    {"start": 48, "end": 55, "label": "ORG", "text": "Hemedti"},
+                ],
+            ),
+            (
+                d2,
+                [
+                    {"start": 0, "end": 6, "label": "PERSON", "text": "Hemeti"},
+                    {"start": 18, "end": 27, "label": "ORG", "text": "El-Fasher"},
+                ],
+            ),
+        ],
+    )
+    store.add_span(d1, 14, 23, "GPE", "alice")  # the annotator says El Fasher is a GPE
+    store.add_span(d1, 48, 55, "PERSON", "alice")  # and Hemedti a PERSON
     store.reject_prediction(d1, 25, 34, "ORG", "alice")  # and Al-Fashir here is no entity
     mentions = {(m.form, m.label, m.doc_id) for m in store_mentions(store)}
     assert ("El Fasher", "GPE", d1) in mentions and ("El Fasher", "ORG", d1) not in mentions
@@ -201,21 +216,23 @@ def test_speaker_span_for_finds_the_gold_span_a_suggestion_points_at(store):
     span_id = store.add_span(doc, 0, 13, "PERSON", "alice")
     row = ca.speaker_span_for(store, doc, "alice", 0, 13)
     assert row is not None and row["id"] == span_id
-    assert ca.speaker_span_for(store, doc, "alice", 6, 13)["id"] == span_id   # "Massoud" inside it
-    assert ca.speaker_span_for(store, doc, "bob", 0, 13) is None               # another annotator's gold
+    assert ca.speaker_span_for(store, doc, "alice", 6, 13)["id"] == span_id  # "Massoud" inside it
+    assert ca.speaker_span_for(store, doc, "bob", 0, 13) is None  # another annotator's gold
     assert ca.speaker_span_for(store, doc, "alice", None, None) is None
-    assert ca.speaker_span_for(store, doc, "alice", 26, 28) is None            # "He": no span there
+    assert ca.speaker_span_for(store, doc, "alice", 26, 28) is None  # "He": no span there
 
 
 def test_same_judgement_links_every_mention_of_both_spellings_in_one_undo(store):
     d1 = add_document(store, "KABUL — Masood spoke in Kabul on Monday.")
     d2 = add_document(store, "In Kabul, Massoud's envoy met Masood's aides.")
     text1, text2 = store.document(d1)["text"], store.document(d2)["text"]
-    spans = [store.add_span(d1, text1.index("Masood"), text1.index("Masood") + 6, "PERSON", "alice"),
-             store.add_span(d2, text2.index("Massoud's"), text2.index("Massoud's") + 9, "ORG", "alice"),
-             store.add_span(d2, text2.index("Masood"), text2.index("Masood") + 6, "PERSON", "alice"),
-             store.add_span(d1, 0, 5, "ORG", "alice"),
-             store.add_span(d1, text1.index("Kabul"), text1.index("Kabul") + 5, "GPE", "alice")]
+    spans = [
+        store.add_span(d1, text1.index("Masood"), text1.index("Masood") + 6, "PERSON", "alice"),
+        store.add_span(d2, text2.index("Massoud's"), text2.index("Massoud's") + 9, "ORG", "alice"),
+        store.add_span(d2, text2.index("Masood"), text2.index("Masood") + 6, "PERSON", "alice"),
+        store.add_span(d1, 0, 5, "ORG", "alice"),
+        store.add_span(d1, text1.index("Kabul"), text1.index("Kabul") + 5, "GPE", "alice"),
+    ]
     bob = store.add_span(d2, text2.index("Masood"), text2.index("Masood") + 6, "PERSON", "bob")
     done = ea.judge_pair(store, "Masood", "Massoud", "PERSON", "same", "alice")
     assert done.created and done.entity == "Masood" and done.linked == 3  # the more frequent form names it
@@ -243,9 +260,14 @@ def test_variant_queue_never_asks_an_implied_pair():
     def pair(a, b, score=90.0):
         return Pair(a, b, "PERSON", score, [])
 
-    ab, bc, ac, cd, ad, xy = (pair("Masood", "Massoud", 95), pair("Massoud", "Masud", 94),
-                              pair("Masood", "Masud", 93), pair("Masud", "Mashud", 92),
-                              pair("Masood", "Mashud", 91), pair("Hemedti", "Hemeti", 90))
+    ab, bc, ac, cd, ad, xy = (
+        pair("Masood", "Massoud", 95),
+        pair("Massoud", "Masud", 94),
+        pair("Masood", "Masud", 93),
+        pair("Masud", "Mashud", 92),
+        pair("Masood", "Mashud", 91),
+        pair("Hemedti", "Hemeti", 90),
+    )
     queue = VariantQueue([xy, ac, ab, bc, cd, ad])
     assert queue.current is ab  # best first
     queue.decide(ab, "same")
@@ -258,24 +280,37 @@ def test_variant_queue_never_asks_an_implied_pair():
     assert queue.current is None and len(queue.skipped) == 1
     assert queue.take_back() is cd and queue.current is cd and ad in queue.pairs
     # stored judgements (and entity links) settle pairs the same way, whatever the label
-    stored = VariantQueue([ac, xy], [Judgement("Masood", "MASSOUD", "ORG", "same"),
-                                     Judgement("Massoud", "Masud", "PERSON", "same")])
+    stored = VariantQueue(
+        [ac, xy], [Judgement("Masood", "MASSOUD", "ORG", "same"), Judgement("Massoud", "Masud", "PERSON", "same")]
+    )
     assert stored.pairs == [xy]
 
 
 def test_same_judgement_accepts_and_links_the_open_suggestions_of_both_spellings(store):
     d1 = add_document(store, "Masood spoke on Monday. Massoud's envoy left.")
     d2 = add_document(store, "Massoud denied it.")
-    store.save_predictions("entities", "m-1", [
-        (d1, [{"start": 0, "end": 6, "label": "PERSON", "text": "Masood"},
-              {"start": 24, "end": 33, "label": "ORG", "text": "Massoud's"}]),
-        (d2, [{"start": 0, "end": 7, "label": "GPE", "text": "Massoud"}])])
+    store.save_predictions(
+        "entities",
+        "m-1",
+        [
+            (
+                d1,
+                [
+                    {"start": 0, "end": 6, "label": "PERSON", "text": "Masood"},
+                    {"start": 24, "end": 33, "label": "ORG", "text": "Massoud's"},
+                ],
+            ),
+            (d2, [{"start": 0, "end": 7, "label": "GPE", "text": "Massoud"}]),
+        ],
+    )
     store.reject_prediction(d2, 0, 7, "GPE", "alice")  # alice said this one is no entity
     done = ea.judge_pair(store, "Massoud", "Masood", "PERSON", "same", "alice")
     assert done.linked == 2 and done.created
     rows = store.query("SELECT text, label, origin, entity_id FROM spans ORDER BY start")
     assert [(r["text"], r["label"], r["entity_id"]) for r in rows] == [
-        ("Masood", "PERSON", done.entity_id), ("Massoud's", "PERSON", done.entity_id)]
+        ("Masood", "PERSON", done.entity_id),
+        ("Massoud's", "PERSON", done.entity_id),
+    ]
     assert store.status(d1, "alice") == "in progress"
     store.undo("alice")
     assert store.query("SELECT * FROM spans") == [] and store.status(d1, "alice") == "todo"
@@ -289,15 +324,26 @@ def test_the_linker_and_the_reader_share_one_open_suggestion_rule(store):
 
     d = add_document(store, "Masood spoke. Kabul was calm.")
     store.reject_prediction(d, 0, 6, "ORG", "alice")
-    store.save_predictions("entities", "m-2", [
-        (d, [{"start": 0, "end": 6, "label": "PERSON", "text": "Masood"},
-             {"start": 14, "end": 19, "label": "GPE", "text": "Kabul"}])])
+    store.save_predictions(
+        "entities",
+        "m-2",
+        [
+            (
+                d,
+                [
+                    {"start": 0, "end": 6, "label": "PERSON", "text": "Masood"},
+                    {"start": 14, "end": 19, "label": "GPE", "text": "Kabul"},
+                ],
+            )
+        ],
+    )
     preds = store.predictions(d, "entities")
     still_open = open_suggestions(preds, store.spans(d, "alice"), store.rejections(d, "alice"))
     linker = {(m.start, m.end) for m in store_mentions(store) if not m.gold}
     assert {(p["start"], p["end"]) for p in still_open} == linker == {(0, 6), (14, 19)}
     store.reject_prediction(d, 14, 19, "GPE", "alice")
-    still_open = open_suggestions(store.predictions(d, "entities"), store.spans(d, "alice"),
-                                  store.rejections(d, "alice"))
+    still_open = open_suggestions(
+        store.predictions(d, "entities"), store.spans(d, "alice"), store.rejections(d, "alice")
+    )
     linker = {(m.start, m.end) for m in store_mentions(store) if not m.gold}
     assert {(p["start"], p["end"]) for p in still_open} == linker == {(0, 6)}

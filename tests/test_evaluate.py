@@ -43,8 +43,15 @@ def add_gold(store, doc_id, text, items, annotator="alice", done=True):
 
 
 def add_claim(store, doc_id, start, end, annotator="alice", **kw):
-    cols = {"doc_id": doc_id, "start": start, "end": end, "annotator": annotator, "origin": "manual",
-            "created_at": now(), **kw}
+    cols = {
+        "doc_id": doc_id,
+        "start": start,
+        "end": end,
+        "annotator": annotator,
+        "origin": "manual",
+        "created_at": now(),
+        **kw,
+    }
     names = ", ".join(f'"{c}"' for c in cols)
     with store.transaction() as conn:
         conn.execute(f"INSERT INTO claims ({names}) VALUES ({', '.join('?' for _ in cols)})", list(cols.values()))
@@ -52,8 +59,10 @@ def add_claim(store, doc_id, start, end, annotator="alice", **kw):
 
 def judge(store, a, b, label, verdict, annotator="alice"):
     with store.transaction() as conn:
-        conn.execute("INSERT INTO judgements (a, b, label, verdict, annotator, created_at) VALUES (?,?,?,?,?,?)",
-                     (a, b, label, verdict, annotator, now()))
+        conn.execute(
+            "INSERT INTO judgements (a, b, label, verdict, annotator, created_at) VALUES (?,?,?,?,?,?)",
+            (a, b, label, verdict, annotator, now()),
+        )
 
 
 # --------------------------------------------------------------------------- gold
@@ -78,14 +87,35 @@ def test_no_gold_documents_is_an_error_not_a_score(store, config):
 
 def ner_store(store):
     a, b = add_document(store, A), add_document(store, B)
-    add_gold(store, a, A, [span(A, "Ahmad Massoud", "PERSON"), span(A, "Kabul", "GPE"), span(A, "Monday", "DATE"),
-                           span(A, "Magna Carta", "LAW")])            # LAW is not a configured label
-    add_gold(store, b, B, [span(B, "Panjshir", "GPE")])                # inside the token "Panjshiri"
-    store.save_predictions("entities", "test-1", [
-        (a, [span(A, "Ahmad Massoud", "PERSON"), span(A, "Kabul", "LOC"), span(A, "Monday", "DATE"),
-             span(A, "officials", "ORG"), span(A, "Magna Carta", "LAW")]),
-        (b, [span(B, "Panjshir", "GPE")]),
-    ])
+    add_gold(
+        store,
+        a,
+        A,
+        [
+            span(A, "Ahmad Massoud", "PERSON"),
+            span(A, "Kabul", "GPE"),
+            span(A, "Monday", "DATE"),
+            span(A, "Magna Carta", "LAW"),
+        ],
+    )  # LAW is not a configured label
+    add_gold(store, b, B, [span(B, "Panjshir", "GPE")])  # inside the token "Panjshiri"
+    store.save_predictions(
+        "entities",
+        "test-1",
+        [
+            (
+                a,
+                [
+                    span(A, "Ahmad Massoud", "PERSON"),
+                    span(A, "Kabul", "LOC"),
+                    span(A, "Monday", "DATE"),
+                    span(A, "officials", "ORG"),
+                    span(A, "Magna Carta", "LAW"),
+                ],
+            ),
+            (b, [span(B, "Panjshir", "GPE")]),
+        ],
+    )
     return a, b
 
 
@@ -107,10 +137,16 @@ def test_ner_scores_equal_spacys_scorer(store, config):
     # a direct Scorer call on the same examples gives the same figures, with either getter
     labels = set(config.label_names)
     examples = [
-        build_example(A, [x for x in [span(A, "Ahmad Massoud", "PERSON"), span(A, "Kabul", "GPE"),
-                                      span(A, "Monday", "DATE")]],
-                      [span(A, "Ahmad Massoud", "PERSON"), span(A, "Kabul", "LOC"), span(A, "Monday", "DATE"),
-                       span(A, "officials", "ORG")]),
+        build_example(
+            A,
+            [x for x in [span(A, "Ahmad Massoud", "PERSON"), span(A, "Kabul", "GPE"), span(A, "Monday", "DATE")]],
+            [
+                span(A, "Ahmad Massoud", "PERSON"),
+                span(A, "Kabul", "LOC"),
+                span(A, "Monday", "DATE"),
+                span(A, "officials", "ORG"),
+            ],
+        ),
         build_example(B, [span(B, "Panjshir", "GPE")], [span(B, "Panjshir", "GPE")]),
     ]
     assert all(s.label_ in labels for eg in examples for s in eg.reference.spans["ents"])
@@ -132,8 +168,11 @@ def test_each_annotator_is_one_example(store, config):
 
 def test_build_example_aligns_every_boundary():
     text = "Kabul-based  reporters met Massoud's men."
-    eg = build_example(text, [{"start": 0, "end": 5, "label": "GPE"}, {"start": 27, "end": 34, "label": "PERSON"}],
-                       [{"start": 0, "end": 11, "label": "GPE"}, {"start": 26, "end": 34, "label": "PERSON"}])
+    eg = build_example(
+        text,
+        [{"start": 0, "end": 5, "label": "GPE"}, {"start": 27, "end": 34, "label": "PERSON"}],
+        [{"start": 0, "end": 11, "label": "GPE"}, {"start": 26, "end": 34, "label": "PERSON"}],
+    )
     assert eg.reference.text == eg.predicted.text == text
     assert [s.text for s in eg.reference.spans["ents"]] == ["Kabul", "Massoud"]
     assert [s.text for s in eg.predicted.spans["ents"]] == ["Kabul-based", "Massoud"]  # whitespace trimmed
@@ -151,7 +190,7 @@ class FakePipeline:
     def __init__(self):
         self.active = []
         self.exclude = set()
-        self.calls = []   # (doc id, excluded doc ids at the time)
+        self.calls = []  # (doc id, excluded doc ids at the time)
 
     def supports(self, task):
         return task == "entities"
@@ -205,8 +244,10 @@ def test_gazetteer_never_scores_its_own_documents(store, config):
 def test_stored_predictions_made_with_the_gazetteer_are_not_scored(store, config):
     ids = leakage_store(store)
     texts = [store.document(d)["text"] for d in ids]
-    perfect = [(d, [span(t, "Quixville", "FAC")] if "Quixville" in t else [span(t, "Zorblat", "PERSON")])
-               for d, t in zip(ids, texts)]
+    perfect = [
+        (d, [span(t, "Quixville", "FAC")] if "Quixville" in t else [span(t, "Zorblat", "PERSON")])
+        for d, t in zip(ids, texts)
+    ]
     store.save_predictions("entities", "fake-1+gaz.0123456789ab", perfect)
     fake = FakePipeline()
     ner = evaluate(store, config, extractor="ner", pipeline=fake)["ner"]
@@ -261,12 +302,26 @@ def test_claims_exact_overlap_and_speaker(store, config):
     add_claim(store, doc, s2, s2 + len(S2.strip()), speaker_entity_id=ent, type="quote")
     add_claim(store, doc, s3, s3 + len(S3.strip()), speaker="Zabihullah Mujahid", type="statement")
     store.set_status(doc, "alice", "done")
-    store.save_predictions("claims", "baseline-1+test", [(doc, [
-        {"start": 0, "end": len(S1), "type": "statement", "speaker": "ahmad massoud"},         # exact, speaker ok
-        {"start": s2, "end": s2 + 20, "type": "quote", "speaker": "Massoud's"},             # overlap, alias ok
-        {"start": s3 - 1, "end": s3 + len(S3.strip()) + 1, "type": "statement", "speaker": "he"},  # exact after trim
-        {"start": s4, "end": s4 + len(S4.strip()), "type": "statement", "speaker": None},   # no gold claim
-    ])])
+    store.save_predictions(
+        "claims",
+        "baseline-1+test",
+        [
+            (
+                doc,
+                [
+                    {"start": 0, "end": len(S1), "type": "statement", "speaker": "ahmad massoud"},  # exact, speaker ok
+                    {"start": s2, "end": s2 + 20, "type": "quote", "speaker": "Massoud's"},  # overlap, alias ok
+                    {
+                        "start": s3 - 1,
+                        "end": s3 + len(S3.strip()) + 1,
+                        "type": "statement",
+                        "speaker": "he",
+                    },  # exact after trim
+                    {"start": s4, "end": s4 + len(S4.strip()), "type": "statement", "speaker": None},  # no gold claim
+                ],
+            )
+        ],
+    )
     claims = evaluate(store, config, extractor="claims")["claims"]
     assert claims["exact"] == {"p": 0.5, "r": pytest.approx(2 / 3), "f": pytest.approx(4 / 7)}
     assert claims["overlap"] == {"p": 0.75, "r": 1.0, "f": pytest.approx(2 * 0.75 / 1.75)}
@@ -280,16 +335,25 @@ def test_claims_type_and_stance_agreement_on_matched_claims(store, config):
     s2, s3 = t.index(S2.strip()), t.index(S3.strip())
     add_claim(store, doc, 0, len(S1), speaker="Ahmad Massoud", type="statement", stance="denied")
     add_claim(store, doc, s2, s2 + len(S2.strip()), speaker="Ahmad Massoud", type="quote", stance="reported")
-    add_claim(store, doc, s3, s3 + len(S3.strip()), type="statement")       # no stance: not counted
+    add_claim(store, doc, s3, s3 + len(S3.strip()), type="statement")  # no stance: not counted
     store.set_status(doc, "alice", "done")
-    store.save_predictions("claims", "baseline-3+test", [(doc, [
-        {"start": 0, "end": len(S1), "type": "statement", "stance": "reported", "speaker": "Ahmad Massoud"},
-        {"start": s2, "end": s2 + len(S2.strip()), "type": "quote", "stance": "reported", "speaker": "he"},
-    ])])
+    store.save_predictions(
+        "claims",
+        "baseline-3+test",
+        [
+            (
+                doc,
+                [
+                    {"start": 0, "end": len(S1), "type": "statement", "stance": "reported", "speaker": "Ahmad Massoud"},
+                    {"start": s2, "end": s2 + len(S2.strip()), "type": "quote", "stance": "reported", "speaker": "he"},
+                ],
+            )
+        ],
+    )
     claims = evaluate(store, config, extractor="claims")["claims"]
     assert claims["matched"] == 2
-    assert claims["type_agreement"] == 1.0            # both matched gold claims have the predicted type
-    assert claims["stance_agreement"] == 0.5          # denied vs reported; reported vs reported
+    assert claims["type_agreement"] == 1.0  # both matched gold claims have the predicted type
+    assert claims["stance_agreement"] == 0.5  # denied vs reported; reported vs reported
     assert claims["speaker_accuracy"] == 0.5
     out = Console(width=100, record=True)
     out.print(format_tables({"claims": claims}))
@@ -299,17 +363,20 @@ def test_claims_type_and_stance_agreement_on_matched_claims(store, config):
 def test_claims_gold_file_loads_and_refuses_what_it_cannot_place(store, tmp_path):
     from annotations.evaluate.claims_gold import load_gold_set, read_gold
 
-    (tmp_path / "a.md").write_text("---\ntitle: T\n---\nOfficials said the bridge would reopen in May.\n",
-                                   encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: T\n---\nOfficials said the bridge would reopen in May.\n", encoding="utf-8"
+    )
     gold = tmp_path / "gold.yaml"
-    gold.write_text("a.md:\n  - text: Officials said the bridge would reopen in May.\n    speaker: Officials\n"
-                    "    type: statement\n    stance: reported\n", encoding="utf-8")
+    gold.write_text(
+        "a.md:\n  - text: Officials said the bridge would reopen in May.\n    speaker: Officials\n"
+        "    type: statement\n    stance: reported\n",
+        encoding="utf-8",
+    )
     assert load_gold_set(store, gold, tmp_path) == 1
-    (row,) = store.query("SELECT start, \"end\", speaker, stance FROM claims")
+    (row,) = store.query('SELECT start, "end", speaker, stance FROM claims')
     assert (row["start"], row["speaker"], row["stance"]) == (0, "Officials", "reported")
     assert store.status(1, "gold") == "done"
-    gold.write_text("a.md:\n  - text: Nobody said this.\n    type: statement\n    stance: reported\n",
-                    encoding="utf-8")
+    gold.write_text("a.md:\n  - text: Nobody said this.\n    type: statement\n    stance: reported\n", encoding="utf-8")
     with pytest.raises(UserInputError, match="not found in the text"):
         load_gold_set(store, gold, tmp_path)
     gold.write_text("a.md:\n  - text: x\n    type: opinion\n    stance: reported\n", encoding="utf-8")
@@ -321,18 +388,27 @@ def test_claims_gold_file_loads_and_refuses_what_it_cannot_place(store, tmp_path
 
 
 def test_variants_pairwise_and_bcubed(store, config):
-    forms = [("Ahmad Masood", "PERSON"), ("Ahmad Massoud", "PERSON"), ("Ahmad Massoud", "PERSON"),
-             ("Ahmad Shah Massoud", "PERSON"), ("Panjshir", "GPE"), ("Panshir", "GPE"), ("Kabul", "GPE"),
-             ("Doha", "GPE"), ("Amrullah Saleh", "PERSON"), ("Amrullah Salih", "PERSON")]
+    forms = [
+        ("Ahmad Masood", "PERSON"),
+        ("Ahmad Massoud", "PERSON"),
+        ("Ahmad Massoud", "PERSON"),
+        ("Ahmad Shah Massoud", "PERSON"),
+        ("Panjshir", "GPE"),
+        ("Panshir", "GPE"),
+        ("Kabul", "GPE"),
+        ("Doha", "GPE"),
+        ("Amrullah Saleh", "PERSON"),
+        ("Amrullah Salih", "PERSON"),
+    ]
     for i, (form, label) in enumerate(forms):
         doc = add_document(store, f"{form} was mentioned in report {i}.")
         store.add_span(doc, 0, len(form), label, "alice")
-    judge(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "same")            # linker joins: TP
-    judge(store, "Panjshir", "Panshir", "GPE", "same")                          # TP
+    judge(store, "Ahmad Masood", "Ahmad Massoud", "PERSON", "same")  # linker joins: TP
+    judge(store, "Panjshir", "Panshir", "GPE", "same")  # TP
     judge(store, "Ahmad Massoud", "Ahmad Shah Massoud", "PERSON", "different")  # kept apart: TN
-    judge(store, "Kabul", "Doha", "GPE", "same")                                # not joined: FN
-    judge(store, "Amrullah Saleh", "Amrullah Salih", "PERSON", "different")     # joined: FP
-    judge(store, "Bazarak", "Bazaraq", "GPE", "unsure")                         # left out
+    judge(store, "Kabul", "Doha", "GPE", "same")  # not joined: FN
+    judge(store, "Amrullah Saleh", "Amrullah Salih", "PERSON", "different")  # joined: FP
+    judge(store, "Bazarak", "Bazaraq", "GPE", "unsure")  # left out
     var = evaluate(store, config, extractor="variants")["variants"]
     assert (var["tp"], var["fp"], var["fn"]) == (2, 1, 1)
     assert var["p"] == pytest.approx(2 / 3) and var["r"] == pytest.approx(2 / 3)
@@ -395,8 +471,9 @@ def test_evaluate_notes_gold_from_several_annotators(store, config):
     store.save_predictions("claims", "test-1", [(doc, [])])
     result = evaluate(store, config)
     for name in ("ner", "claims"):
-        assert any("1 document(s) have gold from several annotators (alice, bob)" in n
-                   for n in result[name]["notes"]), result[name]["notes"]
+        assert any(
+            "1 document(s) have gold from several annotators (alice, bob)" in n for n in result[name]["notes"]
+        ), result[name]["notes"]
     alone = evaluate(store, config, annotator="alice")
     assert not any("several annotators" in n for n in alone["ner"]["notes"])
 

@@ -27,32 +27,101 @@ T3 = "Zabihullah Mujahid told reporters in Bazarak that the war was over."
 def native_lines() -> list[dict]:
     """A small native export: entities shared across lines, a claim group across documents."""
     return [
-        {"id": "a1", "text": T1, "meta": {"title": "Massoud defiant", "outlet": "Meridian", "date": "2021-09-06",
-                                          "url": "https://example.org/1", "author": "H. Cole", "section": "world"},
-         "status": "done", "annotator": "alice",
-         "spans": [{"start": 0, "end": 13, "label": "PERSON", "text": "Ahmad Massoud", "entity": "e1"},
-                   {"start": 22, "end": 28, "label": "DATE", "text": "Monday", "entity": None},
-                   {"start": 38, "end": 45, "label": "ORG", "text": "Taliban", "entity": None},
-                   {"start": 60, "end": 68, "label": "GPE", "text": "Panjshir", "entity": "e2"}],
-         "claims": [{"start": 0, "end": 69, "type": "statement", "speaker": "Ahmad Massoud", "cue": "said",
-                     "stance": "denied", "group": "talks"}],
-         "entities": [{"id": "e1", "name": "Ahmad Massoud", "label": "PERSON", "aliases": ["Masood", "Masoud"],
-                       "external_id": "Q4356962"},
-                      {"id": "e2", "name": "Panjshir", "label": "GPE", "aliases": ["Panshir"]}]},
-        {"id": "a2", "text": T2, "meta": {"title": "Talks collapse", "outlet": "Wire"}, "status": "in progress",
-         "annotator": "alice",
-         "spans": [{"start": 13, "end": 18, "label": "GPE", "text": "Kabul", "entity": None},
-                   {"start": 39, "end": 51, "label": "PERSON", "text": "Ahmad Masood", "entity": "e1"}],
-         "claims": [{"start": 0, "end": 77, "type": "quote", "speaker": None, "cue": "said", "stance": None,
-                     "group": "talks"}],
-         "entities": [{"id": "e1", "name": "Ahmad Massoud", "label": "PERSON", "aliases": ["Masood", "Masoud"],
-                       "external_id": "Q4356962"}]},
-        {"id": 7, "text": T3, "meta": {}, "status": "done", "annotator": "bob",
-         "spans": [{"start": 0, "end": 18, "label": "PERSON", "text": "Zabihullah Mujahid", "entity": None},
-                   {"start": 37, "end": 44, "label": "GPE", "text": "Bazarak", "entity": None}],
-         "claims": [], "entities": []},
-        {"id": "a4", "text": "Islamabad denied any role in the fighting.", "meta": {"outlet": "Dawnline"},
-         "status": "todo", "annotator": None, "spans": [], "claims": [], "entities": []},
+        {
+            "id": "a1",
+            "text": T1,
+            "meta": {
+                "title": "Massoud defiant",
+                "outlet": "Meridian",
+                "date": "2021-09-06",
+                "url": "https://example.org/1",
+                "author": "H. Cole",
+                "section": "world",
+            },
+            "status": "done",
+            "annotator": "alice",
+            "spans": [
+                {"start": 0, "end": 13, "label": "PERSON", "text": "Ahmad Massoud", "entity": "e1"},
+                {"start": 22, "end": 28, "label": "DATE", "text": "Monday", "entity": None},
+                {"start": 38, "end": 45, "label": "ORG", "text": "Taliban", "entity": None},
+                {"start": 60, "end": 68, "label": "GPE", "text": "Panjshir", "entity": "e2"},
+            ],
+            "claims": [
+                {
+                    "start": 0,
+                    "end": 69,
+                    "type": "statement",
+                    "speaker": "Ahmad Massoud",
+                    "cue": "said",
+                    "stance": "denied",
+                    "group": "talks",
+                }
+            ],
+            "entities": [
+                {
+                    "id": "e1",
+                    "name": "Ahmad Massoud",
+                    "label": "PERSON",
+                    "aliases": ["Masood", "Masoud"],
+                    "external_id": "Q4356962",
+                },
+                {"id": "e2", "name": "Panjshir", "label": "GPE", "aliases": ["Panshir"]},
+            ],
+        },
+        {
+            "id": "a2",
+            "text": T2,
+            "meta": {"title": "Talks collapse", "outlet": "Wire"},
+            "status": "in progress",
+            "annotator": "alice",
+            "spans": [
+                {"start": 13, "end": 18, "label": "GPE", "text": "Kabul", "entity": None},
+                {"start": 39, "end": 51, "label": "PERSON", "text": "Ahmad Masood", "entity": "e1"},
+            ],
+            "claims": [
+                {
+                    "start": 0,
+                    "end": 77,
+                    "type": "quote",
+                    "speaker": None,
+                    "cue": "said",
+                    "stance": None,
+                    "group": "talks",
+                }
+            ],
+            "entities": [
+                {
+                    "id": "e1",
+                    "name": "Ahmad Massoud",
+                    "label": "PERSON",
+                    "aliases": ["Masood", "Masoud"],
+                    "external_id": "Q4356962",
+                }
+            ],
+        },
+        {
+            "id": 7,
+            "text": T3,
+            "meta": {},
+            "status": "done",
+            "annotator": "bob",
+            "spans": [
+                {"start": 0, "end": 18, "label": "PERSON", "text": "Zabihullah Mujahid", "entity": None},
+                {"start": 37, "end": 44, "label": "GPE", "text": "Bazarak", "entity": None},
+            ],
+            "claims": [],
+            "entities": [],
+        },
+        {
+            "id": "a4",
+            "text": "Islamabad denied any role in the fighting.",
+            "meta": {"outlet": "Dawnline"},
+            "status": "todo",
+            "annotator": None,
+            "spans": [],
+            "claims": [],
+            "entities": [],
+        },
     ]
 
 
@@ -91,16 +160,29 @@ def loaded(tmp_path):
 
 def add_claim(store, doc_id, start, end, annotator, **kw):
     with store.transaction() as conn:
-        cols = {"doc_id": doc_id, "start": start, "end": end, "annotator": annotator, "origin": "manual",
-                "created_at": now(), **kw}
-        conn.execute(f"INSERT INTO claims ({', '.join(repr(c) for c in cols)}) VALUES "
-                     f"({', '.join('?' for _ in cols)})".replace("'", '"'), list(cols.values()))
+        cols = {
+            "doc_id": doc_id,
+            "start": start,
+            "end": end,
+            "annotator": annotator,
+            "origin": "manual",
+            "created_at": now(),
+            **kw,
+        }
+        conn.execute(
+            f"INSERT INTO claims ({', '.join(repr(c) for c in cols)}) VALUES ({', '.join('?' for _ in cols)})".replace(
+                "'", '"'
+            ),
+            list(cols.values()),
+        )
 
 
 def judge(store, a, b, label, verdict, annotator="alice"):
     with store.transaction() as conn:
-        conn.execute("INSERT INTO judgements (a, b, label, verdict, annotator, created_at) VALUES (?,?,?,?,?,?)",
-                     (a, b, label, verdict, annotator, now()))
+        conn.execute(
+            "INSERT INTO judgements (a, b, label, verdict, annotator, created_at) VALUES (?,?,?,?,?,?)",
+            (a, b, label, verdict, annotator, now()),
+        )
 
 
 # --------------------------------------------------------------------------- native jsonl
@@ -117,16 +199,23 @@ def test_native_export_reproduces_the_imported_annotations(loaded, tmp_path):
         assert got["text"] == want["text"]
         assert got["meta"] == want["meta"]
         assert (got["status"], got["annotator"]) == (want["status"], want["annotator"])
-        assert [(s["start"], s["end"], s["label"], s["text"]) for s in got["spans"]] == \
-            sorted((s["start"], s["end"], s["label"], s["text"]) for s in want["spans"])
+        assert [(s["start"], s["end"], s["label"], s["text"]) for s in got["spans"]] == sorted(
+            (s["start"], s["end"], s["label"], s["text"]) for s in want["spans"]
+        )
         names = {e["id"]: e["name"] for e in want["entities"]}
-        assert sorted((s["text"], s["entity"] and s["entity"][0]) for s in got["spans"]) == \
-            sorted((s["text"], names.get(s["entity"])) for s in want["spans"])
-        assert [(c["start"], c["end"], c["type"], c["speaker"], c["cue"], c["stance"], c["group"])
-                for c in got["claims"]] == \
-            [(c["start"], c["end"], c["type"], c["speaker"], c["cue"], c["stance"], c["group"]) for c in want["claims"]]
-        assert sorted((e["name"], e["label"], tuple(e["aliases"]), e["external_id"]) for e in got["entities"]) == \
-            sorted((e["name"], e["label"], tuple(sorted(e["aliases"])), e.get("external_id")) for e in want["entities"])
+        assert sorted((s["text"], s["entity"] and s["entity"][0]) for s in got["spans"]) == sorted(
+            (s["text"], names.get(s["entity"])) for s in want["spans"]
+        )
+        assert [
+            (c["start"], c["end"], c["type"], c["speaker"], c["cue"], c["stance"], c["group"]) for c in got["claims"]
+        ] == [
+            (c["start"], c["end"], c["type"], c["speaker"], c["cue"], c["stance"], c["group"]) for c in want["claims"]
+        ]
+        assert sorted(
+            (e["name"], e["label"], tuple(e["aliases"]), e["external_id"]) for e in got["entities"]
+        ) == sorted(
+            (e["name"], e["label"], tuple(sorted(e["aliases"])), e.get("external_id")) for e in want["entities"]
+        )
     assert set(lines[0]) == {"id", "text", "meta", "status", "annotator", "spans", "claims", "entities"}
 
 
@@ -209,7 +298,9 @@ def test_status_annotator_and_label_filters(store, tmp_path):
 
     export(store, "jsonl", out)  # default: done, every annotator, one line each
     assert [(x["id"], x["annotator"], x["status"]) for x in read_jsonl(out)] == [
-        (d1, "alice", "done"), (d1, "bob", "done")]
+        (d1, "alice", "done"),
+        (d1, "bob", "done"),
+    ]
     export(store, "jsonl", out, annotator="bob")
     assert [(x["id"], x["annotator"], len(x["spans"])) for x in read_jsonl(out)] == [(d1, "bob", 1)]
     export(store, "jsonl", out, labels=["GPE"])
@@ -218,7 +309,11 @@ def test_status_annotator_and_label_filters(store, tmp_path):
     assert [(x["id"], x["annotator"]) for x in read_jsonl(out)] == [(d2, "alice")]
     report = export(store, "jsonl", out, status="all")
     assert [(x["id"], x["annotator"], x["status"]) for x in read_jsonl(out)] == [
-        (d1, "alice", "done"), (d1, "bob", "done"), (d2, "alice", "in progress"), (d3, None, "todo")]
+        (d1, "alice", "done"),
+        (d1, "bob", "done"),
+        (d2, "alice", "in progress"),
+        (d3, None, "todo"),
+    ]
     assert report.documents == 3 and report.examples == 4
     with pytest.raises(UserInputError, match="no documents marked done by annotator 'carol'"):
         export(store, "jsonl", out, annotator="carol")
@@ -278,14 +373,19 @@ def test_parse_split():
 HALVES = {"train": 0.5, "dev": 0.25, "test": 0.25}
 
 
-@pytest.mark.parametrize("n, split, want", [
-    (4, HALVES, [2, 1, 1]), (12, HALVES, [6, 3, 3]), (10, DEFAULT_SPLIT, [8, 1, 1]),
-    (4, DEFAULT_SPLIT, [2, 1, 1]),    # 3.2/0.4/0.4 rounds to 4/0/0: dev and test still get one each
-    (3, {"train": 0.98, "dev": 0.01, "test": 0.01}, [1, 1, 1]),
-    (2, DEFAULT_SPLIT, [2, 0, 0]),    # fewer documents than splits: some split must stay empty
-    (7, {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}, [3, 2, 2]),
-    (0, DEFAULT_SPLIT, [0, 0, 0]),
-])
+@pytest.mark.parametrize(
+    "n, split, want",
+    [
+        (4, HALVES, [2, 1, 1]),
+        (12, HALVES, [6, 3, 3]),
+        (10, DEFAULT_SPLIT, [8, 1, 1]),
+        (4, DEFAULT_SPLIT, [2, 1, 1]),  # 3.2/0.4/0.4 rounds to 4/0/0: dev and test still get one each
+        (3, {"train": 0.98, "dev": 0.01, "test": 0.01}, [1, 1, 1]),
+        (2, DEFAULT_SPLIT, [2, 0, 0]),  # fewer documents than splits: some split must stay empty
+        (7, {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}, [3, 2, 2]),
+        (0, DEFAULT_SPLIT, [0, 0, 0]),
+    ],
+)
 def test_split_counts_are_exact(n, split, want):
     assert list(split_counts(n, split).values()) == want
 
@@ -318,7 +418,7 @@ def test_split_of_is_seeded_and_independent_of_order():
     assert [list(first.values()).count(n) for n in DEFAULT_SPLIT] == [160, 20, 20]
     other = split_of(ks, DEFAULT_SPLIT, 1)
     assert other != first
-    assert sorted(other.values()) == sorted(first.values())   # same counts, other documents
+    assert sorted(other.values()) == sorted(first.values())  # same counts, other documents
 
 
 def split_parts(out: Path, split) -> dict[str, list[dict]]:
@@ -330,8 +430,9 @@ def test_split_export_by_document(store, tmp_path):
     ids = [add_document(store, t) for t in texts]
     for doc in ids:
         for who in ("alice", "bob"):
-            store.add_span(doc, doc_offset(texts[ids.index(doc)]), doc_offset(texts[ids.index(doc)]) + 13,
-                           "PERSON", who)
+            store.add_span(
+                doc, doc_offset(texts[ids.index(doc)]), doc_offset(texts[ids.index(doc)]) + 13, "PERSON", who
+            )
             store.set_status(doc, who, "done")
     whole = tmp_path / "all.jsonl"
     export(store, "jsonl", whole)
@@ -379,8 +480,9 @@ def test_split_does_not_depend_on_import_order(tmp_path):
         store = done_corpus(tmp_path / f"{name}.db", order)
         export(store, "jsonl", tmp_path / name, split=DEFAULT_SPLIT, seed=7)
         store.close()
-        where.append({x["text"]: split for split, lines in split_parts(tmp_path / name, DEFAULT_SPLIT).items()
-                      for x in lines})
+        where.append(
+            {x["text"]: split for split, lines in split_parts(tmp_path / name, DEFAULT_SPLIT).items() for x in lines}
+        )
     assert where[0] == where[1] and len(where[0]) == 30
 
 
@@ -421,7 +523,7 @@ def doc_offset(text: str) -> int:
 
 def test_prodigy_tasks(loaded, tmp_path):
     doc = add_document(loaded, "The Panjshiri fighters and Ahmad Massoud met.")
-    loaded.add_span(doc, 4, 12, "GPE", "carol")       # "Panjshir" inside the token "Panjshiri"
+    loaded.add_span(doc, 4, 12, "GPE", "carol")  # "Panjshir" inside the token "Panjshiri"
     loaded.add_span(doc, 27, 40, "PERSON", "carol")
     loaded.set_status(doc, "carol", "done")
     report = export(loaded, "prodigy", tmp_path / "p.jsonl", status="all")
@@ -430,14 +532,14 @@ def test_prodigy_tasks(loaded, tmp_path):
     for task in tasks:
         text = task["text"]
         for tok in task["tokens"]:
-            assert text[tok["start"]:tok["end"]] == tok["text"]
+            assert text[tok["start"] : tok["end"]] == tok["text"]
         assert [t["id"] for t in task["tokens"]] == list(range(len(task["tokens"])))
         for span in task["spans"]:
             toks = task["tokens"]
             assert toks[span["token_start"]]["start"] == span["start"]
             assert toks[span["token_end"]]["end"] == span["end"]  # token_end is inclusive
         for key in ("_input_hash", "_task_hash"):
-            assert isinstance(task[key], int) and -2**31 <= task[key] < 2**31
+            assert isinstance(task[key], int) and -(2**31) <= task[key] < 2**31
     first = tasks[0]
     assert first["answer"] == "accept" and first["_annotator_id"] == "newsmark-alice"
     assert first["_view_id"] == "ner_manual" and first["meta"]["title"] == "Massoud defiant"
@@ -446,9 +548,10 @@ def test_prodigy_tasks(loaded, tmp_path):
     assert "answer" not in tasks[3] and "_annotator_id" not in tasks[3]  # nobody annotated it
     last = tasks[4]
     assert [s["label"] for s in last["spans"]] == ["PERSON"]  # the misaligned span is left out ...
-    assert report.misaligned == 1                               # ... and reported
-    assert report.misaligned_examples == [{"doc": doc, "annotator": "carol", "kind": "span", "start": 4,
-                                           "end": 12, "label": "GPE", "text": "Panjshir"}]
+    assert report.misaligned == 1  # ... and reported
+    assert report.misaligned_examples == [
+        {"doc": doc, "annotator": "carol", "kind": "span", "start": 4, "end": 12, "label": "GPE", "text": "Panjshir"}
+    ]
     # stable hashes: same text, same input hash; different spans, different task hash
     again = read_jsonl(tmp_path / "p.jsonl")
     assert [t["_task_hash"] for t in again] == [t["_task_hash"] for t in tasks]
@@ -460,11 +563,15 @@ def test_prodigy_export_imports_back(loaded, tmp_path):
     export(loaded, "prodigy", tmp_path / "p.jsonl")
     other = Store(tmp_path / "b.db")
     import_paths(other, [str(tmp_path / "p.jsonl")], "x")
-    got = other.query('SELECT d.text, s.start, s."end", s.label FROM spans s JOIN documents d ON d.id = s.doc_id '
-                      'ORDER BY d.text, s.start')
-    want = loaded.query('SELECT d.text, s.start, s."end", s.label FROM spans s JOIN documents d ON d.id = s.doc_id '
-                        "JOIN doc_status st ON st.doc_id = d.id AND st.annotator = s.annotator "
-                        "WHERE st.status = 'done' ORDER BY d.text, s.start")
+    got = other.query(
+        'SELECT d.text, s.start, s."end", s.label FROM spans s JOIN documents d ON d.id = s.doc_id '
+        "ORDER BY d.text, s.start"
+    )
+    want = loaded.query(
+        'SELECT d.text, s.start, s."end", s.label FROM spans s JOIN documents d ON d.id = s.doc_id '
+        "JOIN doc_status st ON st.doc_id = d.id AND st.annotator = s.annotator "
+        "WHERE st.status = 'done' ORDER BY d.text, s.start"
+    )
     assert got == want
     other.close()
 
@@ -482,9 +589,9 @@ def load_docbin(path: Path):
 
 def test_spacy_docbins(loaded, tmp_path):
     doc = add_document(loaded, "The Panjshiri fighters of Ahmad Shah Massoud met in Kabul.")
-    loaded.add_span(doc, 4, 12, "GPE", "carol")         # misaligned
-    loaded.add_span(doc, 26, 44, "PERSON", "carol")     # Ahmad Shah Massoud
-    loaded.add_span(doc, 37, 44, "PERSON", "carol")     # Massoud: overlaps, kept in spans["sc"] only
+    loaded.add_span(doc, 4, 12, "GPE", "carol")  # misaligned
+    loaded.add_span(doc, 26, 44, "PERSON", "carol")  # Ahmad Shah Massoud
+    loaded.add_span(doc, 37, 44, "PERSON", "carol")  # Massoud: overlaps, kept in spans["sc"] only
     loaded.add_span(doc, 52, 57, "GPE", "carol")
     loaded.set_status(doc, "carol", "done")
     add_claim(loaded, doc, 0, 58, "carol", type="statement", speaker="Ahmad Shah Massoud")
@@ -495,7 +602,11 @@ def test_spacy_docbins(loaded, tmp_path):
     assert len(docs) == 3
     first = docs[0]
     assert [(e.text, e.label_) for e in first.ents] == [
-        ("Ahmad Massoud", "PERSON"), ("Monday", "DATE"), ("Taliban", "ORG"), ("Panjshir", "GPE")]
+        ("Ahmad Massoud", "PERSON"),
+        ("Monday", "DATE"),
+        ("Taliban", "ORG"),
+        ("Panjshir", "GPE"),
+    ]
     ids = loaded.query("SELECT id, name, external_id FROM entities")
     # kb_id_: the canonical entity's external id (a Wikidata QID) when it has one, else its id
     kb = {r["external_id"] or str(r["id"]): r["name"] for r in ids}
@@ -560,14 +671,33 @@ def test_spacy_train_runs_on_the_export(tmp_path):
     assert report.splits["train"] and report.splits["dev"]
     store.close()
     cfg = tmp_path / "config.cfg"
-    subprocess.run([sys.executable, "-m", "spacy", "init", "config", str(cfg), "--lang", "en",
-                    "--pipeline", "ner", "--force"], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "spacy", "init", "config", str(cfg), "--lang", "en", "--pipeline", "ner", "--force"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     run = subprocess.run(
-        [sys.executable, "-m", "spacy", "train", str(cfg), "--output", str(tmp_path / "model"),
-         "--paths.train", str(tmp_path / "corpus" / "train.spacy"),
-         "--paths.dev", str(tmp_path / "corpus" / "dev.spacy"),
-         "--training.max_steps", "5", "--training.eval_frequency", "5"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "spacy",
+            "train",
+            str(cfg),
+            "--output",
+            str(tmp_path / "model"),
+            "--paths.train",
+            str(tmp_path / "corpus" / "train.spacy"),
+            "--paths.dev",
+            str(tmp_path / "corpus" / "dev.spacy"),
+            "--training.max_steps",
+            "5",
+            "--training.eval_frequency",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert (tmp_path / "model" / "model-last" / "meta.json").exists()
@@ -584,7 +714,7 @@ def test_links_export(store, tmp_path):
     assert span
     store.add_span(doc, 28, 34, "PERSON", "alice", entity_id=eid)
     judge(store, "Masoud", "Massoud", "PERSON", "different")
-    judge(store, "Massoud", "Masoud", "PERSON", "same")             # re-judged: the latest wins
+    judge(store, "Massoud", "Masoud", "PERSON", "same")  # re-judged: the latest wins
     judge(store, "Ahmad Massoud", "Ahmad Shah Massoud", "PERSON", "different")
     judge(store, "Kabul", "Kabol", "GPE", "unsure")
     judge(store, "Panjshir", "Panshir", "GPE", "same", annotator="bob")
@@ -605,8 +735,10 @@ def test_links_export(store, tmp_path):
     export(store, "links", tmp_path / "qid.jsonl")
     derived = [x for x in read_jsonl(tmp_path / "qid.jsonl") if x.get("source") == "entity"]
     assert [(x["a"], x["b"], x["kb_id"]) for x in derived] == [("Ahmad Massoud", "Masood", "Q2569263")]
-    assert clusters == [{"cluster": ["Panjshir", "Panshir"], "label": "GPE"},
-                        {"cluster": ["Ahmad Massoud", "Masood", "Masoud", "Massoud"], "label": "PERSON"}]
+    assert clusters == [
+        {"cluster": ["Panjshir", "Panshir"], "label": "GPE"},
+        {"cluster": ["Ahmad Massoud", "Masood", "Masoud", "Massoud"], "label": "PERSON"},
+    ]
     assert report.pairs == 5 and report.clusters == 2 and report.unsure == 1
     report = export(store, "links", tmp_path / "bob.jsonl", annotator="bob")
     assert [x.get("a") for x in read_jsonl(tmp_path / "bob.jsonl") if "a" in x] == ["Panjshir", "Ahmad Massoud"]
@@ -620,8 +752,15 @@ def test_links_conflicts_and_nothing(store, tmp_path):
     report = export(store, "links", tmp_path / "l.jsonl")
     assert report.conflicts == 1
     assert read_jsonl(tmp_path / "l.jsonl") == [
-        {"a": "Ahmad Massoud", "b": "Ahmad Shah Massoud", "label": "PERSON", "same": False, "source": "judgement",
-         "annotator": "alice"}]
+        {
+            "a": "Ahmad Massoud",
+            "b": "Ahmad Shah Massoud",
+            "label": "PERSON",
+            "same": False,
+            "source": "judgement",
+            "annotator": "alice",
+        }
+    ]
 
 
 def test_native_spans_escape_like_json(store, tmp_path):
@@ -638,7 +777,7 @@ def test_native_spans_escape_like_json(store, tmp_path):
     assert raw.count("\n") == 1  # one line: newlines inside strings are escaped
     line = json.loads(raw)
     assert [s["text"] for s in line["spans"]] == tricky
-    assert all(text[s["start"]:s["end"]] == s["text"] for s in line["spans"])
+    assert all(text[s["start"] : s["end"]] == s["text"] for s in line["spans"])
     other = Store(tmp_path / "b.db")
     import_paths(other, [str(tmp_path / "x.jsonl")], "x")
     export(other, "jsonl", tmp_path / "y.jsonl")
@@ -712,7 +851,7 @@ def test_entity_forms_are_the_shared_link_gold(store):
     eid = add_entity(store, "Ahmad Massoud", "PERSON", aliases=["Masood", " "])
     doc = add_document(store, T2)
     store.add_span(doc, 39, 51, "PERSON", "alice", entity_id=eid)  # Ahmad Masood
-    store.add_span(doc, 13, 18, "GPE", "bob")                      # not linked
+    store.add_span(doc, 13, 18, "GPE", "bob")  # not linked
     assert entity_forms(store) == {eid: ("PERSON", {"Ahmad Massoud", "Masood", "Ahmad Masood"})}
     assert entity_forms(store, annotator="bob") == {eid: ("PERSON", {"Ahmad Massoud", "Masood"})}
 
@@ -725,8 +864,9 @@ def test_exporting_to_a_pipe_or_device_writes_it_and_leaves_it_in_place(loaded, 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[str] = []
-    reader = threading.Thread(target=lambda: received.extend(fifo.read_text(encoding="utf-8").splitlines()),
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: received.extend(fifo.read_text(encoding="utf-8").splitlines()), daemon=True
+    )
     reader.start()
     export(loaded, "jsonl", str(fifo))  # like --out /dev/null: never rename a file over it
     reader.join(timeout=10)

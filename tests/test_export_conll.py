@@ -53,8 +53,11 @@ def test_conll_schemes_written(store, tmp_path):
         out = tmp_path / f"{scheme}.conll"
         export(store, "conll", out, status="all", scheme=scheme)
         lines[scheme] = [line.split()[-1] for line in out.read_text().splitlines()[2:6]]
-    assert lines == {"iob1": ["I-PERSON", "I-PERSON", "O", "O"], "iob2": ["B-PERSON", "I-PERSON", "O", "O"],
-                     "bioes": ["B-PERSON", "E-PERSON", "O", "O"]}
+    assert lines == {
+        "iob1": ["I-PERSON", "I-PERSON", "O", "O"],
+        "iob2": ["B-PERSON", "I-PERSON", "O", "O"],
+        "bioes": ["B-PERSON", "E-PERSON", "O", "O"],
+    }
 
 
 def test_iob1_marks_adjacent_entities_of_one_type_with_b(store, tmp_path):
@@ -69,11 +72,11 @@ def test_spans_off_token_boundaries_are_counted_and_named_never_shifted(store, t
     out of the tags and named in the report."""
     text = "Massoud's brother met envoys in Bazarak.\nThe talks ended on Friday."
     doc = add_document(store, text)
-    store.add_span(doc, 0, 7, "PERSON", "alice")          # "Massoud": a token
-    store.add_span(doc, 0, 4, "PERSON", "alice")          # "Mass": inside a token
-    store.add_span(doc, 32, 39, "GPE", "alice")           # "Bazarak"
-    store.add_span(doc, 32, 35, "LOC", "alice")           # overlaps "Bazarak", misaligned too
-    store.add_span(doc, 0, 17, "PERSON", "alice")         # "Massoud's brother": the longer one is kept
+    store.add_span(doc, 0, 7, "PERSON", "alice")  # "Massoud": a token
+    store.add_span(doc, 0, 4, "PERSON", "alice")  # "Mass": inside a token
+    store.add_span(doc, 32, 39, "GPE", "alice")  # "Bazarak"
+    store.add_span(doc, 32, 35, "LOC", "alice")  # overlaps "Bazarak", misaligned too
+    store.add_span(doc, 0, 17, "PERSON", "alice")  # "Massoud's brother": the longer one is kept
     store.set_status(doc, "alice", "done")
     out = tmp_path / "free.conll"
     report = export(store, "conll", out)
@@ -87,14 +90,17 @@ def test_spans_off_token_boundaries_are_counted_and_named_never_shifted(store, t
 
 def test_formats_come_from_the_registry():
     assert set(WRITERS) == {"jsonl", "prodigy", "spacy", "links", "conll"}
-    help_text = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--help"], capture_output=True,
-                               text=True, check=True).stdout
+    help_text = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "export", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     assert "conll" in help_text and "--scheme" in help_text
 
 
 def test_gold_versions_is_the_one_choice_of_annotators():
     assert gold_versions({"bob": "done", "alice": "done", "carol": "todo"}, "done") == [
-        ("alice", "done"), ("bob", "done")]
+        ("alice", "done"),
+        ("bob", "done"),
+    ]
     assert gold_versions({}, "all") == [(None, "todo")]
     assert gold_versions({}, "done") == []
 
@@ -156,9 +162,23 @@ def test_temp_files_of_a_killed_export_are_removed(store, tmp_path, done_doc):
 
 def test_export_labels_of_only_commas_is_one_line(tmp_path, store, done_doc):
     store.close()
-    proc = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(tmp_path / "test.db"),
-                           "--labels", ",,,", "--out", str(tmp_path / "x.jsonl")],
-                          capture_output=True, text=True, cwd=tmp_path)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "export",
+            "--db",
+            str(tmp_path / "test.db"),
+            "--labels",
+            ",,,",
+            "--out",
+            str(tmp_path / "x.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip() == "newsmark: --labels: no label names in ',,,' (e.g. --labels PERSON,ORG)"
 

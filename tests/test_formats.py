@@ -45,8 +45,14 @@ def test_html_page_keeps_the_article_and_drops_the_furniture():
     assert rec.url == "https://valleytimes.example/2024/03/05/floods-cut-highway"
     assert "Heavy rain overnight washed away a stretch of the highway" in rec.text
     assert rec.text.rstrip().endswith("expected the road to stay closed until at least Thursday.")
-    for furniture in ("cookies", "All rights reserved", "Privacy policy", "Subscribe", "Related stories",
-                      "Salang tunnel"):
+    for furniture in (
+        "cookies",
+        "All rights reserved",
+        "Privacy policy",
+        "Subscribe",
+        "Related stories",
+        "Salang tunnel",
+    ):
         assert furniture not in rec.text
 
 
@@ -99,7 +105,7 @@ def test_truncated_warc_keeps_the_records_before_the_damage(tmp_path, gzip, stor
     whole = tmp_path / "whole.warc"
     offsets = write_warc(whole, gzip=gzip)
     cut = tmp_path / ("cut.warc.gz" if gzip else "cut.warc")
-    cut.write_bytes(whole.read_bytes()[:offsets[4] + 60])  # inside the second article's record
+    cut.write_bytes(whole.read_bytes()[: offsets[4] + 60])  # inside the second article's record
     got = items(cut)
     assert [i.title for i in got if isinstance(i, Record)] == [STORIES[0][0]]
     (damage,) = [i for i in got if isinstance(i, Problem)]
@@ -133,10 +139,13 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_csv_with_the_default_text_column(tmp_path):
-    path = write(tmp_path, "wire.csv",
-                 'id,headline,body,date,desk\n'
-                 'w-101,Border reopens,"Lorries crossed at Torkham again on Sunday, officials said.",2024-02-04,region\n'
-                 'w-102,Fuel prices rise,"Diesel rose by 4 per cent in Kabul markets.\nTraders blamed the exchange rate.",2024-02-05,economy\n')
+    path = write(
+        tmp_path,
+        "wire.csv",
+        "id,headline,body,date,desk\n"
+        'w-101,Border reopens,"Lorries crossed at Torkham again on Sunday, officials said.",2024-02-04,region\n'
+        'w-102,Fuel prices rise,"Diesel rose by 4 per cent in Kabul markets.\nTraders blamed the exchange rate.",2024-02-05,economy\n',
+    )
     recs = items(path)
     assert [r.title for r in recs] == ["Border reopens", "Fuel prices rise"]
     assert recs[1].text == "Diesel rose by 4 per cent in Kabul markets.\nTraders blamed the exchange rate."
@@ -147,8 +156,10 @@ def test_csv_with_the_default_text_column(tmp_path):
 def test_csv_without_the_default_column_names_the_columns_found(tmp_path):
     path = write(tmp_path, "dump.csv", "slug,story_text\nkabul-rain,It rained in Kabul all day.\n")
     (problem,) = items(path)
-    assert str(problem) == (f"{path}: no text column: none is named text, body, content (columns found: "
-                            "'slug', 'story_text'); name it with --text-col")
+    assert str(problem) == (
+        f"{path}: no text column: none is named text, body, content (columns found: "
+        "'slug', 'story_text'); name it with --text-col"
+    )
     rec = only_record(path, options=ReadOptions(text_col="story_text", id_col="slug", meta_cols=[]))
     assert rec.text == "It rained in Kabul all day." and rec.meta == {"source_id": "kabul-rain"}
 
@@ -171,20 +182,48 @@ def test_csv_named_column_missing(tmp_path):
 # --------------------------------------------------------------------------- CoNLL
 
 
-@pytest.mark.parametrize("name, scheme, entities", [
-    ("wire-iob1.conll", "iob1", [[("HERAT", "LOC"), ("Iran", "LOC"), ("Islam Qala", "LOC"),
-                                  ("Herat Chamber of Commerce", "ORG"), ("Ismail Khan", "PER"),
-                                  ("Amir Hamza", "PER")],
-                                 [("KANDAHAR", "LOC"), ("Pakistani", "MISC"), ("Spin Boldak", "LOC")]]),
-    ("dispatch-iob2.iob", "iob2", [[("Ahmad Massoud", "PERSON"), ("Tehran", "GPE"), ("Bazarak", "GPE"),
-                                    ("Panjshir Valley", "LOC"), ("Associated Press", "ORG")]]),
-    ("brief-bioes.bio", "bioes", [[("Amrullah Saleh", "PERSON"), ("Charikar", "GPE"),
-                                   ("United Nations Assistance Mission", "ORG")]]),
-])
+@pytest.mark.parametrize(
+    "name, scheme, entities",
+    [
+        (
+            "wire-iob1.conll",
+            "iob1",
+            [
+                [
+                    ("HERAT", "LOC"),
+                    ("Iran", "LOC"),
+                    ("Islam Qala", "LOC"),
+                    ("Herat Chamber of Commerce", "ORG"),
+                    ("Ismail Khan", "PER"),
+                    ("Amir Hamza", "PER"),
+                ],
+                [("KANDAHAR", "LOC"), ("Pakistani", "MISC"), ("Spin Boldak", "LOC")],
+            ],
+        ),
+        (
+            "dispatch-iob2.iob",
+            "iob2",
+            [
+                [
+                    ("Ahmad Massoud", "PERSON"),
+                    ("Tehran", "GPE"),
+                    ("Bazarak", "GPE"),
+                    ("Panjshir Valley", "LOC"),
+                    ("Associated Press", "ORG"),
+                ]
+            ],
+        ),
+        (
+            "brief-bioes.bio",
+            "bioes",
+            [[("Amrullah Saleh", "PERSON"), ("Charikar", "GPE"), ("United Nations Assistance Mission", "ORG")]],
+        ),
+    ],
+)
 def test_conll_each_scheme_becomes_documents_with_gold_spans(name, scheme, entities):
     recs = items(FIX / name)
     assert all(isinstance(r, Record) for r in recs)
-    assert [[(r.text[s.start:s.end], s.label) for s in r.spans] for r in recs] == entities
+    assert [[(r.text[s.start : s.end], s.label) for s in r.spans] for r in recs] == entities
     assert all(r.meta["conll"]["scheme"] == scheme for r in recs)
 
 
@@ -195,16 +234,23 @@ def test_conll_text_is_tokens_joined_by_one_space_a_sentence_a_line():
     assert len(first.meta["conll"]["columns"]) == len(first.text.split())  # POS and chunk kept
 
 
-@pytest.mark.parametrize("text, scheme, reason", [
-    ("Kabul B-GPE\nis O\ncold X-GPE\n", None, "3: invalid tag 'X-GPE' (expected O, or B-, I-, E-, S- and a label)"),
-    ("Kabul\n", None, "1: expected a token and its tag (two or more columns), got one column"),
-    ("the O\nKabul I-GPE\n", "iob2", "2: I-GPE follows O or the start of a sentence (IOB2 opens an entity with B-)"),
-    ("Kabul B-GPE\ncity O\n", "bioes", "2: O inside the GPE entity opened by B- (BIOES closes it with E-)"),
-    ("in O\nKabul E-GPE\n", "bioes", "2: E-GPE closes no open GPE entity"),
-    ("Kabul S-GPE\n", "iob1", "1: tag S-GPE is BIOES, not IOB1"),
-    ("a B-X\n\x1b]52;c;aGk=\x07 O\n", None, None),
-    ("Kabul NNP B-GPE\nis O\n", None, "2: expected 3 columns as on line 1, got 2"),
-])
+@pytest.mark.parametrize(
+    "text, scheme, reason",
+    [
+        ("Kabul B-GPE\nis O\ncold X-GPE\n", None, "3: invalid tag 'X-GPE' (expected O, or B-, I-, E-, S- and a label)"),
+        ("Kabul\n", None, "1: expected a token and its tag (two or more columns), got one column"),
+        (
+            "the O\nKabul I-GPE\n",
+            "iob2",
+            "2: I-GPE follows O or the start of a sentence (IOB2 opens an entity with B-)",
+        ),
+        ("Kabul B-GPE\ncity O\n", "bioes", "2: O inside the GPE entity opened by B- (BIOES closes it with E-)"),
+        ("in O\nKabul E-GPE\n", "bioes", "2: E-GPE closes no open GPE entity"),
+        ("Kabul S-GPE\n", "iob1", "1: tag S-GPE is BIOES, not IOB1"),
+        ("a B-X\n\x1b]52;c;aGk=\x07 O\n", None, None),
+        ("Kabul NNP B-GPE\nis O\n", None, "2: expected 3 columns as on line 1, got 2"),
+    ],
+)
 def test_conll_invalid_tag_or_sequence_names_file_and_line(tmp_path, text, scheme, reason):
     path = write(tmp_path, "bad.conll", text)
     got = items(path, options=ReadOptions(scheme=scheme))
@@ -234,8 +280,10 @@ def test_import_refuses_labels_and_claim_types_not_in_the_config(tmp_path, store
     path = write(tmp_path, "a.jsonl", json.dumps(line) + "\n")
     with pytest.raises(ImportFailed) as err:
         import_paths(store, [str(path)], "alice", labels=["PERSON", "GPE"], claim_types=["statement"])
-    assert err.value.problems == [f"{path}:1: span label 'PER' is not in the config (GPE, PERSON); "
-                                  "add it to config.yaml, or import with --new-labels to keep it as it is"]
+    assert err.value.problems == [
+        f"{path}:1: span label 'PER' is not in the config (GPE, PERSON); "
+        "add it to config.yaml, or import with --new-labels to keep it as it is"
+    ]
     claim = {"text": "Saleh said it.", "claims": [{"start": 0, "end": 14, "type": "rumour"}]}
     path.write_text(json.dumps(claim) + "\n")
     with pytest.raises(ImportFailed) as err:
@@ -274,5 +322,6 @@ def test_native_status_must_be_a_known_status(tmp_path):
     line = {"text": "Saleh spoke.", "status": "banana", "annotator": "alice"}
     path = write(tmp_path, "a.jsonl", json.dumps(line) + "\n")
     problem = items(path)[0]
-    assert str(problem) == (f'{path}:1: "status" must be one of todo, in progress, done, skipped, reviewed, '
-                            'got "banana"')
+    assert str(problem) == (
+        f'{path}:1: "status" must be one of todo, in progress, done, skipped, reviewed, got "banana"'
+    )

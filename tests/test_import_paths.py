@@ -25,8 +25,8 @@ def looped(tmp_path: Path) -> Path:
     (root / "kabul").mkdir(parents=True)
     (root / "kabul" / "a.txt").write_text("Rain in Kabul\n\nThe river rose overnight.\n")
     (root / "b.md").write_text("# Snow on the Salang\n\nThe pass closed at noon.\n")
-    os.symlink(root, root / "kabul" / "again")        # a loop
-    os.symlink(tmp_path, root / "up")                  # a loop through the parent
+    os.symlink(root, root / "kabul" / "again")  # a loop
+    os.symlink(tmp_path, root / "up")  # a loop through the parent
     os.symlink(root / "gone.txt", root / "dangling.txt")
     return root
 
@@ -72,8 +72,15 @@ def test_a_named_dangling_link_is_one_line(looped):
 
 def cli(*args: str, cwd: Path, stdin=None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          stdin=stdin, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        stdin=stdin,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_import_file_with_stdin_closed(tmp_path):
@@ -81,23 +88,48 @@ def test_import_file_with_stdin_closed(tmp_path):
     story = tmp_path / "a.txt"
     story.write_text("Rain in Kabul\n\nThe river rose overnight.\n")
     env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
-    proc = subprocess.run(f'"{sys.executable}" -m tui.cli import a.txt --db n.db <&-', shell=True,
-                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        f'"{sys.executable}" -m tui.cli import a.txt --db n.db <&-',
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("imported 1 document(s)")
-    proc = subprocess.run(f'"{sys.executable}" -m tui.cli import - --db n.db <&-', shell=True,
-                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        f'"{sys.executable}" -m tui.cli import - --db n.db <&-',
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "<stdin>: cannot read: stdin is closed" in proc.stderr
 
 
 def test_cli_imports_conll_and_html_and_exports_conll(tmp_path):
-    proc = cli("import", str(FIX / "dispatch-iob2.iob"), str(FIX / "valley-floods.html"), "--db", "n.db",
-               cwd=tmp_path)
+    proc = cli("import", str(FIX / "dispatch-iob2.iob"), str(FIX / "valley-floods.html"), "--db", "n.db", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("imported 2 document(s)") and "5 span(s)" in proc.stdout
-    proc = cli("export", "--db", "n.db", "--format", "conll", "--status", "all", "--scheme", "bioes",
-               "--out", "out.conll", cwd=tmp_path)
+    proc = cli(
+        "export",
+        "--db",
+        "n.db",
+        "--format",
+        "conll",
+        "--status",
+        "all",
+        "--scheme",
+        "bioes",
+        "--out",
+        "out.conll",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     text = (tmp_path / "out.conll").read_text()
     assert "Ahmad B-PERSON\nMassoud E-PERSON\n" in text and "Tehran S-GPE\n" in text
@@ -113,8 +145,10 @@ def test_cli_csv_columns(tmp_path):
     (tmp_path / "dump.csv").write_text("slug,story\nkabul-rain,It rained in Kabul all day.\n")
     proc = cli("import", "dump.csv", "--db", "n.db", cwd=tmp_path)
     assert proc.returncode == 2
-    assert proc.stderr.splitlines()[0] == ("dump.csv: no text column: none is named text, body, content "
-                                           "(columns found: 'slug', 'story'); name it with --text-col")
+    assert proc.stderr.splitlines()[0] == (
+        "dump.csv: no text column: none is named text, body, content "
+        "(columns found: 'slug', 'story'); name it with --text-col"
+    )
     proc = cli("import", "dump.csv", "--db", "n.db", "--text-col", "story", "--id-col", "slug", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
 

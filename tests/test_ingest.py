@@ -20,7 +20,8 @@ def test_native_jsonl_brings_spans_entities_claims_and_status(store):
     doc_id = 1  # the first line
     spans = store.spans(doc_id, line["annotator"])
     assert [(s["start"], s["end"], s["label"]) for s in spans] == sorted(
-        (s["start"], s["end"], s["label"]) for s in line["spans"])
+        (s["start"], s["end"], s["label"]) for s in line["spans"]
+    )
     assert all(s["origin"] == "imported" for s in spans)
     assert store.status(doc_id, line["annotator"]) == line["status"]
     names = {r["name"] for r in store.query("SELECT name FROM entities")}
@@ -37,8 +38,10 @@ def test_prodigy_and_doccano_spans_become_imported_annotations(store):
     spans = store.query("SELECT text, label, origin, annotator FROM spans")
     assert spans and all(s["origin"] == "imported" and s["annotator"] == "alice" for s in spans)
     assert any(s["text"] == "Ahmad Massoud" for s in spans)
-    for s in store.query('SELECT d.text AS doc, s.start, s."end", s.text FROM spans s JOIN documents d ON d.id = s.doc_id'):
-        assert s["doc"][s["start"]:s["end"]] == s["text"]  # offsets index the stored text
+    for s in store.query(
+        'SELECT d.text AS doc, s.start, s."end", s.text FROM spans s JOIN documents d ON d.id = s.doc_id'
+    ):
+        assert s["doc"][s["start"] : s["end"]] == s["text"]  # offsets index the stored text
 
 
 def test_bad_file_rejected_whole_good_file_kept(store, tmp_path):

@@ -17,22 +17,28 @@ from annotations.linking import suggest_for_store
 from annotations.store import Store
 
 KNOWN = [
-    {"name": "Ahmad Shah Massoud", "label": "PERSON", "external_id": "Q4695925",
-     "aliases": ["Ahmad Shah Masood", "Massoud"]},
+    {
+        "name": "Ahmad Shah Massoud",
+        "label": "PERSON",
+        "external_id": "Q4695925",
+        "aliases": ["Ahmad Shah Masood", "Massoud"],
+    },
     {"name": "Panjshir", "label": "GPE", "kb_id": "Q185301"},
 ]
 
 
 def newsmark(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_import_jsonl_and_csv_then_export_round_trips(tmp_path):
     (tmp_path / "kb.jsonl").write_text("".join(json.dumps(e) + "\n" for e in KNOWN), encoding="utf-8")
-    (tmp_path / "kb.csv").write_text("name,label,external_id,aliases\n"
-                                     "Mohamed Hamdan Dagalo,PERSON,Q61917166,Hemedti|Hemeti\n", encoding="utf-8")
+    (tmp_path / "kb.csv").write_text(
+        "name,label,external_id,aliases\nMohamed Hamdan Dagalo,PERSON,Q61917166,Hemedti|Hemeti\n", encoding="utf-8"
+    )
     db = str(tmp_path / "k.db")
     proc = newsmark("entities", "import", "kb.jsonl", "--db", db, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -43,7 +49,10 @@ def test_import_jsonl_and_csv_then_export_round_trips(tmp_path):
     out = newsmark("entities", "export", "--db", db, cwd=tmp_path)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [(r["name"], r["external_id"]) for r in rows] == [
-        ("Ahmad Shah Massoud", "Q4695925"), ("Panjshir", "Q185301"), ("Mohamed Hamdan Dagalo", "Q61917166")]
+        ("Ahmad Shah Massoud", "Q4695925"),
+        ("Panjshir", "Q185301"),
+        ("Mohamed Hamdan Dagalo", "Q61917166"),
+    ]
     assert rows[2]["aliases"] == ["Hemedti", "Hemeti"]
     assert newsmark("entities", "export", "--db", db, "--out", "back.csv", cwd=tmp_path).returncode == 0
     text = (tmp_path / "back.csv").read_text(encoding="utf-8")
@@ -57,12 +66,17 @@ def test_import_jsonl_and_csv_then_export_round_trips(tmp_path):
 def test_a_bad_row_names_file_and_line_and_imports_nothing(tmp_path):
     db = str(tmp_path / "k.db")
     cases = {
-        "a.jsonl": ('{"name": "Massoud", "label": "PERSON"}\n{"name": "", "label": "PERSON"}\n',
-                    "a.jsonl:2: name must be a non-empty string"),
+        "a.jsonl": (
+            '{"name": "Massoud", "label": "PERSON"}\n{"name": "", "label": "PERSON"}\n',
+            "a.jsonl:2: name must be a non-empty string",
+        ),
         "b.jsonl": ('{"name": "Massoud", "label": "PERSON"}\nnot json\n', "b.jsonl:2: not JSON"),
         "c.csv": ("name,label\nMassoud,PERSON\nPanjshir,\x1b[31mGPE\n", "c.csv:3: label must be"),
-        "d.jsonl": ('{"name": "A", "label": "PERSON", "external_id": "Q1"}\n'
-                    '{"name": "B", "label": "PERSON", "external_id": "Q1"}\n', "d.jsonl:2: external id Q1"),
+        "d.jsonl": (
+            '{"name": "A", "label": "PERSON", "external_id": "Q1"}\n'
+            '{"name": "B", "label": "PERSON", "external_id": "Q1"}\n',
+            "d.jsonl:2: external id Q1",
+        ),
         "e.jsonl": ('{"name": "A", "label": "PERSON", "aliase": ["B"]}\n', "e.jsonl:1: unknown key 'aliase'"),
     }
     for name, (text, message) in cases.items():
@@ -77,8 +91,14 @@ def test_a_bad_row_names_file_and_line_and_imports_nothing(tmp_path):
 
 
 def test_the_linker_proposes_corpus_spellings_against_known_names(store):
-    import_known(store, [KnownEntity("Ahmad Shah Massoud", "PERSON", "Q4695925", ("Ahmad Shah Masood",)),
-                         KnownEntity("Ahmad Shah Masud", "PERSON", "Q999")], "alice")
+    import_known(
+        store,
+        [
+            KnownEntity("Ahmad Shah Massoud", "PERSON", "Q4695925", ("Ahmad Shah Masood",)),
+            KnownEntity("Ahmad Shah Masud", "PERSON", "Q999"),
+        ],
+        "alice",
+    )
     d1 = add_document(store, "Ahmed Shah Massoud led the resistance in the valley.")
     span = store.add_span(d1, 0, 18, "PERSON", "alice")
     pairs = {frozenset((p.a, p.b)) for p in suggest_for_store(store).pairs}

@@ -57,17 +57,29 @@ def dump(store: Store) -> dict[str, list]:
     q = store.query
     return {
         "documents": sorted(r["hash"] for r in q("SELECT hash FROM documents")),
-        "spans": sorted((r["hash"], r["start"], r["end"], r["label"], r["annotator"], r["entity"]) for r in q(
-            'SELECT d.hash, s.start, s."end", s.label, s.annotator, e.name AS entity FROM spans s '
-            "JOIN documents d ON d.id = s.doc_id LEFT JOIN entities e ON e.id = s.entity_id")),
-        "claims": sorted((r["hash"], r["start"], r["end"], r["annotator"], r["stance"]) for r in q(
-            'SELECT d.hash, c.start, c."end", c.annotator, c.stance FROM claims c JOIN documents d ON d.id = c.doc_id')),
+        "spans": sorted(
+            (r["hash"], r["start"], r["end"], r["label"], r["annotator"], r["entity"])
+            for r in q(
+                'SELECT d.hash, s.start, s."end", s.label, s.annotator, e.name AS entity FROM spans s '
+                "JOIN documents d ON d.id = s.doc_id LEFT JOIN entities e ON e.id = s.entity_id"
+            )
+        ),
+        "claims": sorted(
+            (r["hash"], r["start"], r["end"], r["annotator"], r["stance"])
+            for r in q(
+                'SELECT d.hash, c.start, c."end", c.annotator, c.stance FROM claims c JOIN documents d ON d.id = c.doc_id'
+            )
+        ),
         "entities": sorted((r["name"], r["label"], r["external_id"] or "") for r in q("SELECT * FROM entities")),
-        "aliases": sorted((r["name"], r["form"]) for r in q(
-            "SELECT e.name, a.form FROM aliases a JOIN entities e ON e.id = a.entity_id")),
+        "aliases": sorted(
+            (r["name"], r["form"])
+            for r in q("SELECT e.name, a.form FROM aliases a JOIN entities e ON e.id = a.entity_id")
+        ),
         "judgements": sorted((r["a"], r["b"], r["verdict"], r["annotator"]) for r in q("SELECT * FROM judgements")),
-        "status": sorted((r["hash"], r["annotator"], r["status"]) for r in q(
-            "SELECT d.hash, s.annotator, s.status FROM doc_status s JOIN documents d ON d.id = s.doc_id")),
+        "status": sorted(
+            (r["hash"], r["annotator"], r["status"])
+            for r in q("SELECT d.hash, s.annotator, s.status FROM doc_status s JOIN documents d ON d.id = s.doc_id")
+        ),
     }
 
 
@@ -169,8 +181,14 @@ def digest(path: Path) -> str:
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, env=env,
-                          stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
 
 
 def test_a_foreign_or_newer_database_is_refused_untouched(tmp_path, pair):

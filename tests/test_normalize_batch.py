@@ -19,9 +19,31 @@ from annotations.extract.normalize import (
     symbols_many,
 )
 
-NAMES = ["Massoud", "Masood", "Mas'ud", "The Washington Post's", "Qaddafi", "Gaddafi", "Yevgeny",
-         "Evgeny", "Zelenskyy", "Zelensky", "al-Sayeh", "Saif al-Islam", "Ahmad Shāh Mas'ūd",
-         "Hizbullah", "Hezbollah", "Kharkiv", "Kharkov", "N.R.F.", "the ", "'s", "Q", "yy", "wya"]
+NAMES = [
+    "Massoud",
+    "Masood",
+    "Mas'ud",
+    "The Washington Post's",
+    "Qaddafi",
+    "Gaddafi",
+    "Yevgeny",
+    "Evgeny",
+    "Zelenskyy",
+    "Zelensky",
+    "al-Sayeh",
+    "Saif al-Islam",
+    "Ahmad Shāh Mas'ūd",
+    "Hizbullah",
+    "Hezbollah",
+    "Kharkiv",
+    "Kharkov",
+    "N.R.F.",
+    "the ",
+    "'s",
+    "Q",
+    "yy",
+    "wya",
+]
 name_text = st.one_of(
     st.sampled_from(NAMES),
     st.text(alphabet=st.sampled_from(list("aeiouyw bcdghjkqstxzl'’-.QA\u0101\u00e9")), max_size=14),

@@ -34,9 +34,13 @@ NEWS = [
 
 
 def rows(store: Store) -> list[tuple]:
-    return [tuple(r.values()) for r in store.query(
-        'SELECT doc_id, extractor, version, start, "end", label, data FROM predictions '
-        'ORDER BY doc_id, extractor, start, "end", label')]
+    return [
+        tuple(r.values())
+        for r in store.query(
+            'SELECT doc_id, extractor, version, start, "end", label, data FROM predictions '
+            'ORDER BY doc_id, extractor, start, "end", label'
+        )
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +57,7 @@ def cluster(tmp_path_factory):
     from distributed import LocalCluster
 
     os.environ["NEWSMARK_FAULT_MARKER"] = str(tmp_path_factory.mktemp("fault") / "killed")
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=50)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50)
     yield cluster
     cluster.close()
 
@@ -71,15 +74,20 @@ def test_dask_engine_stores_what_the_local_engine_stores(tmp_path, pipeline, clu
     local, remote, _ids = two_stores(tmp_path)
     seen: list[tuple[int, int]] = []
     run_predict(local, load_config(), pipeline=pipeline)
-    report = run_predict(remote, load_config(), pipeline=pipeline, engine="dask",
-                         scheduler=cluster.scheduler_address, chunk_size=3,
-                         on_progress=lambda done, total: seen.append((done, total)))
+    report = run_predict(
+        remote,
+        load_config(),
+        pipeline=pipeline,
+        engine="dask",
+        scheduler=cluster.scheduler_address,
+        chunk_size=3,
+        on_progress=lambda done, total: seen.append((done, total)),
+    )
     assert report.documents == len(NEWS) and report.engine == "dask"
     assert rows(remote) == rows(local) and rows(local)
     assert seen[0] == (0, len(NEWS)) and seen[-1] == (len(NEWS), len(NEWS))
     assert len(seen) == 1 + 3  # a progress step per chunk of 3, 3, 2
-    again = run_predict(remote, load_config(), pipeline=pipeline, engine="dask",
-                        scheduler=cluster.scheduler_address)
+    again = run_predict(remote, load_config(), pipeline=pipeline, engine="dask", scheduler=cluster.scheduler_address)
     assert again.documents == 0 and rows(remote) == rows(local)
 
 
@@ -94,12 +102,25 @@ def test_a_lost_worker_chunk_runs_elsewhere_and_nothing_is_stored_twice(tmp_path
     nlp = pipeline
     tasks = ["entities", "claims"]
     versions = dict(nlp.extractor(t) for t in tasks)
-    options = {"tasks": tasks, "batch_size": 64, "labels": load_config().label_names,
-               "claim_types": load_config().claims.types}
+    options = {
+        "tasks": tasks,
+        "batch_size": 64,
+        "labels": load_config().label_names,
+        "claim_types": load_config().claims.types,
+    }
     stored = 0
-    for chunk in engine.run_on_cluster(remote, nlp, ids, options, scheduler=cluster.scheduler_address,
-                                       workers=None, chunk_size=2, versions=versions, on_note=print,
-                                       task=dies_once):
+    for chunk in engine.run_on_cluster(
+        remote,
+        nlp,
+        ids,
+        options,
+        scheduler=cluster.scheduler_address,
+        workers=None,
+        chunk_size=2,
+        versions=versions,
+        on_note=print,
+        task=dies_once,
+    ):
         for task in tasks:
             remote.save_predictions(task, versions[task], [(d, r[task]) for d, r in chunk])
         stored += len(chunk)
@@ -109,19 +130,25 @@ def test_a_lost_worker_chunk_runs_elsewhere_and_nothing_is_stored_twice(tmp_path
     assert remote.scalar("SELECT count(*) FROM prediction_runs") == len(NEWS) * 2
 
 
-def cli(*args: str, env: dict[str, str] | None = None, code: str | None = None,
-        timeout: float = 240) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, env: dict[str, str] | None = None, code: str | None = None, timeout: float = 240
+) -> subprocess.CompletedProcess:
     run_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     prog = code or "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
-    return subprocess.run([sys.executable, "-c", prog, *args], capture_output=True, text=True,
-                          env=run_env, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-c", prog, *args],
+        capture_output=True,
+        text=True,
+        env=run_env,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_dask_engine_without_distributed_exits_2_with_the_install_line(tmp_path):
     db = tmp_path / "n.db"
     Store(db).close()
-    hide = ("import sys; sys.modules['distributed'] = None; "
-            "from tui.cli import main; sys.exit(main(sys.argv[1:]))")
+    hide = "import sys; sys.modules['distributed'] = None; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
     out = cli("predict", "--db", str(db), "--engine", "dask", code=hide)
     assert out.returncode == 2
     assert "pip install 'newsmark[dask]'" in out.stderr and "Traceback" not in out.stderr
@@ -215,7 +242,7 @@ def test_a_long_single_line_article_runs_in_pieces_within_max_length(store, pipe
     run_predict(store, load_config(), pipeline=pipeline)
     assert len(sizes) > 5 and max(sizes) <= 5_000
     ents = store.predictions(doc_id, "entities")
-    assert all(text[p["start"]:p["end"]] == p["text"] for p in ents)
+    assert all(text[p["start"] : p["end"]] == p["text"] for p in ents)
     people = [p["start"] for p in ents if p["text"] == "Ahmad Massoud"]
     assert len(people) >= 390  # found in (nearly) every sentence, at offsets into the whole text
     assert people[:2] == [0, len(sentence)]
@@ -229,8 +256,9 @@ def test_the_cli_runs_on_an_existing_cluster_and_caps_n_process(tmp_path, cluste
     for text in NEWS[:3]:
         add_document(store, text)
     store.close()
-    out = cli("predict", "--db", str(db), "--engine", "dask", "--scheduler", cluster.scheduler_address,
-              "--workers", "5")
+    out = cli(
+        "predict", "--db", str(db), "--engine", "dask", "--scheduler", cluster.scheduler_address, "--workers", "5"
+    )
     assert out.returncode == 0, out.stderr
     assert "predicted 3 document(s)" in out.stdout and "--workers 5 ignored" in out.stderr
     Store(db).close()

@@ -79,7 +79,7 @@ def check_record(rec: Record) -> None:
 
 def test_problem_str_names_file_and_line():
     """Problems print as FILE:LINE: reason, or FILE: reason for the whole file."""
-    assert str(Problem("a.jsonl", 3, "missing \"text\"")) == 'a.jsonl:3: missing "text"'
+    assert str(Problem("a.jsonl", 3, 'missing "text"')) == 'a.jsonl:3: missing "text"'
     assert str(Problem("a.txt", None, "empty file")) == "a.txt: empty file"
 
 
@@ -113,21 +113,27 @@ def test_txt_bom_is_stripped(tmp_path):
     assert rec.title == "Headline here"
 
 
-@pytest.mark.parametrize("text, title", [
-    ("Taliban take Panjshir\nThe Taliban said on Monday.", "Taliban take Panjshir"),
-    ("\n\n  Leading blank lines  \n\nBody.", "Leading blank lines"),
-    ("Is Panjshir next?\n\nBody.", "Is Panjshir next?"),
-    ("A short line ending in a stop.\nMore text follows here.", "A short line ending in a stop."),
-    ("A" * 150 + ".\n\nBody.", "A" * 150 + "."),
-    ("A" * 201 + "\n\nBody.", None),                                   # too long
-    ("Only one line in the whole file.", None),                         # the whole document
-    ("Only a headline\n\n\n", None),
-    ("The Taliban said on Monday that they had taken full control of the valley,\nand more.", None),
-    ("The Taliban said on Monday that they had taken full control of\nthe valley.", None),
-    ("KABUL —\nThe Taliban said.", None),                                # a dateline, not a title
-    ("The Taliban said on Monday that they had taken the valley. The resistance denied it.\n"
-     "Second paragraph starts here.", None),                             # a long sentence run on
-])
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("Taliban take Panjshir\nThe Taliban said on Monday.", "Taliban take Panjshir"),
+        ("\n\n  Leading blank lines  \n\nBody.", "Leading blank lines"),
+        ("Is Panjshir next?\n\nBody.", "Is Panjshir next?"),
+        ("A short line ending in a stop.\nMore text follows here.", "A short line ending in a stop."),
+        ("A" * 150 + ".\n\nBody.", "A" * 150 + "."),
+        ("A" * 201 + "\n\nBody.", None),  # too long
+        ("Only one line in the whole file.", None),  # the whole document
+        ("Only a headline\n\n\n", None),
+        ("The Taliban said on Monday that they had taken full control of the valley,\nand more.", None),
+        ("The Taliban said on Monday that they had taken full control of\nthe valley.", None),
+        ("KABUL —\nThe Taliban said.", None),  # a dateline, not a title
+        (
+            "The Taliban said on Monday that they had taken the valley. The resistance denied it.\n"
+            "Second paragraph starts here.",
+            None,
+        ),  # a long sentence run on
+    ],
+)
 def test_txt_title_heuristic(text, title):
     """Headlines are short lines set apart or without a full stop; sentences are not."""
     assert guess_title(text) == title
@@ -142,7 +148,8 @@ def test_txt_empty_and_whitespace_only(tmp_path):
 def test_txt_not_utf8_names_the_byte_offset():
     """Latin-1 text is refused with the offending byte and where it is."""
     assert problems(FIX / "latin1.txt") == [
-        f"{FIX / 'latin1.txt'}: not UTF-8 text: invalid byte 0xe9 at byte offset 3 (line 1)"]
+        f"{FIX / 'latin1.txt'}: not UTF-8 text: invalid byte 0xe9 at byte offset 3 (line 1)"
+    ]
 
 
 def test_txt_not_utf8_offset_counts_the_bom(tmp_path):
@@ -198,13 +205,16 @@ def test_markdown_datetime_and_source(tmp_path):
     assert rec.text == "Body text.\n" and rec.title is None
 
 
-@pytest.mark.parametrize("body, title", [
-    ("Intro line.\n\n# The real heading\n\nText.", "The real heading"),
-    ("# Closed heading ##\n\nText.", "Closed heading"),
-    ("```\n# not a heading\n```\n\nSetext title\n============\n\nText.", "Setext title"),
-    ("Plain headline\n\nText of the article.", "Plain headline"),
-    ("## Only a subheading, and a long sentence that ends with a full stop, as prose does.\nmore", None),
-])
+@pytest.mark.parametrize(
+    "body, title",
+    [
+        ("Intro line.\n\n# The real heading\n\nText.", "The real heading"),
+        ("# Closed heading ##\n\nText.", "Closed heading"),
+        ("```\n# not a heading\n```\n\nSetext title\n============\n\nText.", "Setext title"),
+        ("Plain headline\n\nText of the article.", "Plain headline"),
+        ("## Only a subheading, and a long sentence that ends with a full stop, as prose does.\nmore", None),
+    ],
+)
 def test_markdown_title_without_front_matter(tmp_path, body, title):
     """No front matter title: the first `# ` heading, else the .txt rule."""
     (rec,) = read(write(tmp_path, "a.md", body))
@@ -218,17 +228,27 @@ def test_markdown_crlf_front_matter(tmp_path):
     assert (rec.title, rec.text) == ("T", "Body.\n")
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("---\ntitle: ok\nauthor: [unclosed\n---\nBody.",
-     ": invalid YAML front matter: expected ',' or ']', but got 'the end of the front matter' (line 3)"),
-    ("---\ntitle: a: b\n---\nBody.", ": invalid YAML front matter: mapping values are not allowed here (line 2)"),
-    ("---\ntitle: T\ndate: 2021-13-45\n---\nBody.",
-     ": invalid YAML front matter: invalid date '2021-13-45' (month must be in 1..12) (line 3)"),
-    ("---\n- a list\n---\nBody.", ": front matter must be YAML 'key: value' lines (line 2)"),
-    ("---\ntitle: never closed\n\nBody.", ": front matter opened by '---' on line 1 is never closed by a '---' line"),
-    ("---\ntitle: T\n---\n\n  \n", ": no text after the front matter"),
-    ("\n\n   \n", ": empty file"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (
+            "---\ntitle: ok\nauthor: [unclosed\n---\nBody.",
+            ": invalid YAML front matter: expected ',' or ']', but got 'the end of the front matter' (line 3)",
+        ),
+        ("---\ntitle: a: b\n---\nBody.", ": invalid YAML front matter: mapping values are not allowed here (line 2)"),
+        (
+            "---\ntitle: T\ndate: 2021-13-45\n---\nBody.",
+            ": invalid YAML front matter: invalid date '2021-13-45' (month must be in 1..12) (line 3)",
+        ),
+        ("---\n- a list\n---\nBody.", ": front matter must be YAML 'key: value' lines (line 2)"),
+        (
+            "---\ntitle: never closed\n\nBody.",
+            ": front matter opened by '---' on line 1 is never closed by a '---' line",
+        ),
+        ("---\ntitle: T\n---\n\n  \n", ": no text after the front matter"),
+        ("\n\n   \n", ": empty file"),
+    ],
+)
 def test_markdown_bad_front_matter(tmp_path, content, expected):
     """Bad front matter is one problem naming the line in its reason; no record. Problem.line
     stays None: a .md file is one document, so --skip-invalid has no line to skip."""
@@ -242,7 +262,7 @@ def test_markdown_bad_front_matter(tmp_path, content, expected):
 def test_markdown_control_characters_in_front_matter_import(tmp_path, char):
     """Untrusted metadata must import: characters YAML refuses become U+FFFD; the body is kept."""
     body = f"Body with {char}[31m kept.\n"
-    path = write(tmp_path, "redsea_1.md", f"---\ntitle: Red{char}[2J Sea\noutlet: \"Wire{char}\"\n---\n{body}")
+    path = write(tmp_path, "redsea_1.md", f'---\ntitle: Red{char}[2J Sea\noutlet: "Wire{char}"\n---\n{body}')
     (rec,) = read(path)
     assert rec.title == "Red\ufffd[2J Sea" and rec.outlet == "Wire\ufffd"
     assert rec.text == body
@@ -266,8 +286,10 @@ def test_markdown_yaml_error_line_counts_file_lines(tmp_path):
 def test_markdown_alias_bomb_is_refused(tmp_path):
     """A YAML 'billion laughs' cannot blow up memory when meta is made JSON."""
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]"
-              for i in range(1, 9)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 9)
+    ]
     (problem,) = read(write(tmp_path, "bomb.md", "---\n" + "\n".join(lines) + "\n---\nBody."))
     assert problem.reason == "front matter is too large or nested too deeply"
 
@@ -290,24 +312,36 @@ def test_native_export():
     assert first.date == "2021-09-06" and first.author == "Hannah Colebrook"
     assert first.meta == {"section": "world", "source_id": 42}
     assert (first.status, first.annotator) == ("done", "alice")
-    assert [(first.text[s.start:s.end], s.label, s.entity) for s in first.spans] == [
-        ("Panjshir", "GPE", "e1"), ("Ahmad Massoud", "PERSON", "e2"),
-        ("Masood", "PERSON", "e2"), ("Taliban", "ORG", None)]
+    assert [(first.text[s.start : s.end], s.label, s.entity) for s in first.spans] == [
+        ("Panjshir", "GPE", "e1"),
+        ("Ahmad Massoud", "PERSON", "e2"),
+        ("Masood", "PERSON", "e2"),
+        ("Taliban", "ORG", None),
+    ]
     (claim,) = first.claims
-    assert first.text[claim.start:claim.end] == "The Taliban said on Monday they had taken Panjshir."
+    assert first.text[claim.start : claim.end] == "The Taliban said on Monday they had taken Panjshir."
     assert (claim.type, claim.speaker, claim.cue, claim.stance, claim.group) == (
-        "statement", "The Taliban", "said", "asserted", 1)
+        "statement",
+        "The Taliban",
+        "said",
+        "asserted",
+        1,
+    )
     assert first.entities == [
         EntityIn("e1", "Panjshir", "GPE", ["Panshir"], None),
-        EntityIn("e2", "Ahmad Massoud", "PERSON", ["Masood", "Masoud"], "Q4356962")]
+        EntityIn("e2", "Ahmad Massoud", "PERSON", ["Masood", "Masoud"], "Q4356962"),
+    ]
     assert (second.status, second.annotator, second.meta) == ("todo", None, {"source_id": 43})
 
 
 def test_prodigy_tasks():
     """Accepted spans are kept; rejected and ignored tasks keep the text only."""
     accept, reject, ignore = read(FIX / "prodigy.jsonl")
-    assert [(accept.text[s.start:s.end], s.label) for s in accept.spans] == [
-        ("Ahmad Massoud", "PERSON"), ("Taliban", "ORG"), ("Panjshir", "GPE")]
+    assert [(accept.text[s.start : s.end], s.label) for s in accept.spans] == [
+        ("Ahmad Massoud", "PERSON"),
+        ("Taliban", "ORG"),
+        ("Panjshir", "GPE"),
+    ]
     assert accept.meta["_input_hash"] == 1183497391 and accept.meta["_task_hash"] == -20746722
     assert accept.meta["source"] == "meridian" and "tokens" not in accept.meta
     assert "answer" not in accept.meta and accept.annotator is None
@@ -319,8 +353,10 @@ def test_prodigy_tasks():
 def test_doccano_sequence_labelling_and_classification():
     """doccano [start, end, LABEL] lists become spans; string labels are categories."""
     seq, cats = read(FIX / "doccano.jsonl")
-    assert [(seq.text[s.start:s.end], s.label) for s in seq.spans] == [
-        ("The National Resistance Front", "ORG"), ("Panjshir", "GPE")]
+    assert [(seq.text[s.start : s.end], s.label) for s in seq.spans] == [
+        ("The National Resistance Front", "ORG"),
+        ("Panjshir", "GPE"),
+    ]
     assert seq.outlet == "Kabul Times"
     assert seq.meta == {"source_id": 17, "Comments": []}
     assert cats.spans == [] and cats.meta == {"source_id": 18, "cats": ["denial", "military"]}
@@ -362,73 +398,122 @@ def test_bad_truncated_fixture():
     name = FIX / "bad_truncated.jsonl"
     assert [str(i) for i in items[1:]] == [
         f"{name}:2: span 2 end 900 is past the end of the text (11 chars)",
-        f"{name}:3: invalid JSON: Unterminated string starting at column 10"]
+        f"{name}:3: invalid JSON: Unterminated string starting at column 10",
+    ]
 
 
 T = "Ahmad Massoud spoke."  # 20 chars
 
 
-@pytest.mark.parametrize("line, reason", [
-    ('{"text": "a" "b"}', "invalid JSON: Expecting ',' delimiter at column 14"),
-    ("[1, 2]", "expected a JSON object, got an array"),
-    ('"just a string"', "expected a JSON object, got a string"),
-    ('{"title": "x"}', 'missing "text"'),
-    ('{"text": 5}', '"text" must be a string, got a number'),
-    ('{"text": "   "}', '"text" is empty'),
-    ('{"text": "a\\u0000b"}', '"text" contains a NUL character'),
-    ('{"text": "a", "n": NaN}', "invalid JSON: NaN is not valid JSON"),
-    ('{"text": "a\\ud800"}', "invalid JSON: unpaired surrogate \\ud800 in a string"),
-    ("[" * 100_000, "invalid JSON: nested too deeply"),
-    ('{"text": "a", "meta": []}', '"meta" must be an object, got an array'),
-    ('{"text": "a", "title": {"x": 1}}', '"title" must be a string, got an object'),
-    (json.dumps({"text": T, "spans": {}}), '"spans" must be an array, got an object'),
-    (json.dumps({"text": T, "spans": [5]}), "span 1 must be an object, got a number"),
-    (json.dumps({"text": T, "spans": [{"end": 3, "label": "X"}]}), 'span 1 has no "start"'),
-    (json.dumps({"text": T, "spans": [{"start": "0", "end": 3, "label": "X"}]}),
-     'span 1 start must be an integer, got "0"'),
-    (json.dumps({"text": T, "spans": [{"start": 0, "end": 3.0, "label": "X"}]}),
-     "span 1 end must be an integer, got 3.0"),
-    (json.dumps({"text": T, "spans": [{"start": True, "end": 3, "label": "X"}]}),
-     "span 1 start must be an integer, got true"),
-    (json.dumps({"text": T, "spans": [{"start": -1, "end": 3, "label": "X"}]}), "span 1 start -1 is negative"),
-    (json.dumps({"text": T, "spans": [{"start": 0, "end": 5, "label": "A"}, {"start": 3, "end": 900, "label": "B"}]}),
-     "span 2 end 900 is past the end of the text (20 chars)"),
-    (json.dumps({"text": T, "spans": [{"start": 4, "end": 4, "label": "X"}]}), "span 1 end 4 is not after its start 4"),
-    (json.dumps({"text": T, "spans": [{"start": 0, "end": 5}]}),
-     "span 1 label must be a non-empty string, got missing"),
-    (json.dumps({"text": T, "spans": [{"start": 0, "end": 5, "label": ""}]}),
-     'span 1 label must be a non-empty string, got ""'),
-    (json.dumps({"text": T, "spans": [{"start": 0, "end": 5, "label": "P", "text": "Ahmed"}]}),
-     'span 1 text "Ahmed" does not match the text at 0:5 ("Ahmad")'),
-    (json.dumps({"text": T, "spans": [{"start": 0, "end": 5, "label": "P", "entity": 9}], "entities": []}),
-     'span 1 entity 9 is not among the line\'s "entities"'),
-    (json.dumps({"text": T, "spans": [{"start": 0, "end": 5, "label": "P", "entity": [1]}]}),
-     "span 1 entity must be an id (string or integer), got [1]"),
-    (json.dumps({"text": T, "entities": [{"id": 1, "name": "A", "label": "P"}, {"id": 1, "name": "B", "label": "P"}]}),
-     "entity 2 id 1 is used twice"),
-    (json.dumps({"text": T, "entities": [{"id": 1, "name": "", "label": "P"}]}),
-     'entity 1 name must be a non-empty string, got ""'),
-    (json.dumps({"text": T, "entities": [{"id": 1, "name": "A", "label": "P", "aliases": "A"}]}),
-     "entity 1 aliases must be an array of strings"),
-    (json.dumps({"text": T, "entities": [{"name": "A", "label": "P"}]}),
-     "entity 1 id must be a string or integer, got null"),
-    (json.dumps({"text": T, "claims": [{"start": 0, "end": 50}]}),
-     "claim 1 end 50 is past the end of the text (20 chars)"),
-    (json.dumps({"text": T, "claims": [{"start": 0, "end": 5, "stance": 3}]}),
-     "claim 1 stance must be a string or null, got a number"),
-    (json.dumps({"text": T, "claims": [{"start": 0, "end": 5, "group": [1]}]}),
-     "claim 1 group must be a string, an integer or null, got [1]"),
-    (json.dumps({"text": T, "status": 1, "spans": []}), '"status" must be a string or null, got a number'),
-    (json.dumps({"text": T, "answer": "maybe"}), '"answer" must be "accept", "reject" or "ignore", got "maybe"'),
-    (json.dumps({"text": T, "tokens": [], "spans": [{"start": 0, "end": 99, "label": "P"}]}),
-     "span 1 end 99 is past the end of the text (20 chars)"),
-    (json.dumps({"text": T, "label": [[0, 5]]}), 'span 1 must be [start, end, "LABEL"], got [0, 5]'),
-    (json.dumps({"text": T, "label": [[0, 5, "P"], [6, 60, "P"]]}),
-     "span 2 end 60 is past the end of the text (20 chars)"),
-    (json.dumps({"text": T, "label": [[0, 5, 7]]}), "span 1 label must be a non-empty string, got 7"),
-    (json.dumps({"text": T, "entities": [{"id": 1, "label": "P", "start_offset": 0}], "relations": []}),
-     'span 1 has no "end_offset"'),
-])
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ('{"text": "a" "b"}', "invalid JSON: Expecting ',' delimiter at column 14"),
+        ("[1, 2]", "expected a JSON object, got an array"),
+        ('"just a string"', "expected a JSON object, got a string"),
+        ('{"title": "x"}', 'missing "text"'),
+        ('{"text": 5}', '"text" must be a string, got a number'),
+        ('{"text": "   "}', '"text" is empty'),
+        ('{"text": "a\\u0000b"}', '"text" contains a NUL character'),
+        ('{"text": "a", "n": NaN}', "invalid JSON: NaN is not valid JSON"),
+        ('{"text": "a\\ud800"}', "invalid JSON: unpaired surrogate \\ud800 in a string"),
+        ("[" * 100_000, "invalid JSON: nested too deeply"),
+        ('{"text": "a", "meta": []}', '"meta" must be an object, got an array'),
+        ('{"text": "a", "title": {"x": 1}}', '"title" must be a string, got an object'),
+        (json.dumps({"text": T, "spans": {}}), '"spans" must be an array, got an object'),
+        (json.dumps({"text": T, "spans": [5]}), "span 1 must be an object, got a number"),
+        (json.dumps({"text": T, "spans": [{"end": 3, "label": "X"}]}), 'span 1 has no "start"'),
+        (
+            json.dumps({"text": T, "spans": [{"start": "0", "end": 3, "label": "X"}]}),
+            'span 1 start must be an integer, got "0"',
+        ),
+        (
+            json.dumps({"text": T, "spans": [{"start": 0, "end": 3.0, "label": "X"}]}),
+            "span 1 end must be an integer, got 3.0",
+        ),
+        (
+            json.dumps({"text": T, "spans": [{"start": True, "end": 3, "label": "X"}]}),
+            "span 1 start must be an integer, got true",
+        ),
+        (json.dumps({"text": T, "spans": [{"start": -1, "end": 3, "label": "X"}]}), "span 1 start -1 is negative"),
+        (
+            json.dumps(
+                {"text": T, "spans": [{"start": 0, "end": 5, "label": "A"}, {"start": 3, "end": 900, "label": "B"}]}
+            ),
+            "span 2 end 900 is past the end of the text (20 chars)",
+        ),
+        (
+            json.dumps({"text": T, "spans": [{"start": 4, "end": 4, "label": "X"}]}),
+            "span 1 end 4 is not after its start 4",
+        ),
+        (
+            json.dumps({"text": T, "spans": [{"start": 0, "end": 5}]}),
+            "span 1 label must be a non-empty string, got missing",
+        ),
+        (
+            json.dumps({"text": T, "spans": [{"start": 0, "end": 5, "label": ""}]}),
+            'span 1 label must be a non-empty string, got ""',
+        ),
+        (
+            json.dumps({"text": T, "spans": [{"start": 0, "end": 5, "label": "P", "text": "Ahmed"}]}),
+            'span 1 text "Ahmed" does not match the text at 0:5 ("Ahmad")',
+        ),
+        (
+            json.dumps({"text": T, "spans": [{"start": 0, "end": 5, "label": "P", "entity": 9}], "entities": []}),
+            'span 1 entity 9 is not among the line\'s "entities"',
+        ),
+        (
+            json.dumps({"text": T, "spans": [{"start": 0, "end": 5, "label": "P", "entity": [1]}]}),
+            "span 1 entity must be an id (string or integer), got [1]",
+        ),
+        (
+            json.dumps(
+                {"text": T, "entities": [{"id": 1, "name": "A", "label": "P"}, {"id": 1, "name": "B", "label": "P"}]}
+            ),
+            "entity 2 id 1 is used twice",
+        ),
+        (
+            json.dumps({"text": T, "entities": [{"id": 1, "name": "", "label": "P"}]}),
+            'entity 1 name must be a non-empty string, got ""',
+        ),
+        (
+            json.dumps({"text": T, "entities": [{"id": 1, "name": "A", "label": "P", "aliases": "A"}]}),
+            "entity 1 aliases must be an array of strings",
+        ),
+        (
+            json.dumps({"text": T, "entities": [{"name": "A", "label": "P"}]}),
+            "entity 1 id must be a string or integer, got null",
+        ),
+        (
+            json.dumps({"text": T, "claims": [{"start": 0, "end": 50}]}),
+            "claim 1 end 50 is past the end of the text (20 chars)",
+        ),
+        (
+            json.dumps({"text": T, "claims": [{"start": 0, "end": 5, "stance": 3}]}),
+            "claim 1 stance must be a string or null, got a number",
+        ),
+        (
+            json.dumps({"text": T, "claims": [{"start": 0, "end": 5, "group": [1]}]}),
+            "claim 1 group must be a string, an integer or null, got [1]",
+        ),
+        (json.dumps({"text": T, "status": 1, "spans": []}), '"status" must be a string or null, got a number'),
+        (json.dumps({"text": T, "answer": "maybe"}), '"answer" must be "accept", "reject" or "ignore", got "maybe"'),
+        (
+            json.dumps({"text": T, "tokens": [], "spans": [{"start": 0, "end": 99, "label": "P"}]}),
+            "span 1 end 99 is past the end of the text (20 chars)",
+        ),
+        (json.dumps({"text": T, "label": [[0, 5]]}), 'span 1 must be [start, end, "LABEL"], got [0, 5]'),
+        (
+            json.dumps({"text": T, "label": [[0, 5, "P"], [6, 60, "P"]]}),
+            "span 2 end 60 is past the end of the text (20 chars)",
+        ),
+        (json.dumps({"text": T, "label": [[0, 5, 7]]}), "span 1 label must be a non-empty string, got 7"),
+        (
+            json.dumps({"text": T, "entities": [{"id": 1, "label": "P", "start_offset": 0}], "relations": []}),
+            'span 1 has no "end_offset"',
+        ),
+    ],
+)
 def test_jsonl_line_problems(tmp_path, line, reason):
     """Each bad line is one Problem naming the file, the line and the reason."""
     path = jsonl(tmp_path, {"text": "fine"}, line)
@@ -440,8 +525,12 @@ def test_jsonl_line_problems(tmp_path, line, reason):
 
 def test_jsonl_accepts_loose_but_sane_values(tmp_path):
     """Numbers for dates, lists of authors, "" for absent claim fields, int speakers."""
-    row = {"text": T, "date": 2021, "author": ["A", "B"],
-           "claims": [{"start": 0, "end": 5, "type": "", "speaker": 7, "group": "g1"}]}
+    row = {
+        "text": T,
+        "date": 2021,
+        "author": ["A", "B"],
+        "claims": [{"start": 0, "end": 5, "type": "", "speaker": 7, "group": "g1"}],
+    }
     (rec,) = read(jsonl(tmp_path, row))
     assert (rec.date, rec.author) == ("2021", "A, B")
     assert rec.claims == [ClaimIn(0, 5, None, "7", None, None, "g1")]
@@ -463,11 +552,14 @@ def test_jsonl_binary(tmp_path):
     assert problems(late, skip_invalid=True) == [f"{late}:2: binary data (a NUL byte) in the line"]
 
 
-@pytest.mark.parametrize("content, reason", [
-    (b"", "empty file"),
-    (b"\n  \n\t\n", "empty file"),
-    (b"\xef\xbb\xbf\n", "empty file"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "empty file"),
+        (b"\n  \n\t\n", "empty file"),
+        (b"\xef\xbb\xbf\n", "empty file"),
+    ],
+)
 def test_jsonl_empty(tmp_path, content, reason):
     """Empty jsonl files are one whole-file problem."""
     path = write(tmp_path, "e.jsonl", content)
@@ -480,7 +572,8 @@ def test_jsonl_no_records(tmp_path):
     assert problems(path, skip_invalid=True) == [
         f"{path}:1: invalid JSON: Expecting property name enclosed in double quotes at column 2",
         f'{path}:2: missing "text"',
-        f"{path}: no records"]
+        f"{path}: no records",
+    ]
 
 
 def test_jsonl_utf16(tmp_path):
@@ -544,7 +637,8 @@ def test_stdin_problems():
     assert [str(p) for p in stdin(b"  \n ")] == ["<stdin>: empty input"]
     assert [str(p) for p in stdin(b'{"text": "a"}\n{"x": 1}\n')][1] == '<stdin>:2: missing "text"'
     assert [str(p) for p in stdin(b"caf\xe9")] == [
-        "<stdin>: not UTF-8 text: invalid byte 0xe9 at byte offset 3 (line 1)"]
+        "<stdin>: not UTF-8 text: invalid byte 0xe9 at byte offset 3 (line 1)"
+    ]
 
 
 def test_stdin_front_matter_and_text_streams():
@@ -561,8 +655,17 @@ def test_stdin_front_matter_and_text_streams():
 @pytest.fixture
 def tree(tmp_path):
     """A corpus directory with nested, hidden and unsupported files."""
-    for name in ["b.txt", "a.md", "notes.pdf", ".hidden.txt", "sub/c.jsonl", "sub/d.NDJSON",
-                 "sub/e.markdown", ".git/x.txt", "sub/.cache/y.md"]:
+    for name in [
+        "b.txt",
+        "a.md",
+        "notes.pdf",
+        ".hidden.txt",
+        "sub/c.jsonl",
+        "sub/d.NDJSON",
+        "sub/e.markdown",
+        ".git/x.txt",
+        "sub/.cache/y.md",
+    ]:
         path = tmp_path / "corpus" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x\n")
@@ -572,14 +675,24 @@ def tree(tmp_path):
 def test_expand_directory_recursive_sorted(tree):
     """Directories are walked, hidden things and unsupported suffixes skipped, sorted."""
     assert [p.relative_to(tree).as_posix() for p in expand_paths([str(tree)])] == [
-        "a.md", "b.txt", "sub/c.jsonl", "sub/d.NDJSON", "sub/e.markdown"]
+        "a.md",
+        "b.txt",
+        "sub/c.jsonl",
+        "sub/d.NDJSON",
+        "sub/e.markdown",
+    ]
 
 
 def test_expand_globs(tree):
     """Globs, recursive ones included, keep only supported files and list each once."""
     assert [p.name for p in expand_paths([str(tree / "*.txt")])] == ["b.txt"]
     assert [p.name for p in expand_paths([str(tree / "**" / "*.*")])] == [
-        "a.md", "b.txt", "c.jsonl", "d.NDJSON", "e.markdown"]
+        "a.md",
+        "b.txt",
+        "c.jsonl",
+        "d.NDJSON",
+        "e.markdown",
+    ]
     assert [p.name for p in expand_paths([str(tree / "s*")])] == ["c.jsonl", "d.NDJSON", "e.markdown"]
 
 
@@ -589,14 +702,17 @@ def test_expand_keeps_argument_order_and_dedupes(tree):
     assert [p if p == "-" else p.name for p in got] == ["b.txt", "-", "a.md"]
 
 
-@pytest.mark.parametrize("arg, message", [
-    ("missing.txt", "missing.txt: no such file or directory"),
-    ("nothing-*.txt", "nothing-*.txt: no such file or directory"),
-    ("corpus/notes.pdf", "corpus/notes.pdf: unsupported file type '.pdf'"),
-    ("corpus/*.pdf", "corpus/*.pdf: matches no .txt, .md"),
-    ("empty-dir", "empty-dir: no .txt, .md"),
-    ("", "empty path"),
-])
+@pytest.mark.parametrize(
+    "arg, message",
+    [
+        ("missing.txt", "missing.txt: no such file or directory"),
+        ("nothing-*.txt", "nothing-*.txt: no such file or directory"),
+        ("corpus/notes.pdf", "corpus/notes.pdf: unsupported file type '.pdf'"),
+        ("corpus/*.pdf", "corpus/*.pdf: matches no .txt, .md"),
+        ("empty-dir", "empty-dir: no .txt, .md"),
+        ("", "empty path"),
+    ],
+)
 def test_expand_errors(tree, monkeypatch, arg, message):
     """Typos fail before anything is imported, naming the path."""
     monkeypatch.chdir(tree.parent)
@@ -625,8 +741,11 @@ def test_sample_corpus_reads_cleanly():
 # --------------------------------------------------------------------------- fuzzing
 
 # NEWSMARK_FUZZ_EXAMPLES=5000 pytest tests/test_readers.py -k fuzz  for a long run.
-FUZZ = settings(max_examples=int(os.environ.get("NEWSMARK_FUZZ_EXAMPLES", "150")), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("NEWSMARK_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def _fuzz_file(suffix: str, data: bytes) -> list:
@@ -648,10 +767,34 @@ def _assert_sane(items: list) -> None:
             assert item.reason and "\n" not in str(item)
 
 
-_pieces = st.sampled_from([
-    b"{", b"}", b"[", b"]", b'"text"', b'"spans"', b'"start"', b'"end"', b'"label"', b":", b",", b"0", b"5",
-    b'"x"', b"\n", b"\r\n", b"---\n", b"title: ", b"# ", b"\xef\xbb\xbf", b"\x00", b"\xe9", b"\\ud800", b" ",
-])
+_pieces = st.sampled_from(
+    [
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b'"text"',
+        b'"spans"',
+        b'"start"',
+        b'"end"',
+        b'"label"',
+        b":",
+        b",",
+        b"0",
+        b"5",
+        b'"x"',
+        b"\n",
+        b"\r\n",
+        b"---\n",
+        b"title: ",
+        b"# ",
+        b"\xef\xbb\xbf",
+        b"\x00",
+        b"\xe9",
+        b"\\ud800",
+        b" ",
+    ]
+)
 _bytes = st.one_of(st.binary(max_size=300), st.lists(_pieces, max_size=40).map(b"".join))
 
 
@@ -677,27 +820,47 @@ _json = st.recursive(
 _offset = st.one_of(st.integers(-2, 40), _json)
 _span = st.fixed_dictionaries(
     {"start": _offset, "end": _offset, "label": st.one_of(st.sampled_from(["PERSON", "GPE", ""]), _json)},
-    optional={"text": st.text(max_size=5), "entity": st.one_of(st.integers(0, 3), _json),
-              "token_start": st.integers(0, 3)},
+    optional={
+        "text": st.text(max_size=5),
+        "entity": st.one_of(st.integers(0, 3), _json),
+        "token_start": st.integers(0, 3),
+    },
 )
 _entity = st.fixed_dictionaries(
-    {"id": st.one_of(st.integers(0, 3), _json), "name": st.one_of(st.text(max_size=6), _json),
-     "label": st.sampled_from(["PERSON", "ORG"])},
+    {
+        "id": st.one_of(st.integers(0, 3), _json),
+        "name": st.one_of(st.text(max_size=6), _json),
+        "label": st.sampled_from(["PERSON", "ORG"]),
+    },
     optional={"aliases": st.one_of(st.lists(st.text(max_size=4)), _json)},
 )
 _record = st.fixed_dictionaries(
     {"text": st.one_of(st.text(min_size=1, max_size=30), _json)},
     optional={
         "spans": st.one_of(st.lists(_span, max_size=3), _json),
-        "claims": st.lists(st.fixed_dictionaries({"start": _offset, "end": _offset},
-                                                 optional={"stance": _json, "group": _json}), max_size=2),
-        "entities": st.one_of(st.lists(_entity, max_size=2),
-                              st.lists(st.fixed_dictionaries({"start_offset": _offset, "end_offset": _offset,
-                                                              "label": st.text(max_size=3)}), max_size=2)),
-        "label": st.one_of(st.lists(st.tuples(_offset, _offset, st.text(max_size=3)).map(list), max_size=3),
-                           st.lists(st.text(max_size=4), max_size=2), _json),
+        "claims": st.lists(
+            st.fixed_dictionaries({"start": _offset, "end": _offset}, optional={"stance": _json, "group": _json}),
+            max_size=2,
+        ),
+        "entities": st.one_of(
+            st.lists(_entity, max_size=2),
+            st.lists(
+                st.fixed_dictionaries({"start_offset": _offset, "end_offset": _offset, "label": st.text(max_size=3)}),
+                max_size=2,
+            ),
+        ),
+        "label": st.one_of(
+            st.lists(st.tuples(_offset, _offset, st.text(max_size=3)).map(list), max_size=3),
+            st.lists(st.text(max_size=4), max_size=2),
+            _json,
+        ),
         "answer": st.sampled_from(["accept", "reject", "ignore", "maybe"]),
-        "meta": _json, "title": _json, "date": _json, "id": _json, "status": _json, "relations": _json,
+        "meta": _json,
+        "title": _json,
+        "date": _json,
+        "id": _json,
+        "status": _json,
+        "relations": _json,
     },
 )
 

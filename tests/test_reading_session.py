@@ -47,27 +47,38 @@ PREDICTIONS = [
 @pytest.fixture
 def session(store: Store) -> ReadingSession:
     doc = add_document(store, TEXT, title="Soloviev in Tbilisi", outlet="Caucasus Ledger")
-    store.save_predictions("entities", "t1", [(doc, [{"start": s, "end": e, "label": lab} for s, e, lab in PREDICTIONS])])
+    store.save_predictions(
+        "entities", "t1", [(doc, [{"start": s, "end": e, "label": lab} for s, e, lab in PREDICTIONS])]
+    )
     start, end = find("“We came")[0], find("stranded.")[1]
-    store.save_predictions("claims", "t1", [(doc, [{"start": start, "end": end, "label": None, "type": "quote",
-                                                     "speaker": "Soloviev"}])])
+    store.save_predictions(
+        "claims", "t1", [(doc, [{"start": start, "end": end, "label": None, "type": "quote", "speaker": "Soloviev"}])]
+    )
     s = ReadingSession(store, ME)
     assert s.open(doc)
     return s
 
 
 def tables(store: Store) -> dict[str, list[dict]]:
-    return {t: store.query(f"SELECT * FROM [{t}] ORDER BY id") for t in
-            ("spans", "claims", "entities", "aliases", "judgements", "doc_status", "rejections", "claim_groups")}
+    return {
+        t: store.query(f"SELECT * FROM [{t}] ORDER BY id")
+        for t in ("spans", "claims", "entities", "aliases", "judgements", "doc_status", "rejections", "claim_groups")
+    }
 
 
 def test_open_rule_is_pure_and_label_aware():
-    preds = [{"start": 0, "end": 5, "label": "ORG"}, {"start": 10, "end": 15, "label": "PERSON"},
-             {"start": 20, "end": 25, "label": "GPE"}, {"start": 30, "end": 35, "label": "DATE"}]
+    preds = [
+        {"start": 0, "end": 5, "label": "ORG"},
+        {"start": 10, "end": 15, "label": "PERSON"},
+        {"start": 20, "end": 25, "label": "GPE"},
+        {"start": 30, "end": 35, "label": "DATE"},
+    ]
     gold = [{"start": 3, "end": 8}]
-    rejections = [{"kind": "ent", "start": 10, "end": 15, "label": "ORG"},
-                  {"kind": "ent", "start": 20, "end": 25, "label": None},
-                  {"kind": "claim", "start": 30, "end": 35, "label": None}]
+    rejections = [
+        {"kind": "ent", "start": 10, "end": 15, "label": "ORG"},
+        {"kind": "ent", "start": 20, "end": 25, "label": None},
+        {"kind": "claim", "start": 30, "end": 35, "label": None},
+    ]
     left = open_suggestions(preds, gold, rejections)
     assert [p["start"] for p in left] == [10, 30]  # overlap closes; other-label rejection does not
     claims = [{"start": 0, "end": 9, "label": None}, {"start": 30, "end": 35}]
@@ -203,8 +214,8 @@ def test_split_leaves_the_punctuation_between_the_parts_out():
     text = "OSLO, Norway — talks resumed in Bergen."
     tokens = Tokens(text)
     left, right = tokens.split(0, 12, text.index("Norway"))
-    assert (text[left[0]:left[1]], text[right[0]:right[1]]) == ("OSLO", "Norway")
-    assert tokens.split(0, 12, 0) is None                           # nothing left of the cursor
+    assert (text[left[0] : left[1]], text[right[0] : right[1]]) == ("OSLO", "Norway")
+    assert tokens.split(0, 12, 0) is None  # nothing left of the cursor
     possessive = "Soloviev’s team"
     left, right = Tokens(possessive).split(0, 15, possessive.index("team"))
-    assert possessive[left[0]:left[1]] == "Soloviev’s"             # a possessive is no punctuation
+    assert possessive[left[0] : left[1]] == "Soloviev’s"  # a possessive is no punctuation

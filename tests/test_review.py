@@ -44,20 +44,29 @@ def doc(tmp_path):
 
 
 def review_spans(store: Store, d: int) -> list[tuple[str, str, list[str]]]:
-    return [(DISPATCH[r["start"]:r["end"]], r["label"], json.loads(r["proposed_by"]))
-            for r in store.query('SELECT * FROM spans WHERE doc_id = ? AND annotator = ? ORDER BY start',
-                                 (d, REVIEW_ANNOTATOR))]
+    return [
+        (DISPATCH[r["start"] : r["end"]], r["label"], json.loads(r["proposed_by"]))
+        for r in store.query(
+            "SELECT * FROM spans WHERE doc_id = ? AND annotator = ? ORDER BY start", (d, REVIEW_ANNOTATOR)
+        )
+    ]
 
 
 def test_conflict_sets_group_overlapping_differing_spans(doc):
     store, d = doc
     sets = review.conflict_sets(store, d)
     spans = [cs for cs in sets if cs.kind == "span"]
-    text = [(DISPATCH[cs.start:cs.end], cs.unanimous) for cs in spans]
-    assert text == [("Ahmad Massoud", True), ("Kabul", True), ("Monday", False),
-                    ("the National Resistance Front", False), ("Panjshir", False), ("Doha", True)]
+    text = [(DISPATCH[cs.start : cs.end], cs.unanimous) for cs in spans]
+    assert text == [
+        ("Ahmad Massoud", True),
+        ("Kabul", True),
+        ("Monday", False),
+        ("the National Resistance Front", False),
+        ("Panjshir", False),
+        ("Doha", True),
+    ]
     nrf = spans[3]
-    assert [DISPATCH[i.start:i.end] for i in nrf.versions["alice"]] == ["National Resistance Front"]
+    assert [DISPATCH[i.start : i.end] for i in nrf.versions["alice"]] == ["National Resistance Front"]
     assert nrf.versions["bob"][0].start == find(DISPATCH, "the National Resistance Front")[0]
     claims = [cs for cs in sets if cs.kind == "claim"]
     assert len(claims) == 1 and not claims[0].unanimous  # same words, different stance
@@ -67,8 +76,11 @@ def test_decisions_build_the_reviewed_layer_with_provenance_and_undo(doc):
     store, d = doc
     sets = review.conflict_sets(store, d)
     assert review.accept_unanimous(store, "carol", d, sets) == 3
-    assert review_spans(store, d) == [("Ahmad Massoud", "PERSON", ["alice", "bob"]),
-                                      ("Kabul", "GPE", ["alice", "bob"]), ("Doha", "GPE", ["alice", "bob"])]
+    assert review_spans(store, d) == [
+        ("Ahmad Massoud", "PERSON", ["alice", "bob"]),
+        ("Kabul", "GPE", ["alice", "bob"]),
+        ("Doha", "GPE", ["alice", "bob"]),
+    ]
     monday, nrf, panjshir = [cs for cs in sets if cs.kind == "span" and not cs.unanimous]
     review.take(store, "carol", d, nrf, "bob")
     review.take(store, "carol", d, panjshir, "alice")
@@ -105,8 +117,9 @@ def test_gold_is_the_reviewed_layer_when_present(doc):
     assert choice.describe("bob") == "gold: bob's annotations for 2 documents"
     choice = gold_sources(store)
     assert choice.pairs == [(d, REVIEW_ANNOTATOR), (other, "alice"), (other, "bob")]
-    assert choice.describe() == ("gold: the reviewed layer for 1 documents; "
-                                 "every done annotator's annotations for 1 documents")
+    assert choice.describe() == (
+        "gold: the reviewed layer for 1 documents; every done annotator's annotations for 1 documents"
+    )
     assert gold_sources(store, annotator=REVIEW_ANNOTATOR).pairs == [(d, REVIEW_ANNOTATOR)]
 
 
@@ -144,15 +157,15 @@ def test_review_screen_resolves_conflicts_by_keyboard(doc):
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         assert screen.open_count == 4  # Monday, NRF, Panjshir, the claim
-        assert DISPATCH[screen.current.start:screen.current.end] == "Monday"
+        assert DISPATCH[screen.current.start : screen.current.end] == "Monday"
         await pilot.press("2")  # bob's version of Monday: nothing
         await settle(pilot)
-        assert DISPATCH[screen.current.start:screen.current.end] == "the National Resistance Front"
+        assert DISPATCH[screen.current.start : screen.current.end] == "the National Resistance Front"
         await pilot.press("2", "1")  # NRF: bob's; then the claim on the same words: alice's
         await settle(pilot)
         assert review_spans(store, d)[2] == ("the National Resistance Front", "ORG", ["bob"])
         assert store.scalar("SELECT stance FROM claims WHERE annotator = ?", (REVIEW_ANNOTATOR,)) == "reported"
-        assert DISPATCH[screen.current.start:screen.current.end] == "Panjshir"
+        assert DISPATCH[screen.current.start : screen.current.end] == "Panjshir"
         await pilot.press("d")  # Panjshir is still open: refused
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen) and store.status(d, REVIEW_ANNOTATOR) == "todo"
@@ -206,10 +219,19 @@ def test_cli_review_with_nothing_to_review(tmp_path):
     add_document(store, DISPATCH, title="t")
     store.close()
     env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
-    for args, needle in ((("review",), "no document is done by two or more annotators"),
-                         (("review", "--doc", "99"), "--doc: no document 99")):
-        proc = subprocess.run([sys.executable, "-m", "tui.cli", *args, "--db", str(tmp_path / "none.db")],
-                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
+    for args, needle in (
+        (("review",), "no document is done by two or more annotators"),
+        (("review", "--doc", "99"), "--doc: no document 99"),
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui.cli", *args, "--db", str(tmp_path / "none.db")],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
         assert proc.returncode == 2 and needle in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
 
@@ -246,15 +268,24 @@ def test_evaluate_scores_the_reviewed_layer_where_there_is_one(doc):
 def test_blind_review_hides_others_work_on_my_documents_until_reviewed(doc):
     store, d = doc
     other = add_document(store, "Amrullah Saleh spoke from Panjshir on Friday.", title="Saleh speaks")
-    add_claim(store, other, "bob", "Amrullah Saleh spoke from Panjshir on Friday.", "spoke from Panjshir",
-              "statement", "reported")
+    add_claim(
+        store,
+        other,
+        "bob",
+        "Amrullah Saleh spoke from Panjshir on Friday.",
+        "spoke from Panjshir",
+        "statement",
+        "reported",
+    )
     config = blind_config()
-    assert review.blind_documents(store, make_config(), "alice") == set()   # not blind
-    assert review.blind_documents(store, config, "alice") == {d}             # alice annotates d only
+    assert review.blind_documents(store, make_config(), "alice") == set()  # not blind
+    assert review.blind_documents(store, config, "alice") == {d}  # alice annotates d only
     rows = store.query("SELECT doc_id, annotator FROM claims ORDER BY doc_id, annotator")
-    seen = [(r["doc_id"], r["annotator"]) for r in review.visible(rows, "alice", review.blind_documents(
-        store, config, "alice"))]
-    assert seen == [(d, "alice"), (other, "bob")]       # bob's claim on d is hidden, on other shown
+    seen = [
+        (r["doc_id"], r["annotator"])
+        for r in review.visible(rows, "alice", review.blind_documents(store, config, "alice"))
+    ]
+    assert seen == [(d, "alice"), (other, "bob")]  # bob's claim on d is hidden, on other shown
     review.mark_reviewed(store, "carol", d)
     assert review.blind_documents(store, config, "alice") == set()
     assert review.blind_documents(store, config, REVIEW_ANNOTATOR) == set()
@@ -289,9 +320,11 @@ def test_the_reviewed_layer_round_trips_through_jsonl_with_its_provenance(doc, t
     assert all("proposed_by" in s for s in line["spans"]) and all("proposed_by" in c for c in line["claims"])
     with Store(tmp_path / "copy.db") as copy:
         import_paths(copy, [str(out)], "alice")
-        rows = copy.query('SELECT text, proposed_by FROM spans ORDER BY start')
-        want = store.query('SELECT text, proposed_by FROM spans WHERE annotator = ? ORDER BY start',
-                           (REVIEW_ANNOTATOR,))
+        rows = copy.query("SELECT text, proposed_by FROM spans ORDER BY start")
+        want = store.query(
+            "SELECT text, proposed_by FROM spans WHERE annotator = ? ORDER BY start", (REVIEW_ANNOTATOR,)
+        )
         assert rows == want
         assert copy.scalar("SELECT proposed_by FROM claims") == store.scalar(
-            "SELECT proposed_by FROM claims WHERE annotator = ?", (REVIEW_ANNOTATOR,))
+            "SELECT proposed_by FROM claims WHERE annotator = ?", (REVIEW_ANNOTATOR,)
+        )

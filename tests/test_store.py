@@ -23,8 +23,18 @@ def test_new_database_has_pragmas_and_schema(tmp_path):
         assert store.scalar("PRAGMA foreign_keys") == 1
         assert store.scalar("PRAGMA busy_timeout") >= 1000
         tables = set(store.db.table_names())
-    assert {"documents", "documents_fts", "spans", "predictions", "entities", "judgements",
-            "claims", "doc_status", "events", "action_groups"} <= tables
+    assert {
+        "documents",
+        "documents_fts",
+        "spans",
+        "predictions",
+        "entities",
+        "judgements",
+        "claims",
+        "doc_status",
+        "events",
+        "action_groups",
+    } <= tables
 
 
 def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
@@ -225,8 +235,10 @@ def test_import_leaves_search_indexing_to_index_pending_and_search_does_it_first
     from annotations.ingest import import_paths
 
     src = tmp_path / "in.jsonl"
-    src.write_text("".join(json.dumps({"text": f"Report {i} from the Panjshir valley."}) + "\n"
-                           for i in range(25)), encoding="utf-8")
+    src.write_text(
+        "".join(json.dumps({"text": f"Report {i} from the Panjshir valley."}) + "\n" for i in range(25)),
+        encoding="utf-8",
+    )
     with Store(tmp_path / "s.db") as store:
         import_paths(store, [str(src)], "alice")
         assert store.pending_index() == 25
@@ -298,11 +310,32 @@ def test_an_action_is_one_undoable_group(tmp_path):
     with Store(tmp_path / "a.db") as store:
         doc = add_document(store, "Ahmad Massoud spoke in Bazarak.")
         with store.action("ana", "two spans", doc_id=doc) as act:
-            a = act.insert("spans", {"doc_id": doc, "start": 0, "end": 13, "label": "PERSON",
-                                     "text": "Ahmad Massoud", "annotator": "ana", "origin": "manual",
-                                     "created_at": "t"})
-            act.insert("spans", {"doc_id": doc, "start": 23, "end": 30, "label": "GPE",
-                                 "text": "Bazarak", "annotator": "ana", "origin": "manual", "created_at": "t"})
+            a = act.insert(
+                "spans",
+                {
+                    "doc_id": doc,
+                    "start": 0,
+                    "end": 13,
+                    "label": "PERSON",
+                    "text": "Ahmad Massoud",
+                    "annotator": "ana",
+                    "origin": "manual",
+                    "created_at": "t",
+                },
+            )
+            act.insert(
+                "spans",
+                {
+                    "doc_id": doc,
+                    "start": 23,
+                    "end": 30,
+                    "label": "GPE",
+                    "text": "Bazarak",
+                    "annotator": "ana",
+                    "origin": "manual",
+                    "created_at": "t",
+                },
+            )
             act.update("spans", a, {"label": "ORG"})
         assert [s["label"] for s in store.spans(doc, "ana")] == ["ORG", "GPE"]
         store.undo("ana")

@@ -27,8 +27,10 @@ from annotations.store import Store
 from annotations.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 HOSTILE_NAMES = ["o#x.db", "what?.db", "a%20b.db", "two words.db", "p#q?r%41 s.db"]
-STORY = ("The harbour authority said on Friday that the north pier will close for repairs "
-         "until March, after divers found cracks in two of its pylons.")
+STORY = (
+    "The harbour authority said on Friday that the north pier will close for repairs "
+    "until March, after divers found cracks in two of its pylons."
+)
 
 
 def _foreign(path: Path) -> None:
@@ -130,8 +132,9 @@ def test_a_full_disk_is_one_clear_error_and_loses_nothing_committed(tmp_path):
         _fill(store)
         with pytest.raises(StoreFull, match=r"disk full .*nothing was saved") as info:
             with store.transaction() as conn:
-                conn.execute("INSERT INTO documents (hash, text, imported_at) VALUES (?, ?, 'now')",
-                             ("h", "x" * 200_000))
+                conn.execute(
+                    "INSERT INTO documents (hash, text, imported_at) VALUES (?, ?, 'now')", ("h", "x" * 200_000)
+                )
         assert "\n" not in str(info.value)
         assert store.count_documents() == 1
         store.set_status(doc, "mira", "done")  # the store still works for small writes
@@ -229,7 +232,7 @@ def test_a_damaged_file_is_reported_as_damaged(tmp_path):
         root = store.scalar("SELECT rootpage FROM sqlite_master WHERE name = 'documents'")
         size = store.scalar("PRAGMA page_size")
     data = bytearray(path.read_bytes())
-    data[size * (root - 1): size * root] = b"\xff" * size  # the documents table's root page
+    data[size * (root - 1) : size * root] = b"\xff" * size  # the documents table's root page
     path.write_bytes(bytes(data))
     with Store(path) as store, pytest.raises(StoreCorrupt, match="damaged"):
         store.query("SELECT text FROM documents")

@@ -35,8 +35,10 @@ def test_span_at_finds_exact_offsets_for_this_annotator_only(store: Store):
 
 # -- faults and hostile data as the app meets them ---------------------------------------------
 
-STORY = ("The port authority said on Monday that Ahmad Massoud, its director, would brief "
-         "reporters. \"The pier is safe,\" he said, adding that repairs would take a month.")
+STORY = (
+    "The port authority said on Monday that Ahmad Massoud, its director, would brief "
+    'reporters. "The pier is safe," he said, adding that repairs would take a month.'
+)
 
 
 def test_a_write_refused_by_a_held_lock_leaves_the_reader_running_and_unchanged(tmp_path):
@@ -117,12 +119,31 @@ def test_hostile_labels_and_claim_types_reach_the_screen_inert(store):
     doc = add_document(store, STORY, title="Pier safe, port says")
     start = STORY.index("Ahmad Massoud")
     with store.action("alice", "seed", doc_id=doc) as act:
-        act.insert("spans", {"doc_id": doc, "start": start, "end": start + 13, "label": f"L{HOSTILE}",
-                             "text": "Ahmad Massoud", "annotator": "alice", "origin": "imported",
-                             "created_at": now()})
-        act.insert("claims", {"doc_id": doc, "start": STORY.index('"The'), "end": STORY.index(" he said"),
-                              "type": f"C{HOSTILE}", "annotator": "alice", "origin": "imported",
-                              "created_at": now()})
+        act.insert(
+            "spans",
+            {
+                "doc_id": doc,
+                "start": start,
+                "end": start + 13,
+                "label": f"L{HOSTILE}",
+                "text": "Ahmad Massoud",
+                "annotator": "alice",
+                "origin": "imported",
+                "created_at": now(),
+            },
+        )
+        act.insert(
+            "claims",
+            {
+                "doc_id": doc,
+                "start": STORY.index('"The'),
+                "end": STORY.index(" he said"),
+                "type": f"C{HOSTILE}",
+                "annotator": "alice",
+                "origin": "imported",
+                "created_at": now(),
+            },
+        )
     app = make_app(store)
 
     async def body(app, pilot):
@@ -130,8 +151,7 @@ def test_hostile_labels_and_claim_types_reach_the_screen_inert(store):
         await pilot.press("tab")  # show the side panel
         await settle(pilot)
         panel = reader.side_panel
-        shown = "".join(str(panel.query_one(f"#side-{part}", Static).render())
-                        for part in ("entities", "claims"))
+        shown = "".join(str(panel.query_one(f"#side-{part}", Static).render()) for part in ("entities", "claims"))
         assert "L␛[2J" in shown and "C␛[2J" in shown
         assert "[/][bold red]loud" in shown  # markup shown, not parsed
         assert_inert(shown)

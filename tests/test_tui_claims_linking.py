@@ -25,9 +25,11 @@ def store(tmp_path):
 
 
 def stories(store: Store) -> list[int]:
-    ids = [add_doc(store, STORY, title="Story one", outlet="Wire", date="2021-09-06"),
-           add_doc(store, OTHER, title="Story two", outlet="Daily", date="2021-09-07"),
-           add_doc(store, THIRD, title="Story three", outlet="Post", date="2021-09-08")]
+    ids = [
+        add_doc(store, STORY, title="Story one", outlet="Wire", date="2021-09-06"),
+        add_doc(store, OTHER, title="Story two", outlet="Daily", date="2021-09-07"),
+        add_doc(store, THIRD, title="Story three", outlet="Post", date="2021-09-08"),
+    ]
     predict(store, ids)
     return ids
 
@@ -51,7 +53,7 @@ def test_c_enter_tags_the_current_sentence(store):
         rows = claim_actions.claims(store, ids[0], ANNOTATOR)
         assert len(rows) == 1
         claim = rows[0]
-        assert STORY[claim["start"]:claim["end"]] == "The Taliban said the valley had fallen."
+        assert STORY[claim["start"] : claim["end"]] == "The Taliban said the valley had fallen."
         assert claim["type"] == "statement" and claim["stance"] == "asserted"
         assert claim["annotator"] == ANNOTATOR and claim["origin"] == "manual"
         # Drawn in the Reader, and x deletes it (one undoable action).
@@ -91,7 +93,11 @@ def test_claim_form_fields_and_escape(store):
         (claim,) = claim_actions.claims(store, ids[0], ANNOTATOR)
         gold = store.spans(ids[0], ANNOTATOR)[0]
         assert (claim["type"], claim["stance"], claim["speaker"], claim["cue"]) == (
-            "quote", "denied", "Ahmad Massoud", "spoke")
+            "quote",
+            "denied",
+            "Ahmad Massoud",
+            "spoke",
+        )
         assert claim["speaker_span_id"] == gold["id"] and claim["checkworthy"] == 1
 
     run_app(make_app(store), body)
@@ -101,9 +107,26 @@ def test_a_suggested_claim_is_taken_with_c(store):
     ids = stories(store)
     start = STORY.index("Amrullah")
     end = len(STORY)
-    store.save_predictions("claims", "test-1", [(ids[0], [{
-        "start": start, "end": end, "type": "statement", "speaker": "Amrullah Saleh", "cue": "said",
-        "stance": "reported", "text": STORY[start:end]}])])
+    store.save_predictions(
+        "claims",
+        "test-1",
+        [
+            (
+                ids[0],
+                [
+                    {
+                        "start": start,
+                        "end": end,
+                        "type": "statement",
+                        "speaker": "Amrullah Saleh",
+                        "cue": "said",
+                        "stance": "reported",
+                        "text": STORY[start:end],
+                    }
+                ],
+            )
+        ],
+    )
 
     async def body(app, pilot):
         reader = await open_first(pilot)
@@ -116,7 +139,12 @@ def test_a_suggested_claim_is_taken_with_c(store):
         await settle(pilot)
         (claim,) = claim_actions.claims(store, ids[0], ANNOTATOR)
         assert (claim["start"], claim["end"], claim["speaker"], claim["cue"], claim["stance"]) == (
-            start, end, "Amrullah Saleh", "said", "reported")
+            start,
+            end,
+            "Amrullah Saleh",
+            "said",
+            "reported",
+        )
         assert claim["origin"] == "accepted-prediction"
 
     run_app(make_app(store), body)
@@ -160,8 +188,11 @@ def test_l_on_a_suggestion_accepts_and_links_it_in_one_undoable_action(store):
         await settle(pilot)
         (span,) = store.spans(ids[0], ANNOTATOR)
         (entity,) = entity_actions.entities(store)
-        assert (span["text"], span["origin"], span["entity_id"]) == ("Ahmad Massoud", "accepted-prediction",
-                                                                     entity["id"])
+        assert (span["text"], span["origin"], span["entity_id"]) == (
+            "Ahmad Massoud",
+            "accepted-prediction",
+            entity["id"],
+        )
         assert store.status(ids[0], ANNOTATOR) == "in progress"
         await pilot.press("u")  # one undo: no span, no entity, back to todo
         await settle(pilot)
@@ -321,8 +352,9 @@ def test_entities_screen_merge_split_and_concordance(store):
 
 def test_claims_screen_marks_similar_claims_and_groups_them(store):
     ids = stories(store)
-    a = claim_actions.add_claim(store, ids[1], 0, OTHER.index(" Kabul"), ANNOTATOR, type="quantity",
-                                speaker="Ahmad Masood")
+    a = claim_actions.add_claim(
+        store, ids[1], 0, OTHER.index(" Kabul"), ANNOTATOR, type="quantity", speaker="Ahmad Masood"
+    )
     b = claim_actions.add_claim(store, ids[2], 0, len(THIRD), ANNOTATOR, type="quantity")
     c = claim_actions.add_claim(store, ids[0], STORY.index("The Taliban"), STORY.index("\n"), ANNOTATOR)
 
@@ -372,9 +404,11 @@ def test_similar_claims_need_compatible_numbers():
     assert numbers_compatible("1,000 people fled", "1000 people fled on Monday")
     assert numbers_compatible("the valley fell", "the valley fell on 6 September")
     base = {"id": 1, "doc_id": 1, "text": "300 fighters held the Panjshir valley"}
-    others = [{"id": 2, "doc_id": 2, "text": "300 fighters held the Panshir valley"},
-              {"id": 3, "doc_id": 3, "text": "30 fighters held the Panjshir valley"},
-              {"id": 4, "doc_id": 1, "text": "300 fighters held the Panjshir valley"}]
+    others = [
+        {"id": 2, "doc_id": 2, "text": "300 fighters held the Panshir valley"},
+        {"id": 3, "doc_id": 3, "text": "30 fighters held the Panjshir valley"},
+        {"id": 4, "doc_id": 1, "text": "300 fighters held the Panjshir valley"},
+    ]
     assert [o["id"] for o, _ in similar_claims(base, others)] == [2]
 
 
@@ -383,8 +417,9 @@ def test_similar_claims_need_compatible_numbers():
 
 def test_snapshot_claim_form(snap_compare, store):
     stories(store)
-    assert snap_compare(make_app(store), terminal_size=(80, 24),
-                        run_before=before("enter", "a", "right_parenthesis", "c"))
+    assert snap_compare(
+        make_app(store), terminal_size=(80, 24), run_before=before("enter", "a", "right_parenthesis", "c")
+    )
 
 
 def test_snapshot_link_picker(snap_compare, store):
@@ -403,8 +438,7 @@ def test_snapshot_entities_and_variant_queue(snap_compare, store):
 
 def test_snapshot_claims_screen(snap_compare, store):
     ids = stories(store)
-    claim_actions.add_claim(store, ids[1], 0, OTHER.index(" Kabul"), ANNOTATOR, type="quantity",
-                            speaker="Ahmad Masood")
+    claim_actions.add_claim(store, ids[1], 0, OTHER.index(" Kabul"), ANNOTATOR, type="quantity", speaker="Ahmad Masood")
     claim_actions.add_claim(store, ids[2], 0, len(THIRD), ANNOTATOR, type="quantity")
     assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=before("C", "space"))
 
@@ -421,7 +455,9 @@ def test_concordance_keeps_the_texts_own_spacing_around_the_form():
 def test_picker_puts_an_entity_that_has_the_spelling_first_whatever_the_label():
     from tui.dialogs.link_picker import EntityChoice, rank_entities
 
-    entities = [EntityChoice(1, "Abdel Fattah al-Burhan", "PERSON", [], 9),
-                EntityChoice(2, "El Fasher", "GPE", ["Al-Fashir"], 1)]
+    entities = [
+        EntityChoice(1, "Abdel Fattah al-Burhan", "PERSON", [], 9),
+        EntityChoice(2, "El Fasher", "GPE", ["Al-Fashir"], 1),
+    ]
     assert [e.name for e, _ in rank_entities("Al-Fashir's", "PERSON", entities)][0] == "El Fasher"
     assert [e.name for e, _ in rank_entities("Burhan", "PERSON", entities)][0] == "Abdel Fattah al-Burhan"

@@ -41,11 +41,14 @@ async def type_search(pilot, text: str) -> None:
 
 
 def bulk_documents(store: Store, n: int) -> None:
-    rows = [(content_hash(f"doc {i}"), f"Headline {i}", f"doc {i} body text", "Wire", "2021-09-06", now(), "{}")
-            for i in range(n)]
+    rows = [
+        (content_hash(f"doc {i}"), f"Headline {i}", f"doc {i} body text", "Wire", "2021-09-06", now(), "{}")
+        for i in range(n)
+    ]
     with store.transaction() as conn:
         conn.executemany(
-            "INSERT INTO documents (hash, title, text, outlet, date, imported_at, meta) VALUES (?,?,?,?,?,?,?)", rows)
+            "INSERT INTO documents (hash, title, text, outlet, date, imported_at, meta) VALUES (?,?,?,?,?,?,?)", rows
+        )
 
 
 def test_empty_database_says_how_to_import(store):

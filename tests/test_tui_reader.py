@@ -163,7 +163,7 @@ def test_v_motions_and_a_number_store_a_manual_span(store):
         assert reader.article.selection is None
         # Shift+arrows extend a selection too; trailing white space is not labelled.
         await pilot.press("w", "w")  # from the "d" of Massoud: "spoke", then "in"
-        assert STORY[reader.article.cursor:].startswith("in ")
+        assert STORY[reader.article.cursor :].startswith("in ")
         await pilot.press("shift+right", "shift+right", "5")
         await settle(pilot)
         start = STORY.index("in Panjshir")
@@ -548,15 +548,14 @@ def test_side_panel_groups_linked_mentions_under_their_canonical_entity():
 
     text = "Yevgeny Prokhorenko met Evgeny Prokhorenko's aide in Kharkiv. Kharkiv was calm."
     at = {form: text.index(form) for form in ("Yevgeny Prokhorenko", "Evgeny Prokhorenko", "Kharkiv")}
-    gold = [{"start": at["Yevgeny Prokhorenko"], "end": at["Yevgeny Prokhorenko"] + 19, "label": "PERSON",
-             "entity_id": 7},
-            {"start": at["Evgeny Prokhorenko"], "end": at["Evgeny Prokhorenko"] + 18, "label": "PERSON",
-             "entity_id": 7},
-            {"start": at["Kharkiv"], "end": at["Kharkiv"] + 7, "label": "GPE", "entity_id": None}]
+    gold = [
+        {"start": at["Yevgeny Prokhorenko"], "end": at["Yevgeny Prokhorenko"] + 19, "label": "PERSON", "entity_id": 7},
+        {"start": at["Evgeny Prokhorenko"], "end": at["Evgeny Prokhorenko"] + 18, "label": "PERSON", "entity_id": 7},
+        {"start": at["Kharkiv"], "end": at["Kharkiv"] + 7, "label": "GPE", "entity_id": None},
+    ]
     preds = [{"start": text.rindex("Kharkiv"), "end": text.rindex("Kharkiv") + 7, "label": "GPE"}]
     groups = entity_groups(text, gold, preds, {7: "Yevgeny Prokhorenko"})
-    assert [(g.form, g.confirmed, g.suggested) for g in groups] == [
-        ("Kharkiv", 1, 1), ("Yevgeny Prokhorenko", 2, 0)]
+    assert [(g.form, g.confirmed, g.suggested) for g in groups] == [("Kharkiv", 1, 1), ("Yevgeny Prokhorenko", 2, 0)]
     # unlinked, the two spellings are two rows
     assert len(entity_groups(text, gold, preds, {})) == 3
 
@@ -641,7 +640,7 @@ def test_no_auto_advance_when_switched_off(store):
 
 
 def test_claim_suggestion_key_and_speaker_links(store):
-    """" reaches a claim suggestion; c prefills its speaker from the detector's resolved mention
+    """ " reaches a claim suggestion; c prefills its speaker from the detector's resolved mention
     (the gold span there and its canonical entity); a typed alias links to the entity."""
     from conftest import add_entity
 
@@ -650,9 +649,27 @@ def test_claim_suggestion_key_and_speaker_links(store):
     ids = story_store(store)
     saleh = add_entity(store, "Amrullah Saleh", "PERSON", aliases=["Saleh", "A. Saleh"])
     start = STORY.index("Amrullah")
-    store.save_predictions("claims", "t1", [(ids[0], [{
-        "start": start, "end": len(STORY), "type": "statement", "speaker": "Amrullah Saleh",
-        "speaker_start": start, "speaker_end": start + 14, "cue": "said", "stance": "reported"}])])
+    store.save_predictions(
+        "claims",
+        "t1",
+        [
+            (
+                ids[0],
+                [
+                    {
+                        "start": start,
+                        "end": len(STORY),
+                        "type": "statement",
+                        "speaker": "Amrullah Saleh",
+                        "speaker_start": start,
+                        "speaker_end": start + 14,
+                        "cue": "said",
+                        "stance": "reported",
+                    }
+                ],
+            )
+        ],
+    )
 
     async def body(app, pilot):
         reader = await open_first(pilot)

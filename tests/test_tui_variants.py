@@ -7,9 +7,11 @@ from tui_support import add_doc, make_app, run_app, settle
 
 from annotations.store import Store
 
-DOCS = ["KABUL — The Taliban said on Monday that the city was calm.",
-        "Residents of Kabul queued for bread as banks stayed shut.",
-        "Flights from Kabul resumed on Thursday, officials said."]
+DOCS = [
+    "KABUL — The Taliban said on Monday that the city was calm.",
+    "Residents of Kabul queued for bread as banks stayed shut.",
+    "Flights from Kabul resumed on Thursday, officials said.",
+]
 
 
 @pytest.fixture
@@ -33,8 +35,8 @@ def kabul_store(store: Store) -> list[int]:
     batch = []
     for doc_id, text in zip(ids, DOCS):
         at = text.find("KABUL") if "KABUL" in text else text.find("Kabul")
-        label = "ORG" if text[at:at + 5] == "KABUL" else "GPE"  # the model's labels disagree
-        batch.append((doc_id, [{"start": at, "end": at + 5, "label": label, "text": text[at:at + 5]}]))
+        label = "ORG" if text[at : at + 5] == "KABUL" else "GPE"  # the model's labels disagree
+        batch.append((doc_id, [{"start": at, "end": at + 5, "label": label, "text": text[at : at + 5]}]))
     store.save_predictions("entities", "test-1", batch)
     return ids
 

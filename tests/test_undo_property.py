@@ -26,10 +26,20 @@ TEXT = (
     "The bridge, closed since March, carries 90,000 vehicles a day, according to the Lagos State "
     "Ministry of Works."
 )
-NAMES = [("Ngozi Adeyemi", "PERSON"), ("Thursday", "DATE"), ("Lagos", "GPE"), ("2 billion naira", "MONEY"),
-         ("African Development Bank", "ORG"), ("Eko Bridge", "FAC"), ("Tunde Bakare", "PERSON"),
-         ("Guardian", "ORG"), ("Adeyemi’s", "PERSON"), ("March", "DATE"), ("90,000", "CARDINAL"),
-         ("Lagos State Ministry of Works", "ORG")]
+NAMES = [
+    ("Ngozi Adeyemi", "PERSON"),
+    ("Thursday", "DATE"),
+    ("Lagos", "GPE"),
+    ("2 billion naira", "MONEY"),
+    ("African Development Bank", "ORG"),
+    ("Eko Bridge", "FAC"),
+    ("Tunde Bakare", "PERSON"),
+    ("Guardian", "ORG"),
+    ("Adeyemi’s", "PERSON"),
+    ("March", "DATE"),
+    ("90,000", "CARDINAL"),
+    ("Lagos State Ministry of Works", "ORG"),
+]
 LABELS = ["PERSON", "ORG", "GPE", "DATE"]
 
 
@@ -49,12 +59,15 @@ def snapshot(store: Store) -> dict[str, list[dict]]:
 
 offsets = st.integers(0, len(TEXT) - 1)
 reader_steps = st.one_of(
-    st.tuples(st.just("accept"), offsets), st.tuples(st.just("delete"), offsets),
+    st.tuples(st.just("accept"), offsets),
+    st.tuples(st.just("delete"), offsets),
     st.tuples(st.just("label"), offsets, st.integers(1, 40), st.sampled_from(LABELS)),
     st.tuples(st.just("relabel"), offsets, st.sampled_from(LABELS)),
-    st.tuples(st.just("accept_all")), st.tuples(st.just("reject_all"), offsets),
+    st.tuples(st.just("accept_all")),
+    st.tuples(st.just("reject_all"), offsets),
     st.tuples(st.just("edge"), offsets, st.sampled_from(["grow_start", "shrink_start", "grow_end", "shrink_end"])),
-    st.tuples(st.just("split"), offsets), st.tuples(st.just("merge"), offsets),
+    st.tuples(st.just("split"), offsets),
+    st.tuples(st.just("merge"), offsets),
     st.tuples(st.just("finish"), st.booleans()),
 )
 other_steps = st.one_of(
@@ -99,14 +112,25 @@ def run_step(session: ReadingSession, store: Store, entities: list[int], step: t
         session.finish("done", accept_open=args[0])
     elif kind == "claim":
         span = _pick(gold, args[2])
-        claim_actions.add_claim(store, doc, args[0], min(len(TEXT), args[0] + args[1]), ME,  # type: ignore[arg-type]
-                                speaker=span["text"] if span else None,
-                                speaker_span_id=span["id"] if span else None,
-                                speaker_entity_id=_pick(entities, args[2]))
+        claim_actions.add_claim(
+            store,
+            doc,
+            args[0],
+            min(len(TEXT), args[0] + args[1]),
+            ME,  # type: ignore[arg-type]
+            speaker=span["text"] if span else None,
+            speaker_span_id=span["id"] if span else None,
+            speaker_entity_id=_pick(entities, args[2]),
+        )
     elif kind == "edit_claim" and claims:
         span = _pick(gold, args[1])
-        claim_actions.update_claim(store, _pick(claims, args[0])["id"], ME,  # type: ignore[index]
-                                   speaker_span_id=span["id"] if span else None, stance="denied")
+        claim_actions.update_claim(
+            store,
+            _pick(claims, args[0])["id"],
+            ME,  # type: ignore[index]
+            speaker_span_id=span["id"] if span else None,
+            stance="denied",
+        )
     elif kind == "delete_claim" and claims:
         claim_actions.delete_claim(store, _pick(claims, args[0])["id"], ME)  # type: ignore[index]
     elif kind == "link" and gold:
@@ -130,8 +154,11 @@ def test_undo_all_restores_every_table_and_redo_all_replays_it(steps):
         try:
             doc = add_document(store, TEXT, title="Lagos to borrow for Eko Bridge", outlet="Lagos Wire")
             store.save_predictions("entities", "t1", [(doc, _predictions())])
-            entities = [add_entity(store, "Ngozi Adeyemi", "PERSON", aliases=["Adeyemi"]),
-                        add_entity(store, "Lagos", "GPE"), add_entity(store, "Guardian", "ORG")]
+            entities = [
+                add_entity(store, "Ngozi Adeyemi", "PERSON", aliases=["Adeyemi"]),
+                add_entity(store, "Lagos", "GPE"),
+                add_entity(store, "Guardian", "ORG"),
+            ]
             session = ReadingSession(store, ME)
             session.open(doc)
             initial = snapshot(store)

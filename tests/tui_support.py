@@ -44,8 +44,16 @@ def sample_records() -> list[tuple[dict[str, Any], str]]:
 def load_sample(store: Store, limit: int | None = None) -> list[int]:
     ids = []
     for meta, body in sample_records()[:limit]:
-        ids.append(add_doc(store, body, title=meta.get("title"), outlet=meta.get("outlet"),
-                           date=meta.get("date"), author=meta.get("author")))
+        ids.append(
+            add_doc(
+                store,
+                body,
+                title=meta.get("title"),
+                outlet=meta.get("outlet"),
+                date=meta.get("date"),
+                author=meta.get("author"),
+            )
+        )
     return ids
 
 
@@ -114,6 +122,7 @@ Body = Callable[[Any, Any], Awaitable[None]]
 
 def before(*keys: str):
     """A snapshot `run_before`: wait for the Library, then press `keys`, settling after each."""
+
     async def run_before(pilot) -> None:
         await wait_library(pilot)
         for key in keys:

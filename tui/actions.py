@@ -47,8 +47,16 @@ __all__ = [
 ]
 
 SCOPES = ("reader", "library", "entities", "variants", "claims", "help", "global", "review")
-SCOPE_TITLES = {"reader": "Reader", "library": "Library", "entities": "Entities", "variants": "Variant queue",
-                "claims": "Claims", "help": "Help", "global": "Everywhere", "review": "Review"}
+SCOPE_TITLES = {
+    "reader": "Reader",
+    "library": "Library",
+    "entities": "Entities",
+    "variants": "Variant queue",
+    "claims": "Claims",
+    "help": "Help",
+    "global": "Everywhere",
+    "review": "Review",
+}
 
 LABEL_PREFIX = "reader.label."
 NOT_YET = "arrives in a later release"
@@ -114,26 +122,31 @@ ACTIONS: tuple[ActionDef, ...] = (
     # (label keys from the config come here)
     _a("reader.undo", "u", "Undo your last change", "undo", "Undo"),
     _a("reader.redo", "ctrl+r", "Redo", "redo"),
-    _a("reader.claim", "c", "Tag a claim on the selection or sentence (takes a suggested claim under the cursor)",
-       "claim"),
+    _a(
+        "reader.claim",
+        "c",
+        "Tag a claim on the selection or sentence (takes a suggested claim under the cursor)",
+        "claim",
+    ),
     _a("reader.link", "l", "Link the entity under the cursor to a canonical entity", "link"),
     # correcting suggestions (Correct mode)
     _a("reader.next_open", "}", "Next open suggestion (decided ones are skipped)", "next_open(1)", "Next"),
     _a("reader.prev_open", "{", "Previous open suggestion", "next_open(-1)"),
-    _a("reader.accept_all", "A", "Accept every open suggestion in the selection, else in the document",
-       "accept_all", "All"),
-    _a("reader.reject_all", "X", "Reject every open suggestion in the selection, else in the paragraph",
-       "reject_all"),
+    _a(
+        "reader.accept_all",
+        "A",
+        "Accept every open suggestion in the selection, else in the document",
+        "accept_all",
+        "All",
+    ),
+    _a("reader.reject_all", "X", "Reject every open suggestion in the selection, else in the paragraph", "reject_all"),
     _a("reader.grow_start", "comma", "Span boundary: move the start one token left (grow)", "edge('grow_start')"),
-    _a("reader.shrink_start", ".", "Span boundary: move the start one token right (shrink)",
-       "edge('shrink_start')"),
-    _a("reader.shrink_end", "<", "Span boundary: move the end one token left (shrink)",
-       "edge('shrink_end')"),
-    _a("reader.grow_end", ">", "Span boundary: move the end one token right (grow)",
-       "edge('grow_end')"),
+    _a("reader.shrink_start", ".", "Span boundary: move the start one token right (shrink)", "edge('shrink_start')"),
+    _a("reader.shrink_end", "<", "Span boundary: move the end one token left (shrink)", "edge('shrink_end')"),
+    _a("reader.grow_end", ">", "Span boundary: move the end one token right (grow)", "edge('grow_end')"),
     _a("reader.split", "|", "Split the span under the cursor at the cursor's word", "split"),
     _a("reader.merge", "J", "Merge the span under the cursor with the next span", "merge"),
-    _a("reader.next_claim", "\"", "Next claim suggestion (c tags it, x rejects it)", "next_claim"),
+    _a("reader.next_claim", '"', "Next claim suggestion (c tags it, x rejects it)", "next_claim"),
     # documents
     _a("reader.done", "d", "Mark the document done and open the next", "finish('done')", "Done"),
     _a("reader.skip", "S", "Mark the document skipped (off topic, duplicate) and open the next", "finish('skipped')"),
@@ -144,7 +157,13 @@ ACTIONS: tuple[ActionDef, ...] = (
     # ---------------------------------------------------------------- Library
     _a("library.open", "enter", "Open the document", "open", "Open"),
     _a("library.search", "/", "Search titles and text", "search", "Search"),
-    _a("library.filter", "f", "Filter by status (all, todo, in progress, done, skipped, assigned to me)", "cycle_filter", "Filter"),
+    _a(
+        "library.filter",
+        "f",
+        "Filter by status (all, todo, in progress, done, skipped, assigned to me)",
+        "cycle_filter",
+        "Filter",
+    ),
     _a("library.quit", "q", "Quit newsmark", "app.quit", "Quit"),
     _a("library.up", "up", "Previous document", "move(-1)"),
     _a("library.down", "down", "Next document", "move(1)"),
@@ -196,8 +215,10 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("review.next", "down,j", "Next conflict", "walk(1)"),
     _a("review.prev", "up,k", "Previous conflict", "walk(-1)"),
     _a("review.next_open", "n,tab", "Next open conflict", "next_open", "Next open"),
-    *(_a(f"review.take_{i}", str(i), f"Take annotator {i}'s version", f"take({i})", "Take 1-9" if i == 1 else None)
-      for i in range(1, 10)),
+    *(
+        _a(f"review.take_{i}", str(i), f"Take annotator {i}'s version", f"take({i})", "Take 1-9" if i == 1 else None)
+        for i in range(1, 10)
+    ),
     _a("review.none", "x", "Take none: nothing is there", "take(0)", "None"),
     _a("review.edit", "e", "Edit the span in the Reader, on the reviewed layer", "edit", "Edit"),
     _a("review.all", "a", "Show / hide the unanimous (pre-accepted) sets", "toggle_all"),
@@ -313,13 +334,13 @@ def validate_keymap(config: Config) -> None:
         if find_action(action_id, config) is None:
             raise ConfigError(f"{config.source}: keymap.{action_id}: unknown action")
         if not isinstance(keys, str) or not keys.strip():
-            raise ConfigError(f"{config.source}: keymap.{action_id}: expected a key such as \"x\" or \"ctrl+r\"")
+            raise ConfigError(f'{config.source}: keymap.{action_id}: expected a key such as "x" or "ctrl+r"')
         try:
             split_keys(keys)
         except ValueError as exc:
             raise ConfigError(
                 f"{config.source}: keymap.{action_id}: malformed key: {exc} "
-                f"(write keys like \"x\", \"ctrl+r\", \"pagedown\"; several separated by commas)"
+                f'(write keys like "x", "ctrl+r", "pagedown"; several separated by commas)'
             ) from None
 
 
@@ -341,8 +362,9 @@ def keymap_clashes(config: Config) -> list[str]:
                 if other.id.startswith(LABEL_PREFIX) and other.id > label.id:
                     continue  # report a pair of labels once
                 if key in split_keys(other.keys):
-                    out.append(f"label key {key_display(key)} of {label.id[len(LABEL_PREFIX):]} is taken by "
-                               f"{other.id}")
+                    out.append(
+                        f"label key {key_display(key)} of {label.id[len(LABEL_PREFIX) :]} is taken by {other.id}"
+                    )
     for action_id, keys in keymap.items():
         mine = find_action(action_id, config)
         if mine is None:
@@ -386,6 +408,7 @@ def keys_display(action: ActionDef, keymap: dict[str, str] | None = None) -> str
 
 # --------------------------------------------------------------------------- bindings
 
+
 def bindings_for(scope: str, config: Config | None = None, *, include_labels: bool = True) -> list[BindingType]:
     """Textual Bindings for one scope; each binding's id is the action id.  (Typed as Textual
     types a screen's BINDINGS, so that they can be assigned to it.)"""
@@ -399,19 +422,22 @@ def bindings_for(scope: str, config: Config | None = None, *, include_labels: bo
             continue
         # Show in the footer only the first key of a multi-key action.
         for i, key in enumerate(keys):
-            out.append(Binding(
-                key,
-                action.action,
-                action.short,
-                show=bool(action.footer) and action.implemented and i == 0,
-                priority=action.priority,
-                tooltip=action.description,
-                id=action.id,
-            ))
+            out.append(
+                Binding(
+                    key,
+                    action.action,
+                    action.short,
+                    show=bool(action.footer) and action.implemented and i == 0,
+                    priority=action.priority,
+                    tooltip=action.description,
+                    id=action.id,
+                )
+            )
     return out
 
 
 # --------------------------------------------------------------------------- command palette
+
 
 def _palette_actions(screen_scope: str | None, config: Config | None) -> list[ActionDef]:
     scopes = [screen_scope, "global"] if screen_scope else ["global"]

@@ -49,8 +49,16 @@ class NewsmarkApp(App[None]):
     COMMANDS = App.COMMANDS | {ActionCommands}
     # Textual's own ctrl+c binding would only say "press ctrl+q to quit"; keep it.
 
-    def __init__(self, store: Store, config: Config, annotator: str, *,
-                 model_notice: str | None = None, suggest_on_open: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        annotator: str,
+        *,
+        model_notice: str | None = None,
+        suggest_on_open: bool = False,
+        **kwargs: Any,
+    ) -> None:
         validate_keymap(config)  # raises ConfigError before anything is drawn
         super().__init__(**kwargs)
         self.store = store
@@ -75,11 +83,15 @@ class NewsmarkApp(App[None]):
         self.set_keymap(self.keymap_config)
         clashes = keymap_clashes(self.config)
         if clashes:
-            self.notify("; ".join(clashes), title=f"Key clash in {self.config.source}", severity="warning",
-                        timeout=10, markup=False)
+            self.notify(
+                "; ".join(clashes),
+                title=f"Key clash in {self.config.source}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         if self.model_notice:
-            self.notify(self.model_notice, title="Suggestions are off", severity="warning",
-                        timeout=12, markup=False)
+            self.notify(self.model_notice, title="Suggestions are off", severity="warning", timeout=12, markup=False)
         self._index_for_search()
         if self.suggest_on_open:
             from tui.suggest_on_open import Suggester

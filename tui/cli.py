@@ -31,14 +31,17 @@ def _common(sub: bool) -> argparse.ArgumentParser:
     d = argparse.SUPPRESS if sub else None
     p.add_argument("--db", default=d, metavar="PATH", help="SQLite database (default: config `database:`)")
     p.add_argument("--config", default=d, metavar="PATH", help="config file (default: $NEWSMARK_CONFIG, ./config.yaml)")
-    p.add_argument("--annotator", default=d, metavar="NAME", help="who is annotating (default: config, else login name)")
+    p.add_argument(
+        "--annotator", default=d, metavar="NAME", help="who is annotating (default: config, else login name)"
+    )
     p.add_argument("--debug", action="store_true", default=d if sub else False, help="show tracebacks")
     return p
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, parents=[_common(False)],
+        prog=PROG,
+        parents=[_common(False)],
         description="Keyboard-driven terminal reader and annotator for news.",
     )
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse (good over SSH)")
@@ -89,8 +92,15 @@ def _progress(description: str):
         TimeRemainingColumn,
     )
 
-    return Progress(TextColumn(description), BarColumn(), TaskProgressColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+    return Progress(
+        TextColumn(description),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
 
 
 def _stdout_console() -> Any:
@@ -137,8 +147,10 @@ def _model_notice(config: Any) -> str | None:
 
     if resolve_model(config.model.name, config.model.fallbacks):
         return None
-    return (f"No spaCy model installed (config model.name = {config.model.name}): suggestions are off; "
-            f"manual annotation works. {INSTALL_HINT}")
+    return (
+        f"No spaCy model installed (config model.name = {config.model.name}): suggestions are off; "
+        f"manual annotation works. {INSTALL_HINT}"
+    )
 
 
 def _run_app(store: Any, config: Any, annotator: str, no_mouse: bool) -> None:
@@ -193,8 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line unless --debug
         if args.debug:
             raise
-        say(f"{PROG}: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
-            file=sys.stderr)
+        say(f"{PROG}: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
         return 1
 
 

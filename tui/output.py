@@ -19,8 +19,9 @@ from annotations.layout import sanitize
 
 # What JSON output must escape beyond what json.dumps does: C1 controls, DEL, bidi and other
 # invisible format characters, line separators, lone surrogates (the sanitizer's set).
-_JSON_SUSPECT = re.compile("[\x7f-\x9f\xad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
-                           "\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]")
+_JSON_SUSPECT = re.compile(
+    "[\x7f-\x9f\xad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
+)
 
 
 def clean(value: Any) -> str:

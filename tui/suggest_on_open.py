@@ -51,8 +51,9 @@ class Suggester:
 
         ctx = multiprocessing.get_context("spawn")  # never fork a threaded app
         self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(target=serve, args=(str(self.app.store.path), self.app.config, child),
-                                    name="newsmark-suggest", daemon=True)
+        self._process = ctx.Process(
+            target=serve, args=(str(self.app.store.path), self.app.config, child), name="newsmark-suggest", daemon=True
+        )
         # While the app runs, sys.stderr is Textual's capture (fileno -1), which multiprocessing
         # would hand its resource tracker: start with the real streams.
         saved = sys.stdout, sys.stderr

@@ -21,8 +21,9 @@ def tokens(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
-def token_labels(toks: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int, str]],
-                 outside: str = "O") -> list[str]:
+def token_labels(
+    toks: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int, str]], outside: str = "O"
+) -> list[str]:
     """The label of each token: the label of a span it overlaps, else `outside`.
 
     One annotator's spans do not overlap (DESIGN), so a token has at most one label; if

@@ -50,8 +50,9 @@ def _marks(n: int) -> str:
 
 def load(store: Store, annotators: Sequence[str] | None, labels: Sequence[str] | None) -> Corpus:
     """Read the done documents of the annotators and, for those shared, their annotations."""
-    rows = store.query("SELECT doc_id, annotator FROM doc_status WHERE status = ? AND annotator != ?",
-                       (Status.DONE, REVIEW_ANNOTATOR))
+    rows = store.query(
+        "SELECT doc_id, annotator FROM doc_status WHERE status = ? AND annotator != ?", (Status.DONE, REVIEW_ANNOTATOR)
+    )
     done: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         if annotators is None or row["annotator"] in annotators:
@@ -61,17 +62,21 @@ def load(store: Store, annotators: Sequence[str] | None, labels: Sequence[str] |
     if not shared:
         return corpus
     ids = sorted(shared)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         marks = _marks(len(chunk))
-        for row in store.query(f'SELECT doc_id, annotator, start, "end", label FROM spans '
-                               f"WHERE doc_id IN ({marks})", chunk):
+        for row in store.query(
+            f'SELECT doc_id, annotator, start, "end", label FROM spans WHERE doc_id IN ({marks})', chunk
+        ):
             if labels is None or row["label"] in labels:
                 corpus.spans.setdefault((row["doc_id"], row["annotator"]), []).append(
-                    (row["start"], row["end"], row["label"]))
-        for row in store.query(f'SELECT doc_id, annotator, start, "end", type, stance FROM claims '
-                               f"WHERE doc_id IN ({marks})", chunk):
+                    (row["start"], row["end"], row["label"])
+                )
+        for row in store.query(
+            f'SELECT doc_id, annotator, start, "end", type, stance FROM claims WHERE doc_id IN ({marks})', chunk
+        ):
             corpus.claims.setdefault((row["doc_id"], row["annotator"]), []).append(
-                (row["start"], row["end"], row["type"], row["stance"]))
+                (row["start"], row["end"], row["type"], row["stance"])
+            )
         for row in store.query(f"SELECT id, title, text FROM documents WHERE id IN ({marks})", chunk):
             corpus.texts[row["id"]] = row["text"]
             corpus.titles[row["id"]] = row["title"]
@@ -122,14 +127,12 @@ def _figures(counts: dict[str, list[int]], docs: int) -> dict[str, Any]:
 
     def one(c: list[int], strict: bool) -> dict[str, Any]:
         ma, mb = (c[0], c[0]) if strict else (c[3], c[4])
-        return {**prf(mb, c[2], ma, c[1]), "a": c[1], "b": c[2], "matched_a": ma, "matched_b": mb,
-                "docs": docs}
+        return {**prf(mb, c[2], ma, c[1]), "a": c[1], "b": c[2], "matched_a": ma, "matched_b": mb, "docs": docs}
 
     out: dict[str, Any] = {}
     for mode in ("strict", "partial"):
         strict = mode == "strict"
-        out[mode] = {**one(total, strict),
-                     "per_label": {label: one(c, strict) for label, c in sorted(counts.items())}}
+        out[mode] = {**one(total, strict), "per_label": {label: one(c, strict) for label, c in sorted(counts.items())}}
     return out
 
 
@@ -148,8 +151,11 @@ def entity_pair(corpus: Corpus, a: str, b: str, docs: list[int]) -> dict[str, An
     labelled = [i for i, (x, y) in enumerate(zip(la, lb)) if x != "O" or y != "O"]
     kappa = {
         "all_tokens": {"kappa": cohen_kappa(la, lb), "tokens": len(la), "docs": len(docs)},
-        "labelled_tokens": {"kappa": cohen_kappa([la[i] for i in labelled], [lb[i] for i in labelled]),
-                            "tokens": len(labelled), "docs": len(docs)},
+        "labelled_tokens": {
+            "kappa": cohen_kappa([la[i] for i in labelled], [lb[i] for i in labelled]),
+            "tokens": len(labelled),
+            "docs": len(docs),
+        },
     }
     return {"a": a, "b": b, "docs": len(docs), **_figures(counts, len(docs)), "kappa": kappa}
 
@@ -197,14 +203,22 @@ def claim_pair(corpus: Corpus, a: str, b: str, docs: list[int]) -> dict[str, Any
 
     def same(i: int) -> dict[str, Any]:
         agree = sum(1 for x, y in matched if x[i] == y[i])
-        return {"agreement": agree / len(matched) if matched else None,
-                "kappa": cohen_kappa([str(x[i]) for x, _ in matched], [str(y[i]) for _, y in matched]),
-                "matched": len(matched), "docs": d}
+        return {
+            "agreement": agree / len(matched) if matched else None,
+            "kappa": cohen_kappa([str(x[i]) for x, _ in matched], [str(y[i]) for _, y in matched]),
+            "matched": len(matched),
+            "docs": d,
+        }
 
-    return {"a": a, "b": b, "docs": d,
-            "exact": {**prf(exact, n_b, exact, n_a), "a": n_a, "b": n_b, "docs": d},
-            "overlap": {**prf(ov_b, n_b, ov_a, n_a), "a": n_a, "b": n_b, "docs": d},
-            "type": same(2), "stance": same(3)}
+    return {
+        "a": a,
+        "b": b,
+        "docs": d,
+        "exact": {**prf(exact, n_b, exact, n_a), "a": n_a, "b": n_b, "docs": d},
+        "overlap": {**prf(ov_b, n_b, ov_a, n_a), "a": n_a, "b": n_b, "docs": d},
+        "type": same(2),
+        "stance": same(3),
+    }
 
 
 # -- variant judgements -----------------------------------------------------------------------
@@ -214,8 +228,9 @@ def variant_alpha(store: Store, annotators: Sequence[str] | None) -> dict[str, A
     """Krippendorff's alpha (nominal) over the form pairs judged by two or more annotators;
     an annotator's latest verdict on a pair is the one that counts."""
     latest: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)
-    for row in store.query("SELECT a, b, label, verdict, annotator FROM judgements WHERE annotator != ? "
-                           "ORDER BY id", (REVIEW_ANNOTATOR,)):
+    for row in store.query(
+        "SELECT a, b, label, verdict, annotator FROM judgements WHERE annotator != ? ORDER BY id", (REVIEW_ANNOTATOR,)
+    ):
         if annotators is not None and row["annotator"] not in annotators:
             continue
         x, y = sorted((row["a"], row["b"]))
@@ -233,8 +248,7 @@ def _mean(values: list[float | None]) -> float | None:
     return sum(vals) / len(vals) if vals else None
 
 
-def lowest_documents(corpus: Corpus, pair_list: list[tuple[str, str, list[int]]],
-                     limit: int) -> list[dict[str, Any]]:
+def lowest_documents(corpus: Corpus, pair_list: list[tuple[str, str, list[int]]], limit: int) -> list[dict[str, Any]]:
     """Documents by their mean pairwise strict entity F1, lowest first (where to review first)."""
     per_doc: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
     for a, b, docs in pair_list:
@@ -243,8 +257,15 @@ def lowest_documents(corpus: Corpus, pair_list: list[tuple[str, str, list[int]]]
     rows = []
     for doc_id, scores in per_doc.items():
         names = sorted({n for a, b, _ in scores for n in (a, b)})
-        rows.append({"doc_id": doc_id, "title": corpus.titles.get(doc_id), "annotators": names,
-                     "strict_f": sum(s for *_, s in scores) / len(scores), "pairs": len(scores)})
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "title": corpus.titles.get(doc_id),
+                "annotators": names,
+                "strict_f": sum(s for *_, s in scores) / len(scores),
+                "pairs": len(scores),
+            }
+        )
     rows.sort(key=lambda r: (r["strict_f"], r["doc_id"]))
     return rows[:limit]
 
@@ -261,19 +282,23 @@ def _overall(entity_pairs: list[dict[str, Any]], docs: int) -> dict[str, Any]:
     for which in ("all_tokens", "labelled_tokens"):
         out[f"mean_pairwise_kappa_{which}"] = {
             "kappa": _mean([p["kappa"][which]["kappa"] for p in entity_pairs]),
-            "pairs": len(entity_pairs), "docs": docs}
+            "pairs": len(entity_pairs),
+            "docs": docs,
+        }
     return out
 
 
-def agreement(store: Store, annotators: Sequence[str] | None = None, labels: Sequence[str] | None = None,
-              *, lowest: int = 10) -> dict[str, Any]:
+def agreement(
+    store: Store, annotators: Sequence[str] | None = None, labels: Sequence[str] | None = None, *, lowest: int = 10
+) -> dict[str, Any]:
     """The whole report (the `agree --json` shape); NoSharedDocuments when nothing is shared."""
     corpus = load(store, annotators, labels)
     pair_list = pairs(corpus)
     if not pair_list:
         who = ", ".join(annotators) if annotators else "any annotators"
-        raise NoSharedDocuments(f"no document is marked done by two or more of {who}: "
-                                "nothing to compare (see newsmark assign --overlap 2)")
+        raise NoSharedDocuments(
+            f"no document is marked done by two or more of {who}: nothing to compare (see newsmark assign --overlap 2)"
+        )
     docs = len(shared_documents(corpus))
     entity_pairs = [entity_pair(corpus, a, b, d) for a, b, d in pair_list]
     claim_pairs = [claim_pair(corpus, a, b, d) for a, b, d in pair_list]

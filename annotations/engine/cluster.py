@@ -56,8 +56,7 @@ def _worker_pipeline(spec: dict[str, Any], entries: list[dict[str, Any]]) -> Any
     return nlp
 
 
-def predict_chunk(spec: dict[str, Any], entries: list[dict[str, Any]],
-                  items: list[tuple[int, str]]) -> dict[str, Any]:
+def predict_chunk(spec: dict[str, Any], entries: list[dict[str, Any]], items: list[tuple[int, str]]) -> dict[str, Any]:
     """Run on a worker: {"versions": {...}, "results": [(id, {"entities": [...], ...}), ...]}."""
     nlp = _worker_pipeline(spec, entries)
     options = spec["options"]
@@ -65,13 +64,14 @@ def predict_chunk(spec: dict[str, Any], entries: list[dict[str, Any]],
     return {"versions": dict(nlp.extractor(t) for t in options["tasks"]), "results": results}
 
 
-def chunks(ids: list[int], read: Callable[[list[int]], list[tuple[int, str]]],
-           size: int) -> Iterator[list[tuple[int, str]]]:
+def chunks(
+    ids: list[int], read: Callable[[list[int]], list[tuple[int, str]]], size: int
+) -> Iterator[list[tuple[int, str]]]:
     """(id, text) chunks of at most `size` documents and about CHUNK_CHARS characters."""
     chunk: list[tuple[int, str]] = []
     chars = 0
     for i in range(0, len(ids), size):
-        for doc_id, text in read(ids[i:i + size]):
+        for doc_id, text in read(ids[i : i + size]):
             if chunk and (len(chunk) >= size or chars + len(text) > CHUNK_CHARS):
                 yield chunk
                 chunk, chars = [], 0
@@ -95,15 +95,29 @@ def _connect(scheduler: str | None, workers: int | None, on_note: Callable[[str]
             return Client(scheduler, timeout="15s"), None
         except (OSError, TimeoutError) as exc:
             raise UserInputError(f"--scheduler {scheduler}: cannot reach a Dask scheduler ({exc})") from None
-    cluster = LocalCluster(n_workers=workers or usable_cores(), threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=40)
+    cluster = LocalCluster(
+        n_workers=workers or usable_cores(),
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
     return Client(cluster), cluster
 
 
-def run_on_cluster(store: Any, nlp: Any, pending: list[int], options: dict[str, Any], *,
-                   scheduler: str | None, workers: int | None, chunk_size: int | None,
-                   versions: dict[str, str], on_note: Callable[[str], None],
-                   task: Callable[..., dict[str, Any]] = predict_chunk) -> Iterator[list[tuple[int, Any]]]:
+def run_on_cluster(
+    store: Any,
+    nlp: Any,
+    pending: list[int],
+    options: dict[str, Any],
+    *,
+    scheduler: str | None,
+    workers: int | None,
+    chunk_size: int | None,
+    versions: dict[str, str],
+    on_note: Callable[[str], None],
+    task: Callable[..., dict[str, Any]] = predict_chunk,
+) -> Iterator[list[tuple[int, Any]]]:
     """Yield each chunk's results as it completes (the caller stores and commits them)."""
     if not pending:
         return
@@ -113,8 +127,12 @@ def run_on_cluster(store: Any, nlp: Any, pending: list[int], options: dict[str, 
     try:
         from distributed import as_completed
 
-        spec = {"key": f"{nlp.source}|{nlp.extractor_id}", "source": nlp.source,
-                "tasks": list(options["tasks"]), "options": options}
+        spec = {
+            "key": f"{nlp.source}|{nlp.extractor_id}",
+            "source": nlp.source,
+            "tasks": list(options["tasks"]),
+            "options": options,
+        }
         # sent with each task, not scattered: scattered data dies with a lost worker
         entries = confirmed_entries(store) if nlp.gazetteer else []
         window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1)) + 1
@@ -141,9 +159,12 @@ def _checked(future: Any, versions: dict[str, str]) -> list[tuple[int, Any]]:
         out = future.result()
     except Exception as exc:  # KilledWorker, CommError, or an error raised in the worker
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise PredictFailed(f"a chunk failed on the Dask cluster ({type(exc).__name__}: {first}); "
-                            "finished chunks are saved: rerun predict to continue") from None
+        raise PredictFailed(
+            f"a chunk failed on the Dask cluster ({type(exc).__name__}: {first}); "
+            "finished chunks are saved: rerun predict to continue"
+        ) from None
     if out["versions"] != versions:
-        raise PredictFailed(f"the Dask workers run {out['versions']}, this machine {versions}: "
-                            "install the same model on the workers")
+        raise PredictFailed(
+            f"the Dask workers run {out['versions']}, this machine {versions}: install the same model on the workers"
+        )
     return out["results"]

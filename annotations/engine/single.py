@@ -23,8 +23,10 @@ def is_current(store: Store, doc_id: int, versions: dict[str, str]) -> bool:
     """Whether the document already has predictions from every one of these versions."""
     if not versions:
         return True
-    have = {(r["extractor"], r["version"]) for r in store.query(
-        "SELECT extractor, version FROM prediction_runs WHERE doc_id = ?", (doc_id,))}
+    have = {
+        (r["extractor"], r["version"])
+        for r in store.query("SELECT extractor, version FROM prediction_runs WHERE doc_id = ?", (doc_id,))
+    }
     return all((name, ver) in have for name, ver in versions.items())
 
 
@@ -42,9 +44,14 @@ def predict_document(store: Store, nlp: Any, config: Config, doc_id: int) -> boo
     if text is None:
         return False  # deleted meanwhile
     writer = PredictionWriter(store, versions)
-    for key, result in nlp.predict([(doc_id, text)], tasks=list(versions), n_process=1,
-                                   batch_size=config.model.batch_size, labels=config.label_names,
-                                   claim_types=config.claims.types):
+    for key, result in nlp.predict(
+        [(doc_id, text)],
+        tasks=list(versions),
+        n_process=1,
+        batch_size=config.model.batch_size,
+        labels=config.label_names,
+        claim_types=config.claims.types,
+    ):
         writer.add(key, result)
     writer.flush()
     return True

@@ -118,9 +118,18 @@ NO_GOLD = "no gold documents: mark documents done in the Reader (d) first"
 _Section = NerResult | ClaimsResult | VariantsResult
 
 
-def evaluate(store: Store, config: Config, *, extractor: str = "all", model: str | None = None,
-             annotator: str | None = None, pipeline: Any = None, folds: int = DEFAULT_FOLDS,
-             gazetteer: bool = True, on_progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def evaluate(
+    store: Store,
+    config: Config,
+    *,
+    extractor: str = "all",
+    model: str | None = None,
+    annotator: str | None = None,
+    pipeline: Any = None,
+    folds: int = DEFAULT_FOLDS,
+    gazetteer: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
     """Score the extractors against gold (see the module docstring); the `evaluate --json` dict.
 
     extractor: "all", "ner", "claims" or "variants". model: a spaCy package name or pipeline
@@ -130,41 +139,63 @@ def evaluate(store: Store, config: Config, *, extractor: str = "all", model: str
     loading one. on_progress(done, total) counts documents while a pipeline predicts.
     Raises UserInputError when there is no gold to score, ModelMissing for a bad `model`.
     """
-    results = evaluate_results(store, config, extractor=extractor, model=model, annotator=annotator,
-                               pipeline=pipeline, folds=folds, gazetteer=gazetteer, on_progress=on_progress)
+    results = evaluate_results(
+        store,
+        config,
+        extractor=extractor,
+        model=model,
+        annotator=annotator,
+        pipeline=pipeline,
+        folds=folds,
+        gazetteer=gazetteer,
+        on_progress=on_progress,
+    )
     return {name: section.as_dict() for name, section in results.items()}
 
 
-def evaluate_results(store: Store, config: Config, *, extractor: str = "all", model: str | None = None,
-                     annotator: str | None = None, pipeline: Any = None, folds: int = DEFAULT_FOLDS,
-                     gazetteer: bool = True,
-                     on_progress: Callable[[int, int], None] | None = None) -> dict[str, _Section]:
+def evaluate_results(
+    store: Store,
+    config: Config,
+    *,
+    extractor: str = "all",
+    model: str | None = None,
+    annotator: str | None = None,
+    pipeline: Any = None,
+    folds: int = DEFAULT_FOLDS,
+    gazetteer: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, _Section]:
     """`evaluate`, as result dataclasses keyed "ner", "claims", "variants"."""
     if extractor not in EXTRACTORS:
         raise UserInputError(f"--extractor: expected one of {', '.join(EXTRACTORS)}, got {extractor!r}")
     result: dict[str, _Section] = {}
     if extractor in ("all", "ner", "claims"):
-        runner = Runner(store, config, model=model, pipeline=pipeline, folds=folds, gazetteer=gazetteer,
-                        on_progress=on_progress)
+        runner = Runner(
+            store, config, model=model, pipeline=pipeline, folds=folds, gazetteer=gazetteer, on_progress=on_progress
+        )
         result.update(_document_sections(store, config, extractor, annotator, runner, model))
     if extractor in ("all", "variants"):
         section = variants_section(store, config, annotator)
         if extractor == "variants" and not section.pairs:
             who = f" by annotator {annotator!r}" if annotator else ""
-            raise UserInputError(f"no variant gold{who}: judge pairs (same / different) in the Entities "
-                                 "screen, or link mentions of one name to a canonical entity (l), first")
+            raise UserInputError(
+                f"no variant gold{who}: judge pairs (same / different) in the Entities "
+                "screen, or link mentions of one name to a canonical entity (l), first"
+            )
         result["variants"] = section
     return result
 
 
-def _document_sections(store: Store, config: Config, extractor: str, annotator: str | None, runner: Runner,
-                       model: str | None) -> dict[str, _Section]:
+def _document_sections(
+    store: Store, config: Config, extractor: str, annotator: str | None, runner: Runner, model: str | None
+) -> dict[str, _Section]:
     """The NER and claims sections: both scored over the gold documents, per (document, annotator)."""
     pairs = gold_pairs(store, annotator)
     if not pairs:
         if annotator is not None:
-            raise UserInputError(f"no gold documents for annotator {annotator!r}: "
-                                 "mark documents done in the Reader (d) first")
+            raise UserInputError(
+                f"no gold documents for annotator {annotator!r}: mark documents done in the Reader (d) first"
+            )
         raise UserInputError(NO_GOLD)
     ids = sorted({d for d, _ in pairs})
     doc_texts = texts(store, ids)

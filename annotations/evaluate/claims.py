@@ -88,8 +88,13 @@ def _trimmed(text: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def claims_section(store: Store, pairs: list[tuple[int, str]], texts: dict[int, str],
-                   preds: dict[int, list[dict[str, Any]]], info: dict[str, Any]) -> ClaimsResult:
+def claims_section(
+    store: Store,
+    pairs: list[tuple[int, str]],
+    texts: dict[int, str],
+    preds: dict[int, list[dict[str, Any]]],
+    info: dict[str, Any],
+) -> ClaimsResult:
     from spacy.scorer import Scorer
 
     gold = gold_claims(store, sorted({d for d, _ in pairs}))
@@ -111,10 +116,18 @@ def claims_section(store: Store, pairs: list[tuple[int, str]], texts: dict[int, 
     return ClaimsResult(
         exact=PRF(exact["claims_p"], exact["claims_r"], exact["claims_f"]),
         overlap=PRF.of(0, 0, 0) if not (tally.n_pred or tally.n_gold) else _overlap(tally),
-        speaker_accuracy=ratio(tally.speaker_ok, tally.speaker_n), speaker_pairs=tally.speaker_n,
-        type_agreement=ratio(tally.type_ok, tally.type_n), stance_agreement=ratio(tally.stance_ok, tally.stance_n),
-        matched=tally.found_gold, docs=len(docs), examples=len(examples), gold=tally.n_gold, pred=tally.n_pred,
-        source=info["source"], skipped=info["skipped"], notes=info["notes"],
+        speaker_accuracy=ratio(tally.speaker_ok, tally.speaker_n),
+        speaker_pairs=tally.speaker_n,
+        type_agreement=ratio(tally.type_ok, tally.type_n),
+        stance_agreement=ratio(tally.stance_ok, tally.stance_n),
+        matched=tally.found_gold,
+        docs=len(docs),
+        examples=len(examples),
+        gold=tally.n_gold,
+        pred=tally.n_pred,
+        source=info["source"],
+        skipped=info["skipped"],
+        notes=info["notes"],
     )
 
 

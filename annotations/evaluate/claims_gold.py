@@ -63,8 +63,14 @@ def _claim(path: Path, name: str, i: int, item: Any) -> GoldClaim:
     if item.get("stance") not in STANCES:
         raise UserInputError(f"{where}: stance must be one of {', '.join(STANCES)}")
     speaker = item.get("speaker")
-    return GoldClaim(item["text"].strip(), str(speaker) if speaker else None, item["type"], item["stance"],
-                     tuple(str(a) for a in item.get("aliases") or ()), item.get("role"))
+    return GoldClaim(
+        item["text"].strip(),
+        str(speaker) if speaker else None,
+        item["type"],
+        item["stance"],
+        tuple(str(a) for a in item.get("aliases") or ()),
+        item.get("role"),
+    )
 
 
 def locate(text: str, claim: GoldClaim, name: str) -> tuple[int, int]:

@@ -27,7 +27,6 @@ def spans_getter(doc: Any, attr: str) -> Any:
     return doc.spans[attr] if attr in doc.spans else []
 
 
-
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     start, end = max(0, start), min(len(text), end)
     while start < end and text[start].isspace():
@@ -72,9 +71,15 @@ def _span(doc: Any, start: int, end: int, label: str) -> Any:
     return span
 
 
-def build_example(text: str, gold_ents: Iterable[dict[str, Any]], pred_ents: Iterable[dict[str, Any]],
-                  gold_claims: Iterable[dict[str, Any]] = (), pred_claims: Iterable[dict[str, Any]] = (),
-                  *, complete: bool = True) -> Any:
+def build_example(
+    text: str,
+    gold_ents: Iterable[dict[str, Any]],
+    pred_ents: Iterable[dict[str, Any]],
+    gold_claims: Iterable[dict[str, Any]] = (),
+    pred_claims: Iterable[dict[str, Any]] = (),
+    *,
+    complete: bool = True,
+) -> Any:
     """A spaCy Example (predicted, reference) over one shared tokenisation on which every span
     is a token span. Items are dicts with start, end (character offsets) and label (ents) or
     type (claims); whitespace around a span is trimmed; empty spans are dropped."""
@@ -106,4 +111,3 @@ def build_example(text: str, gold_ents: Iterable[dict[str, Any]], pred_ents: Ite
             doc.set_ents(espans, default="outside" if complete else "missing")
         docs.append(doc)
     return Example(docs[0], docs[1])
-

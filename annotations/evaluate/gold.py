@@ -24,7 +24,7 @@ def gold_pairs(store: Store, annotator: str | None) -> list[tuple[int, str]]:
 
 def chunks(ids: list[int], size: int = PAGE) -> Iterator[list[int]]:
     for i in range(0, len(ids), size):
-        yield ids[i:i + size]
+        yield ids[i : i + size]
 
 
 def marks(n: int) -> str:
@@ -44,7 +44,8 @@ def gold_spans(store: Store, ids: list[int], labels: set[str]) -> dict[tuple[int
     for chunk in chunks(ids):
         for r in store.query(
             f'SELECT doc_id, annotator, start, "end", label FROM spans WHERE doc_id IN ({marks(len(chunk))}) '
-            'ORDER BY doc_id, annotator, start, "end", id', chunk,
+            'ORDER BY doc_id, annotator, start, "end", id',
+            chunk,
         ):
             if r["label"] in labels:
                 out[(r["doc_id"], r["annotator"])].append(r)
@@ -82,10 +83,9 @@ def gold_claims(store: Store, ids: list[int]) -> dict[tuple[int, str], list[dict
             if r[key] is not None:
                 speakers += names.get(r[key], [])
         out[(r["doc_id"], r["annotator"])].append(
-            {"start": r["start"], "end": r["end"], "type": r["type"], "stance": r["stance"],
-             "speakers": speakers})
+            {"start": r["start"], "end": r["end"], "type": r["type"], "stance": r["stance"], "speakers": speakers}
+        )
     return out
-
 
 
 def several_annotators(pairs: list[tuple[int, str]]) -> str | None:
@@ -98,5 +98,7 @@ def several_annotators(pairs: list[tuple[int, str]]) -> str | None:
     if not shared:
         return None
     names = ", ".join(sorted(set().union(*shared)))
-    return (f"{len(shared)} document(s) have gold from several annotators ({names}): each annotator's "
-            "version is scored as its own example; pass --annotator to score one")
+    return (
+        f"{len(shared)} document(s) have gold from several annotators ({names}): each annotator's "
+        "version is scored as its own example; pass --annotator to score one"
+    )

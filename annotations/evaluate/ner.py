@@ -13,8 +13,15 @@ from .predictions import Runner
 from .results import LabelScore, NerResult
 
 
-def ner_section(store: Store, config: Config, pairs: list[tuple[int, str]], texts: dict[int, str],
-                preds: dict[int, list[dict[str, Any]]], info: dict[str, Any], runner: Runner) -> NerResult:
+def ner_section(
+    store: Store,
+    config: Config,
+    pairs: list[tuple[int, str]],
+    texts: dict[int, str],
+    preds: dict[int, list[dict[str, Any]]],
+    info: dict[str, Any],
+    runner: Runner,
+) -> NerResult:
     from spacy.scorer import Scorer
 
     labels = set(config.label_names)
@@ -44,9 +51,17 @@ def ner_section(store: Store, config: Config, pairs: list[tuple[int, str]], text
         for label, prf in sorted((scores.get("ents_per_type") or {}).items())
     }
     return NerResult(
-        p=scores["ents_p"], r=scores["ents_r"], f=scores["ents_f"], per_label=per_label,
-        docs=len(docs), examples=len(examples), gold=n_gold, pred=n_pred,
-        labels=list(config.label_names), source=info["source"],
+        p=scores["ents_p"],
+        r=scores["ents_r"],
+        f=scores["ents_f"],
+        per_label=per_label,
+        docs=len(docs),
+        examples=len(examples),
+        gold=n_gold,
+        pred=n_pred,
+        labels=list(config.label_names),
+        source=info["source"],
         gazetteer=runner.gazetteer_note or ("n/a (stored predictions)" if not info["predicted"] else "none"),
-        skipped=info["skipped"], notes=info["notes"],
+        skipped=info["skipped"],
+        notes=info["notes"],
     )

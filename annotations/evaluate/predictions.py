@@ -49,8 +49,17 @@ def _tainted(version: str) -> bool:
 class Runner:
     """Loads a pipeline once and predicts documents with a cross-fitted gazetteer."""
 
-    def __init__(self, store: Store, config: Config, *, model: str | None, pipeline: Any,
-                 folds: int, gazetteer: bool, on_progress: Callable[[int, int], None] | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        model: str | None,
+        pipeline: Any,
+        folds: int,
+        gazetteer: bool,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> None:
         self.store, self.config, self.model = store, config, model
         self.pipe = pipeline
         self.folds = max(1, int(folds))
@@ -64,8 +73,9 @@ class Runner:
             from ..extract.pipeline import ModelMissing, load_configured
 
             try:
-                self.pipe = load_configured(self.config.model, components=tasks | {"entities", "claims"},
-                                            override=self.model, store=self.store)  # the model in use
+                self.pipe = load_configured(
+                    self.config.model, components=tasks | {"entities", "claims"}, override=self.model, store=self.store
+                )  # the model in use
             except ModelMissing as exc:
                 if self.model:
                     raise
@@ -100,8 +110,11 @@ class Runner:
                 fold_texts = doc_texts(self.store, fold)
                 items = [(d, fold_texts[d]) for d in fold if d in fold_texts]
                 for doc_id, result in pipe.predict(
-                    items, tasks=sorted(tasks), batch_size=self.config.model.batch_size,
-                    labels=self.config.label_names, claim_types=self.config.claims.types,
+                    items,
+                    tasks=sorted(tasks),
+                    batch_size=self.config.model.batch_size,
+                    labels=self.config.label_names,
+                    claim_types=self.config.claims.types,
                 ):
                     for task in tasks:
                         out[task][doc_id] = list(result.get(task, []))
@@ -111,8 +124,9 @@ class Runner:
         finally:
             pipe.remove_gazetteer()
         if entries:
-            self.gazetteer_note = (f"cross-fitted: {k} fold(s), each predicted without the entities "
-                                   "confirmed in its own documents")
+            self.gazetteer_note = (
+                f"cross-fitted: {k} fold(s), each predicted without the entities confirmed in its own documents"
+            )
         elif "entities" in tasks:
             self.gazetteer_note = "none" if self.use_gazetteer else "off"
         return out
@@ -121,8 +135,9 @@ class Runner:
 _Preds = dict[int, list[dict[str, Any]]]  # doc id -> predictions
 
 
-def predictions(store: Store, ids: list[int], task: str, runner: Runner, model: str | None,
-                 cache: dict[str, _Preds]) -> tuple[_Preds, dict[str, Any]]:
+def predictions(
+    store: Store, ids: list[int], task: str, runner: Runner, model: str | None, cache: dict[str, _Preds]
+) -> tuple[_Preds, dict[str, Any]]:
     """Predictions for `task` ("entities" or "claims") on the gold documents, and where they came from."""
     info: dict[str, Any] = {"stored": 0, "predicted": 0, "skipped": 0, "notes": []}
     if model is not None:
@@ -147,12 +162,15 @@ def predictions(store: Store, ids: list[int], task: str, runner: Runner, model: 
         info["predicted"] = len(fresh)
         info["skipped"] = len(need) - len(fresh)
         if tainted:
-            info["notes"].append(f"{tainted} document(s) had stored predictions made with the confirmed-entity "
-                                 "gazetteer; they were predicted again without their own entities")
+            info["notes"].append(
+                f"{tainted} document(s) had stored predictions made with the confirmed-entity "
+                "gazetteer; they were predicted again without their own entities"
+            )
         if info["skipped"]:
             why = runner.error or "the pipeline cannot run this extractor"
-            info["notes"].append(f"{info['skipped']} gold document(s) without usable stored predictions were "
-                                 f"skipped: {why}")
+            info["notes"].append(
+                f"{info['skipped']} gold document(s) without usable stored predictions were skipped: {why}"
+            )
     used = sorted({versions[d] for d in preds if d in versions and d not in need_set})
     parts = []
     if used:
@@ -163,8 +181,6 @@ def predictions(store: Store, ids: list[int], task: str, runner: Runner, model: 
     return preds, info
 
 
-
 def no_predictions(n: int, what: str, runner: Runner) -> str:
     why = f" ({runner.error})" if runner.error else ""
-    return (f"no {what} predictions for the {n} gold document(s){why}: run `newsmark predict` first, "
-            "or pass --model")
+    return f"no {what} predictions for the {n} gold document(s){why}: run `newsmark predict` first, or pass --model"

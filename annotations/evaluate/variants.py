@@ -19,8 +19,10 @@ def _linker_mentions(store: Store) -> tuple[list[Any], int]:
     out, since that ruler is built from the entity links scored here."""
     from ..extract.variants import Mention
 
-    out = [Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"]) for r in store.query(
-        'SELECT doc_id, start, "end", text, label FROM spans ORDER BY doc_id, start, id')]
+    out = [
+        Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"])
+        for r in store.query('SELECT doc_id, start, "end", text, label FROM spans ORDER BY doc_id, start, id')
+    ]
     latest = """SELECT doc_id, version FROM prediction_runs r WHERE extractor = 'entities'
                 AND rowid = (SELECT max(rowid) FROM prediction_runs r2
                              WHERE r2.doc_id = r.doc_id AND r2.extractor = 'entities')"""
@@ -35,8 +37,8 @@ def _linker_mentions(store: Store) -> tuple[list[Any], int]:
     return out, int(tainted or 0)
 
 
-_Node = tuple[str, str]          # (label group, normalised form)
-_Key = tuple[str, str, str]      # (label group, form, form), forms sorted
+_Node = tuple[str, str]  # (label group, normalised form)
+_Key = tuple[str, str, str]  # (label group, form, form), forms sorted
 
 
 class _VariantGold:
@@ -51,7 +53,7 @@ class _VariantGold:
         from ..extract.normalize import normalize
         from ..extract.variants import SKIP_LABELS, label_group
 
-        self.rep: dict[_Node, tuple[str, str | None]] = {}   # node -> (form as written, label)
+        self.rep: dict[_Node, tuple[str, str | None]] = {}  # node -> (form as written, label)
         self.owners: dict[_Node, set[int]] = defaultdict(set)
         self.entity_same: set[_Key] = set()
         self.annotators: set[str] = set()
@@ -73,8 +75,9 @@ class _VariantGold:
         self.judged: dict[_Key, str] = {}
         who, params = ("", []) if annotator is None else (" AND annotator = ?", [annotator])
         groups: dict[str, set[str]] | None = None
-        for r in store.query(f"SELECT a, b, label, verdict, annotator FROM judgements WHERE 1{who} ORDER BY id",
-                             params):
+        for r in store.query(
+            f"SELECT a, b, label, verdict, annotator FROM judgements WHERE 1{who} ORDER BY id", params
+        ):
             ka, kb = normalize(r["a"] or ""), normalize(r["b"] or "")
             if not ka or not kb or ka == kb:
                 continue
@@ -96,8 +99,10 @@ class _VariantGold:
                 self.rep.setdefault((g, k), (form, r["label"]))
         self.unsure = sum(1 for v in self.judged.values() if v == "unsure")
         self.judged = {k: v for k, v in self.judged.items() if v in ("same", "different")}
-        self.annotators.update(r["annotator"] for r in store.query(
-            f"SELECT DISTINCT annotator FROM spans WHERE entity_id IS NOT NULL{who}", params))
+        self.annotators.update(
+            r["annotator"]
+            for r in store.query(f"SELECT DISTINCT annotator FROM spans WHERE entity_id IS NOT NULL{who}", params)
+        )
 
     def verdict(self, key: _Key) -> str | None:
         """The gold verdict on a pair of nodes: same, different, or None when gold says nothing."""
@@ -152,17 +157,36 @@ def variants_section(store: Store, config: Config, annotator: str | None) -> Var
     notes: list[str] = []
     if annotator is None and len(gold.annotators) > 1:
         names = ", ".join(sorted(gold.annotators))
-        notes.append(f"gold pooled from {len(gold.annotators)} annotators ({names}): the latest "
-                     "judgement of a pair wins; pass --annotator to score one")
+        notes.append(
+            f"gold pooled from {len(gold.annotators)} annotators ({names}): the latest "
+            "judgement of a pair wins; pass --annotator to score one"
+        )
     if tainted:
-        notes.append(f"{tainted} document(s)' entity predictions were made with the confirmed-entity "
-                     "gazetteer and are left out of the linker's input (they carry the entity links)")
-    result = VariantsResult(None, None, None, pairs=n_same + n_diff, same=n_same, different=n_diff,
-                            unsure=gold.unsure, sources=counts, threshold=config.linker.threshold,
-                            linker=LINKER_VERSION, notes=notes, bcubed=PRF(), forms=0, mentions=len(mentions))
+        notes.append(
+            f"{tainted} document(s)' entity predictions were made with the confirmed-entity "
+            "gazetteer and are left out of the linker's input (they carry the entity links)"
+        )
+    result = VariantsResult(
+        None,
+        None,
+        None,
+        pairs=n_same + n_diff,
+        same=n_same,
+        different=n_diff,
+        unsure=gold.unsure,
+        sources=counts,
+        threshold=config.linker.threshold,
+        linker=LINKER_VERSION,
+        notes=notes,
+        bcubed=PRF(),
+        forms=0,
+        mentions=len(mentions),
+    )
     if not result.pairs:
-        notes.append("no gold pairs: judge variant pairs (same / different) in the Entities "
-                     "screen, or link mentions to canonical entities")
+        notes.append(
+            "no gold pairs: judge variant pairs (same / different) in the Entities "
+            "screen, or link mentions to canonical entities"
+        )
         return result
     nodes = gold.nodes()
     cluster_of, predicted = _linker_output(gold, nodes, mentions, result.threshold)
@@ -176,8 +200,9 @@ def variants_section(store: Store, config: Config, annotator: str | None) -> Var
     return result
 
 
-def _linker_output(gold: _VariantGold, nodes: set[_Node], mentions: list[Any],
-                   threshold: float) -> tuple[dict[_Node, int], set[_Key]]:
+def _linker_output(
+    gold: _VariantGold, nodes: set[_Node], mentions: list[Any], threshold: float
+) -> tuple[dict[_Node, int], set[_Key]]:
     """The linker's cluster of each node, and the pairs of gold nodes it calls the same.
 
     Gold forms the corpus does not mention (entity names, aliases, judged forms) are given to
@@ -190,7 +215,7 @@ def _linker_output(gold: _VariantGold, nodes: set[_Node], mentions: list[Any],
         form, label = gold.rep[node]
         if (form, label) not in seen:
             mentions.append(Mention(form, label or node[0], -i, None))
-    sugg = suggest(mentions, (), threshold=threshold)   # never the judgements nor the entity links
+    sugg = suggest(mentions, (), threshold=threshold)  # never the judgements nor the entity links
     cluster_of: dict[_Node, int] = {}
     for ci, cluster in enumerate(sugg.clusters):
         g = label_group(cluster.label)

@@ -146,8 +146,9 @@ def export(
     if writer_cls.whole_store:
         if split_map is not None:
             raise UserInputError(f"--split does not apply to --format {fmt} (pairs are not per document)")
-        return writer_cls.export_store(store, out, annotator=annotator, labels=label_set, report=report,
-                                       on_progress=on_progress)
+        return writer_cls.export_store(
+            store, out, annotator=annotator, labels=label_set, report=report, on_progress=on_progress
+        )
     if split_map is None and writer_cls.default_split is not None:
         split_map = dict(writer_cls.default_split)
     reader = Reader(store, status, annotator, label_set, json_spans=writer_cls.json_spans)
@@ -184,13 +185,19 @@ def _checked(fmt: str, status: str, scheme: str | None) -> type[Writer]:
 def _nothing(status: str, annotator: str | None) -> None:
     who = f" by annotator {annotator!r}" if annotator else ""
     if status == "done":
-        raise UserInputError(f"nothing to export: no documents marked done{who} "
-                             "(mark them done in the Reader (d), or use --status all)")
+        raise UserInputError(
+            f"nothing to export: no documents marked done{who} (mark them done in the Reader (d), or use --status all)"
+        )
     raise UserInputError(f"nothing to export: no documents with status {status!r}{who}")
 
 
-def _run(writer_cls: type[Writer], ctx: Context, reader: Reader, split_by_hash: dict[str, str],
-         on_progress: Callable[[int, int], None] | None) -> None:
+def _run(
+    writer_cls: type[Writer],
+    ctx: Context,
+    reader: Reader,
+    split_by_hash: dict[str, str],
+    on_progress: Callable[[int, int], None] | None,
+) -> None:
     """Every page through one writer; all its files committed together, or none."""
     report, sink = ctx.report, ctx.sink
     # A native page is many small acyclic objects: the cyclic collector would only rescan them
@@ -237,8 +244,9 @@ def _run(writer_cls: type[Writer], ctx: Context, reader: Reader, split_by_hash: 
     report.entities = len(entity_ids)
 
 
-def _count(report: ExportReport, ex: Example, split: str | None, seen: set[int], annotators: set[str],
-           entity_ids: set[int]) -> None:
+def _count(
+    report: ExportReport, ex: Example, split: str | None, seen: set[int], annotators: set[str], entity_ids: set[int]
+) -> None:
     if split is not None:
         report.splits[split] = report.splits.get(split, 0) + 1
     report.examples += 1
@@ -253,12 +261,14 @@ def _summarise(report: ExportReport, split_map: dict[str, float] | None) -> None
         report.splits = {name: report.splits.get(name, 0) for name in split_map}
         for name, n in report.splits.items():
             if n == 0:
-                report.warnings.append(f"split {name!r} is empty ({report.documents} documents): "
-                                       "export more documents or change --split")
+                report.warnings.append(
+                    f"split {name!r} is empty ({report.documents} documents): export more documents or change --split"
+                )
     if report.misaligned:
         report.warnings.append(
             f"{report.misaligned} span(s) or claim(s) do not fall on token boundaries and were left out "
-            f"of the token-based output (see misaligned_examples)")
+            f"of the token-based output (see misaligned_examples)"
+        )
     if report.overlapping:
         where = "the CoNLL tags" if report.format == "conll" else "doc.ents (all spans are in doc.spans['sc'])"
         report.warnings.append(f"{report.overlapping} overlapping span(s) left out of {where}")

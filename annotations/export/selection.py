@@ -19,7 +19,7 @@ from ..gold import choose_gold
 from ..store import Store
 from ..vocab import REVIEW_ANNOTATOR, Status
 
-PAGE = 900             # documents fetched per query page (ids bound as parameters: under 999)
+PAGE = 900  # documents fetched per query page (ids bound as parameters: under 999)
 
 
 def gold_versions(versions: dict[str, str], status: str) -> list[tuple[str | None, str]]:
@@ -33,7 +33,8 @@ def gold_versions(versions: dict[str, str], status: str) -> list[tuple[str | Non
     if status == Status.DONE:  # the gold: the reviewed layer where there is one (annotations.gold)
         return [(ann, versions[ann]) for ann in choose_gold(versions)]
     wanted: list[tuple[str | None, str]] = [
-        (ann, st) for ann, st in sorted(versions.items()) if status == "all" or st == status]
+        (ann, st) for ann, st in sorted(versions.items()) if status == "all" or st == status
+    ]
     if not versions and status in ("all", "todo"):
         wanted.append((None, "todo"))
     return wanted
@@ -44,7 +45,7 @@ class Example:
     doc: dict[str, Any]
     annotator: str | None
     status: str
-    spans: list[Any]    # dicts (start, end, label, text, entity), or their JSON text (native jsonl)
+    spans: list[Any]  # dicts (start, end, label, text, entity), or their JSON text (native jsonl)
     claims: list[dict[str, Any]]
     entities: dict[int, dict[str, Any]]
 
@@ -56,14 +57,15 @@ def _marks(n: int) -> str:
 def _chunked(ids: list[int], size: int = 900) -> Iterator[list[int]]:
     """Id lists short enough for one statement's parameters (SQLite's limit may be 999)."""
     for i in range(0, len(ids), size):
-        yield ids[i:i + size]
+        yield ids[i : i + size]
 
 
 class Reader:
     """Pages of examples from the store, in document id then annotator order."""
 
-    def __init__(self, store: Store, status: str, annotator: str | None, labels: set[str] | None,
-                 *, json_spans: bool = False) -> None:
+    def __init__(
+        self, store: Store, status: str, annotator: str | None, labels: set[str] | None, *, json_spans: bool = False
+    ) -> None:
         self.store = store
         self.status = status
         self.annotator = annotator
@@ -95,8 +97,10 @@ class Reader:
         if self.status == "todo":
             who = "" if self.annotator is None else " AND x.annotator = ?"
             pair = "EXISTS (SELECT 1 FROM {} x WHERE x.doc_id = d.id" + who
-            not_todo = (" AND NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
-                        "AND s.annotator = x.annotator AND s.status != 'todo')")
+            not_todo = (
+                " AND NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
+                "AND s.annotator = x.annotator AND s.status != 'todo')"
+            )
             tables = ("doc_status", "spans", "claims")
             untouched = " AND ".join(f"NOT {pair.format(t)})" for t in tables)
             todo = " OR ".join(f"{pair.format(t)}{not_todo})" for t in tables)
@@ -108,9 +112,13 @@ class Reader:
         clause, params = self._filter()
         last = 0
         while True:
-            ids = [r["id"] for r in self.store.query(
-                f"SELECT d.id FROM documents d WHERE d.id > ? {clause} ORDER BY d.id LIMIT {int(PAGE)}",
-                [last, *params])]
+            ids = [
+                r["id"]
+                for r in self.store.query(
+                    f"SELECT d.id FROM documents d WHERE d.id > ? {clause} ORDER BY d.id LIMIT {int(PAGE)}",
+                    [last, *params],
+                )
+            ]
             if not ids:
                 return
             last = ids[-1]
@@ -127,8 +135,9 @@ class Reader:
         who, who_params = ("", []) if self.annotator is None else (" AND annotator = ?", [self.annotator])
         where, params = f"WHERE doc_id IN ({m}){who}", [*ids, *who_params]
         docs = {r["id"]: r for r in self.store.query(f"SELECT * FROM documents WHERE id IN ({m})", ids)}
-        statuses = {(d, a): st for d, a, st in self._rows(
-            f"SELECT doc_id, annotator, status FROM doc_status {where}", params)}
+        statuses = {
+            (d, a): st for d, a, st in self._rows(f"SELECT doc_id, annotator, status FROM doc_status {where}", params)
+        }
         spans, linked, present = self._spans(where, params, docs)
         claims = self._claims(where, params)
         entities = self._entities(sorted(set().union(*linked.values())) if linked else [])
@@ -146,12 +155,12 @@ class Reader:
                     out.append(Example(doc, None, st, [], [], {}))
                     continue
                 ents = {e: entities[e] for e in linked.get((doc_id, ann), ()) if e in entities}
-                out.append(Example(doc, ann, st, spans.get((doc_id, ann), []), claims.get((doc_id, ann), []),
-                                   ents))
+                out.append(Example(doc, ann, st, spans.get((doc_id, ann), []), claims.get((doc_id, ann), []), ents))
         return out
 
-    def _spans(self, where: str, params: list[Any], docs: dict[int, dict[str, Any]]) -> tuple[
-            dict[tuple[int, str], list[Any]], dict[tuple[int, str], set[int]], set[tuple[int, str]]]:
+    def _spans(
+        self, where: str, params: list[Any], docs: dict[int, dict[str, Any]]
+    ) -> tuple[dict[tuple[int, str], list[Any]], dict[tuple[int, str], set[int]], set[tuple[int, str]]]:
         """Each version's spans (of the wanted labels), the entities they link, the versions with spans."""
         spans: dict[tuple[int, str], list[Any]] = defaultdict(list)
         linked: dict[tuple[int, str], set[int]] = defaultdict(set)
@@ -159,10 +168,12 @@ class Reader:
         if self.json_spans:
             rows = self._rows(
                 f'SELECT doc_id, annotator, start, "end", label, id, entity_id, CASE WHEN proposed_by IS NULL '
-                f'THEN json_object(\'start\', start, \'end\', "end", \'label\', label, \'text\', text, '
-                f'\'entity\', entity_id) ELSE json_object(\'start\', start, \'end\', "end", \'label\', label, '
-                f'\'text\', text, \'entity\', entity_id, \'proposed_by\', json(proposed_by)) END '
-                f'FROM spans {where}', params)
+                f"THEN json_object('start', start, 'end', \"end\", 'label', label, 'text', text, "
+                f"'entity', entity_id) ELSE json_object('start', start, 'end', \"end\", 'label', label, "
+                f"'text', text, 'entity', entity_id, 'proposed_by', json(proposed_by)) END "
+                f"FROM spans {where}",
+                params,
+            )
             rows.sort()
             for d, a, _st, _en, lab, _id, ent, js in rows:
                 if labels is None or lab in labels:
@@ -172,14 +183,16 @@ class Reader:
         else:
             # A span's text is sliced from the document (what the stored copy is, by
             # construction, and what re-import checks), which is cheaper than reading the copy.
-            rows = self._rows(f'SELECT doc_id, annotator, start, "end", label, id, entity_id FROM spans {where}',
-                              params)
+            rows = self._rows(
+                f'SELECT doc_id, annotator, start, "end", label, id, entity_id FROM spans {where}', params
+            )
             rows.sort()
             text_of = {d: r["text"] for d, r in docs.items()}
             for d, a, st, en, lab, _id, ent in rows:
                 if (labels is None or lab in labels) and d in text_of:
-                    spans[(d, a)].append({"start": st, "end": en, "label": lab, "text": text_of[d][st:en],
-                                          "entity": ent})
+                    spans[(d, a)].append(
+                        {"start": st, "end": en, "label": lab, "text": text_of[d][st:en], "entity": ent}
+                    )
                     if ent is not None:
                         linked[(d, a)].add(ent)
         return spans, linked, {(r[0], r[1]) for r in rows}
@@ -189,18 +202,24 @@ class Reader:
         claims: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
         rows = self._rows(
             f'SELECT doc_id, annotator, start, "end", id, type, speaker, cue, stance, checkworthy, note, group_id, '
-            f"speaker_span_id, speaker_entity_id, proposed_by FROM claims {where}", params)
+            f"speaker_span_id, speaker_entity_id, proposed_by FROM claims {where}",
+            params,
+        )
         rows.sort(key=lambda r: r[:5])
         groups = self._names("SELECT id, name FROM claim_groups", {r[11] for r in rows if r[11] is not None})
         span_text = self._names("SELECT id, text FROM spans", {r[12] for r in rows if r[12] is not None})
         ent_name = self._names("SELECT id, name FROM entities", {r[13] for r in rows if r[13] is not None})
         for d, a, st, en, _id, typ, speaker, cue, stance, cw, note, gid, sspan, sent, proposed in rows:
             claim = {
-                "start": st, "end": en, "type": typ,
+                "start": st,
+                "end": en,
+                "type": typ,
                 "speaker": speaker or span_text.get(sspan) or ent_name.get(sent),
-                "cue": cue, "stance": stance,
+                "cue": cue,
+                "stance": stance,
                 "group": None if gid is None else (groups.get(gid) or str(gid)),
-                "checkworthy": bool(cw), "note": note,
+                "checkworthy": bool(cw),
+                "note": note,
             }
             if proposed is not None:  # the reviewed layer's provenance
                 claim["proposed_by"] = json.loads(proposed)
@@ -214,7 +233,8 @@ class Reader:
         for chunk in _chunked(entity_ids):
             em = _marks(len(chunk))
             for eid, name, label, ext in self._rows(
-                    f"SELECT id, name, label, external_id FROM entities WHERE id IN ({em})", chunk):
+                f"SELECT id, name, label, external_id FROM entities WHERE id IN ({em})", chunk
+            ):
                 entities[eid] = {"id": eid, "name": name, "label": label, "external_id": ext, "aliases": []}
             alias_rows += self._rows(f"SELECT entity_id, form FROM aliases WHERE entity_id IN ({em})", chunk)
         for eid, form in sorted(alias_rows, key=lambda r: (r[1], r[0])):
@@ -248,9 +268,13 @@ def export_meta(doc: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 
 def check_labels(store: Store, wanted: set[str], known: Sequence[str]) -> None:
     """A label neither configured nor anywhere in the data is a typo: name it and the known ones."""
-    present = {r["label"] for r in store.query(
-        "SELECT DISTINCT label FROM spans UNION SELECT DISTINCT label FROM entities "
-        "UNION SELECT DISTINCT label FROM judgements WHERE label IS NOT NULL")}
+    present = {
+        r["label"]
+        for r in store.query(
+            "SELECT DISTINCT label FROM spans UNION SELECT DISTINCT label FROM entities "
+            "UNION SELECT DISTINCT label FROM judgements WHERE label IS NOT NULL"
+        )
+    }
     unknown = sorted(wanted - present - set(known))
     if unknown:
         names = ", ".join(repr(x) for x in unknown)
@@ -260,19 +284,24 @@ def check_labels(store: Store, wanted: set[str], known: Sequence[str]) -> None:
 def _pairs_sql(status: str) -> tuple[str, list[Any]]:
     """SQL of the (doc_id, annotator) pairs an export with `status` writes (as _Reader picks them)."""
     if status == Status.DONE:  # as gold_versions: a reviewed document's gold is the review layer alone
-        return ("SELECT doc_id, annotator FROM doc_status WHERE annotator = ? AND status = ? UNION ALL "
-                "SELECT doc_id, annotator FROM doc_status s WHERE status = ? AND annotator != ? AND NOT EXISTS "
-                "(SELECT 1 FROM doc_status r WHERE r.doc_id = s.doc_id AND r.annotator = ? AND r.status = ?)",
-                [REVIEW_ANNOTATOR, Status.REVIEWED, Status.DONE, REVIEW_ANNOTATOR, REVIEW_ANNOTATOR,
-                 Status.REVIEWED])
+        return (
+            "SELECT doc_id, annotator FROM doc_status WHERE annotator = ? AND status = ? UNION ALL "
+            "SELECT doc_id, annotator FROM doc_status s WHERE status = ? AND annotator != ? AND NOT EXISTS "
+            "(SELECT 1 FROM doc_status r WHERE r.doc_id = s.doc_id AND r.annotator = ? AND r.status = ?)",
+            [REVIEW_ANNOTATOR, Status.REVIEWED, Status.DONE, REVIEW_ANNOTATOR, REVIEW_ANNOTATOR, Status.REVIEWED],
+        )
     if status not in ("all", "todo"):
         return "SELECT doc_id, annotator FROM doc_status WHERE status = ?", [status]
-    touched = ("SELECT doc_id, annotator FROM doc_status UNION SELECT doc_id, annotator FROM spans "
-               "UNION SELECT doc_id, annotator FROM claims")
+    touched = (
+        "SELECT doc_id, annotator FROM doc_status UNION SELECT doc_id, annotator FROM spans "
+        "UNION SELECT doc_id, annotator FROM claims"
+    )
     if status == "all":
         return touched, []
-    return (f"SELECT doc_id, annotator FROM ({touched}) t WHERE NOT EXISTS (SELECT 1 FROM doc_status s "
-            "WHERE s.doc_id = t.doc_id AND s.annotator = t.annotator AND s.status != 'todo')"), []
+    return (
+        f"SELECT doc_id, annotator FROM ({touched}) t WHERE NOT EXISTS (SELECT 1 FROM doc_status s "
+        "WHERE s.doc_id = t.doc_id AND s.annotator = t.annotator AND s.status != 'todo')"
+    ), []
 
 
 def refuse_several_versions(store: Store, status: str) -> None:
@@ -283,10 +312,12 @@ def refuse_several_versions(store: Store, status: str) -> None:
         f"""WITH p AS ({pairs}),
                  multi AS (SELECT doc_id FROM p GROUP BY doc_id HAVING count(DISTINCT annotator) > 1)
             SELECT DISTINCT annotator, (SELECT count(*) FROM multi) AS docs FROM p
-            WHERE doc_id IN (SELECT doc_id FROM multi) ORDER BY annotator""", params)
+            WHERE doc_id IN (SELECT doc_id FROM multi) ORDER BY annotator""",
+        params,
+    )
     if rows:
         names = ", ".join(r["annotator"] for r in rows)
         raise UserInputError(
             f"--format spacy: {rows[0]['docs']} document(s) were annotated by several annotators ({names}); "
-            "training data must hold one gold version per text: pass --annotator NAME")
-
+            "training data must hold one gold version per text: pass --annotator NAME"
+        )

@@ -73,8 +73,7 @@ def _read_only(path: Path) -> bool:
 def _temp_for(path: Path) -> Path:
     """A fresh temporary name beside `path`, after refusing a target we must not replace."""
     if _read_only(path):
-        raise UserInputError(f"{path}: the file is read-only; not replaced (make it writable or choose "
-                             "another --out)")
+        raise UserInputError(f"{path}: the file is read-only; not replaced (make it writable or choose another --out)")
     _remove_stale_temps(path)
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 

@@ -84,6 +84,6 @@ def split_of(keys: Iterable[str], split: dict[str, float], seed: int = 0) -> dic
     out: dict[str, str] = {}
     start = 0
     for name, count in split_counts(len(ranked), split).items():
-        out.update(dict.fromkeys(ranked[start:start + count], name))
+        out.update(dict.fromkeys(ranked[start : start + count], name))
         start += count
     return out

@@ -22,11 +22,27 @@ __all__ = ["TOKEN_MATCH", "match_similarities", "symbol_similarity", "token_cost
 
 _CONS_SUB: dict[frozenset[str], float] = {}
 for _a, _b, _c in [
-    ("k", "g", 0.4), ("k", "X", 0.3), ("X", "h", 0.3), ("g", "X", 0.4), ("s", "S", 0.4),
-    ("s", "z", 0.8), ("z", "Z", 0.3), ("j", "Z", 0.4), ("S", "C", 0.5), ("C", "j", 0.6),
+    ("k", "g", 0.4),
+    ("k", "X", 0.3),
+    ("X", "h", 0.3),
+    ("g", "X", 0.4),
+    ("s", "S", 0.4),
+    ("s", "z", 0.8),
+    ("z", "Z", 0.3),
+    ("j", "Z", 0.4),
+    ("S", "C", 0.5),
+    ("C", "j", 0.6),
     # b/p and f/p make other Persian names (Behruz / Pirouz, Farid / Parid): dearer than v/f
-    ("t", "d", 0.6), ("f", "p", 1.0), ("v", "f", 0.6), ("b", "p", 1.0), ("v", "b", 0.6),
-    ("h", "g", 0.3), ("j", "y", 0.4), ("S", "Z", 0.5), ("s", "C", 0.6), ("k", "C", 0.6),
+    ("t", "d", 0.6),
+    ("f", "p", 1.0),
+    ("v", "f", 0.6),
+    ("b", "p", 1.0),
+    ("v", "b", 0.6),
+    ("h", "g", 0.3),
+    ("j", "y", 0.4),
+    ("S", "Z", 0.5),
+    ("s", "C", 0.6),
+    ("k", "C", 0.6),
     ("g", "j", 0.3),  # Egyptian g for j: Nagi / Naji, Gamal / Jamal
 ]:
     _CONS_SUB[frozenset((_a, _b))] = _c
@@ -139,8 +155,7 @@ def token_cost(a: str, b: str, plural_s: bool = False, limit: float = float("inf
         c0 = prev[0] + start_[ai]
         cur = [c0] * (m + 1)
         ins = ins_end if i == n else ins_mid
-        final_a = (i == n and ai in _FINAL_VOWELS and last_vowel_b
-                   and _FINAL_CLASS[ai] != _FINAL_CLASS[last_b])
+        final_a = i == n and ai in _FINAL_VOWELS and last_vowel_b and _FINAL_CLASS[ai] != _FINAL_CLASS[last_b]
         row_min = c0
         left = c0
         for j in rng:
@@ -210,8 +225,7 @@ class _CostArrays:
             tab[c]
         code = np.zeros(max(ord(c) for c in chars) + 1, dtype=np.intp)
         code[[ord(c) for c in chars]] = np.arange(len(chars))
-        self.sub = np.array([[0.0] * len(chars)]
-                            + [[0.0] + [tab[x][y] for y in chars[1:]] for x in chars[1:]])
+        self.sub = np.array([[0.0] * len(chars)] + [[0.0] + [tab[x][y] for y in chars[1:]] for x in chars[1:]])
         self.mid = np.array([0.0] + [tab.mid[c] for c in chars[1:]])
         self.start = np.array([0.0] + [tab.start[c] for c in chars[1:]])
         self.end = np.array([0.0] + [tab.end[c] for c in chars[1:]])
@@ -264,8 +278,7 @@ def _batch_costs(arr: _CostArrays, a_ids: np.ndarray, b_ids: np.ndarray) -> np.n
     return out
 
 
-def match_similarities(syms: list[str], left: np.ndarray, right: np.ndarray,
-                       plural_s: bool = False) -> np.ndarray:
+def match_similarities(syms: list[str], left: np.ndarray, right: np.ndarray, plural_s: bool = False) -> np.ndarray:
     """symbol_similarity(syms[left[k]], syms[right[k]]) for every k where it reaches
     TOKEN_MATCH, else 0.0. The skeletons must be distinct.
 

@@ -119,9 +119,7 @@ def coerce_entries(entries: Iterable[Any]) -> list[GazetteerEntry]:
     return [coerce_entry(e) for e in entries]
 
 
-def entries_excluding(
-    entries: Iterable[Any], exclude_doc_ids: Iterable[Hashable]
-) -> list[GazetteerEntry]:
+def entries_excluding(entries: Iterable[Any], exclude_doc_ids: Iterable[Hashable]) -> list[GazetteerEntry]:
     """The entries with every form that only excluded documents attest removed (see module doc)."""
     excluded = _ids(exclude_doc_ids)
     out: list[GazetteerEntry] = []
@@ -163,7 +161,7 @@ def ruler_patterns(entries: Iterable[Any]) -> list[dict[str, str]]:
         labels = by_form[form]
         if len(labels) != 1:
             continue  # one form, two labels: let the statistical model decide
-        (label, ids), = labels.items()
+        ((label, ids),) = labels.items()
         pattern = {"label": label, "pattern": form}
         if len(ids) == 1 and "" not in ids:
             pattern["id"] = next(iter(ids))

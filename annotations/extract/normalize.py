@@ -51,9 +51,26 @@ _POSSESSIVE_RE = re.compile("[" + re.escape(_QUOTES) + r"]s\s*$", re.IGNORECASE)
 # Letters NFKD does not decompose.
 _LETTER_MAP = str.maketrans(
     {
-        "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d",
-        "þ": "th", "Þ": "th", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i",
-        "ħ": "h", "Ħ": "h", "ŋ": "n", "ß": "ss", "ſ": "s",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "h",
+        "ŋ": "n",
+        "ß": "ss",
+        "ſ": "s",
     }
 )
 _NON_WORD_RE = re.compile(r"[\W_]+", re.UNICODE)
@@ -87,8 +104,7 @@ def normalize(form: str) -> str:
 # contain any more and which, being a word character, the punctuation pass leaves alone.
 _POSSESSIVE_Q_RE = re.compile(r"['`]s(?=Q|\Z)")
 # quote marks dropped, every other ASCII non-word character turned into a space
-_ASCII_PUNCT = str.maketrans({**{chr(c): " " for c in range(128) if not chr(c).isalnum()},
-                              "'": None, "`": None})
+_ASCII_PUNCT = str.maketrans({**{chr(c): " " for c in range(128) if not chr(c).isalnum()}, "'": None, "`": None})
 _THE_Q_RE = re.compile("Qthe (?=[^Q])")
 
 
@@ -155,25 +171,89 @@ _INITIAL_YE_RE = re.compile(r"^y(?=e[^aeiouy\n])", re.MULTILINE)  # \n: symbols_
 _GRAPHEME_RE = re.compile(r"tsch|sch|tch|dzh|gu(?=[eiy])|qu(?=[eiy])|sh|ch|zh|kh|gh|dh|th|ph|ck|dj|x|q")
 _SOFT_C_RE = re.compile(r"c(?=[eiy])")
 _GRAPHEMES = {
-    "tsch": "C", "sch": "S", "tch": "C", "dzh": "j", "sh": "S", "ch": "C", "zh": "Z",
-    "kh": "X", "gh": "g", "dh": "d", "th": "t", "ph": "f", "ck": "k", "dj": "j",
-    "x": "ks", "q": "k", "gu": "g", "qu": "k",
+    "tsch": "C",
+    "sch": "S",
+    "tch": "C",
+    "dzh": "j",
+    "sh": "S",
+    "ch": "C",
+    "zh": "Z",
+    "kh": "X",
+    "gh": "g",
+    "dh": "d",
+    "th": "t",
+    "ph": "f",
+    "ck": "k",
+    "dj": "j",
+    "x": "ks",
+    "q": "k",
+    "gu": "g",
+    "qu": "k",
 }
 _RUNS = {
-    "a": "A", "aa": "A", "e": "E", "i": "I", "ii": "I", "y": "I", "yy": "I", "ee": "I",
-    "ie": "I", "yi": "I", "iy": "I", "ea": "I", "iyy": "I",
-    "o": "U", "u": "U", "oo": "U", "ou": "U", "uu": "U", "ow": "U", "uw": "U", "ouw": "U",
-    "ai": "Y", "ay": "Y", "ei": "Y", "ey": "Y", "ae": "Y", "aye": "Y", "aey": "Y", "eye": "Y",
+    "a": "A",
+    "aa": "A",
+    "e": "E",
+    "i": "I",
+    "ii": "I",
+    "y": "I",
+    "yy": "I",
+    "ee": "I",
+    "ie": "I",
+    "yi": "I",
+    "iy": "I",
+    "ea": "I",
+    "iyy": "I",
+    "o": "U",
+    "u": "U",
+    "oo": "U",
+    "ou": "U",
+    "uu": "U",
+    "ow": "U",
+    "uw": "U",
+    "ouw": "U",
+    "ai": "Y",
+    "ay": "Y",
+    "ei": "Y",
+    "ey": "Y",
+    "ae": "Y",
+    "aye": "Y",
+    "aey": "Y",
+    "eye": "Y",
     # intervocalic y after a is the diphthong (Zaid / Zayid / Zayed, Said / Sayyid, Aisha / Ayesha)
-    "ayi": "Y", "ayyi": "Y", "ayye": "Y", "aee": "Y",  # Saeed / Said, Raeesi / Raisi
+    "ayi": "Y",
+    "ayyi": "Y",
+    "ayye": "Y",
+    "aee": "Y",  # Saeed / Said, Raeesi / Raisi
     # French-style ou for w after a (Daoud / Dawood / Dawud, Raouf / Rawuf)
-    "aou": "AvU", "aoo": "AvU",
-    "au": "W", "aw": "W", "ao": "W",
-    "ia": "IA", "ya": "IA", "iya": "IA", "iyya": "IA", "yya": "IA",
-    "io": "IU", "yo": "IU", "iu": "IU", "yu": "IU", "you": "IU",
-    "ua": "UA", "oa": "UA", "wa": "UA", "oua": "UA", "uwa": "UA",
-    "oi": "UI", "oy": "UI", "ui": "UI", "uy": "UI",
-    "eo": "EU", "eu": "U", "ue": "U", "oe": "U",
+    "aou": "AvU",
+    "aoo": "AvU",
+    "au": "W",
+    "aw": "W",
+    "ao": "W",
+    "ia": "IA",
+    "ya": "IA",
+    "iya": "IA",
+    "iyya": "IA",
+    "yya": "IA",
+    "io": "IU",
+    "yo": "IU",
+    "iu": "IU",
+    "yu": "IU",
+    "you": "IU",
+    "ua": "UA",
+    "oa": "UA",
+    "wa": "UA",
+    "oua": "UA",
+    "uwa": "UA",
+    "oi": "UI",
+    "oy": "UI",
+    "ui": "UI",
+    "uy": "UI",
+    "eo": "EU",
+    "eu": "U",
+    "ue": "U",
+    "oe": "U",
 }
 _LETTER_CLASS = {"a": "A", "e": "E", "i": "I", "y": "I", "o": "U", "u": "U", "w": "U"}
 
@@ -212,8 +292,9 @@ def symbols(token: str) -> str:
         if ch == "y":
             prev_vowel = bool(run)
             diphthong = nxt in "ie" and "".join(run[-2:]) in ("a", "ay") and run[-1:] != ["y"] * 2
-            if (i == 0 and nxt in _VOWEL_LETTERS) or (prev_vowel and nxt in _VOWEL_LETTERS and nxt != "y"
-                                                     and not diphthong):
+            if (i == 0 and nxt in _VOWEL_LETTERS) or (
+                prev_vowel and nxt in _VOWEL_LETTERS and nxt != "y" and not diphthong
+            ):
                 flush()
                 if not out or out[-1] != "y":
                     out.append("y")
@@ -243,8 +324,11 @@ _W_CONSONANT_RE = re.compile(r"w(?=[aeiouy])")
 # a consonant y: first and before a vowel letter, or after a vowel run and before a vowel
 # (a y before y is in the run, unless it is the token's first letter)
 # (not after a before i or e: the diphthong, see _RUNS)
-_Y_CONSONANT_RE = re.compile(r"^y(?=[aeiouy])|(?<=[eiou])y(?=[aeiou])|(?<=a)y(?=[aou])"
-                             r"|(?<=.y)(?<!ay)y(?=[aeiou])|(?<=ay)y(?=[aou])", re.MULTILINE)
+_Y_CONSONANT_RE = re.compile(
+    r"^y(?=[aeiouy])|(?<=[eiou])y(?=[aeiou])|(?<=a)y(?=[aou])"
+    r"|(?<=.y)(?<!ay)y(?=[aeiou])|(?<=ay)y(?=[aou])",
+    re.MULTILINE,
+)
 _VOWEL_RUN_SPLIT = re.compile(r"([aeiouyw]+)")
 _GRAPHEME_SPLIT = re.compile("(" + _GRAPHEME_RE.pattern + ")")
 _REPEAT_RE = re.compile(r"(.)\1+")
@@ -280,8 +364,20 @@ def symbols_many(tokens: list[str]) -> list[str]:
     return _REPEAT_RE.sub(r"\1", text).split("\n")
 
 
-_KEY_MAP = {"g": "k", "X": "k", "q": "k", "S": "s", "z": "s", "Z": "s", "C": "s", "j": "s",
-            "d": "t", "b": "p", "f": "p", "v": "p"}
+_KEY_MAP = {
+    "g": "k",
+    "X": "k",
+    "q": "k",
+    "S": "s",
+    "z": "s",
+    "Z": "s",
+    "C": "s",
+    "j": "s",
+    "d": "t",
+    "b": "p",
+    "f": "p",
+    "v": "p",
+}
 
 
 def loose_symbols(sym: str) -> str:
@@ -327,7 +423,7 @@ def block_keys_symbols(sym: str) -> tuple[str, ...]:
         keys.add(key[:-1])  # plurals: Libyan / Libyans, Afghan / Afghans
     if len(key) >= 5:
         for i in range(len(key)):
-            keys.add(key[:i] + key[i + 1:])
+            keys.add(key[:i] + key[i + 1 :])
     return tuple(sorted(keys))
 
 

@@ -172,7 +172,7 @@ class LoadedPipeline:
     source: str
     tasks: frozenset[str]
     disabled: tuple[str, ...] = field(default=())
-    claims_model: str | None = None   # version of a trained claims spancat attached (attach_claims)
+    claims_model: str | None = None  # version of a trained claims spancat attached (attach_claims)
     loaded_disabled: tuple[str, ...] = field(default=())  # disabled by the package itself (e.g. senter)
 
     @property
@@ -207,9 +207,11 @@ class LoadedPipeline:
     @property
     def claims_spancat(self) -> bool:
         """Whether an enabled spancat writes doc.spans["claims"] (a trained claims extractor)."""
-        return any(self.nlp.get_pipe_meta(n).factory == "spancat"
-                   and getattr(self.nlp.get_pipe(n), "cfg", {}).get("spans_key") == CLAIMS_KEY
-                   for n in self.nlp.pipe_names)
+        return any(
+            self.nlp.get_pipe_meta(n).factory == "spancat"
+            and getattr(self.nlp.get_pipe(n), "cfg", {}).get("spans_key") == CLAIMS_KEY
+            for n in self.nlp.pipe_names
+        )
 
     def supports(self, task: str) -> bool:
         """Whether the enabled pipes can run an extractor (claims need a dependency parse)."""
@@ -291,8 +293,9 @@ class LoadedPipeline:
         return self.nlp(text)
 
 
-def spancat_claims(doc: Doc, baseline: list[dict[str, Any]], types: list[str] | None = None, *,
-                   offset: int = 0) -> list[dict[str, Any]]:
+def spancat_claims(
+    doc: Doc, baseline: list[dict[str, Any]], types: list[str] | None = None, *, offset: int = 0
+) -> list[dict[str, Any]]:
     """The trained spancat's claims (doc.spans["claims"]), each given the speaker, cue and
     stance of the baseline claim it overlaps most (the spancat only finds and types spans)."""
     out = []
@@ -301,12 +304,26 @@ def spancat_claims(doc: Doc, baseline: list[dict[str, Any]], types: list[str] | 
             continue
         start, end = span.start_char + offset, span.end_char + offset
         best = max(baseline, key=lambda c: min(end, c["end"]) - max(start, c["start"]), default=None)
-        claim: dict[str, Any] = {"start": start, "end": end, "type": span.label_, "speaker": None,
-                                 "speaker_start": None, "speaker_end": None, "cue": None, "cue_start": None,
-                                 "cue_end": None, "stance": "asserted", "text": span.text}
+        claim: dict[str, Any] = {
+            "start": start,
+            "end": end,
+            "type": span.label_,
+            "speaker": None,
+            "speaker_start": None,
+            "speaker_end": None,
+            "cue": None,
+            "cue_start": None,
+            "cue_end": None,
+            "stance": "asserted",
+            "text": span.text,
+        }
         if best is not None and min(end, best["end"]) > max(start, best["start"]):
-            claim.update({k: best.get(k) for k in ("speaker", "speaker_start", "speaker_end", "cue", "cue_start",
-                                                   "cue_end", "stance")})
+            claim.update(
+                {
+                    k: best.get(k)
+                    for k in ("speaker", "speaker_start", "speaker_end", "cue", "cue_start", "cue_end", "stance")
+                }
+            )
         out.append(claim)
     return out
 

@@ -17,14 +17,26 @@ from .records import ReadOptions
 
 # name -> module; the name is what `import --format NAME` forces over the suffix.
 READERS: dict[str, ModuleType] = {
-    "txt": text, "jsonl": jsonl, "html": html, "warc": warc, "csv": table, "conll": conll,
+    "txt": text,
+    "jsonl": jsonl,
+    "html": html,
+    "warc": warc,
+    "csv": table,
+    "conll": conll,
 }
 MARKDOWN = "md"  # .md is the text module read as Markdown
 
 
 def suffixes() -> tuple[str, ...]:
-    return (*text.SUFFIXES, *text.MARKDOWN_SUFFIXES, *jsonl.SUFFIXES, *html.SUFFIXES, *warc.SUFFIXES,
-            *table.SUFFIXES, *conll.SUFFIXES)
+    return (
+        *text.SUFFIXES,
+        *text.MARKDOWN_SUFFIXES,
+        *jsonl.SUFFIXES,
+        *html.SUFFIXES,
+        *warc.SUFFIXES,
+        *table.SUFFIXES,
+        *conll.SUFFIXES,
+    )
 
 
 def format_of(path: Path | str, options: ReadOptions | None = None) -> str | None:

@@ -116,8 +116,7 @@ def decode_spans(sentence: list[_Token], scheme: str) -> list[tuple[int, int, st
                 open_at, label = i, lab
             close(i + 1)
     if scheme == "bioes" and open_at is not None:
-        raise Invalid(f"the sentence ends inside the {label} entity (BIOES closes it with E-)",
-                      sentence[-1].line)
+        raise Invalid(f"the sentence ends inside the {label} entity (BIOES closes it with E-)", sentence[-1].line)
     close(len(sentence))
     return spans
 
@@ -227,12 +226,19 @@ def _record(doc: _Doc, label: str, scheme: str | None) -> Record:
         meta["docstart"] = doc.docstart
     if any(middles):
         meta["columns"] = middles
-    return Record(text="\n".join(pieces), title=None, source=f"{label}:{doc.start_line}", spans=spans,
-                  meta={"conll": meta}, line=doc.start_line)
+    return Record(
+        text="\n".join(pieces),
+        title=None,
+        source=f"{label}:{doc.start_line}",
+        spans=spans,
+        meta={"conll": meta},
+        line=doc.start_line,
+    )
 
 
-def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
-              on_bytes: Callable[[int], None] | None = None) -> Iterator[Record | Problem]:
+def read_file(
+    path: Path, label: str, options: ReadOptions, skip_invalid: bool, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[Record | Problem]:
     """Each document a Record; an invalid tag or sequence a Problem naming its line."""
     scheme = (options.scheme or "").lower() or None
     found = failed = False
@@ -311,8 +317,9 @@ def _tag(label: str, first: bool, last: bool, scheme: str, after_same: bool) -> 
     return f"{kind}-{label}"
 
 
-def document_lines(text: str, meta: dict[str, Any], spans: list[tuple[int, int, str]], scheme: str | None,
-                   tokenize: Tokenizer) -> tuple[str, list[tuple[int, int, str, str]]]:
+def document_lines(
+    text: str, meta: dict[str, Any], spans: list[tuple[int, int, str]], scheme: str | None, tokenize: Tokenizer
+) -> tuple[str, list[tuple[int, int, str, str]]]:
     """The document in CoNLL, and the spans left out: (start, end, label, "misaligned" | "overlapping")."""
     info = meta.get("conll") if isinstance(meta.get("conll"), dict) else None
     sentences = convention_tokens(text) if info else _by_line(text, tokenize(text))
@@ -339,8 +346,9 @@ def document_lines(text: str, meta: dict[str, Any], spans: list[tuple[int, int, 
     return _render(text, info, sentences, tags), left_out
 
 
-def _render(text: str, info: dict[str, Any] | None, sentences: list[list[tuple[int, int]]],
-            tags: list[list[str]]) -> str:
+def _render(
+    text: str, info: dict[str, Any] | None, sentences: list[list[tuple[int, int]]], tags: list[list[str]]
+) -> str:
     sep = (info or {}).get("sep") or " "
     middles = (info or {}).get("columns")
     count = sum(len(s) for s in sentences)

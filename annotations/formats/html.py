@@ -28,11 +28,11 @@ SUFFIXES = (".html", ".htm")
 
 # The settings every page is extracted with (kept in each document's meta).
 SETTINGS: dict[str, Any] = {
-    "include_comments": False,   # reader comments are not the article
+    "include_comments": False,  # reader comments are not the article
     "include_tables": True,
     "include_links": False,
     "include_images": False,
-    "favor_precision": True,     # leave boilerplate out rather than let it in: offsets are forever
+    "favor_precision": True,  # leave boilerplate out rather than let it in: offsets are forever
     "deduplicate": False,
 }
 
@@ -78,8 +78,9 @@ def _clean(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
-              on_bytes: Any = None) -> Iterator[Record | Problem]:
+def read_file(
+    path: Path, label: str, options: ReadOptions, skip_invalid: bool, on_bytes: Any = None
+) -> Iterator[Record | Problem]:
     """One page, one document."""
     try:
         with open(path, "rb") as handle:

@@ -37,6 +37,7 @@ from .records import (
 SUFFIXES = (".jsonl", ".ndjson")
 _STATUSES = tuple(s.value for s in Status)
 
+
 def _lines(stream: Any) -> Iterator[tuple[int, int, bytes | None]]:
     """(line number, byte offset, line bytes) for each line; None for an over-long line."""
     offset = 0
@@ -240,8 +241,16 @@ def _parse_line(line: str, raw: bytes, source: str) -> Record:
     if obj.get("id") is not None:
         meta["source_id"] = obj["id"]
 
-    record = Record(text=text, title=fields["title"], source=source, url=fields["url"],
-                    date=fields["date"], outlet=fields["outlet"], author=fields["author"], meta=meta)
+    record = Record(
+        text=text,
+        title=fields["title"],
+        source=source,
+        url=fields["url"],
+        date=fields["date"],
+        outlet=fields["outlet"],
+        author=fields["author"],
+        meta=meta,
+    )
     if kind == "native":
         _native(obj, record)
     elif kind == "prodigy":
@@ -302,8 +311,7 @@ def _offsets(item: dict[str, Any], what: str, text: str, keys: tuple[str, str] =
         raise Invalid(f"{what} {keys[1]} {end} is not after its {keys[0]} {start}")
     copy = item.get("text")
     if isinstance(copy, str) and copy != text[start:end]:
-        raise Invalid(f'{what} text {_show(copy)} does not match the text at {start}:{end} '
-                       f"({_show(text[start:end])})")
+        raise Invalid(f"{what} text {_show(copy)} does not match the text at {start}:{end} ({_show(text[start:end])})")
     return start, end
 
 
@@ -374,8 +382,15 @@ def _native(obj: dict[str, Any], record: Record) -> None:
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise Invalid(f"{what} aliases must be an array of strings")
         external = _optional_str(item.get("external_id"), f"{what} external_id")
-        record.entities.append(EntityIn(cast("str | int", ent_id), name, _label(item.get("label"), what),
-                                        [a for a in aliases if a.strip()], external))
+        record.entities.append(
+            EntityIn(
+                cast("str | int", ent_id),
+                name,
+                _label(item.get("label"), what),
+                [a for a in aliases if a.strip()],
+                external,
+            )
+        )
     record.spans = _spans(obj, text, seen)
     for number, item in enumerate(_items(obj, "claims"), 1):
         what = f"claim {number}"
@@ -385,17 +400,20 @@ def _native(obj: dict[str, Any], record: Record) -> None:
         group = item.get("group")
         if group is not None and not _is_id(group):
             raise Invalid(f"{what} group must be a string, an integer or null, got {_show(group)}")
-        record.claims.append(ClaimIn(
-            start, end,
-            type=_claim_type(item.get("type"), f"{what} type"),
-            speaker=_optional_str(item.get("speaker"), f"{what} speaker", numbers=True),
-            cue=_optional_str(item.get("cue"), f"{what} cue"),
-            stance=_optional_str(item.get("stance"), f"{what} stance"),
-            group=group,
-            checkworthy=bool(item.get("checkworthy", False)),
-            note=_optional_str(item.get("note"), f"{what} note"),
-            proposed_by=_proposed_by(item, what),
-        ))
+        record.claims.append(
+            ClaimIn(
+                start,
+                end,
+                type=_claim_type(item.get("type"), f"{what} type"),
+                speaker=_optional_str(item.get("speaker"), f"{what} speaker", numbers=True),
+                cue=_optional_str(item.get("cue"), f"{what} cue"),
+                stance=_optional_str(item.get("stance"), f"{what} stance"),
+                group=group,
+                checkworthy=bool(item.get("checkworthy", False)),
+                note=_optional_str(item.get("note"), f"{what} note"),
+                proposed_by=_proposed_by(item, what),
+            )
+        )
 
 
 def _prodigy(obj: dict[str, Any], record: Record) -> None:
@@ -437,6 +455,7 @@ def _doccano(obj: dict[str, Any], record: Record) -> None:
         if ids:  # doccano span ids, aligned with the "entities" spans, so relations resolve
             record.meta["entity_ids"] = ids
 
+
 def _claim_type(value: Any, what: str) -> str | None:
     """A claim type: null, or a plain name (it is shown in the Reader and on the terminal)."""
     kind = _optional_str(value, what)
@@ -445,8 +464,9 @@ def _claim_type(value: Any, what: str) -> str | None:
     return kind
 
 
-def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
-              on_bytes: Any = None) -> Iterator[Record | Problem]:
+def read_file(
+    path: Path, label: str, options: ReadOptions, skip_invalid: bool, on_bytes: Any = None
+) -> Iterator[Record | Problem]:
     """Every line of the file, streamed."""
     try:
         with open(path, "rb") as handle:
@@ -460,12 +480,30 @@ def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def native_line(export_id: Any, text: str, meta: dict[str, Any], status: str, annotator: str | None,
-                spans: list[Any], claims: list[dict[str, Any]], entities: list[dict[str, Any]]) -> str:
+def native_line(
+    export_id: Any,
+    text: str,
+    meta: dict[str, Any],
+    status: str,
+    annotator: str | None,
+    spans: list[Any],
+    claims: list[dict[str, Any]],
+    entities: list[dict[str, Any]],
+) -> str:
     """One native JSON line (with its newline), what `read_jsonl` reads back: spans may be JSON
     text already (SQLite builds them), claims and entities are dicts in the export shape."""
     head = _encode({"id": export_id, "text": text, "meta": meta, "status": status, "annotator": annotator})
     span_text = ",".join(s if isinstance(s, str) else _encode(s) for s in spans)
-    ents = _encode([{"id": e["id"], "name": e["name"], "label": e["label"], "aliases": list(e["aliases"]),
-                     "external_id": e["external_id"]} for e in entities])
+    ents = _encode(
+        [
+            {
+                "id": e["id"],
+                "name": e["name"],
+                "label": e["label"],
+                "aliases": list(e["aliases"]),
+                "external_id": e["external_id"],
+            }
+            for e in entities
+        ]
+    )
     return f'{head[:-1]},"spans":[{span_text}],"claims":{_encode(claims)},"entities":{ents}}}\n'

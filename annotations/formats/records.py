@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_LINE_BYTES = 32 * 1024 * 1024      # one JSON line (one article and its annotations)
+MAX_LINE_BYTES = 32 * 1024 * 1024  # one JSON line (one article and its annotations)
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024  # one .txt / .md / .html document
-BINARY_SNIFF_BYTES = 8192              # a NUL byte this early means "binary file"
+BINARY_SNIFF_BYTES = 8192  # a NUL byte this early means "binary file"
 MAX_TITLE_CHARS = 200
 
 _BOM = codecs.BOM_UTF8
@@ -146,7 +146,6 @@ def bad_byte(data: bytes, exc: UnicodeDecodeError, base: int) -> str:
     return f"not UTF-8 text: invalid byte 0x{data[exc.start]:02x} at byte offset {base + exc.start}"
 
 
-
 def lenient_str(value: Any) -> str | None:
     """A scalar (or a list of scalars, joined) as a stripped string; None otherwise."""
     if isinstance(value, bool) or value is None:
@@ -155,13 +154,17 @@ def lenient_str(value: Any) -> str | None:
         return value.strip() or None
     if isinstance(value, (int, float)):
         return str(value)
-    if isinstance(value, list) and value and all(
-        isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value)
     ):
         return ", ".join(str(v).strip() for v in value if str(v).strip()) or None
     return None
 
 
 def too_large(size: int) -> str:
-    return (f"file too large for one document ({size / 2**20:.1f} MiB, the limit is "
-            f"{MAX_DOCUMENT_BYTES // 2**20} MiB): split it, or use .jsonl with one article a line")
+    return (
+        f"file too large for one document ({size / 2**20:.1f} MiB, the limit is "
+        f"{MAX_DOCUMENT_BYTES // 2**20} MiB): split it, or use .jsonl with one article a line"
+    )

@@ -42,8 +42,12 @@ class _Columns:
         self.title = self._pick(options.title_col, TITLE_COLUMNS, "--title-col")
         self.id = self._pick(options.id_col, ID_COLUMNS, "--id-col")
         taken = {self.text, self.title, self.id}
-        self.fields = {name: i for name in _DOC_FIELDS if name != "title"
-                       if (i := self.lower.get(name)) is not None and i not in taken}
+        self.fields = {
+            name: i
+            for name in _DOC_FIELDS
+            if name != "title"
+            if (i := self.lower.get(name)) is not None and i not in taken
+        }
         taken |= set(self.fields.values())
         if options.meta_cols is not None:
             self.meta = [self._pick(name, (), "--meta-cols", required=True) for name in options.meta_cols]
@@ -63,8 +67,10 @@ class _Columns:
             if name in self.lower:
                 return self.lower[name]
         if required:
-            raise Invalid(f"no text column: none is named {', '.join(defaults)} (columns found: "
-                          f"{self._found()}); name it with --text-col")
+            raise Invalid(
+                f"no text column: none is named {', '.join(defaults)} (columns found: "
+                f"{self._found()}); name it with --text-col"
+            )
         return None
 
 
@@ -88,13 +94,22 @@ def _record(row: list[str], cols: _Columns, label: str, line: int) -> Record:
     if ident is not None:
         meta["source_id"] = ident
     field = {name: _cell(row, i) for name, i in cols.fields.items()}
-    return Record(text=text, title=_cell(row, cols.title), source=f"{label}:{line}", meta=meta, line=line,
-                  url=field.get("url"), date=field.get("date"), outlet=field.get("outlet"),
-                  author=field.get("author"))
+    return Record(
+        text=text,
+        title=_cell(row, cols.title),
+        source=f"{label}:{line}",
+        meta=meta,
+        line=line,
+        url=field.get("url"),
+        date=field.get("date"),
+        outlet=field.get("outlet"),
+        author=field.get("author"),
+    )
 
 
-def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
-              on_bytes: Callable[[int], None] | None = None) -> Iterator[Record | Problem]:
+def read_file(
+    path: Path, label: str, options: ReadOptions, skip_invalid: bool, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[Record | Problem]:
     """Each row a Record; a bad row a line Problem; a bad header or encoding a file Problem."""
     delimiter = "\t" if path.name.lower().endswith(".tsv") else ","
     try:
@@ -115,8 +130,11 @@ def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
         except Invalid as exc:
             yield Problem(label, None, exc.reason)
         except UnicodeDecodeError as exc:
-            yield Problem(label, None, f"not UTF-8 text: invalid byte 0x{exc.object[exc.start]:02x} "
-                          f"after line {rows.line_num or line}")
+            yield Problem(
+                label,
+                None,
+                f"not UTF-8 text: invalid byte 0x{exc.object[exc.start]:02x} after line {rows.line_num or line}",
+            )
         except (csv.Error, OSError) as exc:
             yield Problem(label, rows.line_num or line, f"not valid {(delimiter == ',' and 'CSV') or 'TSV'}: {exc}")
 

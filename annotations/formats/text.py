@@ -33,7 +33,7 @@ from .records import (
 
 SUFFIXES = (".txt",)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-SHORT_LINE_CHARS = 70                  # a first line this short is a headline even with a full stop
+SHORT_LINE_CHARS = 70  # a first line this short is a headline even with a full stop
 
 
 def read_document(data: bytes, label: str, *, markdown: bool) -> Record | Problem:
@@ -67,7 +67,7 @@ def guess_title(text: str) -> str | None:
     first = lines[index].strip()
     if len(first) > MAX_TITLE_CHARS:
         return None
-    rest = lines[index + 1:]
+    rest = lines[index + 1 :]
     if not any(line.strip() for line in rest):
         return None  # a one-line document has no headline, it is all body
     following = rest[0].strip()
@@ -120,18 +120,24 @@ def _markdown_record(text: str, label: str) -> Record:
             raise Invalid("front matter opened by '---' on line 1 is never closed by a '---' line")
         had_front = True
         front = _front_matter("\n".join(lines[1:close]))
-        body = "\n".join(lines[close + 1:])
+        body = "\n".join(lines[close + 1 :])
     match = _LEADING_BLANK_LINES.match(body)
     if match:
-        body = body[match.end():]
+        body = body[match.end() :]
     if not body.strip():
         raise Invalid("no text after the front matter" if had_front else "empty file")
 
     fields = _take_front_fields(front)
     title = fields["title"] or _markdown_heading(body) or guess_title(body)
     return Record(
-        text=body, title=title, source=label, url=fields["url"], date=fields["date"],
-        outlet=fields["outlet"], author=fields["author"], meta=front,
+        text=body,
+        title=title,
+        source=label,
+        url=fields["url"],
+        date=fields["date"],
+        outlet=fields["outlet"],
+        author=fields["author"],
+        meta=front,
     )
 
 
@@ -174,8 +180,6 @@ def _take_front_fields(front: dict[str, Any]) -> dict[str, str | None]:
     return fields
 
 
-
-
 class _FrontMatterLoader(yaml.SafeLoader):
     """SafeLoader whose dates come out as ISO strings, and impossible dates as errors."""
 
@@ -208,8 +212,7 @@ def _front_matter(source: str) -> dict[str, Any]:
         data = yaml.load(source, Loader=_FrontMatterLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        reason = (exc.problem or exc.context or "not valid YAML").replace(
-            "<stream end>", "the end of the front matter")
+        reason = (exc.problem or exc.context or "not valid YAML").replace("<stream end>", "the end of the front matter")
         raise Invalid(f"invalid YAML front matter: {reason}", 2 + mark.line if mark else None) from None
     except RecursionError:
         raise Invalid("invalid YAML front matter: nested too deeply") from None
@@ -254,10 +257,9 @@ def _jsonable(value: Any, depth: int, budget: list[int]) -> Any:
     return str(value)
 
 
-
-
-def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
-              on_bytes: Any = None) -> Iterator[Record | Problem]:
+def read_file(
+    path: Path, label: str, options: ReadOptions, skip_invalid: bool, on_bytes: Any = None
+) -> Iterator[Record | Problem]:
     """The whole file, one document (Markdown when its suffix or --format says so)."""
     markdown = path.name.lower().endswith(MARKDOWN_SUFFIXES) or options.format == "md"
     try:

@@ -32,9 +32,9 @@ class _Crawl:
         self.on_bytes = on_bytes
         self.kept = 0
         self.skipped: Counter[str] = Counter()
-        self.end = 0        # byte offset just past the last whole record
-        self.reported = 0   # bytes already reported to on_bytes
-        self.last = 0       # byte offset of the record being read
+        self.end = 0  # byte offset just past the last whole record
+        self.reported = 0  # bytes already reported to on_bytes
+        self.last = 0  # byte offset of the record being read
 
     def progress(self, position: int) -> None:
         if self.on_bytes and position > self.reported:
@@ -44,15 +44,23 @@ class _Crawl:
     def damage(self, offset: int, reason: str) -> Problem:
         if self.kept == 0 and offset == 0:
             return Problem(self.label, None, f"not a readable WARC file ({reason})")
-        return Problem(self.label, None, f"damaged at byte offset {offset} ({reason}); the {self.kept} "
-                       "document(s) before it were read", keeps=True)
+        return Problem(
+            self.label,
+            None,
+            f"damaged at byte offset {offset} ({reason}); the {self.kept} document(s) before it were read",
+            keeps=True,
+        )
 
     def notice(self) -> Problem | None:
         if not self.skipped:
             return None
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.skipped.items()))
-        return Problem(self.label, None, f"{sum(self.skipped.values())} record(s) that are not HTML "
-                       f"pages were skipped ({kinds})", keeps=True)
+        return Problem(
+            self.label,
+            None,
+            f"{sum(self.skipped.values())} record(s) that are not HTML pages were skipped ({kinds})",
+            keeps=True,
+        )
 
 
 def _kind(record: Any) -> str | None:
@@ -85,8 +93,9 @@ def _page(record: Any, content: bytes, source: str) -> Record:
     return Record(source=source, **fields)
 
 
-def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
-              on_bytes: Callable[[int], None] | None = None) -> Iterator[Record | Problem]:
+def read_file(
+    path: Path, label: str, options: ReadOptions, skip_invalid: bool, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[Record | Problem]:
     """Every HTML response of the crawl, in file order; damage ends the read with a notice."""
     from warcio.archiveiterator import ArchiveIterator
 
@@ -121,12 +130,17 @@ def read_file(path: Path, label: str, options: ReadOptions, skip_invalid: bool,
             yield crawl.damage(_next_start(raw, crawl.end), _reason(exc))
             return
         if size - crawl.end > _TAIL_SLACK:
-            yield crawl.damage(_next_start(raw, crawl.end),
-                               "the file ends inside a record, or holds bytes that are not WARC")
+            yield crawl.damage(
+                _next_start(raw, crawl.end), "the file ends inside a record, or holds bytes that are not WARC"
+            )
             return
         if crawl.kept == 0:
-            yield Problem(label, None, "no HTML pages in this WARC file" + (
-                f" ({sum(crawl.skipped.values())} other record(s))" if crawl.skipped else ""))
+            yield Problem(
+                label,
+                None,
+                "no HTML pages in this WARC file"
+                + (f" ({sum(crawl.skipped.values())} other record(s))" if crawl.skipped else ""),
+            )
             return
         notice = crawl.notice()
         if notice is not None:

@@ -97,11 +97,7 @@ def sanitize(text: str) -> str:
         text = re.sub("\r(?=\n)", " ", text).replace("\r", "\n")
     text = _SUSPECT.sub(_replace, text)
     # Paragraph-initial zero-width characters would have no cell of their own.
-    fixes = [
-        m.start()
-        for m in _PARA_START.finditer(text)
-        if get_character_cell_size(m.group()) == 0
-    ]
+    fixes = [m.start() for m in _PARA_START.finditer(text) if get_character_cell_size(m.group()) == 0]
     if fixes:
         chars = list(text)
         for index in fixes:

@@ -24,9 +24,7 @@ _SIMPLE_TOKEN = re.compile(r"[^ ]+| +")
 
 # Breaking spaces (a row may wrap after them).  NBSP, figure space and narrow NBSP
 # are deliberately absent: they glue.
-_BREAKING_SPACES = frozenset(
-    " \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000"
-)
+_BREAKING_SPACES = frozenset(" \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000")
 
 
 def layout(text: str, width: int) -> Layout:
@@ -78,8 +76,7 @@ def _tokens(para: str) -> tuple[list[_Token], list[int] | None, list[int] | None
     cell each)."""
     if _NOT_SIMPLE.search(para) is None:
         tokens = [
-            (m.start(), m.end(), m.end() - m.start(), para[m.start()] == " ")
-            for m in _SIMPLE_TOKEN.finditer(para)
+            (m.start(), m.end(), m.end() - m.start(), para[m.start()] == " ") for m in _SIMPLE_TOKEN.finditer(para)
         ]
         return tokens, None, None
     spans, _ = split_graphemes(para)
@@ -99,8 +96,7 @@ def _tokens(para: str) -> tuple[list[_Token], list[int] | None, list[int] | None
     return tokens, cluster_starts, widths
 
 
-def _breaks(tokens: list[_Token], widths: list[int] | None, width: int,
-            count: int) -> list[tuple[int, int, int, int]]:
+def _breaks(tokens: list[_Token], widths: list[int] | None, width: int, count: int) -> list[tuple[int, int, int, int]]:
     """Greedy wrap in cluster units: (first cluster, end cluster, cells, natural) per row."""
     breaks: list[tuple[int, int, int, int]] = []
     row_start, col, content = 0, 0, 0
@@ -131,8 +127,15 @@ def _breaks(tokens: list[_Token], widths: list[int] | None, width: int,
     return breaks
 
 
-def _append_rows(rows: list[Row], breaks: list[tuple[int, int, int, int]], para: str, start: int,
-                 end: int, cluster_starts: list[int] | None, widths: list[int] | None) -> None:
+def _append_rows(
+    rows: list[Row],
+    breaks: list[tuple[int, int, int, int]],
+    para: str,
+    start: int,
+    end: int,
+    cluster_starts: list[int] | None,
+    widths: list[int] | None,
+) -> None:
     """Turn cluster-unit breaks into Rows of document offsets (the last row owns the newline)."""
     last = len(breaks) - 1
     count = len(para) if cluster_starts is None else len(cluster_starts)

@@ -41,14 +41,22 @@ def known_entity(act_or_store: Any, text: str, label: str) -> int | None:
     rows = act_or_store.execute(
         "SELECT e.id, e.label FROM entities e WHERE e.id IN (SELECT id FROM entities WHERE name = ? "
         "UNION SELECT entity_id FROM aliases WHERE form = ? "
-        "UNION SELECT entity_id FROM spans WHERE text = ? AND entity_id IS NOT NULL)", (form, form, form)
+        "UNION SELECT entity_id FROM spans WHERE text = ? AND entity_id IS NOT NULL)",
+        (form, form, form),
     ).fetchall()
     found = [r[0] for r in rows if label_group(r[1]) == label_group(label)]
     return found[0] if len(found) == 1 else None
 
 
-def accept_many(store: Store, doc_id: int, annotator: str, preds: Sequence[Row],
-                *, name: str = "accept suggestions", status: str | None = None) -> int:
+def accept_many(
+    store: Store,
+    doc_id: int,
+    annotator: str,
+    preds: Sequence[Row],
+    *,
+    name: str = "accept suggestions",
+    status: str | None = None,
+) -> int:
     """Accept suggestions as gold in one action (each linked when one entity knows its
     spelling); suggestions overlapping one accepted earlier in the batch are skipped.
     With `status`, the document gets it in the same action. Returns how many were accepted."""
@@ -58,8 +66,7 @@ def accept_many(store: Store, doc_id: int, annotator: str, preds: Sequence[Row],
             if overlapping(taken, pred["start"], pred["end"]):
                 continue
             label = pred.get("label") or "ENTITY"
-            span_id = insert_span(act, doc_id, pred["start"], pred["end"], label, annotator,
-                                  origin=Origin.ACCEPTED)
+            span_id = insert_span(act, doc_id, pred["start"], pred["end"], label, annotator, origin=Origin.ACCEPTED)
             text = act.row("spans", span_id)["text"]  # type: ignore[index]
             entity = known_entity(act, text, label)
             if entity is not None:
@@ -71,24 +78,39 @@ def accept_many(store: Store, doc_id: int, annotator: str, preds: Sequence[Row],
     return len(taken)
 
 
-def reject_many(store: Store, doc_id: int, annotator: str, preds: Iterable[Row], *,
-                kind: str = RejectionKind.ENTITY, name: str = "reject suggestions") -> int:
+def reject_many(
+    store: Store,
+    doc_id: int,
+    annotator: str,
+    preds: Iterable[Row],
+    *,
+    kind: str = RejectionKind.ENTITY,
+    name: str = "reject suggestions",
+) -> int:
     """Reject suggestions in one action so they are not offered again; returns how many."""
     count = 0
     with store.action(annotator, name, doc_id=doc_id) as act:
         for pred in preds:
-            act.insert("rejections", {
-                "doc_id": doc_id, "kind": str(kind), "start": pred["start"], "end": pred["end"],
-                "label": pred.get("label") if kind == RejectionKind.ENTITY else None,
-                "annotator": annotator, "created_at": now(),
-            })
+            act.insert(
+                "rejections",
+                {
+                    "doc_id": doc_id,
+                    "kind": str(kind),
+                    "start": pred["start"],
+                    "end": pred["end"],
+                    "label": pred.get("label") if kind == RejectionKind.ENTITY else None,
+                    "annotator": annotator,
+                    "created_at": now(),
+                },
+            )
             count += 1
         touch(act, doc_id, annotator)
     return count
 
 
-def delete_span(store: Store, span_id: int, annotator: str, *, reject: bool = True,
-                predictions: Sequence[Row] = ()) -> Row:
+def delete_span(
+    store: Store, span_id: int, annotator: str, *, reject: bool = True, predictions: Sequence[Row] = ()
+) -> Row:
     """Delete a gold span (claims naming it as speaker lose the link, logged, so undo restores
     it); with `reject`, the `predictions` on the same characters are rejected in the same
     action (else deleting an accepted suggestion offers it again). Returns the deleted row."""
@@ -99,18 +121,33 @@ def delete_span(store: Store, span_id: int, annotator: str, *, reject: bool = Tr
             raise StoreError(f"span {span_id} does not exist (deleted by someone else?)")
         delete_row(act, "spans", span_id)
         if reject:
-            labels = {p.get("label") for p in predictions
-                      if (p["start"], p["end"]) == (span["start"], span["end"])}
+            labels = {p.get("label") for p in predictions if (p["start"], p["end"]) == (span["start"], span["end"])}
             for label in sorted(labels, key=str):
-                act.insert("rejections", {
-                    "doc_id": span["doc_id"], "kind": str(RejectionKind.ENTITY), "start": span["start"],
-                    "end": span["end"], "label": label, "annotator": annotator, "created_at": now(),
-                })
+                act.insert(
+                    "rejections",
+                    {
+                        "doc_id": span["doc_id"],
+                        "kind": str(RejectionKind.ENTITY),
+                        "start": span["start"],
+                        "end": span["end"],
+                        "label": label,
+                        "annotator": annotator,
+                        "created_at": now(),
+                    },
+                )
     return span
 
 
-def put_spans(store: Store, doc_id: int, annotator: str, spans: Sequence[tuple[int, int, str]], *,
-              gold: Sequence[Row], name: str, origin: str = Origin.MANUAL) -> Put:
+def put_spans(
+    store: Store,
+    doc_id: int,
+    annotator: str,
+    spans: Sequence[tuple[int, int, str]],
+    *,
+    gold: Sequence[Row],
+    name: str,
+    origin: str = Origin.MANUAL,
+) -> Put:
     """Make `spans` (start, end, label) this annotator's gold in one action, replacing every gold
     span of theirs they overlap. One span on exactly one old span's characters relabels it
     instead (its id, entity link and claim references stay). A single replaced span's entity
@@ -128,14 +165,14 @@ def put_spans(store: Store, doc_id: int, annotator: str, spans: Sequence[tuple[i
         for old_id in hits:
             delete_row(act, "spans", old_id)
         entity = linked.pop() if len(linked) == 1 and len(spans) == 1 else None
-        ids = [insert_span(act, doc_id, s, e, label, annotator, origin=origin, entity_id=entity)
-               for s, e, label in spans]
+        ids = [
+            insert_span(act, doc_id, s, e, label, annotator, origin=origin, entity_id=entity) for s, e, label in spans
+        ]
         touch(act, doc_id, annotator)
     return Put(ids, list(hits))
 
 
-def finish(store: Store, doc_id: int, annotator: str, status: str, *,
-           accept: Sequence[Row] = ()) -> int:
+def finish(store: Store, doc_id: int, annotator: str, status: str, *, accept: Sequence[Row] = ()) -> int:
     """Give the document `status`; with `accept`, those suggestions become gold in the same
     action (one undo takes both back). Returns how many suggestions were accepted."""
     if accept:

@@ -28,8 +28,9 @@ Row = Mapping[str, Any]
 
 
 def _rejected_keys(rejections: Iterable[Row], kind: str) -> set[tuple[int, int, str | None]]:
-    return {(r["start"], r["end"], r.get("label")) for r in rejections
-            if (r.get("kind") or RejectionKind.ENTITY) == kind}
+    return {
+        (r["start"], r["end"], r.get("label")) for r in rejections if (r.get("kind") or RejectionKind.ENTITY) == kind
+    }
 
 
 def is_rejected(pred: Row, rejected: set[tuple[int, int, str | None]]) -> bool:
@@ -38,8 +39,7 @@ def is_rejected(pred: Row, rejected: set[tuple[int, int, str | None]]) -> bool:
     return (start, end, pred.get("label")) in rejected or (start, end, None) in rejected
 
 
-def open_suggestions(predictions: Iterable[Row], gold: Iterable[Row],
-                     rejections: Iterable[Row]) -> list[Row]:
+def open_suggestions(predictions: Iterable[Row], gold: Iterable[Row], rejections: Iterable[Row]) -> list[Row]:
     """The entity predictions still open, in their given order (see the module docstring).
 
     `gold` and `rejections` are one annotator's rows for one document (or, for a corpus-wide
@@ -49,20 +49,19 @@ def open_suggestions(predictions: Iterable[Row], gold: Iterable[Row],
     out = []
     for p in predictions:  # thousands in a long article, after every key: kept tight
         start, end = p["start"], p["end"]
-        if overlaps(start, end) or (rejected and ((start, end, p.get("label")) in rejected
-                                                  or (start, end, None) in rejected)):
+        if overlaps(start, end) or (
+            rejected and ((start, end, p.get("label")) in rejected or (start, end, None) in rejected)
+        ):
             continue
         out.append(p)
     return out
 
 
-def open_claim_suggestions(predictions: Iterable[Row], claims: Iterable[Row],
-                           rejections: Iterable[Row]) -> list[Row]:
+def open_claim_suggestions(predictions: Iterable[Row], claims: Iterable[Row], rejections: Iterable[Row]) -> list[Row]:
     """The claim predictions not yet tagged or rejected (exact characters)."""
     tagged = {(c["start"], c["end"]) for c in claims}
     rejected = {(s, e) for s, e, _ in _rejected_keys(rejections, RejectionKind.CLAIM)}
-    return [p for p in predictions if (p["start"], p["end"]) not in tagged
-            and (p["start"], p["end"]) not in rejected]
+    return [p for p in predictions if (p["start"], p["end"]) not in tagged and (p["start"], p["end"]) not in rejected]
 
 
 def overlapping(rows: Sequence[Row], start: int, end: int) -> list[Row]:

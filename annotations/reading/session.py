@@ -100,8 +100,10 @@ class ReadingSession:
     def reload_predictions(self) -> None:
         """Read the document's predictions again (they are cached while it is open: they only
         change when predict runs, or when suggestions on open arrive) and recompute the marks."""
-        self._preds = {x: self.store.predictions(self.doc_id, x)  # type: ignore[arg-type]
-                       for x in (Extractor.ENTITIES, Extractor.CLAIMS)}
+        self._preds = {
+            x: self.store.predictions(self.doc_id, x)  # type: ignore[arg-type]
+            for x in (Extractor.ENTITIES, Extractor.CLAIMS)
+        }
         self._mark_cache = {}
         self.refresh()
 
@@ -125,12 +127,25 @@ class ReadingSession:
         preds = open_suggestions(self.predictions, gold, rejections)
         claim_preds = open_claim_suggestions(self._preds.get(Extractor.CLAIMS, []), claims, rejections)
         linked = sorted({g["entity_id"] for g in gold if g.get("entity_id") is not None})
-        names = {r["id"]: r["name"] for r in store.query(
-            f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(linked))})", linked)} if linked else {}
+        names = (
+            {
+                r["id"]: r["name"]
+                for r in store.query(
+                    f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(linked))})", linked
+                )
+            }
+            if linked
+            else {}
+        )
         self.now = Snapshot(
-            {g["id"]: g for g in gold}, {p["id"]: p for p in preds}, {c["id"]: c for c in claims},  # type: ignore[misc]
-            list(claim_preds), names,  # type: ignore[arg-type]
-            sorted(p["start"] for p in preds), sorted(p["start"] for p in claim_preds))
+            {g["id"]: g for g in gold},
+            {p["id"]: p for p in preds},  # type: ignore[misc]
+            {c["id"]: c for c in claims},
+            list(claim_preds),  # type: ignore[arg-type]
+            names,
+            sorted(p["start"] for p in preds),
+            sorted(p["start"] for p in claim_preds),
+        )
 
     def marks(self) -> list[Mark]:
         """Everything to draw: gold spans, open suggestions, claims, open claim suggestions.
@@ -141,14 +156,18 @@ class ReadingSession:
         cache = self._mark_cache
         out = []
         for kind, rows, label_key, default in (
-                ("gold", now.gold.values(), "label", "ENTITY"), ("pred", now.preds.values(), "label", "ENTITY"),
-                ("claim", now.claims.values(), "type", "claim"), ("claimpred", now.claim_preds, "type", "claim")):
+            ("gold", now.gold.values(), "label", "ENTITY"),
+            ("pred", now.preds.values(), "label", "ENTITY"),
+            ("claim", now.claims.values(), "type", "claim"),
+            ("claimpred", now.claim_preds, "type", "claim"),
+        ):
             for row in rows:
                 key = (kind, row["id"], row["start"], row["end"], row.get(label_key))
                 mark = cache.get(key)
                 if mark is None:
-                    mark = cache[key] = Mark(row["start"], row["end"], row.get(label_key) or default, kind,
-                                             (kind, row["id"]))
+                    mark = cache[key] = Mark(
+                        row["start"], row["end"], row.get(label_key) or default, kind, (kind, row["id"])
+                    )
                 out.append(mark)
         now.marks = out
         return out
@@ -226,8 +245,7 @@ class ReadingSession:
         target = self._step(self.now.pred_starts, cursor, 1, wrap=True)
         if target is None:
             return Feedback(f"{message} · {self.reviewed_message().lower()}", changed=True)
-        return Feedback(f"{message} · {plural(self.open_count, 'open suggestion')} left", cursor=target,
-                        changed=True)
+        return Feedback(f"{message} · {plural(self.open_count, 'open suggestion')} left", cursor=target, changed=True)
 
     # ------------------------------------------------------------------ commands
 
@@ -248,8 +266,9 @@ class ReadingSession:
                 return Feedback(f"Already confirmed as {gold['label']}")
             return Feedback("No suggestion under the cursor (} jumps to the next)", error=True)
         label = label or pred["label"] or "ENTITY"
-        result, failed = self._run(entity_actions.accept, self.store, self.doc_id, pred["start"], pred["end"],
-                                   label, self.annotator)
+        result, failed = self._run(
+            entity_actions.accept, self.store, self.doc_id, pred["start"], pred["end"], label, self.annotator
+        )
         if failed:
             return failed
         self.refresh()
@@ -262,16 +281,18 @@ class ReadingSession:
         claim suggestion under the cursor (in that order)."""
         gold = self.gold_at(cursor)
         if gold is not None:
-            _, failed = self._run(commands.delete_span, self.store, gold["id"], self.annotator,
-                                  predictions=self.predictions)
+            _, failed = self._run(
+                commands.delete_span, self.store, gold["id"], self.annotator, predictions=self.predictions
+            )
             if failed:
                 return failed
             self.refresh()
             return Feedback(f"Deleted {gold['label']} span", changed=True)
         pred = self.pred_at(cursor)
         if pred is not None:
-            _, failed = self._run(commands.reject_many, self.store, self.doc_id, self.annotator, [pred],
-                                  name="reject prediction")
+            _, failed = self._run(
+                commands.reject_many, self.store, self.doc_id, self.annotator, [pred], name="reject prediction"
+            )
             if failed:
                 return failed
             self.refresh()
@@ -288,8 +309,15 @@ class ReadingSession:
             return Feedback("Deleted the claim", changed=True)
         claim_pred = self.claim_pred_at(cursor)
         if claim_pred is not None:
-            _, failed = self._run(commands.reject_many, self.store, self.doc_id, self.annotator, [claim_pred],
-                                  kind="claim", name="reject claim suggestion")
+            _, failed = self._run(
+                commands.reject_many,
+                self.store,
+                self.doc_id,
+                self.annotator,
+                [claim_pred],
+                kind="claim",
+                name="reject claim suggestion",
+            )
             if failed:
                 return failed
             self.refresh()
@@ -308,18 +336,32 @@ class ReadingSession:
         if gold is not None:
             if gold["label"] == label:
                 return Feedback(f"Already {label}")
-            return self._put([(gold["start"], gold["end"], label)], f"Relabelled {gold['label']} → {label}",
-                             f"relabel {label}")
+            return self._put(
+                [(gold["start"], gold["end"], label)], f"Relabelled {gold['label']} → {label}", f"relabel {label}"
+            )
         if self.pred_at(cursor) is not None:
             return self.accept(cursor, label)
         return Feedback("Select text first, or put the cursor on a span", error=True)
 
-    def _put(self, spans: list[tuple[int, int, str]], message: str, name: str,
-             cursor: int | None = None, own: tuple[int, ...] = ()) -> Feedback:
+    def _put(
+        self,
+        spans: list[tuple[int, int, str]],
+        message: str,
+        name: str,
+        cursor: int | None = None,
+        own: tuple[int, ...] = (),
+    ) -> Feedback:
         """Write spans (replacing the gold they overlap); `own` are the spans being edited, which
         are not news when they are replaced."""
-        put, failed = self._run(commands.put_spans, self.store, self.doc_id, self.annotator, spans,
-                                gold=list(self.now.gold.values()), name=name)
+        put, failed = self._run(
+            commands.put_spans,
+            self.store,
+            self.doc_id,
+            self.annotator,
+            spans,
+            gold=list(self.now.gold.values()),
+            name=name,
+        )
         if failed:
             return failed
         self.refresh()
@@ -345,8 +387,14 @@ class ReadingSession:
         preds = self._within(*selection) if selection else list(self.now.preds.values())
         if not preds:
             return Feedback(f"No open suggestions {where}")
-        count, failed = self._run(commands.accept_many, self.store, self.doc_id, self.annotator, preds,
-                                  name=f"accept {len(preds)} suggestions")
+        count, failed = self._run(
+            commands.accept_many,
+            self.store,
+            self.doc_id,
+            self.annotator,
+            preds,
+            name=f"accept {len(preds)} suggestions",
+        )
         if failed:
             return failed
         self.refresh()
@@ -359,8 +407,14 @@ class ReadingSession:
         preds = self._within(*(selection or self.paragraph(cursor)))
         if not preds:
             return Feedback(f"No open suggestions {where}")
-        count, failed = self._run(commands.reject_many, self.store, self.doc_id, self.annotator, preds,
-                                  name=f"reject {len(preds)} suggestions")
+        count, failed = self._run(
+            commands.reject_many,
+            self.store,
+            self.doc_id,
+            self.annotator,
+            preds,
+            name=f"reject {len(preds)} suggestions",
+        )
         if failed:
             return failed
         self.refresh()
@@ -370,8 +424,7 @@ class ReadingSession:
         """Mark the document (`d`); with `accept_open` its open suggestions become gold in the
         same action. The message leads with what happened (it must survive 80 columns)."""
         preds = list(self.now.preds.values()) if accept_open else []
-        count, failed = self._run(commands.finish, self.store, self.doc_id, self.annotator, status,
-                                  accept=preds)
+        count, failed = self._run(commands.finish, self.store, self.doc_id, self.annotator, status, accept=preds)
         if failed:
             return failed
         self.refresh()
@@ -396,8 +449,13 @@ class ReadingSession:
         start, end = moved
         label = row["label"] or "ENTITY"
         new = self.text[start:end]
-        return self._put([(start, end, label)], f"{label} “{_short(new)}”", "resize span",
-                         cursor=min(max(cursor, start), end - 1), own=(row["id"],) if kind == "gold" else ())
+        return self._put(
+            [(start, end, label)],
+            f"{label} “{_short(new)}”",
+            "resize span",
+            cursor=min(max(cursor, start), end - 1),
+            own=(row["id"],) if kind == "gold" else (),
+        )
 
     def split(self, cursor: int) -> Feedback:
         """Split the span under the cursor: the cursor's token starts the second part."""
@@ -410,9 +468,12 @@ class ReadingSession:
             return Feedback("Put the cursor on the word that starts the second part", error=True)
         label = row["label"] or "ENTITY"
         (a, b), (c, d) = parts
-        return self._put([(a, b, label), (c, d, label)],
-                         f"Split into “{_short(self.text[a:b])}” and “{_short(self.text[c:d])}”", "split span",
-                         own=(row["id"],) if kind == "gold" else ())
+        return self._put(
+            [(a, b, label), (c, d, label)],
+            f"Split into “{_short(self.text[a:b])}” and “{_short(self.text[c:d])}”",
+            "split span",
+            own=(row["id"],) if kind == "gold" else (),
+        )
 
     def merge(self, cursor: int) -> Feedback:
         """Merge the span under the cursor with the next span (gold or suggestion) after it."""
@@ -428,8 +489,9 @@ class ReadingSession:
         label = row["label"] or "ENTITY"
         start, end = row["start"], nxt["end"]
         mine = tuple(r["id"] for r in (row, nxt) if r["id"] in self.now.gold and self.now.gold[r["id"]] is r)
-        return self._put([(start, end, label)], f"Merged: {label} “{_short(self.text[start:end])}”",
-                         "merge spans", own=mine)
+        return self._put(
+            [(start, end, label)], f"Merged: {label} “{_short(self.text[start:end])}”", "merge spans", own=mine
+        )
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -35,13 +35,12 @@ def _key(text: str) -> str:
     return strip_possessive(" ".join(text.split())).casefold()
 
 
-def mention_speakers(text: str, gold: Iterable[Mapping[str, Any]],
-                     preds: Iterable[Mapping[str, Any]]) -> list[Speaker]:
+def mention_speakers(text: str, gold: Iterable[Mapping[str, Any]], preds: Iterable[Mapping[str, Any]]) -> list[Speaker]:
     """The document's entity forms, one each (counted): gold spans first, then suggestions."""
     found: dict[str, Speaker] = {}
     for rows, is_gold in ((gold, True), (preds, False)):
         for row in rows:
-            form = " ".join(text[row["start"]:row["end"]].split())
+            form = " ".join(text[row["start"] : row["end"]].split())
             if not form:
                 continue
             key = form.casefold()
@@ -49,8 +48,9 @@ def mention_speakers(text: str, gold: Iterable[Mapping[str, Any]],
             if old is not None:
                 found[key] = Speaker(old.text, old.label, old.span_id, old.entity_id, old.count + 1)
                 continue
-            found[key] = Speaker(form, row.get("label") or "?", row["id"] if is_gold else None,
-                                 row.get("entity_id") if is_gold else None)
+            found[key] = Speaker(
+                form, row.get("label") or "?", row["id"] if is_gold else None, row.get("entity_id") if is_gold else None
+            )
     return list(found.values())
 
 
@@ -59,8 +59,10 @@ def canonical_speakers(store: Store) -> list[Speaker]:
     aliases: dict[int, list[str]] = {}
     for row in store.query("SELECT entity_id, form FROM aliases ORDER BY id"):
         aliases.setdefault(row["entity_id"], []).append(row["form"])
-    return [Speaker(row["name"], row["label"] or "?", None, row["id"], aliases=tuple(aliases.get(row["id"], ())))
-            for row in store.query("SELECT id, name, label FROM entities ORDER BY name")]
+    return [
+        Speaker(row["name"], row["label"] or "?", None, row["id"], aliases=tuple(aliases.get(row["id"], ())))
+        for row in store.query("SELECT id, name, label FROM entities ORDER BY name")
+    ]
 
 
 def match_typed(typed: str | None, candidates: Iterable[Speaker]) -> int | None:
@@ -69,13 +71,17 @@ def match_typed(typed: str | None, candidates: Iterable[Speaker]) -> int | None:
     if not typed or not typed.strip():
         return None
     key = _key(typed)
-    hits = {c.entity_id for c in candidates if c.entity_id is not None
-            and key in {_key(c.text), *(_key(a) for a in c.aliases)}}
+    hits = {
+        c.entity_id
+        for c in candidates
+        if c.entity_id is not None and key in {_key(c.text), *(_key(a) for a in c.aliases)}
+    }
     return hits.pop() if len(hits) == 1 else None
 
 
-def suggested_speaker(pred: Mapping[str, Any], gold: Iterable[Mapping[str, Any]],
-                      candidates: Iterable[Speaker]) -> dict[str, Any]:
+def suggested_speaker(
+    pred: Mapping[str, Any], gold: Iterable[Mapping[str, Any]], candidates: Iterable[Speaker]
+) -> dict[str, Any]:
     """Speaker fields for a claim suggestion: the gold span at the detector's resolved speaker
     mention (`speaker_start`, `speaker_end`) and its entity; else a canonical entity the
     speaker's text names."""
@@ -87,8 +93,11 @@ def suggested_speaker(pred: Mapping[str, Any], gold: Iterable[Mapping[str, Any]]
         near = exact or [g for g in spans if g["start"] < end and start < g["end"]]
         if near:
             span = near[0]
-            out.update(speaker=span.get("text") or out["speaker"], speaker_span_id=span["id"],
-                       speaker_entity_id=span.get("entity_id"))
+            out.update(
+                speaker=span.get("text") or out["speaker"],
+                speaker_span_id=span["id"],
+                speaker_entity_id=span.get("entity_id"),
+            )
     if out.get("speaker_entity_id") is None:
         entity = match_typed(out.get("speaker"), candidates)
         if entity is not None:

@@ -13,5 +13,16 @@ from .database import Store
 from .documents import STATUSES, content_hash, fts_query
 from .history import UNDO_WINDOW, UNDOABLE, Action, copy_group, now, set_note
 
-__all__ = ["STATUSES", "UNDOABLE", "UNDO_WINDOW", "Action", "Store", "content_hash", "copy_group", "fts_query",
-           "now", "set_note", "storage_error"]
+__all__ = [
+    "STATUSES",
+    "UNDOABLE",
+    "UNDO_WINDOW",
+    "Action",
+    "Store",
+    "content_hash",
+    "copy_group",
+    "fts_query",
+    "now",
+    "set_note",
+    "storage_error",
+]

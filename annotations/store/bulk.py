@@ -36,7 +36,9 @@ def add_spans(act: Action, rows: Sequence[tuple[Any, ...]]) -> None:
     """(doc_id, start, end, label, text, annotator, origin, entity_id, created_at, proposed_by) each."""
     act.store.conn.executemany(
         'INSERT INTO spans (doc_id, start, "end", label, text, annotator, origin, entity_id, created_at, '
-        "proposed_by) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        "proposed_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
 
 
 def add_claim(act: Action, row: tuple[Any, ...]) -> None:
@@ -44,7 +46,9 @@ def add_claim(act: Action, row: tuple[Any, ...]) -> None:
     origin, created_at, proposed_by)."""
     act.store.conn.execute(
         'INSERT INTO claims (doc_id, start, "end", type, speaker, cue, stance, checkworthy, note, '
-        "group_id, annotator, origin, created_at, proposed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+        "group_id, annotator, origin, created_at, proposed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        row,
+    )
 
 
 def set_status(act: Action, doc_id: int, annotator: str, status: str, stamp: str) -> None:
@@ -52,15 +56,16 @@ def set_status(act: Action, doc_id: int, annotator: str, status: str, stamp: str
     act.store.conn.execute(
         "INSERT INTO doc_status (doc_id, annotator, status, updated_at) VALUES (?,?,?,?) "
         "ON CONFLICT(doc_id, annotator) DO UPDATE SET status = excluded.status",
-        (doc_id, annotator, status, stamp))
+        (doc_id, annotator, status, stamp),
+    )
 
 
-def add_entity(act: Action, name: str, label: str, external_id: str | None, created_by: str,
-               created_at: str) -> int:
+def add_entity(act: Action, name: str, label: str, external_id: str | None, created_by: str, created_at: str) -> int:
     """A new canonical entity; returns its id."""
     cur = act.store.conn.execute(
         "INSERT INTO entities (name, label, external_id, created_by, created_at) VALUES (?,?,?,?,?)",
-        (name, label, external_id, created_by, created_at))
+        (name, label, external_id, created_by, created_at),
+    )
     return int(cur.lastrowid or 0)
 
 
@@ -71,6 +76,7 @@ def add_alias(act: Action, entity_id: int, form: str) -> None:
 
 def add_claim_group(act: Action, name: str, created_by: str, created_at: str) -> int:
     """A new claim group; returns its id."""
-    cur = act.store.conn.execute("INSERT INTO claim_groups (name, created_by, created_at) VALUES (?,?,?)",
-                                 (name, created_by, created_at))
+    cur = act.store.conn.execute(
+        "INSERT INTO claim_groups (name, created_by, created_at) VALUES (?,?,?)", (name, created_by, created_at)
+    )
     return int(cur.lastrowid or 0)

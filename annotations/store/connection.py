@@ -40,8 +40,7 @@ def _header(path: Path) -> tuple[int, int, int]:
         raise StoreError(f"{path}: cannot read the database ({exc.strerror})") from None
     if len(head) < 100 or not head.startswith(_MAGIC):
         raise StoreError(f"{path}: not a newsmark database (not an SQLite file)")
-    return (int.from_bytes(head[40:44], "big"), int.from_bytes(head[60:64], "big"),
-            int.from_bytes(head[68:72], "big"))
+    return (int.from_bytes(head[40:44], "big"), int.from_bytes(head[60:64], "big"), int.from_bytes(head[68:72], "big"))
 
 
 def uri(path: Path, **params: str) -> str:
@@ -58,9 +57,11 @@ def _wal_header(path: Path) -> tuple[int, int, int]:
     try:
         conn = sqlite3.connect(uri(path, mode="ro"), uri=True)
         try:
-            return (int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]),
-                    int(conn.execute("PRAGMA user_version").fetchone()[0]),
-                    int(conn.execute("PRAGMA application_id").fetchone()[0]))
+            return (
+                int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]),
+                int(conn.execute("PRAGMA user_version").fetchone()[0]),
+                int(conn.execute("PRAGMA application_id").fetchone()[0]),
+            )
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -92,8 +93,9 @@ def check_file(path: Path) -> None:
         )
 
 
-def storage_error(exc: sqlite3.Error, path: Path, *, writing: bool, timeout: float,
-                  lost: str | None = None) -> StoreError | None:
+def storage_error(
+    exc: sqlite3.Error, path: Path, *, writing: bool, timeout: float, lost: str | None = None
+) -> StoreError | None:
     """The StoreError saying truly what the environment did, or None for any other error
     (a bug or a constraint, which callers re-raise unchanged). `lost` says what a failed
     write lost (default: nothing was saved)."""
@@ -103,8 +105,7 @@ def storage_error(exc: sqlite3.Error, path: Path, *, writing: bool, timeout: flo
     lost = f"; {lost or 'nothing was saved'}" if writing else ""
     primary = code & 0xFF
     if primary in (_BUSY, _LOCKED):
-        return StoreLocked(f"{path}: the database is locked by another process (waited {timeout:g}s)"
-                           f"{lost}; try again")
+        return StoreLocked(f"{path}: the database is locked by another process (waited {timeout:g}s){lost}; try again")
     if primary == _FULL:
         return StoreFull(f"{path}: disk full (or the database's size limit reached){lost}")
     if code == _READONLY_DBMOVED:
@@ -136,8 +137,7 @@ def connect(path: Path, timeout: float, *, readonly: bool) -> tuple[sqlite3.Conn
         attempts.append((uri(path, immutable="1"), True))
     last: sqlite3.Error | None = None
     for target, is_uri in attempts:
-        conn = sqlite3.connect(target, uri=is_uri, isolation_level=None, check_same_thread=False,
-                               timeout=timeout)
+        conn = sqlite3.connect(target, uri=is_uri, isolation_level=None, check_same_thread=False, timeout=timeout)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")

@@ -72,8 +72,7 @@ class Store:
         try:
             yield
         except sqlite3.Error as exc:
-            err = connection.storage_error(exc, self.path, writing=writing, timeout=self.busy_timeout,
-                                           lost=lost)
+            err = connection.storage_error(exc, self.path, writing=writing, timeout=self.busy_timeout, lost=lost)
             if err is None:
                 raise
             raise err from None
@@ -102,9 +101,11 @@ class Store:
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             return
         self._rollback()
-        raise StoreIOFailure(f"{self.path}: its -wal file was deleted while newsmark was running; "
-                             "nothing more was saved (restart newsmark: changes since the last "
-                             "checkpoint may be lost)")
+        raise StoreIOFailure(
+            f"{self.path}: its -wal file was deleted while newsmark was running; "
+            "nothing more was saved (restart newsmark: changes since the last "
+            "checkpoint may be lost)"
+        )
 
     def _rollback(self) -> None:
         """Roll back what is still open. SQLite has already rolled back after some errors
@@ -135,8 +136,15 @@ class Store:
     # -- the public unit of work and history ----------------------------------------------
 
     @contextmanager
-    def action(self, annotator: str, name: str, *, doc_id: int | None = None,
-               kind: str = ActionKind.DO, note: str | None = None) -> Iterator[Action]:
+    def action(
+        self,
+        annotator: str,
+        name: str,
+        *,
+        doc_id: int | None = None,
+        kind: str = ActionKind.DO,
+        note: str | None = None,
+    ) -> Iterator[Action]:
         """One user action: one IMMEDIATE transaction and one undoable group of logged events.
 
         Every change made through the yielded `Action` is logged (before, after) so `undo`
@@ -170,8 +178,14 @@ class Store:
     def count_documents(self) -> int:
         return int(self.scalar("SELECT count(*) FROM documents"))
 
-    def document_ids(self, *, status: str | None = None, annotator: str | None = None,
-                     query: str | None = None, limit: int | None = None) -> list[int]:
+    def document_ids(
+        self,
+        *,
+        status: str | None = None,
+        annotator: str | None = None,
+        query: str | None = None,
+        limit: int | None = None,
+    ) -> list[int]:
         return documents.document_ids(self, status=status, annotator=annotator, query=query, limit=limit)
 
     def document_rows(self, ids: Sequence[int], annotator: str) -> list[dict[str, Any]]:
@@ -200,8 +214,17 @@ class Store:
     def span_at(self, doc_id: int, annotator: str, start: int, end: int) -> dict[str, Any] | None:
         return gold.span_at(self, doc_id, annotator, start, end)
 
-    def add_span(self, doc_id: int, start: int, end: int, label: str, annotator: str, *,
-                 origin: str = Origin.MANUAL, entity_id: int | None = None) -> int:
+    def add_span(
+        self,
+        doc_id: int,
+        start: int,
+        end: int,
+        label: str,
+        annotator: str,
+        *,
+        origin: str = Origin.MANUAL,
+        entity_id: int | None = None,
+    ) -> int:
         return gold.add_span(self, doc_id, start, end, label, annotator, origin=origin, entity_id=entity_id)
 
     def relabel_span(self, span_id: int, label: str, annotator: str) -> None:
@@ -210,8 +233,9 @@ class Store:
     def delete_span(self, span_id: int, annotator: str, *, reject: bool = False) -> None:
         gold.delete_span(self, span_id, annotator, reject=reject)
 
-    def reject_prediction(self, doc_id: int, start: int, end: int, label: str | None,
-                          annotator: str, *, kind: str = RejectionKind.ENTITY) -> int:
+    def reject_prediction(
+        self, doc_id: int, start: int, end: int, label: str | None, annotator: str, *, kind: str = RejectionKind.ENTITY
+    ) -> int:
         return gold.reject_prediction(self, doc_id, start, end, label, annotator, kind=kind)
 
     def rejections(self, doc_id: int, annotator: str) -> list[dict[str, Any]]:
@@ -222,8 +246,9 @@ class Store:
     def docs_lacking_predictions(self, extractor: str, version: str) -> list[int]:
         return predictions.docs_lacking_predictions(self, extractor, version)
 
-    def save_predictions(self, extractor: str, version: str,
-                         results: Iterable[tuple[int, list[dict[str, Any]]]]) -> int:
+    def save_predictions(
+        self, extractor: str, version: str, results: Iterable[tuple[int, list[dict[str, Any]]]]
+    ) -> int:
         return predictions.save_predictions(self, extractor, version, results)
 
     def predictions(self, doc_id: int, extractor: str | None = None) -> list[dict[str, Any]]:
@@ -240,8 +265,16 @@ class Store:
     def _row(self, table: str, row_id: int) -> dict[str, Any] | None:
         return history.row(self, table, row_id)
 
-    def _group(self, annotator: str, name: str, *, kind: str = ActionKind.DO, reverts: int | None = None,
-               doc_id: int | None = None, note: str | None = None) -> int:
+    def _group(
+        self,
+        annotator: str,
+        name: str,
+        *,
+        kind: str = ActionKind.DO,
+        reverts: int | None = None,
+        doc_id: int | None = None,
+        note: str | None = None,
+    ) -> int:
         return history.group(self, annotator, name, kind=kind, reverts=reverts, doc_id=doc_id, note=note)
 
     def _insert(self, group: int, table: str, values: dict[str, Any]) -> int:
@@ -256,6 +289,5 @@ class Store:
     def _touch(self, doc_id: int, annotator: str, group: int) -> None:
         gold.touch(self, doc_id, annotator, group)
 
-    def _set_status(self, doc_id: int, annotator: str, status: str, *, name: str,
-                    group: int | None = None) -> None:
+    def _set_status(self, doc_id: int, annotator: str, status: str, *, name: str, group: int | None = None) -> None:
         documents.set_status_in(self, doc_id, annotator, status, name=name, group=group)

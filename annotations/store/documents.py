@@ -72,7 +72,8 @@ def index_pending(store: Store, *, batch: int = 1000, should_stop: Callable[[], 
                 return done
             count = conn.execute(
                 "INSERT INTO documents_fts (rowid, title, text) "
-                "SELECT id, title, text FROM documents WHERE id > ? AND id <= ?", (mark, last),
+                "SELECT id, title, text FROM documents WHERE id > ? AND id <= ?",
+                (mark, last),
             ).rowcount
             conn.execute("UPDATE search_index SET indexed_to = ?", (last,))
         done += count
@@ -87,14 +88,21 @@ def _index_for_search(store: Store) -> None:
     except StoreReadOnly:
         pending = pending_index(store)
         if pending:
-            raise StoreReadOnly(f"{store.path}: search must first index {pending} new document(s), "
-                                "and the database is read-only") from None
+            raise StoreReadOnly(
+                f"{store.path}: search must first index {pending} new document(s), and the database is read-only"
+            ) from None
     except sqlite3.OperationalError as exc:
         raise StoreError(f"search: {exc}") from None
 
 
-def document_ids(store: Store, *, status: str | None = None, annotator: str | None = None,
-                 query: str | None = None, limit: int | None = None) -> list[int]:
+def document_ids(
+    store: Store,
+    *,
+    status: str | None = None,
+    annotator: str | None = None,
+    query: str | None = None,
+    limit: int | None = None,
+) -> list[int]:
     """Ids of matching documents in Library (import) order: cheap even at 100,000;
     `limit` gives a first page at once on a large corpus."""
     where: list[str] = []
@@ -113,8 +121,9 @@ def document_ids(store: Store, *, status: str | None = None, annotator: str | No
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     with store.reading() as conn:
         try:
-            rows = conn.execute(f"SELECT id FROM documents {clause} ORDER BY id"
-                                + (f" LIMIT {int(limit)}" if limit else ""), params).fetchall()
+            rows = conn.execute(
+                f"SELECT id FROM documents {clause} ORDER BY id" + (f" LIMIT {int(limit)}" if limit else ""), params
+            ).fetchall()
         except sqlite3.OperationalError as exc:
             if storage_error(exc, store.path, writing=False, timeout=0) is not None:
                 raise  # the environment's: `reading` words it
@@ -141,9 +150,10 @@ def document_rows(store: Store, ids: Sequence[int], annotator: str) -> list[dict
 
 
 def status(store: Store, doc_id: int, annotator: str) -> str:
-    return store.scalar(
-        "SELECT status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
-    ) or Status.TODO.value
+    return (
+        store.scalar("SELECT status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator))
+        or Status.TODO.value
+    )
 
 
 def set_status(store: Store, doc_id: int, annotator: str, value: str) -> None:
@@ -153,8 +163,9 @@ def set_status(store: Store, doc_id: int, annotator: str, value: str) -> None:
         set_status_in(store, doc_id, annotator, value, name=f"mark {value}")
 
 
-def set_status_in(store: Store, doc_id: int, annotator: str, value: str, *, name: str,
-                  group: int | None = None) -> None:
+def set_status_in(
+    store: Store, doc_id: int, annotator: str, value: str, *, name: str, group: int | None = None
+) -> None:
     """Set a status inside the caller's transaction (in `group`, else a group of its own)."""
     found = store.conn.execute(
         "SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
@@ -165,8 +176,12 @@ def set_status_in(store: Store, doc_id: int, annotator: str, value: str, *, name
     if found:
         history.update(store, group, "doc_status", found[0], {"status": value, "updated_at": history.now()})
     else:
-        history.insert(store, group, "doc_status", {"doc_id": doc_id, "annotator": annotator,
-                                                     "status": value, "updated_at": history.now()})
+        history.insert(
+            store,
+            group,
+            "doc_status",
+            {"doc_id": doc_id, "annotator": annotator, "status": value, "updated_at": history.now()},
+        )
 
 
 def position(store: Store, doc_id: int, annotator: str) -> tuple[int, int] | None:
@@ -190,5 +205,7 @@ def save_position(store: Store, doc_id: int, annotator: str, cursor: int, top: i
 
 def last_read(store: Store, annotator: str) -> int | None:
     """The document this annotator read last (where the Library reopens)."""
-    return store.scalar("SELECT doc_id FROM positions WHERE annotator = ? AND read_at IS NOT NULL "
-                        "ORDER BY read_at DESC LIMIT 1", (annotator,))
+    return store.scalar(
+        "SELECT doc_id FROM positions WHERE annotator = ? AND read_at IS NOT NULL ORDER BY read_at DESC LIMIT 1",
+        (annotator,),
+    )

@@ -17,8 +17,7 @@ def entity_names(store: Store, ids: Sequence[int]) -> dict[int, str]:
     if not ids:
         return {}
     marks = ",".join("?" for _ in ids)
-    return {r["id"]: r["name"] for r in store.query(f"SELECT id, name FROM entities WHERE id IN ({marks})",
-                                                     list(ids))}
+    return {r["id"]: r["name"] for r in store.query(f"SELECT id, name FROM entities WHERE id IN ({marks})", list(ids))}
 
 
 def entities_with_mentions(store: Store) -> list[dict[str, Any]]:

@@ -14,33 +14,58 @@ if TYPE_CHECKING:
 
 
 def spans(store: Store, doc_id: int, annotator: str) -> list[dict[str, Any]]:
-    return store.query('SELECT * FROM spans WHERE doc_id = ? AND annotator = ? ORDER BY start, "end"',
-                       (doc_id, annotator))
+    return store.query(
+        'SELECT * FROM spans WHERE doc_id = ? AND annotator = ? ORDER BY start, "end"', (doc_id, annotator)
+    )
 
 
 def span_at(store: Store, doc_id: int, annotator: str, start: int, end: int) -> dict[str, Any] | None:
     """This annotator's gold span with exactly these offsets, if any (to relabel, not duplicate)."""
-    rows = store.query('SELECT * FROM spans WHERE doc_id = ? AND annotator = ? AND start = ? AND "end" = ? '
-                       "ORDER BY id LIMIT 1", (doc_id, annotator, start, end))
+    rows = store.query(
+        'SELECT * FROM spans WHERE doc_id = ? AND annotator = ? AND start = ? AND "end" = ? ORDER BY id LIMIT 1',
+        (doc_id, annotator, start, end),
+    )
     return rows[0] if rows else None
 
 
-def add_span(store: Store, doc_id: int, start: int, end: int, label: str, annotator: str, *,
-             origin: str = Origin.MANUAL, entity_id: int | None = None) -> int:
+def add_span(
+    store: Store,
+    doc_id: int,
+    start: int,
+    end: int,
+    label: str,
+    annotator: str,
+    *,
+    origin: str = Origin.MANUAL,
+    entity_id: int | None = None,
+) -> int:
     """Store a gold span; the document moves from todo to in progress."""
     with store.transaction() as conn:
-        found = conn.execute("SELECT substr(text, ?, ?), length(text) FROM documents WHERE id = ?",
-                             (start + 1, end - start, doc_id)).fetchone()
+        found = conn.execute(
+            "SELECT substr(text, ?, ?), length(text) FROM documents WHERE id = ?", (start + 1, end - start, doc_id)
+        ).fetchone()
         if found is None:
             raise StoreError(f"document {doc_id} does not exist")
         text, length = found
         if not (0 <= start < end <= length):
             raise StoreError(f"span {start}-{end} is outside the text ({length} chars)")
         group = history.group(store, annotator, f"label {label}", doc_id=doc_id)
-        span_id = history.insert(store, group, "spans", {
-            "doc_id": doc_id, "start": start, "end": end, "label": label, "text": text,
-            "annotator": annotator, "origin": str(origin), "entity_id": entity_id, "created_at": history.now(),
-        })
+        span_id = history.insert(
+            store,
+            group,
+            "spans",
+            {
+                "doc_id": doc_id,
+                "start": start,
+                "end": end,
+                "label": label,
+                "text": text,
+                "annotator": annotator,
+                "origin": str(origin),
+                "entity_id": entity_id,
+                "created_at": history.now(),
+            },
+        )
         touch(store, doc_id, annotator, group)
         return span_id
 
@@ -63,25 +88,57 @@ def delete_span(store: Store, span_id: int, annotator: str, *, reject: bool = Fa
         history.delete(store, group, "spans", span_id)
         if not reject:
             return
-        labels = {r[0] for r in conn.execute(
-            'SELECT label FROM predictions WHERE doc_id = ? AND extractor = ? AND start = ? AND "end" = ?',
-            (span["doc_id"], Extractor.ENTITIES.value, span["start"], span["end"]))}
+        labels = {
+            r[0]
+            for r in conn.execute(
+                'SELECT label FROM predictions WHERE doc_id = ? AND extractor = ? AND start = ? AND "end" = ?',
+                (span["doc_id"], Extractor.ENTITIES.value, span["start"], span["end"]),
+            )
+        }
         for label in sorted(labels, key=str):
-            history.insert(store, group, "rejections", {
-                "doc_id": span["doc_id"], "kind": RejectionKind.ENTITY.value, "start": span["start"],
-                "end": span["end"], "label": label, "annotator": annotator, "created_at": history.now(),
-            })
+            history.insert(
+                store,
+                group,
+                "rejections",
+                {
+                    "doc_id": span["doc_id"],
+                    "kind": RejectionKind.ENTITY.value,
+                    "start": span["start"],
+                    "end": span["end"],
+                    "label": label,
+                    "annotator": annotator,
+                    "created_at": history.now(),
+                },
+            )
 
 
-def reject_prediction(store: Store, doc_id: int, start: int, end: int, label: str | None,
-                      annotator: str, *, kind: str = RejectionKind.ENTITY) -> int:
+def reject_prediction(
+    store: Store,
+    doc_id: int,
+    start: int,
+    end: int,
+    label: str | None,
+    annotator: str,
+    *,
+    kind: str = RejectionKind.ENTITY,
+) -> int:
     """Remember that this annotator rejected a prediction so it is not offered again."""
     with store.transaction():
         group = history.group(store, annotator, "reject prediction", doc_id=doc_id)
-        rid = history.insert(store, group, "rejections", {
-            "doc_id": doc_id, "kind": str(kind), "start": start, "end": end, "label": label,
-            "annotator": annotator, "created_at": history.now(),
-        })
+        rid = history.insert(
+            store,
+            group,
+            "rejections",
+            {
+                "doc_id": doc_id,
+                "kind": str(kind),
+                "start": start,
+                "end": end,
+                "label": label,
+                "annotator": annotator,
+                "created_at": history.now(),
+            },
+        )
         touch(store, doc_id, annotator, group)
         return rid
 

@@ -34,8 +34,16 @@ def row(store: Store, table: str, row_id: int) -> dict[str, Any] | None:
     return dict(zip([c[0] for c in cur.description], found))
 
 
-def group(store: Store, annotator: str, name: str, *, kind: str = ActionKind.DO,
-          reverts: int | None = None, doc_id: int | None = None, note: str | None = None) -> int:
+def group(
+    store: Store,
+    annotator: str,
+    name: str,
+    *,
+    kind: str = ActionKind.DO,
+    reverts: int | None = None,
+    doc_id: int | None = None,
+    note: str | None = None,
+) -> int:
     """Open an action group (inside the caller's transaction); returns its id."""
     cur = store.conn.execute(
         "INSERT INTO action_groups (annotator, at, name, kind, reverts, doc_id, note) VALUES (?,?,?,?,?,?,?)",
@@ -78,8 +86,7 @@ def delete(store: Store, group_id: int, table: str, row_id: int) -> dict[str, An
     # What ON DELETE SET NULL / CASCADE would change unseen (a claim's speaker_span_id, an
     # entity's aliases) is changed first through the log, so undo restores it too.
     for child, column, rule in _references(store.conn, table):
-        for (child_id,) in store.conn.execute(f"SELECT id FROM [{child}] WHERE [{column}] = ?",
-                                              (row_id,)).fetchall():
+        for (child_id,) in store.conn.execute(f"SELECT id FROM [{child}] WHERE [{column}] = ?", (row_id,)).fetchall():
             if rule == "CASCADE":
                 delete(store, group_id, child, child_id)
             else:
@@ -97,9 +104,11 @@ def _references(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, st
     found = _REFERENCES.get(table)
     if found is None:
         found = _REFERENCES[table] = [
-            (child, fk[3], fk[6]) for child in UNDOABLE
+            (child, fk[3], fk[6])
+            for child in UNDOABLE
             for fk in conn.execute(f"PRAGMA foreign_key_list([{child}])").fetchall()
-            if fk[2] == table and fk[6] in ("SET NULL", "CASCADE")]
+            if fk[2] == table and fk[6] in ("SET NULL", "CASCADE")
+        ]
     return found
 
 
@@ -118,8 +127,9 @@ def _apply(store: Store, table: str, row_id: int, expect: dict | None, target: d
         conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(target.values()))
     else:
         sets = ", ".join(f'"{c}" = ?' for c in target if c != "id")
-        conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?",
-                     [v for c, v in target.items() if c != "id"] + [row_id])
+        conn.execute(
+            f"UPDATE [{table}] SET {sets} WHERE id = ?", [v for c, v in target.items() if c != "id"] + [row_id]
+        )
 
 
 def stacks(store: Store, annotator: str) -> tuple[list[int], list[int]]:
@@ -198,19 +208,29 @@ def _load(text: str | None) -> dict[str, Any] | None:
     return None if text is None else json.loads(text)
 
 
-
-def copy_group(act: Action, *, annotator: str, at: str, name: str, doc_id: int | None, note: str,
-               events: Iterable[tuple[str, int, str | None, str | None]]) -> int:
+def copy_group(
+    act: Action,
+    *,
+    annotator: str,
+    at: str,
+    name: str,
+    doc_id: int | None,
+    note: str,
+    events: Iterable[tuple[str, int, str | None, str | None]],
+) -> int:
     """Append an action logged elsewhere (another database's, for merge) to this log, inside
     ``act``'s transaction: its own time, its events' (table, row id, before, after) JSON as
     they are. A bulk group, so history shows it and undo never replays it here. Returns its id."""
     conn = act.store.conn
     cur = conn.execute(
         "INSERT INTO action_groups (annotator, at, name, kind, reverts, doc_id, note) VALUES (?,?,?,?,?,?,?)",
-        (annotator, at, name, ActionKind.BULK, None, doc_id, note))
+        (annotator, at, name, ActionKind.BULK, None, doc_id, note),
+    )
     group_id = int(cur.lastrowid or 0)
-    conn.executemany("INSERT INTO events (group_id, tbl, row_id, before, after) VALUES (?,?,?,?,?)",
-                     [(group_id, tbl, row_id, before, after) for tbl, row_id, before, after in events])
+    conn.executemany(
+        "INSERT INTO events (group_id, tbl, row_id, before, after) VALUES (?,?,?,?,?)",
+        [(group_id, tbl, row_id, before, after) for tbl, row_id, before, after in events],
+    )
     return group_id
 
 

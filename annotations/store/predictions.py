@@ -22,22 +22,36 @@ def docs_lacking_predictions(store: Store, extractor: str, version: str) -> list
     return [r["id"] for r in rows]
 
 
-def save_predictions(store: Store, extractor: str, version: str,
-                     results: Iterable[tuple[int, list[dict[str, Any]]]]) -> int:
+def save_predictions(
+    store: Store, extractor: str, version: str, results: Iterable[tuple[int, list[dict[str, Any]]]]
+) -> int:
     """Store one batch of predictions and mark those documents done for this version."""
     count = 0
     stamp = now()
     extractor = str(extractor)
     with store.transaction() as conn:
         for doc_id, items in results:
-            conn.execute("DELETE FROM predictions WHERE doc_id = ? AND extractor = ? AND version = ?",
-                         (doc_id, extractor, version))
+            conn.execute(
+                "DELETE FROM predictions WHERE doc_id = ? AND extractor = ? AND version = ?",
+                (doc_id, extractor, version),
+            )
             conn.executemany(
                 'INSERT INTO predictions (doc_id, extractor, version, start, "end", label, data) '
                 "VALUES (?,?,?,?,?,?,?)",
-                [(doc_id, extractor, version, it["start"], it["end"], it.get("label"),
-                  json.dumps({k: v for k, v in it.items() if k not in ("start", "end", "label")},
-                             ensure_ascii=False)) for it in items],
+                [
+                    (
+                        doc_id,
+                        extractor,
+                        version,
+                        it["start"],
+                        it["end"],
+                        it.get("label"),
+                        json.dumps(
+                            {k: v for k, v in it.items() if k not in ("start", "end", "label")}, ensure_ascii=False
+                        ),
+                    )
+                    for it in items
+                ],
             )
             conn.execute(
                 "INSERT OR REPLACE INTO prediction_runs (doc_id, extractor, version, created_at) VALUES (?,?,?,?)",

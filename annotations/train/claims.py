@@ -37,8 +37,15 @@ from .ner import TrainOptions, TrainOutcome, _current, _output, _run_name
 SPANS_KEY = "claims"
 
 
-def claims_config(train: Path, dev: Path, *, max_steps: int, eval_frequency: int | None = None,
-                  patience: int | None = None, seed: int = 0) -> Any:
+def claims_config(
+    train: Path,
+    dev: Path,
+    *,
+    max_steps: int,
+    eval_frequency: int | None = None,
+    patience: int | None = None,
+    seed: int = 0,
+) -> Any:
     """span_finder + spancat over doc.spans["claims"], from spaCy's init config."""
     from spacy.cli.init_config import init_config
     from spacy.pipeline.span_finder import DEFAULT_SPAN_FINDER_MODEL
@@ -50,8 +57,14 @@ def claims_config(train: Path, dev: Path, *, max_steps: int, eval_frequency: int
     spancat["suggester"] = {"@misc": "spacy.preset_spans_suggester.v1", "spans_key": SPANS_KEY}
     spancat["model"]["tok2vec"] = tok2vec
     spancat["max_positive"] = 1
-    finder = {"factory": "span_finder", "spans_key": SPANS_KEY, "threshold": 0.3, "max_length": 120,
-              "min_length": 2, "model": copy.deepcopy(dict(DEFAULT_SPAN_FINDER_MODEL))}
+    finder = {
+        "factory": "span_finder",
+        "spans_key": SPANS_KEY,
+        "threshold": 0.3,
+        "max_length": 120,
+        "min_length": 2,
+        "model": copy.deepcopy(dict(DEFAULT_SPAN_FINDER_MODEL)),
+    }
     cfg["nlp"]["pipeline"] = ["span_finder", "spancat"]
     cfg["components"] = {"span_finder": finder, "spancat": spancat}
     cfg["paths"]["train"], cfg["paths"]["dev"] = str(train), str(dev)
@@ -68,9 +81,13 @@ def claims_config(train: Path, dev: Path, *, max_steps: int, eval_frequency: int
 
 def _gold_claims(store: Store, annotator: str | None) -> int:
     who, params = ("", []) if annotator is None else (" AND d.annotator = ?", [annotator])
-    return int(store.scalar(
-        "SELECT count(*) FROM claims c JOIN doc_status d ON d.doc_id = c.doc_id AND d.annotator = c.annotator "
-        f"WHERE d.status = ?{who}", [Status.DONE, *params]))
+    return int(
+        store.scalar(
+            "SELECT count(*) FROM claims c JOIN doc_status d ON d.doc_id = c.doc_id AND d.annotator = c.annotator "
+            f"WHERE d.status = ?{who}",
+            [Status.DONE, *params],
+        )
+    )
 
 
 def score_claims(pipe: Any, dev_gold: list[tuple[str, list[dict[str, Any]]]]) -> dict[str, Any]:
@@ -91,20 +108,36 @@ def score_claims(pipe: Any, dev_gold: list[tuple[str, list[dict[str, Any]]]]) ->
     p = hit_pred / n_pred if n_pred else None
     r = hit_gold / n_gold if n_gold else None
     overlap = {"p": p, "r": r, "f": 2 * p * r / (p + r) if p and r else (0.0 if n_pred or n_gold else None)}
-    return {"p": s["claims_p"], "r": s["claims_r"], "f": s["claims_f"], "overlap": overlap,
-            "per_label": {}, "docs": len(examples), "gold": n_gold, "pred": n_pred}
+    return {
+        "p": s["claims_p"],
+        "r": s["claims_r"],
+        "f": s["claims_f"],
+        "overlap": overlap,
+        "per_label": {},
+        "docs": len(examples),
+        "gold": n_gold,
+        "pred": n_pred,
+    }
 
 
 def _dev_claims(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
     from .data import _read
 
-    return [(d.text, [{"start": s.start_char, "end": s.end_char, "type": s.label_}
-                      for s in d.spans.get(SPANS_KEY, [])]) for d in _read(path)]
+    return [
+        (d.text, [{"start": s.start_char, "end": s.end_char, "type": s.label_} for s in d.spans.get(SPANS_KEY, [])])
+        for d in _read(path)
+    ]
 
 
-def train_claims(store: Store, config: Config, opts: TrainOptions, *, annotator: str,
-                 on_step: Callable[[Step], None] | None = None,
-                 on_phase: Callable[[str], None] | None = None) -> TrainOutcome:
+def train_claims(
+    store: Store,
+    config: Config,
+    opts: TrainOptions,
+    *,
+    annotator: str,
+    on_step: Callable[[Step], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> TrainOutcome:
     """Train, compare with the baseline detector on dev, register (extractor "claims")."""
     from ..extract.pipeline import attach_claims
     from ..models import ModelRecord, get, register
@@ -127,16 +160,23 @@ def train_claims(store: Store, config: Config, opts: TrainOptions, *, annotator:
     try:
         phase("building the training data")
         corpus = build_corpus(store, config, work / "corpus", dev=opts.dev, seed=opts.seed, annotator=opts.annotator)
-        cfg = claims_config(corpus.train, corpus.dev, max_steps=opts.max_steps or (100_000 if opts.minutes else
-                            DEFAULT_MAX_STEPS), eval_frequency=opts.eval_frequency, patience=opts.patience,
-                            seed=opts.seed)
+        cfg = claims_config(
+            corpus.train,
+            corpus.dev,
+            max_steps=opts.max_steps or (100_000 if opts.minutes else DEFAULT_MAX_STEPS),
+            eval_frequency=opts.eval_frequency,
+            patience=opts.patience,
+            seed=opts.seed,
+        )
         phase("initialising the pipeline")
         nlp = init(cfg)
         nlp.meta.update({"name": f"newsmark_{name}".replace("-", "_").replace(".", "_"), "version": "1.0.0"})
         phase("training")
         result = run(nlp, work / "model", minutes=opts.minutes, on_step=on_step)
         if not (work / "model").exists():
-            raise NewsmarkError("training stopped before its first evaluation: no model to save (give more --max-steps)")
+            raise NewsmarkError(
+                "training stopped before its first evaluation: no model to save (give more --max-steps)"
+            )
         phase("scoring the baseline detector and the trained model on the dev split")
         dev_gold = _dev_claims(corpus.dev)
         baseline = _load_claims(host)
@@ -144,13 +184,32 @@ def train_claims(store: Store, config: Config, opts: TrainOptions, *, annotator:
         attach_claims(baseline, str(work / "model"))
         after = score_claims(baseline, dev_gold)
         outcome = TrainOutcome(
-            name=name, path=str(out), extractor=Extractor.CLAIMS, base_model=None, data_hash=corpus.data_hash,
-            train_docs=corpus.train_docs, dev_docs=corpus.dev_docs, rehearsal_docs=0, kept_base_spans=0,
-            before=before, after=after, before_model="baseline detector", loop=result, in_use=opts.use,
-            warnings=corpus.warnings)
-        record = ModelRecord(name=name, path=str(out), extractor=Extractor.CLAIMS, base_model=None,
-                             data_hash=corpus.data_hash, train_docs=corpus.train_docs, dev_docs=corpus.dev_docs,
-                             scores={"dev": after, "before": before, "before_model": "baseline detector"})
+            name=name,
+            path=str(out),
+            extractor=Extractor.CLAIMS,
+            base_model=None,
+            data_hash=corpus.data_hash,
+            train_docs=corpus.train_docs,
+            dev_docs=corpus.dev_docs,
+            rehearsal_docs=0,
+            kept_base_spans=0,
+            before=before,
+            after=after,
+            before_model="baseline detector",
+            loop=result,
+            in_use=opts.use,
+            warnings=corpus.warnings,
+        )
+        record = ModelRecord(
+            name=name,
+            path=str(out),
+            extractor=Extractor.CLAIMS,
+            base_model=None,
+            data_hash=corpus.data_hash,
+            train_docs=corpus.train_docs,
+            dev_docs=corpus.dev_docs,
+            scores={"dev": after, "before": before, "before_model": "baseline detector"},
+        )
         register(store, record, annotator, use_it=opts.use, on_commit=lambda: os.replace(work / "model", out))
         return outcome
     finally:

@@ -26,9 +26,18 @@ def _listens(base_nlp: Any, pipe: str) -> str | None:
     return None
 
 
-def ner_config(train: Path, dev: Path, *, base: str | None = None, base_nlp: Any = None,
-               max_steps: int = DEFAULT_MAX_STEPS, eval_frequency: int | None = None,
-               patience: int | None = None, seed: int = 0, name: str = "newsmark_ner") -> Any:
+def ner_config(
+    train: Path,
+    dev: Path,
+    *,
+    base: str | None = None,
+    base_nlp: Any = None,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    eval_frequency: int | None = None,
+    patience: int | None = None,
+    seed: int = 0,
+    name: str = "newsmark_ner",
+) -> Any:
     """The config for one NER training run over the DocBins at `train` / `dev`."""
     from spacy.cli.init_config import init_config
 

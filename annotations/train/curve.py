@@ -21,9 +21,15 @@ from .ner import TrainOptions, _load, _train, resolve_base, score_dev
 SHARES = (0.25, 0.5, 0.75, 1.0)
 
 
-def train_curve(store: Store, config: Config, opts: TrainOptions, *, shares: tuple[float, ...] = SHARES,
-                on_step: Callable[[Step], None] | None = None,
-                on_phase: Callable[[str], None] | None = None) -> dict[str, Any]:
+def train_curve(
+    store: Store,
+    config: Config,
+    opts: TrainOptions,
+    *,
+    shares: tuple[float, ...] = SHARES,
+    on_step: Callable[[Step], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
     """{"points": [{"share", "train_docs", "dev_docs", "p", "r", "f", "steps"}], "base_model"}."""
     from .data import build_corpus, check_gold
 
@@ -35,12 +41,30 @@ def train_curve(store: Store, config: Config, opts: TrainOptions, *, shares: tup
         work = Path(tempfile.mkdtemp(prefix=".newsmark-curve-"))
         try:
             phase(f"training on {share:.0%} of the training documents")
-            corpus = build_corpus(store, config, work / "corpus", dev=opts.dev, seed=opts.seed,
-                                  annotator=opts.annotator, base=base, rehearsal=opts.rehearsal, fraction=share)
+            corpus = build_corpus(
+                store,
+                config,
+                work / "corpus",
+                dev=opts.dev,
+                seed=opts.seed,
+                annotator=opts.annotator,
+                base=base,
+                rehearsal=opts.rehearsal,
+                fraction=share,
+            )
             result = _train(corpus, base, opts, work, on_step, lambda _msg: None)
             scores = score_dev(_load(str(work / "best"), "--base-model"), corpus.dev_gold, config.label_names)
-            points.append({"share": share, "train_docs": corpus.train_docs, "dev_docs": corpus.dev_docs,
-                           "p": scores["p"], "r": scores["r"], "f": scores["f"], "steps": result.steps})
+            points.append(
+                {
+                    "share": share,
+                    "train_docs": corpus.train_docs,
+                    "dev_docs": corpus.dev_docs,
+                    "p": scores["p"],
+                    "r": scores["r"],
+                    "f": scores["f"],
+                    "steps": result.steps,
+                }
+            )
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return {"points": points, "base_model": base.source if base is not None else None}

@@ -44,11 +44,11 @@ class Corpus:
 
     train: Path
     dev: Path
-    train_docs: int                      # gold documents in train
+    train_docs: int  # gold documents in train
     dev_docs: int
     rehearsal_docs: int = 0
-    kept_base_spans: int = 0             # base-model spans of unannotated labels kept in train docs
-    labels: list[str] = field(default_factory=list)   # gold labels present in train
+    kept_base_spans: int = 0  # base-model spans of unannotated labels kept in train docs
+    labels: list[str] = field(default_factory=list)  # gold labels present in train
     data_hash: str = ""
     dev_gold: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # (text, spans)
     warnings: list[str] = field(default_factory=list)
@@ -64,14 +64,18 @@ def check_gold(store: Store, config: Config, annotator: str | None) -> int:
         raise UserInputError(f"no documents marked done{by}: mark corrected documents done in the Reader (d) first")
     labels: set[str] = set()
     for chunk in range(0, len(pairs), 400):
-        part = pairs[chunk:chunk + 400]
+        part = pairs[chunk : chunk + 400]
         where = " OR ".join("(doc_id = ? AND annotator = ?)" for _ in part)
-        labels.update(r["label"] for r in store.query(
-            f"SELECT DISTINCT label FROM spans WHERE {where}", [v for pair in part for v in pair]))
+        labels.update(
+            r["label"]
+            for r in store.query(f"SELECT DISTINCT label FROM spans WHERE {where}", [v for pair in part for v in pair])
+        )
     missing = sorted(label for label in labels if label not in config.label_names)
     if missing:
-        raise UserInputError(f"gold label {missing[0]!r} is not in the configuration (config key labels: "
-                             f"{', '.join(config.label_names)}): add it there, or relabel those spans")
+        raise UserInputError(
+            f"gold label {missing[0]!r} is not in the configuration (config key labels: "
+            f"{', '.join(config.label_names)}): add it there, or relabel those spans"
+        )
     return len(pairs)
 
 
@@ -141,11 +145,12 @@ def _unannotated(store: Store, seed: int, n: int) -> list[tuple[int, str]]:
     rows = store.query(
         "SELECT id, hash FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
         "AND s.status != 'todo') AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.doc_id = d.id) "
-        "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id)")
+        "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id)"
+    )
     chosen = sorted(rows, key=lambda r: _rank(seed, r["hash"]))[:n]
     out: list[tuple[int, str]] = []
     for i in range(0, len(chosen), 500):
-        ids = [r["id"] for r in chosen[i:i + 500]]
+        ids = [r["id"] for r in chosen[i : i + 500]]
         marks = ",".join("?" for _ in ids)
         texts = {r["id"]: r["text"] for r in store.query(f"SELECT id, text FROM documents WHERE id IN ({marks})", ids)}
         out += [(d, texts[d]) for d in ids if d in texts]
@@ -191,14 +196,27 @@ def _dev_gold(docs: list[Any], labels: set[str]) -> list[tuple[str, list[dict[st
     out = []
     for doc in docs:
         spans = doc.spans.get("sc", doc.ents)
-        out.append((doc.text, [{"start": s.start_char, "end": s.end_char, "label": s.label_}
-                               for s in spans if s.label_ in labels]))
+        out.append(
+            (
+                doc.text,
+                [{"start": s.start_char, "end": s.end_char, "label": s.label_} for s in spans if s.label_ in labels],
+            )
+        )
     return out
 
 
-def build_corpus(store: Store, config: Config, workdir: Path, *, dev: float = 0.2, seed: int = 0,
-                 annotator: str | None = None, base: Any = None, rehearsal: float = 0.5,
-                 fraction: float = 1.0) -> Corpus:
+def build_corpus(
+    store: Store,
+    config: Config,
+    workdir: Path,
+    *,
+    dev: float = 0.2,
+    seed: int = 0,
+    annotator: str | None = None,
+    base: Any = None,
+    rehearsal: float = 0.5,
+    fraction: float = 1.0,
+) -> Corpus:
     """Export the done documents as train/dev DocBins into `workdir`, then (with a `base`
     LoadedPipeline) keep its unannotated labels and mix in rehearsal documents.
 
@@ -210,22 +228,37 @@ def build_corpus(store: Store, config: Config, workdir: Path, *, dev: float = 0.
         raise UserInputError(f"--dev {dev:g}: the dev share must be between 0 and 1 (e.g. 0.2)")
     check_gold(store, config, annotator)
     try:
-        report = export(store, "spacy", workdir, split={"train": 1 - dev, "dev": dev}, seed=seed,
-                        status=Status.DONE, annotator=annotator)
+        report = export(
+            store,
+            "spacy",
+            workdir,
+            split={"train": 1 - dev, "dev": dev},
+            seed=seed,
+            status=Status.DONE,
+            annotator=annotator,
+        )
     except UserInputError as exc:  # the export names its own option; train's is --gold-annotator
         raise UserInputError(str(exc).replace("pass --annotator", "pass --gold-annotator")) from None
     if not report.splits.get("train") or not report.splits.get("dev"):
-        raise UserInputError(f"{report.documents} document(s) marked done: training needs at least 2 "
-                             f"(one for --dev {dev:g}); mark more documents done")
+        raise UserInputError(
+            f"{report.documents} document(s) marked done: training needs at least 2 "
+            f"(one for --dev {dev:g}); mark more documents done"
+        )
     train_path, dev_path = workdir / "train.spacy", workdir / "dev.spacy"
     train_docs, dev_docs = _read(train_path), _read(dev_path)
     if fraction < 1:
         ranked = sorted(train_docs, key=lambda d: _rank(seed, d.text))
-        train_docs = ranked[:max(1, math.ceil(len(ranked) * fraction))]
+        train_docs = ranked[: max(1, math.ceil(len(ranked) * fraction))]
     labels = set(config.label_names)
-    corpus = Corpus(train=train_path, dev=dev_path, train_docs=len(train_docs), dev_docs=len(dev_docs),
-                    labels=sorted({e.label_ for d in train_docs for e in d.ents}),
-                    dev_gold=_dev_gold(dev_docs, labels), warnings=list(report.warnings))
+    corpus = Corpus(
+        train=train_path,
+        dev=dev_path,
+        train_docs=len(train_docs),
+        dev_docs=len(dev_docs),
+        labels=sorted({e.label_ for d in train_docs for e in d.ents}),
+        dev_gold=_dev_gold(dev_docs, labels),
+        warnings=list(report.warnings),
+    )
     extra: list[Any] = []
     if base is not None:
         corpus.kept_base_spans = _add_unannotated_labels(train_docs, base, labels, dev=False)

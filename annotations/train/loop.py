@@ -27,7 +27,7 @@ class Step:
     step: int
     max_steps: int
     loss: float
-    score: float | None      # dev score of this step's evaluation, None between evaluations
+    score: float | None  # dev score of this step's evaluation, None between evaluations
     best: float | None
     seconds: float
     limit_seconds: float | None
@@ -39,8 +39,8 @@ class LoopResult:
     best_step: int = -1
     steps: int = 0
     seconds: float = 0.0
-    stopped: str = "steps"          # steps | minutes | patience | data
-    scores: dict[str, Any] = field(default_factory=dict)   # other scores at the best step
+    stopped: str = "steps"  # steps | minutes | patience | data
+    scores: dict[str, Any] = field(default_factory=dict)  # other scores at the best step
 
 
 def init(cfg: Any, extra_labels: Iterable[str] = ()) -> Any:
@@ -62,8 +62,9 @@ def _save(nlp: Any, optimizer: Any, before_to_disk: Any, path: Path) -> None:
         before_to_disk(nlp).to_disk(path)
 
 
-def run(nlp: Any, best_dir: Path, *, minutes: float | None = None,
-        on_step: Callable[[Step], None] | None = None) -> LoopResult:
+def run(
+    nlp: Any, best_dir: Path, *, minutes: float | None = None, on_step: Callable[[Step], None] | None = None
+) -> LoopResult:
     """Train `nlp` (from `init`) on its config's corpora; the best checkpoint goes to best_dir."""
     from spacy.schemas import ConfigSchemaTraining
     from spacy.training.loop import (
@@ -81,10 +82,19 @@ def run(nlp: Any, best_dir: Path, *, minutes: float | None = None,
     before_to_disk = create_before_to_disk_callback(T["before_to_disk"])
     evaluate = create_evaluation_callback(nlp, dev_corpus, T["score_weights"])
     steps = train_while_improving(
-        nlp, optimizer, create_train_batches(nlp, train_corpus, T["batcher"], T["max_epochs"]), evaluate,
-        dropout=T["dropout"], accumulate_gradient=T["accumulate_gradient"], patience=T["patience"],
-        max_steps=T["max_steps"], eval_frequency=T["eval_frequency"], exclude=T["frozen_components"],
-        annotating_components=T["annotating_components"], before_update=T["before_update"])
+        nlp,
+        optimizer,
+        create_train_batches(nlp, train_corpus, T["batcher"], T["max_epochs"]),
+        evaluate,
+        dropout=T["dropout"],
+        accumulate_gradient=T["accumulate_gradient"],
+        patience=T["patience"],
+        max_steps=T["max_steps"],
+        eval_frequency=T["eval_frequency"],
+        exclude=T["frozen_components"],
+        annotating_components=T["annotating_components"],
+        before_update=T["before_update"],
+    )
     limit = minutes * 60 if minutes else None
     result = LoopResult(stopped="data")
     # Everything loaded so far (pipelines, corpus, store) lives through training: frozen, the
@@ -98,8 +108,18 @@ def run(nlp: Any, best_dir: Path, *, minutes: float | None = None,
     return result
 
 
-def _loop(nlp: Any, optimizer: Any, steps: Any, T: Any, evaluate: Any, before_to_disk: Any, best_dir: Path,
-          result: LoopResult, limit: float | None, on_step: Callable[[Step], None] | None) -> None:
+def _loop(
+    nlp: Any,
+    optimizer: Any,
+    steps: Any,
+    T: Any,
+    evaluate: Any,
+    before_to_disk: Any,
+    best_dir: Path,
+    result: LoopResult,
+    limit: float | None,
+    on_step: Callable[[Step], None] | None,
+) -> None:
     from spacy.training.loop import update_meta
 
     start = time.perf_counter()
@@ -116,8 +136,17 @@ def _loop(nlp: Any, optimizer: Any, steps: Any, T: Any, evaluate: Any, before_to
             _save(nlp, optimizer, before_to_disk, best_dir)
         elapsed = time.perf_counter() - start
         if on_step is not None:
-            on_step(Step(info["step"], T["max_steps"], sum(info["losses"].values()), info["score"],
-                         result.best_score, elapsed, limit))
+            on_step(
+                Step(
+                    info["step"],
+                    T["max_steps"],
+                    sum(info["losses"].values()),
+                    info["score"],
+                    result.best_score,
+                    elapsed,
+                    limit,
+                )
+            )
         if limit is not None and elapsed >= limit:
             result.stopped = "minutes"
             break
@@ -131,8 +160,16 @@ def _loop(nlp: Any, optimizer: Any, steps: Any, T: Any, evaluate: Any, before_to
     result.seconds = time.perf_counter() - start
 
 
-def _final_eval(nlp: Any, optimizer: Any, evaluate: Any, before_to_disk: Any, best_dir: Path,
-                result: LoopResult, T: Any, info: dict[str, Any]) -> None:
+def _final_eval(
+    nlp: Any,
+    optimizer: Any,
+    evaluate: Any,
+    before_to_disk: Any,
+    best_dir: Path,
+    result: LoopResult,
+    T: Any,
+    info: dict[str, Any],
+) -> None:
     """Evaluate the steps after the last evaluation; keep them if they are better."""
     from spacy.training.loop import update_meta
 

@@ -48,7 +48,7 @@ class TrainOptions:
     output: str | None = None
     name: str | None = None
     use: bool = False
-    annotator: str | None = None          # only this annotator's gold
+    annotator: str | None = None  # only this annotator's gold
     rehearsal: float = 0.5
     patience: int | None = None
     eval_frequency: int | None = None
@@ -74,14 +74,28 @@ class TrainOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "name": self.name, "path": self.path, "extractor": self.extractor, "base_model": self.base_model,
-            "data_hash": self.data_hash, "train_docs": self.train_docs, "dev_docs": self.dev_docs,
-            "rehearsal_docs": self.rehearsal_docs, "kept_base_spans": self.kept_base_spans,
-            "before_model": self.before_model, "before": self.before, "after": self.after,
-            "changes": [{"label": lab, "before": b, "after": a, "change": c}
-                        for lab, b, a, c in compare(self.before, self.after)],
-            "steps": self.loop.steps, "best_step": self.loop.best_step, "stopped": self.loop.stopped,
-            "seconds": round(self.loop.seconds, 2), "in_use": self.in_use, "warnings": list(self.warnings),
+            "name": self.name,
+            "path": self.path,
+            "extractor": self.extractor,
+            "base_model": self.base_model,
+            "data_hash": self.data_hash,
+            "train_docs": self.train_docs,
+            "dev_docs": self.dev_docs,
+            "rehearsal_docs": self.rehearsal_docs,
+            "kept_base_spans": self.kept_base_spans,
+            "before_model": self.before_model,
+            "before": self.before,
+            "after": self.after,
+            "changes": [
+                {"label": lab, "before": b, "after": a, "change": c}
+                for lab, b, a, c in compare(self.before, self.after)
+            ],
+            "steps": self.loop.steps,
+            "best_step": self.loop.best_step,
+            "stopped": self.loop.stopped,
+            "seconds": round(self.loop.seconds, 2),
+            "in_use": self.in_use,
+            "warnings": list(self.warnings),
         }
 
 
@@ -165,12 +179,16 @@ def resolve_base(store: Store, config: Config, opts: TrainOptions) -> Any:
         return None
     name = opts.base_model or _current(store, config)
     if name is None:
-        raise UserInputError(f"no base model: config key model.name {config.model.name!r} is not installed; "
-                             "pass --base-model NAME or --from-scratch")
+        raise UserInputError(
+            f"no base model: config key model.name {config.model.name!r} is not installed; "
+            "pass --base-model NAME or --from-scratch"
+        )
     pipe = _load(name, "--base-model")
     if not _has_ner(pipe.nlp) or "ner" not in pipe.nlp.component_names:
-        raise UserInputError(f"--base-model {name}: has no 'ner' component (pipes: "
-                             f"{', '.join(pipe.nlp.component_names) or 'none'}); pass --from-scratch")
+        raise UserInputError(
+            f"--base-model {name}: has no 'ner' component (pipes: "
+            f"{', '.join(pipe.nlp.component_names) or 'none'}); pass --from-scratch"
+        )
     return pipe
 
 
@@ -219,9 +237,15 @@ def _run_name(opts: TrainOptions, prefix: str) -> str:
     return name
 
 
-def train_ner(store: Store, config: Config, opts: TrainOptions, *, annotator: str,
-              on_step: Callable[[Step], None] | None = None,
-              on_phase: Callable[[str], None] | None = None) -> TrainOutcome:
+def train_ner(
+    store: Store,
+    config: Config,
+    opts: TrainOptions,
+    *,
+    annotator: str,
+    on_step: Callable[[Step], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> TrainOutcome:
     """Train, score before/after on the dev split, register (see the module docstring)."""
     from ..models import ModelRecord, get, register
     from .data import build_corpus, check_gold
@@ -236,45 +260,92 @@ def train_ner(store: Store, config: Config, opts: TrainOptions, *, annotator: st
     work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out.parent))
     try:
         phase("building the training data")
-        corpus = build_corpus(store, config, work / "corpus", dev=opts.dev, seed=opts.seed, annotator=opts.annotator,
-                              base=base, rehearsal=opts.rehearsal)
+        corpus = build_corpus(
+            store,
+            config,
+            work / "corpus",
+            dev=opts.dev,
+            seed=opts.seed,
+            annotator=opts.annotator,
+            base=base,
+            rehearsal=opts.rehearsal,
+        )
         result = _train(corpus, base, opts, work, on_step, phase)
         host = base.source if base is not None else _current(store, config)
-        meta = {"name": re.sub(r"[^A-Za-z0-9_]", "_", f"newsmark_{name}"), "version": "1.0.0",
-                "description": f"newsmark NER model {name}",
-                "newsmark": {"data_hash": corpus.data_hash, "base_model": base.source if base else None}}
+        meta = {
+            "name": re.sub(r"[^A-Za-z0-9_]", "_", f"newsmark_{name}"),
+            "version": "1.0.0",
+            "description": f"newsmark NER model {name}",
+            "newsmark": {"data_hash": corpus.data_hash, "base_model": base.source if base else None},
+        }
         phase("scoring base and trained model on the dev split")
         before_model = base.source if base is not None else host
-        before = (score_dev(base or _load(str(host), "model.name"), corpus.dev_gold, config.label_names)
-                  if before_model else None)
+        before = (
+            score_dev(base or _load(str(host), "model.name"), corpus.dev_gold, config.label_names)
+            if before_model
+            else None
+        )
         # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
         after = score_dev(_load(str(work / "best"), "--output"), corpus.dev_gold, config.label_names)
         assemble(work / "best", host, work / "model", meta, base=base)
         outcome = TrainOutcome(
-            name=name, path=str(out), extractor=Extractor.ENTITIES, base_model=base.source if base else None,
-            data_hash=corpus.data_hash, train_docs=corpus.train_docs, dev_docs=corpus.dev_docs,
-            rehearsal_docs=corpus.rehearsal_docs, kept_base_spans=corpus.kept_base_spans, before=before,
-            after=after, before_model=before_model, loop=result, in_use=opts.use, warnings=corpus.warnings)
+            name=name,
+            path=str(out),
+            extractor=Extractor.ENTITIES,
+            base_model=base.source if base else None,
+            data_hash=corpus.data_hash,
+            train_docs=corpus.train_docs,
+            dev_docs=corpus.dev_docs,
+            rehearsal_docs=corpus.rehearsal_docs,
+            kept_base_spans=corpus.kept_base_spans,
+            before=before,
+            after=after,
+            before_model=before_model,
+            loop=result,
+            in_use=opts.use,
+            warnings=corpus.warnings,
+        )
         (work / "model" / "newsmark-training.json").write_text(json.dumps(outcome.to_json(), indent=1))
-        record = ModelRecord(name=name, path=str(out), extractor=Extractor.ENTITIES, base_model=outcome.base_model,
-                             data_hash=corpus.data_hash, train_docs=corpus.train_docs, dev_docs=corpus.dev_docs,
-                             scores={"dev": after, "before": before, "before_model": before_model})
+        record = ModelRecord(
+            name=name,
+            path=str(out),
+            extractor=Extractor.ENTITIES,
+            base_model=outcome.base_model,
+            data_hash=corpus.data_hash,
+            train_docs=corpus.train_docs,
+            dev_docs=corpus.dev_docs,
+            scores={"dev": after, "before": before, "before_model": before_model},
+        )
         register(store, record, annotator, use_it=opts.use, on_commit=lambda: os.replace(work / "model", out))
         return outcome
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _train(corpus: Any, base: Any, opts: TrainOptions, work: Path, on_step: Callable[[Step], None] | None,
-           phase: Callable[[str], None]) -> LoopResult:
+def _train(
+    corpus: Any,
+    base: Any,
+    opts: TrainOptions,
+    work: Path,
+    on_step: Callable[[Step], None] | None,
+    phase: Callable[[str], None],
+) -> LoopResult:
     """One training run over a built corpus; the best checkpoint lands in work/best."""
     from ..errors import NewsmarkError
     from .config import ner_config
     from .loop import init, run
 
     max_steps = opts.max_steps or (100_000 if opts.minutes else DEFAULT_MAX_STEPS)
-    cfg = ner_config(corpus.train, corpus.dev, base=base.source if base else None, base_nlp=base.nlp if base else None,
-                     max_steps=max_steps, eval_frequency=opts.eval_frequency, patience=opts.patience, seed=opts.seed)
+    cfg = ner_config(
+        corpus.train,
+        corpus.dev,
+        base=base.source if base else None,
+        base_nlp=base.nlp if base else None,
+        max_steps=max_steps,
+        eval_frequency=opts.eval_frequency,
+        patience=opts.patience,
+        seed=opts.seed,
+    )
     phase("initialising the pipeline")
     nlp = init(cfg, extra_labels=corpus.labels)
     nlp.config.to_disk(work / "config.cfg")

@@ -59,8 +59,10 @@ def pair_scores(store: Store, pairs: dict[_Key, tuple[str, str, str | None, bool
     from ..extract.normalize import normalize
     from ..extract.variants import Mention, label_group, suggest
 
-    mentions = [Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"]) for r in store.query(
-        'SELECT doc_id, start, "end", text, label FROM spans ORDER BY doc_id, start, id')]
+    mentions = [
+        Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"])
+        for r in store.query('SELECT doc_id, start, "end", text, label FROM spans ORDER BY doc_id, start, id')
+    ]
     seen = {(m.form, m.label) for m in mentions}
     for i, (a, b, label, _same) in enumerate(pairs.values(), 1):
         for form in (a, b):
@@ -108,8 +110,10 @@ def fit_linker(store: Store, config: Config, *, dev: float = 0.2, seed: int = 0)
     n_same = sum(1 for v in pairs.values() if v[3])
     n_diff = len(pairs) - n_same
     if n_same < MIN_EACH or n_diff < MIN_EACH:
-        raise UserInputError(f"variants: {n_same} same and {n_diff} different judgement(s); fitting the linker needs "
-                             f"at least {MIN_EACH} of each (judge pairs in the Entities screen, v)")
+        raise UserInputError(
+            f"variants: {n_same} same and {n_diff} different judgement(s); fitting the linker needs "
+            f"at least {MIN_EACH} of each (judge pairs in the Entities screen, v)"
+        )
     scores = pair_scores(store, pairs)
     ranked = sorted(pairs, key=lambda k: hashlib.sha256(f"{seed}\0{k}".encode()).digest())
     n_dev = max(1, round(len(ranked) * dev))
@@ -118,13 +122,30 @@ def fit_linker(store: Store, config: Config, *, dev: float = 0.2, seed: int = 0)
     held = [(scores[k], pairs[k][3]) for k in dev_keys]
     default = float(config.linker.threshold)
     threshold = best_threshold(train, default)
-    return {"threshold": threshold, "configured_threshold": default, "linker": LINKER_VERSION,
-            "before": _prf(held, default), "after": _prf(held, threshold),
-            "train_pairs": len(train), "dev_pairs": len(held), "same": n_same, "different": n_diff}
+    return {
+        "threshold": threshold,
+        "configured_threshold": default,
+        "linker": LINKER_VERSION,
+        "before": _prf(held, default),
+        "after": _prf(held, threshold),
+        "train_pairs": len(train),
+        "dev_pairs": len(held),
+        "same": n_same,
+        "different": n_diff,
+    }
 
 
-def train_linker(store: Store, config: Config, *, annotator: str, name: str | None = None,
-                 output: str | None = None, dev: float = 0.2, seed: int = 0, use: bool = False) -> dict[str, Any]:
+def train_linker(
+    store: Store,
+    config: Config,
+    *,
+    annotator: str,
+    name: str | None = None,
+    output: str | None = None,
+    dev: float = 0.2,
+    seed: int = 0,
+    use: bool = False,
+) -> dict[str, Any]:
     """Fit, write the linker version as a small JSON file, register it (the file is renamed
     into place inside the registering transaction, as a trained pipeline is)."""
     import json
@@ -145,9 +166,16 @@ def train_linker(store: Store, config: Config, *, annotator: str, name: str | No
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     tmp.write_text(json.dumps({"name": name, **result}, indent=1), encoding="utf-8")
-    record = ModelRecord(name=name, path=str(out), extractor=Extractor.VARIANTS, base_model=result["linker"],
-                         data_hash=None, train_docs=result["train_pairs"], dev_docs=result["dev_pairs"],
-                         scores={"dev": result["after"], "before": result["before"], "threshold": result["threshold"]})
+    record = ModelRecord(
+        name=name,
+        path=str(out),
+        extractor=Extractor.VARIANTS,
+        base_model=result["linker"],
+        data_hash=None,
+        train_docs=result["train_pairs"],
+        dev_docs=result["dev_pairs"],
+        scores={"dev": result["after"], "before": result["before"], "threshold": result["threshold"]},
+    )
     try:
         register(store, record, annotator, use_it=use, on_commit=lambda: os.replace(tmp, out))
     finally:

@@ -32,7 +32,9 @@ def modules() -> list[ModuleType]:
     return [importlib.import_module(f"{__name__}.{name}") for name in MODULES]
 
 
-def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> dict[str, Callable[[argparse.Namespace], int]]:
+def register(
+    sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]
+) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add every module's parser; returns command word -> run function."""
     runs: dict[str, Callable[[argparse.Namespace], int]] = {}
     for module in modules():

@@ -14,13 +14,19 @@ NAME = "agree"
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents,
-                       help="inter-annotator agreement over documents done by two or more annotators")
+    p = sub.add_parser(
+        NAME, parents=parents, help="inter-annotator agreement over documents done by two or more annotators"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--annotators", metavar="A,B", help="compare only these annotators (two or more)")
     p.add_argument("--labels", metavar="L1,L2", help="only these entity labels")
-    p.add_argument("--lowest", type=int, default=10, metavar="N",
-                   help="list the N documents with the lowest agreement (default 10)")
+    p.add_argument(
+        "--lowest",
+        type=int,
+        default=10,
+        metavar="N",
+        help="list the N documents with the lowest agreement (default 10)",
+    )
 
 
 def _names(value: str | None, option: str) -> list[str] | None:
@@ -46,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
     labels = _names(args.labels, "--labels")
     unknown = [label for label in labels or [] if label not in config.label_names]
     if unknown:
-        raise UserInputError(f"--labels: unknown label {unknown[0]!r} (configured in {config.source}: "
-                             f"{', '.join(config.label_names)})")
+        raise UserInputError(
+            f"--labels: unknown label {unknown[0]!r} (configured in {config.source}: {', '.join(config.label_names)})"
+        )
     if args.lowest < 0:
         raise UserInputError("--lowest: expected 0 or more")
     store = _open_store(db, create=False)
@@ -86,13 +93,16 @@ def _entity_lines(pair: dict[str, Any]) -> list[str]:
         fig = pair[mode]
         out.append(f"    {mode:<8} {_prf(fig)}")
         for label, lf in fig["per_label"].items():
-            out.append(f"      {_safe(label):<12} F1 {_n(lf['f'])}  ({lf['a']} vs {lf['b']} spans, "
-                       f"{lf['docs']} docs)")
+            out.append(f"      {_safe(label):<12} F1 {_n(lf['f'])}  ({lf['a']} vs {lf['b']} spans, {lf['docs']} docs)")
     k = pair["kappa"]
-    out.append(f"    Cohen's kappa over all tokens        {_n(k['all_tokens']['kappa'])}  "
-               f"({k['all_tokens']['tokens']} tokens, {k['all_tokens']['docs']} docs)")
-    out.append(f"    Cohen's kappa over labelled tokens   {_n(k['labelled_tokens']['kappa'])}  "
-               f"({k['labelled_tokens']['tokens']} tokens either labelled, {k['labelled_tokens']['docs']} docs)")
+    out.append(
+        f"    Cohen's kappa over all tokens        {_n(k['all_tokens']['kappa'])}  "
+        f"({k['all_tokens']['tokens']} tokens, {k['all_tokens']['docs']} docs)"
+    )
+    out.append(
+        f"    Cohen's kappa over labelled tokens   {_n(k['labelled_tokens']['kappa'])}  "
+        f"({k['labelled_tokens']['tokens']} tokens either labelled, {k['labelled_tokens']['docs']} docs)"
+    )
     return out
 
 
@@ -102,8 +112,10 @@ def _claim_lines(pair: dict[str, Any]) -> list[str]:
     out.append(f"    overlap  {_prf(pair['overlap'])}")
     for what in ("type", "stance"):
         f = pair[what]
-        out.append(f"    {what:<8} agreement {_n(f['agreement'])}  kappa {_n(f['kappa'])}  "
-                   f"({f['matched']} matched claims, {f['docs']} docs)")
+        out.append(
+            f"    {what:<8} agreement {_n(f['agreement'])}  kappa {_n(f['kappa'])}  "
+            f"({f['matched']} matched claims, {f['docs']} docs)"
+        )
     return out
 
 
@@ -115,12 +127,17 @@ def render(report: dict[str, Any]) -> list[str]:
     if report.get("labels"):
         out.append(f"Labels: {', '.join(_safe(x) for x in report['labels'])}")
     overall = report["entities"]["overall"]
-    out += ["", "Entities (overall, micro over pairs)",
-            f"  strict   {_prf(overall['strict'])}", f"  partial  {_prf(overall['partial'])}"]
+    out += [
+        "",
+        "Entities (overall, micro over pairs)",
+        f"  strict   {_prf(overall['strict'])}",
+        f"  partial  {_prf(overall['partial'])}",
+    ]
     for which, name in (("all_tokens", "all tokens"), ("labelled_tokens", "labelled tokens")):
         k = overall[f"mean_pairwise_kappa_{which}"]
-        out.append(f"  mean pairwise Cohen's kappa over {name}: {_n(k['kappa'])}  "
-                   f"({k['pairs']} pairs, {k['docs']} docs)")
+        out.append(
+            f"  mean pairwise Cohen's kappa over {name}: {_n(k['kappa'])}  ({k['pairs']} pairs, {k['docs']} docs)"
+        )
     out += ["", "Entities per pair"]
     for pair in report["entities"]["pairs"]:
         out += _entity_lines(pair)
@@ -128,12 +145,19 @@ def render(report: dict[str, Any]) -> list[str]:
     for pair in report["claims"]["pairs"]:
         out += _claim_lines(pair)
     v = report["variants"]
-    out += ["", (f"Variant judgements: Krippendorff's alpha (nominal) {_n(v['alpha'])}  "
-                 f"({v['pairs']} pairs judged by two or more; {len(v['annotators'])} annotators)")]
+    out += [
+        "",
+        (
+            f"Variant judgements: Krippendorff's alpha (nominal) {_n(v['alpha'])}  "
+            f"({v['pairs']} pairs judged by two or more; {len(v['annotators'])} annotators)"
+        ),
+    ]
     if report["lowest"]:
         out += ["", "Lowest agreement (mean pairwise strict entity F1): review these first"]
         for row in report["lowest"]:
             title = _safe(row["title"]) or f"document {row['doc_id']}"
-            out.append(f"  {row['doc_id']:>6}  F1 {_n(row['strict_f'])}  {title[:60]}  "
-                       f"({', '.join(_safe(a) for a in row['annotators'])})")
+            out.append(
+                f"  {row['doc_id']:>6}  F1 {_n(row['strict_f'])}  {title[:60]}  "
+                f"({', '.join(_safe(a) for a in row['annotators'])})"
+            )
     return out

@@ -12,10 +12,18 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
     p = sub.add_parser(NAME, parents=parents, help="distribute documents to annotators with a chosen overlap")
     p.add_argument("--annotators", required=True, metavar="A,B,C", help="who annotates")
-    p.add_argument("--overlap", type=int, default=1, metavar="N",
-                   help="annotators per document (2 or more for agreement; default 1)")
-    p.add_argument("--status", choices=[s.value for s in Status if s != Status.REVIEWED],
-                   help="only documents every one of them has at this status")
+    p.add_argument(
+        "--overlap",
+        type=int,
+        default=1,
+        metavar="N",
+        help="annotators per document (2 or more for agreement; default 1)",
+    )
+    p.add_argument(
+        "--status",
+        choices=[s.value for s in Status if s != Status.REVIEWED],
+        help="only documents every one of them has at this status",
+    )
     p.add_argument("--search", metavar="WORDS", help="only documents matching this full-text search")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -35,11 +43,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps({"documents": report.documents, "added": report.added, "load": report.load},
-                         ensure_ascii=False))
+        print(
+            json.dumps({"documents": report.documents, "added": report.added, "load": report.load}, ensure_ascii=False)
+        )
         return 0
-    print(f"{report.documents} documents selected, {report.added} assignments added "
-          f"(overlap {args.overlap})")
+    print(f"{report.documents} documents selected, {report.added} assignments added (overlap {args.overlap})")
     for name, n in sorted(report.load.items()):
         print(f"  {' '.join(sanitize(name).split())}: {n} documents assigned")
     return 0

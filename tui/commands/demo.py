@@ -15,7 +15,9 @@ NAME = "demo"
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="import the bundled sample corpus into a fresh database and open the app")
+    p = sub.add_parser(
+        NAME, parents=parents, help="import the bundled sample corpus into a fresh database and open the app"
+    )
     p.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
     p.add_argument("--no-open", action="store_true", help="import only; do not open the app")
 
@@ -58,5 +60,4 @@ def _predict_quietly(store: Any, config: Any) -> None:
 
     print("demo: pre-annotating with spaCy...", file=sys.stderr)
     report = run_predict(store, config)
-    say(f"demo: {report.entities} entity and {report.claims} claim suggestion(s) from {report.model}",
-        file=sys.stderr)
+    say(f"demo: {report.entities} entity and {report.claims} claim suggestion(s) from {report.model}", file=sys.stderr)

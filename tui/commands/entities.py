@@ -15,15 +15,15 @@ USAGE = "usage: newsmark entities import FILE | newsmark entities export [--out 
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents,
-                       help="known entities (name, label, external id such as a Wikidata QID, aliases)")
+    p = sub.add_parser(
+        NAME, parents=parents, help="known entities (name, label, external id such as a Wikidata QID, aliases)"
+    )
     verbs = p.add_subparsers(dest="entities_command", metavar="SUBCOMMAND")
     q = verbs.add_parser("import", parents=parents, help="create canonical entities from a JSONL or CSV file")
     q.add_argument("file", metavar="FILE", help=".jsonl (name, label, external_id, aliases) or .csv/.tsv")
     q = verbs.add_parser("export", parents=parents, help="write every canonical entity as JSONL or CSV")
     q.add_argument("--out", metavar="FILE", help="file to write (default: stdout)")
-    q.add_argument("--format", choices=["jsonl", "csv"], default=None,
-                   help="default: from --out's suffix, else jsonl")
+    q.add_argument("--format", choices=["jsonl", "csv"], default=None, help="default: from --out's suffix, else jsonl")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,8 +45,10 @@ def _import(args: argparse.Namespace, annotator: str, db, open_store) -> int:
     known = read_known(args.file)  # every row checked before the database is touched
     store = open_store(db)
     result = import_known(store, known, annotator, source=sanitize(str(args.file)))
-    print(f"imported {len(known)} known entit{'y' if len(known) == 1 else 'ies'} from {sanitize(str(args.file))}: "
-          f"{result.created} created, {result.updated} updated, {result.aliases} alias(es) added")
+    print(
+        f"imported {len(known)} known entit{'y' if len(known) == 1 else 'ies'} from {sanitize(str(args.file))}: "
+        f"{result.created} created, {result.updated} updated, {result.aliases} alias(es) added"
+    )
     return 0
 
 

@@ -17,11 +17,21 @@ NAME = "export"
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(NAME, parents=parents, help="export the labeled dataset: jsonl, prodigy, spacy or links")
     p.add_argument("--format", default="jsonl", choices=_export_formats())
-    p.add_argument("--scheme", choices=["iob1", "iob2", "bioes"], default=None,
-                   help="CoNLL tag scheme (default: each document's imported scheme, else iob2)")
+    p.add_argument(
+        "--scheme",
+        choices=["iob1", "iob2", "bioes"],
+        default=None,
+        help="CoNLL tag scheme (default: each document's imported scheme, else iob2)",
+    )
     p.add_argument("--out", default="-", metavar="PATH", help="file (or directory for spacy); - is stdout")
-    p.add_argument("--split", nargs="?", const="train=0.8,dev=0.1,test=0.1", default=None,
-                   metavar="train=0.8,dev=0.1,test=0.1", help="split by document into named parts")
+    p.add_argument(
+        "--split",
+        nargs="?",
+        const="train=0.8,dev=0.1,test=0.1",
+        default=None,
+        metavar="train=0.8,dev=0.1,test=0.1",
+        help="split by document into named parts",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed for reproducible splits")
     p.add_argument("--status", default="done", choices=["done", "all", "todo", "in progress", "skipped"])
     p.add_argument("--labels", metavar="L1,L2", help="only these entity labels")
@@ -40,9 +50,19 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError(f"--labels: no label names in {args.labels!r} (e.g. --labels PERSON,ORG)")
     try:
         # --annotator filters; without it every annotator's work is exported.
-        report = export(store, args.format, args.out, split=args.split, seed=args.seed, status=args.status,
-                        annotator=args.annotator, labels=labels, known_labels=config.label_names,
-                        on_progress=on_progress, scheme=args.scheme)
+        report = export(
+            store,
+            args.format,
+            args.out,
+            split=args.split,
+            seed=args.seed,
+            status=args.status,
+            annotator=args.annotator,
+            labels=labels,
+            known_labels=config.label_names,
+            on_progress=on_progress,
+            scheme=args.scheme,
+        )
     finally:
         on_progress.stop()
     info = report.to_json()
@@ -68,5 +88,7 @@ def _export_summary(info: dict[str, Any], fmt: str, where: str) -> str:
         where += " (gold: the reviewed layer where a document has one)"
     if lines == docs:
         return f"exported {docs} document(s) as {fmt} to {where}"
-    return (f"exported {lines} annotated copies of {docs} document(s) (annotators: "
-            f"{', '.join(info['annotators'])}) as {fmt} to {where}")
+    return (
+        f"exported {lines} annotated copies of {docs} document(s) (annotators: "
+        f"{', '.join(info['annotators'])}) as {fmt} to {where}"
+    )

@@ -18,13 +18,20 @@ NAME = "import"
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="import .txt .md .jsonl .html .warc .csv .tsv .conll files, directories, globs or - (stdin)")
+    p = sub.add_parser(
+        NAME,
+        parents=parents,
+        help="import .txt .md .jsonl .html .warc .csv .tsv .conll files, directories, globs or - (stdin)",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--skip-invalid", action="store_true", help="skip bad lines instead of rejecting the file")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
-    p.add_argument("--new-labels", action="store_true",
-                   help="accept span labels and claim types the config does not list (plain names only), "
-                        "e.g. a CoNLL-2003 file's PER and MISC")
+    p.add_argument(
+        "--new-labels",
+        action="store_true",
+        help="accept span labels and claim types the config does not list (plain names only), "
+        "e.g. a CoNLL-2003 file's PER and MISC",
+    )
     _import_options(p)
 
 
@@ -49,10 +56,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         # stdin is touched only when "-" is named: cron and daemons run with it closed
         stdin = getattr(sys.stdin, "buffer", None) if "-" in args.paths else None
-        report = import_paths(store, args.paths, annotator, skip_invalid=args.skip_invalid,
-                              stdin=stdin, on_progress=on_file, options=options,
-                              labels=None if args.new_labels else config.label_names,
-                              claim_types=None if args.new_labels else config.claims.types)
+        report = import_paths(
+            store,
+            args.paths,
+            annotator,
+            skip_invalid=args.skip_invalid,
+            stdin=stdin,
+            on_progress=on_file,
+            options=options,
+            labels=None if args.new_labels else config.label_names,
+            claim_types=None if args.new_labels else config.claims.types,
+        )
     except ImportFailed as exc:
         counter.stop()
         _import_notes(cast("ImportReport", exc.report))
@@ -67,8 +81,10 @@ def run(args: argparse.Namespace) -> int:
         print(to_json(report.to_json()))
     else:
         skipped = f", skipped {report.skipped_lines} invalid line(s)" if report.skipped_lines else ""
-        say(f"imported {report.imported} document(s) into {db} ({report.duplicates} duplicate(s) skipped, "
-              f"{report.spans} span(s), {report.claims} claim(s){skipped})")
+        say(
+            f"imported {report.imported} document(s) into {db} ({report.duplicates} duplicate(s) skipped, "
+            f"{report.spans} span(s), {report.claims} claim(s){skipped})"
+        )
         for line in report.problems:
             say(f"skipped: {line}", file=sys.stderr)
     _import_notes(report)
@@ -87,14 +103,24 @@ def _import_options(p: argparse.ArgumentParser) -> None:
     """import's format options: a forced reader, CSV columns, the CoNLL tag scheme."""
     from annotations.formats import MARKDOWN, READERS
 
-    p.add_argument("--format", choices=[*READERS, MARKDOWN], default=None,
-                   help="read every file as this format, whatever its suffix")
-    p.add_argument("--text-col", metavar="NAME", help="CSV/TSV column holding the text (default: text, body or content)")
+    p.add_argument(
+        "--format",
+        choices=[*READERS, MARKDOWN],
+        default=None,
+        help="read every file as this format, whatever its suffix",
+    )
+    p.add_argument(
+        "--text-col", metavar="NAME", help="CSV/TSV column holding the text (default: text, body or content)"
+    )
     p.add_argument("--title-col", metavar="NAME", help="CSV/TSV title column (default: title or headline)")
     p.add_argument("--id-col", metavar="NAME", help="CSV/TSV id column (default: id), kept as the source id")
     p.add_argument("--meta-cols", metavar="A,B", help="CSV/TSV columns kept in meta (default: all others)")
-    p.add_argument("--scheme", choices=["iob1", "iob2", "bioes"], default=None,
-                   help="CoNLL tag scheme (default: detected per document)")
+    p.add_argument(
+        "--scheme",
+        choices=["iob1", "iob2", "bioes"],
+        default=None,
+        help="CoNLL tag scheme (default: detected per document)",
+    )
 
 
 def _read_options(args: argparse.Namespace) -> Any:
@@ -105,8 +131,14 @@ def _read_options(args: argparse.Namespace) -> Any:
         meta = [c.strip() for c in args.meta_cols.split(",") if c.strip()]
         if not meta:
             raise UserInputError(f"--meta-cols: no column names in {args.meta_cols!r}")
-    return ReadOptions(format=args.format, text_col=args.text_col, title_col=args.title_col,
-                       id_col=args.id_col, meta_cols=meta, scheme=args.scheme)
+    return ReadOptions(
+        format=args.format,
+        text_col=args.text_col,
+        title_col=args.title_col,
+        id_col=args.id_col,
+        meta_cols=meta,
+        scheme=args.scheme,
+    )
 
 
 def _import_failure(exc: ImportFailed, skip_invalid: bool) -> list[str]:
@@ -138,10 +170,17 @@ def _import_failure(exc: ImportFailed, skip_invalid: bool) -> list[str]:
     summary = f"rejected {len(rejected)} file(s) ({names}): nothing from them was imported"
     others = report.files - len(rejected)
     if others:
-        extra = [f"{n} {what}" for n, what in ((report.duplicates, "duplicate(s) skipped"),
-                                                (report.skipped_lines, "invalid line(s) skipped")) if n]
-        summary += (f"; imported {report.imported} document(s) from the other {others} file(s)"
-                    + (f" ({', '.join(extra)})" if extra else ""))
+        extra = [
+            f"{n} {what}"
+            for n, what in (
+                (report.duplicates, "duplicate(s) skipped"),
+                (report.skipped_lines, "invalid line(s) skipped"),
+            )
+            if n
+        ]
+        summary += f"; imported {report.imported} document(s) from the other {others} file(s)" + (
+            f" ({', '.join(extra)})" if extra else ""
+        )
     more = exc.total - len(exc.problems)
     if more > 0:
         summary += f"; {more} more problem(s) not shown"

@@ -17,7 +17,9 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     link = p.add_subparsers(dest="link_command", metavar="SUBCOMMAND")
     p = link.add_parser("suggest", parents=parents, help="variant-spelling candidates with scores")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--threshold", type=float, default=None, help="minimum score 0-100 (default: config linker.threshold)")
+    p.add_argument(
+        "--threshold", type=float, default=None, help="minimum score 0-100 (default: config linker.threshold)"
+    )
     p.add_argument("--limit", type=int, default=None, help="at most N pairs")
 
 
@@ -42,8 +44,10 @@ def run(args: argparse.Namespace) -> int:
         print(to_json(result.to_json()))
         return 0
     for pair in result.pairs:
-        print(f"{pair.score:5.1f}  {clean(pair.label):<8} {clean(pair.a)}  ~  {clean(pair.b)}   "
-              f"({'; '.join(clean(r) for r in pair.reasons)})")
+        print(
+            f"{pair.score:5.1f}  {clean(pair.label):<8} {clean(pair.a)}  ~  {clean(pair.b)}   "
+            f"({'; '.join(clean(r) for r in pair.reasons)})"
+        )
     for cluster in result.clusters:
         print(f"cluster {clean(cluster.label)}: " + " | ".join(clean(f) for f in cluster.forms))
     if not result.pairs:

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         ids = ids[: args.limit]
     out = sys.stdout
     for i in range(0, len(ids), 500):
-        for row in store.document_rows(ids[i:i + 500], annotator):
+        for row in store.document_rows(ids[i : i + 500], annotator):
             title = (row["title"] or row["lead"] or "").splitlines()[0] if (row["title"] or row["lead"]) else ""
             out.write(tsv([row["id"], row["status"], row["outlet"] or "-", row["date"] or "-", title]) + "\n")
     return 0

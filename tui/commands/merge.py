@@ -15,8 +15,7 @@ NAME = "merge"
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents,
-                       help="merge annotation databases from other servers (idempotent)")
+    p = sub.add_parser(NAME, parents=parents, help="merge annotation databases from other servers (idempotent)")
     p.add_argument("sources", nargs="+", metavar="OTHER.db", help="newsmark databases to merge into --db")
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -40,8 +39,10 @@ def run(args: argparse.Namespace) -> int:
         counts = {k: v for k, v in report.counts.items() if k != "history"}
         what = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items())) or "nothing new"
         history = report.counts.get("history", 0)
-        print(f"{sanitize(report.source)}: {verb} {what}; {history} history entr{'y' if history == 1 else 'ies'}"
-              f"{'; ' + str(len(report.conflicts)) + ' conflict(s)' if report.conflicts else ''}")
+        print(
+            f"{sanitize(report.source)}: {verb} {what}; {history} history entr{'y' if history == 1 else 'ies'}"
+            f"{'; ' + str(len(report.conflicts)) + ' conflict(s)' if report.conflicts else ''}"
+        )
         for line in report.conflicts:
             print(f"  conflict: {sanitize(line)}", file=sys.stderr)
     return 0

@@ -17,8 +17,12 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q = models.add_parser("use", parents=parents, help="make a registered model the one predict runs")
     q.add_argument("name", metavar="NAME", nargs="?", help="model name (see models list)")
-    q.add_argument("--configured", choices=["entities", "claims", "variants"], default=None,
-                   help="go back to the configured extractor instead")
+    q.add_argument(
+        "--configured",
+        choices=["entities", "claims", "variants"],
+        default=None,
+        help="go back to the configured extractor instead",
+    )
 
 
 def _f(scores: dict[str, Any]) -> str:
@@ -35,9 +39,16 @@ def _table(rows: list[dict[str, Any]]) -> Any:
     for col in ("in use", "name", "extractor", "base", "train/dev docs", "dev F1", "created", "by"):
         t.add_column(col)
     for r in rows:
-        t.add_row("*" if r["in_use"] else "", Text(r["name"]), r["extractor"], Text(r["base_model"] or "-"),
-                  f"{r['train_docs'] or 0}/{r['dev_docs'] or 0}", _f(r["scores"]), r["created_at"],
-                  Text(r["created_by"] or ""))
+        t.add_row(
+            "*" if r["in_use"] else "",
+            Text(r["name"]),
+            r["extractor"],
+            Text(r["base_model"] or "-"),
+            f"{r['train_docs'] or 0}/{r['dev_docs'] or 0}",
+            _f(r["scores"]),
+            r["created_at"],
+            Text(r["created_by"] or ""),
+        )
     return t
 
 
@@ -57,8 +68,10 @@ def run(args: argparse.Namespace) -> int:
         if not args.name:
             raise UserInputError("models use: give a model NAME (newsmark models list) or --configured EXTRACTOR")
         row = models.use(store, args.name, annotator)
-        print(f"predict now runs {json.dumps(row['name'])} for {row['extractor']} "
-              "(a new extractor version: old predictions are kept, `newsmark predict` computes the new ones)")
+        print(
+            f"predict now runs {json.dumps(row['name'])} for {row['extractor']} "
+            "(a new extractor version: old predictions are kept, `newsmark predict` computes the new ones)"
+        )
         return 0
     if cmd != "list":
         raise UserInputError("models: expected a subcommand: list or use NAME")

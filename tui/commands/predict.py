@@ -16,18 +16,42 @@ NAME = "predict"
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(NAME, parents=parents, help="run the extractors over documents lacking current predictions")
     p.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline (default: config model.name)")
-    p.add_argument("--n-process", type=_n_process, default=None, metavar="N|auto",
-                   help="local engine: worker processes (default: config model.n_process; capped at the cores)")
+    p.add_argument(
+        "--n-process",
+        type=_n_process,
+        default=None,
+        metavar="N|auto",
+        help="local engine: worker processes (default: config model.n_process; capped at the cores)",
+    )
     p.add_argument("--batch-size", type=int, default=None, metavar="N")
-    p.add_argument("--limit", type=int, default=None, metavar="N",
-                   help="at most N documents this run (in import order; run again for the next N)")
-    p.add_argument("--engine", choices=["local", "dask"], default="local",
-                   help="local: this machine; dask: the workers of a Dask cluster (pip install 'newsmark[dask]')")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="at most N documents this run (in import order; run again for the next N)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="local: this machine; dask: the workers of a Dask cluster (pip install 'newsmark[dask]')",
+    )
     p.add_argument("--scheduler", metavar="ADDRESS", help="dask: an existing scheduler (default: a LocalCluster)")
-    p.add_argument("--workers", type=_positive("--workers"), default=None, metavar="N",
-                   help="dask without --scheduler: LocalCluster workers (default: the usable cores)")
-    p.add_argument("--chunk-size", type=_positive("--chunk-size"), default=None, metavar="N",
-                   help="dask: documents per task sent to a worker (default: 200)")
+    p.add_argument(
+        "--workers",
+        type=_positive("--workers"),
+        default=None,
+        metavar="N",
+        help="dask without --scheduler: LocalCluster workers (default: the usable cores)",
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=_positive("--chunk-size"),
+        default=None,
+        metavar="N",
+        help="dask: documents per task sent to a worker (default: 200)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,7 +62,11 @@ def run(args: argparse.Namespace) -> int:
     config, _annotator, db = _context(args)
     if args.limit is not None and args.limit < 1:
         raise UserInputError(f"--limit: expected a positive number of documents, got {args.limit}")
-    for option, value in (("--scheduler", args.scheduler), ("--workers", args.workers), ("--chunk-size", args.chunk_size)):
+    for option, value in (
+        ("--scheduler", args.scheduler),
+        ("--workers", args.workers),
+        ("--chunk-size", args.chunk_size),
+    ):
         if value is not None and args.engine != "dask":
             raise UserInputError(f"{option} needs --engine dask")
     if args.engine == "dask" and args.n_process is not None:
@@ -50,10 +78,20 @@ def run(args: argparse.Namespace) -> int:
     store = _open_store(db, create=False)
     on_progress = _Counter("predicting")
     try:
-        report = run_predict(store, config, batch_size=args.batch_size, n_process=args.n_process,
-                             model=args.model, on_progress=on_progress, limit=args.limit,
-                             engine=args.engine, scheduler=args.scheduler, workers=args.workers,
-                             chunk_size=args.chunk_size, on_note=on_progress.note)
+        report = run_predict(
+            store,
+            config,
+            batch_size=args.batch_size,
+            n_process=args.n_process,
+            model=args.model,
+            on_progress=on_progress,
+            limit=args.limit,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            chunk_size=args.chunk_size,
+            on_note=on_progress.note,
+        )
     except ModelMissing as exc:
         raise UserInputError(str(exc)) from None
     except KeyboardInterrupt:
@@ -61,8 +99,10 @@ def run(args: argparse.Namespace) -> int:
         return 130
     finally:
         on_progress.stop()
-    say(f"predicted {report.documents} document(s) with {report.model}: "
-        f"{report.entities} entities, {report.claims} claims")
+    say(
+        f"predicted {report.documents} document(s) with {report.model}: "
+        f"{report.entities} entities, {report.claims} claims"
+    )
     return 0
 
 
@@ -88,5 +128,6 @@ def _positive(option: str) -> Callable[[str], int]:
         if n < 1:
             raise argparse.ArgumentTypeError(f"expected a number from 1, got {n}")
         return n
+
     parse.__name__ = option
     return parse

@@ -14,8 +14,12 @@ NAME = "review"
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(NAME, parents=parents, help="open the Review screen (also R in the Library)")
-    p.add_argument("--doc", type=int, metavar="ID", help="the document to review (default: the first "
-                   "done by two or more annotators and not yet reviewed)")
+    p.add_argument(
+        "--doc",
+        type=int,
+        metavar="ID",
+        help="the document to review (default: the first done by two or more annotators and not yet reviewed)",
+    )
     p.add_argument("--model", action="store_true", help="show the model's version too")
     p.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
 
@@ -29,15 +33,18 @@ def run(args: argparse.Namespace) -> int:
     store = _open_store(db, create=False)
     doc_id = args.doc if args.doc is not None else review.next_to_review(store)
     if doc_id is None:
-        raise UserInputError("no document is done by two or more annotators and not yet reviewed; "
-                             "name one with --doc ID")
+        raise UserInputError(
+            "no document is done by two or more annotators and not yet reviewed; name one with --doc ID"
+        )
     if store.document(doc_id) is None:
         raise UserInputError(f"--doc: no document {doc_id} in {db}")
     from annotations.review import may_see_others
 
     if not may_see_others(store, config, annotator, doc_id):
-        raise UserInputError(f"--doc {doc_id}: blind review (config review.blind): {annotator} annotates "
-                             "this document, so others' work stays hidden until it is reviewed")
+        raise UserInputError(
+            f"--doc {doc_id}: blind review (config review.blind): {annotator} annotates "
+            "this document, so others' work stays hidden until it is reviewed"
+        )
     from tui.actions import validate_keymap
 
     validate_keymap(config)
@@ -46,8 +53,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _review_app(store: Any, config: Any, annotator: str, doc_id: int, with_model: bool,
-                notice: str | None) -> Any:
+def _review_app(store: Any, config: Any, annotator: str, doc_id: int, with_model: bool, notice: str | None) -> Any:
     from pathlib import Path
 
     import tui.app

@@ -27,13 +27,17 @@ def run(args: argparse.Namespace) -> int:
 
     console = _stdout_console()
     head = rich_text(db, style="bold")
-    head.append(f": {stats['documents']} documents from {stats['outlets']} outlets, "
-                f"{stats['done']} done; {stats['spans']} spans, {stats['claims']} claims, "
-                f"{stats['entities']} entities, {stats['predictions']} predictions")
+    head.append(
+        f": {stats['documents']} documents from {stats['outlets']} outlets, "
+        f"{stats['done']} done; {stats['spans']} spans, {stats['claims']} claims, "
+        f"{stats['entities']} entities, {stats['predictions']} predictions"
+    )
     console.print(head, highlight=False)
     if stats["annotators"]:
         table = Table("annotator", "done", "in progress", "skipped", "todo", "spans", "claims")
         for name, row in sorted(stats["annotators"].items()):
-            table.add_row(rich_text(name), *(str(row[k]) for k in ("done", "in progress", "skipped", "todo", "spans", "claims")))
+            table.add_row(
+                rich_text(name), *(str(row[k]) for k in ("done", "in progress", "skipped", "todo", "spans", "claims"))
+            )
         console.print(table)
     return 0

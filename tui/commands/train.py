@@ -14,18 +14,28 @@ EXTRACTORS = ("ner", "claims", "variants", "all")
 def add_common_training(p: argparse.ArgumentParser) -> None:
     """Options `train` and `train-curve` share."""
     base = p.add_mutually_exclusive_group()
-    base.add_argument("--base-model", metavar="NAME_OR_PATH",
-                      help="pipeline to fine-tune (default: the model in use, else config model.name)")
+    base.add_argument(
+        "--base-model",
+        metavar="NAME_OR_PATH",
+        help="pipeline to fine-tune (default: the model in use, else config model.name)",
+    )
     base.add_argument("--from-scratch", action="store_true", help="train a new ner instead of fine-tuning")
     p.add_argument("--dev", type=float, default=0.2, metavar="SHARE", help="share of done documents held out (0.2)")
     stop = p.add_mutually_exclusive_group()
     stop.add_argument("--max-steps", type=int, default=None, metavar="N", help="stop after N steps (default 2000)")
     stop.add_argument("--minutes", type=float, default=None, metavar="M", help="stop after M minutes")
-    p.add_argument("--patience", type=int, default=None, metavar="N", help="stop after N steps without a better dev score")
+    p.add_argument(
+        "--patience", type=int, default=None, metavar="N", help="stop after N steps without a better dev score"
+    )
     p.add_argument("--eval-frequency", type=int, default=None, metavar="N", help="evaluate every N steps")
     p.add_argument("--seed", type=int, default=0, help="seed of the dev split and of training")
-    p.add_argument("--rehearsal", type=float, default=0.5, metavar="RATIO",
-                   help="base-model-annotated unannotated documents per gold document when fine-tuning (0: none)")
+    p.add_argument(
+        "--rehearsal",
+        type=float,
+        default=0.5,
+        metavar="RATIO",
+        help="base-model-annotated unannotated documents per gold document when fine-tuning (0: none)",
+    )
     p.add_argument("--gold-annotator", metavar="NAME", default=None, help="only this annotator's gold")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -51,11 +61,21 @@ def options(args: argparse.Namespace) -> Any:
         raise UserInputError(f"--minutes: expected a positive number, got {args.minutes:g}")
     if args.rehearsal < 0:
         raise UserInputError(f"--rehearsal: expected 0 or more, got {args.rehearsal:g}")
-    return TrainOptions(base_model=args.base_model, from_scratch=args.from_scratch, dev=args.dev,
-                        max_steps=args.max_steps, minutes=args.minutes, seed=args.seed,
-                        output=getattr(args, "output", None), name=getattr(args, "name", None),
-                        use=getattr(args, "use", False), annotator=args.gold_annotator,
-                        rehearsal=args.rehearsal, patience=args.patience, eval_frequency=args.eval_frequency)
+    return TrainOptions(
+        base_model=args.base_model,
+        from_scratch=args.from_scratch,
+        dev=args.dev,
+        max_steps=args.max_steps,
+        minutes=args.minutes,
+        seed=args.seed,
+        output=getattr(args, "output", None),
+        name=getattr(args, "name", None),
+        use=getattr(args, "use", False),
+        annotator=args.gold_annotator,
+        rehearsal=args.rehearsal,
+        patience=args.patience,
+        eval_frequency=args.eval_frequency,
+    )
 
 
 class StepBar:
@@ -69,10 +89,17 @@ class StepBar:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                                 TextColumn("step {task.fields[step]}  loss {task.fields[loss]}  "
-                                            "dev F1 {task.fields[score]} (best {task.fields[best]})"),
-                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn(
+                "step {task.fields[step]}  loss {task.fields[loss]}  "
+                "dev F1 {task.fields[score]} (best {task.fields[best]})"
+            ),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.progress.start()
 
     def phase(self, text: str) -> None:
@@ -84,6 +111,7 @@ class StepBar:
             return
         total = step.limit_seconds if step.limit_seconds else step.max_steps + 1
         done = step.seconds if step.limit_seconds else step.step + 1
+
         def fmt(x: float | None) -> str:
             return "-" if x is None else f"{x:.3f}"
 
@@ -121,11 +149,19 @@ def before_after(outcome: Any) -> Any:
             t.add_section()
         t.add_row(Text(label), _fmt(b), _fmt(a), _fmt(c, True))
     before = outcome.before_model or "none"
-    head = Text(f"model {outcome.name}: {outcome.train_docs} train / {outcome.dev_docs} dev document(s), "
-                f"{outcome.rehearsal_docs} rehearsal; {outcome.loop.steps} steps (stopped: {outcome.loop.stopped}, "
-                f"best at {outcome.loop.best_step}), {outcome.loop.seconds:.0f} s")
-    foot = Text(f"before: {before}; after: {outcome.path}" + ("; in use by predict" if outcome.in_use else
-                "; `newsmark models use " + outcome.name + "` makes predict use it"))
+    head = Text(
+        f"model {outcome.name}: {outcome.train_docs} train / {outcome.dev_docs} dev document(s), "
+        f"{outcome.rehearsal_docs} rehearsal; {outcome.loop.steps} steps (stopped: {outcome.loop.stopped}, "
+        f"best at {outcome.loop.best_step}), {outcome.loop.seconds:.0f} s"
+    )
+    foot = Text(
+        f"before: {before}; after: {outcome.path}"
+        + (
+            "; in use by predict"
+            if outcome.in_use
+            else "; `newsmark models use " + outcome.name + "` makes predict use it"
+        )
+    )
     return Group(head, t, foot, *[Text(f"note: {w}") for w in outcome.warnings])
 
 
@@ -181,12 +217,24 @@ def _variants(args: argparse.Namespace, store: Any, config: Any, annotator: str)
     """Fit the linker's threshold on the judged pairs; print the dev comparison."""
     from annotations.train.variants import train_linker
 
-    result = train_linker(store, config, annotator=annotator, name=args.name, output=args.output, dev=args.dev,
-                          seed=args.seed, use=args.use)
+    result = train_linker(
+        store,
+        config,
+        annotator=annotator,
+        name=args.name,
+        output=args.output,
+        dev=args.dev,
+        seed=args.seed,
+        use=args.use,
+    )
     if not args.json:
         b, a = result["before"], result["after"]
-        print(f"linker {result['linker']}: threshold {result['configured_threshold']:g} -> {result['threshold']:g} "
-              f"(fitted on {result['train_pairs']} judged pairs; {result['dev_pairs']} held out)")
-        print(f"dev F1 of 'same': {_fmt(b['f'])} -> {_fmt(a['f'])}; registered as {result['name']}"
-              + (" (in use)" if result["in_use"] else ""))
+        print(
+            f"linker {result['linker']}: threshold {result['configured_threshold']:g} -> {result['threshold']:g} "
+            f"(fitted on {result['train_pairs']} judged pairs; {result['dev_pairs']} held out)"
+        )
+        print(
+            f"dev F1 of 'same': {_fmt(b['f'])} -> {_fmt(a['f'])}; registered as {result['name']}"
+            + (" (in use)" if result["in_use"] else "")
+        )
     return result

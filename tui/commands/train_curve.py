@@ -30,8 +30,15 @@ def _table(result: dict[str, Any]) -> Any:
 
     for pt in result["points"]:
         change = "" if last is None or pt["f"] is None else f"{pt['f'] - last:+.3f}"
-        t.add_row(f"{pt['share']:.0%}", str(pt["train_docs"]), fmt(pt["p"]), fmt(pt["r"]), fmt(pt["f"]), change,
-                  str(pt["steps"]))
+        t.add_row(
+            f"{pt['share']:.0%}",
+            str(pt["train_docs"]),
+            fmt(pt["p"]),
+            fmt(pt["r"]),
+            fmt(pt["f"]),
+            change,
+            str(pt["steps"]),
+        )
         last = pt["f"] if pt["f"] is not None else last
     return t
 

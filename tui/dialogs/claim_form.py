@@ -107,8 +107,14 @@ def rank_speakers(query: str, options: list[SpeakerOption], limit: int = 6) -> l
 
     # every name and alias is a choice; each option is offered once, at its best form's rank
     forms = [(o.text, i) for i, o in enumerate(options)] + [(a, i) for i, o in enumerate(options) for a in o.aliases]
-    hits = process.extract(query, [f for f, _ in forms], scorer=fuzz.WRatio,
-                           processor=lambda s: s.casefold(), limit=limit * 3, score_cutoff=50)
+    hits = process.extract(
+        query,
+        [f for f, _ in forms],
+        scorer=fuzz.WRatio,
+        processor=lambda s: s.casefold(),
+        limit=limit * 3,
+        score_cutoff=50,
+    )
     seen: dict[int, None] = {}
     for _, _, index in hits:
         seen.setdefault(forms[index][1], None)
@@ -177,9 +183,16 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
         Binding("up", "focus_previous_field", "Previous field", show=False),
     ]
 
-    def __init__(self, excerpt: str, *, types: list[str], stances: list[str],
-                 speakers: list[SpeakerOption] | None = None, defaults: dict[str, Any] | None = None,
-                 title: str = "Tag a claim") -> None:
+    def __init__(
+        self,
+        excerpt: str,
+        *,
+        types: list[str],
+        stances: list[str],
+        speakers: list[SpeakerOption] | None = None,
+        defaults: dict[str, Any] | None = None,
+        title: str = "Tag a claim",
+    ) -> None:
         super().__init__()
         self.excerpt = excerpt
         self.types = list(types) or ["statement"]
@@ -206,30 +219,41 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
                 yield Choice(self.stances, d.get("stance"), id="claim-stance")
             with Horizontal(classes="claim-row"):
                 yield Static("Speaker", classes="claim-row-label")
-                yield Input(value=one_line(d.get("speaker") or ""), placeholder="who made the claim (optional)",
-                            id="claim-speaker", select_on_focus=False)
+                yield Input(
+                    value=one_line(d.get("speaker") or ""),
+                    placeholder="who made the claim (optional)",
+                    id="claim-speaker",
+                    select_on_focus=False,
+                )
             speakers = OptionList(id="claim-speakers")
             speakers.can_focus = False
             yield speakers
             with Horizontal(classes="claim-row"):
                 yield Static("Cue", classes="claim-row-label")
-                yield Input(value=one_line(d.get("cue") or ""), placeholder="said, told, according to…",
-                            id="claim-cue", select_on_focus=False)
+                yield Input(
+                    value=one_line(d.get("cue") or ""),
+                    placeholder="said, told, according to…",
+                    id="claim-cue",
+                    select_on_focus=False,
+                )
             with Horizontal(classes="claim-row"):
                 yield Static("Check-worthy", classes="claim-row-label")
                 yield Choice(["no", "yes"], "yes" if d.get("checkworthy") else "no", id="claim-checkworthy")
             with Horizontal(classes="claim-row"):
                 yield Static("Note", classes="claim-row-label")
-                yield Input(value=one_line(d.get("note") or ""), placeholder="optional", id="claim-note",
-                            select_on_focus=False)
+                yield Input(
+                    value=one_line(d.get("note") or ""), placeholder="optional", id="claim-note", select_on_focus=False
+                )
             yield Static(Text("enter save · esc cancel · tab/↑↓ field · ←→ change"), id="claim-help")
 
     def on_mount(self) -> None:
         speaker = self.defaults.get("speaker")
-        if speaker and (self.defaults.get("speaker_span_id") is not None
-                        or self.defaults.get("speaker_entity_id") is not None):
-            self._speaker_pick = SpeakerOption(speaker, "", self.defaults.get("speaker_span_id"),
-                                               self.defaults.get("speaker_entity_id"))
+        if speaker and (
+            self.defaults.get("speaker_span_id") is not None or self.defaults.get("speaker_entity_id") is not None
+        ):
+            self._speaker_pick = SpeakerOption(
+                speaker, "", self.defaults.get("speaker_span_id"), self.defaults.get("speaker_entity_id")
+            )
         self._refresh_speakers(self.query_one("#claim-speaker", Input).value, highlight=False)
         self.query_one("#claim-type", Choice).focus()
 

@@ -16,7 +16,7 @@ __all__ = ["DoneDialog"]
 
 
 class DoneDialog(ModalScreen[str | None]):
-    """"N suggestions are still open": a accept them, l leave them, escape cancel."""
+    """ "N suggestions are still open": a accept them, l leave them, escape cancel."""
 
     DEFAULT_CSS = """
     DoneDialog { align: center middle; }
@@ -40,8 +40,7 @@ class DoneDialog(ModalScreen[str | None]):
             box.border_title = f"Mark {self.status}"
             yield Static(Text(f"{n:,} suggestion{'s are' if n != 1 else ' is'} still open."))
             keys = Text()
-            for key, what in (("a", f"accept the {n:,} remaining"), ("l", "leave them open"),
-                              ("esc", "cancel")):
+            for key, what in (("a", f"accept the {n:,} remaining"), ("l", "leave them open"), ("esc", "cancel")):
                 keys.append(key, style="bold")
                 keys.append(f" {what}   ")
             yield Static(keys, id="done-keys")

@@ -43,7 +43,6 @@ AUTO_PICK = 90
 """An existing entity scoring at least this against the untouched surface form is highlighted first."""
 
 
-
 @dataclass
 class EntityChoice:
     id: int
@@ -65,8 +64,9 @@ class LinkChoice:
 
 def entity_choices(store: Store) -> list[EntityChoice]:
     """Every canonical entity with its aliases (explicit ones and linked forms): two queries."""
-    found = {r["id"]: EntityChoice(r["id"], r["name"], r["label"], [], r["mentions"])
-             for r in entities_with_mentions(store)}
+    found = {
+        r["id"]: EntityChoice(r["id"], r["name"], r["label"], [], r["mentions"]) for r in entities_with_mentions(store)
+    }
     for row in entity_forms(store):
         entity = found.get(row["entity_id"])
         if entity is not None and row["form"] != entity.name:
@@ -74,8 +74,9 @@ def entity_choices(store: Store) -> list[EntityChoice]:
     return list(found.values())
 
 
-def rank_entities(query: str, label: str | None, entities: list[EntityChoice],
-                  limit: int = SHOWN) -> list[tuple[EntityChoice, float]]:
+def rank_entities(
+    query: str, label: str | None, entities: list[EntityChoice], limit: int = SHOWN
+) -> list[tuple[EntityChoice, float]]:
     """Entities matching ``query`` (name or any alias), label-compatible first, best score first."""
     if not entities:
         return []
@@ -92,8 +93,9 @@ def rank_entities(query: str, label: str | None, entities: list[EntityChoice],
                 strings.append(form)
                 owner.append(index)
         best: dict[int, float] = {}
-        for _, score, i in process.extract(query, strings, scorer=fuzz.WRatio, processor=utils.default_process,
-                                           limit=None, score_cutoff=50):
+        for _, score, i in process.extract(
+            query, strings, scorer=fuzz.WRatio, processor=utils.default_process, limit=None, score_cutoff=50
+        ):
             index = owner[i]
             if score > best.get(index, -1):
                 best[index] = score
@@ -104,8 +106,15 @@ def rank_entities(query: str, label: str | None, entities: list[EntityChoice],
 
     key = normalize(query)
     exact = {id(e) for e, _ in ranked if key and any(normalize(f) == key for f in (e.name, *e.aliases))}
-    ranked.sort(key=lambda pair: (id(pair[0]) not in exact, not compatible(pair[0].label, label), -pair[1],
-                                  -pair[0].mentions, pair[0].name.casefold()))
+    ranked.sort(
+        key=lambda pair: (
+            id(pair[0]) not in exact,
+            not compatible(pair[0].label, label),
+            -pair[1],
+            -pair[0].mentions,
+            pair[0].name.casefold(),
+        )
+    )
     return ranked[:limit]
 
 
@@ -158,8 +167,15 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
         Binding("ctrl+a", "cycle_scope", "Scope", show=False, priority=True),
     ]
 
-    def __init__(self, form: str, label: str | None, entities: list[EntityChoice], *,
-                 current: int | None = None, scope: str = "span") -> None:
+    def __init__(
+        self,
+        form: str,
+        label: str | None,
+        entities: list[EntityChoice],
+        *,
+        current: int | None = None,
+        scope: str = "span",
+    ) -> None:
         super().__init__()
         self.form = form
         self.label = label
@@ -173,8 +189,11 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="link-box", classes="dialog-box") as box:
             box.border_title = Text(f"Link “{one_line(self.form)[:40]}” ({one_line(self.label or '?')})")
-            yield Input(value=one_line(self.form), id="link-query",
-                        placeholder="canonical name: pick one below, or type a new name")
+            yield Input(
+                value=one_line(self.form),
+                id="link-query",
+                placeholder="canonical name: pick one below, or type a new name",
+            )
             options = OptionList(id="link-options")
             options.can_focus = False
             yield options
@@ -193,8 +212,9 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
 
     def _refresh(self, query: str, *, untouched: bool) -> None:
         ranked = rank_entities(query, self.label, self.entities)
-        exact = next((i for i, (e, _) in enumerate(ranked)
-                      if any(_same_name(query, f) for f in (e.name, *e.aliases))), None)
+        exact = next(
+            (i for i, (e, _) in enumerate(ranked) if any(_same_name(query, f) for f in (e.name, *e.aliases))), None
+        )
         rows: list[tuple[EntityChoice | None, float]] = list(ranked)
         if exact is None and query.strip():
             rows.insert(0, (None, 0.0))  # "new entity" first
@@ -302,5 +322,6 @@ def apply_link(store: Store, choice: LinkChoice, span: dict[str, Any], annotator
     Returns (entity id, spans linked)."""
     new = (choice.name, choice.label) if choice.entity_id is None else None
     accept = None if span.get("id") is not None else span
-    return entity_actions.link(store, span.get("id"), annotator, entity_id=choice.entity_id, new=new,
-                               scope=choice.scope, accept=accept)
+    return entity_actions.link(
+        store, span.get("id"), annotator, entity_id=choice.entity_id, new=new, scope=choice.scope, accept=accept
+    )

@@ -47,7 +47,7 @@ def numbers(text: str) -> set[float]:
             value = float(raw.rstrip("."))
         except ValueError:
             continue
-        following = text[m.end():m.end() + 10].lower().split()
+        following = text[m.end() : m.end() + 10].lower().split()
         if following and following[0] in _SCALE:
             value *= _SCALE[following[0]]
         out.add(value)
@@ -62,8 +62,9 @@ def numbers_compatible(a: str, b: str) -> bool:
     return na <= nb or nb <= na
 
 
-def similar_claims(claim: dict[str, Any], others: list[dict[str, Any]], *,
-                   cutoff: float = SIMILAR) -> list[tuple[dict[str, Any], float]]:
+def similar_claims(
+    claim: dict[str, Any], others: list[dict[str, Any]], *, cutoff: float = SIMILAR
+) -> list[tuple[dict[str, Any], float]]:
     """Claims in other documents whose text matches ``claim``'s, numbers agreeing, best first."""
     from rapidfuzz import fuzz, process, utils
 
@@ -71,8 +72,14 @@ def similar_claims(claim: dict[str, Any], others: list[dict[str, Any]], *,
     if not pool:
         return []
     text = claim.get("text") or ""
-    hits = process.extract(text, [o.get("text") or "" for o in pool], scorer=fuzz.token_set_ratio,
-                           processor=utils.default_process, limit=None, score_cutoff=cutoff)
+    hits = process.extract(
+        text,
+        [o.get("text") or "" for o in pool],
+        scorer=fuzz.token_set_ratio,
+        processor=utils.default_process,
+        limit=None,
+        score_cutoff=cutoff,
+    )
     return [(pool[i], score) for _, score, i in hits if numbers_compatible(text, pool[i].get("text") or "")]
 
 
@@ -92,7 +99,6 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
     ClaimsScreen #claims-filter:focus { border: none; }
     ClaimsScreen #claim-detail { height: 3; padding: 0 1; background: $panel; }
     """
-
 
     def __init__(self) -> None:
         super().__init__()
@@ -170,8 +176,7 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
             mark.append(f"G{row['group_id']}"[:3], style="dim")
         return [
             mark,
-            Text(one_line(row.get("outlet")) or "—", no_wrap=True,
-                 overflow="ellipsis"),
+            Text(one_line(row.get("outlet")) or "—", no_wrap=True, overflow="ellipsis"),
             Text(one_line(row.get("speaker") or "—"), no_wrap=True, overflow="ellipsis"),
             Text(one_line(row.get("type") or "—"), no_wrap=True, overflow="ellipsis"),
             Text(one_line(row.get("text") or ""), no_wrap=True, overflow="ellipsis"),
@@ -181,8 +186,10 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
         out = Text("Claims", style="bold")
         if self.loaded:
             groups = len({r["group_id"] for r in self.all_rows if r.get("group_id")})
-            out.append(f" · {len(self.rows):,} of {len(self.all_rows):,} · {groups} group{'' if groups == 1 else 's'}",
-                       style="dim")
+            out.append(
+                f" · {len(self.rows):,} of {len(self.all_rows):,} · {groups} group{'' if groups == 1 else 's'}",
+                style="dim",
+            )
             if self.marked:
                 out.append(f" · {len(self.marked)} marked", style="bold")
             if self.filter_text:
@@ -209,20 +216,33 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
         detail = self.query_one("#claim-detail", Static)
         status = self.query_one("#claims-status", Bar)
         if row is None:
-            detail.update(Text("No claims yet: in the Reader, c tags one." if not self.all_rows
-                               else "No claim matches the filter.", style="dim"))
+            detail.update(
+                Text(
+                    "No claims yet: in the Reader, c tags one."
+                    if not self.all_rows
+                    else "No claim matches the filter.",
+                    style="dim",
+                )
+            )
             status.set(Text("q back", style="dim"))
             return
         out = Text(one_line(row.get("text") or ""))
         out.truncate(max(20, (self.size.width - 2) * 2), overflow="ellipsis")
         out.append("\n")
-        bits = [one_line(row.get("outlet") or ""), one_line(row.get("date") or ""),
-                f"speaker {one_line(row.get('speaker') or '—')}", f"cue {one_line(row.get('cue') or '—')}",
-                one_line(row.get("stance") or ""), "check-worthy" if row.get("checkworthy") else ""]
+        bits = [
+            one_line(row.get("outlet") or ""),
+            one_line(row.get("date") or ""),
+            f"speaker {one_line(row.get('speaker') or '—')}",
+            f"cue {one_line(row.get('cue') or '—')}",
+            one_line(row.get("stance") or ""),
+            "check-worthy" if row.get("checkworthy") else "",
+        ]
         out.append(" · ".join(b for b in bits if b), style="dim")
         detail.update(out)
-        status.set(Text("space mark · g group · a mark similar · / filter · enter open"),
-                   Text(one_line(row.get("annotator") or ""), style="dim"))
+        status.set(
+            Text("space mark · g group · a mark similar · / filter · enter open"),
+            Text(one_line(row.get("annotator") or ""), style="dim"),
+        )
 
     def _redraw_row(self, row: dict[str, Any]) -> None:
         table = self.table
@@ -255,8 +275,11 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
         if len(ids) == 1 and current is not None and current["id"] not in self.marked:
             ids.append(current["id"])
         if len(ids) < 2:
-            self.app.notify("Mark at least two claims with space (or a: mark similar ones) to group them",
-                            severity="warning", markup=False)
+            self.app.notify(
+                "Mark at least two claims with space (or a: mark similar ones) to group them",
+                severity="warning",
+                markup=False,
+            )
             return
         app = self.app
         try:
@@ -283,7 +306,8 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
                 self._redraw_row(by_id[claim_id])
         self._header()
         self.query_one("#claims-status", Bar).set(
-            Text(f"Marked {len(found)} similar claim(s): g groups them, space unmarks"))
+            Text(f"Marked {len(found)} similar claim(s): g groups them, space unmarks")
+        )
 
     def action_filter(self) -> None:
         self.query_one("#claims-filterbar").remove_class("hidden")

@@ -93,7 +93,6 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
     EntitiesScreen #mention-table { height: 1fr; }
     """
 
-
     def __init__(self) -> None:
         super().__init__()
         self._note: tuple[Text, int | None] | None = None
@@ -151,14 +150,19 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
             name = Text(one_line(row["name"]), no_wrap=True, overflow="ellipsis")
             if self.merge_from and row["id"] == self.merge_from["id"]:
                 name.stylize("reverse")
-            table.add_row(name, Text(one_line(row["label"])), Text(str(row["forms"]), justify="right"),
-                          Text(str(row["mentions"]), justify="right"),
-                          Text(one_line(row.get("external_id") or ""), style="dim", no_wrap=True, overflow="ellipsis"),
-                          key=str(row["id"]))
+            table.add_row(
+                name,
+                Text(one_line(row["label"])),
+                Text(str(row["forms"]), justify="right"),
+                Text(str(row["mentions"]), justify="right"),
+                Text(one_line(row.get("external_id") or ""), style="dim", no_wrap=True, overflow="ellipsis"),
+                key=str(row["id"]),
+            )
         self._header()
         if not self.rows:
-            self.query_one("#mention-title", Static).update(Text(
-                "No canonical entities yet: in the Reader, l on an entity links it to one", style="dim"))
+            self.query_one("#mention-title", Static).update(
+                Text("No canonical entities yet: in the Reader, l on an entity links it to one", style="dim")
+            )
             self.mention_table.clear(columns=True)
             self.status_bar.set(Text("v opens the variant queue", style="dim"))
             return
@@ -210,8 +214,9 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         table.add_column("outlet", width=outlet_width)
         table.add_column("context", width=context_width)
         for row in self.mention_rows:
-            outlet = Text(one_line(row["outlet"] or row["title"] or f"doc {row['doc_id']}"),
-                          no_wrap=True, overflow="ellipsis")
+            outlet = Text(
+                one_line(row["outlet"] or row["title"] or f"doc {row['doc_id']}"), no_wrap=True, overflow="ellipsis"
+            )
             table.add_row(outlet, kwic(row["left"] or "", row["text"], row["right"] or "", context_width))
         self._status()
 
@@ -271,14 +276,14 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         except NewsmarkError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
-        self._after(Text(f"Merged “{one_line(drop['name'])}” into “{one_line(entity['name'])}”"),
-                    keep=entity["id"])
+        self._after(Text(f"Merged “{one_line(drop['name'])}” into “{one_line(entity['name'])}”"), keep=entity["id"])
 
     def action_split(self) -> None:
         entity, mention = self.current_entity, self.current_mention
         if entity is None or mention is None or self.focused is not self.mention_table:
-            self.app.notify("Move to a mention (tab) to split its form out into a new entity",
-                            severity="warning", markup=False)
+            self.app.notify(
+                "Move to a mention (tab) to split its form out into a new entity", severity="warning", markup=False
+            )
             return
         app = self.app
         try:
@@ -286,8 +291,7 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         except NewsmarkError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
-        self._after(Text(f"Split “{one_line(mention['text'])}” out of “{one_line(entity['name'])}”"),
-                    keep=new_id)
+        self._after(Text(f"Split “{one_line(mention['text'])}” out of “{one_line(entity['name'])}”"), keep=new_id)
 
     def action_variants(self) -> None:
         from tui.screens.variants import VariantsScreen

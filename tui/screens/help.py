@@ -65,9 +65,7 @@ class HelpScreen(AppScreen[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         app = self.app
-        self.query_one("#help-table", Static).update(
-            help_table(app.config, app.keymap_config, self.app.size.width)
-        )
+        self.query_one("#help-table", Static).update(help_table(app.config, app.keymap_config, self.app.size.width))
 
     @property
     def body(self) -> VerticalScroll:

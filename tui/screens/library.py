@@ -55,9 +55,16 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
     class IdsLoaded(Message):
         """A worker finished reading the id list (posted from its thread)."""
 
-        def __init__(self, query: _Query, ids: list[int], progress: dict[str, int],
-                     keep_id: int | None, keep_index: int | None, error: str | None = None,
-                     partial: bool = False) -> None:
+        def __init__(
+            self,
+            query: _Query,
+            ids: list[int],
+            progress: dict[str, int],
+            keep_id: int | None,
+            keep_index: int | None,
+            error: str | None = None,
+            partial: bool = False,
+        ) -> None:
             super().__init__()
             self.partial = partial  # only the first page; the full list follows
             self.query = query
@@ -84,8 +91,7 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
         yield DocList(self._fetch_rows, id="doc-list")
         with Horizontal(id="library-searchbar", classes="hidden"):
             yield Static("Search", id="library-search-label")
-            yield Input(placeholder="words in titles and text (enter: to the list, escape: clear)",
-                        id="library-search")
+            yield Input(placeholder="words in titles and text (enter: to the list, escape: clear)", id="library-search")
         yield KeyFooter()
 
     @property
@@ -201,8 +207,9 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
         self._showing_first_page = message.partial
         self._shown_query = message.query
         self._progress = message.progress
-        doc_list.set_ids(message.ids, keep_id=message.keep_id, keep_index=message.keep_index,
-                         message=self._empty_message(message))
+        doc_list.set_ids(
+            message.ids, keep_id=message.keep_id, keep_index=message.keep_index, message=self._empty_message(message)
+        )
         self._update_bar()
         self._update_columns()
 
@@ -266,8 +273,9 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
         the previous list's, and enter must not open one of them."""
         if self._search_timer is None and self._shown_query == _Query(self.status_filter, self._search):
             return True
-        self.app.notify("Still searching: enter opens a document once the new list shows",
-                        severity="warning", markup=False)
+        self.app.notify(
+            "Still searching: enter opens a document once the new list shows", severity="warning", markup=False
+        )
         return False
 
     def open_document(self, doc_id: int) -> None:

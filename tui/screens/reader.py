@@ -30,8 +30,14 @@ __all__ = ["PANEL_MIN_WIDTH", "ReaderScreen"]
 FIND_FLASHES = ("Match ", "Not found: ")
 """Status-line messages that belong to the find bar (cleared when it closes)."""
 
-MOTIONS = {"char": "move_char", "word": "move_word", "sentence": "move_sentence",
-           "line": "move_line", "entity": "move_entity", "page": "page"}
+MOTIONS = {
+    "char": "move_char",
+    "word": "move_word",
+    "sentence": "move_sentence",
+    "line": "move_line",
+    "entity": "move_entity",
+    "page": "page",
+}
 """Motion kinds the registry's ``move(kind, delta, extend)`` actions name -> ArticleView methods."""
 
 
@@ -238,4 +244,3 @@ class ReaderScreen(ClaimActions, inherit_bindings=False):
         nth = hay.count(needle, 0, found) + 1
         note = f"Match {nth}/{total}" + (" (wrapped)" if wrapped else "")
         self.flash(Text(f"{note} · enter next · esc back to the text"), at=found)
-

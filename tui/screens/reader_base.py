@@ -40,8 +40,9 @@ class ReaderBase(AppScreen[int | None]):
         self.doc_id = doc_id
         self.doc: dict[str, Any] | None = None
         self._ids = ids or [doc_id]
-        self.session = ReadingSession(self.app.store, self.app.annotator,
-                                      auto_advance=self.app.config.reader.auto_advance)
+        self.session = ReadingSession(
+            self.app.store, self.app.annotator, auto_advance=self.app.config.reader.auto_advance
+        )
         self._status = "todo"
         self._progress: dict[str, int] = {}
         self._flash: Text | None = None
@@ -58,8 +59,9 @@ class ReaderBase(AppScreen[int | None]):
             yield SidePanel(id="side-panel")
         with Horizontal(id="reader-findbar", classes="hidden"):
             yield Static("Find", id="reader-find-label")
-            yield Input(placeholder="text in this article (enter: go to the next match, escape: close)",
-                        id="reader-find")
+            yield Input(
+                placeholder="text in this article (enter: go to the next match, escape: close)", id="reader-find"
+            )
         yield Bar(id="reader-status")
         yield KeyFooter()
 
@@ -193,10 +195,10 @@ class ReaderBase(AppScreen[int | None]):
             return  # a hidden panel is filled when it is shown (long articles: thousands of rows)
         groups = entity_groups(self.doc["text"], self._gold.values(), self._preds.values(), self._entity_names)
         text = self.doc["text"]
-        claims = sorted([(c["start"], c.get("type") or "claim", text[c["start"]:c["end"]], True)
-                         for c in self._claims.values()]
-                        + [(p["start"], p.get("type") or "claim", text[p["start"]:p["end"]], False)
-                           for p in self._claim_preds])
+        claims = sorted(
+            [(c["start"], c.get("type") or "claim", text[c["start"] : c["end"]], True) for c in self._claims.values()]
+            + [(p["start"], p.get("type") or "claim", text[p["start"] : p["end"]], False) for p in self._claim_preds]
+        )
         self.side_panel.show(groups, [(kind, body, ok) for _, kind, body, ok in claims])
 
     def _scrolled(self) -> None:
@@ -239,12 +241,15 @@ class ReaderBase(AppScreen[int | None]):
             claim_hint = self._claim_hint()
             if claim_hint is not None:
                 return claim_hint
-            return Text(f"{self._key_for('reader.select')} select · {self._label_keys_hint()} label · "
-                        f"{self._key_for('reader.next_entity')} next entity", style="dim")
+            return Text(
+                f"{self._key_for('reader.select')} select · {self._label_keys_hint()} label · "
+                f"{self._key_for('reader.next_entity')} next entity",
+                style="dim",
+            )
         span = spans[0]
         kind, ref = span.ref if isinstance(span.ref, tuple) else (span.kind, None)
         out = Text()
-        quoted = f"“{one_line(view.text[span.start:span.end])[:28]}”"
+        quoted = f"“{one_line(view.text[span.start : span.end])[:28]}”"
         if kind == "gold":
             row = self._gold.get(ref, {})
             out.append(span.label, style="bold")
@@ -255,8 +260,10 @@ class ReaderBase(AppScreen[int | None]):
         else:
             out.append(f"{span.label}?", style="bold")
             out.append(f" {quoted} · ")
-            out.append(f"{self._key_for('reader.accept')} accept, {self._key_for('reader.delete')} reject, "
-                       f"{self._key_for('reader.link')} link")
+            out.append(
+                f"{self._key_for('reader.accept')} accept, {self._key_for('reader.delete')} reject, "
+                f"{self._key_for('reader.link')} link"
+            )
         return out
 
     def _claim_hint(self) -> Text | None:
@@ -270,8 +277,10 @@ class ReaderBase(AppScreen[int | None]):
         pred = self._claim_pred_under_cursor()
         if pred is not None:
             out = Text("claim?", style="bold")
-            out.append(f" suggested {pred.get('type') or ''} · {self._key_for('reader.claim')} tag it, "
-                       f"{self._key_for('reader.delete')} reject")
+            out.append(
+                f" suggested {pred.get('type') or ''} · {self._key_for('reader.claim')} tag it, "
+                f"{self._key_for('reader.delete')} reject"
+            )
             return out
         return None
 

@@ -50,14 +50,35 @@ class ClaimActions(ReaderBase):
             existing = next((c for c in self._claims.values() if (c["start"], c["end"]) == (start, end)), None)
         speakers = self._speaker_options()
         if existing is not None:
-            defaults = {k: existing.get(k) for k in ("type", "speaker", "speaker_span_id", "speaker_entity_id",
-                                                       "cue", "stance", "checkworthy", "note")}
+            defaults = {
+                k: existing.get(k)
+                for k in (
+                    "type",
+                    "speaker",
+                    "speaker_span_id",
+                    "speaker_entity_id",
+                    "cue",
+                    "stance",
+                    "checkworthy",
+                    "note",
+                )
+            }
         elif pred is not None:
-            defaults = {"type": pred.get("type"), "cue": pred.get("cue"), "stance": pred.get("stance"),
-                        **suggested_speaker(pred, self._gold.values(), speakers)}
+            defaults = {
+                "type": pred.get("type"),
+                "cue": pred.get("cue"),
+                "stance": pred.get("stance"),
+                **suggested_speaker(pred, self._gold.values(), speakers),
+            }
             if defaults.get("speaker_span_id") is None:
-                match = next((o for o in speakers if o.span_id is not None and pred.get("speaker")
-                              and o.text == pred.get("speaker")), None)
+                match = next(
+                    (
+                        o
+                        for o in speakers
+                        if o.span_id is not None and pred.get("speaker") and o.text == pred.get("speaker")
+                    ),
+                    None,
+                )
                 if match is not None:
                     defaults.update(speaker_span_id=match.span_id, speaker_entity_id=match.entity_id)
         title = "Edit the claim" if existing else ("Tag the suggested claim" if pred else "Tag a claim")
@@ -69,8 +90,16 @@ class ClaimActions(ReaderBase):
                 ok = self._write(claim_actions.update_claim, app.store, existing["id"], app.annotator, **fields)
                 message = "Claim updated"
             else:
-                ok = self._write(claim_actions.add_claim, app.store, self.doc_id, start, end, app.annotator,
-                                 origin="accepted-prediction" if pred else "manual", **fields)
+                ok = self._write(
+                    claim_actions.add_claim,
+                    app.store,
+                    self.doc_id,
+                    start,
+                    end,
+                    app.annotator,
+                    origin="accepted-prediction" if pred else "manual",
+                    **fields,
+                )
                 message = f"Tagged a {fields.get('type') or 'claim'}"
             if not ok:
                 return
@@ -78,9 +107,17 @@ class ClaimActions(ReaderBase):
             self.refresh_marks()
             self.flash(Text(message))
 
-        app.push_screen(ClaimForm(view.text[start:end], types=list(app.config.claims.types),
-                                  stances=list(app.config.claims.stances), speakers=speakers,
-                                  defaults=defaults, title=title), saved)
+        app.push_screen(
+            ClaimForm(
+                view.text[start:end],
+                types=list(app.config.claims.types),
+                stances=list(app.config.claims.stances),
+                speakers=speakers,
+                defaults=defaults,
+                title=title,
+            ),
+            saved,
+        )
 
     def _speaker_options(self) -> list[Speaker]:
         """Claim speakers: this document's mentions (gold spans with their ids first, then
@@ -89,8 +126,12 @@ class ClaimActions(ReaderBase):
         mentions = mention_speakers(self.session.text, now.gold.values(), now.preds.values())
         canonical = {c.entity_id: c for c in canonical_speakers(self.app.store)}
         # a linked mention answers to its entity's name and aliases too
-        mentions = [replace(m, aliases=(canonical[m.entity_id].text, *canonical[m.entity_id].aliases))
-                    if m.entity_id in canonical else m for m in mentions]
+        mentions = [
+            replace(m, aliases=(canonical[m.entity_id].text, *canonical[m.entity_id].aliases))
+            if m.entity_id in canonical
+            else m
+            for m in mentions
+        ]
         linked = {m.entity_id for m in mentions}
         return mentions + [c for c in canonical.values() if c.entity_id not in linked]
 
@@ -104,11 +145,20 @@ class ClaimActions(ReaderBase):
         if span is None:
             pred = self._under_cursor("pred")
             if pred is None:
-                app.notify(f"Put the cursor on an entity to link it ({self._key_for('reader.next_entity')} "
-                           "jumps to the next)", severity="warning", markup=False)
+                app.notify(
+                    f"Put the cursor on an entity to link it ({self._key_for('reader.next_entity')} jumps to the next)",
+                    severity="warning",
+                    markup=False,
+                )
                 return
-            span = {"id": None, "doc_id": self.doc_id, "start": pred["start"], "end": pred["end"],
-                    "label": pred["label"], "text": self.session.text[pred["start"]:pred["end"]]}
+            span = {
+                "id": None,
+                "doc_id": self.doc_id,
+                "start": pred["start"],
+                "end": pred["end"],
+                "label": pred["label"],
+                "text": self.session.text[pred["start"] : pred["end"]],
+            }
         try:
             choices = entity_choices(app.store)
         except NewsmarkError as exc:
@@ -129,4 +179,3 @@ class ClaimActions(ReaderBase):
             self.flash(Text(f"Linked to {one_line(choice.name)}{more}"))
 
         app.push_screen(LinkPicker(span["text"], span["label"], choices, current=span.get("entity_id")), chosen)
-

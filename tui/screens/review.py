@@ -117,8 +117,10 @@ class ReviewScreen(AppScreen[int | None], inherit_bindings=False):
         title = one_line(self.doc.get("title")) or f"document {self.doc_id}"
         left = Text("Review · ", style="bold")
         left.append(title)
-        right = Text(f"{one_line(self._reviewer)} · {self.open_count} open of "
-                     f"{sum(1 for cs in self.sets if not cs.unanimous)} conflicts")
+        right = Text(
+            f"{one_line(self._reviewer)} · {self.open_count} open of "
+            f"{sum(1 for cs in self.sets if not cs.unanimous)} conflicts"
+        )
         self.query_one("#review-bar", Bar).set(left, right)
         self.query_one("#review-list", Static).update(self._list_text())
         self.query_one("#review-detail", Static).update(self._detail_text())
@@ -136,18 +138,20 @@ class ReviewScreen(AppScreen[int | None], inherit_bindings=False):
             if not self.sets:
                 return Text("No spans or claims from any annotator on this document yet.")
             if len(self.annotators) == 1:
-                return Text(f"Only {one_line(self.annotators[0])} annotated this document: their version is "
-                            "accepted (a shows it). d marks it reviewed.")
+                return Text(
+                    f"Only {one_line(self.annotators[0])} annotated this document: their version is "
+                    "accepted (a shows it). d marks it reviewed."
+                )
             return Text("No conflicts: every annotator agrees (a shows the accepted sets). d marks it reviewed.")
         first = max(0, min(self.index - LIST_HEIGHT // 2, len(vis) - LIST_HEIGHT))
         out = Text(no_wrap=True, overflow="ellipsis")
         text = self.doc.get("text") or ""
-        for row, i in enumerate(vis[first:first + LIST_HEIGHT]):
+        for row, i in enumerate(vis[first : first + LIST_HEIGHT]):
             cs = self.sets[i]
             line = Text("› " if first + row == self.index else "  ", no_wrap=True)
             line.append_text(self._mark(self.decisions[i]))
             line.append(f" {cs.kind:<5} ")
-            line.append(one_line(text[cs.start:cs.end])[:40])
+            line.append(one_line(text[cs.start : cs.end])[:40])
             line.append(f"  ({sum(1 for v in cs.versions.values() if v)}/{len(cs.versions)} marked it)", style="dim")
             if row:
                 out.append("\n")
@@ -161,9 +165,9 @@ class ReviewScreen(AppScreen[int | None], inherit_bindings=False):
         text = self.doc.get("text") or ""
         lo, hi = max(0, cs.start - CONTEXT), min(len(text), cs.end + CONTEXT)
         out = Text("…" if lo else "")
-        out.append(_flat(text[lo:cs.start]).lstrip())
-        out.append(_flat(text[cs.start:cs.end]), style="reverse")
-        out.append(_flat(text[cs.end:hi]).rstrip() + ("…" if hi < len(text) else ""))
+        out.append(_flat(text[lo : cs.start]).lstrip())
+        out.append(_flat(text[cs.start : cs.end]), style="reverse")
+        out.append(_flat(text[cs.end : hi]).rstrip() + ("…" if hi < len(text) else ""))
         out.append("\n")
         decided = self.decisions[self.sets.index(cs)]
         for n, annotator in enumerate(self.annotators, 1):
@@ -175,7 +179,7 @@ class ReviewScreen(AppScreen[int | None], inherit_bindings=False):
             for k, item in enumerate(items):
                 line.append("; " if k else "")
                 line.append(f"{one_line(item.label)} ", style="italic")
-                line.append(f"“{one_line(text[item.start:item.end])[:50]}”")
+                line.append(f"“{one_line(text[item.start : item.end])[:50]}”")
             out.append_text(line)
         out.append(f"\n{'✓' if decided == 'none' else ' '} x (none)")
         if decided == "edited":
@@ -260,8 +264,9 @@ class ReviewScreen(AppScreen[int | None], inherit_bindings=False):
 
     def action_done(self) -> None:
         if self.open_count:
-            self.app.notify(f"{self.open_count} conflicts are still open (n goes to the next)",
-                            severity="warning", markup=False)
+            self.app.notify(
+                f"{self.open_count} conflicts are still open (n goes to the next)", severity="warning", markup=False
+            )
             return
         try:
             core.mark_reviewed(self.app.store, self._reviewer, self.doc_id)
@@ -279,8 +284,12 @@ def open_review(app: Any, doc_id: int, callback: Any = None, *, with_model: bool
     """Push the Review screen, unless config `review.blind` hides others' work from this
     annotator (one of the document's annotators, before it is reviewed)."""
     if not core.may_see_others(app.store, app.config, app.annotator, doc_id):
-        app.notify("Blind review (config review.blind): you annotate this document, so other "
-                   "annotators' work stays hidden until it is reviewed", severity="warning", markup=False)
+        app.notify(
+            "Blind review (config review.blind): you annotate this document, so other "
+            "annotators' work stays hidden until it is reviewed",
+            severity="warning",
+            markup=False,
+        )
         return False
     app.push_screen(ReviewScreen(doc_id, with_model=with_model), callback)
     return True

@@ -113,8 +113,10 @@ class VariantsScreen(AppScreen[None], inherit_bindings=False):
     def _header(self) -> None:
         out = Text("Variant queue", style="bold")
         if self.loaded:
-            out.append(f" · {len(self.pairs):,} to judge · {self.judged} judged · "
-                       f"{len(self.queue.skipped)} skipped", style="dim")
+            out.append(
+                f" · {len(self.pairs):,} to judge · {self.judged} judged · {len(self.queue.skipped)} skipped",
+                style="dim",
+            )
         self.query_one("#variant-header", Static).update(out)
 
     def _show(self, line: Text | None = None) -> None:
@@ -126,8 +128,14 @@ class VariantsScreen(AppScreen[None], inherit_bindings=False):
         pair = self.current
         body = self.query_one("#variant-pair", Static)
         if pair is None:
-            body.update(Text("No variant spellings to judge. Link more mentions, or run newsmark predict."
-                             if self.loaded else "Looking for variant spellings…", style="dim"))
+            body.update(
+                Text(
+                    "No variant spellings to judge. Link more mentions, or run newsmark predict."
+                    if self.loaded
+                    else "Looking for variant spellings…",
+                    style="dim",
+                )
+            )
             self.query_one("#variant-status", Bar).set(line or Text("q back · r refresh", style="dim"), Text())
             return
         contexts = self._contexts.get(VariantQueue.key(pair))
@@ -194,8 +202,7 @@ class VariantsScreen(AppScreen[None], inherit_bindings=False):
         pair and every pair it implies from the queue; what it did, as a status line."""
         app = self.app
         try:
-            done = entity_actions.judge_pair(app.store, pair.a, pair.b, pair.label or None, verdict,
-                                             app.annotator)
+            done = entity_actions.judge_pair(app.store, pair.a, pair.b, pair.label or None, verdict, app.annotator)
         except NewsmarkError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return None

@@ -179,8 +179,9 @@ class ArticleView(ArticleCanvas, can_focus=True, inherit_bindings=False):
     def move_sentence(self, delta: int = 1, extend: bool = False) -> None:
         """Next / previous sentence start (forward while selecting: sentence end)."""
         selecting = extend or self._anchor is not None
-        self._move_to(sentence_target(self._sentence_index(), self._cursor, delta, selecting,
-                                      self._layout.last_position), extend)
+        self._move_to(
+            sentence_target(self._sentence_index(), self._cursor, delta, selecting, self._layout.last_position), extend
+        )
 
     def move_line(self, delta: int = 1, extend: bool = False) -> None:
         """Up / down ``delta`` rows, keeping the column the motion started in."""
@@ -357,6 +358,7 @@ class ArticleView(ArticleCanvas, can_focus=True, inherit_bindings=False):
         if self._sentences is None:
             self._sentences = sentence_index(self._layout.text)
         return self._sentences
+
     # ------------------------------------------------------------------ painting
 
     # ------------------------------------------------------------------ mouse

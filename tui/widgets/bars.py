@@ -96,8 +96,14 @@ class KeyFooter(Footer):
         ordered = sorted(seen.values(), key=lambda b: not (b[0].id or "").endswith(ESSENTIAL_SUFFIXES))
         self.styles.grid_size_columns = len(ordered)
         for binding, enabled, tooltip in ordered:
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                            disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
 
 
 def fit_words(text: str, width: int) -> str:

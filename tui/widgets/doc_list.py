@@ -58,8 +58,13 @@ class Columns:
 
     @property
     def order(self) -> tuple[tuple[str, int], ...]:
-        return (("title", self.title), ("outlet", self.outlet), ("date", self.date),
-                ("status", self.status), ("spans", self.spans))
+        return (
+            ("title", self.title),
+            ("outlet", self.outlet),
+            ("date", self.date),
+            ("status", self.status),
+            ("spans", self.spans),
+        )
 
 
 def columns_for(width: int) -> Columns:
@@ -184,8 +189,9 @@ class DocList(ScrollView, can_focus=True, inherit_bindings=False):
     def message(self) -> str:
         return self._message
 
-    def set_ids(self, ids: list[int], *, keep_id: int | None = None, keep_index: int | None = None,
-                message: str = "") -> None:
+    def set_ids(
+        self, ids: list[int], *, keep_id: int | None = None, keep_index: int | None = None, message: str = ""
+    ) -> None:
         """Show a new id list; the cursor stays on ``keep_id`` if present, else near ``keep_index``."""
         self._ids = ids
         self._index = None
@@ -227,7 +233,7 @@ class DocList(ScrollView, can_focus=True, inherit_bindings=False):
         doc_id = self._ids[index]
         row = self._rows.get(doc_id)
         if row is None:
-            window = self._ids[max(0, index - FETCH_BEFORE): index + FETCH_AFTER]
+            window = self._ids[max(0, index - FETCH_BEFORE) : index + FETCH_AFTER]
             wanted = [d for d in window if d not in self._rows]
             self.fetches += 1
             for fetched in self._fetch_rows(wanted):
@@ -328,8 +334,7 @@ class DocList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.row(index)
         if row is None:
             return Strip.blank(width, base)
-        return self._strip(self._row_text(row, width, index == self._cursor), width, base,
-                           cursor=index == self._cursor)
+        return self._strip(self._row_text(row, width, index == self._cursor), width, base, cursor=index == self._cursor)
 
     def _strip(self, text: Text, width: int, base: Style, cursor: bool = False) -> Strip:
         segments = list(text.render(self.app.console))
@@ -353,9 +358,13 @@ class DocList(ScrollView, can_focus=True, inherit_bindings=False):
             "title": _fit(title, cols.title, title_style),
             "outlet": _fit(one_line(row.get("outlet")) or "—", cols.outlet),
             "date": _fit(one_line(row.get("date"))[:10] or "—", cols.date),
-            "status": _fit(STATUS_TEXT.get(status, one_line(status)), cols.status,
-                           self.get_component_rich_style(status_class, partial=True)
-                           if status_class[len("doc-list--"):] in ("todo", "in-progress", "done", "skipped") else ""),
+            "status": _fit(
+                STATUS_TEXT.get(status, one_line(status)),
+                cols.status,
+                self.get_component_rich_style(status_class, partial=True)
+                if status_class[len("doc-list--") :] in ("todo", "in-progress", "done", "skipped")
+                else "",
+            ),
             "spans": _fit(str(row.get("spans") or 0) if row.get("spans") else "·", cols.spans, right=True),
         }
         first = True

@@ -38,15 +38,16 @@ class EntityGroup:
         return max(self.labels, key=lambda name: (self.labels[name], name)) if self.labels else "?"
 
 
-def entity_groups(text: str, gold: Iterable[dict[str, Any]], preds: Iterable[dict[str, Any]],
-                  names: dict[int, str] | None = None) -> list[EntityGroup]:
+def entity_groups(
+    text: str, gold: Iterable[dict[str, Any]], preds: Iterable[dict[str, Any]], names: dict[int, str] | None = None
+) -> list[EntityGroup]:
     """Gold spans and shown suggestions grouped by canonical entity (`names`: entity id ->
     canonical name) when linked, else by (case-folded) surface form; most frequent first."""
     names = names or {}
     groups: dict[tuple[str, Any], EntityGroup] = {}
     for rows, kind in ((gold, "confirmed"), (preds, "suggested")):
         for row in rows:
-            form = one_line(text[row["start"]:row["end"]])
+            form = one_line(text[row["start"] : row["end"]])
             if not form:
                 continue
             entity = row.get("entity_id") if kind == "confirmed" else None
@@ -105,8 +106,10 @@ class SidePanel(VerticalScroll, can_focus=False):
         if not groups:
             out.append("\nnone yet: select text with v,\nthen press a label key", style="dim italic")
         for group in groups:
-            tail = Text(f" {one_line(group.label)}{'' if group.confirmed else '?'} {group.count}",
-                        style="bold" if group.confirmed else "dim")
+            tail = Text(
+                f" {one_line(group.label)}{'' if group.confirmed else '?'} {group.count}",
+                style="bold" if group.confirmed else "dim",
+            )
             form = Text(group.form, end="")
             form.truncate(max(3, width - tail.cell_len), overflow="ellipsis", pad=True)
             if not group.confirmed:

@@ -18,15 +18,29 @@ from annotations.reading.session import Mark
 __all__ = ["MONO_LABEL_STYLES", "SpanStyles", "contrast", "parse_colour"]
 
 MONO_LABEL_STYLES = (
-    Style(), Style(bold=True), Style(underline=True), Style(italic=True), Style(strike=True),
-    Style(bold=True, underline=True), Style(bold=True, italic=True), Style(bold=True, strike=True),
-    Style(italic=True, underline=True), Style(italic=True, strike=True),
+    Style(),
+    Style(bold=True),
+    Style(underline=True),
+    Style(italic=True),
+    Style(strike=True),
+    Style(bold=True, underline=True),
+    Style(bold=True, italic=True),
+    Style(bold=True, strike=True),
+    Style(italic=True, underline=True),
+    Style(italic=True, strike=True),
 )
 """Without colour (NO_COLOR) a gold span is drawn reversed plus its label's own attributes,
 in the order of the configured labels, so every label is told apart on screen."""
 
 FALLBACK_PALETTE = (
-    "#e5c07b", "#61afef", "#98c379", "#c678dd", "#56b6c2", "#e06c75", "#d19a66", "#abb2bf",
+    "#e5c07b",
+    "#61afef",
+    "#98c379",
+    "#c678dd",
+    "#56b6c2",
+    "#e06c75",
+    "#d19a66",
+    "#abb2bf",
 )
 
 
@@ -35,8 +49,7 @@ class SpanStyles:
     whether the app draws without colour (NO_COLOR); both are asked only when a style is
     composed.  `clear()` whenever either may have changed."""
 
-    def __init__(self, label_styles: dict[str, str], *, base: Callable[[], Style],
-                 mono: Callable[[], bool]) -> None:
+    def __init__(self, label_styles: dict[str, str], *, base: Callable[[], Style], mono: Callable[[], bool]) -> None:
         self.label_styles: dict[str, str] = dict(label_styles)
         self._base = base
         self._mono = mono

@@ -25,11 +25,11 @@ class Context:
 
     report: ExportReport
     sink: Sink
-    target: Path | str | None          # the one output file (no split), "-" for stdout
-    base: Path | None                  # the --out directory (a split export)
+    target: Path | str | None  # the one output file (no split), "-" for stdout
+    base: Path | None  # the --out directory (a split export)
     splits: dict[str, float] | None
-    total: int                         # documents to be written
-    scheme: str | None = None          # CoNLL tag scheme, when given
+    total: int  # documents to be written
+    scheme: str | None = None  # CoNLL tag scheme, when given
 
     def path_for(self, split: str | None, extension: str) -> Path | str:
         if split is None or self.base is None:
@@ -42,12 +42,12 @@ class Writer:
     """One export format. Class attributes describe it; instances write one run."""
 
     name: ClassVar[str] = ""
-    extension: ClassVar[str] = "jsonl"          # of each split's file
+    extension: ClassVar[str] = "jsonl"  # of each split's file
     default_file: ClassVar[str] = "data.jsonl"  # inside an --out directory, without a split
     default_split: ClassVar[dict[str, float] | None] = None
-    json_spans: ClassVar[bool] = False          # spans read as SQLite-built JSON text (native jsonl)
-    pause_gc: ClassVar[bool] = False            # many small acyclic objects: skip the cyclic collector
-    whole_store: ClassVar[bool] = False         # not per document (links)
+    json_spans: ClassVar[bool] = False  # spans read as SQLite-built JSON text (native jsonl)
+    pause_gc: ClassVar[bool] = False  # many small acyclic objects: skip the cyclic collector
+    whole_store: ClassVar[bool] = False  # not per document (links)
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -70,16 +70,26 @@ class Writer:
         """Tidy up once the files are in place."""
 
     @classmethod
-    def export_store(cls, store: Any, out: str | os.PathLike[str], *, annotator: str | None,
-                     labels: set[str] | None, report: ExportReport, on_progress: Any) -> ExportReport:
+    def export_store(
+        cls,
+        store: Any,
+        out: str | os.PathLike[str],
+        *,
+        annotator: str | None,
+        labels: set[str] | None,
+        report: ExportReport,
+        on_progress: Any,
+    ) -> ExportReport:
         raise NotImplementedError
 
 
 def _registry() -> dict[str, type[Writer]]:
     from . import conll, jsonl, links, prodigy, spacy
 
-    return {cls.name: cls for cls in (jsonl.JsonlWriter, prodigy.ProdigyWriter, spacy.SpacyWriter,
-                                      links.LinksWriter, conll.ConllWriter)}
+    return {
+        cls.name: cls
+        for cls in (jsonl.JsonlWriter, prodigy.ProdigyWriter, spacy.SpacyWriter, links.LinksWriter, conll.ConllWriter)
+    }
 
 
 WRITERS: dict[str, type[Writer]] = _registry()

@@ -40,8 +40,9 @@ class ConllWriter(Writer):
         except (TypeError, ValueError):
             meta = {}
         spans = [(s["start"], s["end"], s["label"]) for s in ex.spans]
-        lines, left_out = document_lines(text, meta if isinstance(meta, dict) else {}, spans,
-                                         self.ctx.scheme, self._tokenize)
+        lines, left_out = document_lines(
+            text, meta if isinstance(meta, dict) else {}, spans, self.ctx.scheme, self._tokenize
+        )
         for start, end, label, why in left_out:
             if why == "overlapping":
                 report.overlapping += 1

@@ -17,7 +17,6 @@ class JsonlWriter(Writer):
         export_id, meta = export_meta(ex.doc)
         ents = sorted(ex.entities.values(), key=lambda e: (e["name"], e["label"], e["id"]))
         handle = self.ctx.sink.text(self.ctx.path_for(split, self.extension))
-        handle.write(native_line(export_id, ex.doc["text"], meta, ex.status, ex.annotator, ex.spans,
-                                 ex.claims, ents))
+        handle.write(native_line(export_id, ex.doc["text"], meta, ex.status, ex.annotator, ex.spans, ex.claims, ents))
         self.ctx.report.spans += len(ex.spans)
         self.ctx.report.claims += len(ex.claims)

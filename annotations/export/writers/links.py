@@ -26,10 +26,17 @@ class LinksWriter(Writer):
     whole_store = True
 
     @classmethod
-    def export_store(cls, store: Any, out: str | os.PathLike[str], *, annotator: str | None,
-                     labels: set[str] | None, report: ExportReport, on_progress: Any) -> ExportReport:
-        return export_links(store, out, annotator=annotator, labels=labels, report=report,
-                            on_progress=on_progress)
+    def export_store(
+        cls,
+        store: Any,
+        out: str | os.PathLike[str],
+        *,
+        annotator: str | None,
+        labels: set[str] | None,
+        report: ExportReport,
+        on_progress: Any,
+    ) -> ExportReport:
+        return export_links(store, out, annotator=annotator, labels=labels, report=report, on_progress=on_progress)
 
 
 def entity_forms(store: Store, *, annotator: str | None = None) -> dict[int, tuple[str, set[str]]]:
@@ -44,8 +51,7 @@ def entity_forms(store: Store, *, annotator: str | None = None) -> dict[int, tup
         out[r["id"]] = (r["label"], {r["name"].strip()})
     rows = store.query("SELECT entity_id, form FROM aliases")
     who, params = ("", []) if annotator is None else (" AND annotator = ?", [annotator])
-    rows += store.query("SELECT DISTINCT entity_id, text AS form FROM spans "
-                        f"WHERE entity_id IS NOT NULL{who}", params)
+    rows += store.query(f"SELECT DISTINCT entity_id, text AS form FROM spans WHERE entity_id IS NOT NULL{who}", params)
     for r in rows:
         if r["entity_id"] in out:
             out[r["entity_id"]][1].add(r["form"].strip())
@@ -61,8 +67,9 @@ def _judged(store: Store, annotator: str | None, labels: set[str] | None) -> dic
     """The latest verdict per unordered pair of forms."""
     who, params = ("", []) if annotator is None else (" WHERE annotator = ?", [annotator])
     judged: dict[Pair, dict[str, Any]] = {}
-    for r in store.query(f"SELECT a, b, label, verdict, annotator, created_at FROM judgements{who} ORDER BY id",
-                         params):
+    for r in store.query(
+        f"SELECT a, b, label, verdict, annotator, created_at FROM judgements{who} ORDER BY id", params
+    ):
         a, b = (r["a"] or "").strip(), (r["b"] or "").strip()
         if not a or not b or a == b:
             continue
@@ -70,22 +77,32 @@ def _judged(store: Store, annotator: str | None, labels: set[str] | None) -> dic
             continue
         key = (a, b) if a <= b else (b, a)
         judged.pop(key, None)
-        judged[key] = {"label": r["label"], "verdict": r["verdict"], "annotator": r["annotator"],
-                       "at": r["created_at"]}
+        judged[key] = {"label": r["label"], "verdict": r["verdict"], "annotator": r["annotator"], "at": r["created_at"]}
     return judged
 
 
-def _pair_lines(judged: dict[Pair, dict[str, Any]], ent_rows: dict[int, tuple[str, set[str]]],
-                external: dict[int, str], labels: set[str] | None, report: ExportReport,
-                on_progress: Callable[[int, int], None] | None) -> dict[tuple[str, str, str], dict[str, Any]]:
+def _pair_lines(
+    judged: dict[Pair, dict[str, Any]],
+    ent_rows: dict[int, tuple[str, set[str]]],
+    external: dict[int, str],
+    labels: set[str] | None,
+    report: ExportReport,
+    on_progress: Callable[[int, int], None] | None,
+) -> dict[tuple[str, str, str], dict[str, Any]]:
     """Judged pairs (unsure ones counted, left out), then the same-pairs of each entity's forms."""
     lines: dict[tuple[str, str, str], dict[str, Any]] = {}
     for (a, b), j in judged.items():
         if j["verdict"] == "unsure":
             report.unsure += 1
             continue
-        lines[(j["label"] or "", a, b)] = {"a": a, "b": b, "label": j["label"], "same": j["verdict"] == "same",
-                                           "source": "judgement", "annotator": j["annotator"]}
+        lines[(j["label"] or "", a, b)] = {
+            "a": a,
+            "b": b,
+            "label": j["label"],
+            "same": j["verdict"] == "same",
+            "source": "judgement",
+            "annotator": j["annotator"],
+        }
     total = len(ent_rows)
     if on_progress:
         on_progress(0, total)
@@ -116,8 +133,9 @@ def _clusters(lines: dict[tuple[str, str, str], dict[str, Any]]) -> list[dict[st
     group_labels: dict[str, Counter[str]] = defaultdict(Counter)
     for line in sorted(lines.values(), key=lambda x: (x["source"] != "entity",)):  # judgements last: they win
         g = label_group(line["label"]) if line["label"] else ""
-        by_group[g].append(Judgement(line["a"], line["b"], line["label"] or "",
-                                     "same" if line["same"] else "different"))
+        by_group[g].append(
+            Judgement(line["a"], line["b"], line["label"] or "", "same" if line["same"] else "different")
+        )
         if line["same"] and line["label"]:
             group_labels[g][line["label"]] += 1
     cluster_lines = []
@@ -132,19 +150,29 @@ def _clusters(lines: dict[tuple[str, str, str], dict[str, Any]]) -> list[dict[st
     return cluster_lines
 
 
-def export_links(store: Store, out: str | os.PathLike[str], *, annotator: str | None,
-                 labels: set[str] | None, report: ExportReport,
-                 on_progress: Callable[[int, int], None] | None) -> ExportReport:
+def export_links(
+    store: Store,
+    out: str | os.PathLike[str],
+    *,
+    annotator: str | None,
+    labels: set[str] | None,
+    report: ExportReport,
+    on_progress: Callable[[int, int], None] | None,
+) -> ExportReport:
     judged = _judged(store, annotator, labels)
     ent_rows = entity_forms(store, annotator=annotator)
-    external = {r["id"]: r["external_id"] for r in store.query(
-        "SELECT id, external_id FROM entities WHERE external_id IS NOT NULL AND external_id != ''")}
+    external = {
+        r["id"]: r["external_id"]
+        for r in store.query("SELECT id, external_id FROM entities WHERE external_id IS NOT NULL AND external_id != ''")
+    }
     lines = _pair_lines(judged, ent_rows, external, labels, report, on_progress)
     cluster_lines = _clusters(lines)
     if not lines and not cluster_lines:
         who_msg = f" by annotator {annotator!r}" if annotator else ""
-        raise UserInputError(f"nothing to export: no variant judgements{who_msg} and no canonical entities "
-                             "with more than one form (judge pairs in the Entities screen)")
+        raise UserInputError(
+            f"nothing to export: no variant judgements{who_msg} and no canonical entities "
+            "with more than one form (judge pairs in the Entities screen)"
+        )
     target = file_target(out, "links.jsonl")
     sink = Sink()
     try:
@@ -164,6 +192,8 @@ def export_links(store: Store, out: str | os.PathLike[str], *, annotator: str | 
     if report.unsure:
         report.warnings.append(f"{report.unsure} unsure judgement(s) left out")
     if report.conflicts:
-        report.warnings.append(f"{report.conflicts} pair(s) judged different although one canonical entity "
-                               "holds both forms (the judgement is exported)")
+        report.warnings.append(
+            f"{report.conflicts} pair(s) judged different although one canonical entity "
+            "holds both forms (the judgement is exported)"
+        )
     return report

@@ -48,20 +48,29 @@ def _prodigy_line(ex: Example, doc: Any, report: ExportReport) -> dict[str, Any]
     if ex.annotator is not None:
         meta["annotator"] = ex.annotator
     meta["status"] = ex.status
-    tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-              for t in doc]
+    tokens = [
+        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)} for t in doc
+    ]
     spans = []
     for s in ex.spans:
         span = doc.char_span(s["start"], s["end"])
         if span is None:
             report.misaligned_span(ex.doc["id"], ex.annotator, "span", s["start"], s["end"], s["label"], text)
             continue
-        item = {"start": s["start"], "end": s["end"], "token_start": span.start, "token_end": span.end - 1,
-                "label": s["label"]}
+        item = {
+            "start": s["start"],
+            "end": s["end"],
+            "token_start": span.start,
+            "token_end": span.end - 1,
+            "label": s["label"],
+        }
         spans.append(item)
     input_hash = _mmh(json.dumps({"text": text}, sort_keys=True))
-    task_hash = _mmh(json.dumps({"_input_hash": input_hash,
-                                 "spans": [[s["start"], s["end"], s["label"]] for s in spans]}, sort_keys=True))
+    task_hash = _mmh(
+        json.dumps(
+            {"_input_hash": input_hash, "spans": [[s["start"], s["end"], s["label"]] for s in spans]}, sort_keys=True
+        )
+    )
     line: dict[str, Any] = {
         "text": text,
         "meta": meta,
@@ -78,4 +87,3 @@ def _prodigy_line(ex: Example, doc: Any, report: ExportReport) -> dict[str, Any]
         line["_session_id"] = f"newsmark-{ex.annotator}"
     report.spans += len(spans)
     return line
-

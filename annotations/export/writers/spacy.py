@@ -16,7 +16,7 @@ from ..selection import Example, export_meta, refuse_several_versions
 from ..splits import DEFAULT_SPLIT
 from . import Context, Writer
 
-SHARD_DOCS = 10_000    # above this many documents, spaCy splits are written as shard directories
+SHARD_DOCS = 10_000  # above this many documents, spaCy splits are written as shard directories
 
 
 class SpacyWriter(Writer):
@@ -110,7 +110,7 @@ def _spacy_doc(ex: Example, doc: Any, report: ExportReport) -> Any:
         else:
             kept.discard((span.start, span.end, span.label_))  # a duplicate of a kept span is dropped too
     report.overlapping += dropped
-    missing = [doc[i:i + 1] for i in sorted(missing_tokens - covered)]
+    missing = [doc[i : i + 1] for i in sorted(missing_tokens - covered)]
     default = "outside" if ex.status == "done" else "missing"
     doc.set_ents(ents, missing=missing, default=default)
     doc.spans["sc"] = gold
@@ -125,8 +125,13 @@ def _spacy_doc(ex: Example, doc: Any, report: ExportReport) -> Any:
         details.append(dict(c))
     doc.spans["claims"] = claims
     export_id, meta = export_meta(ex.doc)
-    doc.user_data["newsmark"] = {"id": export_id, "doc_id": ex.doc["id"], "annotator": ex.annotator,
-                                 "status": ex.status, "meta": meta}
+    doc.user_data["newsmark"] = {
+        "id": export_id,
+        "doc_id": ex.doc["id"],
+        "annotator": ex.annotator,
+        "status": ex.status,
+        "meta": meta,
+    }
     doc.user_data["claims"] = details
     report.spans += len(gold)
     report.claims += len(claims)

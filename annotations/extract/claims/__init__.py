@@ -45,8 +45,17 @@ from .speakers import Mention, mentions_from_doc, mentions_from_spans, resolve_s
 # Bump when the rules change: it is part of the extractor version the store keys claims by.
 CLAIMS_VERSION = "3"
 
-__all__ = ["CLAIMS_VERSION", "DEFAULT_TYPES", "Mention", "claim_predictions", "claim_types_for",
-           "find_quotations", "mentions_from_doc", "mentions_from_spans", "resolve_speakers"]
+__all__ = [
+    "CLAIMS_VERSION",
+    "DEFAULT_TYPES",
+    "Mention",
+    "claim_predictions",
+    "claim_types_for",
+    "find_quotations",
+    "mentions_from_doc",
+    "mentions_from_spans",
+    "resolve_speakers",
+]
 
 
 def claim_types_for(config_types: Iterable[str] | None) -> list[str]:

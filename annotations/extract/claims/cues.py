@@ -94,8 +94,9 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int) -> tuple[int, int]:
     """Token range of the source named by `head` (within sentence bounds lo..hi)."""
     if head.pos_ == "NOUN":
         for child in head.children:
-            if child.dep_ == "appos" and (child.ent_type_ in ("PERSON", "ORG") or (
-                    child.pos_ == "PROPN" and not child.ent_type_)):
+            if child.dep_ == "appos" and (
+                child.ent_type_ in ("PERSON", "ORG") or (child.pos_ == "PROPN" and not child.ent_type_)
+            ):
                 head = child
                 break
     keep = _speaker_tokens(doc, head, lo, hi)
@@ -127,8 +128,11 @@ def _speaker_tokens(doc: Any, head: Any, lo: int, hi: int) -> set[int]:
         tok = stack.pop()
         for child in tok.children:
             dep = child.dep_
-            joined = dep in ("conj", "cc") and tok.i in chain and not (
-                dep == "conj" and child.lemma_.lower() in REPORT_NOUNS)  # "witnesses and videos"
+            joined = (
+                dep in ("conj", "cc")
+                and tok.i in chain
+                and not (dep == "conj" and child.lemma_.lower() in REPORT_NOUNS)
+            )  # "witnesses and videos"
             if (dep in _SPEAKER_DEPS or joined) and child.i not in keep and lo <= child.i < hi:
                 keep.add(child.i)
                 stack.append(child)
@@ -137,7 +141,8 @@ def _speaker_tokens(doc: Any, head: Any, lo: int, hi: int) -> set[int]:
     if head.pos_ == "NOUN":
         for child in head.children:
             wanted = (child.dep_ == "prep" and child.lower_ in _DESCRIPTION_PREPS) or (
-                child.dep_ == "acl" and child.tag_ == "VBN")  # "people briefed on them"
+                child.dep_ == "acl" and child.tag_ == "VBN"
+            )  # "people briefed on them"
             sub = [t.i for t in child.subtree]
             if wanted and len(sub) <= 8 and lo <= min(sub) and max(sub) < hi:
                 keep.update(sub)
@@ -148,8 +153,11 @@ def appositive_role(doc: Any, who: Any, lo: int, hi: int) -> tuple[int, int] | N
     """The role an appositive gives a named source: "Zabihullah Mujahid, the movement's chief
     spokesman, said" or "A Taliban spokesman, Zabihullah Mujahid, said" -> the spokesman part."""
     if who.pos_ == "NOUN" and any(c.dep_ == "appos" for c in who.children):
-        role = [t.i for t in who.subtree if t.dep_ != "appos" and not any(a.dep_ == "appos" and t in a.subtree
-                                                                         for a in who.children)]
+        role = [
+            t.i
+            for t in who.subtree
+            if t.dep_ != "appos" and not any(a.dep_ == "appos" and t in a.subtree for a in who.children)
+        ]
     else:
         appos = next((c for c in who.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
         role = [t.i for t in appos.subtree] if appos is not None else []
@@ -169,8 +177,11 @@ def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int
     cut = start
     for i in range(start, end - 1):
         tok = doc[i]
-        if is_title(tok) or tok.pos_ == "NOUN" or (tok.ent_type_ and tok.ent_type_ != "PERSON"
-                                                   and doc[end - 1].ent_type_ == "PERSON"):
+        if (
+            is_title(tok)
+            or tok.pos_ == "NOUN"
+            or (tok.ent_type_ and tok.ent_type_ != "PERSON" and doc[end - 1].ent_type_ == "PERSON")
+        ):
             if doc[i + 1].pos_ == "PROPN" or is_title(doc[i + 1]):
                 cut = i + 1
     while cut < end - 1 and (is_title(doc[cut]) and doc[cut + 1].pos_ == "PROPN"):
@@ -189,18 +200,30 @@ def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int
 def find_cues(doc: Any, unit: Unit, lo: int, hi: int) -> list[Cue]:
     """Every reporting cue in the unit outside its quotations, each with its source (if named)."""
     cues: list[Cue] = []
-    for tok in doc[unit.start: unit.end]:
+    for tok in doc[unit.start : unit.end]:
         if unit.quotes and unit.inside_quote(tok):
             continue
         low = tok.lower_
         if low == "according" and tok.i + 1 < hi and doc[tok.i + 1].lower_ == "to":
             objs = [c for c in doc[tok.i + 1].children if c.dep_ in ("pobj", "pcomp")]
-            cues.append(_cue(doc, tok.i, tok.i + 2, "according to", author_of(objs[0]) if objs else None,
-                             lo, hi, (-depth(tok), 0)))
+            cues.append(
+                _cue(
+                    doc,
+                    tok.i,
+                    tok.i + 2,
+                    "according to",
+                    author_of(objs[0]) if objs else None,
+                    lo,
+                    hi,
+                    (-depth(tok), 0),
+                )
+            )
         elif low in HEARSAY_ADVERBS:
             cues.append(Cue(tok.i, tok.i + 1, low, None, (-99, 0, 0, -tok.i), (lo, hi)))
         elif low in ("reports", "report") and tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
-            cues.append(Cue(tok.i, tok.i + 1, "report", None, (-98, 0, 0, -tok.i), (lo, hi)))  # "unconfirmed reports placed him"
+            cues.append(
+                Cue(tok.i, tok.i + 1, "report", None, (-98, 0, 0, -tok.i), (lo, hi))
+            )  # "unconfirmed reports placed him"
         elif is_verb(tok):
             cue = _verb_cue(doc, unit, tok, lo, hi)
             if cue is not None:
@@ -221,11 +244,21 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
     if tok.dep_ in ("relcl", "acl") or (tok.dep_ == "xcomp" and lemma(tok.head) in NOT_REPORTING_HEADS):
         return None
     quoted = bool(unit.quotes) and any(
-        unit.inside_quote(c) and not c.dep_.startswith(("nsubj", "csubj")) for c in tok.children)
-    has_content = quoted or any(c.dep_ in _CONTENT_DEPS and c.dep_ != "dobj" for c in tok.children) or (
-        tok.dep_ in ("ccomp", "parataxis", "advcl") or any(
-            c.dep_ == "dobj" and (lem in CONTENT_OPTIONAL or any(g.dep_ in ("acl", "relcl", "ccomp") for g in c.children))
-            for c in tok.children)) or (bool(unit.quotes) and tok.dep_ == "ROOT")
+        unit.inside_quote(c) and not c.dep_.startswith(("nsubj", "csubj")) for c in tok.children
+    )
+    has_content = (
+        quoted
+        or any(c.dep_ in _CONTENT_DEPS and c.dep_ != "dobj" for c in tok.children)
+        or (
+            tok.dep_ in ("ccomp", "parataxis", "advcl")
+            or any(
+                c.dep_ == "dobj"
+                and (lem in CONTENT_OPTIONAL or any(g.dep_ in ("acl", "relcl", "ccomp") for g in c.children))
+                for c in tok.children
+            )
+        )
+        or (bool(unit.quotes) and tok.dep_ == "ROOT")
+    )
     if not has_content:
         return None
     subj = [c for c in tok.children if c.dep_ in _SUBJ_DEPS]

@@ -59,13 +59,23 @@ def _borrow_attributions(doc: Any, units: list[Unit]) -> None:
         if u.quotes and not _has_cue(doc, u):
             nxt = units[k + 1] if k + 1 < len(units) else None
             prv = units[k - 1] if k > 0 else None
-            if nxt and nxt.para == u.para and not nxt.quotes and nxt.end - nxt.start <= _BORROW_MAX_TOKENS \
-                    and _has_cue(doc, nxt):
+            if (
+                nxt
+                and nxt.para == u.para
+                and not nxt.quotes
+                and nxt.end - nxt.start <= _BORROW_MAX_TOKENS
+                and _has_cue(doc, nxt)
+            ):
                 u.absorb(nxt)
                 del units[k + 1]
-            elif prv and prv.para == u.para and (
+            elif (
+                prv
+                and prv.para == u.para
+                and (
                     (not prv.quotes and doc[trim(doc, prv.start, prv.end)[1] - 1].text == ":" and _has_cue(doc, prv))
-                    or (prv.quotes and _opens_with_quote(doc, u) and _has_cue(doc, prv))):
+                    or (prv.quotes and _opens_with_quote(doc, u) and _has_cue(doc, prv))
+                )
+            ):
                 prv.absorb(u)
                 del units[k]
                 continue
@@ -98,13 +108,20 @@ def _claims(doc: Any, text: str, units: list[Unit], types: list[str]) -> list[di
             continue  # 'He called on Afghans "inside and outside the country" to rise up'
         if cue is None and not is_quote:
             # A disclaimer of "the claim" hedges the claim just before it in the same paragraph.
-            span = text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])]
-            if claims and last_para == u.para and VERIFY_RE.search(span) and DISCLAIMED_RE.search(span) \
-                    and is_hedged(doc, text, u, start, end) and claims[-1]["stance"] != "denied":
+            span = text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
+            if (
+                claims
+                and last_para == u.para
+                and VERIFY_RE.search(span)
+                and DISCLAIMED_RE.search(span)
+                and is_hedged(doc, text, u, start, end)
+                and claims[-1]["stance"] != "denied"
+            ):
                 claims[-1]["stance"] = "hedged"
             continue
-        candidates = (["quote"] if is_quote else []) + (
-            ["quantity"] if is_quantity(qents, qstarts, u) else []) + ["statement"]
+        candidates = (
+            (["quote"] if is_quote else []) + (["quantity"] if is_quantity(qents, qstarts, u) else []) + ["statement"]
+        )
         ctype = next((c for c in candidates if c in types), None)
         if ctype is None:
             continue
@@ -119,9 +136,18 @@ def _claim(doc: Any, text: str, u: Unit, start: int, end: int, cue: Cue | None, 
         c_start = dateline_end(text, c_start)  # a story's opening dateline is not the claim
     c_end = doc[end - 1].idx + len(doc[end - 1])
     claim: dict[str, Any] = {
-        "start": c_start, "end": c_end, "type": ctype, "speaker": None, "speaker_start": None,
-        "speaker_end": None, "role": None, "cue": None, "cue_start": None, "cue_end": None,
-        "stance": stance_of(doc, text, u, start, end, cue), "text": text[c_start:c_end],
+        "start": c_start,
+        "end": c_end,
+        "type": ctype,
+        "speaker": None,
+        "speaker_start": None,
+        "speaker_end": None,
+        "role": None,
+        "cue": None,
+        "cue_start": None,
+        "cue_end": None,
+        "stance": stance_of(doc, text, u, start, end, cue),
+        "text": text[c_start:c_end],
     }
     if cue is not None:
         cs, ce = doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1])
@@ -134,6 +160,6 @@ def _claim(doc: Any, text: str, u: Unit, start: int, end: int, cue: Cue | None, 
             if role is None and cue.who is not None:
                 role = appositive_role(doc, cue.who, *cue.bounds)
             if role is not None:
-                r = text[doc[role[0]].idx: doc[role[1] - 1].idx + len(doc[role[1] - 1])]
+                r = text[doc[role[0]].idx : doc[role[1] - 1].idx + len(doc[role[1] - 1])]
                 claim["role"] = None if r.lower().rstrip(".") in _COURTESY else r
     return claim

@@ -42,10 +42,10 @@ VERIFY_RE = re.compile(
     re.IGNORECASE,
 )
 # A disclaimer sentence hedges the claim before it only when it speaks of a claim.
-DISCLAIMED_RE = re.compile(r"\b(?:claims?|account|accounts|reports?|allegations?|figures?|toll|statement)\b",
-                           re.IGNORECASE)
-DENIAL_RE = re.compile(r"\b(?:false|baseless|untrue|not true|no truth|whatsoever|categorically)\b",
-                       re.IGNORECASE)
+DISCLAIMED_RE = re.compile(
+    r"\b(?:claims?|account|accounts|reports?|allegations?|figures?|toll|statement)\b", re.IGNORECASE
+)
+DENIAL_RE = re.compile(r"\b(?:false|baseless|untrue|not true|no truth|whatsoever|categorically)\b", re.IGNORECASE)
 QUANTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 NOT_QUANTITIES = frozenset({"one", "1", "a", "an", "once", "single", "two", "both"})
 
@@ -79,12 +79,20 @@ DATELINE_RE = re.compile(
     r"[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?\s*(?:\([^()\n]{1,60}\))?\s*(?:[—–-]{1,2}|:)\s+"
 )
 # Agency credits and boilerplate in parentheses: "(Reporting by ...; editing by ...)".
-BOILERPLATE_RE = re.compile(r"\((?:additional\s+)?(?:reporting|writing|editing|compiled)\b[^()]*\)\s*$",
-                            re.IGNORECASE)
+BOILERPLATE_RE = re.compile(r"\((?:additional\s+)?(?:reporting|writing|editing|compiled)\b[^()]*\)\s*$", re.IGNORECASE)
 
 # Irregular forms, for pipelines without a lemmatizer.
 IRREGULAR = {
-    "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write",
-    "denied": "deny", "denies": "deny", "replied": "reply",
-    "replies": "reply", "testified": "testify", "testifies": "testify", "found": "find",
+    "said": "say",
+    "says": "say",
+    "told": "tell",
+    "wrote": "write",
+    "written": "write",
+    "denied": "deny",
+    "denies": "deny",
+    "replied": "reply",
+    "replies": "reply",
+    "testified": "testify",
+    "testifies": "testify",
+    "found": "find",
 }

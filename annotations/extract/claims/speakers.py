@@ -46,14 +46,20 @@ def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> lis
 
     text = doc.text if text is None else text
     skip = dateline_end(text, 0) if offset == 0 else 0
-    return [Mention(e.start_char + offset, e.end_char + offset, e.label_) for e in doc.ents
-            if e.label_ in PERSON_LABELS | ORG_LABELS and e.start_char >= skip]
+    return [
+        Mention(e.start_char + offset, e.end_char + offset, e.label_)
+        for e in doc.ents
+        if e.label_ in PERSON_LABELS | ORG_LABELS and e.start_char >= skip
+    ]
 
 
 def mentions_from_spans(spans: list[dict[str, Any]]) -> list[Mention]:
     """Gold spans (dicts with start, end, label, entity_id) as mentions that win over predictions."""
-    return [Mention(int(s["start"]), int(s["end"]), str(s["label"]), s.get("entity_id"), True) for s in spans
-            if s.get("label") in PERSON_LABELS | ORG_LABELS]
+    return [
+        Mention(int(s["start"]), int(s["end"]), str(s["label"]), s.get("entity_id"), True)
+        for s in spans
+        if s.get("label") in PERSON_LABELS | ORG_LABELS
+    ]
 
 
 def needs_mentions(claims: list[dict[str, Any]], text: str) -> bool:
@@ -74,7 +80,7 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
         return "group", low
     if low in ORG_PRONOUNS:
         return "org", ""
-    before = text[max(0, claim["speaker_start"] - 6): claim["speaker_start"]].lower()
+    before = text[max(0, claim["speaker_start"] - 6) : claim["speaker_start"]].lower()
     if not re.search(r"\b(?:the|its|their)\s+$", before) or (speaker[:1].isupper() and " " not in speaker):
         return None  # only definite descriptions ("the agency"); "Reuters" or "a spokesman" stay
     words = _WORD_RE.findall(low)
@@ -96,14 +102,15 @@ def _name(text: str, m: Mention) -> tuple[int, int]:
         w = word.group().lower().rstrip(".")
         if w not in TITLES and w != "the":
             return start, end
-        nxt = word.end() + (1 if text[word.end(): word.end() + 1] == "." else 0)
+        nxt = word.end() + (1 if text[word.end() : word.end() + 1] == "." else 0)
         while nxt < end and text[nxt].isspace():
             nxt += 1
         start = nxt
 
 
-def _candidate(kind: str, noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]],
-               claim_start: int) -> Any:
+def _candidate(
+    kind: str, noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]], claim_start: int
+) -> Any:
     """The source a pronoun or description stands for: a pronoun right after a claim by a
     compatible source continues it; else the nearest compatible named mention before the claim
     (gold spans first); a description with its noun in a name ("the authority") takes that name."""
@@ -113,14 +120,19 @@ def _candidate(kind: str, noun: str, text: str, before: list[Mention], speakers:
                 return prev
         return None
     labels = {"person": PERSON_LABELS, "group": PERSON_LABELS | ORG_LABELS}.get(kind) or (
-        ORG_LABELS if not noun or noun in STATE_NOUNS else ORG_LABELS - {"GPE"})
+        ORG_LABELS if not noun or noun in STATE_NOUNS else ORG_LABELS - {"GPE"}
+    )
     pronoun = kind != "org" or not noun
-    if pronoun and speakers and _continues(speakers[-1], kind, labels) \
-            and speakers[-1]["end"] >= claim_start - CONTINUES_CHARS:
+    if (
+        pronoun
+        and speakers
+        and _continues(speakers[-1], kind, labels)
+        and speakers[-1]["end"] >= claim_start - CONTINUES_CHARS
+    ):
         return speakers[-1]
     if noun and kind == "org":
         for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
-            if m.label in labels and noun in text[m.start: m.end + len(noun) + 2].lower():
+            if m.label in labels and noun in text[m.start : m.end + len(noun) + 2].lower():
                 return m
     pool = [m for m in before if m.label in labels]
     gold = [m for m in pool if m.gold]
@@ -161,8 +173,12 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
                 if found.entity is not None:
                     claim["speaker_entity"] = found.entity
             elif found is not None:
-                claim.update(speaker=found["speaker"], speaker_start=found["speaker_start"],
-                             speaker_end=found["speaker_end"], _label=found.get("_label"))
+                claim.update(
+                    speaker=found["speaker"],
+                    speaker_start=found["speaker_start"],
+                    speaker_end=found["speaker_end"],
+                    _label=found.get("_label"),
+                )
         elif claim.get("speaker_start") is not None:
             claim.setdefault("_label", _label_at(ordered, claim["speaker_start"], claim["speaker_end"]))
         if claim.get("speaker"):

@@ -65,7 +65,7 @@ def is_hedged(doc: Any, text: str, unit: Unit, start: int, end: int) -> bool:
         low = tok.lower_
         if low in HEDGE_ADVERBS or (low in HEDGE_MODALS and tok.tag_ == "MD"):
             return True
-    return bool(VERIFY_RE.search(text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])]))
+    return bool(VERIFY_RE.search(text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]))
 
 
 def is_denial(doc: Any, text: str, unit: Unit, start: int, end: int, cue: Cue | None) -> bool:
@@ -75,17 +75,22 @@ def is_denial(doc: Any, text: str, unit: Unit, start: int, end: int, cue: Cue | 
     for tok in doc[start:end]:
         if unit.quotes and unit.inside_quote(tok):
             continue
-        if tok.pos_ == "VERB" and lemma(tok) in DENIAL_VERBS and tok.dep_ not in ("relcl", "acl") and not any(
-                c.dep_ == "neg" for c in tok.children):
+        if (
+            tok.pos_ == "VERB"
+            and lemma(tok) in DENIAL_VERBS
+            and tok.dep_ not in ("relcl", "acl")
+            and not any(c.dep_ == "neg" for c in tok.children)
+        ):
             return True
-    return bool(DENIAL_RE.search(text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])]))
+    return bool(DENIAL_RE.search(text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]))
 
 
 def stance_of(doc: Any, text: str, unit: Unit, start: int, end: int, cue: Cue | None) -> str:
     if is_denial(doc, text, unit, start, end, cue):
         return "denied"
-    if is_hedged(doc, text, unit, start, end) or (cue is not None and (
-            cue.lemma in BELIEF_VERBS or cue.lemma in HEARSAY_ADVERBS)):
+    if is_hedged(doc, text, unit, start, end) or (
+        cue is not None and (cue.lemma in BELIEF_VERBS or cue.lemma in HEARSAY_ADVERBS)
+    ):
         return "hedged"
     if cue is not None and cue.lemma in FACTIVE_VERBS:
         return "asserted"

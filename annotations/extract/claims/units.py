@@ -41,11 +41,11 @@ def sentence_units(doc: Any) -> list[Unit]:
         start = sent.start
         for tok in sent:
             if tok.is_space and tok.text.count("\n") >= 2:
-                if any(not t.is_space for t in doc[start: tok.i]):
+                if any(not t.is_space for t in doc[start : tok.i]):
                     units.append(Unit(start, tok.i, para))
                 para += 1
                 start = tok.i + 1
-        if any(not t.is_space for t in doc[start: sent.end]):
+        if any(not t.is_space for t in doc[start : sent.end]):
             units.append(Unit(start, sent.end, para))
     return units
 
@@ -72,10 +72,10 @@ def attach_quotations(doc: Any, text: str, units: list[Unit]) -> None:
         first = last = k
         while last + 1 < len(units) and units[last].end < span.end and units[last + 1].para == units[first].para:
             last += 1
-        for u in units[first + 1: last + 1]:
+        for u in units[first + 1 : last + 1]:
             units[first].absorb(u)
         units[first].add_quote(text, qs, qe)
-        del units[first + 1: last + 1]
+        del units[first + 1 : last + 1]
 
 
 def is_headline(doc: Any, text: str, unit: Unit, offset: int) -> bool:
@@ -84,7 +84,7 @@ def is_headline(doc: Any, text: str, unit: Unit, offset: int) -> bool:
     start, end = trim(doc, unit.start, unit.end)
     if start >= end:
         return True
-    chunk = text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1])]
+    chunk = text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
     if BOILERPLATE_RE.match(chunk):
         return True
     if offset != 0 or unit.para != 0 or "\n" in chunk:

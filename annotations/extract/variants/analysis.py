@@ -85,8 +85,7 @@ def _analyse(node: _Node) -> None:
     if not core_idx:
         core_idx = list(range(lo, hi))
     elif len(core_idx) < hi - lo:
-        dropped.extend(f"particle '{toks[i]}'" for i in range(lo, hi)
-                       if toks[i] in PARTICLES and i not in core_idx)
+        dropped.extend(f"particle '{toks[i]}'" for i in range(lo, hi) if toks[i] in PARTICLES and i not in core_idx)
     node.cpos = tuple(core_idx)
     node.core = tuple(toks[i] for i in core_idx)
     node.dropped = dropped
@@ -123,14 +122,19 @@ def _finish_node(node: _Node) -> None:
     _analyse(node)
     if not node.person:
         letters = [c for c in node.rep if c.isalpha()]
-        if (2 <= len(letters) <= 6 and all(c.isupper() for c in letters)
-                and all(s.isupper() for s in sp)  # KABUL beside Kabul is no acronym
-                and (len(node.core) == 1 or all(len(t) == 1 for t in node.tokens))):
+        if (
+            2 <= len(letters) <= 6
+            and all(c.isupper() for c in letters)
+            and all(s.isupper() for s in sp)  # KABUL beside Kabul is no acronym
+            and (len(node.core) == 1 or all(len(t) == 1 for t in node.tokens))
+        ):
             node.acronym = "".join(node.tokens)
         elif len(node.tokens) >= 2:
-            inits = {"".join(t[0] for t in node.tokens),
-                     "".join(t[0] for t in node.core),
-                     "".join(t[0] for t in node.tokens if t not in PARTICLES)}
+            inits = {
+                "".join(t[0] for t in node.tokens),
+                "".join(t[0] for t in node.core),
+                "".join(t[0] for t in node.tokens if t not in PARTICLES),
+            }
             node.initials = frozenset(i for i in inits if len(i) >= 2)
 
 
@@ -171,10 +175,8 @@ def _docs(occ: list[int]) -> dict[int, list[int]]:
     return out
 
 
-
 def _strip_marks(s: str) -> str:
     import unicodedata
 
     d = unicodedata.normalize("NFKD", s)
     return "".join(ch for ch in d if not unicodedata.combining(ch))
-

@@ -58,8 +58,7 @@ class _Group:
         self.strict = self._strict_matches() if any(n.person for n in live) else {}
         self._index(live)
 
-    def _add_joins(self, live: list[_Node], tid: dict[str, int], tokens: list[str],
-                   looses: list[str]) -> None:
+    def _add_joins(self, live: list[_Node], tid: dict[str, int], tokens: list[str], looses: list[str]) -> None:
         """Adjacent tokens written together (Abdul Hamid ~ Abdelhamid) become tokens of their
         own, kept only when some core token has the same loose skeleton (`tokens` and `looses`
         hold the core tokens and grow by the joined ones)."""
@@ -174,8 +173,9 @@ class _Group:
                 out.update(p)
         return out
 
-    def candidates(self) -> tuple[dict[tuple[int, int], float],
-                                  dict[int, list[tuple[int, float]]], set[tuple[int, int]]]:
+    def candidates(
+        self,
+    ) -> tuple[dict[tuple[int, int], float], dict[int, list[tuple[int, float]]], set[tuple[int, int]]]:
         """Candidate comparisons, typed so that the common cases skip full alignment:
 
         * singles: {(f, g): similarity} for two one-token forms;
@@ -272,8 +272,14 @@ class _Group:
             if slip is not None:
                 return slip
             word = "given name" if person else "token"
-            return ("reject", f"rejected: different {word}s {' '.join(fa.core[i] for i in ua)!r} "
-                    f"vs {' '.join(fb.core[j] for j in ub)!r}" if self.debug else "", True)
+            return (
+                "reject",
+                f"rejected: different {word}s {' '.join(fa.core[i] for i in ua)!r} "
+                f"vs {' '.join(fb.core[j] for j in ub)!r}"
+                if self.debug
+                else "",
+                True,
+            )
         # one side is fully matched inside the other
         if ub:
             return self._contained(fa, fb, ma, mb, ub, person, bool(joined))
@@ -326,18 +332,17 @@ class _Group:
                         break
         return joined
 
-    def _contained(self, short: _Node, long_: _Node, m_short: dict, m_long: dict, extra: list[int],
-                   person: bool, joined: bool):
+    def _contained(
+        self, short: _Node, long_: _Node, m_short: dict, m_long: dict, extra: list[int], person: bool, joined: bool
+    ):
         """Every token of `short` is matched inside `long_`: a short form (surname only, given
         names only) for the context rules, or another person (an extra given name)."""
         debug = self.debug
         lcore = long_.core
         if not (short.person and long_.person) and (short.person or long_.person):
-            return ("reject", "rejected: a short form of another kind of name" if debug else "",
-                    False)
+            return ("reject", "rejected: a short form of another kind of name" if debug else "", False)
         if not person:
-            return ("reject", f"rejected: extra token {' '.join(lcore[i] for i in extra)!r}"
-                    if debug else "", True)
+            return ("reject", f"rejected: extra token {' '.join(lcore[i] for i in extra)!r}" if debug else "", True)
         generation = [lcore[i] for i in extra if lcore[i] in NAME_SUFFIXES]
         if generation:  # Donald Trump / Donald Trump Jr
             return ("reject", f"rejected: generational suffix {generation[0]!r}", True)
@@ -346,35 +351,46 @@ class _Group:
         seq = [m_short[i][0] for i in sorted(m_short)]
         if all(x <= y for x, y in zip(seq, seq[1:])) and not joined:
             if k == 1 and in_long[0] == len(lcore) - 1:
-                return ("short", short.idx, long_.idx, "surname only",
-                        min(s for _, s in m_short.values()))
+                return ("short", short.idx, long_.idx, "surname only", min(s for _, s in m_short.values()))
             if k >= 2 and in_long[-1] == k - 1:  # in_long == [0, 1, ..., k - 1]
-                return ("short", short.idx, long_.idx, "given names only",
-                        min(s for _, s in m_short.values()))
+                return ("short", short.idx, long_.idx, "given names only", min(s for _, s in m_short.values()))
         if any(i < in_long[-1] for i in extra):  # Ahmad (Shah) Massoud, (Habib) Ahmad Miim
-            return ("reject", f"rejected: extra given name {' '.join(lcore[i] for i in extra)!r}"
-                    if debug else "", True)
+            return (
+                "reject",
+                f"rejected: extra given name {' '.join(lcore[i] for i in extra)!r}" if debug else "",
+                True,
+            )
         if len(short.core) == 1:
             return ("reject", "rejected: given name only", False)
-        return ("reject", f"rejected: extra name {' '.join(lcore[i] for i in extra)!r}"
-                if debug else "", True)
+        return ("reject", f"rejected: extra name {' '.join(lcore[i] for i in extra)!r}" if debug else "", True)
 
-    def _slip(self, fa: _Node, fb: _Node, ma: dict[int, tuple[int, float]], ua: list[int],
-              ub: list[int]):
+    def _slip(self, fa: _Node, fb: _Node, ma: dict[int, tuple[int, float]], ua: list[int], ub: list[int]):
         """Accept two people's names whose only difference is a one-letter slip in a given name
         beside an identical surname (see slips.py); None if that is not the case."""
         A, B = fa.core, fb.core
         n = len(A)
-        if (len(ua) != 1 or ua != ub or n != len(B) or ua[0] == n - 1 or A[-1] != B[-1]
-                or not one_letter_slip(A[ua[0]], B[ub[0]])):
+        if (
+            len(ua) != 1
+            or ua != ub
+            or n != len(B)
+            or ua[0] == n - 1
+            or A[-1] != B[-1]
+            or not one_letter_slip(A[ua[0]], B[ub[0]])
+        ):
             return None
         if any(ma[i][0] != i for i in ma):
             return None
         items = sorted([(i, *ma[i]) for i in ma] + [(ua[0], ub[0], SLIP_SIM)])
         return self._accept(fa, fb, items, [], slip=(A[ua[0]], B[ub[0]]))
 
-    def _accept(self, fa: _Node, fb: _Node, items: list[tuple[int, int, float]], joined: list,
-                slip: tuple[str, str] | None = None):
+    def _accept(
+        self,
+        fa: _Node,
+        fb: _Node,
+        items: list[tuple[int, int, float]],
+        joined: list,
+        slip: tuple[str, str] | None = None,
+    ):
         """Score an alignment: items are (index in fa.core, index in fb.core, similarity)
         in fa order."""
         A, B = fa.core, fb.core
@@ -403,8 +419,7 @@ class _Group:
                 r = desc.get(key)
                 if r is None:
                     t = self.tid.get(a, self.n_core)
-                    r = desc[key] = describe_token_pair(
-                        a, b, s, self.syms[t] if t < self.n_core else None)
+                    r = desc[key] = describe_token_pair(a, b, s, self.syms[t] if t < self.n_core else None)
                 reasons.append(r)
         for cov_a, cov_b, sa, sb, s in joined:
             w = max(len(sa), len(sb))
@@ -441,8 +456,9 @@ def _overall(fa: _Node, fb: _Node, same_tokens: bool, reasons: list[str]) -> Non
             reasons.insert(0, "same tokens")
     else:
         na, nb = len(fa.core), len(fb.core)
-        reasons.append(f"{na}/{na} tokens aligned one-to-one" if na == nb
-                       else f"all tokens aligned ({na} vs {nb} with joins)")
+        reasons.append(
+            f"{na}/{na} tokens aligned one-to-one" if na == nb else f"all tokens aligned ({na} vs {nb} with joins)"
+        )
     if fa.marks or fb.marks:
         reasons.append("same after normalising diacritics" if same_tokens else "diacritics normalised")
 
@@ -459,4 +475,3 @@ def _is_rotation(seq: list[int]) -> bool:
     n = len(seq)
     k = seq.index(0) if 0 in seq else -1
     return k >= 0 and all(seq[(k + i) % n] == i for i in range(n))
-

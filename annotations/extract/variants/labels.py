@@ -18,8 +18,15 @@ SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINA
 """Labels whose "entities" are values, not names: never linked."""
 PERSON = "PERSON"
 NAME_POOL = "NAME"
-_GROUP_OF = {"GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "PERSON": PERSON, "PER": PERSON,
-             "ORG": "ORG", "NORP": "ORG"}
+_GROUP_OF = {
+    "GPE": "PLACE",
+    "LOC": "PLACE",
+    "FAC": "PLACE",
+    "PERSON": PERSON,
+    "PER": PERSON,
+    "ORG": "ORG",
+    "NORP": "ORG",
+}
 NAME_GROUPS = frozenset({PERSON, "PLACE", "ORG"})
 
 

@@ -23,12 +23,13 @@ def _block_keys(lo: str) -> Iterable[str]:
     if len(key) >= 3 and key[-1] == "s":
         keys.add(key[:-1])
     if len(key) >= 5:
-        keys.update([key[:i] + key[i + 1:] for i in range(len(key))])
+        keys.update([key[:i] + key[i + 1 :] for i in range(len(key))])
     return keys
 
 
-def _match_tokens(tokens: list[str], n_core: int, syms: list[str], looses: list[str],
-                  plural_s: bool, workers: int) -> list[dict[int, float]]:
+def _match_tokens(
+    tokens: list[str], n_core: int, syms: list[str], looses: list[str], plural_s: bool, workers: int
+) -> list[dict[int, float]]:
     """For every token, the tokens it matches (similarity >= TOKEN_MATCH), itself included.
 
     tokens[:n_core] are the core tokens, with their skeletons and loose skeletons in syms
@@ -79,8 +80,10 @@ class _Skeletons:
         # Ukrainian h is Russian g (Oleh / Oleg, Hrytsenko / Gritsenko, Luhansk / Lugansk), but
         # the loose skeleton drops h (Fatimah / Fatima): tokens with an h also block, and are
         # prefiltered, as if it were a g; so does a j (Egyptian g for j: Nagi / Naji, Gamal / Jamal)
-        self.ualt = [loose_symbols(sy.replace("h", "g").replace("j", "g")) if "h" in sy or "j" in sy
-                     else lo for sy, lo in zip(self.usyms, self.ulo)]
+        self.ualt = [
+            loose_symbols(sy.replace("h", "g").replace("j", "g")) if "h" in sy or "j" in sy else lo
+            for sy, lo in zip(self.usyms, self.ulo)
+        ]
 
     def same_skeleton(self, match: list[dict[int, float]]) -> None:
         """Tokens with one skeleton match at 0.97 (one-letter tokens never)."""
@@ -111,7 +114,7 @@ def _candidates(sk: _Skeletons) -> np.ndarray | None:
         if len(ids) <= 12:
             for x in range(len(ids) - 1):
                 base = ids[x] * S
-                small.extend([base + y for y in ids[x + 1:]])
+                small.extend([base + y for y in ids[x + 1 :]])
             return
         arr = np.asarray(ids, dtype=np.int64)
         iu, ju = np.triu_indices(len(arr), 1)
@@ -135,8 +138,7 @@ def _candidates(sk: _Skeletons) -> np.ndarray | None:
     return np.unique(np.concatenate(chunks)) if chunks else None
 
 
-def _score(sk: _Skeletons, codes: np.ndarray, match: list[dict[int, float]], plural_s: bool,
-           workers: int) -> None:
+def _score(sk: _Skeletons, codes: np.ndarray, match: list[dict[int, float]], plural_s: bool, workers: int) -> None:
     """Prefilter candidate skeleton pairs with cpdist, score the survivors, and record the
     matches on every token that has those skeletons."""
     S, ulo, ualt, tokens, members = len(sk.usyms), sk.ulo, sk.ualt, sk.tokens, sk.members
@@ -144,15 +146,28 @@ def _score(sk: _Skeletons, codes: np.ndarray, match: list[dict[int, float]], plu
     right = codes % S
     step = 1_000_000
     for s in range(0, len(left), step):
-        L, R = left[s:s + step], right[s:s + step]
+        L, R = left[s : s + step], right[s : s + step]
         Ll, Rl = L.tolist(), R.tolist()
-        score = process.cpdist([ulo[i] for i in Ll], [ulo[j] for j in Rl],
-                               scorer=fuzz.ratio, score_cutoff=PREFILTER_CUTOFF,
-                               dtype=np.uint8, workers=workers)
+        score = process.cpdist(
+            [ulo[i] for i in Ll],
+            [ulo[j] for j in Rl],
+            scorer=fuzz.ratio,
+            score_cutoff=PREFILTER_CUTOFF,
+            dtype=np.uint8,
+            workers=workers,
+        )
         if ualt != ulo:
-            score = np.maximum(score, process.cpdist(
-                [ualt[i] for i in Ll], [ualt[j] for j in Rl], scorer=fuzz.ratio,
-                score_cutoff=PREFILTER_CUTOFF, dtype=np.uint8, workers=workers))
+            score = np.maximum(
+                score,
+                process.cpdist(
+                    [ualt[i] for i in Ll],
+                    [ualt[j] for j in Rl],
+                    scorer=fuzz.ratio,
+                    score_cutoff=PREFILTER_CUTOFF,
+                    dtype=np.uint8,
+                    workers=workers,
+                ),
+            )
         ok = np.nonzero(score)[0]
         L, R = L[ok], R[ok]
         sims = match_similarities(sk.usyms, L, R, plural_s)

@@ -40,8 +40,7 @@ class Pair:
 
     def to_json(self) -> dict:
         # DESIGN's shape (`link suggest --json`); every spelling is in the clusters' forms
-        return {"a": self.a, "b": self.b, "label": self.label, "score": self.score,
-                "reasons": list(self.reasons)}
+        return {"a": self.a, "b": self.b, "label": self.label, "score": self.score, "reasons": list(self.reasons)}
 
 
 @dataclass
@@ -63,7 +62,4 @@ class Suggestions:
     rejected: list[Pair] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"pairs": [p.to_json() for p in self.pairs],
-                "clusters": [c.to_json() for c in self.clusters]}
-
-
+        return {"pairs": [p.to_json() for p in self.pairs], "clusters": [c.to_json() for c in self.clusters]}

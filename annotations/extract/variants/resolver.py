@@ -142,5 +142,3 @@ def canonical_groups(judgements: Iterable[Judgement]) -> list[set[str]]:
     for i in same_nodes:
         groups[uf.find(i)].add(forms[i])
     return sorted(groups.values(), key=lambda g: (-len(g), sorted(g)))
-
-

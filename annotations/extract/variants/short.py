@@ -7,9 +7,13 @@ from collections import Counter, defaultdict
 from .analysis import _docs, _Node
 
 
-def _resolve_short(S: _Node, cands: dict[int, tuple[float, str]], nodes: list[_Node], find,
-                   s_occ: list[int] | None = None,
-                   ) -> tuple[int, float, str, str] | tuple[None, list[int], str]:
+def _resolve_short(
+    S: _Node,
+    cands: dict[int, tuple[float, str]],
+    nodes: list[_Node],
+    find,
+    s_occ: list[int] | None = None,
+) -> tuple[int, float, str, str] | tuple[None, list[int], str]:
     """Decide whether a short form (surname, given names, acronym) names one full form.
 
     `cands` maps each candidate full form to (token similarity, kind). `s_occ` are the short
@@ -23,8 +27,9 @@ def _resolve_short(S: _Node, cands: dict[int, tuple[float, str]], nodes: list[_N
         by_root[find(L)].append(L)
     roots = sorted(by_root)
     kinds = {k for _, k in cands.values()}
-    kind = kinds.pop() if len(kinds) == 1 else \
-        "acronym" if all(k.startswith("acronym") for k in kinds) else "short form"
+    kind = (
+        kinds.pop() if len(kinds) == 1 else "acronym" if all(k.startswith("acronym") for k in kinds) else "short form"
+    )
     unique_docs, salient = _evidence(s_docs, by_root, nodes)
     if len(unique_docs) >= 2:
         return (None, roots, f"{kind}; different full names in different documents")
@@ -36,8 +41,7 @@ def _resolve_short(S: _Node, cands: dict[int, tuple[float, str]], nodes: list[_N
         reason = f"{kind}; unique full name in context ({_plural(n, 'document')})"
         base = 90.0
         if salient:
-            reason += (", and the most salient where several are named "
-                       f"({_plural(sum(salient.values()), 'mention')})")
+            reason += f", and the most salient where several are named ({_plural(sum(salient.values()), 'mention')})"
     elif salient:
         root, top = salient.most_common(1)[0]
         if top < 2 or top < 0.75 * sum(salient.values()):
@@ -58,16 +62,16 @@ def _resolve_short(S: _Node, cands: dict[int, tuple[float, str]], nodes: list[_N
     target = max(by_root[root], key=lambda L: (shared(L), nodes[L].count, cands[L][0], -L))
     sim, kind_t = cands[target]
     if kind_t != kind:
-        reason = kind_t + reason[len(kind):]
+        reason = kind_t + reason[len(kind) :]
     score = base - 20.0 * (1.0 - sim)
     if sim < 1.0:
         reason += f"; {S.core[-1] if S.core else S.key}~{nodes[target].core[-1]} ({sim:.2f})"
     return (target, round(score, 1), kind, reason)
 
 
-
-def _evidence(s_docs: dict[int, list[int]], by_root: dict[int, list[int]],
-              nodes: list[_Node]) -> tuple[Counter[int], Counter[int]]:
+def _evidence(
+    s_docs: dict[int, list[int]], by_root: dict[int, list[int]], nodes: list[_Node]
+) -> tuple[Counter[int], Counter[int]]:
     """What the short form's documents say: per candidate root, the documents where it is the
     only full name, and the short mentions it is the most salient full name at."""
     # positions of each candidate's full mentions in the documents of the short form
@@ -91,8 +95,7 @@ def _evidence(s_docs: dict[int, list[int]], by_root: dict[int, list[int]],
         # several candidates in one document: each short mention goes to the most salient
         # candidate so far (full mentions plus short mentions already resolved), ties to the
         # one introduced first
-        events = sorted([(p, 0, r) for r, ps in present.items() for p in ps]
-                        + [(p, 1, -1) for p in s_docs[d]])
+        events = sorted([(p, 0, r) for r, ps in present.items() for p in ps] + [(p, 1, -1) for p in s_docs[d]])
         count: Counter[int] = Counter()
         first: dict[int, int] = {}
         for pos, is_short, r in events:
@@ -110,4 +113,3 @@ def _evidence(s_docs: dict[int, list[int]], by_root: dict[int, list[int]],
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-

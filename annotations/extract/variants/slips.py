@@ -26,7 +26,7 @@ def one_letter_slip(a: str, b: str) -> bool:
     if len(long_) < SLIP_MIN_LEN or short[0] != long_[0] or short[-1] != long_[-1]:
         return False
     for i in range(1, len(long_) - 1):
-        if long_[:i] + long_[i + 1:] == short:
+        if long_[:i] + long_[i + 1 :] == short:
             return long_[i] != "h"
     return False
 
@@ -45,7 +45,7 @@ def slip_pairs(group: _Group) -> set[tuple[int, int]]:
         for pos in range(len(ids) - 1):
             t = tokens[ids[pos]]
             if len(t) >= SLIP_MIN_LEN - 1:
-                blocks[(ids[:pos] + ids[pos + 1:], pos, t[0] + t[-1])].append((n.idx, t))
+                blocks[(ids[:pos] + ids[pos + 1 :], pos, t[0] + t[-1])].append((n.idx, t))
     out: set[tuple[int, int]] = set()
     for members in blocks.values():
         if len(members) < 2:

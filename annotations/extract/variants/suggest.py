@@ -1,16 +1,16 @@
 """suggest(): the linker end to end, as phases over a small state object.
 
-    _gather        mentions -> one node per normalised form in each comparison pool
-    _judgements    judgements -> latest verdict per node pair (phantom nodes for unknown forms)
-    per pool:
-      _prepare       finish the nodes, build the token index (compare._Group)
-      _compare       candidate pairs aligned and scored; cannot-links collected
-      _acronyms      NRF ~ National Resistance Front
-      _human         judgement edges: the resolver people's answers make
-      _shorts        lone surnames, given names, acronyms resolved by context
-      _cluster       final clusters; pairs people have not settled yet
-      _same_forms    one normalised form written and labelled two ways (KABUL ORG / Kabul GPE)
-    _finish        sort, limit
+_gather        mentions -> one node per normalised form in each comparison pool
+_judgements    judgements -> latest verdict per node pair (phantom nodes for unknown forms)
+per pool:
+  _prepare       finish the nodes, build the token index (compare._Group)
+  _compare       candidate pairs aligned and scored; cannot-links collected
+  _acronyms      NRF ~ National Resistance Front
+  _human         judgement edges: the resolver people's answers make
+  _shorts        lone surnames, given names, acronyms resolved by context
+  _cluster       final clusters; pairs people have not settled yet
+  _same_forms    one normalised form written and labelled two ways (KABUL ORG / Kabul GPE)
+_finish        sort, limit
 """
 
 from __future__ import annotations
@@ -34,9 +34,15 @@ _MENTION_FIELDS = attrgetter("form", "label", "doc_id", "start", "gold")
 _Edge = tuple[int, int]
 
 
-def suggest(mentions: Iterable[Mention], judgements: Iterable[Judgement] = (), *,
-            threshold: float = 85, limit: int | None = None, workers: int = -1,
-            debug: bool = False) -> Suggestions:
+def suggest(
+    mentions: Iterable[Mention],
+    judgements: Iterable[Judgement] = (),
+    *,
+    threshold: float = 85,
+    limit: int | None = None,
+    workers: int = -1,
+    debug: bool = False,
+) -> Suggestions:
     """Propose variant-spelling pairs and clusters for the given entity mentions.
 
     Name-like labels (PERSON, ORG, NORP, GPE, LOC, FAC) are compared with each other (a
@@ -110,8 +116,7 @@ class _Pool:
     G: _Group
     accepted: dict[_Edge, tuple[float, list[str]]] = field(default_factory=dict)
     cannot: list[_Edge] = field(default_factory=list)
-    short_cands: dict[int, dict[int, tuple[float, str]]] = field(
-        default_factory=lambda: defaultdict(dict))
+    short_cands: dict[int, dict[int, tuple[float, str]]] = field(default_factory=lambda: defaultdict(dict))
     shorts: dict[int, list[tuple[int, float]]] = field(default_factory=dict)
     same_j: list[_Edge] = field(default_factory=list)
     diff_j: list[_Edge] = field(default_factory=list)
@@ -134,8 +139,7 @@ class _Pool:
 # --------------------------------------------------------------------------- phases
 
 
-def _gather(mentions: Iterable[Mention],
-            form_groups: dict[str, dict[str, int]]) -> dict[str, dict[str, _Node]]:
+def _gather(mentions: Iterable[Mention], form_groups: dict[str, dict[str, int]]) -> dict[str, dict[str, _Node]]:
     """One node per normalised form within a comparison pool. Mentions are first gathered per
     (form, label, gold), so the per-mention loop stays small and forms normalise in one batch.
     `form_groups` receives the labels of every spelling in the name pool."""
@@ -197,9 +201,9 @@ def _judgements(run: _Run, judgements: list[Judgement]) -> None:
         for form, key in zip((j.a, j.b), keys):
             written.setdefault((pool(j.label) or label_group(j.label), key), (form, j.label))
         if keys[0] and keys[0] == keys[1] and j.a.strip() != j.b.strip():
-            for g in ([pool(j.label)] if j.label else list(pools)):
+            for g in [pool(j.label)] if j.label else list(pools):
                 run.same_form_judged.add((g, keys[0]))
-    for (g, ka, kb) in run.judged:
+    for g, ka, kb in run.judged:
         nodes = pools[g]
         for k in (ka, kb):
             if k not in nodes:
@@ -274,8 +278,7 @@ def _acronyms(p: _Pool) -> None:
             first = same_acronym.setdefault(n.acronym, n.idx)
             if first != n.idx:
                 x, y = _ordered(nodes[first], n)
-                p.accepted[(min(first, n.idx), max(first, n.idx))] = (
-                    100.0, [f"same acronym: {x.rep} = {y.rep}"])
+                p.accepted[(min(first, n.idx), max(first, n.idx))] = (100.0, [f"same acronym: {x.rep} = {y.rep}"])
 
 
 def _human(run: _Run, p: _Pool) -> None:
@@ -351,10 +354,12 @@ def _cluster(run: _Run, p: _Pool) -> None:
         uf.union(a, b)
     human = p.human
     if p.judged_pairs:
-        edges = [e for e in edges if not (e[0] in p.judged_pairs or human.find(e[0][0])
-                                          == human.find(e[0][1]) or human.forbidden(*e[0]))]
-    run.pairs.extend([_pair(nodes[a], nodes[b], score, reasons)
-                      for (a, b), (score, reasons) in edges])
+        edges = [
+            e
+            for e in edges
+            if not (e[0] in p.judged_pairs or human.find(e[0][0]) == human.find(e[0][1]) or human.forbidden(*e[0]))
+        ]
+    run.pairs.extend([_pair(nodes[a], nodes[b], score, reasons) for (a, b), (score, reasons) in edges])
     comp: dict[int, list[_Node]] = defaultdict(list)
     roots = uf.roots()
     for n in nodes:
@@ -387,20 +392,28 @@ def _same_forms(run: _Run, p: _Pool) -> None:
         (_, fa), (_, fb) = sorted(by_group.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:2]
         a = max(fa, key=lambda f: (fa[f], f))
         b = max(fb, key=lambda f: (fb[f], f))
-        run.pairs.append(Pair(a, b, _label_of([n]), SAME_FORM_SCORE,
-                              ["same after normalising case and punctuation",
-                               f"labelled {form_label[a]} and {form_label[b]}: compared across labels"],
-                              _spellings(n)))
+        run.pairs.append(
+            Pair(
+                a,
+                b,
+                _label_of([n]),
+                SAME_FORM_SCORE,
+                [
+                    "same after normalising case and punctuation",
+                    f"labelled {form_label[a]} and {form_label[b]}: compared across labels",
+                ],
+                _spellings(n),
+            )
+        )
 
 
 def _finish(run: _Run, limit: int | None) -> Suggestions:
     pairs = sorted(run.pairs, key=lambda p: (-p.score, p.label, p.a, p.b))
     if limit is not None:
-        pairs = pairs[:max(0, limit)]
+        pairs = pairs[: max(0, limit)]
     run.clusters.sort(key=lambda c: (-len(c.forms), c.label, c.forms))
     run.rejected.sort(key=lambda p: (p.label, p.a, p.b))
-    return Suggestions(pairs=pairs, clusters=run.clusters, spellings=run.spellings,
-                       rejected=run.rejected)
+    return Suggestions(pairs=pairs, clusters=run.clusters, spellings=run.spellings, rejected=run.rejected)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -439,8 +452,7 @@ def _ordered(x: _Node, y: _Node) -> tuple[_Node, _Node]:
 
 def _pair(x: _Node, y: _Node, score: float, reasons: list[str]) -> Pair:
     x, y = _ordered(x, y)
-    return Pair(x.rep, y.rep, _label_of([x, y]), float(score), list(reasons),
-                _spellings(x) + _spellings(y))
+    return Pair(x.rep, y.rep, _label_of([x, y]), float(score), list(reasons), _spellings(x) + _spellings(y))
 
 
 def _judgement_key(j: Judgement, pools: dict[str, dict[str, _Node]]):

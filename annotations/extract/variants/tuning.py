@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-BLOCK_CAP = 1500          # a token block larger than this is split by first letter, then skipped
-PREFILTER_CUTOFF = 78     # fuzz.ratio of loose skeletons below which a token pair is dropped
-CLUSTER_CONSTRAINT_CAP = 12   # clusters kept pairwise apart per short form (the 12 first)
-JOIN_MATCH = 0.93         # two tokens written as one must match closely (Abdul Hamid ~ Abdelhamid)
+BLOCK_CAP = 1500  # a token block larger than this is split by first letter, then skipped
+PREFILTER_CUTOFF = 78  # fuzz.ratio of loose skeletons below which a token pair is dropped
+CLUSTER_CONSTRAINT_CAP = 12  # clusters kept pairwise apart per short form (the 12 first)
+JOIN_MATCH = 0.93  # two tokens written as one must match closely (Abdul Hamid ~ Abdelhamid)
 CROSS_LABEL_PENALTY = 4.0  # score lost when the two forms carry labels of different groups
-SLIP_SIM = 0.86           # the similarity a one-letter slip in a given name counts as
-SLIP_PENALTY = 3.0        # and the score it costs besides
-SLIP_MIN_LEN = 5          # the slipped given name has at least this many letters (the longer one)
-SLIP_MAX_TOKENS = 3       # slips are looked for in names of 2 to this many core tokens
-SAME_FORM_SCORE = 100.0   # spellings identical after normalisation, labelled differently
+SLIP_SIM = 0.86  # the similarity a one-letter slip in a given name counts as
+SLIP_PENALTY = 3.0  # and the score it costs besides
+SLIP_MIN_LEN = 5  # the slipped given name has at least this many letters (the longer one)
+SLIP_MAX_TOKENS = 3  # slips are looked for in names of 2 to this many core tokens
+SAME_FORM_SCORE = 100.0  # spellings identical after normalisation, labelled differently
