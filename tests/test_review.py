@@ -328,3 +328,37 @@ def test_the_reviewed_layer_round_trips_through_jsonl_with_its_provenance(doc, t
         assert copy.scalar("SELECT proposed_by FROM claims") == store.scalar(
             "SELECT proposed_by FROM claims WHERE annotator = ?", (REVIEW_ANNOTATOR,)
         )
+
+
+def test_the_claims_screen_is_blind_to_others_claims_on_my_unreviewed_documents(doc):
+    from tui.screens.claims import ClaimsScreen
+
+    store, d = doc
+    other = add_document(store, "Amrullah Saleh spoke from Panjshir on Friday.", title="Saleh speaks")
+    add_claim(
+        store,
+        other,
+        "bob",
+        "Amrullah Saleh spoke from Panjshir on Friday.",
+        "spoke from Panjshir",
+        "statement",
+        "reported",
+    )
+
+    def shown(app) -> list[tuple[int, str]]:
+        return sorted((r["doc_id"], r["annotator"]) for r in app.screen.all_rows)
+
+    async def body(app, pilot):
+        await pilot.press("C")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimsScreen)
+        assert shown(app) == [(d, "alice"), (other, "bob")]  # bob's claim on alice's document: hidden
+
+    run_app(make_app(store, blind_config(), annotator="alice"), body)
+
+    async def open_eyed(app, pilot):
+        await pilot.press("C")
+        await settle(pilot)
+        assert shown(app) == [(d, "alice"), (d, "bob"), (other, "bob")]
+
+    run_app(make_app(store, make_config(), annotator="alice"), open_eyed)

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
-from annotations import claim_actions
+from annotations import claim_actions, review
 from annotations.errors import NewsmarkError
 from annotations.store import Store
 from tui.actions import bindings_for
@@ -140,7 +140,11 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
     # ------------------------------------------------------------------ loading
 
     def fetch(self, store: Store) -> list[dict[str, Any]]:
-        return claim_actions.all_claims(store)
+        # config review.blind: no one else's claims on a document this annotator works on, until reviewed
+        viewer = self.app.annotator
+        return review.visible(
+            claim_actions.all_claims(store), viewer, review.blind_documents(store, self.app.config, viewer)
+        )
 
     def show(self, rows: list[dict[str, Any]]) -> None:
         self.loaded = True

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from annotations import entity_actions
+from annotations import entity_actions, review
 from annotations.errors import NewsmarkError
 from annotations.store import Store
 from annotations.store import entities as entities_store
@@ -194,7 +194,12 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
     def _show_mentions(self, entity: dict[str, Any]) -> None:
         """The concordance of one entity (an indexed read: done here, so it is never stale)."""
         store = self.app.store
-        self.mention_rows = entity_actions.mentions(store, entity["id"], width=CONTEXT)
+        viewer = self.app.annotator  # config review.blind hides others' mentions in my unreviewed documents
+        self.mention_rows = review.visible(
+            entity_actions.mentions(store, entity["id"], width=CONTEXT),
+            viewer,
+            review.blind_documents(store, self.app.config, viewer),
+        )
         forms = entity_actions.aliases(store, entity["id"])
         title = Text(one_line(entity["name"]), style="bold")
         title.append(f" ({one_line(entity['label'])})")
