@@ -154,18 +154,7 @@ def variants_section(store: Store, config: Config, annotator: str | None) -> Var
     counts = gold.counts()
     n_same = counts["judgements"]["same"] + counts["entities"]["same"]
     n_diff = counts["judgements"]["different"] + counts["entities"]["different"]
-    notes: list[str] = []
-    if annotator is None and len(gold.annotators) > 1:
-        names = ", ".join(sorted(gold.annotators))
-        notes.append(
-            f"gold pooled from {len(gold.annotators)} annotators ({names}): the latest "
-            "judgement of a pair wins; pass --annotator to score one"
-        )
-    if tainted:
-        notes.append(
-            f"{tainted} document(s)' entity predictions were made with the confirmed-entity "
-            "gazetteer and are left out of the linker's input (they carry the entity links)"
-        )
+    notes = _gold_notes(gold, annotator, tainted)
     result = VariantsResult(
         None,
         None,
@@ -188,16 +177,42 @@ def variants_section(store: Store, config: Config, annotator: str | None) -> Var
             "screen, or link mentions to canonical entities"
         )
         return result
+    _score(result, gold, mentions)
+    return result
+
+
+def _gold_notes(gold: _VariantGold, annotator: str | None, tainted: int) -> list[str]:
+    """Caveats on what the gold and the linker's input are, so a score is not misread: pooled
+    annotators, and documents whose predictions were left out for leaking the entity links."""
+    notes: list[str] = []
+    if annotator is None and len(gold.annotators) > 1:
+        names = ", ".join(sorted(gold.annotators))
+        notes.append(
+            f"gold pooled from {len(gold.annotators)} annotators ({names}): the latest "
+            "judgement of a pair wins; pass --annotator to score one"
+        )
+    if tainted:
+        notes.append(
+            f"{tainted} document(s)' entity predictions were made with the confirmed-entity "
+            "gazetteer and are left out of the linker's input (they carry the entity links)"
+        )
+    return notes
+
+
+def _score(result: VariantsResult, gold: _VariantGold, mentions: list[Any]) -> None:
+    """Fill in the pairwise and B-cubed scores of the linker's output on the gold nodes.
+
+    Kept apart from the gold counting: only this step runs the linker, and only when there are
+    gold pairs. The mention count is taken after the linker saw the gold-only forms too."""
     nodes = gold.nodes()
     cluster_of, predicted = _linker_output(gold, nodes, mentions, result.threshold)
     verdicts = Counter(gold.verdict(k) for k in predicted)
     tp, fp = verdicts["same"], verdicts["different"]
-    pairwise = PRF.of(tp, tp + fp, n_same)
+    pairwise = PRF.of(tp, tp + fp, result.same)
     result.p, result.r, result.f = pairwise.p, pairwise.r, pairwise.f
-    result.tp, result.fp, result.fn = tp, fp, n_same - tp
+    result.tp, result.fp, result.fn = tp, fp, result.same - tp
     result.bcubed = _bcubed(gold, sorted(nodes), cluster_of)
     result.forms, result.mentions = len(nodes), len(mentions)
-    return result
 
 
 def _linker_output(
