@@ -20,7 +20,6 @@ baseline detector on the same documents.
 from __future__ import annotations
 
 import copy
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -31,8 +30,8 @@ from ..config import Config
 from ..errors import NewsmarkError, UserInputError
 from ..store import Store
 from ..vocab import Extractor, Status
-from .loop import Step
-from .ner import TrainOptions, TrainOutcome, _current, _output, _run_name
+from .loop import LoopResult, Step
+from .ner import TrainOptions, TrainOutcome, _current, _output, _register, _unused_name
 
 SPANS_KEY = "claims"
 
@@ -139,16 +138,10 @@ def train_claims(
     on_phase: Callable[[str], None] | None = None,
 ) -> TrainOutcome:
     """Train, compare with the baseline detector on dev, register (extractor "claims")."""
-    from ..extract.pipeline import attach_claims
-    from ..models import ModelRecord, get, register
-    from .config import DEFAULT_MAX_STEPS
     from .data import build_corpus, check_gold
-    from .loop import init, run
 
     phase = on_phase or (lambda _msg: None)
-    name = _run_name(opts, "claims")
-    if get(store, name) is not None:
-        raise UserInputError(f"--name {name}: a model of that name is already registered (newsmark models list)")
+    name = _unused_name(store, opts, "claims")
     check_gold(store, config, opts.annotator)
     if _gold_claims(store, opts.annotator) == 0:
         raise UserInputError("no gold claims in the documents marked done: tag claims in the Reader (c) first")
@@ -160,29 +153,9 @@ def train_claims(
     try:
         phase("building the training data")
         corpus = build_corpus(store, config, work / "corpus", dev=opts.dev, seed=opts.seed, annotator=opts.annotator)
-        cfg = claims_config(
-            corpus.train,
-            corpus.dev,
-            max_steps=opts.max_steps or (100_000 if opts.minutes else DEFAULT_MAX_STEPS),
-            eval_frequency=opts.eval_frequency,
-            patience=opts.patience,
-            seed=opts.seed,
-        )
-        phase("initialising the pipeline")
-        nlp = init(cfg)
-        nlp.meta.update({"name": f"newsmark_{name}".replace("-", "_").replace(".", "_"), "version": "1.0.0"})
-        phase("training")
-        result = run(nlp, work / "model", minutes=opts.minutes, on_step=on_step)
-        if not (work / "model").exists():
-            raise NewsmarkError(
-                "training stopped before its first evaluation: no model to save (give more --max-steps)"
-            )
+        result = _train(name, corpus, opts, work / "model", on_step, phase)
         phase("scoring the baseline detector and the trained model on the dev split")
-        dev_gold = _dev_claims(corpus.dev)
-        baseline = _load_claims(host)
-        before = score_claims(baseline, dev_gold)
-        attach_claims(baseline, str(work / "model"))
-        after = score_claims(baseline, dev_gold)
+        before, after = _score_against_baseline(host, corpus.dev, work / "model")
         outcome = TrainOutcome(
             name=name,
             path=str(out),
@@ -200,20 +173,54 @@ def train_claims(
             in_use=opts.use,
             warnings=corpus.warnings,
         )
-        record = ModelRecord(
-            name=name,
-            path=str(out),
-            extractor=Extractor.CLAIMS,
-            base_model=None,
-            data_hash=corpus.data_hash,
-            train_docs=corpus.train_docs,
-            dev_docs=corpus.dev_docs,
-            scores={"dev": after, "before": before, "before_model": "baseline detector"},
-        )
-        register(store, record, annotator, use_it=opts.use, on_commit=lambda: os.replace(work / "model", out))
+        _register(store, outcome, annotator, work / "model", out)
         return outcome
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _train(
+    name: str,
+    corpus: Any,
+    opts: TrainOptions,
+    model_dir: Path,
+    on_step: Callable[[Step], None] | None,
+    phase: Callable[[str], None],
+) -> LoopResult:
+    """One training run of span_finder + spancat over a built corpus; the best checkpoint
+    lands in `model_dir`, and a run stopped before any evaluation is refused."""
+    from .config import DEFAULT_MAX_STEPS
+    from .loop import init, run
+
+    cfg = claims_config(
+        corpus.train,
+        corpus.dev,
+        max_steps=opts.max_steps or (100_000 if opts.minutes else DEFAULT_MAX_STEPS),
+        eval_frequency=opts.eval_frequency,
+        patience=opts.patience,
+        seed=opts.seed,
+    )
+    phase("initialising the pipeline")
+    nlp = init(cfg)
+    nlp.meta.update({"name": f"newsmark_{name}".replace("-", "_").replace(".", "_"), "version": "1.0.0"})
+    phase("training")
+    result = run(nlp, model_dir, minutes=opts.minutes, on_step=on_step)
+    if not model_dir.exists():
+        raise NewsmarkError("training stopped before its first evaluation: no model to save (give more --max-steps)")
+    return result
+
+
+def _score_against_baseline(host: str, dev: Path, model_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(baseline detector's dev scores, trained model's): the same loaded host pipeline scores
+    both, first alone, then with the trained spancat attached, as predict would run it."""
+    from ..extract.pipeline import attach_claims
+
+    dev_gold = _dev_claims(dev)
+    baseline = _load_claims(host)
+    before = score_claims(baseline, dev_gold)
+    attach_claims(baseline, str(model_dir))
+    after = score_claims(baseline, dev_gold)
+    return before, after
 
 
 def _load_claims(host: str) -> Any:

@@ -27,13 +27,16 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import UserInputError
 from ..gold import gold_sources
 from ..store import Store
 from ..vocab import Status
+
+if TYPE_CHECKING:
+    from ..export import ExportReport
 
 DOCBIN_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID"]
 
@@ -205,28 +208,12 @@ def _dev_gold(docs: list[Any], labels: set[str]) -> list[tuple[str, list[dict[st
     return out
 
 
-def build_corpus(
-    store: Store,
-    config: Config,
-    workdir: Path,
-    *,
-    dev: float = 0.2,
-    seed: int = 0,
-    annotator: str | None = None,
-    base: Any = None,
-    rehearsal: float = 0.5,
-    fraction: float = 1.0,
-) -> Corpus:
-    """Export the done documents as train/dev DocBins into `workdir`, then (with a `base`
-    LoadedPipeline) keep its unannotated labels and mix in rehearsal documents.
-
-    fraction: keep that share of the gold training documents (train-curve); dev never changes.
-    """
+def _export_splits(store: Store, workdir: Path, *, dev: float, seed: int, annotator: str | None) -> ExportReport:
+    """Export the done documents' gold as train.spacy and dev.spacy in `workdir`, the same
+    export `newsmark export` runs, so training sees exactly what an export would hold; its
+    refusals are reworded for train's options, and a split left empty is refused here."""
     from ..export import export
 
-    if not 0 < dev < 1:
-        raise UserInputError(f"--dev {dev:g}: the dev share must be between 0 and 1 (e.g. 0.2)")
-    check_gold(store, config, annotator)
     try:
         report = export(
             store,
@@ -244,6 +231,30 @@ def build_corpus(
             f"{report.documents} document(s) marked done: training needs at least 2 "
             f"(one for --dev {dev:g}); mark more documents done"
         )
+    return report
+
+
+def build_corpus(
+    store: Store,
+    config: Config,
+    workdir: Path,
+    *,
+    dev: float = 0.2,
+    seed: int = 0,
+    annotator: str | None = None,
+    base: Any = None,
+    rehearsal: float = 0.5,
+    fraction: float = 1.0,
+) -> Corpus:
+    """Export the done documents as train/dev DocBins into `workdir`, then (with a `base`
+    LoadedPipeline) keep its unannotated labels and mix in rehearsal documents.
+
+    fraction: keep that share of the gold training documents (train-curve); dev never changes.
+    """
+    if not 0 < dev < 1:
+        raise UserInputError(f"--dev {dev:g}: the dev share must be between 0 and 1 (e.g. 0.2)")
+    check_gold(store, config, annotator)
+    report = _export_splits(store, workdir, dev=dev, seed=seed, annotator=annotator)
     train_path, dev_path = workdir / "train.spacy", workdir / "dev.spacy"
     train_docs, dev_docs = _read(train_path), _read(dev_path)
     if fraction < 1:

@@ -237,6 +237,36 @@ def _run_name(opts: TrainOptions, prefix: str) -> str:
     return name
 
 
+def _unused_name(store: Store, opts: TrainOptions, prefix: str) -> str:
+    """The run's model name, refused before any work when the registry already holds it (a
+    registered model is never replaced)."""
+    from ..models import get
+
+    name = _run_name(opts, prefix)
+    if get(store, name) is not None:
+        raise UserInputError(f"--name {name}: a model of that name is already registered (newsmark models list)")
+    return name
+
+
+def _register(store: Store, outcome: TrainOutcome, annotator: str, model_dir: Path, out: Path) -> None:
+    """Register the outcome in one transaction whose last step renames the finished pipeline
+    (`model_dir`, in the temporary directory) to `out`: an interruption before the commit
+    leaves neither a registry row nor an output directory."""
+    from ..models import ModelRecord, register
+
+    record = ModelRecord(
+        name=outcome.name,
+        path=outcome.path,
+        extractor=outcome.extractor,
+        base_model=outcome.base_model,
+        data_hash=outcome.data_hash,
+        train_docs=outcome.train_docs,
+        dev_docs=outcome.dev_docs,
+        scores={"dev": outcome.after, "before": outcome.before, "before_model": outcome.before_model},
+    )
+    register(store, record, annotator, use_it=outcome.in_use, on_commit=lambda: os.replace(model_dir, out))
+
+
 def train_ner(
     store: Store,
     config: Config,
@@ -247,13 +277,10 @@ def train_ner(
     on_phase: Callable[[str], None] | None = None,
 ) -> TrainOutcome:
     """Train, score before/after on the dev split, register (see the module docstring)."""
-    from ..models import ModelRecord, get, register
     from .data import build_corpus, check_gold
 
     phase = on_phase or (lambda _msg: None)
-    name = _run_name(opts, "ner")
-    if get(store, name) is not None:
-        raise UserInputError(f"--name {name}: a model of that name is already registered (newsmark models list)")
+    name = _unused_name(store, opts, "ner")
     check_gold(store, config, opts.annotator)
     base = resolve_base(store, config, opts)
     out = _output(store, opts, name)
@@ -272,22 +299,9 @@ def train_ner(
         )
         result = _train(corpus, base, opts, work, on_step, phase)
         host = base.source if base is not None else _current(store, config)
-        meta = {
-            "name": re.sub(r"[^A-Za-z0-9_]", "_", f"newsmark_{name}"),
-            "version": "1.0.0",
-            "description": f"newsmark NER model {name}",
-            "newsmark": {"data_hash": corpus.data_hash, "base_model": base.source if base else None},
-        }
         phase("scoring base and trained model on the dev split")
-        before_model = base.source if base is not None else host
-        before = (
-            score_dev(base or _load(str(host), "model.name"), corpus.dev_gold, config.label_names)
-            if before_model
-            else None
-        )
-        # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
-        after = score_dev(_load(str(work / "best"), "--output"), corpus.dev_gold, config.label_names)
-        assemble(work / "best", host, work / "model", meta, base=base)
+        before_model, before, after = _score_before_after(base, host, work / "best", corpus.dev_gold, config)
+        assemble(work / "best", host, work / "model", _meta(name, corpus.data_hash, base), base=base)
         outcome = TrainOutcome(
             name=name,
             path=str(out),
@@ -306,20 +320,34 @@ def train_ner(
             warnings=corpus.warnings,
         )
         (work / "model" / "newsmark-training.json").write_text(json.dumps(outcome.to_json(), indent=1))
-        record = ModelRecord(
-            name=name,
-            path=str(out),
-            extractor=Extractor.ENTITIES,
-            base_model=outcome.base_model,
-            data_hash=corpus.data_hash,
-            train_docs=corpus.train_docs,
-            dev_docs=corpus.dev_docs,
-            scores={"dev": after, "before": before, "before_model": before_model},
-        )
-        register(store, record, annotator, use_it=opts.use, on_commit=lambda: os.replace(work / "model", out))
+        _register(store, outcome, annotator, work / "model", out)
         return outcome
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _meta(name: str, data_hash: str, base: Any) -> dict[str, Any]:
+    """The delivered pipeline's meta: a package-safe name, and where its training data and
+    base came from, so a model directory found on disk still says what it is."""
+    return {
+        "name": re.sub(r"[^A-Za-z0-9_]", "_", f"newsmark_{name}"),
+        "version": "1.0.0",
+        "description": f"newsmark NER model {name}",
+        "newsmark": {"data_hash": data_hash, "base_model": base.source if base else None},
+    }
+
+
+def _score_before_after(
+    base: Any, host: str | None, best: Path, dev_gold: list[tuple[str, list[dict[str, Any]]]], config: Config
+) -> tuple[str | None, dict[str, Any] | None, dict[str, Any]]:
+    """(what "before" is, its dev scores, the trained model's dev scores). Before is the base
+    (or, from scratch, the current model; None when there is none). Runs before `assemble`,
+    which takes the base pipeline over as its host."""
+    before_model = base.source if base is not None else host
+    before = score_dev(base or _load(str(host), "model.name"), dev_gold, config.label_names) if before_model else None
+    # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
+    after = score_dev(_load(str(best), "--output"), dev_gold, config.label_names)
+    return before_model, before, after
 
 
 def _train(
