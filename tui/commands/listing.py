@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from annotations.errors import UserInputError
+from annotations.vocab import Status
 from tui.output import tsv
 
 NAME = "list"
@@ -13,7 +14,7 @@ NAME = "list"
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(NAME, parents=parents, help="list documents: id, status, outlet, date, title")
-    p.add_argument("--status", choices=["todo", "in progress", "done", "skipped"])
+    p.add_argument("--status", choices=[str(s) for s in Status])
     p.add_argument("--search", metavar="WORDS", help="full-text search")
     p.add_argument("--limit", type=int, default=0, help="at most N rows (0: all)")
 

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     console = _stdout_console()
     head = rich_text(db, style="bold")
     head.append(
-        f": {stats['documents']} documents from {stats['outlets']} outlets, "
+        f": {stats['documents']} documents from {stats['outlets']} outlet{'' if stats['outlets'] == 1 else 's'}, "
         f"{stats['done']} done; {stats['spans']} spans, {stats['claims']} claims, "
         f"{stats['entities']} entities, {stats['predictions']} predictions"
     )
