@@ -23,6 +23,8 @@ from tui.widgets.doc_list import one_line
 
 __all__ = ["ClaimActions"]
 
+Row = dict[str, Any]
+
 
 class ClaimActions(ReaderBase):
     """`c` and `l` in the Reader (ReaderScreen adds the other keys)."""
@@ -33,79 +35,17 @@ class ClaimActions(ReaderBase):
         from tui.dialogs.claim_form import ClaimForm
 
         app, view = self.app, self.article
-        existing = pred = None
-        defaults: dict[str, Any] = {}
-        selection = view.selection
-        if selection is not None:
-            start, end = trim(view.text, *selection)
-        else:
-            existing = self._claim_under_cursor()
-            pred = None if existing is not None else self._claim_pred_under_cursor()
-            source = existing or pred
-            start, end = (source["start"], source["end"]) if source else trim(view.text, *view.sentence_at_cursor())
+        start, end, existing, pred = self._claim_target()
         if start >= end:
             app.notify("No text here to tag as a claim", severity="warning", markup=False)
             return
-        if existing is None:
-            existing = next((c for c in self._claims.values() if (c["start"], c["end"]) == (start, end)), None)
         speakers = self._speaker_options()
-        if existing is not None:
-            defaults = {
-                k: existing.get(k)
-                for k in (
-                    "type",
-                    "speaker",
-                    "speaker_span_id",
-                    "speaker_entity_id",
-                    "cue",
-                    "stance",
-                    "checkworthy",
-                    "note",
-                )
-            }
-        elif pred is not None:
-            defaults = {
-                "type": pred.get("type"),
-                "cue": pred.get("cue"),
-                "stance": pred.get("stance"),
-                **suggested_speaker(pred, self._gold.values(), speakers),
-            }
-            if defaults.get("speaker_span_id") is None:
-                match = next(
-                    (
-                        o
-                        for o in speakers
-                        if o.span_id is not None and pred.get("speaker") and o.text == pred.get("speaker")
-                    ),
-                    None,
-                )
-                if match is not None:
-                    defaults.update(speaker_span_id=match.span_id, speaker_entity_id=match.entity_id)
+        defaults = self._claim_defaults(existing, pred, speakers)
         title = "Edit the claim" if existing else ("Tag the suggested claim" if pred else "Tag a claim")
 
         def saved(fields: dict[str, Any] | None) -> None:
-            if fields is None:
-                return
-            if existing is not None:
-                ok = self._write(claim_actions.update_claim, app.store, existing["id"], app.annotator, **fields)
-                message = "Claim updated"
-            else:
-                ok = self._write(
-                    claim_actions.add_claim,
-                    app.store,
-                    self.doc_id,
-                    start,
-                    end,
-                    app.annotator,
-                    origin="accepted-prediction" if pred else "manual",
-                    **fields,
-                )
-                message = f"Tagged a {fields.get('type') or 'claim'}"
-            if not ok:
-                return
-            view.clear_selection()
-            self.refresh_marks()
-            self.flash(Text(message))
+            if fields is not None:
+                self._save_claim(start, end, existing, pred, fields)
 
         app.push_screen(
             ClaimForm(
@@ -118,6 +58,77 @@ class ClaimActions(ReaderBase):
             ),
             saved,
         )
+
+    def _claim_target(self) -> tuple[int, int, Row | None, Row | None]:
+        """(start, end, the tagged claim being edited, the claim suggestion being accepted):
+        the trimmed selection, else the claim or suggestion under the cursor, else the
+        sentence. A range that is exactly a tagged claim edits that claim, not a duplicate."""
+        view = self.article
+        existing = pred = None
+        selection = view.selection
+        if selection is not None:
+            start, end = trim(view.text, *selection)
+        else:
+            existing = self._claim_under_cursor()
+            pred = None if existing is not None else self._claim_pred_under_cursor()
+            source = existing or pred
+            start, end = (source["start"], source["end"]) if source else trim(view.text, *view.sentence_at_cursor())
+        if existing is None and start < end:
+            existing = next((c for c in self._claims.values() if (c["start"], c["end"]) == (start, end)), None)
+        return start, end, existing, pred
+
+    def _claim_defaults(self, existing: Row | None, pred: Row | None, speakers: list[Speaker]) -> dict[str, Any]:
+        """The form's starting values: the tagged claim's fields, else the suggestion's type,
+        cue and stance with its speaker matched to a mention (by position, else by its text),
+        so accepting a suggestion as it stands is one key."""
+        if existing is not None:
+            keys = ("type", "speaker", "speaker_span_id", "speaker_entity_id", "cue", "stance", "checkworthy", "note")
+            return {k: existing.get(k) for k in keys}
+        if pred is None:
+            return {}
+        defaults = {
+            "type": pred.get("type"),
+            "cue": pred.get("cue"),
+            "stance": pred.get("stance"),
+            **suggested_speaker(pred, self._gold.values(), speakers),
+        }
+        if defaults.get("speaker_span_id") is None:
+            match = next(
+                (
+                    o
+                    for o in speakers
+                    if o.span_id is not None and pred.get("speaker") and o.text == pred.get("speaker")
+                ),
+                None,
+            )
+            if match is not None:
+                defaults.update(speaker_span_id=match.span_id, speaker_entity_id=match.entity_id)
+        return defaults
+
+    def _save_claim(self, start: int, end: int, existing: Row | None, pred: Row | None, fields: dict[str, Any]) -> None:
+        """The form's one store write: update the tagged claim, else add one (an accepted
+        suggestion keeps that origin); on success clear the selection and repaint."""
+        app = self.app
+        if existing is not None:
+            ok = self._write(claim_actions.update_claim, app.store, existing["id"], app.annotator, **fields)
+            message = "Claim updated"
+        else:
+            ok = self._write(
+                claim_actions.add_claim,
+                app.store,
+                self.doc_id,
+                start,
+                end,
+                app.annotator,
+                origin="accepted-prediction" if pred else "manual",
+                **fields,
+            )
+            message = f"Tagged a {fields.get('type') or 'claim'}"
+        if not ok:
+            return
+        self.article.clear_selection()
+        self.refresh_marks()
+        self.flash(Text(message))
 
     def _speaker_options(self) -> list[Speaker]:
         """Claim speakers: this document's mentions (gold spans with their ids first, then
