@@ -99,6 +99,31 @@ class PredictionWriter:
                 results.clear()
 
 
+@dataclass
+class _Run:
+    """What every engine's loop shares: the pipeline, the documents to do, the extractor options,
+    the one writer, and where progress and notes go; each engine adds only its own settings."""
+
+    store: Store
+    nlp: Any
+    pending: list[int]
+    options: dict[str, Any]
+    writer: PredictionWriter
+    on_progress: Callable[[int, int], None] | None
+    on_note: Callable[[str], None] | None
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, line: str) -> None:
+        """Keep a note for the report and pass it on as it happens."""
+        self.notes.append(line)
+        if self.on_note:
+            self.on_note(line)
+
+    def progress(self) -> None:
+        if self.on_progress:
+            self.on_progress(self.writer.documents, len(self.pending))
+
+
 def run_predict(
     store: Store,
     config: Config,
@@ -122,91 +147,67 @@ def run_predict(
     tasks = [t for t in ("entities", "claims") if nlp.supports(t)]
     versions = dict(nlp.extractor(t) for t in tasks)
     pending = pending_documents(store, versions, limit)
-    total = len(pending)
-    if on_progress:
-        on_progress(0, total)
-    writer = PredictionWriter(store, versions)
-    notes: list[str] = []
-
-    def note(line: str) -> None:
-        notes.append(line)
-        if on_note:
-            on_note(line)
-
     options = {
         "tasks": tasks,
         "batch_size": batch_size or config.model.batch_size,
         "labels": config.label_names,
         "claim_types": config.claims.types,
     }
+    run = _Run(store, nlp, pending, options, PredictionWriter(store, versions), on_progress, on_note)
+    run.progress()
     if engine == "dask":
-        from .engine.cluster import run_on_cluster
-
-        for chunk in run_on_cluster(
-            store,
-            nlp,
-            pending,
-            options,
-            scheduler=scheduler,
-            workers=workers,
-            chunk_size=chunk_size,
-            versions=versions,
-            on_note=note,
-        ):
-            for doc_id, result in chunk:
-                writer.add(doc_id, result)
-            writer.flush()  # one commit per chunk: a rerun resumes after the last one
-            if on_progress:
-                on_progress(writer.documents, total)
+        _run_dask(run, versions, scheduler=scheduler, workers=workers, chunk_size=chunk_size)
     elif engine == "local":
-        _run_local(
-            nlp,
-            store,
-            pending,
-            options,
-            writer,
-            n_process=n_process or config.model.n_process,
-            commit_every=commit_every,
-            on_progress=on_progress,
-            note=note,
-        )
+        _run_local(run, n_process=n_process or config.model.n_process, commit_every=commit_every)
     else:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
-    writer.flush()
+    run.writer.flush()
     return PredictReport(
         model=nlp.version,
-        documents=writer.documents,
-        entities=writer.entities,
-        claims=writer.claims,
+        documents=run.writer.documents,
+        entities=run.writer.entities,
+        claims=run.writer.claims,
         versions=versions,
         engine=engine,
-        notes=notes,
+        notes=run.notes,
     )
 
 
-def _run_local(
-    nlp: Any,
-    store: Store,
-    pending: list[int],
-    options: dict[str, Any],
-    writer: PredictionWriter,
-    *,
-    n_process: int | str,
-    commit_every: int,
-    on_progress: Callable[[int, int], None] | None,
-    note: Callable[[str], None],
+def _run_dask(
+    run: _Run, versions: dict[str, str], *, scheduler: str | None, workers: int | None, chunk_size: int | None
 ) -> None:
+    """Chunks of pending documents on a Dask cluster; this process stores each chunk as it
+    comes back, so SQLite keeps one writer."""
+    from .engine.cluster import run_on_cluster
+
+    for chunk in run_on_cluster(
+        run.store,
+        run.nlp,
+        run.pending,
+        run.options,
+        scheduler=scheduler,
+        workers=workers,
+        chunk_size=chunk_size,
+        versions=versions,
+        on_note=run.note,
+    ):
+        for doc_id, result in chunk:
+            run.writer.add(doc_id, result)
+        run.writer.flush()  # one commit per chunk: a rerun resumes after the last one
+        run.progress()
+
+
+def _run_local(run: _Run, *, n_process: int | str, commit_every: int) -> None:
     """Today's path: one nlp.pipe stream in this process (and its n_process children)."""
     from .engine.cores import resolve_n_process
     from .engine.local import guarded
 
-    n, capped = resolve_n_process(n_process, len(pending))
+    n, capped = resolve_n_process(n_process, len(run.pending))
     if capped:
-        note(capped)
-    stream = nlp.predict(read_texts(store, pending), n_process=n, **options)
+        run.note(capped)
+    stream = run.nlp.predict(read_texts(run.store, run.pending), n_process=n, **run.options)
     for doc_id, result in guarded(stream, n):
-        writer.add(doc_id, result)
-        if writer.documents % commit_every == 0:
-            writer.flush()
-        if on_progress:
-            on_progress(writer.documents, len(pending))
+        run.writer.add(doc_id, result)
+        if run.writer.documents % commit_every == 0:
+            run.writer.flush()
+        run.progress()
