@@ -6,14 +6,16 @@ nearly all Reader behaviour is tested on a plain SQLite file without Pilot.
 Predictions are read once per opening (they change only when `newsmark predict` runs);
 gold, rejections and claims are re-read after every command (indexed, well under a
 millisecond), so the next key always acts on what the database holds.
+
+The values it hands out (`Mark`, `Feedback`, `Snapshot`) live in `values` and are
+re-exported here, where the Reader and the article view import them.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections.abc import Sequence
+from typing import Any
 
 from .. import claim_actions, entity_actions
 from ..errors import NewsmarkError
@@ -22,52 +24,9 @@ from ..vocab import Extractor
 from . import commands
 from .rules import open_claim_suggestions, open_suggestions
 from .tokens import Tokens
+from .values import Feedback, Mark, Row, Snapshot, plural
 
 __all__ = ["Feedback", "Mark", "ReadingSession", "plural"]
-
-Row = dict[str, Any]
-
-
-class Mark(NamedTuple):
-    """A highlighted range of the text (character offsets, end exclusive): kind is gold, pred,
-    claim or claimpred; ref is free for the caller, here (kind, row id). A tuple, so the
-    article view diffs thousands of them cheaply (it draws these directly as its SpanMark)."""
-
-    start: int
-    end: int
-    label: str
-    kind: str = "gold"
-    ref: Hashable | None = None
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """What a command did: the status line, where the cursor goes (None: it stays), whether
-    the store changed (re-read and repaint), and whether it is a refusal or error."""
-
-    message: str
-    cursor: int | None = None
-    changed: bool = False
-    error: bool = False
-    failed: bool = False  # a write the store refused (lock, full disk...): worth more than the status line
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-@dataclass
-class Snapshot:
-    """One document's annotations as the store holds them for one annotator."""
-
-    gold: dict[int, Row] = field(default_factory=dict)
-    preds: dict[int, Row] = field(default_factory=dict)  # open entity suggestions
-    claims: dict[int, Row] = field(default_factory=dict)
-    claim_preds: list[Row] = field(default_factory=list)  # open claim suggestions
-    entity_names: dict[int, str] = field(default_factory=dict)
-    pred_starts: list[int] = field(default_factory=list)
-    claim_pred_starts: list[int] = field(default_factory=list)
-    marks: list[Mark] | None = None  # built once per refresh, on demand
 
 
 class ReadingSession:
