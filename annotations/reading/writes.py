@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import StoreError
-from ..store import Action, now
-from ..vocab import Origin, Status
+from ..store import Action, documents, gold
+from ..store.gold import insert_span
 
 __all__ = ["delete_row", "insert_span", "set_status", "touch"]
 
@@ -25,57 +24,9 @@ def delete_row(act: Action, table: str, row_id: int) -> dict[str, Any]:
 
 def set_status(act: Action, doc_id: int, annotator: str, status: str) -> bool:
     """Give the document this status for the annotator; False when it had it already."""
-    row = act.execute(
-        "SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
-    ).fetchone()
-    if row and row[1] == status:
-        return False
-    if row:
-        act.update("doc_status", row[0], {"status": status, "updated_at": now()})
-    else:
-        act.insert("doc_status", {"doc_id": doc_id, "annotator": annotator, "status": status, "updated_at": now()})
-    return True
+    return documents.set_status_in(act.store, doc_id, annotator, status, name=f"mark {status}", group=act.group)
 
 
 def touch(act: Action, doc_id: int, annotator: str) -> None:
     """The first annotation moves a document from todo to in progress (same action)."""
-    row = act.execute(
-        "SELECT status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
-    ).fetchone()
-    if row is None or row[0] == Status.TODO:
-        set_status(act, doc_id, annotator, Status.IN_PROGRESS)
-
-
-def insert_span(
-    act: Action,
-    doc_id: int,
-    start: int,
-    end: int,
-    label: str,
-    annotator: str,
-    *,
-    origin: str = Origin.MANUAL,
-    entity_id: int | None = None,
-) -> int:
-    """A gold span on the document's own characters; returns its id."""
-    row = act.execute(
-        "SELECT substr(text, ?, ?), length(text) FROM documents WHERE id = ?", (start + 1, end - start, doc_id)
-    ).fetchone()
-    if row is None:
-        raise StoreError(f"document {doc_id} does not exist")
-    if not (0 <= start < end <= row[1]):
-        raise StoreError(f"span {start}-{end} is outside the text ({row[1]} chars)")
-    return act.insert(
-        "spans",
-        {
-            "doc_id": doc_id,
-            "start": start,
-            "end": end,
-            "label": label,
-            "text": row[0],
-            "annotator": annotator,
-            "origin": str(origin),
-            "entity_id": entity_id,
-            "created_at": now(),
-        },
-    )
+    gold.touch(act.store, doc_id, annotator, act.group)

@@ -165,13 +165,14 @@ def set_status(store: Store, doc_id: int, annotator: str, value: str) -> None:
 
 def set_status_in(
     store: Store, doc_id: int, annotator: str, value: str, *, name: str, group: int | None = None
-) -> None:
-    """Set a status inside the caller's transaction (in `group`, else a group of its own)."""
+) -> bool:
+    """Set a status inside the caller's transaction (in `group`, else a group of its own);
+    False when the document had that status already."""
     found = store.conn.execute(
         "SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
     ).fetchone()
     if found and found[1] == value:
-        return
+        return False
     group = group or history.group(store, annotator, name, doc_id=doc_id)
     if found:
         history.update(store, group, "doc_status", found[0], {"status": value, "updated_at": history.now()})
@@ -182,6 +183,7 @@ def set_status_in(
             "doc_status",
             {"doc_id": doc_id, "annotator": annotator, "status": value, "updated_at": history.now()},
         )
+    return True
 
 
 def position(store: Store, doc_id: int, annotator: str) -> tuple[int, int] | None:

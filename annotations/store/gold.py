@@ -11,6 +11,7 @@ from . import documents, history
 
 if TYPE_CHECKING:
     from .database import Store
+    from .history import Action
 
 
 def spans(store: Store, doc_id: int, annotator: str) -> list[dict[str, Any]]:
@@ -28,6 +29,41 @@ def span_at(store: Store, doc_id: int, annotator: str, start: int, end: int) -> 
     return rows[0] if rows else None
 
 
+def insert_span(
+    act: Action,
+    doc_id: int,
+    start: int,
+    end: int,
+    label: str,
+    annotator: str,
+    *,
+    origin: str = Origin.MANUAL,
+    entity_id: int | None = None,
+) -> int:
+    """A gold span on the document's own characters, inside the caller's action; returns its id."""
+    row = act.execute(
+        "SELECT substr(text, ?, ?), length(text) FROM documents WHERE id = ?", (start + 1, end - start, doc_id)
+    ).fetchone()
+    if row is None:
+        raise StoreError(f"document {doc_id} does not exist")
+    if not (0 <= start < end <= row[1]):
+        raise StoreError(f"span {start}-{end} is outside the text ({row[1]} chars)")
+    return act.insert(
+        "spans",
+        {
+            "doc_id": doc_id,
+            "start": start,
+            "end": end,
+            "label": label,
+            "text": row[0],
+            "annotator": annotator,
+            "origin": str(origin),
+            "entity_id": entity_id,
+            "created_at": history.now(),
+        },
+    )
+
+
 def add_span(
     store: Store,
     doc_id: int,
@@ -40,33 +76,9 @@ def add_span(
     entity_id: int | None = None,
 ) -> int:
     """Store a gold span; the document moves from todo to in progress."""
-    with store.transaction() as conn:
-        found = conn.execute(
-            "SELECT substr(text, ?, ?), length(text) FROM documents WHERE id = ?", (start + 1, end - start, doc_id)
-        ).fetchone()
-        if found is None:
-            raise StoreError(f"document {doc_id} does not exist")
-        text, length = found
-        if not (0 <= start < end <= length):
-            raise StoreError(f"span {start}-{end} is outside the text ({length} chars)")
-        group = history.group(store, annotator, f"label {label}", doc_id=doc_id)
-        span_id = history.insert(
-            store,
-            group,
-            "spans",
-            {
-                "doc_id": doc_id,
-                "start": start,
-                "end": end,
-                "label": label,
-                "text": text,
-                "annotator": annotator,
-                "origin": str(origin),
-                "entity_id": entity_id,
-                "created_at": history.now(),
-            },
-        )
-        touch(store, doc_id, annotator, group)
+    with store.action(annotator, f"label {label}", doc_id=doc_id) as act:
+        span_id = insert_span(act, doc_id, start, end, label, annotator, origin=origin, entity_id=entity_id)
+        touch(store, doc_id, annotator, act.group)
         return span_id
 
 
