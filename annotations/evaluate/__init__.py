@@ -134,8 +134,8 @@ def evaluate(
 
     extractor: "all", "ner", "claims" or "variants". model: a spaCy package name or pipeline
     directory to run over the gold documents instead of scoring stored predictions. annotator:
-    only this annotator's gold (default: every annotator's, one example per document and
-    annotator). pipeline: an already loaded LoadedPipeline (tests, or the TUI) used instead of
+    only this annotator's gold (default: the gold rule of annotations.gold: the reviewed layer
+    where a document has one, else one example per annotator who marked it done). pipeline: an already loaded LoadedPipeline (tests, or the TUI) used instead of
     loading one. on_progress(done, total) counts documents while a pipeline predicts.
     Raises UserInputError when there is no gold to score, ModelMissing for a bad `model`.
     """
