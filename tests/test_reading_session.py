@@ -219,3 +219,21 @@ def test_split_leaves_the_punctuation_between_the_parts_out():
     possessive = "Soloviev’s team"
     left, right = Tokens(possessive).split(0, 15, possessive.index("team"))
     assert possessive[left[0] : left[1]] == "Soloviev’s"  # a possessive is no punctuation
+
+
+def test_a_selection_inside_a_word_labels_the_whole_word():
+    from annotations.reading.tokens import Tokens
+
+    text = "OSLO, Norway — talks resumed in Bergen."
+    tokens = Tokens(text)
+    assert tokens.snap(0, 1) == (0, 4)  # v then a label key: the word, not "O"
+    assert tokens.snap(2, text.index("Norway") + 2) == (0, 12)  # both edges inside words
+    assert tokens.snap(0, 4) == (0, 4)  # whole tokens stay as they are
+    assert tokens.snap(4, 5) == (4, 5)  # the comma alone
+
+
+def test_labelling_a_one_letter_selection_labels_the_word(session):
+    s, _e = find("Larsi")
+    fb = session.label(0, "GPE", selection=(s, s + 1))
+    assert not fb.error
+    assert [g["text"] for g in session.now.gold.values() if g["label"] == "GPE"] == ["Larsi"]

@@ -290,6 +290,7 @@ class ReadingSession:
             start, end = trim(self.text, *selection)
             if start >= end:
                 return Feedback("The selection is only white space", error=True)
+            start, end = self.tokens.snap(start, end)
             return self._put([(start, end, label)], f"Labelled {label}", f"label {label}")
         gold = self.gold_at(cursor)
         if gold is not None:

@@ -25,6 +25,17 @@ class Tokens:
         self.ends = [e for _, e in found]
         self.punct = [not text[s].isalnum() and text[s] not in "’'" for s, _ in found]
 
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """The whole tokens covering [start, end): a selection that starts or ends inside a word
+        takes the word (a label key right after `v` labels the word, not one letter)."""
+        i = bisect_right(self.starts, start) - 1
+        if i >= 0 and self.ends[i] > start:
+            start = self.starts[i]
+        j = bisect_left(self.ends, end)
+        if j < len(self.starts) and self.starts[j] < end:
+            end = self.ends[j]
+        return start, end
+
     def grow_end(self, start: int, end: int) -> tuple[int, int] | None:
         i = bisect_left(self.starts, end)
         return (start, self.ends[i]) if i < len(self.starts) else None
