@@ -237,3 +237,26 @@ def test_labelling_a_one_letter_selection_labels_the_word(session):
     fb = session.label(0, "GPE", selection=(s, s + 1))
     assert not fb.error
     assert [g["text"] for g in session.now.gold.values() if g["label"] == "GPE"] == ["Larsi"]
+
+
+def test_reject_all_takes_a_footer_of_single_lines_as_one_paragraph(tmp_path):
+    """Where the text separates paragraphs with blank lines, X's paragraph is a blank-line
+    block: an outlet's footer of single lines goes with one key."""
+    text = (
+        "Oslo talks resumed on Monday, officials in Bergen said.\n\n"
+        "Related: Norway and Sweden sign grid deal\n"
+        "Related: Bergen port strike ends\n"
+        "© 2026 Nordic Ledger. Contact the Ledger newsroom."
+    )
+    with Store(tmp_path / "f.db") as store:
+        doc = add_document(store, text)
+        preds = [(m.start(), m.end(), "GPE") for m in re.finditer(r"Oslo|Bergen|Norway|Sweden", text)]
+        preds.append((text.index("Nordic Ledger"), text.index("Nordic Ledger") + 13, "ORG"))
+        store.save_predictions(
+            "entities", "t-1", [(doc, [{"start": s, "end": e, "label": lab, "text": text[s:e]} for s, e, lab in preds])]
+        )
+        session = ReadingSession(store, ME)
+        session.open(doc)
+        fb = session.reject_all(text.index("Related"))
+        assert fb.message.startswith("Rejected 4 suggestions in this paragraph")
+        assert sorted(p["text"] for p in session.now.preds.values()) == ["Bergen", "Oslo"]

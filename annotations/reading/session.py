@@ -13,6 +13,7 @@ re-exported here, where the Reader and the article view import them.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +26,9 @@ from . import commands
 from .rules import open_claim_suggestions, open_suggestions
 from .tokens import Tokens
 from .values import Feedback, Mark, Row, Snapshot, plural
+
+# A blank line (spaces allowed) and what follows it: the text separates paragraphs with these.
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 __all__ = ["Feedback", "Mark", "ReadingSession", "plural"]
 
@@ -333,10 +337,18 @@ class ReadingSession:
     # ------------------------------------------------------------------ bulk
 
     def paragraph(self, cursor: int) -> tuple[int, int]:
+        """The cursor's paragraph: between blank lines when the text separates paragraphs with
+        them (then a footer's run of single lines, "Related: ..." and the copyright, is one
+        paragraph, so one `X`), else the cursor's line."""
         text = self.text
-        start = text.rfind("\n", 0, cursor) + 1
-        end = text.find("\n", cursor)
-        return start, len(text) if end < 0 else end
+        breaks = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text)]
+        if not breaks:
+            start = text.rfind("\n", 0, cursor) + 1
+            end = text.find("\n", cursor)
+            return start, len(text) if end < 0 else end
+        start = max((e for s, e in breaks if e <= cursor), default=0)
+        end = min((s for s, e in breaks if s >= cursor), default=len(text))
+        return start, end
 
     def _within(self, start: int, end: int) -> list[Row]:
         return [p for p in self.now.preds.values() if start <= p["start"] and p["end"] <= end]
