@@ -362,3 +362,29 @@ def test_the_claims_screen_is_blind_to_others_claims_on_my_unreviewed_documents(
         assert shown(app) == [(d, "alice"), (d, "bob"), (other, "bob")]
 
     run_app(make_app(store, make_config(), annotator="alice"), open_eyed)
+
+
+def test_done_in_review_moves_on_to_the_next_document_waiting(doc):
+    from tui.screens.review import ReviewScreen
+
+    store, d = doc
+    second = add_document(store, DISPATCH + " More later.", title="Second dispatch")
+    add_spans(store, second, "alice", ALICE_1, DISPATCH)
+    add_spans(store, second, "bob", BOB_1, DISPATCH)
+    mark(store, second, "alice")
+    mark(store, second, "bob")
+
+    async def body(app, pilot):
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.doc_id == d
+        while screen.open_count:
+            await pilot.press("1")
+            await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert store.status(d, REVIEW_ANNOTATOR) == Status.REVIEWED
+        assert app.screen is screen and screen.doc_id == second and screen.open_count > 0
+
+    run_app(make_app(store, annotator="carol"), body)

@@ -273,8 +273,19 @@ class ReviewScreen(AppScreen[int | None], inherit_bindings=False):
         except NewsmarkError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
-        self.app.notify("Marked reviewed: the reviewed layer is this document's gold", markup=False)
-        self.dismiss(self.doc_id)
+        following = core.next_to_review(self.app.store)
+        if following is None or not core.may_see_others(self.app.store, self.app.config, self._reviewer, following):
+            self.app.notify("Marked reviewed: the reviewed layer is this document's gold", markup=False)
+            self.dismiss(self.doc_id)
+            return
+        self.app.notify("Marked reviewed · the next document waiting for review is open", markup=False)
+        self.open_document(following)
+
+    def open_document(self, doc_id: int) -> None:
+        """Review another document on this screen (`d` moves on to the next one waiting)."""
+        self.doc_id, self.index, self.show_all = doc_id, 0, False
+        self.doc = self.app.store.document(doc_id) or {"text": "", "title": None}
+        self.load(pre_accept=True)
 
     def action_back(self) -> None:
         self.dismiss(self.doc_id)
