@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from .records import (
-    MAX_DOCUMENT_BYTES,
     Invalid,
     Problem,
     ReadOptions,
     Record,
-    too_large,
+    read_whole,
 )
 
 SUFFIXES = (".html", ".htm")
@@ -82,14 +81,9 @@ def read_file(
     path: Path, label: str, options: ReadOptions, skip_invalid: bool, on_bytes: Any = None
 ) -> Iterator[Record | Problem]:
     """One page, one document."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_DOCUMENT_BYTES + 1)
-    except OSError as exc:
-        yield Problem(label, None, f"cannot read: {exc.strerror or exc}")
-        return
-    if len(data) > MAX_DOCUMENT_BYTES:
-        yield Problem(label, None, too_large(len(data)))
+    data = read_whole(path, label)
+    if isinstance(data, Problem):
+        yield data
         return
     if not data.strip():
         yield Problem(label, None, "empty file")

@@ -4,8 +4,10 @@ decoding and limits the text formats share. Pure data, no database, no parsing o
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 MAX_LINE_BYTES = 32 * 1024 * 1024  # one JSON line (one article and its annotations)
@@ -168,3 +170,19 @@ def too_large(size: int) -> str:
         f"file too large for one document ({size / 2**20:.1f} MiB, the limit is "
         f"{MAX_DOCUMENT_BYTES // 2**20} MiB): split it, or use .jsonl with one article a line"
     )
+
+
+def read_whole(path: Path, label: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes | Problem:
+    """A one-document file's bytes, or the Problem that refuses it (unreadable, or over `limit`,
+    found from its size before anything is read)."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                return Problem(label, None, too_large(size))
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        return Problem(label, None, f"cannot read: {exc.strerror or exc}")
+    if len(data) > limit:  # grew while being read, or a device with no size
+        return Problem(label, None, too_large(len(data)))
+    return data

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import math
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +27,7 @@ from .records import (
     Record,
     decode,
     lenient_str,
-    too_large,
+    read_whole,
 )
 
 SUFFIXES = (".txt",)
@@ -262,17 +261,5 @@ def read_file(
 ) -> Iterator[Record | Problem]:
     """The whole file, one document (Markdown when its suffix or --format says so)."""
     markdown = path.name.lower().endswith(MARKDOWN_SUFFIXES) or options.format == "md"
-    try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_DOCUMENT_BYTES:
-                yield Problem(label, None, too_large(size))
-                return
-            data = handle.read(MAX_DOCUMENT_BYTES + 1)
-    except OSError as exc:
-        yield Problem(label, None, f"cannot read: {exc.strerror or exc}")
-        return
-    if len(data) > MAX_DOCUMENT_BYTES:
-        yield Problem(label, None, too_large(len(data)))
-        return
-    yield read_document(data, label, markdown=markdown)
+    data = read_whole(path, label, MAX_DOCUMENT_BYTES)
+    yield data if isinstance(data, Problem) else read_document(data, label, markdown=markdown)
