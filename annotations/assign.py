@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .errors import UserInputError
-from .store import Store, now
-from .vocab import ActionKind, Status
+from annotations.errors import UserInputError
+from annotations.store import Store, now
+from annotations.vocab import ActionKind, Status
 
 
 @dataclass

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import StoreError
-from .store import Action, Store, now
-from .vocab import Origin, Status
+from annotations.errors import StoreError
+from annotations.store import Action, Store, now
+from annotations.vocab import Origin, Status
 
 CLAIM_FIELDS = (
     "type",

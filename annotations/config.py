@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from .errors import ConfigError
+from annotations.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "config.yaml"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from .layout import Layout, next_word, prev_word, sentence_starts, word_end
+from annotations.layout import Layout, next_word, prev_word, sentence_starts, word_end
 
 __all__ = ["Caret", "sentence_index", "sentence_target", "word_target"]
 

@@ -12,12 +12,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import StoreError
-from .extract.normalize import normalize, strip_possessive
-from .extract.variants.labels import compatible
-from .reading.rules import is_rejected
-from .store import Action, Store, now
-from .vocab import Origin, RejectionKind, Status, Verdict
+from annotations.errors import StoreError
+from annotations.extract.normalize import normalize, strip_possessive
+from annotations.extract.variants.labels import compatible
+from annotations.reading.rules import is_rejected
+from annotations.store import Action, Store, now
+from annotations.vocab import Origin, RejectionKind, Status, Verdict
 
 VERDICTS = tuple(v.value for v in Verdict)
 

@@ -17,8 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .store import Store
-from .vocab import REVIEW_ANNOTATOR, Status
+from annotations.store import Store
+from annotations.vocab import REVIEW_ANNOTATOR, Status
 
 
 @dataclass

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ImportFailed
-from .readers import Problem, ReadOptions, Record, expand_paths, read_source
-from .store import STATUSES, Action, Store, bulk, content_hash, now, set_note
-from .vocab import ActionKind, Origin, Status
+from annotations.errors import ImportFailed
+from annotations.readers import Problem, ReadOptions, Record, expand_paths, read_source
+from annotations.store import STATUSES, Action, Store, bulk, content_hash, now, set_note
+from annotations.vocab import ActionKind, Origin, Status
 
 COMMIT_EVERY = 2000  # documents per transaction: large enough to be fast, small enough to resume
 PLAIN_BATCH = 500  # plain documents per executemany

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import UserInputError
-from .extract.variants.labels import compatible
-from .store import Action, Store, now
+from annotations.errors import UserInputError
+from annotations.extract.variants.labels import compatible
+from annotations.store import Action, Store, now
 
 FIELDS = ("name", "label", "external_id", "aliases")
 _OPTIONAL = {"external_id", "aliases", "notes", "kb_id"}
@@ -246,7 +246,7 @@ def _alias(act: Action, entity_id: int, form: str) -> int:
 def export_rows(store: Store) -> list[dict[str, Any]]:
     """Every canonical entity as an import row: name, label, external id, aliases (explicit
     aliases and linked spellings, possessives dropped), in id order."""
-    from .entity_actions import aliases
+    from annotations.entity_actions import aliases
 
     out = []
     for r in store.query("SELECT id, name, label, external_id FROM entities ORDER BY id"):

@@ -20,14 +20,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .extract.normalize import normalize
-from .extract.variants import Judgement, Mention, Pair, Suggestions, suggest
-from .extract.variants.labels import pool
-from .extract.variants.resolver import _Resolver
-from .ranges import Coverage
-from .reading.rules import is_rejected
-from .store import Store
-from .vocab import RejectionKind, Verdict
+from annotations.extract.normalize import normalize
+from annotations.extract.variants import Judgement, Mention, Pair, Suggestions, suggest
+from annotations.extract.variants.labels import pool
+from annotations.extract.variants.resolver import _Resolver
+from annotations.ranges import Coverage
+from annotations.reading.rules import is_rejected
+from annotations.store import Store
+from annotations.vocab import RejectionKind, Verdict
 
 _LATEST_PREDICTIONS = """SELECT p.text_form, p.label, p.doc_id, p.start, p."end" FROM (
     SELECT json_extract(data, '$.text') AS text_form, label, doc_id, start, "end", version, extractor
@@ -86,7 +86,7 @@ def store_judgements(store: Store) -> list[Judgement]:
     """Forms of one canonical entity (`export.entity_forms`) as "same" edges (a chain is
     enough: clusters are transitive), then the judgements in time order (the latest verdict on
     a pair wins inside `suggest`, so a person's "different" still overrides)."""
-    from .export import entity_forms
+    from annotations.export import entity_forms
 
     edges: list[Judgement] = []
     for label, forms in entity_forms(store).values():

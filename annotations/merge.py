@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import UserInputError
-from .store import Action, Store, now
-from .store.schema import APPLICATION_ID, SCHEMA_VERSION
-from .vocab import ActionKind
+from annotations.errors import UserInputError
+from annotations.store import Action, Store, now
+from annotations.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from annotations.vocab import ActionKind
 
 MERGED_NOTE = "merged "
 """Prefix of the note of a copied history group: 'merged <key> from <file> #<group id>'."""
@@ -167,7 +167,7 @@ class _Merge:
         return max(self.our_times[table].get(row["id"], ""), row.get("created_at") or row.get("updated_at") or "")
 
     def run(self) -> None:
-        from .merge_rows import merge_annotations, merge_history
+        from annotations.merge_rows import merge_annotations, merge_history
 
         self.documents()
         self.canonical_entities()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from .layout import sanitize
-from .store import copy_group
+from annotations.layout import sanitize
+from annotations.store import copy_group
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .merge import _Merge
+    from annotations.merge import _Merge
 
 CLAIM_FIELDS = ("type", "speaker", "cue", "stance", "checkworthy", "note")
 
@@ -166,7 +166,7 @@ ROW_MAPS = {
 
 def _known_keys(m: _Merge) -> set[str]:
     """Keys of every group here: copied ones carry theirs, our own are computed."""
-    from .merge import MERGED_NOTE, group_key
+    from annotations.merge import MERGED_NOTE, group_key
 
     known: set[str] = set()
     rows = m.act.execute(
@@ -191,7 +191,7 @@ def _mapped_row(m: _Merge, table: str, row_id: int) -> int:
 
 def merge_history(m: _Merge) -> None:
     """Copy the other database's action groups and events not here yet, as bulk groups."""
-    from .merge import MERGED_NOTE, group_key
+    from annotations.merge import MERGED_NOTE, group_key
 
     if "action_groups" not in m.tables:
         return

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import UserInputError
-from .store import Store
-from .vocab import Extractor
+from annotations.errors import UserInputError
+from annotations.store import Store
+from annotations.vocab import Extractor
 
 
 @dataclass

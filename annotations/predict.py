@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import Config
-from .store import Store
+from annotations.config import Config
+from annotations.store import Store
 
 ENGINES = ("local", "dask")
 
@@ -51,7 +51,7 @@ def confirmed_entries(store: Store) -> list[dict[str, Any]]:
 
 def prepare_pipeline(store: Store, config: Config, *, model: str | None = None) -> Any:
     """The pipeline predict uses: the configured model (or `model`) plus the confirmed names."""
-    from .extract.pipeline import load_configured
+    from annotations.extract.pipeline import load_configured
 
     nlp = load_configured(config.model, override=model, store=store)  # the model in use wins
     entries = confirmed_entries(store)
@@ -178,7 +178,7 @@ def _run_dask(
 ) -> None:
     """Chunks of pending documents on a Dask cluster; this process stores each chunk as it
     comes back, so SQLite keeps one writer."""
-    from .engine.cluster import run_on_cluster
+    from annotations.engine.cluster import run_on_cluster
 
     for chunk in run_on_cluster(
         run.store,
@@ -199,8 +199,8 @@ def _run_dask(
 
 def _run_local(run: _Run, *, n_process: int | str, commit_every: int) -> None:
     """Today's path: one nlp.pipe stream in this process (and its n_process children)."""
-    from .engine.cores import resolve_n_process
-    from .engine.local import guarded
+    from annotations.engine.cores import resolve_n_process
+    from annotations.engine.local import guarded
 
     n, capped = resolve_n_process(n_process, len(run.pending))
     if capped:

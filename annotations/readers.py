@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import formats
-from .errors import UserInputError
-from .formats.jsonl import read_jsonl
-from .formats.records import (
+from annotations import formats
+from annotations.errors import UserInputError
+from annotations.formats.jsonl import read_jsonl
+from annotations.formats.records import (
     _BOM,
     MAX_DOCUMENT_BYTES,
     MAX_LINE_BYTES,
@@ -37,7 +37,7 @@ from .formats.records import (
     SpanIn,
     too_large,
 )
-from .formats.text import guess_title, read_document
+from annotations.formats.text import guess_title, read_document
 
 __all__ = [
     "SUFFIXES",

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .config import Config
-from .errors import StoreError
-from .store import Action, Store, now
-from .vocab import REVIEW_ANNOTATOR, Extractor, Origin, RejectionKind, Status
+from annotations.config import Config
+from annotations.errors import StoreError
+from annotations.store import Action, Store, now
+from annotations.vocab import REVIEW_ANNOTATOR, Extractor, Origin, RejectionKind, Status
 
 MODEL = "model"
 """The pseudo-annotator name of the extractors' predictions, when asked for."""

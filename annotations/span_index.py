@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .layout import Layout
+from annotations.layout import Layout
 
 __all__ = ["ENTITY_KINDS", "SpanIndex"]
 

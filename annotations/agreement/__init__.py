@@ -4,7 +4,7 @@ measures.py holds the statistics (Cohen's kappa, Krippendorff's alpha, P/R/F1, t
 report.py reads the store and builds the report, every figure beside its document count.
 """
 
-from .measures import cohen_kappa, krippendorff_alpha_nominal
-from .report import NoSharedDocuments, agreement
+from annotations.agreement.measures import cohen_kappa, krippendorff_alpha_nominal
+from annotations.agreement.report import NoSharedDocuments, agreement
 
 __all__ = ["NoSharedDocuments", "agreement", "cohen_kappa", "krippendorff_alpha_nominal"]

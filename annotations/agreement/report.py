@@ -13,10 +13,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from ..errors import UserInputError
-from ..store import Store
-from ..vocab import REVIEW_ANNOTATOR, Status
-from .measures import (
+from annotations.agreement.measures import (
     cohen_kappa,
     krippendorff_alpha_nominal,
     overlaps,
@@ -24,6 +21,9 @@ from .measures import (
     token_labels,
     tokens,
 )
+from annotations.errors import UserInputError
+from annotations.store import Store
+from annotations.vocab import REVIEW_ANNOTATOR, Status
 
 Span = tuple[int, int, str]
 Claim = tuple[int, int, str | None, str | None]

@@ -33,7 +33,7 @@ def pieces(
     items: Iterable[tuple[Any, str]], *, long_text: int, batch_size: int, max_length: int
 ) -> Iterator[tuple[str, tuple[Any, int, bool]]]:
     """(piece, (key, offset, last)) for nlp.pipe(as_tuples=True): short texts whole, long ones cut."""
-    from ..extract.pipeline import split_text
+    from annotations.extract.pipeline import split_text
 
     limit = piece_limit(long_text, batch_size, max_length)
     for key, text in items:

@@ -24,8 +24,8 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..errors import UserInputError
-from .local import PredictFailed
+from annotations.engine.local import PredictFailed
+from annotations.errors import UserInputError
 
 INSTALL_LINE = "pip install 'newsmark[dask]'"
 CHUNK_SIZE = 200
@@ -46,7 +46,7 @@ def _worker_pipeline(spec: dict[str, Any], entries: list[dict[str, Any]]) -> Any
     """The pipeline this worker process runs, loaded on its first chunk only."""
     nlp = _PIPELINES.get(spec["key"])
     if nlp is None:
-        from ..extract.pipeline import load_pipeline
+        from annotations.extract.pipeline import load_pipeline
 
         _PIPELINES.clear()  # another run's pipeline (an older gazetteer): free it
         nlp = load_pipeline(spec["source"], components=spec["tasks"])
@@ -86,7 +86,7 @@ def _connect(scheduler: str | None, workers: int | None, on_note: Callable[[str]
     require_dask()
     from distributed import Client, LocalCluster
 
-    from .cores import usable_cores
+    from annotations.engine.cores import usable_cores
 
     if scheduler:
         if workers:
@@ -121,7 +121,7 @@ def run_on_cluster(
     """Yield each chunk's results as it completes (the caller stores and commits them)."""
     if not pending:
         return
-    from ..predict import confirmed_entries, read_texts
+    from annotations.predict import confirmed_entries, read_texts
 
     client, cluster = _connect(scheduler, workers, on_note)
     try:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
 
-from ..errors import NewsmarkError
+from annotations.errors import NewsmarkError
 
 
 class PredictFailed(NewsmarkError):

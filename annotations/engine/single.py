@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import Config
-from ..store import Store
+from annotations.config import Config
+from annotations.store import Store
 
 
 def task_versions(nlp: Any) -> dict[str, str]:
@@ -35,7 +35,7 @@ def predict_document(store: Store, nlp: Any, config: Config, doc_id: int) -> boo
 
     Long texts run in bounded pieces (engine/bounded.py), in this process (n_process 1).
     """
-    from ..predict import PredictionWriter
+    from annotations.predict import PredictionWriter
 
     versions = task_versions(nlp)
     if is_current(store, doc_id, versions):
@@ -68,8 +68,8 @@ def serve(path: str, config: Config, conn: Any) -> None:
     """
     import sqlite3
 
-    from ..errors import NewsmarkError
-    from ..predict import prepare_pipeline
+    from annotations.errors import NewsmarkError
+    from annotations.predict import prepare_pipeline
 
     try:
         store = Store(path)

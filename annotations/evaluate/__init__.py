@@ -82,19 +82,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..config import Config
-from ..errors import UserInputError
-from ..gold import gold_sources
-from ..store import Store
-from ..vocab import REVIEW_ANNOTATOR
-from .claims import claims_section
-from .examples import build_example, spans_getter
-from .gold import gold_pairs, several_annotators, texts
-from .ner import ner_section
-from .predictions import Runner, no_predictions, predictions
-from .report import format_tables
-from .results import PRF, ClaimsResult, NerResult, VariantsResult
-from .variants import variants_section
+from annotations.config import Config
+from annotations.errors import UserInputError
+from annotations.evaluate.claims import claims_section
+from annotations.evaluate.examples import build_example, spans_getter
+from annotations.evaluate.gold import gold_pairs, several_annotators, texts
+from annotations.evaluate.ner import ner_section
+from annotations.evaluate.predictions import Runner, no_predictions, predictions
+from annotations.evaluate.report import format_tables
+from annotations.evaluate.results import PRF, ClaimsResult, NerResult, VariantsResult
+from annotations.evaluate.variants import variants_section
+from annotations.gold import gold_sources
+from annotations.store import Store
+from annotations.vocab import REVIEW_ANNOTATOR
 
 __all__ = [
     "EXTRACTORS",

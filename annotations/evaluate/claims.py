@@ -13,17 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..store import Store
-from .examples import build_example, spans_getter, trim
-from .gold import gold_claims
-from .results import PRF, ClaimsResult
+from annotations.evaluate.examples import build_example, spans_getter, trim
+from annotations.evaluate.gold import gold_claims
+from annotations.evaluate.results import PRF, ClaimsResult
+from annotations.store import Store
 
 _ARTICLES = ("a ", "an ", "one ")
 
 
 def norm_speaker(text: str | None) -> str:
     """A speaker compared as normalize() does, also without a leading "a" / "an" / "one"."""
-    from ..extract.normalize import normalize
+    from annotations.extract.normalize import normalize
 
     out = normalize(text or "")
     for art in _ARTICLES:

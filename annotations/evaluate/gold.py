@@ -9,8 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from ..gold import gold_sources
-from ..store import Store
+from annotations.gold import gold_sources
+from annotations.store import Store
 
 PAGE = 200
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..config import Config
-from ..store import Store
-from .examples import build_example, spans_getter
-from .gold import gold_spans
-from .predictions import Runner
-from .results import LabelScore, NerResult
+from annotations.config import Config
+from annotations.evaluate.examples import build_example, spans_getter
+from annotations.evaluate.gold import gold_spans
+from annotations.evaluate.predictions import Runner
+from annotations.evaluate.results import LabelScore, NerResult
+from annotations.store import Store
 
 
 def ner_section(

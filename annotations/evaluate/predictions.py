@@ -7,10 +7,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..config import Config
-from ..store import Store
-from .gold import chunks, marks
-from .gold import texts as doc_texts
+from annotations.config import Config
+from annotations.evaluate.gold import chunks, marks
+from annotations.evaluate.gold import texts as doc_texts
+from annotations.store import Store
 
 
 def _stored(store: Store, ids: list[int], extractor: str) -> tuple[dict[int, list[dict[str, Any]]], dict[int, str]]:
@@ -70,7 +70,7 @@ class Runner:
 
     def load(self, tasks: set[str]) -> Any:
         if self.pipe is None and self.error is None:
-            from ..extract.pipeline import ModelMissing, load_configured
+            from annotations.extract.pipeline import ModelMissing, load_configured
 
             try:
                 self.pipe = load_configured(
@@ -93,7 +93,7 @@ class Runner:
         if pipe is None or not ids:
             return out
         tasks = {t for t in tasks if pipe.supports(t)}
-        from ..predict import confirmed_entries
+        from annotations.predict import confirmed_entries
 
         entries = confirmed_entries(self.store) if (self.use_gazetteer and "entities" in tasks) else []
         pipe.remove_gazetteer()  # never reuse a ruler built from every confirmed entity

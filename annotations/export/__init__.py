@@ -79,15 +79,15 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..errors import UserInputError
-from ..formats.conll import SCHEMES
-from ..store import Store
-from .report import ExportReport
-from .selection import PAGE, Example, Reader, check_labels, gold_versions
-from .sink import Sink, file_target, prepare_dir
-from .splits import DEFAULT_SPLIT, parse_split, split_counts, split_of
-from .writers import WRITERS, Context, Writer
-from .writers.links import entity_forms
+from annotations.errors import UserInputError
+from annotations.export.report import ExportReport
+from annotations.export.selection import PAGE, Example, Reader, check_labels, gold_versions
+from annotations.export.sink import Sink, file_target, prepare_dir
+from annotations.export.splits import DEFAULT_SPLIT, parse_split, split_counts, split_of
+from annotations.export.writers import WRITERS, Context, Writer
+from annotations.export.writers.links import entity_forms
+from annotations.formats.conll import SCHEMES
+from annotations.store import Store
 
 __all__ = [
     "DEFAULT_SPLIT",

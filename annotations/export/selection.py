@@ -14,10 +14,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import UserInputError
-from ..gold import choose_gold
-from ..store import Store
-from ..vocab import REVIEW_ANNOTATOR, Status
+from annotations.errors import UserInputError
+from annotations.gold import choose_gold
+from annotations.store import Store
+from annotations.vocab import REVIEW_ANNOTATOR, Status
 
 PAGE = 900  # documents fetched per query page (ids bound as parameters: under 999)
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import UserInputError
+from annotations.errors import UserInputError
 
 # Compact JSON, UTF-8 as is: the separators SQLite's json_object uses too, so lines that mix
 # spans written by SQLite with the rest written here look alike.

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from ..errors import UserInputError
+from annotations.errors import UserInputError
 
 DEFAULT_SPLIT = {"train": 0.8, "dev": 0.1, "test": 0.1}
 _SPLIT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")

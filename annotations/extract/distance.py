@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .normalize import _VOWEL_CLASSES, symbols
+from annotations.extract.normalize import _VOWEL_CLASSES, symbols
 
 __all__ = ["TOKEN_MATCH", "match_similarities", "symbol_similarity", "token_cost", "token_similarity"]
 

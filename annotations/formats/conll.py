@@ -23,7 +23,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from .records import (
+from annotations.formats.records import (
     Invalid,
     Problem,
     ReadOptions,

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .records import (
+from annotations.formats.records import (
     Invalid,
     Problem,
     ReadOptions,

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .jsonl_annotations import _doccano, _is_int, _json_type, _native, _prodigy
-from .records import (
+from annotations.formats.jsonl_annotations import _doccano, _is_int, _json_type, _native, _prodigy
+from annotations.formats.records import (
     _BOM,
     _DOC_FIELDS,
     _UTF16_BOMS,

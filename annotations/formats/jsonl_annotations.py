@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
-from ..vocab import Status
-from .records import ClaimIn, EntityIn, Invalid, Record, SpanIn, plain_name
+from annotations.formats.records import ClaimIn, EntityIn, Invalid, Record, SpanIn, plain_name
+from annotations.vocab import Status
 
 _STATUSES = tuple(s.value for s in Status)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .records import (
+from annotations.formats.records import (
     _DOC_FIELDS,
     MAX_DOCUMENT_BYTES,
     Invalid,

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .records import (
+from annotations.formats.records import (
     MAX_DOCUMENT_BYTES,
     MAX_TITLE_CHARS,
     Invalid,

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .html import extract_page
-from .records import MAX_DOCUMENT_BYTES, Invalid, Problem, ReadOptions, Record
+from annotations.formats.html import extract_page
+from annotations.formats.records import MAX_DOCUMENT_BYTES, Invalid, Problem, ReadOptions, Record
 
 SUFFIXES = (".warc", ".warc.gz")
 _TAIL_SLACK = 16  # a record's trailing CRLFs; more unread bytes than this is damage

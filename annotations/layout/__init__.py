@@ -20,17 +20,17 @@ by replacing exactly one code point with one code point.
 
 from __future__ import annotations
 
-from .rows import Layout, Row
-from .safe_text import _SUSPECT as _SUSPECT
-from .safe_text import DEL_PLACEHOLDER as DEL_PLACEHOLDER
-from .safe_text import ESC_PLACEHOLDER as ESC_PLACEHOLDER
-from .safe_text import ISOLATED_MARK_BASE as ISOLATED_MARK_BASE
-from .safe_text import REPLACEMENT as REPLACEMENT
-from .safe_text import sanitize
-from .sentences import next_sentence, prev_sentence, sentence_span, sentence_starts
-from .words import next_word, prev_word, word_end
-from .wrap import _BREAKING_SPACES as _BREAKING_SPACES
-from .wrap import MIN_WIDTH, layout
+from annotations.layout.rows import Layout, Row
+from annotations.layout.safe_text import _SUSPECT as _SUSPECT
+from annotations.layout.safe_text import DEL_PLACEHOLDER as DEL_PLACEHOLDER
+from annotations.layout.safe_text import ESC_PLACEHOLDER as ESC_PLACEHOLDER
+from annotations.layout.safe_text import ISOLATED_MARK_BASE as ISOLATED_MARK_BASE
+from annotations.layout.safe_text import REPLACEMENT as REPLACEMENT
+from annotations.layout.safe_text import sanitize
+from annotations.layout.sentences import next_sentence, prev_sentence, sentence_span, sentence_starts
+from annotations.layout.words import next_word, prev_word, word_end
+from annotations.layout.wrap import _BREAKING_SPACES as _BREAKING_SPACES
+from annotations.layout.wrap import MIN_WIDTH, layout
 
 # The placeholders and the character classes stay importable from here, as before the split
 # (tests check the sanitizer's and the wrap's classes against unicodedata).

@@ -10,8 +10,8 @@ import re
 
 from rich.cells import split_graphemes
 
-from .rows import Layout, Row
-from .safe_text import sanitize
+from annotations.layout.rows import Layout, Row
+from annotations.layout.safe_text import sanitize
 
 MIN_WIDTH = 2
 """Narrowest wrap width: a wide character must always fit on a row."""

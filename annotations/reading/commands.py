@@ -11,12 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import StoreError
-from ..extract.normalize import strip_possessive
-from ..store import Store, now
-from ..vocab import Origin, RejectionKind
-from .rules import overlapping
-from .writes import delete_row, insert_span, set_status, touch
+from annotations.errors import StoreError
+from annotations.extract.normalize import strip_possessive
+from annotations.reading.rules import overlapping
+from annotations.reading.writes import delete_row, insert_span, set_status, touch
+from annotations.store import Store, now
+from annotations.vocab import Origin, RejectionKind
 
 __all__ = ["Put", "accept_many", "delete_span", "finish", "known_entity", "put_spans", "reject_many"]
 
@@ -35,7 +35,7 @@ class Put:
 def known_entity(act_or_store: Any, text: str, label: str) -> int | None:
     """The one canonical entity of a compatible label that knows this spelling (its name, an
     alias or a linked mention), else None: accepting "Hemedti" links it when that is sure."""
-    from ..extract.variants import label_group
+    from annotations.extract.variants import label_group
 
     form = strip_possessive(text.strip())
     rows = act_or_store.execute(

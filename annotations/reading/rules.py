@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..ranges import Coverage
-from ..vocab import RejectionKind
+from annotations.ranges import Coverage
+from annotations.vocab import RejectionKind
 
 __all__ = ["is_rejected", "open_claim_suggestions", "open_suggestions", "overlapping"]
 

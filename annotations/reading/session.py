@@ -18,14 +18,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-from .. import claim_actions, entity_actions
-from ..errors import NewsmarkError
-from ..store import Store
-from ..vocab import Extractor
-from . import commands
-from .rules import open_claim_suggestions, open_suggestions
-from .tokens import Tokens
-from .values import Feedback, Mark, Row, Snapshot, plural
+from annotations import claim_actions, entity_actions
+from annotations.errors import NewsmarkError
+from annotations.reading import commands
+from annotations.reading.rules import open_claim_suggestions, open_suggestions
+from annotations.reading.tokens import Tokens
+from annotations.reading.values import Feedback, Mark, Row, Snapshot, plural
+from annotations.store import Store
+from annotations.vocab import Extractor
 
 # A blank line (spaces allowed) and what follows it: the text separates paragraphs with these.
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..extract.normalize import strip_possessive
-from ..store import Store
+from annotations.extract.normalize import strip_possessive
+from annotations.store import Store
 
 __all__ = ["Speaker", "canonical_speakers", "match_typed", "mention_speakers", "suggested_speaker"]
 

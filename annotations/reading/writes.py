@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..store import Action, documents, gold
-from ..store.gold import insert_span
+from annotations.store import Action, documents, gold
+from annotations.store.gold import insert_span
 
 __all__ = ["delete_row", "insert_span", "set_status", "touch"]
 

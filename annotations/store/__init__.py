@@ -8,10 +8,10 @@ rejections), predictions, entities and stats. Writes go through `Store.action`.
 
 from __future__ import annotations
 
-from .connection import storage_error
-from .database import Store
-from .documents import STATUSES, content_hash, fts_query
-from .history import UNDO_WINDOW, UNDOABLE, Action, copy_group, now, set_note
+from annotations.store.connection import storage_error
+from annotations.store.database import Store
+from annotations.store.documents import STATUSES, content_hash, fts_query
+from annotations.store.history import UNDO_WINDOW, UNDOABLE, Action, copy_group, now, set_note
 
 __all__ = [
     "STATUSES",

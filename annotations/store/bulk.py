@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .history import Action
+from annotations.store.history import Action
 
 _INSERT_DOCUMENT = (
     "INSERT OR IGNORE INTO documents (hash, title, text, source, url, date, outlet, author, meta, imported_at) "

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from ..errors import (
+from annotations.errors import (
     StoreCorrupt,
     StoreError,
     StoreFull,
@@ -21,7 +21,7 @@ from ..errors import (
     StoreLocked,
     StoreReadOnly,
 )
-from . import schema
+from annotations.store import schema
 
 # The first 100 bytes of an SQLite file (https://www.sqlite.org/fileformat.html#the_database_header).
 _MAGIC = b"SQLite format 3\x00"

@@ -20,10 +20,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..errors import StoreError, StoreIOFailure
-from ..vocab import ActionKind, Origin, RejectionKind
-from . import connection, documents, gold, history, predictions, schema, stats
-from .history import Action
+from annotations.errors import StoreError, StoreIOFailure
+from annotations.store import connection, documents, gold, history, predictions, schema, stats
+from annotations.store.history import Action
+from annotations.vocab import ActionKind, Origin, RejectionKind
 
 
 class Store:

@@ -12,13 +12,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..errors import StoreError, StoreReadOnly
-from ..vocab import Status
-from . import history
-from .connection import storage_error
+from annotations.errors import StoreError, StoreReadOnly
+from annotations.store import history
+from annotations.store.connection import storage_error
+from annotations.vocab import Status
 
 if TYPE_CHECKING:
-    from .database import Store
+    from annotations.store.database import Store
 
 STATUSES = tuple(s.value for s in Status)
 _FTS_TOKEN = re.compile(r"[^\W_]+")

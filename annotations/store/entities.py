@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..vocab import Extractor
+from annotations.vocab import Extractor
 
 if TYPE_CHECKING:
-    from .database import Store
+    from annotations.store.database import Store
 
 
 def entity_names(store: Store, ids: Sequence[int]) -> dict[int, str]:

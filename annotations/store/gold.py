@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import StoreError
-from ..vocab import Extractor, Origin, RejectionKind, Status
-from . import documents, history
+from annotations.errors import StoreError
+from annotations.store import documents, history
+from annotations.vocab import Extractor, Origin, RejectionKind, Status
 
 if TYPE_CHECKING:
-    from .database import Store
-    from .history import Action
+    from annotations.store.database import Store
+    from annotations.store.history import Action
 
 
 def spans(store: Store, doc_id: int, annotator: str) -> list[dict[str, Any]]:

@@ -9,11 +9,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..errors import StoreError
-from ..vocab import ActionKind
+from annotations.errors import StoreError
+from annotations.vocab import ActionKind
 
 if TYPE_CHECKING:
-    from .database import Store
+    from annotations.store.database import Store
 
 # Tables whose rows user actions change; undo/redo may write only these.
 UNDOABLE = ("spans", "claims", "entities", "aliases", "judgements", "doc_status", "rejections", "claim_groups")

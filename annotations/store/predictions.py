@@ -7,10 +7,10 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .history import now
+from annotations.store.history import now
 
 if TYPE_CHECKING:
-    from .database import Store
+    from annotations.store.database import Store
 
 
 def docs_lacking_predictions(store: Store, extractor: str, version: str) -> list[int]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..vocab import Status
-from .documents import STATUSES
+from annotations.store.documents import STATUSES
+from annotations.vocab import Status
 
 if TYPE_CHECKING:
-    from .database import Store
+    from annotations.store.database import Store
 
 
 def _blank() -> dict[str, int]:

@@ -26,12 +26,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
-from ..errors import NewsmarkError, UserInputError
-from ..store import Store
-from ..vocab import Extractor, Status
-from .loop import LoopResult, Step
-from .ner import TrainOptions, TrainOutcome, _current, _output, _register, _unused_name
+from annotations.config import Config
+from annotations.errors import NewsmarkError, UserInputError
+from annotations.store import Store
+from annotations.train.loop import LoopResult, Step
+from annotations.train.ner import TrainOptions, TrainOutcome, _current, _output, _register, _unused_name
+from annotations.vocab import Extractor, Status
 
 SPANS_KEY = "claims"
 
@@ -93,7 +93,7 @@ def score_claims(pipe: Any, dev_gold: list[tuple[str, list[dict[str, Any]]]]) ->
     """Exact (spaCy's Scorer, unlabeled) and overlap P/R/F1 of a pipeline's claims on dev."""
     from spacy.scorer import Scorer
 
-    from ..evaluate import build_example, spans_getter
+    from annotations.evaluate import build_example, spans_getter
 
     examples, n_pred, n_gold, hit_pred, hit_gold = [], 0, 0, 0, 0
     items = list(enumerate(text for text, _ in dev_gold))
@@ -120,7 +120,7 @@ def score_claims(pipe: Any, dev_gold: list[tuple[str, list[dict[str, Any]]]]) ->
 
 
 def _dev_claims(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
-    from .data import _read
+    from annotations.train.data import _read
 
     return [
         (d.text, [{"start": s.start_char, "end": s.end_char, "type": s.label_} for s in d.spans.get(SPANS_KEY, [])])
@@ -138,7 +138,7 @@ def train_claims(
     on_phase: Callable[[str], None] | None = None,
 ) -> TrainOutcome:
     """Train, compare with the baseline detector on dev, register (extractor "claims")."""
-    from .data import build_corpus, check_gold
+    from annotations.train.data import build_corpus, check_gold
 
     phase = on_phase or (lambda _msg: None)
     name = _unused_name(store, opts, "claims")
@@ -189,8 +189,8 @@ def _train(
 ) -> LoopResult:
     """One training run of span_finder + spancat over a built corpus; the best checkpoint
     lands in `model_dir`, and a run stopped before any evaluation is refused."""
-    from .config import DEFAULT_MAX_STEPS
-    from .loop import init, run
+    from annotations.train.config import DEFAULT_MAX_STEPS
+    from annotations.train.loop import init, run
 
     cfg = claims_config(
         corpus.train,
@@ -213,7 +213,7 @@ def _train(
 def _score_against_baseline(host: str, dev: Path, model_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """(baseline detector's dev scores, trained model's): the same loaded host pipeline scores
     both, first alone, then with the trained spancat attached, as predict would run it."""
-    from ..extract.pipeline import attach_claims
+    from annotations.extract.pipeline import attach_claims
 
     dev_gold = _dev_claims(dev)
     baseline = _load_claims(host)
@@ -224,7 +224,7 @@ def _score_against_baseline(host: str, dev: Path, model_dir: Path) -> tuple[dict
 
 
 def _load_claims(host: str) -> Any:
-    from ..extract.pipeline import ModelMissing, load_pipeline
+    from annotations.extract.pipeline import ModelMissing, load_pipeline
 
     try:
         return load_pipeline(host, components={"claims"}, key="model.name")

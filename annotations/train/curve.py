@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
-from ..store import Store
-from .loop import Step
-from .ner import TrainOptions, _load, _train, resolve_base, score_dev
+from annotations.config import Config
+from annotations.store import Store
+from annotations.train.loop import Step
+from annotations.train.ner import TrainOptions, _load, _train, resolve_base, score_dev
 
 SHARES = (0.25, 0.5, 0.75, 1.0)
 
@@ -31,7 +31,7 @@ def train_curve(
     on_phase: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """{"points": [{"share", "train_docs", "dev_docs", "p", "r", "f", "steps"}], "base_model"}."""
-    from .data import build_corpus, check_gold
+    from annotations.train.data import build_corpus, check_gold
 
     phase = on_phase or (lambda _msg: None)
     check_gold(store, config, opts.annotator)

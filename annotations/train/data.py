@@ -29,14 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import Config
-from ..errors import UserInputError
-from ..gold import gold_sources
-from ..store import Store
-from ..vocab import Status
+from annotations.config import Config
+from annotations.errors import UserInputError
+from annotations.gold import gold_sources
+from annotations.store import Store
+from annotations.vocab import Status
 
 if TYPE_CHECKING:
-    from ..export import ExportReport
+    from annotations.export import ExportReport
 
 DOCBIN_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID"]
 
@@ -212,7 +212,7 @@ def _export_splits(store: Store, workdir: Path, *, dev: float, seed: int, annota
     """Export the done documents' gold as train.spacy and dev.spacy in `workdir`, the same
     export `newsmark export` runs, so training sees exactly what an export would hold; its
     refusals are reworded for train's options, and a split left empty is refused here."""
-    from ..export import export
+    from annotations.export import export
 
     try:
         report = export(

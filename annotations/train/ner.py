@@ -27,12 +27,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
-from ..errors import UserInputError
-from ..store import Store
-from ..vocab import Extractor
-from .config import DEFAULT_MAX_STEPS
-from .loop import LoopResult, Step
+from annotations.config import Config
+from annotations.errors import UserInputError
+from annotations.store import Store
+from annotations.train.config import DEFAULT_MAX_STEPS
+from annotations.train.loop import LoopResult, Step
+from annotations.vocab import Extractor
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -103,7 +103,7 @@ def score_dev(pipe: Any, dev_gold: list[tuple[str, list[dict[str, Any]]]], label
     """P/R/F1 of a LoadedPipeline on the dev documents, micro and per label (configured labels)."""
     from spacy.scorer import Scorer
 
-    from ..evaluate import build_example, spans_getter
+    from annotations.evaluate import build_example, spans_getter
 
     allowed = set(labels)
     items = list(enumerate(text for text, _ in dev_gold))
@@ -152,7 +152,7 @@ def _has_ner(nlp: Any) -> bool:
 
 
 def _load(name: str, key: str) -> Any:
-    from ..extract.pipeline import ModelMissing, load_pipeline
+    from annotations.extract.pipeline import ModelMissing, load_pipeline
 
     try:
         return load_pipeline(name, components={"entities"}, key=key)
@@ -162,8 +162,8 @@ def _load(name: str, key: str) -> Any:
 
 def _current(store: Store, config: Config) -> str | None:
     """The model predict runs now: the registered one in use, else the configured one."""
-    from ..extract.pipeline import resolve_model
-    from ..models import in_use_path
+    from annotations.extract.pipeline import resolve_model
+    from annotations.models import in_use_path
 
     path = in_use_path(store, Extractor.ENTITIES)
     if path and Path(path).is_dir():
@@ -240,7 +240,7 @@ def _run_name(opts: TrainOptions, prefix: str) -> str:
 def _unused_name(store: Store, opts: TrainOptions, prefix: str) -> str:
     """The run's model name, refused before any work when the registry already holds it (a
     registered model is never replaced)."""
-    from ..models import get
+    from annotations.models import get
 
     name = _run_name(opts, prefix)
     if get(store, name) is not None:
@@ -252,7 +252,7 @@ def _register(store: Store, outcome: TrainOutcome, annotator: str, model_dir: Pa
     """Register the outcome in one transaction whose last step renames the finished pipeline
     (`model_dir`, in the temporary directory) to `out`: an interruption before the commit
     leaves neither a registry row nor an output directory."""
-    from ..models import ModelRecord, register
+    from annotations.models import ModelRecord, register
 
     record = ModelRecord(
         name=outcome.name,
@@ -277,7 +277,7 @@ def train_ner(
     on_phase: Callable[[str], None] | None = None,
 ) -> TrainOutcome:
     """Train, score before/after on the dev split, register (see the module docstring)."""
-    from .data import build_corpus, check_gold
+    from annotations.train.data import build_corpus, check_gold
 
     phase = on_phase or (lambda _msg: None)
     name = _unused_name(store, opts, "ner")
@@ -359,9 +359,9 @@ def _train(
     phase: Callable[[str], None],
 ) -> LoopResult:
     """One training run over a built corpus; the best checkpoint lands in work/best."""
-    from ..errors import NewsmarkError
-    from .config import ner_config
-    from .loop import init, run
+    from annotations.errors import NewsmarkError
+    from annotations.train.config import ner_config
+    from annotations.train.loop import init, run
 
     max_steps = opts.max_steps or (100_000 if opts.minutes else DEFAULT_MAX_STEPS)
     cfg = ner_config(

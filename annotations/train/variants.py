@@ -21,10 +21,10 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from ..config import Config
-from ..errors import UserInputError
-from ..store import Store
-from ..vocab import Verdict
+from annotations.config import Config
+from annotations.errors import UserInputError
+from annotations.store import Store
+from annotations.vocab import Verdict
 
 MIN_EACH = 20
 
@@ -33,8 +33,8 @@ _Key = tuple[str, str, str]
 
 def judged_pairs(store: Store) -> dict[_Key, tuple[str, str, str | None, bool]]:
     """{(group, norm a, norm b): (a, b, label, same)}: latest verdict per pair, unsure left out."""
-    from ..extract.normalize import normalize
-    from ..extract.variants import label_group
+    from annotations.extract.normalize import normalize
+    from annotations.extract.variants import label_group
 
     out: dict[_Key, tuple[str, str, str | None, bool]] = {}
     unsure: set[_Key] = set()
@@ -56,8 +56,8 @@ def judged_pairs(store: Store) -> dict[_Key, tuple[str, str, str | None, bool]]:
 
 def pair_scores(store: Store, pairs: dict[_Key, tuple[str, str, str | None, bool]]) -> dict[_Key, float]:
     """The linker's score of every judged pair (0 when it never compared the two forms)."""
-    from ..extract.normalize import normalize
-    from ..extract.variants import Mention, label_group, suggest
+    from annotations.extract.normalize import normalize
+    from annotations.extract.variants import Mention, label_group, suggest
 
     mentions = [
         Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"])
@@ -104,7 +104,7 @@ def best_threshold(items: list[tuple[float, bool]], default: float) -> float:
 
 def fit_linker(store: Store, config: Config, *, dev: float = 0.2, seed: int = 0) -> dict[str, Any]:
     """Fit the threshold; {"threshold", "before", "after", "train_pairs", "dev_pairs", ...}."""
-    from ..extract.variants import LINKER_VERSION
+    from annotations.extract.variants import LINKER_VERSION
 
     pairs = judged_pairs(store)
     n_same = sum(1 for v in pairs.values() if v[3])
@@ -152,9 +152,9 @@ def train_linker(
     import os
     from pathlib import Path
 
-    from ..models import ModelRecord, get, register
-    from ..vocab import Extractor
-    from .ner import _stamp
+    from annotations.models import ModelRecord, get, register
+    from annotations.train.ner import _stamp
+    from annotations.vocab import Extractor
 
     name = name or f"variants-{_stamp()}"
     if get(store, name) is not None:
@@ -188,8 +188,8 @@ def linker_threshold(store: Store, config: Config) -> float:
     import json
     from pathlib import Path
 
-    from ..models import in_use
-    from ..vocab import Extractor
+    from annotations.models import in_use
+    from annotations.vocab import Extractor
 
     row = in_use(store, Extractor.VARIANTS)
     if row is not None and Path(row["path"]).is_file():

@@ -11,7 +11,7 @@ NAME = "train-curve"
 
 
 def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    from .train import add_common_training
+    from tui.commands.train import add_common_training
 
     p = sub.add_parser(NAME, parents=parents, help="dev scores at 25/50/75/100 %% of the training documents")
     add_common_training(p)
@@ -46,8 +46,7 @@ def _table(result: dict[str, Any]) -> Any:
 def run(args: argparse.Namespace) -> int:
     from annotations.train.curve import train_curve
     from tui.cli import _context, _open_store, _stdout_console
-
-    from .train import StepBar, options
+    from tui.commands.train import StepBar, options
 
     config, _annotator, db = _context(args)
     store = _open_store(db, create=False)

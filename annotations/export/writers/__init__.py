@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..report import ExportReport
-from ..selection import Example
-from ..sink import Sink
+from annotations.export.report import ExportReport
+from annotations.export.selection import Example
+from annotations.export.sink import Sink
 
 
 @dataclass
@@ -84,7 +84,7 @@ class Writer:
 
 
 def _registry() -> dict[str, type[Writer]]:
-    from . import conll, jsonl, links, prodigy, spacy
+    from annotations.export.writers import conll, jsonl, links, prodigy, spacy
 
     return {
         cls.name: cls

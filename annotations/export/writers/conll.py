@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...formats.conll import document_lines
-from ..selection import Example
-from . import Context, Writer
+from annotations.export.selection import Example
+from annotations.export.writers import Context, Writer
+from annotations.formats.conll import document_lines
 
 
 class ConllWriter(Writer):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...formats.jsonl import native_line
-from ..selection import Example, export_meta
-from . import Writer
+from annotations.export.selection import Example, export_meta
+from annotations.export.writers import Writer
+from annotations.formats.jsonl import native_line
 
 
 class JsonlWriter(Writer):

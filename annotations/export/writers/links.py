@@ -13,11 +13,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from ...errors import UserInputError
-from ...store import Store
-from ..report import ExportReport
-from ..sink import Sink, dump, file_target
-from . import Writer
+from annotations.errors import UserInputError
+from annotations.export.report import ExportReport
+from annotations.export.sink import Sink, dump, file_target
+from annotations.export.writers import Writer
+from annotations.store import Store
 
 
 class LinksWriter(Writer):
@@ -127,7 +127,7 @@ def _pair_lines(
 
 def _clusters(lines: dict[tuple[str, str, str], dict[str, Any]]) -> list[dict[str, Any]]:
     """Same-edges (judged and derived) joined per label group, never across "different"."""
-    from ...extract.variants import Judgement, canonical_groups, label_group
+    from annotations.extract.variants import Judgement, canonical_groups, label_group
 
     by_group: dict[str, list[Judgement]] = defaultdict(list)
     group_labels: dict[str, Counter[str]] = defaultdict(Counter)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..report import ExportReport
-from ..selection import Example, export_meta
-from ..sink import dump
-from . import Context, Writer
+from annotations.export.report import ExportReport
+from annotations.export.selection import Example, export_meta
+from annotations.export.sink import dump
+from annotations.export.writers import Context, Writer
 
 
 class ProdigyWriter(Writer):

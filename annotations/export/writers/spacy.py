@@ -11,10 +11,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from ..report import ExportReport
-from ..selection import Example, export_meta, refuse_several_versions
-from ..splits import DEFAULT_SPLIT
-from . import Context, Writer
+from annotations.export.report import ExportReport
+from annotations.export.selection import Example, export_meta, refuse_several_versions
+from annotations.export.splits import DEFAULT_SPLIT
+from annotations.export.writers import Context, Writer
 
 SHARD_DOCS = 10_000  # above this many documents, spaCy splits are written as shard directories
 

@@ -38,9 +38,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .detect import DEFAULT_TYPES, claim_predictions
-from .quotes import find_quotations
-from .speakers import Mention, mentions_from_doc, mentions_from_spans, resolve_speakers
+from annotations.extract.claims.detect import DEFAULT_TYPES, claim_predictions
+from annotations.extract.claims.quotes import find_quotations
+from annotations.extract.claims.speakers import Mention, mentions_from_doc, mentions_from_spans, resolve_speakers
 
 # Bump when the rules change: it is part of the extractor version the store keys claims by.
 CLAIMS_VERSION = "3"

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..normalize import TITLES
-from .lexicon import (
+from annotations.extract.claims.lexicon import (
     AUTHOR_PREPS,
     BELIEF_VERBS,
     CONTENT_OPTIONAL,
@@ -18,7 +17,8 @@ from .lexicon import (
     REPORT_NOUNS,
     REPORTING_VERBS,
 )
-from .units import Unit
+from annotations.extract.claims.units import Unit
+from annotations.extract.normalize import TITLES
 
 _SUFFIXES = (("ied", "y"), ("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("d", ""))
 _SPEAKER_DEPS = frozenset({"compound", "flat", "flat:name", "amod", "poss", "case", "nmod", "nummod"})

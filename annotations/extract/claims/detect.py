@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cues import Cue, appositive_role, find_cues, is_verb, lemma, split_role
-from .lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
-from .speakers import mentions_from_doc, needs_mentions, resolve_speakers
-from .stance import is_hedged, is_quantity, stance_of
-from .units import (
+from annotations.extract.claims.cues import Cue, appositive_role, find_cues, is_verb, lemma, split_role
+from annotations.extract.claims.lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
+from annotations.extract.claims.speakers import mentions_from_doc, needs_mentions, resolve_speakers
+from annotations.extract.claims.stance import is_hedged, is_quantity, stance_of
+from annotations.extract.claims.units import (
     Unit,
     attach_quotations,
     dateline_end,

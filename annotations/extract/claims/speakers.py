@@ -13,8 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from ..normalize import TITLES
-from .lexicon import (
+from annotations.extract.claims.lexicon import (
     CONTINUES_CHARS,
     GROUP_PRONOUNS,
     ORG_LABELS,
@@ -24,6 +23,7 @@ from .lexicon import (
     PERSON_PRONOUNS,
     STATE_NOUNS,
 )
+from annotations.extract.normalize import TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
 
@@ -42,7 +42,7 @@ class Mention:
 def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> list[Mention]:
     """spaCy's person and organisation entities, except those in an opening dateline ("KABUL —").
     Pass `text` (doc.text) when you have it: spaCy rebuilds it on every access."""
-    from .units import dateline_end
+    from annotations.extract.claims.units import dateline_end
 
     text = doc.text if text is None else text
     skip = dateline_end(text, 0) if offset == 0 else 0

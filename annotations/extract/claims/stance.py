@@ -6,8 +6,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
-from .cues import Cue, lemma
-from .lexicon import (
+from annotations.extract.claims.cues import Cue, lemma
+from annotations.extract.claims.lexicon import (
     BELIEF_VERBS,
     DENIAL_RE,
     DENIAL_VERBS,
@@ -18,7 +18,7 @@ from .lexicon import (
     NOT_QUANTITIES,
     VERIFY_RE,
 )
-from .units import Unit
+from annotations.extract.claims.units import Unit
 
 _SMALL = frozenset("three four five six seven eight nine ten several few".split())
 

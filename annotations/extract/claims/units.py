@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lexicon import BOILERPLATE_RE, DATELINE_RE
-from .quotes import QUOTE_MARKS, find_quotations
+from annotations.extract.claims.lexicon import BOILERPLATE_RE, DATELINE_RE
+from annotations.extract.claims.quotes import QUOTE_MARKS, find_quotations
 
 
 @dataclass

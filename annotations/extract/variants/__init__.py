@@ -56,11 +56,11 @@ __all__ = [
     "suggest",
 ]
 
-from ..normalize import normalize
-from .labels import SKIP_LABELS, compatible, label_group
-from .model import Cluster, Judgement, Mention, Pair, Suggestions
-from .resolver import canonical_groups
-from .suggest import suggest
+from annotations.extract.normalize import normalize
+from annotations.extract.variants.labels import SKIP_LABELS, compatible, label_group
+from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair, Suggestions
+from annotations.extract.variants.resolver import canonical_groups
+from annotations.extract.variants.suggest import suggest
 
 LINKER_VERSION = "variants-3"
 """Bumped when the linker's decisions change (variants-3: labels pooled, slips, ou/w, y, g/j)."""

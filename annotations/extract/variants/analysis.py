@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..normalize import ORG_DESIGNATORS, PARTICLES, TITLES
-from .labels import NAME_POOL, PERSON, label_group
+from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES
+from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
 
 
 class _Node:

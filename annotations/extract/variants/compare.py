@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ..distance import TOKEN_MATCH, token_similarity
-from ..normalize import NAME_SUFFIXES, describe_token_pair, loose, loose_symbols_many, symbols_many
-from .analysis import _join_candidates, _Node
-from .match import _match_tokens
-from .slips import one_letter_slip, slip_pairs
-from .tuning import CROSS_LABEL_PENALTY, JOIN_MATCH, SLIP_PENALTY, SLIP_SIM
+from annotations.extract.distance import TOKEN_MATCH, token_similarity
+from annotations.extract.normalize import NAME_SUFFIXES, describe_token_pair, loose, loose_symbols_many, symbols_many
+from annotations.extract.variants.analysis import _join_candidates, _Node
+from annotations.extract.variants.match import _match_tokens
+from annotations.extract.variants.slips import one_letter_slip, slip_pairs
+from annotations.extract.variants.tuning import CROSS_LABEL_PENALTY, JOIN_MATCH, SLIP_PENALTY, SLIP_SIM
 
 
 class _Group:
@@ -465,7 +465,7 @@ def _overall(fa: _Node, fb: _Node, same_tokens: bool, reasons: list[str]) -> Non
 
 def _kind(node: _Node) -> str:
     """The label a node is taken to carry (gold first), for reasons."""
-    from .analysis import top_label
+    from annotations.extract.variants.analysis import top_label
 
     return top_label(node.gold or node.labels, node.group)
 

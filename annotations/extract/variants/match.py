@@ -9,9 +9,9 @@ from collections.abc import Iterable
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..distance import TOKEN_MATCH, match_similarities, token_similarity
-from ..normalize import loose_symbols
-from .tuning import BLOCK_CAP, PREFILTER_CUTOFF
+from annotations.extract.distance import TOKEN_MATCH, match_similarities, token_similarity
+from annotations.extract.normalize import loose_symbols
+from annotations.extract.variants.tuning import BLOCK_CAP, PREFILTER_CUTOFF
 
 
 def _block_keys(lo: str) -> Iterable[str]:

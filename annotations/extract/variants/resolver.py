@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .model import Judgement
+from annotations.extract.variants.model import Judgement
 
 
 class _Resolver:

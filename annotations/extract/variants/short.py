@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .analysis import _docs, _Node
+from annotations.extract.variants.analysis import _docs, _Node
 
 
 def _resolve_short(

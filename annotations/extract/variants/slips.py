@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from .tuning import SLIP_MAX_TOKENS, SLIP_MIN_LEN
+from annotations.extract.variants.tuning import SLIP_MAX_TOKENS, SLIP_MIN_LEN
 
 if TYPE_CHECKING:
-    from .compare import _Group
+    from annotations.extract.variants.compare import _Group
 
 
 def one_letter_slip(a: str, b: str) -> bool:

@@ -21,14 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from ..normalize import normalize, normalize_many
-from .analysis import _analyse, _finish_node, _Node, settle_kind, top_label
-from .compare import _Group
-from .labels import NAME_POOL, label_group, pool
-from .model import Cluster, Judgement, Mention, Pair, Suggestions
-from .resolver import _latest, _Resolver
-from .short import _resolve_short
-from .tuning import CLUSTER_CONSTRAINT_CAP, SAME_FORM_SCORE
+from annotations.extract.normalize import normalize, normalize_many
+from annotations.extract.variants.analysis import _analyse, _finish_node, _Node, settle_kind, top_label
+from annotations.extract.variants.compare import _Group
+from annotations.extract.variants.labels import NAME_POOL, label_group, pool
+from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair, Suggestions
+from annotations.extract.variants.resolver import _latest, _Resolver
+from annotations.extract.variants.short import _resolve_short
+from annotations.extract.variants.tuning import CLUSTER_CONSTRAINT_CAP, SAME_FORM_SCORE
 
 _MENTION_FIELDS = attrgetter("form", "label", "doc_id", "start", "gold")
 _Edge = tuple[int, int]
