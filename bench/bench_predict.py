@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from annotations.config import load_config
 from annotations.extract.pipeline import load_configured
-from annotations.predict import run_predict
+from annotations.predict.run import run_predict
 from annotations.store import Store, content_hash, now
 
 NAMES = ["Ahmad Massoud", "Ahmad Masood", "Amrullah Saleh", "Zabihullah Mujahid", "Fahim Dashti"]

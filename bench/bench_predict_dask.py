@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotations.config import load_config
-from annotations.predict import prepare_pipeline, run_predict
+from annotations.predict.run import prepare_pipeline, run_predict
 from annotations.store import Store, content_hash, now
 from bench.bench_predict import corpus
 

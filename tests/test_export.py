@@ -12,9 +12,9 @@ import pytest
 from conftest import add_document, add_entity
 
 import annotations.export as export_mod
+from annotations.corpus.ingest import import_paths
 from annotations.errors import UserInputError
 from annotations.export import DEFAULT_SPLIT, export, parse_split, split_counts, split_of
-from annotations.ingest import import_paths
 from annotations.store import Store, content_hash, now
 
 FIX = Path(__file__).parent / "fixtures" / "import"
@@ -845,15 +845,15 @@ def test_unknown_label_is_an_error(store, tmp_path):
         export(store, "links", tmp_path / "l.jsonl", labels=["XX"])
 
 
-def test_entity_forms_are_the_shared_link_gold(store):
-    from annotations.export import entity_forms
+def test_canonical_forms_are_the_shared_link_gold(store):
+    from annotations.store.entities import canonical_forms
 
     eid = add_entity(store, "Ahmad Massoud", "PERSON", aliases=["Masood", " "])
     doc = add_document(store, T2)
     store.add_span(doc, 39, 51, "PERSON", "alice", entity_id=eid)  # Ahmad Masood
     store.add_span(doc, 13, 18, "GPE", "bob")  # not linked
-    assert entity_forms(store) == {eid: ("PERSON", {"Ahmad Massoud", "Masood", "Ahmad Masood"})}
-    assert entity_forms(store, annotator="bob") == {eid: ("PERSON", {"Ahmad Massoud", "Masood"})}
+    assert canonical_forms(store) == {eid: ("PERSON", {"Ahmad Massoud", "Masood", "Ahmad Masood"})}
+    assert canonical_forms(store, annotator="bob") == {eid: ("PERSON", {"Ahmad Massoud", "Masood"})}
 
 
 def test_exporting_to_a_pipe_or_device_writes_it_and_leaves_it_in_place(loaded, tmp_path):

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import add_document
 
+from annotations.corpus.ingest import import_paths
+from annotations.corpus.sources import read_source
 from annotations.errors import UserInputError
 from annotations.export import WRITERS, export, gold_versions
-from annotations.ingest import import_paths
-from annotations.readers import read_source
 
 FIX = Path(__file__).parent / "fixtures" / "formats"
 CONLL = ["wire-iob1.conll", "dispatch-iob2.iob", "brief-bioes.bio"]

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from formats_support import STORIES, write_warc
 
+from annotations.corpus.ingest import import_paths
+from annotations.corpus.sources import Problem, ReadOptions, Record, read_source
 from annotations.errors import ImportFailed
-from annotations.ingest import import_paths
-from annotations.readers import Problem, ReadOptions, Record, read_source
 from annotations.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "formats"

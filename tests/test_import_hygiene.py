@@ -28,7 +28,7 @@ def test_no_core_module_imports_textual():
 
 def test_cli_module_and_store_do_not_import_spacy_or_textual():
     code = (
-        "import sys, tui.cli, annotations.store, annotations.ingest, annotations.config\n"
+        "import sys, tui.cli, annotations.store, annotations.corpus.ingest, annotations.config\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'textual', 'thinc'))\n"
         "print(heavy); sys.exit(1 if heavy else 0)\n"
     )

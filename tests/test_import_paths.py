@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from annotations.corpus.ingest import import_paths
+from annotations.corpus.sources import expand_paths
 from annotations.errors import UserInputError
-from annotations.ingest import import_paths
-from annotations.readers import expand_paths
 
 FIX = Path(__file__).parent / "fixtures" / "formats"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from annotations.corpus.ingest import import_paths
 from annotations.errors import ImportFailed
-from annotations.ingest import import_paths
 
 FIX = Path(__file__).parent / "fixtures" / "import"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from conftest import add_document
 
-from annotations import entity_actions as ea
-from annotations.known_entities import KnownEntity, import_known
-from annotations.linking import suggest_for_store
+from annotations.entities import actions as ea
+from annotations.entities.known import KnownEntity, import_known
+from annotations.entities.queue import suggest_for_store
 from annotations.store import Store
 
 KNOWN = [
@@ -116,7 +116,7 @@ def test_the_linker_proposes_corpus_spellings_against_known_names(store):
 
 def test_the_gazetteer_keeps_known_entities_whatever_is_excluded(store):
     from annotations.extract.gazetteer import entries_excluding
-    from annotations.predict import confirmed_entries
+    from annotations.predict.run import confirmed_entries
 
     import_known(store, [KnownEntity("Panjshir", "GPE", "Q185301", ("Panshir",))], "alice")
     kept = entries_excluding(confirmed_entries(store), {1, 2})

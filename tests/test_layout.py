@@ -1,4 +1,4 @@
-"""Tests for annotations.layout: sanitising, wrapping, offset <-> cell maps, motions.
+"""Tests for annotations.reading.layout: sanitising, wrapping, offset <-> cell maps, motions.
 
 Property tests (hypothesis) pin the invariants the reader widget relies on:
 offsets survive sanitising, rows tile the text, widths agree with rich (and so
@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, get_character_cell_size
 
-from annotations import layout as L
-from annotations.layout import (
+from annotations.reading import layout as L
+from annotations.reading.layout import (
     layout,
     next_sentence,
     next_word,
@@ -304,7 +304,7 @@ def test_sentence_motions() -> None:
 def test_layout_module_does_not_import_textual() -> None:
     import subprocess
 
-    code = "import sys, annotations.layout as m; m.layout('x y', 5); m.next_word('a b', 0); assert 'textual' not in sys.modules"
+    code = "import sys, annotations.reading.layout as m; m.layout('x y', 5); m.next_word('a b', 0); assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -313,7 +313,7 @@ def test_layout_module_does_not_import_textual() -> None:
 
 def test_span_index_buckets_rows_and_reports_changes():
     from annotations.reading import Mark
-    from annotations.span_index import SpanIndex
+    from annotations.reading.span_index import SpanIndex
 
     text = "Ahmad Massoud spoke in Panjshir on Monday. The Taliban said the valley had fallen."
     lay = layout(text, 20)
@@ -336,7 +336,7 @@ def test_span_index_buckets_rows_and_reports_changes():
 
 
 def test_caret_selection_rules_and_motion_targets():
-    from annotations.cursor import Caret, sentence_index, sentence_target, word_target
+    from annotations.reading.cursor import Caret, sentence_index, sentence_target, word_target
 
     text = "Ahmad Massoud spoke in Panjshir. The Taliban said the valley had fallen."
     lay = layout(text, 30)

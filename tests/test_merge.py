@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from conftest import add_document
 
-import annotations.claim_actions as claim_actions
-import annotations.entity_actions as entity_actions
+import annotations.entities.actions as entity_actions
+import annotations.reading.claims as claim_actions
 import annotations.store as store_module
 from annotations.errors import UserInputError
-from annotations.merge import merge_database
 from annotations.store import Store
 from annotations.store import history as store_history
+from annotations.team.merge import merge_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = [

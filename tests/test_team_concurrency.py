@@ -11,9 +11,9 @@ import time
 
 from team_support import add_document
 
-from annotations import review
-from annotations.agreement import NoSharedDocuments, agreement
 from annotations.store import Store, now
+from annotations.team import review
+from annotations.team.agreement import NoSharedDocuments, agreement
 from annotations.vocab import REVIEW_ANNOTATOR
 
 STORY = (

@@ -239,8 +239,8 @@ def test_same_seed_same_split_and_data(trained, tmp_path):
 
 
 def test_predict_then_uses_the_registered_model_and_evaluate_model_path_agrees(trained):
-    from annotations.evaluate import evaluate
-    from annotations.predict import run_predict
+    from annotations.learn.evaluate import evaluate
+    from annotations.predict.run import run_predict
 
     _tmp, db, out = trained
     config = load_config(None)
@@ -282,7 +282,7 @@ def test_bad_input_is_one_line_exit_2(tmp_path):
 
 
 def test_interrupted_training_leaves_nothing(tmp_path):
-    from annotations.train.ner import TrainOptions, train_ner
+    from annotations.learn.train.ner import TrainOptions, train_ner
 
     db = build_db(tmp_path / "n.db")
     store = Store(db)
@@ -354,8 +354,8 @@ DIFFERENT = [
 
 
 def test_variants_fit_refuses_few_judgements_then_registers_a_threshold(tmp_path):
-    from annotations.models import in_use
-    from annotations.train.variants import linker_threshold, train_linker
+    from annotations.learn.train.variants import linker_threshold, train_linker
+    from annotations.store.models import in_use
 
     store = Store(tmp_path / "v.db")
     config = load_config(None)
@@ -392,8 +392,8 @@ def test_variants_fit_refuses_few_judgements_then_registers_a_threshold(tmp_path
 
 
 def test_train_curve_scores_each_share_on_one_dev_split(tmp_path):
-    from annotations.train.curve import train_curve
-    from annotations.train.ner import TrainOptions
+    from annotations.learn.train.curve import train_curve
+    from annotations.learn.train.ner import TrainOptions
 
     store = Store(build_db(tmp_path / "c.db"))
     result = train_curve(store, load_config(None), TrainOptions(from_scratch=True, max_steps=2), shares=(0.5, 1.0))
@@ -404,10 +404,10 @@ def test_train_curve_scores_each_share_on_one_dev_split(tmp_path):
 
 
 def test_claims_model_trains_and_predict_then_uses_its_spancat(tmp_path):
-    from annotations.models import use
-    from annotations.predict import run_predict
-    from annotations.train.claims import train_claims
-    from annotations.train.ner import TrainOptions
+    from annotations.learn.train.claims import train_claims
+    from annotations.learn.train.ner import TrainOptions
+    from annotations.predict.run import run_predict
+    from annotations.store.models import use
 
     store = Store(build_db(tmp_path / "c.db"))
     config = load_config(None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from tui_support import ANNOTATOR, add_doc, before, make_app, open_first, predict, run_app, settle
 
-from annotations import claim_actions, entity_actions
+from annotations.entities import actions as entity_actions
+from annotations.reading import claims as claim_actions
 from annotations.store import Store
 
 STORY = (

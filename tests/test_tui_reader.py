@@ -644,7 +644,7 @@ def test_claim_suggestion_key_and_speaker_links(store):
     (the gold span there and its canonical entity); a typed alias links to the entity."""
     from conftest import add_entity
 
-    from annotations import claim_actions
+    from annotations.reading import claims as claim_actions
 
     ids = story_store(store)
     saleh = add_entity(store, "Amrullah Saleh", "PERSON", aliases=["Saleh", "A. Saleh"])

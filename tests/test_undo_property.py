@@ -12,9 +12,10 @@ from conftest import add_document, add_entity
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from annotations import claim_actions, entity_actions
+from annotations.entities import actions as entity_actions
 from annotations.errors import NewsmarkError
 from annotations.reading import ReadingSession
+from annotations.reading import claims as claim_actions
 from annotations.store import UNDOABLE, Store
 
 ME = "imani"

@@ -134,7 +134,7 @@ class _Counter:
 
     def note(self, line: str) -> None:
         """One line on stderr, above the bar when one is drawn."""
-        from annotations.layout import sanitize
+        from annotations.reading.layout import sanitize
 
         if self.progress is not None and self.task is not None:
             self.progress.console.print(sanitize(line), markup=False, highlight=False)

@@ -4,7 +4,7 @@ Titles, outlets, dates, labels, annotator names, file names and error messages c
 imported files, the database or the command line, any of which may hold an escape sequence
 (OSC 52 writes the clipboard, OSC 2 the window title), a C1 control, a bidi override or Rich
 markup. Commands print through these helpers, so such text reaches the terminal as visible
-placeholders (``annotations.layout.sanitize``) and Rich never parses it as markup.
+placeholders (``annotations.reading.layout.sanitize``) and Rich never parses it as markup.
 JSON keeps the exact data: suspect characters are written as ``\\uXXXX`` escapes.
 """
 
@@ -15,7 +15,7 @@ import re
 import sys
 from typing import IO, Any
 
-from annotations.layout import sanitize
+from annotations.reading.layout import sanitize
 
 # What JSON output must escape beyond what json.dumps does: C1 controls, DEL, bidi and other
 # invisible format characters, line separators, lone surrogates (the sanitizer's set).

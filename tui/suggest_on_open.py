@@ -5,7 +5,7 @@ starts, and the Reader asks for the document it shows (and the next one, prefetc
     app.suggester.request(screen, doc_id, prefetch=next_id)   # ReaderScreen.load
     ReaderScreen.on_suggestions_ready(message)                # redraw when message.doc_id is shown
 
-The work happens in a process of its own (`annotations.engine.single.serve`, started with
+The work happens in a process of its own (`annotations.predict.single.serve`, started with
 spawn): it imports spaCy, loads the pipeline with the confirmed-name gazetteer and then predicts
 what it is asked, newest request first, storing each document exactly as `newsmark predict`
 would. A process, not a thread: loading spaCy in a thread shared the app's GIL while the
@@ -47,7 +47,7 @@ class Suggester:
 
     def start(self) -> None:
         """Start the suggestion process and the thread that listens to it."""
-        from annotations.engine.single import serve
+        from annotations.predict.single import serve
 
         ctx = multiprocessing.get_context("spawn")  # never fork a threaded app
         self._conn, child = ctx.Pipe()

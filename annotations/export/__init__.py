@@ -54,7 +54,7 @@ spacy    DocBin files in the directory `out`: <split>.spacy per split (train.spa
          `spacy train --paths.train OUT/train` reads as one corpus.
 links    variant-spelling training data: {"a", "b", "label", "same", "source", ...} per judged
          pair (latest verdict per pair; unsure ones left out and counted) and per pair of forms
-         of one canonical entity (`entity_forms`: name, aliases, linked mention texts), then
+         of one canonical entity (`store.entities.canonical_forms`: name, aliases, linked mention texts), then
          {"cluster", "label"} lines (same-edges joined, never across a "different" judgement).
          Forms of two different entities are implied "different" pairs (what `evaluate` scores
          with); they are not listed, as there are quadratically many. No split.
@@ -79,14 +79,13 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from annotations.corpus.formats.conll import SCHEMES
 from annotations.errors import UserInputError
 from annotations.export.report import ExportReport
 from annotations.export.selection import PAGE, Example, Reader, check_labels, gold_versions
 from annotations.export.sink import Sink, file_target, prepare_dir
 from annotations.export.splits import DEFAULT_SPLIT, parse_split, split_counts, split_of
 from annotations.export.writers import WRITERS, Context, Writer
-from annotations.export.writers.links import entity_forms
-from annotations.formats.conll import SCHEMES
 from annotations.store import Store
 
 __all__ = [
@@ -96,7 +95,6 @@ __all__ = [
     "STATUS_CHOICES",
     "WRITERS",
     "ExportReport",
-    "entity_forms",
     "export",
     "gold_versions",
     "parse_split",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotations.errors import UserInputError
-from annotations.gold import choose_gold
 from annotations.store import Store
+from annotations.team.layers import choose_gold
 from annotations.vocab import REVIEW_ANNOTATOR, Status
 
 PAGE = 900  # documents fetched per query page (ids bound as parameters: under 999)
@@ -28,9 +28,9 @@ def gold_versions(versions: dict[str, str], status: str) -> list[tuple[str | Non
     `versions` maps each annotator who touched the document (a status, spans or claims) to
     their status. Every version whose status matches is written ("all": every one); a document
     nobody touched is one unannotated "todo" version (annotator None) for "all" and "todo".
-    For "done" the gold rule chooses (annotations.gold.choose_gold): the reviewed layer wins.
+    For "done" the gold rule chooses (annotations.team.layers.choose_gold): the reviewed layer wins.
     """
-    if status == Status.DONE:  # the gold: the reviewed layer where there is one (annotations.gold)
+    if status == Status.DONE:  # the gold: the reviewed layer where there is one (annotations.team.layers)
         return [(ann, versions[ann]) for ann in choose_gold(versions)]
     wanted: list[tuple[str | None, str]] = [
         (ann, st) for ann, st in sorted(versions.items()) if status == "all" or st == status

@@ -190,7 +190,7 @@ class LoadedPipeline:
         wanted = {t for t in wanted if self.supports(t)}
         label_set = set(labels) if labels is not None else None
 
-        from annotations.engine.bounded import pieces  # long texts in bounded pieces (issue 19)
+        from annotations.extract.bounded import pieces  # long texts in bounded pieces (issue 19)
 
         acc: dict[str, list[dict[str, Any]]] = {t: [] for t in sorted(wanted)}
         stream = pieces(items, long_text=MAX_CHUNK_CHARS, batch_size=batch_size, max_length=self.nlp.max_length)
@@ -378,7 +378,7 @@ def load_pipeline(
 def _load_in_use(store: Any, components: Iterable[str] | None, model_cfg: Any) -> LoadedPipeline | None:
     """The registered models in use (`newsmark models use`): the entity pipeline, else the
     configured one, with a trained claims spancat attached; None when none is in use."""
-    from annotations.models import in_use_path
+    from annotations.store.models import in_use_path
 
     entities, claims = in_use_path(store, "entities"), in_use_path(store, "claims")
     if entities is None and claims is None:

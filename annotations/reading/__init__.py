@@ -1,8 +1,12 @@
-"""Reading and correcting one document, without Textual: the open-suggestion rule
-(`rules`), token steps for boundary edits (`tokens`), the undoable writes (`commands`,
-`writes`) and the session the Reader screen drives (`session`)."""
+"""Reading and correcting one document, without Textual: the session the Reader screen drives
+(`session`), token steps for boundary edits (`tokens`), the undoable writes on spans
+(`commands`, `writes`) and on claims (`claims`), speakers linked to mentions (`speakers`), the
+cursor model (`cursor`), spans bucketed by wrapped row (`span_index`) and text layout (`layout/`).
 
-from annotations.reading.rules import open_claim_suggestions, open_suggestions
+May import: entities, suggestions, extract, store, config, vocab, errors.
+"""
+
 from annotations.reading.session import Feedback, Mark, ReadingSession
+from annotations.suggestions.rules import open_claim_suggestions, open_suggestions
 
 __all__ = ["Feedback", "Mark", "ReadingSession", "open_claim_suggestions", "open_suggestions"]

@@ -13,9 +13,9 @@ from typing import Any
 
 from annotations.errors import StoreError
 from annotations.extract.normalize import strip_possessive
-from annotations.reading.rules import overlapping
 from annotations.reading.writes import delete_row, insert_span, set_status, touch
 from annotations.store import Store, now
+from annotations.suggestions.rules import overlapping
 from annotations.vocab import Origin, RejectionKind
 
 __all__ = ["Put", "accept_many", "delete_span", "finish", "known_entity", "put_spans", "reject_many"]

@@ -18,13 +18,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-from annotations import claim_actions, entity_actions
+from annotations.entities import actions as entity_actions
 from annotations.errors import NewsmarkError
+from annotations.reading import claims as claim_actions
 from annotations.reading import commands
-from annotations.reading.rules import open_claim_suggestions, open_suggestions
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Mark, Row, Snapshot, plural
 from annotations.store import Store
+from annotations.suggestions.rules import open_claim_suggestions, open_suggestions
 from annotations.vocab import Extractor
 
 # A blank line (spaces allowed) and what follows it: the text separates paragraphs with these.

@@ -2,7 +2,7 @@
 
 An import adds thousands of rows; its action group (``kind=BULK``) is their one history entry,
 not an undoable event per row, so these statements bypass ``Action.insert``'s logging. Only a
-BULK action may use them (import, annotations/ingest.py).
+BULK action may use them (import, annotations/corpus/ingest.py).
 """
 
 from __future__ import annotations

@@ -34,6 +34,27 @@ def entity_forms(store: Store) -> list[dict[str, Any]]:
                           ORDER BY 1, 2""")
 
 
+def canonical_forms(store: Store, *, annotator: str | None = None) -> dict[int, tuple[str, set[str]]]:
+    """{entity id: (label, forms)}: each canonical entity's name, aliases and the text of the
+    spans linked to it (only `annotator`'s spans when given), stripped, empty ones left out.
+
+    This is the variant linker's gold from entity links, shared by `export --format links`
+    and `evaluate`: two forms of one entity name the same thing; forms of two entities whose
+    labels compare (`label_group`) name different things."""
+    out: dict[int, tuple[str, set[str]]] = {}
+    for r in store.query("SELECT id, name, label FROM entities ORDER BY id"):
+        out[r["id"]] = (r["label"], {r["name"].strip()})
+    rows = store.query("SELECT entity_id, form FROM aliases")
+    who, params = ("", []) if annotator is None else (" AND annotator = ?", [annotator])
+    rows += store.query(f"SELECT DISTINCT entity_id, text AS form FROM spans WHERE entity_id IS NOT NULL{who}", params)
+    for r in rows:
+        if r["entity_id"] in out:
+            out[r["entity_id"]][1].add(r["form"].strip())
+    for _label, forms in out.values():
+        forms.discard("")
+    return out
+
+
 def form_context(store: Store, form: str, *, width: int) -> dict[str, Any] | None:
     """One occurrence of a surface form (a gold span, else an entity prediction) with up to
     `width` characters of text either side (`left`, `right`), its document's outlet and title."""

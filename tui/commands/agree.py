@@ -41,8 +41,8 @@ def _names(value: str | None, option: str) -> list[str] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.agreement import agreement
     from annotations.errors import UserInputError
+    from annotations.team.agreement import agreement
     from tui.cli import _context, _open_store
 
     config, _annotator, db = _context(args)
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _safe(value: Any) -> str:
     """Names, labels and titles come from outside: one line, no control characters."""
-    from annotations.layout import sanitize
+    from annotations.reading.layout import sanitize
 
     return " ".join(sanitize(str(value if value is not None else "")).split())
 

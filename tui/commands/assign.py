@@ -31,8 +31,8 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from annotations.assign import assign
-    from annotations.layout import sanitize
+    from annotations.reading.layout import sanitize
+    from annotations.team.assign import assign
     from tui.cli import _context, _open_store
 
     _config, annotator, db = _context(args)

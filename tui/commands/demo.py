@@ -23,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.ingest import import_paths
+    from annotations.corpus.ingest import import_paths
     from tui.cli import _context, _model_notice, _open_store, _run_app
 
     config, annotator, db = _context(args)
@@ -56,7 +56,7 @@ def sample_paths() -> list[str]:
 
 
 def _predict_quietly(store: Any, config: Any) -> None:
-    from annotations.predict import run_predict
+    from annotations.predict.run import run_predict
 
     print("demo: pre-annotating with spaCy...", file=sys.stderr)
     report = run_predict(store, config)

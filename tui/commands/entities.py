@@ -1,6 +1,6 @@
 """`newsmark entities import FILE` and `newsmark entities export`: known entities in and out.
 
-The file formats and the import rules are in annotations/known_entities.py.
+The file formats and the import rules are in annotations/entities/known.py.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace, annotator: str, db, open_store) -> int:
-    from annotations.known_entities import import_known, read_known
-    from annotations.layout import sanitize
+    from annotations.entities.known import import_known, read_known
+    from annotations.reading.layout import sanitize
 
     known = read_known(args.file)  # every row checked before the database is touched
     store = open_store(db)
@@ -55,7 +55,7 @@ def _import(args: argparse.Namespace, annotator: str, db, open_store) -> int:
 def _export(args: argparse.Namespace, store) -> int:
     from pathlib import Path
 
-    from annotations.known_entities import export_rows, write_known
+    from annotations.entities.known import export_rows, write_known
 
     fmt = args.format or ("csv" if args.out and Path(args.out).suffix.lower() == ".csv" else "jsonl")
     rows = export_rows(store)

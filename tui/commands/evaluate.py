@@ -18,8 +18,8 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.evaluate import evaluate, format_tables
     from annotations.extract.pipeline import ModelMissing
+    from annotations.learn.evaluate import evaluate, format_tables
     from tui.cli import _context, _open_store, _stdout_console
 
     config, _annotator, db = _context(args)

@@ -12,7 +12,7 @@ from annotations.errors import ImportFailed, UserInputError
 from tui.output import say, to_json
 
 if TYPE_CHECKING:  # pragma: no cover
-    from annotations.ingest import ImportReport
+    from annotations.corpus.ingest import ImportReport
 
 NAME = "import"
 
@@ -36,8 +36,8 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.ingest import import_paths
-    from annotations.readers import expand_paths, total_bytes
+    from annotations.corpus.ingest import import_paths
+    from annotations.corpus.sources import expand_paths, total_bytes
     from tui.cli import _context, _Counter, _open_store
 
     config, annotator, db = _context(args)
@@ -101,7 +101,7 @@ def _import_notes(report: ImportReport) -> None:
 
 def _import_options(p: argparse.ArgumentParser) -> None:
     """import's format options: a forced reader, CSV columns, the CoNLL tag scheme."""
-    from annotations.formats import MARKDOWN, READERS
+    from annotations.corpus.formats import MARKDOWN, READERS
 
     p.add_argument(
         "--format",
@@ -124,7 +124,7 @@ def _import_options(p: argparse.ArgumentParser) -> None:
 
 
 def _read_options(args: argparse.Namespace) -> Any:
-    from annotations.readers import ReadOptions
+    from annotations.corpus.sources import ReadOptions
 
     meta = None
     if args.meta_cols is not None:

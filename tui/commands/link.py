@@ -28,13 +28,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.link_command != "suggest":
         raise UserInputError("usage: newsmark link suggest [--json] [--threshold N] [--limit N]")
-    from annotations.linking import suggest_for_store
+    from annotations.entities.queue import suggest_for_store
 
     config, _annotator, db = _context(args)
     store = _open_store(db, create=False)
     if args.limit is not None and args.limit < 1:
         raise UserInputError(f"--limit: expected a positive number of pairs, got {args.limit}")
-    from annotations.train.variants import linker_threshold  # the fitted linker in use, else config
+    from annotations.learn.train.variants import linker_threshold  # the fitted linker in use, else config
 
     threshold = linker_threshold(store, config) if args.threshold is None else args.threshold
     if not 0 <= threshold <= 100:

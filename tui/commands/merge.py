@@ -1,7 +1,7 @@
 """`newsmark merge OTHER.db... [--dry-run]`: bring annotations made on other servers into this database.
 
 Every source is checked first (a foreign or newer database refuses the whole command before
-anything is written); then each is merged in one transaction (annotations/merge.py). Prints a
+anything is written); then each is merged in one transaction (annotations/team/merge.py). Prints a
 line per source with what it added, then each conflict and how it was settled.
 """
 
@@ -22,8 +22,8 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.layout import sanitize
-    from annotations.merge import merge_database, open_source
+    from annotations.reading.layout import sanitize
+    from annotations.team.merge import merge_database, open_source
     from tui.cli import _context, _open_store
 
     _config, annotator, db = _context(args)

@@ -53,8 +53,8 @@ def _table(rows: list[dict[str, Any]]) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations import models
     from annotations.errors import UserInputError
+    from annotations.store import models
     from tui.cli import _context, _open_store, _stdout_console
 
     _config, annotator, db = _context(args)

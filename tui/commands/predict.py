@@ -56,7 +56,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 def run(args: argparse.Namespace) -> int:
     from annotations.extract.pipeline import ModelMissing
-    from annotations.predict import run_predict
+    from annotations.predict.run import run_predict
     from tui.cli import _context, _Counter, _open_store
 
     config, _annotator, db = _context(args)
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if args.engine == "dask" and args.n_process is not None:
         raise UserInputError("--n-process is for --engine local; with dask, each worker runs one process")
     if args.engine == "dask":
-        from annotations.engine.cluster import require_dask
+        from annotations.predict.cluster import require_dask
 
         require_dask()  # exits 2 with the install line before anything is opened
     store = _open_store(db, create=False)

@@ -25,8 +25,8 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations import review
     from annotations.errors import UserInputError
+    from annotations.team import review
     from tui.cli import _context, _model_notice, _open_store
 
     config, annotator, db = _context(args)
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if store.document(doc_id) is None:
         raise UserInputError(f"--doc: no document {doc_id} in {db}")
-    from annotations.review import may_see_others
+    from annotations.team.review import may_see_others
 
     if not may_see_others(store, config, annotator, doc_id):
         raise UserInputError(

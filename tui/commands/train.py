@@ -51,7 +51,7 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def options(args: argparse.Namespace) -> Any:
     from annotations.errors import UserInputError
-    from annotations.train.ner import TrainOptions
+    from annotations.learn.train.ner import TrainOptions
 
     for key in ("max_steps", "patience", "eval_frequency"):
         value = getattr(args, key, None)
@@ -139,7 +139,7 @@ def before_after(outcome: Any) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from annotations.train.ner import compare
+    from annotations.learn.train.ner import compare
 
     t = Table(title=None)
     for col in ("label", "before F1", "after F1", "change"):
@@ -171,8 +171,8 @@ def _one(args: argparse.Namespace, extractor: str, store: Any, config: Any, anno
 
     if extractor == "variants":
         return _variants(args, store, config, annotator)
-    from annotations.train.claims import train_claims
-    from annotations.train.ner import train_ner
+    from annotations.learn.train.claims import train_claims
+    from annotations.learn.train.ner import train_ner
 
     train = train_ner if extractor == "ner" else train_claims
     bar = StepBar(not args.json)
@@ -215,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _variants(args: argparse.Namespace, store: Any, config: Any, annotator: str) -> dict[str, Any]:
     """Fit the linker's threshold on the judged pairs; print the dev comparison."""
-    from annotations.train.variants import train_linker
+    from annotations.learn.train.variants import train_linker
 
     result = train_linker(
         store,

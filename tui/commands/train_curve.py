@@ -44,7 +44,7 @@ def _table(result: dict[str, Any]) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.train.curve import train_curve
+    from annotations.learn.train.curve import train_curve
     from tui.cli import _context, _open_store, _stdout_console
     from tui.commands.train import StepBar, options
 

@@ -26,7 +26,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations import entity_actions
+from annotations.entities import actions as entity_actions
 from annotations.extract.variants.labels import compatible  # the one label rule (the linker's too)
 from annotations.store import Store
 from annotations.store.entities import entities_with_mentions, entity_forms

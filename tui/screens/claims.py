@@ -20,9 +20,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
-from annotations import claim_actions, review
 from annotations.errors import NewsmarkError
+from annotations.reading import claims as claim_actions
 from annotations.store import Store
+from annotations.team import review
 from tui.actions import bindings_for
 from tui.screens.entities import _open_in_reader
 from tui.screens.rows import RowsScreen

@@ -22,10 +22,11 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from annotations import entity_actions, review
+from annotations.entities import actions as entity_actions
 from annotations.errors import NewsmarkError
 from annotations.store import Store
 from annotations.store import entities as entities_store
+from annotations.team import review
 from tui.actions import bindings_for
 from tui.screens.rows import RowsScreen
 from tui.widgets.bars import Bar, KeyFooter

@@ -20,8 +20,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import WorkerState, get_current_worker
 
-from annotations.assign import has_assignments
 from annotations.errors import NewsmarkError
+from annotations.team.assign import has_assignments
 from tui.actions import bindings_for
 from tui.screens.base import AppScreen
 from tui.widgets.bars import Bar, KeyFooter
@@ -187,7 +187,7 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
     @staticmethod
     def _ids(store, annotator: str, query: _Query) -> list[int]:
         """The documents to list: those assigned to you first (in import order), then the rest."""
-        from annotations.assign import assigned_ids
+        from annotations.team.assign import assigned_ids
 
         status = None if query.status == ASSIGNED else query.status
         ids = store.document_ids(status=status, annotator=annotator, query=query.text or None)

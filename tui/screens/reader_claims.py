@@ -9,8 +9,8 @@ from typing import Any
 
 from rich.text import Text
 
-from annotations import claim_actions
 from annotations.errors import NewsmarkError
+from annotations.reading import claims as claim_actions
 from annotations.reading.session import trim
 from annotations.reading.speakers import (
     Speaker,

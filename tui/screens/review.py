@@ -1,6 +1,6 @@
 """Review: one document's conflict sets, resolved one key each into the reviewed layer.
 
-The screen drives ``annotations.review`` (Textual-free) and only maps keys to its verbs:
+The screen drives ``annotations.team.review`` (Textual-free) and only maps keys to its verbs:
 ``down``/``up`` walk the conflicts, ``n`` jumps to the next open one, ``1``-``9`` take that
 annotator's version, ``x`` takes none, ``e`` opens the Reader on the reviewed layer (the
 Reader's own keys then edit boundaries and labels there; ``q`` comes back), ``u`` undoes,
@@ -19,9 +19,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
-from annotations import review as core
 from annotations.errors import NewsmarkError
-from annotations.layout import sanitize
+from annotations.reading.layout import sanitize
+from annotations.team import review as core
 from annotations.vocab import REVIEW_ANNOTATOR
 from tui.actions import bindings_for
 from tui.screens.base import AppScreen

@@ -20,10 +20,10 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Footer, Static
 
-from annotations import entity_actions
+from annotations.entities import actions as entity_actions
+from annotations.entities.queue import VariantQueue
 from annotations.errors import NewsmarkError
 from annotations.extract.variants import Pair
-from annotations.linking import VariantQueue
 from tui.actions import bindings_for
 from tui.screens.base import AppScreen
 from tui.screens.entities import form_context, kwic
@@ -88,7 +88,7 @@ class VariantsScreen(AppScreen[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="variants")
     def _load(self) -> None:
-        from annotations.linking import judged_count, store_judgements, suggest_for_store
+        from annotations.entities.queue import judged_count, store_judgements, suggest_for_store
 
         store = self.app.read_store
         try:

@@ -20,10 +20,10 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotations.cursor import Caret
-from annotations.layout import MIN_WIDTH, Layout, layout
+from annotations.reading.cursor import Caret
+from annotations.reading.layout import MIN_WIDTH, Layout, layout
 from annotations.reading.session import Mark
-from annotations.span_index import SpanIndex
+from annotations.reading.span_index import SpanIndex
 from tui.widgets.span_styles import SpanStyles
 
 __all__ = ["MEASURE", "ArticleCanvas"]
@@ -77,7 +77,7 @@ class ArticleCanvas(ScrollView):
         return tuple(self._index.spans)
 
     # ------------------------------------------------------------------ caret
-    # The cursor model (annotations.cursor.Caret) holds the state; these name its fields.
+    # The cursor model (annotations.reading.cursor.Caret) holds the state; these name its fields.
 
     @property
     def _cursor(self) -> int:

@@ -7,7 +7,7 @@ Textual's ``Log`` widget and Toolong's ``LogLines``: an LRU cache of rendered
 ``Strip`` objects keyed by (row, width, version) and ``refresh_lines`` for the
 rows whose content changed.
 
-All wrapping and offset <-> cell arithmetic lives in ``annotations.layout``
+All wrapping and offset <-> cell arithmetic lives in ``annotations.reading.layout``
 (no Textual there).  Painting is the base class's (``ArticleCanvas``, tui/widgets/article_canvas.py),
 styles are ``tui.widgets.span_styles``; this module moves the cursor and the selection.
 
@@ -24,10 +24,10 @@ from textual import events
 from textual.binding import Binding
 from textual.message import Message
 
-from annotations.cursor import sentence_index, sentence_target, word_target
-from annotations.layout import layout, sentence_span
+from annotations.reading.cursor import sentence_index, sentence_target, word_target
+from annotations.reading.layout import layout, sentence_span
 from annotations.reading.session import Mark
-from annotations.span_index import SpanIndex
+from annotations.reading.span_index import SpanIndex
 from tui.widgets.article_canvas import MEASURE, ArticleCanvas
 
 __all__ = ["MEASURE", "SPAN_KINDS", "ArticleView", "SpanMark"]

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from annotations.layout import sanitize
+from annotations.reading.layout import sanitize
 
 __all__ = ["Bar", "KeyFooter", "fit_words"]
 

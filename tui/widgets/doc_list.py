@@ -7,7 +7,7 @@ around the visible rows at a time, through the ``fetch_rows`` callable
 (``Store.document_rows``), and kept in an LRU cache.  Only visible rows are ever
 rendered, so opening the Library costs the same at 10 or 100,000 documents.
 
-Titles and outlets are untrusted: they go through ``annotations.layout.sanitize``
+Titles and outlets are untrusted: they go through ``annotations.reading.layout.sanitize``
 and into ``rich.text.Text`` objects (never markup), one line each.
 
 The widget has no key bindings of its own: the Library screen maps its
@@ -29,7 +29,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotations.layout import sanitize
+from annotations.reading.layout import sanitize
 
 __all__ = ["STATUS_TEXT", "Columns", "DocList", "columns_for", "one_line"]
 

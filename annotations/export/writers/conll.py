@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from annotations.corpus.formats.conll import document_lines
 from annotations.export.selection import Example
 from annotations.export.writers import Context, Writer
-from annotations.formats.conll import document_lines
 
 
 class ConllWriter(Writer):

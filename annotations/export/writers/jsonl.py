@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from annotations.corpus.formats.jsonl import native_line
 from annotations.export.selection import Example, export_meta
 from annotations.export.writers import Writer
-from annotations.formats.jsonl import native_line
 
 
 class JsonlWriter(Writer):

@@ -18,6 +18,7 @@ from annotations.export.report import ExportReport
 from annotations.export.sink import Sink, dump, file_target
 from annotations.export.writers import Writer
 from annotations.store import Store
+from annotations.store.entities import canonical_forms
 
 
 class LinksWriter(Writer):
@@ -37,27 +38,6 @@ class LinksWriter(Writer):
         on_progress: Any,
     ) -> ExportReport:
         return export_links(store, out, annotator=annotator, labels=labels, report=report, on_progress=on_progress)
-
-
-def entity_forms(store: Store, *, annotator: str | None = None) -> dict[int, tuple[str, set[str]]]:
-    """{entity id: (label, forms)}: each canonical entity's name, aliases and the text of the
-    spans linked to it (only `annotator`'s spans when given), stripped, empty ones left out.
-
-    This is the variant linker's gold from entity links, shared by `export --format links`
-    and `evaluate`: two forms of one entity name the same thing; forms of two entities whose
-    labels compare (`label_group`) name different things."""
-    out: dict[int, tuple[str, set[str]]] = {}
-    for r in store.query("SELECT id, name, label FROM entities ORDER BY id"):
-        out[r["id"]] = (r["label"], {r["name"].strip()})
-    rows = store.query("SELECT entity_id, form FROM aliases")
-    who, params = ("", []) if annotator is None else (" AND annotator = ?", [annotator])
-    rows += store.query(f"SELECT DISTINCT entity_id, text AS form FROM spans WHERE entity_id IS NOT NULL{who}", params)
-    for r in rows:
-        if r["entity_id"] in out:
-            out[r["entity_id"]][1].add(r["form"].strip())
-    for _label, forms in out.values():
-        forms.discard("")
-    return out
 
 
 Pair = tuple[str, str]
@@ -160,7 +140,7 @@ def export_links(
     on_progress: Callable[[int, int], None] | None,
 ) -> ExportReport:
     judged = _judged(store, annotator, labels)
-    ent_rows = entity_forms(store, annotator=annotator)
+    ent_rows = canonical_forms(store, annotator=annotator)
     external = {
         r["id"]: r["external_id"]
         for r in store.query("SELECT id, external_id FROM entities WHERE external_id IS NOT NULL AND external_id != ''")

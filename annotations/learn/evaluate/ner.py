@@ -1,0 +1,67 @@
+"""Entities scored by spaCy's Scorer: exact span and label, micro-averaged, configured labels only."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from annotations.config import Config
+from annotations.learn.evaluate.examples import build_example, spans_getter
+from annotations.learn.evaluate.gold import gold_spans
+from annotations.learn.evaluate.predictions import Runner
+from annotations.learn.evaluate.results import LabelScore, NerResult
+from annotations.store import Store
+
+
+def ner_section(
+    store: Store,
+    config: Config,
+    pairs: list[tuple[int, str]],
+    texts: dict[int, str],
+    preds: dict[int, list[dict[str, Any]]],
+    info: dict[str, Any],
+    runner: Runner,
+) -> NerResult:
+    from spacy.scorer import Scorer
+
+    labels = set(config.label_names)
+    ids = sorted({d for d, _ in pairs})
+    gold = gold_spans(store, ids, labels)
+    examples = []
+    docs: set[int] = set()
+    n_gold = n_pred = 0
+    gold_by: dict[str, int] = defaultdict(int)
+    pred_by: dict[str, int] = defaultdict(int)
+    for doc_id, ann in pairs:
+        if doc_id not in preds or doc_id not in texts:
+            continue
+        g = gold.get((doc_id, ann), [])
+        p = [x for x in preds[doc_id] if x.get("label") in labels]
+        examples.append(build_example(texts[doc_id], g, p))
+        docs.add(doc_id)
+        n_gold += len(g)
+        n_pred += len(p)
+        for x in g:
+            gold_by[x["label"]] += 1
+        for x in p:
+            pred_by[x["label"]] += 1
+    scores = Scorer.score_spans(examples, "ents", getter=spans_getter)
+    per_label = {
+        label: LabelScore(prf["p"], prf["r"], prf["f"], gold_by.get(label, 0), pred_by.get(label, 0))
+        for label, prf in sorted((scores.get("ents_per_type") or {}).items())
+    }
+    return NerResult(
+        p=scores["ents_p"],
+        r=scores["ents_r"],
+        f=scores["ents_f"],
+        per_label=per_label,
+        docs=len(docs),
+        examples=len(examples),
+        gold=n_gold,
+        pred=n_pred,
+        labels=list(config.label_names),
+        source=info["source"],
+        gazetteer=runner.gazetteer_note or ("n/a (stored predictions)" if not info["predicted"] else "none"),
+        skipped=info["skipped"],
+        notes=info["notes"],
+    )

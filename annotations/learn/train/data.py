@@ -1,0 +1,282 @@
+"""The NER training corpus: the export's own DocBins, then what fine-tuning adds to them.
+
+    check_gold(store, config, annotator) -> number of done examples (raises UserInputError)
+    build_corpus(store, config, workdir, ...) -> Corpus
+
+Gold is built by `export(store, "spacy", ...)` itself (split by document, ranked by a hash
+seeded with --seed, so the same documents and seed give the same split): done documents mark
+every token outside a gold span as outside an entity (O), misaligned or overlapping spans
+leave their tokens missing. What training adds, only when fine-tuning a base pipeline:
+
+* Labels the team does not annotate (the base model's labels that are not configured, e.g.
+  MONEY when the config lists PERSON, ORG, ...) were never looked at, so marking those tokens
+  O would teach the model to forget them. In train documents the base model's own spans of
+  those labels are kept as entities where they cover only O tokens; in dev documents they are
+  marked missing, so dev F1 judges the team's labels only (spaCy's NER scorer ignores a
+  prediction on missing tokens).
+* Rehearsal: the base model's predictions on documents nobody annotated, as complete
+  documents (its entities, the rest O), `rehearsal` of them per gold training document,
+  chosen by the same seeded hash. They remind the model of what it knew on the corpus's own
+  kind of text, the pseudo-rehearsal spaCy's maintainers suggest against catastrophic forgetting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotations.config import Config
+from annotations.errors import UserInputError
+from annotations.store import Store
+from annotations.team.layers import gold_sources
+from annotations.vocab import Status
+
+if TYPE_CHECKING:
+    from annotations.export import ExportReport
+
+DOCBIN_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID"]
+
+
+@dataclass
+class Corpus:
+    """Where the DocBins are and what went into them."""
+
+    train: Path
+    dev: Path
+    train_docs: int  # gold documents in train
+    dev_docs: int
+    rehearsal_docs: int = 0
+    kept_base_spans: int = 0  # base-model spans of unannotated labels kept in train docs
+    labels: list[str] = field(default_factory=list)  # gold labels present in train
+    data_hash: str = ""
+    dev_gold: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # (text, spans)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_gold(store: Store, config: Config, annotator: str | None) -> int:
+    """Number of gold (document, annotator) examples by the one gold rule (annotations.team.layers:
+    the reviewed layer where a document has one); refuses none, and gold labels the
+    configuration does not list (training would learn a label predict then drops)."""
+    pairs = gold_sources(store, annotator=annotator).pairs
+    if not pairs:
+        by = f" by annotator {annotator!r}" if annotator else ""
+        raise UserInputError(f"no documents marked done{by}: mark corrected documents done in the Reader (d) first")
+    labels: set[str] = set()
+    for chunk in range(0, len(pairs), 400):
+        part = pairs[chunk : chunk + 400]
+        where = " OR ".join("(doc_id = ? AND annotator = ?)" for _ in part)
+        labels.update(
+            r["label"]
+            for r in store.query(f"SELECT DISTINCT label FROM spans WHERE {where}", [v for pair in part for v in pair])
+        )
+    missing = sorted(label for label in labels if label not in config.label_names)
+    if missing:
+        raise UserInputError(
+            f"gold label {missing[0]!r} is not in the configuration (config key labels: "
+            f"{', '.join(config.label_names)}): add it there, or relabel those spans"
+        )
+    return len(pairs)
+
+
+def _rank(seed: int, key: str) -> bytes:
+    return hashlib.sha256(f"{seed}\0{key}".encode()).digest()
+
+
+_BLANK: dict[str, Any] = {}
+
+
+def _blank() -> Any:
+    """One blank English pipeline (its tokenizer is the export's) for the whole process."""
+    if "en" not in _BLANK:
+        import spacy
+
+        _BLANK["en"] = spacy.blank("en")
+    return _BLANK["en"]
+
+
+def _read(path: Path) -> list[Any]:
+    from spacy.tokens import DocBin
+
+    vocab = _blank().vocab
+    return list(DocBin().from_disk(path).get_docs(vocab))
+
+
+def _write(path: Path, docs: Iterable[Any]) -> None:
+    from spacy.tokens import DocBin
+
+    db = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+    for doc in docs:
+        db.add(doc)
+    db.to_disk(path)
+
+
+def _base_spans(base: Any, docs: list[Any], team: set[str]) -> Iterable[list[Any]]:
+    """Per doc, the base model's spans of labels the team does not annotate, as token spans
+    of the doc that cover only tokens marked outside."""
+    items = ((i, doc.text) for i, doc in enumerate(docs))
+    for i, result in base.predict(items, tasks=["entities"]):
+        doc = docs[i]
+        spans = []
+        for e in result.get("entities", []):
+            if e["label"] in team:
+                continue
+            span = doc.char_span(e["start"], e["end"], label=e["label"])
+            if span is not None and all(t.ent_iob_ == "O" for t in span):
+                spans.append(span)
+        yield spans
+
+
+def _add_unannotated_labels(docs: list[Any], base: Any, team: set[str], *, dev: bool) -> int:
+    kept = 0
+    for doc, spans in zip(docs, _base_spans(base, docs, team)):
+        if dev:
+            doc.set_ents([], missing=spans, default="unmodified")
+        else:
+            doc.set_ents(spans, default="unmodified")
+            kept += len(spans)
+    return kept
+
+
+def _unannotated(store: Store, seed: int, n: int) -> list[tuple[int, str]]:
+    """Up to n (id, text) of documents nobody annotated, in a seeded order."""
+    if n <= 0:
+        return []
+    rows = store.query(
+        "SELECT id, hash FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
+        "AND s.status != 'todo') AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.doc_id = d.id) "
+        "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id)"
+    )
+    chosen = sorted(rows, key=lambda r: _rank(seed, r["hash"]))[:n]
+    out: list[tuple[int, str]] = []
+    for i in range(0, len(chosen), 500):
+        ids = [r["id"] for r in chosen[i : i + 500]]
+        marks = ",".join("?" for _ in ids)
+        texts = {r["id"]: r["text"] for r in store.query(f"SELECT id, text FROM documents WHERE id IN ({marks})", ids)}
+        out += [(d, texts[d]) for d in ids if d in texts]
+    return out
+
+
+def _rehearsal_docs(base: Any, items: list[tuple[int, str]]) -> list[Any]:
+    """The base model's predictions as complete documents on the blank tokenizer's tokens."""
+    blank = _blank()
+    texts = dict(items)
+    out = []
+    for doc_id, result in base.predict(items, tasks=["entities"]):
+        doc = blank.make_doc(texts[doc_id])
+        spans, missing = [], []
+        for e in result.get("entities", []):
+            span = doc.char_span(e["start"], e["end"], label=e["label"])
+            if span is None:
+                wide = doc.char_span(e["start"], e["end"], alignment_mode="expand")
+                missing += [] if wide is None else [wide]
+            else:
+                spans.append(span)
+        from spacy.util import filter_spans
+
+        doc.set_ents(filter_spans(spans), missing=missing, default="outside")
+        doc.user_data["newsmark"] = {"doc_id": doc_id, "rehearsal": True}
+        out.append(doc)
+    return out
+
+
+def _hash(train: list[Any], dev: list[Any]) -> str:
+    h = hashlib.sha256()
+    for split, docs in (("train", train), ("dev", dev)):
+        for doc in docs:
+            h.update(f"{split}\0{len(doc.text)}\0".encode())
+            h.update(doc.text.encode("utf-8", "surrogatepass"))
+            h.update(repr([(e.start_char, e.end_char, e.label_) for e in doc.ents]).encode())
+    return h.hexdigest()[:16]
+
+
+def _dev_gold(docs: list[Any], labels: set[str]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(text, gold spans of the configured labels) per dev document: every gold span, as the
+    export kept them in doc.spans["sc"] (doc.ents leaves overlapping ones out)."""
+    out = []
+    for doc in docs:
+        spans = doc.spans.get("sc", doc.ents)
+        out.append(
+            (
+                doc.text,
+                [{"start": s.start_char, "end": s.end_char, "label": s.label_} for s in spans if s.label_ in labels],
+            )
+        )
+    return out
+
+
+def _export_splits(store: Store, workdir: Path, *, dev: float, seed: int, annotator: str | None) -> ExportReport:
+    """Export the done documents' gold as train.spacy and dev.spacy in `workdir`, the same
+    export `newsmark export` runs, so training sees exactly what an export would hold; its
+    refusals are reworded for train's options, and a split left empty is refused here."""
+    from annotations.export import export
+
+    try:
+        report = export(
+            store,
+            "spacy",
+            workdir,
+            split={"train": 1 - dev, "dev": dev},
+            seed=seed,
+            status=Status.DONE,
+            annotator=annotator,
+        )
+    except UserInputError as exc:  # the export names its own option; train's is --gold-annotator
+        raise UserInputError(str(exc).replace("pass --annotator", "pass --gold-annotator")) from None
+    if not report.splits.get("train") or not report.splits.get("dev"):
+        raise UserInputError(
+            f"{report.documents} document(s) marked done: training needs at least 2 "
+            f"(one for --dev {dev:g}); mark more documents done"
+        )
+    return report
+
+
+def build_corpus(
+    store: Store,
+    config: Config,
+    workdir: Path,
+    *,
+    dev: float = 0.2,
+    seed: int = 0,
+    annotator: str | None = None,
+    base: Any = None,
+    rehearsal: float = 0.5,
+    fraction: float = 1.0,
+) -> Corpus:
+    """Export the done documents as train/dev DocBins into `workdir`, then (with a `base`
+    LoadedPipeline) keep its unannotated labels and mix in rehearsal documents.
+
+    fraction: keep that share of the gold training documents (train-curve); dev never changes.
+    """
+    if not 0 < dev < 1:
+        raise UserInputError(f"--dev {dev:g}: the dev share must be between 0 and 1 (e.g. 0.2)")
+    check_gold(store, config, annotator)
+    report = _export_splits(store, workdir, dev=dev, seed=seed, annotator=annotator)
+    train_path, dev_path = workdir / "train.spacy", workdir / "dev.spacy"
+    train_docs, dev_docs = _read(train_path), _read(dev_path)
+    if fraction < 1:
+        ranked = sorted(train_docs, key=lambda d: _rank(seed, d.text))
+        train_docs = ranked[: max(1, math.ceil(len(ranked) * fraction))]
+    labels = set(config.label_names)
+    corpus = Corpus(
+        train=train_path,
+        dev=dev_path,
+        train_docs=len(train_docs),
+        dev_docs=len(dev_docs),
+        labels=sorted({e.label_ for d in train_docs for e in d.ents}),
+        dev_gold=_dev_gold(dev_docs, labels),
+        warnings=list(report.warnings),
+    )
+    extra: list[Any] = []
+    if base is not None:
+        corpus.kept_base_spans = _add_unannotated_labels(train_docs, base, labels, dev=False)
+        _add_unannotated_labels(dev_docs, base, labels, dev=True)
+        extra = _rehearsal_docs(base, _unannotated(store, seed, round(rehearsal * len(train_docs))))
+        corpus.rehearsal_docs = len(extra)
+    _write(train_path, [*train_docs, *extra])
+    _write(dev_path, dev_docs)
+    corpus.data_hash = _hash(train_docs + extra, dev_docs)
+    return corpus

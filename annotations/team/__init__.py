@@ -1,0 +1,6 @@
+"""Working as a team: who is asked to annotate what (`assign`), whose layer counts as gold
+(`layers`), agreement between annotators (`agreement/`), adjudication into the reviewed layer
+(`review`), and merging databases made on other servers (`merge`, `merge_rows`).
+
+May import: reading (layout, for sanitising), entities, suggestions, store, config, vocab, errors.
+"""
