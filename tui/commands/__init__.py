@@ -4,8 +4,8 @@ Each module named in MODULES defines:
     NAME: str                                   the command word (`newsmark NAME`)
     add_parser(sub, parents) -> None            adds its argparse sub-parser to `sub`
     run(args: argparse.Namespace) -> int        runs it; raises NewsmarkError for bad input
-Shared helpers (`_context`, `_open_store`, `_progress`, `_stdout_console`) are in tui.cli;
-import them inside functions, not at module level (tui.cli imports this package).
+What a command is handed (`context`, `open_store`, `Counter`, `stdout_console`) is public in
+tui/commands/context.py. `newsmark --help` lists the commands in MODULES' order.
 A new command is one new module and one line here.
 """
 
@@ -17,6 +17,14 @@ from collections.abc import Callable
 from types import ModuleType
 
 MODULES: list[str] = [
+    "demo",
+    "ingest",
+    "stats",
+    "listing",
+    "predict",
+    "export",
+    "evaluate",
+    "link",
     "agree",
     "review",
     "assign",

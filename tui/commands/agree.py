@@ -10,6 +10,8 @@ import argparse
 import json
 from typing import Any
 
+from tui.commands.context import context, open_store
+
 NAME = "agree"
 
 
@@ -43,9 +45,8 @@ def _names(value: str | None, option: str) -> list[str] | None:
 def run(args: argparse.Namespace) -> int:
     from annotations.errors import UserInputError
     from annotations.team.agreement import agreement
-    from tui.cli import _context, _open_store
 
-    config, _annotator, db = _context(args)
+    config, _annotator, db = context(args)
     annotators = _names(args.annotators, "--annotators")
     if annotators is not None and len(set(annotators)) < 2:
         raise UserInputError("--annotators: name two or more annotators to compare")
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.lowest < 0:
         raise UserInputError("--lowest: expected 0 or more")
-    store = _open_store(db, create=False)
+    store = open_store(db, create=False)
     try:
         report = agreement(store, annotators, labels, lowest=args.lowest)
     finally:

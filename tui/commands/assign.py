@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from tui.commands.context import context, open_store
+
 NAME = "assign"
 
 
@@ -33,11 +35,10 @@ def run(args: argparse.Namespace) -> int:
 
     from annotations.reading.layout import sanitize
     from annotations.team.assign import assign
-    from tui.cli import _context, _open_store
 
-    _config, annotator, db = _context(args)
+    _config, annotator, db = context(args)
     names = [n.strip() for n in args.annotators.split(",") if n.strip()]
-    store = _open_store(db, create=False)
+    store = open_store(db, create=False)
     try:
         report = assign(store, annotator, names, args.overlap, status=args.status, search=args.search)
     finally:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui.commands.context import context, model_notice, open_store, run_app
 from tui.output import say
 
 NAME = "demo"
@@ -24,21 +25,20 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 def run(args: argparse.Namespace) -> int:
     from annotations.corpus.ingest import import_paths
-    from tui.cli import _context, _model_notice, _open_store, _run_app
 
-    config, annotator, db = _context(args)
+    config, annotator, db = context(args)
     if not args.db:  # our own demo file: recreated fresh each time
         db = _demo_path()
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
-    store = _open_store(db)
+    store = open_store(db)
     report = import_paths(store, sample_paths(), annotator)
     say(f"demo: {report.imported} sample article(s) imported into {db}", file=sys.stderr)
-    if _model_notice(config) is None:
+    if model_notice(config) is None:
         _predict_quietly(store, config)
     if args.no_open:
         return 0
-    _run_app(store, config, annotator, getattr(args, "no_mouse", False))
+    run_app(store, config, annotator, getattr(args, "no_mouse", False))
     return 0
 
 

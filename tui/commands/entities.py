@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from annotations.errors import UserInputError
+from tui.commands.context import context, open_store
 
 NAME = "entities"
 USAGE = "usage: newsmark entities import FILE | newsmark entities export [--out FILE] [--format jsonl|csv]"
@@ -27,15 +28,14 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli import _context, _open_store
 
     command = getattr(args, "entities_command", None)
     if command not in ("import", "export"):
         raise UserInputError(USAGE)
-    _config, annotator, db = _context(args)
+    _config, annotator, db = context(args)
     if command == "import":
-        return _import(args, annotator, db, _open_store)
-    return _export(args, _open_store(db, create=False))
+        return _import(args, annotator, db, open_store)
+    return _export(args, open_store(db, create=False))
 
 
 def _import(args: argparse.Namespace, annotator: str, db, open_store) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from annotations.errors import UserInputError
+from tui.commands.context import context, open_store, stdout_console
 from tui.output import clean_tree, to_json
 
 NAME = "evaluate"
@@ -20,10 +21,9 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 def run(args: argparse.Namespace) -> int:
     from annotations.extract.pipeline import ModelMissing
     from annotations.learn.evaluate import evaluate, format_tables
-    from tui.cli import _context, _open_store, _stdout_console
 
-    config, _annotator, db = _context(args)
-    store = _open_store(db, create=False)
+    config, _annotator, db = context(args)
+    store = open_store(db, create=False)
     try:
         result = evaluate(store, config, extractor=args.extractor, model=args.model, annotator=args.annotator)
     except ModelMissing as exc:
@@ -31,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(to_json(result))
         return 0
-    _stdout_console().print(format_tables(clean_tree(result)))
+    stdout_console().print(format_tables(clean_tree(result)))
     return 0

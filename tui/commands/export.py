@@ -9,6 +9,7 @@ from typing import Any
 
 from annotations.errors import UserInputError
 from annotations.vocab import REVIEW_ANNOTATOR
+from tui.commands.context import Counter, context, open_store
 from tui.output import say
 
 NAME = "export"
@@ -39,11 +40,10 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 def run(args: argparse.Namespace) -> int:
     from annotations.export import export
-    from tui.cli import _context, _Counter, _open_store
 
-    config, _annotator, db = _context(args)
-    store = _open_store(db, create=False)
-    on_progress = _Counter("exporting")
+    config, _annotator, db = context(args)
+    store = open_store(db, create=False)
+    on_progress = Counter("exporting")
 
     labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels is not None else None
     if labels is not None and not labels:

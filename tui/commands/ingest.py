@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any, cast
 
 from annotations.errors import ImportFailed, UserInputError
+from tui.commands.context import Counter, context, open_store
 from tui.output import say, to_json
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,13 +39,12 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 def run(args: argparse.Namespace) -> int:
     from annotations.corpus.ingest import import_paths
     from annotations.corpus.sources import expand_paths, total_bytes
-    from tui.cli import _context, _Counter, _open_store
 
-    config, annotator, db = _context(args)
+    config, annotator, db = context(args)
     options = _read_options(args)
     expand_paths(args.paths, options=options)  # a typo fails before the database is created
-    store = _open_store(db)
-    counter = _Counter("importing")
+    store = open_store(db)
+    counter = Counter("importing")
     total = total_bytes(args.paths, options=options) if counter.progress else None
     read = 0
 

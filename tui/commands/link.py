@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from annotations.errors import UserInputError
+from tui.commands.context import context, open_store
 from tui.output import clean, to_json
 
 NAME = "link"
@@ -24,14 +25,13 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli import _context, _open_store
 
     if args.link_command != "suggest":
         raise UserInputError("usage: newsmark link suggest [--json] [--threshold N] [--limit N]")
     from annotations.entities.queue import suggest_for_store
 
-    config, _annotator, db = _context(args)
-    store = _open_store(db, create=False)
+    config, _annotator, db = context(args)
+    store = open_store(db, create=False)
     if args.limit is not None and args.limit < 1:
         raise UserInputError(f"--limit: expected a positive number of pairs, got {args.limit}")
     from annotations.learn.train.variants import linker_threshold  # the fitted linker in use, else config

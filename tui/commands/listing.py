@@ -7,6 +7,7 @@ import sys
 
 from annotations.errors import UserInputError
 from annotations.vocab import Status
+from tui.commands.context import context, open_store
 from tui.output import tsv
 
 NAME = "list"
@@ -20,12 +21,11 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli import _context, _open_store
 
-    _config, annotator, db = _context(args)
+    _config, annotator, db = context(args)
     if args.limit < 0:
         raise UserInputError(f"--limit: expected 0 (all) or a positive number of rows, got {args.limit}")
-    store = _open_store(db, create=False)
+    store = open_store(db, create=False)
     ids = store.document_ids(status=args.status, annotator=annotator, query=args.search)
     if args.limit:
         ids = ids[: args.limit]

@@ -11,6 +11,8 @@ import argparse
 import json
 import sys
 
+from tui.commands.context import context, open_store
+
 NAME = "merge"
 
 
@@ -24,10 +26,9 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 def run(args: argparse.Namespace) -> int:
     from annotations.reading.layout import sanitize
     from annotations.team.merge import merge_database, open_source
-    from tui.cli import _context, _open_store
 
-    _config, annotator, db = _context(args)
-    store = _open_store(db, create=not args.dry_run)
+    _config, annotator, db = context(args)
+    store = open_store(db, create=not args.dry_run)
     for source in args.sources:  # refuse before writing anything
         open_source(source, store).close()
     reports = [merge_database(store, source, annotator, dry_run=args.dry_run) for source in args.sources]

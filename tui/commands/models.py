@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from tui.commands.context import context, open_store, stdout_console
+
 NAME = "models"
 
 
@@ -55,10 +57,9 @@ def _table(rows: list[dict[str, Any]]) -> Any:
 def run(args: argparse.Namespace) -> int:
     from annotations.errors import UserInputError
     from annotations.store import models
-    from tui.cli import _context, _open_store, _stdout_console
 
-    _config, annotator, db = _context(args)
-    store = _open_store(db, create=False)
+    _config, annotator, db = context(args)
+    store = open_store(db, create=False)
     cmd = getattr(args, "models_command", None)
     if cmd == "use":
         if args.configured:
@@ -82,5 +83,5 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         print("no trained models yet: newsmark train")
         return 0
-    _stdout_console().print(_table(rows))
+    stdout_console().print(_table(rows))
     return 0

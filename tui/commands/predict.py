@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from annotations.errors import UserInputError
+from tui.commands.context import Counter, context, open_store
 from tui.output import say
 
 NAME = "predict"
@@ -57,9 +58,8 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 def run(args: argparse.Namespace) -> int:
     from annotations.extract.pipeline import ModelMissing
     from annotations.predict.run import run_predict
-    from tui.cli import _context, _Counter, _open_store
 
-    config, _annotator, db = _context(args)
+    config, _annotator, db = context(args)
     if args.limit is not None and args.limit < 1:
         raise UserInputError(f"--limit: expected a positive number of documents, got {args.limit}")
     for option, value in (
@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
         from annotations.predict.cluster import require_dask
 
         require_dask()  # exits 2 with the install line before anything is opened
-    store = _open_store(db, create=False)
-    on_progress = _Counter("predicting")
+    store = open_store(db, create=False)
+    on_progress = Counter("predicting")
     try:
         report = run_predict(
             store,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from tui.commands.context import context, model_notice, open_store
+
 NAME = "review"
 
 
@@ -27,10 +29,9 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 def run(args: argparse.Namespace) -> int:
     from annotations.errors import UserInputError
     from annotations.team import review
-    from tui.cli import _context, _model_notice, _open_store
 
-    config, annotator, db = _context(args)
-    store = _open_store(db, create=False)
+    config, annotator, db = context(args)
+    store = open_store(db, create=False)
     doc_id = args.doc if args.doc is not None else review.next_to_review(store)
     if doc_id is None:
         raise UserInputError(
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from tui.actions import validate_keymap
 
     validate_keymap(config)
-    app = _review_app(store, config, annotator, doc_id, args.model, _model_notice(config))
+    app = _review_app(store, config, annotator, doc_id, args.model, model_notice(config))
     app.run(mouse=not getattr(args, "no_mouse", False))
     return 0
 

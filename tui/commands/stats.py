@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from tui.commands.context import context, open_store, stdout_console
 from tui.output import rich_text, to_json
 
 NAME = "stats"
@@ -15,17 +16,16 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli import _context, _open_store, _stdout_console
 
-    _config, _annotator, db = _context(args)
-    store = _open_store(db, create=False)
+    _config, _annotator, db = context(args)
+    store = open_store(db, create=False)
     stats = store.stats()
     if args.json:
         print(to_json(stats))
         return 0
     from rich.table import Table
 
-    console = _stdout_console()
+    console = stdout_console()
     head = rich_text(db, style="bold")
     head.append(
         f": {stats['documents']} documents from {stats['outlets']} outlet{'' if stats['outlets'] == 1 else 's'}, "

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from tui.commands.context import context, open_store, stdout_console
+
 NAME = "train"
 EXTRACTORS = ("ner", "claims", "variants", "all")
 
@@ -167,7 +169,6 @@ def before_after(outcome: Any) -> Any:
 
 def _one(args: argparse.Namespace, extractor: str, store: Any, config: Any, annotator: str) -> dict[str, Any]:
     """Train one extractor; prints its table unless --json; returns its JSON."""
-    from tui.cli import _stdout_console
 
     if extractor == "variants":
         return _variants(args, store, config, annotator)
@@ -181,16 +182,15 @@ def _one(args: argparse.Namespace, extractor: str, store: Any, config: Any, anno
     finally:
         bar.stop()
     if not args.json:
-        _stdout_console().print(before_after(outcome))
+        stdout_console().print(before_after(outcome))
     return outcome.to_json()
 
 
 def run(args: argparse.Namespace) -> int:
     from annotations.errors import UserInputError
-    from tui.cli import _context, _open_store
 
-    config, annotator, db = _context(args)
-    store = _open_store(db, create=False)
+    config, annotator, db = context(args)
+    store = open_store(db, create=False)
     if args.extractor == "all" and (args.output or args.name):
         raise UserInputError("--extractor all: --output and --name name one model; leave them out")
     names = ["ner", "claims", "variants"] if args.extractor == "all" else [args.extractor]

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from tui.commands.context import context, open_store, stdout_console
+
 NAME = "train-curve"
 
 
@@ -45,11 +47,10 @@ def _table(result: dict[str, Any]) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from annotations.learn.train.curve import train_curve
-    from tui.cli import _context, _open_store, _stdout_console
     from tui.commands.train import StepBar, options
 
-    config, _annotator, db = _context(args)
-    store = _open_store(db, create=False)
+    config, _annotator, db = context(args)
+    store = open_store(db, create=False)
     opts = options(args)
     bar = StepBar(not args.json)
     try:
@@ -63,5 +64,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
-        _stdout_console().print(_table(result))
+        stdout_console().print(_table(result))
     return 0
