@@ -46,7 +46,7 @@ __all__ = [
     "validate_keymap",
 ]
 
-SCOPES = ("reader", "library", "entities", "variants", "claims", "help", "global", "review")
+SCOPES = ("reader", "library", "entities", "variants", "claims", "help", "global", "review", "team")
 SCOPE_TITLES = {
     "reader": "Reader",
     "library": "Library",
@@ -56,6 +56,7 @@ SCOPE_TITLES = {
     "help": "Help",
     "global": "Everywhere",
     "review": "Review",
+    "team": "Team",
 }
 
 LABEL_PREFIX = "reader.label."
@@ -209,6 +210,7 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("global.help", "?,f1", "Help: every key", "help", "Help"),
     _a("global.entities", "E", "Entities: canonical entities, mentions, variant queue", "entities"),
     _a("global.claims", "C", "Claims across the corpus", "claims"),
+    _a("global.team", "T", "Team: active time, throughput, quality per annotator", "team"),
     _a("global.quit", "ctrl+q", "Quit newsmark", "quit", priority=True),
     # ---------------------------------------------------------------- Review (team adjudication)
     _a("library.review", "R", "Review the document: resolve the annotators' conflicts", "review"),
@@ -227,6 +229,10 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("review.redo", "ctrl+r", "Redo", "redo"),
     _a("review.done", "d", "Mark the document reviewed", "done", "Reviewed"),
     _a("review.back", "q,escape", "Back", "back", "Back"),
+    # ---------------------------------------------------------------- Team (time and quality)
+    _a("team.period", "p", "Today / this week / all time", "period", "Period"),
+    _a("team.reload", "r", "Reload", "reload", "Reload"),
+    _a("team.back", "q,escape", "Back", "back", "Back"),
 )
 _BY_ID = {a.id: a for a in ACTIONS}
 assert len(_BY_ID) == len(ACTIONS), "duplicate action id"

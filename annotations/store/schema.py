@@ -311,7 +311,28 @@ def _v3(db: Database) -> None:
         db.conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
+# v4: time per annotator. Keystrokes are telemetry for `stats --time` (when keys were pressed,
+# by whom, in which document, for which action), written in batches outside the undo log; a
+# gold-check assignment is a reviewed document mixed into a queue to score its annotator.
+_V4 = """
+CREATE TABLE keystrokes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    annotator TEXT NOT NULL,
+    doc_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    at REAL NOT NULL,
+    action TEXT
+);
+CREATE INDEX keystrokes_annotator ON keystrokes(annotator, at);
+ALTER TABLE assignments ADD COLUMN gold_check INTEGER NOT NULL DEFAULT 0;
+"""
+
+
+def _v4(db: Database) -> None:
+    for statement in _statements(_V4):
+        db.conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
