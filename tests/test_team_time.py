@@ -231,8 +231,9 @@ def test_the_app_logs_every_key_with_its_document_and_action(store):
 
 
 def test_sparkline_scales_to_its_top():
-    assert sparkline([0, 4, 8], top=8) == " ▄█"
-    assert sparkline([1, 1], top=0) == "  " and sparkline([]) == ""
+    assert sparkline([0, 4, 8], top=8) == "·▄█"
+    assert sparkline([0.1, 100]) == "▁█"  # a small day still shows
+    assert sparkline([1, 1], top=0) == "··" and sparkline([]) == ""
 
 
 def test_team_screen_draws_at_80x24_and_cycles_periods(store):

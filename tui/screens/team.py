@@ -30,18 +30,19 @@ from tui.widgets.bars import Bar, KeyFooter
 
 __all__ = ["TeamScreen", "sparkline"]
 
-BLOCKS = " ▁▂▃▄▅▆▇█"
+BLOCKS = "·▁▂▃▄▅▆▇█"  # nothing, then eighths
 PERIODS = ("today", "week", "all")
 PERIOD_NAMES = {"today": "today", "week": "last 7 days", "all": "all time"}
 DAYS = 14  # days shown in the throughput sparklines
 
 
 def sparkline(values: Sequence[float], *, top: float | None = None) -> str:
-    """One block character per value, scaled to `top` (the largest value when None)."""
+    """One character per value: a dot for nothing, else a block scaled to `top` (the largest
+    value when None), never lower than one eighth, so a small day still shows."""
     top = max(values, default=0) if top is None else top
-    if not values or top <= 0:
-        return "".join(BLOCKS[0] for _ in values)
-    return "".join(BLOCKS[min(8, round(8 * max(0.0, v) / top))] for v in values)
+    if top <= 0:
+        return BLOCKS[0] * len(values)
+    return "".join(BLOCKS[0] if v <= 0 else BLOCKS[max(1, min(8, round(8 * v / top)))] for v in values)
 
 
 @dataclass
