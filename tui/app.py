@@ -21,7 +21,7 @@ from typing import Any
 from textual import events, work
 from textual.app import App
 from textual.screen import ModalScreen, Screen
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from annotations.config import Config
 from annotations.errors import NewsmarkError
@@ -140,6 +140,19 @@ class NewsmarkApp(App[None]):
         except Exception:  # no screen yet, or one being replaced
             return None
         return found.binding.id if found is not None else None
+
+    def worker_failed(self, worker: Worker) -> None:
+        """The one error path of every worker (the app's and each screen's): one line, the app
+        runs on. The store's errors are worded for people; anything else is a bug, named."""
+        err = worker.error
+        if err is None:
+            return
+        line = str(err) if isinstance(err, NewsmarkError) else f"internal error: {type(err).__name__}: {err}"
+        self.notify(line, title="Could not finish", severity="error", timeout=10, markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
 
     def on_unmount(self) -> None:
         self.keylog.flush()
