@@ -238,7 +238,13 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("team.reload", "r", "Reload", "reload", "Reload"),
     _a("team.back", "q,escape", "Back", "back", "Back"),
     # ---------------------------------------------------------------- dialogs
-    _a("done.accept", "a,enter", "Accept the open suggestions, then mark the document", "choose('accept')", "Accept them"),
+    _a(
+        "done.accept",
+        "a,enter",
+        "Accept the open suggestions, then mark the document",
+        "choose('accept')",
+        "Accept them",
+    ),
     _a("done.leave", "l", "Leave them open, then mark the document", "choose('leave')", "Leave them"),
     _a("done.cancel", "escape,q", "Cancel: the document stays as it is", "choose(None)", "Cancel"),
     _a("link.cancel", "escape", "Cancel", "cancel", "Cancel"),
