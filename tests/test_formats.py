@@ -179,6 +179,125 @@ def test_csv_named_column_missing(tmp_path):
     assert str(problem) == f"{path}: --meta-cols: no column 'desk' (columns found: 'text')"
 
 
+def newsmark(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """The CLI as a user runs it, in `cwd` (no config.yaml there: the default labels)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--db", "n.db", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_csv_unterminated_quote_is_refused_at_its_line_not_swallowing_the_rows(tmp_path):
+    """Issue 22: a quote left open took every following row into one document (exit 0, "imported 1")."""
+    write(
+        tmp_path,
+        "wire.csv",
+        'id,text\n1,"Lorries crossed at Torkham.\n2,Diesel rose in Kabul.\n3,Snow closed the pass.\n',
+    )
+    proc = newsmark(tmp_path, "import", "wire.csv")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[0] == (
+        "wire.csv:2: a quote opened in the row starting on line 2 is never closed (the file ends inside it)"
+    )
+    assert not (tmp_path / "n.db").exists() or Store(tmp_path / "n.db").count_documents() == 0
+
+
+def test_csv_open_quote_closed_by_a_later_row_names_the_row_it_opened_in(tmp_path):
+    path = write(
+        tmp_path,
+        "wire.csv",
+        'id,text\n1,Border reopens.\n2,"Lorries crossed at Torkham.\n3,Diesel rose.\n4,"Snow, and ice" closed the pass.\n',
+    )
+    recs = items(path)
+    assert [str(p) for p in recs if isinstance(p, Problem)] == [
+        f"{path}:3: a quote opened in the row starting on line 3 is not closed where its field ends "
+        "(line 5 goes on after a closing quote): is a quote left open?"
+    ]
+    path = write(tmp_path, "two.csv", 'id,text\n1,"Lorries crossed.\n2,"Diesel, rose",x\n3,Snow.\n')
+    assert [str(p) for p in items(path) if isinstance(p, Problem)][0].startswith(f"{path}:2: a quote opened")
+
+
+def test_csv_bad_row_names_the_line_the_row_starts_on(tmp_path):
+    path = write(
+        tmp_path, "wire.csv", 'id,text\n1,"A story\nover two lines."\n2,"Another\nstory\nhere.",extra\n3,Fine.\n'
+    )
+    problems = [str(p) for p in items(path) if isinstance(p, Problem)]
+    assert problems == [
+        f"{path}:4: expected 2 fields (as in the header), got 3 (the row runs from line 4 to 6: is a quote on line 4 left open?)"
+    ]
+
+
+def test_tsv_keeps_quotation_marks_in_the_text(tmp_path):
+    """Issue 22: TSV has no quoting; reading it as CSV dropped the quotes of a quotation."""
+    path = write(
+        tmp_path,
+        "feed.tsv",
+        'title\ttext\nPanjshir\t"We will fight," Massoud said.\n"Quoted title"\tHe said "no".\n',
+    )
+    recs = items(path)
+    assert [r.text for r in recs] == ['"We will fight," Massoud said.', 'He said "no".']
+    assert recs[1].title == '"Quoted title"'
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("text,date,Date", "column name 'Date' is used twice (columns 2 and 3)"),
+        ("text,,desk", "column 2 of the header has no name: name every column"),
+        ("text,desk,", "column 3 of the header has no name: name every column"),
+    ],
+)
+def test_csv_duplicate_or_empty_header_names_are_refused(tmp_path, header, reason):
+    path = write(tmp_path, "wire.csv", f"{header}\nA story.,a,b\n")
+    assert [str(p) for p in items(path)] == [f"{path}:1: {reason}"]
+
+
+def test_csv_date_from_common_column_names_and_date_col(tmp_path):
+    path = write(tmp_path, "wire.csv", "text,published,when\nA story.,2024-02-04,Sunday\n")
+    rec = only_record(path)
+    assert rec.date == "2024-02-04" and rec.meta == {"when": "Sunday"}
+    path = write(tmp_path, "feed.tsv", "body\tpubDate\nA story.\t2024-02-05\n")
+    assert only_record(path).date == "2024-02-05"
+    proc = newsmark(tmp_path, "import", "wire.csv", "--date-col", "when")
+    assert proc.returncode == 0, proc.stderr
+    with Store(tmp_path / "n.db") as store:
+        row = store.query("SELECT date, meta FROM documents")[0]
+    assert row["date"] == "Sunday" and json.loads(row["meta"]) == {"published": "2024-02-04"}
+    proc = newsmark(tmp_path, "import", "wire.csv", "--date-col", "day")
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.splitlines()[0]
+        == "wire.csv: --date-col: no column 'day' (columns found: 'text', 'published', 'when')"
+    )
+
+
+def test_jsonl_one_annotators_overlapping_spans_are_refused_with_file_and_line(tmp_path):
+    """Issue 22: one annotator's spans never overlap (DESIGN), but JSONL import let them in."""
+    good = {"text": "Ahmad Massoud spoke in Panjshir.", "spans": [{"start": 0, "end": 13, "label": "PERSON"}]}
+    bad = {
+        "text": "Ahmad Massoud spoke in Panjshir.",
+        "annotator": "bob",
+        "spans": [
+            {"start": 23, "end": 31, "label": "GPE"},
+            {"start": 6, "end": 13, "label": "PERSON"},
+            {"start": 0, "end": 13, "label": "PERSON"},
+        ],
+    }
+    write(tmp_path, "a.jsonl", json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    proc = newsmark(tmp_path, "import", "a.jsonl")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[0] == (
+        "a.jsonl:2: span 2 (6-13 PERSON) overlaps span 3 (0-13 PERSON): one annotator's spans never overlap"
+    )
+
+
 # --------------------------------------------------------------------------- CoNLL
 
 

@@ -114,6 +114,9 @@ def _import_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--title-col", metavar="NAME", help="CSV/TSV title column (default: title or headline)")
     p.add_argument("--id-col", metavar="NAME", help="CSV/TSV id column (default: id), kept as the source id")
+    p.add_argument(
+        "--date-col", metavar="NAME", help="CSV/TSV date column (default: date, published, pubdate and the like)"
+    )
     p.add_argument("--meta-cols", metavar="A,B", help="CSV/TSV columns kept in meta (default: all others)")
     p.add_argument(
         "--scheme",
@@ -136,6 +139,7 @@ def _read_options(args: argparse.Namespace) -> Any:
         text_col=args.text_col,
         title_col=args.title_col,
         id_col=args.id_col,
+        date_col=args.date_col,
         meta_cols=meta,
         scheme=args.scheme,
     )

@@ -226,11 +226,25 @@ def _parse_line(line: str, raw: bytes, source: str) -> Record:
         _prodigy(obj, record)
     elif kind == "doccano":
         _doccano(obj, record)
+    _no_overlaps(record.spans)
     consumed = _COMMON | _CONSUMED[kind]
     for key, value in obj.items():
         if key not in consumed:
             meta.setdefault(key, value)
     return record
+
+
+def _no_overlaps(spans: list[Any]) -> None:
+    """One line is one annotator's version, and one annotator's gold spans never overlap
+    (DESIGN; spaCy's doc.ents cannot hold them): refuse the line naming the two spans."""
+    order = sorted(range(len(spans)), key=lambda i: (spans[i].start, spans[i].end))
+    for before, after in zip(order, order[1:]):
+        a, b = spans[before], spans[after]
+        if b.start < a.end:
+            raise Invalid(
+                f"span {after + 1} ({b.start}-{b.end} {b.label}) overlaps span {before + 1} "
+                f"({a.start}-{a.end} {a.label}): one annotator's spans never overlap"
+            )
 
 
 def _strict_str(value: Any, what: str) -> str | None:

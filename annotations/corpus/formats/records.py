@@ -32,6 +32,7 @@ class ReadOptions:
     id_col: str | None = None
     meta_cols: list[str] | None = None
     scheme: str | None = None
+    date_col: str | None = None
 
 
 def plain_name(value: str) -> bool:
