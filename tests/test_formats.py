@@ -60,8 +60,85 @@ def test_html_extraction_settings_are_kept_for_a_reproducible_reimport():
     rec = only_record(FIX / "valley-floods.html")
     settings = rec.meta["extraction"]
     assert settings["tool"] == "trafilatura" and settings["version"]
-    assert settings["include_comments"] is False and settings["favor_precision"] is True
+    assert settings["include_comments"] is False and settings["favor_precision"] is False
+    assert settings["path"] == "trafilatura"
     assert only_record(FIX / "valley-floods.html").text == rec.text  # same page, same text
+
+
+def test_html_article_shipped_only_as_json_ld_is_read_from_its_article_body():
+    """Issue 22: an outlet ships the article as JSON-LD articleBody behind a visible teaser;
+    trafilatura alone gave the 151-character teaser (or the body with its paragraphs run together)."""
+    page = FIX / "panjshir-jsonld.html"
+    for precision in (False, True):
+        rec = only_record(page, options=ReadOptions(favor_precision=precision))
+        assert rec.meta["extraction"]["path"] == "json-ld articleBody"
+        assert rec.meta["extraction"]["favor_precision"] is precision
+        lines = rec.text.split("\n")
+        assert lines[0].startswith("The National Resistance Front said on Sunday its fighters still held the passes")
+        assert (
+            lines[1]
+            == '"We will fight," Ahmad Massoud said in an audio message sent to reporters. "We will never give up fighting for God, freedom and justice."'
+        )
+        assert lines[-1] == "Additional reporting by Lena Kaufmann in Doha."
+        assert len(lines) == 6 and "Subscribe" not in rec.text
+        assert rec.title == "Resistance front says it holds Panjshir passes"
+        assert (rec.date, rec.author, rec.outlet) == ("2021-09-05", "Farid Ahmadi; Lena Kaufmann", "Kabul Ledger")
+
+
+def test_html_json_ld_fills_the_metadata_trafilatura_leaves_empty(tmp_path):
+    body = " ".join(["Delegations met in Doha on Monday to resume talks on the Helmand waters."] * 10)
+    page = tmp_path / "bare.html"
+    page.write_text(
+        '<html><head><script type="application/ld+json">{"@type": ["NewsArticle"], "headline": "Talks resume", '
+        '"datePublished": "2024-04-02T08:00:00Z", "author": {"@type": "Person", "name": "Mina Rahimi"}, '
+        '"publisher": {"name": "Frontier Post"}}</script></head>'
+        f"<body><article><p>{body}</p></article></body></html>"
+    )
+    rec = only_record(page)
+    assert rec.meta["extraction"]["path"] == "trafilatura" and rec.text == body
+    assert (rec.title, rec.date, rec.author, rec.outlet) == (
+        "Talks resume",
+        "2024-04-02",
+        "Mina Rahimi",
+        "Frontier Post",
+    )
+
+
+def test_html_keeps_the_articles_closing_credit_line():
+    """Issue 22: favor_precision dropped the "Additional reporting by" line in div.article-bottom,
+    which trafilatura's default settings keep; --favor-precision still asks for the stricter cut."""
+    page = FIX / "torkham-credit.html"
+    rec = only_record(page)
+    assert rec.meta["extraction"]["path"] == "trafilatura"
+    assert (
+        rec.text.split("\n")[-1]
+        == "Additional reporting by Mohammad Yunus Yawar in Kabul; Editing by Raju Gopalakrishnan"
+    )
+    assert "Trust Principles" not in rec.text and "Read next" not in rec.text and "All rights reserved" not in rec.text
+    assert (rec.title, rec.date, rec.author, rec.outlet) == (
+        "Pakistan reopens Torkham crossing after week-long closure",
+        "2024-09-14",
+        "Saeed Shah",
+        "Frontier Wire",
+    )
+    strict = only_record(page, options=ReadOptions(favor_precision=True))
+    assert "Additional reporting" not in strict.text and strict.meta["extraction"]["favor_precision"] is True
+
+
+def test_html_page_with_too_many_elements_is_refused_before_extraction(tmp_path):
+    """Issue 22: a 14 MB page of 200,000 paragraphs spent 521 s inside trafilatura."""
+    import time
+
+    page = tmp_path / "huge.html"
+    para = "<p>Paragraph of the long page on the talks in Doha.</p>\n"
+    page.write_text(f"<html><body><article>{para * 20_001}</article></body></html>")
+    began = time.monotonic()
+    (problem,) = items(page)
+    assert time.monotonic() - began < 5
+    assert str(problem) == (
+        f"{page}: page too large to extract: 20,004 HTML elements (the limit is 20,000; "
+        "extraction time grows faster than the page)"
+    )
 
 
 def test_html_without_an_article_is_one_problem(tmp_path):

@@ -119,6 +119,11 @@ def _import_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--meta-cols", metavar="A,B", help="CSV/TSV columns kept in meta (default: all others)")
     p.add_argument(
+        "--favor-precision",
+        action="store_true",
+        help="web pages: trafilatura's favor_precision (less boilerplate, but it can drop an article's closing lines)",
+    )
+    p.add_argument(
         "--scheme",
         choices=["iob1", "iob2", "bioes"],
         default=None,
@@ -142,6 +147,7 @@ def _read_options(args: argparse.Namespace) -> Any:
         date_col=args.date_col,
         meta_cols=meta,
         scheme=args.scheme,
+        favor_precision=args.favor_precision,
     )
 
 

@@ -33,6 +33,7 @@ class ReadOptions:
     meta_cols: list[str] | None = None
     scheme: str | None = None
     date_col: str | None = None
+    favor_precision: bool = False  # web pages: trafilatura's favor_precision (drops more, credits too)
 
 
 def plain_name(value: str) -> bool:

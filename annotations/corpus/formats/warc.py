@@ -27,8 +27,9 @@ _TAIL_SLACK = 16  # a record's trailing CRLFs; more unread bytes than this is da
 class _Crawl:
     """The state of one WARC read: what was kept, skipped, and how far it got."""
 
-    def __init__(self, label: str, on_bytes: Callable[[int], None] | None) -> None:
+    def __init__(self, label: str, on_bytes: Callable[[int], None] | None, favor_precision: bool = False) -> None:
         self.label = label
+        self.favor_precision = favor_precision
         self.on_bytes = on_bytes
         self.kept = 0
         self.skipped: Counter[str] = Counter()
@@ -79,10 +80,10 @@ def _kind(record: Any) -> str | None:
     return None
 
 
-def _page(record: Any, content: bytes, source: str) -> Record:
+def _page(record: Any, content: bytes, source: str, favor_precision: bool) -> Record:
     url = record.rec_headers.get_header("WARC-Target-URI") or None
     fetched = record.rec_headers.get_header("WARC-Date") or None
-    fields = extract_page(content, url=url)
+    fields = extract_page(content, url=url, favor_precision=favor_precision)
     canonical = fields["url"]
     fields["url"] = url or canonical
     if canonical and canonical != fields["url"]:
@@ -99,7 +100,7 @@ def read_file(
     """Every HTML response of the crawl, in file order; damage ends the read with a notice."""
     from warcio.archiveiterator import ArchiveIterator
 
-    crawl = _Crawl(label, on_bytes)
+    crawl = _Crawl(label, on_bytes, options.favor_precision)
     try:
         raw = open(path, "rb")
     except OSError as exc:
@@ -168,7 +169,7 @@ def _one(records: Any, record: Any, crawl: _Crawl) -> Record | Problem | None:
         crawl.skipped[why] += 1
         return None
     try:
-        page = _page(record, content, f"{crawl.label}@{offset}")
+        page = _page(record, content, f"{crawl.label}@{offset}", crawl.favor_precision)
     except Invalid:
         crawl.skipped["no article text"] += 1
         return None
