@@ -224,6 +224,9 @@ def _expand_one(raw: str, notes: list[str], options: ReadOptions | None) -> list
             raise UserInputError(f"{raw}: no {_SUFFIX_LIST} files in this directory")
         return files
     if path.exists():
+        mode = path.stat().st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+            raise UserInputError(f"{raw}: a device or socket, not a file: nothing to import from it")
         if not _supported(path, options):
             kind = f"'{path.suffix}'" if path.suffix else "without a suffix"
             raise UserInputError(f"{raw}: unsupported file type {kind} (expected {_SUFFIX_LIST})")

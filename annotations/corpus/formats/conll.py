@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from annotations.corpus.formats.records import (
+    MAX_DOCUMENT_BYTES,
+    MAX_LINE_BYTES,
     Invalid,
     Problem,
     ReadOptions,
@@ -36,6 +38,7 @@ from annotations.corpus.formats.records import (
 SUFFIXES = (".conll", ".iob", ".bio")
 SCHEMES = ("iob1", "iob2", "bioes")
 DOCSTART = "-DOCSTART-"
+MAX_DOCUMENT_TOKENS = 1_000_000  # a news article is a few thousand; a file without -DOCSTART- is one document
 _TAG = re.compile(r"^(?:O|([BIES])-(.+))$")
 
 
@@ -147,11 +150,15 @@ def _columns(cols: list[str], line: str, number: int, doc: _Doc) -> None:
 
 def _lines(handle: Any) -> Iterator[tuple[int, str]]:
     """(number, line) of a UTF-8 file (BOM dropped), decoded in C; raises Invalid naming the line
-    of a byte that is not UTF-8 or of a NUL."""
+    of a byte that is not UTF-8, of a NUL, or past MAX_LINE_BYTES characters (never held whole)."""
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline=None)
     number = 0
+    readline, limit = text.readline, MAX_LINE_BYTES
     try:
-        for number, line in enumerate(text, 1):
+        while line := readline(limit + 1):
+            number += 1
+            if len(line) > limit and line[-1] != "\n":
+                raise Invalid(f"line longer than {limit // 2**20} MiB: not a CoNLL token line", number)
             if "\0" in line:
                 raise Invalid("binary data (a NUL byte) in the line", number)
             yield number, line
@@ -172,6 +179,7 @@ def _docs(handle: Any, label: str) -> Iterator[_Doc]:
     doc = _Doc(1)
     sentence: list[_Token] = []
     tags = _TAGS
+    tokens = chars = 0  # of the current document, against MAX_DOCUMENT_TOKENS / MAX_DOCUMENT_BYTES
     for number, line in _lines(handle):
         cols = line.split()
         if not cols:
@@ -186,8 +194,15 @@ def _docs(handle: Any, label: str) -> Iterator[_Doc]:
             if doc.sentences or doc.error:
                 yield doc
             doc = _Doc(number, docstart=line.rstrip("\n"))
+            tokens = chars = 0
             continue
         if doc.error is not None:
+            continue
+        tokens += 1
+        chars += len(cols[0]) + 1
+        if tokens > MAX_DOCUMENT_TOKENS or chars > MAX_DOCUMENT_BYTES:
+            doc.error = Problem(label, number, _too_large(doc.start_line))
+            doc.sentences, sentence = [], []  # let the tokens go: the document is refused
             continue
         try:
             if len(cols) != doc.columns:
@@ -202,6 +217,13 @@ def _docs(handle: Any, label: str) -> Iterator[_Doc]:
         doc.sentences.append(sentence)
     if doc.sentences or doc.error:
         yield doc
+
+
+def _too_large(start: int) -> str:
+    return (
+        f"the document starting on line {start} is too large (over {MAX_DOCUMENT_TOKENS:,} tokens or "
+        f"{MAX_DOCUMENT_BYTES // 2**20} MiB of text): split it with {DOCSTART} lines"
+    )
 
 
 def _record(doc: _Doc, label: str, scheme: str | None) -> Record:

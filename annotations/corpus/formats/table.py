@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from annotations.corpus.formats.records import (
     MAX_DOCUMENT_BYTES,
     MAX_LINE_BYTES,
+    MAX_SKIP_BYTES,
     Invalid,
     Problem,
     ReadOptions,
@@ -159,8 +160,15 @@ class _Lines:
             raise StopIteration
         self.number += 1
         if len(line) > self.limit and not line.endswith("\n"):
+            skipped = len(line)
             while (rest := self.handle.readline(1 << 20)) and not rest.endswith("\n"):
-                pass
+                skipped += len(rest)
+                if skipped > MAX_SKIP_BYTES:
+                    raise Invalid(
+                        f"line longer than {MAX_SKIP_BYTES // 2**20} MiB and still going: "
+                        "not a table (an endless stream?)",
+                        self.number,
+                    )
             self.too_long.append(self.number)
             return "\n"
         return line
@@ -199,6 +207,8 @@ def read_file(
             yield from _rows(rows, lines, cols, label, skip_invalid, "TSV" if tsv else "CSV")
         except Invalid as exc:
             yield Problem(label, exc.line, exc.reason)
+        except csv.Error as exc:  # in the header
+            yield Problem(label, 1, _quote_error(exc, 1, rows.line_num, "TSV" if tsv else "CSV"))
         except UnicodeDecodeError as exc:
             yield Problem(
                 label, None, f"not UTF-8 text: invalid byte 0x{exc.object[exc.start]:02x} after line {lines.number}"

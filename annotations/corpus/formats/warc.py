@@ -22,6 +22,35 @@ from annotations.corpus.formats.records import MAX_DOCUMENT_BYTES, Invalid, Prob
 
 SUFFIXES = (".warc", ".warc.gz")
 _TAIL_SLACK = 16  # a record's trailing CRLFs; more unread bytes than this is damage
+MAX_HEADER_LINE = 1 << 20  # bytes in one WARC or HTTP header line (real ones are under 16 KiB)
+
+
+class HeaderLineTooLong(Exception):
+    """A header line past MAX_HEADER_LINE: warcio's line reader would hold it whole, growing
+    it block by block (a 200 MB line hung; /dev/zero never ends)."""
+
+
+def _bound_lines(records: Any) -> None:
+    """Give warcio's buffered reader a readline that stops at MAX_HEADER_LINE and raises.
+
+    warcio reads every header line (WARC's, and HTTP's through a LimitReader over the same
+    reader) with `readline()` and no length; content goes through `read()`, untouched here."""
+    reader = records.reader
+    original = reader.readline
+
+    def readline(length: int | None = None) -> bytes:
+        cap = MAX_HEADER_LINE + 1 if not length or length < 0 else min(length, MAX_HEADER_LINE + 1)
+        line = original(cap)
+        while line and not line.endswith(b"\n") and len(line) < cap:  # warcio stops short of `cap`
+            more = original(cap - len(line))
+            if not more:
+                break
+            line += more
+        if len(line) > MAX_HEADER_LINE and not line.endswith(b"\n"):
+            raise HeaderLineTooLong
+        return line
+
+    reader.readline = readline
 
 
 class _Crawl:
@@ -109,6 +138,7 @@ def read_file(
     with raw:
         size = path.stat().st_size
         records = ArchiveIterator(raw)
+        _bound_lines(records)
         stream = iter(records)
         try:
             while True:
@@ -191,6 +221,8 @@ def _reason(exc: Exception) -> str:
     """warcio's own words for a bad record; other errors (from its parser or gzip) by kind."""
     from warcio.exceptions import ArchiveLoadFailed
 
+    if isinstance(exc, HeaderLineTooLong):
+        return f"a header line longer than {MAX_HEADER_LINE >> 20} MiB"
     if isinstance(exc, ArchiveLoadFailed):
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         text = "".join(ch if ch.isprintable() and ch.isascii() else "?" for ch in text[:60])
