@@ -1,5 +1,6 @@
-"""Import against inputs that are too big or never end (issue 22, the second outside attack):
-every one is refused with one line naming the file (and line), fast, holding nothing whole.
+"""Sizes (issue 22, the second outside attack): inputs that are too big or never end are
+refused with one line naming the file (and line), fast, holding nothing whole; a document
+past spaCy's max_length (1,000,000 characters) exports, evaluates and trains.
 Big inputs are written in one go (a sparse-free 33 MB file takes tens of milliseconds) or
 streamed through a FIFO by a thread, so nothing here takes long."""
 
@@ -141,3 +142,63 @@ def test_csv_from_an_endless_pipe_ends_with_one_problem(tmp_path):
         f"{fifo}:2: line longer than 256 MiB and still going: not a table (an endless stream?)"
     ]
     assert not [r for r in items if isinstance(r, Record)]
+
+
+# --------------------------------------------------------------------------- past spaCy's max_length
+
+PARAGRAPH = "Ahmad Massoud spoke in Panjshir on Sunday about the talks in Doha.\n"
+LONG = PARAGRAPH * (1_000_100 // len(PARAGRAPH) + 1)  # past nlp.max_length (1,000,000)
+
+
+@pytest.fixture
+def long_done(store, tmp_path):
+    """A done document of 1,000,100+ characters with gold spans at its start and its end."""
+    import json
+
+    from annotations.corpus.ingest import import_paths
+
+    last = len(LONG) - len(PARAGRAPH)
+    spans = [{"start": 0, "end": 13, "label": "PERSON"}, {"start": last + 23, "end": last + 31, "label": "GPE"}]
+    line = {"text": LONG, "status": "done", "annotator": "alice", "spans": spans}
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    import_paths(store, [str(path)], "alice")
+    return store
+
+
+@pytest.mark.parametrize("fmt", ["conll", "prodigy", "spacy"])
+def test_export_of_a_document_past_max_length(long_done, tmp_path, fmt):
+    """spaCy E088 made export (prodigy, conll, spacy) an internal error past 1,000,000 characters."""
+    from annotations.export import export
+
+    report = export(long_done, fmt, tmp_path / "out", status="done")
+    assert report.documents == 1 and report.spans == 2
+
+
+def test_evaluate_example_of_a_document_past_max_length():
+    from annotations.learn.evaluate.examples import build_example
+
+    last = len(LONG) - len(PARAGRAPH)
+    gold = [{"start": 0, "end": 13, "label": "PERSON"}, {"start": last + 23, "end": last + 31, "label": "GPE"}]
+    example = build_example(LONG, gold, gold[:1])
+    assert example.reference.text == LONG
+    assert [(s.start_char, s.label_) for s in example.reference.spans["ents"]] == [(0, "PERSON"), (last + 23, "GPE")]
+
+
+def test_training_documents_are_cut_into_pieces_between_entities():
+    """train and train-curve: spaCy's trainer re-tokenises each gold doc with the trained
+    pipeline (E088 past 1,000,000 characters), and NER's memory grows with one doc's tokens:
+    a long doc goes in pieces (here 30,000 characters cut at 4,000; by default 100,000)."""
+    from annotations.extract.bounded import blank_tokenizer
+    from annotations.learn.train.data import TRAIN_PIECE_CHARS, bounded_docs
+
+    assert TRAIN_PIECE_CHARS < 1_000_000
+    text = "Ahmad Shah Massoud spoke. " * 1_200
+    doc = blank_tokenizer().make_doc(text)
+    doc.set_ents([doc.char_span(at, at + 18, label="PERSON") for at in range(0, len(text), 26)], default="outside")
+    pieces = bounded_docs([doc], limit=4_000)
+    assert len(pieces) >= len(text) // 4_000 + 1 and all(len(p.text) <= 4_000 for p in pieces)
+    assert "".join(p.text for p in pieces) == text
+    assert sum(len(p.ents) for p in pieces) == 1_200
+    assert {e.text for p in pieces for e in p.ents} == {"Ahmad Shah Massoud"}
+    assert bounded_docs([doc]) == [doc]  # short enough: untouched
