@@ -339,10 +339,30 @@ def _tag(label: str, first: bool, last: bool, scheme: str, after_same: bool) -> 
     return f"{kind}-{label}"
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A CoNLL file's columns: the separator and how many columns sit between token and tag
+    (CoNLL-2003's four-column files have two: part of speech and chunk)."""
+
+    sep: str = " "
+    middle: int = 0
+
+    def describe(self) -> str:
+        return f"{self.middle + 2} columns, {'tab' if self.sep == chr(9) else 'space'}-separated"
+
+
 def document_lines(
-    text: str, meta: dict[str, Any], spans: list[tuple[int, int, str]], scheme: str | None, tokenize: Tokenizer
-) -> tuple[str, list[tuple[int, int, str, str]]]:
-    """The document in CoNLL, and the spans left out: (start, end, label, "misaligned" | "overlapping")."""
+    text: str,
+    meta: dict[str, Any],
+    spans: list[tuple[int, int, str]],
+    scheme: str | None,
+    tokenize: Tokenizer,
+    layout: Layout | None = None,
+) -> tuple[str, list[tuple[int, int, str, str]], Layout]:
+    """The document in CoNLL, the spans left out ((start, end, label, "misaligned" |
+    "overlapping")) and the document's own layout. Given a `layout` (the file's, fixed by its
+    first document), the document is written in it: middle columns it lacks are "_", columns
+    past the layout's are dropped, the -DOCSTART- line gets the layout's column count."""
     info = meta.get("conll") if isinstance(meta.get("conll"), dict) else None
     sentences = convention_tokens(text) if info else _by_line(text, tokenize(text))
     used = scheme or (info or {}).get("scheme") or "iob2"
@@ -365,24 +385,42 @@ def document_lines(
         after_same = a[1] > 0 and row[a[1] - 1] != "O" and row[a[1] - 1][2:] == label
         for i in range(a[1], b[1] + 1):
             row[i] = _tag(label, i == a[1], i == b[1], used, after_same)
-    return _render(text, info, sentences, tags), left_out
+    lines, own = _render(text, info, sentences, tags, layout)
+    return lines, left_out, own
+
+
+def _own_layout(info: dict[str, Any] | None, count: int) -> tuple[Layout, list[str] | None]:
+    """The layout a document was imported in, and its middle columns (None: none, or they no
+    longer match its tokens)."""
+    sep = (info or {}).get("sep") or " "
+    middles = (info or {}).get("columns")
+    if not isinstance(middles, list) or len(middles) != count or not all(isinstance(m, str) for m in middles):
+        return Layout(sep, 0), None
+    return Layout(sep, middles[0].count(sep) + 1 if middles and middles[0] else 0), middles
 
 
 def _render(
-    text: str, info: dict[str, Any] | None, sentences: list[list[tuple[int, int]]], tags: list[list[str]]
-) -> str:
-    sep = (info or {}).get("sep") or " "
-    middles = (info or {}).get("columns")
-    count = sum(len(s) for s in sentences)
-    if not isinstance(middles, list) or len(middles) != count:
-        middles = None
+    text: str,
+    info: dict[str, Any] | None,
+    sentences: list[list[tuple[int, int]]],
+    tags: list[list[str]],
+    layout: Layout | None,
+) -> tuple[str, Layout]:
+    own, middles = _own_layout(info, sum(len(s) for s in sentences))
+    target = layout or own
+    sep, width = target.sep, target.middle
     docstart = (info or {}).get("docstart") if info else f"{DOCSTART} O"
+    if docstart and target != own:
+        docstart = sep.join([DOCSTART, *(["-X-"] * width), "O"])
     out = [f"{docstart}\n\n"] if docstart else []
     k = 0
     for sentence, row in zip(sentences, tags):
         for (start, end), tag in zip(sentence, row):
             middle = middles[k] if middles else ""
             k += 1
+            if target != own:
+                cells = (middle.split(own.sep) if middle else [])[:width]
+                middle = sep.join(cells + ["_"] * (width - len(cells)))
             out.append(f"{text[start:end]}{sep}{middle}{sep if middle else ''}{tag}\n")
         out.append("\n")
-    return "".join(out)
+    return "".join(out), own
