@@ -65,7 +65,7 @@ def test_conll_document_over_the_size_limit_is_refused_naming_its_first_line(tmp
     assert proc.returncode == 2
     assert proc.stderr.splitlines()[0] == (
         "wire.conll:38: the document starting on line 5 is too large (over 1,000,000 tokens or 32 MiB of "
-        "text): split it with -DOCSTART- lines"
+        "text; the rest of the file was not read): split it with -DOCSTART- lines"
     )
 
 

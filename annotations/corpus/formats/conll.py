@@ -201,9 +201,11 @@ def _docs(handle: Any, label: str) -> Iterator[_Doc]:
         tokens += 1
         chars += len(cols[0]) + 1
         if tokens > MAX_DOCUMENT_TOKENS or chars > MAX_DOCUMENT_BYTES:
+            # refused, and the reading ends here: an endless stream of token lines ends too
             doc.error = Problem(label, number, _too_large(doc.start_line))
-            doc.sentences, sentence = [], []  # let the tokens go: the document is refused
-            continue
+            doc.sentences = []
+            yield doc
+            return
         try:
             if len(cols) != doc.columns:
                 _columns(cols, line, number, doc)
@@ -222,7 +224,7 @@ def _docs(handle: Any, label: str) -> Iterator[_Doc]:
 def _too_large(start: int) -> str:
     return (
         f"the document starting on line {start} is too large (over {MAX_DOCUMENT_TOKENS:,} tokens or "
-        f"{MAX_DOCUMENT_BYTES // 2**20} MiB of text): split it with {DOCSTART} lines"
+        f"{MAX_DOCUMENT_BYTES // 2**20} MiB of text; the rest of the file was not read): split it with {DOCSTART} lines"
     )
 
 

@@ -200,8 +200,10 @@ def _one(records: Any, record: Any, crawl: _Crawl) -> Record | Problem | None:
         return None
     try:
         page = _page(record, content, f"{crawl.label}@{offset}", crawl.favor_precision)
-    except Invalid:
-        crawl.skipped["no article text"] += 1
+    except Invalid as exc:
+        crawl.skipped[
+            "page too large to extract" if exc.reason.startswith("page too large") else "no article text"
+        ] += 1
         return None
     crawl.kept += 1
     return page
