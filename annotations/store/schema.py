@@ -337,14 +337,22 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(db: Database, current: int) -> None:
-    """Apply every migration after `current`, each in its own transaction."""
+    """Apply every migration after the database's version, each in its own transaction.
+
+    `current` is the version read before any lock, so another process may have moved it on
+    meanwhile (four imports into a new file at once): each step takes the write lock (BEGIN
+    IMMEDIATE, waiting the busy timeout) and reads PRAGMA user_version again under it, so a
+    migration another process has committed is never run twice."""
     conn: sqlite3.Connection = db.conn
-    for version in range(current + 1, SCHEMA_VERSION + 1):
+    while current < SCHEMA_VERSION:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[version - 1](db)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {version}")
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if current < SCHEMA_VERSION:
+                MIGRATIONS[current](db)
+                current += 1
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {current}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:  # SQLite has already rolled back after a full disk
