@@ -92,6 +92,8 @@ class LoadedPipeline:
     tasks: frozenset[str]
     disabled: tuple[str, ...] = field(default=())
     claims_model: str | None = None  # version of a trained claims spancat attached (attach_claims)
+    speaker_ranker: Any = None  # a trained claims.SpeakerRanker attached (attach_claims), else None
+    ranker_version: str | None = None
     loaded_disabled: tuple[str, ...] = field(default=())  # disabled by the package itself (e.g. senter)
 
     @property
@@ -118,9 +120,10 @@ class LoadedPipeline:
         if task == "claims":
             from annotations.extract.claims import CLAIMS_VERSION
 
+            ranker = f"+ranker.{self.ranker_version}" if self.speaker_ranker is not None else ""
             if self.claims_spancat:
-                return "claims", f"spancat.{self.claims_model or 'unknown'}+{self.version}"
-            return "claims", f"baseline-{CLAIMS_VERSION}+{self.version}"
+                return "claims", f"spancat.{self.claims_model or 'unknown'}{ranker}+{self.version}"
+            return "claims", f"baseline-{CLAIMS_VERSION}{ranker}+{self.version}"
         raise ValueError(f"unknown extractor {task!r}; expected one of {sorted(TASKS)}")
 
     @property
@@ -200,7 +203,7 @@ class LoadedPipeline:
             if "entities" in acc:
                 acc["entities"].extend(entity_predictions(doc, label_set, offset=offset))
             if "claims" in acc:
-                found = claim_predictions(doc, claim_types, offset=offset)
+                found = claim_predictions(doc, claim_types, offset=offset, ranker=self.speaker_ranker)
                 if self.claims_spancat:
                     found = spancat_claims(doc, found, claim_types, offset=offset)
                 acc["claims"].extend(found)
@@ -249,9 +252,22 @@ def spancat_claims(
 
 def attach_claims(pipe: LoadedPipeline, path: str) -> LoadedPipeline:
     """Source a trained claims model's span_finder and spancat (own tok2vec each) into `pipe`,
-    so its claims come from them; records the model's version for the extractor key."""
+    so its claims come from them, and its speaker ranker (claims.RANKER_FILE) when it has one;
+    records the model's version for the extractor key. A model of a speaker ranker alone
+    (`train --extractor claims --speakers-only`) leaves the rules' claims and ranks their speakers."""
     import spacy
 
+    from annotations.extract.claims import RANKER_FILE, SpeakerRanker
+
+    folder = Path(os.path.expanduser(path))
+    if (folder / RANKER_FILE).is_file():
+        try:
+            pipe.speaker_ranker = SpeakerRanker.load(folder / RANKER_FILE)
+        except ValueError as exc:
+            raise ModelMissing(path, key="models (claims in use)", reason=str(exc)) from exc
+        pipe.ranker_version = _dir_fingerprint(folder)
+        if not (folder / "config.cfg").is_file():
+            return pipe
     try:
         src = spacy.load(os.path.expanduser(path))
     except (OSError, ValueError, KeyError, ImportError) as exc:

@@ -49,6 +49,11 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--output", metavar="DIR", help="model directory (default: models/NAME beside the database)")
     p.add_argument("--name", metavar="NAME", help="model name (default: EXTRACTOR-TIMESTAMP)")
     p.add_argument("--use", action="store_true", help="make it the model predict runs")
+    p.add_argument(
+        "--speakers-only",
+        action="store_true",
+        help="claims: fit the speaker ranker alone (seconds; predict keeps the rules' claims and ranks their speakers)",
+    )
 
 
 def options(args: argparse.Namespace) -> Any:
@@ -77,6 +82,7 @@ def options(args: argparse.Namespace) -> Any:
         rehearsal=args.rehearsal,
         patience=args.patience,
         eval_frequency=args.eval_frequency,
+        speakers_only=getattr(args, "speakers_only", False),
     )
 
 
@@ -193,6 +199,8 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(db, create=False)
     if args.extractor == "all" and (args.output or args.name):
         raise UserInputError("--extractor all: --output and --name name one model; leave them out")
+    if args.speakers_only and args.extractor != "claims":
+        raise UserInputError("--speakers-only: only with --extractor claims")
     names = ["ner", "claims", "variants"] if args.extractor == "all" else [args.extractor]
     results: dict[str, Any] = {}
     try:

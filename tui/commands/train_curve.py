@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from tui.commands.context import context, open_store, stdout_console
+from tui.output import to_json
 
 NAME = "train-curve"
 
@@ -16,6 +17,12 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     from tui.commands.train import add_common_training
 
     p = sub.add_parser(NAME, parents=parents, help="dev scores at 25/50/75/100 %% of the training documents")
+    p.add_argument(
+        "--extractor",
+        default="ner",
+        choices=("ner", "claims"),
+        help="ner (dev F1), or claims (dev speaker accuracy of the speaker ranker, beside the rules')",
+    )
     add_common_training(p)
 
 
@@ -45,12 +52,62 @@ def _table(result: dict[str, Any]) -> Any:
     return t
 
 
+def _speaker_table(result: dict[str, Any]) -> Any:
+    from rich.table import Table
+
+    t = Table(title=f"speaker accuracy on {result['dev_docs']} dev document(s)")
+    for col in ("share", "train docs", "train claims", "dev speaker", "lenient", "rules alone", "change"):
+        t.add_column(col, justify="right")
+
+    def fmt(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.3f}"
+
+    rules = result["rules"]["accuracy"]
+    for pt in result["points"]:
+        change = "" if pt["accuracy"] is None or rules is None else f"{pt['accuracy'] - rules:+.3f}"
+        t.add_row(
+            f"{pt['share']:.0%}",
+            str(pt["train_docs"]),
+            str(pt["train_claims"]),
+            fmt(pt["accuracy"]),
+            fmt(pt["lenient"]),
+            fmt(rules),
+            change,
+        )
+    return t
+
+
+def _claims_curve(args: argparse.Namespace, store: Any, config: Any) -> dict[str, Any]:
+    from annotations.errors import UserInputError
+    from annotations.extract.pipeline import ModelMissing, load_pipeline, resolve_model
+    from annotations.learn.train.speakers import speaker_curve, speaker_docs
+
+    host = resolve_model(config.model.name, config.model.fallbacks)
+    if host is None:
+        raise UserInputError(f"claims need a parse: config key model.name {config.model.name!r} is not installed")
+    try:
+        pipe = load_pipeline(host, components={"claims"}, key="model.name")
+    except ModelMissing as exc:
+        raise UserInputError(str(exc)) from None
+    docs = speaker_docs(store, pipe, annotator=args.gold_annotator)
+    if not docs:
+        raise UserInputError("no gold claim with a speaker in the documents marked done: give claims their speaker")
+    return speaker_curve(docs, dev=args.dev, seed=args.seed)
+
+
 def run(args: argparse.Namespace) -> int:
     from annotations.learn.train.curve import train_curve
     from tui.commands.train import StepBar, options
 
     config, _annotator, db = context(args)
     store = open_store(db, create=False)
+    if args.extractor == "claims":
+        result = _claims_curve(args, store, config)
+        if args.json:
+            print(to_json(result))
+        else:
+            stdout_console().print(_speaker_table(result))
+        return 0
     opts = options(args)
     bar = StepBar(not args.json)
     try:

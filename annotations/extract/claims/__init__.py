@@ -40,21 +40,25 @@ from collections.abc import Iterable
 
 from annotations.extract.claims.detect import DEFAULT_TYPES, claim_predictions
 from annotations.extract.claims.quotes import find_quotations
+from annotations.extract.claims.ranker import RANKER_FILE, SpeakerRanker, speaker_candidates
 from annotations.extract.claims.speakers import Mention, mentions_from_doc, mentions_from_spans, resolve_speakers
 
 # Bump when the rules change: it is part of the extractor version the store keys claims by.
-CLAIMS_VERSION = "3"
+CLAIMS_VERSION = "4"
 
 __all__ = [
     "CLAIMS_VERSION",
     "DEFAULT_TYPES",
+    "RANKER_FILE",
     "Mention",
+    "SpeakerRanker",
     "claim_predictions",
     "claim_types_for",
     "find_quotations",
     "mentions_from_doc",
     "mentions_from_spans",
     "resolve_speakers",
+    "speaker_candidates",
 ]
 
 

@@ -9,11 +9,13 @@ from typing import Any
 from annotations.extract.claims.lexicon import (
     AUTHOR_PREPS,
     BELIEF_VERBS,
+    COMMITMENT_VERBS,
     CONTENT_OPTIONAL,
     HEARSAY_ADVERBS,
     IRREGULAR,
     NOT_REPORTING_HEADS,
     PASSIVE_NEEDS_AGENT,
+    QUANTIFIERS,
     REPORT_NOUNS,
     REPORTING_VERBS,
 )
@@ -25,6 +27,7 @@ _SPEAKER_DEPS = frozenset({"compound", "flat", "flat:name", "amod", "poss", "cas
 _SUBJ_DEPS = frozenset({"nsubj", "csubj"})
 _CONTENT_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "obj", "advcl", "dep"})
 _DESCRIPTION_PREPS = frozenset({"for", "of"})
+_LEADING_DROPPED = frozenset("the a an one its their his her our".split())  # "its owner" -> "owner"
 
 
 def lemma(tok: Any) -> str:
@@ -64,10 +67,11 @@ class Cue:
     who: Any  # the token naming the source, or None
     score: tuple[int, ...]
     bounds: tuple[int, int] = (0, 0)  # the sentence the source's name must stay in
+    inner: tuple[tuple[int, int], ...] = ()  # the quoted words (char spans) the source stays out of
 
     def speaker(self, doc: Any) -> tuple[int, int] | None:
         """Token range of the source (worked out only for the cue a claim keeps)."""
-        return None if self.who is None else speaker_span(doc, self.who, *self.bounds)
+        return None if self.who is None else speaker_span(doc, self.who, *self.bounds, inner=self.inner)
 
 
 def author_of(head: Any) -> Any:
@@ -90,15 +94,24 @@ def author_of(head: Any) -> Any:
     return head
 
 
-def speaker_span(doc: Any, head: Any, lo: int, hi: int) -> tuple[int, int]:
-    """Token range of the source named by `head` (within sentence bounds lo..hi)."""
-    if head.pos_ == "NOUN":
-        for child in head.children:
-            if child.dep_ == "appos" and (
-                child.ent_type_ in ("PERSON", "ORG") or (child.pos_ == "PROPN" and not child.ent_type_)
-            ):
-                head = child
-                break
+def _quoted(tok: Any, inner: tuple[tuple[int, int], ...]) -> bool:
+    return any(s <= tok.idx < e for s, e in inner)
+
+
+def speaker_span(doc: Any, head: Any, lo: int, hi: int, inner: tuple[tuple[int, int], ...] = ()) -> tuple[int, int]:
+    """Token range of the source named by `head` (within sentence bounds lo..hi), never
+    reaching into the quoted words `inner`."""
+    for _ in range(2):  # "Outside court, Keane's daughter, Laura Keane, said": down the appositives
+        if head.pos_ != "NOUN":
+            break
+        named = next((c for c in head.children if c.dep_ == "appos" and _names(c)), None)
+        nested = next(
+            (g for c in head.children if c.dep_ == "appos" for g in c.children if g.dep_ == "appos" and _names(g)),
+            None,
+        )
+        if named is None and nested is None:
+            break
+        head = named if named is not None else nested
     keep = _speaker_tokens(doc, head, lo, hi)
     start, end = min(keep), max(keep) + 1
     if head.ent_type_:  # widen to the entity the head is in (token walk: doc.ents is costly)
@@ -109,7 +122,9 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int) -> tuple[int, int]:
             e_end += 1
         if doc[e_start].ent_iob_ == "B":
             start, end = min(start, e_start), max(end, e_end)
-    while start < end - 1 and (doc[start].is_punct or doc[start].lower_ in ("the", "a", "an", "one")):
+    if inner:  # cut at the quoted words on either side of the head
+        start, end = _unquoted_around(doc, head.i, start, end, inner)
+    while start < end - 1 and (doc[start].is_punct or doc[start].lower_ in _LEADING_DROPPED):
         start += 1
     while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"):
         end -= 1
@@ -117,6 +132,32 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int) -> tuple[int, int]:
     if opened > 0 and end < hi and doc[end].text == ")":
         end += 1  # "a spokesman for the National Resistance Front (NRF)"
     return start, end
+
+
+def _in_clause(tok: Any, top: Any) -> bool:
+    """Whether `tok` is in a relative clause or an appositive below `top` ("for Harcourt
+    Engineering, which employed both": the clause is no part of the source's description)."""
+    while tok.i != top.i:
+        if tok.dep_ in ("relcl", "appos", "acl") or tok.is_punct:
+            return True
+        tok = tok.head
+    return False
+
+
+def _names(tok: Any) -> bool:
+    return bool(tok.ent_type_ in ("PERSON", "ORG") or (tok.pos_ == "PROPN" and not tok.ent_type_))
+
+
+def _unquoted_around(
+    doc: Any, anchor: int, start: int, end: int, inner: tuple[tuple[int, int], ...]
+) -> tuple[int, int]:
+    """The tokens start..end around `anchor` up to the first quoted one on each side."""
+    lo = hi = anchor
+    while lo - 1 >= start and not _quoted(doc[lo - 1], inner):
+        lo -= 1
+    while hi + 1 < end and not _quoted(doc[hi + 1], inner):
+        hi += 1
+    return lo, hi + 1
 
 
 def _speaker_tokens(doc: Any, head: Any, lo: int, hi: int) -> set[int]:
@@ -140,10 +181,14 @@ def _speaker_tokens(doc: Any, head: Any, lo: int, hi: int) -> set[int]:
                     chain.add(child.i)
     if head.pos_ == "NOUN":
         for child in head.children:
-            wanted = (child.dep_ == "prep" and child.lower_ in _DESCRIPTION_PREPS) or (
-                child.dep_ == "acl" and child.tag_ == "VBN"
-            )  # "people briefed on them"
-            sub = [t.i for t in child.subtree]
+            if child.dep_ in ("det", "predet") and child.lower_ in QUANTIFIERS and lo <= child.i < hi:
+                keep.add(child.i)  # "some officials", as written
+            wanted = (
+                (child.dep_ == "prep" and child.lower_ in _DESCRIPTION_PREPS and child.i > head.i)
+                or (child.dep_ == "acl" and child.tag_ == "VBN")  # "people briefed on them"
+                or (child.dep_ == "amod" and any(g.dep_ == "prep" for g in child.children))
+            )  # "a source close to the delegation", "people familiar with the talks"
+            sub = [t.i for t in child.subtree if not _in_clause(t, child)]
             if wanted and len(sub) <= 8 and lo <= min(sub) and max(sub) < hi:
                 keep.update(sub)
     return keep
@@ -173,7 +218,13 @@ def appositive_role(doc: Any, who: Any, lo: int, hi: int) -> tuple[int, int] | N
 
 def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int] | None]:
     """Titles and roles before a name ("Taliban spokesman Zabihullah Mujahid") cut off the speaker
-    and returned apart as the role's token range (None when there is none)."""
+    and returned apart as the role's token range (None when there is none); an organisation's
+    name is whole ("Brightwater General Hospital")."""
+    if doc[end - 1].ent_type_ in ("ORG", "FAC", "GPE", "NORP") and (
+        all(t.ent_type_ == doc[end - 1].ent_type_ for t in doc[start:end])
+        or any(t.dep_ == "case" for t in doc[start:end])  # "the city's transport department"
+    ):
+        return start, end, None  # an organisation's name or description: no title to cut
     cut = start
     for i in range(start, end - 1):
         tok = doc[i]
@@ -187,6 +238,8 @@ def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int
     while cut < end - 1 and (is_title(doc[cut]) and doc[cut + 1].pos_ == "PROPN"):
         cut += 1
     last = doc[end - 1]
+    if last.dep_ == "pobj" and start <= last.head.i < end:
+        return start, end, None  # "former colleague of Keane": the name is the description's object
     if last.ent_type_ == "PERSON":  # "Councilwoman Maria Delgado": the person entity is the name
         e = end - 1
         while e > start and last.ent_iob_ != "B" and doc[e].ent_iob_ == "I":
@@ -228,6 +281,8 @@ def find_cues(doc: Any, unit: Unit, lo: int, hi: int) -> list[Cue]:
             cue = _verb_cue(doc, unit, tok, lo, hi)
             if cue is not None:
                 cues.append(cue)
+    for cue in cues:
+        cue.inner = tuple(unit.inner)
     return cues
 
 
@@ -258,8 +313,10 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
             )
         )
         or (bool(unit.quotes) and tok.dep_ == "ROOT")
+        or _that_clause_under_prep(tok)
+        or _that_follows(doc, tok)
     )
-    if not has_content:
+    if not has_content or (not quoted and _orders(tok)):
         return None
     subj = [c for c in tok.children if c.dep_ in _SUBJ_DEPS]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
@@ -276,4 +333,68 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
     who = agent if passive and agent is not None else (subj[0] if subj else None)
     if who is not None and who.lower_ in ("who", "that", "which") and who.head.dep_ == "relcl":
         who = who.head.head  # "Mr Saleh, who declared ..."
+    if unit.quotes and (who is None or unit.inside_quote(who)):
+        who = outside_source(doc, unit, tok, lo, hi)  # '“...,” insisted Mayor Ana Ruiz.'
     return _cue(doc, tok.i, tok.i + 1, lem, author_of(who), lo, hi, (-depth(tok), int(quoted)))
+
+
+def _orders(verb: Any) -> bool:
+    """'warned the jury not to read', 'told residents to leave': an order or a warning to someone
+    (an addressee and a to-infinitive, no clause), or a threat or promise to act ('threatened to
+    move its fleet'): not a claim."""
+    kids = list(verb.children)
+    to_inf = any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in kids)
+    if not to_inf or any(c.dep_ == "ccomp" for c in kids):
+        return False
+    return any(c.dep_ in ("dobj", "obj") for c in kids) or lemma(verb) in COMMITMENT_VERBS  # "threatened to move"
+
+
+def _that_follows(doc: Any, verb: Any) -> bool:
+    """'told the panel that she had flagged ...' however the parser hung the clause: "that"
+    right after the verb or after its object, and a subject after it."""
+    i = verb.i + 1
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj", "dative") and c.i > verb.i), None)
+    if obj is not None and obj.left_edge.i == i:
+        i = obj.right_edge.i + 1
+    return (
+        i + 1 < len(doc)
+        and doc[i].lower_ == "that"
+        and doc[i + 1].dep_ in ("nsubj", "nsubjpass", "det", "compound", "poss")
+    )
+
+
+def _that_clause_under_prep(verb: Any) -> bool:
+    """'said in a statement that ...': the parser hangs the clause on the statement."""
+    for prep in verb.children:
+        if prep.dep_ != "prep":
+            continue
+        for obj in prep.children:
+            for clause in obj.children:
+                if clause.dep_ in ("acl", "ccomp", "relcl") and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
+                ):
+                    return True
+    return False
+
+
+_SOURCE_DEPS = frozenset({"nsubj", "dobj", "attr", "npadvmod", "dep", "appos", "oprd", "nsubjpass"})
+
+
+def outside_source(doc: Any, unit: Unit, verb: Any, lo: int, hi: int) -> Any:
+    """The source of a cue whose subject the parser found inside the quotation (or not at
+    all): a noun the verb governs outside the quoted words, after the verb first (inverted
+    attribution: 'said X', 'insisted Mayor X'), else right before it ('X, | insisted')."""
+    for c in verb.children:
+        if c.dep_ in _SOURCE_DEPS and c.pos_ in ("PROPN", "NOUN", "PRON") and not unit.inside_quote(c):
+            if c.i > verb.i or not any(unit.inside_quote(t) for t in doc[c.i : verb.i]):
+                return c
+    for rng in (range(verb.i + 1, min(hi, verb.i + 5)), range(verb.i - 1, max(lo, verb.i - 5) - 1, -1)):
+        for i in rng:
+            tok = doc[i]
+            if unit.inside_quote(tok) or (tok.is_punct and tok.text not in ","):
+                break
+            if tok.pos_ in ("PROPN", "NOUN") or tok.lower_ in ("he", "she", "they", "it"):
+                while tok.dep_ in ("compound", "flat") and tok.head.i != tok.i and lo <= tok.head.i < hi:
+                    tok = tok.head
+                return tok
+    return None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotations.extract.claims.cues import Cue, appositive_role, find_cues, is_verb, lemma, split_role
+from annotations.extract.claims.cues import Cue, appositive_role, find_cues, is_verb, lemma, speaker_span, split_role
 from annotations.extract.claims.lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
+from annotations.extract.claims.ranker import Candidate, SpeakerRanker, speaker_candidates
 from annotations.extract.claims.speakers import mentions_from_doc, needs_mentions, resolve_speakers
 from annotations.extract.claims.stance import is_hedged, is_quantity, stance_of
 from annotations.extract.claims.units import (
@@ -23,8 +24,17 @@ _BORROW_MAX_TOKENS = 15
 _COURTESY = frozenset("mr mrs ms miss mx".split())  # titles that say nothing of a role
 
 
-def claim_predictions(doc: Any, types: list[str] | None = None, *, offset: int = 0) -> list[dict[str, Any]]:
-    """Claims found in a parsed doc, in text order (see the package docstring)."""
+def claim_predictions(
+    doc: Any,
+    types: list[str] | None = None,
+    *,
+    offset: int = 0,
+    ranker: SpeakerRanker | None = None,
+    keep_candidates: bool = False,
+) -> list[dict[str, Any]]:
+    """Claims found in a parsed doc, in text order (see the package docstring). With `ranker`,
+    a trained speaker ranker picks each speaker among the candidates; `keep_candidates` leaves
+    them in each claim as "_candidates" (for training the ranker)."""
     types = list(types) if types else list(DEFAULT_TYPES)
     text = doc.text  # rebuilt on every access: read it once
     if not text.strip() or len(doc) == 0:
@@ -35,10 +45,12 @@ def claim_predictions(doc: Any, types: list[str] | None = None, *, offset: int =
     attach_quotations(doc, text, units)
     units = [u for u in units if not is_headline(doc, text, u, offset)]
     _borrow_attributions(doc, units)
-    claims = _claims(doc, text, units, types)
+    claims = _claims(doc, text, units, types, ranker, keep_candidates)
     resolve_speakers(claims, text, mentions_from_doc(doc, text=text) if needs_mentions(claims, text) else [])
     for claim in claims:
         claim.pop("_label", None)
+        if not keep_candidates:
+            claim.pop("_candidates", None)
         for key in ("start", "end", "speaker_start", "speaker_end", "cue_start", "cue_end"):
             if claim[key] is not None:
                 claim[key] += offset
@@ -91,7 +103,9 @@ def _opens_with_quote(doc: Any, u: Unit) -> bool:
     return any(qs == doc[start].idx for qs, _ in u.quotes)
 
 
-def _claims(doc: Any, text: str, units: list[Unit], types: list[str]) -> list[dict[str, Any]]:
+def _claims(
+    doc: Any, text: str, units: list[Unit], types: list[str], ranker: SpeakerRanker | None, keep: bool
+) -> list[dict[str, Any]]:
     qents = [e for e in doc.ents if e.label_ in QUANTITY_LABELS]
     qstarts = [e.start for e in qents]
     claims: list[dict[str, Any]] = []
@@ -125,12 +139,57 @@ def _claims(doc: Any, text: str, units: list[Unit], types: list[str]) -> list[di
         ctype = next((c for c in candidates if c in types), None)
         if ctype is None:
             continue
-        claims.append(_claim(doc, text, u, start, end, cue, ctype))
+        chosen = None
+        if cue is not None and (ranker is not None or keep):
+            cands = speaker_candidates(doc, u, cue, claims[-1]["speaker"] if claims else None)
+            chosen = ranker.choose(cands) if ranker is not None else None
+        claims.append(_claim(doc, text, u, start, end, cue, ctype, chosen))
+        if keep and cue is not None:
+            claims[-1]["_candidates"] = [(doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]), c) for c in cands]
+        if cue is None:
+            _lead_in_source(doc, text, u, start, claims[-1])  # 'Ruiz put it simply: “...”'
+        if cue is None and len(claims) > 1 and u.para - last_para in (0, 1):
+            _continue_source(doc, claims[-2], claims[-1])
         last_para = u.para
     return claims
 
 
-def _claim(doc: Any, text: str, u: Unit, start: int, end: int, cue: Cue | None, ctype: str) -> dict[str, Any]:
+def _lead_in_source(doc: Any, text: str, u: Unit, start: int, claim: dict[str, Any]) -> None:
+    """A quotation after a lead-in ending in a colon with no reporting verb ('Ruiz put it
+    simply: “...”') is the lead-in's subject's when that is a person or a name."""
+    if not u.quotes or claim.get("speaker") is not None:
+        return
+    first = min(qs for qs, _ in u.quotes)
+    colon = next((t for t in doc[start : u.end] if t.idx >= first), None)
+    colon = doc[colon.i - 1] if colon is not None and colon.i > start else None
+    if colon is None or colon.text != ":":
+        return
+    subj = next(
+        (t for t in doc[start : colon.i] if t.dep_ in ("nsubj", "nsubjpass") and start <= t.head.i < colon.i), None
+    )
+    if subj is None or not (subj.ent_type_ == "PERSON" or subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")):
+        return
+    a, b, _role = split_role(doc, *speaker_span(doc, subj, start, colon.i))
+    ss, se = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+    claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=doc[b - 1].ent_type_ or None)
+
+
+def _continue_source(doc: Any, prev: dict[str, Any], claim: dict[str, Any]) -> None:
+    """A quotation with no attribution of its own, right after a claim (same or next paragraph)
+    with no new name between, is the same source's: the news convention for a quote paragraph
+    that goes on."""
+    if prev.get("speaker") is None or claim.get("speaker") is not None:
+        return
+    gap = doc.char_span(prev["end"], claim["start"], alignment_mode="expand")
+    if gap is not None and any(t.ent_type_ in ("PERSON", "ORG") for t in gap):
+        return
+    for key in ("speaker", "speaker_start", "speaker_end", "_label"):
+        claim[key] = prev.get(key)
+
+
+def _claim(
+    doc: Any, text: str, u: Unit, start: int, end: int, cue: Cue | None, ctype: str, chosen: Candidate | None = None
+) -> dict[str, Any]:
     c_start = doc[start].idx
     if u.para == 0:
         c_start = dateline_end(text, c_start)  # a story's opening dateline is not the claim
@@ -152,13 +211,14 @@ def _claim(doc: Any, text: str, u: Unit, start: int, end: int, cue: Cue | None, 
     if cue is not None:
         cs, ce = doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1])
         claim.update(cue=text[cs:ce], cue_start=cs, cue_end=ce)
-        rng = cue.speaker(doc)
+        rng = (chosen.start, chosen.end) if chosen is not None else cue.speaker(doc)
+        who = chosen.head if chosen is not None else cue.who
         if rng is not None:
             a, b, role = split_role(doc, *rng)
             ss, se = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
             claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=doc[b - 1].ent_type_ or None)
-            if role is None and cue.who is not None:
-                role = appositive_role(doc, cue.who, *cue.bounds)
+            if role is None and who is not None:
+                role = appositive_role(doc, who, *cue.bounds)
             if role is not None:
                 r = text[doc[role[0]].idx : doc[role[1] - 1].idx + len(doc[role[1] - 1])]
                 claim["role"] = None if r.lower().rstrip(".") in _COURTESY else r

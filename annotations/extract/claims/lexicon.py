@@ -15,7 +15,7 @@ REPORTING_VERBS = frozenset(
     reiterate maintain contend concede testify tweet vow pledge promise threaten predict
     suggest accuse blame criticize criticise condemn reject dismiss refute dispute rebut
     agree disagree recall reply respond complain conclude mention observe remark comment cite
-    indicate caution estimate believe fear expect suspect quote inform find
+    indicate caution estimate believe fear expect suspect quote inform find assure
     """.split()
 )
 DENIAL_VERBS = frozenset("deny reject dismiss refute dispute rebut".split())
@@ -23,13 +23,15 @@ BELIEF_VERBS = frozenset("believe fear expect suspect estimate predict suggest".
 # Wording that treats the report as fact ("confirmed", "as the agency notes").
 FACTIVE_VERBS = frozenset("confirm note acknowledge admit reveal".split())
 # Verbs that need a clause, a quotation or a denied object to report anything ("blamed the other").
-CONTENT_OPTIONAL = DENIAL_VERBS
+CONTENT_OPTIONAL = DENIAL_VERBS | {"confirm"}  # "confirmed the sale"
 # Verbs whose passive needs an agent to count ("he was told" is not a report).
 PASSIVE_NEEDS_AGENT = frozenset("tell inform quote expect believe fear suspect".split())
 # A reporting verb under these reports nothing ("declined to say", "refused to comment").
 NOT_REPORTING_HEADS = frozenset("decline refuse fail unable".split())
 # Requests and appeals: a quotation they govern is what was asked for, not a claim.
 REQUEST_VERBS = frozenset("call urge ask appeal demand implore beg invite order instruct".split())
+# Verbs that commit to an act when a to-infinitive follows ("vowed to fight"): no assertion.
+COMMITMENT_VERBS = frozenset("threaten vow pledge promise".split())
 HEARSAY_ADVERBS = frozenset("reportedly allegedly purportedly supposedly".split())
 HEDGE_ADVERBS = frozenset(
     "reportedly allegedly purportedly supposedly apparently possibly perhaps probably "
@@ -56,6 +58,51 @@ REPORT_NOUNS = frozenset(
 )
 AUTHOR_PREPS = frozenset("by from of".split())
 
+# Quantifiers kept in an unnamed source as written ("some officials", "several witnesses").
+QUANTIFIERS = frozenset("some several many most few all both other various numerous".split())
+# Role nouns a description stands for a person by ("the ambassador", "the head of the union"),
+# with the other nouns of the same role ("the union leader" for "the head of the union").
+ROLE_SYNONYMS = {
+    "head": "leader",
+    "chief": "leader",
+    "leader": "leader",
+    "chairman": "leader",
+    "chairwoman": "leader",
+    "chair": "leader",
+    "president": "leader",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "spokesperson": "spokesperson",
+}
+PERSON_ROLE_NOUNS = frozenset(
+    """ambassador envoy minister secretary mayor governor senator judge prosecutor lawyer attorney
+    spokesman spokeswoman spokesperson head chief leader chairman chairwoman chair president
+    director manager coach captain commander general officer official adviser advisor economist
+    analyst researcher scientist professor doctor surgeon inspector detective sheriff chancellor
+    premier king queen executive founder owner treasurer negotiator observer mediator
+    superintendent principal editor striker midfielder defender goalkeeper winger forward player
+    athlete champion defendant plaintiff suspect witness victim survivor author novelist actor actress
+    singer artist candidate incumbent challenger nominee pilot""".split()
+)
+# Words that make a capitalised name a place's or an organisation's, not a person's.
+NOT_PERSON_NAME_WORDS = frozenset(
+    """city county street road valley river lake north south east west new general national
+    international united royal first central health foods rail railways buses ferries energy motors
+    airlines airways capital partners media news times post press herald gazette tribune courier
+    fc town borough district province state republic island islands bay port harbour airport
+    hospital clinic school university college""".split()
+)
+# Plural nouns for people who can speak, as a "they" may stand for ("Residents of Calvera").
+GROUP_NOUNS = frozenset(
+    """resident official witness worker doctor nurse protester analyst expert critic lawmaker
+    researcher scientist parent teacher student farmer voter fan supporter member leader
+    investigator prosecutor authority family survivor villager local activist employee staff
+    shopper driver passenger owner manager executive diplomat negotiator organiser organizer
+    campaigner volunteer rescuer firefighter engineer economist trader banker lawyer juror
+    neighbour neighbor citizen people""".split()
+)
+# How far back (characters) a role description looks for the person it describes.
+ROLE_LOOKBACK_CHARS = 1500
 PERSON_PRONOUNS = frozenset("he she him her".split())
 GROUP_PRONOUNS = frozenset("they them".split())
 ORG_PRONOUNS = frozenset({"it"})
@@ -65,7 +112,10 @@ ORG_NOUNS = frozenset(
     """agency newspaper paper publication outlet broadcaster network magazine group organisation
     organization ministry company firm charity club team authority office department movement
     alliance resistance government council party coalition union court bank army military committee
-    commission service institute foundation society association federation league body""".split()
+    commission service institute foundation society association federation league body operator
+    regulator hospital clinic university school college airline carrier insurer lender retailer
+    manufacturer maker drugmaker developer utility trust board firm startup broadcaster ministry
+    department bureau directorate""".split()
 )
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
 # An organisation description names an organisation; only these stand for a place's government.

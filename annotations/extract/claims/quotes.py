@@ -1,16 +1,27 @@
-"""Direct quotations found by their marks, tolerant of stray and unbalanced marks."""
+"""Direct quotations found by their marks, tolerant of stray and unbalanced marks.
+
+Two levels of marks are scanned apart: double ("…" “…” „…“ «…» »…«) and single ('…' ‘…’ ‹…›).
+Outlets quote with either; the other level nests inside (‘He said “no”,’ she said), so a
+quotation inside another is dropped. A single mark is far more often an apostrophe than a
+quotation mark: one between letters (don’t, Ruiz’s) or before a year ('90s) never counts, and a
+possessive s’ ("the workers’ union") closes a quotation only when no other closing mark follows
+before the next opening one in the paragraph.
+"""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 
-_OPENERS = "“„«‹"
-_CLOSERS = "”»›"
-QUOTE_MARKS = frozenset('"' + _OPENERS + _CLOSERS)
-_OPEN_CONTEXT = set("([{—–-/") | set(_OPENERS)
-_CLOSE_CONTEXT = set(".,;:!?)]}—–-…") | set(_CLOSERS)
-_MARK_RE = re.compile(r'["“”„«»‹›]')
+_OPENERS = "“„«‹‘"
+_CLOSERS = "”»›’"
+DOUBLE_MARKS = '"“”„«»'
+SINGLE_MARKS = "'‘’‹›"
+QUOTE_MARKS = frozenset(DOUBLE_MARKS + SINGLE_MARKS)
+_OPEN_CONTEXT = set("([{—–-/") | set(_OPENERS) | set('"')
+_CLOSE_CONTEXT = set(".,;:!?)]}—–-…") | set(_CLOSERS) | set('"')
+_DOUBLE_RE = re.compile(r'["“”„«»]')
+_SINGLE_RE = re.compile(r"['‘’‹›]")
 _PARA_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 MAX_QUOTE_CHARS = 3000
 
@@ -20,7 +31,7 @@ def _classify_mark(text: str, p: int) -> str | None:
     ch = text[p]
     prev = text[p - 1] if p > 0 else " "
     nxt = text[p + 1] if p + 1 < len(text) else " "
-    left = (prev.isspace() or prev in _OPEN_CONTEXT) and not nxt.isspace()
+    left = (prev.isspace() or prev in _OPEN_CONTEXT) and not nxt.isspace() and nxt not in ".,;:!?)]}"
     right = not prev.isspace() and (nxt.isspace() or nxt in _CLOSE_CONTEXT)
     if left and not right:
         return "open"
@@ -35,16 +46,60 @@ def _classify_mark(text: str, p: int) -> str | None:
     return "either"
 
 
+def _classify_single(text: str, p: int) -> str | None:
+    """A single mark's kind; None for an apostrophe; 'poss' for a possessive s’ that may close."""
+    prev = text[p - 1] if p > 0 else " "
+    nxt = text[p + 1] if p + 1 < len(text) else " "
+    if prev.isalnum() and nxt.isalnum():
+        return None  # don’t, Ruiz’s, O’Brien, 5'10
+    if text[p] != "‘" and nxt.isdigit() and not prev.isalnum():
+        return None  # '90s, ’24
+    kind = _classify_mark(text, p)
+    if kind == "either":
+        return None
+    if kind == "close" and prev.lower() == "s" and text[p] in "’'" and nxt.isspace():
+        return "poss"
+    if kind == "close" and text[p] == "‘":
+        return None
+    return kind
+
+
+def _settle_possessives(text: str, marks: list[tuple[int, str | None]], breaks: list[int]) -> None:
+    """A possessive s’ is an apostrophe when a closing mark follows it in the paragraph before
+    any opening one (a later possessive one included); else it closes the quotation
+    (‘… the fighters’ she said)."""
+    for k, (pos, kind) in enumerate(marks):
+        if kind != "poss":
+            continue
+        para_end = breaks[bisect_right(breaks, pos)] if bisect_right(breaks, pos) < len(breaks) else len(text)
+        later = next((kd for p2, kd in marks[k + 1 :] if p2 < para_end and kd is not None), None)
+        marks[k] = (pos, None if later in ("close", "poss") else "close")
+
+
 def find_quotations(text: str) -> list[tuple[int, int]]:
     """Character spans (including the marks) of direct quotations; tolerant of odd counts.
 
     A quotation still open at a paragraph break is kept up to the break when the next
     paragraph opens a quotation (the newspaper convention for multi-paragraph quotes); an
-    opening mark that is never closed is ignored. Single quotation marks are not used: ’ is
-    far more often an apostrophe ("the fighters’ positions") than a closing quote.
+    opening mark that is never closed is ignored. Both levels of marks count; a quotation
+    nested inside another, or crossing one, is dropped.
     """
-    marks = [(m.start(), _classify_mark(text, m.start())) for m in _MARK_RE.finditer(text)]
     breaks = [m.start() for m in _PARA_RE.finditer(text)]
+    double = _pair(text, [(m.start(), _classify_mark(text, m.start())) for m in _DOUBLE_RE.finditer(text)], breaks)
+    singles = [(m.start(), _classify_single(text, m.start())) for m in _SINGLE_RE.finditer(text)]
+    _settle_possessives(text, singles, breaks)
+    single = _pair(text, singles, breaks)
+    # A single-level span crossing a double one pairs an apostrophe: the double one stands.
+    single = [(s, e) for s, e in single if not any(a < s < b < e or s < a < e < b for a, b in double)]
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(double + single, key=lambda x: (x[0], -x[1])):
+        if not any(a <= s and e <= b for a, b in out):  # nested in a quotation kept
+            out.append((s, e))
+    return out
+
+
+def _pair(text: str, marks: list[tuple[int, str | None]], breaks: list[int]) -> list[tuple[int, int]]:
+    """Opening and closing marks of one level paired into quotations."""
     out: list[tuple[int, int]] = []
     open_at: int | None = None
 

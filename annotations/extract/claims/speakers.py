@@ -15,17 +15,36 @@ from typing import Any
 
 from annotations.extract.claims.lexicon import (
     CONTINUES_CHARS,
+    GROUP_NOUNS,
     GROUP_PRONOUNS,
     ORG_LABELS,
     ORG_NOUNS,
     ORG_PRONOUNS,
     PERSON_LABELS,
     PERSON_PRONOUNS,
+    PERSON_ROLE_NOUNS,
+    ROLE_LOOKBACK_CHARS,
     STATE_NOUNS,
+)
+from annotations.extract.claims.quotes import find_quotations
+from annotations.extract.claims.referents import (
+    described,
+    gender,
+    nearest_spelling,
+    personlike,
+    role_class,
+    role_head,
+    salient,
 )
 from annotations.extract.normalize import TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
+_AGED_RE = re.compile(r"\d+-year-old")  # "the 34-year-old"
+_SENTENCE_END_RE = re.compile(r"[.!?][’'”\"]?\s")
+
+
+UNTAGGED = "NAME"  # the label of a proper-noun run spaCy tagged as no entity
+GROUP = "GROUP"  # the label of a plural subject naming people ("Residents of Calvera")
 
 
 @dataclass(frozen=True)
@@ -37,6 +56,7 @@ class Mention:
     label: str
     entity: int | None = None
     gold: bool = False
+    subject: bool = False  # the subject of its clause (a pronoun after it most likely means it)
 
 
 def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> list[Mention]:
@@ -46,11 +66,84 @@ def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> lis
 
     text = doc.text if text is None else text
     skip = dateline_end(text, 0) if offset == 0 else 0
-    return [
-        Mention(e.start_char + offset, e.end_char + offset, e.label_)
+    named = [
+        Mention(
+            _name_start(doc, e) + offset,
+            _of_name_end(doc, e) + offset,
+            e.label_,
+            subject=e.root.dep_ in ("nsubj", "nsubjpass"),
+        )
         for e in doc.ents
         if e.label_ in PERSON_LABELS | ORG_LABELS and e.start_char >= skip
     ]
+    return sorted(named + _untagged_names(doc, offset, skip) + _groups(doc, offset, skip), key=lambda m: m.start)
+
+
+def _groups(doc: Any, offset: int, skip: int) -> list[Mention]:
+    """Plural subjects naming people ("Residents of Calvera blocked the road"), labelled GROUP:
+    what a "they" may stand for when no organisation or earlier source is nearer."""
+    out = []
+    for tok in doc:
+        if tok.tag_ != "NNS" or tok.dep_ not in ("nsubj", "nsubjpass") or tok.ent_type_ or tok.idx < skip:
+            continue
+        if tok.lemma_.lower() not in GROUP_NOUNS and tok.lower_ not in GROUP_NOUNS:
+            continue
+        start = tok.left_edge.i
+        while start < tok.i and doc[start].dep_ in ("det", "punct"):
+            start += 1
+        end = tok.i + 1
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None and of.right_edge.i - tok.i <= 4:
+            end = of.right_edge.i + 1
+        out.append(Mention(doc[start].idx + offset, doc[end - 1].idx + len(doc[end - 1]) + offset, GROUP, subject=True))
+    return out
+
+
+def _untagged_names(doc: Any, offset: int, skip: int) -> list[Mention]:
+    """Runs of proper nouns spaCy gave no entity ("Kestrel Ferries, the island's main operator"),
+    labelled NAME: a description can resolve to one the text so describes, nothing else does."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(doc):
+        if doc[i].pos_ != "PROPN" or doc[i].ent_type_ or doc[i].idx < skip:
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_:
+            j += 1
+        if j - i >= 2 or doc[i].dep_ in ("nsubj", "nsubjpass"):  # "Later, Marquez returned"
+            subject = any(doc[k].dep_ in ("nsubj", "nsubjpass") for k in range(i, j))
+            out.append(
+                Mention(doc[i].idx + offset, doc[j - 1].idx + len(doc[j - 1]) + offset, UNTAGGED, subject=subject)
+            )
+        i = j
+    return out
+
+
+def _name_start(doc: Any, ent: Any) -> int:
+    """An organisation's name starts at the proper nouns compounded onto it ("Westmere | Borough
+    Council" when the entity is only the last two)."""
+    i = ent.start
+    while (
+        ent.label_ == "ORG"
+        and i > 0
+        and doc[i - 1].pos_ == "PROPN"
+        and doc[i - 1].dep_ == "compound"
+        and ent.start <= doc[i - 1].head.i < ent.end
+    ):
+        i -= 1
+    return int(doc[i].idx)
+
+
+def _of_name_end(doc: Any, ent: Any) -> int:
+    """An organisation's name goes on over "of" and a place or name ("Fisheries Agency of Japan")."""
+    i = ent.end
+    if ent.label_ != "ORG" or i + 1 >= len(doc) or doc[i].lower_ != "of" or doc[i + 1].pos_ != "PROPN":
+        return int(ent.end_char)
+    j = i + 1
+    while j < len(doc) and doc[j].pos_ == "PROPN":
+        j += 1
+    return int(doc[j - 1].idx + len(doc[j - 1]))
 
 
 def mentions_from_spans(spans: list[dict[str, Any]]) -> list[Mention]:
@@ -86,10 +179,40 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     words = _WORD_RE.findall(low)
     if not words or any(w[:1].isupper() for w in _WORD_RE.findall(speaker)[1:]):
         return None
-    if len(words) > 2 or (len(words) == 2 and not speaker[:1].isupper()):
-        return None  # "the regional interior ministry" is specific enough to stand as it is
-    noun = words[-1]
-    return ("org", noun) if noun in ORG_NOUNS else ("same", noun)
+    head = role_head(words)
+    if (head in PERSON_ROLE_NOUNS or _AGED_RE.fullmatch(head)) and len(words) <= 6:
+        return "role", head  # "the ambassador", "the head of the union", "the union leader"
+    if len(words) > 3:
+        return None
+    if len(words) > 1 and not speaker[:1].isupper():
+        return ("described", head) if head in ORG_NOUNS else None  # "the bus operator": only if so described
+    return ("org", head) if head in ORG_NOUNS else ("same", head)
+
+
+def _role_candidate(
+    noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]], claim_start: int
+) -> Any:
+    """The person a role description stands for: an earlier claim's source described with the
+    same role, else the nearest person mention the text gives that role; None keeps it as written."""
+    wanted = role_class(noun)
+    for prev in reversed(speakers):
+        words = _WORD_RE.findall((prev.get("speaker") or "").lower())
+        if words and role_class(role_head(words)) == wanted and prev.get("_label") is None:
+            return prev
+    window = [m for m in before if m.start >= claim_start - ROLE_LOOKBACK_CHARS and m.label in PERSON_LABELS]
+    for m in reversed(window):
+        if described(text, m.start, m.end, noun):
+            return m
+    # No one is so described: the one person named in the last two sentences ("the striker").
+    recent = [m for m in window if m.start >= _sentences_back(text, claim_start, 2)]
+    surnames = {text[m.start : m.end].split()[-1] for m in recent}
+    return recent[-1] if len(surnames) == 1 else None
+
+
+def _sentences_back(text: str, pos: int, n: int) -> int:
+    """Where the sentence `n` sentences before the one at `pos` starts (roughly: by end marks)."""
+    ends = [m.end() for m in _SENTENCE_END_RE.finditer(text, max(0, pos - 1200), pos)]
+    return ends[-n - 1] if len(ends) > n else max(0, pos - 1200)
 
 
 def _name(text: str, m: Mention) -> tuple[int, int]:
@@ -109,40 +232,125 @@ def _name(text: str, m: Mention) -> tuple[int, int]:
 
 
 def _candidate(
-    kind: str, noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]], claim_start: int
+    kind: str,
+    noun: str,
+    text: str,
+    before: list[Mention],
+    speakers: list[dict[str, Any]],
+    claim_start: int,
+    genders: dict[str, str],
 ) -> Any:
     """The source a pronoun or description stands for: a pronoun right after a claim by a
     compatible source continues it; else the nearest compatible named mention before the claim
     (gold spans first); a description with its noun in a name ("the authority") takes that name."""
-    if kind == "same":  # "the spokesperson": the earlier source described with the same noun
+    if kind == "role":
+        return _role_candidate(noun, text, before, speakers, claim_start)
+    if kind in ("same", "described"):  # "the spokesperson": an earlier source of that noun
         for prev in reversed(speakers):
-            if (prev.get("speaker") or "").lower().split()[-1:] == [noun]:
+            if (prev.get("speaker") or "").lower().split()[-1:] == [noun] or (
+                prev["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS
+                and described(text, prev["speaker_start"], prev["speaker_end"], noun)
+            ):
                 return prev
-        return None
-    labels = {"person": PERSON_LABELS, "group": PERSON_LABELS | ORG_LABELS}.get(kind) or (
+        window = [m for m in before if m.start >= claim_start - ROLE_LOOKBACK_CHARS]
+        return next((m for m in reversed(window) if described(text, m.start, m.end, noun)), None)
+    labels = {"person": PERSON_LABELS, "group": PERSON_LABELS | ORG_LABELS | {GROUP}}.get(kind) or (
         ORG_LABELS if not noun or noun in STATE_NOUNS else ORG_LABELS - {"GPE"}
     )
     pronoun = kind != "org" or not noun
     if (
         pronoun
         and speakers
-        and _continues(speakers[-1], kind, labels)
+        and _continues(speakers[-1], kind, labels, text, before)
+        and _agrees(text, speakers[-1], noun, genders)
         and speakers[-1]["end"] >= claim_start - CONTINUES_CHARS
-    ):
+        and not any(m.start >= speakers[-1]["end"] and m.label in labels for m in before)
+    ):  # a pronoun continues the last source unless a compatible name comes between
         return speakers[-1]
     if noun and kind == "org":
-        for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
-            if m.label in labels and noun in text[m.start : m.end + len(noun) + 2].lower():
-                return m
+        return _org_candidate(noun, text, before, speakers, claim_start, labels)
+    pool = [m for m in before if m.label in labels or (kind == "person" and _maybe_person(text, m))]
+    if kind == "person" and pronoun_gender(noun):
+        pool = [m for m in pool if _gender_of(text, m.start, m.end, genders) in (None, pronoun_gender(noun))]
+    pool = [m for m in pool if m.gold] or pool
+    return pool[salient(text, pool)] if pool else None
+
+
+def _org_candidate(
+    noun: str,
+    text: str,
+    before: list[Mention],
+    speakers: list[dict[str, Any]],
+    claim_start: int,
+    labels: frozenset[str],
+) -> Any:
+    """The organisation "the agency" stands for: the nearest one the text so describes (in its
+    name or an appositive); else the nearer of the last organisation mentioned and the last
+    named source that is no person (a name spaCy did not tag: "Northline Rail said ...")."""
+    for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
+        if (m.label in labels or m.label == UNTAGGED) and described(text, m.start, m.end, noun):
+            return m
+    recent = [p for p in speakers if p["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS]
+    for prev in reversed(recent):
+        if prev.get("_label") in (None, UNTAGGED) and described(text, prev["speaker_start"], prev["speaker_end"], noun):
+            return prev
     pool = [m for m in before if m.label in labels]
-    gold = [m for m in pool if m.gold]
-    return (gold or pool)[-1] if pool else None
+    ranked = [m for m in pool if m.gold] or pool
+    last = ranked[-1] if ranked else None
+    source = next((p for p in reversed(recent) if p.get("_label") in (None, UNTAGGED) and _orglike(p["speaker"])), None)
+    if source is not None and (last is None or source["speaker_start"] > last.start):
+        return source
+    return last
 
 
-def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str]) -> bool:
-    """Whether a pronoun can stand for the last source: a named one of a compatible label, or an
-    unnamed one ("a shopkeeper", "the commander") of the right number."""
+def _orglike(speaker: str) -> bool:
+    """A named source that reads as an organisation's name: capitalised, no person's name."""
+    return (
+        speaker[:1].isupper()
+        and speaker.lower() not in PERSON_PRONOUNS
+        and not personlike(speaker)
+        and (len(speaker.split()) > 1 or speaker.isupper())
+    )
+
+
+def _maybe_person(text: str, m: Mention) -> bool:
+    """A name spaCy did not label a person that may be one: it reads as a person's name, or it is
+    a lone proper noun as a subject ("Ruiz spoke to reporters")."""
+    name = text[m.start : m.end]
+    return personlike(name) or (m.label == UNTAGGED and m.subject and " " not in name)
+
+
+def _gender_of(text: str, start: int, end: int, genders: dict[str, str]) -> str | None:
+    """A person's gender from a title or role beside the mention, else from a pronoun already
+    resolved to their surname in this text ("he said" -> Hale is "m")."""
+    words = text[start:end].split()
+    return gender(text, start, end) or (genders.get(words[-1]) if words else None)
+
+
+def _agrees(text: str, prev: dict[str, Any], pronoun: str, genders: dict[str, str]) -> bool:
+    """Whether the last source's gender, when known, is the pronoun's."""
+    wanted = pronoun_gender(pronoun)
+    return wanted is None or _gender_of(text, prev["speaker_start"], prev["speaker_end"], genders) in (None, wanted)
+
+
+def pronoun_gender(pronoun: str) -> str | None:
+    return "m" if pronoun in ("he", "him") else "f" if pronoun in ("she", "her") else None
+
+
+def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str], text: str, before: list[Mention]) -> bool:
+    """Whether a pronoun can stand for the last source: a named one of a compatible label (a
+    person spaCy labelled otherwise included: "Matteo Varga", or "Nair" after "Priya Nair"), or
+    an unnamed one ("a shopkeeper", "the commander") of the right number."""
     label = prev.get("_label")
+    speaker = prev.get("speaker") or ""
+    if label is not None and kind == "person" and label not in labels:
+        words = speaker.split()
+        return personlike(speaker) or (
+            len(words) == 1
+            and any(m.label in PERSON_LABELS and text[m.start : m.end].split()[-1:] == words for m in before)
+        )
+    if label == UNTAGGED and kind == "org":
+        return not personlike(speaker)
     if label is not None:
         return label in labels
     if kind == "org":
@@ -159,16 +367,28 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
     spans, which are preferred where both are given). A resolved claim's speaker, speaker_start
     and speaker_end point at the mention it resolved to; `speaker_entity` is set when the
     mention is linked to a canonical entity."""
-    ordered = sorted(mentions, key=lambda m: (m.start, not m.gold))
+    quoted = find_quotations(text) if mentions else []
+    ordered = _known_people(
+        text,
+        sorted(
+            (m for m in mentions if not any(a < m.start < b for a, b in quoted)),  # quoted words never speak
+            key=lambda m: (m.start, not m.gold),
+        ),
+    )
     starts = [m.start for m in ordered]
     seen: list[dict[str, Any]] = []
+    genders: dict[str, str] = {}  # surname -> gender, from pronouns resolved to it
     for claim in claims:
         kind = _kind(text, claim)
         if kind is not None:
             before = ordered[: bisect_left(starts, min(claim["start"], claim["speaker_start"]))]
-            found = _candidate(*kind, text, before, seen, claim["start"])
+            found = _candidate(*kind, text, before, seen, claim["start"], genders)
+            if found is not None and kind[0] == "role" and not claim.get("role"):
+                claim["role"] = claim["speaker"]  # "According to the ambassador": the role, kept
             if isinstance(found, Mention):
                 s, e = _name(text, found)
+                if kind[0] in ("person", "role"):  # as spelled at the nearest mention
+                    s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
                 claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.label)
                 if found.entity is not None:
                     claim["speaker_entity"] = found.entity
@@ -181,11 +401,29 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
                 )
         elif claim.get("speaker_start") is not None:
             claim.setdefault("_label", _label_at(ordered, claim["speaker_start"], claim["speaker_end"]))
+        if kind is not None and kind[0] == "person" and pronoun_gender(kind[1]) and claim.get("speaker"):
+            genders.setdefault(claim["speaker"].split()[-1], pronoun_gender(kind[1]) or "")
         if claim.get("speaker"):
             seen.append(claim)
     for claim in claims:
         claim.pop("_label", None)
     return claims
+
+
+def _known_people(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Mentions (in text order) relabelled PERSON when their last word is the surname of a person
+    named before ("Sofia Marquez ... Later, Marquez returned": spaCy often tags the second
+    mention as nothing or as an organisation)."""
+    surnames: set[str] = set()
+    out = []
+    for m in mentions:
+        words = text[m.start : m.end].split()
+        if m.label in PERSON_LABELS:
+            surnames.update(words[-1:])
+        elif words and words[-1] in surnames and len(words) <= 3:
+            m = Mention(m.start, m.end, "PERSON", m.entity, m.gold, m.subject)
+        out.append(m)
+    return out
 
 
 def _label_at(mentions: list[Mention], start: int, end: int) -> str | None:

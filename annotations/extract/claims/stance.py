@@ -31,6 +31,8 @@ def is_quantity(qents: list[Any], qstarts: list[int], unit: Unit) -> bool:
             break
         if ent.end > unit.end or (unit.quotes and unit.inside_quote(ent[0])):
             continue
+        if any(a.dep_ == "relcl" for a in ent.root.ancestors):
+            continue  # "The 23-year-old, who scored 14 goals last season, said ...": an aside
         if _counts(ent):
             return True
     return False

@@ -3,8 +3,9 @@ and stance of each matched claim.
 
 Overlap: a predicted claim is right when it shares a character with a gold claim; a gold claim is
 found when a predicted claim shares a character with it, and is matched to the most overlapping
-one. On matched gold claims: speaker accuracy (normalised: case, diacritics, possessive, a leading
-article; a speaker linked to a canonical entity accepts its name and aliases), type agreement and
+one. On matched gold claims: speaker accuracy strict (normalised: case, diacritics, possessive, a
+leading article; a speaker linked to a canonical entity accepts its name and aliases) and lenient
+(evaluate.speakers), the speaker's canonical entity, quotations typed quote, type agreement and
 stance agreement (over gold claims that have a type / a stance).
 """
 
@@ -16,19 +17,10 @@ from typing import Any
 from annotations.learn.evaluate.examples import build_example, spans_getter, trim
 from annotations.learn.evaluate.gold import gold_claims
 from annotations.learn.evaluate.results import PRF, ClaimsResult
+from annotations.learn.evaluate.speakers import entity_match, lenient_match, name_index, norm_speaker, strict_match
 from annotations.store import Store
 
-_ARTICLES = ("a ", "an ", "one ")
-
-
-def norm_speaker(text: str | None) -> str:
-    """A speaker compared as normalize() does, also without a leading "a" / "an" / "one"."""
-    from annotations.extract.normalize import normalize
-
-    out = normalize(text or "")
-    for art in _ARTICLES:
-        out = out.removeprefix(art)
-    return out
+__all__ = ["claims_section", "norm_speaker"]
 
 
 @dataclass
@@ -40,7 +32,13 @@ class _Tally:
     right_pred: int = 0
     found_gold: int = 0
     speaker_ok: int = 0
+    speaker_lenient: int = 0
     speaker_n: int = 0
+    entity_ok: int = 0
+    entity_n: int = 0
+    quote_ok: int = 0
+    quote_n: int = 0
+    index: dict[str, set[int]] | None = None
     type_ok: int = 0
     type_n: int = 0
     stance_ok: int = 0
@@ -57,11 +55,19 @@ class _Tally:
                 self._compare(g, best)
 
     def _compare(self, g: dict[str, Any], best: dict[str, Any]) -> None:
-        forms = {norm_speaker(s) for s in g.get("speakers", ()) if s}
-        forms.discard("")
+        forms = [s for s in g.get("speakers", ()) if s and norm_speaker(s)]
         if forms:
             self.speaker_n += 1
-            self.speaker_ok += norm_speaker(best.get("speaker")) in forms
+            self.speaker_ok += strict_match(best.get("speaker"), forms)
+            self.speaker_lenient += lenient_match(best.get("speaker"), forms)
+        if g.get("speaker_entity") is not None:
+            self.entity_n += 1
+            self.entity_ok += entity_match(
+                best.get("speaker"), best.get("speaker_entity"), g["speaker_entity"], self.index or {}
+            )
+        if g.get("type") == "quote":
+            self.quote_n += 1
+            self.quote_ok += best.get("type") == "quote"
         if g.get("type"):
             self.type_n += 1
             self.type_ok += best.get("type") == g["type"]
@@ -99,7 +105,9 @@ def claims_section(
 
     gold = gold_claims(store, sorted({d for d, _ in pairs}))
     examples = []
-    tally = _Tally()
+    tally = _Tally(
+        index=name_index(_entity_names(store)) if any(c.get("speaker_entity") for v in gold.values() for c in v) else {}
+    )
     docs: set[int] = set()
     for doc_id, ann in pairs:
         if doc_id not in preds or doc_id not in texts:
@@ -118,6 +126,10 @@ def claims_section(
         overlap=PRF.of(0, 0, 0) if not (tally.n_pred or tally.n_gold) else _overlap(tally),
         speaker_accuracy=ratio(tally.speaker_ok, tally.speaker_n),
         speaker_pairs=tally.speaker_n,
+        speaker_lenient=ratio(tally.speaker_lenient, tally.speaker_n),
+        speaker_entity_accuracy=ratio(tally.entity_ok, tally.entity_n),
+        entity_pairs=tally.entity_n,
+        quote_type_recall=ratio(tally.quote_ok, tally.quote_n),
         type_agreement=ratio(tally.type_ok, tally.type_n),
         stance_agreement=ratio(tally.stance_ok, tally.stance_n),
         matched=tally.found_gold,
@@ -129,6 +141,16 @@ def claims_section(
         skipped=info["skipped"],
         notes=info["notes"],
     )
+
+
+def _entity_names(store: Store) -> dict[int, list[str]]:
+    """Every canonical entity's name and aliases."""
+    names: dict[int, list[str]] = {}
+    for e in store.query("SELECT id, name FROM entities"):
+        names.setdefault(e["id"], []).append(e["name"])
+    for a in store.query("SELECT entity_id, form FROM aliases"):
+        names.setdefault(a["entity_id"], []).append(a["form"])
+    return names
 
 
 def _overlap(t: _Tally) -> PRF:

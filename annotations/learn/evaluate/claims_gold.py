@@ -96,11 +96,15 @@ def add_gold(store: Store, doc_id: int, text: str, claims: list[GoldClaim], anno
         start, end = locate(text, claim, name)
         fields: dict[str, Any] = {"type": claim.type, "stance": claim.stance, "speaker": claim.speaker}
         if claim.speaker and claim.aliases:
-            if claim.speaker not in entity_of:
-                entity_of[claim.speaker] = create_entity(store, claim.speaker, "PERSON", annotator)
-            for form in claim.aliases:
-                add_alias(store, entity_of[claim.speaker], form, annotator)
-            fields["speaker_entity_id"] = entity_of[claim.speaker]
+            names = (claim.speaker, *claim.aliases)
+            entity = next((entity_of[n] for n in names if n in entity_of), None)
+            if entity is None:  # one entity for a speaker and its aliases, whichever name comes first
+                entity = create_entity(store, claim.speaker, "PERSON", annotator)
+            for form in names:
+                entity_of.setdefault(form, entity)
+            for form in names:
+                add_alias(store, entity, form, annotator)
+            fields["speaker_entity_id"] = entity
         add_claim(store, doc_id, start, end, annotator, **fields)
     store.set_status(doc_id, annotator, "done")
     return len(claims)

@@ -79,11 +79,20 @@ def gold_claims(store: Store, ids: list[int]) -> dict[tuple[int, str], list[dict
                 names[a["entity_id"]].append(a["form"])
     for r in rows:
         speakers = [s for s in (r["speaker"], r["speaker_span"]) if s]
+        entity = r["speaker_entity_id"] if r["speaker_entity_id"] is not None else r["speaker_span_entity"]
         for key in ("speaker_entity_id", "speaker_span_entity"):
             if r[key] is not None:
                 speakers += names.get(r[key], [])
         out[(r["doc_id"], r["annotator"])].append(
-            {"start": r["start"], "end": r["end"], "type": r["type"], "stance": r["stance"], "speakers": speakers}
+            {
+                "start": r["start"],
+                "end": r["end"],
+                "type": r["type"],
+                "stance": r["stance"],
+                "speakers": speakers,
+                "speaker_entity": entity,
+                "speaker_names": names.get(entity, []) if entity is not None else [],
+            }
         )
     return out
 

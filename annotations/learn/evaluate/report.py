@@ -73,8 +73,10 @@ def _claims_parts(claims: dict[str, Any]) -> list[Any]:
     parts.append(t)
     parts.append(
         Text(
-            f"speaker accuracy: {_fmt(claims['speaker_accuracy'])} over {claims['speaker_pairs']} "
-            f"matched claim(s) with a speaker; gold {claims['gold']}, predicted {claims['pred']}; "
+            f"speaker accuracy: {_fmt(claims['speaker_accuracy'])} strict, "
+            f"{_fmt(claims.get('speaker_lenient'))} lenient over {claims['speaker_pairs']} "
+            f"matched claim(s) with a speaker; canonical entity {_fmt(claims.get('speaker_entity_accuracy'))} "
+            f"over {claims.get('entity_pairs', 0)} linked; gold {claims['gold']}, predicted {claims['pred']}; "
             f"predictions: {claims['source']}",
             style="dim",
         )
@@ -83,7 +85,8 @@ def _claims_parts(claims: dict[str, Any]) -> list[Any]:
         Text(
             f"on {claims.get('matched', 0)} matched gold claim(s): type agreement "
             f"{_fmt(claims.get('type_agreement'))}, stance agreement "
-            f"{_fmt(claims.get('stance_agreement'))}",
+            f"{_fmt(claims.get('stance_agreement'))}; quotations typed quote "
+            f"{_fmt(claims.get('quote_type_recall'))}",
             style="dim",
         )
     )

@@ -69,9 +69,14 @@ class NerResult:
 class ClaimsResult:
     """Claims: exact and overlapping span matches; speaker, type and stance on matched claims.
 
-    speaker_accuracy is over matched gold claims with a speaker (speaker_pairs of them); type and
-    stance agreement are over matched gold claims that have a type / a stance (matched: how many
-    gold claims an overlapping prediction matched).
+    speaker_accuracy (strict: the same name once normalised, or another name of its canonical
+    entity) and speaker_lenient (also the same head word, or one phrase inside the other once
+    determiners and quantifiers are dropped) are over matched gold claims with a speaker
+    (speaker_pairs of them); speaker_entity_accuracy over those whose speaker is linked to a
+    canonical entity (entity_pairs): the predicted speaker names that entity. quote_type_recall:
+    of matched gold quotations, the share typed quote. Type and stance agreement are over
+    matched gold claims that have a type / a stance (matched: how many gold claims an
+    overlapping prediction matched).
     """
 
     exact: PRF
@@ -88,6 +93,10 @@ class ClaimsResult:
     source: str
     skipped: int
     notes: list[str] = field(default_factory=list)
+    speaker_lenient: float | None = None
+    speaker_entity_accuracy: float | None = None
+    entity_pairs: int = 0
+    quote_type_recall: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

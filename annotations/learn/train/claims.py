@@ -148,6 +148,8 @@ def train_claims(
     host = _current(store, config)
     if host is None:
         raise UserInputError(f"claims need a parse: config key model.name {config.model.name!r} is not installed")
+    if opts.speakers_only:
+        return _train_speakers_only(store, opts, host, name, annotator, phase)
     out = _output(store, opts, name)
     work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out.parent))
     try:
@@ -156,6 +158,8 @@ def train_claims(
         result = _train(name, corpus, opts, work / "model", on_step, phase)
         phase("scoring the baseline detector and the trained model on the dev split")
         before, after = _score_against_baseline(host, corpus.dev, work / "model")
+        phase("fitting the speaker ranker")
+        _add_speaker_ranker(store, opts, host, work / "model", before, after)
         outcome = TrainOutcome(
             name=name,
             path=str(out),
@@ -230,3 +234,78 @@ def _load_claims(host: str) -> Any:
         return load_pipeline(host, components={"claims"}, key="model.name")
     except ModelMissing as exc:
         raise UserInputError(str(exc)) from None
+
+
+def _ranker_scores(
+    store: Store, opts: TrainOptions, host: str, model_dir: Path
+) -> tuple[dict[str, Any], dict[str, Any], int, int, str]:
+    """Fit the speaker ranker on the training documents' gold claims, save it in `model_dir`;
+    (rules' dev scores, ranked dev scores, train docs, dev docs, data hash)."""
+    import hashlib
+
+    from annotations.extract.claims import RANKER_FILE
+    from annotations.learn.train.speakers import fit_ranker, speaker_docs, speaker_scores, split_docs
+
+    docs = speaker_docs(store, _load_claims(host), annotator=opts.annotator)
+    if not docs:
+        raise UserInputError("no gold claim with a speaker in the documents marked done: give claims their speaker")
+    train, dev = split_docs(docs, opts.dev, opts.seed)
+    ranker = fit_ranker(train)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    ranker.save(model_dir / RANKER_FILE)
+    digest = hashlib.sha256(repr([(d.doc_id, d.gold) for d in docs]).encode()).hexdigest()[:16]
+    return speaker_scores(dev), speaker_scores(dev, ranker), len(train), len(dev), digest
+
+
+def _add_speaker_ranker(
+    store: Store, opts: TrainOptions, host: str, model_dir: Path, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """The speaker ranker beside the span model, its dev accuracy a row of the before/after table
+    (none when no gold claim has a speaker: the span model is trained all the same)."""
+    try:
+        rules, ranked, *_ = _ranker_scores(store, opts, host, model_dir)
+    except UserInputError:
+        return
+    before.setdefault("per_label", {})["speaker accuracy"] = {"f": rules["accuracy"]}
+    after.setdefault("per_label", {})["speaker accuracy"] = {"f": ranked["accuracy"]}
+
+
+def _train_speakers_only(
+    store: Store, opts: TrainOptions, host: str, name: str, annotator: str, phase: Callable[[str], None]
+) -> TrainOutcome:
+    """`--speakers-only`: the speaker ranker alone, registered as a claims model (predict keeps
+    the rules' claims and ranks their speakers); before/after are the rules' and the ranker's
+    speaker accuracy on the dev documents."""
+    out = _output(store, opts, name)
+    work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out.parent))
+    try:
+        phase("parsing the gold documents and fitting the speaker ranker")
+        rules, ranked, n_train, n_dev, digest = _ranker_scores(store, opts, host, work / "model")
+
+        def table(s: dict[str, Any]) -> dict[str, Any]:
+            return {"f": s["accuracy"], "lenient": s["lenient"], "claims": s["claims"],
+                    "per_label": {"speaker accuracy": {"f": s["accuracy"]}}}  # fmt: skip
+
+        outcome = TrainOutcome(
+            name=name,
+            path=str(out),
+            extractor=Extractor.CLAIMS,
+            base_model=None,
+            data_hash=digest,
+            train_docs=n_train,
+            dev_docs=n_dev,
+            rehearsal_docs=0,
+            kept_base_spans=0,
+            before=table(rules),
+            after=table(ranked),
+            before_model="claim rules",
+            loop=LoopResult(stopped="data"),
+            in_use=opts.use,
+            warnings=[]
+            if n_dev
+            else ["no dev documents: the speaker accuracy is not measured (add more done documents)"],
+        )
+        _register(store, outcome, annotator, work / "model", out)
+        return outcome
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

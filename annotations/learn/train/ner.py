@@ -52,6 +52,7 @@ class TrainOptions:
     rehearsal: float = 0.5
     patience: int | None = None
     eval_frequency: int | None = None
+    speakers_only: bool = False  # claims: fit the speaker ranker alone (no span model)
 
 
 @dataclass

@@ -1,0 +1,121 @@
+"""What a description or pronoun can stand for, read off the text around a named mention.
+
+    role_head(words) -> str                 "head of the union" -> "head"; "union leader" -> "leader"
+    described(text, start, end, noun)       the text around the mention gives it that role or kind
+    gender(text, start, end) -> "f" | "m" | None
+    salient(text, pool) -> index            the subject of the sentence the nearest mention is in
+
+All on character offsets, so they work the same on spaCy's entities and on gold spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from annotations.extract.claims.lexicon import NOT_PERSON_NAME_WORDS, ORG_NOUNS, ROLE_SYNONYMS
+from annotations.extract.normalize import ORG_DESIGNATORS
+
+_WORD_RE = re.compile(r"[\w’'-]+")
+_PREPS = frozenset("of for at in with from on".split())
+_SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s")
+_FEMALE = re.compile(
+    r"\b(?:mrs|ms|miss|madam|dame|lady|queen|princess|spokeswoman|chairwoman|councilwoman|congresswoman"
+    r"|businesswoman|sportswoman|policewoman|mother|wife|daughter|sister|grandmother)\b\.?",
+    re.IGNORECASE,
+)
+_MALE = re.compile(
+    r"\b(?:mr|sir|lord|king|prince|spokesman|chairman|councilman|congressman|businessman|sportsman"
+    r"|policeman|father|husband|son|brother|grandfather)\b\.?",
+    re.IGNORECASE,
+)
+
+
+def role_head(words: Sequence[str]) -> str:
+    """The head noun of a description: its last word before a preposition ("head of the union")."""
+    for k, w in enumerate(words):
+        if w in _PREPS and k > 0:
+            return words[k - 1]
+    return words[-1] if words else ""
+
+
+def role_class(noun: str) -> str:
+    return ROLE_SYNONYMS.get(noun, noun)
+
+
+def _around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The same sentence's text just before a mention (its title) and after it (an appositive,
+    a relative clause)."""
+    before = _SENTENCE_END.split(text[max(0, start - 40) : start])[-1]
+    after = _SENTENCE_END.split(text[end : end + 120] + " ")[0]
+    return before, after
+
+
+def described(text: str, start: int, end: int, noun: str) -> bool:
+    """Whether the text gives the mention at start..end the role or kind `noun`: in its name
+    ("Riverside Transit Authority" for "the authority"), a title before it ("Ambassador Elena
+    Marsh"), an appositive or clause after it ("Jorge Tallis, the head of the union", "Kestrel
+    Ferries, the island's main operator", "Elena Marsh, who leads the delegation")."""
+    before, after = _around(text, start, end)
+    wanted = role_class(noun)
+    for w in _WORD_RE.findall(f"{before} {text[start:end]} {after}".lower()):
+        if role_class(w) == wanted or (len(noun) >= 5 and len(w) >= 4 and w[:4] == noun[:4]):
+            return True
+    return False
+
+
+def gender(text: str, start: int, end: int) -> str | None:
+    """'f' or 'm' when a title or role next to the mention says so ("Ms Achebe", "Paul Grant,
+    the council's spokesman"), else None."""
+    before, after = _around(text, start, end)
+    near = f"{before[-12:]} {text[start:end]} {after[:60]}"
+    female, male = bool(_FEMALE.search(near)), bool(_MALE.search(near))
+    return "f" if female and not male else "m" if male and not female else None
+
+
+def personlike(name: str) -> bool:
+    """Whether a name spaCy labelled otherwise reads as a person's ("Matteo Varga": two or
+    three capitalised words, none an organisation's or a place's word)."""
+    words = name.split()
+    if not 2 <= len(words) <= 3:
+        return False
+    for w in words:
+        low = w.lower()
+        if not (w[:1].isupper() and w[1:2].islower()) or low in ORG_NOUNS or low in ORG_DESIGNATORS:
+            return False
+        if low in NOT_PERSON_NAME_WORDS:
+            return False
+    return True
+
+
+def nearest_spelling(text: str, start: int, end: int, limit: int, quoted: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """The person's name as spelled at its last mention before `limit` ("Priya Nair ... Nair
+    told reporters ... She added": "Nair"), outside quotations; start..end when there is none."""
+    name = text[start:end]
+    surname = name.split()[-1] if name.split() else ""
+    if len(surname) < 2:
+        return start, end
+    found = None
+    for m in re.finditer(rf"(?<![\w’'-]){re.escape(surname)}(?![\w-])", text[end:limit]):
+        p = end + m.start()
+        if not any(a < p < b for a, b in quoted):
+            found = p
+    if found is None:
+        return start, end
+    if text[max(0, found + len(surname) - len(name)) : found + len(surname)] == name:
+        return found + len(surname) - len(name), found + len(surname)
+    return found, found + len(surname)
+
+
+def salient(text: str, pool: Sequence[Any]) -> int:
+    """Of mentions (with start and subject) in text order, the one a pronoun most likely means:
+    the subject of the sentence the nearest one is in, else the nearest."""
+    nearest = pool[-1]
+    lo = max(0, nearest.start - 400)
+    cut = max((m.end() for m in _SENTENCE_END.finditer(text, lo, nearest.start)), default=lo)
+    for k in range(len(pool)):
+        m = pool[k]
+        if m.start >= cut and m.subject:
+            return k
+    return len(pool) - 1
