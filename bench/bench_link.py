@@ -12,6 +12,9 @@ Zelenskyy), with lone surnames, titles and acronyms, spread over documents.
   chunked by 2,000 rows with ``score_cutoff`` and ``np.nonzero`` (a full 100k x 100k matrix
   would need 10 GB). Above 20,000 forms the baseline is timed on a sample of row chunks and
   extrapolated linearly (the work per row is constant); the result says so.
+* quality beside speed (``pairs_quality``): for both sides, recall of the generator's
+  same-entity pairs and false links (pairs of two different entities), counted alike over
+  pairs of normalised forms (over the sampled rows when the baseline is extrapolated).
 
     python bench/bench_link.py            # N=5,000 quick
     python bench/bench_link.py 20000 100000 --repeats 1
@@ -234,23 +237,66 @@ def _distinct_forms(mentions: list[Mention]) -> list[str]:
 
 def baseline(
     mentions: list[Mention], threshold: float = 85, chunk: int = 2000, max_rows: int | None = None, workers: int = -1
-) -> tuple[float, int, bool]:
-    """Normalise the distinct forms and cdist all pairs with fuzz.ratio (the scorer our bulk
-    step uses). Returns (seconds, hits, extrapolated)."""
+) -> tuple[float, int, bool, list[str], list[tuple[int, int]]]:
+    """Normalise the distinct forms, cdist all pairs with fuzz.ratio (the scorer our bulk step
+    uses) and take the pairs over the cutoff (np.nonzero, as a linker must to report them).
+    Returns (seconds, hits, extrapolated, the sorted keys, the pairs i < j of key indices)."""
     t0 = time.perf_counter()
     keys = sorted({normalize(f) for f in _distinct_forms(mentions)} - {""})
     n = len(keys)
     rows = n if max_rows is None else min(n, max_rows)
     hits = 0
+    found = []
     for s in range(0, rows, chunk):
         q = keys[s : s + chunk]
         m = process.cdist(q, keys, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8, workers=workers)
-        hits += int(np.count_nonzero(m))
+        i, j = np.nonzero(m)
+        hits += len(i)
+        found.append((i + s, j))
         del m
     dt = time.perf_counter() - t0
+    pairs = [(int(a), int(b)) for i, j in found for a, b in zip(i.tolist(), j.tolist()) if a < b]  # untimed
     if rows < n:
-        return dt * n / rows, hits, True
-    return dt, hits, False
+        return dt * n / rows, hits, True, keys, pairs
+    return dt, hits, False, keys, pairs
+
+
+def key_entities(forms_entity: dict[str, set[int]]) -> dict[str, set[int]]:
+    """Normalised form -> the generator's entities written that way."""
+    out: dict[str, set[int]] = {}
+    for form, ents in forms_entity.items():
+        out.setdefault(normalize(form), set()).update(ents)
+    return out
+
+
+def true_pairs(entities: dict[str, set[int]], keep=lambda key: True) -> set[frozenset[str]]:
+    """Every pair of distinct normalised forms of one entity (a pair `keep` accepts on either side)."""
+    by_entity: dict[int, list[str]] = {}
+    for key, ents in entities.items():
+        for e in ents:
+            by_entity.setdefault(e, []).append(key)
+    return {
+        frozenset((a, b))
+        for keys in by_entity.values()
+        for x, a in enumerate(keys)
+        for b in keys[x + 1 :]
+        if a != b and (keep(a) or keep(b))
+    }
+
+
+def link_quality(proposed: set[frozenset[str]], truth: set[frozenset[str]], entities: dict[str, set[int]]) -> dict:
+    """Recall of the true pairs and the false links (pairs of two different entities), over
+    pairs of normalised forms, the same count for the linker and the baseline."""
+    pairs = {p for p in proposed if len(p) == 2}
+    false = sum(1 for a, b in map(tuple, pairs) if not entities.get(a, set()) & entities.get(b, set()))
+    right = len(pairs & truth)
+    return {
+        "pairs": len(pairs),
+        "recall": round(right / max(1, len(truth)), 3),
+        "false_links": false,
+        "precision": round((len(pairs) - false) / max(1, len(pairs)), 3),
+        "true_pairs": len(truth),
+    }
 
 
 def quality(sugg, forms_entity: dict[str, set[int]]) -> dict:
@@ -279,6 +325,8 @@ def run(n: int, repeats: int = 1, *, seed: int = 7, workers: int = -1) -> dict:
     sugg = None
     hits = 0
     extrapolated = False
+    keys: list[str] = []
+    found: list[tuple[int, int]] = []
     # interleaved, best of `repeats` each: the machine may be shared, and the load then
     # falls on both sides alike
     for r in range(max(1, repeats)):
@@ -289,8 +337,14 @@ def run(n: int, repeats: int = 1, *, seed: int = 7, workers: int = -1) -> dict:
         ours = min(ours, time.perf_counter() - t0)
         if r == 0:
             peak = _maxrss_mb()  # the process high-water mark, before any baseline ran
-        b, hits, extrapolated = baseline(mentions, max_rows=max_rows, workers=workers)
+        b, hits, extrapolated, keys, found = baseline(mentions, max_rows=max_rows, workers=workers)
         base = min(base, b)
+    entities = key_entities(forms_entity)
+    sampled = set(keys[:max_rows]) if extrapolated else set(keys)  # the baseline's rows, when sampled
+    truth = true_pairs(entities, keep=lambda key: key in sampled)
+    ours_pairs = {frozenset((normalize(p.a), normalize(p.b))) for p in sugg.pairs} if sugg else set()
+    if extrapolated:  # like for like: the linker's pairs on the rows the baseline scored
+        ours_pairs = {p for p in ours_pairs if p & sampled}
     return {
         "name": "link",
         "ours": round(ours, 3),
@@ -307,6 +361,13 @@ def run(n: int, repeats: int = 1, *, seed: int = 7, workers: int = -1) -> dict:
         "baseline_extrapolated": extrapolated,
         "baseline_hits": hits,
         "quality": quality(sugg, forms_entity),
+        # recall and false links over pairs of normalised forms, the same count for both sides
+        # (over the baseline's sampled rows when it is extrapolated)
+        "pairs_quality": {
+            "ours": link_quality(ours_pairs, truth, entities),
+            "baseline": link_quality({frozenset((keys[i], keys[j])) for i, j in found}, truth, entities),
+            "over": f"{len(sampled):,} of {len(keys):,} normalised forms" if extrapolated else "all normalised forms",
+        },
     }
 
 

@@ -2,6 +2,16 @@
 
     python bench/bench_reader.py [--quick]
 
+No raw component does what the Reader does, so there is no baseline program: each figure is
+the absolute latency on the machine it ran on, and the ratio is how it scales with the article's
+length (the same app at 200 words). Three rows: cursor motion (`reader_keystroke_scale`), and
+the two writes a user waits on: an accept (`reader_accept`: `a` on an open suggestion) and a
+label write (`reader_label`: a label key on the next suggestion, another label than the
+model's), both as in Correct mode (each moves the cursor to the next open one), timed from
+the key until its row is committed to SQLite and the frame showing it is painted (the write is
+synchronous in the key's handler; after each timed key the row is checked through a separate
+read-only connection). Writes also hold an absolute budget: WRITE_BUDGET_MS.
+
 Headless (Pilot, 80x24), the real app on a seeded temporary store: the Library opens, the
 Reader is pushed on the article, and cursor keys take the path a terminal's do (into the app's
 queue as the driver puts them -> bindings -> ``ReaderScreen.action_move`` -> ``ArticleView``).  One sample is
@@ -23,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -47,7 +58,8 @@ CYCLE = ("w", "right", "down", "b", "left", "down")
 so the long article scrolls a row on a third of the presses once its cursor is past the first
 screen.  Not one in two: a scrolling frame costs about twice a still one at any article length,
 and with half the presses in each cluster the median flips between them from run to run."""
-KEY_CHARS = {"w": "w", "b": "b"}  # the rest are named keys without a character
+KEY_CHARS = {"w": "w", "b": "b", "a": "a", "right_curly_bracket": "}", **{str(d): str(d) for d in range(10)}}
+"""The character of each printable key sent; the rest are named keys without a character."""
 WARMUP = 60
 """Untimed presses first: caches warm, and the long article's cursor has gone far enough down
 (20 rows) that its view scrolls on every vertical move from then on, so quick and full runs
@@ -84,6 +96,15 @@ class FrameProbe:
         self.last_frame = time.perf_counter()
         if self.on_frame is not None:
             self.on_frame(self)
+
+
+WRITES = 10
+"""Accept-then-label cycles timed per app (fresh store each); each takes two suggestions, and the
+200-word article holds 28: 2 * (WRITE_WARMUP + WRITES) of them are used."""
+WRITE_WARMUP = 2
+WRITE_BUDGET_MS = 100.0
+"""An accept or a label write must show within 100 ms (the usual limit of a response that feels
+instant) at either length."""
 
 
 # ---------------------------------------------------------------------------- data
@@ -267,15 +288,125 @@ async def session(db: Path, ids: dict[int, int], presses: int, sides: dict[int, 
             store.close()
 
 
-async def _run(quick: bool) -> dict:
-    presses = 100 if quick else 300
-    repeats = 2 if quick else 4  # fresh pairs of apps
+# ---------------------------------------------------------------------------- writes
+
+
+class Writer:
+    """One app with the Reader open, accepting and labelling suggestions in turn; each timed key
+    is checked to have committed its row, through a separate read-only connection."""
+
+    def __init__(self, app, view, db: Path, doc_id: int) -> None:
+        self.app, self.view, self.doc_id = app, view, doc_id
+        self.probe = FrameProbe(app)
+        self.check = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        self.keys = {label.name: label.key for label in app.config.labels}
+        self.times: dict[str, list[float]] = {"accept": [], "label": []}
+        self.started = False
+
+    def committed_label(self, cursor: int) -> str | None:
+        row = self.check.execute(
+            'SELECT label FROM spans WHERE doc_id = ? AND annotator = ? AND start <= ? AND "end" > ?',
+            (self.doc_id, ANNOTATOR, cursor, cursor),
+        ).fetchone()
+        return row[0] if row else None
+
+    async def key(self, key: str) -> float:
+        frames = self.probe.frames
+        with self.app._context():  # two apps share the event loop: this one is "active"
+            elapsed = await press_to_frame(self.app, self.probe, key)
+        if self.probe.frames == frames:
+            raise RuntimeError(f"{key!r} painted no frame")
+        return elapsed
+
+    async def cycle(self, timed: bool) -> None:
+        """`a` on the open suggestion under the cursor, then a label key (NORP, which no
+        suggestion here has) on the next one; each moves the cursor to the next open suggestion."""
+        if not self.started:
+            await self.key("right_curly_bracket")  # untimed: `}`, to the first open suggestion
+            self.started = True
+        times = {}
+        for kind, key, label in (("accept", "a", None), ("label", self.keys["NORP"], "NORP")):
+            cursor = self.view.cursor
+            if self.committed_label(cursor) is not None:
+                raise RuntimeError(f"no open suggestion under the cursor for {key!r}")
+            times[kind] = await self.key(key)
+            committed = self.committed_label(cursor)
+            if committed is None or (label and committed != label):
+                raise RuntimeError(f"{key!r} painted a frame before its span was committed")
+            if self.view.cursor == cursor:
+                raise RuntimeError("no open suggestion left")
+        if timed:
+            for kind, elapsed in times.items():
+                self.times[kind].append(elapsed)
+
+
+async def write_session(tmp: Path, writes: int, out: dict[int, list[Writer]]) -> None:
+    """Both articles open at once on fresh stores, writes alternating between them (ABBA)."""
+    from tui.app import NewsmarkApp
+
+    dbs = {}
+    for words in (BIG, SMALL):
+        dbs[words] = tmp / f"writes-{len(out[words])}-{words}.db"
+        dbs[words] = (dbs[words], build_store(dbs[words])[words])
+    stores = {words: Store(db) for words, (db, _) in dbs.items()}
+    apps = {words: NewsmarkApp(stores[words], load_config(), ANNOTATOR) for words in (BIG, SMALL)}
+    writers: dict[int, Writer] = {}
+    try:
+        async with apps[BIG].run_test(size=SIZE) as pilot_big, apps[SMALL].run_test(size=SIZE) as pilot_small:
+            for words, pilot in ((BIG, pilot_big), (SMALL, pilot_small)):
+                db, doc_id = dbs[words]
+                with apps[words]._context():
+                    writers[words] = Writer(apps[words], await _open_reader(pilot, doc_id), db, doc_id)
+            for i in range(WRITE_WARMUP + writes):
+                for words in (BIG, SMALL) if i % 2 == 0 else (SMALL, BIG):
+                    await writers[words].cycle(timed=i >= WRITE_WARMUP)
+            for words, writer in writers.items():
+                out[words].append(writer)
+    finally:
+        for writer in writers.values():
+            writer.check.close()
+        for store in stores.values():
+            store.close()
+
+
+def write_rows(writers: dict[int, list[Writer]], writes: int, repeats: int) -> list[dict]:
+    rows = []
+    for kind, what in (("accept", "an accept (`a`)"), ("label", "a label write (a label key on a suggestion)")):
+        big = [t for w in writers[BIG] for t in w.times[kind]]
+        small = [t for w in writers[SMALL] for t in w.times[kind]]
+        o, b = statistics.median(big) * 1e3, statistics.median(small) * 1e3
+        rows.append(
+            {
+                "name": f"reader_{kind}",
+                "ours": round(o, 3),
+                "baseline": round(b, 3),
+                "unit": "ms",
+                "ratio": round(o / b, 3),
+                "target": 1.5,
+                "better": "lower",
+                "budget": {"value": round(max(o, b), 3), "max": WRITE_BUDGET_MS, "unit": "ms"},
+                "p90": {"ours": round(_pct(big, 0.9) * 1e3, 3), "baseline": round(_pct(small, 0.9) * 1e3, 3)},
+                "n": (
+                    f"{what}: key to committed row to painted frame, {writes} per app x {repeats} app pairs, "
+                    f"{BIG:,} vs {SMALL} words, alternating (medians)"
+                ),
+            }
+        )
+    return rows
+
+
+async def _run(quick: bool, presses: int | None, repeats: int | None, writes: int | None) -> dict:
+    presses = presses or (100 if quick else 300)
+    repeats = repeats or (2 if quick else 4)  # fresh pairs of apps
+    writes = writes or (8 if quick else WRITES)
+    writers: dict[int, list[Writer]] = {BIG: [], SMALL: []}
     sides: dict[int, list[Side]] = {BIG: [], SMALL: []}
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "reader.db"
         ids = build_store(db)
         for _ in range(repeats):
             await session(db, ids, presses, sides)
+            await write_session(Path(tmp), writes, writers)
 
     def pooled(words: int, kind: str | None = None) -> list[float]:
         return [t for side in sides[words] for t in (side.times if kind is None else side.split[kind])]
@@ -321,6 +452,7 @@ async def _run(quick: bool) -> dict:
             "ours": round(big["chars"] / big["moved"]),  # escape-sequence characters per press
             "baseline": round(small["chars"] / small["moved"]),
         },
+        "also": write_rows(writers, writes, repeats),
     }
 
 
@@ -329,8 +461,8 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run(quick: bool = False) -> dict:
-    return asyncio.run(_run(quick))
+def run(quick: bool = False, presses: int | None = None, repeats: int | None = None, writes: int | None = None) -> dict:
+    return asyncio.run(_run(quick, presses, repeats, writes))
 
 
 if __name__ == "__main__":
