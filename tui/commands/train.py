@@ -101,6 +101,7 @@ class StepBar:
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
+            redirect_stdout=False,  # stdout stays the caller's (a redirect is a file, not the screen)
         )
         self.progress.start()
 

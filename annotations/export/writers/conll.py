@@ -14,6 +14,7 @@ from typing import Any
 from annotations.corpus.formats.conll import document_lines
 from annotations.export.selection import Example
 from annotations.export.writers import Context, Writer
+from annotations.reading.layout import escape_controls
 
 
 class ConllWriter(Writer):
@@ -49,4 +50,6 @@ class ConllWriter(Writer):
             else:
                 report.misaligned_span(ex.doc["id"], ex.annotator, "span", start, end, label, text)
         report.spans += len(spans) - len(left_out)
-        self.ctx.sink.text(self.ctx.path_for(split, self.extension)).write(lines)
+        # CoNLL has no escapes of its own: controls are spelled as JSONL spells them (\u001b),
+        # so the file is inert on a terminal (`export --format conll | cat`).
+        self.ctx.sink.text(self.ctx.path_for(split, self.extension)).write(escape_controls(lines))
