@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tui.commands.context import context, open_store
+from tui.output import print_json
 
 NAME = "assign"
 
@@ -31,8 +32,6 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from annotations.reading.layout import sanitize
     from annotations.team.assign import assign
 
@@ -44,9 +43,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(
-            json.dumps({"documents": report.documents, "added": report.added, "load": report.load}, ensure_ascii=False)
-        )
+        print_json({"documents": report.documents, "added": report.added, "load": report.load})
         return 0
     print(f"{report.documents} documents selected, {report.added} assignments added (overlap {args.overlap})")
     for name, n in sorted(report.load.items()):

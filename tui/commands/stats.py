@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tui.commands.context import context, open_store, stdout_console
-from tui.output import rich_text, to_json
+from tui.output import print_json, rich_text
 
 NAME = "stats"
 
@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(db, create=False)
     stats = store.stats()
     if args.json:
-        print(to_json(stats))
+        print_json(stats)
         return 0
     from rich.table import Table
 

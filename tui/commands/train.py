@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from tui.commands.context import context, open_store, stdout_console
+from tui.output import print_json
 
 NAME = "train"
 EXTRACTORS = ("ner", "claims", "variants", "all")
@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
         print("interrupted: nothing was registered and no model directory was left", file=sys.stderr)
         return 130
     if args.json:
-        print(json.dumps(results if args.extractor == "all" else results[args.extractor], ensure_ascii=False))
+        print_json(results if args.extractor == "all" else results[args.extractor])
     return 0
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from tui.commands.context import context, open_store, stdout_console
+from tui.output import print_json
 
 NAME = "train-curve"
 
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.stop()
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print_json(result)
     else:
         stdout_console().print(_table(result))
     return 0
