@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from typing import Any
 
@@ -196,6 +197,13 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError("--extractor all: --output and --name name one model; leave them out")
     names = ["ner", "claims", "variants"] if args.extractor == "all" else [args.extractor]
     results: dict[str, Any] = {}
+    terminated = []
+
+    def on_term(signum: int, _frame: Any) -> None:
+        terminated.append(signum)  # cleaned up as Ctrl-C is: no temporary directory stays
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
     try:
         for extractor in names:
             try:
@@ -208,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{extractor}: skipped: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted: nothing was registered and no model directory was left", file=sys.stderr)
-        return 130
+        return 143 if terminated else 130
     if args.json:
         print_json(results if args.extractor == "all" else results[args.extractor])
     return 0
