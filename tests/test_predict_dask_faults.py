@@ -237,6 +237,9 @@ def test_a_scheduler_killed_mid_run_is_one_line_without_a_traceback(tmp_path):
     assert predict.returncode == 1, err
     assert "Traceback" not in err
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("newsmark: lost the Dask scheduler"), err
+    # "lost the Dask scheduler", or the chunk whose result was being fetched names the closed comm
+    assert len(lines) == 1 and lines[0].startswith(("newsmark: lost the Dask scheduler", "newsmark: a chunk failed")), (
+        err
+    )
     assert lines[0].endswith("finished chunks are saved: rerun predict to continue")
     assert 3 <= stored(db) < 300
