@@ -146,8 +146,9 @@ def test_a_scheduler_without_workers_stops_after_the_worker_timeout(tmp_path):
         )  # fmt: skip
     assert out.returncode == 1, out.stderr
     assert out.stderr.strip().splitlines() == [
+        f"waiting for a Dask worker at {empty.scheduler_address} (at most 2 s: --worker-timeout)",
         "newsmark: no Dask worker alive for 2 s (--worker-timeout); "
-        "finished chunks are saved: rerun predict to continue"
+        "finished chunks are saved: rerun predict to continue",
     ]
     assert time.monotonic() - began < 60 and stored(db) == 0
 

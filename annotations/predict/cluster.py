@@ -239,7 +239,9 @@ def run_on_cluster(
             # sent with each task, not scattered: scattered data dies with a lost worker
             entries = confirmed_entries(store) if nlp.gazetteer else []
             watch = _WorkerWatch(client, WORKER_TIMEOUT if worker_timeout is None else worker_timeout)
-            while not client.nthreads():  # a scheduler without workers: wait, within the timeout
+            if not client.nthreads():  # a scheduler without workers: wait, within the timeout, and say so
+                on_note(f"waiting for a Dask worker at {scheduler} (at most {watch.timeout:g} s: --worker-timeout)")
+            while not client.nthreads():
                 watch.check()
                 time.sleep(POLL_SECONDS)
             window = 2 * max(1, len(client.nthreads())) + 1
