@@ -78,9 +78,10 @@ def _check_empty(path: Path) -> None:
     try:
         with path.open("rb") as f:
             head = f.read(1)
+            size = os.fstat(f.fileno()).st_size
     except OSError as exc:
         raise StoreError(f"{path}: not a newsmark database (cannot read it: {exc.strerror})") from None
-    if head:
+    if head and not size:  # (a size above 0 now: another process is creating this database)
         raise StoreError(f"{path}: not a newsmark database (a special file, not a database file)")
 
 
