@@ -110,6 +110,18 @@ class ClaimsConfig(_Strict):
     types: list[str] = Field(default=["statement", "quote", "quantity"], min_length=1)
     stances: list[str] = Field(default=["asserted", "reported", "denied", "hedged"], min_length=1)
 
+    @field_validator("types", "stances")
+    @classmethod
+    def _plain_names(cls, values: list[str]) -> list[str]:
+        """Plain names, as labels are: they are drawn in the claim form and printed by the CLI,
+        and ./config.yaml may come with a downloaded corpus (no escapes, no markup)."""
+        for v in values:
+            if not (0 < len(v) <= 40 and v.replace("_", "").replace("-", "").isalnum()):
+                raise ValueError(f"names are letters, digits, '_' and '-' (at most 40), got {v!r}")
+        if len(set(values)) != len(values):
+            raise ValueError(f"duplicate name {sorted(v for v in values if values.count(v) > 1)[0]!r}")
+        return values
+
 
 class LinkerConfig(_Strict):
     threshold: float = Field(default=85, ge=0, le=100)

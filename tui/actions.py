@@ -482,6 +482,13 @@ def _make_provider_class():
     from rich.text import Text
     from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+    async def run_if_current(action: str, namespace: Any) -> None:
+        """A screen's action only while that screen is on top: keys typed before the palette's
+        pick runs (a second Enter, a second pick) may have closed it (NoMatches, ScreenStackError)."""
+        app = namespace.app
+        if namespace is app or namespace is app.screen:
+            await app.run_action(action, namespace)
+
     class ActionCommands(Provider):
         """Every action of the current screen (and the global ones), with its keys."""
 
@@ -498,7 +505,7 @@ def _make_provider_class():
                 help_text = f"{keys}   ({action.id})"
 
                 def run(action=action, namespace=namespace) -> None:
-                    app.call_later(app.run_action, action.action, namespace)
+                    app.call_later(run_if_current, action.action, namespace)
 
                 entries.append((action.description, help_text, run))
             return entries

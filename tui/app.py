@@ -20,6 +20,9 @@ from typing import Any
 
 from textual import events, work
 from textual.app import App
+from textual.await_complete import AwaitComplete
+from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -38,7 +41,34 @@ from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 
-__all__ = ["NewsmarkApp"]
+__all__ = ["NewsmarkApp", "NewsmarkPalette"]
+
+
+class NewsmarkPalette(CommandPalette):
+    """Textual's command palette, safe against keys that arrive in one burst: page keys wait
+    for its list to be laid out (ctrl+p PageUp PageDown raised KeyError inside Textual, the app
+    gone), and it closes once however many Enters pick."""
+
+    BINDINGS = [
+        Binding("pageup", "page(-1)", "Previous page", show=False),
+        Binding("pagedown", "page(1)", "Next page", show=False),
+    ]
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        """Close once: a second Enter in the same burst picks again after the palette is gone,
+        and Textual would pop the screen under it (ScreenStackError)."""
+        if not self.is_current:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+    def action_page(self, direction: int) -> None:
+        commands = self.query_one(CommandList)
+        if not commands.scrollable_content_region:  # not laid out yet: nothing to page through
+            return
+        if direction < 0:
+            commands.action_page_up()
+        else:
+            commands.action_page_down()
 
 
 class NewsmarkApp(App[None]):
@@ -181,6 +211,10 @@ class NewsmarkApp(App[None]):
             self._read_store.conn.interrupt()
 
     # ------------------------------------------------------------------ actions
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(NewsmarkPalette(id="--command-palette"))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

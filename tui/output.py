@@ -59,6 +59,12 @@ def to_json(data: Any) -> str:
     return _JSON_SUSPECT.sub(_escape, json.dumps(data, ensure_ascii=False))
 
 
+def print_json(data: Any, file: IO[str] | None = None) -> None:
+    """The one writer of every `--json`: one line of `to_json` (valid JSON, exact data, C0/C1
+    controls and bidi characters as \\uXXXX escapes so nothing acts on a terminal)."""
+    print(to_json(data), file=file or sys.stdout)
+
+
 def clean_tree(data: Any) -> Any:
     """A copy of nested dicts and lists with every string (keys too) cleaned, for renderers
     (Rich tables) that print what they are given."""

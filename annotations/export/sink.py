@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotations.errors import UserInputError
+from annotations.reading.layout import escape_controls
 
 # Compact JSON, UTF-8 as is: the separators SQLite's json_object uses too, so lines that mix
 # spans written by SQLite with the rest written here look alike.
@@ -24,8 +25,9 @@ encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def dump(obj: Any) -> str:
-    """One compact JSON line (UTF-8 as is, no spaces: what Prodigy and srsly write too)."""
-    return encode(obj) + "\n"
+    """One compact JSON line (UTF-8 as is, no spaces: what Prodigy and srsly write too); terminal
+    controls (C1, bidi overrides) as \\uXXXX escapes, so the line is inert on a terminal and exact."""
+    return escape_controls(encode(obj)) + "\n"
 
 
 def _special(path: Path | str) -> bool:

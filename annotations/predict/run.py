@@ -140,6 +140,7 @@ def run_predict(
     workers: int | None = None,
     chunk_size: int | None = None,
     on_note: Callable[[str], None] | None = None,
+    worker_timeout: float | None = None,
 ) -> PredictReport:
     """Predict entities and claims for every document lacking them for the current versions
     (at most `limit` of them, in import order: a big corpus can be done a slice at a time)."""
@@ -156,7 +157,9 @@ def run_predict(
     run = _Run(store, nlp, pending, options, PredictionWriter(store, versions), on_progress, on_note)
     run.progress()
     if engine == "dask":
-        _run_dask(run, versions, scheduler=scheduler, workers=workers, chunk_size=chunk_size)
+        _run_dask(
+            run, versions, scheduler=scheduler, workers=workers, chunk_size=chunk_size, worker_timeout=worker_timeout
+        )
     elif engine == "local":
         _run_local(run, n_process=n_process or config.model.n_process, commit_every=commit_every)
     else:
@@ -174,7 +177,13 @@ def run_predict(
 
 
 def _run_dask(
-    run: _Run, versions: dict[str, str], *, scheduler: str | None, workers: int | None, chunk_size: int | None
+    run: _Run,
+    versions: dict[str, str],
+    *,
+    scheduler: str | None,
+    workers: int | None,
+    chunk_size: int | None,
+    worker_timeout: float | None,
 ) -> None:
     """Chunks of pending documents on a Dask cluster; this process stores each chunk as it
     comes back, so SQLite keeps one writer."""
@@ -190,6 +199,7 @@ def _run_dask(
         chunk_size=chunk_size,
         versions=versions,
         on_note=run.note,
+        worker_timeout=worker_timeout,
     ):
         for doc_id, result in chunk:
             run.writer.add(doc_id, result)

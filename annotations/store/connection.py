@@ -72,6 +72,19 @@ def _wal_header(path: Path) -> tuple[int, int, int]:
                 p.unlink(missing_ok=True)
 
 
+def _check_empty(path: Path) -> None:
+    """A size of 0 is a new database only if the file is really empty: /proc and /sys files say
+    0 and hold text (/proc/version) or fail to read (/proc/self/mem)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1)
+            size = os.fstat(f.fileno()).st_size
+    except OSError as exc:
+        raise StoreError(f"{path}: not a newsmark database (cannot read it: {exc.strerror})") from None
+    if head and not size:  # (a size above 0 now: another process is creating this database)
+        raise StoreError(f"{path}: not a newsmark database (a special file, not a database file)")
+
+
 def check_file(path: Path) -> None:
     """Refuse, without writing a byte or leaving a file, a path that is not a newsmark
     database or is too new."""
@@ -80,6 +93,7 @@ def check_file(path: Path) -> None:
     if not path.is_file():
         raise StoreError(f"{path}: not a newsmark database (not a regular file)")
     if path.stat().st_size == 0:
+        _check_empty(path)
         return
     cookie, version, app_id = _header(path)
     if Path(f"{path}-wal").exists():  # committed changes may still sit in the -wal file
@@ -137,7 +151,11 @@ def connect(path: Path, timeout: float, *, readonly: bool) -> tuple[sqlite3.Conn
         attempts.append((uri(path, immutable="1"), True))
     last: sqlite3.Error | None = None
     for target, is_uri in attempts:
-        conn = sqlite3.connect(target, uri=is_uri, isolation_level=None, check_same_thread=False, timeout=timeout)
+        try:
+            conn = sqlite3.connect(target, uri=is_uri, isolation_level=None, check_same_thread=False, timeout=timeout)
+        except sqlite3.Error as exc:  # a new file where none can be made (/proc, a read-only directory)
+            last = exc
+            continue
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -152,4 +170,6 @@ def connect(path: Path, timeout: float, *, readonly: bool) -> tuple[sqlite3.Conn
             if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in (_READONLY, _CANTOPEN, _IOERR):
                 break
     assert last is not None
+    if not path.exists():
+        raise StoreIOFailure(f"{path}: cannot create a database there ({last}): choose another --db")
     raise storage_error(last, path, writing=False, timeout=timeout) or last

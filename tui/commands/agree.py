@@ -7,10 +7,10 @@ the command exits 2 with one line (a figure over nothing would read as perfect a
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from tui.commands.context import context, open_store
+from tui.output import print_json
 
 NAME = "agree"
 
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=None))
+        print_json(report)
     else:
         print("\n".join(render(report)))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tui.commands.context import context, open_store
-from tui.output import to_json
+from tui.output import print_json
 
 NAME = "assign"
 
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             "load": report.load,
             "gold_checks": report.gold_checks,
         }
-        print(to_json(report_json))
+        print_json(report_json)
         return 0
     print(f"{report.documents} documents selected, {report.added} assignments added (overlap {args.overlap})")
     for name, n in sorted(report.load.items()):

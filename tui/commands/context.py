@@ -61,6 +61,9 @@ def progress(description: str):
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
+        # rich's default redirects stdout into the bar's console (stderr): `export > out.jsonl`
+        # on a terminal wrote the data to the screen and an empty file.
+        redirect_stdout=False,
     )
 
 

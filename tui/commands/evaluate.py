@@ -6,7 +6,7 @@ import argparse
 
 from annotations.errors import UserInputError
 from tui.commands.context import context, open_store, stdout_console
-from tui.output import clean_tree, to_json
+from tui.output import clean_tree, print_json
 
 NAME = "evaluate"
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     except ModelMissing as exc:
         raise UserInputError(str(exc)) from None
     if args.json:
-        print(to_json(result))
+        print_json(result)
         return 0
     stdout_console().print(format_tables(clean_tree(result)))
     return 0

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from annotations.errors import ImportFailed, UserInputError
 from tui.commands.context import Counter, context, open_store
-from tui.output import say, to_json
+from tui.output import print_json, say
 
 if TYPE_CHECKING:  # pragma: no cover
     from annotations.corpus.ingest import ImportReport
@@ -73,12 +73,12 @@ def run(args: argparse.Namespace) -> int:
         for line in _import_failure(exc, args.skip_invalid):
             say(line, file=sys.stderr)
         if args.json:
-            print(to_json(cast("ImportReport", exc.report).to_json()))
+            print_json(cast("ImportReport", exc.report).to_json())
         return 2
     finally:
         counter.stop()
     if args.json:
-        print(to_json(report.to_json()))
+        print_json(report.to_json())
     else:
         skipped = f", skipped {report.skipped_lines} invalid line(s)" if report.skipped_lines else ""
         say(

@@ -8,7 +8,7 @@ import sys
 
 from annotations.errors import UserInputError
 from tui.commands.context import context, open_store
-from tui.output import clean, to_json
+from tui.output import clean, print_json
 
 NAME = "link"
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError(f"--threshold: expected 0-100, got {threshold:g}")
     result = suggest_for_store(store, threshold=threshold, limit=args.limit)
     if args.json:
-        print(to_json(result.to_json()))
+        print_json(result.to_json())
         return 0
     for pair in result.pairs:
         print(

@@ -8,10 +8,10 @@ line per source with what it added, then each conflict and how it was settled.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from tui.commands.context import context, open_store
+from tui.output import print_json
 
 NAME = "merge"
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         open_source(source, store).close()
     reports = [merge_database(store, source, annotator, dry_run=args.dry_run) for source in args.sources]
     if args.json:
-        print(json.dumps({"merged": [r.to_json() for r in reports]}, ensure_ascii=False))
+        print_json({"merged": [r.to_json() for r in reports]})
         return 0
     verb = "would add" if args.dry_run else "added"
     for report in reports:

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from tui.commands.context import context, open_store, stdout_console
+from tui.output import print_json
 
 NAME = "models"
 
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError("models: expected a subcommand: list or use NAME")
     rows = models.list_models(store, args.extractor)
     if args.json:
-        print(json.dumps({"models": rows}, ensure_ascii=False))
+        print_json({"models": rows})
         return 0
     if not rows:
         print("no trained models yet: newsmark train")

@@ -53,6 +53,13 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         metavar="N",
         help="dask: documents per task sent to a worker (default: 200)",
     )
+    p.add_argument(
+        "--worker-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="dask: stop when no worker has been alive this long (default: 60); a rerun continues",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,15 +73,20 @@ def run(args: argparse.Namespace) -> int:
         ("--scheduler", args.scheduler),
         ("--workers", args.workers),
         ("--chunk-size", args.chunk_size),
+        ("--worker-timeout", args.worker_timeout),
     ):
         if value is not None and args.engine != "dask":
             raise UserInputError(f"{option} needs --engine dask")
     if args.engine == "dask" and args.n_process is not None:
         raise UserInputError("--n-process is for --engine local; with dask, each worker runs one process")
     if args.engine == "dask":
-        from annotations.predict.cluster import require_dask
+        from annotations.predict.cluster import check_scheduler, local_workers, require_dask
 
         require_dask()  # exits 2 with the install line before anything is opened
+        if args.scheduler:  # a bad address is one line before the model loads
+            check_scheduler(args.scheduler)
+        else:
+            local_workers(args.workers)
     store = open_store(db, create=False)
     on_progress = Counter("predicting")
     try:
@@ -90,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             workers=args.workers,
             chunk_size=args.chunk_size,
+            worker_timeout=args.worker_timeout,
             on_note=on_progress.note,
         )
     except ModelMissing as exc:
@@ -117,6 +130,17 @@ def _n_process(value: str) -> int | str:
     if n < 1:
         raise argparse.ArgumentTypeError(f"expected 'auto' or a number of processes from 1, got {n}")
     return n
+
+
+def _seconds(value: str) -> float:
+    """--worker-timeout: seconds, more than 0."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}")
+    return seconds
 
 
 def _positive(option: str) -> Callable[[str], int]:

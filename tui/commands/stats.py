@@ -13,7 +13,7 @@ from typing import Any
 from annotations.team.quality import quality_report
 from annotations.team.time import time_report
 from tui.commands.context import context, open_store, stdout_console
-from tui.output import clean, rich_text, to_json
+from tui.output import clean, print_json, rich_text
 
 NAME = "stats"
 
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError("--csv: give --time or --quality (the plain counts are --json)")
     stats = store.stats()
     if args.json:
-        print(to_json(stats))
+        print_json(stats)
         return 0
     _counts_table(db, stats)
     return 0
@@ -65,7 +65,7 @@ def _team(args: argparse.Namespace, config: Any, store: Any, names: list[str] | 
     if args.quality:
         out["quality"] = quality_report(store, labels=labels, annotators=names)
     if args.json:
-        print(to_json(out))
+        print_json(out)
     elif args.csv:
         _write_csv(out)
     else:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
+import signal
 import sys
 from typing import Any
 
 from tui.commands.context import context, open_store, stdout_console
+from tui.output import print_json
 
 NAME = "train"
 EXTRACTORS = ("ner", "claims", "variants", "all")
@@ -107,6 +108,7 @@ class StepBar:
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
+            redirect_stdout=False,  # stdout stays the caller's (a redirect is a file, not the screen)
         )
         self.progress.start()
 
@@ -203,6 +205,13 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError("--speakers-only: only with --extractor claims")
     names = ["ner", "claims", "variants"] if args.extractor == "all" else [args.extractor]
     results: dict[str, Any] = {}
+    terminated = []
+
+    def on_term(signum: int, _frame: Any) -> None:
+        terminated.append(signum)  # cleaned up as Ctrl-C is: no temporary directory stays
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
     try:
         for extractor in names:
             try:
@@ -215,9 +224,9 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{extractor}: skipped: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted: nothing was registered and no model directory was left", file=sys.stderr)
-        return 130
+        return 143 if terminated else 130
     if args.json:
-        print(json.dumps(results if args.extractor == "all" else results[args.extractor], ensure_ascii=False))
+        print_json(results if args.extractor == "all" else results[args.extractor])
     return 0
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from tui.commands.context import context, open_store, stdout_console
-from tui.output import to_json
+from tui.output import print_json
 
 NAME = "train-curve"
 
@@ -104,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     if args.extractor == "claims":
         result = _claims_curve(args, store, config)
         if args.json:
-            print(to_json(result))
+            print_json(result)
         else:
             stdout_console().print(_speaker_table(result))
         return 0
@@ -119,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.stop()
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print_json(result)
     else:
         stdout_console().print(_table(result))
     return 0

@@ -86,10 +86,11 @@ class Choice(Widget, can_focus=True):
                 out.append(" ")
                 out.append("·", style="dim")
                 out.append(" ")
+            shown = one_line(value)  # from config.yaml or a stored claim: never a control sequence
             if i == self.index:
-                out.append(f"[{value}]", style="bold reverse" if self.has_focus else "bold")
+                out.append(f"[{shown}]", style="bold reverse" if self.has_focus else "bold")
             else:
-                out.append(value, style="dim")
+                out.append(shown, style="dim")
         out.append(" ")
         out.append("›", style="dim")
         return out

@@ -22,6 +22,7 @@ from annotations.corpus.formats.conll import Layout, document_lines
 from annotations.export.selection import Example
 from annotations.export.writers import Context, Writer
 from annotations.extract.bounded import blank_tokenizer
+from annotations.reading.layout import escape_controls
 
 
 class ConllWriter(Writer):
@@ -63,7 +64,9 @@ class ConllWriter(Writer):
             else:
                 report.misaligned_span(ex.doc["id"], ex.annotator, "span", start, end, label, text)
         report.spans += len(spans) - len(left_out)
-        self.ctx.sink.text(path).write(lines)
+        # CoNLL has no escapes of its own: controls are spelled as JSONL spells them (\u001b),
+        # so the file is inert on a terminal (`export --format conll | cat`).
+        self.ctx.sink.text(path).write(escape_controls(lines))
 
     def finish(self) -> list[str]:
         for path, count in self.relaid.items():

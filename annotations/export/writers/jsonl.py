@@ -5,6 +5,7 @@ from __future__ import annotations
 from annotations.corpus.formats.jsonl import native_line
 from annotations.export.selection import Example, export_meta
 from annotations.export.writers import Writer
+from annotations.reading.layout import escape_controls
 
 
 class JsonlWriter(Writer):
@@ -17,6 +18,7 @@ class JsonlWriter(Writer):
         export_id, meta = export_meta(ex.doc)
         ents = sorted(ex.entities.values(), key=lambda e: (e["name"], e["label"], e["id"]))
         handle = self.ctx.sink.text(self.ctx.path_for(split, self.extension))
-        handle.write(native_line(export_id, ex.doc["text"], meta, ex.status, ex.annotator, ex.spans, ex.claims, ents))
+        line = native_line(export_id, ex.doc["text"], meta, ex.status, ex.annotator, ex.spans, ex.claims, ents)
+        handle.write(escape_controls(line))  # C1 and bidi controls as \uXXXX: inert on a terminal, exact
         self.ctx.report.spans += len(ex.spans)
         self.ctx.report.claims += len(ex.claims)

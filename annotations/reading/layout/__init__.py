@@ -26,7 +26,7 @@ from annotations.reading.layout.safe_text import DEL_PLACEHOLDER as DEL_PLACEHOL
 from annotations.reading.layout.safe_text import ESC_PLACEHOLDER as ESC_PLACEHOLDER
 from annotations.reading.layout.safe_text import ISOLATED_MARK_BASE as ISOLATED_MARK_BASE
 from annotations.reading.layout.safe_text import REPLACEMENT as REPLACEMENT
-from annotations.reading.layout.safe_text import sanitize
+from annotations.reading.layout.safe_text import escape_controls, sanitize
 from annotations.reading.layout.sentences import next_sentence, prev_sentence, sentence_span, sentence_starts
 from annotations.reading.layout.words import next_word, prev_word, word_end
 from annotations.reading.layout.wrap import _BREAKING_SPACES as _BREAKING_SPACES
@@ -38,6 +38,7 @@ __all__ = [
     "MIN_WIDTH",
     "Layout",
     "Row",
+    "escape_controls",
     "layout",
     "next_sentence",
     "next_word",

@@ -104,3 +104,15 @@ def sanitize(text: str) -> str:
             chars[index] = ISOLATED_MARK_BASE
         text = "".join(chars)
     return text
+
+
+# What a text file headed for a terminal (CoNLL through `| cat`) must not hold raw: C0 controls
+# but tab and line feed, DEL, C1, line/paragraph separators, bidi embeddings, overrides and
+# isolates, lone surrogates. Joiners and weak marks (ZWNJ, LRM) are text and stay.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every terminal control spelled as JSON spells it (``\\u001b``), so a file
+    format without its own escapes is as inert as JSONL; tabs and line breaks stay layout."""
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
