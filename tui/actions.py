@@ -133,6 +133,12 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("reader.next_open", "}", "Next open suggestion (decided ones are skipped)", "next_open(1)", "Next"),
     _a("reader.prev_open", "{", "Previous open suggestion", "next_open(-1)"),
     _a(
+        "reader.next_name",
+        "apostrophe",
+        "Next name no span covers (capitalised words the model missed; a label key labels it)",
+        "next_name(1)",
+    ),
+    _a(
         "reader.accept_all",
         "A",
         "Accept every open suggestion in the selection, else in the document",

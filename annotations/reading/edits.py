@@ -7,24 +7,27 @@ undoable store action (`commands`) and returns `Feedback` for the status line.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotations.entities import actions as entity_actions
 from annotations.reading import claims as claim_actions
 from annotations.reading import commands
+from annotations.reading.names import occurrences
 from annotations.reading.values import Feedback, Row, plural
 
 if TYPE_CHECKING:
     from annotations.reading.session import ReadingSession
 
-__all__ = ["EntityEdits", "paragraph_of", "short", "trim"]
+__all__ = ["Decision", "EntityEdits", "more_like", "paragraph_of", "short", "trim"]
 
 # A blank line (spaces allowed) and what follows it: the text separates paragraphs with these.
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """A range without its outer white space."""
+    """A range without its outer white space (clamped to the text)."""
+    start, end = max(0, start), min(end, len(text))
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -51,11 +54,51 @@ def paragraph_of(text: str, cursor: int) -> tuple[int, int]:
     return start, end
 
 
+def more_like(n: int) -> str:
+    """What the status line adds when a decision took other suggestions alike."""
+    return f" and {n:,} more like it" if n else ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision on a suggestion that its likes share (same text, same model label): `reject`,
+    `label` (accept with another label, in `value`) or `edge` (a token step, in `value`)."""
+
+    verb: str
+    text: str
+    model_label: str | None
+    value: str | None = None
+
+
 class EntityEdits:
-    """The span-changing verbs of one reading session."""
+    """The span-changing verbs of one reading session. A decision on a suggestion (reject,
+    accept with a label, an edge key) applies in the same action to every open suggestion
+    with the same text and model label in the document (`likes`); `last` keeps it for the
+    corpus (annotations.reading.everywhere)."""
 
     def __init__(self, session: ReadingSession) -> None:
         self.session = session
+        self.last: Decision | None = None
+
+    def likes(self, pred: Row) -> list[Row]:
+        """The other open suggestions with this suggestion's text and model label, in text order."""
+        s = self.session
+        text = s.text[pred["start"] : pred["end"]]
+        return sorted(
+            (
+                p
+                for p in s.now.preds.values()
+                if p is not pred
+                and p["id"] != pred["id"]
+                and p.get("label") == pred.get("label")
+                and s.text[p["start"] : p["end"]] == text
+            ),
+            key=lambda p: p["start"],
+        )
+
+    def _decided(self, verb: str, pred: Row, value: str | None = None) -> None:
+        s = self.session
+        self.last = Decision(verb, s.text[pred["start"] : pred["end"]], pred.get("label"), value)
 
     def accept(self, cursor: int, label: str | None = None) -> Feedback:
         """`a` (or a label key) on a suggestion: it becomes gold, linked when that is sure."""
@@ -67,13 +110,31 @@ class EntityEdits:
                 return Feedback(f"Already confirmed as {gold['label']}")
             return Feedback("No suggestion under the cursor (} jumps to the next)", error=True)
         label = label or pred["label"] or "ENTITY"
+        likes = self.likes(pred) if label != (pred["label"] or "ENTITY") else []
+        if likes:
+            return self._accept_like(pred, likes, label)
         result, failed = s.run(entity_actions.accept, s.store, s.doc_id, pred["start"], pred["end"], label, s.annotator)
         if failed:
             return failed
         s.refresh()
         verb = f"Accepted as {label}" if label != pred["label"] else f"Accepted {label}"
         linked = result[1]
+        if label != pred["label"]:
+            self._decided("label", pred, label)
         return s.advance(verb + (f" · linked to {linked}" if linked else ""), pred["start"])
+
+    def _accept_like(self, pred: Row, likes: list[Row], label: str) -> Feedback:
+        """Accept a suggestion and its likes with another label: one action."""
+        s = self.session
+        group = [{**p, "label": label} for p in (pred, *likes)]
+        count, failed = s.run(
+            commands.accept_many, s.store, s.doc_id, s.annotator, group, name=f"label {label}", note=commands.LIKE_NOTE
+        )
+        if failed:
+            return failed
+        s.refresh()
+        self._decided("label", pred, label)
+        return s.advance(f"Accepted as {label}{more_like(count - 1)}", pred["start"])
 
     def delete(self, cursor: int) -> Feedback:
         """`x`: delete the gold span, reject the suggestion, delete the claim or reject the
@@ -88,11 +149,14 @@ class EntityEdits:
             return Feedback(f"Deleted {gold['label']} span", changed=True)
         pred = s.pred_at(cursor)
         if pred is not None:
-            _, failed = s.run(commands.reject_many, s.store, s.doc_id, s.annotator, [pred], name="reject prediction")
+            group = [pred, *self.likes(pred)]
+            _, failed = s.run(commands.reject_many, s.store, s.doc_id, s.annotator, group, name="reject prediction")
             if failed:
                 return failed
             s.refresh()
-            return s.advance(f"Rejected the {pred['label'] or 'ENTITY'} suggestion", pred["start"])
+            self._decided("reject", pred)
+            message = f"Rejected the {pred['label'] or 'ENTITY'} suggestion{more_like(len(group) - 1)}"
+            return s.advance(message, pred["start"])
         return self._delete_claim(cursor)
 
     def _delete_claim(self, cursor: int) -> Feedback:
@@ -123,24 +187,35 @@ class EntityEdits:
 
     def label(self, cursor: int, label: str, selection: tuple[int, int] | None = None) -> Feedback:
         """A label key: label the selection (replacing the gold it overlaps), else relabel the
-        gold span under the cursor, else accept the suggestion under it with this label."""
+        gold span under the cursor, else accept the suggestion under it with this label, else
+        label the name no span covers under the cursor (names.name_at). A new span takes the
+        same words wherever they stand uncovered in the document ("and 2 more like it")."""
         s = self.session
-        if selection is not None:
-            start, end = trim(s.text, *selection)
-            if start >= end:
-                return Feedback("The selection is only white space", error=True)
-            start, end = s.tokens.snap(start, end)
-            return self.put([(start, end, label)], f"Labelled {label}", f"label {label}")
-        gold = s.gold_at(cursor)
-        if gold is not None:
-            if gold["label"] == label:
-                return Feedback(f"Already {label}")
-            return self.put(
-                [(gold["start"], gold["end"], label)], f"Relabelled {gold['label']} → {label}", f"relabel {label}"
-            )
-        if s.pred_at(cursor) is not None:
-            return self.accept(cursor, label)
-        return Feedback("Select text first, or put the cursor on a span", error=True)
+        if selection is None:
+            gold = s.gold_at(cursor)
+            if gold is not None:
+                if gold["label"] == label:
+                    return Feedback(f"Already {label}")
+                return self.put(
+                    [(gold["start"], gold["end"], label)], f"Relabelled {gold['label']} → {label}", f"relabel {label}"
+                )
+            if s.pred_at(cursor) is not None:
+                return self.accept(cursor, label)
+            selection = s.name_at(cursor)
+            if selection is None:
+                return Feedback("Select text first, or put the cursor on a span", error=True)
+        start, end = trim(s.text, *selection)
+        if start >= end:
+            return Feedback("The selection is only white space", error=True)
+        start, end = s.tokens.snap(start, end)
+        taken = [*s.now.gold.values(), *s.now.preds.values()]
+        others = [(a, b, label) for a, b in occurrences(s.text, start, end, taken)]
+        return self.put(
+            [(start, end, label), *others],
+            f"Labelled {label}{more_like(len(others))}",
+            f"label {label}",
+            note=commands.LIKE_NOTE if others else None,
+        )
 
     def put(
         self,
@@ -149,12 +224,20 @@ class EntityEdits:
         name: str,
         cursor: int | None = None,
         own: tuple[int, ...] = (),
+        note: str | None = None,
     ) -> Feedback:
         """Write spans (replacing the gold they overlap); `own` are the spans being edited, which
         are not news when they are replaced."""
         s = self.session
         put, failed = s.run(
-            commands.put_spans, s.store, s.doc_id, s.annotator, spans, gold=list(s.now.gold.values()), name=name
+            commands.put_spans,
+            s.store,
+            s.doc_id,
+            s.annotator,
+            spans,
+            gold=list(s.now.gold.values()),
+            name=name,
+            note=note,
         )
         if failed:
             return failed
@@ -219,7 +302,8 @@ class EntityEdits:
 
     def edge(self, cursor: int, step: str) -> Feedback:
         """Move one edge of the span under the cursor by a token: step is grow_start,
-        shrink_start, grow_end or shrink_end. A suggestion becomes gold with its label."""
+        shrink_start, grow_end or shrink_end. A suggestion becomes gold with its label, and
+        its likes with it; on a span written with its likes, their edges move too."""
         s = self.session
         hit = s.entity_at(cursor)
         if hit is None:
@@ -230,13 +314,24 @@ class EntityEdits:
             return Feedback("That edge cannot move further (x deletes the span)", error=True)
         start, end = moved
         label = row["label"] or "ENTITY"
-        return self.put(
-            [(start, end, label)],
-            f"{label} “{short(s.text[start:end])}”",
+        others = self.likes(row) if kind == "pred" else commands.siblings(s.store, row, s.now.gold.values())
+        spans = [(start, end, label)]
+        for other in others:
+            step_moved = getattr(s.tokens, step)(other["start"], other["end"])
+            if step_moved is not None:
+                spans.append((*step_moved, label))
+        own = tuple(r["id"] for r in (row, *others)) if kind == "gold" else ()
+        feedback = self.put(
+            spans,
+            f"{label} “{short(s.text[start:end])}”{more_like(len(spans) - 1)}",
             "resize span",
             cursor=min(max(cursor, start), end - 1),
-            own=(row["id"],) if kind == "gold" else (),
+            own=own,
+            note=commands.LIKE_NOTE if len(spans) > 1 else None,
         )
+        if kind == "pred" and not feedback.error:
+            self._decided("edge", row, step)
+        return feedback
 
     def split(self, cursor: int) -> Feedback:
         """Split the span under the cursor: the cursor's token starts the second part."""

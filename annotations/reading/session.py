@@ -17,12 +17,13 @@ import them.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from annotations.errors import NewsmarkError
 from annotations.reading import claims as claim_actions
 from annotations.reading.edits import EntityEdits, paragraph_of, trim
+from annotations.reading.names import name_at, next_name
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Mark, Row, Snapshot, plural
 from annotations.store import Store
@@ -44,6 +45,24 @@ def step(starts: list[int], cursor: int, delta: int, wrap: bool) -> int | None:
     return starts[i] if i >= 0 else (starts[-1] if wrap else None)
 
 
+def team_decisions(store: Store, doc_id: int) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(text, label) pairs the team accepted as gold in documents other than `doc_id`, and
+    those it rejected there: what makes a suggestion known."""
+    accepted = {
+        (r["text"], r["label"])
+        for r in store.query("SELECT DISTINCT text, label FROM spans WHERE doc_id != ?", (doc_id,))
+    }
+    rejected = {
+        (r["text"], r["label"])
+        for r in store.query(
+            "SELECT DISTINCT substr(d.text, r.start + 1, r.[end] - r.start) AS text, r.label FROM rejections r "
+            "JOIN documents d ON d.id = r.doc_id WHERE r.doc_id != ? AND r.label IS NOT NULL",
+            (doc_id,),
+        )
+    }
+    return accepted, rejected
+
+
 def _at(rows: Sequence[Row], cursor: int) -> Row | None:
     found = [r for r in rows if r["start"] <= cursor < r["end"]]
     return min(found, key=lambda r: r["end"] - r["start"]) if found else None
@@ -52,10 +71,22 @@ def _at(rows: Sequence[Row], cursor: int) -> Row | None:
 class ReadingSession:
     """The document under review and the verbs the Reader's keys name."""
 
-    def __init__(self, store: Store, annotator: str, *, auto_advance: bool = True) -> None:
+    def __init__(
+        self,
+        store: Store,
+        annotator: str,
+        *,
+        auto_advance: bool = True,
+        labels: Collection[str] | None = None,
+        skip_known: bool = True,
+    ) -> None:
         self.store = store
         self.annotator = annotator
         self.auto_advance = auto_advance
+        self.labels = frozenset(labels) if labels is not None else None  # only these are suggested
+        self.skip_known = skip_known  # `}` and auto-advance pass over known suggestions
+        self.known_elsewhere: set[tuple[str, str]] = set()  # (text, label) accepted in other documents
+        self.rejected_elsewhere: set[tuple[str, str]] = set()
         self.doc_id: int | None = None
         self.doc: Row | None = None
         self.text = ""
@@ -74,6 +105,7 @@ class ReadingSession:
             return False
         self.doc_id, self.doc, self.text = doc_id, doc, doc["text"]
         self._tokens = None
+        self.known_elsewhere, self.rejected_elsewhere = team_decisions(self.store, doc_id)
         self.reload_predictions()
         return True
 
@@ -89,8 +121,12 @@ class ReadingSession:
 
     @property
     def predictions(self) -> list[Row]:
-        """Every stored entity prediction of the document (open or decided)."""
-        return self._preds.get(Extractor.ENTITIES, [])
+        """Every stored entity prediction of the document (open or decided) of the team's
+        labels: a prediction of a label not in the config is never suggested."""
+        found = self._preds.get(Extractor.ENTITIES, [])
+        if self.labels is None:
+            return found
+        return [p for p in found if p.get("label") in self.labels]
 
     @property
     def tokens(self) -> Tokens:
@@ -117,6 +153,7 @@ class ReadingSession:
             if linked
             else {}
         )
+        known = self._known(preds, gold, rejections)
         self.now = Snapshot(
             {g["id"]: g for g in gold},
             {p["id"]: p for p in preds},  # type: ignore[misc]
@@ -125,7 +162,37 @@ class ReadingSession:
             names,
             sorted(p["start"] for p in preds),
             sorted(p["start"] for p in claim_preds),
+            known,
+            self._first_of_each(preds, known),
         )
+
+    def _first_of_each(self, preds: Sequence[Any], known: set[int]) -> list[int]:
+        """Where `}` stops: the first open suggestion of each text and label that is not known.
+        The others like it take whatever is decided there (propagation), so they need no visit."""
+        seen: set[tuple[str, str | None]] = set()
+        out = []
+        for p in sorted(preds, key=lambda p: p["start"]):
+            key = (self.text[p["start"] : p["end"]], p.get("label"))
+            if p["id"] in known or key in seen:
+                continue
+            seen.add(key)
+            out.append(p["start"])
+        return out
+
+    def _known(self, preds: Sequence[Any], gold: Sequence[Row], rejections: Sequence[Row]) -> set[int]:
+        """Ids of the open suggestions whose text and label the team accepted (here or in another
+        document) and never rejected."""
+        text = self.text
+        accepted = self.known_elsewhere | {(g["text"], g["label"]) for g in gold}
+        rejected = self.rejected_elsewhere | {
+            (text[r["start"] : r["end"]], r["label"]) for r in rejections if r.get("label") is not None
+        }
+        out = set()
+        for p in preds:
+            key = (text[p["start"] : p["end"]], p.get("label"))
+            if key in accepted and key not in rejected:
+                out.add(p["id"])
+        return out
 
     def marks(self) -> list[Mark]:
         """Everything to draw: gold spans, open suggestions, claims, open claim suggestions.
@@ -142,11 +209,12 @@ class ReadingSession:
             ("claimpred", now.claim_preds, "type", "claim"),
         ):
             for row in rows:
-                key = (kind, row["id"], row["start"], row["end"], row.get(label_key))
+                known = kind == "pred" and row["id"] in now.known
+                key = (kind, row["id"], row["start"], row["end"], row.get(label_key), known)
                 mark = cache.get(key)
                 if mark is None:
                     mark = cache[key] = Mark(
-                        row["start"], row["end"], row.get(label_key) or default, kind, (kind, row["id"])
+                        row["start"], row["end"], row.get(label_key) or default, kind, (kind, row["id"]), known
                     )
                 out.append(mark)
         now.marks = out
@@ -178,22 +246,52 @@ class ReadingSession:
         pred = self.pred_at(cursor)
         return ("pred", pred) if pred is not None else None
 
+    def name_at(self, cursor: int) -> tuple[int, int] | None:
+        """The name no span covers under the cursor (a run of capitalised words), else None."""
+        return name_at(self.text, cursor, [*self.now.gold.values(), *self.now.preds.values()])
+
+    def next_name(self, cursor: int, delta: int = 1) -> Feedback:
+        """`'`: the next (or `delta`-th) name no span covers: what the model may have missed."""
+        target = next_name(self.text, cursor, [*self.now.gold.values(), *self.now.preds.values()], delta)
+        if target is None:
+            return Feedback("No name without a span " + ("after" if delta > 0 else "before") + " the cursor")
+        start, end = self.name_at(target) or (target, target)
+        return Feedback(f"“{self.text[start:end][:30]}” has no span · a label key labels it", cursor=target)
+
     def paragraph(self, cursor: int) -> tuple[int, int]:
         """The cursor's paragraph (see `edits.paragraph_of`): what `X` rejects in."""
         return paragraph_of(self.text, cursor)
 
     # ------------------------------------------------------------------ motions
 
+    @property
+    def stops(self) -> list[int]:
+        """Where `}` and auto-advance stop: the open suggestions that are not known (config
+        reader.skip_known), or all of them when only known ones are left."""
+        now = self.now
+        return now.unknown_starts if self.skip_known and now.unknown_starts else now.pred_starts
+
+    def open_summary(self) -> str:
+        """ "5 open suggestions" (", 3 known" when some are)."""
+        known = len(self.now.known)
+        return plural(self.open_count, "open suggestion") + (f", {known:,} known" if known else "")
+
     def next_open(self, cursor: int, delta: int = 1) -> Feedback:
-        """`}` / `{`: the next / previous open suggestion (wrapping), or say none remain."""
-        target = step(self.now.pred_starts, cursor, delta, wrap=True)
-        if target is None:
+        """`}` / `{`: the next / previous open suggestion that is not known (wrapping), `delta`
+        of them on (a count: `3}`), or say none remain."""
+        stops, target, wrapped = self.stops, cursor, False
+        for _ in range(max(1, abs(delta))):
+            found = step(stops, target, 1 if delta > 0 else -1, wrap=True)
+            if found is None:
+                break
+            wrapped = wrapped or (delta > 0) != (found > target)
+            target = found
+        if not stops:
             return Feedback(self.reviewed_message())
         pred = self.pred_at(target)
-        where = "" if (delta > 0) == (target > cursor) else " (wrapped)"
-        left = plural(self.open_count, "open suggestion")
+        where = " (wrapped)" if wrapped else ""
         label = (pred or {}).get("label") or "ENTITY"
-        return Feedback(f"{label}? · {left}{where}", cursor=target)
+        return Feedback(f"{label}? · {self.open_summary()}{where}", cursor=target)
 
     def next_claim_suggestion(self, cursor: int, delta: int = 1) -> Feedback:
         target = step(self.now.claim_pred_starts, cursor, delta, wrap=True)
@@ -211,7 +309,7 @@ class ReadingSession:
         """Feedback after acting on a suggestion: on to the next open one (auto-advance)."""
         if not self.auto_advance:
             return Feedback(message, changed=True)
-        target = step(self.now.pred_starts, cursor, 1, wrap=True)
+        target = step(self.stops, cursor, 1, wrap=True)
         if target is None:
             return Feedback(f"{message} · {self.reviewed_message().lower()}", changed=True)
         return Feedback(f"{message} · {plural(self.open_count, 'open suggestion')} left", cursor=target, changed=True)

@@ -71,8 +71,13 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
         self.doc_id = doc_id
         self.doc: dict[str, Any] | None = None
         self._ids = ids or [doc_id]
+        config = self.app.config
         self.session = ReadingSession(
-            self.app.store, self.app.annotator, auto_advance=self.app.config.reader.auto_advance
+            self.app.store,
+            self.app.annotator,
+            auto_advance=config.reader.auto_advance,
+            labels=config.label_names,  # only the team's labels are suggested
+            skip_known=config.reader.skip_known,
         )
         self.entities = EntityController(self)
         self.claims = ClaimController(self)
@@ -82,6 +87,7 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
         self._progress: dict[str, int] = {}
         self._flash: Text | None = None
         self._flash_at: int | None = None
+        self._count = ""  # digits typed before a motion (`3}`), on plain text only
         # The registry's reader bindings, label keys from this config included.
         self._bindings = BindingsMap(bindings_for("reader", self.app.config))
 
@@ -181,8 +187,19 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
     def reread_progress(self) -> None:
         self._progress = self.app.store.progress(self.app.annotator)
 
+    def add_count(self, digit: str) -> None:
+        """A digit typed where it labels nothing: the count of the next motion (`3}`)."""
+        self._count = (self._count + digit)[-3:]
+        self.flash(Text(f"Select text first to label · or a motion moves {int(self._count)}× ({int(self._count)}}})"))
+
+    def take_count(self) -> int:
+        """The count typed before this motion (1 without one); it is used up."""
+        count, self._count = int(self._count or 1), ""
+        return max(1, count)
+
     def apply(self, feedback: Feedback) -> None:
         """Show what a session command did: repaint, move the cursor, say it in the status line."""
+        self._count = ""
         if feedback.changed:
             self.refresh_marks(reread=False)
         if feedback.cursor is not None:
@@ -240,7 +257,9 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
     # ------------------------------------------------------------------ actions: motion and view
 
     def action_move(self, kind: str, delta: int, extend: bool = False) -> None:
-        getattr(self.article, MOTIONS[kind])(delta, extend)
+        move = getattr(self.article, MOTIONS[kind])
+        for _ in range(self.take_count()):
+            move(delta, extend)
 
     def action_top(self) -> None:
         self.article.home()
@@ -287,6 +306,9 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
 
     def action_next_open(self, delta: int) -> None:
         self.entities.next_open(delta)
+
+    def action_next_name(self, delta: int) -> None:
+        self.entities.next_name(delta)
 
     def action_next_claim(self) -> None:
         self.entities.next_claim()

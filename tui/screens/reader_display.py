@@ -52,19 +52,37 @@ class ReaderDisplay:
         screen.side_panel.show(groups, [(kind, body, ok) for _, kind, body, ok in claims])
 
     def status(self, flash: Text | None, doc_status: str, progress: dict[str, int]) -> None:
+        """The status line, fitted to the width without cutting a key hint or a count: the
+        right side sheds the annotator, then the percentage, then the document counts; the
+        quoted text under the cursor shortens; only then is anything cut."""
         screen = self.screen
-        view = screen.article
-        left = flash.copy() if flash is not None else self.cursor_context()
-        right = Text()
-        right.append(doc_status, style="bold")
-        right.append(f" · {one_line(screen.app.annotator)} · {round(view.progress * 100)}%")
-        if progress:
-            right.append(f" · done {progress.get('done', 0):,}/{progress.get('total', 0):,}")
-        screen.status_bar.set(left, right)
+        width = screen.status_bar.content_region.width or screen.app.size.width or 80
+        annotator = one_line(screen.app.annotator)
+        pct = f"{round(screen.article.progress * 100)}%"
+        done = f"done {progress.get('done', 0):,}/{progress.get('total', 0):,}" if progress else ""
+        rights = [
+            [annotator, pct, done],
+            [pct, done],
+            [done],
+            [],
+        ]
+        lefts = [flash.copy()] if flash is not None else [self.cursor_context(q) for q in (28, 16, 8)]
+        for left in lefts:
+            for parts in rights:
+                right = Text()
+                right.append(doc_status, style="bold")
+                shown = [part for part in parts if part]
+                if shown:
+                    right.append(" · " + " · ".join(shown))
+                if left.cell_len + 1 + right.cell_len <= width:
+                    screen.status_bar.set(left, right)
+                    return
+        screen.status_bar.set(lefts[-1], Text(doc_status, style="bold"))
 
     # ------------------------------------------------------------------ under the cursor
 
-    def cursor_context(self) -> Text:
+    def cursor_context(self, quote: int = 28) -> Text:
+        """What is under the cursor and the keys that act on it (quoted text at most `quote` cells)."""
         screen = self.screen
         view, session = screen.article, screen.session
         selection = view.selection
@@ -82,6 +100,12 @@ class ReaderDisplay:
             claim_hint = self.claim_hint()
             if claim_hint is not None:
                 return claim_hint
+            run = session.name_at(view.cursor)
+            if run is not None:
+                words = one_line(view.text[run[0] : run[1]])
+                out = Text(f"“{words if len(words) <= quote else words[: quote - 1] + '…'}”", style="bold")
+                out.append(f" no span · {self.label_keys_hint()} label it")
+                return out
             return Text(
                 f"{self.key_for('reader.select')} select · {self.label_keys_hint()} label · "
                 f"{self.key_for('reader.next_entity')} next entity",
@@ -90,16 +114,19 @@ class ReaderDisplay:
         span = spans[0]
         kind, ref = span.ref if isinstance(span.ref, tuple) else (span.kind, None)
         out = Text()
-        quoted = f"“{one_line(view.text[span.start : span.end])[:28]}”"
+        words = one_line(view.text[span.start : span.end])
+        quoted = f"“{words if len(words) <= quote else words[: quote - 1] + '…'}”"
         if kind == "gold":
             row: dict[str, Any] = session.now.gold.get(ref, {})
             out.append(span.label, style="bold")
             out.append(f" · {row.get('origin', 'gold')}")
             entity_id = row.get("entity_id")
             name = session.now.entity_names.get(entity_id) if entity_id is not None else None
-            out.append(f" · {quoted}" + (f" = {one_line(name)[:24]}" if name else ""))
+            out.append(f" · {quoted}" + (f" = {one_line(name)[:quote]}" if name else ""))
         else:
             out.append(f"{span.label}?", style="bold")
+            if span.known:
+                out.append(" known")
             out.append(f" {quoted} · ")
             out.append(
                 f"{self.key_for('reader.accept')} accept, {self.key_for('reader.delete')} reject, "

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from annotations.vocab import Status
+from tui.actions import LABEL_PREFIX
 from tui.dialogs.done_dialog import DoneDialog
 
 if TYPE_CHECKING:
@@ -33,8 +34,15 @@ class EntityController:
         screen.apply(screen.session.delete(screen.article.cursor))
 
     def label(self, label: str) -> None:
+        """A label key; a digit key on plain text (no span, no name, no selection) is a count instead."""
         screen = self.screen
         view = screen.article
+        key = screen.key_for(f"{LABEL_PREFIX}{label}")
+        session = screen.session
+        plain = session.entity_at(view.cursor) is None and session.name_at(view.cursor) is None
+        if view.selection is None and key.isdigit() and plain:
+            screen.add_count(key)
+            return
         feedback = screen.session.label(view.cursor, label, view.selection)
         if view.selection is not None and not feedback.error:
             view.clear_selection()
@@ -42,7 +50,11 @@ class EntityController:
 
     def next_open(self, delta: int) -> None:
         screen = self.screen
-        screen.apply(screen.session.next_open(screen.article.cursor, delta))
+        screen.apply(screen.session.next_open(screen.article.cursor, delta * screen.take_count()))
+
+    def next_name(self, delta: int) -> None:
+        screen = self.screen
+        screen.apply(screen.session.next_name(screen.article.cursor, delta * screen.take_count()))
 
     def next_claim(self) -> None:
         screen = self.screen
