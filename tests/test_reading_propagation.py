@@ -151,3 +151,10 @@ def test_a_label_key_on_a_name_without_a_span_labels_it_and_its_repeats(store):
     assert "and 1 more like it" in feedback.message
     assert gold(store, doc) == [("Dilshod Ergashev", "PERSON")] * 2
     assert s.next_name(0).cursor == text.index("Tashkent")
+
+
+def test_names_leave_out_titles_dates_and_sentence_openers():
+    from annotations.reading.names import name_runs
+
+    text = "On Monday, Mr Sadyrkulov met Jasur Tashmatov in Tashkent’s old town. Officials agreed."
+    assert [text[s:e] for s, e in name_runs(text)] == ["Sadyrkulov", "Jasur Tashmatov", "Tashkent"]

@@ -3,7 +3,7 @@ motion (the next one) and for a label key on plain text (label the run under the
 
 A run is one or more words that start with an upper-case letter, joined by single spaces or
 hyphens; a trailing possessive ('s, ’s) stays outside. A lone capitalised word that opens a
-sentence ("The", "Officials") is not a run. Plain string rules, no model: cheap on every key.
+sentence ("The", "Officials") is not a run, nor are month and weekday names. Plain string rules, no model: cheap on every key.
 """
 
 from __future__ import annotations
@@ -12,10 +12,21 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["HONORIFICS", "name_at", "name_runs", "next_name", "occurrences"]
+__all__ = ["CALENDAR", "HONORIFICS", "name_at", "name_runs", "next_name", "occurrences"]
 
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
 _POSSESSIVE = ("'s", "’s", "'", "’")
+CALENDAR = frozenset(
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+)
+"""Words that are capitalised but are dates, not names: a run of only these is not a name."""
+OPENERS = frozenset(
+    "a an and as at after before but by for from he her his i if in it its on our she so that the their "
+    "they this to we when while with".split()
+)
+"""Small words that are capitalised only because they open a sentence."""
 HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame"})
 _SENTENCE_END = re.compile(r"(^|[.!?:][\"”’)]?\s+|\n\s*)$")
 
@@ -48,7 +59,11 @@ def name_runs(text: str) -> list[tuple[int, int]]:
             run.pop(0)  # "Mr Sadyrkulov": the name, not the title
             start = run[0][0]
         opens_sentence = _SENTENCE_END.search(text, max(0, start - 6), start) is not None
-        if end > start and not (len(run) == 1 and opens_sentence):
+        if opens_sentence and len(run) > 1 and text[run[0][0] : run[0][1]].lower() in OPENERS:
+            run.pop(0)  # "On Monday", "The Taliban": the sentence's first word is not the name's
+            start, opens_sentence = run[0][0], False
+        calendar = all(text[a:b].rstrip(".") in CALENDAR for a, b in run)
+        if end > start and not calendar and not (len(run) == 1 and opens_sentence):
             runs.append((start, end))
         run.clear()
 

@@ -331,6 +331,9 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
     def action_finish(self, status: str) -> None:
         self.entities.finish(status)
 
+    def action_everywhere(self) -> None:
+        self.entities.everywhere()
+
     def action_claim(self) -> None:
         self.claims.claim()
 

@@ -20,6 +20,21 @@ if TYPE_CHECKING:
 __all__ = ["ReaderDisplay"]
 
 
+def flash_variants(flash: Text) -> list[Text]:
+    """A command's feedback, then shorter forms of it for a narrow status line: without the
+    tally of what is left, then only what happened and the keys it offers (" · " parts)."""
+    parts = flash.plain.split(" · ")
+    if len(parts) < 3:
+        return [flash.copy()]
+    keys = [p for p in parts[1:] if p.startswith(("=", "u ", "/ "))]
+    shorter = [parts[0], *(p for p in parts[1:] if not p.endswith(("left", "reviewed")))]
+    return [
+        flash.copy(),
+        Text(" · ".join(shorter), style=flash.style),
+        Text(" · ".join([parts[0], *keys]), style=flash.style),
+    ]
+
+
 class ReaderDisplay:
     """Header, side panel and status line of one Reader screen."""
 
@@ -53,8 +68,8 @@ class ReaderDisplay:
 
     def status(self, flash: Text | None, doc_status: str, progress: dict[str, int]) -> None:
         """The status line, fitted to the width without cutting a key hint or a count: the
-        right side sheds the annotator, then the percentage, then the document counts; the
-        quoted text under the cursor shortens; only then is anything cut."""
+        quoted text under the cursor shortens, the right side sheds the percentage, then the
+        annotator, then the document counts; only then is anything cut."""
         screen = self.screen
         width = screen.status_bar.content_region.width or screen.app.size.width or 80
         annotator = one_line(screen.app.annotator)
@@ -62,21 +77,22 @@ class ReaderDisplay:
         done = f"done {progress.get('done', 0):,}/{progress.get('total', 0):,}" if progress else ""
         rights = [
             [annotator, pct, done],
-            [pct, done],
+            [annotator, done],
             [done],
-            [],
         ]
-        lefts = [flash.copy()] if flash is not None else [self.cursor_context(q) for q in (28, 16, 8)]
-        for left in lefts:
-            for parts in rights:
-                right = Text()
-                right.append(doc_status, style="bold")
-                shown = [part for part in parts if part]
-                if shown:
-                    right.append(" · " + " · ".join(shown))
-                if left.cell_len + 1 + right.cell_len <= width:
-                    screen.status_bar.set(left, right)
-                    return
+        lefts = flash_variants(flash) if flash is not None else [self.cursor_context(q) for q in (28, 16, 8)]
+        # the quote shortens while the right side sheds the percentage and the annotator; the
+        # counts go only when nothing else fits
+        tries = [(left, parts) for left in lefts for parts in rights[:3]] + [(left, []) for left in lefts]
+        for left, parts in tries:
+            right = Text()
+            right.append(doc_status, style="bold")
+            shown = [part for part in parts if part]
+            if shown:
+                right.append(" · " + " · ".join(shown))
+            if left.cell_len + 1 + right.cell_len <= width:
+                screen.status_bar.set(left, right)
+                return
         screen.status_bar.set(lefts[-1], Text(doc_status, style="bold"))
 
     # ------------------------------------------------------------------ under the cursor

@@ -5,13 +5,18 @@ paints; `d` asks first when suggestions are still open (config reader.on_done)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from annotations.reading.everywhere import Elsewhere, apply_elsewhere, find_elsewhere
+from annotations.reading.values import Feedback, plural
 from annotations.vocab import Status
 from tui.actions import LABEL_PREFIX
 from tui.dialogs.done_dialog import DoneDialog
+from tui.widgets.doc_list import one_line
 
 if TYPE_CHECKING:
     from tui.screens.reader import ReaderScreen
@@ -24,14 +29,27 @@ class EntityController:
 
     def __init__(self, screen: ReaderScreen) -> None:
         self.screen = screen
+        self.pending: Elsewhere | None = None  # counted by `=`, applied by the next `=`
+
+    def decide(self, command: Callable[[], Feedback]) -> None:
+        """Run a command on the session; a new decision on a suggestion offers `=` (the same
+        decision in the other documents) on the status line."""
+        screen = self.screen
+        before = screen.session.edits.last
+        feedback = command()
+        if not feedback.error and screen.session.edits.last is not before:
+            feedback = replace(
+                feedback, message=f"{feedback.message} · {screen.key_for('reader.everywhere')} elsewhere"
+            )
+        screen.apply(feedback)
 
     def accept(self) -> None:
         screen = self.screen
-        screen.apply(screen.session.accept(screen.article.cursor))
+        self.decide(lambda: screen.session.accept(screen.article.cursor))
 
     def delete(self) -> None:
         screen = self.screen
-        screen.apply(screen.session.delete(screen.article.cursor))
+        self.decide(lambda: screen.session.delete(screen.article.cursor))
 
     def label(self, label: str) -> None:
         """A label key; a digit key on plain text (no span, no name, no selection) is a count instead."""
@@ -43,10 +61,15 @@ class EntityController:
         if view.selection is None and key.isdigit() and plain:
             screen.add_count(key)
             return
-        feedback = screen.session.label(view.cursor, label, view.selection)
-        if view.selection is not None and not feedback.error:
-            view.clear_selection()
-        screen.apply(feedback)
+        selection = view.selection
+
+        def command() -> Feedback:
+            feedback = session.label(view.cursor, label, selection)
+            if selection is not None and not feedback.error:
+                view.clear_selection()
+            return feedback
+
+        self.decide(command)
 
     def next_open(self, delta: int) -> None:
         screen = self.screen
@@ -76,7 +99,7 @@ class EntityController:
 
     def edge(self, step: str) -> None:
         screen = self.screen
-        screen.apply(screen.session.edge(screen.article.cursor, step))
+        self.decide(lambda: screen.session.edge(screen.article.cursor, step))
 
     def split(self) -> None:
         screen = self.screen
@@ -85,6 +108,40 @@ class EntityController:
     def merge(self) -> None:
         screen = self.screen
         screen.apply(screen.session.merge(screen.article.cursor))
+
+    # ------------------------------------------------------------------ the same decision everywhere
+
+    def everywhere(self) -> None:
+        """`=`: the last decision on a suggestion, in the other documents not yet done. The first
+        press counts them; the second applies it, one action (`u` undoes it)."""
+        screen = self.screen
+        session = screen.session
+        decision = session.edits.last
+        if decision is None:
+            screen.flash(Text("Decide on a suggestion first (x, a label key, an edge key); = repeats it everywhere"))
+            return
+        pending = self.pending
+        if pending is None or pending.decision != decision:
+            self.pending = find_elsewhere(session.store, session.annotator, decision, screen.doc_id)
+            found = self.pending
+            if not found.suggestions:
+                self.pending = None
+                screen.flash(Text(f"“{one_line(decision.text)[:30]}”: no other document has it open"))
+                return
+            screen.flash(
+                Text(
+                    f"{plural(found.documents, 'other document')}, {plural(found.suggestions, 'suggestion')}"
+                    f" · = again: the same there · u undoes"
+                )
+            )
+            return
+        self.pending = None
+        count, failed = session.run(apply_elsewhere, session.store, session.annotator, pending)
+        if failed:
+            screen.apply(failed)
+            return
+        screen.reread_progress()
+        screen.flash(Text(f"Done in {plural(pending.documents, 'other document')} ({count:,}) · u undoes"))
 
     # ------------------------------------------------------------------ marking the document
 

@@ -1,6 +1,6 @@
-"""The Reader's find controller: `/` opens the find bar; enter goes to the next match and
-keeps the bar open for the one after; an empty enter or escape closes it and gives the keys
-back to the article."""
+"""The Reader's find controller: `/` opens the find bar; enter lands the cursor on the next
+match and gives the keys back to the article (the bar closes, its text kept, so `/` enter is
+the match after); an empty enter or escape closes it."""
 
 from __future__ import annotations
 
@@ -46,20 +46,21 @@ class FindController:
         self.screen.query_one("#reader-findbar").remove_class("hidden")
         self.screen.query_one("#reader-find", Input).focus()
 
-    def close(self) -> bool:
+    def close(self, *, keep_flash: bool = False) -> bool:
         """Hide the bar and give the keys back to the article; False when it was not open."""
         screen = self.screen
         bar = screen.query_one("#reader-findbar")
         if bar.has_class("hidden"):
             return False
         bar.add_class("hidden")
-        screen.clear_flash(FIND_FLASHES)  # "Match 1/3" means nothing once Find is closed
+        if not keep_flash:
+            screen.clear_flash(FIND_FLASHES)  # "Match 1/3" means nothing once Find is closed
         screen.article.focus()
         return True
 
     def submitted(self, typed: str) -> None:
-        """enter goes to the next match and keeps the bar open for the one after; an empty
-        enter, like escape, closes it."""
+        """enter lands on the next match and gives the keys back to the Reader; an empty
+        enter, like escape, closes the bar."""
         screen = self.screen
         if not typed.strip():
             self.close()
@@ -71,5 +72,6 @@ class FindController:
             return
         found, nth, total, wrapped = hit
         view.set_cursor(found)
+        self.close(keep_flash=True)
         note = f"Match {nth}/{total}" + (" (wrapped)" if wrapped else "")
-        screen.flash(Text(f"{note} · enter next · esc back to the text"), at=found)
+        screen.flash(Text(f"{note} · / enter: the next one"), at=found)
