@@ -439,7 +439,7 @@ async def annotate(
             assert reader.doc_id == doc_id, (reader.doc_id, doc_id)
             shown = sorted((p["start"], p["end"], p["label"]) for p in reader.session.predictions)
             right, errors = count_errors(article["gold"], shown)
-            before = len(annotator.keys)
+            before = 0 if n == 1 else len(annotator.keys)  # the first counts the enter that opened it
             await annotator.document(article["gold"])
             keys = annotator.keys[before:]
             nav, decisions = split_keys(keys)
