@@ -48,11 +48,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotations.config import Config, default_config_text, parse_config
+from annotations.predict.run import run_predict
 from annotations.reading.layout import next_sentence, next_word, prev_sentence, prev_word, word_end
 from annotations.reading.names import name_runs
 from annotations.reading.session import ReadingSession, step, trim
 from annotations.reading.tokens import Tokens
 from annotations.store import Store, content_hash, now
+from tui.app import NewsmarkApp
+from tui.screens.reader import ReaderScreen
 
 ANNOTATOR = "bench"
 DEFAULT_GOLD = ROOT / "bench" / "data" / "keys" / "event_a.jsonl"
@@ -119,8 +122,6 @@ def team_config(labels: set[str]) -> Config:
 
 def load(store: Store, articles: list[dict[str, Any]], config: Config) -> tuple[list[int], str]:
     """Import the texts and predict with the real model; (document ids in file order, model)."""
-    from annotations.predict.run import run_predict
-
     ids = []
     with store.transaction() as conn:
         for article in articles:
@@ -408,7 +409,8 @@ def split_keys(keys: list[str]) -> tuple[int, int]:
 def learning_round() -> Callable[..., Any]:
     """The learning loop's one round (annotations.learn.loop.run_round), built on another branch."""
     try:
-        from annotations.learn.loop import run_round  # type: ignore[import-not-found]  # optional until merged
+        # another branch builds it (issue 29 item 2): imported only when asked for, absent until merged
+        from annotations.learn.loop import run_round  # type: ignore[import-not-found]
     except ImportError:
         raise GoldError("learning loop not available (annotations.learn.loop.run_round)") from None
     return run_round
@@ -417,9 +419,6 @@ def learning_round() -> Callable[..., Any]:
 async def annotate(
     store: Store, config: Config, articles: list[dict[str, Any]], ids: list[int], learn_every: int | None
 ) -> list[dict[str, Any]]:
-    from tui.app import NewsmarkApp
-    from tui.screens.reader import ReaderScreen
-
     run_round = learning_round() if learn_every else None
     label_keys = {label.name: label.key for label in config.labels if label.key}
     app = NewsmarkApp(store, config, ANNOTATOR)
