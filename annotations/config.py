@@ -134,6 +134,7 @@ class ReviewConfig(_Strict):
 class ReaderConfig(_Strict):
     auto_advance: bool = True
     on_done: Literal["ask", "accept", "leave"] = "ask"
+    skip_known: bool = True  # `}` passes over suggestions the team accepted before (known)
 
 
 class TimeConfig(_Strict):

@@ -178,3 +178,65 @@ def test_undo_all_restores_every_table_and_redo_all_replays_it(steps):
             assert snapshot(store) == final
         finally:
             store.close()
+
+
+# Issue 29: a decision on a suggestion applies to every open suggestion like it (same text,
+# same model label) in the same action; undo must restore every table after those too.
+REPEATS = (
+    "Fighters in Panjshir held the Panjshir Valley, Kabul said.\n\n"
+    "In Panjshir, Telegram said the Panjshir Valley was calm; Kabul denied it.\n\n"
+    "Panjshir residents fled to Kabul, Telegram channels said."
+)
+REPEAT_NAMES = [("the Panjshir Valley", "LOC"), ("Panjshir", "ORG"), ("Kabul", "GPE"), ("Telegram", "ORG")]
+
+
+def _repeat_predictions() -> list[dict]:
+    out, taken = [], []
+    for name, label in REPEAT_NAMES:
+        for m in re.finditer(re.escape(name), REPEATS):
+            if not any(m.start() < e and s < m.end() for s, e in taken):
+                taken.append((m.start(), m.end()))
+                out.append({"start": m.start(), "end": m.end(), "label": label})
+    return sorted(out, key=lambda p: p["start"])
+
+
+repeat_offsets = st.integers(0, len(REPEATS) - 1)
+propagating_steps = st.one_of(
+    st.tuples(st.just("relabel"), repeat_offsets, st.sampled_from(LABELS)),
+    st.tuples(st.just("delete"), repeat_offsets),
+    st.tuples(
+        st.just("edge"), repeat_offsets, st.sampled_from(["grow_start", "shrink_start", "grow_end", "shrink_end"])
+    ),
+    st.tuples(st.just("accept"), repeat_offsets),
+    st.tuples(st.just("accept_all")),
+    st.tuples(st.just("label"), repeat_offsets, st.integers(1, 20), st.sampled_from(LABELS)),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(propagating_steps, min_size=1, max_size=10))
+@example([("relabel", 12, "GPE"), ("edge", 30, "shrink_start"), ("edge", 30, "shrink_end")])
+def test_undo_restores_every_table_after_decisions_that_took_suggestions_alike(steps):
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "undo.db")
+        try:
+            doc = add_document(store, REPEATS, title="Panjshir", outlet="Kabul Wire")
+            store.save_predictions("entities", "t1", [(doc, _repeat_predictions())])
+            session = ReadingSession(store, ME)
+            session.open(doc)
+            initial = snapshot(store)
+            for step in steps:
+                try:
+                    run_step(session, store, [], step)
+                except NewsmarkError:
+                    pass
+                session.refresh()
+            final = snapshot(store)
+            while store.undo(ME) is not None:
+                pass
+            assert snapshot(store) == initial
+            while store.redo(ME) is not None:
+                pass
+            assert snapshot(store) == final
+        finally:
+            store.close()

@@ -135,12 +135,20 @@ ACTIONS: tuple[ActionDef, ...] = (
     ),
     _a("reader.link", "l", "Link the entity under the cursor to a canonical entity", "link"),
     # correcting suggestions (Correct mode)
-    _a("reader.next_open", "}", "Next open suggestion (decided ones are skipped)", "next_open(1)", "Next"),
+    _a(
+        "reader.next_open",
+        "}",
+        "Next suggestion to check (skips decided, known, repeats; 3} counts)",
+        "next_open(1)",
+        "Next",
+    ),
     _a("reader.prev_open", "{", "Previous open suggestion", "next_open(-1)"),
+    _a("reader.next_name", "apostrophe", "Next name no span covers (a label key labels it)", "next_name(1)"),
+    _a("reader.everywhere", "equals_sign", "Last decision in other documents (counts; again applies)", "everywhere"),
     _a(
         "reader.accept_all",
         "A",
-        "Accept every open suggestion in the selection, else in the document",
+        "Accept every open suggestion (known too) in the selection, else all",
         "accept_all",
         "All",
     ),
@@ -268,7 +276,7 @@ def label_actions(config: Config | None) -> list[ActionDef]:
             f"{LABEL_PREFIX}{label.name}",
             # A label with no key of its own can still get one from the keymap.
             label.key or (config.keymap or {}).get(f"{LABEL_PREFIX}{label.name}", ""),
-            f"Label as {label.name} (selection, else span)",
+            f"Label as {label.name} (selection, else span or name); only config `labels` are suggested",
             "reader",
             f"label({label.name!r})",
         )

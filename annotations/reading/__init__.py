@@ -1,6 +1,7 @@
 """Reading and correcting one document, without Textual: the session the Reader screen drives
-(`session`), token steps for boundary edits (`tokens`), the undoable writes on spans
-(`commands`, `writes`) and on claims (`claims`), speakers linked to mentions (`speakers`), the
+(`session`: the document, what is under the cursor, motions) and its commands on spans
+(`edits`), tagging a claim (`claim_editor`), token steps for boundary edits (`tokens`), the
+undoable writes on spans (`commands`, `writes`) and on claims (`claims`), speakers linked to mentions (`speakers`), the
 cursor model (`cursor`), spans bucketed by wrapped row (`span_index`) and text layout (`layout/`).
 
 May import: entities, suggestions, extract, store, config, vocab, errors.

@@ -18,7 +18,21 @@ from annotations.store import Store, now
 from annotations.suggestions.rules import overlapping
 from annotations.vocab import Origin, RejectionKind
 
-__all__ = ["Put", "accept_many", "delete_span", "finish", "known_entity", "put_spans", "reject_many"]
+__all__ = [
+    "LIKE_NOTE",
+    "Put",
+    "accept_many",
+    "delete_span",
+    "finish",
+    "known_entity",
+    "put_spans",
+    "reject_many",
+    "siblings",
+]
+
+LIKE_NOTE = "like"
+"""The note on an action that applied one decision to several suggestions alike: the spans it
+wrote are siblings, and an edge key on one of them moves the others' edge too."""
 
 Row = Mapping[str, Any]
 
@@ -56,12 +70,13 @@ def accept_many(
     *,
     name: str = "accept suggestions",
     status: str | None = None,
+    note: str | None = None,
 ) -> int:
     """Accept suggestions as gold in one action (each linked when one entity knows its
     spelling); suggestions overlapping one accepted earlier in the batch are skipped.
     With `status`, the document gets it in the same action. Returns how many were accepted."""
     taken: list[Row] = []
-    with store.action(annotator, name, doc_id=doc_id) as act:
+    with store.action(annotator, name, doc_id=doc_id, note=note) as act:
         for pred in sorted(preds, key=lambda p: (p["start"], p["end"])):
             if overlapping(taken, pred["start"], pred["end"]):
                 continue
@@ -147,13 +162,14 @@ def put_spans(
     gold: Sequence[Row],
     name: str,
     origin: str = Origin.MANUAL,
+    note: str | None = None,
 ) -> Put:
     """Make `spans` (start, end, label) this annotator's gold in one action, replacing every gold
     span of theirs they overlap. One span on exactly one old span's characters relabels it
     instead (its id, entity link and claim references stay). A single replaced span's entity
     link carries over to a single new span that overlaps it."""
     hits = {g["id"]: g for s, e, _ in spans for g in overlapping(gold, s, e)}
-    with store.action(annotator, name, doc_id=doc_id) as act:
+    with store.action(annotator, name, doc_id=doc_id, note=note) as act:
         if len(spans) == 1 and len(hits) == 1:
             (old,) = hits.values()
             start, end, label = spans[0]
@@ -183,3 +199,26 @@ def finish(store: Store, doc_id: int, annotator: str, status: str, *, accept: Se
     with store.action(annotator, f"mark {status}", doc_id=doc_id) as act:
         set_status(act, doc_id, annotator, status)
     return 0
+
+
+def siblings(store: Store, span: Row, gold: Iterable[Row]) -> list[Row]:
+    """The other spans in `gold` written by the same propagated action as `span` (note
+    LIKE_NOTE) that still have its text and label; [] when it was written alone."""
+    found = store.query(
+        "SELECT e.group_id FROM events e JOIN action_groups g ON g.id = e.group_id "
+        "WHERE e.tbl = 'spans' AND e.row_id = ? AND e.before IS NULL AND g.note = ? ORDER BY e.id DESC LIMIT 1",
+        (span["id"], LIKE_NOTE),
+    )
+    if not found:
+        return []
+    ids = {
+        r["row_id"]
+        for r in store.query(
+            "SELECT row_id FROM events WHERE group_id = ? AND tbl = 'spans' AND before IS NULL", (found[0]["group_id"],)
+        )
+    }
+    return [
+        g
+        for g in gold
+        if g["id"] in ids and g["id"] != span["id"] and g["text"] == span["text"] and g["label"] == span["label"]
+    ]

@@ -7,44 +7,91 @@ Predictions are read once per opening (they change only when `newsmark predict` 
 gold, rejections and claims are re-read after every command (indexed, well under a
 millisecond), so the next key always acts on what the database holds.
 
-The values it hands out (`Mark`, `Feedback`, `Snapshot`) live in `values` and are
-re-exported here, where the Reader and the article view import them.
+The session holds the state (this module: reading, what is under the cursor, motions); the
+commands that change spans are `EntityEdits` (`edits`), which the session owns and whose
+verbs it exposes under the same names. The values it hands out (`Mark`, `Feedback`,
+`Snapshot`) live in `values` and are re-exported here, where the Reader and the article view
+import them.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from annotations.entities import actions as entity_actions
 from annotations.errors import NewsmarkError
 from annotations.reading import claims as claim_actions
-from annotations.reading import commands
+from annotations.reading.edits import EntityEdits, paragraph_of, trim
+from annotations.reading.names import name_at, next_name
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Mark, Row, Snapshot, plural
 from annotations.store import Store
 from annotations.suggestions.rules import open_claim_suggestions, open_suggestions
 from annotations.vocab import Extractor
 
-# A blank line (spaces allowed) and what follows it: the text separates paragraphs with these.
-_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+__all__ = ["Feedback", "Mark", "ReadingSession", "plural", "step", "trim"]
 
-__all__ = ["Feedback", "Mark", "ReadingSession", "plural"]
+
+def step(starts: list[int], cursor: int, delta: int, wrap: bool) -> int | None:
+    """The next (delta > 0) or previous offset in sorted `starts` from `cursor`; None when
+    there is none (with `wrap`, from the other end)."""
+    if not starts:
+        return None
+    if delta > 0:
+        i = bisect_right(starts, cursor)
+        return starts[i] if i < len(starts) else (starts[0] if wrap else None)
+    i = bisect_left(starts, cursor) - 1
+    return starts[i] if i >= 0 else (starts[-1] if wrap else None)
+
+
+def team_decisions(store: Store, doc_id: int) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(text, label) pairs the team accepted as gold in documents other than `doc_id`, and
+    those it rejected there: what makes a suggestion known."""
+    accepted = {
+        (r["text"], r["label"])
+        for r in store.query("SELECT DISTINCT text, label FROM spans WHERE doc_id != ?", (doc_id,))
+    }
+    rejected = {
+        (r["text"], r["label"])
+        for r in store.query(
+            "SELECT DISTINCT substr(d.text, r.start + 1, r.[end] - r.start) AS text, r.label FROM rejections r "
+            "JOIN documents d ON d.id = r.doc_id WHERE r.doc_id != ? AND r.label IS NOT NULL",
+            (doc_id,),
+        )
+    }
+    return accepted, rejected
+
+
+def _at(rows: Sequence[Row], cursor: int) -> Row | None:
+    found = [r for r in rows if r["start"] <= cursor < r["end"]]
+    return min(found, key=lambda r: r["end"] - r["start"]) if found else None
 
 
 class ReadingSession:
     """The document under review and the verbs the Reader's keys name."""
 
-    def __init__(self, store: Store, annotator: str, *, auto_advance: bool = True) -> None:
+    def __init__(
+        self,
+        store: Store,
+        annotator: str,
+        *,
+        auto_advance: bool = True,
+        labels: Collection[str] | None = None,
+        skip_known: bool = True,
+    ) -> None:
         self.store = store
         self.annotator = annotator
         self.auto_advance = auto_advance
+        self.labels = frozenset(labels) if labels is not None else None  # only these are suggested
+        self.skip_known = skip_known  # `}` and auto-advance pass over known suggestions
+        self.known_elsewhere: set[tuple[str, str]] = set()  # (text, label) accepted in other documents
+        self.rejected_elsewhere: set[tuple[str, str]] = set()
         self.doc_id: int | None = None
         self.doc: Row | None = None
         self.text = ""
         self.now = Snapshot()
+        self.edits = EntityEdits(self)
         self._preds: dict[str, list[Row]] = {}
         self._tokens: Tokens | None = None
         self._mark_cache: dict[tuple[Any, ...], Mark] = {}  # row -> its Mark, kept across refreshes
@@ -58,6 +105,7 @@ class ReadingSession:
             return False
         self.doc_id, self.doc, self.text = doc_id, doc, doc["text"]
         self._tokens = None
+        self.known_elsewhere, self.rejected_elsewhere = team_decisions(self.store, doc_id)
         self.reload_predictions()
         return True
 
@@ -73,8 +121,12 @@ class ReadingSession:
 
     @property
     def predictions(self) -> list[Row]:
-        """Every stored entity prediction of the document (open or decided)."""
-        return self._preds.get(Extractor.ENTITIES, [])
+        """Every stored entity prediction of the document (open or decided) of the team's
+        labels: a prediction of a label not in the config is never suggested."""
+        found = self._preds.get(Extractor.ENTITIES, [])
+        if self.labels is None:
+            return found
+        return [p for p in found if p.get("label") in self.labels]
 
     @property
     def tokens(self) -> Tokens:
@@ -101,6 +153,7 @@ class ReadingSession:
             if linked
             else {}
         )
+        known = self._known(preds, gold, rejections)
         self.now = Snapshot(
             {g["id"]: g for g in gold},
             {p["id"]: p for p in preds},  # type: ignore[misc]
@@ -109,7 +162,37 @@ class ReadingSession:
             names,
             sorted(p["start"] for p in preds),
             sorted(p["start"] for p in claim_preds),
+            known,
+            self._first_of_each(preds, known),
         )
+
+    def _first_of_each(self, preds: Sequence[Any], known: set[int]) -> list[int]:
+        """Where `}` stops: the first open suggestion of each text and label that is not known.
+        The others like it take whatever is decided there (propagation), so they need no visit."""
+        seen: set[tuple[str, str | None]] = set()
+        out = []
+        for p in sorted(preds, key=lambda p: p["start"]):
+            key = (self.text[p["start"] : p["end"]], p.get("label"))
+            if p["id"] in known or key in seen:
+                continue
+            seen.add(key)
+            out.append(p["start"])
+        return out
+
+    def _known(self, preds: Sequence[Any], gold: Sequence[Row], rejections: Sequence[Row]) -> set[int]:
+        """Ids of the open suggestions whose text and label the team accepted (here or in another
+        document) and never rejected."""
+        text = self.text
+        accepted = self.known_elsewhere | {(g["text"], g["label"]) for g in gold}
+        rejected = self.rejected_elsewhere | {
+            (text[r["start"] : r["end"]], r["label"]) for r in rejections if r.get("label") is not None
+        }
+        out = set()
+        for p in preds:
+            key = (text[p["start"] : p["end"]], p.get("label"))
+            if key in accepted and key not in rejected:
+                out.add(p["id"])
+        return out
 
     def marks(self) -> list[Mark]:
         """Everything to draw: gold spans, open suggestions, claims, open claim suggestions.
@@ -126,11 +209,12 @@ class ReadingSession:
             ("claimpred", now.claim_preds, "type", "claim"),
         ):
             for row in rows:
-                key = (kind, row["id"], row["start"], row["end"], row.get(label_key))
+                known = kind == "pred" and row["id"] in now.known
+                key = (kind, row["id"], row["start"], row["end"], row.get(label_key), known)
                 mark = cache.get(key)
                 if mark is None:
                     mark = cache[key] = Mark(
-                        row["start"], row["end"], row.get(label_key) or default, kind, (kind, row["id"])
+                        row["start"], row["end"], row.get(label_key) or default, kind, (kind, row["id"]), known
                     )
                 out.append(mark)
         now.marks = out
@@ -142,22 +226,17 @@ class ReadingSession:
 
     # ------------------------------------------------------------------ under the cursor
 
-    @staticmethod
-    def _at(rows: Sequence[Row], cursor: int) -> Row | None:
-        found = [r for r in rows if r["start"] <= cursor < r["end"]]
-        return min(found, key=lambda r: r["end"] - r["start"]) if found else None
-
     def gold_at(self, cursor: int) -> Row | None:
-        return self._at(list(self.now.gold.values()), cursor)
+        return _at(list(self.now.gold.values()), cursor)
 
     def pred_at(self, cursor: int) -> Row | None:
-        return self._at(list(self.now.preds.values()), cursor)
+        return _at(list(self.now.preds.values()), cursor)
 
     def claim_at(self, cursor: int) -> Row | None:
-        return self._at(list(self.now.claims.values()), cursor)
+        return _at(list(self.now.claims.values()), cursor)
 
     def claim_pred_at(self, cursor: int) -> Row | None:
-        return self._at(self.now.claim_preds, cursor)
+        return _at(self.now.claim_preds, cursor)
 
     def entity_at(self, cursor: int) -> tuple[str, Row] | None:
         """The gold span under the cursor, else the open suggestion: ("gold" | "pred", row)."""
@@ -167,31 +246,55 @@ class ReadingSession:
         pred = self.pred_at(cursor)
         return ("pred", pred) if pred is not None else None
 
+    def name_at(self, cursor: int) -> tuple[int, int] | None:
+        """The name no span covers under the cursor (a run of capitalised words), else None."""
+        return name_at(self.text, cursor, [*self.now.gold.values(), *self.now.preds.values()])
+
+    def next_name(self, cursor: int, delta: int = 1) -> Feedback:
+        """`'`: the next (or `delta`-th) name no span covers: what the model may have missed."""
+        target = next_name(self.text, cursor, [*self.now.gold.values(), *self.now.preds.values()], delta)
+        if target is None:
+            return Feedback("No name without a span " + ("after" if delta > 0 else "before") + " the cursor")
+        start, end = self.name_at(target) or (target, target)
+        return Feedback(f"“{self.text[start:end][:30]}” has no span · a label key labels it", cursor=target)
+
+    def paragraph(self, cursor: int) -> tuple[int, int]:
+        """The cursor's paragraph (see `edits.paragraph_of`): what `X` rejects in."""
+        return paragraph_of(self.text, cursor)
+
     # ------------------------------------------------------------------ motions
 
-    @staticmethod
-    def _step(starts: list[int], cursor: int, delta: int, wrap: bool) -> int | None:
-        if not starts:
-            return None
-        if delta > 0:
-            i = bisect_right(starts, cursor)
-            return starts[i] if i < len(starts) else (starts[0] if wrap else None)
-        i = bisect_left(starts, cursor) - 1
-        return starts[i] if i >= 0 else (starts[-1] if wrap else None)
+    @property
+    def stops(self) -> list[int]:
+        """Where `}` and auto-advance stop: the open suggestions that are not known (config
+        reader.skip_known), or all of them when only known ones are left."""
+        now = self.now
+        return now.unknown_starts if self.skip_known and now.unknown_starts else now.pred_starts
+
+    def open_summary(self) -> str:
+        """ "5 open suggestions" (", 3 known" when some are)."""
+        known = len(self.now.known)
+        return plural(self.open_count, "open suggestion") + (f", {known:,} known" if known else "")
 
     def next_open(self, cursor: int, delta: int = 1) -> Feedback:
-        """`}` / `{`: the next / previous open suggestion (wrapping), or say none remain."""
-        target = self._step(self.now.pred_starts, cursor, delta, wrap=True)
-        if target is None:
+        """`}` / `{`: the next / previous open suggestion that is not known (wrapping), `delta`
+        of them on (a count: `3}`), or say none remain."""
+        stops, target, wrapped = self.stops, cursor, False
+        for _ in range(max(1, abs(delta))):
+            found = step(stops, target, 1 if delta > 0 else -1, wrap=True)
+            if found is None:
+                break
+            wrapped = wrapped or (delta > 0) != (found > target)
+            target = found
+        if not stops:
             return Feedback(self.reviewed_message())
         pred = self.pred_at(target)
-        where = "" if (delta > 0) == (target > cursor) else " (wrapped)"
-        left = plural(self.open_count, "open suggestion")
+        where = " (wrapped)" if wrapped else ""
         label = (pred or {}).get("label") or "ENTITY"
-        return Feedback(f"{label}? · {left}{where}", cursor=target)
+        return Feedback(f"{label}? · {self.open_summary()}{where}", cursor=target)
 
     def next_claim_suggestion(self, cursor: int, delta: int = 1) -> Feedback:
-        target = self._step(self.now.claim_pred_starts, cursor, delta, wrap=True)
+        target = step(self.now.claim_pred_starts, cursor, delta, wrap=True)
         if target is None:
             return Feedback("No claim suggestions left in this document")
         pred = self.claim_pred_at(target) or {}
@@ -202,18 +305,16 @@ class ReadingSession:
         total = len(self.predictions)
         return f"All {plural(total, 'suggestion')} reviewed" if total else "No suggestions in this document"
 
-    def _advance(self, message: str, cursor: int) -> Feedback:
+    def advance(self, message: str, cursor: int) -> Feedback:
         """Feedback after acting on a suggestion: on to the next open one (auto-advance)."""
         if not self.auto_advance:
             return Feedback(message, changed=True)
-        target = self._step(self.now.pred_starts, cursor, 1, wrap=True)
+        target = step(self.stops, cursor, 1, wrap=True)
         if target is None:
             return Feedback(f"{message} · {self.reviewed_message().lower()}", changed=True)
         return Feedback(f"{message} · {plural(self.open_count, 'open suggestion')} left", cursor=target, changed=True)
 
-    # ------------------------------------------------------------------ commands
-
-    def _run(self, fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Feedback | None]:
+    def run(self, fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Feedback | None]:
         """One store write; on failure re-read (someone else may have changed it) and say why."""
         try:
             return fn(*args, **kwargs), None
@@ -221,261 +322,31 @@ class ReadingSession:
             self.refresh()
             return None, Feedback(str(exc), changed=True, error=True, failed=True)
 
+    # ------------------------------------------------------------------ commands (EntityEdits)
+
     def accept(self, cursor: int, label: str | None = None) -> Feedback:
-        """`a` (or a label key) on a suggestion: it becomes gold, linked when that is sure."""
-        pred = self.pred_at(cursor)
-        if pred is None:
-            gold = self.gold_at(cursor)
-            if gold is not None:
-                return Feedback(f"Already confirmed as {gold['label']}")
-            return Feedback("No suggestion under the cursor (} jumps to the next)", error=True)
-        label = label or pred["label"] or "ENTITY"
-        result, failed = self._run(
-            entity_actions.accept, self.store, self.doc_id, pred["start"], pred["end"], label, self.annotator
-        )
-        if failed:
-            return failed
-        self.refresh()
-        verb = f"Accepted as {label}" if label != pred["label"] else f"Accepted {label}"
-        linked = result[1]
-        return self._advance(verb + (f" · linked to {linked}" if linked else ""), pred["start"])
+        return self.edits.accept(cursor, label)
 
     def delete(self, cursor: int) -> Feedback:
-        """`x`: delete the gold span, reject the suggestion, delete the claim or reject the
-        claim suggestion under the cursor (in that order)."""
-        gold = self.gold_at(cursor)
-        if gold is not None:
-            _, failed = self._run(
-                commands.delete_span, self.store, gold["id"], self.annotator, predictions=self.predictions
-            )
-            if failed:
-                return failed
-            self.refresh()
-            return Feedback(f"Deleted {gold['label']} span", changed=True)
-        pred = self.pred_at(cursor)
-        if pred is not None:
-            _, failed = self._run(
-                commands.reject_many, self.store, self.doc_id, self.annotator, [pred], name="reject prediction"
-            )
-            if failed:
-                return failed
-            self.refresh()
-            return self._advance(f"Rejected the {pred['label'] or 'ENTITY'} suggestion", pred["start"])
-        return self._delete_claim(cursor)
-
-    def _delete_claim(self, cursor: int) -> Feedback:
-        claim = self.claim_at(cursor)
-        if claim is not None:
-            _, failed = self._run(claim_actions.delete_claim, self.store, claim["id"], self.annotator)
-            if failed:
-                return failed
-            self.refresh()
-            return Feedback("Deleted the claim", changed=True)
-        claim_pred = self.claim_pred_at(cursor)
-        if claim_pred is not None:
-            _, failed = self._run(
-                commands.reject_many,
-                self.store,
-                self.doc_id,
-                self.annotator,
-                [claim_pred],
-                kind="claim",
-                name="reject claim suggestion",
-            )
-            if failed:
-                return failed
-            self.refresh()
-            return Feedback("Rejected the claim suggestion", changed=True)
-        return Feedback("Nothing to delete under the cursor", error=True)
+        return self.edits.delete(cursor)
 
     def label(self, cursor: int, label: str, selection: tuple[int, int] | None = None) -> Feedback:
-        """A label key: label the selection (replacing the gold it overlaps), else relabel the
-        gold span under the cursor, else accept the suggestion under it with this label."""
-        if selection is not None:
-            start, end = trim(self.text, *selection)
-            if start >= end:
-                return Feedback("The selection is only white space", error=True)
-            start, end = self.tokens.snap(start, end)
-            return self._put([(start, end, label)], f"Labelled {label}", f"label {label}")
-        gold = self.gold_at(cursor)
-        if gold is not None:
-            if gold["label"] == label:
-                return Feedback(f"Already {label}")
-            return self._put(
-                [(gold["start"], gold["end"], label)], f"Relabelled {gold['label']} → {label}", f"relabel {label}"
-            )
-        if self.pred_at(cursor) is not None:
-            return self.accept(cursor, label)
-        return Feedback("Select text first, or put the cursor on a span", error=True)
-
-    def _put(
-        self,
-        spans: list[tuple[int, int, str]],
-        message: str,
-        name: str,
-        cursor: int | None = None,
-        own: tuple[int, ...] = (),
-    ) -> Feedback:
-        """Write spans (replacing the gold they overlap); `own` are the spans being edited, which
-        are not news when they are replaced."""
-        put, failed = self._run(
-            commands.put_spans,
-            self.store,
-            self.doc_id,
-            self.annotator,
-            spans,
-            gold=list(self.now.gold.values()),
-            name=name,
-        )
-        if failed:
-            return failed
-        self.refresh()
-        others = [i for i in put.replaced if i not in own]
-        if others:
-            message += f" · replaced {plural(len(others), 'overlapping span')}"
-        return Feedback(message, cursor=cursor, changed=True)
-
-    # ------------------------------------------------------------------ bulk
-
-    def paragraph(self, cursor: int) -> tuple[int, int]:
-        """The cursor's paragraph: between blank lines when the text separates paragraphs with
-        them (then a footer's run of single lines, "Related: ..." and the copyright, is one
-        paragraph, so one `X`), else the cursor's line."""
-        text = self.text
-        breaks = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text)]
-        if not breaks:
-            start = text.rfind("\n", 0, cursor) + 1
-            end = text.find("\n", cursor)
-            return start, len(text) if end < 0 else end
-        start = max((e for s, e in breaks if e <= cursor), default=0)
-        end = min((s for s, e in breaks if s >= cursor), default=len(text))
-        return start, end
-
-    def _within(self, start: int, end: int) -> list[Row]:
-        return [p for p in self.now.preds.values() if start <= p["start"] and p["end"] <= end]
+        return self.edits.label(cursor, label, selection)
 
     def accept_all(self, selection: tuple[int, int] | None = None) -> Feedback:
-        """`A`: accept every open suggestion in the selection, else in the document: one action."""
-        where = "in the selection" if selection else "in the document"
-        preds = self._within(*selection) if selection else list(self.now.preds.values())
-        if not preds:
-            return Feedback(f"No open suggestions {where}")
-        count, failed = self._run(
-            commands.accept_many,
-            self.store,
-            self.doc_id,
-            self.annotator,
-            preds,
-            name=f"accept {len(preds)} suggestions",
-        )
-        if failed:
-            return failed
-        self.refresh()
-        rest = f" · {plural(self.open_count, 'open suggestion')} left" if self.open_count else ""
-        return Feedback(f"Accepted {plural(count, 'suggestion')} {where}{rest} · u undoes", changed=True)
+        return self.edits.accept_all(selection)
 
     def reject_all(self, cursor: int, selection: tuple[int, int] | None = None) -> Feedback:
-        """`X`: reject every open suggestion in the selection, else in the cursor's paragraph."""
-        where = "in the selection" if selection else "in this paragraph"
-        preds = self._within(*(selection or self.paragraph(cursor)))
-        if not preds:
-            return Feedback(f"No open suggestions {where}")
-        count, failed = self._run(
-            commands.reject_many,
-            self.store,
-            self.doc_id,
-            self.annotator,
-            preds,
-            name=f"reject {len(preds)} suggestions",
-        )
-        if failed:
-            return failed
-        self.refresh()
-        return self._advance(f"Rejected {plural(count, 'suggestion')} {where}", cursor)
+        return self.edits.reject_all(cursor, selection)
 
     def finish(self, status: str, *, accept_open: bool) -> Feedback:
-        """Mark the document (`d`); with `accept_open` its open suggestions become gold in the
-        same action. The message leads with what happened (it must survive 80 columns)."""
-        preds = list(self.now.preds.values()) if accept_open else []
-        count, failed = self._run(commands.finish, self.store, self.doc_id, self.annotator, status, accept=preds)
-        if failed:
-            return failed
-        self.refresh()
-        if count:
-            return Feedback(f"Marked {status} · accepted {plural(count, 'suggestion')}", changed=True)
-        left = self.open_count
-        note = f" · {plural(left, 'suggestion')} left open" if left and status == "done" else ""
-        return Feedback(f"Marked {status}{note}", changed=True)
-
-    # ------------------------------------------------------------------ boundaries
+        return self.edits.finish(status, accept_open=accept_open)
 
     def edge(self, cursor: int, step: str) -> Feedback:
-        """Move one edge of the span under the cursor by a token: step is grow_start,
-        shrink_start, grow_end or shrink_end. A suggestion becomes gold with its label."""
-        hit = self.entity_at(cursor)
-        if hit is None:
-            return Feedback("No span under the cursor to resize", error=True)
-        kind, row = hit
-        moved = getattr(self.tokens, step)(row["start"], row["end"])
-        if moved is None:
-            return Feedback("That edge cannot move further (x deletes the span)", error=True)
-        start, end = moved
-        label = row["label"] or "ENTITY"
-        new = self.text[start:end]
-        return self._put(
-            [(start, end, label)],
-            f"{label} “{_short(new)}”",
-            "resize span",
-            cursor=min(max(cursor, start), end - 1),
-            own=(row["id"],) if kind == "gold" else (),
-        )
+        return self.edits.edge(cursor, step)
 
     def split(self, cursor: int) -> Feedback:
-        """Split the span under the cursor: the cursor's token starts the second part."""
-        hit = self.entity_at(cursor)
-        if hit is None:
-            return Feedback("No span under the cursor to split", error=True)
-        kind, row = hit
-        parts = self.tokens.split(row["start"], row["end"], cursor)
-        if parts is None:
-            return Feedback("Put the cursor on the word that starts the second part", error=True)
-        label = row["label"] or "ENTITY"
-        (a, b), (c, d) = parts
-        return self._put(
-            [(a, b, label), (c, d, label)],
-            f"Split into “{_short(self.text[a:b])}” and “{_short(self.text[c:d])}”",
-            "split span",
-            own=(row["id"],) if kind == "gold" else (),
-        )
+        return self.edits.split(cursor)
 
     def merge(self, cursor: int) -> Feedback:
-        """Merge the span under the cursor with the next span (gold or suggestion) after it."""
-        hit = self.entity_at(cursor)
-        if hit is None:
-            return Feedback("No span under the cursor to merge", error=True)
-        _, row = hit
-        rows = list(self.now.gold.values()) + list(self.now.preds.values())
-        after = [r for r in rows if r["start"] >= row["end"]]
-        if not after:
-            return Feedback("No span after this one to merge with", error=True)
-        nxt = min(after, key=lambda r: (r["start"], r["end"]))
-        label = row["label"] or "ENTITY"
-        start, end = row["start"], nxt["end"]
-        mine = tuple(r["id"] for r in (row, nxt) if r["id"] in self.now.gold and self.now.gold[r["id"]] is r)
-        return self._put(
-            [(start, end, label)], f"Merged: {label} “{_short(self.text[start:end])}”", "merge spans", own=mine
-        )
-
-
-def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """A range without its outer white space."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _short(text: str, width: int = 30) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= width else one[: width - 11] + "…" + one[-10:]
+        return self.edits.merge(cursor)

@@ -25,6 +25,7 @@ class Mark(NamedTuple):
     label: str
     kind: str = "gold"
     ref: Hashable | None = None
+    known: bool = False  # a suggestion whose text and label the team accepted before and never rejected
 
 
 @dataclass(frozen=True)
@@ -54,4 +55,6 @@ class Snapshot:
     entity_names: dict[int, str] = field(default_factory=dict)
     pred_starts: list[int] = field(default_factory=list)
     claim_pred_starts: list[int] = field(default_factory=list)
+    known: set[int] = field(default_factory=set)  # ids of the open suggestions that are known
+    unknown_starts: list[int] = field(default_factory=list)  # where `}` stops (config reader.skip_known)
     marks: list[Mark] | None = None  # built once per refresh, on demand

@@ -34,12 +34,23 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(db)
     report = import_paths(store, sample_paths(), annotator)
     say(f"demo: {report.imported} sample article(s) imported into {db}", file=sys.stderr)
+    say(label_note(config), file=sys.stderr)
     if model_notice(config) is None:
         _predict_quietly(store, config)
     if args.no_open:
         return 0
     run_app(store, config, annotator, getattr(args, "no_mouse", False))
     return 0
+
+
+def label_note(config: Any) -> str:
+    """Which labels the demo suggests and where that list comes from: only the config's labels
+    are ever suggested, so a team lists the labels it annotates."""
+    source = config.source if config.source not in ("", "<default>") else "the packaged default config"
+    return (
+        f"demo: suggesting only these labels, from `labels:` in {source}: {', '.join(config.label_names)}"
+        " (list only the labels your team annotates: nothing else is suggested)"
+    )
 
 
 def _demo_path() -> Path:

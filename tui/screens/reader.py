@@ -6,29 +6,43 @@ changed (``ArticleView.update_spans``).  Per-document reads are indexed look-ups
 (well under a millisecond), done synchronously so the next key always acts on
 what the database holds; list reads (the Library's ids) run in workers.
 
-Keys come from ``tui.actions`` (scope "reader"): the screen's action methods
-below are what the registry's action strings name.  The document on screen, its layout
-and the status line are `ReaderBase` (tui/screens/reader_base.py); `c` and `l` are
-`ClaimActions` (tui/screens/reader_claims.py).
+By composition: the screen owns a reading session (annotations.reading, Textual-free: the
+document, what is under the cursor and every command) and small controllers: `entities`
+(the suggestion and span keys, tui/screens/reader_entities.py), `claims` (`c` and `l`,
+reader_claims.py), `find` (`/`, reader_find.py) and `display` (header, side panel and
+status line, reader_display.py). Keys come from ``tui.actions`` (scope "reader"): the
+``action_*`` methods below are what the registry's action strings name, each handing over
+to its controller.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
-from textual.widgets import Input
+from textual.app import ComposeResult
+from textual.binding import BindingsMap
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
 
-from annotations.vocab import Status
+from annotations.errors import NewsmarkError
+from annotations.reading import Feedback, ReadingSession
 from tui.actions import bindings_for
-from tui.screens.reader_base import PANEL_MIN_WIDTH
-from tui.screens.reader_claims import ClaimActions
+from tui.screens.base import AppScreen
+from tui.screens.reader_claims import ClaimController
+from tui.screens.reader_display import ReaderDisplay
+from tui.screens.reader_entities import EntityController
+from tui.screens.reader_find import FindController
 from tui.undo import replay
-from tui.widgets.doc_list import one_line
+from tui.widgets.article_view import ArticleView
+from tui.widgets.bars import Bar, KeyFooter
+from tui.widgets.side_panel import SidePanel
 
 __all__ = ["PANEL_MIN_WIDTH", "ReaderScreen"]
 
-FIND_FLASHES = ("Match ", "Not found: ")
-"""Status-line messages that belong to the find bar (cleared when it closes)."""
+PANEL_MIN_WIDTH = 100
+"""Below this terminal width the side panel starts hidden (tab / s shows it)."""
 
 MOTIONS = {
     "char": "move_char",
@@ -41,7 +55,7 @@ MOTIONS = {
 """Motion kinds the registry's ``move(kind, delta, extend)`` actions name -> ArticleView methods."""
 
 
-class ReaderScreen(ClaimActions, inherit_bindings=False):
+class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
     """One document.  Dismissed with the id of the document shown last."""
 
     SCOPE = "reader"
@@ -52,16 +66,200 @@ class ReaderScreen(ClaimActions, inherit_bindings=False):
     """
     AUTO_FOCUS = "ArticleView"
 
+    def __init__(self, doc_id: int, ids: list[int] | None = None) -> None:
+        super().__init__()
+        self.doc_id = doc_id
+        self.doc: dict[str, Any] | None = None
+        self._ids = ids or [doc_id]
+        config = self.app.config
+        self.session = ReadingSession(
+            self.app.store,
+            self.app.annotator,
+            auto_advance=config.reader.auto_advance,
+            labels=config.label_names,  # only the team's labels are suggested
+            skip_known=config.reader.skip_known,
+        )
+        self.entities = EntityController(self)
+        self.claims = ClaimController(self)
+        self.find = FindController(self)
+        self.painter = ReaderDisplay(self)
+        self._status = "todo"
+        self._progress: dict[str, int] = {}
+        self._flash: Text | None = None
+        self._flash_at: int | None = None
+        self._count = ""  # digits typed before a motion (`3}`), on plain text only
+        # The registry's reader bindings, label keys from this config included.
+        self._bindings = BindingsMap(bindings_for("reader", self.app.config))
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="reader-header")
+        with Horizontal(id="reader-body"):
+            label_styles = {label.name: label.color for label in self.app.config.labels}
+            yield ArticleView(id="article", label_styles=label_styles)
+            yield SidePanel(id="side-panel")
+        with Horizontal(id="reader-findbar", classes="hidden"):
+            yield Static("Find", id="reader-find-label")
+            yield Input(
+                placeholder="text in this article (enter: go to the next match, escape: close)", id="reader-find"
+            )
+        yield Bar(id="reader-status")
+        yield KeyFooter()
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def side_panel(self) -> SidePanel:
+        return self.query_one(SidePanel)
+
+    @property
+    def status_bar(self) -> Bar:
+        return self.query_one("#reader-status", Bar)
+
+    @property
+    def _preds(self) -> dict[int, dict[str, Any]]:
+        """The open suggestions (what the session holds)."""
+        return self.session.now.preds
+
+    def on_mount(self) -> None:
+        self._apply_panel()
+        self.watch(self.article, "scroll_y", self._update_status, init=False)
+        self.reread_progress()
+        self.load(self.doc_id)
+
+    def on_resize(self) -> None:
+        self._apply_panel()
+        if self.doc is not None:
+            self.painter.header()
+
+    def _apply_panel(self) -> None:
+        wide = self.app.size.width >= PANEL_MIN_WIDTH
+        forced = self.app.panel_forced  # tab / s, kept for the session
+        show = wide if forced is None else forced
+        was = self.side_panel.display
+        self.side_panel.display = show
+        if show and not was:
+            self.painter.panel()  # skipped while it was hidden
+
+    # ------------------------------------------------------------------ loading and painting
+
+    def load(self, doc_id: int) -> None:
+        """Show ``doc_id`` at its remembered reading position."""
+        app = self.app
+        if not self.session.open(doc_id):
+            app.notify(f"Document {doc_id} no longer exists", severity="error")
+            return
+        self.doc_id, self.doc = doc_id, self.session.doc
+        position = app.store.position(doc_id, app.annotator)
+        cursor, top = position if position else (0, 0)
+        self.article.set_document(self.session.text, self.session.marks(), cursor=cursor, top_offset=top)
+        self._status = app.store.status(doc_id, app.annotator)
+        self._flash = None
+        self.painter.header()
+        self.painter.panel()
+        self._update_status()
+        if getattr(app, "suggester", None) is not None:  # issue 19 (scale): predict on open, prefetch next
+            app.suggester.request(self, doc_id, prefetch=self.neighbour(1))
+
+    def on_suggestions_ready(self, message: Any) -> None:  # issue 19 (scale): tui/suggest_on_open.py
+        if message.doc_id == self.doc_id and self.doc is not None:
+            self.session.reload_predictions()
+            self.refresh_marks(reread=False)
+
     def open_other(self, doc_id: int) -> None:
         """Leave this document (saving the reading position) for another."""
         self.save_position()
-        self._close_find()
+        self.find.close()
         self.load(doc_id)
 
-    # ------------------------------------------------------------------ actions: motion
+    def refresh_marks(self, *, reread: bool = True) -> None:
+        """Re-read this document's annotations from the store and repaint what changed."""
+        if reread:
+            self.session.refresh()
+        self.article.update_spans(self.session.marks())
+        self._status = self.app.store.status(self.doc_id, self.app.annotator)
+        self.painter.panel()
+        self._update_status()
+
+    def reread_progress(self) -> None:
+        self._progress = self.app.store.progress(self.app.annotator)
+
+    def add_count(self, digit: str) -> None:
+        """A digit typed where it labels nothing: the count of the next motion (`3}`)."""
+        self._count = (self._count + digit)[-3:]
+        self.flash(Text(f"Select text first to label · or a motion moves {int(self._count)}× ({int(self._count)}}})"))
+
+    def take_count(self) -> int:
+        """The count typed before this motion (1 without one); it is used up."""
+        count, self._count = int(self._count or 1), ""
+        return max(1, count)
+
+    def apply(self, feedback: Feedback) -> None:
+        """Show what a session command did: repaint, move the cursor, say it in the status line."""
+        self._count = ""
+        if feedback.changed:
+            self.refresh_marks(reread=False)
+        if feedback.cursor is not None:
+            self.article.set_cursor(feedback.cursor)
+        self.flash(Text(feedback.message, style="bold" if feedback.error else ""), at=self.article.cursor)
+        if feedback.failed:
+            self.app.notify(feedback.message, severity="error", markup=False)
+
+    def flash(self, message: str | Text, *, at: int | None = None) -> None:
+        """Feedback in the status line until the next cursor move (one that moves the cursor
+        to `at`, made just before, does not count)."""
+        self._flash = message if isinstance(message, Text) else Text(message)
+        self._flash_at = at
+        self._update_status()
+
+    def clear_flash(self, prefixes: tuple[str, ...]) -> None:
+        """Drop the status line's feedback if it starts with one of `prefixes`."""
+        if self._flash is not None and self._flash.plain.startswith(prefixes):
+            self._flash = None
+            self._update_status()
+
+    def _update_status(self) -> None:
+        if self.doc is not None:
+            self.painter.status(self._flash, self._status, self._progress)
+
+    def key_for(self, action_id: str) -> str:
+        """The first key bound to an action (as the user's keymap has it), for hints."""
+        return self.painter.key_for(action_id)
+
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        if self._flash_at is None or self._flash_at != self.article.cursor:
+            self._flash = None
+        self._flash_at = None
+        self._update_status()
+
+    def save_position(self) -> None:
+        if self.doc is None or not self.is_mounted:
+            return
+        view = self.article
+        try:
+            self.app.store.save_position(self.doc_id, self.app.annotator, view.cursor, view.top_offset)
+        except NewsmarkError:
+            pass  # a reading position is not worth an error on the way out
+
+    def neighbour(self, delta: int) -> int | None:
+        """The document `delta` places from this one in the list it was opened from."""
+        try:
+            index = self._ids.index(self.doc_id)
+        except ValueError:
+            return None
+        target = index + delta
+        return self._ids[target] if 0 <= target < len(self._ids) else None
+
+    # ------------------------------------------------------------------ actions: motion and view
 
     def action_move(self, kind: str, delta: int, extend: bool = False) -> None:
-        getattr(self.article, MOTIONS[kind])(delta, extend)
+        move = getattr(self.article, MOTIONS[kind])
+        for _ in range(self.take_count()):
+            move(delta, extend)
 
     def action_top(self) -> None:
         self.article.home()
@@ -72,47 +270,77 @@ class ReaderScreen(ClaimActions, inherit_bindings=False):
     def action_select(self) -> None:
         self.article.toggle_selection()
 
+    def action_toggle_panel(self) -> None:
+        self.app.panel_forced = not self.side_panel.display
+        self._apply_panel()
+
+    def action_back(self) -> None:
+        self.save_position()
+        self.dismiss(self.doc_id)
+
+    def action_escape(self) -> None:
+        if self.find.close():
+            return
+        if self.article.selection_active:
+            self.article.clear_selection()
+            return
+        self.action_back()
+
+    def action_find(self) -> None:
+        self.find.open()
+
+    @on(Input.Submitted, "#reader-find")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        self.find.submitted(event.value)
+
     # ------------------------------------------------------------------ actions: annotation
 
     def action_accept(self) -> None:
-        self.apply(self.session.accept(self.article.cursor))
+        self.entities.accept()
 
     def action_delete(self) -> None:
-        self.apply(self.session.delete(self.article.cursor))
+        self.entities.delete()
 
     def action_label(self, label: str) -> None:
-        view = self.article
-        feedback = self.session.label(view.cursor, label, view.selection)
-        if view.selection is not None and not feedback.error:
-            view.clear_selection()
-        self.apply(feedback)
+        self.entities.label(label)
 
     def action_next_open(self, delta: int) -> None:
-        self.apply(self.session.next_open(self.article.cursor, delta))
+        self.entities.next_open(delta)
+
+    def action_next_name(self, delta: int) -> None:
+        self.entities.next_name(delta)
 
     def action_next_claim(self) -> None:
-        self.apply(self.session.next_claim_suggestion(self.article.cursor))
+        self.entities.next_claim()
 
     def action_accept_all(self) -> None:
-        view = self.article
-        feedback = self.session.accept_all(view.selection)
-        view.clear_selection()
-        self.apply(feedback)
+        self.entities.accept_all()
 
     def action_reject_all(self) -> None:
-        view = self.article
-        feedback = self.session.reject_all(view.cursor, view.selection)
-        view.clear_selection()
-        self.apply(feedback)
+        self.entities.reject_all()
 
     def action_edge(self, step: str) -> None:
-        self.apply(self.session.edge(self.article.cursor, step))
+        self.entities.edge(step)
 
     def action_split(self) -> None:
-        self.apply(self.session.split(self.article.cursor))
+        self.entities.split()
 
     def action_merge(self) -> None:
-        self.apply(self.session.merge(self.article.cursor))
+        self.entities.merge()
+
+    def action_finish(self, status: str) -> None:
+        self.entities.finish(status)
+
+    def action_everywhere(self) -> None:
+        self.entities.everywhere()
+
+    def action_claim(self) -> None:
+        self.claims.claim()
+
+    def action_link(self) -> None:
+        self.claims.link()
+
+    # ------------------------------------------------------------------ actions: history and documents
 
     def _replay(self, kind: str) -> None:
         app = self.app
@@ -121,7 +349,7 @@ class ReaderScreen(ClaimActions, inherit_bindings=False):
             if line is not None:
                 self.flash(line)
             return
-        self._progress = app.store.progress(app.annotator)
+        self.reread_progress()
         doc_id, start = info.get("doc_id"), info.get("start")
         if doc_id is not None and doc_id != self.doc_id:
             self.open_other(doc_id)
@@ -138,109 +366,16 @@ class ReaderScreen(ClaimActions, inherit_bindings=False):
     def action_redo(self) -> None:
         self._replay("redo")
 
-    def action_finish(self, status: str) -> None:
-        """Mark the document done or skipped (committed first), then open the next one. Open
-        suggestions are never dropped silently on `d`: config reader.on_done says whether to
-        ask, accept them or leave them."""
-        open_count = self.session.open_count
-        policy = self.app.config.reader.on_done
-        if status != Status.DONE or not open_count or policy == "leave":
-            self._finish(status, accept_open=False)
-        elif policy == "accept":
-            self._finish(status, accept_open=True)
-        else:
-            from tui.dialogs.done_dialog import DoneDialog
-
-            def chosen(choice: str | None) -> None:
-                if choice is None:
-                    self.flash(Text("Not marked: the suggestions are still open"))
-                else:
-                    self._finish(status, accept_open=choice == "accept")
-
-            self.app.push_screen(DoneDialog(open_count, status), chosen)
-
-    def _finish(self, status: str, *, accept_open: bool) -> None:
-        feedback = self.session.finish(status, accept_open=accept_open)
-        if feedback.error:
-            self.apply(feedback)
-            return
-        self._progress = self.app.store.progress(self.app.annotator)
-        following = self._neighbour(1)
-        if following is None:
-            self.refresh_marks(reread=False)
-            self.flash(Text(f"{feedback.message} · that was the last document in the list"))
-            return
-        self.open_other(following)
-        self.flash(Text(f"{feedback.message} (previous document)"), at=self.article.cursor)
-
     def action_next_doc(self) -> None:
-        target = self._neighbour(1)
+        target = self.neighbour(1)
         if target is None:
             self.flash(Text("This is the last document in the list"))
         else:
             self.open_other(target)
 
     def action_prev_doc(self) -> None:
-        target = self._neighbour(-1)
+        target = self.neighbour(-1)
         if target is None:
             self.flash(Text("This is the first document in the list"))
         else:
             self.open_other(target)
-
-    # ------------------------------------------------------------------ actions: view
-
-    def action_toggle_panel(self) -> None:
-        self.app.panel_forced = not self.side_panel.display
-        self._apply_panel()
-
-    def action_back(self) -> None:
-        self.save_position()
-        self.dismiss(self.doc_id)
-
-    def action_escape(self) -> None:
-        if self._close_find():
-            return
-        if self.article.selection_active:
-            self.article.clear_selection()
-            return
-        self.action_back()
-
-    def action_find(self) -> None:
-        self.query_one("#reader-findbar").remove_class("hidden")
-        self.query_one("#reader-find", Input).focus()
-
-    def _close_find(self) -> bool:
-        bar = self.query_one("#reader-findbar")
-        if bar.has_class("hidden"):
-            return False
-        bar.add_class("hidden")
-        if self._flash is not None and self._flash.plain.startswith(FIND_FLASHES):
-            self._flash = None  # "Match 1/3" means nothing once Find is closed
-            self._update_status()
-        self.article.focus()
-        return True
-
-    @on(Input.Submitted, "#reader-find")
-    def _find_submitted(self, event: Input.Submitted) -> None:
-        """enter goes to the next match and keeps the bar open for the one after; an empty
-        enter, like escape, closes it."""
-        needle = event.value.strip().casefold()
-        if not needle:
-            self._close_find()
-            return
-        view = self.article
-        hay = view.text.casefold()
-        if len(hay) != len(view.text):  # casefold changed lengths (ß -> ss): search case-sensitively
-            hay, needle = view.text, event.value.strip()
-        found = hay.find(needle, view.cursor + 1)
-        wrapped = False
-        if found < 0:
-            found, wrapped = hay.find(needle), True
-        if found < 0:
-            self.flash(Text(f"Not found: “{one_line(event.value)}”"))
-            return
-        view.set_cursor(found)
-        total = hay.count(needle)
-        nth = hay.count(needle, 0, found) + 1
-        note = f"Match {nth}/{total}" + (" (wrapped)" if wrapped else "")
-        self.flash(Text(f"{note} · enter next · esc back to the text"), at=found)

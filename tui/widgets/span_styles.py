@@ -53,7 +53,7 @@ class SpanStyles:
         self.label_styles: dict[str, str] = dict(label_styles)
         self._base = base
         self._mono = mono
-        self._cache: dict[tuple[str | None, bool, str | None, bool, bool, bool], Style] = {}
+        self._cache: dict[tuple[str | None, bool, str | None, bool, bool, bool, bool], Style] = {}
 
     def clear(self) -> None:
         self._cache.clear()
@@ -90,6 +90,7 @@ class SpanStyles:
             claim,
             selected,
             offset == cursor,
+            bool(pred is not None and getattr(pred, "known", False)),
         )
         style = self._cache.get(key)
         if style is None:
@@ -104,11 +105,13 @@ class SpanStyles:
         claim: bool,
         selected: bool,
         is_cursor: bool,
+        known: bool = False,
     ) -> Style:
         """Combine layers so each stays visible, with or without colour.
 
         gold: label background + bold; an outer gold span adds underline;
-        prediction: underline (+ label colour when no gold background);
+        prediction: underline (+ label colour when no gold background); a known one (the team
+        accepted its text and label before): label colour without underline, dim without colour;
         claim: italic (+ margin marker); selection: reverse;
         cursor: reverse, or inside a selection un-reversed + underline + bold.
         """
@@ -125,6 +128,8 @@ class SpanStyles:
             # On a gold background the label colour would clash: underline only.
             if gold is not None:
                 style += Style(underline=True)
+            elif known:
+                style += Style(dim=True) if mono else Style(color=self._label_colour(pred))
             else:
                 style += Style(color=self._label_colour(pred), underline=True)
         if claim:

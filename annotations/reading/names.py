@@ -1,0 +1,119 @@
+"""Names no span covers: runs of capitalised words the model missed, for the Reader's `'`
+motion (the next one) and for a label key on plain text (label the run under the cursor).
+
+A run is one or more words that start with an upper-case letter, joined by single spaces or
+hyphens; a trailing possessive ('s, ’s) stays outside. A lone capitalised word that opens a
+sentence ("The", "Officials") is not a run, nor are month and weekday names. Plain string rules, no model: cheap on every key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["CALENDAR", "HONORIFICS", "name_at", "name_runs", "next_name", "occurrences"]
+
+_WORD = re.compile(r"[^\W_][\w'’.-]*")
+_POSSESSIVE = ("'s", "’s", "'", "’")
+CALENDAR = frozenset(
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+)
+"""Words that are capitalised but are dates, not names: a run of only these is not a name."""
+OPENERS = frozenset(
+    "a an and as at after before but by for from he her his i if in it its on our she so that the their "
+    "they this to we when while with".split()
+)
+"""Small words that are capitalised only because they open a sentence."""
+HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame"})
+_SENTENCE_END = re.compile(r"(^|[.!?:][\"”’)]?\s+|\n\s*)$")
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _clean(text: str, start: int, end: int) -> tuple[int, int]:
+    """The run without a trailing possessive or full stop."""
+    for suffix in _POSSESSIVE:
+        if text[start:end].endswith(suffix) and end - len(suffix) > start:
+            end -= len(suffix)
+            break
+    while end > start and text[end - 1] in ".-'’":
+        end -= 1
+    return start, end
+
+
+def name_runs(text: str) -> list[tuple[int, int]]:
+    """Every run of capitalised words in the text, in order (see the module docstring)."""
+    runs: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+
+    def close() -> None:
+        if not run:
+            return
+        start, end = _clean(text, run[0][0], run[-1][1])
+        while len(run) > 1 and text[run[0][0] : run[0][1]].rstrip(".") in HONORIFICS:
+            run.pop(0)  # "Mr Sadyrkulov": the name, not the title
+            start = run[0][0]
+        opens_sentence = _SENTENCE_END.search(text, max(0, start - 6), start) is not None
+        if opens_sentence and len(run) > 1 and text[run[0][0] : run[0][1]].lower() in OPENERS:
+            run.pop(0)  # "On Monday", "The Taliban": the sentence's first word is not the name's
+            start, opens_sentence = run[0][0], False
+        calendar = all(text[a:b].rstrip(".") in CALENDAR for a, b in run)
+        if end > start and not calendar and not (len(run) == 1 and opens_sentence):
+            runs.append((start, end))
+        run.clear()
+
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if not _capitalised(word):
+            close()
+            continue
+        if run and text[run[-1][1] : m.start()] not in (" ", "-"):
+            close()
+        run.append((m.start(), m.end()))
+        if word.endswith(_POSSESSIVE[:2]) or word.endswith("."):
+            close()
+    close()
+    return runs
+
+
+def _free(start: int, end: int, spans: Iterable[Mapping[str, Any]]) -> bool:
+    return not any(s["start"] < end and start < s["end"] for s in spans)
+
+
+def name_at(text: str, cursor: int, spans: Iterable[Mapping[str, Any]]) -> tuple[int, int] | None:
+    """The run no span overlaps under the cursor, else None."""
+    spans = list(spans)
+    for start, end in name_runs(text):
+        if start <= cursor < end:
+            return (start, end) if _free(start, end, spans) else None
+        if start > cursor:
+            break
+    return None
+
+
+def occurrences(text: str, start: int, end: int, spans: Iterable[Mapping[str, Any]]) -> list[tuple[int, int]]:
+    """Other places the same words stand alone (word-bounded) and no span overlaps."""
+    needle = text[start:end]
+    if not needle.strip():
+        return []
+    spans = list(spans)
+    out = []
+    for m in re.finditer(r"(?<![\w])" + re.escape(needle) + r"(?![\w])", text):
+        if m.start() != start and _free(m.start(), m.end(), spans):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def next_name(text: str, cursor: int, spans: Iterable[Mapping[str, Any]], delta: int = 1) -> int | None:
+    """The start of the next (delta > 0) or previous run no span overlaps, else None."""
+    spans = list(spans)
+    starts = [s for s, e in name_runs(text) if _free(s, e, spans)]
+    after = [s for s in starts if (s > cursor if delta > 0 else s < cursor)]
+    if not after:
+        return None
+    return after[min(abs(delta), len(after)) - 1] if delta > 0 else after[-min(abs(delta), len(after))]

@@ -1,0 +1,184 @@
+"""What the Reader paints besides the article: the header (title and outlet), the side panel
+(the document's entities and claims) and the status line (a command's feedback, else what is
+under the cursor with the keys that act on it, and the progress on the right)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.actions import find_action, keys_display
+from tui.widgets.bars import fit_words
+from tui.widgets.doc_list import one_line
+from tui.widgets.side_panel import entity_groups
+
+if TYPE_CHECKING:
+    from tui.screens.reader import ReaderScreen
+
+__all__ = ["ReaderDisplay"]
+
+
+def flash_variants(flash: Text) -> list[Text]:
+    """A command's feedback, then shorter forms of it for a narrow status line: without the
+    tally of what is left, then only what happened and the keys it offers (" · " parts)."""
+    parts = flash.plain.split(" · ")
+    if len(parts) < 3:
+        return [flash.copy()]
+    keys = [p for p in parts[1:] if p.startswith(("=", "u ", "/ "))]
+    shorter = [parts[0], *(p for p in parts[1:] if not p.endswith(("left", "reviewed")))]
+    return [
+        flash.copy(),
+        Text(" · ".join(shorter), style=flash.style),
+        Text(" · ".join([parts[0], *keys]), style=flash.style),
+    ]
+
+
+class ReaderDisplay:
+    """Header, side panel and status line of one Reader screen."""
+
+    def __init__(self, screen: ReaderScreen) -> None:
+        self.screen = screen
+
+    def header(self) -> None:
+        screen = self.screen
+        doc = screen.doc or {}
+        title = one_line(doc.get("title")) or one_line((doc.get("text") or "")[:120]) or f"Document {screen.doc_id}"
+        width = max(10, (screen.app.size.width or 80) - 2)
+        out = Text(fit_words(title, width), style="bold")
+        meta = [one_line(doc.get(k)) for k in ("outlet", "date", "author")]
+        meta = [m for m in meta if m]
+        out.append("\n")
+        out.append(fit_words("  ·  ".join(meta), width) if meta else "no outlet, date or author", style="dim")
+        screen.query_one("#reader-header", Static).update(out)
+
+    def panel(self) -> None:
+        screen = self.screen
+        if screen.doc is None or not screen.side_panel.display:
+            return  # a hidden panel is filled when it is shown (long articles: thousands of rows)
+        now = screen.session.now
+        text = screen.session.text
+        groups = entity_groups(text, now.gold.values(), now.preds.values(), now.entity_names)
+        claims = sorted(
+            [(c["start"], c.get("type") or "claim", text[c["start"] : c["end"]], True) for c in now.claims.values()]
+            + [(p["start"], p.get("type") or "claim", text[p["start"] : p["end"]], False) for p in now.claim_preds]
+        )
+        screen.side_panel.show(groups, [(kind, body, ok) for _, kind, body, ok in claims])
+
+    def status(self, flash: Text | None, doc_status: str, progress: dict[str, int]) -> None:
+        """The status line, fitted to the width without cutting a key hint or a count: the
+        quoted text under the cursor shortens, the right side sheds the percentage, then the
+        annotator, then the document counts; only then is anything cut."""
+        screen = self.screen
+        width = screen.status_bar.content_region.width or screen.app.size.width or 80
+        annotator = one_line(screen.app.annotator)
+        pct = f"{round(screen.article.progress * 100)}%"
+        done = f"done {progress.get('done', 0):,}/{progress.get('total', 0):,}" if progress else ""
+        rights = [
+            [annotator, pct, done],
+            [annotator, done],
+            [done],
+        ]
+        lefts = flash_variants(flash) if flash is not None else [self.cursor_context(q) for q in (28, 16, 8)]
+        # the quote shortens while the right side sheds the percentage and the annotator; the
+        # counts go only when nothing else fits
+        tries = [(left, parts) for left in lefts for parts in rights[:3]] + [(left, []) for left in lefts]
+        for left, parts in tries:
+            right = Text()
+            right.append(doc_status, style="bold")
+            shown = [part for part in parts if part]
+            if shown:
+                right.append(" · " + " · ".join(shown))
+            if left.cell_len + 1 + right.cell_len <= width:
+                screen.status_bar.set(left, right)
+                return
+        screen.status_bar.set(lefts[-1], Text(doc_status, style="bold"))
+
+    # ------------------------------------------------------------------ under the cursor
+
+    def cursor_context(self, quote: int = 28) -> Text:
+        """What is under the cursor and the keys that act on it (quoted text at most `quote` cells)."""
+        screen = self.screen
+        view, session = screen.article, screen.session
+        selection = view.selection
+        if selection is not None:
+            start, end = selection
+            snippet = one_line(view.text[start:end])
+            if len(snippet) > 22:
+                snippet = snippet[:10] + "…" + snippet[-10:]
+            out = Text("select ")
+            out.append(f"“{snippet}”", style="bold")
+            out.append(f" · {self.label_keys_hint()} label")
+            return out
+        spans = view.span_at_cursor(kinds=("gold", "pred"))
+        if not spans:
+            claim_hint = self.claim_hint()
+            if claim_hint is not None:
+                return claim_hint
+            run = session.name_at(view.cursor)
+            if run is not None:
+                words = one_line(view.text[run[0] : run[1]])
+                out = Text(f"“{words if len(words) <= quote else words[: quote - 1] + '…'}”", style="bold")
+                out.append(f" no span · {self.label_keys_hint()} label it")
+                return out
+            return Text(
+                f"{self.key_for('reader.select')} select · {self.label_keys_hint()} label · "
+                f"{self.key_for('reader.next_entity')} next entity",
+                style="dim",
+            )
+        span = spans[0]
+        kind, ref = span.ref if isinstance(span.ref, tuple) else (span.kind, None)
+        out = Text()
+        words = one_line(view.text[span.start : span.end])
+        quoted = f"“{words if len(words) <= quote else words[: quote - 1] + '…'}”"
+        if kind == "gold":
+            row: dict[str, Any] = session.now.gold.get(ref, {})
+            out.append(span.label, style="bold")
+            out.append(f" · {row.get('origin', 'gold')}")
+            entity_id = row.get("entity_id")
+            name = session.now.entity_names.get(entity_id) if entity_id is not None else None
+            out.append(f" · {quoted}" + (f" = {one_line(name)[:quote]}" if name else ""))
+        else:
+            out.append(f"{span.label}?", style="bold")
+            if span.known:
+                out.append(" known")
+            out.append(f" {quoted} · ")
+            out.append(
+                f"{self.key_for('reader.accept')} accept, {self.key_for('reader.delete')} reject, "
+                f"{self.key_for('reader.link')} link"
+            )
+        return out
+
+    def claim_hint(self) -> Text | None:
+        """Status text for a tagged or suggested claim under the cursor (None if there is none)."""
+        session, cursor = self.screen.session, self.screen.article.cursor
+        claim = session.claim_at(cursor)
+        if claim is not None:
+            out = Text("claim", style="bold")
+            out.append(f" · {claim.get('type') or '—'} · {one_line(claim.get('speaker')) or 'no speaker'}")
+            out.append(f" · {self.key_for('reader.claim')} edit, {self.key_for('reader.delete')} delete")
+            return out
+        pred = session.claim_pred_at(cursor)
+        if pred is not None:
+            out = Text("claim?", style="bold")
+            out.append(
+                f" suggested {pred.get('type') or ''} · {self.key_for('reader.claim')} tag it, "
+                f"{self.key_for('reader.delete')} reject"
+            )
+            return out
+        return None
+
+    def key_for(self, action_id: str) -> str:
+        app = self.screen.app
+        action = find_action(action_id, app.config)
+        return keys_display(action, app.keymap_config).split(" ")[0] if action else "?"
+
+    def label_keys_hint(self) -> str:
+        keys = [self.key_for(f"reader.label.{label.name}") for label in self.screen.app.config.labels]
+        keys = [k for k in keys if k not in ("?", "—")]
+        if keys == [str(i) for i in range(1, len(keys) + 1)] and len(keys) > 1:
+            return f"1-{len(keys)}"
+        if len(keys) > 3:
+            return "/".join(keys[:3]) + "/…"
+        return "/".join(keys) or "a label key"

@@ -1,0 +1,182 @@
+"""The Reader's entity controller: the keys that decide suggestions and edit spans (accept,
+reject, label, the edge keys, split, merge, `A`, `X`, `}`) and marking the document done.
+Each is one call into the reading session (annotations.reading), whose Feedback the screen
+paints; `d` asks first when suggestions are still open (config reader.on_done)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from annotations.reading.everywhere import Elsewhere, apply_elsewhere, find_elsewhere
+from annotations.reading.values import Feedback, plural
+from annotations.vocab import Status
+from tui.actions import LABEL_PREFIX
+from tui.dialogs.done_dialog import DoneDialog
+from tui.widgets.doc_list import one_line
+
+if TYPE_CHECKING:
+    from tui.screens.reader import ReaderScreen
+
+__all__ = ["EntityController"]
+
+
+class EntityController:
+    """Suggestion and span keys of one Reader screen."""
+
+    def __init__(self, screen: ReaderScreen) -> None:
+        self.screen = screen
+        self.pending: Elsewhere | None = None  # counted by `=`, applied by the next `=`
+
+    def decide(self, command: Callable[[], Feedback]) -> None:
+        """Run a command on the session; a new decision on a suggestion offers `=` (the same
+        decision in the other documents) on the status line."""
+        screen = self.screen
+        before = screen.session.edits.last
+        feedback = command()
+        if not feedback.error and screen.session.edits.last is not before:
+            feedback = replace(
+                feedback, message=f"{feedback.message} · {screen.key_for('reader.everywhere')} elsewhere"
+            )
+        screen.apply(feedback)
+
+    def accept(self) -> None:
+        screen = self.screen
+        self.decide(lambda: screen.session.accept(screen.article.cursor))
+
+    def delete(self) -> None:
+        screen = self.screen
+        self.decide(lambda: screen.session.delete(screen.article.cursor))
+
+    def label(self, label: str) -> None:
+        """A label key; a digit key on plain text (no span, no name, no selection) is a count instead."""
+        screen = self.screen
+        view = screen.article
+        key = screen.key_for(f"{LABEL_PREFIX}{label}")
+        session = screen.session
+        plain = session.entity_at(view.cursor) is None and session.name_at(view.cursor) is None
+        if view.selection is None and key.isdigit() and plain:
+            screen.add_count(key)
+            return
+        selection = view.selection
+
+        def command() -> Feedback:
+            feedback = session.label(view.cursor, label, selection)
+            if selection is not None and not feedback.error:
+                view.clear_selection()
+            return feedback
+
+        self.decide(command)
+
+    def next_open(self, delta: int) -> None:
+        screen = self.screen
+        screen.apply(screen.session.next_open(screen.article.cursor, delta * screen.take_count()))
+
+    def next_name(self, delta: int) -> None:
+        screen = self.screen
+        screen.apply(screen.session.next_name(screen.article.cursor, delta * screen.take_count()))
+
+    def next_claim(self) -> None:
+        screen = self.screen
+        screen.apply(screen.session.next_claim_suggestion(screen.article.cursor))
+
+    def accept_all(self) -> None:
+        screen = self.screen
+        view = screen.article
+        feedback = screen.session.accept_all(view.selection)
+        view.clear_selection()
+        screen.apply(feedback)
+
+    def reject_all(self) -> None:
+        screen = self.screen
+        view = screen.article
+        feedback = screen.session.reject_all(view.cursor, view.selection)
+        view.clear_selection()
+        screen.apply(feedback)
+
+    def edge(self, step: str) -> None:
+        screen = self.screen
+        self.decide(lambda: screen.session.edge(screen.article.cursor, step))
+
+    def split(self) -> None:
+        screen = self.screen
+        screen.apply(screen.session.split(screen.article.cursor))
+
+    def merge(self) -> None:
+        screen = self.screen
+        screen.apply(screen.session.merge(screen.article.cursor))
+
+    # ------------------------------------------------------------------ the same decision everywhere
+
+    def everywhere(self) -> None:
+        """`=`: the last decision on a suggestion, in the other documents not yet done. The first
+        press counts them; the second applies it, one action (`u` undoes it)."""
+        screen = self.screen
+        session = screen.session
+        decision = session.edits.last
+        if decision is None:
+            screen.flash(Text("Decide on a suggestion first (x, a label key, an edge key); = repeats it everywhere"))
+            return
+        pending = self.pending
+        if pending is None or pending.decision != decision:
+            self.pending = find_elsewhere(session.store, session.annotator, decision, screen.doc_id)
+            found = self.pending
+            if not found.suggestions:
+                self.pending = None
+                screen.flash(Text(f"“{one_line(decision.text)[:30]}”: no other document has it open"))
+                return
+            screen.flash(
+                Text(
+                    f"{plural(found.documents, 'other document')}, {plural(found.suggestions, 'suggestion')}"
+                    f" · = again: the same there · u undoes"
+                )
+            )
+            return
+        self.pending = None
+        count, failed = session.run(apply_elsewhere, session.store, session.annotator, pending)
+        if failed:
+            screen.apply(failed)
+            return
+        screen.reread_progress()
+        screen.flash(Text(f"Done in {plural(pending.documents, 'other document')} ({count:,}) · u undoes"))
+
+    # ------------------------------------------------------------------ marking the document
+
+    def finish(self, status: str) -> None:
+        """Mark the document done or skipped (committed first), then open the next one. Open
+        suggestions are never dropped silently on `d`: config reader.on_done says whether to
+        ask, accept them or leave them."""
+        screen = self.screen
+        open_count = screen.session.open_count
+        policy = screen.app.config.reader.on_done
+        if status != Status.DONE or not open_count or policy == "leave":
+            self._finish(status, accept_open=False)
+        elif policy == "accept":
+            self._finish(status, accept_open=True)
+        else:
+
+            def chosen(choice: str | None) -> None:
+                if choice is None:
+                    screen.flash(Text("Not marked: the suggestions are still open"))
+                else:
+                    self._finish(status, accept_open=choice == "accept")
+
+            screen.app.push_screen(DoneDialog(open_count, status), chosen)
+
+    def _finish(self, status: str, *, accept_open: bool) -> None:
+        screen = self.screen
+        feedback = screen.session.finish(status, accept_open=accept_open)
+        if feedback.error:
+            screen.apply(feedback)
+            return
+        screen.reread_progress()
+        following = screen.neighbour(1)
+        if following is None:
+            screen.refresh_marks(reread=False)
+            screen.flash(Text(f"{feedback.message} · that was the last document in the list"))
+            return
+        screen.open_other(following)
+        screen.flash(Text(f"{feedback.message} (previous document)"), at=screen.article.cursor)
