@@ -89,7 +89,7 @@ def test_sanitize_placeholders() -> None:
 def test_suspect_class_covers_every_unsafe_code_point() -> None:
     """The hand-written regex class must match every Cc/Cf/Cs/Zl/Zp character."""
     missing = [
-        hex(code) for code in range(sys.maxunicode + 1) if is_unsafe(chr(code)) and not L._SUSPECT.match(chr(code))
+        hex(code) for code in range(sys.maxunicode + 1) if is_unsafe(chr(code)) and not L.SUSPECT.match(chr(code))
     ]
     assert missing == []
 
@@ -116,7 +116,7 @@ def check_layout(text: str, width: int) -> None:
         assert 0 <= row.cells <= w
         assert row.natural == cell_len(clean[row.start : row.text_end])
         graphemes = lay.positions(rows.index(row))
-        words = [col + cells for start, _e, col, cells in graphemes if clean[start] not in L._BREAKING_SPACES]
+        words = [col + cells for start, _e, col, cells in graphemes if clean[start] not in L.BREAKING_SPACES]
         assert row.cells == (max(words) if words else 0)
         for start, _end, col, cells in graphemes:
             assert cells >= 1  # every grapheme has a visible cell

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 from annotations.corpus import formats
 from annotations.corpus.formats.jsonl import read_jsonl
 from annotations.corpus.formats.records import (
-    _BOM,
+    BOM,
     MAX_DOCUMENT_BYTES,
     MAX_LINE_BYTES,
     ClaimIn,
@@ -353,7 +353,7 @@ def _read_stdin(stdin: Any, skip_invalid: bool) -> Iterator[Record | Problem]:
                 break
             head.append(line)
             size += len(line)
-            first = line[3:] if len(head) == 1 and line.startswith(_BOM) else line
+            first = line[3:] if len(head) == 1 and line.startswith(BOM) else line
             first = first.lstrip()
             if first or size > MAX_DOCUMENT_BYTES:
                 break

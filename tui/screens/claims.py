@@ -25,7 +25,7 @@ from annotations.reading import claims as claim_actions
 from annotations.store import Store
 from annotations.team import review
 from tui.actions import bindings_for
-from tui.screens.entities import _open_in_reader
+from tui.screens.entities import open_in_reader
 from tui.screens.rows import RowsScreen
 from tui.widgets.bars import Bar, KeyFooter
 from tui.widgets.doc_list import one_line
@@ -261,7 +261,7 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
     def _selected(self, event: DataTable.RowSelected) -> None:
         row = self.current
         if row is not None:
-            _open_in_reader(self, row["doc_id"], row["start"])
+            open_in_reader(self, row["doc_id"], row["start"])
 
     def action_mark(self) -> None:
         row = self.current

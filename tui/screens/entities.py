@@ -62,7 +62,7 @@ def form_context(store: Store, form: str, *, width: int = CONTEXT) -> dict[str, 
     return entities_store.form_context(store, form, width=width)
 
 
-def _open_in_reader(screen: Screen, doc_id: int, offset: int) -> None:
+def open_in_reader(screen: Screen, doc_id: int, offset: int) -> None:
     """Push the Reader on ``doc_id`` with the cursor on ``offset``."""
     from tui.screens.reader import ReaderScreen
 
@@ -256,7 +256,7 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
     def _mention_selected(self, event: DataTable.RowSelected) -> None:
         mention = self.current_mention
         if mention is not None:
-            _open_in_reader(self, mention["doc_id"], mention["start"])
+            open_in_reader(self, mention["doc_id"], mention["start"])
 
     def action_switch(self) -> None:
         if self.focused is self.entity_table and self.mention_rows:

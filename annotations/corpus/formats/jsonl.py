@@ -16,14 +16,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotations.corpus.formats.jsonl_annotations import _doccano, _is_int, _json_type, _native, _prodigy
+from annotations.corpus.formats.jsonl_annotations import (
+    doccano_annotations,
+    is_int,
+    json_type,
+    native_annotations,
+    prodigy_annotations,
+)
 from annotations.corpus.formats.records import (
-    _BOM,
-    _DOC_FIELDS,
-    _UTF16_BOMS,
     BINARY_SNIFF_BYTES,
+    BOM,
+    DOC_FIELDS,
     MAX_LINE_BYTES,
     MAX_SKIP_BYTES,
+    UTF16_BOMS,
     Invalid,
     Problem,
     ReadOptions,
@@ -94,9 +100,9 @@ def _read_lines(stream: Any, label: str, skip_invalid: bool) -> Iterator[Record 
             yield Problem(label, number, f"line longer than {MAX_LINE_BYTES // 2**20} MiB")
             continue
         base = start
-        if number == 1 and raw.startswith(_BOM):
+        if number == 1 and raw.startswith(BOM):
             raw, base = raw[3:], start + 3
-        elif number == 1 and raw.startswith(_UTF16_BOMS):
+        elif number == 1 and raw.startswith(UTF16_BOMS):
             yield Problem(label, None, "UTF-16 text is not supported: save the file as UTF-8")
             return
         if not raw.strip():
@@ -197,19 +203,19 @@ _CONSUMED = {
     "doccano": {"label", "entities", "relations"},
     "plain": set(),
 }
-_COMMON = {"text", "meta", "id", "tokens", *_DOC_FIELDS}
+_COMMON = {"text", "meta", "id", "tokens", *DOC_FIELDS}
 
 
 def _parse_line(line: str, raw: bytes, source: str) -> Record:
     """One JSON line as a Record; raises Invalid naming what is wrong."""
     obj = _loads(line, raw)
     if not isinstance(obj, dict):
-        raise Invalid(f"expected a JSON object, got {_json_type(obj)}")
+        raise Invalid(f"expected a JSON object, got {json_type(obj)}")
     if "text" not in obj:
         raise Invalid('missing "text"')
     text = obj["text"]
     if not isinstance(text, str):
-        raise Invalid(f'"text" must be a string, got {_json_type(text)}')
+        raise Invalid(f'"text" must be a string, got {json_type(text)}')
     if not text.strip():
         raise Invalid('"text" is empty')
     if "\0" in text:
@@ -220,12 +226,12 @@ def _parse_line(line: str, raw: bytes, source: str) -> Record:
     if meta is None:
         meta = {}
     elif not isinstance(meta, dict):
-        raise Invalid(f'"meta" must be an object, got {_json_type(meta)}')
+        raise Invalid(f'"meta" must be an object, got {json_type(meta)}')
     else:
         meta = dict(meta)
 
     fields: dict[str, str | None] = {}
-    for name in _DOC_FIELDS:
+    for name in DOC_FIELDS:
         if obj.get(name) is not None:
             fields[name] = _strict_str(obj[name], f'"{name}"')
         elif name in meta:
@@ -248,11 +254,11 @@ def _parse_line(line: str, raw: bytes, source: str) -> Record:
         meta=meta,
     )
     if kind == "native":
-        _native(obj, record)
+        native_annotations(obj, record)
     elif kind == "prodigy":
-        _prodigy(obj, record)
+        prodigy_annotations(obj, record)
     elif kind == "doccano":
-        _doccano(obj, record)
+        doccano_annotations(obj, record)
     _no_overlaps(record.spans)
     consumed = _COMMON | _CONSUMED[kind]
     for key, value in obj.items():
@@ -280,9 +286,9 @@ def _strict_str(value: Any, what: str) -> str | None:
         return value.strip() or None
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ", ".join(v.strip() for v in value if v.strip()) or None
-    if _is_int(value) or isinstance(value, float):
+    if is_int(value) or isinstance(value, float):
         return str(value)
-    raise Invalid(f"{what} must be a string, got {_json_type(value)}")
+    raise Invalid(f"{what} must be a string, got {json_type(value)}")
 
 
 def read_file(

@@ -16,7 +16,7 @@ from annotations.vocab import Status
 _STATUSES = tuple(s.value for s in Status)
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -35,12 +35,12 @@ def _show(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_id(value: Any) -> bool:
-    return isinstance(value, str) or _is_int(value)
+    return isinstance(value, str) or is_int(value)
 
 
 def _optional_str(value: Any, what: str, *, numbers: bool = False) -> str | None:
@@ -49,9 +49,9 @@ def _optional_str(value: Any, what: str, *, numbers: bool = False) -> str | None
         return None
     if isinstance(value, str):
         return value
-    if numbers and _is_int(value):
+    if numbers and is_int(value):
         return str(value)
-    raise Invalid(f"{what} must be a string or null, got {_json_type(value)}")
+    raise Invalid(f"{what} must be a string or null, got {json_type(value)}")
 
 
 def _items(obj: dict[str, Any], key: str) -> list[Any]:
@@ -59,7 +59,7 @@ def _items(obj: dict[str, Any], key: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise Invalid(f'"{key}" must be an array, got {_json_type(value)}')
+        raise Invalid(f'"{key}" must be an array, got {json_type(value)}')
     return value
 
 
@@ -68,7 +68,7 @@ def _offsets(item: dict[str, Any], what: str, text: str, keys: tuple[str, str] =
     for key in keys:
         if key not in item:
             raise Invalid(f'{what} has no "{key}"')
-        if not _is_int(item[key]):
+        if not is_int(item[key]):
             raise Invalid(f"{what} {key} must be an integer, got {_show(item[key])}")
     start, end = item[keys[0]], item[keys[1]]
     if start < 0:
@@ -98,7 +98,7 @@ def _spans(obj: dict[str, Any], text: str, entity_ids: set[Any] | None) -> list[
     for number, item in enumerate(_items(obj, "spans"), 1):
         what = f"span {number}"
         if not isinstance(item, dict):
-            raise Invalid(f"{what} must be an object, got {_json_type(item)}")
+            raise Invalid(f"{what} must be an object, got {json_type(item)}")
         start, end = _offsets(item, what, text)
         label = _label(item.get("label"), what)
         entity = None
@@ -123,7 +123,7 @@ def _proposed_by(item: dict[str, Any], what: str) -> list[str] | None:
     return value
 
 
-def _native(obj: dict[str, Any], record: Record) -> None:
+def native_annotations(obj: dict[str, Any], record: Record) -> None:
     """newsmark's own export: spans, claims, entities, status and annotator."""
     text = record.text
     record.status = _optional_str(obj.get("status"), '"status"')
@@ -134,7 +134,7 @@ def _native(obj: dict[str, Any], record: Record) -> None:
     for number, item in enumerate(_items(obj, "entities"), 1):
         what = f"entity {number}"
         if not isinstance(item, dict):
-            raise Invalid(f"{what} must be an object, got {_json_type(item)}")
+            raise Invalid(f"{what} must be an object, got {json_type(item)}")
         ent_id = item.get("id")
         if not _is_id(ent_id):
             raise Invalid(f"{what} id must be a string or integer, got {_show(ent_id)}")
@@ -163,7 +163,7 @@ def _native(obj: dict[str, Any], record: Record) -> None:
     for number, item in enumerate(_items(obj, "claims"), 1):
         what = f"claim {number}"
         if not isinstance(item, dict):
-            raise Invalid(f"{what} must be an object, got {_json_type(item)}")
+            raise Invalid(f"{what} must be an object, got {json_type(item)}")
         start, end = _offsets(item, what, text)
         group = item.get("group")
         if group is not None and not _is_id(group):
@@ -184,7 +184,7 @@ def _native(obj: dict[str, Any], record: Record) -> None:
         )
 
 
-def _prodigy(obj: dict[str, Any], record: Record) -> None:
+def prodigy_annotations(obj: dict[str, Any], record: Record) -> None:
     """A Prodigy task: rejected or ignored answers keep the text but not the spans."""
     answer = obj.get("answer", "accept")
     if answer not in ("accept", "reject", "ignore"):
@@ -195,7 +195,7 @@ def _prodigy(obj: dict[str, Any], record: Record) -> None:
         record.meta["answer"] = answer
 
 
-def _doccano(obj: dict[str, Any], record: Record) -> None:
+def doccano_annotations(obj: dict[str, Any], record: Record) -> None:
     """doccano: "label" [[start, end, "LABEL"]] or ["CAT"], or "entities" with "relations"."""
     text = record.text
     labels = _items(obj, "label")
@@ -213,7 +213,7 @@ def _doccano(obj: dict[str, Any], record: Record) -> None:
     for number, item in enumerate(_items(obj, "entities"), offset + 1):
         what = f"span {number}"
         if not isinstance(item, dict):
-            raise Invalid(f"{what} must be an object, got {_json_type(item)}")
+            raise Invalid(f"{what} must be an object, got {json_type(item)}")
         start, end = _offsets(item, what, text, ("start_offset", "end_offset"))
         record.spans.append(SpanIn(start, end, _label(item.get("label"), what)))
         ids.append(item.get("id"))

@@ -16,9 +16,9 @@ MAX_SKIP_BYTES = 256 * 1024 * 1024  # an over-long line is skipped up to this, t
 BINARY_SNIFF_BYTES = 8192  # a NUL byte this early means "binary file"
 MAX_TITLE_CHARS = 200
 
-_BOM = codecs.BOM_UTF8
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_DOC_FIELDS = ("title", "url", "date", "outlet", "author")
+BOM = codecs.BOM_UTF8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+DOC_FIELDS = ("title", "url", "date", "outlet", "author")
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -133,9 +133,9 @@ class Invalid(Exception):
 def decode(data: bytes) -> str:
     """Strict UTF-8 with the BOM stripped and line endings made LF; raises Invalid."""
     base = 0
-    if data.startswith(_BOM):
+    if data.startswith(BOM):
         data, base = data[3:], 3
-    elif data.startswith(_UTF16_BOMS):
+    elif data.startswith(UTF16_BOMS):
         raise Invalid("UTF-16 text is not supported: save the file as UTF-8")
     if b"\0" in data:
         raise Invalid("binary file, not text")

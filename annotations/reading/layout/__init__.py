@@ -21,15 +21,15 @@ by replacing exactly one code point with one code point.
 from __future__ import annotations
 
 from annotations.reading.layout.rows import Layout, Row
-from annotations.reading.layout.safe_text import _SUSPECT as _SUSPECT
 from annotations.reading.layout.safe_text import DEL_PLACEHOLDER as DEL_PLACEHOLDER
 from annotations.reading.layout.safe_text import ESC_PLACEHOLDER as ESC_PLACEHOLDER
 from annotations.reading.layout.safe_text import ISOLATED_MARK_BASE as ISOLATED_MARK_BASE
 from annotations.reading.layout.safe_text import REPLACEMENT as REPLACEMENT
+from annotations.reading.layout.safe_text import SUSPECT as SUSPECT
 from annotations.reading.layout.safe_text import escape_controls, sanitize
 from annotations.reading.layout.sentences import next_sentence, prev_sentence, sentence_span, sentence_starts
 from annotations.reading.layout.words import next_word, prev_word, word_end
-from annotations.reading.layout.wrap import _BREAKING_SPACES as _BREAKING_SPACES
+from annotations.reading.layout.wrap import BREAKING_SPACES as BREAKING_SPACES
 from annotations.reading.layout.wrap import MIN_WIDTH, layout
 
 # The placeholders and the character classes stay importable from here, as before the split

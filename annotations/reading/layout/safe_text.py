@@ -18,7 +18,7 @@ ISOLATED_MARK_BASE = "\u25cc"  # ◌ : the conventional base for showing a lone 
 # Every character that may need replacing.  Built from the Unicode categories Cc
 # (controls), Cf (format), Cs (lone surrogates), Zl/Zp (line/paragraph separators)
 # plus U+FE0F; a test checks this class against ``unicodedata`` for the whole range.
-_SUSPECT = re.compile(
+SUSPECT = re.compile(
     "["
     "\x00-\x09\x0b-\x1f\x7f-\x9f"  # C0 except "\n", DEL, C1
     "\xad"  # soft hyphen
@@ -33,7 +33,7 @@ _SUSPECT = re.compile(
     "]"
 )
 
-# Replacements chosen per character; anything matched by _SUSPECT that is not in
+# Replacements chosen per character; anything matched by SUSPECT that is not in
 # this table becomes U+FFFD.
 _KEEP = {
     "\u200c": "\u200c",  # ZWNJ: needed by Persian/Arabic/Indic text, zero width everywhere
@@ -95,7 +95,7 @@ def sanitize(text: str) -> str:
     if "\r" in text:
         # CRLF: the CR is invisible trailing space; a lone CR is a line break.
         text = re.sub("\r(?=\n)", " ", text).replace("\r", "\n")
-    text = _SUSPECT.sub(_replace, text)
+    text = SUSPECT.sub(_replace, text)
     # Paragraph-initial zero-width characters would have no cell of their own.
     fixes = [m.start() for m in _PARA_START.finditer(text) if get_character_cell_size(m.group()) == 0]
     if fixes:

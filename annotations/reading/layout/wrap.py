@@ -24,7 +24,7 @@ _SIMPLE_TOKEN = re.compile(r"[^ ]+| +")
 
 # Breaking spaces (a row may wrap after them).  NBSP, figure space and narrow NBSP
 # are deliberately absent: they glue.
-_BREAKING_SPACES = frozenset(" \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000")
+BREAKING_SPACES = frozenset(" \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000")
 
 
 def layout(text: str, width: int) -> Layout:
@@ -86,9 +86,9 @@ def _tokens(para: str) -> tuple[list[_Token], list[int] | None, list[int] | None
     tokens = []
     i = 0
     while i < count:
-        space = para[cluster_starts[i]] in _BREAKING_SPACES
+        space = para[cluster_starts[i]] in BREAKING_SPACES
         j, w = i, 0
-        while j < count and (para[cluster_starts[j]] in _BREAKING_SPACES) == space:
+        while j < count and (para[cluster_starts[j]] in BREAKING_SPACES) == space:
             w += widths[j]
             j += 1
         tokens.append((i, j, w, space))
