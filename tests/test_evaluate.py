@@ -522,7 +522,7 @@ def test_real_model_never_finds_a_name_through_its_own_gazetteer(store, config, 
     ent = add_entity(store, "Quorvex Blandish", "EVENT")
     add_gold(store, doc, text, [{**span(text, "Quorvex Blandish", "EVENT"), "entity": ent}, span(text, "Kabul", "GPE")])
     # sanity: with the full gazetteer the pipeline finds the confirmed name as an EVENT
-    from annotations.predict.run import confirmed_entries
+    from annotations.store.entities import confirmed_entries
 
     pipeline.add_gazetteer(confirmed_entries(store))
     leaked = dict(pipeline.predict([(doc, text)], tasks=["entities"]))[doc]["entities"]

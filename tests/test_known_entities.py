@@ -116,7 +116,7 @@ def test_the_linker_proposes_corpus_spellings_against_known_names(store):
 
 def test_the_gazetteer_keeps_known_entities_whatever_is_excluded(store):
     from annotations.extract.gazetteer import entries_excluding
-    from annotations.predict.run import confirmed_entries
+    from annotations.store.entities import confirmed_entries
 
     import_known(store, [KnownEntity("Panjshir", "GPE", "Q185301", ("Panshir",))], "alice")
     kept = entries_excluding(confirmed_entries(store), {1, 2})

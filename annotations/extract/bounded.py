@@ -42,6 +42,38 @@ def blank_tokenizer(lang: str = "en") -> Any:
     return nlp
 
 
+# Texts longer than this are cut at paragraph (else line, else sentence-ish) boundaries and the
+# pieces run as separate docs; offsets are shifted back. The parser needs ~1 GB per 100k chars.
+MAX_CHUNK_CHARS = 100_000
+
+
+def split_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
+    """Cut text into (offset, piece) pieces of at most `limit` chars at natural boundaries.
+
+    Pieces are exact substrings: text[offset:offset+len(piece)] == piece, and they tile text.
+    """
+    if len(text) <= limit:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(start + limit, n)
+        if end < n:
+            window = text[start:end]
+            cut = -1
+            for sep in ("\n\n", "\n", ". ", " "):
+                pos = window.rfind(sep)
+                if pos > limit // 4:
+                    cut = pos + len(sep)
+                    break
+            if cut > 0:
+                end = start + cut
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
 def piece_limit(long_text: int, batch_size: int, max_length: int) -> int:
     """Largest piece of a long text: a batch of them stays within PIECE_BUDGET chars."""
     per_batch = max(MIN_PIECE, PIECE_BUDGET // max(1, batch_size))
@@ -52,8 +84,6 @@ def pieces(
     items: Iterable[tuple[Any, str]], *, long_text: int, batch_size: int, max_length: int
 ) -> Iterator[tuple[str, tuple[Any, int, bool]]]:
     """(piece, (key, offset, last)) for nlp.pipe(as_tuples=True): short texts whole, long ones cut."""
-    from annotations.extract.pipeline import split_text
-
     limit = piece_limit(long_text, batch_size, max_length)
     for key, text in items:
         text = text or ""

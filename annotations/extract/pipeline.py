@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotations.extract import bounded
+from annotations.extract.bounded import MAX_CHUNK_CHARS as MAX_CHUNK_CHARS
+from annotations.extract.bounded import split_text as split_text
 from annotations.extract.locate import DEFAULT_FALLBACKS, DEFAULT_MODEL, ModelMissing, find_dir, resolve_model
 from annotations.extract.locate import INSTALL_HINT as INSTALL_HINT
 from annotations.extract.locate import default_model as default_model
@@ -39,10 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 TASKS = frozenset({"entities", "claims"})
 CLAIMS_KEY = "claims"  # doc.spans key of a trained claims spancat
-
-# Texts longer than this are cut at paragraph (else line, else sentence-ish) boundaries and the
-# pieces run as separate docs; offsets are shifted back. The parser needs ~1 GB per 100k chars.
-MAX_CHUNK_CHARS = 100_000
 
 # Factories each extractor needs, when present in the pipeline.
 _ENTITY_FACTORIES = {"ner", "beam_ner", "entity_ruler", "future_entity_ruler", "span_ruler"}
@@ -193,10 +192,8 @@ class LoadedPipeline:
         wanted = {t for t in wanted if self.supports(t)}
         label_set = set(labels) if labels is not None else None
 
-        from annotations.extract.bounded import pieces  # long texts in bounded pieces (issue 19)
-
         acc: dict[str, list[dict[str, Any]]] = {t: [] for t in sorted(wanted)}
-        stream = pieces(items, long_text=MAX_CHUNK_CHARS, batch_size=batch_size, max_length=self.nlp.max_length)
+        stream = bounded.pieces(items, long_text=MAX_CHUNK_CHARS, batch_size=batch_size, max_length=self.nlp.max_length)
         for doc, (key, offset, last) in self.nlp.pipe(
             stream, as_tuples=True, batch_size=batch_size, n_process=n_process
         ):
@@ -279,33 +276,6 @@ def attach_claims(pipe: LoadedPipeline, path: str) -> LoadedPipeline:
         pipe.nlp.add_pipe(name, source=src, name=target)
     pipe.claims_model = _identity(src, path)[1]
     return pipe
-
-
-def split_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
-    """Cut text into (offset, piece) pieces of at most `limit` chars at natural boundaries.
-
-    Pieces are exact substrings: text[offset:offset+len(piece)] == piece, and they tile text.
-    """
-    if len(text) <= limit:
-        return [(0, text)]
-    out: list[tuple[int, str]] = []
-    start = 0
-    n = len(text)
-    while start < n:
-        end = min(start + limit, n)
-        if end < n:
-            window = text[start:end]
-            cut = -1
-            for sep in ("\n\n", "\n", ". ", " "):
-                pos = window.rfind(sep)
-                if pos > limit // 4:
-                    cut = pos + len(sep)
-                    break
-            if cut > 0:
-                end = start + cut
-        out.append((start, text[start:end]))
-        start = end
-    return out
 
 
 def _pipes_for(nlp: Language, tasks: set[str], extra: set[str]) -> set[str]:

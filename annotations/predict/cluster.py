@@ -40,6 +40,8 @@ from typing import Any
 
 from annotations.errors import UserInputError
 from annotations.predict.local import PredictFailed
+from annotations.store.documents import read_texts
+from annotations.store.entities import confirmed_entries
 
 INSTALL_LINE = "pip install 'newsmark[dask]'"
 CHUNK_SIZE = 200
@@ -225,7 +227,6 @@ def run_on_cluster(
     """Yield each chunk's results as it completes (the caller stores and commits them)."""
     if not pending:
         return
-    from annotations.predict.run import confirmed_entries, read_texts
 
     with _quiet_distributed():
         client, cluster = _connect(scheduler, workers, on_note)

@@ -10,12 +10,14 @@ part stays and a rerun continues where it stopped. Long texts run in bounded pie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from annotations.config import Config
 from annotations.store import Store
+from annotations.store.documents import read_texts
+from annotations.store.entities import confirmed_entries
 
 ENGINES = ("local", "dask")
 
@@ -29,24 +31,6 @@ class PredictReport:
     versions: dict[str, str]
     engine: str = "local"
     notes: list[str] = field(default_factory=list)
-
-
-def confirmed_entries(store: Store) -> list[dict[str, Any]]:
-    """Canonical entities with their aliases and the documents each name was confirmed in."""
-    entries: dict[int, dict[str, Any]] = {}
-    for row in store.query("SELECT id, name, label FROM entities"):
-        entries[row["id"]] = {"id": row["id"], "name": row["name"], "label": row["label"], "aliases": [], "sources": {}}
-    for row in store.query("SELECT entity_id, form FROM aliases"):
-        if row["entity_id"] in entries:
-            entries[row["entity_id"]]["aliases"].append(row["form"])
-    for row in store.query("SELECT DISTINCT entity_id, text, doc_id FROM spans WHERE entity_id IS NOT NULL"):
-        entry = entries.get(row["entity_id"])
-        if entry is None:
-            continue
-        if row["text"] not in entry["aliases"] and row["text"] != entry["name"]:
-            entry["aliases"].append(row["text"])
-        entry["sources"].setdefault(row["text"], set()).add(row["doc_id"])
-    return list(entries.values())
 
 
 def prepare_pipeline(store: Store, config: Config, *, model: str | None = None) -> Any:
@@ -64,17 +48,6 @@ def pending_documents(store: Store, versions: dict[str, str], limit: int | None 
     """Ids lacking a current prediction of any extractor, in import order (at most `limit`)."""
     pending = sorted(set().union(*(store.docs_lacking_predictions(name, ver) for name, ver in versions.items())))
     return pending if limit is None else pending[: max(0, limit)]
-
-
-def read_texts(store: Store, ids: list[int], step: int = 64) -> Iterator[tuple[int, str]]:
-    """(id, text) for these documents, in this order, read `step` at a time."""
-    for i in range(0, len(ids), step):
-        chunk = ids[i : i + step]
-        marks = ",".join("?" for _ in chunk)
-        rows = {r["id"]: r["text"] for r in store.query(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk)}
-        for doc_id in chunk:
-            if doc_id in rows:
-                yield doc_id, rows[doc_id]
 
 
 class PredictionWriter:

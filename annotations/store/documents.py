@@ -8,7 +8,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -219,3 +219,14 @@ def last_read(store: Store, annotator: str) -> int | None:
         "SELECT doc_id FROM positions WHERE annotator = ? AND read_at IS NOT NULL ORDER BY read_at DESC LIMIT 1",
         (annotator,),
     )
+
+
+def read_texts(store: Store, ids: list[int], step: int = 64) -> Iterator[tuple[int, str]]:
+    """(id, text) for these documents, in this order, read `step` at a time."""
+    for i in range(0, len(ids), step):
+        chunk = ids[i : i + step]
+        marks = ",".join("?" for _ in chunk)
+        rows = {r["id"]: r["text"] for r in store.query(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk)}
+        for doc_id in chunk:
+            if doc_id in rows:
+                yield doc_id, rows[doc_id]

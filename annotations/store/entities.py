@@ -76,3 +76,21 @@ def form_context(store: Store, form: str, *, width: int) -> dict[str, Any] | Non
             (Extractor.ENTITIES.value, form),
         )
     return rows[0] if rows else None
+
+
+def confirmed_entries(store: Store) -> list[dict[str, Any]]:
+    """Canonical entities with their aliases and the documents each name was confirmed in."""
+    entries: dict[int, dict[str, Any]] = {}
+    for row in store.query("SELECT id, name, label FROM entities"):
+        entries[row["id"]] = {"id": row["id"], "name": row["name"], "label": row["label"], "aliases": [], "sources": {}}
+    for row in store.query("SELECT entity_id, form FROM aliases"):
+        if row["entity_id"] in entries:
+            entries[row["entity_id"]]["aliases"].append(row["form"])
+    for row in store.query("SELECT DISTINCT entity_id, text, doc_id FROM spans WHERE entity_id IS NOT NULL"):
+        entry = entries.get(row["entity_id"])
+        if entry is None:
+            continue
+        if row["text"] not in entry["aliases"] and row["text"] != entry["name"]:
+            entry["aliases"].append(row["text"])
+        entry["sources"].setdefault(row["text"], set()).add(row["doc_id"])
+    return list(entries.values())

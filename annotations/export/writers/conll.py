@@ -20,7 +20,7 @@ from typing import Any
 
 from annotations.corpus.formats.conll import Layout, document_lines
 from annotations.export.selection import Example
-from annotations.export.writers import Context, Writer
+from annotations.export.writers.base import Context, Writer
 from annotations.extract.bounded import blank_tokenizer
 from annotations.reading.layout import escape_controls
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotations.corpus.formats.jsonl import native_line
 from annotations.export.selection import Example, export_meta
-from annotations.export.writers import Writer
+from annotations.export.writers.base import Writer
 from annotations.reading.layout import escape_controls
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from annotations.errors import UserInputError
 from annotations.export.report import ExportReport
 from annotations.export.sink import Sink, dump, file_target
-from annotations.export.writers import Writer
+from annotations.export.writers.base import Writer
 from annotations.store import Store
 from annotations.store.entities import canonical_forms
 

@@ -8,7 +8,7 @@ from typing import Any
 from annotations.export.report import ExportReport
 from annotations.export.selection import Example, export_meta
 from annotations.export.sink import dump
-from annotations.export.writers import Context, Writer
+from annotations.export.writers.base import Context, Writer
 from annotations.extract.bounded import blank_tokenizer
 
 

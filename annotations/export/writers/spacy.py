@@ -14,7 +14,7 @@ from typing import Any
 from annotations.export.report import ExportReport
 from annotations.export.selection import Example, export_meta, refuse_several_versions
 from annotations.export.splits import DEFAULT_SPLIT
-from annotations.export.writers import Context, Writer
+from annotations.export.writers.base import Context, Writer
 from annotations.extract.bounded import blank_tokenizer
 
 SHARD_DOCS = 10_000  # above this many documents, spaCy splits are written as shard directories

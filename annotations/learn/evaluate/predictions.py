@@ -93,7 +93,7 @@ class Runner:
         if pipe is None or not ids:
             return out
         tasks = {t for t in tasks if pipe.supports(t)}
-        from annotations.predict.run import confirmed_entries
+        from annotations.store.entities import confirmed_entries
 
         entries = confirmed_entries(self.store) if (self.use_gazetteer and "entities" in tasks) else []
         pipe.remove_gazetteer()  # never reuse a ruler built from every confirmed entity
