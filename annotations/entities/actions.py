@@ -16,8 +16,9 @@ from annotations.errors import StoreError
 from annotations.extract.normalize import normalize, strip_possessive
 from annotations.extract.variants.labels import compatible
 from annotations.store import Action, Store, now
+from annotations.store.documents import touch
 from annotations.suggestions.rules import is_rejected
-from annotations.vocab import Origin, RejectionKind, Status, Verdict
+from annotations.vocab import Origin, RejectionKind, Verdict
 
 VERDICTS = tuple(v.value for v in Verdict)
 
@@ -207,22 +208,8 @@ def _accept_prediction(act: Action, pred: dict[str, Any], annotator: str) -> int
             "created_at": now(),
         },
     )
-    _touch(act, doc_id, annotator)
+    touch(act, doc_id, annotator)
     return span_id
-
-
-def _touch(act: Action, doc_id: int, annotator: str) -> None:
-    """The first annotation moves a document from todo to in progress (same action)."""
-    row = act.execute(
-        "SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
-    ).fetchone()
-    if row is None:
-        act.insert(
-            "doc_status",
-            {"doc_id": doc_id, "annotator": annotator, "status": Status.IN_PROGRESS.value, "updated_at": now()},
-        )
-    elif row[1] == Status.TODO:
-        act.update("doc_status", row[0], {"status": Status.IN_PROGRESS.value, "updated_at": now()})
 
 
 def _link_form(act: Action, form: str, label: str | None, entity_id: int, annotator: str, *, doc_id: int | None) -> int:
@@ -275,6 +262,9 @@ def merge_entities(store: Store, keep: int, drop: int, annotator: str) -> None:
     if name is None:
         raise StoreError(f"entity {drop} does not exist")
     with store.action(annotator, f"merge {name}") as act:
+        if act.execute("SELECT 1 FROM entities WHERE id = ?", (keep,)).fetchone() is None:
+            # a kept id that an earlier merge deleted: refuse (the spans' foreign key would)
+            raise StoreError(f"entity {keep} does not exist (merged into another or deleted?)")
         _merge(act, keep, drop, name)
 
 

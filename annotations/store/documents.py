@@ -19,6 +19,7 @@ from annotations.vocab import Status
 
 if TYPE_CHECKING:
     from annotations.store.database import Store
+    from annotations.store.history import Action
 
 STATUSES = tuple(s.value for s in Status)
 _FTS_TOKEN = re.compile(r"[^\W_]+")
@@ -184,6 +185,18 @@ def set_status_in(
             {"doc_id": doc_id, "annotator": annotator, "status": value, "updated_at": history.now()},
         )
     return True
+
+
+def touch(act: Action, doc_id: int, annotator: str) -> None:
+    """The first annotation moves a document from todo to in progress, in the same action.
+
+    The one home of this rule: a gold span, an accepted suggestion, a rejection, a claim and a
+    link made in the Reader all call it, so a document never stays "todo" with work on it."""
+    found = act.execute(
+        "SELECT status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+    ).fetchone()
+    if found is None or found[0] == Status.TODO:
+        set_status_in(act.store, doc_id, annotator, Status.IN_PROGRESS.value, name="start", group=act.group)
 
 
 def position(store: Store, doc_id: int, annotator: str) -> tuple[int, int] | None:
