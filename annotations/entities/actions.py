@@ -265,10 +265,14 @@ def merge_entities(store: Store, keep: int, drop: int, annotator: str) -> None:
         if act.execute("SELECT 1 FROM entities WHERE id = ?", (keep,)).fetchone() is None:
             # a kept id that an earlier merge deleted: refuse (the spans' foreign key would)
             raise StoreError(f"entity {keep} does not exist (merged into another or deleted?)")
-        _merge(act, keep, drop, name)
+        merge_into(act, keep, drop, name)
 
 
-def _merge(act: Action, keep: int, drop: int, name: str) -> None:
+def merge_into(act: Action, keep: int, drop: int, name: str, *, at: str | None = None) -> None:
+    """Inside an action: move `drop`'s mentions and aliases (and its name, as an alias) to
+    `keep`, then delete `drop`, its tombstone naming `keep` (so a merge of another copy that
+    still has `drop` maps it to `keep`); `at`: when (default now; a merge passes the other copy's time)."""
+
     def known(form: str) -> bool:
         return (
             act.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (keep, form)).fetchone() is not None
@@ -282,7 +286,7 @@ def _merge(act: Action, keep: int, drop: int, name: str) -> None:
             act.insert("aliases", {"entity_id": keep, "form": form})
     if not known(name):
         act.insert("aliases", {"entity_id": keep, "form": name})
-    act.delete("entities", drop)
+    act.delete("entities", drop, at=at, successor=act.row("entities", keep))
 
 
 def split_form(store: Store, entity_id: int, form: str, annotator: str, *, new_name: str | None = None) -> int:
@@ -376,7 +380,7 @@ def _link_same(act: Action, judgement: int, forms: tuple[str, str], label: str |
         order = sorted(known, key=lambda e: (-_mention_count(act, e), e))
         for other in order[1:]:
             name = act.execute("SELECT name FROM entities WHERE id = ?", (other,)).fetchone()[0]
-            _merge(act, order[0], other, name)
+            merge_into(act, order[0], other, name)
         known, merged = {order[0]}, len(order) - 1
     suggested = _open_predictions(act, keys, annotator)
     created = not known
