@@ -229,3 +229,151 @@ def test_the_cli_merges_and_reports(tmp_path, pair):
     assert counts["spans"] == 3 and counts["documents"] == 1 and counts["judgements"] == 1
     again = cli("merge", str(b.path), "--db", db)
     assert again.returncode == 0 and "nothing new" in again.stdout and "0 history" in again.stdout
+
+
+# -- deletions, finished work and settled conflicts survive round trips (issue 24.2, 24.3) --
+
+
+@pytest.fixture
+def copies(tmp_path, clock):
+    """Server A annotated; server B a copy of it made by merging A into a new file."""
+    a, b = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
+    for text in SHARED:
+        add_document(a, text)
+    span_at(a, SHARED[0], "Ahmad Massoud", "PERSON", "alice")
+    span_at(a, SHARED[0], "Panjshir", "GPE", "alice")
+    span_at(a, SHARED[1], "Kabul", "GPE", "alice")
+    claim_actions.add_claim(a, 2, 0, 30, "alice", stance="reported")
+    entity_actions.judge(a, "Panjshir", "Panshir", "GPE", "same", "alice")
+    merge_database(b, a.path, "bob")
+    assert dump(b) == dump(a)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def spans_of(store: Store) -> set[tuple[str, str]]:
+    return {(r["text"], r["label"]) for r in store.query("SELECT text, label FROM spans")}
+
+
+def test_a_deleted_span_stays_deleted_whichever_way_the_merge_runs(copies):
+    a, b = copies
+    massoud = a.scalar("SELECT id FROM spans WHERE text = 'Ahmad Massoud'")
+    a.delete_span(massoud, "alice")
+    expected = spans_of(a)
+    # A takes B first: B still has the span, but A deleted it later than B's last edit
+    report = merge_database(a, b.path, "alice")
+    assert spans_of(a) == expected and "spans" not in report.counts and report.conflicts == []
+    # B takes A: the deletion travels
+    report = merge_database(b, a.path, "bob")
+    assert spans_of(b) == expected and report.counts.get("spans deleted") == 1
+    assert merge_database(a, b.path, "alice").changed == 0
+    assert merge_database(b, a.path, "bob").changed == 0
+    assert dump(a) == dump(b)
+
+
+def test_the_reverse_merge_does_not_count_a_deletion_as_added(copies):
+    a, b = copies
+    b.delete_span(b.scalar("SELECT id FROM spans WHERE text = 'Kabul'"), "alice")
+    report = merge_database(a, b.path, "alice")  # the copy that still has it takes the deletion
+    assert ("Kabul", "GPE") not in spans_of(a) and report.counts.get("spans deleted") == 1
+    report = merge_database(b, a.path, "bob")  # and the deleting copy adds nothing back
+    assert report.counts.get("spans", 0) == 0 and ("Kabul", "GPE") not in spans_of(b)
+
+
+def test_an_undone_annotation_is_a_deletion_too_and_a_redo_brings_it_back(copies):
+    a, b = copies
+    span_at(b, SHARED[1], "Zabihullah Mujahid", "PERSON", "alice")
+    merge_database(a, b.path, "alice")
+    assert ("Zabihullah Mujahid", "PERSON") in spans_of(a)
+    b.undo("alice")  # undoing the span in B deletes it there
+    merge_database(a, b.path, "alice")
+    assert ("Zabihullah Mujahid", "PERSON") not in spans_of(a)
+    b.redo("alice")  # and redoing it is a later edit again
+    merge_database(a, b.path, "alice")
+    assert ("Zabihullah Mujahid", "PERSON") in spans_of(a)
+
+
+def test_deleted_claims_aliases_judgements_and_links_stay_deleted(copies):
+    a, b = copies
+    claim_actions.delete_claim(a, a.scalar("SELECT id FROM claims"), "alice")
+    alias = a.scalar("SELECT id FROM aliases WHERE form = 'Panshir'")
+    with a.action("alice", "drop alias") as act:
+        act.delete("aliases", alias)
+    judged = a.scalar("SELECT id FROM judgements")
+    with a.action("alice", "drop judgement") as act:
+        act.delete("judgements", judged)
+    linked = a.scalar("SELECT id FROM spans WHERE entity_id IS NOT NULL")
+    entity_actions.link_span(a, linked, None, "alice")  # unlinked in A, still linked in B
+    merge_database(a, b.path, "alice")
+    assert a.scalar("SELECT count(*) FROM claims") == 0
+    assert a.scalar("SELECT count(*) FROM aliases WHERE form = 'Panshir'") == 0
+    assert a.scalar("SELECT count(*) FROM judgements") == 0
+    assert a.scalar("SELECT count(*) FROM spans WHERE entity_id IS NOT NULL") == 0
+    merge_database(b, a.path, "bob")
+    assert dump(b) == dump(a)
+
+
+def test_an_edit_after_the_other_copy_deleted_wins(copies):
+    a, b = copies
+    a.delete_span(a.scalar("SELECT id FROM spans WHERE text = 'Panjshir'"), "alice")
+    span = b.scalar("SELECT id FROM spans WHERE text = 'Panjshir'")
+    entity_actions.link_span(b, span, None, "alice")  # B edits it later than A deleted it
+    merge_database(a, b.path, "alice")
+    assert ("Panjshir", "GPE") in spans_of(a)
+    merge_database(b, a.path, "bob")
+    assert dump(b) == dump(a)
+
+
+def test_an_entity_merged_away_in_one_copy_maps_to_its_successor_in_the_other(copies):
+    a, b = copies
+    saleh = entity_actions.create_entity(b, "Massoud", "PERSON", "alice")
+    merge_database(a, b.path, "alice")
+    keep = entity_actions.create_entity(a, "Ahmad Massoud", "PERSON", "alice")
+    drop = a.scalar("SELECT id FROM entities WHERE name = 'Massoud'")
+    entity_actions.merge_entities(a, keep, drop, "alice")
+    span = b.scalar("SELECT id FROM spans WHERE text = 'Ahmad Massoud'")
+    entity_actions.link_span(b, span, saleh, "alice")  # B links to the entity A merged away, earlier
+    merge_database(b, a.path, "bob")  # B takes A's merge: its entity goes, its link follows
+    names = {r["name"] for r in b.query("SELECT name FROM entities")}
+    assert "Massoud" not in names and "Ahmad Massoud" in names
+    assert (
+        b.scalar("SELECT e.name FROM spans s JOIN entities e ON e.id = s.entity_id WHERE s.text = 'Ahmad Massoud'")
+        == "Ahmad Massoud"
+    )
+    merge_database(a, b.path, "alice")
+    assert dump(a) == dump(b)
+
+
+def test_done_is_not_demoted_by_a_later_open_in_the_other_copy(copies):
+    a, b = copies
+    a.set_status(1, "alice", "done")
+    b.set_status(1, "alice", "in progress")  # later: opening it on the other server
+    b.set_status(2, "alice", "reviewed")
+    a.set_status(2, "alice", "todo")
+    merge_database(a, b.path, "alice")
+    merge_database(b, a.path, "bob")
+    for store in (a, b):
+        assert store.status(1, "alice") == "done" and store.status(2, "alice") == "reviewed"
+
+
+def test_a_settled_conflict_is_not_reported_again_in_either_direction(tmp_path, clock):
+    a, b = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
+    for s in (a, b):
+        for text in SHARED:
+            add_document(s, text)
+    span_at(a, SHARED[0], "Ahmad", "PERSON", "alice")
+    span_at(b, SHARED[0], "Ahmad Massoud", "PERSON", "alice")  # later: B wins
+    span_at(b, SHARED[1], "Kabul", "GPE", "alice")
+    span_at(a, SHARED[1], "Kabul", "LOC", "alice")  # later: A wins
+    claim_actions.add_claim(b, 1, 0, 20, "alice", stance="reported")
+    claim_actions.add_claim(a, 1, 0, 20, "alice", stance="denied")  # later: A wins
+    assert len(merge_database(a, b.path, "alice").conflicts) == 3
+    again = merge_database(a, b.path, "alice")
+    assert again.conflicts == [] and again.changed == 0
+    back = merge_database(b, a.path, "bob")
+    assert back.conflicts == []
+    assert dump(b) == dump(a)
+    assert merge_database(a, b.path, "alice").conflicts == []
+    a.close()
+    b.close()

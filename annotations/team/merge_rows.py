@@ -324,6 +324,10 @@ def _claim_conflict(m: RowMerge, doc_id: int, row: dict[str, Any], values: dict[
         return  # the same, or a version of theirs that lost here before
     ours_at = m.our_time("claims", mine)
     later = values["created_at"] > ours_at
+    if later and m.is_buried("claims", _claim_version(m, mine), ours_at):  # ours lost there already
+        m.act.update("claims", mine["id"], changes)
+        m.report.add("claims updated")
+        return
     m.report.conflicts.append(
         f"{m.where(doc_id)}, {clean(row['annotator'])}: claim {row['start']}-{row['end']} differs in "
         f"{', '.join(sorted(changes))}: kept {m.name if later else 'here'} (later edit)"
