@@ -377,3 +377,142 @@ def test_a_settled_conflict_is_not_reported_again_in_either_direction(tmp_path, 
     assert merge_database(a, b.path, "alice").conflicts == []
     a.close()
     b.close()
+
+
+# -- the source is outside input: checked whole, one line, exit 2, nothing merged (issue 22) --
+
+
+def source_db(tmp_path: Path, tamper: str = "", *, name: str = "b.db") -> Path:
+    """A valid other database (two documents, bob's spans), then `tamper` run on it raw."""
+    path = tmp_path / name
+    with Store(path) as b:
+        for text in SHARED:
+            add_document(b, text)
+        span_at(b, SHARED[0], "Panjshir", "GPE", "bob")
+        span_at(b, SHARED[1], "Kabul", "GPE", "bob")
+    if tamper:
+        conn = sqlite3.connect(path)
+        conn.executescript(tamper)
+        conn.close()
+    return path
+
+
+def target_db(tmp_path: Path) -> Path:
+    path = tmp_path / "a.db"
+    with Store(path) as a:
+        add_document(a, SHARED[0])
+        span_at(a, SHARED[0], "Ahmad Massoud", "PERSON", "alice")
+    return path
+
+
+NULL_TEXT = """
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master SET sql = replace(sql, 'text TEXT NOT NULL', 'text TEXT') WHERE name = 'documents';
+PRAGMA writable_schema = OFF;
+"""
+
+REFUSED = {
+    "escaped label": (
+        "UPDATE spans SET label = 'GPE' || char(27) || ']52;c;SGVsbG8=' || char(7) WHERE text = 'Kabul';",
+        "is not a label",
+    ),
+    "label outside the config": ("UPDATE spans SET label = 'WEAPON' WHERE text = 'Kabul';", "not in the config"),
+    "span past its text": ("UPDATE spans SET \"end\" = 500 WHERE text = 'Kabul';", "outside its document's text"),
+    "span text not its characters": ("UPDATE spans SET text = 'Herat' WHERE text = 'Kabul';", "not its document's"),
+    "extra column": ("ALTER TABLE spans ADD COLUMN mood TEXT;", "has a column 'mood'"),
+    "extra column, escaped": ('ALTER TABLE spans ADD COLUMN "x' + "\x1b[31m" + '";', "has a column"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_bad_source_is_refused_in_one_line_and_nothing_is_merged(tmp_path, case):
+    tamper, message = REFUSED[case]
+    source = source_db(tmp_path, tamper)
+    db = target_db(tmp_path)
+    before = digest(db)
+    good = source_db(tmp_path, name="good.db")
+    config = tmp_path / "config.yaml"
+    config.write_text("labels:\n  - {name: PERSON}\n  - {name: GPE}\n", encoding="utf-8")
+    out = cli("merge", str(good), str(source), "--db", str(db), "--config", str(config))
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "b.db" in lines[0] and message in lines[0] and "nothing merged" in lines[0]
+    assert "\x1b" not in out.stderr and "\x07" not in out.stderr and "Traceback" not in out.stderr
+    assert digest(db) == before  # not even the good source was merged
+
+
+def test_new_labels_lets_a_label_outside_the_config_in(tmp_path):
+    source = source_db(tmp_path, "UPDATE spans SET label = 'WEAPON' WHERE text = 'Kabul';")
+    db = target_db(tmp_path)
+    out = cli("merge", str(source), "--db", str(db), "--new-labels")
+    assert out.returncode == 0, out.stderr
+    with Store(db) as a:
+        assert a.scalar("SELECT count(*) FROM spans WHERE label = 'WEAPON'") == 1
+
+
+def test_a_document_with_no_text_is_one_line_not_an_internal_error(tmp_path):
+    source = source_db(tmp_path, NULL_TEXT)
+    conn = sqlite3.connect(source)
+    conn.execute("UPDATE documents SET text = NULL WHERE id = 2")
+    conn.commit()
+    conn.close()
+    out = cli("merge", str(source), "--db", str(target_db(tmp_path)))
+    assert out.returncode == 2 and "document 2 has no text" in out.stderr and "internal error" not in out.stderr
+
+
+def test_a_note_that_only_starts_like_a_merge_note_merges(tmp_path):
+    source = source_db(tmp_path, "UPDATE action_groups SET note = 'merged ';")
+    db = target_db(tmp_path)
+    out = cli("merge", str(source), "--db", str(db))
+    assert out.returncode == 0, out.stderr
+    with Store(db) as a:
+        assert a.scalar("SELECT count(*) FROM spans WHERE annotator = 'bob'") == 2
+
+
+def test_a_tampered_hash_is_recomputed_so_the_same_article_is_not_stored_twice(tmp_path):
+    source = source_db(tmp_path, "UPDATE documents SET hash = 'forged' || id;")
+    db = target_db(tmp_path)
+    assert cli("merge", str(source), "--db", str(db)).returncode == 0
+    with Store(db) as a:
+        assert a.scalar("SELECT count(*) FROM documents") == 2
+        hashes = {r["hash"] for r in a.query("SELECT hash FROM documents")}
+        assert hashes == {store_module.content_hash(t) for t in SHARED}
+
+
+def test_a_source_in_a_read_only_directory_merges(tmp_path):
+    """A read-only bind mount in a private mount namespace (unshare), so root cannot write there either."""
+    import shutil
+
+    if not shutil.which("unshare") or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
+        pytest.skip("needs unshare -rm for a read-only mount")
+    (tmp_path / "src").mkdir()
+    source = source_db(tmp_path / "src")
+    (tmp_path / "ro").mkdir()
+    db = target_db(tmp_path)
+    script = (
+        f"mount --bind -o ro {tmp_path / 'src'} {tmp_path / 'ro'} && touch {tmp_path / 'ro' / 'probe'} 2>/dev/null "
+        f"&& exit 9; {sys.executable} -m tui.cli merge {tmp_path / 'ro' / source.name} --db {db}"
+    )
+    out = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "added" in out.stdout
+    assert sorted(p.name for p in (tmp_path / "src").iterdir()) == ["b.db"]  # nothing created beside it
+
+
+def test_merge_json_is_terminal_safe(tmp_path):
+    source = source_db(tmp_path, name="b\u202egpj.\x9b31m.db")  # a file name is outside text too
+    db = target_db(tmp_path)
+    with Store(db) as a:  # a conflict, so the source's name is in its line as well
+        span_at(a, SHARED[0], "Panjshir valley", "LOC", "bob")
+    out = cli("merge", str(source), "--db", str(db), "--json")
+    assert out.returncode == 0, out.stderr
+    assert not any(c in out.stdout for c in "\x1b\x07\x9b\u202e")
+    report = json.loads(out.stdout)["merged"][0]
+    assert report["source"] == str(source)  # escaped for the terminal, exact as data
+    assert report["conflicts"] and report["counts"]["spans"] == 1
