@@ -204,3 +204,19 @@ def test_an_import_is_still_one_undoable_action_after_updates(store):
     assert store.undo("alice")["name"].startswith("import entities")
     assert store.scalar("SELECT label FROM entities") == "GPE"
     assert [r["form"] for r in store.query("SELECT form FROM aliases")] == ["Panshir"]
+
+
+def test_a_long_import_commits_in_batches_yet_undoes_as_one_action(store, monkeypatch):
+    import annotations.entities.known as known
+
+    monkeypatch.setattr(known, "BATCH", 2)
+    commits = []
+    store.conn.set_trace_callback(lambda sql: commits.append(sql) if sql.strip().upper() == "COMMIT" else None)
+    rows = [KnownEntity(f"Entity {i}", "PERSON", f"Q{i}", (f"E{i}",)) for i in range(5)]
+    result = import_known(store, rows, "alice", source="kb.jsonl")
+    store.conn.set_trace_callback(None)
+    assert result.created == 5 and len(commits) == 3  # other writers get in between batches
+    assert store.scalar("SELECT count(*) FROM action_groups") == 1
+    assert store.scalar("SELECT count(*) FROM aliases") == 5
+    assert store.undo("alice")["name"] == "import entities from kb.jsonl"
+    assert store.scalar("SELECT count(*) FROM entities") == 0 and store.scalar("SELECT count(*) FROM aliases") == 0

@@ -28,6 +28,9 @@ different ids are kept apart when both are rows of one file.
 Existing entities are indexed once per import (external id, name, aliases), so matching costs
 the same per row however many there are: 100,000 rows with external ids took 324 s (a scan of
 the entities per row, all of it inside one write transaction); see bench/bench_known_import.py.
+A long file commits every `BATCH` rows, so other annotators' writes wait for one batch only;
+all batches are one logged action, so one undo still takes the whole import back (an import
+stopped half way keeps the batches it committed, and undo takes those back).
 """
 
 from __future__ import annotations
@@ -242,6 +245,10 @@ class _Existing:
         old.update(changes)
 
 
+BATCH = 2_000
+"""Rows per transaction: a long import lets other writers in between (about a second each)."""
+
+
 def import_known(store: Store, entities: list[KnownEntity], annotator: str, *, source: str = "") -> ImportResult:
     """Create or update canonical entities for every known entity: one undoable action.
 
@@ -251,11 +258,15 @@ def import_known(store: Store, entities: list[KnownEntity], annotator: str, *, s
     external id and notes are then set from the row; `changes` says what changed."""
     result = ImportResult()
     file_ids = {e.external_id for e in entities if e.external_id}
-    with store.action(annotator, f"import entities{' from ' + source if source else ''}") as act:
-        here = _Existing.load(act)
-        claimed: set[int] = set()
-        for entity in entities:
-            _import_one(act, here, entity, annotator, result, file_ids, claimed)
+    claimed: set[int] = set()
+    with store.action(annotator, f"import entities{' from ' + source if source else ''}") as first:
+        here = _Existing.load(first)
+        for entity in entities[:BATCH]:
+            _import_one(first, here, entity, annotator, result, file_ids, claimed)
+    for i in range(BATCH, len(entities), BATCH):
+        with store.continue_action(first) as act:
+            for entity in entities[i : i + BATCH]:
+                _import_one(act, here, entity, annotator, result, file_ids, claimed)
     return result
 
 

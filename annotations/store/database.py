@@ -153,6 +153,14 @@ class Store:
         with self.transaction():
             yield Action(self, history.group(self, annotator, name, kind=kind, doc_id=doc_id, note=note))
 
+    @contextmanager
+    def continue_action(self, act: Action) -> Iterator[Action]:
+        """Another transaction of an action already committed once: its writes join the same
+        logged group, so one undo still reverts all of it. For long writes that commit in
+        batches (entities import), so other writers wait for a batch, not for the whole."""
+        with self.transaction():
+            yield Action(self, act.group)
+
     def undo(self, annotator: str) -> dict[str, Any] | None:
         """Revert the annotator's latest action; returns its name and document, or None."""
         return history.replay(self, annotator, ActionKind.UNDO)

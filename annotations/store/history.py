@@ -67,7 +67,7 @@ def insert(store: Store, group_id: int, table: str, values: dict[str, Any]) -> i
     row_id = int(cur.lastrowid or 0)
     after = row(store, table, row_id)
     log(store, group_id, table, row_id, None, after)
-    tombstones.follow(store.conn, table, None, after, now())
+    tombstones.follow(store.conn, table, None, after, now)
     return row_id
 
 
@@ -79,7 +79,7 @@ def update(store: Store, group_id: int, table: str, row_id: int, changes: dict[s
     store.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*changes.values(), row_id])
     after = row(store, table, row_id)
     log(store, group_id, table, row_id, before, after)
-    tombstones.follow(store.conn, table, before, after, now())
+    tombstones.follow(store.conn, table, before, after, now)
     return after or {}
 
 
@@ -102,7 +102,7 @@ def delete(
     store.conn.execute(f"DELETE FROM [{table}] WHERE id = ?", (row_id,))
     log(store, group_id, table, row_id, before, None)
     if successor is None:
-        tombstones.follow(store.conn, table, before, None, at or now())
+        tombstones.follow(store.conn, table, before, None, lambda: at or now())
     else:
         tombstones.point(store.conn, table, before, successor, at or now())
     return before
@@ -142,7 +142,7 @@ def _apply(store: Store, table: str, row_id: int, expect: dict | None, target: d
         conn.execute(
             f"UPDATE [{table}] SET {sets} WHERE id = ?", [v for c, v in target.items() if c != "id"] + [row_id]
         )
-    tombstones.follow(conn, table, expect, target, now())
+    tombstones.follow(conn, table, expect, target, now)
 
 
 def stacks(store: Store, annotator: str) -> tuple[list[int], list[int]]:

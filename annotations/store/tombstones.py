@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 KEYED = ("spans", "claims", "rejections", "judgements", "entities", "aliases")
@@ -96,17 +96,18 @@ def follow(
     table: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-    at: str,
+    at: Callable[[], str],
 ) -> None:
     """Keep the tombstones true across one logged write of a row from `before` to `after`
-    (None: absent). Called by the event log's writers, inside their transaction."""
+    (None: absent). Called by the event log's writers, inside their transaction; `at` gives
+    the time of a deletion (asked only when there is one)."""
     if table not in KEYED:
         return
     old, new = key(conn, table, before), key(conn, table, after)
     if old == new:
         return
     if old is not None:
-        bury(conn, table, old, at, successor=new if table == "entities" else None)
+        bury(conn, table, old, at(), successor=new if table == "entities" else None)
     if new is not None:
         lift(conn, table, new)
 
