@@ -25,4 +25,4 @@ def delete_row(act: Action, table: str, row_id: int) -> dict[str, Any]:
 
 def set_status(act: Action, doc_id: int, annotator: str, status: str) -> bool:
     """Give the document this status for the annotator; False when it had it already."""
-    return documents.set_status_in(act.store, doc_id, annotator, status, name=f"mark {status}", group=act.group)
+    return documents.set_status_in(act, doc_id, annotator, status)
