@@ -124,6 +124,11 @@ class ReaderConfig(_Strict):
     on_done: Literal["ask", "accept", "leave"] = "ask"
 
 
+class TimeConfig(_Strict):
+    # a gap between two keys longer than this is a pause, not work (stats --time, Team screen)
+    idle_seconds: float = Field(default=60, gt=0)
+
+
 class Config(_Strict):
     database: str = "newsmark.db"
     annotator: str | None = None
@@ -134,6 +139,7 @@ class Config(_Strict):
     keymap: dict[str, str] = {}
     review: ReviewConfig = ReviewConfig()
     reader: ReaderConfig = ReaderConfig()
+    time: TimeConfig = TimeConfig()
 
     # Where the file came from, for messages; not a config key.
     source: str = Field("<default>", exclude=True)

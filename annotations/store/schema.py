@@ -311,12 +311,33 @@ def _v3(db: Database) -> None:
         db.conn.execute(statement)
 
 
-# v4: tombstones, so that merge carries deletions (store/tombstones.py): a row's natural key,
+# v4: time per annotator. Keystrokes are telemetry for `stats --time` (when keys were pressed,
+# by whom, in which document, for which action), written in batches outside the undo log; a
+# gold-check assignment is a reviewed document mixed into a queue to score its annotator.
+_V4 = """
+CREATE TABLE keystrokes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    annotator TEXT NOT NULL,
+    doc_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    at REAL NOT NULL,
+    action TEXT
+);
+CREATE INDEX keystrokes_annotator ON keystrokes(annotator, at);
+ALTER TABLE assignments ADD COLUMN gold_check INTEGER NOT NULL DEFAULT 0;
+"""
+
+
+def _v4(db: Database) -> None:
+    for statement in _statements(_V4):
+        db.conn.execute(statement)
+
+
+# v5: tombstones, so that merge carries deletions (store/tombstones.py): a row's natural key,
 # the table it was in, when it went and, for an entity, the key of the one that replaced it.
 # Deletions made before this version are not backfilled: the log's copied history holds other
 # databases' ids, so only a copy's own events could be read, and a merge of an old copy would
 # still miss the rest.
-_V4 = """
+_V5 = """
 CREATE TABLE tombstones (
     tbl TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -327,24 +348,32 @@ CREATE TABLE tombstones (
 """
 
 
-def _v4(db: Database) -> None:
-    for statement in _statements(_V4):
+def _v5(db: Database) -> None:
+    for statement in _statements(_V5):
         db.conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(db: Database, current: int) -> None:
-    """Apply every migration after `current`, each in its own transaction."""
+    """Apply every migration after the database's version, each in its own transaction.
+
+    `current` is the version read before any lock, so another process may have moved it on
+    meanwhile (four imports into a new file at once): each step takes the write lock (BEGIN
+    IMMEDIATE, waiting the busy timeout) and reads PRAGMA user_version again under it, so a
+    migration another process has committed is never run twice."""
     conn: sqlite3.Connection = db.conn
-    for version in range(current + 1, SCHEMA_VERSION + 1):
+    while current < SCHEMA_VERSION:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[version - 1](db)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {version}")
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if current < SCHEMA_VERSION:
+                MIGRATIONS[current](db)
+                current += 1
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {current}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:  # SQLite has already rolled back after a full disk
