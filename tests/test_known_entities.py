@@ -44,8 +44,8 @@ def test_import_jsonl_and_csv_then_export_round_trips(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "2 created" in proc.stdout
     assert newsmark("entities", "import", "kb.csv", "--db", db, cwd=tmp_path).returncode == 0
-    again = newsmark("entities", "import", "kb.jsonl", "--db", db, cwd=tmp_path)  # same ids: updated
-    assert "0 created, 2 updated" in again.stdout
+    again = newsmark("entities", "import", "kb.jsonl", "--db", db, cwd=tmp_path)  # same ids: nothing to change
+    assert "0 created, 0 updated, 2 unchanged" in again.stdout
     out = newsmark("entities", "export", "--db", db, cwd=tmp_path)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [(r["name"], r["external_id"]) for r in rows] == [
@@ -121,3 +121,102 @@ def test_the_gazetteer_keeps_known_entities_whatever_is_excluded(store):
     import_known(store, [KnownEntity("Panjshir", "GPE", "Q185301", ("Panshir",))], "alice")
     kept = entries_excluding(confirmed_entries(store), {1, 2})
     assert [(e.name, e.aliases) for e in kept] == [("Panjshir", ("Panshir",))]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def entity_rows(db: str) -> list[tuple]:
+    with Store(db) as store:
+        return [
+            (r["name"], r["label"], r["external_id"])
+            for r in store.query("SELECT name, label, external_id FROM entities ORDER BY id")
+        ]
+
+
+def test_a_label_outside_the_config_is_refused_unless_new_labels(tmp_path):
+    db = str(tmp_path / "k.db")
+    config = tmp_path / "config.yaml"
+    config.write_text("labels:\n  - {name: PERSON}\n  - {name: GPE}\n", encoding="utf-8")
+    write_jsonl(tmp_path / "kb.jsonl", [KNOWN[0], {"name": "AK-47", "label": "WEAPON"}])
+    proc = newsmark("entities", "import", "kb.jsonl", "--db", db, "--config", str(config), cwd=tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "kb.jsonl:2: label 'WEAPON' is not in the config (GPE, PERSON)" in lines[0]
+    assert not Path(db).exists() or entity_rows(db) == []
+    proc = newsmark("entities", "import", "kb.jsonl", "--db", db, "--config", str(config), "--new-labels", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert ("AK-47", "WEAPON", None) in entity_rows(db)
+
+
+def test_corrected_label_name_and_external_id_are_updates_with_a_diff(tmp_path):
+    db = str(tmp_path / "k.db")
+    first = [
+        {"name": "Panjshir", "label": "GPE", "external_id": "Q185301"},
+        {"name": "Ahmad Shah Masood", "label": "PERSON", "external_id": "Q4695925"},
+        {"name": "Bazarak", "label": "GPE", "external_id": "Q1"},
+    ]
+    assert (
+        newsmark(
+            "entities", "import", write_jsonl(tmp_path / "a.jsonl", first).name, "--db", db, cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    fixed = [
+        {"name": "Panjshir", "label": "LOC", "external_id": "Q185301"},  # label corrected
+        {"name": "Ahmad Shah Massoud", "label": "PERSON", "external_id": "Q4695925"},  # name corrected
+        {"name": "Bazarak", "label": "GPE", "external_id": "Q2082614"},  # id corrected
+    ]
+    proc = newsmark("entities", "import", write_jsonl(tmp_path / "b.jsonl", fixed).name, "--db", db, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "0 created, 3 updated, 0 unchanged" in proc.stdout
+    assert "  updated Panjshir: label GPE -> LOC" in proc.stdout
+    assert "  updated Ahmad Shah Masood: name Ahmad Shah Masood -> Ahmad Shah Massoud" in proc.stdout
+    assert "  updated Bazarak: external id Q1 -> Q2082614" in proc.stdout
+    assert entity_rows(db) == [(r["name"], r["label"], r["external_id"]) for r in fixed]  # no duplicate
+    again = newsmark("entities", "import", "b.jsonl", "--db", db, cwd=tmp_path)
+    assert "0 created, 0 updated, 3 unchanged" in again.stdout and "  updated" not in again.stdout
+
+
+def test_two_entities_of_one_name_and_label_in_one_file_stay_two(tmp_path):
+    db = str(tmp_path / "k.db")
+    write_jsonl(tmp_path / "one.jsonl", [{"name": "Mohammed Khan", "label": "PERSON", "external_id": "Q11"}])
+    assert newsmark("entities", "import", "one.jsonl", "--db", db, cwd=tmp_path).returncode == 0
+    rows = [
+        {"name": "Mohammed Khan", "label": "PERSON", "external_id": "Q11"},
+        {"name": "Mohammed Khan", "label": "PERSON", "external_id": "Q22"},  # another man: the file names both
+    ]
+    proc = newsmark("entities", "import", write_jsonl(tmp_path / "two.jsonl", rows).name, "--db", db, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 created, 0 updated, 1 unchanged" in proc.stdout
+    assert sorted(e[2] for e in entity_rows(db)) == ["Q11", "Q22"]
+    write_jsonl(tmp_path / "bad.jsonl", [rows[0], {"name": "Mohammed Khan", "label": "PERSON"}])
+    proc = newsmark("entities", "import", "bad.jsonl", "--db", db, cwd=tmp_path)  # which one? refused
+    assert proc.returncode == 2 and "bad.jsonl:2: Mohammed Khan (PERSON) is already on line 1" in proc.stderr
+
+
+def test_an_import_is_still_one_undoable_action_after_updates(store):
+    import_known(store, [KnownEntity("Panjshir", "GPE", "Q185301", ("Panshir",))], "alice")
+    import_known(store, [KnownEntity("Panjshir", "LOC", "Q185301", ("Panjsher",))], "alice")
+    assert store.scalar("SELECT label FROM entities") == "LOC"
+    assert store.undo("alice")["name"].startswith("import entities")
+    assert store.scalar("SELECT label FROM entities") == "GPE"
+    assert [r["form"] for r in store.query("SELECT form FROM aliases")] == ["Panshir"]
+
+
+def test_a_long_import_commits_in_batches_yet_undoes_as_one_action(store, monkeypatch):
+    import annotations.entities.known as known
+
+    monkeypatch.setattr(known, "BATCH", 2)
+    commits = []
+    store.conn.set_trace_callback(lambda sql: commits.append(sql) if sql.strip().upper() == "COMMIT" else None)
+    rows = [KnownEntity(f"Entity {i}", "PERSON", f"Q{i}", (f"E{i}",)) for i in range(5)]
+    result = import_known(store, rows, "alice", source="kb.jsonl")
+    store.conn.set_trace_callback(None)
+    assert result.created == 5 and len(commits) == 3  # other writers get in between batches
+    assert store.scalar("SELECT count(*) FROM action_groups") == 1
+    assert store.scalar("SELECT count(*) FROM aliases") == 5
+    assert store.undo("alice")["name"] == "import entities from kb.jsonl"
+    assert store.scalar("SELECT count(*) FROM entities") == 0 and store.scalar("SELECT count(*) FROM aliases") == 0

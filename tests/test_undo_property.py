@@ -8,6 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import add_document, add_entity
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -149,6 +150,7 @@ def run_step(session: ReadingSession, store: Store, entities: list[int], step: t
 @given(st.lists(st.one_of(reader_steps, other_steps), min_size=1, max_size=14))
 @example([("accept", 0), ("claim", 100, 60, 0), ("delete", 0)])  # a claim's speaker span deleted
 @example([("claim", 0, 30, 1), ("merge_entities", 0, 1)])  # a claim's speaker entity merged away
+@example([("merge_entities", 1, 2), ("merge_entities", 0, 1), ("merge_entities", 2, 0)])  # keep merged away
 def test_undo_all_restores_every_table_and_redo_all_replays_it(steps):
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "undo.db")
@@ -240,3 +242,23 @@ def test_undo_restores_every_table_after_decisions_that_took_suggestions_alike(s
             assert snapshot(store) == final
         finally:
             store.close()
+
+
+def test_merging_into_an_entity_an_earlier_merge_deleted_is_refused_and_writes_nothing(tmp_path):
+    """The property test's find (issue 24.10): merge_entities(1, 2), (0, 1), then (2, 0) asks to
+    keep entity 1, which (0, 1) deleted; it raised FOREIGN KEY constraint failed."""
+    store = Store(tmp_path / "fk.db")
+    try:
+        doc = add_document(store, TEXT)
+        ids = [add_entity(store, n, "PERSON") for n in ("Ngozi Adeyemi", "Adeyemi", "Tunde Bakare")]
+        span = store.add_span(doc, TEXT.index("Tunde Bakare"), TEXT.index("Tunde Bakare") + 12, "PERSON", ME)
+        entity_actions.link_span(store, span, ids[0], ME)
+        entity_actions.merge_entities(store, ids[1], ids[2], ME)
+        entity_actions.merge_entities(store, ids[0], ids[1], ME)
+        before = snapshot(store)
+        with pytest.raises(NewsmarkError, match=f"entity {ids[1]} does not exist"):
+            entity_actions.merge_entities(store, ids[1], ids[0], ME)
+        assert snapshot(store) == before
+        assert store.scalar("SELECT entity_id FROM spans WHERE id = ?", (span,)) == ids[0]
+    finally:
+        store.close()

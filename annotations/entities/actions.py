@@ -16,8 +16,9 @@ from annotations.errors import StoreError
 from annotations.extract.normalize import normalize, strip_possessive
 from annotations.extract.variants.labels import compatible
 from annotations.store import Action, Store, now
+from annotations.store.documents import touch
 from annotations.suggestions.rules import is_rejected
-from annotations.vocab import Origin, RejectionKind, Status, Verdict
+from annotations.vocab import Origin, RejectionKind, Verdict
 
 VERDICTS = tuple(v.value for v in Verdict)
 
@@ -207,22 +208,8 @@ def _accept_prediction(act: Action, pred: dict[str, Any], annotator: str) -> int
             "created_at": now(),
         },
     )
-    _touch(act, doc_id, annotator)
+    touch(act, doc_id, annotator)
     return span_id
-
-
-def _touch(act: Action, doc_id: int, annotator: str) -> None:
-    """The first annotation moves a document from todo to in progress (same action)."""
-    row = act.execute(
-        "SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
-    ).fetchone()
-    if row is None:
-        act.insert(
-            "doc_status",
-            {"doc_id": doc_id, "annotator": annotator, "status": Status.IN_PROGRESS.value, "updated_at": now()},
-        )
-    elif row[1] == Status.TODO:
-        act.update("doc_status", row[0], {"status": Status.IN_PROGRESS.value, "updated_at": now()})
 
 
 def _link_form(act: Action, form: str, label: str | None, entity_id: int, annotator: str, *, doc_id: int | None) -> int:
@@ -275,10 +262,17 @@ def merge_entities(store: Store, keep: int, drop: int, annotator: str) -> None:
     if name is None:
         raise StoreError(f"entity {drop} does not exist")
     with store.action(annotator, f"merge {name}") as act:
-        _merge(act, keep, drop, name)
+        if act.execute("SELECT 1 FROM entities WHERE id = ?", (keep,)).fetchone() is None:
+            # a kept id that an earlier merge deleted: refuse (the spans' foreign key would)
+            raise StoreError(f"entity {keep} does not exist (merged into another or deleted?)")
+        merge_into(act, keep, drop, name)
 
 
-def _merge(act: Action, keep: int, drop: int, name: str) -> None:
+def merge_into(act: Action, keep: int, drop: int, name: str, *, at: str | None = None) -> None:
+    """Inside an action: move `drop`'s mentions and aliases (and its name, as an alias) to
+    `keep`, then delete `drop`, its tombstone naming `keep` (so a merge of another copy that
+    still has `drop` maps it to `keep`); `at`: when (default now; a merge passes the other copy's time)."""
+
     def known(form: str) -> bool:
         return (
             act.execute("SELECT 1 FROM aliases WHERE entity_id = ? AND form = ?", (keep, form)).fetchone() is not None
@@ -292,7 +286,7 @@ def _merge(act: Action, keep: int, drop: int, name: str) -> None:
             act.insert("aliases", {"entity_id": keep, "form": form})
     if not known(name):
         act.insert("aliases", {"entity_id": keep, "form": name})
-    act.delete("entities", drop)
+    act.delete("entities", drop, at=at, successor=act.row("entities", keep))
 
 
 def split_form(store: Store, entity_id: int, form: str, annotator: str, *, new_name: str | None = None) -> int:
@@ -386,7 +380,7 @@ def _link_same(act: Action, judgement: int, forms: tuple[str, str], label: str |
         order = sorted(known, key=lambda e: (-_mention_count(act, e), e))
         for other in order[1:]:
             name = act.execute("SELECT name FROM entities WHERE id = ?", (other,)).fetchone()[0]
-            _merge(act, order[0], other, name)
+            merge_into(act, order[0], other, name)
         known, merged = {order[0]}, len(order) - 1
     suggested = _open_predictions(act, keys, annotator)
     created = not known

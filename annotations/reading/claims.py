@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from annotations.errors import StoreError
-from annotations.store import Action, Store, now
-from annotations.vocab import Origin, Status
+from annotations.store import Store, now
+from annotations.store.documents import touch
+from annotations.vocab import Origin
 
 CLAIM_FIELDS = (
     "type",
@@ -46,22 +47,8 @@ def add_claim(
                 **fields,
             },
         )
-        _touch(act, doc_id, annotator)
+        touch(act, doc_id, annotator)
         return claim_id
-
-
-def _touch(act: Action, doc_id: int, annotator: str) -> None:
-    """The first annotation moves a document from todo to in progress (in the same action)."""
-    row = act.execute(
-        "SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
-    ).fetchone()
-    if row is None:
-        act.insert(
-            "doc_status",
-            {"doc_id": doc_id, "annotator": annotator, "status": str(Status.IN_PROGRESS), "updated_at": now()},
-        )
-    elif row[1] == Status.TODO:
-        act.update("doc_status", row[0], {"status": str(Status.IN_PROGRESS), "updated_at": now()})
 
 
 def update_claim(store: Store, claim_id: int, annotator: str, **fields: Any) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotations.store import Action, documents, gold
+from annotations.store import Action, documents
+from annotations.store.documents import touch
 from annotations.store.gold import insert_span
 
 __all__ = ["delete_row", "insert_span", "set_status", "touch"]
@@ -24,9 +25,4 @@ def delete_row(act: Action, table: str, row_id: int) -> dict[str, Any]:
 
 def set_status(act: Action, doc_id: int, annotator: str, status: str) -> bool:
     """Give the document this status for the annotator; False when it had it already."""
-    return documents.set_status_in(act.store, doc_id, annotator, status, name=f"mark {status}", group=act.group)
-
-
-def touch(act: Action, doc_id: int, annotator: str) -> None:
-    """The first annotation moves a document from todo to in progress (same action)."""
-    gold.touch(act.store, doc_id, annotator, act.group)
+    return documents.set_status_in(act, doc_id, annotator, status)

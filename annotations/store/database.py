@@ -153,6 +153,14 @@ class Store:
         with self.transaction():
             yield Action(self, history.group(self, annotator, name, kind=kind, doc_id=doc_id, note=note))
 
+    @contextmanager
+    def continue_action(self, act: Action) -> Iterator[Action]:
+        """Another transaction of an action already committed once: its writes join the same
+        logged group, so one undo still reverts all of it. For long writes that commit in
+        batches (entities import), so other writers wait for a batch, not for the whole."""
+        with self.transaction():
+            yield Action(self, act.group)
+
     def undo(self, annotator: str) -> dict[str, Any] | None:
         """Revert the annotator's latest action; returns its name and document, or None."""
         return history.replay(self, annotator, ActionKind.UNDO)
@@ -259,35 +267,3 @@ class Store:
 
     def progress(self, annotator: str) -> dict[str, int]:
         return stats.progress(self, annotator)
-
-    # -- the event log's writers, for modules not yet on `action` (use `action` instead) --
-
-    def _row(self, table: str, row_id: int) -> dict[str, Any] | None:
-        return history.row(self, table, row_id)
-
-    def _group(
-        self,
-        annotator: str,
-        name: str,
-        *,
-        kind: str = ActionKind.DO,
-        reverts: int | None = None,
-        doc_id: int | None = None,
-        note: str | None = None,
-    ) -> int:
-        return history.group(self, annotator, name, kind=kind, reverts=reverts, doc_id=doc_id, note=note)
-
-    def _insert(self, group: int, table: str, values: dict[str, Any]) -> int:
-        return history.insert(self, group, table, values)
-
-    def _update(self, group: int, table: str, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-        return history.update(self, group, table, row_id, changes)
-
-    def _delete(self, group: int, table: str, row_id: int) -> dict[str, Any]:
-        return history.delete(self, group, table, row_id)
-
-    def _touch(self, doc_id: int, annotator: str, group: int) -> None:
-        gold.touch(self, doc_id, annotator, group)
-
-    def _set_status(self, doc_id: int, annotator: str, status: str, *, name: str, group: int | None = None) -> None:
-        documents.set_status_in(self, doc_id, annotator, status, name=name, group=group)

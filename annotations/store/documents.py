@@ -19,6 +19,7 @@ from annotations.vocab import Status
 
 if TYPE_CHECKING:
     from annotations.store.database import Store
+    from annotations.store.history import Action
 
 STATUSES = tuple(s.value for s in Status)
 _FTS_TOKEN = re.compile(r"[^\W_]+")
@@ -165,33 +166,46 @@ def status(store: Store, doc_id: int, annotator: str) -> str:
 
 
 def set_status(store: Store, doc_id: int, annotator: str, value: str) -> None:
+    """One undoable action; none at all when the document has that status already."""
     if value not in STATUSES:
         raise StoreError(f"status must be one of {', '.join(STATUSES)}, got {value!r}")
-    with store.transaction():
-        set_status_in(store, doc_id, annotator, value, name=f"mark {value}")
+    if status(store, doc_id, annotator) == value:
+        return
+    with store.action(annotator, f"mark {value}", doc_id=doc_id) as act:
+        set_status_in(act, doc_id, annotator, value)
 
 
-def set_status_in(
-    store: Store, doc_id: int, annotator: str, value: str, *, name: str, group: int | None = None
-) -> bool:
-    """Set a status inside the caller's transaction (in `group`, else a group of its own);
-    False when the document had that status already."""
-    found = store.conn.execute(
+def set_status_in(act: Action, doc_id: int, annotator: str, value: str) -> bool:
+    """Set a status inside the caller's action; False when the document had it already."""
+    found = act.execute(
         "SELECT id, status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
     ).fetchone()
     if found and found[1] == value:
         return False
-    group = group or history.group(store, annotator, name, doc_id=doc_id)
     if found:
-        history.update(store, group, "doc_status", found[0], {"status": value, "updated_at": history.now()})
+        act.update("doc_status", found[0], {"status": value, "updated_at": history.now()})
     else:
-        history.insert(
-            store,
-            group,
-            "doc_status",
-            {"doc_id": doc_id, "annotator": annotator, "status": value, "updated_at": history.now()},
+        act.insert(
+            "doc_status", {"doc_id": doc_id, "annotator": annotator, "status": value, "updated_at": history.now()}
         )
     return True
+
+
+def touch(act: Action, doc_id: int, annotator: str) -> None:
+    """The first annotation moves a document from todo to in progress, in the same action.
+
+    The one home of this rule: a gold span, an accepted suggestion, a rejection, a claim and a
+    link made in the Reader all call it, so a document never stays "todo" with work on it."""
+    if status_in(act, doc_id, annotator) == Status.TODO:
+        set_status_in(act, doc_id, annotator, Status.IN_PROGRESS.value)
+
+
+def status_in(act: Action, doc_id: int, annotator: str) -> str:
+    """The annotator's status of a document as the caller's action sees it."""
+    found = act.execute(
+        "SELECT status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+    ).fetchone()
+    return found[0] if found else Status.TODO.value
 
 
 def position(store: Store, doc_id: int, annotator: str) -> tuple[int, int] | None:

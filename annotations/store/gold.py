@@ -1,5 +1,6 @@
 """Gold annotations: an annotator's spans and the predictions they rejected. Each change is
-one logged, undoable action; the first annotation moves a document from todo to in progress."""
+one logged, undoable action (`store.action`); the first annotation moves a document from todo
+to in progress (`documents.touch`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotations.errors import StoreError
 from annotations.store import documents, history
-from annotations.vocab import Extractor, Origin, RejectionKind, Status
+from annotations.vocab import Extractor, Origin, RejectionKind
 
 if TYPE_CHECKING:
     from annotations.store.database import Store
@@ -78,50 +79,33 @@ def add_span(
     """Store a gold span; the document moves from todo to in progress."""
     with store.action(annotator, f"label {label}", doc_id=doc_id) as act:
         span_id = insert_span(act, doc_id, start, end, label, annotator, origin=origin, entity_id=entity_id)
-        touch(store, doc_id, annotator, act.group)
+        documents.touch(act, doc_id, annotator)
         return span_id
 
 
 def relabel_span(store: Store, span_id: int, label: str, annotator: str) -> None:
-    with store.transaction() as conn:
-        found = conn.execute("SELECT doc_id FROM spans WHERE id = ?", (span_id,)).fetchone()
-        group = history.group(store, annotator, f"relabel {label}", doc_id=found[0] if found else None)
-        history.update(store, group, "spans", span_id, {"label": label})
+    doc_id = store.scalar("SELECT doc_id FROM spans WHERE id = ?", (span_id,))
+    with store.action(annotator, f"relabel {label}", doc_id=doc_id) as act:
+        act.update("spans", span_id, {"label": label})
 
 
 def delete_span(store: Store, span_id: int, annotator: str, *, reject: bool = False) -> None:
     """Delete a gold span; with `reject`, an entity prediction on the same characters is
     rejected in the same action (else deleting an accepted suggestion offers it again)."""
-    with store.transaction() as conn:
-        span = history.row(store, "spans", span_id)
-        if span is None:
-            raise StoreError(f"span {span_id} does not exist (deleted by someone else?)")
-        group = history.group(store, annotator, "delete span", doc_id=span["doc_id"])
-        history.delete(store, group, "spans", span_id)
+    doc_id = store.scalar("SELECT doc_id FROM spans WHERE id = ?", (span_id,))
+    with store.action(annotator, "delete span", doc_id=doc_id) as act:
+        span = act.delete("spans", span_id)
         if not reject:
             return
         labels = {
             r[0]
-            for r in conn.execute(
+            for r in act.execute(
                 'SELECT label FROM predictions WHERE doc_id = ? AND extractor = ? AND start = ? AND "end" = ?',
                 (span["doc_id"], Extractor.ENTITIES.value, span["start"], span["end"]),
             )
         }
         for label in sorted(labels, key=str):
-            history.insert(
-                store,
-                group,
-                "rejections",
-                {
-                    "doc_id": span["doc_id"],
-                    "kind": RejectionKind.ENTITY.value,
-                    "start": span["start"],
-                    "end": span["end"],
-                    "label": label,
-                    "annotator": annotator,
-                    "created_at": history.now(),
-                },
-            )
+            _reject(act, span["doc_id"], span["start"], span["end"], label, annotator, RejectionKind.ENTITY.value)
 
 
 def reject_prediction(
@@ -135,31 +119,26 @@ def reject_prediction(
     kind: str = RejectionKind.ENTITY,
 ) -> int:
     """Remember that this annotator rejected a prediction so it is not offered again."""
-    with store.transaction():
-        group = history.group(store, annotator, "reject prediction", doc_id=doc_id)
-        rid = history.insert(
-            store,
-            group,
-            "rejections",
-            {
-                "doc_id": doc_id,
-                "kind": str(kind),
-                "start": start,
-                "end": end,
-                "label": label,
-                "annotator": annotator,
-                "created_at": history.now(),
-            },
-        )
-        touch(store, doc_id, annotator, group)
+    with store.action(annotator, "reject prediction", doc_id=doc_id) as act:
+        rid = _reject(act, doc_id, start, end, label, annotator, str(kind))
+        documents.touch(act, doc_id, annotator)
         return rid
+
+
+def _reject(act: Action, doc_id: int, start: int, end: int, label: str | None, annotator: str, kind: str) -> int:
+    return act.insert(
+        "rejections",
+        {
+            "doc_id": doc_id,
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "label": label,
+            "annotator": annotator,
+            "created_at": history.now(),
+        },
+    )
 
 
 def rejections(store: Store, doc_id: int, annotator: str) -> list[dict[str, Any]]:
     return store.query("SELECT * FROM rejections WHERE doc_id = ? AND annotator = ?", (doc_id, annotator))
-
-
-def touch(store: Store, doc_id: int, annotator: str, group: int) -> None:
-    """The first annotation moves a document from todo to in progress (same action)."""
-    if documents.status(store, doc_id, annotator) == Status.TODO:
-        documents.set_status_in(store, doc_id, annotator, Status.IN_PROGRESS.value, name="start", group=group)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from annotations.errors import StoreError
+from annotations.store import tombstones
 from annotations.vocab import ActionKind
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ def insert(store: Store, group_id: int, table: str, values: dict[str, Any]) -> i
     marks = ", ".join("?" for _ in values)
     cur = store.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(values.values()))
     row_id = int(cur.lastrowid or 0)
-    log(store, group_id, table, row_id, None, row(store, table, row_id))
+    after = row(store, table, row_id)
+    log(store, group_id, table, row_id, None, after)
+    tombstones.follow(store.conn, table, None, after, now)
     return row_id
 
 
@@ -76,10 +79,15 @@ def update(store: Store, group_id: int, table: str, row_id: int, changes: dict[s
     store.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*changes.values(), row_id])
     after = row(store, table, row_id)
     log(store, group_id, table, row_id, before, after)
+    tombstones.follow(store.conn, table, before, after, now)
     return after or {}
 
 
-def delete(store: Store, group_id: int, table: str, row_id: int) -> dict[str, Any]:
+def delete(
+    store: Store, group_id: int, table: str, row_id: int, *, at: str | None = None, successor: dict | None = None
+) -> dict[str, Any]:
+    """Delete a row and log it; its tombstone says it went at `at` (default: now; a merge
+    passes the time the other copy deleted it) and names `successor`, the row that replaced it."""
     before = row(store, table, row_id)
     if before is None:
         raise StoreError(f"{table} {row_id} does not exist (deleted by someone else?)")
@@ -93,6 +101,10 @@ def delete(store: Store, group_id: int, table: str, row_id: int) -> dict[str, An
                 update(store, group_id, child, child_id, {column: None})
     store.conn.execute(f"DELETE FROM [{table}] WHERE id = ?", (row_id,))
     log(store, group_id, table, row_id, before, None)
+    if successor is None:
+        tombstones.follow(store.conn, table, before, None, lambda: at or now())
+    else:
+        tombstones.point(store.conn, table, before, successor, at or now())
     return before
 
 
@@ -130,6 +142,7 @@ def _apply(store: Store, table: str, row_id: int, expect: dict | None, target: d
         conn.execute(
             f"UPDATE [{table}] SET {sets} WHERE id = ?", [v for c, v in target.items() if c != "id"] + [row_id]
         )
+    tombstones.follow(conn, table, expect, target, now)
 
 
 def stacks(store: Store, annotator: str) -> tuple[list[int], list[int]]:
@@ -254,9 +267,17 @@ class Action:
         """Change some columns of a row; returns the row after."""
         return update(self.store, self.group, table, row_id, changes)
 
-    def delete(self, table: str, row_id: int) -> dict[str, Any]:
-        """Delete a row; returns the row before."""
-        return delete(self.store, self.group, table, row_id)
+    def delete(
+        self, table: str, row_id: int, *, at: str | None = None, successor: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Delete a row; returns the row before. Its tombstone (store/tombstones.py) says it
+        went at `at` (default now) and names `successor`, the row that replaced it."""
+        return delete(self.store, self.group, table, row_id, at=at, successor=successor)
+
+    def bury(self, table: str, row_key: str, at: str, successor: str | None = None) -> None:
+        """Remember the row with this natural key as deleted at `at` (merge: another copy's
+        deletion, or the other side of a settled conflict, so it never comes back)."""
+        tombstones.bury(self.store.conn, table, row_key, at, successor)
 
     def row(self, table: str, row_id: int) -> dict[str, Any] | None:
         """A row as this transaction sees it."""

@@ -332,7 +332,28 @@ def _v4(db: Database) -> None:
         db.conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+# v5: tombstones, so that merge carries deletions (store/tombstones.py): a row's natural key,
+# the table it was in, when it went and, for an entity, the key of the one that replaced it.
+# Deletions made before this version are not backfilled: the log's copied history holds other
+# databases' ids, so only a copy's own events could be read, and a merge of an old copy would
+# still miss the rest.
+_V5 = """
+CREATE TABLE tombstones (
+    tbl TEXT NOT NULL,
+    key TEXT NOT NULL,
+    deleted_at TEXT NOT NULL,
+    successor TEXT,
+    PRIMARY KEY (tbl, key)
+) WITHOUT ROWID;
+"""
+
+
+def _v5(db: Database) -> None:
+    for statement in _statements(_V5):
+        db.conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

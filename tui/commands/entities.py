@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from annotations.entities.known import export_rows, import_known, read_known, write_known
 from annotations.errors import UserInputError
+from annotations.store import Store
 from tui.commands.context import context, open_store
+from tui.output import clean, say
 
 NAME = "entities"
 USAGE = "usage: newsmark entities import FILE | newsmark entities export [--out FILE] [--format jsonl|csv]"
@@ -22,41 +26,37 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     verbs = p.add_subparsers(dest="entities_command", metavar="SUBCOMMAND")
     q = verbs.add_parser("import", parents=parents, help="create canonical entities from a JSONL or CSV file")
     q.add_argument("file", metavar="FILE", help=".jsonl (name, label, external_id, aliases) or .csv/.tsv")
+    q.add_argument("--new-labels", action="store_true", help="accept labels the config does not list")
     q = verbs.add_parser("export", parents=parents, help="write every canonical entity as JSONL or CSV")
     q.add_argument("--out", metavar="FILE", help="file to write (default: stdout)")
     q.add_argument("--format", choices=["jsonl", "csv"], default=None, help="default: from --out's suffix, else jsonl")
 
 
 def run(args: argparse.Namespace) -> int:
-
     command = getattr(args, "entities_command", None)
     if command not in ("import", "export"):
         raise UserInputError(USAGE)
-    _config, annotator, db = context(args)
+    config, annotator, db = context(args)
     if command == "import":
-        return _import(args, annotator, db, open_store)
+        return _import(args, annotator, db, None if args.new_labels else config.label_names)
     return _export(args, open_store(db, create=False))
 
 
-def _import(args: argparse.Namespace, annotator: str, db, open_store) -> int:
-    from annotations.entities.known import import_known, read_known
-    from annotations.reading.layout import sanitize
-
-    known = read_known(args.file)  # every row checked before the database is touched
+def _import(args: argparse.Namespace, annotator: str, db: Path, labels: list[str] | None) -> int:
+    known = read_known(args.file, labels=labels)  # every row checked before the database is touched
     store = open_store(db)
-    result = import_known(store, known, annotator, source=sanitize(str(args.file)))
-    print(
-        f"imported {len(known)} known entit{'y' if len(known) == 1 else 'ies'} from {sanitize(str(args.file))}: "
-        f"{result.created} created, {result.updated} updated, {result.aliases} alias(es) added"
+    result = import_known(store, known, annotator, source=clean(args.file))
+    say(
+        f"imported {len(known)} known entit{'y' if len(known) == 1 else 'ies'} from {args.file}: "
+        f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, "
+        f"{result.aliases} alias(es) added"
     )
+    for line in result.changes:
+        say(f"  updated {line}")
     return 0
 
 
-def _export(args: argparse.Namespace, store) -> int:
-    from pathlib import Path
-
-    from annotations.entities.known import export_rows, write_known
-
+def _export(args: argparse.Namespace, store: Store) -> int:
     fmt = args.format or ("csv" if args.out and Path(args.out).suffix.lower() == ".csv" else "jsonl")
     rows = export_rows(store)
     if not args.out:
