@@ -29,6 +29,8 @@ MODULES: list[str] = [
     "review",
     "assign",
     "entities",
+    "mark",
+    "split",
     "train",
     "models",
     "train_curve",

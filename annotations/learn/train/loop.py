@@ -150,6 +150,9 @@ def _loop(
         if limit is not None and elapsed >= limit:
             result.stopped = "minutes"
             break
+        if T["max_steps"] and result.steps >= T["max_steps"]:
+            result.stopped = "steps"  # exactly max_steps updates (spaCy's loop would run one more)
+            break
     else:
         if T["max_steps"] and result.steps > T["max_steps"]:
             result.stopped = "steps"

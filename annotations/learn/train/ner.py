@@ -52,6 +52,7 @@ class TrainOptions:
     rehearsal: float = 0.5
     patience: int | None = None
     eval_frequency: int | None = None
+    keep_unimproved: bool = False  # register even when dev F1 did not rise (the learning loop does)
 
 
 @dataclass
@@ -71,6 +72,11 @@ class TrainOutcome:
     loop: LoopResult
     in_use: bool
     warnings: list[str] = field(default_factory=list)
+    registered: bool = True
+    improved: bool = True
+    gold: str = ""  # which layer the gold came from, for how many documents
+    held_out: int = 0  # documents held out for evaluation (never trained on)
+    rehearsal_source: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,6 +101,11 @@ class TrainOutcome:
             "stopped": self.loop.stopped,
             "seconds": round(self.loop.seconds, 2),
             "in_use": self.in_use,
+            "registered": self.registered,
+            "improved": self.improved,
+            "gold": self.gold,
+            "held_out": self.held_out,
+            "rehearsal_source": self.rehearsal_source,
             "warnings": list(self.warnings),
         }
 
@@ -318,12 +329,41 @@ def train_ner(
             loop=result,
             in_use=opts.use,
             warnings=corpus.warnings,
+            gold=corpus.gold,
+            held_out=corpus.held_out,
+            rehearsal_source=corpus.rehearsal_source,
         )
+        outcome.improved = improved(before, after, result)
+        if not outcome.improved and not opts.keep_unimproved:
+            outcome.registered = outcome.in_use = False
+            outcome.warnings.append(_not_improved(outcome))
+            return outcome
         (work / "model" / "newsmark-training.json").write_text(json.dumps(outcome.to_json(), indent=1))
         _register(store, outcome, annotator, work / "model", out)
         return outcome
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def improved(before: dict[str, Any] | None, after: dict[str, Any], loop: LoopResult) -> bool:
+    """Did training beat its base on the dev split? Not when dev F1 did not rise, nor when the
+    best checkpoint is the first step's (the base after one update: nothing learned since)."""
+    if loop.steps > 1 and loop.best_step <= 0:
+        return False
+    if before is None or before.get("f") is None:
+        return after.get("f") is not None
+    return after.get("f") is not None and after["f"] > before["f"]
+
+
+def _not_improved(outcome: TrainOutcome) -> str:
+    b = (outcome.before or {}).get("f")
+    a = outcome.after.get("f")
+    figures = f"dev F1 {'n/a' if b is None else f'{b:.3f}'} -> {'n/a' if a is None else f'{a:.3f}'}"
+    return (
+        f"not registered: the trained model did not improve over {outcome.before_model or 'its base'} "
+        f"({figures}, best at step {outcome.loop.best_step}); nothing was saved "
+        "(more gold, --max-steps or --patience may help; --keep-unimproved registers it anyway)"
+    )
 
 
 def _meta(name: str, data_hash: str, base: Any) -> dict[str, Any]:
