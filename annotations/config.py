@@ -124,6 +124,17 @@ class ReaderConfig(_Strict):
     on_done: Literal["ask", "accept", "leave"] = "ask"
 
 
+class LearnConfig(_Strict):
+    """The learning loop (annotations/learn/loop.py): a background round of NER fine-tuning
+    each time `every` more documents are marked done or reviewed (0 turns it off)."""
+
+    every: int = Field(default=5, ge=0)
+    max_steps: int = Field(default=300, ge=1)
+    eval_frequency: int = Field(default=25, ge=1)
+    patience: int = Field(default=100, ge=1)
+    repredict: int = Field(default=50, ge=0)
+
+
 class Config(_Strict):
     database: str = "newsmark.db"
     annotator: str | None = None
@@ -134,6 +145,7 @@ class Config(_Strict):
     keymap: dict[str, str] = {}
     review: ReviewConfig = ReviewConfig()
     reader: ReaderConfig = ReaderConfig()
+    learn: LearnConfig = LearnConfig()
 
     # Where the file came from, for messages; not a config key.
     source: str = Field("<default>", exclude=True)
@@ -177,6 +189,7 @@ _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     ("linker",): LinkerConfig,
     ("review",): ReviewConfig,
     ("reader",): ReaderConfig,
+    ("learn",): LearnConfig,
 }
 
 

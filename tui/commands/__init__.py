@@ -32,6 +32,7 @@ MODULES: list[str] = [
     "mark",
     "split",
     "train",
+    "learn",
     "models",
     "train_curve",
     "merge",

@@ -9,7 +9,8 @@ every token outside a gold span as outside an entity (O), misaligned or overlapp
 leave their tokens missing. What training adds, only when fine-tuning a base pipeline:
 
 * Labels the team does not annotate (the base model's labels that are not configured, e.g.
-  MONEY when the config lists PERSON, ORG, ...) were never looked at, so marking those tokens
+  MONEY when the config lists PERSON, ORG, ..., and configured labels no gold span uses,
+  `team_labels`) were never looked at, so marking those tokens
   O would teach the model to forget them. In train documents the base model's own spans of
   those labels are kept as entities where they cover only O tokens; in dev documents they are
   marked missing, so dev F1 judges the team's labels only (spaCy's NER scorer ignores a
@@ -63,6 +64,7 @@ class Corpus:
     gold: str = ""  # one sentence: which layer the gold came from, for how many documents
     held_out: int = 0  # documents held out for evaluation, never read here
     rehearsal_source: str = ""  # one sentence: where rehearsal text came from (or why none)
+    team_labels: list[str] = field(default_factory=list)  # the labels the gold uses: taught and scored
 
 
 def check_gold(store: Store, config: Config, annotator: str | None) -> int:
@@ -255,6 +257,15 @@ def _export_splits(store: Store, workdir: Path, *, dev: float, seed: int, annota
     return report
 
 
+def team_labels(config: Config, docs: list[Any]) -> set[str]:
+    """The labels the team annotates: the configured labels its gold uses (else every configured
+    one). A configured label nobody marks (DATE in a team that marks names) is treated like a
+    label outside the config: the base model's own spans of it are kept, and dev F1 leaves it out."""
+    configured = set(config.label_names)
+    used = {s.label_ for doc in docs for s in doc.spans.get("sc", doc.ents)} & configured
+    return used or configured
+
+
 def _rehearsal_source(corpus: Corpus, base: Any, rehearsal: float) -> None:
     """Name where rehearsal came from, and warn when it was asked for and none was found."""
     if base is None:
@@ -300,7 +311,7 @@ def build_corpus(
     if fraction < 1:
         ranked = sorted(train_docs, key=lambda d: _rank(seed, d.text))
         train_docs = ranked[: max(1, math.ceil(len(ranked) * fraction))]
-    labels = set(config.label_names)
+    labels = team_labels(config, [*train_docs, *dev_docs])
     corpus = Corpus(
         train=train_path,
         dev=dev_path,
@@ -311,6 +322,7 @@ def build_corpus(
         warnings=list(report.warnings),
         gold=gold_sources(store, annotator=annotator, held_out=False).describe(annotator),
         held_out=int(store.scalar("SELECT count(*) FROM held_out")),
+        team_labels=sorted(labels),
     )
     extra: list[Any] = []
     if base is not None:

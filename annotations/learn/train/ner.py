@@ -311,7 +311,9 @@ def train_ner(
         result = _train(corpus, base, opts, work, on_step, phase)
         host = base.source if base is not None else _current(store, config)
         phase("scoring base and trained model on the dev split")
-        before_model, before, after = _score_before_after(base, host, work / "best", corpus.dev_gold, config)
+        before_model, before, after = _score_before_after(
+            base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names
+        )
         assemble(work / "best", host, work / "model", _meta(name, corpus.data_hash, base), base=base)
         outcome = TrainOutcome(
             name=name,
@@ -329,7 +331,7 @@ def train_ner(
             loop=result,
             in_use=opts.use,
             warnings=corpus.warnings,
-            gold=corpus.gold,
+            gold=f"{corpus.gold}; labels taught and scored: {', '.join(corpus.team_labels)}",
             held_out=corpus.held_out,
             rehearsal_source=corpus.rehearsal_source,
         )
@@ -378,15 +380,15 @@ def _meta(name: str, data_hash: str, base: Any) -> dict[str, Any]:
 
 
 def _score_before_after(
-    base: Any, host: str | None, best: Path, dev_gold: list[tuple[str, list[dict[str, Any]]]], config: Config
+    base: Any, host: str | None, best: Path, dev_gold: list[tuple[str, list[dict[str, Any]]]], labels: list[str]
 ) -> tuple[str | None, dict[str, Any] | None, dict[str, Any]]:
     """(what "before" is, its dev scores, the trained model's dev scores). Before is the base
     (or, from scratch, the current model; None when there is none). Runs before `assemble`,
     which takes the base pipeline over as its host."""
     before_model = base.source if base is not None else host
-    before = score_dev(base or _load(str(host), "model.name"), dev_gold, config.label_names) if before_model else None
+    before = score_dev(base or _load(str(host), "model.name"), dev_gold, labels) if before_model else None
     # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
-    after = score_dev(_load(str(best), "--output"), dev_gold, config.label_names)
+    after = score_dev(_load(str(best), "--output"), dev_gold, labels)
     return before_model, before, after
 
 

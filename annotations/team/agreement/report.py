@@ -288,6 +288,21 @@ def _overall(entity_pairs: list[dict[str, Any]], docs: int) -> dict[str, Any]:
     return out
 
 
+def shared_labels(corpus: Corpus) -> tuple[list[str], dict[str, list[str]]]:
+    """(the labels two or more annotators use on the shared documents, {label: its only
+    annotator} for the others), dropping the others' spans from `corpus`: a label one
+    annotator never marks (the model's DATE another accepted) would only score 0.000."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for (_doc, ann), spans in corpus.spans.items():
+        for span in spans:
+            users[span[2]].add(ann)
+    kept = sorted(label for label, who in users.items() if len(who) >= 2)
+    left = {label: sorted(who) for label, who in sorted(users.items()) if len(who) < 2}
+    if left:
+        corpus.spans = {key: [s for s in spans if s[2] not in left] for key, spans in corpus.spans.items()}
+    return kept, left
+
+
 def agreement(
     store: Store, annotators: Sequence[str] | None = None, labels: Sequence[str] | None = None, *, lowest: int = 10
 ) -> dict[str, Any]:
@@ -300,12 +315,16 @@ def agreement(
             f"no document is marked done by two or more of {who}: nothing to compare (see newsmark assign --overlap 2)"
         )
     docs = len(shared_documents(corpus))
+    left_out: dict[str, list[str]] = {}
+    if labels is None:
+        labels, left_out = shared_labels(corpus)
     entity_pairs = [entity_pair(corpus, a, b, d) for a, b, d in pair_list]
     claim_pairs = [claim_pair(corpus, a, b, d) for a, b, d in pair_list]
     return {
         "documents": docs,
         "annotators": sorted(corpus.done),
         "labels": list(labels) if labels else None,
+        "labels_left_out": left_out,
         "entities": {"pairs": entity_pairs, "overall": _overall(entity_pairs, docs)},
         "claims": {"pairs": claim_pairs},
         "variants": variant_alpha(store, annotators),
