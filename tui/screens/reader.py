@@ -24,6 +24,7 @@ from tui.screens.reader_base import PANEL_MIN_WIDTH
 from tui.screens.reader_claims import ClaimActions
 from tui.undo import replay
 from tui.widgets.doc_list import one_line
+from tui.widgets.learning import start_learning
 
 __all__ = ["PANEL_MIN_WIDTH", "ReaderScreen"]
 
@@ -165,6 +166,8 @@ class ReaderScreen(ClaimActions, inherit_bindings=False):
             self.apply(feedback)
             return
         self._progress = self.app.store.progress(self.app.annotator)
+        if status == Status.DONE:
+            start_learning(self.app)  # issue 29 (learn): a background round when enough are done
         following = self._neighbour(1)
         if following is None:
             self.refresh_marks(reread=False)

@@ -24,6 +24,7 @@ from tui.screens.base import AppScreen
 from tui.widgets.article_view import ArticleView, SpanMark
 from tui.widgets.bars import Bar, KeyFooter, fit_words
 from tui.widgets.doc_list import one_line
+from tui.widgets.learning import learning_line
 from tui.widgets.side_panel import SidePanel, entity_groups
 
 __all__ = ["PANEL_MIN_WIDTH", "ReaderBase"]
@@ -85,6 +86,7 @@ class ReaderBase(AppScreen[int | None]):
         self.watch(self.article, "scroll_y", self._scrolled, init=False)
         self._progress = self.app.store.progress(self.app.annotator)
         self.load(self.doc_id)
+        self.set_interval(5.0, self._update_header)  # issue 29 (learn): the header follows the learner
 
     def on_resize(self) -> None:
         self._apply_panel()
@@ -188,6 +190,9 @@ class ReaderBase(AppScreen[int | None]):
         meta = [m for m in meta if m]
         out.append("\n")
         out.append(fit_words("  ·  ".join(meta), width) if meta else "no outlet, date or author", style="dim")
+        learned = learning_line(self.app.store)  # issue 29 (learn): the learning loop's state
+        if learned:
+            out.append("\n" + fit_words(learned, width), style="italic")
         self.query_one("#reader-header", Static).update(out)
 
     def _update_panel(self) -> None:
