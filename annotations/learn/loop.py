@@ -193,7 +193,7 @@ def run_round(
         if not held:
             return RoundResult(False, None, None, docs, None, 0, "busy", "another trainer is running on this database")
         rounds.interrupt_stale(store)
-        _remove_leftovers(store)
+        remove_leftovers(store)
         round_id = rounds.start_round(store, os.getpid(), socket.gethostname(), annotator, docs)
         try:
             result = _train_and_use(store, config, round_id, docs, on_phase)
@@ -286,7 +286,7 @@ def repredict_unstarted(store: Store, config: Config, limit: int) -> int:
     return sum(1 for doc_id in ids if predict_document(store, nlp, config, doc_id))
 
 
-def _remove_leftovers(store: Store) -> None:
+def remove_leftovers(store: Store) -> None:
     """Temporary directories a killed round left beside the models (only the lock holder
     trains, so none of them is in use)."""
     models = Path(store.path).resolve().parent / "models"
