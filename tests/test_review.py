@@ -112,9 +112,11 @@ def test_gold_is_the_reviewed_layer_when_present(doc):
     assert gold_annotators(store, d) == ["alice", "bob"]
     assert gold_annotators(store, d, annotator="bob") == ["bob"]
     review.mark_reviewed(store, "carol", d)
-    choice = gold_sources(store, annotator="bob")  # asked for by name: bob's, even where reviewed
-    assert choice.pairs == [(d, "bob"), (other, "bob")]
-    assert choice.describe("bob") == "gold: bob's annotations for 2 documents"
+    choice = gold_sources(store, annotator="bob")  # asked for by name: the reviewed layer still wins (README)
+    assert choice.pairs == [(d, REVIEW_ANNOTATOR), (other, "bob")]
+    assert choice.describe("bob") == (
+        "gold: the reviewed layer for 1 documents; bob's annotations for 1 documents"
+    )
     choice = gold_sources(store)
     assert choice.pairs == [(d, REVIEW_ANNOTATOR), (other, "alice"), (other, "bob")]
     assert choice.describe() == (

