@@ -232,3 +232,20 @@ def test_a_review_edit_keeps_proposed_by_when_it_equals_a_version(store):
     store.undo(REVIEW_ANNOTATOR)
     row = store.query("SELECT label, proposed_by FROM spans WHERE id = ?", (put.ids[0],))[0]
     assert row["label"] == "PERSON" and json.loads(row["proposed_by"]) == ["alice", "bob"]
+
+
+def test_v4_migration_keeps_a_v3_database_and_adds_held_out(tmp_path, monkeypatch):
+    import annotations.store.schema as schema
+
+    path = tmp_path / "v3.db"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:3])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    with Store(path) as old:
+        doc = add_document(old, "The spokesman said the talks had failed.")
+        old.set_status(doc, "ana", "done")
+    monkeypatch.undo()
+    with Store(path) as store:
+        assert store.schema_version >= 4 and store.status(doc, "ana") == "done"
+        mark(store, [doc], "ana", held_out=True)
+        assert held_out_ids(store) == {doc}
+        assert store.query("SELECT count(*) AS n FROM learn_rounds")[0]["n"] == 0

@@ -130,9 +130,8 @@ def export(
     labels: only spans of these labels; a label neither in `known_labels` (the configured ones)
     nor in the data is an error (a typo would silently export no spans). spacy without
     `annotator` refuses documents that several annotators annotated. on_progress(done, total)
-    counts documents. held_out=False leaves out the documents held out for evaluation (what
-    training reads). Raises UserInputError for bad options and when nothing matches (so an
-    empty file is never mistaken for a dataset).
+    counts documents. held_out=False leaves out held-out documents (training). Raises
+    UserInputError for bad options and when nothing matches (never an empty "dataset").
     """
     fmt = (fmt or "").strip().lower()
     writer_cls = _checked(fmt, status, scheme)

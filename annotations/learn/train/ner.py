@@ -314,37 +314,50 @@ def train_ner(
         before_model, before, after = _score_before_after(
             base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names
         )
-        assemble(work / "best", host, work / "model", _meta(name, corpus.data_hash, base), base=base)
-        outcome = TrainOutcome(
-            name=name,
-            path=str(out),
-            extractor=Extractor.ENTITIES,
-            base_model=base.source if base else None,
-            data_hash=corpus.data_hash,
-            train_docs=corpus.train_docs,
-            dev_docs=corpus.dev_docs,
-            rehearsal_docs=corpus.rehearsal_docs,
-            kept_base_spans=corpus.kept_base_spans,
-            before=before,
-            after=after,
-            before_model=before_model,
-            loop=result,
-            in_use=opts.use,
-            warnings=corpus.warnings,
-            gold=f"{corpus.gold}; labels taught and scored: {', '.join(corpus.team_labels)}",
-            held_out=corpus.held_out,
-            rehearsal_source=corpus.rehearsal_source,
-        )
+        outcome = _outcome(name, out, opts, base, corpus, result, (before_model, before, after))
         outcome.improved = improved(before, after, result)
         if not outcome.improved and not opts.keep_unimproved:
             outcome.registered = outcome.in_use = False
             outcome.warnings.append(_not_improved(outcome))
             return outcome
+        assemble(work / "best", host, work / "model", _meta(name, corpus.data_hash, base), base=base)
         (work / "model" / "newsmark-training.json").write_text(json.dumps(outcome.to_json(), indent=1))
         _register(store, outcome, annotator, work / "model", out)
         return outcome
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _outcome(
+    name: str,
+    out: Path,
+    opts: TrainOptions,
+    base: Any,
+    corpus: Any,
+    result: LoopResult,
+    scores: tuple[str | None, dict[str, Any] | None, dict[str, Any]],
+) -> TrainOutcome:
+    before_model, before, after = scores
+    return TrainOutcome(
+        name=name,
+        path=str(out),
+        extractor=Extractor.ENTITIES,
+        base_model=base.source if base else None,
+        data_hash=corpus.data_hash,
+        train_docs=corpus.train_docs,
+        dev_docs=corpus.dev_docs,
+        rehearsal_docs=corpus.rehearsal_docs,
+        kept_base_spans=corpus.kept_base_spans,
+        before=before,
+        after=after,
+        before_model=before_model,
+        loop=result,
+        in_use=opts.use,
+        warnings=corpus.warnings,
+        gold=f"{corpus.gold}; labels taught and scored: {', '.join(corpus.team_labels)}",
+        held_out=corpus.held_out,
+        rehearsal_source=corpus.rehearsal_source,
+    )
 
 
 def improved(before: dict[str, Any] | None, after: dict[str, Any], loop: LoopResult) -> bool:

@@ -288,16 +288,22 @@ def _overall(entity_pairs: list[dict[str, Any]], docs: int) -> dict[str, Any]:
     return out
 
 
-def shared_labels(corpus: Corpus) -> tuple[list[str], dict[str, list[str]]]:
-    """(the labels two or more annotators use on the shared documents, {label: its only
-    annotator} for the others), dropping the others' spans from `corpus`: a label one
-    annotator never marks (the model's DATE another accepted) would only score 0.000."""
+def shared_labels(store: Store, corpus: Corpus) -> tuple[list[str], dict[str, list[str]]]:
+    """(the labels two or more of the compared annotators use anywhere in their done documents,
+    {label: its only annotator} for the others), dropping the others' spans from `corpus`: a
+    label only one annotator ever marks (the model's DATE that one accepted wholesale) is one
+    the team does not annotate, and would only score 0.000."""
     users: dict[str, set[str]] = defaultdict(set)
-    for (_doc, ann), spans in corpus.spans.items():
-        for span in spans:
-            users[span[2]].add(ann)
-    kept = sorted(label for label, who in users.items() if len(who) >= 2)
-    left = {label: sorted(who) for label, who in sorted(users.items()) if len(who) < 2}
+    for row in store.query(
+        "SELECT DISTINCT s.annotator, s.label FROM spans s JOIN doc_status d ON d.doc_id = s.doc_id "
+        "AND d.annotator = s.annotator AND d.status = ?",
+        (Status.DONE,),
+    ):
+        if row["annotator"] in corpus.done:
+            users[row["label"]].add(row["annotator"])
+    in_shared = {span[2] for spans in corpus.spans.values() for span in spans}
+    kept = sorted(label for label in in_shared if len(users[label]) >= 2)
+    left = {label: sorted(users[label]) for label in sorted(in_shared) if len(users[label]) < 2}
     if left:
         corpus.spans = {key: [s for s in spans if s[2] not in left] for key, spans in corpus.spans.items()}
     return kept, left
@@ -317,7 +323,7 @@ def agreement(
     docs = len(shared_documents(corpus))
     left_out: dict[str, list[str]] = {}
     if labels is None:
-        labels, left_out = shared_labels(corpus)
+        labels, left_out = shared_labels(store, corpus)
     entity_pairs = [entity_pair(corpus, a, b, d) for a, b, d in pair_list]
     claim_pairs = [claim_pair(corpus, a, b, d) for a, b, d in pair_list]
     return {
