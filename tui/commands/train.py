@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from tui.commands.context import context, open_store, stdout_console
+from tui.output import clean
 
 NAME = "train"
 EXTRACTORS = ("ner", "claims", "variants", "all")
@@ -175,8 +176,8 @@ def before_after(outcome: Any) -> Any:
     else:
         where = f"; after: {outcome.path}; `newsmark models use {outcome.name}` makes predict use it"
     foot = Text(f"before: {before}{where}")
-    source = [Text(line) for line in training_data_lines(outcome)]
-    return Group(head, *source, t, foot, *[Text(f"note: {w}") for w in outcome.warnings])
+    source = [Text(clean(line)) for line in training_data_lines(outcome)]  # annotator names: outside text
+    return Group(head, *source, t, foot, *[Text(clean(f"note: {w}")) for w in outcome.warnings])
 
 
 def training_data_lines(outcome: Any) -> list[str]:

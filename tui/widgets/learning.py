@@ -8,6 +8,7 @@ from typing import Any
 
 from annotations.errors import NewsmarkError
 from annotations.learn.loop import learning_state, maybe_spawn
+from tui.output import clean
 
 
 def learning_line(store: Any) -> str | None:
@@ -16,7 +17,7 @@ def learning_line(store: Any) -> str | None:
         state = learning_state(store)
     except (NewsmarkError, OSError):
         return None
-    return None if state is None else state.line()
+    return None if state is None else clean(state.line())  # a failure's message may quote outside text
 
 
 def start_learning(app: Any) -> bool:
