@@ -22,6 +22,7 @@ from annotations.learn.loop import (
     run_round,
     trainer_alive,
     trainer_lock,
+    wait_idle,
 )
 from annotations.store import Store
 from annotations.store.learning import interrupt_stale
@@ -202,6 +203,9 @@ def test_one_trainer_per_database_and_a_killed_one_leaves_nothing(tmp_path):
         assert busy.returncode == 1 and json.loads(busy.stdout)["state"] == "busy"
         assert learning_state(store).line() == "learning from 5 documents…"
         pid = store.scalar("SELECT pid FROM learn_rounds WHERE state = 'running'")
+        started = time.monotonic()
+        assert wait_idle(store, timeout=0.5).state == RoundState.RUNNING  # still training: gave up waiting
+        assert time.monotonic() - started >= 0.5
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         assert learning_state(store).state == RoundState.INTERRUPTED  # the lock died with it

@@ -4,6 +4,7 @@
     due(store, config) -> bool                           `learn.every` more gold documents since the last round
     maybe_spawn(store, config, annotator) -> bool        start a round in a process of its own when due
     learning_state(store) -> LearningState | None        what the Reader's header shows
+    wait_idle(store, timeout) -> LearningState | None    wait for a running trainer (a benchmark's `d`)
     python -m annotations.learn.loop --db DB [--config FILE] [--annotator NAME]   the spawned process
 
 A round fine-tunes NER on the gold exactly as `newsmark train` does (`train_ner`: the same
@@ -167,6 +168,16 @@ def learning_state(store: Store) -> LearningState | None:
     if state == RoundState.RUNNING and not trainer_alive(store):
         state = RoundState.INTERRUPTED
     return LearningState(state, row["docs"], row["before_f1"], row["after_f1"], row["model"], row["message"] or "")
+
+
+def wait_idle(store: Store, timeout: float = 600.0, poll: float = 0.5) -> LearningState | None:
+    """Wait until no trainer holds the database's lock (at most `timeout` seconds), then
+    return the latest round's state: for a script that lets the app spawn rounds (`d` with
+    `learn.every`) and must see each one's result before going on."""
+    deadline = time.monotonic() + timeout
+    while trainer_alive(store) and time.monotonic() < deadline:
+        time.sleep(poll)
+    return learning_state(store)
 
 
 def due(store: Store, config: Config) -> bool:
