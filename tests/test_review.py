@@ -114,9 +114,7 @@ def test_gold_is_the_reviewed_layer_when_present(doc):
     review.mark_reviewed(store, "carol", d)
     choice = gold_sources(store, annotator="bob")  # asked for by name: the reviewed layer still wins (README)
     assert choice.pairs == [(d, REVIEW_ANNOTATOR), (other, "bob")]
-    assert choice.describe("bob") == (
-        "gold: the reviewed layer for 1 documents; bob's annotations for 1 documents"
-    )
+    assert choice.describe("bob") == ("gold: the reviewed layer for 1 documents; bob's annotations for 1 documents")
     choice = gold_sources(store)
     assert choice.pairs == [(d, REVIEW_ANNOTATOR), (other, "alice"), (other, "bob")]
     assert choice.describe() == (
