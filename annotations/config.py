@@ -124,6 +124,11 @@ class ReaderConfig(_Strict):
     on_done: Literal["ask", "accept", "leave"] = "ask"
 
 
+class TimeConfig(_Strict):
+    # a gap between two keys longer than this is a pause, not work (stats --time, Team screen)
+    idle_seconds: float = Field(default=60, gt=0)
+
+
 class LearnConfig(_Strict):
     """The learning loop (annotations/learn/loop.py): a background round of NER fine-tuning
     each time `every` more documents are marked done or reviewed (0 turns it off)."""
@@ -145,6 +150,7 @@ class Config(_Strict):
     keymap: dict[str, str] = {}
     review: ReviewConfig = ReviewConfig()
     reader: ReaderConfig = ReaderConfig()
+    time: TimeConfig = TimeConfig()
     learn: LearnConfig = LearnConfig()
 
     # Where the file came from, for messages; not a config key.

@@ -25,6 +25,11 @@ class StoreError(NewsmarkError):
     exit_code = 2
 
 
+class QueryInterrupted(StoreError):
+    """A read stopped by `interrupt()`: a newer request superseded it (the Library's search
+    typed letter by letter); the caller retries or drops it, never reports it."""
+
+
 class StoreUnavailable(StoreError):
     """The environment refused a read or write (lock, disk, permissions): nothing was changed.
 

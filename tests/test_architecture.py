@@ -57,18 +57,3 @@ def test_nothing_outside_the_store_calls_its_private_methods():
         if PRIVATE_STORE.search(line)
     ]
     assert hits == []
-
-
-def test_size_budgets():
-    """No module over 500 lines and no function over 60 in annotations/ and tui/."""
-    over = []
-    for path in _files("annotations", "tui"):
-        text = path.read_text(encoding="utf-8")
-        if len(text.splitlines()) > 500:
-            over.append(f"{path.relative_to(ROOT)}: {len(text.splitlines())} lines")
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > 60:
-                over.append(
-                    f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {node.end_lineno - node.lineno + 1} lines"
-                )
-    assert over == []

@@ -80,7 +80,12 @@ def test_cli(tmp_path):
 
     proc = run("--annotators", "alice,bob,carol", "--overlap", "2", "--json")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == {"documents": 6, "added": 12, "load": {"alice": 4, "bob": 4, "carol": 4}}
+    assert json.loads(proc.stdout) == {
+        "documents": 6,
+        "added": 12,
+        "load": {"alice": 4, "bob": 4, "carol": 4},
+        "gold_checks": {"alice": 0, "bob": 0, "carol": 0},
+    }
     bad = run("--annotators", "alice", "--overlap", "2")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "--overlap" in bad.stderr
 

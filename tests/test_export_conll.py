@@ -12,7 +12,7 @@ import pytest
 from conftest import add_document
 
 from annotations.corpus.ingest import import_paths
-from annotations.corpus.sources import read_source
+from annotations.corpus.sources import Problem, read_source
 from annotations.errors import UserInputError
 from annotations.export import WRITERS, export, gold_versions
 
@@ -195,3 +195,40 @@ def test_read_only_out_directory_is_one_line_even_as_root(store, tmp_path, done_
         export(store, "jsonl", tmp_path / "x.jsonl")
     assert str(err.value) == f"{tmp_path}: cannot write here (permission denied)"
     assert list(tmp_path.glob(".x.jsonl.tmp-*")) == []
+
+
+def _columns_per_line(path: Path) -> set[tuple[int, str]]:
+    """(column count, separator) of every non-blank line of a CoNLL file."""
+    out = set()
+    for line in path.read_text().splitlines():
+        if line.strip():
+            out.add((len(line.split()), "\t" if "\t" in line else " "))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("order", "columns"),
+    [(["dispatch-iob2.iob", "wire-iob1.conll"], 2), (["wire-iob1.conll", "dispatch-iob2.iob"], 4)],
+)
+def test_a_mixed_corpus_exports_one_column_layout_per_file(tmp_path, order, columns):
+    """Issue 22: 2- and 4-column documents (and text that never was CoNLL) made one file of
+    mixed column counts. The first document fixes the file's layout; the others follow it."""
+    from annotations.store import Store
+
+    with Store(tmp_path / "mixed.db") as store:
+        for name in order:
+            import_paths(store, [str(FIX / name)], "alice", labels=None)
+        add_document(store, "Saleh spoke in Herat.\nTalks went on.")
+        out = tmp_path / "mixed.conll"
+        report = export(store, "conll", out, status="all")
+    assert _columns_per_line(out) == {(columns, " ")}
+    back = list(read_source(out))  # the file reads back: one layout, no column-count problem
+    assert back and all(not isinstance(r, Problem) for r in back), back
+    (warning,) = [w for w in report.warnings if "column layout" in w]
+    assert (
+        warning.startswith(f"{out}: ") and f"({columns} columns, space-separated, from its first document)" in warning
+    )
+    if columns == 4:
+        assert "Saleh _ _ O" in out.read_text().splitlines()
+    else:
+        assert "HERAT I-LOC" in out.read_text().splitlines()

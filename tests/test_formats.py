@@ -60,8 +60,85 @@ def test_html_extraction_settings_are_kept_for_a_reproducible_reimport():
     rec = only_record(FIX / "valley-floods.html")
     settings = rec.meta["extraction"]
     assert settings["tool"] == "trafilatura" and settings["version"]
-    assert settings["include_comments"] is False and settings["favor_precision"] is True
+    assert settings["include_comments"] is False and settings["favor_precision"] is False
+    assert settings["path"] == "trafilatura"
     assert only_record(FIX / "valley-floods.html").text == rec.text  # same page, same text
+
+
+def test_html_article_shipped_only_as_json_ld_is_read_from_its_article_body():
+    """Issue 22: an outlet ships the article as JSON-LD articleBody behind a visible teaser;
+    trafilatura alone gave the 151-character teaser (or the body with its paragraphs run together)."""
+    page = FIX / "panjshir-jsonld.html"
+    for precision in (False, True):
+        rec = only_record(page, options=ReadOptions(favor_precision=precision))
+        assert rec.meta["extraction"]["path"] == "json-ld articleBody"
+        assert rec.meta["extraction"]["favor_precision"] is precision
+        lines = rec.text.split("\n")
+        assert lines[0].startswith("The National Resistance Front said on Sunday its fighters still held the passes")
+        assert (
+            lines[1]
+            == '"We will fight," Ahmad Massoud said in an audio message sent to reporters. "We will never give up fighting for God, freedom and justice."'
+        )
+        assert lines[-1] == "Additional reporting by Lena Kaufmann in Doha."
+        assert len(lines) == 6 and "Subscribe" not in rec.text
+        assert rec.title == "Resistance front says it holds Panjshir passes"
+        assert (rec.date, rec.author, rec.outlet) == ("2021-09-05", "Farid Ahmadi; Lena Kaufmann", "Kabul Ledger")
+
+
+def test_html_json_ld_fills_the_metadata_trafilatura_leaves_empty(tmp_path):
+    body = " ".join(["Delegations met in Doha on Monday to resume talks on the Helmand waters."] * 10)
+    page = tmp_path / "bare.html"
+    page.write_text(
+        '<html><head><script type="application/ld+json">{"@type": ["NewsArticle"], "headline": "Talks resume", '
+        '"datePublished": "2024-04-02T08:00:00Z", "author": {"@type": "Person", "name": "Mina Rahimi"}, '
+        '"publisher": {"name": "Frontier Post"}}</script></head>'
+        f"<body><article><p>{body}</p></article></body></html>"
+    )
+    rec = only_record(page)
+    assert rec.meta["extraction"]["path"] == "trafilatura" and rec.text == body
+    assert (rec.title, rec.date, rec.author, rec.outlet) == (
+        "Talks resume",
+        "2024-04-02",
+        "Mina Rahimi",
+        "Frontier Post",
+    )
+
+
+def test_html_keeps_the_articles_closing_credit_line():
+    """Issue 22: favor_precision dropped the "Additional reporting by" line in div.article-bottom,
+    which trafilatura's default settings keep; --favor-precision still asks for the stricter cut."""
+    page = FIX / "torkham-credit.html"
+    rec = only_record(page)
+    assert rec.meta["extraction"]["path"] == "trafilatura"
+    assert (
+        rec.text.split("\n")[-1]
+        == "Additional reporting by Mohammad Yunus Yawar in Kabul; Editing by Raju Gopalakrishnan"
+    )
+    assert "Trust Principles" not in rec.text and "Read next" not in rec.text and "All rights reserved" not in rec.text
+    assert (rec.title, rec.date, rec.author, rec.outlet) == (
+        "Pakistan reopens Torkham crossing after week-long closure",
+        "2024-09-14",
+        "Saeed Shah",
+        "Frontier Wire",
+    )
+    strict = only_record(page, options=ReadOptions(favor_precision=True))
+    assert "Additional reporting" not in strict.text and strict.meta["extraction"]["favor_precision"] is True
+
+
+def test_html_page_with_too_many_elements_is_refused_before_extraction(tmp_path):
+    """Issue 22: a 14 MB page of 200,000 paragraphs spent 521 s inside trafilatura."""
+    import time
+
+    page = tmp_path / "huge.html"
+    para = "<p>Paragraph of the long page on the talks in Doha.</p>\n"
+    page.write_text(f"<html><body><article>{para * 20_001}</article></body></html>")
+    began = time.monotonic()
+    (problem,) = items(page)
+    assert time.monotonic() - began < 5
+    assert str(problem) == (
+        f"{page}: page too large to extract: 20,004 HTML elements (the limit is 20,000; "
+        "extraction time grows faster than the page)"
+    )
 
 
 def test_html_without_an_article_is_one_problem(tmp_path):
@@ -177,6 +254,125 @@ def test_csv_named_column_missing(tmp_path):
     path = write(tmp_path, "a.csv", "text\nA short report.\n")
     (problem,) = items(path, options=ReadOptions(meta_cols=["desk"]))
     assert str(problem) == f"{path}: --meta-cols: no column 'desk' (columns found: 'text')"
+
+
+def newsmark(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """The CLI as a user runs it, in `cwd` (no config.yaml there: the default labels)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_CONFIG"}
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--db", "n.db", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_csv_unterminated_quote_is_refused_at_its_line_not_swallowing_the_rows(tmp_path):
+    """Issue 22: a quote left open took every following row into one document (exit 0, "imported 1")."""
+    write(
+        tmp_path,
+        "wire.csv",
+        'id,text\n1,"Lorries crossed at Torkham.\n2,Diesel rose in Kabul.\n3,Snow closed the pass.\n',
+    )
+    proc = newsmark(tmp_path, "import", "wire.csv")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[0] == (
+        "wire.csv:2: a quote opened in the row starting on line 2 is never closed (the file ends inside it)"
+    )
+    assert not (tmp_path / "n.db").exists() or Store(tmp_path / "n.db").count_documents() == 0
+
+
+def test_csv_open_quote_closed_by_a_later_row_names_the_row_it_opened_in(tmp_path):
+    path = write(
+        tmp_path,
+        "wire.csv",
+        'id,text\n1,Border reopens.\n2,"Lorries crossed at Torkham.\n3,Diesel rose.\n4,"Snow, and ice" closed the pass.\n',
+    )
+    recs = items(path)
+    assert [str(p) for p in recs if isinstance(p, Problem)] == [
+        f"{path}:3: a quote opened in the row starting on line 3 is not closed where its field ends "
+        "(line 5 goes on after a closing quote): is a quote left open?"
+    ]
+    path = write(tmp_path, "two.csv", 'id,text\n1,"Lorries crossed.\n2,"Diesel, rose",x\n3,Snow.\n')
+    assert [str(p) for p in items(path) if isinstance(p, Problem)][0].startswith(f"{path}:2: a quote opened")
+
+
+def test_csv_bad_row_names_the_line_the_row_starts_on(tmp_path):
+    path = write(
+        tmp_path, "wire.csv", 'id,text\n1,"A story\nover two lines."\n2,"Another\nstory\nhere.",extra\n3,Fine.\n'
+    )
+    problems = [str(p) for p in items(path) if isinstance(p, Problem)]
+    assert problems == [
+        f"{path}:4: expected 2 fields (as in the header), got 3 (the row runs from line 4 to 6: is a quote on line 4 left open?)"
+    ]
+
+
+def test_tsv_keeps_quotation_marks_in_the_text(tmp_path):
+    """Issue 22: TSV has no quoting; reading it as CSV dropped the quotes of a quotation."""
+    path = write(
+        tmp_path,
+        "feed.tsv",
+        'title\ttext\nPanjshir\t"We will fight," Massoud said.\n"Quoted title"\tHe said "no".\n',
+    )
+    recs = items(path)
+    assert [r.text for r in recs] == ['"We will fight," Massoud said.', 'He said "no".']
+    assert recs[1].title == '"Quoted title"'
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("text,date,Date", "column name 'Date' is used twice (columns 2 and 3)"),
+        ("text,,desk", "column 2 of the header has no name: name every column"),
+        ("text,desk,", "column 3 of the header has no name: name every column"),
+    ],
+)
+def test_csv_duplicate_or_empty_header_names_are_refused(tmp_path, header, reason):
+    path = write(tmp_path, "wire.csv", f"{header}\nA story.,a,b\n")
+    assert [str(p) for p in items(path)] == [f"{path}:1: {reason}"]
+
+
+def test_csv_date_from_common_column_names_and_date_col(tmp_path):
+    path = write(tmp_path, "wire.csv", "text,published,when\nA story.,2024-02-04,Sunday\n")
+    rec = only_record(path)
+    assert rec.date == "2024-02-04" and rec.meta == {"when": "Sunday"}
+    path = write(tmp_path, "feed.tsv", "body\tpubDate\nA story.\t2024-02-05\n")
+    assert only_record(path).date == "2024-02-05"
+    proc = newsmark(tmp_path, "import", "wire.csv", "--date-col", "when")
+    assert proc.returncode == 0, proc.stderr
+    with Store(tmp_path / "n.db") as store:
+        row = store.query("SELECT date, meta FROM documents")[0]
+    assert row["date"] == "Sunday" and json.loads(row["meta"]) == {"published": "2024-02-04"}
+    proc = newsmark(tmp_path, "import", "wire.csv", "--date-col", "day")
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.splitlines()[0]
+        == "wire.csv: --date-col: no column 'day' (columns found: 'text', 'published', 'when')"
+    )
+
+
+def test_jsonl_one_annotators_overlapping_spans_are_refused_with_file_and_line(tmp_path):
+    """Issue 22: one annotator's spans never overlap (DESIGN), but JSONL import let them in."""
+    good = {"text": "Ahmad Massoud spoke in Panjshir.", "spans": [{"start": 0, "end": 13, "label": "PERSON"}]}
+    bad = {
+        "text": "Ahmad Massoud spoke in Panjshir.",
+        "annotator": "bob",
+        "spans": [
+            {"start": 23, "end": 31, "label": "GPE"},
+            {"start": 6, "end": 13, "label": "PERSON"},
+            {"start": 0, "end": 13, "label": "PERSON"},
+        ],
+    }
+    write(tmp_path, "a.jsonl", json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    proc = newsmark(tmp_path, "import", "a.jsonl")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[0] == (
+        "a.jsonl:2: span 2 (6-13 PERSON) overlaps span 3 (0-13 PERSON): one annotator's spans never overlap"
+    )
 
 
 # --------------------------------------------------------------------------- CoNLL

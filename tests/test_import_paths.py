@@ -167,3 +167,26 @@ def test_unreadable_subdirectory_is_skipped_even_when_simulated(looped, monkeypa
     files = expand_paths([str(looped)], skipped=skipped)
     assert [Path(f).name for f in files] == ["b.md"]
     assert f"{looped}/kabul: permission denied (directory skipped)" in skipped
+
+
+def test_a_link_out_of_an_imported_directory_is_skipped_and_named(tmp_path):
+    """Issue 22: directory import followed a symbolic link to /etc/passwd; a file named on the
+    command line through a link is still read (the user chose it)."""
+    root = tmp_path / "news"
+    (root / "inner").mkdir(parents=True)
+    (root / "a.txt").write_text("Rain in Kabul\n\nThe river rose overnight.\n")
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Not for the corpus\n\nat all.\n")
+    os.symlink("/etc/passwd", root / "passwd.txt")
+    os.symlink(outside, root / "elsewhere")
+    os.symlink(root / "a.txt", root / "inner" / "same.txt")  # inside the tree: followed
+    proc = cli("import", "news", "--db", "n.db", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("imported 1 document(s)")
+    assert proc.stderr.splitlines() == [
+        "skipped: news/elsewhere: symbolic link out of news (not followed)",
+        "skipped: news/passwd.txt: symbolic link out of news (not followed)",
+    ]
+    assert "secret" not in proc.stderr
+    assert [Path(f).name for f in expand_paths([str(root / "passwd.txt")])] == ["passwd.txt"]

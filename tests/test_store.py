@@ -299,7 +299,7 @@ def test_v3_keeps_statuses_and_accepts_reviewed(tmp_path, monkeypatch):
         store.set_status(doc, "ana", "done")
     monkeypatch.undo()
     with Store(path) as store:
-        assert store.schema_version == schema.SCHEMA_VERSION  # v3 and every later migration
+        assert store.schema_version == schema.SCHEMA_VERSION
         assert store.status(doc, "ana") == "done"
         store.set_status(doc, "review", "reviewed")
         assert store.status(doc, "review") == "reviewed"
@@ -349,3 +349,61 @@ def test_an_action_is_one_undoable_group(tmp_path):
         except RuntimeError:
             pass
         assert len(store.spans(doc, "ana")) == 2
+
+
+# Each process waits for its round's go-file, then creates the round's database and writes a
+# document: the processes are started once, the rounds collide on a brand-new file each time.
+_CREATOR = """
+import os, sys, time
+from annotations.store import Store
+from conftest import add_document
+base, rounds, me = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+open(os.path.join(base, f"ready-{me}"), "w").close()
+for r in range(rounds):
+    go = os.path.join(base, f"go{r}")
+    deadline = time.monotonic() + 20
+    while not os.path.exists(go) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    with Store(os.path.join(base, f"new{r}.db")) as store:
+        add_document(store, f"Dispatch {me} of round {r} from Kabul.")
+    open(os.path.join(base, f"done{r}-{me}"), "w").close()
+"""
+
+
+def test_processes_creating_one_new_database_at_once_never_fail(tmp_path):
+    """Issue 22: four writers on a new database failed about one run in two with 'table
+    documents already exists' (two processes ran the migrations at once)."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    workers, rounds = 4, 5
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CREATOR, str(tmp_path), str(rounds), str(i)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(workers)
+    ]
+    deadline = time.monotonic() + 20  # every process has imported the store before round one
+    while len(list(tmp_path.glob("ready-*"))) < workers and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for r in range(rounds):
+        (tmp_path / f"go{r}").touch()
+        deadline = time.monotonic() + 20
+        while len(list(tmp_path.glob(f"done{r}-*"))) < workers and time.monotonic() < deadline:
+            if any(p.poll() not in (None, 0) for p in procs):
+                break
+            time.sleep(0.005)
+    errors = [p.communicate(timeout=30)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * workers, errors
+    for r in range(rounds):
+        with Store(tmp_path / f"new{r}.db") as store:
+            assert store.schema_version == SCHEMA_VERSION
+            assert store.scalar("SELECT count(*) FROM documents") == workers

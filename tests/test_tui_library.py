@@ -11,6 +11,8 @@ from tui_support import (
     run_app,
     screen_text,
     settle,
+    typed_search,
+    until,
 )
 
 from annotations.store import Store, content_hash, now
@@ -32,12 +34,7 @@ def library(app):
 
 
 async def type_search(pilot, text: str) -> None:
-    from tui.screens.library import SEARCH_DELAY
-
-    await pilot.press("slash")
-    await pilot.press(*text)
-    await pilot.pause(SEARCH_DELAY + 0.05)
-    await settle(pilot)
+    await typed_search(pilot, text)
 
 
 def bulk_documents(store: Store, n: int) -> None:
@@ -279,9 +276,7 @@ def test_enter_during_a_running_search_does_not_open_a_row_of_the_previous_list(
         await pilot.press("enter")
         assert not isinstance(app.screen, ReaderScreen)
         assert any("Still searching" in n.message for n in app._notifications)
-        await settle(pilot)
-        await pilot.pause(0.5)
-        await settle(pilot)
+        await until(pilot, lambda: screen.search_text == "Rahmon")  # the typed search applied
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReaderScreen) and "Rahmon" in app.screen.article.text

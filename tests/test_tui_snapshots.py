@@ -8,7 +8,7 @@ pictures are deterministic.  Regenerate after a deliberate change with
 from __future__ import annotations
 
 import pytest
-from tui_support import ANNOTATOR, before, load_sample, make_app, predict, settle, wait_library
+from tui_support import ANNOTATOR, before, load_sample, make_app, predict, settle, typed_search, wait_library
 
 from annotations.store import Store
 
@@ -33,11 +33,9 @@ def test_library(snap_compare, store):
 
 def test_library_search(snap_compare, store):
     async def run_before(pilot) -> None:
-        from tui.screens.library import SEARCH_DELAY
-
         await wait_library(pilot)
-        await pilot.press("slash", *"massoud", "enter")
-        await pilot.pause(SEARCH_DELAY + 0.05)
+        await typed_search(pilot, "massoud")
+        await pilot.press("enter")
         await settle(pilot)
 
     assert snap_compare(make_app(store), terminal_size=SIZE, run_before=run_before)

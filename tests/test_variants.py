@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-import time
 from pathlib import Path
 
 import pytest
@@ -679,10 +678,7 @@ def test_scale_smoke_5000_forms():
     bench = _bench()
     ms, forms_entity = bench.make_corpus(5000, seed=3)
     assert len({(m.label, normalize(m.form)) for m in ms}) >= 5000
-    t0 = time.perf_counter()
-    sugg = suggest(ms)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 30, elapsed  # about 0.6 s on a 2-core machine
+    sugg = suggest(ms)  # its speed is bench/bench_link.py's to measure, against brute force
     assert len(sugg.pairs) > 1000
     good = sum(bool(forms_entity[p.a] & forms_entity[p.b]) for p in sugg.pairs)
     assert good / len(sugg.pairs) > 0.8

@@ -97,6 +97,24 @@ async def settle(pilot) -> None:
         await pilot.pause()
 
 
+async def until(pilot, condition: Callable[[], bool], *, limit: float = 30.0) -> None:
+    """Wait for an event the app shows (a debounced search applied, a worker's result drawn),
+    checking after each message round; fails after `limit` seconds instead of hanging."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("the app never reached the expected state")
+        await pilot.pause(0.01)
+    await settle(pilot)
+
+
+async def typed_search(pilot, text: str) -> None:
+    """`/`, the words, then wait until the Library has applied that search (its debounce ends)."""
+    await pilot.press("slash", *text)
+    await until(pilot, lambda: pilot.app.screen.search_text == text.strip())
+
+
 async def open_first(pilot):
     """enter in the Library: the Reader on the first document."""
     from tui.screens.reader import ReaderScreen

@@ -39,6 +39,7 @@ __all__ = [
     "effective_keys",
     "find_action",
     "key_display",
+    "key_hint",
     "keymap_clashes",
     "keymap_for",
     "keys_display",
@@ -46,7 +47,8 @@ __all__ = [
     "validate_keymap",
 ]
 
-SCOPES = ("reader", "library", "entities", "variants", "claims", "help", "global", "review")
+# Scopes in Help's order: the screens, then what works everywhere, then the dialogs' keys.
+SCOPES = ("reader", "library", "entities", "variants", "claims", "review", "team", "global", "help", "done", "link")
 SCOPE_TITLES = {
     "reader": "Reader",
     "library": "Library",
@@ -56,6 +58,9 @@ SCOPE_TITLES = {
     "help": "Help",
     "global": "Everywhere",
     "review": "Review",
+    "team": "Team",
+    "done": "Done dialog",
+    "link": "Link picker",
 }
 
 LABEL_PREFIX = "reader.label."
@@ -209,6 +214,7 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("global.help", "?,f1", "Help: every key", "help", "Help"),
     _a("global.entities", "E", "Entities: canonical entities, mentions, variant queue", "entities"),
     _a("global.claims", "C", "Claims across the corpus", "claims"),
+    _a("global.team", "T", "Team: active time, throughput, quality per annotator", "team"),
     _a("global.quit", "ctrl+q", "Quit newsmark", "quit", priority=True),
     # ---------------------------------------------------------------- Review (team adjudication)
     _a("library.review", "R", "Review the document: resolve the annotators' conflicts", "review"),
@@ -227,6 +233,27 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("review.redo", "ctrl+r", "Redo", "redo"),
     _a("review.done", "d", "Mark the document reviewed", "done", "Reviewed"),
     _a("review.back", "q,escape", "Back", "back", "Back"),
+    # ---------------------------------------------------------------- Team (time and quality)
+    _a("team.period", "p", "Today / this week / all time", "period", "Period"),
+    _a("team.reload", "r", "Reload", "reload", "Reload"),
+    _a("team.back", "q,escape", "Back", "back", "Back"),
+    # ---------------------------------------------------------------- dialogs
+    _a(
+        "done.accept",
+        "a,enter",
+        "Accept the open suggestions, then mark the document",
+        "choose('accept')",
+        "Accept them",
+    ),
+    _a("done.leave", "l", "Leave them open, then mark the document", "choose('leave')", "Leave them"),
+    _a("done.cancel", "escape,q", "Cancel: the document stays as it is", "choose(None)", "Cancel"),
+    _a("link.cancel", "escape", "Cancel", "cancel", "Cancel"),
+    _a("link.choose", "enter", "Link to the highlighted entity (or create the typed name)", "choose", "Link"),
+    _a("link.down", "down", "Next entity", "cursor(1)"),
+    _a("link.up", "up", "Previous entity", "cursor(-1)"),
+    _a("link.page_down", "pagedown", "Entities a page down", "cursor(8)"),
+    _a("link.page_up", "pageup", "Entities a page up", "cursor(-8)"),
+    _a("link.scope", "ctrl+a", "Link this mention, the document's or the corpus's", "cycle_scope", priority=True),
 )
 _BY_ID = {a.id: a for a in ACTIONS}
 assert len(_BY_ID) == len(ACTIONS), "duplicate action id"
@@ -399,6 +426,13 @@ def key_display(key: str) -> str:
     if len(base) == 1 and base.isupper() and not mods:
         shown = base  # "G", not "shift+g"
     return "+".join([*mods, shown])
+
+
+def key_hint(action_id: str, keymap: dict[str, str] | None = None) -> str:
+    """The first key that runs an action, as a dialog's hint line names it ("esc", "ctrl+a")."""
+    action = find_action(action_id)
+    keys = effective_keys(action, keymap) if action else []
+    return key_display(keys[0]) if keys else "?"
 
 
 def keys_display(action: ActionDef, keymap: dict[str, str] | None = None) -> str:

@@ -18,10 +18,10 @@ import sqlite3
 import threading
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.screen import ModalScreen, Screen
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from annotations.config import Config
 from annotations.errors import NewsmarkError
@@ -33,6 +33,7 @@ from tui.actions import (
     keymap_for,
     validate_keymap,
 )
+from tui.keylog import KeyLog
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
@@ -73,6 +74,7 @@ class NewsmarkApp(App[None]):
         # the app runs; off unless asked for (the CLI asks when a model is installed).
         self.suggest_on_open = suggest_on_open and model_notice is None
         self.suggester: Any = None
+        self.keylog = KeyLog(store, annotator)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -116,7 +118,44 @@ class NewsmarkApp(App[None]):
         finally:
             store.close()
 
+    async def on_event(self, event: events.Event) -> None:
+        # Every key reaches the app first, then the focused widget (and may bubble back here,
+        # forwarded): log it once, for `stats --time`.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.keylog.add(self.current_doc_id(), self._action_of(event.key))
+        await super().on_event(event)
+
+    def current_doc_id(self) -> int | None:
+        """The document being read (under a dialog too), None on corpus-wide screens."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ReaderScreen):
+                return screen.doc_id
+            if not isinstance(screen, ModalScreen):
+                return None
+        return None
+
+    def _action_of(self, key: str) -> str | None:
+        try:
+            found = self.screen.active_bindings.get(key)
+        except Exception:  # no screen yet, or one being replaced
+            return None
+        return found.binding.id if found is not None else None
+
+    def worker_failed(self, worker: Worker) -> None:
+        """The one error path of every worker (the app's and each screen's): one line, the app
+        runs on. The store's errors are worded for people; anything else is a bug, named."""
+        err = worker.error
+        if err is None:
+            return
+        line = str(err) if isinstance(err, NewsmarkError) else f"internal error: {type(err).__name__}: {err}"
+        self.notify(line, title="Could not finish", severity="error", timeout=10, markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
     def on_unmount(self) -> None:
+        self.keylog.flush()
         if self.suggester is not None:
             self.suggester.stop()
         if self._read_store is not None:
@@ -167,6 +206,12 @@ class NewsmarkApp(App[None]):
         from tui.screens.claims import ClaimsScreen
 
         self._open_screen(ClaimsScreen)
+
+    def action_team(self) -> None:
+        from tui.screens.team import TeamScreen
+
+        self.keylog.flush()  # the Team screen reads the log: show this session's keys too
+        self._open_screen(TeamScreen)
 
     async def action_quit(self) -> None:
         for screen in self.screen_stack:

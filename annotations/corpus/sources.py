@@ -72,14 +72,17 @@ def _hidden(name: str) -> bool:
 def _entries(root: Path, skipped: list[str], max_depth: int | None = None) -> Iterator[tuple[Path, bool]]:
     """(path, is a directory) of every non-hidden entry under `root`, each directory entered once.
 
-    Links are followed, but a directory already entered (a symbolic link loop, a second link to
-    it) is not entered again; loops, dangling links and unreadable directories are named in
-    `skipped` with the reason instead of stopping the walk."""
+    Links are followed only while they stay inside `root` (a link to /etc/passwd in an
+    imported directory is named and skipped, never read), and a directory already entered (a
+    symbolic link loop, a second link to it) is not entered again; loops, links out of the
+    tree, dangling links and unreadable directories are named in `skipped` with the reason
+    instead of stopping the walk."""
     try:
         top = os.stat(root)
     except OSError as exc:
         skipped.append(f"{root}: {_why(exc)}")
         return
+    inside = os.path.join(os.path.realpath(root), "")
     visited = {(top.st_dev, top.st_ino)}
     stack: list[tuple[Path, int]] = [(root, 0)]
     while stack:
@@ -98,6 +101,9 @@ def _entries(root: Path, skipped: list[str], max_depth: int | None = None) -> It
             except OSError as exc:
                 dangling = link and isinstance(exc, FileNotFoundError)
                 skipped.append(f"{path}: {'dangling symbolic link' if dangling else _why(exc)}")
+                continue
+            if link and not os.path.join(os.path.realpath(path), "").startswith(inside):
+                skipped.append(f"{path}: symbolic link out of {root} (not followed)")
                 continue
             if stat.S_ISDIR(info.st_mode):
                 key = (info.st_dev, info.st_ino)
@@ -218,6 +224,9 @@ def _expand_one(raw: str, notes: list[str], options: ReadOptions | None) -> list
             raise UserInputError(f"{raw}: no {_SUFFIX_LIST} files in this directory")
         return files
     if path.exists():
+        mode = path.stat().st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+            raise UserInputError(f"{raw}: a device or socket, not a file: nothing to import from it")
         if not _supported(path, options):
             kind = f"'{path.suffix}'" if path.suffix else "without a suffix"
             raise UserInputError(

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from annotations.extract.normalize import normalize
 from annotations.extract.variants import Judgement, Mention, Pair, Suggestions, suggest
 from annotations.extract.variants.labels import pool
-from annotations.extract.variants.resolver import _Resolver
+from annotations.extract.variants.resolver import Resolver
 from annotations.store import Store
 from annotations.store.entities import canonical_forms
 from annotations.suggestions.ranges import Coverage
@@ -170,7 +170,7 @@ class VariantQueue:
             self._update()
 
     def _update(self) -> None:
-        uf = _Resolver()
+        uf = Resolver()
         ids: dict[tuple[str, str], int] = {}
 
         def node(form: str, label: str | None) -> int:

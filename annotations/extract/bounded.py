@@ -9,6 +9,12 @@ enough that a full batch of them stays within PIECE_BUDGET characters (and alway
 `nlp.max_length`), at paragraph, line, sentence or word boundaries (`split_text`); each piece
 carries its offset so predictions map back to the whole text. Texts up to `long_text` stay
 whole, exactly as before.
+
+Where only the tokenizer runs (export's tokens, gold Examples for evaluate and train), a text
+is never cut: `blank_tokenizer` raises `nlp.max_length` (spaCy's E088 guards the parser's and
+NER's memory, about 1 GB per 100,000 characters, not the tokenizer's) to TOKENIZER_MAX_LENGTH,
+what import lets one document hold. A 1.1-million-character document made export (prodigy,
+conll, spacy), evaluate, train and train-curve fail with E088 (issue 22).
 """
 
 from __future__ import annotations
@@ -21,6 +27,19 @@ PIECE_BUDGET = 50_000
 
 MIN_PIECE = 1_000
 """Pieces never shrink below this: a paragraph or two, enough context for the parser."""
+
+TOKENIZER_MAX_LENGTH = 32 * 1024 * 1024 + 1
+"""Characters a tokenizer-only pipeline takes: import's 32 MiB document cap (corpus/formats/records.py)."""
+
+
+def blank_tokenizer(lang: str = "en") -> Any:
+    """spaCy's blank pipeline (a tokenizer and nothing else) that takes any document import
+    allows in one piece."""
+    import spacy  # heavy: only where tokens are needed
+
+    nlp = spacy.blank(lang)
+    nlp.max_length = TOKENIZER_MAX_LENGTH
+    return nlp
 
 
 def piece_limit(long_text: int, batch_size: int, max_length: int) -> int:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from annotations.extract.normalize import _VOWEL_CLASSES, symbols
+from annotations.extract.blocking import share_block
+from annotations.extract.normalize import VOWEL_CLASSES, skeletons
 
 __all__ = ["TOKEN_MATCH", "match_similarities", "symbol_similarity", "token_cost", "token_similarity"]
 
@@ -63,7 +64,7 @@ _SEMI_SUB = {frozenset(("y", "I")): 0.3, frozenset(("v", "U")): 0.3}
 def _sub(a: str, b: str) -> float:
     if a == b:
         return 0.0
-    av, bv = a in _VOWEL_CLASSES, b in _VOWEL_CLASSES
+    av, bv = a in VOWEL_CLASSES, b in VOWEL_CLASSES
     key = frozenset((a, b))
     if av and bv:
         return _VOW_SUB.get(key, 0.6)
@@ -74,7 +75,7 @@ def _sub(a: str, b: str) -> float:
 
 def _indel(c: str, edge: str, plural_s: bool) -> float:
     """Cost of inserting or deleting symbol c; edge is "", "start" or "end"."""
-    if c in _VOWEL_CLASSES:
+    if c in VOWEL_CLASSES:
         if c == "E":
             return 0.4
         if edge == "end":
@@ -185,16 +186,23 @@ TOKEN_MATCH = 0.85  # two tokens are "the same name" from this similarity up
 
 def token_similarity(x: str, y: str, plural_s: bool = False) -> float:
     """Similarity in [0, 1] of two normalised tokens: 1.0 identical, 0.97 the same skeleton
-    (a transliteration or doubling variant), otherwise 1 - weighted edit cost / length, capped
+    (a transliteration or doubling variant, also under another reading: romanize.alternates),
+    otherwise 1 - weighted edit cost / length, capped
     at 0.96; 0.0 for short tokens (4 symbols or fewer) that differ by more than a vowel shade."""
     if x == y:
         return 1.0
-    sx, sy = symbols(x), symbols(y)
-    if sx == sy:
-        return 0.97
     if len(x) == 1 or len(y) == 1:
         return 0.0
-    return symbol_similarity(sx, sy, plural_s)
+    kx, ky = skeletons(x), skeletons(y)
+    best = 0.0
+    for sx in kx:
+        for sy in ky:
+            if sx == sy:
+                return 0.97
+            s = symbol_similarity(sx, sy, plural_s)
+            if s > best:
+                best = s
+    return best
 
 
 def symbol_similarity(sx: str, sy: str, plural_s: bool = False) -> float:
@@ -206,12 +214,15 @@ def symbol_similarity(sx: str, sy: str, plural_s: bool = False) -> float:
         return 0.0  # short names: only vowel shades (Imad / Emad), not Sine / Sane, Nile / Nyala
     if L <= 5 and _one_vowel(sx) and _one_vowel(sy) and _one_vowel(sx) != _one_vowel(sy):
         return 0.0  # one syllable: its vowel is the name (Peng / Ping, Yang / Ying, Jan / Jon)
-    return max(0.0, min(0.96, 1.0 - cost / L))
+    sim = max(0.0, min(0.96, 1.0 - cost / L))
+    if sim >= TOKEN_MATCH and not share_block(sx, sy):
+        return 0.0  # another consonant in a short name: another name (Belaid / Belkaid)
+    return sim
 
 
 def _one_vowel(sym: str) -> str:
     """The vowel symbol of a one-syllable skeleton, else "" (none, or several)."""
-    vowels = [c for c in sym if c in _VOWEL_CLASSES]
+    vowels = [c for c in sym if c in VOWEL_CLASSES]
     return vowels[0] if len(vowels) == 1 else ""
 
 
@@ -309,5 +320,8 @@ def match_similarities(syms: list[str], left: np.ndarray, right: np.ndarray, plu
     va, vb = vowel[a_ids], vowel[b_ids]
     sim[(L <= 5) & (va != 0) & (vb != 0) & (va != vb)] = 0.0  # see symbol_similarity
     ok = sim >= TOKEN_MATCH
+    for k in np.nonzero(ok)[0].tolist():  # see symbol_similarity
+        if not share_block(syms[a_ids[k]], syms[b_ids[k]]):
+            ok[k] = False
     out[ok] = sim[ok]
     return out

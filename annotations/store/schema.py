@@ -311,12 +311,33 @@ def _v3(db: Database) -> None:
         db.conn.execute(statement)
 
 
-# v4: what learning needs (issues 24 and 29).
+# v4: time per annotator. Keystrokes are telemetry for `stats --time` (when keys were pressed,
+# by whom, in which document, for which action), written in batches outside the undo log; a
+# gold-check assignment is a reviewed document mixed into a queue to score its annotator.
+_V4 = """
+CREATE TABLE keystrokes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    annotator TEXT NOT NULL,
+    doc_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    at REAL NOT NULL,
+    action TEXT
+);
+CREATE INDEX keystrokes_annotator ON keystrokes(annotator, at);
+ALTER TABLE assignments ADD COLUMN gold_check INTEGER NOT NULL DEFAULT 0;
+"""
+
+
+def _v4(db: Database) -> None:
+    for statement in _statements(_V4):
+        db.conn.execute(statement)
+
+
+# v5: what learning needs (issues 24 and 29).
 # * held_out: documents set aside for evaluation, which training, rehearsal and the learning
 #   loop never touch (a row per held-out document; undo deletes or restores it).
 # * learn_rounds: the background learner's rounds, one row each, so every annotator's app can
 #   show what it is doing (state running / used / kept / failed / interrupted) and how it went.
-_V4 = """
+_V5 = """
 CREATE TABLE held_out (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     doc_id INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
@@ -343,24 +364,32 @@ CREATE TABLE learn_rounds (
 """
 
 
-def _v4(db: Database) -> None:
-    for statement in _statements(_V4):
+def _v5(db: Database) -> None:
+    for statement in _statements(_V5):
         db.conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(db: Database, current: int) -> None:
-    """Apply every migration after `current`, each in its own transaction."""
+    """Apply every migration after the database's version, each in its own transaction.
+
+    `current` is the version read before any lock, so another process may have moved it on
+    meanwhile (four imports into a new file at once): each step takes the write lock (BEGIN
+    IMMEDIATE, waiting the busy timeout) and reads PRAGMA user_version again under it, so a
+    migration another process has committed is never run twice."""
     conn: sqlite3.Connection = db.conn
-    for version in range(current + 1, SCHEMA_VERSION + 1):
+    while current < SCHEMA_VERSION:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[version - 1](db)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {version}")
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if current < SCHEMA_VERSION:
+                MIGRATIONS[current](db)
+                current += 1
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {current}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:  # SQLite has already rolled back after a full disk

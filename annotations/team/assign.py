@@ -8,13 +8,14 @@ Assignments are a team's plan, not an annotation: one bulk action, outside undo.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from annotations.errors import UserInputError
 from annotations.store import Store, now
-from annotations.vocab import ActionKind, Status
+from annotations.vocab import REVIEW_ANNOTATOR, ActionKind, Status
 
 
 @dataclass
@@ -22,6 +23,7 @@ class AssignReport:
     documents: int = 0  # documents selected
     added: int = 0  # new assignments written
     load: dict[str, int] = field(default_factory=dict)  # assigned documents per annotator, after
+    gold_checks: dict[str, int] = field(default_factory=dict)  # reviewed documents mixed in, per annotator
 
 
 def select_documents(
@@ -65,8 +67,13 @@ def assign(
     *,
     status: str | None = None,
     search: str | None = None,
+    gold_rate: float = 0.0,
 ) -> AssignReport:
+    """Give each selected document to `overlap` annotators; with `gold_rate`, also mix that
+    share of reviewed documents into each annotator's queue as hidden gold checks."""
     names = list(dict.fromkeys(annotators))
+    if not 0 <= gold_rate <= 1:
+        raise UserInputError(f"--gold-rate: expected a share from 0 to 1 (0.05 is one in twenty), got {gold_rate}")
     if len(names) < 1:
         raise UserInputError("--annotators: name at least one annotator")
     if not 1 <= overlap <= len(names):
@@ -81,15 +88,59 @@ def assign(
         if row["annotator"] in load:
             load[row["annotator"]] += 1
     pairs = plan(docs, names, overlap, existing, load)
-    if pairs:
+    checks = plan_gold_checks(store, names, pairs, existing, gold_rate) if gold_rate else []
+    if pairs or checks:
         stamp = now()
         with store.action(assigner, f"assign {len(docs)} documents", kind=ActionKind.BULK) as act:
-            for doc_id, annotator in pairs:
+            for doc_id, annotator in pairs + checks:
                 act.insert(
                     "assignments",
-                    {"doc_id": doc_id, "annotator": annotator, "assigned_by": assigner, "created_at": stamp},
+                    {
+                        "doc_id": doc_id,
+                        "annotator": annotator,
+                        "assigned_by": assigner,
+                        "created_at": stamp,
+                        "gold_check": int((doc_id, annotator) in checks),
+                    },
                 )
-    return AssignReport(documents=len(docs), added=len(pairs), load=dict(load))
+    gold = Counter(a for _, a in checks)
+    for _, annotator in checks:
+        load[annotator] += 1
+    return AssignReport(
+        documents=len(docs), added=len(pairs) + len(checks), load=dict(load), gold_checks={a: gold[a] for a in names}
+    )
+
+
+def plan_gold_checks(
+    store: Store,
+    annotators: Sequence[str],
+    pairs: Sequence[tuple[int, str]],
+    existing: dict[int, set[str]],
+    rate: float,
+) -> list[tuple[int, str]]:
+    """For each annotator, ceil(rate x the documents this run gives them) reviewed documents
+    they never worked on and were never given, taken in turn so that the team shares them."""
+    reviewed = [
+        r["doc_id"]
+        for r in store.query(
+            "SELECT doc_id FROM doc_status WHERE annotator = ? AND status = ? ORDER BY doc_id",
+            (REVIEW_ANNOTATOR, Status.REVIEWED),
+        )
+    ]
+    worked: dict[int, set[str]] = defaultdict(set)
+    for r in store.query("SELECT doc_id, annotator FROM doc_status WHERE status != ?", (Status.TODO,)):
+        worked[r["doc_id"]].add(r["annotator"])
+    given = Counter(a for _, a in pairs)
+    for doc_id, annotator in pairs:
+        worked[doc_id].add(annotator)  # given to them this run: not a check too
+    out: list[tuple[int, str]] = []
+    for k, annotator in enumerate(annotators):
+        want = math.ceil(rate * given[annotator])
+        free = [d for d in reviewed if annotator not in worked[d] | existing.get(d, set())]
+        if free:
+            start = k % len(free)
+            out += [(d, annotator) for d in (free[start:] + free[:start])[:want]]
+    return out
 
 
 def assigned_ids(store: Store, annotator: str) -> set[int]:

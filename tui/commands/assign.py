@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tui.commands.context import context, open_store
+from tui.output import to_json
 
 NAME = "assign"
 
@@ -27,12 +28,17 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         help="only documents every one of them has at this status",
     )
     p.add_argument("--search", metavar="WORDS", help="only documents matching this full-text search")
+    p.add_argument(
+        "--gold-rate",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="also mix this share of reviewed documents into each queue as hidden gold checks (0.05)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from annotations.reading.layout import sanitize
     from annotations.team.assign import assign
 
@@ -40,15 +46,23 @@ def run(args: argparse.Namespace) -> int:
     names = [n.strip() for n in args.annotators.split(",") if n.strip()]
     store = open_store(db, create=False)
     try:
-        report = assign(store, annotator, names, args.overlap, status=args.status, search=args.search)
+        report = assign(
+            store, annotator, names, args.overlap, status=args.status, search=args.search, gold_rate=args.gold_rate
+        )
     finally:
         store.close()
     if args.json:
-        print(
-            json.dumps({"documents": report.documents, "added": report.added, "load": report.load}, ensure_ascii=False)
-        )
+        report_json = {
+            "documents": report.documents,
+            "added": report.added,
+            "load": report.load,
+            "gold_checks": report.gold_checks,
+        }
+        print(to_json(report_json))
         return 0
     print(f"{report.documents} documents selected, {report.added} assignments added (overlap {args.overlap})")
     for name, n in sorted(report.load.items()):
-        print(f"  {' '.join(sanitize(name).split())}: {n} documents assigned")
+        checks = report.gold_checks.get(name, 0)
+        extra = f" ({checks} of them gold checks)" if checks else ""
+        print(f"  {' '.join(sanitize(name).split())}: {n} documents assigned{extra}")
     return 0

@@ -125,7 +125,15 @@ def _import_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--title-col", metavar="NAME", help="CSV/TSV title column (default: title or headline)")
     p.add_argument("--id-col", metavar="NAME", help="CSV/TSV id column (default: id), kept as the source id")
+    p.add_argument(
+        "--date-col", metavar="NAME", help="CSV/TSV date column (default: date, published, pubdate and the like)"
+    )
     p.add_argument("--meta-cols", metavar="A,B", help="CSV/TSV columns kept in meta (default: all others)")
+    p.add_argument(
+        "--favor-precision",
+        action="store_true",
+        help="web pages: trafilatura's favor_precision (less boilerplate, but it can drop an article's closing lines)",
+    )
     p.add_argument(
         "--scheme",
         choices=["iob1", "iob2", "bioes"],
@@ -147,8 +155,10 @@ def _read_options(args: argparse.Namespace) -> Any:
         text_col=args.text_col,
         title_col=args.title_col,
         id_col=args.id_col,
+        date_col=args.date_col,
         meta_cols=meta,
         scheme=args.scheme,
+        favor_precision=args.favor_precision,
     )
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.actions import bindings_for, key_hint
 
 __all__ = ["DoneDialog"]
 
@@ -23,11 +24,8 @@ class DoneDialog(ModalScreen[str | None]):
     #done-box { width: 60; height: auto; }
     #done-keys { color: $text-muted; }
     """
-    BINDINGS = [
-        Binding("a,enter", "choose('accept')", "Accept them"),
-        Binding("l", "choose('leave')", "Leave them"),
-        Binding("escape,q", "choose(None)", "Cancel"),
-    ]
+    SCOPE = "done"
+    BINDINGS = bindings_for("done")
 
     def __init__(self, open_count: int, status: str = "done") -> None:
         super().__init__()
@@ -40,7 +38,10 @@ class DoneDialog(ModalScreen[str | None]):
             box.border_title = f"Mark {self.status}"
             yield Static(Text(f"{n:,} suggestion{'s are' if n != 1 else ' is'} still open."))
             keys = Text()
-            for key, what in (("a", f"accept the {n:,} remaining"), ("l", "leave them open"), ("esc", "cancel")):
+            keymap = getattr(self.app, "keymap_config", {})
+            hints = (("done.accept", f"accept the {n:,} remaining"), ("done.leave", "leave them open"))
+            for action_id, what in (*hints, ("done.cancel", "cancel")):
+                key = key_hint(action_id, keymap)
                 keys.append(key, style="bold")
                 keys.append(f" {what}   ")
             yield Static(keys, id="done-keys")

@@ -20,7 +20,6 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -30,6 +29,7 @@ from annotations.entities import actions as entity_actions
 from annotations.extract.variants.labels import compatible  # the one label rule (the linker's too)
 from annotations.store import Store
 from annotations.store.entities import entities_with_mentions, entity_forms
+from tui.actions import bindings_for, key_hint
 from tui.dialogs.claim_form import Choice
 from tui.widgets.doc_list import one_line
 
@@ -157,15 +157,8 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
         color: $text-muted;
     }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "choose", "Link"),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("pagedown", "cursor(8)", "Page down", show=False),
-        Binding("pageup", "cursor(-8)", "Page up", show=False),
-        Binding("ctrl+a", "cycle_scope", "Scope", show=False, priority=True),
-    ]
+    SCOPE = "link"
+    BINDINGS = bindings_for("link")
 
     def __init__(
         self,
@@ -200,7 +193,13 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
             with Horizontal(classes="link-row"):
                 yield Static("Link", classes="link-row-label")
                 yield Choice(list(SCOPE_NAMES), SCOPE_NAMES[SCOPES.index(self.start_scope)], id="link-scope")
-            yield Static(Text("enter link · ↑↓ choose · ctrl+a scope · esc cancel"), id="link-help")
+            keymap = getattr(self.app, "keymap_config", {})
+            hint = (
+                f"{key_hint('link.choose', keymap)} link · "
+                f"{key_hint('link.up', keymap)}{key_hint('link.down', keymap)} choose · "
+                f"{key_hint('link.scope', keymap)} scope · {key_hint('link.cancel', keymap)} cancel"
+            )
+            yield Static(Text(hint), id="link-help")
 
     def on_mount(self) -> None:
         self._refresh(self.query_one("#link-query", Input).value, untouched=True)

@@ -1,4 +1,5 @@
-"""The base of newsmark's screens: `self.app` typed as the NewsmarkApp.
+"""The base of newsmark's screens: `self.app` typed as the NewsmarkApp, and the one error path
+of their workers.
 
 Textual types `Widget.app` as a plain `App`, so mypy would not know the store, config and
 annotator the screens use.  `textual.getters.app` is Textual's typed form of that property;
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:  # pragma: no cover
     from textual import getters
@@ -27,3 +29,9 @@ class AppScreen(Screen[ResultT]):
 
     if TYPE_CHECKING:  # pragma: no cover
         app = getters.app(NewsmarkApp)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed (started with exit_on_error=False) is reported by the app, the
+        same way for every screen; the screen stays as it was."""
+        if event.state == WorkerState.ERROR:
+            self.app.worker_failed(event.worker)

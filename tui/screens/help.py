@@ -12,14 +12,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.actions import SCOPE_TITLES, actions_for, bindings_for, keys_display
+from tui.actions import SCOPE_TITLES, SCOPES, actions_for, bindings_for, keys_display
 from tui.screens.base import AppScreen
 from tui.widgets.bars import KeyFooter
 
 __all__ = ["HelpScreen", "help_table"]
 
-HELP_ORDER: tuple[str, ...] = ("reader", "library", "entities", "variants", "claims", "global", "help")
-HELP_ORDER += ("review",)  # team review (issue 16), added after the others
+HELP_ORDER: tuple[str, ...] = SCOPES
 
 
 def help_table(config, keymap: dict[str, str] | None, width: int = 80) -> Table:

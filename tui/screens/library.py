@@ -9,7 +9,7 @@ showed last.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on, work
@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import WorkerState, get_current_worker
 
-from annotations.errors import NewsmarkError
+from annotations.errors import NewsmarkError, QueryInterrupted
 from annotations.team.assign import has_assignments
 from tui.actions import bindings_for
 from tui.screens.base import AppScreen
@@ -52,27 +52,17 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
     BINDINGS = bindings_for("library")
     AUTO_FOCUS = "DocList"
 
+    @dataclass
     class IdsLoaded(Message):
         """A worker finished reading the id list (posted from its thread)."""
 
-        def __init__(
-            self,
-            query: _Query,
-            ids: list[int],
-            progress: dict[str, int],
-            keep_id: int | None,
-            keep_index: int | None,
-            error: str | None = None,
-            partial: bool = False,
-        ) -> None:
-            super().__init__()
-            self.partial = partial  # only the first page; the full list follows
-            self.query = query
-            self.ids = ids
-            self.progress = progress
-            self.keep_id = keep_id
-            self.keep_index = keep_index
-            self.error = error
+        query: _Query
+        ids: list[int]
+        progress: dict[str, int] = field(default_factory=dict)
+        keep_id: int | None = None
+        keep_index: int | None = None
+        error: str | None = None
+        partial: bool = False  # only the first page; the full list follows
 
     def __init__(self) -> None:
         super().__init__()
@@ -160,7 +150,7 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
                 # (100,000 ids take ~0.1 s) follows in a moment.
                 first = store.document_ids(limit=FIRST_PAGE)
                 if len(first) == FIRST_PAGE and not worker.is_cancelled:
-                    self.post_message(self.IdsLoaded(query, first, {}, None, keep_index, None, partial=True))
+                    self.post_message(self.IdsLoaded(query, first, keep_index=keep_index, partial=True))
             error = None
             ids: list[int] = []
             for _attempt in range(3):
@@ -168,21 +158,23 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
                     ids = self._ids(store, annotator, query)
                     error = None
                     break
-                except NewsmarkError as exc:
+                except QueryInterrupted as exc:  # meant for an older query: try again
                     error = str(exc)
                     if worker.is_cancelled:
                         return
-                    if "interrupted" not in error:
-                        break  # a real error; an interrupt meant for an older query is retried
             if worker.is_cancelled:
                 return
             progress = store.progress(annotator)
             if worker.is_cancelled:
                 return
-            self.post_message(self.IdsLoaded(query, [] if error else ids, progress, keep_id, keep_index, error))
-        except Exception as exc:  # never let a worker take the app down
+            self.post_message(
+                self.IdsLoaded(
+                    query, [] if error else ids, progress, keep_id=keep_id, keep_index=keep_index, error=error
+                )
+            )
+        except NewsmarkError as exc:  # the store's own words; anything else takes the one worker error path
             if not worker.is_cancelled:
-                self.post_message(self.IdsLoaded(query, [], {}, keep_id, keep_index, f"Library: {exc}"))
+                self.post_message(self.IdsLoaded(query, [], keep_id=keep_id, keep_index=keep_index, error=str(exc)))
 
     @staticmethod
     def _ids(store, annotator: str, query: _Query) -> list[int]:

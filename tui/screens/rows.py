@@ -49,7 +49,7 @@ class RowsScreen(AppScreen[None]):
         self._keep_id = keep
         self._load()
 
-    @work(thread=True, exclusive=True, group="rows")
+    @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
     def _load(self) -> None:
         try:
             rows = self.fetch(self.app.read_store)

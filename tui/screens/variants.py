@@ -86,7 +86,7 @@ class VariantsScreen(AppScreen[None], inherit_bindings=False):
         self._header()
         self._load()
 
-    @work(thread=True, exclusive=True, group="variants")
+    @work(thread=True, exclusive=True, group="variants", exit_on_error=False)
     def _load(self) -> None:
         from annotations.entities.queue import judged_count, store_judgements, suggest_for_store
 
@@ -173,7 +173,7 @@ class VariantsScreen(AppScreen[None], inherit_bindings=False):
             out.append("; ".join(one_line(r) for r in pair.reasons[:6]))
         return out
 
-    @work(thread=True, exclusive=True, group="variant-context")
+    @work(thread=True, exclusive=True, group="variant-context", exit_on_error=False)
     def _load_context(self, pair: Pair) -> None:
         store = self.app.read_store
         contexts = [form_context(store, pair.a), form_context(store, pair.b)]

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from annotations.corpus.formats.records import (
+    MAX_DOCUMENT_BYTES,
+    MAX_LINE_BYTES,
     Invalid,
     Problem,
     ReadOptions,
@@ -36,6 +38,7 @@ from annotations.corpus.formats.records import (
 SUFFIXES = (".conll", ".iob", ".bio")
 SCHEMES = ("iob1", "iob2", "bioes")
 DOCSTART = "-DOCSTART-"
+MAX_DOCUMENT_TOKENS = 1_000_000  # a news article is a few thousand; a file without -DOCSTART- is one document
 _TAG = re.compile(r"^(?:O|([BIES])-(.+))$")
 
 
@@ -176,11 +179,15 @@ def _columns(cols: list[str], line: str, number: int, doc: _Doc) -> None:
 
 def _lines(handle: Any) -> Iterator[tuple[int, str]]:
     """(number, line) of a UTF-8 file (BOM dropped), decoded in C; raises Invalid naming the line
-    of a byte that is not UTF-8 or of a NUL."""
+    of a byte that is not UTF-8, of a NUL, or past MAX_LINE_BYTES characters (never held whole)."""
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline=None)
     number = 0
+    readline, limit = text.readline, MAX_LINE_BYTES
     try:
-        for number, line in enumerate(text, 1):
+        while line := readline(limit + 1):
+            number += 1
+            if len(line) > limit and line[-1] != "\n":
+                raise Invalid(f"line longer than {limit // 2**20} MiB: not a CoNLL token line", number)
             if "\0" in line:
                 raise Invalid("binary data (a NUL byte) in the line", number)
             yield number, line
@@ -201,6 +208,7 @@ def _docs(handle: Any, label: str) -> Iterator[_Doc]:
     doc = _Doc(1)
     sentence: list[_Token] = []
     tags = _TAGS
+    tokens = chars = 0  # of the current document, against MAX_DOCUMENT_TOKENS / MAX_DOCUMENT_BYTES
     for number, line in _lines(handle):
         cols = line.split()
         if not cols:
@@ -215,9 +223,18 @@ def _docs(handle: Any, label: str) -> Iterator[_Doc]:
             if doc.sentences or doc.error:
                 yield doc
             doc = _Doc(number, docstart=line.rstrip("\n"))
+            tokens = chars = 0
             continue
         if doc.error is not None:
             continue
+        tokens += 1
+        chars += len(cols[0]) + 1
+        if tokens > MAX_DOCUMENT_TOKENS or chars > MAX_DOCUMENT_BYTES:
+            # refused, and the reading ends here: an endless stream of token lines ends too
+            doc.error = Problem(label, number, _too_large(doc.start_line))
+            doc.sentences = []
+            yield doc
+            return
         try:
             if len(cols) != doc.columns:
                 _columns(cols, line, number, doc)
@@ -231,6 +248,13 @@ def _docs(handle: Any, label: str) -> Iterator[_Doc]:
         doc.sentences.append(sentence)
     if doc.sentences or doc.error:
         yield doc
+
+
+def _too_large(start: int) -> str:
+    return (
+        f"the document starting on line {start} is too large (over {MAX_DOCUMENT_TOKENS:,} tokens or "
+        f"{MAX_DOCUMENT_BYTES // 2**20} MiB of text; the rest of the file was not read): split it with {DOCSTART} lines"
+    )
 
 
 def _record(doc: _Doc, label: str, scheme: str | None) -> Record:
@@ -346,10 +370,30 @@ def _tag(label: str, first: bool, last: bool, scheme: str, after_same: bool) -> 
     return f"{kind}-{label}"
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A CoNLL file's columns: the separator and how many columns sit between token and tag
+    (CoNLL-2003's four-column files have two: part of speech and chunk)."""
+
+    sep: str = " "
+    middle: int = 0
+
+    def describe(self) -> str:
+        return f"{self.middle + 2} columns, {'tab' if self.sep == chr(9) else 'space'}-separated"
+
+
 def document_lines(
-    text: str, meta: dict[str, Any], spans: list[tuple[int, int, str]], scheme: str | None, tokenize: Tokenizer
-) -> tuple[str, list[tuple[int, int, str, str]]]:
-    """The document in CoNLL, and the spans left out: (start, end, label, "misaligned" | "overlapping")."""
+    text: str,
+    meta: dict[str, Any],
+    spans: list[tuple[int, int, str]],
+    scheme: str | None,
+    tokenize: Tokenizer,
+    layout: Layout | None = None,
+) -> tuple[str, list[tuple[int, int, str, str]], Layout]:
+    """The document in CoNLL, the spans left out ((start, end, label, "misaligned" |
+    "overlapping")) and the document's own layout. Given a `layout` (the file's, fixed by its
+    first document), the document is written in it: middle columns it lacks are "_", columns
+    past the layout's are dropped, the -DOCSTART- line gets the layout's column count."""
     info = meta.get("conll") if isinstance(meta.get("conll"), dict) else None
     sentences = convention_tokens(text) if info else _by_line(text, tokenize(text))
     used = scheme or (info or {}).get("scheme") or "iob2"
@@ -372,24 +416,42 @@ def document_lines(
         after_same = a[1] > 0 and row[a[1] - 1] != "O" and row[a[1] - 1][2:] == label
         for i in range(a[1], b[1] + 1):
             row[i] = _tag(label, i == a[1], i == b[1], used, after_same)
-    return _render(text, info, sentences, tags), left_out
+    lines, own = _render(text, info, sentences, tags, layout)
+    return lines, left_out, own
+
+
+def _own_layout(info: dict[str, Any] | None, count: int) -> tuple[Layout, list[str] | None]:
+    """The layout a document was imported in, and its middle columns (None: none, or they no
+    longer match its tokens)."""
+    sep = (info or {}).get("sep") or " "
+    middles = (info or {}).get("columns")
+    if not isinstance(middles, list) or len(middles) != count or not all(isinstance(m, str) for m in middles):
+        return Layout(sep, 0), None
+    return Layout(sep, middles[0].count(sep) + 1 if middles and middles[0] else 0), middles
 
 
 def _render(
-    text: str, info: dict[str, Any] | None, sentences: list[list[tuple[int, int]]], tags: list[list[str]]
-) -> str:
-    sep = (info or {}).get("sep") or " "
-    middles = (info or {}).get("columns")
-    count = sum(len(s) for s in sentences)
-    if not isinstance(middles, list) or len(middles) != count:
-        middles = None
+    text: str,
+    info: dict[str, Any] | None,
+    sentences: list[list[tuple[int, int]]],
+    tags: list[list[str]],
+    layout: Layout | None,
+) -> tuple[str, Layout]:
+    own, middles = _own_layout(info, sum(len(s) for s in sentences))
+    target = layout or own
+    sep, width = target.sep, target.middle
     docstart = (info or {}).get("docstart") if info else f"{DOCSTART} O"
+    if docstart and target != own:
+        docstart = sep.join([DOCSTART, *(["-X-"] * width), "O"])
     out = [f"{docstart}\n\n"] if docstart else []
     k = 0
     for sentence, row in zip(sentences, tags):
         for (start, end), tag in zip(sentence, row):
             middle = middles[k] if middles else ""
             k += 1
+            if target != own:
+                cells = (middle.split(own.sep) if middle else [])[:width]
+                middle = sep.join(cells + ["_"] * (width - len(cells)))
             out.append(f"{text[start:end]}{sep}{middle}{sep if middle else ''}{tag}\n")
         out.append("\n")
-    return "".join(out)
+    return "".join(out), own

@@ -23,6 +23,7 @@ from annotations.corpus.formats.records import (
     _UTF16_BOMS,
     BINARY_SNIFF_BYTES,
     MAX_LINE_BYTES,
+    MAX_SKIP_BYTES,
     Invalid,
     Problem,
     ReadOptions,
@@ -34,8 +35,17 @@ from annotations.corpus.formats.records import (
 SUFFIXES = (".jsonl", ".ndjson")
 
 
+class EndlessLine(Exception):
+    """A line that goes on past MAX_SKIP_BYTES (/dev/zero, an endless pipe): not JSON Lines."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
 def _lines(stream: Any) -> Iterator[tuple[int, int, bytes | None]]:
-    """(line number, byte offset, line bytes) for each line; None for an over-long line."""
+    """(line number, byte offset, line bytes) for each line; None for an over-long line, whose
+    rest is skipped unread up to MAX_SKIP_BYTES (then EndlessLine: an endless stream)."""
     offset = 0
     number = 0
     while True:
@@ -46,11 +56,15 @@ def _lines(stream: Any) -> Iterator[tuple[int, int, bytes | None]]:
         start = offset
         offset += len(raw)
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while True:  # skip the rest of the line without holding it
+            if number == 1 and b"\0" in raw[:BINARY_SNIFF_BYTES]:
+                raise Invalid("binary file, not text")
+            while offset - start <= MAX_SKIP_BYTES:  # skip the rest of the line without holding it
                 chunk = stream.readline(1 << 20)
                 offset += len(chunk)
                 if not chunk or chunk.endswith(b"\n"):
                     break
+            else:
+                raise EndlessLine(number)
             yield number, start, None
             continue
         yield number, start, raw
@@ -58,6 +72,19 @@ def _lines(stream: Any) -> Iterator[tuple[int, int, bytes | None]]:
 
 def read_jsonl(stream: Any, label: str, skip_invalid: bool) -> Iterator[Record | Problem]:
     """One JSON object a line; blank lines are ignored, every bad line is a Problem."""
+    try:
+        yield from _read_lines(stream, label, skip_invalid)
+    except Invalid as exc:
+        yield Problem(label, None, exc.reason)
+    except EndlessLine as exc:
+        yield Problem(
+            label,
+            exc.number,
+            f"line longer than {MAX_SKIP_BYTES // 2**20} MiB and still going: not JSON Lines (an endless stream?)",
+        )
+
+
+def _read_lines(stream: Any, label: str, skip_invalid: bool) -> Iterator[Record | Problem]:
     valid = 0
     content = False
     failed = False
@@ -226,11 +253,25 @@ def _parse_line(line: str, raw: bytes, source: str) -> Record:
         _prodigy(obj, record)
     elif kind == "doccano":
         _doccano(obj, record)
+    _no_overlaps(record.spans)
     consumed = _COMMON | _CONSUMED[kind]
     for key, value in obj.items():
         if key not in consumed:
             meta.setdefault(key, value)
     return record
+
+
+def _no_overlaps(spans: list[Any]) -> None:
+    """One line is one annotator's version, and one annotator's gold spans never overlap
+    (DESIGN; spaCy's doc.ents cannot hold them): refuse the line naming the two spans."""
+    order = sorted(range(len(spans)), key=lambda i: (spans[i].start, spans[i].end))
+    for before, after in zip(order, order[1:]):
+        a, b = spans[before], spans[after]
+        if b.start < a.end:
+            raise Invalid(
+                f"span {after + 1} ({b.start}-{b.end} {b.label}) overlaps span {before + 1} "
+                f"({a.start}-{a.end} {a.label}): one annotator's spans never overlap"
+            )
 
 
 def _strict_str(value: Any, what: str) -> str | None:

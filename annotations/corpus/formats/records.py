@@ -12,6 +12,7 @@ from typing import Any
 
 MAX_LINE_BYTES = 32 * 1024 * 1024  # one JSON line (one article and its annotations)
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024  # one .txt / .md / .html document
+MAX_SKIP_BYTES = 256 * 1024 * 1024  # an over-long line is skipped up to this, then the stream is given up
 BINARY_SNIFF_BYTES = 8192  # a NUL byte this early means "binary file"
 MAX_TITLE_CHARS = 200
 
@@ -32,6 +33,8 @@ class ReadOptions:
     id_col: str | None = None
     meta_cols: list[str] | None = None
     scheme: str | None = None
+    date_col: str | None = None
+    favor_precision: bool = False  # web pages: trafilatura's favor_precision (drops more, credits too)
 
 
 def plain_name(value: str) -> bool:

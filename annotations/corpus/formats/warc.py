@@ -22,13 +22,43 @@ from annotations.corpus.formats.records import MAX_DOCUMENT_BYTES, Invalid, Prob
 
 SUFFIXES = (".warc", ".warc.gz")
 _TAIL_SLACK = 16  # a record's trailing CRLFs; more unread bytes than this is damage
+MAX_HEADER_LINE = 1 << 20  # bytes in one WARC or HTTP header line (real ones are under 16 KiB)
+
+
+class HeaderLineTooLong(Exception):
+    """A header line past MAX_HEADER_LINE: warcio's line reader would hold it whole, growing
+    it block by block (a 200 MB line hung; /dev/zero never ends)."""
+
+
+def _bound_lines(records: Any) -> None:
+    """Give warcio's buffered reader a readline that stops at MAX_HEADER_LINE and raises.
+
+    warcio reads every header line (WARC's, and HTTP's through a LimitReader over the same
+    reader) with `readline()` and no length; content goes through `read()`, untouched here."""
+    reader = records.reader
+    original = reader.readline
+
+    def readline(length: int | None = None) -> bytes:
+        cap = MAX_HEADER_LINE + 1 if not length or length < 0 else min(length, MAX_HEADER_LINE + 1)
+        line = original(cap)
+        while line and not line.endswith(b"\n") and len(line) < cap:  # warcio stops short of `cap`
+            more = original(cap - len(line))
+            if not more:
+                break
+            line += more
+        if len(line) > MAX_HEADER_LINE and not line.endswith(b"\n"):
+            raise HeaderLineTooLong
+        return line
+
+    reader.readline = readline
 
 
 class _Crawl:
     """The state of one WARC read: what was kept, skipped, and how far it got."""
 
-    def __init__(self, label: str, on_bytes: Callable[[int], None] | None) -> None:
+    def __init__(self, label: str, on_bytes: Callable[[int], None] | None, favor_precision: bool = False) -> None:
         self.label = label
+        self.favor_precision = favor_precision
         self.on_bytes = on_bytes
         self.kept = 0
         self.skipped: Counter[str] = Counter()
@@ -79,10 +109,10 @@ def _kind(record: Any) -> str | None:
     return None
 
 
-def _page(record: Any, content: bytes, source: str) -> Record:
+def _page(record: Any, content: bytes, source: str, favor_precision: bool) -> Record:
     url = record.rec_headers.get_header("WARC-Target-URI") or None
     fetched = record.rec_headers.get_header("WARC-Date") or None
-    fields = extract_page(content, url=url)
+    fields = extract_page(content, url=url, favor_precision=favor_precision)
     canonical = fields["url"]
     fields["url"] = url or canonical
     if canonical and canonical != fields["url"]:
@@ -99,7 +129,7 @@ def read_file(
     """Every HTML response of the crawl, in file order; damage ends the read with a notice."""
     from warcio.archiveiterator import ArchiveIterator
 
-    crawl = _Crawl(label, on_bytes)
+    crawl = _Crawl(label, on_bytes, options.favor_precision)
     try:
         raw = open(path, "rb")
     except OSError as exc:
@@ -108,6 +138,7 @@ def read_file(
     with raw:
         size = path.stat().st_size
         records = ArchiveIterator(raw)
+        _bound_lines(records)
         stream = iter(records)
         try:
             while True:
@@ -168,9 +199,11 @@ def _one(records: Any, record: Any, crawl: _Crawl) -> Record | Problem | None:
         crawl.skipped[why] += 1
         return None
     try:
-        page = _page(record, content, f"{crawl.label}@{offset}")
-    except Invalid:
-        crawl.skipped["no article text"] += 1
+        page = _page(record, content, f"{crawl.label}@{offset}", crawl.favor_precision)
+    except Invalid as exc:
+        crawl.skipped[
+            "page too large to extract" if exc.reason.startswith("page too large") else "no article text"
+        ] += 1
         return None
     crawl.kept += 1
     return page
@@ -190,6 +223,8 @@ def _reason(exc: Exception) -> str:
     """warcio's own words for a bad record; other errors (from its parser or gzip) by kind."""
     from warcio.exceptions import ArchiveLoadFailed
 
+    if isinstance(exc, HeaderLineTooLong):
+        return f"a header line longer than {MAX_HEADER_LINE >> 20} MiB"
     if isinstance(exc, ArchiveLoadFailed):
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         text = "".join(ch if ch.isprintable() and ch.isascii() else "?" for ch in text[:60])

@@ -9,6 +9,7 @@ from annotations.export.report import ExportReport
 from annotations.export.selection import Example, export_meta
 from annotations.export.sink import dump
 from annotations.export.writers import Context, Writer
+from annotations.extract.bounded import blank_tokenizer
 
 
 class ProdigyWriter(Writer):
@@ -17,9 +18,7 @@ class ProdigyWriter(Writer):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        import spacy
-
-        self.nlp = spacy.blank("en")
+        self.nlp = blank_tokenizer()  # any document import allows, in one piece (no E088)
         self.tokens: dict[int, Any] = {}  # a document's tokens, shared by its annotators' lines
 
     def write(self, ex: Example, split: str | None) -> None:

@@ -13,9 +13,10 @@ How it works
    labels say, else the model's majority; comparing two nodes of different label groups costs
    score and says so. A node's *core tokens* leave out name particles (al-, bin, van ...), leading titles (Mr, Gen., President) and,
    for organisations, company designators (Group, Inc).
-2. Tokens, not whole forms, are blocked and compared: every distinct token goes in the blocks
-   of its consonant key (and, for long keys, the keys with one letter deleted); oversized
-   blocks are split or skipped (IDF-style). Candidate token pairs are pre-scored in bulk with
+2. Tokens, not whole forms, are blocked and compared: every distinct token, under each of its
+   readings, goes in the blocks of its consonant keys (and, for long keys, the keys with one
+   letter deleted) and of its metaphone code; the gate requires a shared key, so no pair that
+   passes it is missed (blocking.py); oversized blocks are split or skipped (IDF-style). Candidate token pairs are pre-scored in bulk with
    ``rapidfuzz.process.cpdist`` (fuzz.ratio over merged skeletons) and the survivors get a
    transliteration-aware weighted edit distance (``distance.token_similarity``).
 3. Two forms are compared only if every core token of one has a matching token in the other
@@ -34,9 +35,13 @@ How it works
    order and never merged across a "different" judgement or a cannot-link constraint
    (nomenklatura's resolver semantics). Judged pairs are never proposed again.
 
-Modules: labels (the label rule), model (value types), analysis (nodes), match (token
-blocking and matching), compare (candidates and alignment), slips, short (context rules for
-short forms), resolver (judgements as edges), suggest (the phases), tuning (constants).
+Other readings of a token (Cyrillic-origin names in outlet schemes, hiatus and glides) come
+from ../romanize.py, Chinese syllables from ../chinese.py, block keys from ../blocking.py.
+
+Modules: labels (the label rule), model (value types), analysis (nodes), joins (tokens written
+together), match (token blocking and matching), compare (candidates and alignment), verdict
+(what a comparison decides), slips, context (shared events), near (--debug), short (context
+rules for short forms), resolver (judgements as edges), suggest (the phases), tuning.
 """
 
 from __future__ import annotations
@@ -62,5 +67,6 @@ from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair
 from annotations.extract.variants.resolver import canonical_groups
 from annotations.extract.variants.suggest import suggest
 
-LINKER_VERSION = "variants-3"
-"""Bumped when the linker's decisions change (variants-3: labels pooled, slips, ou/w, y, g/j)."""
+LINKER_VERSION = "variants-4"
+"""Bumped when the linker's decisions change (variants-3: labels pooled, slips, ou/w, y, g/j;
+variants-4: readings, Chinese syllables, blocking guarantee, slips by context)."""

@@ -2,73 +2,78 @@
 
 from __future__ import annotations
 
-from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from annotations.extract.chinese import chinese_form
+from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES, normalize
 from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
 
 
-class _Node:
+@dataclass(slots=True, eq=False)
+class Node:
     """One normalised form within a comparison pool (see labels.pool).
 
     `group` is the label group the node is taken to be (the gold labels' majority, else the
     model's); `person` whether people's rules apply (titles, initials, surnames)."""
 
-    __slots__ = (
-        "acronym",
-        "core",
-        "count",
-        "cpos",
-        "dropped",
-        "gold",
-        "group",
-        "idx",
-        "initials",
-        "joins",
-        "key",
-        "labels",
-        "marks",
-        "occ",
-        "person",
-        "phantom",
-        "rep",
-        "slots",
-        "spellings",
-        "tokens",
-    )
+    idx: int
+    key: str
+    group: str
+    person: bool = False
+    spellings: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, int] = field(default_factory=dict)
+    gold: dict[str, int] = field(default_factory=dict)  # labels of the gold mentions only
+    slots: dict[str, int] = field(default_factory=dict)  # label group -> mentions (the groups it spans)
+    occ: list[int] = field(default_factory=list)  # doc_id, start, doc_id, start, ... (start -1 if unknown)
+    count: int = 0
+    phantom: bool = False
+    marks: bool = False
+    rep: str = ""
+    acronym: str | None = None
+    initials: frozenset[str] = frozenset()
+    tokens: tuple[str, ...] = ()
+    core: tuple[str, ...] = ()
+    cpos: tuple[int, ...] = ()  # index in tokens of each core token
+    dropped: list[str] = field(default_factory=list)
+    # (joined string, indices into core it covers); filled by TokenIndex
+    joins: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
+    chinese: bool = False  # a Chinese name (chinese.chinese_form): surname first, syllable rules
 
-    def __init__(self, idx: int, key: str, group: str) -> None:
-        self.idx = idx
-        self.key = key
-        self.group = group
-        self.person = group == PERSON
-        self.spellings: dict[str, int] = {}
-        self.labels: dict[str, int] = {}
-        self.gold: dict[str, int] = {}  # labels of the gold mentions only
-        self.slots: dict[str, int] = {}  # label group -> mentions (the pool's groups it spans)
-        self.occ: list[int] = []  # doc_id, start, doc_id, start, ... (start -1 if unknown)
-        self.count = 0
-        self.phantom = False
-        self.marks = False
-        self.rep = ""
-        self.acronym: str | None = None
-        self.initials: frozenset[str] = frozenset()
-        self.tokens: tuple[str, ...] = ()
-        self.core: tuple[str, ...] = ()
-        self.cpos: tuple[int, ...] = ()  # index in tokens of each core token
-        self.dropped: list[str] = []
-        # (joined string, indices into core it covers); filled by _Group
-        self.joins: list[tuple[str, tuple[int, ...]]] = []
+    def __post_init__(self) -> None:
+        self.person = self.group == PERSON
 
 
 _SPECIAL_TOKENS = TITLES | PARTICLES | ORG_DESIGNATORS
 
 
-def _analyse(node: _Node) -> None:
-    toks = node.key.split()
+# inside a name (never first): "ben" / "ould" (son of: Mohammed ben Salmane = bin Salman) and,
+# in a person's name of 3+ tokens, a Russian patronymic (Pyotr Ilyich Tchaikovsky)
+_MID_PARTICLES = frozenset({"ben", "ould"})
+_PATRONYMIC = re.compile(r"(?:ovich|evich|ovych|evych|ich|ovna|evna|ivna|ichna)$")
+
+
+def _inner_drops(node: Node, toks: list[str]) -> dict[int, str]:
+    """Tokens inside a name that are not names of their own: index -> why."""
+    out: dict[int, str] = {}
+    for i in range(1, len(toks) - 1):
+        if toks[i] in _MID_PARTICLES:
+            out[i] = f"particle '{toks[i]}'"
+        elif node.person and len(toks) >= 3 and len(toks[i]) > 5 and _PATRONYMIC.search(toks[i]):
+            out[i] = f"patronymic '{toks[i]}'"
+    return out
+
+
+def analyse(node: Node) -> None:
+    toks = _chinese_tokens(node) or node.key.split()
     node.tokens = tuple(toks)
-    if _SPECIAL_TOKENS.isdisjoint(toks):  # the common case: every token is a core token
+    inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
+    if not inner and _SPECIAL_TOKENS.isdisjoint(toks):  # the common case: every token is a core token
         node.core = node.tokens
         node.cpos = tuple(range(len(toks)))
         node.dropped = []
+        node.chinese = chinese_form(node.core)
         return
     dropped: list[str] = []
     lo, hi = 0, len(toks)
@@ -76,7 +81,10 @@ def _analyse(node: _Node) -> None:
         while hi - lo > 1 and toks[lo] in TITLES:
             dropped.append(f"title '{toks[lo]}'")
             lo += 1
-    core_idx = [i for i in range(lo, hi) if toks[i] not in PARTICLES]
+    if chinese_form(tuple(toks[lo:hi])):  # Zhu De: no particles in a Chinese name
+        core_idx = list(range(lo, hi))
+    else:
+        core_idx = [i for i in range(lo, hi) if toks[i] not in PARTICLES and i not in inner]
     if not node.person and node.group != "PLACE":
         kept = [i for i in core_idx if toks[i] not in ORG_DESIGNATORS]
         if kept:
@@ -85,13 +93,33 @@ def _analyse(node: _Node) -> None:
     if not core_idx:
         core_idx = list(range(lo, hi))
     elif len(core_idx) < hi - lo:
-        dropped.extend(f"particle '{toks[i]}'" for i in range(lo, hi) if toks[i] in PARTICLES and i not in core_idx)
+        dropped.extend(
+            inner.get(i, f"particle '{toks[i]}'")
+            for i in range(lo, hi)
+            if (toks[i] in PARTICLES or i in inner) and i not in core_idx
+        )
     node.cpos = tuple(core_idx)
     node.core = tuple(toks[i] for i in core_idx)
     node.dropped = dropped
+    node.chinese = chinese_form(node.core)
 
 
-def _join_candidates(node: _Node):
+_INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
+def _chinese_tokens(node: Node) -> list[str] | None:
+    """The tokens of a Chinese name written with hyphenated syllables (Chou En-lai, Chiang
+    Ching-kuo), hyphens joined: a hyphenated given name is one name, not two (so a lone Kuo
+    is not the end of Chiang Ching-kuo)."""
+    if "-" not in node.rep:
+        return None
+    toks = normalize(_INNER_HYPHEN.sub("", node.rep)).split()
+    if toks == node.key.split() or not chinese_form(tuple(t for t in toks if t not in _SPECIAL_TOKENS)):
+        return None
+    return toks
+
+
+def join_candidates(node: Node):
     """Adjacent core tokens written together (Abdul Hamid ~ Abdelhamid) and a particle joined
     to the next core token (al Qaeda ~ Alqaeda): (left, right, covered core indices)."""
     cpos, toks = node.cpos, node.tokens
@@ -105,7 +133,7 @@ def _join_candidates(node: _Node):
             yield toks[p - 1], toks[p], (ci,)
 
 
-def _finish_node(node: _Node) -> None:
+def finish_node(node: Node) -> None:
     sp = node.spellings
     if len(sp) == 1:
         node.rep = next(iter(sp))
@@ -119,7 +147,7 @@ def _finish_node(node: _Node) -> None:
 
         node.rep = min(sp.items(), key=rank)[0]
     node.marks = not node.rep.isascii() and _strip_marks(node.rep) != node.rep
-    _analyse(node)
+    analyse(node)
     if not node.person:
         letters = [c for c in node.rep if c.isalpha()]
         if (
@@ -146,7 +174,7 @@ def top_label(labels: dict[str, int], fallback: str) -> str:
     return min(labels.items(), key=lambda kv: (-kv[1], kv[0] != PERSON, kv[0]))[0]
 
 
-def settle_kind(node: _Node, pool: str) -> None:
+def settle_kind(node: Node, pool: str) -> None:
     """Decide what a node is taken to be: the gold labels outrank the model's, the majority
     wins. In the name pool a node is a person if any label it is given (gold ones when there
     are some) is a person's: a bare surname is often tagged ORG beside its PERSON full name."""
@@ -163,7 +191,7 @@ def settle_kind(node: _Node, pool: str) -> None:
     node.slots = slots
 
 
-def _docs(occ: list[int]) -> dict[int, list[int]]:
+def docs_of(occ: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     for k in range(0, len(occ), 2):
         d = occ[k]
@@ -176,7 +204,5 @@ def _docs(occ: list[int]) -> dict[int, list[int]]:
 
 
 def _strip_marks(s: str) -> str:
-    import unicodedata
-
     d = unicodedata.normalize("NFKD", s)
     return "".join(ch for ch in d if not unicodedata.combining(ch))

@@ -4,23 +4,38 @@ alignment, and the score with its reasons."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
+from annotations.extract.chinese import same_name, syllable_matches
 from annotations.extract.distance import TOKEN_MATCH, token_similarity
-from annotations.extract.normalize import NAME_SUFFIXES, describe_token_pair, loose, loose_symbols_many, symbols_many
-from annotations.extract.variants.analysis import _join_candidates, _Node
-from annotations.extract.variants.match import _match_tokens
-from annotations.extract.variants.slips import one_letter_slip, slip_pairs
-from annotations.extract.variants.tuning import CROSS_LABEL_PENALTY, JOIN_MATCH, SLIP_PENALTY, SLIP_SIM
+from annotations.extract.normalize import NAME_SUFFIXES, describe_token_pair, loose_symbols_many, symbols_many
+from annotations.extract.variants.analysis import Node, top_label
+from annotations.extract.variants.context import EventIndex
+from annotations.extract.variants.joins import add_joins
+from annotations.extract.variants.match import match_tokens
+from annotations.extract.variants.near import near_pairs
+from annotations.extract.variants.slips import one_letter_slip, slip_pairs, variant_slip_pairs
+from annotations.extract.variants.tuning import (
+    CROSS_LABEL_PENALTY,
+    EVENT_MIN_SHARED,
+    EVENT_SLIP_PENALTY,
+    JOIN_MATCH,
+    NEAR_CAP,
+    SLIP_PENALTY,
+    SLIP_SIM,
+)
+from annotations.extract.variants.verdict import Comparison
 
 
-class _Group:
+class TokenIndex:
     """Everything computed for one comparison pool (see labels.pool)."""
 
-    def __init__(self, name: str, nodes: list[_Node], workers: int, debug: bool = False) -> None:
+    def __init__(self, name: str, nodes: list[Node], workers: int, debug: bool = False) -> None:
         self.name = name
         self.debug = debug
         self.desc: dict[tuple[str, str, float], str] = {}  # describe_token_pair, memoised
+        self.events: EventIndex | None = None  # built the first time context is asked for
+        # with debug: (node, node, reason) for near pairs never compared (one token under the gate)
+        self.near: list[tuple[int, int, str]] = []
         self.nodes = nodes
         tid: dict[str, int] = {}
         tokens: list[str] = []
@@ -49,62 +64,22 @@ class _Group:
         # skeletons of every core token at once (regex passes over all of them)
         syms = symbols_many(tokens)
         looses = loose_symbols_many(syms)
-        self._add_joins(live, tid, tokens, looses)
+        for idx, joined in add_joins(live, tid, tokens, looses).items():
+            self.join_ids[idx] = joined
         self.tid = tid
         self.tokens = tokens
         self.syms = syms  # skeletons of the core tokens
         self.n_core = n_core
-        self.match = _match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
+        self.match = match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
         self.strict = self._strict_matches() if any(n.person for n in live) else {}
+        # the tokens of Chinese names, and any token that looks Chinese (joined ones too)
+        of_chinese = {t for n in live if n.chinese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
+        for a, b in syllable_matches(tokens, of_chinese):
+            if self.match[a].get(b, 0.0) < 0.97:
+                self.match[a][b] = self.match[b][a] = 0.97
         self._index(live)
 
-    def _add_joins(self, live: list[_Node], tid: dict[str, int], tokens: list[str], looses: list[str]) -> None:
-        """Adjacent tokens written together (Abdul Hamid ~ Abdelhamid) become tokens of their
-        own, kept only when some core token has the same loose skeleton (`tokens` and `looses`
-        hold the core tokens and grow by the joined ones)."""
-        core_loose = set(looses)
-        # a joined token is kept only if some core token has the same loose skeleton
-        loose_of = dict(zip(tokens, looses))
-        pending: list[tuple[_Node, str, tuple[int, ...]]] = []
-        for n in live:
-            n.joins = []
-            toks = n.tokens
-            if len(toks) < 2:
-                continue
-            cands: Iterable[tuple[str, str, tuple[int, ...]]]
-            if n.core is toks:  # no particles etc.: only adjacent tokens written together
-                cands = [(toks[k], toks[k + 1], (k, k + 1)) for k in range(len(toks) - 1)]
-            else:
-                cands = _join_candidates(n)
-            for left, right, cover in cands:
-                a = loose_of.get(left)
-                if a is None:
-                    a = loose_of[left] = loose(left)
-                b = loose_of.get(right)
-                if b is None:
-                    b = loose_of[right] = loose(right)
-                guess = a + b[1:] if a and b and a[-1] == b[0] else a + b
-                if guess in core_loose:
-                    pending.append((n, left + right, cover))
-        if pending:
-            jsyms = symbols_many([j for _, j, _ in pending])
-            for (n, joined, cover), lo in zip(pending, loose_symbols_many(jsyms)):
-                if lo in core_loose:
-                    n.joins.append((joined, cover))
-                    loose_of.setdefault(joined, lo)
-        for n in live:
-            if n.joins:
-                ids = []
-                for j, _ in n.joins:
-                    i = tid.get(j)
-                    if i is None:
-                        i = tid[j] = len(tokens)
-                        tokens.append(j)
-                        looses.append(loose_of[j])
-                    ids.append(i)
-                self.join_ids[n.idx] = tuple(ids)
-
-    def _index(self, live: list[_Node]) -> None:
+    def _index(self, live: list[Node]) -> None:
         """Inverted indexes over live nodes: token -> nodes (one-token forms, any token,
         last token, joined token)."""
         self.post_single: dict[int, list[int]] = defaultdict(list)
@@ -118,7 +93,8 @@ class _Group:
             else:
                 for t in set(ids):
                     self.post_any[t].append(n.idx)
-                self.post_last[ids[-1]].append(n.idx)
+                # the surname: last, but first in a Chinese name
+                self.post_last[ids[0] if n.chinese else ids[-1]].append(n.idx)
             for t in set(self.join_ids[n.idx]):
                 self.post_join[t].append(n.idx)
 
@@ -135,6 +111,13 @@ class _Group:
                     s = token_similarity(ta, tokens[b], False)
                     out[(a, b)] = s if s >= TOKEN_MATCH else 0.0
         return out
+
+    def chinese_sim(self, x: int, y: int) -> float:
+        """Similarity of token ids x and y as syllables of Chinese names (chinese.py): 0.97
+        when some reading is shared, else 0 (Chang / Chiang, Hubei / Hebei)."""
+        if x == y:
+            return 1.0
+        return 0.97 if same_name(self.tokens[x], self.tokens[y]) else 0.0
 
     def tsim(self, x: int, y: int, person: bool) -> float:
         """Similarity of token ids x and y (people's rules when `person`)."""
@@ -216,55 +199,51 @@ class _Group:
                 sets.append(c)
             if not sets:
                 continue
-            if len(sets) == 1:
-                cand = set(sets[0])
-            else:
-                sets.sort(key=len)
-                cand = sets[0] & sets[1]
-                for c in sets[2:]:
-                    if not cand:
-                        break
-                    cand &= c
-            # a split form meets a joined one through the joined token
-            for t in self.join_ids[f]:
+            cand = _intersection(sets)
+            for t in self.join_ids[f]:  # a split form meets a joined one through the joined token
                 cand |= self._closure(t, post_single)
             cand.discard(f)
             pairs.update([(f, g) if f < g else (g, f) for g in cand])
-        pairs |= slip_pairs(self)
+            if self.debug and len(sets) > 1 and len(self.near) < NEAR_CAP:
+                self.near += near_pairs(n, sets, cand, self.nodes, self.core_ids, self.tokens, self.match)
+        pairs |= slip_pairs(self.nodes, self.core_ids, self.tokens)
+        pairs |= variant_slip_pairs(self.nodes, self.core_ids, self.tokens, self.match, self.post_last)
         return singles, shorts, pairs
 
     # alignment --------------------------------------------------------------------------
 
-    def compare(self, fa: _Node, fb: _Node):
-        """Align two forms. Returns one of
-        ("accept", score, reasons) / ("reject", reason, cannot_link) /
-        ("short", short_idx, long_idx, kind, sim).
-        Reject reasons are only spelled out with debug (nobody reads them otherwise)."""
+    def compare(self, fa: Node, fb: Node) -> Comparison:
+        """Align two forms: accepted with a score, rejected (perhaps as a cannot-link), or a
+        short form of the other. Reject reasons are only spelled out with debug (nobody reads
+        them otherwise)."""
         ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
         match = self.match
         n, m = len(ia), len(ib)
         person = fa.person or fb.person
         strict = self.strict if person else None
+        chinese = fa.chinese and fb.chinese
         if n == m:
             # the common case first: tokens aligned in place
             items = []
             for k in range(n):
                 s = match[ia[k]].get(ib[k], 0.0)
-                if strict and s:
+                if chinese:
+                    s = self.chinese_sim(ia[k], ib[k])
+                elif strict and s:
                     s = strict.get((ia[k], ib[k]), s)
                 if s < TOKEN_MATCH:
                     break
                 items.append((k, k, s))
             else:
-                return self._accept(fa, fb, items, [])
+                return self.accept(fa, fb, items, [])
         ma, mb = self._align(fa, fb, person)
         joined = self._join(fa, fb, ma, mb, person) if len(ma) < n and len(mb) < m else []
         if len(ma) == n and len(mb) == m:
             if person and n > 2 and not joined:
                 seq = [ma[i][0] for i in sorted(ma)]
                 if any(x > y for x, y in zip(seq, seq[1:])) and not _is_rotation(seq):
-                    return ("reject", "rejected: given names in a different order", True)
-            return self._accept(fa, fb, [(i, *ma[i]) for i in sorted(ma)], joined)
+                    return Comparison.reject("rejected: given names in a different order", True)
+            return self.accept(fa, fb, [(i, *ma[i]) for i in sorted(ma)], joined)
         ua = [i for i in range(n) if i not in ma]
         ub = [j for j in range(m) if j not in mb]
         if ua and ub:
@@ -272,8 +251,7 @@ class _Group:
             if slip is not None:
                 return slip
             word = "given name" if person else "token"
-            return (
-                "reject",
+            return Comparison.reject(
                 f"rejected: different {word}s {' '.join(fa.core[i] for i in ua)!r} "
                 f"vs {' '.join(fb.core[j] for j in ub)!r}"
                 if self.debug
@@ -285,19 +263,22 @@ class _Group:
             return self._contained(fa, fb, ma, mb, ub, person, bool(joined))
         return self._contained(fb, fa, mb, ma, ua, person, bool(joined))
 
-    def _align(self, fa: _Node, fb: _Node, person: bool):
+    def _align(self, fa: Node, fb: Node, person: bool):
         """One-to-one token alignment, best matches first (ties: nearer positions):
         ({index in fa: (index in fb, sim)}, {index in fb: (index in fa, sim)})."""
         A, B = fa.core, fb.core
         ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
         strict = self.strict if person else None
+        chinese = fa.chinese and fb.chinese
         edges = []
         initials = person and (self.initial[fa.idx] or self.initial[fb.idx])
         for i in range(len(A)):
             row = self.match[ia[i]]
             for j in range(len(B)):
                 s = row.get(ib[j], 0.0)
-                if strict and s:
+                if chinese:
+                    s = self.chinese_sim(ia[i], ib[j])
+                elif strict and s:
                     s = strict.get((ia[i], ib[j]), s)
                 if initials and s == 0.0 and (len(A[i]) == 1 or len(B[j]) == 1):
                     s = self.sim(A[i], B[j], person)  # an initial
@@ -312,7 +293,7 @@ class _Group:
                 mb[j] = (i, -negs)
         return ma, mb
 
-    def _join(self, fa: _Node, fb: _Node, ma: dict, mb: dict, person: bool) -> list:
+    def _join(self, fa: Node, fb: Node, ma: dict, mb: dict, person: bool) -> list:
         """Tokens written as one on one side (Abdul Hamid ~ Abdelhamid), added to the
         alignment: [(A indices, B indices, A string, B string, similarity)]."""
         joined: list[tuple[tuple[int, ...], tuple[int, ...], str, str, float]] = []
@@ -333,74 +314,92 @@ class _Group:
         return joined
 
     def _contained(
-        self, short: _Node, long_: _Node, m_short: dict, m_long: dict, extra: list[int], person: bool, joined: bool
+        self, short: Node, long_: Node, m_short: dict, m_long: dict, extra: list[int], person: bool, joined: bool
     ):
         """Every token of `short` is matched inside `long_`: a short form (surname only, given
         names only) for the context rules, or another person (an extra given name)."""
         debug = self.debug
         lcore = long_.core
         if not (short.person and long_.person) and (short.person or long_.person):
-            return ("reject", "rejected: a short form of another kind of name" if debug else "", False)
+            return Comparison.reject("rejected: a short form of another kind of name" if debug else "", False)
         if not person:
-            return ("reject", f"rejected: extra token {' '.join(lcore[i] for i in extra)!r}" if debug else "", True)
+            return Comparison.reject(
+                f"rejected: extra token {' '.join(lcore[i] for i in extra)!r}" if debug else "", True
+            )
         generation = [lcore[i] for i in extra if lcore[i] in NAME_SUFFIXES]
         if generation:  # Donald Trump / Donald Trump Jr
-            return ("reject", f"rejected: generational suffix {generation[0]!r}", True)
+            return Comparison.reject(f"rejected: generational suffix {generation[0]!r}", True)
         in_long = sorted(m_long)
         k = len(in_long)
         seq = [m_short[i][0] for i in sorted(m_short)]
         if all(x <= y for x, y in zip(seq, seq[1:])) and not joined:
-            if k == 1 and in_long[0] == len(lcore) - 1:
-                return ("short", short.idx, long_.idx, "surname only", min(s for _, s in m_short.values()))
-            if k >= 2 and in_long[-1] == k - 1:  # in_long == [0, 1, ..., k - 1]
-                return ("short", short.idx, long_.idx, "given names only", min(s for _, s in m_short.values()))
+            if k == 1 and in_long[0] == (0 if long_.chinese else len(lcore) - 1):
+                return Comparison.short_form(short.idx, long_.idx, "surname only", min(s for _, s in m_short.values()))
+            if k >= 2 and in_long[-1] == k - 1 and not long_.chinese:  # in_long == [0, 1, ..., k - 1]
+                return Comparison.short_form(
+                    short.idx, long_.idx, "given names only", min(s for _, s in m_short.values())
+                )
         if any(i < in_long[-1] for i in extra):  # Ahmad (Shah) Massoud, (Habib) Ahmad Miim
-            return (
-                "reject",
+            return Comparison.reject(
                 f"rejected: extra given name {' '.join(lcore[i] for i in extra)!r}" if debug else "",
                 True,
             )
         if len(short.core) == 1:
-            return ("reject", "rejected: given name only", False)
-        return ("reject", f"rejected: extra name {' '.join(lcore[i] for i in extra)!r}" if debug else "", True)
+            return Comparison.reject("rejected: given name only", False)
+        return Comparison.reject(f"rejected: extra name {' '.join(lcore[i] for i in extra)!r}" if debug else "", True)
 
-    def _slip(self, fa: _Node, fb: _Node, ma: dict[int, tuple[int, float]], ua: list[int], ub: list[int]):
+    def _slip(self, fa: Node, fb: Node, ma: dict[int, tuple[int, float]], ua: list[int], ub: list[int]):
         """Accept two people's names whose only difference is a one-letter slip in a given name
-        beside an identical surname (see slips.py); None if that is not the case."""
+        (see slips.py) beside an identical surname, or beside a variant surname when the two
+        forms' documents report one event (context.py); None if that is not the case."""
         A, B = fa.core, fb.core
         n = len(A)
-        if (
-            len(ua) != 1
-            or ua != ub
-            or n != len(B)
-            or ua[0] == n - 1
-            or A[-1] != B[-1]
-            or not one_letter_slip(A[ua[0]], B[ub[0]])
-        ):
+        if fa.chinese or fb.chinese:  # a letter more or less is another Chinese name (Chang / Chiang)
+            return None
+        if len(ua) != 1 or ua != ub or n != len(B) or ua[0] == n - 1 or not one_letter_slip(A[ua[0]], B[ub[0]]):
             return None
         if any(ma[i][0] != i for i in ma):
             return None
+        event: list[str] | None = None
+        if A[-1] != B[-1]:
+            if self.events is None:
+                self.events = EventIndex(self.nodes)
+            event = self.events.shared(fa, fb)
+            if len(event) < EVENT_MIN_SHARED:
+                return None
         items = sorted([(i, *ma[i]) for i in ma] + [(ua[0], ub[0], SLIP_SIM)])
-        return self._accept(fa, fb, items, [], slip=(A[ua[0]], B[ub[0]]))
+        return self.accept(fa, fb, items, [], slip=(A[ua[0]], B[ub[0]]), event=event)
 
-    def _accept(
+    def _describe(self, a: str, b: str, s: float, chinese: bool) -> str:
+        """The reason for one aligned token pair (memoised)."""
+        if chinese and s == 0.97:
+            return f"token-aligned: {a}~{b} (the same Chinese syllables: pinyin, Wade-Giles, postal)"
+        key = (a, b, s)
+        r = self.desc.get(key)
+        if r is None:
+            t = self.tid.get(a, self.n_core)
+            r = self.desc[key] = describe_token_pair(a, b, s, self.syms[t] if t < self.n_core else None)
+        return r
+
+    def accept(
         self,
-        fa: _Node,
-        fb: _Node,
+        fa: Node,
+        fb: Node,
         items: list[tuple[int, int, float]],
         joined: list,
         slip: tuple[str, str] | None = None,
-    ):
+        event: list[str] | None = None,
+    ) -> Comparison:
         """Score an alignment: items are (index in fa.core, index in fb.core, similarity)
         in fa order."""
         A, B = fa.core, fb.core
         num = den = 0.0
         reasons: list[str] = []
+        chinese = fa.chinese and fb.chinese
         in_join = {c for cov_a, _, _, _, _ in joined for c in cov_a} if joined else ()
         same_tokens = not joined
         disorder = False
         last_j = -1
-        desc = self.desc
         for i, j, s in items:
             if j < last_j:
                 disorder = True
@@ -415,12 +414,7 @@ class _Group:
                 same_tokens = False
                 if slip and (a, b) == slip:
                     continue
-                key = (a, b, s)
-                r = desc.get(key)
-                if r is None:
-                    t = self.tid.get(a, self.n_core)
-                    r = desc[key] = describe_token_pair(a, b, s, self.syms[t] if t < self.n_core else None)
-                reasons.append(r)
+                reasons.append(self._describe(a, b, s, chinese))
         for cov_a, cov_b, sa, sb, s in joined:
             w = max(len(sa), len(sb))
             num += w * s
@@ -432,8 +426,7 @@ class _Group:
             reasons.append(f"joined tokens: {ta}~{tb} ({s:.2f})")
         score = 100.0 * num / den if den else 0.0
         if slip:
-            score -= SLIP_PENALTY
-            reasons.append(f"one-letter slip in a given name: {slip[0]}~{slip[1]}, same surname")
+            score -= _slip_reason(slip, event, reasons)
         if fa.group != fb.group:
             score -= CROSS_LABEL_PENALTY
             reasons.append(f"labelled {_kind(fa)} and {_kind(fb)}: compared across labels")
@@ -441,10 +434,36 @@ class _Group:
             score -= 5.0
             reasons.append("token order differs (surname first?)")
         _overall(fa, fb, same_tokens, reasons)
-        return ("accept", round(min(score, 100.0), 1), reasons)
+        return Comparison.accept(round(min(score, 100.0), 1), reasons)
 
 
-def _overall(fa: _Node, fb: _Node, same_tokens: bool, reasons: list[str]) -> None:
+def _intersection(sets: list[set[int]]) -> set[int]:
+    """The forms every token's set holds (a new set), smallest sets first."""
+    if len(sets) == 1:
+        return set(sets[0])
+    ordered = sorted(sets, key=len)
+    cand = ordered[0] & ordered[1]
+    for c in ordered[2:]:
+        if not cand:
+            break
+        cand &= c
+    return cand
+
+
+def _slip_reason(slip: tuple[str, str], event: list[str] | None, reasons: list[str]) -> float:
+    """The reason for a one-letter slip (and the event that vouches for it), and its cost."""
+    if event is None:
+        reasons.append(f"one-letter slip in a given name: {slip[0]}~{slip[1]}, same surname")
+        return SLIP_PENALTY
+    named = ", ".join(event[:3]) + (f" and {len(event) - 3} more" if len(event) > 3 else "")
+    reasons.append(
+        f"one-letter slip in a given name: {slip[0]}~{slip[1]} beside a variant surname, "
+        f"linked by context: both forms' documents name {named}"
+    )
+    return SLIP_PENALTY + EVENT_SLIP_PENALTY
+
+
+def _overall(fa: Node, fb: Node, same_tokens: bool, reasons: list[str]) -> None:
     """The reasons that describe the whole alignment (first when the tokens are the same)."""
     if same_tokens:
         if fa.key.replace(" ", "") == fb.key.replace(" ", ""):
@@ -463,10 +482,8 @@ def _overall(fa: _Node, fb: _Node, same_tokens: bool, reasons: list[str]) -> Non
         reasons.append("same after normalising diacritics" if same_tokens else "diacritics normalised")
 
 
-def _kind(node: _Node) -> str:
+def _kind(node: Node) -> str:
     """The label a node is taken to carry (gold first), for reasons."""
-    from annotations.extract.variants.analysis import top_label
-
     return top_label(node.gold or node.labels, node.group)
 
 

@@ -7,7 +7,7 @@ same kind of thing as that LOC" has one answer everywhere:
   Taliban is tagged either way); PERSON (and PER) people; any other label is its own group.
 * ``compatible``: two labels of one group (or a label missing) may name one entity.
 * ``pool``: which labels the linker compares at all. Name-like labels (PERSON, ORG, NORP, GPE,
-  LOC, FAC) share one pool, because a small model tags an unfamiliar name ORG or GPE about 40 %
+  LOC, FAC, and PRODUCT, WORK_OF_ART, EVENT, which small models give unfamiliar names) share one pool, because a small model tags an unfamiliar name ORG or GPE about 40 %
   of the time; a disagreement between groups costs score and is given as a reason. Values
   (dates, numbers, money) are never compared; any other label is compared with itself only.
 """
@@ -27,7 +27,9 @@ _GROUP_OF = {
     "ORG": "ORG",
     "NORP": "ORG",
 }
-NAME_GROUPS = frozenset({PERSON, "PLACE", "ORG"})
+# PRODUCT, WORK_OF_ART and EVENT are how a small model tags a name it does not know
+# (Qalqiliya, Hadramawt, Tsim Sha Tsui) as often as ORG or GPE: they share the name pool
+NAME_GROUPS = frozenset({PERSON, "PLACE", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT"})
 
 
 def label_group(label: str | None) -> str:

@@ -4,30 +4,18 @@ transliteration-aware weighted edit distance."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from annotations.extract.blocking import READINGS, phonetic_key, prefilter_forms_many, skeleton_keys
 from annotations.extract.distance import TOKEN_MATCH, match_similarities, token_similarity
-from annotations.extract.normalize import loose_symbols
+from annotations.extract.normalize import symbols_many
+from annotations.extract.romanize import alternates
 from annotations.extract.variants.tuning import BLOCK_CAP, PREFILTER_CUTOFF
 
 
-def _block_keys(lo: str) -> Iterable[str]:
-    """normalize.block_keys_symbols from the loose skeleton (order does not matter here)."""
-    key = lo.replace("a", "")
-    if len(key) <= 1:
-        return ("~" + lo,)
-    keys = {key}
-    if len(key) >= 3 and key[-1] == "s":
-        keys.add(key[:-1])
-    if len(key) >= 5:
-        keys.update([key[:i] + key[i + 1 :] for i in range(len(key))])
-    return keys
-
-
-def _match_tokens(
+def match_tokens(
     tokens: list[str], n_core: int, syms: list[str], looses: list[str], plural_s: bool, workers: int
 ) -> list[dict[int, float]]:
     """For every token, the tokens it matches (similarity >= TOKEN_MATCH), itself included.
@@ -57,56 +45,73 @@ def _match_tokens(
 
 class _Skeletons:
     """The weighted edit distance depends only on the skeletons: the distinct skeletons of
-    the core tokens (compared once each), the tokens that share each, and their loose forms."""
+    the core tokens, each token's own and those of its other readings (romanize.alternates),
+    compared once each; the tokens that have each; and their prefilter readings."""
 
     def __init__(self, tokens: list[str], n_core: int, syms: list[str], looses: list[str]) -> None:
         self.tokens = tokens
         sid_of: dict[str, int] = {}
         self.usyms: list[str] = []
-        self.ulo: list[str] = []
         self.members: list[list[int]] = []
         self.by_loose: dict[str, list[int]] = defaultdict(list)
-        for tid in range(n_core):
-            sy = syms[tid]
+        self.phonetic: dict[str, list[int]] = defaultdict(list)  # metaphone key -> skeleton ids
+
+        def add(sy: str, tid: int) -> int:
             sid = sid_of.get(sy)
             if sid is None:
                 sid = sid_of[sy] = len(self.usyms)
                 self.usyms.append(sy)
-                self.ulo.append(looses[tid])
                 self.members.append([tid])
-            else:
+            elif self.members[sid][-1] != tid:
                 self.members[sid].append(tid)
+            return sid
+
+        alts = [(tid, alt) for tid in range(n_core) for alt in alternates(tokens[tid])]
+        alt_syms = symbols_many([alt for _, alt in alts])
+        for tid in range(n_core):
+            sid = add(syms[tid], tid)
             self.by_loose[looses[tid]].append(tid)
-        # Ukrainian h is Russian g (Oleh / Oleg, Hrytsenko / Gritsenko, Luhansk / Lugansk), but
-        # the loose skeleton drops h (Fatimah / Fatima): tokens with an h also block, and are
-        # prefiltered, as if it were a g; so does a j (Egyptian g for j: Nagi / Naji, Gamal / Jamal)
-        self.ualt = [
-            loose_symbols(sy.replace("h", "g").replace("j", "g")) if "h" in sy or "j" in sy else lo
-            for sy, lo in zip(self.usyms, self.ulo)
+            key = phonetic_key(tokens[tid])
+            if key:
+                self.phonetic[key].append(sid)
+        for (tid, _), sy in zip(alts, alt_syms):
+            add(sy, tid)
+        # slot 0: the loose skeleton; then one per blocking.READINGS (slot 0 again where the
+        # skeleton has no such reading)
+        self.slots: list[list[str]] = [[] for _ in range(len(READINGS) + 1)]
+        self.keys: list[set[str]] = []
+        for sy, forms in zip(self.usyms, prefilter_forms_many(self.usyms)):
+            self.keys.append(skeleton_keys(sy, forms))
+            lo = forms[0]
+            for k, form in enumerate(forms):
+                self.slots[k].append(lo if form == lo else form)
+        # own[k][sid]: the skeleton has a reading of its own in slot k + 1
+        self.own = [
+            np.array([f is not lo for f, lo in zip(slot, self.slots[0])], dtype=bool) for slot in self.slots[1:]
         ]
 
     def same_skeleton(self, match: list[dict[int, float]]) -> None:
-        """Tokens with one skeleton match at 0.97 (one-letter tokens never)."""
+        """Tokens with one skeleton (their own or another reading's) match at 0.97 (one-letter
+        tokens never)."""
         tokens = self.tokens
         for ids in self.members:
             if len(ids) > 1:
                 for a in ids:
                     d = match[a]
                     for b in ids:
-                        if b != a:
+                        if b != a and d.get(b, 0.0) < 0.97:
                             d[b] = 0.97 if len(tokens[a]) > 1 and len(tokens[b]) > 1 else 0.0
 
 
 def _candidates(sk: _Skeletons) -> np.ndarray | None:
     """Skeleton pairs that share a block, as codes left * S + right (None: no pair)."""
-    S, ulo, ualt = len(sk.usyms), sk.ulo, sk.ualt
+    S, ulo = len(sk.usyms), sk.slots[0]
     blocks: dict[str, list[int]] = defaultdict(list)
-    for sid, lo in enumerate(ulo):
-        keys = _block_keys(lo)
-        if ualt[sid] is not lo:
-            keys = {*keys, *_block_keys(ualt[sid])}
+    for sid, keys in enumerate(sk.keys):
         for k in keys:
             blocks[k].append(sid)
+    for key, sids in sk.phonetic.items():
+        blocks[key] = sorted(set(sids))
     small: list[int] = []
     chunks: list[np.ndarray] = []
 
@@ -114,11 +119,12 @@ def _candidates(sk: _Skeletons) -> np.ndarray | None:
         if len(ids) <= 12:
             for x in range(len(ids) - 1):
                 base = ids[x] * S
-                small.extend([base + y for y in ids[x + 1 :]])
+                small.extend([base + y if y > ids[x] else y * S + ids[x] for y in ids[x + 1 :]])
             return
         arr = np.asarray(ids, dtype=np.int64)
         iu, ju = np.triu_indices(len(arr), 1)
-        chunks.append(arr[iu] * S + arr[ju])
+        a, b = arr[iu], arr[ju]
+        chunks.append(np.minimum(a, b) * S + np.maximum(a, b))
 
     for ids in blocks.values():
         if len(ids) < 2:
@@ -138,37 +144,41 @@ def _candidates(sk: _Skeletons) -> np.ndarray | None:
     return np.unique(np.concatenate(chunks)) if chunks else None
 
 
-def _score(sk: _Skeletons, codes: np.ndarray, match: list[dict[int, float]], plural_s: bool, workers: int) -> None:
-    """Prefilter candidate skeleton pairs with cpdist, score the survivors, and record the
-    matches on every token that has those skeletons."""
-    S, ulo, ualt, tokens, members = len(sk.usyms), sk.ulo, sk.ualt, sk.tokens, sk.members
-    left = codes // S
-    right = codes % S
-    step = 1_000_000
-    for s in range(0, len(left), step):
-        L, R = left[s : s + step], right[s : s + step]
-        Ll, Rl = L.tolist(), R.tolist()
+def _prefilter(sk: _Skeletons, L: np.ndarray, R: np.ndarray, workers: int) -> np.ndarray:
+    """Indices of the pairs (L[k], R[k]) whose loose readings are close enough (fuzz.ratio of
+    some reading slot at least PREFILTER_CUTOFF) to be scored."""
+    ok = np.zeros(len(L), dtype=bool)
+    for k, slot in enumerate(sk.slots):
+        if k == 0:
+            todo = np.arange(len(L))
+        else:
+            # only pairs still out, where one side has a reading of its own in this slot
+            own = sk.own[k - 1]
+            todo = np.nonzero(~ok & (own[L] | own[R]))[0]
+            if not len(todo):
+                continue
         score = process.cpdist(
-            [ulo[i] for i in Ll],
-            [ulo[j] for j in Rl],
+            [slot[i] for i in L[todo].tolist()],
+            [slot[j] for j in R[todo].tolist()],
             scorer=fuzz.ratio,
             score_cutoff=PREFILTER_CUTOFF,
             dtype=np.uint8,
             workers=workers,
         )
-        if ualt != ulo:
-            score = np.maximum(
-                score,
-                process.cpdist(
-                    [ualt[i] for i in Ll],
-                    [ualt[j] for j in Rl],
-                    scorer=fuzz.ratio,
-                    score_cutoff=PREFILTER_CUTOFF,
-                    dtype=np.uint8,
-                    workers=workers,
-                ),
-            )
-        ok = np.nonzero(score)[0]
+        ok[todo[np.nonzero(score)[0]]] = True
+    return np.nonzero(ok)[0]
+
+
+def _score(sk: _Skeletons, codes: np.ndarray, match: list[dict[int, float]], plural_s: bool, workers: int) -> None:
+    """Prefilter candidate skeleton pairs, score the survivors, and record the matches on
+    every token that has those skeletons (the best reading wins)."""
+    S, tokens, members = len(sk.usyms), sk.tokens, sk.members
+    left = codes // S
+    right = codes % S
+    step = 1_000_000
+    for s in range(0, len(left), step):
+        L, R = left[s : s + step], right[s : s + step]
+        ok = _prefilter(sk, L, R, workers)
         L, R = L[ok], R[ok]
         sims = match_similarities(sk.usyms, L, R, plural_s)
         hit = np.nonzero(sims)[0]
@@ -178,6 +188,6 @@ def _score(sk: _Skeletons, codes: np.ndarray, match: list[dict[int, float]], plu
                     continue
                 da = match[a]
                 for b in members[j]:
-                    if len(tokens[b]) > 1:
+                    if b != a and len(tokens[b]) > 1 and da.get(b, 0.0) < sim:
                         da[b] = sim
                         match[b][a] = sim

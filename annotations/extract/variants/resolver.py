@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from annotations.extract.variants.model import Judgement
 
 
-class _Resolver:
+class Resolver:
     """Union-find whose components carry cannot-link constraints to other components."""
 
     __slots__ = ("forbid", "parent", "size")
@@ -94,7 +94,7 @@ class _Resolver:
         return True
 
 
-def _latest(judgements: Iterable[Judgement], key) -> dict:
+def latest_verdicts(judgements: Iterable[Judgement], key) -> dict:
     """Latest verdict per unordered pair (a later judgement on the same pair wins)."""
     out: dict = {}
     for j in judgements:
@@ -118,9 +118,9 @@ def canonical_groups(judgements: Iterable[Judgement]) -> list[set[str]]:
     judgement between two groups forbids merging them: a "same" edge that would join them is
     ignored. The latest judgement on a pair wins. Forms are compared exactly as written;
     labels are not used. Every form named in a "same" judgement is in exactly one group."""
-    latest = _latest(judgements, lambda j: (j.a.strip(), j.b.strip()))
+    latest = latest_verdicts(judgements, lambda j: (j.a.strip(), j.b.strip()))
     ids: dict[str, int] = {}
-    uf = _Resolver()
+    uf = Resolver()
 
     def node(form: str) -> int:
         i = ids.get(form)

@@ -3,28 +3,41 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from annotations.extract.variants.analysis import _docs, _Node
+from annotations.extract.variants.analysis import Node, docs_of
 
 
-def _resolve_short(
-    S: _Node,
+@dataclass(frozen=True)
+class ShortDecision:
+    """What context says a short form names: `target` (a full form's node index) with a score,
+    or None with the candidate clusters' roots; `reason` either way."""
+
+    target: int | None
+    score: float
+    kind: str
+    reason: str
+    roots: list[int] = field(default_factory=list)
+
+
+def resolve_short(
+    short: Node,
     cands: dict[int, tuple[float, str]],
-    nodes: list[_Node],
+    nodes: list[Node],
     find,
     s_occ: list[int] | None = None,
-) -> tuple[int, float, str, str] | tuple[None, list[int], str]:
+) -> ShortDecision:
     """Decide whether a short form (surname, given names, acronym) names one full form.
 
     `cands` maps each candidate full form to (token similarity, kind). `s_occ` are the short
     form's occurrences; by default its own, but the caller adds every mention of the same
     normalised form whatever its label (small NER models often label a bare surname ORG or
     GPE right next to the PERSON full name).
-    Returns (long_idx, score, kind, reason) or (None, candidate_roots, reason)."""
-    s_docs = _docs(S.occ if s_occ is None else s_occ)
+    The decision names the full form (`target`) or, when context does not settle it, none."""
+    s_docs = docs_of(short.occ if s_occ is None else s_occ)
     by_root: dict[int, list[int]] = defaultdict(list)
-    for L in cands:
-        by_root[find(L)].append(L)
+    for full in cands:
+        by_root[find(full)].append(full)
     roots = sorted(by_root)
     kinds = {k for _, k in cands.values()}
     kind = (
@@ -32,11 +45,11 @@ def _resolve_short(
     )
     unique_docs, salient = _evidence(s_docs, by_root, nodes)
     if len(unique_docs) >= 2:
-        return (None, roots, f"{kind}; different full names in different documents")
+        return ShortDecision(None, 0.0, kind, f"{kind}; different full names in different documents", roots)
     if len(unique_docs) == 1:
         root = next(iter(unique_docs))
         if salient and salient.most_common(1)[0][0] != root:
-            return (None, roots, f"{kind}; context disagrees between documents")
+            return ShortDecision(None, 0.0, kind, f"{kind}; context disagrees between documents", roots)
         n = unique_docs[root]
         reason = f"{kind}; unique full name in context ({_plural(n, 'document')})"
         base = 90.0
@@ -45,41 +58,41 @@ def _resolve_short(
     elif salient:
         root, top = salient.most_common(1)[0]
         if top < 2 or top < 0.75 * sum(salient.values()):
-            return (None, roots, f"{kind}; ambiguous in context")
+            return ShortDecision(None, 0.0, kind, f"{kind}; ambiguous in context", roots)
         reason = f"{kind}; most salient full name in context ({_plural(top, 'mention')})"
         base = 87.0
     else:
         if len(roots) != 1:
-            return (None, roots, f"{kind}; {len(roots)} candidate full names in the corpus")
+            return ShortDecision(None, 0.0, kind, f"{kind}; {len(roots)} candidate full names in the corpus", roots)
         root = roots[0]
         reason = f"{kind}; unique full name in corpus"
         base = 86.0
 
-    def shared(L: int) -> int:
-        occ = nodes[L].occ
+    def shared(full: int) -> int:
+        occ = nodes[full].occ
         return len({occ[k] for k in range(0, len(occ), 2) if occ[k] in s_docs})
 
-    target = max(by_root[root], key=lambda L: (shared(L), nodes[L].count, cands[L][0], -L))
+    target = max(by_root[root], key=lambda full: (shared(full), nodes[full].count, cands[full][0], -full))
     sim, kind_t = cands[target]
     if kind_t != kind:
         reason = kind_t + reason[len(kind) :]
     score = base - 20.0 * (1.0 - sim)
     if sim < 1.0:
-        reason += f"; {S.core[-1] if S.core else S.key}~{nodes[target].core[-1]} ({sim:.2f})"
-    return (target, round(score, 1), kind, reason)
+        reason += f"; {short.core[-1] if short.core else short.key}~{nodes[target].core[-1]} ({sim:.2f})"
+    return ShortDecision(target, round(score, 1), kind, reason)
 
 
 def _evidence(
-    s_docs: dict[int, list[int]], by_root: dict[int, list[int]], nodes: list[_Node]
+    s_docs: dict[int, list[int]], by_root: dict[int, list[int]], nodes: list[Node]
 ) -> tuple[Counter[int], Counter[int]]:
     """What the short form's documents say: per candidate root, the documents where it is the
     only full name, and the short mentions it is the most salient full name at."""
     # positions of each candidate's full mentions in the documents of the short form
     by_doc: dict[int, dict[int, list[int]]] = defaultdict(dict)
     in_s_docs = s_docs.keys()
-    for r, Ls in by_root.items():
-        for L in Ls:
-            occ = nodes[L].occ
+    for r, fulls in by_root.items():
+        for full in fulls:
+            occ = nodes[full].occ
             if in_s_docs.isdisjoint(occ[0::2]):  # mostly: nothing in the short form's documents
                 continue
             for k in range(0, len(occ), 2):

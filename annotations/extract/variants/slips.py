@@ -10,12 +10,10 @@ token matching, the slip inside (not at either end of) a given name of at least
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
+from annotations.extract.variants.analysis import Node
 from annotations.extract.variants.tuning import SLIP_MAX_TOKENS, SLIP_MIN_LEN
-
-if TYPE_CHECKING:
-    from annotations.extract.variants.compare import _Group
 
 
 def one_letter_slip(a: str, b: str) -> bool:
@@ -31,15 +29,16 @@ def one_letter_slip(a: str, b: str) -> bool:
     return False
 
 
-def slip_pairs(group: _Group) -> set[tuple[int, int]]:
+def slip_pairs(
+    nodes: Sequence[Node], core_ids: Sequence[tuple[int, ...]], tokens: Sequence[str]
+) -> set[tuple[int, int]]:
     """Candidate pairs of people's names that differ by a one-letter slip in one given name
     and share every other token exactly (the token blocks never put them together). Names are
     blocked by (the other tokens, the slipped position, its first and last letter): blocks stay
     small and cost one small key per name and position, not one per letter."""
     blocks: dict[tuple[tuple[int, ...], int, str], list[tuple[int, str]]] = defaultdict(list)
-    tokens = group.tokens
-    for n in group.nodes:
-        ids = group.core_ids[n.idx]
+    for n in nodes:
+        ids = core_ids[n.idx]
         if n.phantom or n.acronym or not n.person or not 2 <= len(ids) <= SLIP_MAX_TOKENS:
             continue
         for pos in range(len(ids) - 1):
@@ -56,4 +55,31 @@ def slip_pairs(group: _Group) -> set[tuple[int, int]]:
         for length, shorter in by_len.items():
             for g, u in by_len.get(length + 1, ()):
                 out.update((f, g) if f < g else (g, f) for f, t in shorter if one_letter_slip(t, u))
+    return out
+
+
+def variant_slip_pairs(
+    nodes: Sequence[Node],
+    core_ids: Sequence[tuple[int, ...]],
+    tokens: Sequence[str],
+    match: Sequence[dict[int, float]],
+    post_last: dict[int, list[int]],
+) -> set[tuple[int, int]]:
+    """People's names of 2-3 tokens whose surnames are variants (not identical: slip_pairs has
+    those) and whose given names may differ by a one-letter slip: the candidates for the event
+    rule (a slip beside a variant surname is linked only when the documents share the event)."""
+    out: set[tuple[int, int]] = set()
+    for n in nodes:
+        ids = core_ids[n.idx]
+        if n.phantom or not n.person or n.chinese or not 2 <= len(ids) <= SLIP_MAX_TOKENS:
+            continue
+        for s2 in match[ids[-1]]:
+            others = post_last.get(s2, ())
+            if s2 == ids[-1] or len(others) > 200:  # a common surname: its slips are not worth it
+                continue
+            for g in others:
+                gids = core_ids[g]
+                if g > n.idx and len(gids) == len(ids):
+                    if any(one_letter_slip(tokens[x], tokens[y]) for x, y in zip(ids[:-1], gids[:-1])):
+                        out.add((n.idx, g))
     return out

@@ -3,7 +3,7 @@
 _gather        mentions -> one node per normalised form in each comparison pool
 _judgements    judgements -> latest verdict per node pair (phantom nodes for unknown forms)
 per pool:
-  _prepare       finish the nodes, build the token index (compare._Group)
+  _prepare       finish the nodes, build the token index (compare.TokenIndex)
   _compare       candidate pairs aligned and scored; cannot-links collected
   _acronyms      NRF ~ National Resistance Front
   _human         judgement edges: the resolver people's answers make
@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from annotations.extract.normalize import normalize, normalize_many
-from annotations.extract.variants.analysis import _analyse, _finish_node, _Node, settle_kind, top_label
-from annotations.extract.variants.compare import _Group
+from annotations.extract.variants.analysis import Node, analyse, finish_node, settle_kind, top_label
+from annotations.extract.variants.compare import TokenIndex
 from annotations.extract.variants.labels import NAME_POOL, label_group, pool
 from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair, Suggestions
-from annotations.extract.variants.resolver import _latest, _Resolver
-from annotations.extract.variants.short import _resolve_short
+from annotations.extract.variants.resolver import Resolver, latest_verdicts
+from annotations.extract.variants.short import resolve_short
 from annotations.extract.variants.tuning import CLUSTER_CONSTRAINT_CAP, SAME_FORM_SCORE
+from annotations.extract.variants.verdict import Verdict
 
 _MENTION_FIELDS = attrgetter("form", "label", "doc_id", "start", "gold")
 _Edge = tuple[int, int]
@@ -87,7 +88,7 @@ class _Run:
     threshold: float
     workers: int
     debug: bool
-    pools: dict[str, dict[str, _Node]]
+    pools: dict[str, dict[str, Node]]
     judged: dict[tuple[str, str, str], str] = field(default_factory=dict)
     same_form_judged: set[tuple[str, str]] = field(default_factory=set)  # (pool, key)
     pairs: list[Pair] = field(default_factory=list)
@@ -97,7 +98,7 @@ class _Run:
     # labels each spelling of the name pool carries: {form: {label: mentions}}
     form_groups: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def reject(self, x: _Node, y: _Node, score: float, reasons: list[str]) -> None:
+    def reject(self, x: Node, y: Node, score: float, reasons: list[str]) -> None:
         if self.debug:
             self.rejected.append(_pair(x, y, score, reasons))
 
@@ -111,9 +112,9 @@ class _Pool:
     """One comparison pool in progress."""
 
     name: str
-    node_map: dict[str, _Node]
-    nodes: list[_Node]
-    G: _Group
+    node_map: dict[str, Node]
+    nodes: list[Node]
+    index: TokenIndex
     accepted: dict[_Edge, tuple[float, list[str]]] = field(default_factory=dict)
     cannot: list[_Edge] = field(default_factory=list)
     short_cands: dict[int, dict[int, tuple[float, str]]] = field(default_factory=lambda: defaultdict(dict))
@@ -122,11 +123,11 @@ class _Pool:
     diff_j: list[_Edge] = field(default_factory=list)
     judged_pairs: set[_Edge] = field(default_factory=set)
     extra_cannot: set[_Edge] = field(default_factory=set)
-    human: _Resolver = field(default_factory=_Resolver)
+    human: Resolver = field(default_factory=Resolver)
 
-    def resolver(self, extra: Iterable[_Edge] = ()) -> _Resolver:
+    def resolver(self, extra: Iterable[_Edge] = ()) -> Resolver:
         """Judgements first (people win over the machine's cannot-links), then constraints."""
-        uf = _Resolver(len(self.nodes))
+        uf = Resolver(len(self.nodes))
         for a, b in self.diff_j:
             uf.forbid_pair(a, b)
         for a, b in self.same_j:
@@ -139,7 +140,7 @@ class _Pool:
 # --------------------------------------------------------------------------- phases
 
 
-def _gather(mentions: Iterable[Mention], form_groups: dict[str, dict[str, int]]) -> dict[str, dict[str, _Node]]:
+def _gather(mentions: Iterable[Mention], form_groups: dict[str, dict[str, int]]) -> dict[str, dict[str, Node]]:
     """One node per normalised form within a comparison pool. Mentions are first gathered per
     (form, label, gold), so the per-mention loop stays small and forms normalise in one batch.
     `form_groups` receives the labels of every spelling in the name pool."""
@@ -155,7 +156,7 @@ def _gather(mentions: Iterable[Mention], form_groups: dict[str, dict[str, int]])
     pool_of = {label: pool(label) for label in {label for _, label, _ in by_form}}
     forms = list({form: None for form, label, _ in by_form if pool_of[label]})
     keys = dict(zip(forms, normalize_many(forms)))
-    pools: dict[str, dict[str, _Node]] = defaultdict(dict)
+    pools: dict[str, dict[str, Node]] = defaultdict(dict)
     for (form, label, gold), occ in by_form.items():
         g = pool_of[label]
         key = keys.get(form, "") if g else ""
@@ -164,7 +165,7 @@ def _gather(mentions: Iterable[Mention], form_groups: dict[str, dict[str, int]])
         nodes = pools[g]
         node = nodes.get(key)
         if node is None:
-            node = nodes[key] = _Node(len(nodes), key, g)
+            node = nodes[key] = Node(len(nodes), key, g)
             node.occ = occ
         else:
             node.occ += occ  # the order of occurrences does not matter
@@ -194,7 +195,7 @@ def _judgements(run: _Run, judgements: list[Judgement]) -> None:
     that only carry judgements. A judgement on two spellings of one normalised form settles
     that form's own cross-label question."""
     pools = run.pools
-    run.judged = _latest(judgements, lambda j: _judgement_key(j, pools))
+    run.judged = latest_verdicts(judgements, lambda j: _judgement_key(j, pools))
     written: dict[tuple[str, str], tuple[str, str]] = {}
     for j in judgements:
         keys = [normalize(form) for form in (j.a, j.b)]
@@ -208,7 +209,7 @@ def _judgements(run: _Run, judgements: list[Judgement]) -> None:
         for k in (ka, kb):
             if k not in nodes:
                 form, label = written.get((g, k), (k, ""))
-                node = nodes[k] = _Node(len(nodes), k, label_group(label) if g == NAME_POOL else g)
+                node = nodes[k] = Node(len(nodes), k, label_group(label) if g == NAME_POOL else g)
                 node.phantom = True
                 node.rep = form
 
@@ -219,47 +220,47 @@ def _prepare(run: _Run, name: str) -> _Pool:
     nodes = list(node_map.values())
     for n in nodes:
         if n.phantom:
-            _analyse(n)
+            analyse(n)
             continue
-        _finish_node(n)
+        finish_node(n)
         if len(n.spellings) > 1:
             run.spellings[(n.group, n.rep)] = _spellings(n)
-    return _Pool(name, node_map, nodes, _Group(name, nodes, run.workers, run.debug))
+    return _Pool(name, node_map, nodes, TokenIndex(name, nodes, run.workers, run.debug))
 
 
 def _compare(run: _Run, p: _Pool) -> None:
     """Score every candidate pair: accepted edges, cannot-links and short-form candidates."""
-    nodes, G, threshold = p.nodes, p.G, run.threshold
-    singles, p.shorts, cpairs = G.candidates()
+    nodes, index, threshold = p.nodes, p.index, run.threshold
+    singles, p.shorts, cpairs = index.candidates()
     for (f, g), sim in sorted(singles.items()):
         x, y = _ordered(nodes[f], nodes[g])
-        if x.person or y.person:
-            sim = G.tsim(G.core_ids[x.idx][0], G.core_ids[y.idx][0], True)
-            if not sim:
-                continue
-        _, score, reasons = G._accept(x, y, [(0, 0, sim)], [])
-        if score >= threshold:
-            p.accepted[(f, g)] = (score, reasons)
+        if x.chinese and y.chinese:
+            sim = index.chinese_sim(index.core_ids[x.idx][0], index.core_ids[y.idx][0])
+        elif x.person or y.person:
+            sim = index.tsim(index.core_ids[x.idx][0], index.core_ids[y.idx][0], True)
+        if not sim:
+            continue
+        res = index.accept(x, y, [(0, 0, sim)], [])
+        if res.score >= threshold:
+            p.accepted[(f, g)] = (res.score, res.reasons)
         else:
-            run.reject(nodes[f], nodes[g], score, [run.below] + reasons)
+            run.reject(nodes[f], nodes[g], res.score, [run.below] + res.reasons)
+    for f, g, reason in index.near:
+        run.reject(nodes[f], nodes[g], 0.0, [reason])
     for f, g in sorted(cpairs):
         x, y = _ordered(nodes[f], nodes[g])
-        res = G.compare(x, y)
-        if res[0] == "accept":
-            _, score, reasons = res
-            if score >= threshold:
-                p.accepted[(f, g)] = (score, reasons)
+        res = index.compare(x, y)
+        if res.verdict is Verdict.ACCEPT:
+            if res.score >= threshold:
+                p.accepted[(f, g)] = (res.score, res.reasons)
             else:
-                run.reject(nodes[f], nodes[g], score, [run.below] + reasons)
-        elif res[0] == "reject":
-            _, reason, cannot_link = res
-            if cannot_link:
+                run.reject(nodes[f], nodes[g], res.score, [run.below] + res.reasons)
+        elif res.verdict is Verdict.REJECT:
+            if res.cannot_link:
                 p.cannot.append((f, g))
-            run.reject(nodes[f], nodes[g], 0.0, [reason])
-        else:
-            _, s_idx, l_idx, kind, sim = res
-            if p.short_cands[s_idx].get(l_idx, (0.0,))[0] < sim:
-                p.short_cands[s_idx][l_idx] = (sim, kind)
+            run.reject(nodes[f], nodes[g], 0.0, res.reasons)
+        elif p.short_cands[res.short].get(res.long, (0.0,))[0] < res.sim:
+            p.short_cands[res.short][res.long] = (res.sim, res.kind)
 
 
 def _acronyms(p: _Pool) -> None:
@@ -273,8 +274,8 @@ def _acronyms(p: _Pool) -> None:
     same_acronym: dict[str, int] = {}
     for n in nodes:
         if n.acronym and not n.phantom:
-            for L in by_initials.get(n.acronym, ()):
-                p.short_cands[n.idx][L] = (1.0, f"acronym of {nodes[L].key!r}")
+            for full in by_initials.get(n.acronym, ()):
+                p.short_cands[n.idx][full] = (1.0, f"acronym of {nodes[full].key!r}")
             first = same_acronym.setdefault(n.acronym, n.idx)
             if first != n.idx:
                 x, y = _ordered(nodes[first], n)
@@ -292,7 +293,7 @@ def _human(run: _Run, p: _Pool) -> None:
             p.same_j.append((a, b))
         elif verdict == "different":
             p.diff_j.append((a, b))
-    p.human = _Resolver(len(p.nodes))
+    p.human = Resolver(len(p.nodes))
     for a, b in p.diff_j:
         p.human.forbid_pair(a, b)
     for a, b in p.same_j:
@@ -301,44 +302,44 @@ def _human(run: _Run, p: _Pool) -> None:
 
 def _shorts(run: _Run, p: _Pool) -> None:
     """Short forms against preliminary clusters of the full forms."""
-    nodes, G = p.nodes, p.G
+    nodes, index = p.nodes, p.index
     uf0 = p.resolver()
     for (a, b), _ in sorted(p.accepted.items(), key=_edge_order):
         uf0.union(a, b)
     root0 = uf0.roots()
     for s_idx in sorted(set(p.short_cands) | set(p.shorts)):
-        S = nodes[s_idx]
+        short = nodes[s_idx]
         cands = p.short_cands.get(s_idx, {})
         if s_idx in p.shorts:
-            for L, sim in G.surname_candidates(s_idx, p.shorts[s_idx]).items():
-                if cands.get(L, (0.0,))[0] < sim:
-                    cands[L] = (sim, "surname only")
+            for full, sim in index.surname_candidates(s_idx, p.shorts[s_idx]).items():
+                if cands.get(full, (0.0,))[0] < sim:
+                    cands[full] = (sim, "surname only")
         if not cands:
             continue
-        occ = S.occ
+        occ = short.occ
         for g2, other in run.pools.items():  # the same words under other pools' labels
-            if g2 != p.name and (o := other.get(S.key)) is not None and o.occ:
+            if g2 != p.name and (o := other.get(short.key)) is not None and o.occ:
                 occ = occ + o.occ
-        res = _resolve_short(S, cands, nodes, root0.__getitem__, occ)
+        res = resolve_short(short, cands, nodes, root0.__getitem__, occ)
         _keep_full_forms_apart(p, cands, root0)
-        if res[0] is None:
-            for L in sorted(cands)[:20] if run.debug else ():
-                run.reject(S, nodes[L], 0.0, [f"rejected: {res[2]}"])
+        if res.target is None:
+            for full in sorted(cands)[:20] if run.debug else ():
+                run.reject(short, nodes[full], 0.0, [f"rejected: {res.reason}"])
             continue
-        target, score, _, reason = res
+        target, score, reason = res.target, res.score, res.reason
         e = (s_idx, target) if s_idx < target else (target, s_idx)
         if score >= run.threshold:
             if e not in p.accepted or p.accepted[e][0] < score:
                 p.accepted[e] = (score, [reason])
         else:
-            run.reject(S, nodes[target], score, [run.below, reason])
+            run.reject(short, nodes[target], score, [run.below, reason])
 
 
 def _keep_full_forms_apart(p: _Pool, cands: dict[int, tuple[float, str]], root: list[int]) -> None:
     """Different full forms that share one short form stay apart (father and son)."""
     reps: dict[int, int] = {}
-    for L in sorted(cands):
-        reps.setdefault(root[L], L)
+    for full in sorted(cands):
+        reps.setdefault(root[full], full)
     if len(reps) > 1:
         rl = list(reps.values())[:CLUSTER_CONSTRAINT_CAP]
         p.extra_cannot.update([(rl[i], rl[k]) for i in range(len(rl)) for k in range(i + 1, len(rl))])
@@ -360,7 +361,7 @@ def _cluster(run: _Run, p: _Pool) -> None:
             if not (e[0] in p.judged_pairs or human.find(e[0][0]) == human.find(e[0][1]) or human.forbidden(*e[0]))
         ]
     run.pairs.extend([_pair(nodes[a], nodes[b], score, reasons) for (a, b), (score, reasons) in edges])
-    comp: dict[int, list[_Node]] = defaultdict(list)
+    comp: dict[int, list[Node]] = defaultdict(list)
     roots = uf.roots()
     for n in nodes:
         if not n.phantom:
@@ -419,7 +420,7 @@ def _finish(run: _Run, limit: int | None) -> Suggestions:
 # --------------------------------------------------------------------------- helpers
 
 
-def _spellings(n: _Node) -> list[str]:
+def _spellings(n: Node) -> list[str]:
     """Every spelling of a node as it occurs: the representative, then the most frequent."""
     return sorted(n.spellings, key=lambda f: (f != n.rep, -n.spellings[f], f)) or [n.rep]
 
@@ -429,11 +430,11 @@ def _edge_order(kv: tuple[_Edge, tuple[float, list[str]]]):
     return (-kv[1][0], kv[0])
 
 
-def _member_order(n: _Node):
+def _member_order(n: Node):
     return (-n.count, n.rep)
 
 
-def _label_of(nodes: list[_Node]) -> str:
+def _label_of(nodes: list[Node]) -> str:
     """The label a group of nodes carries: the gold labels' majority, else the model's."""
     gold: dict[str, int] = {}
     model: dict[str, int] = {}
@@ -445,17 +446,17 @@ def _label_of(nodes: list[_Node]) -> str:
     return top_label(gold or model, nodes[0].group)
 
 
-def _ordered(x: _Node, y: _Node) -> tuple[_Node, _Node]:
+def _ordered(x: Node, y: Node) -> tuple[Node, Node]:
     """The order a pair is reported in: the more frequent form first."""
     return (y, x) if (y.count, x.rep) > (x.count, y.rep) else (x, y)
 
 
-def _pair(x: _Node, y: _Node, score: float, reasons: list[str]) -> Pair:
+def _pair(x: Node, y: Node, score: float, reasons: list[str]) -> Pair:
     x, y = _ordered(x, y)
     return Pair(x.rep, y.rep, _label_of([x, y]), float(score), list(reasons), _spellings(x) + _spellings(y))
 
 
-def _judgement_key(j: Judgement, pools: dict[str, dict[str, _Node]]):
+def _judgement_key(j: Judgement, pools: dict[str, dict[str, Node]]):
     ka, kb = normalize(j.a), normalize(j.b)
     if not ka or not kb:
         return None

@@ -12,3 +12,6 @@ SLIP_PENALTY = 3.0  # and the score it costs besides
 SLIP_MIN_LEN = 5  # the slipped given name has at least this many letters (the longer one)
 SLIP_MAX_TOKENS = 3  # slips are looked for in names of 2 to this many core tokens
 SAME_FORM_SCORE = 100.0  # spellings identical after normalisation, labelled differently
+EVENT_MIN_SHARED = 2  # other entities both forms' documents name, for a slip beside a variant surname
+EVENT_SLIP_PENALTY = 2.0  # what such a slip costs beyond SLIP_PENALTY
+NEAR_CAP = 2000  # near pairs --debug explains at most (one token under the gate)

@@ -27,6 +27,7 @@ Held-out documents (annotations.store.held_out) are never read: not as gold, not
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 from collections.abc import Iterable
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotations.config import Config
 from annotations.errors import UserInputError
+from annotations.extract.bounded import blank_tokenizer
 from annotations.store import Store
 from annotations.team.layers import gold_sources
 from annotations.vocab import Status
@@ -106,10 +108,33 @@ _BLANK: dict[str, Any] = {}
 def _blank() -> Any:
     """One blank English pipeline (its tokenizer is the export's) for the whole process."""
     if "en" not in _BLANK:
-        import spacy
-
-        _BLANK["en"] = spacy.blank("en")
+        _BLANK["en"] = blank_tokenizer()  # any document import allows, in one piece (no E088)
     return _BLANK["en"]
+
+
+TRAIN_PIECE_CHARS = 100_000
+"""A gold document longer than this is written to the training DocBins in pieces: spaCy's
+trainer re-tokenises every document with the trained pipeline (E088 past nlp.max_length,
+1,000,000 characters) and NER's memory grows with the tokens of one document (issue 22)."""
+
+
+def bounded_docs(docs: Iterable[Any], limit: int = TRAIN_PIECE_CHARS) -> list[Any]:
+    """Docs of at most about `limit` characters: a longer one is cut at token boundaries that
+    do not fall inside an entity (its gold, missing marks and span groups go with each piece)."""
+    out: list[Any] = []
+    for doc in docs:
+        if len(doc.text) <= limit:
+            out.append(doc)
+            continue
+        starts = [t.idx for t in doc]
+        start = 0
+        while start < len(doc):
+            end = max(start + 1, bisect.bisect_left(starts, doc[start].idx + limit, lo=start) - 1)
+            while start + 1 < end < len(doc) and doc[end].ent_iob_ == "I":
+                end -= 1  # never cut an entity in two
+            out.append(doc[start:end].as_doc(copy_user_data=True))
+            start = end
+    return out
 
 
 def _read(path: Path) -> list[Any]:
@@ -331,7 +356,7 @@ def build_corpus(
         extra = _rehearsal_docs(base, _unannotated(store, seed, round(rehearsal * len(train_docs))))
         corpus.rehearsal_docs = len(extra)
     _rehearsal_source(corpus, base, rehearsal)
-    _write(train_path, [*train_docs, *extra])
-    _write(dev_path, dev_docs)
+    _write(train_path, bounded_docs([*train_docs, *extra]))
+    _write(dev_path, bounded_docs(dev_docs))
     corpus.data_hash = _hash(train_docs + extra, dev_docs)
     return corpus

@@ -1,0 +1,260 @@
+"""Chinese names written in pinyin, Wade-Giles (Taiwan's spellings), postal or Gwoyeu Romatzyh.
+
+A token is read as a sequence of Mandarin syllables; each written syllable stands for the
+pinyin syllables it can write. The syllable table is built from pypinyin: every pinyin
+syllable as written in news (no tones, u for ü), its Wade-Giles spelling without apostrophes
+or umlauts (Chou for Zhou and Ch'ou for Chou both become "chou"), and the postal spellings
+derived from Wade-Giles by the rules the postal system used (hs to s: Sinkiang; ch before i
+to k or ts: Kiang, Tsing; ku to kw: Kwang; ou to ow: Kwangchow). Gwoyeu Romatzyh spellings
+with a doubled vowel (the tone-3 spelling kept in Shaanxi) stand only for themselves, so
+Shaanxi and Shanxi, two provinces, never read alike.
+
+Two tokens are the same Chinese name when some reading of one is a reading of the other:
+Zhou / Chou, Jiang / Chiang / Kiang, Xinjiang / Sinkiang; Chang (Zhang or Chang) and Chiang
+(Jiang or Qiang), or Hubei and Hebei, have none in common. The linker applies this rule, in
+place of the edit distance, between forms that are both Chinese (``chinese_form``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "TABLE_PATH",
+    "block_keys",
+    "build_syllable_table",
+    "cantonese_table",
+    "chinese_form",
+    "chinese_token",
+    "readings",
+    "same_name",
+    "syllable_matches",
+    "syllable_table",
+]
+
+TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "chinese_syllables.json"
+"""The table build_syllable_table makes, shipped so that linking does not pay pypinyin's
+1.3 s import (regenerate: python -m annotations.extract.chinese; a test checks it is current)."""
+
+_MAX_READINGS = 32
+
+
+def _postal(wg: str) -> list[str]:
+    """Postal, older Wade-Giles and Taiwanese spellings of a Wade-Giles syllable (without
+    apostrophes)."""
+    out = []
+    if wg.startswith("hs"):
+        out.append("s" + wg[2:])  # Hsinchiang -> Sinkiang
+    if wg.startswith("chi"):
+        out += ["k" + wg[2:], "ts" + wg[2:]]  # Chiang -> Kiang, Ching -> Tsing
+    if wg.startswith("ku") and len(wg) > 2 and wg[2] in "aei":
+        out.append("kw" + wg[2:])  # Kuangchou -> Kwangchow
+    if wg.endswith("ou"):
+        out += [w[:-2] + "ow" for w in [wg, *out]]  # Kwangchow
+    if wg.endswith("u") and not wg.endswith(("ou", "iu")):
+        out.append(wg[:-1] + "oo")  # Soochow, Foochow
+    if wg.endswith("e") and not wg.endswith(("ie", "ue")):
+        out.append(wg + "h")  # older Wade-Giles: Chu Teh
+    if wg.startswith("yi"):
+        out.append(wg[1:])  # Taiwan: Tsai Ing-wen
+    if wg.endswith("i") and len(wg) == 2:
+        out.append(wg[0] + "ee")  # Taiwan, Singapore: Lee Teng-hui
+    return out
+
+
+def build_syllable_table() -> dict[str, Any]:
+    """{"mandarin": written syllable -> the pinyin syllables (toneless, v for ü) it can stand
+    for, from pypinyin's dictionary and its Wade-Giles and Gwoyeu Romatzyh styles;
+    "cantonese": Hong Kong Government romanisation syllable -> the pinyin syllables of the
+    common characters it writes (cantonese-romanisation's table, through the characters);
+    "common": the pinyin syllables of common characters (those in 20+ of pypinyin's words)}."""
+    # imported here: pypinyin loads its phrase dictionary on import (1.3 s), needed only to build
+    from pypinyin import Style
+    from pypinyin.constants import PHRASES_DICT
+    from pypinyin.pinyin_dict import pinyin_dict
+    from pypinyin.style import convert
+
+    toned: set[str] = set()
+    for value in pinyin_dict.values():
+        toned.update(value.split(","))
+    table: dict[str, set[str]] = defaultdict(set)
+    # (not the interjections ng, m, n, hm, hng: they would cut Wong as wo-ng)
+    plain = {convert(p, Style.NORMAL, strict=True) for p in toned} - {"ng", "m", "n", "hm", "hng"}
+    for p in plain:
+        table[p.replace("v", "u")].add(p)
+        wg = convert(p, Style.WADEGILES, strict=True).replace("'", "").replace("v", "u")
+        table[wg].add(p)
+        for spelling in _postal(wg):
+            table[spelling].add(p)
+    for p in toned:
+        gr = convert(p, Style.GWOYEU, strict=True)
+        if re.search(r"([aeiou])\1", gr) and gr not in table:
+            table[gr].add("gr:" + gr)
+    mandarin = {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha()}
+    # common characters: those in at least 20 of pypinyin's words
+    uses: dict[str, int] = defaultdict(int)
+    for word in PHRASES_DICT:
+        for ch in set(word):
+            uses[ch] += 1
+    common = {c for c, n in uses.items() if n >= 20}
+    common_syllables = {
+        convert(p, Style.NORMAL, strict=True)
+        for c in common
+        if ord(c) in pinyin_dict
+        for p in pinyin_dict[ord(c)].split(",")
+    }
+    return {
+        "mandarin": mandarin,
+        "cantonese": _cantonese(pinyin_dict, convert, Style, common),
+        "common": sorted(common_syllables),
+    }
+
+
+def _cantonese(
+    pinyin_dict: dict[int, str], convert: Callable[..., str], style: Any, common: set[str]
+) -> dict[str, list[str]]:
+    """Hong Kong Government romanisation syllable -> pinyin syllables of its common characters."""
+    import cantoroman  # the generator's only: the shipped table is what linking reads
+
+    roman_to_char = cantoroman.Cantonese().romanToChar
+    table: dict[str, set[str]] = defaultdict(set)
+    for hk, chars in roman_to_char.items():
+        for ch in chars:
+            if ch not in common or ord(ch) not in pinyin_dict:
+                continue
+            for p in pinyin_dict[ord(ch)].split(","):
+                py = convert(p, style.NORMAL, strict=True)
+                table[hk].add(py)
+                if hk.endswith("i") and len(hk) <= 3:
+                    table[hk[:-1] + "ee"].add(py)  # Tung Chee-hwa, Lee
+    return {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha() and v}
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
+    data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
+    mandarin = {k: frozenset(v) for k, v in data["mandarin"].items()}
+    cantonese = {k: frozenset(v) for k, v in data["cantonese"].items()}
+    return mandarin, cantonese, frozenset(data["common"])
+
+
+def syllable_table() -> dict[str, frozenset[str]]:
+    """The shipped Mandarin table (build_syllable_table), as sets."""
+    return _tables()[0]
+
+
+def cantonese_table() -> dict[str, frozenset[str]]:
+    """The shipped Cantonese table (build_syllable_table), as sets."""
+    return _tables()[1]
+
+
+@lru_cache(maxsize=1 << 16)
+def readings(token: str) -> tuple[tuple[frozenset[str], ...], ...]:
+    """Every way to cut a normalised token into written syllables, as per-syllable sets of
+    pinyin syllables (at most 32 cuts; () if it cannot be cut): as Mandarin spellings and,
+    unless they read as syllables of common characters, as Hong Kong (Cantonese) ones too
+    (Leung, Cheung, Wong); a token that reads as common pinyin is never read as Cantonese (Li
+    Ping is not Li Peng)."""
+    if not token.isascii() or not token.isalpha() or len(token) > 24:
+        return ()
+    mandarin = _cuts(token, syllable_table())
+    common = _tables()[2]
+    if any(all(not syl.isdisjoint(common) for syl in cut) for cut in mandarin):
+        return mandarin
+    return (mandarin + _cuts(token, cantonese_table()))[:_MAX_READINGS]
+
+
+def _cuts(token: str, table: dict[str, frozenset[str]]) -> tuple[tuple[frozenset[str], ...], ...]:
+    n = len(token)
+    # cuts[i]: the ways to cut token[i:]
+    cuts: list[list[tuple[frozenset[str], ...]]] = [[] for _ in range(n + 1)]
+    cuts[n] = [()]
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, min(n, i + 7) + 1):
+            syl = table.get(token[i:j])
+            if syl is not None and cuts[j]:
+                cuts[i].extend((syl, *rest) for rest in cuts[j][:_MAX_READINGS])
+        cuts[i] = cuts[i][:_MAX_READINGS]
+    return tuple(cuts[0])
+
+
+def same_name(a: str, b: str) -> bool:
+    """True if some reading of token a is a reading of token b."""
+    ra, rb = readings(a), readings(b)
+    for x in ra:
+        for y in rb:
+            if len(x) == len(y) and all(s & t for s, t in zip(x, y)):
+                return True
+    return False
+
+
+# the aspirated and unaspirated initials (which Wade-Giles tells apart only with an apostrophe)
+# fall together in a block key, so that every pair same_name accepts shares one
+_COARSE = (("zh", "j"), ("ch", "j"), ("q", "j"), ("z", "j"), ("c", "j"), ("x", "s"), ("sh", "s"))
+_COARSE_INITIAL = {"b": "p", "d": "t", "g": "k"}
+
+
+def _coarse(syllable: str) -> str:
+    for src, dst in _COARSE:
+        if syllable.startswith(src):
+            return dst + syllable[len(src) :]
+    return _COARSE_INITIAL.get(syllable[:1], syllable[:1]) + syllable[1:]
+
+
+def block_keys(token: str) -> set[str]:
+    """Keys that every token `same_name` would accept with this one shares at least one of."""
+    keys: set[str] = set()
+    for cut in readings(token):
+        options = [sorted({_coarse(s) for s in syl}) for syl in cut]
+        for combo in product(*options):
+            keys.add("zh:" + "-".join(combo))
+            if len(keys) > _MAX_READINGS:
+                return keys
+    return keys
+
+
+def syllable_matches(tokens: Sequence[str], of_chinese: set[int]) -> list[tuple[int, int]]:
+    """Pairs of token ids (a < b) that read as one Chinese name (Zhou / Chou, Tsingtao /
+    Qingdao), among the ids in `of_chinese` and any token that looks Chinese."""
+    blocks: dict[str, set[int]] = defaultdict(set)
+    for t, token in enumerate(tokens):
+        if t in of_chinese or chinese_token(token):
+            for key in block_keys(token):
+                blocks[key].add(t)
+    out: set[tuple[int, int]] = set()
+    for ids in blocks.values():
+        ordered = sorted(ids)
+        for k, a in enumerate(ordered):
+            for b in ordered[k + 1 :]:
+                if (a, b) not in out and same_name(tokens[a], tokens[b]):
+                    out.add((a, b))
+    return sorted(out)
+
+
+# what only Chinese romanisations write (Arabic or Persian names that happen to cut into
+# syllables, Ali Hasan, do not): x, q, zh, hs, ts, tz, ng, and these vowel runs
+_MARK = re.compile(r"x|q|zh|hs|ts|tz|ng|ao|ui|uo|ie|iu|ei|ou|ua|ia|ow|ch|jin|jia|jie|jiu|jio")
+
+
+def chinese_token(token: str) -> bool:
+    """True if a token cuts into syllables and shows a mark only Chinese romanisations make."""
+    return bool(_MARK.search(token)) and bool(readings(token))
+
+
+def chinese_form(tokens: tuple[str, ...]) -> bool:
+    """True if a form reads as a Chinese name: every token cuts into syllables and one shows
+    a mark only Chinese romanisations make."""
+    return bool(tokens) and any(_MARK.search(t) for t in tokens) and all(readings(t) for t in tokens)
+
+
+if __name__ == "__main__":
+    TABLE_PATH.write_text(
+        json.dumps(build_syllable_table(), sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
