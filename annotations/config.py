@@ -142,6 +142,17 @@ class TimeConfig(_Strict):
     idle_seconds: float = Field(default=60, gt=0)
 
 
+class LearnConfig(_Strict):
+    """The learning loop (annotations/learn/loop.py): a background round of NER fine-tuning
+    each time `every` more documents are marked done or reviewed (0 turns it off)."""
+
+    every: int = Field(default=5, ge=0)
+    max_steps: int = Field(default=300, ge=1)
+    eval_frequency: int = Field(default=25, ge=1)
+    patience: int = Field(default=100, ge=1)
+    repredict: int = Field(default=50, ge=0)
+
+
 class Config(_Strict):
     database: str = "newsmark.db"
     annotator: str | None = None
@@ -153,6 +164,7 @@ class Config(_Strict):
     review: ReviewConfig = ReviewConfig()
     reader: ReaderConfig = ReaderConfig()
     time: TimeConfig = TimeConfig()
+    learn: LearnConfig = LearnConfig()
 
     # Where the file came from, for messages; not a config key.
     source: str = Field("<default>", exclude=True)
@@ -196,6 +208,7 @@ _SECTIONS: dict[tuple[str, ...], type[BaseModel]] = {
     ("linker",): LinkerConfig,
     ("review",): ReviewConfig,
     ("reader",): ReaderConfig,
+    ("learn",): LearnConfig,
 }
 
 

@@ -62,3 +62,18 @@ class Extractor(StrEnum):
 
 REVIEW_ANNOTATOR = "review"
 """The annotator name of the reviewed layer (DESIGN: 'ordinary gold under annotator review')."""
+
+LEARN_ANNOTATOR = "newsmark-learner"
+"""Who the learning loop's registry actions are logged under: not a person, so its rounds
+never enter anyone's undo stack (who started a round is kept in learn_rounds.annotator)."""
+
+
+class RoundState(StrEnum):
+    """Where one round of the learning loop is (table learn_rounds)."""
+
+    RUNNING = "running"
+    USED = "used"  # registered and in use: dev F1 did not drop
+    KEPT = "kept"  # registered, not used: dev F1 dropped
+    SKIPPED = "skipped"  # nothing to learn from (too few documents)
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # the trainer died; found so by the next one or a reader

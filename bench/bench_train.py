@@ -134,6 +134,7 @@ def run(steps: int = 200, repeats: int = 1, eval_frequency: int = 50) -> dict:
                         f"bench-{i}",
                         "--output",
                         str(tmp / f"ours-{i}"),
+                        "--keep-unimproved",  # the whole command every time: assembling and registering included
                         "--json",
                         cwd=tmp,
                     )

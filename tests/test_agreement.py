@@ -39,6 +39,9 @@ from annotations.team.agreement import (
 from annotations.vocab import REVIEW_ANNOTATOR, Status, Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
+# Every label the fixture uses: the hand counts below score them all (by default agree leaves
+# out NORP and LOC, which only one annotator ever marks; test_default_labels_leave_out_one_annotators_labels)
+FIXTURE_LABELS = ["PERSON", "GPE", "DATE", "ORG", "LOC", "NORP"]
 
 
 @pytest.fixture
@@ -81,7 +84,7 @@ def team(tmp_path):
 
 def test_span_f1_matches_a_hand_count(team):
     store, _ = team
-    report = agreement(store)
+    report = agreement(store, labels=FIXTURE_LABELS)
     assert report["documents"] == 2 and report["annotators"] == ["alice", "bob"]
     pair = report["entities"]["pairs"][0]
     assert (pair["a"], pair["b"], pair["docs"]) == ("alice", "bob", 2)
@@ -118,7 +121,7 @@ def _independent_token_labels(text: str, spans: list[tuple[str, str]]) -> list[s
 
 def test_kappa_over_all_and_labelled_tokens_matches_scikit_learn(team):
     store, _ = team
-    pair = agreement(store)["entities"]["pairs"][0]
+    pair = agreement(store, labels=FIXTURE_LABELS)["entities"]["pairs"][0]
     la = _independent_token_labels(DISPATCH, ALICE_1) + _independent_token_labels(BRIEF, ALICE_2)
     lb = _independent_token_labels(DISPATCH, BOB_1) + _independent_token_labels(BRIEF, BOB_2)
     k_all = pair["kappa"]["all_tokens"]
@@ -143,7 +146,7 @@ def test_cohen_kappa_hand_worked():
 
 def test_claims_exact_overlap_and_stance(team):
     store, _ = team
-    claims = agreement(store)["claims"]["pairs"][0]
+    claims = agreement(store, labels=FIXTURE_LABELS)["claims"]["pairs"][0]
     # alice 3 claims, bob 2; exact: 1; overlapping: alice 2 of 3, bob 2 of 2
     assert claims["exact"]["f"] == pytest.approx(2 * 1 / 5)
     assert claims["overlap"]["p"] == pytest.approx(1.0) and claims["overlap"]["r"] == pytest.approx(2 / 3)
@@ -169,7 +172,7 @@ def test_variant_alpha_matches_krippendorff_package(team):
             judge(store, a, b, verdict, who)
     judge(store, "Massoud", "Masood", Verdict.DIFFERENT, "carol")  # reversed pair, carol's later verdict
     votes[("Masood", "Massoud")]["carol"] = Verdict.DIFFERENT
-    report = agreement(store)
+    report = agreement(store, labels=FIXTURE_LABELS)
     raters = ["alice", "bob", "carol"]
     code = {v: i for i, v in enumerate(Verdict)}
     matrix = np.array([[code[by[r]] if r in by else np.nan for by in votes.values()] for r in raters], dtype=float)
@@ -181,7 +184,7 @@ def test_variant_alpha_matches_krippendorff_package(team):
 
 def test_lowest_documents_and_review_is_not_a_rater(team):
     store, (d1, d2, d3) = team
-    report = agreement(store)
+    report = agreement(store, labels=FIXTURE_LABELS)
     lowest = report["lowest"]
     assert [r["doc_id"] for r in lowest] == [d1, d2]  # 6/11 < 4/5
     assert lowest[0]["strict_f"] == pytest.approx(2 * 3 / 11)
@@ -215,14 +218,24 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_cli_json_and_text(team, tmp_path):
     store, _ = team
     db = str(store.path)
-    proc = run_cli("agree", "--json", "--db", db, cwd=tmp_path)
+    proc = run_cli("agree", "--json", "--labels", ",".join(FIXTURE_LABELS), "--db", db, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["entities"]["pairs"][0]["strict"]["f"] == pytest.approx(10 / 16)
     text = run_cli("agree", "--db", db, cwd=tmp_path)
     assert text.returncode == 0, text.stderr
+    assert "Left out, used by one annotator only: LOC (only bob), NORP (only alice)" in text.stdout
     assert "Cohen's kappa over all tokens" in text.stdout and "over labelled tokens" in text.stdout
     assert "(2 docs)" in text.stdout and "Resistance leader" in text.stdout
+
+
+def test_default_labels_leave_out_one_annotators_labels(team):
+    store, _ = team
+    report = agreement(store)
+    assert report["labels"] == ["DATE", "GPE", "ORG", "PERSON"]
+    assert report["labels_left_out"] == {"LOC": ["bob"], "NORP": ["alice"]}
+    scored = agreement(store, labels=report["labels"])["entities"]["pairs"][0]
+    assert report["entities"]["pairs"][0]["strict"] == scored["strict"]
 
 
 def test_cli_none_shared_and_bad_input(tmp_path):

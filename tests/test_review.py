@@ -112,9 +112,9 @@ def test_gold_is_the_reviewed_layer_when_present(doc):
     assert gold_annotators(store, d) == ["alice", "bob"]
     assert gold_annotators(store, d, annotator="bob") == ["bob"]
     review.mark_reviewed(store, "carol", d)
-    choice = gold_sources(store, annotator="bob")  # asked for by name: bob's, even where reviewed
-    assert choice.pairs == [(d, "bob"), (other, "bob")]
-    assert choice.describe("bob") == "gold: bob's annotations for 2 documents"
+    choice = gold_sources(store, annotator="bob")  # asked for by name: the reviewed layer still wins (README)
+    assert choice.pairs == [(d, REVIEW_ANNOTATOR), (other, "bob")]
+    assert choice.describe("bob") == ("gold: the reviewed layer for 1 documents; bob's annotations for 1 documents")
     choice = gold_sources(store)
     assert choice.pairs == [(d, REVIEW_ANNOTATOR), (other, "alice"), (other, "bob")]
     assert choice.describe() == (
@@ -248,8 +248,8 @@ def test_export_writes_the_reviewed_layer_alone_where_there_is_one(doc, tmp_path
     export(store, "jsonl", str(out))
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(r["id"], r["annotator"]) for r in rows] == [(d, REVIEW_ANNOTATOR), (other, "alice")]
-    export(store, "jsonl", str(out), annotator="bob")  # asked for by name: bob's version
-    assert [json.loads(line)["annotator"] for line in out.read_text().splitlines()] == ["bob"]
+    export(store, "jsonl", str(out), annotator="bob")  # asked for by name: the reviewed layer still wins (README)
+    assert [json.loads(line)["annotator"] for line in out.read_text().splitlines()] == [REVIEW_ANNOTATOR]
     # spaCy needs one version per text: the reviewed layer settles the document alice and bob share
     info = export(store, "spacy", str(tmp_path / "spacy"))
     assert info.documents == 2
@@ -262,7 +262,7 @@ def test_evaluate_scores_the_reviewed_layer_where_there_is_one(doc):
     assert gold_pairs(store, None) == [(d, "alice"), (d, "bob")]
     review.mark_reviewed(store, "carol", d)
     assert gold_pairs(store, None) == [(d, REVIEW_ANNOTATOR)]
-    assert gold_pairs(store, "alice") == [(d, "alice")]
+    assert gold_pairs(store, "alice") == [(d, REVIEW_ANNOTATOR)]  # the reviewed layer wins over a name
 
 
 def test_blind_review_hides_others_work_on_my_documents_until_reviewed(doc):

@@ -31,6 +31,7 @@ class ImportReport:
     duplicates: int = 0
     spans: int = 0
     claims: int = 0
+    statuses: int = 0  # documents given a status (a record's own, or --status)
     files: int = 0
     rejected_files: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -45,6 +46,7 @@ class ImportReport:
             "duplicates": self.duplicates,
             "spans": self.spans,
             "claims": self.claims,
+            "statuses": self.statuses,
             "files": self.files,
             "rejected_files": self.rejected_files,
             "problems": self.problem_count,
@@ -62,11 +64,12 @@ class ImportReport:
 class _FileImport:
     """What one file adds: documents and their imported annotations, ids remapped."""
 
-    def __init__(self, act: Action, annotator: str) -> None:
+    def __init__(self, act: Action, annotator: str, status: str | None = None) -> None:
         # Bulk rows are written inside the action's transaction and logged as its one entry
         # (not an event per row): annotations.store.bulk's writes, for a BULK action.
         self.act = act
         self.annotator = annotator
+        self.status = status  # --status: every record's status unless it carries its own
         self.entity_ids: dict[Any, int] = {}
         self.group_ids: dict[Any, int] = {}
         self.imported = self.duplicates = self.spans = self.claims = self.statuses = 0
@@ -89,6 +92,8 @@ class _FileImport:
 
     def add(self, rec: Record) -> None:
         digest = content_hash(rec.text)
+        if self.status and not rec.status:
+            rec.status = self.status
         if not (rec.spans or rec.claims or rec.entities or rec.status):
             self.plain.append(self._row(rec, digest))
             if len(self.plain) >= PLAIN_BATCH:
@@ -123,8 +128,21 @@ class _FileImport:
             if self.act.execute(
                 f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
             ).fetchone():
+                self._restatus(doc_id, annotator)
                 return
         self._annotations(doc_id, rec, annotator)
+
+    def _restatus(self, doc_id: int, annotator: str) -> None:
+        """A re-import with --status: the annotator's annotations stay as they are, their
+        status becomes the one asked for (re-importing a gold file with --status done marks it)."""
+        if not self.status:
+            return
+        found = self.act.execute(
+            "SELECT status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+        ).fetchone()
+        if found is None or found[0] != self.status:
+            bulk.set_status(self.act, doc_id, annotator, self.status, self.stamp)
+            self.statuses += 1
 
     def _annotations(self, doc_id: int, rec: Record, annotator: str) -> None:
         for ent in rec.entities:
@@ -244,6 +262,7 @@ class _Run:
     on_progress: Callable[[str, int], None] | None
     max_problems: int
     report: ImportReport
+    status: str | None = None
 
 
 def import_paths(
@@ -258,11 +277,14 @@ def import_paths(
     options: ReadOptions | None = None,
     labels: Collection[str] | None = None,
     claim_types: Collection[str] | None = None,
+    status: str | None = None,
 ) -> ImportReport:
     """Import every source; raise ImportFailed (after keeping the good files) if any was rejected.
 
     `on_progress(source, nbytes)` is called as bytes of each file are read, for a progress bar.
     `labels` / `claim_types`: the configured ones; a record using another is a problem of its line.
+    `status`: every record's status for `annotator` unless the record carries one (a gold
+    corpus: "done"); a document already imported gets it too (its annotations unchanged).
     """
     options = options or ReadOptions()
     report = ImportReport()
@@ -277,6 +299,7 @@ def import_paths(
         on_progress,
         max_problems,
         report,
+        status,
     )
     queue = list(sources)
     while queue:
@@ -314,7 +337,7 @@ def _import_file(run: _Run, act: Action, source: Path | str) -> _FileImport | No
     report = run.report
     name = "<stdin>" if source == "-" else str(source)
     act.execute("SAVEPOINT import_file")
-    job = _FileImport(act, run.annotator)
+    job = _FileImport(act, run.annotator, run.status)
     bad: list[Problem] = []
     reported = 0
 
@@ -358,6 +381,7 @@ def _import_file(run: _Run, act: Action, source: Path | str) -> _FileImport | No
     report.duplicates += job.duplicates
     report.spans += job.spans
     report.claims += job.claims
+    report.statuses += job.statuses
     return job
 
 

@@ -229,7 +229,10 @@ def _expand_one(raw: str, notes: list[str], options: ReadOptions | None) -> list
             raise UserInputError(f"{raw}: a device or socket, not a file: nothing to import from it")
         if not _supported(path, options):
             kind = f"'{path.suffix}'" if path.suffix else "without a suffix"
-            raise UserInputError(f"{raw}: unsupported file type {kind} (expected {_SUFFIX_LIST})")
+            raise UserInputError(
+                f"{raw}: unsupported file type {kind} (expected {_SUFFIX_LIST}; "
+                "--format NAME reads it as one, e.g. --format conll for a CoNLL .train file)"
+            )
         if not os.access(path, os.R_OK):
             raise UserInputError(f"{raw}: permission denied")
         return [path]

@@ -120,6 +120,7 @@ def export(
     known_labels: Sequence[str] = (),
     on_progress: Callable[[int, int], None] | None = None,
     scheme: str | None = None,
+    held_out: bool = True,
 ) -> ExportReport:
     """Write the dataset in `fmt` to `out`; see the module docstring for formats and options.
 
@@ -129,8 +130,8 @@ def export(
     labels: only spans of these labels; a label neither in `known_labels` (the configured ones)
     nor in the data is an error (a typo would silently export no spans). spacy without
     `annotator` refuses documents that several annotators annotated. on_progress(done, total)
-    counts documents. Raises UserInputError for bad options and when nothing matches (so an
-    empty file is never mistaken for a dataset).
+    counts documents. held_out=False leaves out held-out documents (training). Raises
+    UserInputError for bad options and when nothing matches (never an empty "dataset").
     """
     fmt = (fmt or "").strip().lower()
     writer_cls = _checked(fmt, status, scheme)
@@ -149,7 +150,7 @@ def export(
         )
     if split_map is None and writer_cls.default_split is not None:
         split_map = dict(writer_cls.default_split)
-    reader = Reader(store, status, annotator, label_set, json_spans=writer_cls.json_spans)
+    reader = Reader(store, status, annotator, label_set, json_spans=writer_cls.json_spans, held_out=held_out)
     total = reader.count()
     if total == 0:
         _nothing(status, annotator)

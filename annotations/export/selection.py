@@ -22,7 +22,7 @@ from annotations.vocab import REVIEW_ANNOTATOR, Status
 PAGE = 900  # documents fetched per query page (ids bound as parameters: under 999)
 
 
-def gold_versions(versions: dict[str, str], status: str) -> list[tuple[str | None, str]]:
+def gold_versions(versions: dict[str, str], status: str, annotator: str | None = None) -> list[tuple[str | None, str]]:
     """The (annotator, status) versions of one document to write, in annotator order.
 
     `versions` maps each annotator who touched the document (a status, spans or claims) to
@@ -31,7 +31,7 @@ def gold_versions(versions: dict[str, str], status: str) -> list[tuple[str | Non
     For "done" the gold rule chooses (annotations.team.layers.choose_gold): the reviewed layer wins.
     """
     if status == Status.DONE:  # the gold: the reviewed layer where there is one (annotations.team.layers)
-        return [(ann, versions[ann]) for ann in choose_gold(versions)]
+        return [(ann, versions[ann]) for ann in choose_gold(versions, annotator)]
     wanted: list[tuple[str | None, str]] = [
         (ann, st) for ann, st in sorted(versions.items()) if status == "all" or st == status
     ]
@@ -64,25 +64,45 @@ class Reader:
     """Pages of examples from the store, in document id then annotator order."""
 
     def __init__(
-        self, store: Store, status: str, annotator: str | None, labels: set[str] | None, *, json_spans: bool = False
+        self,
+        store: Store,
+        status: str,
+        annotator: str | None,
+        labels: set[str] | None,
+        *,
+        json_spans: bool = False,
+        held_out: bool = True,
     ) -> None:
         self.store = store
+        # False: leave out the documents held out for evaluation (what training reads)
+        self.aside = "" if held_out else " AND d.id NOT IN (SELECT doc_id FROM held_out)"
         self.status = status
         self.annotator = annotator
         self.labels = labels
+        # The annotators whose rows are read: `annotator`'s, and for the gold ("done") the
+        # reviewed layer too, which wins over them where a document has one (the README's order).
+        self.who: list[str] = []
+        if annotator is not None:
+            self.who = [annotator]
+            if status == Status.DONE and annotator != REVIEW_ANNOTATOR:
+                self.who.append(REVIEW_ANNOTATOR)
         # Native jsonl: SQLite writes each span's JSON object (json_object, in C), which is about
         # three times cheaper than a Python dict per span encoded again.
         self.json_spans = json_spans
 
     def _filter(self) -> tuple[str, list[Any]]:
+        clause, params = self._status_filter()
+        return clause + self.aside, params
+
+    def _status_filter(self) -> tuple[str, list[Any]]:
         if self.status in ("all", "todo"):
             return "", []
         cond = "s.doc_id = d.id AND s.status IN (?, ?)"
         reviewed = Status.REVIEWED if self.status == Status.DONE else self.status
         params: list[Any] = [self.status, reviewed]
-        if self.annotator is not None:
-            cond += " AND s.annotator = ?"
-            params.append(self.annotator)
+        if self.who:
+            cond += f" AND s.annotator IN ({_marks(len(self.who))})"
+            params += self.who
         return f"AND EXISTS (SELECT 1 FROM doc_status s WHERE {cond})", params
 
     def count(self) -> int:
@@ -104,7 +124,7 @@ class Reader:
             tables = ("doc_status", "spans", "claims")
             untouched = " AND ".join(f"NOT {pair.format(t)})" for t in tables)
             todo = " OR ".join(f"{pair.format(t)}{not_todo})" for t in tables)
-            clause = f"AND ({untouched} OR {todo})"
+            clause = f"AND ({untouched} OR {todo}){self.aside}"
             params = [] if self.annotator is None else [self.annotator] * 2 * len(tables)
         return [r[0] for r in self._rows(f"SELECT d.hash FROM documents d WHERE 1 {clause}", params)]
 
@@ -132,7 +152,7 @@ class Reader:
         # Plain tuples, no ORDER BY and no joins in SQL: sorting a page in Python and looking up
         # the few claim groups / speakers separately is about twice as fast.
         m = _marks(len(ids))
-        who, who_params = ("", []) if self.annotator is None else (" AND annotator = ?", [self.annotator])
+        who, who_params = ("", []) if not self.who else (f" AND annotator IN ({_marks(len(self.who))})", self.who)
         where, params = f"WHERE doc_id IN ({m}){who}", [*ids, *who_params]
         docs = {r["id"]: r for r in self.store.query(f"SELECT * FROM documents WHERE id IN ({m})", ids)}
         statuses = {
@@ -150,7 +170,7 @@ class Reader:
             if doc is None:  # deleted meanwhile
                 continue
             versions = {ann: statuses.get((doc_id, ann), "todo") for ann in pairs.get(doc_id, ())}
-            for ann, st in gold_versions(versions, self.status):
+            for ann, st in gold_versions(versions, self.status, self.annotator):
                 if ann is None:  # nobody's version: the text alone
                     out.append(Example(doc, None, st, [], [], {}))
                     continue

@@ -15,8 +15,9 @@ from annotations.errors import StoreError
 from annotations.extract.normalize import strip_possessive
 from annotations.reading.writes import delete_row, insert_span, set_status, touch
 from annotations.store import Store, now
+from annotations.store.gold import review_provenance
 from annotations.suggestions.rules import overlapping
-from annotations.vocab import Origin, RejectionKind
+from annotations.vocab import REVIEW_ANNOTATOR, Origin, RejectionKind
 
 __all__ = [
     "LIKE_NOTE",
@@ -175,7 +176,10 @@ def put_spans(
             start, end, label = spans[0]
             if (old["start"], old["end"]) == (start, end):
                 if old["label"] != label:
-                    act.update("spans", old["id"], {"label": label})
+                    changes: dict[str, Any] = {"label": label}
+                    if annotator == REVIEW_ANNOTATOR:  # provenance follows the label (Review's `e`)
+                        changes["proposed_by"] = review_provenance(act, doc_id, start, end, label)
+                    act.update("spans", old["id"], changes)
                 return Put([old["id"]], [], relabelled=True)
         linked = {g["entity_id"] for g in hits.values() if g.get("entity_id") is not None}
         for old_id in hits:

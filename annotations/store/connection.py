@@ -9,7 +9,9 @@ another file. Any URI here is escaped.
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -138,6 +140,29 @@ def storage_error(
     return None
 
 
+def wal_mode(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch a new file to WAL, retrying with no lock held between tries.
+
+    On a brand-new file (still in rollback-journal mode) the switch needs an exclusive lock;
+    waiting for it inside SQLite's busy handler keeps this connection's shared lock, while the
+    process creating the schema waits for that lock to commit: both wait out the whole busy
+    timeout (four imports into a new database at once failed "locked, waited 30 s"). So the
+    switch is tried with a short busy wait, and retried after letting go, until `timeout`."""
+    deadline = time.monotonic() + timeout
+    conn.execute("PRAGMA busy_timeout = 50")
+    try:
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if getattr(exc, "sqlite_errorcode", 0) & 0xFF != _BUSY or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01 + random.random() * 0.04)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+
 def connect(path: Path, timeout: float, *, readonly: bool) -> tuple[sqlite3.Connection, bool]:
     """A connection; when the file or its directory cannot be written, a read-only one, so
     reading commands still work. Returns (connection, read-only?). `readonly` (a second
@@ -161,7 +186,7 @@ def connect(path: Path, timeout: float, *, readonly: bool) -> tuple[sqlite3.Conn
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             if not is_uri and not readonly:
-                conn.execute("PRAGMA journal_mode = WAL")
+                wal_mode(conn, timeout)
                 conn.execute("PRAGMA synchronous = NORMAL")
             return conn, is_uri
         except sqlite3.Error as exc:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from annotations.errors import QueryInterrupted, StoreError, StoreReadOnly
 from annotations.store import history
 from annotations.store.connection import storage_error
-from annotations.vocab import Status
+from annotations.vocab import REVIEW_ANNOTATOR, Status
 
 if TYPE_CHECKING:
     from annotations.store.database import Store
@@ -125,8 +125,10 @@ def document_ids(
             where.append("id NOT IN (SELECT doc_id FROM doc_status WHERE annotator = ? AND status != 'todo')")
             params.append(annotator)
         else:
+            # reviewed is the review layer's status, whoever asks
+            who = REVIEW_ANNOTATOR if status == Status.REVIEWED else annotator
             where.append("id IN (SELECT doc_id FROM doc_status WHERE annotator = ? AND status = ?)")
-            params += [annotator, status]
+            params += [who, status]
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     with store.reading() as conn:
         try:

@@ -4,11 +4,12 @@ to in progress (`documents.touch`)."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from annotations.errors import StoreError
 from annotations.store import documents, history
-from annotations.vocab import Extractor, Origin, RejectionKind
+from annotations.vocab import REVIEW_ANNOTATOR, Extractor, Origin, RejectionKind, Status
 
 if TYPE_CHECKING:
     from annotations.store.database import Store
@@ -49,20 +50,33 @@ def insert_span(
         raise StoreError(f"document {doc_id} does not exist")
     if not (0 <= start < end <= row[1]):
         raise StoreError(f"span {start}-{end} is outside the text ({row[1]} chars)")
-    return act.insert(
-        "spans",
-        {
-            "doc_id": doc_id,
-            "start": start,
-            "end": end,
-            "label": label,
-            "text": row[0],
-            "annotator": annotator,
-            "origin": str(origin),
-            "entity_id": entity_id,
-            "created_at": history.now(),
-        },
-    )
+    values = {
+        "doc_id": doc_id,
+        "start": start,
+        "end": end,
+        "label": label,
+        "text": row[0],
+        "annotator": annotator,
+        "origin": str(origin),
+        "entity_id": entity_id,
+        "created_at": history.now(),
+    }
+    if annotator == REVIEW_ANNOTATOR:  # an edit in the reviewed layer (Review's `e`)
+        values["proposed_by"] = review_provenance(act, doc_id, start, end, label)
+    return act.insert("spans", values)
+
+
+def review_provenance(act: Action, doc_id: int, start: int, end: int, label: str) -> str | None:
+    """The reviewed layer's `proposed_by` for a span: the annotators (done with the document)
+    whose version holds exactly this span and label, as Review writes it (a JSON list); None
+    when it is nobody's."""
+    rows = act.execute(
+        "SELECT DISTINCT s.annotator FROM spans s JOIN doc_status d ON d.doc_id = s.doc_id AND d.annotator = "
+        's.annotator AND d.status = ? WHERE s.doc_id = ? AND s.start = ? AND s."end" = ? AND s.label = ? '
+        "AND s.annotator != ? ORDER BY s.annotator",
+        (Status.DONE, doc_id, start, end, label, REVIEW_ANNOTATOR),
+    ).fetchall()
+    return json.dumps([r[0] for r in rows]) if rows else None
 
 
 def add_span(

@@ -17,7 +17,17 @@ if TYPE_CHECKING:
     from annotations.store.database import Store
 
 # Tables whose rows user actions change; undo/redo may write only these.
-UNDOABLE = ("spans", "claims", "entities", "aliases", "judgements", "doc_status", "rejections", "claim_groups")
+UNDOABLE = (
+    "spans",
+    "claims",
+    "entities",
+    "aliases",
+    "judgements",
+    "doc_status",
+    "rejections",
+    "claim_groups",
+    "held_out",
+)
 
 # How far back undo reaches, in actions: bounds the log scan that derives the undo stack.
 UNDO_WINDOW = 10_000

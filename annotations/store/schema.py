@@ -353,7 +353,44 @@ def _v5(db: Database) -> None:
         db.conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+# v6: what learning needs (issues 24 and 29).
+# * held_out: documents set aside for evaluation, which training, rehearsal and the learning
+#   loop never touch (a row per held-out document; undo deletes or restores it).
+# * learn_rounds: the background learner's rounds, one row each, so every annotator's app can
+#   show what it is doing (state running / used / kept / failed / interrupted) and how it went.
+_V6 = """
+CREATE TABLE held_out (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+    set_by TEXT,
+    set_at TEXT NOT NULL
+);
+CREATE TABLE learn_rounds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pid INTEGER,
+    host TEXT,
+    annotator TEXT,
+    state TEXT NOT NULL,
+    docs INTEGER NOT NULL DEFAULT 0,
+    before_f1 REAL,
+    after_f1 REAL,
+    model TEXT,
+    used INTEGER NOT NULL DEFAULT 0,
+    repredicted INTEGER NOT NULL DEFAULT 0,
+    message TEXT,
+    started_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL,
+    finished_at TEXT
+);
+"""
+
+
+def _v6(db: Database) -> None:
+    for statement in _statements(_V6):
+        db.conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

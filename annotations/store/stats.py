@@ -32,6 +32,8 @@ def stats(store: Store) -> dict[str, Any]:
     return {
         "documents": total,
         "done": q("SELECT count(DISTINCT doc_id) FROM doc_status WHERE status = ?", (Status.DONE.value,)),
+        "reviewed": q("SELECT count(DISTINCT doc_id) FROM doc_status WHERE status = ?", (Status.REVIEWED.value,)),
+        "held_out": q("SELECT count(*) FROM held_out"),
         "spans": q("SELECT count(*) FROM spans"),
         "claims": q("SELECT count(*) FROM claims"),
         "entities": q("SELECT count(*) FROM entities"),

@@ -127,6 +127,10 @@ def render(report: dict[str, Any]) -> list[str]:
     out = [f"Agreement over {docs} documents done by two or more of: {who}"]
     if report.get("labels"):
         out.append(f"Labels: {', '.join(_safe(x) for x in report['labels'])}")
+    left = report.get("labels_left_out") or {}
+    if left:
+        named = ", ".join(f"{_safe(label)} (only {', '.join(_safe(a) for a in who)})" for label, who in left.items())
+        out.append(f"Left out, used by one annotator only: {named}; --labels scores them")
     overall = report["entities"]["overall"]
     out += [
         "",

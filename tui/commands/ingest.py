@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any, cast
 
 from annotations.errors import ImportFailed, UserInputError
+from annotations.vocab import Status
 from tui.commands.context import Counter, context, open_store
 from tui.output import print_json, say
 
@@ -32,6 +33,13 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         action="store_true",
         help="accept span labels and claim types the config does not list (plain names only), "
         "e.g. a CoNLL-2003 file's PER and MISC",
+    )
+    p.add_argument(
+        "--status",
+        choices=[str(x) for x in Status if x != Status.REVIEWED],
+        default=None,
+        help="the status of every imported document for --annotator (a gold corpus: done, so train uses it "
+        "at once); a document imported before gets it too",
     )
     _import_options(p)
 
@@ -66,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
             options=options,
             labels=None if args.new_labels else config.label_names,
             claim_types=None if args.new_labels else config.claims.types,
+            status=args.status,
         )
     except ImportFailed as exc:
         counter.stop()
@@ -81,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         print_json(report.to_json())
     else:
         skipped = f", skipped {report.skipped_lines} invalid line(s)" if report.skipped_lines else ""
+        if args.status:
+            skipped += f"; {report.statuses} document(s) marked {args.status} for {annotator}"
         say(
             f"imported {report.imported} document(s) into {db} ({report.duplicates} duplicate(s) skipped, "
             f"{report.spans} span(s), {report.claims} claim(s){skipped})"

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from annotations.errors import UserInputError
-from annotations.vocab import Status
+from annotations.vocab import REVIEW_ANNOTATOR, Status
 from tui.commands.context import context, open_store
 from tui.output import tsv
 
@@ -30,8 +30,9 @@ def run(args: argparse.Namespace) -> int:
     if args.limit:
         ids = ids[: args.limit]
     out = sys.stdout
+    who = REVIEW_ANNOTATOR if args.status == Status.REVIEWED else annotator  # the review layer's status
     for i in range(0, len(ids), 500):
-        for row in store.document_rows(ids[i : i + 500], annotator):
+        for row in store.document_rows(ids[i : i + 500], who):
             title = (row["title"] or row["lead"] or "").splitlines()[0] if (row["title"] or row["lead"]) else ""
             out.write(tsv([row["id"], row["status"], row["outlet"] or "-", row["date"] or "-", title]) + "\n")
     return 0

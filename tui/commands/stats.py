@@ -140,14 +140,13 @@ def _counts_table(db: Any, stats: dict[str, Any]) -> None:
     head = rich_text(db, style="bold")
     head.append(
         f": {stats['documents']} documents from {stats['outlets']} outlet{'' if stats['outlets'] == 1 else 's'}, "
-        f"{stats['done']} done; {stats['spans']} spans, {stats['claims']} claims, "
+        f"{stats['done']} done, {stats['reviewed']} reviewed, {stats['held_out']} held out; {stats['spans']} spans, {stats['claims']} claims, "
         f"{stats['entities']} entities, {stats['predictions']} predictions"
     )
     console.print(head, highlight=False)
     if stats["annotators"]:
-        table = Table("annotator", "done", "in progress", "skipped", "todo", "spans", "claims")
+        columns = ("done", "reviewed", "in progress", "skipped", "todo", "spans", "claims")
+        table = Table("annotator", *columns)
         for name, row in sorted(stats["annotators"].items()):
-            table.add_row(
-                rich_text(name), *(str(row[k]) for k in ("done", "in progress", "skipped", "todo", "spans", "claims"))
-            )
+            table.add_row(rich_text(name), *(str(row[k]) for k in columns))
         console.print(table)

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from tui.commands.context import context, open_store, stdout_console
-from tui.output import print_json
+from tui.output import clean, print_json
 
 NAME = "train"
 EXTRACTORS = ("ner", "claims", "variants", "all")
@@ -25,10 +25,16 @@ def add_common_training(p: argparse.ArgumentParser) -> None:
     base.add_argument("--from-scratch", action="store_true", help="train a new ner instead of fine-tuning")
     p.add_argument("--dev", type=float, default=0.2, metavar="SHARE", help="share of done documents held out (0.2)")
     stop = p.add_mutually_exclusive_group()
-    stop.add_argument("--max-steps", type=int, default=None, metavar="N", help="stop after N steps (default 2000)")
+    stop.add_argument(
+        "--max-steps", type=int, default=None, metavar="N", help="stop after exactly N steps (default 2000)"
+    )
     stop.add_argument("--minutes", type=float, default=None, metavar="M", help="stop after M minutes")
     p.add_argument(
-        "--patience", type=int, default=None, metavar="N", help="stop after N steps without a better dev score"
+        "--patience",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stop after N steps without a better dev score (default: three evaluations)",
     )
     p.add_argument("--eval-frequency", type=int, default=None, metavar="N", help="evaluate every N steps")
     p.add_argument("--seed", type=int, default=0, help="seed of the dev split and of training")
@@ -54,6 +60,11 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--speakers-only",
         action="store_true",
         help="claims: fit the speaker ranker alone (seconds; predict keeps the rules' claims and ranks their speakers)",
+    )
+    p.add_argument(
+        "--keep-unimproved",
+        action="store_true",
+        help="register the model even when its dev F1 is not above its base's",
     )
 
 
@@ -84,6 +95,7 @@ def options(args: argparse.Namespace) -> Any:
         patience=args.patience,
         eval_frequency=args.eval_frequency,
         speakers_only=getattr(args, "speakers_only", False),
+        keep_unimproved=getattr(args, "keep_unimproved", False),
     )
 
 
@@ -164,15 +176,27 @@ def before_after(outcome: Any) -> Any:
         f"{outcome.rehearsal_docs} rehearsal; {outcome.loop.steps} steps (stopped: {outcome.loop.stopped}, "
         f"best at {outcome.loop.best_step}), {outcome.loop.seconds:.0f} s"
     )
-    foot = Text(
-        f"before: {before}; after: {outcome.path}"
-        + (
-            "; in use by predict"
-            if outcome.in_use
-            else "; `newsmark models use " + outcome.name + "` makes predict use it"
-        )
-    )
-    return Group(head, t, foot, *[Text(f"note: {w}") for w in outcome.warnings])
+    if not outcome.registered:
+        where = "; not registered"
+    elif outcome.in_use:
+        where = f"; after: {outcome.path}; in use by predict"
+    else:
+        where = f"; after: {outcome.path}; `newsmark models use {outcome.name}` makes predict use it"
+    foot = Text(f"before: {before}{where}")
+    source = [Text(clean(line)) for line in training_data_lines(outcome)]  # annotator names: outside text
+    return Group(head, *source, t, foot, *[Text(clean(f"note: {w}")) for w in outcome.warnings])
+
+
+def training_data_lines(outcome: Any) -> list[str]:
+    """What the model was trained on, in words: the gold's layer and count, the held-out
+    documents left out, the rehearsal source."""
+    lines = []
+    if outcome.gold:
+        held = f"; {outcome.held_out} held-out document(s) left out" if outcome.held_out else ""
+        lines.append(outcome.gold + held)
+    if outcome.rehearsal_source:
+        lines.append(outcome.rehearsal_source)
+    return lines
 
 
 def _one(args: argparse.Namespace, extractor: str, store: Any, config: Any, annotator: str) -> dict[str, Any]:

@@ -129,6 +129,11 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
         self.watch(self.article, "scroll_y", self._update_status, init=False)
         self.reread_progress()
         self.load(self.doc_id)
+        self.set_interval(5.0, self._refresh_header)  # the header follows the learner (issue 29)
+
+    def _refresh_header(self) -> None:
+        if self.doc is not None:
+            self.painter.header()
 
     def on_resize(self) -> None:
         self._apply_panel()

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from tui.actions import find_action, keys_display
 from tui.widgets.bars import fit_words
 from tui.widgets.doc_list import one_line
+from tui.widgets.learning import learning_line
 from tui.widgets.side_panel import entity_groups
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ class ReaderDisplay:
         meta = [m for m in meta if m]
         out.append("\n")
         out.append(fit_words("  ·  ".join(meta), width) if meta else "no outlet, date or author", style="dim")
+        learned = learning_line(screen.app.store)  # the learning loop's state (issue 29)
+        if learned:
+            out.append("\n" + fit_words(learned, width), style="italic")
         screen.query_one("#reader-header", Static).update(out)
 
     def panel(self) -> None:

@@ -17,6 +17,7 @@ from annotations.vocab import Status
 from tui.actions import LABEL_PREFIX
 from tui.dialogs.done_dialog import DoneDialog
 from tui.widgets.doc_list import one_line
+from tui.widgets.learning import start_learning
 
 if TYPE_CHECKING:
     from tui.screens.reader import ReaderScreen
@@ -173,6 +174,8 @@ class EntityController:
             screen.apply(feedback)
             return
         screen.reread_progress()
+        if status == Status.DONE:
+            start_learning(screen.app)  # a background round when enough documents are gold (issue 29)
         following = screen.neighbour(1)
         if following is None:
             screen.refresh_marks(reread=False)

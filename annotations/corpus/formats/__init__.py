@@ -40,7 +40,8 @@ def suffixes() -> tuple[str, ...]:
 
 
 def format_of(path: Path | str, options: ReadOptions | None = None) -> str | None:
-    """The reader name for a path: the forced --format, else by suffix (longest first)."""
+    """The reader name for a path: the forced --format, else by suffix (longest first), else
+    by content for a file whose suffix none claims (CoNLL's `.train`, `.testa`)."""
     if options is not None and options.format:
         return options.format
     name = Path(path).name.lower()
@@ -49,4 +50,6 @@ def format_of(path: Path | str, options: ReadOptions | None = None) -> str | Non
     for key, module in READERS.items():
         if name.endswith(module.SUFFIXES):
             return key
+    if Path(path).is_file() and conll.looks_like(Path(path)):
+        return "conll"
     return None

@@ -139,6 +139,35 @@ def _parse_tag(tag: str, number: int) -> tuple[str, str | None]:
     return match.group(1) or "O", label
 
 
+SNIFF_BYTES = 16_384
+
+
+def looks_like(path: Path) -> bool:
+    """Whether a file's head reads as CoNLL whatever its name (a `.train` / `.testa` file):
+    UTF-8 lines that are blank, -DOCSTART- or two or more columns of one count, the last a
+    valid tag, and at least three token lines. Never raises (an unreadable file is not CoNLL)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES + 1)
+        text = head[:SNIFF_BYTES].decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    lines = text.splitlines()
+    if len(head) > SNIFF_BYTES and lines:
+        lines = lines[:-1]  # cut mid-line
+    widths: set[int] = set()
+    tokens = 0
+    for line in lines:
+        if not line.strip() or line.startswith(DOCSTART):
+            continue
+        cols = line.split()
+        if len(cols) < 2 or "\0" in line or not _TAG.match(cols[-1]):
+            return False
+        widths.add(len(cols))
+        tokens += 1
+    return tokens >= 3 and len(widths) == 1
+
+
 def _columns(cols: list[str], line: str, number: int, doc: _Doc) -> None:
     """The first token line sets the document's column count and separator; later lines match it."""
     if len(cols) < 2:

@@ -24,7 +24,10 @@ A score is null when it is undefined (nothing predicted and nothing in gold).
 
 Gold
 ----
-Gold is what annotators marked done: one example per (document, annotator) whose status is
+Documents held out for evaluation (`newsmark split`, `newsmark mark --held-out`) are what is
+scored by default (scope "auto"): training never saw them. Without any, every gold document is
+scored and a note says that training may have seen them; scope "all" scores every gold
+document, "held-out" only the held-out ones. Gold is what annotators marked done: one example per (document, annotator) whose status is
 "done" (only `annotator`'s when given). Several annotators of one document give several
 examples, each scored on its own against the same predictions (so disagreement between
 annotators shows up as lower scores, never as a merged gold). No done document raises
@@ -95,7 +98,6 @@ from annotations.learn.evaluate.results import PRF, ClaimsResult, NerResult, Var
 from annotations.learn.evaluate.variants import variants_section
 from annotations.store import Store
 from annotations.team.layers import gold_sources
-from annotations.vocab import REVIEW_ANNOTATOR
 
 __all__ = [
     "EXTRACTORS",
@@ -130,6 +132,7 @@ def evaluate(
     folds: int = DEFAULT_FOLDS,
     gazetteer: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
+    scope: str = "auto",
 ) -> dict[str, Any]:
     """Score the extractors against gold (see the module docstring); the `evaluate --json` dict.
 
@@ -150,6 +153,7 @@ def evaluate(
         folds=folds,
         gazetteer=gazetteer,
         on_progress=on_progress,
+        scope=scope,
     )
     return {name: section.as_dict() for name, section in results.items()}
 
@@ -165,6 +169,7 @@ def evaluate_results(
     folds: int = DEFAULT_FOLDS,
     gazetteer: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
+    scope: str = "auto",
 ) -> dict[str, _Section]:
     """`evaluate`, as result dataclasses keyed "ner", "claims", "variants"."""
     if extractor not in EXTRACTORS:
@@ -174,7 +179,7 @@ def evaluate_results(
         runner = Runner(
             store, config, model=model, pipeline=pipeline, folds=folds, gazetteer=gazetteer, on_progress=on_progress
         )
-        result.update(_document_sections(store, config, extractor, annotator, runner, model))
+        result.update(_document_sections(store, config, extractor, annotator, runner, model, scope))
     if extractor in ("all", "variants"):
         section = variants_section(store, config, annotator)
         if extractor == "variants" and not section.pairs:
@@ -187,11 +192,46 @@ def evaluate_results(
     return result
 
 
+SCOPES = ("auto", "held-out", "all")
+
+
+def scoped_gold(store: Store, annotator: str | None, scope: str) -> tuple[list[tuple[int, str]], str]:
+    """(the gold pairs to score, one sentence naming them): the held-out documents when there
+    are any (scope "auto"), else every gold document."""
+    if scope not in SCOPES:
+        raise UserInputError(f"scope: expected one of {', '.join(SCOPES)}, got {scope!r}")
+    held = gold_sources(store, annotator=annotator, held_out=True)
+    if scope == "held-out" or (scope == "auto" and held.pairs):
+        if not held.pairs:
+            raise UserInputError(
+                "no held-out gold documents: hold some out with `newsmark split --test 0.2` "
+                "(or `newsmark mark --held-out --ids N`), or score every gold document with --all-gold"
+            )
+        docs = len({d for d, _ in held.pairs})
+        return (
+            held.pairs,
+            f"scored on the {docs} held-out document(s), which training never reads; {held.describe(annotator)}",
+        )
+    choice = gold_sources(store, annotator=annotator)
+    docs = len({d for d, _ in choice.pairs})
+    why = "--all-gold" if scope == "all" else "no document is held out (newsmark split --test 0.2)"
+    return choice.pairs, (
+        f"scored on all {docs} gold document(s) ({why}): a model trained on them has seen them; "
+        f"{choice.describe(annotator)}"
+    )
+
+
 def _document_sections(
-    store: Store, config: Config, extractor: str, annotator: str | None, runner: Runner, model: str | None
+    store: Store,
+    config: Config,
+    extractor: str,
+    annotator: str | None,
+    runner: Runner,
+    model: str | None,
+    scope: str = "auto",
 ) -> dict[str, _Section]:
     """The NER and claims sections: both scored over the gold documents, per (document, annotator)."""
-    pairs = gold_pairs(store, annotator)
+    pairs, which = scoped_gold(store, annotator, scope)
     if not pairs:
         if annotator is not None:
             raise UserInputError(
@@ -214,9 +254,7 @@ def _document_sections(
         claims = out["claims"] = claims_section(store, pairs, doc_texts, preds, info)
     if extractor == "all" and not ner.examples and not claims.examples:
         raise UserInputError(no_predictions(len(ids), "entity or claim", runner))
-    notes = [several_annotators(pairs)]
-    if any(who == REVIEW_ANNOTATOR for _doc, who in pairs):
-        notes.append(gold_sources(store, annotator=annotator).describe(annotator))
+    notes = [which, several_annotators(pairs)]
     for section in out.values():
         section.notes.extend(note for note in notes if note)
     return out

@@ -1,4 +1,7 @@
-"""Entities scored by spaCy's Scorer: exact span and label, micro-averaged, configured labels only."""
+"""Entities scored by spaCy's Scorer: exact span and label, micro-averaged, over the labels the
+gold uses (configured labels only): a label the team never annotates (DATE, CARDINAL in a team
+that marks names) would count every prediction of it as wrong. `scored_labels` decides, and the
+result's notes say which labels were scored and which predictions were left out."""
 
 from __future__ import annotations
 
@@ -24,9 +27,10 @@ def ner_section(
 ) -> NerResult:
     from spacy.scorer import Scorer
 
-    labels = set(config.label_names)
     ids = sorted({d for d, _ in pairs})
-    gold = gold_spans(store, ids, labels)
+    gold_all = gold_spans(store, ids, set(config.label_names))
+    labels, note = scored_labels(config.label_names, gold_all, pairs, preds)
+    gold = {key: [x for x in spans if x["label"] in labels] for key, spans in gold_all.items()}
     examples = []
     docs: set[int] = set()
     n_gold = n_pred = 0
@@ -59,9 +63,32 @@ def ner_section(
         examples=len(examples),
         gold=n_gold,
         pred=n_pred,
-        labels=list(config.label_names),
+        labels=sorted(labels),
         source=info["source"],
         gazetteer=runner.gazetteer_note or ("n/a (stored predictions)" if not info["predicted"] else "none"),
         skipped=info["skipped"],
-        notes=info["notes"],
+        notes=[*info["notes"], note],
     )
+
+
+def scored_labels(
+    configured: list[str],
+    gold: dict[tuple[int, str], list[dict[str, Any]]],
+    pairs: list[tuple[int, str]],
+    preds: dict[int, list[dict[str, Any]]],
+) -> tuple[set[str], str]:
+    """(the labels to score, one sentence saying so): the configured labels the scored gold
+    uses, else (a gold without spans) every configured label."""
+    used = {x["label"] for key in pairs for x in gold.get(key, [])}
+    labels = used or set(configured)
+    docs = {d for d, _ in pairs}
+    left: dict[str, int] = defaultdict(int)
+    for doc_id in docs:
+        for x in preds.get(doc_id, []):
+            if x.get("label") not in labels:
+                left[str(x.get("label"))] += 1
+    why = "the labels the gold uses" if used else "the configured labels (the gold has no spans)"
+    note = f"scored labels: {', '.join(sorted(labels))} ({why})"
+    if left:
+        note += "; predictions of other labels left out: " + ", ".join(f"{k} {v}" for k, v in sorted(left.items()))
+    return labels, note

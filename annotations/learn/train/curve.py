@@ -53,7 +53,9 @@ def train_curve(
                 fraction=share,
             )
             result = _train(corpus, base, opts, work, on_step, lambda _msg: None)
-            scores = score_dev(_load(str(work / "best"), "--base-model"), corpus.dev_gold, config.label_names)
+            scores = score_dev(
+                _load(str(work / "best"), "--base-model"), corpus.dev_gold, corpus.team_labels or config.label_names
+            )
             points.append(
                 {
                     "share": share,

@@ -9,14 +9,19 @@ every token outside a gold span as outside an entity (O), misaligned or overlapp
 leave their tokens missing. What training adds, only when fine-tuning a base pipeline:
 
 * Labels the team does not annotate (the base model's labels that are not configured, e.g.
-  MONEY when the config lists PERSON, ORG, ...) were never looked at, so marking those tokens
+  MONEY when the config lists PERSON, ORG, ..., and configured labels no gold span uses,
+  `team_labels`) were never looked at, so marking those tokens
   O would teach the model to forget them. In train documents the base model's own spans of
   those labels are kept as entities where they cover only O tokens; in dev documents they are
   marked missing, so dev F1 judges the team's labels only (spaCy's NER scorer ignores a
   prediction on missing tokens).
 * Rehearsal: the base model's predictions on documents nobody annotated, as complete
   documents (its entities, the rest O), `rehearsal` of them per gold training document,
-  chosen by the same seeded hash. They remind the model of what it knew on the corpus's own
+  chosen by the same seeded hash. Only text that is neither gold (no status but todo, no
+  spans, no claims), nor assigned to anyone, nor held out for evaluation (REHEARSAL_RULE):
+  rehearsing on a held-out article teaches the model its old answers there.
+
+Held-out documents (annotations.store.held_out) are never read: not as gold, not as rehearsal. They remind the model of what it knew on the corpus's own
   kind of text, the pseudo-rehearsal spaCy's maintainers suggest against catastrophic forgetting.
 """
 
@@ -41,6 +46,7 @@ if TYPE_CHECKING:
     from annotations.export import ExportReport
 
 DOCBIN_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID"]
+REHEARSAL_RULE = "documents nobody annotated, assigned or held out"
 
 
 @dataclass
@@ -57,16 +63,24 @@ class Corpus:
     data_hash: str = ""
     dev_gold: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # (text, spans)
     warnings: list[str] = field(default_factory=list)
+    gold: str = ""  # one sentence: which layer the gold came from, for how many documents
+    held_out: int = 0  # documents held out for evaluation, never read here
+    rehearsal_source: str = ""  # one sentence: where rehearsal text came from (or why none)
+    team_labels: list[str] = field(default_factory=list)  # the labels the gold uses: taught and scored
 
 
 def check_gold(store: Store, config: Config, annotator: str | None) -> int:
     """Number of gold (document, annotator) examples by the one gold rule (annotations.team.layers:
     the reviewed layer where a document has one); refuses none, and gold labels the
     configuration does not list (training would learn a label predict then drops)."""
-    pairs = gold_sources(store, annotator=annotator).pairs
+    pairs = gold_sources(store, annotator=annotator, held_out=False).pairs
     if not pairs:
         by = f" by annotator {annotator!r}" if annotator else ""
-        raise UserInputError(f"no documents marked done{by}: mark corrected documents done in the Reader (d) first")
+        aside = " outside the held-out set" if store.scalar("SELECT count(*) FROM held_out") else ""
+        raise UserInputError(
+            f"no documents marked done{by}{aside}: mark corrected documents done in the Reader (d) first"
+            " (or `newsmark mark --status done` over a selection)"
+        )
     labels: set[str] = set()
     for chunk in range(0, len(pairs), 400):
         part = pairs[chunk : chunk + 400]
@@ -166,15 +180,23 @@ def _add_unannotated_labels(docs: list[Any], base: Any, team: set[str], *, dev: 
     return kept
 
 
-def _unannotated(store: Store, seed: int, n: int) -> list[tuple[int, str]]:
-    """Up to n (id, text) of documents nobody annotated, in a seeded order."""
-    if n <= 0:
-        return []
-    rows = store.query(
+def rehearsal_pool(store: Store) -> list[dict[str, Any]]:
+    """(id, hash) of every document rehearsal may read (REHEARSAL_RULE): no status but todo,
+    no gold span or claim by anyone, not assigned, not held out."""
+    return store.query(
         "SELECT id, hash FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
         "AND s.status != 'todo') AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.doc_id = d.id) "
-        "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id)"
+        "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id) "
+        "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.doc_id = d.id) "
+        "AND NOT EXISTS (SELECT 1 FROM held_out h WHERE h.doc_id = d.id)"
     )
+
+
+def _unannotated(store: Store, seed: int, n: int) -> list[tuple[int, str]]:
+    """Up to n (id, text) of the rehearsal pool, in a seeded order."""
+    if n <= 0:
+        return []
+    rows = rehearsal_pool(store)
     chosen = sorted(rows, key=lambda r: _rank(seed, r["hash"]))[:n]
     out: list[tuple[int, str]] = []
     for i in range(0, len(chosen), 500):
@@ -248,6 +270,7 @@ def _export_splits(store: Store, workdir: Path, *, dev: float, seed: int, annota
             seed=seed,
             status=Status.DONE,
             annotator=annotator,
+            held_out=False,
         )
     except UserInputError as exc:  # the export names its own option; train's is --gold-annotator
         raise UserInputError(str(exc).replace("pass --annotator", "pass --gold-annotator")) from None
@@ -257,6 +280,34 @@ def _export_splits(store: Store, workdir: Path, *, dev: float, seed: int, annota
             f"(one for --dev {dev:g}); mark more documents done"
         )
     return report
+
+
+def team_labels(config: Config, docs: list[Any]) -> set[str]:
+    """The labels the team annotates: the configured labels its gold uses (else every configured
+    one). A configured label nobody marks (DATE in a team that marks names) is treated like a
+    label outside the config: the base model's own spans of it are kept, and dev F1 leaves it out."""
+    configured = set(config.label_names)
+    used = {s.label_ for doc in docs for s in doc.spans.get("sc", doc.ents)} & configured
+    return used or configured
+
+
+def _rehearsal_source(corpus: Corpus, base: Any, rehearsal: float) -> None:
+    """Name where rehearsal came from, and warn when it was asked for and none was found."""
+    if base is None:
+        corpus.rehearsal_source = "rehearsal: none (training from scratch)"
+    elif rehearsal <= 0:
+        corpus.rehearsal_source = "rehearsal: off (--rehearsal 0)"
+    elif corpus.rehearsal_docs:
+        corpus.rehearsal_source = (
+            f"rehearsal: {corpus.rehearsal_docs} document(s) the base model annotated, from the "
+            f"{REHEARSAL_RULE} ({rehearsal:g} per gold training document)"
+        )
+    else:
+        corpus.rehearsal_source = f"rehearsal: none ({REHEARSAL_RULE}: there are none)"
+        corpus.warnings.append(
+            "no rehearsal text: every document is gold, assigned or held out; import unannotated "
+            "articles of the same kind so the model keeps what it knew, or pass --rehearsal 0"
+        )
 
 
 def build_corpus(
@@ -285,7 +336,7 @@ def build_corpus(
     if fraction < 1:
         ranked = sorted(train_docs, key=lambda d: _rank(seed, d.text))
         train_docs = ranked[: max(1, math.ceil(len(ranked) * fraction))]
-    labels = set(config.label_names)
+    labels = team_labels(config, [*train_docs, *dev_docs])
     corpus = Corpus(
         train=train_path,
         dev=dev_path,
@@ -294,6 +345,9 @@ def build_corpus(
         labels=sorted({e.label_ for d in train_docs for e in d.ents}),
         dev_gold=_dev_gold(dev_docs, labels),
         warnings=list(report.warnings),
+        gold=gold_sources(store, annotator=annotator, held_out=False).describe(annotator),
+        held_out=int(store.scalar("SELECT count(*) FROM held_out")),
+        team_labels=sorted(labels),
     )
     extra: list[Any] = []
     if base is not None:
@@ -301,6 +355,7 @@ def build_corpus(
         _add_unannotated_labels(dev_docs, base, labels, dev=True)
         extra = _rehearsal_docs(base, _unannotated(store, seed, round(rehearsal * len(train_docs))))
         corpus.rehearsal_docs = len(extra)
+    _rehearsal_source(corpus, base, rehearsal)
     _write(train_path, bounded_docs([*train_docs, *extra]))
     _write(dev_path, bounded_docs(dev_docs))
     corpus.data_hash = _hash(train_docs + extra, dev_docs)

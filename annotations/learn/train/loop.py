@@ -150,10 +150,13 @@ def _loop(
         if limit is not None and elapsed >= limit:
             result.stopped = "minutes"
             break
-    else:
-        if T["max_steps"] and result.steps > T["max_steps"]:
+        if T["max_steps"] and result.steps >= T["max_steps"]:
+            result.stopped = "steps"  # exactly max_steps updates (spaCy's loop would run one more)
+            break
+    else:  # spaCy's loop ended by itself: its patience (counted from its earliest best step)
+        if T["max_steps"] and result.steps >= T["max_steps"]:
             result.stopped = "steps"
-        elif T["patience"] and result.steps and result.steps - 1 - result.best_step >= T["patience"]:
+        elif T["patience"] and result.steps:
             result.stopped = "patience"
     if result.steps and last_eval != result.steps - 1:
         _final_eval(nlp, optimizer, evaluate, before_to_disk, best_dir, result, T, info)

@@ -53,6 +53,7 @@ class TrainOptions:
     patience: int | None = None
     eval_frequency: int | None = None
     speakers_only: bool = False  # claims: fit the speaker ranker alone (no span model)
+    keep_unimproved: bool = False  # register even when dev F1 did not rise (the learning loop does)
 
 
 @dataclass
@@ -72,6 +73,11 @@ class TrainOutcome:
     loop: LoopResult
     in_use: bool
     warnings: list[str] = field(default_factory=list)
+    registered: bool = True
+    improved: bool = True
+    gold: str = ""  # which layer the gold came from, for how many documents
+    held_out: int = 0  # documents held out for evaluation (never trained on)
+    rehearsal_source: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -96,6 +102,11 @@ class TrainOutcome:
             "stopped": self.loop.stopped,
             "seconds": round(self.loop.seconds, 2),
             "in_use": self.in_use,
+            "registered": self.registered,
+            "improved": self.improved,
+            "gold": self.gold,
+            "held_out": self.held_out,
+            "rehearsal_source": self.rehearsal_source,
             "warnings": list(self.warnings),
         }
 
@@ -346,30 +357,74 @@ def train_ner(
         result = _train(corpus, base, opts, work, on_step, phase)
         host = base.source if base is not None else _current(store, config)
         phase("scoring base and trained model on the dev split")
-        before_model, before, after = _score_before_after(base, host, work / "best", corpus.dev_gold, config)
-        assemble(work / "best", host, work / "model", _meta(name, corpus.data_hash, base), base=base)
-        outcome = TrainOutcome(
-            name=name,
-            path=str(out),
-            extractor=Extractor.ENTITIES,
-            base_model=base.source if base else None,
-            data_hash=corpus.data_hash,
-            train_docs=corpus.train_docs,
-            dev_docs=corpus.dev_docs,
-            rehearsal_docs=corpus.rehearsal_docs,
-            kept_base_spans=corpus.kept_base_spans,
-            before=before,
-            after=after,
-            before_model=before_model,
-            loop=result,
-            in_use=opts.use,
-            warnings=corpus.warnings,
+        before_model, before, after = _score_before_after(
+            base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names
         )
+        outcome = _outcome(name, out, opts, base, corpus, result, (before_model, before, after))
+        outcome.improved = improved(before, after, result)
+        if not outcome.improved and not opts.keep_unimproved:
+            outcome.registered = outcome.in_use = False
+            outcome.warnings.append(_not_improved(outcome))
+            return outcome
+        assemble(work / "best", host, work / "model", _meta(name, corpus.data_hash, base), base=base)
         (work / "model" / "newsmark-training.json").write_text(json.dumps(outcome.to_json(), indent=1))
         _register(store, outcome, annotator, work / "model", out)
         return outcome
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _outcome(
+    name: str,
+    out: Path,
+    opts: TrainOptions,
+    base: Any,
+    corpus: Any,
+    result: LoopResult,
+    scores: tuple[str | None, dict[str, Any] | None, dict[str, Any]],
+) -> TrainOutcome:
+    before_model, before, after = scores
+    return TrainOutcome(
+        name=name,
+        path=str(out),
+        extractor=Extractor.ENTITIES,
+        base_model=base.source if base else None,
+        data_hash=corpus.data_hash,
+        train_docs=corpus.train_docs,
+        dev_docs=corpus.dev_docs,
+        rehearsal_docs=corpus.rehearsal_docs,
+        kept_base_spans=corpus.kept_base_spans,
+        before=before,
+        after=after,
+        before_model=before_model,
+        loop=result,
+        in_use=opts.use,
+        warnings=corpus.warnings,
+        gold=f"{corpus.gold}; labels taught and scored: {', '.join(corpus.team_labels)}",
+        held_out=corpus.held_out,
+        rehearsal_source=corpus.rehearsal_source,
+    )
+
+
+def improved(before: dict[str, Any] | None, after: dict[str, Any], loop: LoopResult) -> bool:
+    """Did training beat its base on the dev split? Not when dev F1 did not rise, nor when the
+    best checkpoint is the first step's (the base after one update: nothing learned since)."""
+    if loop.steps > 1 and loop.best_step <= 0:
+        return False
+    if before is None or before.get("f") is None:
+        return after.get("f") is not None
+    return after.get("f") is not None and after["f"] > before["f"]
+
+
+def _not_improved(outcome: TrainOutcome) -> str:
+    b = (outcome.before or {}).get("f")
+    a = outcome.after.get("f")
+    figures = f"dev F1 {'n/a' if b is None else f'{b:.3f}'} -> {'n/a' if a is None else f'{a:.3f}'}"
+    return (
+        f"not registered: the trained model did not improve over {outcome.before_model or 'its base'} "
+        f"({figures}, best at step {outcome.loop.best_step}); nothing was saved "
+        "(more gold, --max-steps or --patience may help; --keep-unimproved registers it anyway)"
+    )
 
 
 def _meta(name: str, data_hash: str, base: Any) -> dict[str, Any]:
@@ -384,15 +439,15 @@ def _meta(name: str, data_hash: str, base: Any) -> dict[str, Any]:
 
 
 def _score_before_after(
-    base: Any, host: str | None, best: Path, dev_gold: list[tuple[str, list[dict[str, Any]]]], config: Config
+    base: Any, host: str | None, best: Path, dev_gold: list[tuple[str, list[dict[str, Any]]]], labels: list[str]
 ) -> tuple[str | None, dict[str, Any] | None, dict[str, Any]]:
     """(what "before" is, its dev scores, the trained model's dev scores). Before is the base
     (or, from scratch, the current model; None when there is none). Runs before `assemble`,
     which takes the base pipeline over as its host."""
     before_model = base.source if base is not None else host
-    before = score_dev(base or _load(str(host), "model.name"), dev_gold, config.label_names) if before_model else None
+    before = score_dev(base or _load(str(host), "model.name"), dev_gold, labels) if before_model else None
     # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
-    after = score_dev(_load(str(best), "--output"), dev_gold, config.label_names)
+    after = score_dev(_load(str(best), "--output"), dev_gold, labels)
     return before_model, before, after
 
 

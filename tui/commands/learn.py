@@ -1,0 +1,49 @@
+"""`newsmark learn`: one round of the learning loop by hand (what the app starts in the
+background every `learn.every` documents): fine-tune on the gold, register, use the model
+when dev F1 did not drop, re-predict the documents nobody has started."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+
+from annotations.learn.loop import run_round
+from annotations.vocab import RoundState
+from tui.commands.context import context, open_store
+from tui.output import say, to_json
+
+NAME = "learn"
+
+
+def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(NAME, parents=parents, help="run one round of the learning loop now (config learn:)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _f(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def run(args: argparse.Namespace) -> int:
+    config, annotator, db = context(args)
+    store = open_store(db, create=False)
+    quiet = args.json or not sys.stderr.isatty()
+    result = run_round(store, config, annotator, on_phase=None if quiet else (lambda t: say(t, file=sys.stderr)))
+    if args.json:
+        print(to_json(asdict(result)))
+        return 0 if result.state in (RoundState.USED, RoundState.KEPT) else 1
+    if result.state == "busy":
+        say(f"learn: {result.message}; nothing done", file=sys.stderr)
+        return 1
+    if result.state not in (RoundState.USED, RoundState.KEPT):
+        say(f"learn: {result.state}: {result.message}", file=sys.stderr)
+        return 2 if result.state == RoundState.SKIPPED else 1
+    verdict = "now in use" if result.used else "dev F1 dropped: registered, not used (newsmark models list)"
+    say(
+        f"learned from {result.docs} document(s) in {result.seconds:.0f} s: dev F1 {_f(result.before)} -> "
+        f"{_f(result.after)}; model {result.model} {verdict}"
+        + (f"; {result.repredicted} unstarted document(s) predicted again" if result.used else "")
+    )
+    say(result.message)
+    return 0
