@@ -1,6 +1,6 @@
 """Layering rules checked on the source (the core never importing Textual is checked at run
 time in test_import_hygiene.py): tui/ runs no SQL, nothing outside the store reaches into its
-private methods, and the size budgets hold."""
+private methods, and no underscore name crosses a module (public means public)."""
 
 from __future__ import annotations
 
@@ -57,3 +57,22 @@ def test_nothing_outside_the_store_calls_its_private_methods():
         if PRIVATE_STORE.search(line)
     ]
     assert hits == []
+
+
+def test_no_private_name_is_imported_from_another_module():
+    """A name a module keeps to itself (a leading underscore) is never imported by another:
+    where two modules share a type or a helper, it is public with a real name."""
+    modules = {
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in _files("annotations", "tui")
+    }
+    crossing = []
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                continue
+            for alias in node.names:
+                private = alias.name.startswith("_") and not alias.name.startswith("__")
+                if private and node.module in modules and f"{node.module}.{alias.name}" not in modules:
+                    crossing.append(f"{name} imports {node.module}.{alias.name}")
+    assert crossing == []

@@ -29,7 +29,14 @@ from typing import Any
 from annotations.config import Config
 from annotations.errors import NewsmarkError, UserInputError
 from annotations.learn.train.loop import LoopResult, Step
-from annotations.learn.train.ner import TrainOptions, TrainOutcome, _current, _output, _register, _unused_name
+from annotations.learn.train.ner import (
+    TrainOptions,
+    TrainOutcome,
+    current_model,
+    output_dir,
+    register_outcome,
+    unused_name,
+)
 from annotations.store import Store
 from annotations.vocab import Extractor, Status
 
@@ -120,11 +127,11 @@ def score_claims(pipe: Any, dev_gold: list[tuple[str, list[dict[str, Any]]]]) ->
 
 
 def _dev_claims(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
-    from annotations.learn.train.data import _read
+    from annotations.learn.train.data import read_docbin
 
     return [
         (d.text, [{"start": s.start_char, "end": s.end_char, "type": s.label_} for s in d.spans.get(SPANS_KEY, [])])
-        for d in _read(path)
+        for d in read_docbin(path)
     ]
 
 
@@ -141,16 +148,16 @@ def train_claims(
     from annotations.learn.train.data import build_corpus, check_gold
 
     phase = on_phase or (lambda _msg: None)
-    name = _unused_name(store, opts, "claims")
+    name = unused_name(store, opts, "claims")
     check_gold(store, config, opts.annotator)
     if _gold_claims(store, opts.annotator) == 0:
         raise UserInputError("no gold claims in the documents marked done: tag claims in the Reader (c) first")
-    host = _current(store, config)
+    host = current_model(store, config)
     if host is None:
         raise UserInputError(f"claims need a parse: config key model.name {config.model.name!r} is not installed")
     if opts.speakers_only:
         return _train_speakers_only(store, opts, host, name, annotator, phase)
-    out = _output(store, opts, name)
+    out = output_dir(store, opts, name)
     work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out.parent))
     try:
         phase("building the training data")
@@ -177,7 +184,7 @@ def train_claims(
             in_use=opts.use,
             warnings=corpus.warnings,
         )
-        _register(store, outcome, annotator, work / "model", out)
+        register_outcome(store, outcome, annotator, work / "model", out)
         return outcome
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -276,7 +283,7 @@ def _train_speakers_only(
     """`--speakers-only`: the speaker ranker alone, registered as a claims model (predict keeps
     the rules' claims and ranks their speakers); before/after are the rules' and the ranker's
     speaker accuracy on the dev documents."""
-    out = _output(store, opts, name)
+    out = output_dir(store, opts, name)
     work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out.parent))
     try:
         phase("parsing the gold documents and fitting the speaker ranker")
@@ -305,7 +312,7 @@ def _train_speakers_only(
             if n_dev
             else ["no dev documents: the speaker accuracy is not measured (add more done documents)"],
         )
-        _register(store, outcome, annotator, work / "model", out)
+        register_outcome(store, outcome, annotator, work / "model", out)
         return outcome
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from annotations.config import Config
 from annotations.learn.train.loop import Step
-from annotations.learn.train.ner import TrainOptions, _load, _train, resolve_base, score_dev
+from annotations.learn.train.ner import TrainOptions, load_model, resolve_base, run_training, score_dev
 from annotations.store import Store
 
 SHARES = (0.25, 0.5, 0.75, 1.0)
@@ -52,9 +52,11 @@ def train_curve(
                 rehearsal=opts.rehearsal,
                 fraction=share,
             )
-            result = _train(corpus, base, opts, work, on_step, lambda _msg: None)
+            result = run_training(corpus, base, opts, work, on_step, lambda _msg: None)
             scores = score_dev(
-                _load(str(work / "best"), "--base-model"), corpus.dev_gold, corpus.team_labels or config.label_names
+                load_model(str(work / "best"), "--base-model"),
+                corpus.dev_gold,
+                corpus.team_labels or config.label_names,
             )
             points.append(
                 {

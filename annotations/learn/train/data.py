@@ -137,7 +137,7 @@ def bounded_docs(docs: Iterable[Any], limit: int = TRAIN_PIECE_CHARS) -> list[An
     return out
 
 
-def _read(path: Path) -> list[Any]:
+def read_docbin(path: Path) -> list[Any]:
     from spacy.tokens import DocBin
 
     vocab = _blank().vocab
@@ -332,7 +332,7 @@ def build_corpus(
     check_gold(store, config, annotator)
     report = _export_splits(store, workdir, dev=dev, seed=seed, annotator=annotator)
     train_path, dev_path = workdir / "train.spacy", workdir / "dev.spacy"
-    train_docs, dev_docs = _read(train_path), _read(dev_path)
+    train_docs, dev_docs = read_docbin(train_path), read_docbin(dev_path)
     if fraction < 1:
         ranked = sorted(train_docs, key=lambda d: _rank(seed, d.text))
         train_docs = ranked[: max(1, math.ceil(len(ranked) * fraction))]

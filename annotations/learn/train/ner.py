@@ -141,11 +141,11 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[
     return rows
 
 
-def _stamp() -> str:
+def model_stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
 
 
-def _output(store: Store, opts: TrainOptions, name: str) -> Path:
+def output_dir(store: Store, opts: TrainOptions, name: str) -> Path:
     if opts.output:
         out = Path(os.path.expanduser(opts.output))
     else:
@@ -208,7 +208,7 @@ def _has_ner(nlp: Any) -> bool:
     return any(nlp.get_pipe_meta(n).factory in ("ner", "beam_ner") for n in nlp.component_names)
 
 
-def _load(name: str, key: str) -> Any:
+def load_model(name: str, key: str) -> Any:
     from annotations.extract.pipeline import ModelMissing, load_pipeline
 
     try:
@@ -217,7 +217,7 @@ def _load(name: str, key: str) -> Any:
         raise UserInputError(str(exc)) from None
 
 
-def _current(store: Store, config: Config) -> str | None:
+def current_model(store: Store, config: Config) -> str | None:
     """The model predict runs now: the registered one in use, else the configured one."""
     from annotations.extract.pipeline import resolve_model
     from annotations.store.models import in_use_path
@@ -234,13 +234,13 @@ def resolve_base(store: Store, config: Config, opts: TrainOptions) -> Any:
         if opts.base_model:
             raise UserInputError("--base-model and --from-scratch exclude each other")
         return None
-    name = opts.base_model or _current(store, config)
+    name = opts.base_model or current_model(store, config)
     if name is None:
         raise UserInputError(
             f"no base model: config key model.name {config.model.name!r} is not installed; "
             "pass --base-model NAME or --from-scratch"
         )
-    pipe = _load(name, "--base-model")
+    pipe = load_model(name, "--base-model")
     if not _has_ner(pipe.nlp) or "ner" not in pipe.nlp.component_names:
         raise UserInputError(
             f"--base-model {name}: has no 'ner' component (pipes: "
@@ -288,13 +288,13 @@ def _reenabled(base: Any) -> Any:
 
 
 def _run_name(opts: TrainOptions, prefix: str) -> str:
-    name = opts.name or f"{prefix}-{_stamp()}"
+    name = opts.name or f"{prefix}-{model_stamp()}"
     if not _NAME.match(name):
         raise UserInputError(f"--name {name!r}: letters, digits, '.', '_' and '-' only (at most 64)")
     return name
 
 
-def _unused_name(store: Store, opts: TrainOptions, prefix: str) -> str:
+def unused_name(store: Store, opts: TrainOptions, prefix: str) -> str:
     """The run's model name, refused before any work when the registry already holds it (a
     registered model is never replaced)."""
     from annotations.store.models import get
@@ -305,7 +305,7 @@ def _unused_name(store: Store, opts: TrainOptions, prefix: str) -> str:
     return name
 
 
-def _register(store: Store, outcome: TrainOutcome, annotator: str, model_dir: Path, out: Path) -> None:
+def register_outcome(store: Store, outcome: TrainOutcome, annotator: str, model_dir: Path, out: Path) -> None:
     """Register the outcome in one transaction whose last step renames the finished pipeline
     (`model_dir`, in the temporary directory) to `out`: an interruption before the commit
     leaves neither a registry row nor an output directory."""
@@ -337,10 +337,10 @@ def train_ner(
     from annotations.learn.train.data import build_corpus, check_gold
 
     phase = on_phase or (lambda _msg: None)
-    name = _unused_name(store, opts, "ner")
+    name = unused_name(store, opts, "ner")
     check_gold(store, config, opts.annotator)
     base = resolve_base(store, config, opts)
-    out = _output(store, opts, name)
+    out = output_dir(store, opts, name)
     work = work_dir(out, name)
     try:
         phase("building the training data")
@@ -354,8 +354,8 @@ def train_ner(
             base=base,
             rehearsal=opts.rehearsal,
         )
-        result = _train(corpus, base, opts, work, on_step, phase)
-        host = base.source if base is not None else _current(store, config)
+        result = run_training(corpus, base, opts, work, on_step, phase)
+        host = base.source if base is not None else current_model(store, config)
         phase("scoring base and trained model on the dev split")
         before_model, before, after = _score_before_after(
             base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names
@@ -368,7 +368,7 @@ def train_ner(
             return outcome
         assemble(work / "best", host, work / "model", _meta(name, corpus.data_hash, base), base=base)
         (work / "model" / "newsmark-training.json").write_text(json.dumps(outcome.to_json(), indent=1))
-        _register(store, outcome, annotator, work / "model", out)
+        register_outcome(store, outcome, annotator, work / "model", out)
         return outcome
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -445,13 +445,13 @@ def _score_before_after(
     (or, from scratch, the current model; None when there is none). Runs before `assemble`,
     which takes the base pipeline over as its host."""
     before_model = base.source if base is not None else host
-    before = score_dev(base or _load(str(host), "model.name"), dev_gold, labels) if before_model else None
+    before = score_dev(base or load_model(str(host), "model.name"), dev_gold, labels) if before_model else None
     # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
-    after = score_dev(_load(str(best), "--output"), dev_gold, labels)
+    after = score_dev(load_model(str(best), "--output"), dev_gold, labels)
     return before_model, before, after
 
 
-def _train(
+def run_training(
     corpus: Any,
     base: Any,
     opts: TrainOptions,

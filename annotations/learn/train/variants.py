@@ -152,11 +152,11 @@ def train_linker(
     import os
     from pathlib import Path
 
-    from annotations.learn.train.ner import _stamp
+    from annotations.learn.train.ner import model_stamp
     from annotations.store.models import ModelRecord, get, register
     from annotations.vocab import Extractor
 
-    name = name or f"variants-{_stamp()}"
+    name = name or f"variants-{model_stamp()}"
     if get(store, name) is not None:
         raise UserInputError(f"--name {name}: a model of that name is already registered (newsmark models list)")
     result = fit_linker(store, config, dev=dev, seed=seed)
