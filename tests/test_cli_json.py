@@ -81,6 +81,8 @@ COMMANDS = [
     ("stats", "--json"),
     ("evaluate", "--json", "--extractor", "ner"),  # scores only: nothing from outside to escape
     ("link", "suggest", "--json", "--threshold", "0"),  # hostile labels: tests/test_cli_hostile.py
+    ("mark", "--json", "--status", "done", "--all"),
+    ("split", "--json", "--test", "0.5"),
 ]
 HOLDS_OUTSIDE_TEXT = {"agree", "assign", "stats"}
 
@@ -94,7 +96,8 @@ def test_json_commands_are_inert_and_exact(gold, tmp_path, command):
 
 def test_train_models_list_and_train_curve_json_are_inert(gold, tmp_path):
     db = gold / "g.db"
-    train = ("train", "--json", "--from-scratch", "--max-steps", "1", "--gold-annotator", "bob")
+    # --keep-unimproved: one step cannot beat anything, and this test wants a registered model
+    train = ("train", "--json", "--from-scratch", "--max-steps", "1", "--gold-annotator", "bob", "--keep-unimproved")
     trained = check(run(*train, "--db", str(db), cwd=tmp_path))
     assert any(s.endswith("/models/" + s.rsplit("/", 1)[-1]) for s in trained)  # the model's path
     check(run("models", "list", "--json", "--db", str(db), cwd=tmp_path))
@@ -113,6 +116,17 @@ def test_train_models_list_and_train_curve_json_are_inert(gold, tmp_path):
     assert curve.returncode == 0, curve.stderr
     assert_inert(curve.stdout)
     json.loads(curve.stdout)
+
+
+def test_learn_json_is_inert(gold, tmp_path):
+    db = tmp_path / "g.db"
+    shutil.copy(gold / "g.db", db)
+    config = tmp_path / "learn.yaml"
+    config.write_text("learn:\n  max_steps: 2\n  eval_frequency: 1\n  repredict: 1\n", encoding="utf-8")
+    out = run("learn", "--json", "--db", str(db), "--config", str(config), cwd=tmp_path)
+    assert out.returncode in (0, 1), out.stderr  # 1: the round could not use what it learned
+    assert_inert(out.stdout)
+    json.loads(out.stdout)
 
 
 def test_merge_json_is_inert_and_exact(gold, tmp_path):
@@ -146,7 +160,7 @@ def _json_commands() -> set[str]:
 
 def test_every_json_command_is_tried_here():
     tried = {" ".join(c[:2]) if c[0] in ("link", "models") else c[0] for c in COMMANDS}
-    tried |= {"train", "models list", "train-curve", "merge", "import"}
+    tried |= {"train", "models list", "train-curve", "merge", "import", "learn"}
     assert _json_commands() <= tried
 
 
