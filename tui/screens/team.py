@@ -136,7 +136,8 @@ class TeamScreen(RowsScreen, inherit_bindings=False):
         out = Text("Team", style="bold")
         out.append(f" · {PERIOD_NAMES[self.period]}", style="bold")
         if self.data is not None:
-            out.append(f" · {len(self.data.periods['all'])} annotators · days are UTC", style="dim")
+            n = len(self.data.periods["all"])
+            out.append(f" · {n} annotator{'' if n == 1 else 's'} · days are UTC", style="dim")
         self.query_one("#team-header", Static).update(out)
 
     def _fill(self) -> None:
