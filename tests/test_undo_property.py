@@ -146,6 +146,25 @@ def run_step(session: ReadingSession, store: Store, entities: list[int], step: t
         entity_actions.judge(store, "Adeyemi", "Ngozi Adeyemi", "PERSON", args[0], ME)
 
 
+def run_then_undo_and_redo_all(session: ReadingSession, store: Store, entities: list, steps: list) -> None:
+    """Run the steps (a refused one writes nothing), then undo everything: the tables are as
+    they were; then redo everything: they are as the steps left them."""
+    initial = snapshot(store)
+    for step in steps:
+        try:
+            run_step(session, store, entities, step)
+        except NewsmarkError:
+            pass
+        session.refresh()
+    final = snapshot(store)
+    while store.undo(ME) is not None:
+        pass
+    assert snapshot(store) == initial
+    while store.redo(ME) is not None:
+        pass
+    assert snapshot(store) == final
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(reader_steps, other_steps), min_size=1, max_size=14))
 @example([("accept", 0), ("claim", 100, 60, 0), ("delete", 0)])  # a claim's speaker span deleted
@@ -164,20 +183,7 @@ def test_undo_all_restores_every_table_and_redo_all_replays_it(steps):
             ]
             session = ReadingSession(store, ME)
             session.open(doc)
-            initial = snapshot(store)
-            for step in steps:
-                try:
-                    run_step(session, store, entities, step)
-                except NewsmarkError:
-                    pass  # a refused step writes nothing
-                session.refresh()
-            final = snapshot(store)
-            while store.undo(ME) is not None:
-                pass
-            assert snapshot(store) == initial
-            while store.redo(ME) is not None:
-                pass
-            assert snapshot(store) == final
+            run_then_undo_and_redo_all(session, store, entities, steps)
         finally:
             store.close()
 
@@ -226,20 +232,7 @@ def test_undo_restores_every_table_after_decisions_that_took_suggestions_alike(s
             store.save_predictions("entities", "t1", [(doc, _repeat_predictions())])
             session = ReadingSession(store, ME)
             session.open(doc)
-            initial = snapshot(store)
-            for step in steps:
-                try:
-                    run_step(session, store, [], step)
-                except NewsmarkError:
-                    pass
-                session.refresh()
-            final = snapshot(store)
-            while store.undo(ME) is not None:
-                pass
-            assert snapshot(store) == initial
-            while store.redo(ME) is not None:
-                pass
-            assert snapshot(store) == final
+            run_then_undo_and_redo_all(session, store, [], steps)
         finally:
             store.close()
 
