@@ -82,3 +82,9 @@ def rich_text(value: Any, style: str = "") -> Any:
     from rich.text import Text
 
     return Text(clean(value), style=style)
+
+
+def clock(seconds: float) -> str:
+    """A duration as h:mm:ss (active time in `stats --time` and on the Team screen)."""
+    s = round(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"

@@ -13,7 +13,7 @@ from typing import Any
 from annotations.team.quality import quality_report
 from annotations.team.time import time_report
 from tui.commands.context import context, open_store, stdout_console
-from tui.output import clean, print_json, rich_text
+from tui.output import clean, clock, print_json, rich_text
 
 NAME = "stats"
 
@@ -97,12 +97,6 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def hours(seconds: float) -> str:
-    """Active time as h:mm:ss."""
-    s = round(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
 def _team_tables(out: dict[str, Any]) -> None:
     from rich.table import Table
 
@@ -115,7 +109,7 @@ def _team_tables(out: dict[str, Any]) -> None:
             table.add_column(col, justify="left" if col in ("annotator", "day", "title") else "right")
         for r in t["rows"]:
             first = [rich_text(r["annotator"]), *([rich_text(r.get(key) or r.get("doc_id") or "")] if key else [])]
-            table.add_row(*first, hours(r["active_s"]), str(r["docs_done"]), str(r["decisions"]),
+            table.add_row(*first, clock(r["active_s"]), str(r["docs_done"]), str(r["decisions"]),
                           _num(r["decisions_per_hour"]), _num(r["keys_per_error"]))  # fmt: skip
         console.print(table)
     if "quality" in out:

@@ -24,7 +24,7 @@ from annotations.store import Store
 from annotations.team.quality import quality_report
 from annotations.team.time import time_report
 from tui.actions import bindings_for
-from tui.output import clean
+from tui.output import clean, clock
 from tui.screens.rows import RowsScreen
 from tui.widgets.bars import Bar, KeyFooter
 
@@ -173,7 +173,7 @@ def _cells(name: str, fig: Period, q: dict[str, Any]) -> list[Text]:
     check = f"{q['gold_check_f']:.2f}" if q.get("gold_check_f") is not None else "-"
     cells = [
         clean(name),
-        _clock(fig.active_s),
+        clock(fig.active_s),
         str(fig.docs),
         per_hour,
         keys_err,
@@ -182,11 +182,6 @@ def _cells(name: str, fig: Period, q: dict[str, Any]) -> list[Text]:
         _two(q.get("model_agreement")),
     ]
     return [Text(c, no_wrap=True, overflow="ellipsis") for c in cells]
-
-
-def _clock(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def _two(value: Any) -> str:

@@ -138,9 +138,9 @@ def evaluate(
 
     extractor: "all", "ner", "claims" or "variants". model: a spaCy package name or pipeline
     directory to run over the gold documents instead of scoring stored predictions. annotator:
-    only this annotator's gold (default: the gold rule of annotations.team.layers: the reviewed layer
-    where a document has one, else one example per annotator who marked it done). pipeline: an already loaded LoadedPipeline (tests, or the TUI) used instead of
-    loading one. on_progress(done, total) counts documents while a pipeline predicts.
+    only this annotator's gold (default: the gold rule of annotations.team.layers: the reviewed
+    layer where a document has one, else one example per annotator who marked it done).
+    pipeline: an already loaded LoadedPipeline (tests, or the TUI) used instead of loading one. on_progress(done, total) counts documents while a pipeline predicts.
     Raises UserInputError when there is no gold to score, ModelMissing for a bad `model`.
     """
     results = evaluate_results(
