@@ -18,6 +18,8 @@ from conftest import add_document
 from hostile import HOSTILE, assert_inert
 
 from annotations.store import Store, now
+from tui import commands as registry
+from tui.cli import build_parser
 
 NAME = f"ann{HOSTILE}"
 TEXT = "Ahmad Massoud spoke in Panjshir on Monday. Later, Ahmed Massoud said the valley would hold."
@@ -142,8 +144,6 @@ def test_import_json_is_inert_and_exact(gold, tmp_path):
 
 
 def _json_commands() -> set[str]:
-    from tui.cli import build_parser
-
     found: set[str] = set()
 
     def walk(parser: argparse.ArgumentParser, words: tuple[str, ...]) -> None:
@@ -154,7 +154,8 @@ def _json_commands() -> set[str]:
                 for word, child in action.choices.items():
                     walk(child, (*words, word))
 
-    walk(build_parser(), ())
+    for word in registry.COMMANDS:
+        walk(build_parser(word)[0], ())
     return found
 
 

@@ -1,8 +1,7 @@
-"""The `newsmark` command line.
-
-Heavy imports (Textual, spaCy) happen inside the commands that need them, so `newsmark
---help`, `stats` and `import` start fast. Errors print one line on stderr: exit 2 for bad
-input or usage, 1 for other failures, a traceback only with --debug.
+"""The `newsmark` command line: the global options, the parser for the command being run (the
+registry in tui/commands/ imports only that command's module, so `newsmark --help`, `stats` and
+`import` start fast) and one way out for errors: one line on stderr, exit 2 for bad input or
+usage, 1 for other failures, a traceback only with --debug.
 """
 
 from __future__ import annotations
@@ -11,11 +10,9 @@ import argparse
 import contextlib
 import io
 import sys
-from typing import Any
 
 from annotations.errors import NewsmarkError
 from tui import commands
-from tui.commands.context import context, open_store, run_app
 from tui.output import clean_lines, say
 
 PROG = "newsmark"
@@ -34,7 +31,9 @@ def _common(sub: bool) -> argparse.ArgumentParser:
     return p
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(word: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, commands.Run]]:
+    """The parser, complete for the command `word` (None: names and help lines only), and the
+    run functions of the commands it loaded."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         parents=[_common(False)],
@@ -42,21 +41,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse (good over SSH)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    COMMANDS.update(commands.register(sub, [_common(True)]))
-    return parser
+    return parser, commands.register(sub, [_common(True)], word)
 
 
-# -- commands ----------------------------------------------------------------------------
-
-
-def cmd_app(args: argparse.Namespace) -> int:
-    config, annotator, db = context(args)
-    run_app(open_store(db), config, annotator, args.no_mouse)
-    return 0
-
-
-COMMANDS: dict[str | None, Any] = {None: cmd_app}
-"""Command word -> run function (None: no command, open the app); build_parser adds the rest."""
+def command_word(argv: list[str]) -> str | None:
+    """The command word in argv: the first word that is not an option or an option's value."""
+    valued = {o for a in _common(False)._actions if a.nargs != 0 for o in a.option_strings}
+    words = iter(argv)
+    for arg in words:
+        if arg in valued:
+            next(words, None)
+        elif arg == "--":
+            return next(words, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def _parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
@@ -71,10 +70,12 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser, runs = build_parser(command_word(argv))
     args = _parse(parser, argv)
     try:
-        return COMMANDS[args.command](args)
+        run = runs[args.command] if args.command else commands.load(commands.APP)
+        return run(args)
     except NewsmarkError as exc:
         if args.debug:
             raise

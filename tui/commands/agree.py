@@ -9,16 +9,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from annotations.errors import UserInputError
+from annotations.reading.layout import sanitize
+from annotations.team.agreement import agreement
 from tui.commands.context import context, open_store
 from tui.output import print_json
 
-NAME = "agree"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        NAME, parents=parents, help="inter-annotator agreement over documents done by two or more annotators"
-    )
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--annotators", metavar="A,B", help="compare only these annotators (two or more)")
     p.add_argument("--labels", metavar="L1,L2", help="only these entity labels")
@@ -32,7 +30,6 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def _names(value: str | None, option: str) -> list[str] | None:
-    from annotations.errors import UserInputError
 
     if value is None:
         return None
@@ -43,8 +40,6 @@ def _names(value: str | None, option: str) -> list[str] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.errors import UserInputError
-    from annotations.team.agreement import agreement
 
     config, _annotator, db = context(args)
     annotators = _names(args.annotators, "--annotators")
@@ -75,7 +70,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _safe(value: Any) -> str:
     """Names, labels and titles come from outside: one line, no control characters."""
-    from annotations.reading.layout import sanitize
 
     return " ".join(sanitize(str(value if value is not None else "")).split())
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from annotations.reading.layout import sanitize
+from annotations.team.assign import assign
+from annotations.vocab import Status
 from tui.commands.context import context, open_store
 from tui.output import print_json
 
-NAME = "assign"
 
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
 
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    from annotations.vocab import Status
-
-    p = sub.add_parser(NAME, parents=parents, help="distribute documents to annotators with a chosen overlap")
     p.add_argument("--annotators", required=True, metavar="A,B,C", help="who annotates")
     p.add_argument(
         "--overlap",
@@ -39,8 +38,6 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.reading.layout import sanitize
-    from annotations.team.assign import assign
 
     _config, annotator, db = context(args)
     names = [n.strip() for n in args.annotators.split(",") if n.strip()]

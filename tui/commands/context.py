@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
 from annotations.config import Config, load_config
 from annotations.errors import UserInputError
 from annotations.reading.layout import sanitize
@@ -43,15 +46,6 @@ def progress(description: str):
     """A rich progress bar on a terminal; None when output is piped."""
     if not sys.stderr.isatty():
         return None
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeRemainingColumn,
-    )
 
     return Progress(
         TextColumn(description),
@@ -70,7 +64,6 @@ def progress(description: str):
 def stdout_console() -> Any:
     """A rich console for stdout: the terminal's width on a terminal; piped or redirected, lines
     are never wrapped (rich would otherwise cut them at 80 columns inside the file)."""
-    from rich.console import Console
 
     if sys.stdout.isatty():
         return Console()
@@ -102,24 +95,3 @@ class Counter:
             self.progress.console.print(sanitize(line), markup=False, highlight=False)
         else:
             print(sanitize(line), file=sys.stderr)
-
-
-def model_notice(config: Any) -> str | None:
-    from annotations.extract.pipeline import INSTALL_HINT, resolve_model
-
-    if resolve_model(config.model.name, config.model.fallbacks):
-        return None
-    return (
-        f"No spaCy model installed (config model.name = {config.model.name}): suggestions are off; "
-        f"manual annotation works. {INSTALL_HINT}"
-    )
-
-
-def run_app(store: Any, config: Any, annotator: str, no_mouse: bool) -> None:
-    from tui.actions import validate_keymap
-
-    validate_keymap(config)
-    from tui.app import NewsmarkApp
-
-    app = NewsmarkApp(store, config, annotator, model_notice=model_notice(config), suggest_on_open=True)
-    app.run(mouse=not no_mouse)

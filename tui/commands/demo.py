@@ -6,25 +6,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tui.commands.context import context, model_notice, open_store, run_app
+from annotations.corpus.ingest import import_paths
+from annotations.predict.run import run_predict
+from tui.commands.app import model_notice, run_app
+from tui.commands.context import context, open_store
 from tui.output import say
 
-NAME = "demo"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        NAME, parents=parents, help="import the bundled sample corpus into a fresh database and open the app"
-    )
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
     p.add_argument("--no-open", action="store_true", help="import only; do not open the app")
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.corpus.ingest import import_paths
 
     config, annotator, db = context(args)
     if not args.db:  # our own demo file: recreated fresh each time
@@ -60,14 +58,12 @@ def _demo_path() -> Path:
 
 
 def sample_paths() -> list[str]:
-    from importlib import resources
 
     folder = resources.files("annotations").joinpath("data", "sample")
     return sorted(str(p) for p in folder.iterdir() if p.name.endswith(".md"))
 
 
 def _predict_quietly(store: Any, config: Any) -> None:
-    from annotations.predict.run import run_predict
 
     print("demo: pre-annotating with spaCy...", file=sys.stderr)
     report = run_predict(store, config)

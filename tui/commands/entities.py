@@ -15,14 +15,10 @@ from annotations.store import Store
 from tui.commands.context import context, open_store
 from tui.output import clean, say
 
-NAME = "entities"
 USAGE = "usage: newsmark entities import FILE | newsmark entities export [--out FILE] [--format jsonl|csv]"
 
 
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        NAME, parents=parents, help="known entities (name, label, external id such as a Wikidata QID, aliases)"
-    )
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     verbs = p.add_subparsers(dest="entities_command", metavar="SUBCOMMAND")
     q = verbs.add_parser("import", parents=parents, help="create canonical entities from a JSONL or CSV file")
     q.add_argument("file", metavar="FILE", help=".jsonl (name, label, external_id, aliases) or .csv/.tsv")

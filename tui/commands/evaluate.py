@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 
 from annotations.errors import UserInputError
+from annotations.extract.pipeline import ModelMissing
+from annotations.learn.evaluate import evaluate, format_tables
 from tui.commands.context import context, open_store, stdout_console
 from tui.output import clean_tree, print_json
 
-NAME = "evaluate"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="precision / recall / F1 of each extractor against gold")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--extractor", default="all", choices=["all", "ner", "claims", "variants"])
     p.add_argument("--model", metavar="NAME_OR_PATH", help="score this spaCy pipeline instead of stored predictions")
     scope = p.add_mutually_exclusive_group()
@@ -31,8 +30,6 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.extract.pipeline import ModelMissing
-    from annotations.learn.evaluate import evaluate, format_tables
 
     config, _annotator, db = context(args)
     store = open_store(db, create=False)

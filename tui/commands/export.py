@@ -8,15 +8,13 @@ import sys
 from typing import Any
 
 from annotations.errors import UserInputError
+from annotations.export import FORMATS, export
 from annotations.vocab import REVIEW_ANNOTATOR
 from tui.commands.context import Counter, context, open_store
 from tui.output import say
 
-NAME = "export"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="export the labeled dataset: jsonl, prodigy, spacy or links")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", default="jsonl", choices=_export_formats())
     p.add_argument(
         "--scheme",
@@ -39,7 +37,6 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.export import export
 
     config, _annotator, db = context(args)
     store = open_store(db, create=False)
@@ -73,7 +70,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _export_formats() -> list[str]:
-    from annotations.export import FORMATS
 
     return list(FORMATS)
 

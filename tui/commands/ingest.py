@@ -8,6 +8,9 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, cast
 
+from annotations.corpus.formats import MARKDOWN, READERS
+from annotations.corpus.ingest import import_paths
+from annotations.corpus.sources import ReadOptions, expand_paths, total_bytes
 from annotations.errors import ImportFailed, UserInputError
 from annotations.vocab import Status
 from tui.commands.context import Counter, context, open_store
@@ -16,15 +19,8 @@ from tui.output import print_json, say
 if TYPE_CHECKING:  # pragma: no cover
     from annotations.corpus.ingest import ImportReport
 
-NAME = "import"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        NAME,
-        parents=parents,
-        help="import .txt .md .jsonl .html .warc .csv .tsv .conll files, directories, globs or - (stdin)",
-    )
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--skip-invalid", action="store_true", help="skip bad lines instead of rejecting the file")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
@@ -45,8 +41,6 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.corpus.ingest import import_paths
-    from annotations.corpus.sources import expand_paths, total_bytes
 
     config, annotator, db = context(args)
     options = _read_options(args)
@@ -112,7 +106,6 @@ def _import_notes(report: ImportReport) -> None:
 
 def _import_options(p: argparse.ArgumentParser) -> None:
     """import's format options: a forced reader, CSV columns, the CoNLL tag scheme."""
-    from annotations.corpus.formats import MARKDOWN, READERS
 
     p.add_argument(
         "--format",
@@ -143,7 +136,6 @@ def _import_options(p: argparse.ArgumentParser) -> None:
 
 
 def _read_options(args: argparse.Namespace) -> Any:
-    from annotations.corpus.sources import ReadOptions
 
     meta = None
     if args.meta_cols is not None:

@@ -13,11 +13,8 @@ from annotations.vocab import RoundState
 from tui.commands.context import context, open_store
 from tui.output import say, to_json
 
-NAME = "learn"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="run one round of the learning loop now (config learn:)")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from annotations.entities.queue import suggest_for_store
 from annotations.errors import UserInputError
+from annotations.learn.train.variants import linker_threshold
 from tui.commands.context import context, open_store
 from tui.output import clean, print_json
 
-NAME = "link"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="variant-spelling linking")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     link = p.add_subparsers(dest="link_command", metavar="SUBCOMMAND")
     p = link.add_parser("suggest", parents=parents, help="variant-spelling candidates with scores")
     p.add_argument("--json", action="store_true")
@@ -28,13 +27,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.link_command != "suggest":
         raise UserInputError("usage: newsmark link suggest [--json] [--threshold N] [--limit N]")
-    from annotations.entities.queue import suggest_for_store
 
     config, _annotator, db = context(args)
     store = open_store(db, create=False)
     if args.limit is not None and args.limit < 1:
         raise UserInputError(f"--limit: expected a positive number of pairs, got {args.limit}")
-    from annotations.learn.train.variants import linker_threshold  # the fitted linker in use, else config
 
     threshold = linker_threshold(store, config) if args.threshold is None else args.threshold
     if not 0 <= threshold <= 100:

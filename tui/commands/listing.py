@@ -10,11 +10,8 @@ from annotations.vocab import REVIEW_ANNOTATOR, Status
 from tui.commands.context import context, open_store
 from tui.output import tsv
 
-NAME = "list"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="list documents: id, status, outlet, date, title")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--status", choices=[str(s) for s in Status])
     p.add_argument("--search", metavar="WORDS", help="full-text search")
     p.add_argument("--limit", type=int, default=0, help="at most N rows (0: all)")

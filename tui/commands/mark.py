@@ -13,16 +13,10 @@ from annotations.vocab import Status
 from tui.commands.context import context, open_store
 from tui.output import say, to_json
 
-NAME = "mark"
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 
 
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        NAME,
-        parents=parents,
-        help="set a status (for --annotator) or the held-out flag on a selection of documents (one undo)",
-    )
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--status", choices=[str(s) for s in Status if s != Status.REVIEWED], help="the status to set")
     held = p.add_mutually_exclusive_group()
     held.add_argument("--held-out", dest="held_out", action="store_true", default=None, help="hold them out")

@@ -16,11 +16,8 @@ from annotations.team.merge import MergeReport, merge_source, read_source
 from tui.commands.context import context, open_store
 from tui.output import clean, print_json, say
 
-NAME = "merge"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="merge annotation databases from other servers (idempotent)")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("sources", nargs="+", metavar="OTHER.db", help="newsmark databases to merge into --db")
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -6,14 +6,16 @@ import argparse
 import json
 from typing import Any
 
+from rich.table import Table
+from rich.text import Text
+
+from annotations.errors import UserInputError
+from annotations.store import models
 from tui.commands.context import context, open_store, stdout_console
 from tui.output import print_json
 
-NAME = "models"
 
-
-def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="trained models with their scores; choose the one predict uses")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     models = p.add_subparsers(dest="models_command", metavar="SUBCOMMAND")
     q = models.add_parser("list", parents=parents, help="registered models, newest first")
     q.add_argument("--extractor", choices=["entities", "claims", "variants"], default=None)
@@ -35,8 +37,6 @@ def _f(scores: dict[str, Any]) -> str:
 
 
 def _table(rows: list[dict[str, Any]]) -> Any:
-    from rich.table import Table
-    from rich.text import Text
 
     t = Table()
     for col in ("in use", "name", "extractor", "base", "train/dev docs", "dev F1", "created", "by"):
@@ -56,8 +56,6 @@ def _table(rows: list[dict[str, Any]]) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.errors import UserInputError
-    from annotations.store import models
 
     _config, annotator, db = context(args)
     store = open_store(db, create=False)

@@ -8,14 +8,14 @@ import sys
 from collections.abc import Callable
 
 from annotations.errors import UserInputError
+from annotations.extract.pipeline import ModelMissing
+from annotations.predict.cluster import check_scheduler, local_workers, require_dask
+from annotations.predict.run import run_predict
 from tui.commands.context import Counter, context, open_store
 from tui.output import say
 
-NAME = "predict"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="run the extractors over documents lacking current predictions")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline (default: config model.name)")
     p.add_argument(
         "--n-process",
@@ -63,8 +63,6 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.extract.pipeline import ModelMissing
-    from annotations.predict.run import run_predict
 
     config, _annotator, db = context(args)
     if args.limit is not None and args.limit < 1:
@@ -80,8 +78,6 @@ def run(args: argparse.Namespace) -> int:
     if args.engine == "dask" and args.n_process is not None:
         raise UserInputError("--n-process is for --engine local; with dask, each worker runs one process")
     if args.engine == "dask":
-        from annotations.predict.cluster import check_scheduler, local_workers, require_dask
-
         require_dask()  # exits 2 with the install line before anything is opened
         if args.scheduler:  # a bad address is one line before the model loads
             check_scheduler(args.scheduler)

@@ -7,15 +7,21 @@ reviewed; `q` there goes on to the Library.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from tui.commands.context import context, model_notice, open_store
+import tui.app
+from annotations.errors import UserInputError
+from annotations.team import review
+from annotations.team.review import may_see_others
+from tui.actions import validate_keymap
+from tui.app import NewsmarkApp
+from tui.commands.app import model_notice
+from tui.commands.context import context, open_store
+from tui.screens.review import ReviewScreen
 
-NAME = "review"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="open the Review screen (also R in the Library)")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--doc",
         type=int,
@@ -27,8 +33,6 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.errors import UserInputError
-    from annotations.team import review
 
     config, annotator, db = context(args)
     store = open_store(db, create=False)
@@ -39,14 +43,12 @@ def run(args: argparse.Namespace) -> int:
         )
     if store.document(doc_id) is None:
         raise UserInputError(f"--doc: no document {doc_id} in {db}")
-    from annotations.team.review import may_see_others
 
     if not may_see_others(store, config, annotator, doc_id):
         raise UserInputError(
             f"--doc {doc_id}: blind review (config review.blind): {annotator} annotates "
             "this document, so others' work stays hidden until it is reviewed"
         )
-    from tui.actions import validate_keymap
 
     validate_keymap(config)
     app = _review_app(store, config, annotator, doc_id, args.model, model_notice(config))
@@ -55,11 +57,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _review_app(store: Any, config: Any, annotator: str, doc_id: int, with_model: bool, notice: str | None) -> Any:
-    from pathlib import Path
-
-    import tui.app
-    from tui.app import NewsmarkApp
-    from tui.screens.review import ReviewScreen
 
     class ReviewApp(NewsmarkApp):
         """The app, opened on the Review screen over the Library."""

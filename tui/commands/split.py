@@ -9,11 +9,8 @@ from annotations.store.held_out import split
 from tui.commands.context import context, open_store
 from tui.output import say, to_json
 
-NAME = "split"
 
-
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="hold out a share of the gold documents for evaluation")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--test", type=float, default=0.2, metavar="SHARE", help="share of gold documents held out (0.2)")
     p.add_argument("--seed", type=int, default=0, help="seed of the choice (same documents and seed: same split)")
     p.add_argument("--clear", action="store_true", help="give every held-out document back first")

@@ -10,12 +10,13 @@ import csv
 import sys
 from typing import Any
 
+from rich.table import Table
+
+from annotations.errors import UserInputError
 from annotations.team.quality import quality_report
 from annotations.team.time import time_report
 from tui.commands.context import context, open_store, stdout_console
 from tui.output import clean, clock, print_json, rich_text
-
-NAME = "stats"
 
 TIME_COLUMNS = [
     "annotator", "day", "doc_id", "title", "active_s", "docs_done", "decisions", "decisions_per_hour",
@@ -27,8 +28,7 @@ QUALITY_COLUMNS = [
 ]  # fmt: skip
 
 
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="corpus and annotation counts, progress per annotator")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--time", action="store_true", help="active time, throughput and keys per model error")
     p.add_argument("--by", choices=["annotator", "day", "document"], default="annotator", help="rows of --time")
     p.add_argument("--quality", action="store_true", help="each annotator against the reviewed layer and the model")
@@ -45,8 +45,6 @@ def run(args: argparse.Namespace) -> int:
     if args.time or args.quality:
         return _team(args, config, store, names)
     if args.csv:
-        from annotations.errors import UserInputError
-
         raise UserInputError("--csv: give --time or --quality (the plain counts are --json)")
     stats = store.stats()
     if args.json:
@@ -98,7 +96,6 @@ def _cell(value: Any) -> Any:
 
 
 def _team_tables(out: dict[str, Any]) -> None:
-    from rich.table import Table
 
     console = stdout_console()
     if "time" in out:
@@ -128,7 +125,6 @@ def _num(value: Any) -> str:
 
 
 def _counts_table(db: Any, stats: dict[str, Any]) -> None:
-    from rich.table import Table
 
     console = stdout_console()
     head = rich_text(db, style="bold")

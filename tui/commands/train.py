@@ -7,10 +7,18 @@ import signal
 import sys
 from typing import Any
 
+from rich.console import Console, Group
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from annotations.errors import UserInputError
+from annotations.learn.train.claims import train_claims
+from annotations.learn.train.ner import TrainOptions, compare, train_ner
+from annotations.learn.train.variants import train_linker
 from tui.commands.context import context, open_store, stdout_console
 from tui.output import clean, print_json
 
-NAME = "train"
 EXTRACTORS = ("ner", "claims", "variants", "all")
 
 
@@ -49,8 +57,7 @@ def add_common_training(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(NAME, parents=parents, help="train an extractor on the gold and register the model")
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--extractor", default="ner", choices=EXTRACTORS)
     add_common_training(p)
     p.add_argument("--output", metavar="DIR", help="model directory (default: models/NAME beside the database)")
@@ -69,8 +76,6 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def options(args: argparse.Namespace) -> Any:
-    from annotations.errors import UserInputError
-    from annotations.learn.train.ner import TrainOptions
 
     for key in ("max_steps", "patience", "eval_frequency"):
         value = getattr(args, key, None)
@@ -107,8 +112,6 @@ class StepBar:
         self.task: Any = None
         if not enabled or not sys.stderr.isatty():
             return
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.progress = Progress(
             TextColumn("{task.description}"),
@@ -157,11 +160,6 @@ def _fmt(x: float | None, signed: bool = False) -> str:
 
 def before_after(outcome: Any) -> Any:
     """The before/after table on the dev split, per label, with the change."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
-
-    from annotations.learn.train.ner import compare
 
     t = Table(title=None)
     for col in ("label", "before F1", "after F1", "change"):
@@ -204,8 +202,6 @@ def _one(args: argparse.Namespace, extractor: str, store: Any, config: Any, anno
 
     if extractor == "variants":
         return _variants(args, store, config, annotator)
-    from annotations.learn.train.claims import train_claims
-    from annotations.learn.train.ner import train_ner
 
     train = train_ner if extractor == "ner" else train_claims
     bar = StepBar(not args.json)
@@ -219,7 +215,6 @@ def _one(args: argparse.Namespace, extractor: str, store: Any, config: Any, anno
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.errors import UserInputError
 
     config, annotator, db = context(args)
     store = open_store(db, create=False)
@@ -256,7 +251,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _variants(args: argparse.Namespace, store: Any, config: Any, annotator: str) -> dict[str, Any]:
     """Fit the linker's threshold on the judged pairs; print the dev comparison."""
-    from annotations.learn.train.variants import train_linker
 
     result = train_linker(
         store,

@@ -6,16 +6,19 @@ import argparse
 import sys
 from typing import Any
 
+from rich.table import Table
+
+from annotations.errors import UserInputError
+from annotations.extract.pipeline import ModelMissing, load_pipeline, resolve_model
+from annotations.learn.train.curve import train_curve
+from annotations.learn.train.speakers import speaker_curve, speaker_docs
 from tui.commands.context import context, open_store, stdout_console
+from tui.commands.train import StepBar, add_common_training, options
 from tui.output import print_json
 
-NAME = "train-curve"
 
+def add_arguments(p: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
 
-def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    from tui.commands.train import add_common_training
-
-    p = sub.add_parser(NAME, parents=parents, help="dev scores at 25/50/75/100 %% of the training documents")
     p.add_argument(
         "--extractor",
         default="ner",
@@ -26,7 +29,6 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def _table(result: dict[str, Any]) -> Any:
-    from rich.table import Table
 
     t = Table()
     for col in ("share", "train docs", "dev P", "dev R", "dev F1", "change", "steps"):
@@ -52,7 +54,6 @@ def _table(result: dict[str, Any]) -> Any:
 
 
 def _speaker_table(result: dict[str, Any]) -> Any:
-    from rich.table import Table
 
     t = Table(title=f"speaker accuracy on {result['dev_docs']} dev document(s)")
     for col in ("share", "train docs", "train claims", "dev speaker", "lenient", "rules alone", "change"):
@@ -77,9 +78,6 @@ def _speaker_table(result: dict[str, Any]) -> Any:
 
 
 def _claims_curve(args: argparse.Namespace, store: Any, config: Any) -> dict[str, Any]:
-    from annotations.errors import UserInputError
-    from annotations.extract.pipeline import ModelMissing, load_pipeline, resolve_model
-    from annotations.learn.train.speakers import speaker_curve, speaker_docs
 
     host = resolve_model(config.model.name, config.model.fallbacks)
     if host is None:
@@ -95,8 +93,6 @@ def _claims_curve(args: argparse.Namespace, store: Any, config: Any) -> dict[str
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.learn.train.curve import train_curve
-    from tui.commands.train import StepBar, options
 
     config, _annotator, db = context(args)
     store = open_store(db, create=False)
