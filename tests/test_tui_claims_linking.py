@@ -245,7 +245,8 @@ def test_variant_queue_records_judgements_and_never_shows_them_again(store):
     variant_store(store)
 
     async def body(app, pilot):
-        from tui.screens.entities import EntitiesScreen, VariantsScreen
+        from tui.screens.entities import EntitiesScreen
+        from tui.screens.variants import VariantsScreen
 
         await pilot.press("E")
         await settle(pilot)
@@ -445,7 +446,7 @@ def test_snapshot_claims_screen(snap_compare, store):
 
 
 def test_concordance_keeps_the_texts_own_spacing_around_the_form():
-    from tui.screens.entities import kwic
+    from tui.widgets.kwic import kwic
 
     line = kwic("Moscow named Evgeniy ", "Prokhorenko", ", the Russian-installed head", 60).plain
     assert "Evgeniy Prokhorenko, the Russian" in line

@@ -37,9 +37,13 @@ from tui.actions import (
     validate_keymap,
 )
 from tui.keylog import KeyLog
+from tui.screens.claims import ClaimsScreen
+from tui.screens.entities import EntitiesScreen
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+from tui.screens.team import TeamScreen
+from tui.suggest_on_open import Suggester
 
 __all__ = ["NewsmarkApp", "NewsmarkPalette"]
 
@@ -126,8 +130,6 @@ class NewsmarkApp(App[None]):
             self.notify(self.model_notice, title="Suggestions are off", severity="warning", timeout=12, markup=False)
         self._index_for_search()
         if self.suggest_on_open:
-            from tui.suggest_on_open import Suggester
-
             self.suggester = Suggester(self)
             self.suggester.start()
 
@@ -232,18 +234,12 @@ class NewsmarkApp(App[None]):
         self.push_screen(cls())
 
     def action_entities(self) -> None:
-        from tui.screens.entities import EntitiesScreen
-
         self._open_screen(EntitiesScreen)
 
     def action_claims(self) -> None:
-        from tui.screens.claims import ClaimsScreen
-
         self._open_screen(ClaimsScreen)
 
     def action_team(self) -> None:
-        from tui.screens.team import TeamScreen
-
         self.keylog.flush()  # the Team screen reads the log: show this session's keys too
         self._open_screen(TeamScreen)
 

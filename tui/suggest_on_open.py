@@ -24,6 +24,8 @@ from typing import Any
 
 from textual.message import Message
 
+from annotations.predict.single import serve
+
 
 class SuggestionsReady(Message):
     """Predictions for `doc_id` are stored: a Reader showing it re-reads its marks."""
@@ -47,7 +49,6 @@ class Suggester:
 
     def start(self) -> None:
         """Start the suggestion process and the thread that listens to it."""
-        from annotations.predict.single import serve
 
         ctx = multiprocessing.get_context("spawn")  # never fork a threaded app
         self._conn, child = ctx.Pipe()

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from annotations.entities.actions import aliases
 from annotations.errors import UserInputError
 from annotations.extract.variants.labels import compatible
 from annotations.store import Action, Store, now
@@ -348,7 +349,6 @@ def _alias(act: Action, here: _Existing, entity_id: int, form: str) -> int:
 def export_rows(store: Store) -> list[dict[str, Any]]:
     """Every canonical entity as an import row: name, label, external id, aliases (explicit
     aliases and linked spellings, possessives dropped), in id order."""
-    from annotations.entities.actions import aliases
 
     out = []
     for r in store.query("SELECT id, name, label, external_id FROM entities ORDER BY id"):

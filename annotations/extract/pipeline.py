@@ -32,9 +32,13 @@ from typing import TYPE_CHECKING, Any
 from annotations.extract import bounded
 from annotations.extract.bounded import MAX_CHUNK_CHARS as MAX_CHUNK_CHARS
 from annotations.extract.bounded import split_text as split_text
+from annotations.extract.claims import CLAIMS_VERSION, RANKER_FILE, SpeakerRanker, claim_predictions
+from annotations.extract.entities import entity_predictions
+from annotations.extract.gazetteer import RULER_NAME, build_ruler
 from annotations.extract.locate import DEFAULT_FALLBACKS, DEFAULT_MODEL, ModelMissing, find_dir, resolve_model
 from annotations.extract.locate import INSTALL_HINT as INSTALL_HINT
 from annotations.extract.locate import default_model as default_model
+from annotations.store.models import in_use_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -98,7 +102,6 @@ class LoadedPipeline:
     @property
     def gazetteer(self) -> str | None:
         """Version of the confirmed-entity ruler in the pipeline (however it was added), or None."""
-        from annotations.extract.gazetteer import RULER_NAME
 
         if RULER_NAME not in self.nlp.component_names:
             return None
@@ -117,8 +120,6 @@ class LoadedPipeline:
         if task == "entities":
             return "entities", self.extractor_id
         if task == "claims":
-            from annotations.extract.claims import CLAIMS_VERSION
-
             ranker = f"+ranker.{self.ranker_version}" if self.speaker_ranker is not None else ""
             if self.claims_spancat:
                 return "claims", f"spancat.{self.claims_model or 'unknown'}{ranker}+{self.version}"
@@ -154,14 +155,11 @@ class LoadedPipeline:
 
         Returns None (and extractor_id loses its "+gaz" part) when no pattern is left.
         """
-        from annotations.extract.gazetteer import build_ruler
 
         build_ruler(self.nlp, entries, exclude_doc_ids=exclude_doc_ids, attr=attr)
         return self.gazetteer
 
     def remove_gazetteer(self) -> None:
-        from annotations.extract.gazetteer import RULER_NAME
-
         if RULER_NAME in self.nlp.component_names:
             self.nlp.remove_pipe(RULER_NAME)
 
@@ -182,8 +180,6 @@ class LoadedPipeline:
         pipeline supports appear in the dict: check `supports()` before caching an absence.
         Long texts are processed in pieces and reassembled.
         """
-        from annotations.extract.claims import claim_predictions
-        from annotations.extract.entities import entity_predictions
 
         wanted = set(tasks) if tasks is not None else set(self.tasks)
         unknown = wanted - TASKS
@@ -253,8 +249,6 @@ def attach_claims(pipe: LoadedPipeline, path: str) -> LoadedPipeline:
     records the model's version for the extractor key. A model of a speaker ranker alone
     (`train --extractor claims --speakers-only`) leaves the rules' claims and ranks their speakers."""
     import spacy
-
-    from annotations.extract.claims import RANKER_FILE, SpeakerRanker
 
     folder = Path(os.path.expanduser(path))
     if (folder / RANKER_FILE).is_file():
@@ -364,7 +358,6 @@ def load_pipeline(
 def _load_in_use(store: Any, components: Iterable[str] | None, model_cfg: Any) -> LoadedPipeline | None:
     """The registered models in use (`newsmark models use`): the entity pipeline, else the
     configured one, with a trained claims spancat attached; None when none is in use."""
-    from annotations.store.models import in_use_path
 
     entities, claims = in_use_path(store, "entities"), in_use_path(store, "claims")
     if entities is None and claims is None:

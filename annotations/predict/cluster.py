@@ -39,6 +39,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from annotations.errors import UserInputError
+from annotations.extract.pipeline import load_pipeline
+from annotations.predict.cores import usable_cores
 from annotations.predict.local import PredictFailed
 from annotations.store.documents import read_texts
 from annotations.store.entities import confirmed_entries
@@ -69,8 +71,6 @@ def _worker_pipeline(spec: dict[str, Any], entries: list[dict[str, Any]]) -> Any
     """The pipeline this worker process runs, loaded on its first chunk only."""
     nlp = _PIPELINES.get(spec["key"])
     if nlp is None:
-        from annotations.extract.pipeline import load_pipeline
-
         _PIPELINES.clear()  # another run's pipeline (an older gazetteer): free it
         nlp = load_pipeline(spec["source"], components=spec["tasks"])
         if entries:
@@ -129,7 +129,6 @@ def check_scheduler(address: str) -> None:
 
 def local_workers(workers: int | None) -> int:
     """The LocalCluster's size: --workers, else the usable cores; above the cap is bad input."""
-    from annotations.predict.cores import usable_cores
 
     cores = usable_cores()
     cap = MAX_WORKERS_PER_CORE * cores

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotations.config import Config
+from annotations.extract.pipeline import load_configured
+from annotations.predict.cluster import run_on_cluster
+from annotations.predict.cores import resolve_n_process
+from annotations.predict.local import guarded
 from annotations.store import Store
 from annotations.store.documents import read_texts
 from annotations.store.entities import confirmed_entries
@@ -35,7 +39,6 @@ class PredictReport:
 
 def prepare_pipeline(store: Store, config: Config, *, model: str | None = None) -> Any:
     """The pipeline predict uses: the configured model (or `model`) plus the confirmed names."""
-    from annotations.extract.pipeline import load_configured
 
     nlp = load_configured(config.model, override=model, store=store)  # the model in use wins
     entries = confirmed_entries(store)
@@ -160,7 +163,6 @@ def _run_dask(
 ) -> None:
     """Chunks of pending documents on a Dask cluster; this process stores each chunk as it
     comes back, so SQLite keeps one writer."""
-    from annotations.predict.cluster import run_on_cluster
 
     for chunk in run_on_cluster(
         run.store,
@@ -182,8 +184,6 @@ def _run_dask(
 
 def _run_local(run: _Run, *, n_process: int | str, commit_every: int) -> None:
     """Today's path: one nlp.pipe stream in this process (and its n_process children)."""
-    from annotations.predict.cores import resolve_n_process
-    from annotations.predict.local import guarded
 
     n, capped = resolve_n_process(n_process, len(run.pending))
     if capped:

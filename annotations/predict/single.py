@@ -8,9 +8,12 @@ so a later `predict` skips these documents and `evaluate` scores them alike. No 
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from annotations.config import Config
+from annotations.errors import NewsmarkError
+from annotations.predict.run import PredictionWriter, prepare_pipeline
 from annotations.store import Store
 
 
@@ -35,7 +38,6 @@ def predict_document(store: Store, nlp: Any, config: Config, doc_id: int) -> boo
 
     Long texts run in bounded pieces (engine/bounded.py), in this process (n_process 1).
     """
-    from annotations.predict.run import PredictionWriter
 
     versions = task_versions(nlp)
     if is_current(store, doc_id, versions):
@@ -66,10 +68,6 @@ def serve(path: str, config: Config, conn: Any) -> None:
     have drawn too early), ("idle", None) after each request, ("error", line). A process of
     its own so that loading spaCy and predicting use the second core, never the app's GIL.
     """
-    import sqlite3
-
-    from annotations.errors import NewsmarkError
-    from annotations.predict.run import prepare_pipeline
 
     try:
         store = Store(path)

@@ -13,6 +13,7 @@ from typing import Any
 
 from annotations.errors import StoreError
 from annotations.extract.normalize import strip_possessive
+from annotations.extract.variants import label_group
 from annotations.reading.writes import delete_row, insert_span, set_status, touch
 from annotations.store import Store, now
 from annotations.store.gold import review_provenance
@@ -50,7 +51,6 @@ class Put:
 def known_entity(act_or_store: Any, text: str, label: str) -> int | None:
     """The one canonical entity of a compatible label that knows this spelling (its name, an
     alias or a linked mention), else None: accepting "Hemedti" links it when that is sure."""
-    from annotations.extract.variants import label_group
 
     form = strip_possessive(text.strip())
     rows = act_or_store.execute(

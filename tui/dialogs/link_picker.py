@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz import fuzz, process, utils
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.entities import actions as entity_actions
+from annotations.extract.normalize import normalize
 from annotations.extract.variants.labels import compatible  # the one label rule (the linker's too)
 from annotations.store import Store
 from annotations.store.entities import entities_with_mentions, entity_forms
@@ -84,8 +86,6 @@ def rank_entities(
     if not query:
         ranked = [(e, 0.0) for e in entities]
     else:
-        from rapidfuzz import fuzz, process, utils
-
         strings: list[str] = []
         owner: list[int] = []
         for index, entity in enumerate(entities):
@@ -102,7 +102,6 @@ def rank_entities(
         ranked = [(entities[i], score) for i, score in best.items()]
     # an entity that already has this very spelling (case, "the", a possessive 's aside) comes
     # first whatever the label: the model may have mislabelled the mention (Al-Fashir's PERSON)
-    from annotations.extract.normalize import normalize
 
     key = normalize(query)
     exact = {id(e) for e, _ in ranked if key and any(normalize(f) == key for f in (e.name, *e.aliases))}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rapidfuzz import fuzz, process, utils
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,7 +26,7 @@ from annotations.reading import claims as claim_actions
 from annotations.store import Store
 from annotations.team import review
 from tui.actions import bindings_for
-from tui.screens.entities import open_in_reader
+from tui.screens.reader import open_in_reader
 from tui.screens.rows import RowsScreen
 from tui.widgets.bars import Bar, KeyFooter
 from tui.widgets.doc_list import one_line
@@ -67,7 +68,6 @@ def similar_claims(
     claim: dict[str, Any], others: list[dict[str, Any]], *, cutoff: float = SIMILAR
 ) -> list[tuple[dict[str, Any], float]]:
     """Claims in other documents whose text matches ``claim``'s, numbers agreeing, best first."""
-    from rapidfuzz import fuzz, process, utils
 
     pool = [o for o in others if o["id"] != claim["id"] and o["doc_id"] != claim["doc_id"]]
     if not pool:

@@ -6,8 +6,6 @@ left and right context and outlet).  ``enter`` on a mention opens it in the Read
 ``m`` on one entity then ``m`` on another merges the first into the second; ``s``
 on a mention splits its surface form out into a new entity; ``v`` opens the queue.
 
-``VariantsScreen`` (tui/screens/variants.py, also importable from here): the variant queue.
-
 Reads that can be slow (the linker, the entity list) run in thread workers on the
 app's read connection; writes are one store call each, then a re-read.
 """
@@ -19,64 +17,19 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from annotations.entities import actions as entity_actions
 from annotations.errors import NewsmarkError
 from annotations.store import Store
-from annotations.store import entities as entities_store
 from annotations.team import review
 from tui.actions import bindings_for
+from tui.screens.reader import open_in_reader
 from tui.screens.rows import RowsScreen
+from tui.screens.variants import VariantsScreen
 from tui.widgets.bars import Bar, KeyFooter
 from tui.widgets.doc_list import one_line
-
-__all__ = ["EntitiesScreen", "form_context", "kwic"]  # and VariantsScreen, see __getattr__
-
-CONTEXT = 60
-"""Characters of context read on each side of a mention."""
-
-
-def kwic(left: str, form: str, right: str, width: int, form_width: int | None = None) -> Text:
-    """One concordance line: the end of ``left``, ``form`` in bold, the start of ``right``, in ``width`` cells."""
-    form = one_line(form)
-    form_width = min(len(form), form_width or max(8, width // 2))
-    if len(form) > form_width:
-        form = form[: max(1, form_width - 1)] + "…"
-    side = max(0, (width - len(form)) // 2)
-    # one_line collapses whitespace and trims it: keep the one space the text really has on
-    # each side of the form (and none where it has none: "Prokhorenko, the")
-    left_text = one_line(left) + (" " if left[-1:].isspace() else "")
-    right_text = (" " if right[:1].isspace() else "") + one_line(right)
-    left_text = left_text[-side:] if side else ""
-    right_text = right_text[:side] if side else ""
-    out = Text(left_text.rjust(side), style="dim", no_wrap=True, overflow="crop")
-    out.append(form, style="bold reverse")
-    out.append(right_text, style="dim")
-    return out
-
-
-def form_context(store: Store, form: str, *, width: int = CONTEXT) -> dict[str, Any] | None:
-    """One occurrence of a surface form (a gold span, else an entity prediction) with its context."""
-    return entities_store.form_context(store, form, width=width)
-
-
-def open_in_reader(screen: Screen, doc_id: int, offset: int) -> None:
-    """Push the Reader on ``doc_id`` with the cursor on ``offset``."""
-    from tui.screens.reader import ReaderScreen
-
-    reader = ReaderScreen(doc_id, [doc_id])
-
-    def place() -> None:
-        try:
-            reader.article.set_cursor(offset)
-        except Exception:
-            pass
-
-    screen.app.push_screen(reader)
-    reader.call_after_refresh(place)
-
+from tui.widgets.kwic import CONTEXT, kwic
 
 # ============================================================================ entities
 
@@ -300,8 +253,6 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
         self._after(Text(f"Split “{one_line(mention['text'])}” out of “{one_line(entity['name'])}”"), keep=new_id)
 
     def action_variants(self) -> None:
-        from tui.screens.variants import VariantsScreen
-
         self.app.push_screen(VariantsScreen())
 
     def replayed(self, info: dict[str, Any] | None, line: Text) -> None:
@@ -329,12 +280,3 @@ class EntitiesScreen(RowsScreen, inherit_bindings=False):
             self.entity_table.focus()
             return
         self.dismiss(None)
-
-
-def __getattr__(name: str) -> Any:
-    """`VariantsScreen` lives in tui/screens/variants.py (it imports this module)."""
-    if name == "VariantsScreen":
-        from tui.screens.variants import VariantsScreen
-
-        return VariantsScreen
-    raise AttributeError(name)

@@ -21,9 +21,11 @@ from textual.widgets import Input, Static
 from textual.worker import WorkerState, get_current_worker
 
 from annotations.errors import NewsmarkError, QueryInterrupted
-from annotations.team.assign import has_assignments
+from annotations.team.assign import assigned_ids, has_assignments
 from tui.actions import bindings_for
 from tui.screens.base import AppScreen
+from tui.screens.reader import ReaderScreen
+from tui.screens.review import open_review
 from tui.widgets.bars import Bar, KeyFooter
 from tui.widgets.doc_list import DocList, one_line
 
@@ -179,7 +181,6 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
     @staticmethod
     def _ids(store, annotator: str, query: _Query) -> list[int]:
         """The documents to list: those assigned to you first (in import order), then the rest."""
-        from annotations.team.assign import assigned_ids
 
         status = None if query.status == ASSIGNED else query.status
         ids = store.document_ids(status=status, annotator=annotator, query=query.text or None)
@@ -271,13 +272,9 @@ class LibraryScreen(AppScreen[None], inherit_bindings=False):
         return False
 
     def open_document(self, doc_id: int) -> None:
-        from tui.screens.reader import ReaderScreen
-
         self.app.push_screen(ReaderScreen(doc_id, list(self.doc_list.ids)), self._reader_closed)
 
     def action_review(self) -> None:
-        from tui.screens.review import open_review
-
         doc_id = self.doc_list.current_id
         if doc_id is not None:
             open_review(self.app, doc_id, self._reader_closed)

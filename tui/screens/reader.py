@@ -24,6 +24,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from annotations.errors import NewsmarkError
@@ -384,3 +385,14 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
             self.flash(Text("This is the first document in the list"))
         else:
             self.open_other(target)
+
+
+def open_in_reader(screen: Screen, doc_id: int, offset: int) -> None:
+    """Push the Reader on ``doc_id`` with the cursor on ``offset`` (from a concordance or a claim row)."""
+    reader = ReaderScreen(doc_id, [doc_id])
+
+    def place() -> None:
+        reader.article.set_cursor(offset)
+
+    screen.app.push_screen(reader)
+    reader.call_after_refresh(place)

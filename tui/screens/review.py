@@ -25,6 +25,7 @@ from annotations.team import review as core
 from annotations.vocab import REVIEW_ANNOTATOR
 from tui.actions import bindings_for
 from tui.screens.base import AppScreen
+from tui.screens.reader import ReaderScreen
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
 
@@ -221,7 +222,6 @@ class ReviewScreen(AppScreen[int | None], inherit_bindings=False):
 
     def action_edit(self) -> None:
         """Open the Reader on the reviewed layer at this conflict (its keys edit it there)."""
-        from tui.screens.reader import ReaderScreen
 
         cs = self.current
         app = self.app

@@ -21,15 +21,16 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from annotations.entities import actions as entity_actions
-from annotations.entities.queue import VariantQueue
+from annotations.entities.queue import VariantQueue, judged_count, store_judgements, suggest_for_store
 from annotations.errors import NewsmarkError
 from annotations.extract.variants import Pair
+from annotations.store import entities as entities_store
 from tui.actions import bindings_for
 from tui.screens.base import AppScreen
-from tui.screens.entities import form_context, kwic
 from tui.undo import replay
 from tui.widgets.bars import Bar
 from tui.widgets.doc_list import one_line
+from tui.widgets.kwic import CONTEXT, kwic
 
 __all__ = ["VariantsScreen"]
 
@@ -88,8 +89,6 @@ class VariantsScreen(AppScreen[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="variants", exit_on_error=False)
     def _load(self) -> None:
-        from annotations.entities.queue import judged_count, store_judgements, suggest_for_store
-
         store = self.app.read_store
         try:
             found = suggest_for_store(store, threshold=self.app.config.linker.threshold)
@@ -176,7 +175,7 @@ class VariantsScreen(AppScreen[None], inherit_bindings=False):
     @work(thread=True, exclusive=True, group="variant-context", exit_on_error=False)
     def _load_context(self, pair: Pair) -> None:
         store = self.app.read_store
-        contexts = [form_context(store, pair.a), form_context(store, pair.b)]
+        contexts = [entities_store.form_context(store, form, width=CONTEXT) for form in (pair.a, pair.b)]
         self.post_message(self.ContextLoaded(pair, contexts))
 
     @on(ContextLoaded)

@@ -17,6 +17,7 @@ from annotations.errors import UserInputError
 from annotations.export.report import ExportReport
 from annotations.export.sink import Sink, dump, file_target
 from annotations.export.writers.base import Writer
+from annotations.extract.variants import Judgement, canonical_groups, label_group
 from annotations.store import Store
 from annotations.store.entities import canonical_forms
 
@@ -107,7 +108,6 @@ def _pair_lines(
 
 def _clusters(lines: dict[tuple[str, str, str], dict[str, Any]]) -> list[dict[str, Any]]:
     """Same-edges (judged and derived) joined per label group, never across "different"."""
-    from annotations.extract.variants import Judgement, canonical_groups, label_group
 
     by_group: dict[str, list[Judgement]] = defaultdict(list)
     group_labels: dict[str, Counter[str]] = defaultdict(Counter)
