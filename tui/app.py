@@ -15,7 +15,6 @@ open the dialogs in ``tui/dialogs/``.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from typing import Any
 
 from textual import events, work
@@ -33,10 +32,9 @@ from tui.actions import (
     ActionCommands,
     bindings_for,
     keymap_clashes,
-    keymap_for,
     validate_keymap,
 )
-from tui.keylog import KeyLog
+from tui.app_base import AppBase
 from tui.screens.claims import ClaimsScreen
 from tui.screens.entities import EntitiesScreen
 from tui.screens.help import HelpScreen
@@ -75,7 +73,7 @@ class NewsmarkPalette(CommandPalette):
             commands.action_page_down()
 
 
-class NewsmarkApp(App[None]):
+class NewsmarkApp(AppBase):
     """The newsmark terminal reader / annotator."""
 
     CSS_PATH = "app.tcss"
@@ -95,20 +93,11 @@ class NewsmarkApp(App[None]):
         **kwargs: Any,
     ) -> None:
         validate_keymap(config)  # raises ConfigError before anything is drawn
-        super().__init__(**kwargs)
-        self.store = store
-        self.config = config
-        self.annotator = annotator
+        super().__init__(store, config, annotator, **kwargs)
         self.model_notice = model_notice
-        self.keymap_config: dict[str, str] = keymap_for(config)
-        self._read_store: Store | None = None
-        self._read_lock = threading.Lock()
-        self.panel_forced: bool | None = None  # the Reader's side panel shown / hidden by hand
         # Suggestions on open (tui/suggest_on_open.py): the model loads in the background once
         # the app runs; off unless asked for (the CLI asks when a model is installed).
         self.suggest_on_open = suggest_on_open and model_notice is None
-        self.suggester: Any = None
-        self.keylog = KeyLog(store, annotator)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -173,15 +162,6 @@ class NewsmarkApp(App[None]):
             return None
         return found.binding.id if found is not None else None
 
-    def worker_failed(self, worker: Worker) -> None:
-        """The one error path of every worker (the app's and each screen's): one line, the app
-        runs on. The store's errors are worded for people; anything else is a bug, named."""
-        err = worker.error
-        if err is None:
-            return
-        line = str(err) if isinstance(err, NewsmarkError) else f"internal error: {type(err).__name__}: {err}"
-        self.notify(line, title="Could not finish", severity="error", timeout=10, markup=False)
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.worker_failed(event.worker)
@@ -190,27 +170,7 @@ class NewsmarkApp(App[None]):
         self.keylog.flush()
         if self.suggester is not None:
             self.suggester.stop()
-        if self._read_store is not None:
-            self._read_store.close()
-            self._read_store = None
-
-    @property
-    def read_store(self) -> Store:
-        """A second connection for worker threads, so long reads never block the UI's writes.
-
-        WAL lets it read while the main connection writes; it sees every committed change."""
-        with self._read_lock:
-            if self._read_store is None:
-                try:
-                    self._read_store = Store(self.store.path, readonly=True)
-                except Exception:
-                    return self.store
-            return self._read_store
-
-    def interrupt_reads(self) -> None:
-        """Abort whatever query the worker connection is running (its worker was superseded)."""
-        if self._read_store is not None:
-            self._read_store.conn.interrupt()
+        self.close_reads()
 
     # ------------------------------------------------------------------ actions
 
