@@ -3,6 +3,9 @@ and named in their hint lines from the keymap."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from test_tui_reader import spans, story_store
 from tui_support import ANNOTATOR, make_app, make_config, open_first, run_app, settle
@@ -45,3 +48,41 @@ def test_help_lists_every_scope_the_dialogs_included():
         for action in actions_for(scope, make_config()):
             assert action.id in text
     assert "link.scope" in text and "done.leave" in text
+    assert "claim.save" in text and "claim_field.next" in text and "palette.page_down" in text
+
+
+def test_no_key_is_bound_outside_the_registry():
+    """A Binding written anywhere but tui/actions.py could not be rebound and would not be in Help."""
+    root = Path(__file__).resolve().parents[1] / "tui"
+    found = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None))
+            if called == "Binding" and path.name != "actions.py":
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "BINDINGS" for t in node.targets):
+                uses_registry = (
+                    isinstance(node.value, ast.Call) and getattr(node.value.func, "id", "") == "bindings_for"
+                )
+                if not uses_registry:
+                    found.append(f"{path.relative_to(root)}:{node.lineno} BINDINGS")
+    assert found == []
+
+
+def test_the_claim_form_saves_and_cancels_on_rebound_keys(store):
+    story_store(store)
+    config = make_config({"claim.cancel": "ctrl+g", "claim.save": "ctrl+o"})
+
+    async def body(app, pilot):
+        await open_first(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClaimForm"
+        await pilot.press("escape")  # no longer cancel
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClaimForm"
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ReaderScreen"
+
+    run_app(make_app(store, config), body)

@@ -48,7 +48,22 @@ __all__ = [
 ]
 
 # Scopes in Help's order: the screens, then what works everywhere, then the dialogs' keys.
-SCOPES = ("reader", "library", "entities", "variants", "claims", "review", "team", "global", "help", "done", "link")
+SCOPES = (
+    "reader",
+    "library",
+    "entities",
+    "variants",
+    "claims",
+    "review",
+    "team",
+    "global",
+    "help",
+    "done",
+    "link",
+    "claim",
+    "claim_field",
+    "palette",
+)
 SCOPE_TITLES = {
     "reader": "Reader",
     "library": "Library",
@@ -61,6 +76,9 @@ SCOPE_TITLES = {
     "team": "Team",
     "done": "Done dialog",
     "link": "Link picker",
+    "claim": "Claim form",
+    "claim_field": "Claim field",
+    "palette": "Palette",
 }
 
 LABEL_PREFIX = "reader.label."
@@ -112,8 +130,8 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("reader.prev_entity", "[", "Previous entity", "move('entity', -1)"),
     _a("reader.page_down", "space,pagedown", "Page down", "move('page', 1)"),
     _a("reader.page_up", "shift+space,pageup", "Page up", "move('page', -1)"),
-    _a("reader.top", "g,home", "Top of the article", "top"),
-    _a("reader.bottom", "G,end", "End of the article", "bottom"),
+    _a("reader.top", "g,home,ctrl+home", "Top of the article", "top"),
+    _a("reader.bottom", "G,end,ctrl+end", "End of the article", "bottom"),
     _a("reader.find", "/", "Find text in the article", "find"),
     _a("reader.toggle_panel", "tab,s", "Show / hide the side panel", "toggle_panel"),
     # annotating
@@ -262,6 +280,15 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a("link.page_down", "pagedown", "Entities a page down", "cursor(8)"),
     _a("link.page_up", "pageup", "Entities a page up", "cursor(-8)"),
     _a("link.scope", "ctrl+a", "Link this mention, the document's or the corpus's", "cycle_scope", priority=True),
+    _a("claim.save", "enter", "Save the claim", "save", "Save"),
+    _a("claim.save_anywhere", "ctrl+s", "Save the claim, from any field", "save", priority=True),
+    _a("claim.cancel", "escape", "Cancel: nothing is saved", "cancel", "Cancel"),
+    _a("claim.next_field", "down", "Next field", "focus_next_field"),
+    _a("claim.previous_field", "up", "Previous field", "focus_previous_field"),
+    _a("claim_field.next", "right,space", "Next value", "cycle(1)"),
+    _a("claim_field.previous", "left", "Previous value", "cycle(-1)"),
+    _a("palette.page_down", "pagedown", "Commands a page down", "page(1)"),
+    _a("palette.page_up", "pageup", "Commands a page up", "page(-1)"),
 )
 _BY_ID = {a.id: a for a in ACTIONS}
 assert len(_BY_ID) == len(ACTIONS), "duplicate action id"

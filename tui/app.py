@@ -20,7 +20,6 @@ from typing import Any
 from textual import events, work
 from textual.app import App
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -51,10 +50,7 @@ class NewsmarkPalette(CommandPalette):
     for its list to be laid out (ctrl+p PageUp PageDown raised KeyError inside Textual, the app
     gone), and it closes once however many Enters pick."""
 
-    BINDINGS = [
-        Binding("pageup", "page(-1)", "Previous page", show=False),
-        Binding("pagedown", "page(1)", "Next page", show=False),
-    ]
+    BINDINGS = bindings_for("palette")
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
         """Close once: a second Enter in the same burst picks again after the palette is gone,

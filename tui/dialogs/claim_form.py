@@ -20,7 +20,6 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -30,6 +29,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.reading.speakers import Speaker, match_typed
+from tui.actions import bindings_for
 from tui.widgets.doc_list import one_line
 
 __all__ = ["Choice", "ClaimForm", "SpeakerOption", "rank_speakers"]
@@ -50,10 +50,7 @@ class Choice(Widget, can_focus=True):
         text-style: bold;
     }
     """
-    BINDINGS = [
-        Binding("right,space", "cycle(1)", "Next", show=False),
-        Binding("left", "cycle(-1)", "Previous", show=False),
-    ]
+    BINDINGS = bindings_for("claim_field")
 
     index: reactive[int] = reactive(0)
 
@@ -176,13 +173,8 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
         color: $text-muted;
     }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "save", "Save"),
-        Binding("ctrl+s", "save", "Save", show=False, priority=True),
-        Binding("down", "focus_next_field", "Next field", show=False),
-        Binding("up", "focus_previous_field", "Previous field", show=False),
-    ]
+    SCOPE = "claim"
+    BINDINGS = bindings_for("claim")
 
     def __init__(
         self,

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual import events
-from textual.binding import Binding
 from textual.message import Message
 
 from annotations.reading.cursor import sentence_index, sentence_target, word_target
@@ -55,12 +54,6 @@ class ArticleView(ArticleCanvas, can_focus=True, inherit_bindings=False):
         scrollbar-size-vertical: 1;
     }
     """
-    BINDINGS = [
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("ctrl+home", "home", "Top", show=False),
-        Binding("ctrl+end", "end", "Bottom", show=False),
-    ]
 
     class CursorMoved(Message):
         """The cursor or the selection changed (coalesced while keys repeat)."""
@@ -276,39 +269,6 @@ class ArticleView(ArticleCanvas, can_focus=True, inherit_bindings=False):
     def sentence_at_cursor(self) -> tuple[int, int]:
         """``(start, end)`` of the sentence under the cursor, trailing space excluded."""
         return sentence_span(self._layout.text, self._cursor)
-
-    # ------------------------------------------------------------------ actions
-    # Parameterised so the Reader's key registry can bind e.g. "move_word(-1)".
-
-    def action_move_char(self, delta: int = 1, extend: bool = False) -> None:
-        self.move_char(delta, extend)
-
-    def action_move_word(self, delta: int = 1, extend: bool = False) -> None:
-        self.move_word(delta, extend)
-
-    def action_move_sentence(self, delta: int = 1, extend: bool = False) -> None:
-        self.move_sentence(delta, extend)
-
-    def action_move_line(self, delta: int = 1, extend: bool = False) -> None:
-        self.move_line(delta, extend)
-
-    def action_move_entity(self, delta: int = 1, extend: bool = False) -> None:
-        self.move_entity(delta, extend)
-
-    def action_page(self, delta: int = 1, extend: bool = False) -> None:
-        self.page(delta, extend)
-
-    def action_home(self, extend: bool = False) -> None:
-        self.home(extend)
-
-    def action_end(self, extend: bool = False) -> None:
-        self.end(extend)
-
-    def action_toggle_selection(self) -> None:
-        self.toggle_selection()
-
-    def action_clear_selection(self) -> None:
-        self.clear_selection()
 
     # ------------------------------------------------------------------ motion core
 
