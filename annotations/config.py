@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
+from rich.color import Color, ColorParseError
 
 from annotations.errors import ConfigError
 
@@ -82,7 +83,6 @@ class Label(_Strict):
     def _colour(cls, v: str) -> str:
         """Checked here, with the parser the Reader draws with, so a typo fails at start-up
         naming its key instead of silently drawing in a fallback colour."""
-        from rich.color import Color, ColorParseError
 
         try:
             Color.parse(v)

@@ -312,7 +312,7 @@ def test_layout_module_does_not_import_textual() -> None:
 
 
 def test_span_index_buckets_rows_and_reports_changes():
-    from annotations.reading import Mark
+    from annotations.reading.session import Mark
     from annotations.reading.span_index import SpanIndex
 
     text = "Ahmad Massoud spoke in Panjshir on Monday. The Taliban said the valley had fallen."

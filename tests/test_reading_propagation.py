@@ -10,7 +10,7 @@ import re
 import pytest
 from conftest import add_document
 
-from annotations.reading import ReadingSession
+from annotations.reading.session import ReadingSession
 from annotations.store import UNDOABLE, Store
 
 ME = "farid"

@@ -8,10 +8,10 @@ import re
 import pytest
 from conftest import add_document, add_entity
 
-from annotations.reading import ReadingSession, open_suggestions
 from annotations.reading import claims as claim_actions
+from annotations.reading.session import ReadingSession
 from annotations.store import Store
-from annotations.suggestions.rules import open_claim_suggestions
+from annotations.suggestions.rules import open_claim_suggestions, open_suggestions
 
 ME = "rania"
 

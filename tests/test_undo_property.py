@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from annotations.entities import actions as entity_actions
 from annotations.errors import NewsmarkError
-from annotations.reading import ReadingSession
 from annotations.reading import claims as claim_actions
+from annotations.reading.session import ReadingSession
 from annotations.store import UNDOABLE, Store
 
 ME = "imani"

@@ -21,6 +21,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.keys import KEY_NAME_REPLACEMENTS, Keys, _character_to_key, format_key
+
 from annotations.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -342,8 +347,6 @@ _MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 
 @lru_cache(1)
 def _named_keys() -> frozenset[str]:
-    from textual.keys import KEY_NAME_REPLACEMENTS, Keys
-
     names = {k.value.rsplit("+", 1)[-1] for k in Keys if not k.value.startswith("<")}
     names.update(KEY_NAME_REPLACEMENTS.values())
     names.update({"space", "tab", "enter", "escape", "backspace", "delete", "insert", "return"})
@@ -352,7 +355,6 @@ def _named_keys() -> frozenset[str]:
 
 def normalize_key(key: str) -> str:
     """A key as Textual names it ("?" -> "question_mark"); raises ValueError if malformed."""
-    from textual.keys import _character_to_key
 
     key = key.strip()
     if not key:
@@ -454,7 +456,6 @@ def effective_keys(action: ActionDef, keymap: dict[str, str] | None = None) -> l
 
 def key_display(key: str) -> str:
     """How a key is written in Help and the palette: "?" not "question_mark"."""
-    from textual.keys import format_key
 
     *mods, base = key.split("+")
     shown = format_key(base)
@@ -481,7 +482,6 @@ def keys_display(action: ActionDef, keymap: dict[str, str] | None = None) -> str
 def bindings_for(scope: str, config: Config | None = None, *, include_labels: bool = True) -> list[BindingType]:
     """Textual Bindings for one scope; each binding's id is the action id.  (Typed as Textual
     types a screen's BINDINGS, so that they can be assigned to it.)"""
-    from textual.binding import Binding
 
     out: list[BindingType] = []
     actions = actions_for(scope, config) if include_labels else [a for a in ACTIONS if a.scope == scope]
@@ -514,9 +514,6 @@ def _palette_actions(screen_scope: str | None, config: Config | None) -> list[Ac
 
 
 def _make_provider_class():
-    from rich.text import Text
-    from textual.command import DiscoveryHit, Hit, Hits, Provider
-
     async def run_if_current(action: str, namespace: Any) -> None:
         """A screen's action only while that screen is on top: keys typed before the palette's
         pick runs (a second Enter, a second pick) may have closed it (NoMatches, ScreenStackError)."""

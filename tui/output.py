@@ -15,6 +15,8 @@ import re
 import sys
 from typing import IO, Any
 
+from rich.text import Text
+
 from annotations.reading.layout import sanitize
 
 # What JSON output must escape beyond what json.dumps does: C1 controls, DEL, bidi and other
@@ -79,7 +81,6 @@ def clean_tree(data: Any) -> Any:
 
 def rich_text(value: Any, style: str = "") -> Any:
     """A Rich Text of cleaned outside text: never parsed as markup."""
-    from rich.text import Text
 
     return Text(clean(value), style=style)
 

@@ -12,6 +12,7 @@ makes a reader raise.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import io
 import os
@@ -120,8 +121,6 @@ def _entries(root: Path, skipped: list[str], max_depth: int | None = None) -> It
 
 
 def _why(exc: OSError) -> str:
-    import errno
-
     if exc.errno == errno.ELOOP:
         return "symbolic link loop"
     if exc.errno in (errno.EACCES, errno.EPERM):

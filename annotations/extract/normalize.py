@@ -22,6 +22,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz.distance import JaroWinkler
+
 from annotations.extract.romanize import alternates
 
 __all__ = [
@@ -457,7 +459,6 @@ def clear_caches() -> None:
 def describe_token_pair(x: str, y: str, sim: float, sym_x: str | None = None) -> str:
     """Human-readable reason for an aligned token pair (JaroWinkler shown for reference).
     sym_x: symbols(x), if the caller has it."""
-    from rapidfuzz.distance import JaroWinkler
 
     jw = JaroWinkler.similarity(x, y)
     if sim >= 0.97:

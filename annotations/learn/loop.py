@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -45,6 +46,8 @@ from typing import IO, Any
 from annotations.config import Config, load_config
 from annotations.errors import NewsmarkError, UserInputError
 from annotations.learn.train.ner import TrainOptions, train_ner
+from annotations.predict.run import prepare_pipeline
+from annotations.predict.single import predict_document
 from annotations.store import Store
 from annotations.store import learning as rounds
 from annotations.store.models import use
@@ -287,8 +290,6 @@ def unstarted(store: Store, limit: int) -> list[int]:
 
 def repredict_unstarted(store: Store, config: Config, limit: int) -> int:
     """Predict (and store, as `predict` does) the next unstarted documents with the model in use."""
-    from annotations.predict.run import prepare_pipeline  # loads spaCy: only when a round used its model
-    from annotations.predict.single import predict_document
 
     ids = unstarted(store, limit)
     if not ids:
@@ -303,7 +304,6 @@ def remove_leftovers(store: Store) -> None:
     models = Path(store.path).resolve().parent / "models"
     if not models.is_dir():
         return
-    import shutil
 
     for leftover in models.glob(".learn-*.tmp-*"):
         shutil.rmtree(leftover, ignore_errors=True)

@@ -1,13 +1,10 @@
 """Reading and correcting one document, without Textual: the session the Reader screen drives
 (`session`: the document, what is under the cursor, motions) and its commands on spans
 (`edits`), tagging a claim (`claim_editor`), token steps for boundary edits (`tokens`), the
-undoable writes on spans (`commands`, `writes`) and on claims (`claims`), speakers linked to mentions (`speakers`), the
-cursor model (`cursor`), spans bucketed by wrapped row (`span_index`) and text layout (`layout/`).
+undoable writes on spans (`commands`, `writes`) and on claims (`claims`), speakers linked to
+mentions (`speakers`), the cursor model (`cursor`), spans bucketed by wrapped row
+(`span_index`) and text layout (`layout/`). Import from the module that holds a name: this
+package imports nothing, so `layout` stays cheap for the command line.
 
 May import: entities, suggestions, extract, store, config, vocab, errors.
 """
-
-from annotations.reading.session import Feedback, Mark, ReadingSession
-from annotations.suggestions.rules import open_claim_suggestions, open_suggestions
-
-__all__ = ["Feedback", "Mark", "ReadingSession", "open_claim_suggestions", "open_suggestions"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -101,7 +102,6 @@ def rank_speakers(query: str, options: list[SpeakerOption], limit: int = 6) -> l
     """Speakers ranked by rapidfuzz against what was typed (all of them, most frequent first, if nothing)."""
     if not query.strip():
         return sorted(options, key=lambda o: (-o.count, o.label != "PERSON", o.text.casefold()))[:limit]
-    from rapidfuzz import fuzz, process
 
     # every name and alias is a choice; each option is offered once, at its best form's rank
     forms = [(o.text, i) for i, o in enumerate(options)] + [(a, i) for i, o in enumerate(options) for a in o.aliases]

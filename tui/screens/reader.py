@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from annotations.errors import NewsmarkError
-from annotations.reading import Feedback, ReadingSession
+from annotations.reading.session import Feedback, ReadingSession
 from tui.actions import bindings_for
 from tui.screens.base import AppScreen
 from tui.screens.reader_claims import ClaimController

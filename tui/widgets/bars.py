@@ -6,6 +6,7 @@ Used for the Library header and the Reader status line.  Content is given as
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -108,7 +109,6 @@ class KeyFooter(Footer):
 
 def fit_words(text: str, width: int) -> str:
     """One line of at most `width` cells, cut at a word boundary with an ellipsis."""
-    from rich.cells import cell_len, set_cell_size
 
     if cell_len(text) <= width:
         return text

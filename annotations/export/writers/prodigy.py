@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from murmurhash import hash as murmur  # type: ignore[import-untyped]  # a spaCy dependency
+
 from annotations.export.report import ExportReport
 from annotations.export.selection import Example, export_meta
 from annotations.export.sink import dump
@@ -35,8 +37,6 @@ class ProdigyWriter(Writer):
 
 def _mmh(text: str) -> int:
     """Signed 32-bit MurmurHash3 of a string (the hash function Prodigy uses)."""
-    from murmurhash import hash as murmur  # type: ignore[import-untyped]  # a spaCy dependency
-
     return int(murmur(text))
 
 

@@ -36,6 +36,7 @@ from annotations.extract.claims.referents import (
     role_head,
     salient,
 )
+from annotations.extract.claims.units import dateline_end
 from annotations.extract.normalize import TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
@@ -62,7 +63,6 @@ class Mention:
 def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> list[Mention]:
     """spaCy's person and organisation entities, except those in an opening dateline ("KABUL —").
     Pass `text` (doc.text) when you have it: spaCy rebuilds it on every access."""
-    from annotations.extract.claims.units import dateline_end
 
     text = doc.text if text is None else text
     skip = dateline_end(text, 0) if offset == 0 else 0

@@ -23,7 +23,12 @@ from typing import Any
 
 import yaml
 
+from annotations.corpus.ingest import import_paths
+from annotations.entities.actions import add_alias, create_entity
 from annotations.errors import UserInputError
+from annotations.extract.pipeline import load_configured
+from annotations.learn.evaluate import evaluate
+from annotations.reading.claims import add_claim
 from annotations.store import Store
 
 TYPES = ("quote", "quantity", "statement")
@@ -88,8 +93,6 @@ def add_gold(store: Store, doc_id: int, text: str, claims: list[GoldClaim], anno
 
     A claim with aliases gets its speaker linked to a canonical entity (one per name) holding
     them, as an annotator's link would; evaluate then accepts any of those names."""
-    from annotations.entities.actions import add_alias, create_entity
-    from annotations.reading.claims import add_claim
 
     entity_of: dict[str, int] = {}
     for claim in claims:
@@ -112,7 +115,6 @@ def add_gold(store: Store, doc_id: int, text: str, claims: list[GoldClaim], anno
 
 def load_gold_set(store: Store, gold_path: Path, folder: Path, annotator: str = "gold") -> int:
     """Import a gold file's documents (from `folder`) and store their claims as done gold."""
-    from annotations.corpus.ingest import import_paths
 
     gold = read_gold(gold_path)
     missing = [name for name in gold if not (folder / name).is_file()]
@@ -129,8 +131,6 @@ def load_gold_set(store: Store, gold_path: Path, folder: Path, annotator: str = 
 def score_gold_set(gold_path: Path, folder: Path, config: Any, pipeline: Any = None) -> dict[str, Any]:
     """The claims section of `evaluate` for a gold file, in a temporary database (the
     command's own code path: import, gold as done, predict, score)."""
-    from annotations.extract.pipeline import load_configured
-    from annotations.learn.evaluate import evaluate
 
     pipe = pipeline or load_configured(config.model, components={"entities", "claims"})
     with tempfile.TemporaryDirectory() as tmp:

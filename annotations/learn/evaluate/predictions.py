@@ -8,9 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from annotations.config import Config
+from annotations.extract.pipeline import ModelMissing, load_configured
 from annotations.learn.evaluate.gold import chunks, marks
 from annotations.learn.evaluate.gold import texts as doc_texts
 from annotations.store import Store
+from annotations.store.entities import confirmed_entries
 
 
 def _stored(store: Store, ids: list[int], extractor: str) -> tuple[dict[int, list[dict[str, Any]]], dict[int, str]]:
@@ -70,8 +72,6 @@ class Runner:
 
     def load(self, tasks: set[str]) -> Any:
         if self.pipe is None and self.error is None:
-            from annotations.extract.pipeline import ModelMissing, load_configured
-
             try:
                 self.pipe = load_configured(
                     self.config.model, components=tasks | {"entities", "claims"}, override=self.model, store=self.store
@@ -93,7 +93,6 @@ class Runner:
         if pipe is None or not ids:
             return out
         tasks = {t for t in tasks if pipe.supports(t)}
-        from annotations.store.entities import confirmed_entries
 
         entries = confirmed_entries(self.store) if (self.use_gazetteer and "entities" in tasks) else []
         pipe.remove_gazetteer()  # never reuse a ruler built from every confirmed entity

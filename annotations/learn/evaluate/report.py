@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
 
 def _fmt(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.3f}"
@@ -11,7 +15,6 @@ def _fmt(x: float | None) -> str:
 
 def format_tables(result: dict[str, Any]) -> Any:
     """A rich renderable of the result: one table per extractor, with the gold document count."""
-    from rich.console import Group
 
     parts: list[Any] = []
     ner = result.get("ner")
@@ -30,8 +33,6 @@ def _ner_parts(ner: dict[str, Any]) -> list[Any]:
     """The entity section: heading, per-label table with a micro row, then source and notes.
 
     Labels come from the data, so they are wrapped in Text and never read as markup."""
-    from rich.table import Table
-    from rich.text import Text
 
     parts: list[Any] = [
         Text(f"Entities (NER): {ner['docs']} gold document(s), {ner['examples']} example(s)", style="bold")
@@ -58,8 +59,6 @@ def _ner_parts(ner: dict[str, Any]) -> list[Any]:
 
 def _claims_parts(claims: dict[str, Any]) -> list[Any]:
     """The claims section: exact and overlap match scores, then speaker and type/stance agreement."""
-    from rich.table import Table
-    from rich.text import Text
 
     parts: list[Any] = [
         Text(f"Claims: {claims['docs']} gold document(s), {claims['examples']} example(s)", style="bold")
@@ -96,8 +95,6 @@ def _claims_parts(claims: dict[str, Any]) -> list[Any]:
 
 def _variants_parts(var: dict[str, Any]) -> list[Any]:
     """The variants section: where the gold pairs came from, pairwise and B-cubed scores, linker."""
-    from rich.table import Table
-    from rich.text import Text
 
     src = var["sources"]
     parts: list[Any] = [

@@ -8,8 +8,19 @@ from itertools import combinations
 from typing import Any
 
 from annotations.config import Config
+from annotations.extract.normalize import normalize
+from annotations.extract.variants import (
+    LINKER_VERSION,
+    SKIP_LABELS,
+    Judgement,
+    Mention,
+    canonical_groups,
+    label_group,
+    suggest,
+)
 from annotations.learn.evaluate.results import PRF, VariantsResult
 from annotations.store import Store
+from annotations.store.entities import canonical_forms
 
 
 def _linker_mentions(store: Store) -> tuple[list[Any], int]:
@@ -17,7 +28,6 @@ def _linker_mentions(store: Store) -> tuple[list[Any], int]:
     label of every gold span and of each document's latest entity predictions. No entity links
     and no judgements; predictions made with the confirmed-entity gazetteer ("+gaz.") are left
     out, since that ruler is built from the entity links scored here."""
-    from annotations.extract.variants import Mention
 
     out = [
         Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"])
@@ -49,10 +59,6 @@ class _VariantGold:
     "different" (those pairs are implied, never listed: there are quadratically many)."""
 
     def __init__(self, store: Store, annotator: str | None, mention_groups: Callable[[], dict[str, set[str]]]):
-        from annotations.extract.normalize import normalize
-        from annotations.extract.variants import SKIP_LABELS, label_group
-        from annotations.store.entities import canonical_forms
-
         self.rep: dict[_Node, tuple[str, str | None]] = {}  # node -> (form as written, label)
         self.owners: dict[_Node, set[int]] = defaultdict(set)
         self.entity_same: set[_Key] = set()
@@ -130,7 +136,6 @@ class _VariantGold:
     def groups(self) -> list[set[str]]:
         """Gold clusters of nodes (as "group\\0form" strings): same-edges joined, never across a
         "different" judgement."""
-        from annotations.extract.variants import Judgement, canonical_groups
 
         edges = [Judgement(f"{g}\0{a}", f"{g}\0{b}", "", "same") for g, a, b in sorted(self.entity_same)]
         edges += [Judgement(f"{g}\0{a}", f"{g}\0{b}", "", v) for (g, a, b), v in self.judged.items()]
@@ -139,8 +144,6 @@ class _VariantGold:
 
 def variants_section(store: Store, config: Config, annotator: str | None) -> VariantsResult:
     """Run the linker (never fed the judgements nor the entity links) and score it against gold."""
-    from annotations.extract.normalize import normalize
-    from annotations.extract.variants import LINKER_VERSION, label_group
 
     mentions, tainted = _linker_mentions(store)
 
@@ -222,8 +225,6 @@ def _linker_output(
 
     Gold forms the corpus does not mention (entity names, aliases, judged forms) are given to
     the linker each as its own one-mention document, so they share no made-up context."""
-    from annotations.extract.normalize import normalize
-    from annotations.extract.variants import Mention, label_group, suggest
 
     seen = {(m.form, m.label) for m in mentions}
     for i, node in enumerate(sorted(nodes), 1):

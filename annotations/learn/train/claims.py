@@ -20,6 +20,7 @@ baseline detector on the same documents.
 from __future__ import annotations
 
 import copy
+import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -28,7 +29,12 @@ from typing import Any
 
 from annotations.config import Config
 from annotations.errors import NewsmarkError, UserInputError
-from annotations.learn.train.loop import LoopResult, Step
+from annotations.extract.claims import RANKER_FILE
+from annotations.extract.pipeline import ModelMissing, attach_claims, load_pipeline
+from annotations.learn.evaluate import build_example, spans_getter
+from annotations.learn.train.config import DEFAULT_MAX_STEPS
+from annotations.learn.train.data import build_corpus, check_gold, read_docbin
+from annotations.learn.train.loop import LoopResult, Step, init, run
 from annotations.learn.train.ner import (
     TrainOptions,
     TrainOutcome,
@@ -37,6 +43,7 @@ from annotations.learn.train.ner import (
     register_outcome,
     unused_name,
 )
+from annotations.learn.train.speakers import fit_ranker, speaker_docs, speaker_scores, split_docs
 from annotations.store import Store
 from annotations.vocab import Extractor, Status
 
@@ -100,8 +107,6 @@ def score_claims(pipe: Any, dev_gold: list[tuple[str, list[dict[str, Any]]]]) ->
     """Exact (spaCy's Scorer, unlabeled) and overlap P/R/F1 of a pipeline's claims on dev."""
     from spacy.scorer import Scorer
 
-    from annotations.learn.evaluate import build_example, spans_getter
-
     examples, n_pred, n_gold, hit_pred, hit_gold = [], 0, 0, 0, 0
     items = list(enumerate(text for text, _ in dev_gold))
     for i, result in pipe.predict(items, tasks=["claims"]):
@@ -127,8 +132,6 @@ def score_claims(pipe: Any, dev_gold: list[tuple[str, list[dict[str, Any]]]]) ->
 
 
 def _dev_claims(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
-    from annotations.learn.train.data import read_docbin
-
     return [
         (d.text, [{"start": s.start_char, "end": s.end_char, "type": s.label_} for s in d.spans.get(SPANS_KEY, [])])
         for d in read_docbin(path)
@@ -145,7 +148,6 @@ def train_claims(
     on_phase: Callable[[str], None] | None = None,
 ) -> TrainOutcome:
     """Train, compare with the baseline detector on dev, register (extractor "claims")."""
-    from annotations.learn.train.data import build_corpus, check_gold
 
     phase = on_phase or (lambda _msg: None)
     name = unused_name(store, opts, "claims")
@@ -200,8 +202,6 @@ def _train(
 ) -> LoopResult:
     """One training run of span_finder + spancat over a built corpus; the best checkpoint
     lands in `model_dir`, and a run stopped before any evaluation is refused."""
-    from annotations.learn.train.config import DEFAULT_MAX_STEPS
-    from annotations.learn.train.loop import init, run
 
     cfg = claims_config(
         corpus.train,
@@ -224,7 +224,6 @@ def _train(
 def _score_against_baseline(host: str, dev: Path, model_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """(baseline detector's dev scores, trained model's): the same loaded host pipeline scores
     both, first alone, then with the trained spancat attached, as predict would run it."""
-    from annotations.extract.pipeline import attach_claims
 
     dev_gold = _dev_claims(dev)
     baseline = _load_claims(host)
@@ -235,8 +234,6 @@ def _score_against_baseline(host: str, dev: Path, model_dir: Path) -> tuple[dict
 
 
 def _load_claims(host: str) -> Any:
-    from annotations.extract.pipeline import ModelMissing, load_pipeline
-
     try:
         return load_pipeline(host, components={"claims"}, key="model.name")
     except ModelMissing as exc:
@@ -248,10 +245,6 @@ def _ranker_scores(
 ) -> tuple[dict[str, Any], dict[str, Any], int, int, str]:
     """Fit the speaker ranker on the training documents' gold claims, save it in `model_dir`;
     (rules' dev scores, ranked dev scores, train docs, dev docs, data hash)."""
-    import hashlib
-
-    from annotations.extract.claims import RANKER_FILE
-    from annotations.learn.train.speakers import fit_ranker, speaker_docs, speaker_scores, split_docs
 
     docs = speaker_docs(store, _load_claims(host), annotator=opts.annotator)
     if not docs:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations.config import Config
+from annotations.learn.train.data import build_corpus, check_gold
 from annotations.learn.train.loop import Step
 from annotations.learn.train.ner import TrainOptions, load_model, resolve_base, run_training, score_dev
 from annotations.store import Store
@@ -31,7 +32,6 @@ def train_curve(
     on_phase: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """{"points": [{"share", "train_docs", "dev_docs", "p", "r", "f", "steps"}], "base_model"}."""
-    from annotations.learn.train.data import build_corpus, check_gold
 
     phase = on_phase or (lambda _msg: None)
     check_gold(store, config, opts.annotator)

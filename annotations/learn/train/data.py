@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotations.config import Config
 from annotations.errors import UserInputError
+from annotations.export import export
 from annotations.extract.bounded import blank_tokenizer
 from annotations.store import Store
 from annotations.team.layers import gold_sources
@@ -259,7 +260,6 @@ def _export_splits(store: Store, workdir: Path, *, dev: float, seed: int, annota
     """Export the done documents' gold as train.spacy and dev.spacy in `workdir`, the same
     export `newsmark export` runs, so training sees exactly what an export would hold; its
     refusals are reworded for train's options, and a split left empty is refused here."""
-    from annotations.export import export
 
     try:
         report = export(

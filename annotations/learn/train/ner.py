@@ -28,10 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from annotations.config import Config
-from annotations.errors import UserInputError
-from annotations.learn.train.config import DEFAULT_MAX_STEPS
-from annotations.learn.train.loop import LoopResult, Step
+from annotations.errors import NewsmarkError, UserInputError
+from annotations.extract.pipeline import ModelMissing, load_pipeline, resolve_model
+from annotations.learn.evaluate import build_example, spans_getter
+from annotations.learn.train.config import DEFAULT_MAX_STEPS, ner_config
+from annotations.learn.train.data import build_corpus, check_gold
+from annotations.learn.train.loop import LoopResult, Step, init, run
 from annotations.store import Store
+from annotations.store.models import ModelRecord, get, in_use_path, register
 from annotations.vocab import Extractor
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -114,8 +118,6 @@ class TrainOutcome:
 def score_dev(pipe: Any, dev_gold: list[tuple[str, list[dict[str, Any]]]], labels: list[str]) -> dict[str, Any]:
     """P/R/F1 of a LoadedPipeline on the dev documents, micro and per label (configured labels)."""
     from spacy.scorer import Scorer
-
-    from annotations.learn.evaluate import build_example, spans_getter
 
     allowed = set(labels)
     items = list(enumerate(text for text, _ in dev_gold))
@@ -209,8 +211,6 @@ def _has_ner(nlp: Any) -> bool:
 
 
 def load_model(name: str, key: str) -> Any:
-    from annotations.extract.pipeline import ModelMissing, load_pipeline
-
     try:
         return load_pipeline(name, components={"entities"}, key=key)
     except ModelMissing as exc:
@@ -219,8 +219,6 @@ def load_model(name: str, key: str) -> Any:
 
 def current_model(store: Store, config: Config) -> str | None:
     """The model predict runs now: the registered one in use, else the configured one."""
-    from annotations.extract.pipeline import resolve_model
-    from annotations.store.models import in_use_path
 
     path = in_use_path(store, Extractor.ENTITIES)
     if path and Path(path).is_dir():
@@ -297,7 +295,6 @@ def _run_name(opts: TrainOptions, prefix: str) -> str:
 def unused_name(store: Store, opts: TrainOptions, prefix: str) -> str:
     """The run's model name, refused before any work when the registry already holds it (a
     registered model is never replaced)."""
-    from annotations.store.models import get
 
     name = _run_name(opts, prefix)
     if get(store, name) is not None:
@@ -309,7 +306,6 @@ def register_outcome(store: Store, outcome: TrainOutcome, annotator: str, model_
     """Register the outcome in one transaction whose last step renames the finished pipeline
     (`model_dir`, in the temporary directory) to `out`: an interruption before the commit
     leaves neither a registry row nor an output directory."""
-    from annotations.store.models import ModelRecord, register
 
     record = ModelRecord(
         name=outcome.name,
@@ -334,7 +330,6 @@ def train_ner(
     on_phase: Callable[[str], None] | None = None,
 ) -> TrainOutcome:
     """Train, score before/after on the dev split, register (see the module docstring)."""
-    from annotations.learn.train.data import build_corpus, check_gold
 
     phase = on_phase or (lambda _msg: None)
     name = unused_name(store, opts, "ner")
@@ -460,9 +455,6 @@ def run_training(
     phase: Callable[[str], None],
 ) -> LoopResult:
     """One training run over a built corpus; the best checkpoint lands in work/best."""
-    from annotations.errors import NewsmarkError
-    from annotations.learn.train.config import ner_config
-    from annotations.learn.train.loop import init, run
 
     max_steps = opts.max_steps or (100_000 if opts.minutes else DEFAULT_MAX_STEPS)
     cfg = ner_config(

@@ -18,13 +18,20 @@ handful of pairs is noise.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from annotations.config import Config
 from annotations.errors import UserInputError
+from annotations.extract.normalize import normalize
+from annotations.extract.variants import LINKER_VERSION, Mention, label_group, suggest
+from annotations.learn.train.ner import model_stamp
 from annotations.store import Store
-from annotations.vocab import Verdict
+from annotations.store.models import ModelRecord, get, in_use, register
+from annotations.vocab import Extractor, Verdict
 
 MIN_EACH = 20
 
@@ -33,8 +40,6 @@ _Key = tuple[str, str, str]
 
 def judged_pairs(store: Store) -> dict[_Key, tuple[str, str, str | None, bool]]:
     """{(group, norm a, norm b): (a, b, label, same)}: latest verdict per pair, unsure left out."""
-    from annotations.extract.normalize import normalize
-    from annotations.extract.variants import label_group
 
     out: dict[_Key, tuple[str, str, str | None, bool]] = {}
     unsure: set[_Key] = set()
@@ -56,8 +61,6 @@ def judged_pairs(store: Store) -> dict[_Key, tuple[str, str, str | None, bool]]:
 
 def pair_scores(store: Store, pairs: dict[_Key, tuple[str, str, str | None, bool]]) -> dict[_Key, float]:
     """The linker's score of every judged pair (0 when it never compared the two forms)."""
-    from annotations.extract.normalize import normalize
-    from annotations.extract.variants import Mention, label_group, suggest
 
     mentions = [
         Mention(r["text"], r["label"], r["doc_id"], r["start"], r["end"])
@@ -104,7 +107,6 @@ def best_threshold(items: list[tuple[float, bool]], default: float) -> float:
 
 def fit_linker(store: Store, config: Config, *, dev: float = 0.2, seed: int = 0) -> dict[str, Any]:
     """Fit the threshold; {"threshold", "before", "after", "train_pairs", "dev_pairs", ...}."""
-    from annotations.extract.variants import LINKER_VERSION
 
     pairs = judged_pairs(store)
     n_same = sum(1 for v in pairs.values() if v[3])
@@ -148,13 +150,6 @@ def train_linker(
 ) -> dict[str, Any]:
     """Fit, write the linker version as a small JSON file, register it (the file is renamed
     into place inside the registering transaction, as a trained pipeline is)."""
-    import json
-    import os
-    from pathlib import Path
-
-    from annotations.learn.train.ner import model_stamp
-    from annotations.store.models import ModelRecord, get, register
-    from annotations.vocab import Extractor
 
     name = name or f"variants-{model_stamp()}"
     if get(store, name) is not None:
@@ -185,11 +180,6 @@ def train_linker(
 
 def linker_threshold(store: Store, config: Config) -> float:
     """The threshold `link suggest` should use: the fitted linker in use, else config linker.threshold."""
-    import json
-    from pathlib import Path
-
-    from annotations.store.models import in_use
-    from annotations.vocab import Extractor
 
     row = in_use(store, Extractor.VARIANTS)
     if row is not None and Path(row["path"]).is_file():

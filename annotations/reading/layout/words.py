@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 
@@ -14,7 +15,6 @@ def _word_re() -> re.Pattern[str]:
     the class adds every Unicode mark (categories Mn/Mc/Me) found in the BMP and
     the supplementary planes that carry scripts.  Built once, lazily.
     """
-    import unicodedata
 
     ranges: list[tuple[int, int]] = []
     for code in range(0x300, 0x20000):
