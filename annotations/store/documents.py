@@ -10,16 +10,13 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from annotations.errors import QueryInterrupted, StoreError, StoreReadOnly
 from annotations.store import history
 from annotations.store.connection import storage_error
+from annotations.store.history import Action, StoreHandle
 from annotations.vocab import REVIEW_ANNOTATOR, Status
-
-if TYPE_CHECKING:
-    from annotations.store.database import Store
-    from annotations.store.history import Action
 
 STATUSES = tuple(s.value for s in Status)
 _FTS_TOKEN = re.compile(r"[^\W_]+")
@@ -39,7 +36,7 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words) or '""'
 
 
-def document(store: Store, doc_id: int) -> dict[str, Any] | None:
+def document(store: StoreHandle, doc_id: int) -> dict[str, Any] | None:
     rows = store.query("SELECT * FROM documents WHERE id = ?", (doc_id,))
     if not rows:
         return None
@@ -48,12 +45,12 @@ def document(store: Store, doc_id: int) -> dict[str, Any] | None:
     return found
 
 
-def pending_index(store: Store) -> int:
+def pending_index(store: StoreHandle) -> int:
     """How many documents the search index does not cover yet."""
     return int(store.scalar("SELECT count(*) FROM documents WHERE id > (SELECT indexed_to FROM search_index)"))
 
 
-def index_pending(store: Store, *, batch: int = 1000, should_stop: Callable[[], bool] | None = None) -> int:
+def index_pending(store: StoreHandle, *, batch: int = 1000, should_stop: Callable[[], bool] | None = None) -> int:
     """Bring the search index up to date, a batch per transaction; returns how many
     documents were indexed.
 
@@ -81,7 +78,7 @@ def index_pending(store: Store, *, batch: int = 1000, should_stop: Callable[[], 
     return done
 
 
-def _index_for_search(store: Store) -> None:
+def _index_for_search(store: StoreHandle) -> None:
     """Index what is pending before a search; a read-only database is searched as it is when
     its index is complete, else says why it cannot be."""
     try:
@@ -105,7 +102,7 @@ def search_error(exc: sqlite3.OperationalError) -> StoreError:
 
 
 def document_ids(
-    store: Store,
+    store: StoreHandle,
     *,
     status: str | None = None,
     annotator: str | None = None,
@@ -142,7 +139,7 @@ def document_ids(
     return [r[0] for r in rows]
 
 
-def document_rows(store: Store, ids: Sequence[int], annotator: str) -> list[dict[str, Any]]:
+def document_rows(store: StoreHandle, ids: Sequence[int], annotator: str) -> list[dict[str, Any]]:
     """Library rows (no text) for the given ids, in the given order."""
     if not ids:
         return []
@@ -160,14 +157,14 @@ def document_rows(store: Store, ids: Sequence[int], annotator: str) -> list[dict
     return [by_id[i] for i in ids if i in by_id]
 
 
-def status(store: Store, doc_id: int, annotator: str) -> str:
+def status(store: StoreHandle, doc_id: int, annotator: str) -> str:
     return (
         store.scalar("SELECT status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator))
         or Status.TODO.value
     )
 
 
-def set_status(store: Store, doc_id: int, annotator: str, value: str) -> None:
+def set_status(store: StoreHandle, doc_id: int, annotator: str, value: str) -> None:
     """One undoable action; none at all when the document has that status already."""
     if value not in STATUSES:
         raise StoreError(f"status must be one of {', '.join(STATUSES)}, got {value!r}")
@@ -210,7 +207,7 @@ def status_in(act: Action, doc_id: int, annotator: str) -> str:
     return found[0] if found else Status.TODO.value
 
 
-def position(store: Store, doc_id: int, annotator: str) -> tuple[int, int] | None:
+def position(store: StoreHandle, doc_id: int, annotator: str) -> tuple[int, int] | None:
     with store.reading() as conn:
         found = conn.execute(
             "SELECT cursor, top FROM positions WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
@@ -218,7 +215,7 @@ def position(store: Store, doc_id: int, annotator: str) -> tuple[int, int] | Non
     return (found[0], found[1]) if found else None
 
 
-def save_position(store: Store, doc_id: int, annotator: str, cursor: int, top: int) -> None:
+def save_position(store: StoreHandle, doc_id: int, annotator: str, cursor: int, top: int) -> None:
     """Reading position is not an annotation: stored, not logged."""
     with store.transaction() as conn:
         conn.execute(
@@ -229,7 +226,7 @@ def save_position(store: Store, doc_id: int, annotator: str, cursor: int, top: i
         )
 
 
-def last_read(store: Store, annotator: str) -> int | None:
+def last_read(store: StoreHandle, annotator: str) -> int | None:
     """The document this annotator read last (where the Library reopens)."""
     return store.scalar(
         "SELECT doc_id FROM positions WHERE annotator = ? AND read_at IS NOT NULL ORDER BY read_at DESC LIMIT 1",
@@ -237,7 +234,7 @@ def last_read(store: Store, annotator: str) -> int | None:
     )
 
 
-def read_texts(store: Store, ids: list[int], step: int = 64) -> Iterator[tuple[int, str]]:
+def read_texts(store: StoreHandle, ids: list[int], step: int = 64) -> Iterator[tuple[int, str]]:
     """(id, text) for these documents, in this order, read `step` at a time."""
     for i in range(0, len(ids), step):
         chunk = ids[i : i + step]

@@ -5,24 +5,21 @@ to in progress (`documents.touch`)."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from annotations.errors import StoreError
 from annotations.store import documents, history
+from annotations.store.history import Action, StoreHandle
 from annotations.vocab import REVIEW_ANNOTATOR, Extractor, Origin, RejectionKind, Status
 
-if TYPE_CHECKING:
-    from annotations.store.database import Store
-    from annotations.store.history import Action
 
-
-def spans(store: Store, doc_id: int, annotator: str) -> list[dict[str, Any]]:
+def spans(store: StoreHandle, doc_id: int, annotator: str) -> list[dict[str, Any]]:
     return store.query(
         'SELECT * FROM spans WHERE doc_id = ? AND annotator = ? ORDER BY start, "end"', (doc_id, annotator)
     )
 
 
-def span_at(store: Store, doc_id: int, annotator: str, start: int, end: int) -> dict[str, Any] | None:
+def span_at(store: StoreHandle, doc_id: int, annotator: str, start: int, end: int) -> dict[str, Any] | None:
     """This annotator's gold span with exactly these offsets, if any (to relabel, not duplicate)."""
     rows = store.query(
         'SELECT * FROM spans WHERE doc_id = ? AND annotator = ? AND start = ? AND "end" = ? ORDER BY id LIMIT 1',
@@ -80,7 +77,7 @@ def review_provenance(act: Action, doc_id: int, start: int, end: int, label: str
 
 
 def add_span(
-    store: Store,
+    store: StoreHandle,
     doc_id: int,
     start: int,
     end: int,
@@ -90,20 +87,20 @@ def add_span(
     origin: str = Origin.MANUAL,
     entity_id: int | None = None,
 ) -> int:
-    """Store a gold span; the document moves from todo to in progress."""
+    """StoreHandle a gold span; the document moves from todo to in progress."""
     with store.action(annotator, f"label {label}", doc_id=doc_id) as act:
         span_id = insert_span(act, doc_id, start, end, label, annotator, origin=origin, entity_id=entity_id)
         documents.touch(act, doc_id, annotator)
         return span_id
 
 
-def relabel_span(store: Store, span_id: int, label: str, annotator: str) -> None:
+def relabel_span(store: StoreHandle, span_id: int, label: str, annotator: str) -> None:
     doc_id = store.scalar("SELECT doc_id FROM spans WHERE id = ?", (span_id,))
     with store.action(annotator, f"relabel {label}", doc_id=doc_id) as act:
         act.update("spans", span_id, {"label": label})
 
 
-def delete_span(store: Store, span_id: int, annotator: str, *, reject: bool = False) -> None:
+def delete_span(store: StoreHandle, span_id: int, annotator: str, *, reject: bool = False) -> None:
     """Delete a gold span; with `reject`, an entity prediction on the same characters is
     rejected in the same action (else deleting an accepted suggestion offers it again)."""
     doc_id = store.scalar("SELECT doc_id FROM spans WHERE id = ?", (span_id,))
@@ -123,7 +120,7 @@ def delete_span(store: Store, span_id: int, annotator: str, *, reject: bool = Fa
 
 
 def reject_prediction(
-    store: Store,
+    store: StoreHandle,
     doc_id: int,
     start: int,
     end: int,
@@ -154,5 +151,5 @@ def _reject(act: Action, doc_id: int, start: int, end: int, label: str | None, a
     )
 
 
-def rejections(store: Store, doc_id: int, annotator: str) -> list[dict[str, Any]]:
+def rejections(store: StoreHandle, doc_id: int, annotator: str) -> list[dict[str, Any]]:
     return store.query("SELECT * FROM rejections WHERE doc_id = ? AND annotator = ?", (doc_id, annotator))

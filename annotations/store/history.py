@@ -6,15 +6,42 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from annotations.errors import StoreError
 from annotations.store import tombstones
 from annotations.vocab import ActionKind
 
-if TYPE_CHECKING:
-    from annotations.store.database import Store
+
+class StoreHandle(Protocol):
+    """What the query modules under the StoreHandle (history, documents, gold, predictions, stats) use
+    of it. The StoreHandle (database.py) imports those modules for its methods; they name this
+    protocol rather than the class, so no import runs back up to it."""
+
+    path: Path
+    conn: sqlite3.Connection
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+    def reading(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]: ...
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+    def action(
+        self,
+        annotator: str,
+        name: str,
+        *,
+        doc_id: int | None = None,
+        kind: str = ActionKind.DO,
+        note: str | None = None,
+    ) -> AbstractContextManager[Action]: ...
+
 
 # Tables whose rows user actions change; undo/redo may write only these.
 UNDOABLE = (
@@ -37,7 +64,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def row(store: Store, table: str, row_id: int) -> dict[str, Any] | None:
+def row(store: StoreHandle, table: str, row_id: int) -> dict[str, Any] | None:
     cur = store.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", (row_id,))
     found = cur.fetchone()
     if found is None:
@@ -46,7 +73,7 @@ def row(store: Store, table: str, row_id: int) -> dict[str, Any] | None:
 
 
 def group(
-    store: Store,
+    store: StoreHandle,
     annotator: str,
     name: str,
     *,
@@ -63,14 +90,14 @@ def group(
     return int(cur.lastrowid or 0)
 
 
-def log(store: Store, group_id: int, table: str, row_id: int, before: dict | None, after: dict | None) -> None:
+def log(store: StoreHandle, group_id: int, table: str, row_id: int, before: dict | None, after: dict | None) -> None:
     store.conn.execute(
         "INSERT INTO events (group_id, tbl, row_id, before, after) VALUES (?,?,?,?,?)",
         (group_id, table, row_id, _dump(before), _dump(after)),
     )
 
 
-def insert(store: Store, group_id: int, table: str, values: dict[str, Any]) -> int:
+def insert(store: StoreHandle, group_id: int, table: str, values: dict[str, Any]) -> int:
     cols = ", ".join(f'"{c}"' for c in values)
     marks = ", ".join("?" for _ in values)
     cur = store.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(values.values()))
@@ -81,7 +108,7 @@ def insert(store: Store, group_id: int, table: str, values: dict[str, Any]) -> i
     return row_id
 
 
-def update(store: Store, group_id: int, table: str, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+def update(store: StoreHandle, group_id: int, table: str, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
     before = row(store, table, row_id)
     if before is None:
         raise StoreError(f"{table} {row_id} does not exist (deleted by someone else?)")
@@ -94,7 +121,7 @@ def update(store: Store, group_id: int, table: str, row_id: int, changes: dict[s
 
 
 def delete(
-    store: Store, group_id: int, table: str, row_id: int, *, at: str | None = None, successor: dict | None = None
+    store: StoreHandle, group_id: int, table: str, row_id: int, *, at: str | None = None, successor: dict | None = None
 ) -> dict[str, Any]:
     """Delete a row and log it; its tombstone says it went at `at` (default: now; a merge
     passes the time the other copy deleted it) and names `successor`, the row that replaced it."""
@@ -134,7 +161,7 @@ def _references(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, st
     return found
 
 
-def _apply(store: Store, table: str, row_id: int, expect: dict | None, target: dict | None) -> None:
+def _apply(store: StoreHandle, table: str, row_id: int, expect: dict | None, target: dict | None) -> None:
     """Move a row from state `expect` to `target` (None = absent), refusing if it drifted."""
     if table not in UNDOABLE:
         raise StoreError(f"cannot undo changes to {table}")
@@ -155,7 +182,7 @@ def _apply(store: Store, table: str, row_id: int, expect: dict | None, target: d
     tombstones.follow(conn, table, expect, target, now)
 
 
-def stacks(store: Store, annotator: str) -> tuple[list[int], list[int]]:
+def stacks(store: StoreHandle, annotator: str) -> tuple[list[int], list[int]]:
     """Undo and redo stacks of action-group ids, derived from the log alone."""
     undo: list[int] = []
     redo: list[int] = []
@@ -178,7 +205,7 @@ def stacks(store: Store, annotator: str) -> tuple[list[int], list[int]]:
     return undo, redo
 
 
-def replay(store: Store, annotator: str, kind: ActionKind) -> dict[str, Any] | None:
+def replay(store: StoreHandle, annotator: str, kind: ActionKind) -> dict[str, Any] | None:
     """Undo or redo the annotator's latest action as a new logged group; returns its name,
     document and where in the text it happened, or None when there is nothing to replay."""
     with store.transaction() as conn:
@@ -206,7 +233,7 @@ def replay(store: Store, annotator: str, kind: ActionKind) -> dict[str, Any] | N
         return {"name": info[0], "doc_id": info[1], "start": _where(events)}
 
 
-def history(store: Store, annotator: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+def history(store: StoreHandle, annotator: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     where = "WHERE annotator = ?" if annotator else ""
     params: tuple[Any, ...] = (annotator,) if annotator else ()
     return store.query(f"SELECT * FROM action_groups {where} ORDER BY id DESC LIMIT {int(limit)}", params)
@@ -263,9 +290,9 @@ def set_note(act: Action, note: str) -> None:
 
 
 class Action:
-    """The writes of one user action (see `Store.action`); each is logged for undo."""
+    """The writes of one user action (see `StoreHandle.action`); each is logged for undo."""
 
-    def __init__(self, store: Store, group: int) -> None:
+    def __init__(self, store: StoreHandle, group: int) -> None:
         self.store = store
         self.group = group
 

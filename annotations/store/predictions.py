@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from annotations.store.history import now
-
-if TYPE_CHECKING:
-    from annotations.store.database import Store
+from annotations.store.history import StoreHandle, now
 
 
-def docs_lacking_predictions(store: Store, extractor: str, version: str) -> list[int]:
+def docs_lacking_predictions(store: StoreHandle, extractor: str, version: str) -> list[int]:
     rows = store.query(
         "SELECT id FROM documents WHERE id NOT IN "
         "(SELECT doc_id FROM prediction_runs WHERE extractor = ? AND version = ?) ORDER BY id",
@@ -23,9 +20,9 @@ def docs_lacking_predictions(store: Store, extractor: str, version: str) -> list
 
 
 def save_predictions(
-    store: Store, extractor: str, version: str, results: Iterable[tuple[int, list[dict[str, Any]]]]
+    store: StoreHandle, extractor: str, version: str, results: Iterable[tuple[int, list[dict[str, Any]]]]
 ) -> int:
-    """Store one batch of predictions and mark those documents done for this version."""
+    """StoreHandle one batch of predictions and mark those documents done for this version."""
     count = 0
     stamp = now()
     extractor = str(extractor)
@@ -61,7 +58,7 @@ def save_predictions(
     return count
 
 
-def predictions(store: Store, doc_id: int, extractor: str | None = None) -> list[dict[str, Any]]:
+def predictions(store: StoreHandle, doc_id: int, extractor: str | None = None) -> list[dict[str, Any]]:
     """Latest-run predictions for a document (every extractor unless one is named)."""
     only = "AND p.extractor = ?" if extractor else ""
     rows = store.query(

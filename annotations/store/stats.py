@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from annotations.store.documents import STATUSES
+from annotations.store.history import StoreHandle
 from annotations.vocab import Status
-
-if TYPE_CHECKING:
-    from annotations.store.database import Store
 
 
 def _blank() -> dict[str, int]:
     return {s: 0 for s in STATUSES}
 
 
-def stats(store: Store) -> dict[str, Any]:
+def stats(store: StoreHandle) -> dict[str, Any]:
     """Corpus and annotation counts, with progress per annotator (the stats --json shape)."""
     q = store.scalar
     annotators: dict[str, dict[str, int]] = {}
@@ -44,7 +42,7 @@ def stats(store: Store) -> dict[str, Any]:
     }
 
 
-def progress(store: Store, annotator: str) -> dict[str, int]:
+def progress(store: StoreHandle, annotator: str) -> dict[str, int]:
     """Documents per status for one annotator, plus the total (the Library header)."""
     counts = _blank()
     with store.reading() as conn:
