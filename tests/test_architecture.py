@@ -203,3 +203,65 @@ def test_no_module_imports_itself_round_a_cycle():
 
 def test_the_cycle_check_sees_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _wrapped_by_store() -> set[tuple[str, str]]:
+    """(module, function) pairs a Store method calls in one line: the method is their one way in."""
+    tree = ast.parse((ROOT / "annotations" / "store" / "database.py").read_text(encoding="utf-8"))
+    store = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Store")
+    wrapped = set()
+    for method in store.body:
+        if not isinstance(method, ast.FunctionDef):
+            continue
+        body = [s for s in method.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        call = body[0].value if len(body) == 1 and isinstance(body[0], (ast.Return, ast.Expr)) else None
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+        ):
+            if call.func.value.id != "self":
+                wrapped.add((call.func.value.id, call.func.attr))
+    return wrapped
+
+
+def _store_calls_outside(wrapped: set[tuple[str, str]], paths: list[Path]) -> list[str]:
+    hits = []
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = {}  # local name -> store module it is bound to
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "annotations.store":
+                aliases |= {a.asname or a.name: a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("annotations.store."):
+                module = node.module.rsplit(".", 1)[1]
+                hits += [
+                    f"{path.name}:{node.lineno}: {module}.{a.name}" for a in node.names if (module, a.name) in wrapped
+                ]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+                if (aliases[node.value.id], node.attr) in wrapped:
+                    hits.append(f"{path.name}:{node.lineno}: {aliases[node.value.id]}.{node.attr}")
+    return hits
+
+
+def test_what_a_store_method_does_is_called_only_through_it():
+    """One way to call the store: the per-document basics are Store methods (the query modules
+    behind them are the store's own); the feature modules (entities, models, held_out...) are
+    functions taking a store, with no method beside them."""
+    wrapped = _wrapped_by_store()
+    assert ("gold", "add_span") in wrapped and len(wrapped) > 20
+    outside = [p for p in _files("annotations", "tui", "bench") if "store" not in p.relative_to(ROOT).parts[:2]]
+    assert _store_calls_outside(wrapped, outside) == []
+
+
+def test_the_store_call_check_sees_a_second_way(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from annotations.store import gold as g\nfrom annotations.store.documents import set_status\n"
+        "g.add_span(store, 1, 0, 4, 'GPE', 'ana')\n"
+    )
+    assert _store_calls_outside({("gold", "add_span"), ("documents", "set_status")}, [probe]) == [
+        "probe.py:2: documents.set_status",
+        "probe.py:3: gold.add_span",
+    ]

@@ -4,6 +4,12 @@
 modules beside it: connection (opening a file safely, the words for environment faults),
 schema (migrations), history (actions, the event log, undo/redo), documents, gold (spans and
 rejections), predictions, entities and stats. Writes go through `Store.action`.
+
+One way to call each thing: the per-document basics every screen uses (documents, status,
+spans, rejections, predictions, counts, undo) are `Store` methods, and the query modules behind
+them (documents, gold, predictions, stats, history) are the store's own; the feature modules
+(entities, models, held_out, marking, learning, activity, tombstones, bulk) are functions that
+take the store as their first argument, with no method beside them. A test holds this.
 """
 
 from __future__ import annotations
