@@ -128,7 +128,7 @@ def test_good_label_keys_load(tmp_path, key):
 
 
 def test_a_key_name_textual_does_not_know_is_one_line_before_the_app_starts():
-    from tui.actions import validate_keymap
+    from tui.keys import validate_keymap
 
     config = parse_config(yaml.safe_dump({"labels": [{"name": "PERSON", "key": "pgdn"}]}), "k.yaml")
     with pytest.raises(ConfigError, match=r"^k\.yaml: labels\.0\.key: 'pgdn' is not a key name$"):

@@ -333,7 +333,7 @@ def test_a_keymap_that_takes_another_actions_key_is_reported_once(store):
     ],
 )
 def test_bad_keymap_is_a_config_error_before_the_app_runs(store, keymap, message):
-    from tui.actions import validate_keymap
+    from tui.keys import validate_keymap
 
     config = make_config(keymap)
     with pytest.raises(ConfigError) as err:
@@ -535,7 +535,7 @@ def test_a_label_key_taken_by_another_action_is_reported():
     import yaml
 
     from annotations.config import default_config_text, parse_config
-    from tui.actions import keymap_clashes
+    from tui.keys import keymap_clashes
 
     data = yaml.safe_load(default_config_text())
     data["labels"][2]["key"] = "a"

@@ -2,7 +2,7 @@
 
 Contract with the CLI::
 
-    validate_keymap(config)                       # tui.actions; ConfigError names the key
+    validate_keymap(config)                       # tui.keys; ConfigError names the key
     app = NewsmarkApp(store, config, annotator, model_notice=...)
     app.run(mouse=not no_mouse)
 
@@ -19,21 +19,16 @@ from typing import Any
 
 from textual import events, work
 from textual.app import App
-from textual.await_complete import AwaitComplete
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from annotations.config import Config
 from annotations.errors import NewsmarkError
 from annotations.store import Store
-from tui.actions import (
-    ActionCommands,
-    bindings_for,
-    keymap_clashes,
-    validate_keymap,
-)
 from tui.app_base import AppBase
+from tui.keys import bindings_for, keymap_clashes, validate_keymap
+from tui.palette import ActionCommands, NewsmarkPalette
 from tui.screens.claims import ClaimsScreen
 from tui.screens.entities import EntitiesScreen
 from tui.screens.help import HelpScreen
@@ -42,31 +37,7 @@ from tui.screens.reader import ReaderScreen
 from tui.screens.team import TeamScreen
 from tui.suggest_on_open import Suggester
 
-__all__ = ["NewsmarkApp", "NewsmarkPalette"]
-
-
-class NewsmarkPalette(CommandPalette):
-    """Textual's command palette, safe against keys that arrive in one burst: page keys wait
-    for its list to be laid out (ctrl+p PageUp PageDown raised KeyError inside Textual, the app
-    gone), and it closes once however many Enters pick."""
-
-    BINDINGS = bindings_for("palette")
-
-    def dismiss(self, result: Any = None) -> AwaitComplete:
-        """Close once: a second Enter in the same burst picks again after the palette is gone,
-        and Textual would pop the screen under it (ScreenStackError)."""
-        if not self.is_current:
-            return AwaitComplete.nothing()
-        return super().dismiss(result)
-
-    def action_page(self, direction: int) -> None:
-        commands = self.query_one(CommandList)
-        if not commands.scrollable_content_region:  # not laid out yet: nothing to page through
-            return
-        if direction < 0:
-            commands.action_page_up()
-        else:
-            commands.action_page_down()
+__all__ = ["NewsmarkApp"]
 
 
 class NewsmarkApp(AppBase):

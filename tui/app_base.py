@@ -17,8 +17,8 @@ from textual.worker import Worker
 from annotations.config import Config
 from annotations.errors import NewsmarkError
 from annotations.store import Store
-from tui.actions import keymap_for
 from tui.keylog import KeyLog
+from tui.keys import keymap_for
 
 
 class AppBase(App[None]):

@@ -7,9 +7,9 @@ import argparse
 from typing import Any
 
 from annotations.extract.pipeline import INSTALL_HINT, resolve_model
-from tui.actions import validate_keymap
 from tui.app import NewsmarkApp
 from tui.commands.context import context, open_store
+from tui.keys import validate_keymap
 
 
 def run(args: argparse.Namespace) -> int:

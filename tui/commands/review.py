@@ -14,10 +14,10 @@ import tui.app
 from annotations.errors import UserInputError
 from annotations.team import review
 from annotations.team.review import may_see_others
-from tui.actions import validate_keymap
 from tui.app import NewsmarkApp
 from tui.commands.app import model_notice
 from tui.commands.context import context, open_store
+from tui.keys import validate_keymap
 from tui.screens.review import ReviewScreen
 
 

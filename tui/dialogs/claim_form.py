@@ -30,7 +30,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.reading.speakers import Speaker, match_typed
-from tui.actions import bindings_for
+from tui.keys import bindings_for
 from tui.widgets.doc_list import one_line
 
 __all__ = ["Choice", "ClaimForm", "SpeakerOption", "rank_speakers"]

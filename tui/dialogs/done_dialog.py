@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.actions import bindings_for, key_hint
+from tui.keys import bindings_for, key_hint
 
 __all__ = ["DoneDialog"]
 

@@ -31,8 +31,8 @@ from annotations.extract.normalize import normalize
 from annotations.extract.variants.labels import compatible  # the one label rule (the linker's too)
 from annotations.store import Store
 from annotations.store.entities import entities_with_mentions, entity_forms
-from tui.actions import bindings_for, key_hint
 from tui.dialogs.claim_form import Choice
+from tui.keys import bindings_for, key_hint
 from tui.widgets.doc_list import one_line
 
 __all__ = ["SCOPES", "EntityChoice", "LinkChoice", "LinkPicker", "apply_link", "entity_choices", "rank_entities"]

@@ -25,7 +25,7 @@ from annotations.errors import NewsmarkError
 from annotations.reading import claims as claim_actions
 from annotations.store import Store
 from annotations.team import review
-from tui.actions import bindings_for
+from tui.keys import bindings_for
 from tui.screens.reader import open_in_reader
 from tui.screens.rows import RowsScreen
 from tui.widgets.bars import Bar, KeyFooter

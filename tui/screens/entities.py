@@ -23,7 +23,7 @@ from annotations.entities import actions as entity_actions
 from annotations.errors import NewsmarkError
 from annotations.store import Store
 from annotations.team import review
-from tui.actions import bindings_for
+from tui.keys import bindings_for
 from tui.screens.reader import open_in_reader
 from tui.screens.rows import RowsScreen
 from tui.screens.variants import VariantsScreen

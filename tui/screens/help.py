@@ -12,7 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.actions import SCOPE_TITLES, SCOPES, actions_for, bindings_for, keys_display
+from tui.actions import SCOPE_TITLES, SCOPES, actions_for
+from tui.keys import bindings_for, keys_display
 from tui.screens.base import AppScreen
 from tui.widgets.bars import KeyFooter
 

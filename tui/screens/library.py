@@ -22,7 +22,7 @@ from textual.worker import WorkerState, get_current_worker
 
 from annotations.errors import NewsmarkError, QueryInterrupted
 from annotations.team.assign import assigned_ids, has_assignments
-from tui.actions import bindings_for
+from tui.keys import bindings_for
 from tui.screens.base import AppScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.review import open_review

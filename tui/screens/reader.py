@@ -29,7 +29,7 @@ from textual.widgets import Input, Static
 
 from annotations.errors import NewsmarkError
 from annotations.reading.session import Feedback, ReadingSession
-from tui.actions import bindings_for
+from tui.keys import bindings_for
 from tui.screens.base import AppScreen
 from tui.screens.reader_claims import ClaimController
 from tui.screens.reader_display import ReaderDisplay

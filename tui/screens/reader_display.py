@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.actions import find_action, keys_display
+from tui.actions import find_action
+from tui.keys import keys_display
 from tui.widgets.bars import fit_words
 from tui.widgets.doc_list import one_line
 from tui.widgets.learning import learning_line

@@ -23,7 +23,7 @@ from annotations.errors import NewsmarkError
 from annotations.reading.layout import sanitize
 from annotations.team import review as core
 from annotations.vocab import REVIEW_ANNOTATOR
-from tui.actions import bindings_for
+from tui.keys import bindings_for
 from tui.screens.base import AppScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.bars import Bar

@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static
 from annotations.store import Store
 from annotations.team.quality import quality_report
 from annotations.team.time import time_report
-from tui.actions import bindings_for
+from tui.keys import bindings_for
 from tui.output import clean, clock
 from tui.screens.rows import RowsScreen
 from tui.widgets.bars import Bar, KeyFooter

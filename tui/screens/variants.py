@@ -25,7 +25,7 @@ from annotations.entities.queue import VariantQueue, judged_count, store_judgeme
 from annotations.errors import NewsmarkError
 from annotations.extract.variants import Pair
 from annotations.store import entities as entities_store
-from tui.actions import bindings_for
+from tui.keys import bindings_for
 from tui.screens.base import AppScreen
 from tui.undo import replay
 from tui.widgets.bars import Bar
