@@ -221,30 +221,6 @@ def test_move_line_keeps_column_across_short_rows() -> None:
     run(body, text=text, spans=[])
 
 
-def test_actions_are_bindable_by_name() -> None:
-    async def body(app, view, pilot):
-        await view.run_action("move_word(1)")
-        assert view.cursor == 6
-        await view.run_action("move_char(3, True)")
-        assert view.selection == (6, 10)
-        await view.run_action("move_entity(1)")
-        assert view.selection is None  # a plain motion ends a shift-selection
-        for action in (
-            "move_sentence(1)",
-            "move_line(1)",
-            "page(1)",
-            "page(-1)",
-            "end",
-            "home",
-            "toggle_selection",
-            "clear_selection",
-        ):
-            await view.run_action(action)
-        assert view.cursor == 0 and view.selection is None
-
-    run(body)
-
-
 def test_cursor_moved_messages() -> None:
     async def body(app, view, pilot):
         view.move_word(1)
@@ -507,7 +483,8 @@ def test_page_and_progress() -> None:
         assert view.scroll_offset.y == height - 1
         assert view.text_layout.row_of(view.cursor) == height - 1
         assert 0 < view.progress < 1
-        await pilot.press("pagedown")
+        view.page(1)
+        await pilot.pause()
         assert view.scroll_offset.y == 2 * (height - 1)
         view.end()
         await pilot.pause()
