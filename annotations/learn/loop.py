@@ -4,7 +4,8 @@
     due(store, config) -> bool                           `learn.every` more gold documents since the last round
     maybe_spawn(store, config, annotator) -> bool        start a round in a process of its own when due
     learning_state(store) -> LearningState | None        what the Reader's header shows
-    wait_idle(store, timeout) -> LearningState | None    wait for a running trainer (a benchmark's `d`)
+    wait_idle(store, timeout) -> LearningState | None    wait for a running trainer
+    wait_round(store, config, timeout) -> LearningState | None   wait for a due or running round (a benchmark's `d`)
     python -m annotations.learn.loop --db DB [--config FILE] [--annotator NAME]   the spawned process
 
 A round fine-tunes NER on the gold exactly as `newsmark train` does (`train_ner`: the same
@@ -80,6 +81,7 @@ class LearningState:
     after: float | None
     model: str | None
     message: str
+    id: int = 0  # the round's row in learn_rounds
 
     def line(self) -> str:
         """One short line: 'learning from 10 documents…', 'learned from 10 documents: dev F1 0.81 -> 0.88'."""
@@ -167,7 +169,9 @@ def learning_state(store: Store) -> LearningState | None:
     state = row["state"]
     if state == RoundState.RUNNING and not trainer_alive(store):
         state = RoundState.INTERRUPTED
-    return LearningState(state, row["docs"], row["before_f1"], row["after_f1"], row["model"], row["message"] or "")
+    return LearningState(
+        state, row["docs"], row["before_f1"], row["after_f1"], row["model"], row["message"] or "", row["id"]
+    )
 
 
 def wait_idle(store: Store, timeout: float = 600.0, poll: float = 0.5) -> LearningState | None:
@@ -176,6 +180,17 @@ def wait_idle(store: Store, timeout: float = 600.0, poll: float = 0.5) -> Learni
     `learn.every`) and must see each one's result before going on."""
     deadline = time.monotonic() + timeout
     while trainer_alive(store) and time.monotonic() < deadline:
+        time.sleep(poll)
+    return learning_state(store)
+
+
+def wait_round(store: Store, config: Config, timeout: float = 1800.0, poll: float = 0.5) -> LearningState | None:
+    """Wait (at most `timeout` seconds) until no round is due and none is running, then return
+    the latest round's state: for a script that marks documents done in the app, which spawns
+    the rounds (`maybe_spawn`), and must see each one's result before going on. A round just
+    spawned counts from the moment it is due, before its process takes the lock."""
+    deadline = time.monotonic() + timeout
+    while (due(store, config) or trainer_alive(store)) and time.monotonic() < deadline:
         time.sleep(poll)
     return learning_state(store)
 
@@ -273,16 +288,24 @@ def _train_and_use(
     return RoundResult(used, before, after, docs, outcome.name, repredicted, state, message)
 
 
+UNSTARTED = (
+    "NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id AND s.status != 'todo') "
+    "AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.doc_id = d.id) "
+    "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id)"
+)
+"""A document nobody has started (SQL over `documents d`): no status but todo, no span, no
+claim (a rejection moves the status to in progress)."""
+
+
 def unstarted(store: Store, limit: int) -> list[int]:
-    """Up to `limit` documents nobody has started (no status but todo, no span, no claim), in
-    Library order: the next ones somebody will open."""
-    rows = store.query(
-        "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
-        "AND s.status != 'todo') AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.doc_id = d.id) "
-        "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id) ORDER BY id LIMIT ?",
-        (int(limit),),
-    )
+    """Up to `limit` documents nobody has started, in Library order: the next ones somebody will open."""
+    rows = store.query(f"SELECT id FROM documents d WHERE {UNSTARTED} ORDER BY id LIMIT ?", (int(limit),))
     return [r["id"] for r in rows]
+
+
+def is_unstarted(store: Store, doc_id: int) -> bool:
+    """Whether nobody has started this document (its suggestions may change under nobody's work)."""
+    return bool(store.query(f"SELECT 1 FROM documents d WHERE d.id = ? AND {UNSTARTED}", (int(doc_id),)))
 
 
 def repredict_unstarted(store: Store, config: Config, limit: int) -> int:
