@@ -24,6 +24,8 @@ from annotations.learn.loop import (
     trainer_lock,
     wait_idle,
 )
+from annotations.learn.train.data import build_corpus, read_docbin, team_labels
+from annotations.learn.train.ner import TrainOptions, resolve_base
 from annotations.store import Store
 from annotations.store.learning import interrupt_stale
 from annotations.vocab import LEARN_ANNOTATOR, RoundState
@@ -59,9 +61,6 @@ def imported_db(tmp: Path) -> Path:
 
 
 def test_held_out_text_never_reaches_training_or_rehearsal(tmp_path):
-    from annotations.learn.train.data import build_corpus, team_labels
-    from annotations.learn.train.ner import TrainOptions, resolve_base
-
     db = imported_db(tmp_path)  # one import with --status done: train takes it at once
     assert cli("mark", "--held-out", "--ids", "5,7", "--db", str(db), cwd=tmp_path).returncode == 0
     store = Store(db)
@@ -102,6 +101,26 @@ def test_held_out_text_never_reaches_training_or_rehearsal(tmp_path):
     assert out["train_docs"] + out["dev_docs"] == 4 and out["held_out"] == 2 and out["rehearsal_docs"] == 1
     assert out["gold"].startswith("gold: every done annotator's annotations for 4 documents")
     assert out["rehearsal_source"].startswith("rehearsal: 1 document(s) the base model annotated")
+
+
+def test_rehearsal_never_reads_the_documents_a_round_predicts_next(tmp_path):
+    """The learning loop spares the documents it re-predicts: rehearsing the model's old
+    answers on them would teach it to repeat the suggestions it is meant to improve."""
+    db = imported_db(tmp_path)  # 1-5 gold, 6 and 7 nobody's
+    store = Store(db)
+    config = load_config(None)
+    base = resolve_base(store, config, TrainOptions())
+    try:
+        one = build_corpus(store, config, tmp_path / "one", base=base, rehearsal=1.0, spare=frozenset({6}))
+        texts = {d.text for d in read_docbin(one.train)}
+        assert UNANNOTATED[1] in texts and UNANNOTATED[0] not in texts and one.rehearsal_docs == 1
+        assert "the 1 the round predicts next left out" in one.rehearsal_source
+        both = build_corpus(store, config, tmp_path / "both", base=base, rehearsal=1.0, spare=frozenset({6, 7}))
+        assert both.rehearsal_docs == 0 and not {d.text for d in read_docbin(both.train)} & set(UNANNOTATED)
+        assert both.rehearsal_source.endswith("are the 2 the round predicts next)")
+        assert not any("rehearsal" in w for w in both.warnings)  # nothing to import: it is on purpose
+    finally:
+        store.close()
 
 
 def test_a_model_that_does_not_improve_is_not_registered(tmp_path):
@@ -178,6 +197,7 @@ def test_a_learning_round_trains_registers_uses_and_repredicts(tmp_path):
             assert result.repredicted == 2
             versions = {r["version"] for r in store.query("SELECT version FROM prediction_runs WHERE doc_id IN (6, 7)")}
             assert any("learn" in v for v in versions)
+        assert "are the 2 the round predicts next" in result.message  # 6 and 7: never rehearsed
         state = learning_state(store)
         assert state is not None and state.line().startswith("learned from 4 documents: dev F1 ")
         assert not due(store, config)  # nothing new since

@@ -13,7 +13,9 @@ corpus, held-out documents never read, rehearsal, before/after on the dev split)
 step budget and patience (config `learn:`), registers the model, and makes it the one in use
 only when its dev F1 did not drop (else it stays in `newsmark models list`, unused). Then it
 re-predicts up to `learn.repredict` documents nobody has started, so the next ones open with
-the learned model's suggestions.
+the learned model's suggestions. Those documents are never rehearsal text: rehearsing the
+model's old answers on them would teach it to repeat exactly the suggestions the round is
+meant to improve.
 
 One trainer per database: an exclusive flock on DB.learn.lock, which the kernel releases when
 the trainer dies however it dies, so a killed trainer's lock is free at once. Its round stays
@@ -261,6 +263,7 @@ def _train_and_use(
         patience=learn.patience,
         name=f"learn-{stamp}-r{round_id}",
         keep_unimproved=True,
+        spare=frozenset(unstarted(store, learn.repredict)),  # never rehearse the old answers on what comes next
     )
     outcome = train_ner(store, config, opts, annotator=LEARN_ANNOTATOR, on_step=step, on_phase=phase)
     before = (outcome.before or {}).get("f")
