@@ -221,6 +221,7 @@ def test_one_trainer_per_database_and_a_killed_one_leaves_nothing(tmp_path):
         assert trainer_alive(store) and not maybe_spawn(store, config, "alice")
         busy = cli("learn", "--json", "--config", str(cfg), "--db", str(db), cwd=tmp_path)  # process B
         assert busy.returncode == 1 and json.loads(busy.stdout)["state"] == "busy"
+        assert store.scalar("SELECT count(*) FROM learn_rounds") == 1  # B started nothing, wrote nothing
         assert learning_state(store).line() == "learning from 5 documents…"
         pid = store.scalar("SELECT pid FROM learn_rounds WHERE state = 'running'")
         started = time.monotonic()
@@ -236,5 +237,40 @@ def test_one_trainer_per_database_and_a_killed_one_leaves_nothing(tmp_path):
             assert interrupt_stale(store) == 1
             remove_leftovers(store)
         assert list((tmp_path / "models").iterdir()) == []
+    finally:
+        store.close()
+
+
+def test_a_round_killed_between_rename_and_commit_leaves_nothing_the_next_one_keeps(tmp_path):
+    """The one window where a kill can leave a model on disk: its directory renamed into place,
+    its registry row not yet committed. Nothing is registered (the transaction rolls back); the
+    next trainer removes the directory, and the temporary ones, and keeps registered models."""
+    store = Store(tmp_path / "news.db")
+    models = tmp_path / "models"
+    orphan, kept, work = (
+        models / "learn-20261207-101010-r3",
+        models / "learn-20261207-090909-r2",
+        models / ".learn-x.tmp-1-a",
+    )
+    for folder in (orphan, kept, work, models / "ner-mine"):
+        folder.mkdir(parents=True)
+        (folder / "meta.json").write_text("{}")
+    with store.action(LEARN_ANNOTATOR, "train model") as act:
+        act.insert(
+            "models",
+            {
+                "name": kept.name,
+                "path": str(kept),
+                "extractor": "entities",
+                "in_use": 1,
+                "created_at": "2026-12-07T09:09:09",
+                "created_by": LEARN_ANNOTATOR,
+            },
+        )
+    try:
+        with trainer_lock(store, wait=0) as held:
+            assert held
+            assert sorted(p.name for p in remove_leftovers(store)) == sorted([work.name, orphan.name])
+        assert sorted(p.name for p in models.iterdir()) == sorted([kept.name, "ner-mine"])  # not a round's: untouched
     finally:
         store.close()

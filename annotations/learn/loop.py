@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -323,16 +324,20 @@ def repredict_unstarted(store: Store, config: Config, limit: int) -> int:
     return sum(1 for doc_id in ids if predict_document(store, nlp, config, doc_id))
 
 
-def remove_leftovers(store: Store) -> None:
-    """Temporary directories a killed round left beside the models (only the lock holder
-    trains, so none of them is in use)."""
+def remove_leftovers(store: Store) -> list[Path]:
+    """What a killed round left beside the models (the caller holds the trainer lock, so no
+    round is at work): its temporary directories, and a learned model's directory that no
+    registry row names (a kill between the rename into place and the commit of its row).
+    Returns what it removed."""
     models = Path(store.path).resolve().parent / "models"
     if not models.is_dir():
-        return
-    import shutil
-
-    for leftover in models.glob(".learn-*.tmp-*"):
+        return []
+    registered = {Path(r["path"]).name for r in store.query("SELECT path FROM models")}
+    found = [p for p in models.glob(".learn-*.tmp-*") if p.is_dir()]
+    found += [p for p in models.glob("learn-*") if p.is_dir() and p.name not in registered]
+    for leftover in found:
         shutil.rmtree(leftover, ignore_errors=True)
+    return found
 
 
 # --------------------------------------------------------------------------- the process
