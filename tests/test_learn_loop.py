@@ -11,17 +11,20 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import add_document
 from test_train import ARTICLES, UNANNOTATED, _gold, cli
 
 from annotations.config import load_config
 from annotations.learn.loop import (
     due,
+    is_untouched,
     learning_state,
     maybe_spawn,
     remove_leftovers,
     run_round,
     trainer_alive,
     trainer_lock,
+    untouched,
     wait_idle,
 )
 from annotations.learn.train.data import build_corpus, read_docbin, team_labels
@@ -272,5 +275,34 @@ def test_a_round_killed_between_rename_and_commit_leaves_nothing_the_next_one_ke
             assert held
             assert sorted(p.name for p in remove_leftovers(store)) == sorted([work.name, orphan.name])
         assert sorted(p.name for p in models.iterdir()) == sorted([kept.name, "ner-mine"])  # not a round's: untouched
+    finally:
+        store.close()
+
+
+def test_a_round_repredicts_what_nobody_finished_or_worked_on_decisions_carried_there_stay(tmp_path):
+    """Untouched: no one finished it and no one changed it by hand. A decision `=` carried from
+    another document (one action recorded on no document) leaves it untouched, so the learned
+    model still suggests the rest of it; a label typed in it does not."""
+    store = Store(tmp_path / "news.db")
+    try:
+        ids = [add_document(store, f"Kabul and Herat, article {n}.") for n in range(5)]
+        store.set_status(ids[0], "alice", "done")
+        store.add_span(ids[1], 0, 5, "GPE", "alice")  # typed in the Reader: recorded on the document
+        with store.action("alice", "relabel “Kabul” everywhere") as act:  # what `=` records
+            act.insert(
+                "spans",
+                {
+                    "doc_id": ids[2],
+                    "start": 0,
+                    "end": 5,
+                    "label": "GPE",
+                    "text": "Kabul",
+                    "annotator": "alice",
+                    "origin": "manual",
+                    "created_at": "2026-12-07T10:00:00",
+                },
+            )
+        assert untouched(store, 50) == ids[2:] and untouched(store, 1) == [ids[2]]
+        assert [is_untouched(store, d) for d in ids] == [False, False, True, True, True]
     finally:
         store.close()

@@ -12,8 +12,9 @@ A round fine-tunes NER on the gold exactly as `newsmark train` does (`train_ner`
 corpus, held-out documents never read, rehearsal, before/after on the dev split) with a small
 step budget and patience (config `learn:`), registers the model, and makes it the one in use
 only when its dev F1 did not drop (else it stays in `newsmark models list`, unused). Then it
-re-predicts up to `learn.repredict` documents nobody has started, so the next ones open with
-the learned model's suggestions. Those documents are never rehearsal text: rehearsing the
+re-predicts up to `learn.repredict` documents nobody has finished or worked on by hand
+(`untouched`: the decisions `=` carried there stay), so the next ones open with the learned
+model's suggestions. Those documents are never rehearsal text: rehearsing the
 model's old answers on them would teach it to repeat exactly the suggestions the round is
 meant to improve.
 
@@ -68,7 +69,7 @@ class RoundResult:
     after: float | None  # dev F1 of the model the round trained
     docs: int  # gold documents (held-out ones left out) the round learned from
     model: str | None  # the registered model's name (None: nothing registered)
-    repredicted: int  # documents nobody had started, predicted again with the new model
+    repredicted: int  # untouched documents (nobody finished or worked on them), predicted again with the new model
     state: str = RoundState.USED  # a RoundState, or "busy" when another trainer holds the lock
     message: str = ""
     seconds: float = 0.0
@@ -264,7 +265,7 @@ def _train_and_use(
         patience=learn.patience,
         name=f"learn-{stamp}-r{round_id}",
         keep_unimproved=True,
-        spare=frozenset(unstarted(store, learn.repredict)),  # never rehearse the old answers on what comes next
+        spare=frozenset(untouched(store, learn.repredict)),  # never rehearse the old answers on what comes next
     )
     outcome = train_ner(store, config, opts, annotator=LEARN_ANNOTATOR, on_step=step, on_phase=phase)
     before = (outcome.before or {}).get("f")
@@ -273,8 +274,8 @@ def _train_and_use(
     repredicted = 0
     if used:
         use(store, outcome.name, LEARN_ANNOTATOR)
-        phase("predicting the documents nobody has started")
-        repredicted = repredict_unstarted(store, config, learn.repredict)
+        phase("predicting the documents nobody has worked on")
+        repredicted = repredict_untouched(store, config, learn.repredict)
     state = RoundState.USED if used else RoundState.KEPT
     message = f"{outcome.gold}; {outcome.rehearsal_source}"
     rounds.finish_round(
@@ -292,32 +293,43 @@ def _train_and_use(
     return RoundResult(used, before, after, docs, outcome.name, repredicted, state, message)
 
 
-UNSTARTED = (
-    "NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id AND s.status != 'todo') "
-    "AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.doc_id = d.id) "
-    "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id)"
-)
-"""A document nobody has started (SQL over `documents d`): no status but todo, no span, no
-claim (a rejection moves the status to in progress)."""
+FINISHED = "SELECT doc_id FROM doc_status WHERE status IN ('done', 'skipped', 'reviewed')"
 
 
-def unstarted(store: Store, limit: int) -> list[int]:
-    """Up to `limit` documents nobody has started, in Library order: the next ones somebody will open."""
-    rows = store.query(f"SELECT id FROM documents d WHERE {UNSTARTED} ORDER BY id LIMIT ?", (int(limit),))
-    return [r["id"] for r in rows]
+def worked_on(store: Store) -> set[int]:
+    """Documents someone changed by hand in the Reader (an action recorded on the document;
+    the decisions `=` carries to other documents are recorded on none of them)."""
+    rows = store.query(
+        "SELECT DISTINCT doc_id FROM action_groups WHERE doc_id IS NOT NULL AND annotator != ?", (LEARN_ANNOTATOR,)
+    )
+    return {r["doc_id"] for r in rows}
 
 
-def is_unstarted(store: Store, doc_id: int) -> bool:
-    """Whether nobody has started this document (its suggestions may change under nobody's work)."""
-    return bool(store.query(f"SELECT 1 FROM documents d WHERE d.id = ? AND {UNSTARTED}", (int(doc_id),)))
+def untouched(store: Store, limit: int) -> list[int]:
+    """Up to `limit` documents nobody has finished or worked on by hand, in Library order: the
+    next ones somebody will open. The decisions `=` carried there stay (gold spans and
+    rejections hide the suggestions they settle); the learned model suggests the rest."""
+    worked = worked_on(store)
+    rows = store.query(f"SELECT id FROM documents WHERE id NOT IN ({FINISHED}) ORDER BY id")
+    return [r["id"] for r in rows if r["id"] not in worked][: max(0, int(limit))]
 
 
-def repredict_unstarted(store: Store, config: Config, limit: int) -> int:
-    """Predict (and store, as `predict` does) the next unstarted documents with the model in use."""
+def is_untouched(store: Store, doc_id: int) -> bool:
+    """Whether nobody has finished this document or worked on it by hand (its suggestions may
+    change under nobody's work)."""
+    finished = store.scalar(f"SELECT 1 FROM ({FINISHED}) WHERE doc_id = ?", (int(doc_id),))
+    worked = store.scalar(
+        "SELECT 1 FROM action_groups WHERE doc_id = ? AND annotator != ? LIMIT 1", (int(doc_id), LEARN_ANNOTATOR)
+    )
+    return finished is None and worked is None
+
+
+def repredict_untouched(store: Store, config: Config, limit: int) -> int:
+    """Predict (and store, as `predict` does) the next untouched documents with the model in use."""
     from annotations.predict.run import prepare_pipeline  # loads spaCy: only when a round used its model
     from annotations.predict.single import predict_document
 
-    ids = unstarted(store, limit)
+    ids = untouched(store, limit)
     if not ids:
         return 0
     nlp = prepare_pipeline(store, config)

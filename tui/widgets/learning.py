@@ -12,7 +12,7 @@ from typing import Any
 from rich.text import Text
 
 from annotations.errors import NewsmarkError
-from annotations.learn.loop import LearningState, is_unstarted, learning_state, maybe_spawn
+from annotations.learn.loop import LearningState, is_untouched, learning_state, maybe_spawn
 from annotations.vocab import RoundState
 from tui.output import clean
 
@@ -57,12 +57,12 @@ class LearnedModelWatch:
 
 
 def show_learned_suggestions(screen: Any) -> bool:
-    """After a round put a new model in use: the document on screen, when nobody has started
+    """After a round put a new model in use: the document on screen, when nobody has worked on
     it, shows the learned model's suggestions (the round re-predicted it; the suggestion
     process, asked again, predicts it with the new model if the round did not reach it)."""
     app = screen.app
     try:
-        if screen.doc is None or not is_unstarted(app.store, screen.doc_id):
+        if screen.doc is None or not is_untouched(app.store, screen.doc_id):
             return False
     except (NewsmarkError, sqlite3.Error):
         return False
