@@ -28,8 +28,13 @@ the same words are a different entity.
 A model error is a suggestion that is not exactly a gold span, or a gold span no suggestion
 touches (counted on the suggestions shown when the document is opened). Reported: keys,
 errors, keys per error (target <= 2.0), per document with navigation and decisions apart.
-With `--learn-every N` the learning loop (annotations.learn.loop.run_round) runs after every
-N documents marked done, and the benchmark waits for it.
+With `--learn-every N` the config says `learn: {every: N}` and the learning loop runs as in
+the app: the `d` that marks the Nth document done starts a round in a process of its own
+(annotations.learn.loop: fine-tune on the gold so far, register, use the model only when dev
+F1 did not drop, re-predict the documents nobody has started); the benchmark waits for it,
+then the Reader does what its timer does when a round ends (the open, untouched document
+shows the learned model's suggestions) and the next document is counted from there. Each
+document's `learned` entry is the round that followed it (state, dev F1 before and after).
 """
 
 from __future__ import annotations
@@ -41,19 +46,24 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotations.config import Config, default_config_text, parse_config
+import yaml
+
+from annotations.config import Config, default_config_text, load_config, parse_config
+from annotations.learn.loop import LOG_SUFFIX, due, wait_round
 from annotations.predict.run import run_predict
 from annotations.reading.layout import next_sentence, next_word, prev_sentence, prev_word, word_end
 from annotations.reading.names import name_runs
 from annotations.reading.session import ReadingSession, step, trim
 from annotations.reading.tokens import Tokens
 from annotations.store import Store, content_hash, now
+from annotations.store.learning import latest_round
 from tui.app import NewsmarkApp
 from tui.screens.reader import ReaderScreen
 
@@ -406,20 +416,41 @@ def split_keys(keys: list[str]) -> tuple[int, int]:
 # ---------------------------------------------------------------------------- the run
 
 
-def learning_round() -> Callable[..., Any]:
-    """The learning loop's one round (annotations.learn.loop.run_round), built on another branch."""
-    try:
-        # another branch builds it (issue 29 item 2): imported only when asked for, absent until merged
-        from annotations.learn.loop import run_round  # type: ignore[import-not-found]
-    except ImportError:
-        raise GoldError("learning loop not available (annotations.learn.loop.run_round)") from None
-    return run_round
+def learning_config(config: Config, every: int, folder: Path) -> Config:
+    """The team's config with `learn.every` N, as a file: the app passes its config file to the
+    trainer process it spawns (annotations.learn.loop.maybe_spawn), so the rounds train on the
+    same labels and settings as the app would."""
+    data = config.model_dump(mode="json")
+    data["learn"]["every"] = every
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return load_config(path)
+
+
+def wait_for_learning(store: Store, config: Config) -> dict[str, Any] | None:
+    """Wait for the round the app's `d` spawned (if one was due), as an annotator who paused
+    until the header said it learned; the round as learn_rounds holds it (None before the first)."""
+    wait_round(store, config)
+    if due(store, config):
+        log = Path(str(store.path) + LOG_SUFFIX)
+        tail = log.read_text("utf-8", "replace").strip().splitlines()[-1:] if log.exists() else []
+        raise RuntimeError(f"the learning round did not run: {tail[0] if tail else 'no log'}")
+    row = latest_round(store)
+    if row is None:
+        return None
+    keep = ("id", "state", "docs", "before_f1", "after_f1", "model", "used", "repredicted", "message")
+    return {k: row[k] for k in keep} | {"seconds": seconds_between(row["started_at"], row["finished_at"])}
+
+
+def seconds_between(start: str | None, end: str | None) -> float | None:
+    if not start or not end:
+        return None
+    return round((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds(), 1)
 
 
 async def annotate(
     store: Store, config: Config, articles: list[dict[str, Any]], ids: list[int], learn_every: int | None
 ) -> list[dict[str, Any]]:
-    run_round = learning_round() if learn_every else None
     label_keys = {label.name: label.key for label in config.labels if label.key}
     app = NewsmarkApp(store, config, ANNOTATOR)
     results = []
@@ -455,11 +486,10 @@ async def annotate(
                     "sequence": " ".join(keys),
                 }
             )
-            if run_round is not None and n % learn_every == 0 and n < len(ids):  # type: ignore[operator]
-                result = run_round(store, config, ANNOTATOR)
-                results[-1]["learned"] = str(result)
-                reader.session.reload_predictions()
-                reader.refresh_marks(reread=False)
+            if learn_every and n < len(ids):  # `d` spawned a round if one was due, as in the app
+                results[-1]["learned"] = wait_for_learning(store, config)
+                reader.follow_learning()  # what the Reader's timer does: the open document gets the new suggestions
+                await pilot.pause()
         await app.workers.wait_for_complete()
     for article, doc_id in zip(articles, ids):
         got = sorted((r["start"], r["end"], r["label"]) for r in store.spans(doc_id, ANNOTATOR))
@@ -472,11 +502,10 @@ async def annotate(
 
 
 def measure(gold_path: Path, learn_every: int | None = None) -> dict[str, Any]:
-    if learn_every:
-        learning_round()  # not there: say so before predicting
     articles = read_gold(gold_path)
     config = team_config({label for a in articles for _, _, label in a["gold"]})
     with tempfile.TemporaryDirectory() as tmp:
+        config = learning_config(config, learn_every or 0, Path(tmp))  # learning off: every 0
         store = Store(Path(tmp) / "keys.db")
         try:
             ids, model = load(store, articles, config)
@@ -544,6 +573,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{d['id'][:32]:<32} {d['keys']:>5} {d['errors']:>6} {d['keys_per_error']:>6.2f} "
             f"{d['navigation']:>5} {d['decisions']:>6}"
         )
+        if d.get("learned"):
+            r = d["learned"]
+            f1 = " -> ".join("n/a" if x is None else f"{x:.2f}" for x in (r["before_f1"], r["after_f1"]))
+            print(f"  then learned from {r['docs']} documents: {r['state']}, dev F1 {f1}, {r['seconds']} s")
     print(
         f"{'total':<32} {found['keys']:>5} {found['errors']:>6} {found['keys_per_error']:>6.2f} "
         f"{found['navigation']:>5} {found['decisions']:>6}"

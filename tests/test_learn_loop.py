@@ -11,19 +11,24 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import add_document
 from test_train import ARTICLES, UNANNOTATED, _gold, cli
 
 from annotations.config import load_config
 from annotations.learn.loop import (
     due,
+    is_untouched,
     learning_state,
     maybe_spawn,
     remove_leftovers,
     run_round,
     trainer_alive,
     trainer_lock,
+    untouched,
     wait_idle,
 )
+from annotations.learn.train.data import build_corpus, read_docbin, team_labels
+from annotations.learn.train.ner import TrainOptions, resolve_base
 from annotations.store import Store
 from annotations.store.learning import interrupt_stale
 from annotations.vocab import LEARN_ANNOTATOR, RoundState
@@ -59,9 +64,6 @@ def imported_db(tmp: Path) -> Path:
 
 
 def test_held_out_text_never_reaches_training_or_rehearsal(tmp_path):
-    from annotations.learn.train.data import build_corpus, team_labels
-    from annotations.learn.train.ner import TrainOptions, resolve_base
-
     db = imported_db(tmp_path)  # one import with --status done: train takes it at once
     assert cli("mark", "--held-out", "--ids", "5,7", "--db", str(db), cwd=tmp_path).returncode == 0
     store = Store(db)
@@ -102,6 +104,26 @@ def test_held_out_text_never_reaches_training_or_rehearsal(tmp_path):
     assert out["train_docs"] + out["dev_docs"] == 4 and out["held_out"] == 2 and out["rehearsal_docs"] == 1
     assert out["gold"].startswith("gold: every done annotator's annotations for 4 documents")
     assert out["rehearsal_source"].startswith("rehearsal: 1 document(s) the base model annotated")
+
+
+def test_rehearsal_never_reads_the_documents_a_round_predicts_next(tmp_path):
+    """The learning loop spares the documents it re-predicts: rehearsing the model's old
+    answers on them would teach it to repeat the suggestions it is meant to improve."""
+    db = imported_db(tmp_path)  # 1-5 gold, 6 and 7 nobody's
+    store = Store(db)
+    config = load_config(None)
+    base = resolve_base(store, config, TrainOptions())
+    try:
+        one = build_corpus(store, config, tmp_path / "one", base=base, rehearsal=1.0, spare=frozenset({6}))
+        texts = {d.text for d in read_docbin(one.train)}
+        assert UNANNOTATED[1] in texts and UNANNOTATED[0] not in texts and one.rehearsal_docs == 1
+        assert "the 1 the round predicts next left out" in one.rehearsal_source
+        both = build_corpus(store, config, tmp_path / "both", base=base, rehearsal=1.0, spare=frozenset({6, 7}))
+        assert both.rehearsal_docs == 0 and not {d.text for d in read_docbin(both.train)} & set(UNANNOTATED)
+        assert both.rehearsal_source.endswith("are the 2 the round predicts next)")
+        assert not any("rehearsal" in w for w in both.warnings)  # nothing to import: it is on purpose
+    finally:
+        store.close()
 
 
 def test_a_model_that_does_not_improve_is_not_registered(tmp_path):
@@ -178,6 +200,7 @@ def test_a_learning_round_trains_registers_uses_and_repredicts(tmp_path):
             assert result.repredicted == 2
             versions = {r["version"] for r in store.query("SELECT version FROM prediction_runs WHERE doc_id IN (6, 7)")}
             assert any("learn" in v for v in versions)
+        assert "are the 2 the round predicts next" in result.message  # 6 and 7: never rehearsed
         state = learning_state(store)
         assert state is not None and state.line().startswith("learned from 4 documents: dev F1 ")
         assert not due(store, config)  # nothing new since
@@ -201,6 +224,7 @@ def test_one_trainer_per_database_and_a_killed_one_leaves_nothing(tmp_path):
         assert trainer_alive(store) and not maybe_spawn(store, config, "alice")
         busy = cli("learn", "--json", "--config", str(cfg), "--db", str(db), cwd=tmp_path)  # process B
         assert busy.returncode == 1 and json.loads(busy.stdout)["state"] == "busy"
+        assert store.scalar("SELECT count(*) FROM learn_rounds") == 1  # B started nothing, wrote nothing
         assert learning_state(store).line() == "learning from 5 documents…"
         pid = store.scalar("SELECT pid FROM learn_rounds WHERE state = 'running'")
         started = time.monotonic()
@@ -216,5 +240,69 @@ def test_one_trainer_per_database_and_a_killed_one_leaves_nothing(tmp_path):
             assert interrupt_stale(store) == 1
             remove_leftovers(store)
         assert list((tmp_path / "models").iterdir()) == []
+    finally:
+        store.close()
+
+
+def test_a_round_killed_between_rename_and_commit_leaves_nothing_the_next_one_keeps(tmp_path):
+    """The one window where a kill can leave a model on disk: its directory renamed into place,
+    its registry row not yet committed. Nothing is registered (the transaction rolls back); the
+    next trainer removes the directory, and the temporary ones, and keeps registered models."""
+    store = Store(tmp_path / "news.db")
+    models = tmp_path / "models"
+    orphan, kept, work = (
+        models / "learn-20261207-101010-r3",
+        models / "learn-20261207-090909-r2",
+        models / ".learn-x.tmp-1-a",
+    )
+    for folder in (orphan, kept, work, models / "ner-mine"):
+        folder.mkdir(parents=True)
+        (folder / "meta.json").write_text("{}")
+    with store.action(LEARN_ANNOTATOR, "train model") as act:
+        act.insert(
+            "models",
+            {
+                "name": kept.name,
+                "path": str(kept),
+                "extractor": "entities",
+                "in_use": 1,
+                "created_at": "2026-12-07T09:09:09",
+                "created_by": LEARN_ANNOTATOR,
+            },
+        )
+    try:
+        with trainer_lock(store, wait=0) as held:
+            assert held
+            assert sorted(p.name for p in remove_leftovers(store)) == sorted([work.name, orphan.name])
+        assert sorted(p.name for p in models.iterdir()) == sorted([kept.name, "ner-mine"])  # not a round's: untouched
+    finally:
+        store.close()
+
+
+def test_a_round_repredicts_what_nobody_finished_or_worked_on_decisions_carried_there_stay(tmp_path):
+    """Untouched: no one finished it and no one changed it by hand. A decision `=` carried from
+    another document (one action recorded on no document) leaves it untouched, so the learned
+    model still suggests the rest of it; a label typed in it does not."""
+    store = Store(tmp_path / "news.db")
+    try:
+        ids = [add_document(store, f"Kabul and Herat, article {n}.") for n in range(5)]
+        store.set_status(ids[0], "alice", "done")
+        store.add_span(ids[1], 0, 5, "GPE", "alice")  # typed in the Reader: recorded on the document
+        with store.action("alice", "relabel “Kabul” everywhere") as act:  # what `=` records
+            act.insert(
+                "spans",
+                {
+                    "doc_id": ids[2],
+                    "start": 0,
+                    "end": 5,
+                    "label": "GPE",
+                    "text": "Kabul",
+                    "annotator": "alice",
+                    "origin": "manual",
+                    "created_at": "2026-12-07T10:00:00",
+                },
+            )
+        assert untouched(store, 50) == ids[2:] and untouched(store, 1) == [ids[2]]
+        assert [is_untouched(store, d) for d in ids] == [False, False, True, True, True]
     finally:
         store.close()

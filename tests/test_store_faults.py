@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -242,3 +244,23 @@ def test_the_header_check_matches_what_sqlite_reports(tmp_path):
     with Store(tmp_path / "ok.db") as store:
         assert store.scalar("PRAGMA application_id") == APPLICATION_ID
         assert store.schema_version == SCHEMA_VERSION
+
+
+def test_a_second_store_in_the_same_process_keeps_the_first_ones_locks(tmp_path):
+    """The app opens a second connection for its workers; reading the file header for it once
+    dropped every POSIX lock the process held on the database (closing any descriptor does),
+    so another process closing its connection (a learning round ending, a CLI command) deleted
+    the -wal and -shm under the app, and the app's later writes reached no other process."""
+    db = tmp_path / "news.db"
+    store = Store(db)
+    add_document(store, "One article.")
+    workers = Store(db, readonly=True)  # as NewsmarkApp.read_store does
+    count = "from annotations.store import Store; s = Store({!r}); print(s.scalar('SELECT count(*) FROM documents')); s.close()"
+    other = subprocess.run([sys.executable, "-c", count.format(str(db))], capture_output=True, text=True, check=True)
+    assert other.stdout.strip() == "1"
+    assert Path(f"{db}-wal").exists() and Path(f"{db}-shm").exists()  # still this process's
+    add_document(store, "Another article.")  # lands where every process reads
+    other = subprocess.run([sys.executable, "-c", count.format(str(db))], capture_output=True, text=True, check=True)
+    assert other.stdout.strip() == "2"
+    workers.close()
+    store.close()

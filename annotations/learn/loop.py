@@ -4,15 +4,19 @@
     due(store, config) -> bool                           `learn.every` more gold documents since the last round
     maybe_spawn(store, config, annotator) -> bool        start a round in a process of its own when due
     learning_state(store) -> LearningState | None        what the Reader's header shows
-    wait_idle(store, timeout) -> LearningState | None    wait for a running trainer (a benchmark's `d`)
+    wait_idle(store, timeout) -> LearningState | None    wait for a running trainer
+    wait_round(store, config, timeout) -> LearningState | None   wait for a due or running round (a benchmark's `d`)
     python -m annotations.learn.loop --db DB [--config FILE] [--annotator NAME]   the spawned process
 
 A round fine-tunes NER on the gold exactly as `newsmark train` does (`train_ner`: the same
 corpus, held-out documents never read, rehearsal, before/after on the dev split) with a small
 step budget and patience (config `learn:`), registers the model, and makes it the one in use
 only when its dev F1 did not drop (else it stays in `newsmark models list`, unused). Then it
-re-predicts up to `learn.repredict` documents nobody has started, so the next ones open with
-the learned model's suggestions.
+re-predicts up to `learn.repredict` documents nobody has finished or worked on by hand
+(`untouched`: the decisions `=` carried there stay), so the next ones open with the learned
+model's suggestions. Those documents are never rehearsal text: rehearsing the
+model's old answers on them would teach it to repeat exactly the suggestions the round is
+meant to improve.
 
 One trainer per database: an exclusive flock on DB.learn.lock, which the kernel releases when
 the trainer dies however it dies, so a killed trainer's lock is free at once. Its round stays
@@ -67,7 +71,7 @@ class RoundResult:
     after: float | None  # dev F1 of the model the round trained
     docs: int  # gold documents (held-out ones left out) the round learned from
     model: str | None  # the registered model's name (None: nothing registered)
-    repredicted: int  # documents nobody had started, predicted again with the new model
+    repredicted: int  # untouched documents (nobody finished or worked on them), predicted again with the new model
     state: str = RoundState.USED  # a RoundState, or "busy" when another trainer holds the lock
     message: str = ""
     seconds: float = 0.0
@@ -83,6 +87,7 @@ class LearningState:
     after: float | None
     model: str | None
     message: str
+    id: int = 0  # the round's row in learn_rounds
 
     def line(self) -> str:
         """One short line: 'learning from 10 documents…', 'learned from 10 documents: dev F1 0.81 -> 0.88'."""
@@ -170,7 +175,9 @@ def learning_state(store: Store) -> LearningState | None:
     state = row["state"]
     if state == RoundState.RUNNING and not trainer_alive(store):
         state = RoundState.INTERRUPTED
-    return LearningState(state, row["docs"], row["before_f1"], row["after_f1"], row["model"], row["message"] or "")
+    return LearningState(
+        state, row["docs"], row["before_f1"], row["after_f1"], row["model"], row["message"] or "", row["id"]
+    )
 
 
 def wait_idle(store: Store, timeout: float = 600.0, poll: float = 0.5) -> LearningState | None:
@@ -179,6 +186,17 @@ def wait_idle(store: Store, timeout: float = 600.0, poll: float = 0.5) -> Learni
     `learn.every`) and must see each one's result before going on."""
     deadline = time.monotonic() + timeout
     while trainer_alive(store) and time.monotonic() < deadline:
+        time.sleep(poll)
+    return learning_state(store)
+
+
+def wait_round(store: Store, config: Config, timeout: float = 1800.0, poll: float = 0.5) -> LearningState | None:
+    """Wait (at most `timeout` seconds) until no round is due and none is running, then return
+    the latest round's state: for a script that marks documents done in the app, which spawns
+    the rounds (`maybe_spawn`), and must see each one's result before going on. A round just
+    spawned counts from the moment it is due, before its process takes the lock."""
+    deadline = time.monotonic() + timeout
+    while (due(store, config) or trainer_alive(store)) and time.monotonic() < deadline:
         time.sleep(poll)
     return learning_state(store)
 
@@ -249,6 +267,7 @@ def _train_and_use(
         patience=learn.patience,
         name=f"learn-{stamp}-r{round_id}",
         keep_unimproved=True,
+        spare=frozenset(untouched(store, learn.repredict)),  # never rehearse the old answers on what comes next
     )
     outcome = train_ner(store, config, opts, annotator=LEARN_ANNOTATOR, on_step=step, on_phase=phase)
     before = (outcome.before or {}).get("f")
@@ -257,8 +276,8 @@ def _train_and_use(
     repredicted = 0
     if used:
         use(store, outcome.name, LEARN_ANNOTATOR)
-        phase("predicting the documents nobody has started")
-        repredicted = repredict_unstarted(store, config, learn.repredict)
+        phase("predicting the documents nobody has worked on")
+        repredicted = repredict_untouched(store, config, learn.repredict)
     state = RoundState.USED if used else RoundState.KEPT
     message = f"{outcome.gold}; {outcome.rehearsal_source}"
     rounds.finish_round(
@@ -276,37 +295,61 @@ def _train_and_use(
     return RoundResult(used, before, after, docs, outcome.name, repredicted, state, message)
 
 
-def unstarted(store: Store, limit: int) -> list[int]:
-    """Up to `limit` documents nobody has started (no status but todo, no span, no claim), in
-    Library order: the next ones somebody will open."""
+FINISHED = "SELECT doc_id FROM doc_status WHERE status IN ('done', 'skipped', 'reviewed')"
+
+
+def worked_on(store: Store) -> set[int]:
+    """Documents someone changed by hand in the Reader (an action recorded on the document;
+    the decisions `=` carries to other documents are recorded on none of them)."""
     rows = store.query(
-        "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
-        "AND s.status != 'todo') AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.doc_id = d.id) "
-        "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id) ORDER BY id LIMIT ?",
-        (int(limit),),
+        "SELECT DISTINCT doc_id FROM action_groups WHERE doc_id IS NOT NULL AND annotator != ?", (LEARN_ANNOTATOR,)
     )
-    return [r["id"] for r in rows]
+    return {r["doc_id"] for r in rows}
 
 
-def repredict_unstarted(store: Store, config: Config, limit: int) -> int:
-    """Predict (and store, as `predict` does) the next unstarted documents with the model in use."""
+def untouched(store: Store, limit: int) -> list[int]:
+    """Up to `limit` documents nobody has finished or worked on by hand, in Library order: the
+    next ones somebody will open. The decisions `=` carried there stay (gold spans and
+    rejections hide the suggestions they settle); the learned model suggests the rest."""
+    worked = worked_on(store)
+    rows = store.query(f"SELECT id FROM documents WHERE id NOT IN ({FINISHED}) ORDER BY id")
+    return [r["id"] for r in rows if r["id"] not in worked][: max(0, int(limit))]
 
-    ids = unstarted(store, limit)
+
+def is_untouched(store: Store, doc_id: int) -> bool:
+    """Whether nobody has finished this document or worked on it by hand (its suggestions may
+    change under nobody's work)."""
+    finished = store.scalar(f"SELECT 1 FROM ({FINISHED}) WHERE doc_id = ?", (int(doc_id),))
+    worked = store.scalar(
+        "SELECT 1 FROM action_groups WHERE doc_id = ? AND annotator != ? LIMIT 1", (int(doc_id), LEARN_ANNOTATOR)
+    )
+    return finished is None and worked is None
+
+
+def repredict_untouched(store: Store, config: Config, limit: int) -> int:
+    """Predict (and store, as `predict` does) the next untouched documents with the model in use."""
+
+    ids = untouched(store, limit)
     if not ids:
         return 0
     nlp = prepare_pipeline(store, config)
     return sum(1 for doc_id in ids if predict_document(store, nlp, config, doc_id))
 
 
-def remove_leftovers(store: Store) -> None:
-    """Temporary directories a killed round left beside the models (only the lock holder
-    trains, so none of them is in use)."""
+def remove_leftovers(store: Store) -> list[Path]:
+    """What a killed round left beside the models (the caller holds the trainer lock, so no
+    round is at work): its temporary directories, and a learned model's directory that no
+    registry row names (a kill between the rename into place and the commit of its row).
+    Returns what it removed."""
     models = Path(store.path).resolve().parent / "models"
     if not models.is_dir():
-        return
-
-    for leftover in models.glob(".learn-*.tmp-*"):
+        return []
+    registered = {Path(r["path"]).name for r in store.query("SELECT path FROM models")}
+    found = [p for p in models.glob(".learn-*.tmp-*") if p.is_dir()]
+    found += [p for p in models.glob("learn-*") if p.is_dir() and p.name not in registered]
+    for leftover in found:
         shutil.rmtree(leftover, ignore_errors=True)
+    return found
 
 
 # --------------------------------------------------------------------------- the process

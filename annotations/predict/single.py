@@ -15,6 +15,7 @@ from annotations.config import Config
 from annotations.errors import NewsmarkError
 from annotations.predict.run import PredictionWriter, prepare_pipeline
 from annotations.store import Store
+from annotations.store.models import in_use_path
 
 
 def task_versions(nlp: Any) -> dict[str, str]:
@@ -59,6 +60,29 @@ def predict_document(store: Store, nlp: Any, config: Config, doc_id: int) -> boo
     return True
 
 
+def first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
+class Follower:
+    """The pipeline predict would use now, reloaded when the registry's model in use changes
+    (one indexed query per request; the configured model when none is registered)."""
+
+    def __init__(self, store: Store, config: Config) -> None:
+        self.store, self.config = store, config
+        self.path = in_use_path(store)
+        self.nlp = prepare_pipeline(store, config)
+
+    def follow(self) -> bool:
+        """Load the model in use if it is not the loaded one; True when it did."""
+        path = in_use_path(self.store)
+        if path == self.path:
+            return False
+        self.path = path  # tried once: a model that cannot load is not retried on every key
+        self.nlp = prepare_pipeline(self.store, self.config)
+        return True
+
+
 def serve(path: str, config: Config, conn: Any) -> None:
     """The suggestion process (started by the app with spawn): load the pipeline once, then
     predict the documents the app asks for over `conn`, newest request first.
@@ -67,13 +91,17 @@ def serve(path: str, config: Config, conn: Any) -> None:
     ("ready", doc_id) once doc_id's predictions are stored (now, or by a prefetch the app may
     have drawn too early), ("idle", None) after each request, ("error", line). A process of
     its own so that loading spaCy and predicting use the second core, never the app's GIL.
+
+    The model follows the registry: when the model in use changes (a learning round, or
+    `newsmark models use`), the next request loads the new one first (`Follower`), so the
+    documents opened after a round get the learned model's suggestions.
     """
 
     try:
         store = Store(path)
-        nlp = prepare_pipeline(store, config)
+        model = Follower(store, config)
     except Exception as exc:
-        conn.send(("error", (str(exc).splitlines() or [type(exc).__name__])[0]))
+        conn.send(("error", first_line(exc)))
         return
     conn.send(("loaded", None))
     prefetched: set[int] = set()
@@ -87,6 +115,12 @@ def serve(path: str, config: Config, conn: Any) -> None:
         if job is None:
             return
         doc_id, prefetch = job
+        try:
+            if model.follow():
+                prefetched = set()  # a prefetch from the old model is no longer current
+        except Exception as exc:  # the new model cannot load: keep suggesting from the old one
+            conn.send(("error", first_line(exc)))
+        nlp = model.nlp
         try:
             if predict_document(store, nlp, config, doc_id) or doc_id in prefetched:
                 conn.send(("ready", doc_id))

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -87,10 +89,54 @@ def _check_empty(path: Path) -> None:
         raise StoreError(f"{path}: not a newsmark database (a special file, not a database file)")
 
 
+_held_lock = threading.Lock()
+_held: Counter[tuple[int, int]] = Counter()
+"""Database files (device, inode) this process has open through a Store. While one is, the
+guard below never opens the file itself: closing any descriptor of a file drops every POSIX
+lock the process holds on it, SQLite's included, and another process closing its connection
+(a learning round ending, any CLI command) would then find the database unused and delete its
+-wal and -shm under this one, whose later writes no other process sees."""
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def hold(path: Path) -> tuple[int, int] | None:
+    """Count a Store open on `path` in this process (its key for `release`)."""
+    key = _file_key(path)
+    if key is not None:
+        with _held_lock:
+            _held[key] += 1
+    return key
+
+
+def release(key: tuple[int, int] | None) -> None:
+    """The Store counted under `key` is closed."""
+    if key is None:
+        return
+    with _held_lock:
+        _held[key] -= 1
+        if _held[key] <= 0:
+            del _held[key]
+
+
+def held_here(path: Path) -> bool:
+    """Whether a Store in this process has this file open (it was checked when that one opened)."""
+    key = _file_key(path)
+    with _held_lock:
+        return key is not None and _held[key] > 0
+
+
 def check_file(path: Path) -> None:
     """Refuse, without writing a byte or leaving a file, a path that is not a newsmark
-    database or is too new."""
-    if not path.exists():
+    database or is too new. A file this process already has open was checked then, and is
+    not read again (see `_held`)."""
+    if not path.exists() or held_here(path):
         return
     if not path.is_file():
         raise StoreError(f"{path}: not a newsmark database (not a regular file)")

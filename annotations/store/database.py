@@ -46,10 +46,13 @@ class Store:
                 current = conn.execute("PRAGMA user_version").fetchone()[0]
                 if current < schema.SCHEMA_VERSION:
                     schema.migrate(self.db, current)
+        self._held = connection.hold(self.path)  # never read by Python while open (connection._held)
 
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+            connection.release(self._held)
+            self._held = None
 
     def __enter__(self) -> Store:
         return self

@@ -1,6 +1,6 @@
 """`newsmark learn`: one round of the learning loop by hand (what the app starts in the
 background every `learn.every` documents): fine-tune on the gold, register, use the model
-when dev F1 did not drop, re-predict the documents nobody has started."""
+when dev F1 did not drop, re-predict the documents nobody has finished or worked on."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     say(
         f"learned from {result.docs} document(s) in {result.seconds:.0f} s: dev F1 {_f(result.before)} -> "
         f"{_f(result.after)}; model {result.model} {verdict}"
-        + (f"; {result.repredicted} unstarted document(s) predicted again" if result.used else "")
+        + (f"; {result.repredicted} untouched document(s) predicted again" if result.used else "")
     )
     say(result.message)
     return 0

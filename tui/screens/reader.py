@@ -38,6 +38,7 @@ from tui.screens.reader_find import FindController
 from tui.undo import replay
 from tui.widgets.article_view import ArticleView
 from tui.widgets.bars import Bar, KeyFooter
+from tui.widgets.learning import LearnedModelWatch, show_learned_suggestions
 from tui.widgets.side_panel import SidePanel
 
 __all__ = ["PANEL_MIN_WIDTH", "ReaderScreen"]
@@ -130,11 +131,16 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
         self.watch(self.article, "scroll_y", self._update_status, init=False)
         self.reread_progress()
         self.load(self.doc_id)
-        self.set_interval(5.0, self._refresh_header)  # the header follows the learner (issue 29)
+        self.learned = LearnedModelWatch(self.app.store)
+        self.set_interval(5.0, self.follow_learning)  # the header follows the learner (issue 29)
 
-    def _refresh_header(self) -> None:
+    def follow_learning(self) -> None:
+        """The header's learning line again; an untouched document shows a newly learned
+        model's suggestions (tui/widgets/learning.py)."""
         if self.doc is not None:
             self.painter.header()
+            if self.learned.arrived():
+                show_learned_suggestions(self)
 
     def on_resize(self) -> None:
         self._apply_panel()

@@ -193,11 +193,11 @@ def rehearsal_pool(store: Store) -> list[dict[str, Any]]:
     )
 
 
-def _unannotated(store: Store, seed: int, n: int) -> list[tuple[int, str]]:
-    """Up to n (id, text) of the rehearsal pool, in a seeded order."""
+def _unannotated(store: Store, seed: int, n: int, spare: frozenset[int] = frozenset()) -> list[tuple[int, str]]:
+    """Up to n (id, text) of the rehearsal pool, in a seeded order, none of the `spare` ids."""
     if n <= 0:
         return []
-    rows = rehearsal_pool(store)
+    rows = [r for r in rehearsal_pool(store) if r["id"] not in spare]
     chosen = sorted(rows, key=lambda r: _rank(seed, r["hash"]))[:n]
     out: list[tuple[int, str]] = []
     for i in range(0, len(chosen), 500):
@@ -291,8 +291,9 @@ def team_labels(config: Config, docs: list[Any]) -> set[str]:
     return used or configured
 
 
-def _rehearsal_source(corpus: Corpus, base: Any, rehearsal: float) -> None:
+def _rehearsal_source(corpus: Corpus, base: Any, rehearsal: float, spared: int) -> None:
     """Name where rehearsal came from, and warn when it was asked for and none was found."""
+    aside = f", the {spared} the round predicts next left out" if spared else ""
     if base is None:
         corpus.rehearsal_source = "rehearsal: none (training from scratch)"
     elif rehearsal <= 0:
@@ -300,8 +301,14 @@ def _rehearsal_source(corpus: Corpus, base: Any, rehearsal: float) -> None:
     elif corpus.rehearsal_docs:
         corpus.rehearsal_source = (
             f"rehearsal: {corpus.rehearsal_docs} document(s) the base model annotated, from the "
-            f"{REHEARSAL_RULE} ({rehearsal:g} per gold training document)"
+            f"{REHEARSAL_RULE}{aside} ({rehearsal:g} per gold training document)"
         )
+    elif round(rehearsal * corpus.train_docs) <= 0:
+        corpus.rehearsal_source = (
+            f"rehearsal: none ({rehearsal:g} per gold training document is none of {corpus.train_docs})"
+        )
+    elif spared:
+        corpus.rehearsal_source = f"rehearsal: none (the {REHEARSAL_RULE} are the {spared} the round predicts next)"
     else:
         corpus.rehearsal_source = f"rehearsal: none ({REHEARSAL_RULE}: there are none)"
         corpus.warnings.append(
@@ -321,11 +328,14 @@ def build_corpus(
     base: Any = None,
     rehearsal: float = 0.5,
     fraction: float = 1.0,
+    spare: frozenset[int] = frozenset(),
 ) -> Corpus:
     """Export the done documents as train/dev DocBins into `workdir`, then (with a `base`
     LoadedPipeline) keep its unannotated labels and mix in rehearsal documents.
 
     fraction: keep that share of the gold training documents (train-curve); dev never changes.
+    spare: documents rehearsal never reads (the learning loop's next documents: rehearsing on
+    them would teach the model its old answers exactly where it is about to suggest).
     """
     if not 0 < dev < 1:
         raise UserInputError(f"--dev {dev:g}: the dev share must be between 0 and 1 (e.g. 0.2)")
@@ -353,9 +363,9 @@ def build_corpus(
     if base is not None:
         corpus.kept_base_spans = _add_unannotated_labels(train_docs, base, labels, dev=False)
         _add_unannotated_labels(dev_docs, base, labels, dev=True)
-        extra = _rehearsal_docs(base, _unannotated(store, seed, round(rehearsal * len(train_docs))))
+        extra = _rehearsal_docs(base, _unannotated(store, seed, round(rehearsal * len(train_docs)), spare))
         corpus.rehearsal_docs = len(extra)
-    _rehearsal_source(corpus, base, rehearsal)
+    _rehearsal_source(corpus, base, rehearsal, len(spare))
     _write(train_path, bounded_docs([*train_docs, *extra]))
     _write(dev_path, bounded_docs(dev_docs))
     corpus.data_hash = _hash(train_docs + extra, dev_docs)

@@ -58,6 +58,7 @@ class TrainOptions:
     eval_frequency: int | None = None
     speakers_only: bool = False  # claims: fit the speaker ranker alone (no span model)
     keep_unimproved: bool = False  # register even when dev F1 did not rise (the learning loop does)
+    spare: frozenset[int] = frozenset()  # documents rehearsal never reads (the learning loop's next ones)
 
 
 @dataclass
@@ -348,6 +349,7 @@ def train_ner(
             annotator=opts.annotator,
             base=base,
             rehearsal=opts.rehearsal,
+            spare=opts.spare,
         )
         result = run_training(corpus, base, opts, work, on_step, phase)
         host = base.source if base is not None else current_model(store, config)
