@@ -8,10 +8,11 @@ from collections import defaultdict
 from annotations.extract.chinese import same_name, syllable_matches
 from annotations.extract.distance import TOKEN_MATCH, token_similarity
 from annotations.extract.normalize import NAME_SUFFIXES, describe_token_pair, loose_symbols_many, symbols_many
+from annotations.extract.places import place_name, place_of
 from annotations.extract.variants.analysis import Node, top_label
 from annotations.extract.variants.context import EventIndex
 from annotations.extract.variants.joins import add_joins
-from annotations.extract.variants.match import match_tokens
+from annotations.extract.variants.match import match_tokens, place_matches
 from annotations.extract.variants.near import near_pairs
 from annotations.extract.variants.slips import one_letter_slip, slip_pairs, variant_slip_pairs
 from annotations.extract.variants.tuning import (
@@ -20,6 +21,7 @@ from annotations.extract.variants.tuning import (
     EVENT_SLIP_PENALTY,
     JOIN_MATCH,
     NEAR_CAP,
+    PLACE_SIM,
     SLIP_PENALTY,
     SLIP_SIM,
 )
@@ -72,6 +74,10 @@ class TokenIndex:
         self.n_core = n_core
         self.match = match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
         self.strict = self._strict_matches() if any(n.person for n in live) else {}
+        # two names of one city match, but not between people's names (Ivanova is a city too)
+        for a, b, s in place_matches(tokens, n_core, self.match):
+            self.match[a][b] = PLACE_SIM
+            self.strict[(a, b)] = s
         # the tokens of Chinese names, and any token that looks Chinese (joined ones too)
         of_chinese = {t for n in live if n.chinese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
         for a, b in syllable_matches(tokens, of_chinese):
@@ -376,6 +382,8 @@ class TokenIndex:
             return f"token-aligned: {a}~{b} (the same Chinese syllables: pinyin, Wade-Giles, postal)"
         key = (a, b, s)
         r = self.desc.get(key)
+        if r is None and s == PLACE_SIM and (p := place_of(a)) >= 0 and p == place_of(b):
+            r = self.desc[key] = f"token-aligned: {a}~{b} (names of one place: {place_name(p)}, GeoNames)"
         if r is None:
             t = self.tid.get(a, self.n_core)
             r = self.desc[key] = describe_token_pair(a, b, s, self.syms[t] if t < self.n_core else None)

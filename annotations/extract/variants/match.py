@@ -11,8 +11,9 @@ from rapidfuzz import fuzz, process
 from annotations.extract.blocking import READINGS, phonetic_key, prefilter_forms_many, skeleton_keys
 from annotations.extract.distance import TOKEN_MATCH, match_similarities, token_similarity
 from annotations.extract.normalize import symbols_many
+from annotations.extract.places import place_of
 from annotations.extract.romanize import alternates
-from annotations.extract.variants.tuning import BLOCK_CAP, PREFILTER_CUTOFF
+from annotations.extract.variants.tuning import BLOCK_CAP, PLACE_SIM, PREFILTER_CUTOFF
 
 
 def match_tokens(
@@ -41,6 +42,23 @@ def match_tokens(
     if codes is not None:
         _score(sk, codes, match, plural_s, workers)
     return match
+
+
+def place_matches(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> list[tuple[int, int, float]]:
+    """Core tokens that are two names of one city (places.py: Moskau / Moscow, Beograd /
+    Belgrade) and match less than PLACE_SIM otherwise: (a, b, their similarity otherwise)."""
+    by_place: dict[int, list[int]] = defaultdict(list)
+    for tid in range(n_core):
+        p = place_of(tokens[tid])
+        if p >= 0:
+            by_place[p].append(tid)
+    out = []
+    for ids in by_place.values():
+        for a in ids:
+            for b in ids:
+                if a != b and (s := match[a].get(b, 0.0)) < PLACE_SIM:
+                    out.append((a, b, s))
+    return out
 
 
 class _Skeletons:
