@@ -203,3 +203,32 @@ def test_debug_names_why_a_near_pair_was_not_linked():
     sugg = suggest(ms, debug=True)
     (pair,) = [p for p in sugg.rejected if {p.a, p.b} == {"Chokri Belaid", "Chokri Belkaid"}]
     assert "belaid~belkaid" in pair.reasons[0] and "under the gate" in pair.reasons[0]
+
+
+# --------------------------------------------------------------------------- Spanish and Portuguese
+
+
+@pytest.mark.parametrize(
+    ("long", "short"),
+    [
+        ("José Luis Rodríguez Zapatero", "José Luis Zapatero"),
+        ("Jose Luis Rodriguez Zapatero", "José Luis Zapatero"),
+        ("António Manuel de Oliveira Guterres", "António Guterres"),
+        ("Luiz Inácio Lula da Silva", "Lula da Silva"),
+        ("Gabriel García Márquez", "García Márquez"),
+    ],
+)
+def test_names_left_out_of_a_spanish_or_portuguese_full_name_are_linked(long, short):
+    assert _pair_linked(long, short), (long, short)
+
+
+def test_a_romance_short_form_with_two_candidate_full_names_stays_apart():
+    forms = ["Juan Pablo García Pérez", "Juan Carlos García Pérez", "Juan García Pérez"]
+    sugg = suggest([Mention(f, "PERSON", k, 0, len(f), gold=True) for k, f in enumerate(forms)])
+    assert not any(sum(f in c.forms for f in forms) > 1 for c in sugg.clusters)
+
+
+def test_an_extra_given_name_outside_romance_names_is_still_another_person():
+    assert not _pair_linked("Ahmad Shah Massoud", "Ahmad Massoud")
+    assert not _pair_linked("Habib Ahmad Miim", "Ahmad Miim")
+    assert not _pair_linked("Fidel Castro", "Raúl Castro")

@@ -3,6 +3,8 @@ alignment, and the score with its reasons."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 
 from annotations.extract.chinese import same_name, syllable_matches
@@ -345,6 +347,14 @@ class TokenIndex:
                 return Comparison.short_form(
                     short.idx, long_.idx, "given names only", min(s for _, s in m_short.values())
                 )
+        if k >= 2 and not joined and all(x <= y for x, y in zip(seq, seq[1:])) and (_romance(short) or _romance(long_)):
+            # José Luis (Rodríguez) Zapatero, (Luiz Inácio) Lula da Silva: names people leave out
+            return Comparison.short_form(
+                short.idx,
+                long_.idx,
+                "names left out of a Spanish or Portuguese full name",
+                min(s for _, s in m_short.values()),
+            )
         if any(i < in_long[-1] for i in extra):  # Ahmad (Shah) Massoud, (Habib) Ahmad Miim
             return Comparison.reject(
                 f"rejected: extra given name {' '.join(lcore[i] for i in extra)!r}" if debug else "",
@@ -443,6 +453,23 @@ class TokenIndex:
             reasons.append("token order differs (surname first?)")
         _overall(fa, fb, same_tokens, reasons)
         return Comparison.accept(round(min(score, 100.0), 1), reasons)
+
+
+# Spanish and Portuguese names are written with and without some of their given names and
+# surnames; they show these accents (not Vietnamese ones: a dot below, a hook, a horn) or particles
+_ROMANCE_MARK = re.compile("[áéíóúãõçñâêôà]", re.IGNORECASE)
+_NOT_ROMANCE_MARK = re.compile("[\u0323\u0309\u031b]|[đĐ]")
+_ROMANCE_PARTICLES = frozenset("de da do dos das del y".split())
+
+
+def _romance(node: Node) -> bool:
+    """True if a person's name reads as Spanish or Portuguese (see above)."""
+    if not _ROMANCE_PARTICLES.isdisjoint(node.key.split()):
+        return True
+    return any(
+        _ROMANCE_MARK.search(s) and not _NOT_ROMANCE_MARK.search(unicodedata.normalize("NFD", s))
+        for s in node.spellings
+    )
 
 
 def _intersection(sets: list[set[int]]) -> set[int]:
