@@ -232,3 +232,27 @@ def test_an_extra_given_name_outside_romance_names_is_still_another_person():
     assert not _pair_linked("Ahmad Shah Massoud", "Ahmad Massoud")
     assert not _pair_linked("Habib Ahmad Miim", "Ahmad Miim")
     assert not _pair_linked("Fidel Castro", "Raúl Castro")
+
+
+# --------------------------------------------------------------------------- Arabic look-alikes
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Hamad bin Khalifa", "Khalifa bin Hamad"),  # a son and his father
+        ("Salman bin Abdulaziz", "Abdulaziz bin Salman"),
+        ("Hadeeb", "Adeeb"),  # an initial h is a letter
+        ("Bahaei", "Baghaei"),  # gh and h are two letters
+    ],
+)
+def test_arabic_look_alikes_stay_apart(a, b):
+    assert not _pair_linked(a, b), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Massoud Ahmad", "Ahmad Massoud"), ("Fatimah", "Fatima"), ("Baghdad", "Bagdad"), ("Oleh", "Oleg")],
+)
+def test_what_those_rules_leave_linked(a, b):
+    assert _pair_linked(a, b), (a, b)

@@ -82,9 +82,9 @@ def _indel(c: str, edge: str, plural_s: bool) -> float:
             return 1.3  # Ivanov / Ivanova, Paul / Paula, Niger / Nigeria
         return 1.0 if edge else 0.6
     if c == "h":
-        # a final h comes and goes (Fatimah / Fatima); one dropped inside a name makes another
-        # (Mahdy / Mady, Rahman / Raman)
-        return 0.3 if edge else 1.0
+        # a final h comes and goes (Fatimah / Fatima); one dropped inside a name, or at its
+        # start, makes another (Mahdy / Mady, Rahman / Raman, Hadeeb / Adeeb)
+        return 0.3 if edge == "end" else 1.0
     if c == "y":
         return 0.6 if not edge else 1.0
     if edge == "end" and c == "s" and plural_s:

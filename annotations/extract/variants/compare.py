@@ -247,10 +247,14 @@ class TokenIndex:
         ma, mb = self._align(fa, fb, person)
         joined = self._join(fa, fb, ma, mb, person) if len(ma) < n and len(mb) < m else []
         if len(ma) == n and len(mb) == m:
-            if person and n > 2 and not joined:
+            if person and not joined:
                 seq = [ma[i][0] for i in sorted(ma)]
-                if any(x > y for x, y in zip(seq, seq[1:])) and not _is_rotation(seq):
-                    return Comparison.reject("rejected: given names in a different order", True)
+                if any(x > y for x, y in zip(seq, seq[1:])):
+                    if n > 2 and not _is_rotation(seq):
+                        return Comparison.reject("rejected: given names in a different order", True)
+                    if not _NASAB.isdisjoint(fa.key.split()) or not _NASAB.isdisjoint(fb.key.split()):
+                        # Hamad bin Khalifa / Khalifa bin Hamad: a son and his father
+                        return Comparison.reject("rejected: the names around 'son of' swapped", True)
             return self.accept(fa, fb, [(i, *ma[i]) for i in sorted(ma)], joined)
         ua = [i for i in range(n) if i not in ma]
         ub = [j for j in range(m) if j not in mb]
@@ -460,6 +464,9 @@ class TokenIndex:
 _ROMANCE_MARK = re.compile("[áéíóúãõçñâêôà]", re.IGNORECASE)
 _NOT_ROMANCE_MARK = re.compile("[\u0323\u0309\u031b]|[đĐ]")
 _ROMANCE_PARTICLES = frozenset("de da do dos das del y".split())
+
+
+_NASAB = frozenset("bin ibn ben bint binti ould".split())  # "son of", "daughter of"
 
 
 def _romance(node: Node) -> bool:

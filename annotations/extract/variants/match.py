@@ -41,7 +41,23 @@ def match_tokens(
     codes = _candidates(sk)
     if codes is not None:
         _score(sk, codes, match, plural_s, workers)
+    _gh_against_h(tokens, n_core, match)
     return match
+
+
+def _gh_against_h(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> None:
+    """gh and h are two letters (Baghaei / Bahaei), though the skeletons read gh as g and h
+    against g is cheap (Ukrainian Oleh, Russian Oleg): a pair of tokens that differ only by
+    gh for h does not match."""
+    for a in range(n_core):
+        ta = tokens[a]
+        if "gh" not in ta:
+            continue
+        plain = ta.replace("gh", "h")
+        for b in [b for b in match[a] if b != a and b < n_core]:
+            if tokens[b] == plain:
+                del match[a][b]
+                match[b].pop(a, None)
 
 
 def place_matches(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> list[tuple[int, int, float]]:
