@@ -36,7 +36,8 @@ How it works
    (nomenklatura's resolver semantics). Judged pairs are never proposed again.
 
 Other readings of a token (Cyrillic-origin names in outlet schemes, hiatus and glides) come
-from ../romanize.py, Chinese syllables from ../chinese.py, block keys from ../blocking.py.
+from ../romanize.py, Chinese syllables from ../chinese.py, block keys from ../blocking.py, names
+of one city (exonyms: Köln / Cologne) from ../places.py.
 
 Modules: labels (the label rule), model (value types), analysis (nodes), joins (tokens written
 together), match (token blocking and matching), compare (candidates and alignment), verdict
