@@ -256,3 +256,11 @@ def test_arabic_look_alikes_stay_apart(a, b):
 )
 def test_what_those_rules_leave_linked(a, b):
     assert _pair_linked(a, b), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Dara Ó Briain", "Dara O'Briain"), ("Dara O Briain", "Dara O'Briain"), ("Sinead O Connor", "Sinéad O'Connor")],
+)
+def test_an_irish_o_written_apart_is_one_name_with_the_next(a, b):
+    assert _pair_linked(a, b), (a, b)

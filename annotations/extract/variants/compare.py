@@ -397,7 +397,7 @@ class TokenIndex:
         key = (a, b, s)
         r = self.desc.get(key)
         if r is None and s == PLACE_SIM and (p := place_of(a)) >= 0 and p == place_of(b):
-            r = self.desc[key] = f"token-aligned: {a}~{b} (names of one place: {place_name(p)}, GeoNames)"
+            r = self.desc[key] = f"token-aligned: {a}~{b} (names of one place: {place_name(p)})"
         if r is None:
             t = self.tid.get(a, self.n_core)
             r = self.desc[key] = describe_token_pair(a, b, s, self.syms[t] if t < self.n_core else None)

@@ -289,7 +289,7 @@ def _places(p: _Pool) -> None:
                 if e in p.accepted or e in cannot or x.person or y.person:
                     continue
                 score = PLACE_SCORE
-                reasons = [f"names of one place: {place_name(place)} (GeoNames)"]
+                reasons = [f"names of one place: {place_name(place)}"]
                 if x.group != y.group:
                     score -= CROSS_LABEL_PENALTY
                     reasons.append("compared across labels")
