@@ -11,9 +11,11 @@ normalises forms, that are
 
 * not codes (MUC, IEV) nor names of fewer than three letters;
 * not a country's or a US state's name (Mexico the country is not Mexico City);
-* the city's own: a name several cities carry belongs to the most populous only when it has
-  at least ``DOMINANCE`` times the people of every other (Moscow, not Moscow in Idaho), else
-  to none (Santiago, Alexandria; GeoNames lists Trnava among Tirana's names).
+* the city's own: a name that is some cities' own name (GeoNames' main name) belongs to one
+  of those only (GeoNames lists Trnava among Tirana's names); a name several cities carry
+  belongs to the most populous only when it has at least ``DOMINANCE`` times the people of
+  every other (Moscow, not Moscow in Idaho; Florence, not Florence in Alabama), else to none
+  (Victoria).
 
 Countries are added from ISO 3166 as the ``pycountry`` package ships it: each country's
 name, official and common name and their translations into the languages of European,
@@ -40,7 +42,7 @@ __all__ = ["MIN_POPULATION", "TABLE_PATH", "build_place_table", "place_name", "p
 
 TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "place_names.json"
 MIN_POPULATION = 50_000
-DOMINANCE = 10
+DOMINANCE = 5
 # the languages of the outlets whose country names are taken (Latin script, as they write them)
 NEWS_LANGUAGES = (
     "af ca cs cy da de es et eu fi fr ga gl hr hu id is it lt lv ms nb nl nn pl pt pt_BR ro sk sl sq sv tr vi"
@@ -75,6 +77,7 @@ def build_place_table() -> dict[str, Any]:
     excluded |= {normalize(s["name"]) for s in cache.get_us_states().values()}
     excluded |= {key for _, keys in countries for key in keys}
     holders: dict[str, dict[int, int]] = defaultdict(dict)  # name -> {geonameid: population}
+    own: dict[str, dict[int, int]] = defaultdict(dict)  # the same, for cities' own (GeoNames) names
     city_names: set[str] = set()
     for c in cities:
         for name in {c["name"], *c.get("alternatenames", ())}:
@@ -83,9 +86,11 @@ def build_place_table() -> dict[str, Any]:
                 city_names.add(key)
                 if key and key not in excluded:
                     holders[key][c["geonameid"]] = c["population"]
+                    if name == c["name"]:
+                        own[key][c["geonameid"]] = c["population"]
     owner: dict[int, set[str]] = defaultdict(set)
     for key, held in holders.items():
-        ranked = sorted(held.items(), key=lambda kv: -kv[1])
+        ranked = sorted((own.get(key) or held).items(), key=lambda kv: -kv[1])
         if len(ranked) == 1 or ranked[0][1] >= DOMINANCE * ranked[1][1]:
             owner[ranked[0][0]].add(key)
     places = [
