@@ -11,10 +11,11 @@ normalises forms, that are
 
 * not codes (MUC, IEV) nor names of fewer than three letters;
 * not a country's or a US state's name (Mexico the country is not Mexico City);
-* the city's own: a name that is some cities' own name (GeoNames' main name) belongs to one
-  of those only (GeoNames lists Trnava among Tirana's names); a name several cities carry
-  belongs to the most populous only when it has at least ``DOMINANCE`` times the people of
-  every other (Moscow, not Moscow in Idaho; Florence, not Florence in Alabama), else to none
+* the city's own: a name several cities carry belongs to one with at least twice
+  ``DOMINANCE`` times the people of every other (Moscow, not Moscow in Idaho; Canton is
+  Guangzhou, not Canton in Ohio); failing that, to one of the cities whose own (GeoNames'
+  main) name it is, with ``DOMINANCE`` times the people of the others (Florence, not Florence
+  in Alabama; GeoNames lists Trnava among Tirana's names, but Trnava is Trnava's); else to none
   (Victoria).
 
 Countries are added from ISO 3166 as the ``pycountry`` package ships it: each country's
@@ -90,9 +91,11 @@ def build_place_table() -> dict[str, Any]:
                         own[key][c["geonameid"]] = c["population"]
     owner: dict[int, set[str]] = defaultdict(set)
     for key, held in holders.items():
-        ranked = sorted((own.get(key) or held).items(), key=lambda kv: -kv[1])
-        if len(ranked) == 1 or ranked[0][1] >= DOMINANCE * ranked[1][1]:
-            owner[ranked[0][0]].add(key)
+        top = _dominant(held, 2 * DOMINANCE)
+        if top is None and key in own:
+            top = _dominant(own[key], DOMINANCE)
+        if top is not None:
+            owner[top].add(key)
     places = [
         [c["name"], sorted(owner[c["geonameid"]])]
         for c in sorted(cities, key=lambda c: c["geonameid"])
@@ -105,6 +108,14 @@ def build_place_table() -> dict[str, Any]:
             seen[key] += 1
     kept = [[name, sorted(k for k in keys if seen[k] == 1 and k not in city_names)] for name, keys in countries]
     return {"places": places, "countries": [c for c in kept if len(c[1]) > 1]}
+
+
+def _dominant(held: dict[int, int], ratio: int) -> int | None:
+    """The holder with at least `ratio` times the people of every other, if any."""
+    ranked = sorted(held.items(), key=lambda kv: -kv[1])
+    if len(ranked) == 1 or ranked[0][1] >= ratio * ranked[1][1]:
+        return ranked[0][0]
+    return None
 
 
 def _country_names() -> list[tuple[str, set[str]]]:
