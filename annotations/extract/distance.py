@@ -54,6 +54,8 @@ _VOW_SUB[frozenset(("I", "Y"))] = 0.2
 _VOW_SUB[frozenset(("U", "W"))] = 0.3
 _VOW_SUB[frozenset(("A", "W"))] = 0.4
 _VOW_SUB[frozenset(("A", "Y"))] = 0.5
+# a against i makes another Arabic name (Hamid / Hamad, Rashid / Rashad), as no transliteration does
+_VOW_SUB[frozenset(("A", "I"))] = 0.8
 _FINAL_VOWELS = frozenset("AIUYW")
 # ...whose differences at the end of a name make another name (Maria / Mario), except i / ei
 # (Serhiy / Sergei, Andriy / Andrei: transliterations of one ending)
