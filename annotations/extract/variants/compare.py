@@ -3,8 +3,6 @@ alignment, and the score with its reasons."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 
 from annotations.extract.chinese import same_name, syllable_matches
@@ -16,6 +14,7 @@ from annotations.extract.variants.context import EventIndex
 from annotations.extract.variants.joins import add_joins
 from annotations.extract.variants.match import match_tokens, place_matches
 from annotations.extract.variants.near import near_pairs
+from annotations.extract.variants.origins import has_nasab, romance
 from annotations.extract.variants.slips import one_letter_slip, slip_pairs, variant_slip_pairs
 from annotations.extract.variants.tuning import (
     CROSS_LABEL_PENALTY,
@@ -252,7 +251,7 @@ class TokenIndex:
                 if any(x > y for x, y in zip(seq, seq[1:])):
                     if n > 2 and not _is_rotation(seq):
                         return Comparison.reject("rejected: given names in a different order", True)
-                    if not _NASAB.isdisjoint(fa.key.split()) or not _NASAB.isdisjoint(fb.key.split()):
+                    if has_nasab(fa) or has_nasab(fb):
                         # Hamad bin Khalifa / Khalifa bin Hamad: a son and his father
                         return Comparison.reject("rejected: the names around 'son of' swapped", True)
             return self.accept(fa, fb, [(i, *ma[i]) for i in sorted(ma)], joined)
@@ -351,7 +350,7 @@ class TokenIndex:
                 return Comparison.short_form(
                     short.idx, long_.idx, "given names only", min(s for _, s in m_short.values())
                 )
-        if k >= 2 and not joined and all(x <= y for x, y in zip(seq, seq[1:])) and (_romance(short) or _romance(long_)):
+        if k >= 2 and not joined and all(x <= y for x, y in zip(seq, seq[1:])) and (romance(short) or romance(long_)):
             # José Luis (Rodríguez) Zapatero, (Luiz Inácio) Lula da Silva: names people leave out
             return Comparison.short_form(
                 short.idx,
@@ -457,26 +456,6 @@ class TokenIndex:
             reasons.append("token order differs (surname first?)")
         _overall(fa, fb, same_tokens, reasons)
         return Comparison.accept(round(min(score, 100.0), 1), reasons)
-
-
-# Spanish and Portuguese names are written with and without some of their given names and
-# surnames; they show these accents (not Vietnamese ones: a dot below, a hook, a horn) or particles
-_ROMANCE_MARK = re.compile("[áéíóúãõçñâêôà]", re.IGNORECASE)
-_NOT_ROMANCE_MARK = re.compile("[\u0323\u0309\u031b]|[đĐ]")
-_ROMANCE_PARTICLES = frozenset("de da do dos das del y".split())
-
-
-_NASAB = frozenset("bin ibn ben bint binti ould".split())  # "son of", "daughter of"
-
-
-def _romance(node: Node) -> bool:
-    """True if a person's name reads as Spanish or Portuguese (see above)."""
-    if not _ROMANCE_PARTICLES.isdisjoint(node.key.split()):
-        return True
-    return any(
-        _ROMANCE_MARK.search(s) and not _NOT_ROMANCE_MARK.search(unicodedata.normalize("NFD", s))
-        for s in node.spellings
-    )
 
 
 def _intersection(sets: list[set[int]]) -> set[int]:

@@ -5,7 +5,7 @@ _judgements    judgements -> latest verdict per node pair (phantom nodes for unk
 per pool:
   _prepare       finish the nodes, build the token index (compare.TokenIndex)
   _compare       candidate pairs aligned and scored; cannot-links collected
-  _places        two names of one city (Rostov-on-Don / Rostow am Don: places.py)
+  _places        two names of one place (Rostov-on-Don / Rostow am Don: exonyms.py)
   _acronyms      NRF ~ National Resistance Front
   _human         judgement edges: the resolver people's answers make
   _shorts        lone surnames, given names, acronyms resolved by context
@@ -23,19 +23,14 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from annotations.extract.normalize import normalize, normalize_many
-from annotations.extract.places import place_name, place_of
 from annotations.extract.variants.analysis import Node, analyse, finish_node, settle_kind, top_label
 from annotations.extract.variants.compare import TokenIndex
+from annotations.extract.variants.exonyms import place_edges
 from annotations.extract.variants.labels import NAME_POOL, label_group, pool
 from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair, Suggestions
 from annotations.extract.variants.resolver import Resolver, latest_verdicts
 from annotations.extract.variants.short import resolve_short
-from annotations.extract.variants.tuning import (
-    CLUSTER_CONSTRAINT_CAP,
-    CROSS_LABEL_PENALTY,
-    PLACE_SCORE,
-    SAME_FORM_SCORE,
-)
+from annotations.extract.variants.tuning import CLUSTER_CONSTRAINT_CAP, SAME_FORM_SCORE
 from annotations.extract.variants.verdict import Verdict
 
 _MENTION_FIELDS = attrgetter("form", "label", "doc_id", "start", "gold")
@@ -272,28 +267,8 @@ def _compare(run: _Run, p: _Pool) -> None:
 
 
 def _places(p: _Pool) -> None:
-    """Two forms that are names of one city in GeoNames (places.py) are linked, unless both
-    is taken for a person (Ivanova is a city too) or a rule already keeps them apart."""
-    by_place: dict[int, list[int]] = defaultdict(list)
-    for n in p.nodes:
-        if not n.phantom and not n.acronym and (k := place_of(n.key)) >= 0:
-            by_place[k].append(n.idx)
-    if not by_place:
-        return
-    cannot = set(p.cannot)
-    for place, ids in by_place.items():
-        for i, f in enumerate(ids):
-            for g in ids[i + 1 :]:
-                e = (f, g) if f < g else (g, f)
-                x, y = p.nodes[e[0]], p.nodes[e[1]]
-                if e in p.accepted or e in cannot or x.person or y.person:
-                    continue
-                score = PLACE_SCORE
-                reasons = [f"names of one place: {place_name(place)}"]
-                if x.group != y.group:
-                    score -= CROSS_LABEL_PENALTY
-                    reasons.append("compared across labels")
-                p.accepted[e] = (score, reasons)
+    """Two forms that are names of one place are linked (exonyms.py)."""
+    p.accepted.update(place_edges(p.nodes, p.accepted, p.cannot))
 
 
 def _acronyms(p: _Pool) -> None:
