@@ -54,6 +54,8 @@ _VOW_SUB[frozenset(("I", "Y"))] = 0.2
 _VOW_SUB[frozenset(("U", "W"))] = 0.3
 _VOW_SUB[frozenset(("A", "W"))] = 0.4
 _VOW_SUB[frozenset(("A", "Y"))] = 0.5
+# a against i makes another Arabic name (Hamid / Hamad, Rashid / Rashad), as no transliteration does
+_VOW_SUB[frozenset(("A", "I"))] = 0.8
 _FINAL_VOWELS = frozenset("AIUYW")
 # ...whose differences at the end of a name make another name (Maria / Mario), except i / ei
 # (Serhiy / Sergei, Andriy / Andrei: transliterations of one ending)
@@ -82,9 +84,9 @@ def _indel(c: str, edge: str, plural_s: bool) -> float:
             return 1.3  # Ivanov / Ivanova, Paul / Paula, Niger / Nigeria
         return 1.0 if edge else 0.6
     if c == "h":
-        # a final h comes and goes (Fatimah / Fatima); one dropped inside a name makes another
-        # (Mahdy / Mady, Rahman / Raman)
-        return 0.3 if edge else 1.0
+        # a final h comes and goes (Fatimah / Fatima); one dropped inside a name, or at its
+        # start, makes another (Mahdy / Mady, Rahman / Raman, Hadeeb / Adeeb)
+        return 0.3 if edge == "end" else 1.0
     if c == "y":
         return 0.6 if not edge else 1.0
     if edge == "end" and c == "s" and plural_s:

@@ -50,8 +50,14 @@ _GERMAN = (
     ("z", "ts"),
     ("j", "y"),
 )
-# ... and its second reading: sch as zh, s before a vowel as z (Saluschnyj = Zaluzhny, Sarif)
-_GERMAN_Z = (("sch", "zh"), ("(?<![st])s(?=[aeiouy])", "z"), *[r for r in _GERMAN if r[0] != "sch"])
+# ... and its second reading: sch as zh, s before a vowel or a final s after one as z (Saluschnyj =
+# Zaluzhny, Sarif, Machfus = Mahfuz)
+_GERMAN_Z = (
+    ("sch", "zh"),
+    ("(?<![st])s(?=[aeiouy])", "z"),
+    ("(?<=[aeiou])s$", "z"),
+    *[r for r in _GERMAN if r[0] != "sch"],
+)
 # scholarly (Czech-style) spellings once their carons are gone: c for ch, ch for kh
 # (Cechov = Chekhov, Chruscev = Khrushchev)
 _SCHOLARLY = (("ch", "kh"), ("c(?![hk])", "ch"))

@@ -36,12 +36,14 @@ How it works
    (nomenklatura's resolver semantics). Judged pairs are never proposed again.
 
 Other readings of a token (Cyrillic-origin names in outlet schemes, hiatus and glides) come
-from ../romanize.py, Chinese syllables from ../chinese.py, block keys from ../blocking.py.
+from ../romanize.py, Chinese syllables from ../chinese.py, block keys from ../blocking.py, names
+of one city or country (exonyms: Köln / Cologne, Deutschland / Germany) from ../places.py.
 
 Modules: labels (the label rule), model (value types), analysis (nodes), joins (tokens written
 together), match (token blocking and matching), compare (candidates and alignment), verdict
 (what a comparison decides), slips, context (shared events), near (--debug), short (context
-rules for short forms), resolver (judgements as edges), suggest (the phases), tuning.
+rules for short forms), origins (Romance full names, nasab), exonyms (names of one place),
+resolver (judgements as edges), suggest (the phases), tuning.
 """
 
 from __future__ import annotations

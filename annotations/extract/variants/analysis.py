@@ -66,7 +66,7 @@ def _inner_drops(node: Node, toks: list[str]) -> dict[int, str]:
 
 
 def analyse(node: Node) -> None:
-    toks = _chinese_tokens(node) or node.key.split()
+    toks = _irish_o(_chinese_tokens(node) or node.key.split())
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
     if not inner and _SPECIAL_TOKENS.isdisjoint(toks):  # the common case: every token is a core token
@@ -102,6 +102,20 @@ def analyse(node: Node) -> None:
     node.core = tuple(toks[i] for i in core_idx)
     node.dropped = dropped
     node.chinese = chinese_form(node.core)
+
+
+def _irish_o(toks: list[str]) -> list[str]:
+    """An Irish O written apart is one name with the next (Ó Briain = O'Briain = OBriain), not
+    an initial."""
+    if "o" not in toks[:-1]:
+        return toks
+    out: list[str] = []
+    for t in toks:
+        if out and out[-1] == "o" and len(t) >= 3:
+            out[-1] = "o" + t
+        else:
+            out.append(t)
+    return out
 
 
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")

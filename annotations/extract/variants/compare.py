@@ -8,11 +8,13 @@ from collections import defaultdict
 from annotations.extract.chinese import same_name, syllable_matches
 from annotations.extract.distance import TOKEN_MATCH, token_similarity
 from annotations.extract.normalize import NAME_SUFFIXES, describe_token_pair, loose_symbols_many, symbols_many
+from annotations.extract.places import place_name, place_of
 from annotations.extract.variants.analysis import Node, top_label
 from annotations.extract.variants.context import EventIndex
 from annotations.extract.variants.joins import add_joins
-from annotations.extract.variants.match import match_tokens
+from annotations.extract.variants.match import match_tokens, place_matches
 from annotations.extract.variants.near import near_pairs
+from annotations.extract.variants.origins import has_nasab, romance
 from annotations.extract.variants.slips import one_letter_slip, slip_pairs, variant_slip_pairs
 from annotations.extract.variants.tuning import (
     CROSS_LABEL_PENALTY,
@@ -20,6 +22,7 @@ from annotations.extract.variants.tuning import (
     EVENT_SLIP_PENALTY,
     JOIN_MATCH,
     NEAR_CAP,
+    PLACE_SIM,
     SLIP_PENALTY,
     SLIP_SIM,
 )
@@ -72,6 +75,10 @@ class TokenIndex:
         self.n_core = n_core
         self.match = match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
         self.strict = self._strict_matches() if any(n.person for n in live) else {}
+        # two names of one city match, but not between people's names (Ivanova is a city too)
+        for a, b, s in place_matches(tokens, n_core, self.match):
+            self.match[a][b] = PLACE_SIM
+            self.strict[(a, b)] = s
         # the tokens of Chinese names, and any token that looks Chinese (joined ones too)
         of_chinese = {t for n in live if n.chinese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
         for a, b in syllable_matches(tokens, of_chinese):
@@ -239,10 +246,14 @@ class TokenIndex:
         ma, mb = self._align(fa, fb, person)
         joined = self._join(fa, fb, ma, mb, person) if len(ma) < n and len(mb) < m else []
         if len(ma) == n and len(mb) == m:
-            if person and n > 2 and not joined:
+            if person and not joined:
                 seq = [ma[i][0] for i in sorted(ma)]
-                if any(x > y for x, y in zip(seq, seq[1:])) and not _is_rotation(seq):
-                    return Comparison.reject("rejected: given names in a different order", True)
+                if any(x > y for x, y in zip(seq, seq[1:])):
+                    if n > 2 and not _is_rotation(seq):
+                        return Comparison.reject("rejected: given names in a different order", True)
+                    if has_nasab(fa) or has_nasab(fb):
+                        # Hamad bin Khalifa / Khalifa bin Hamad: a son and his father
+                        return Comparison.reject("rejected: the names around 'son of' swapped", True)
             return self.accept(fa, fb, [(i, *ma[i]) for i in sorted(ma)], joined)
         ua = [i for i in range(n) if i not in ma]
         ub = [j for j in range(m) if j not in mb]
@@ -339,6 +350,14 @@ class TokenIndex:
                 return Comparison.short_form(
                     short.idx, long_.idx, "given names only", min(s for _, s in m_short.values())
                 )
+        if k >= 2 and not joined and all(x <= y for x, y in zip(seq, seq[1:])) and (romance(short) or romance(long_)):
+            # José Luis (Rodríguez) Zapatero, (Luiz Inácio) Lula da Silva: names people leave out
+            return Comparison.short_form(
+                short.idx,
+                long_.idx,
+                "names left out of a Spanish or Portuguese full name",
+                min(s for _, s in m_short.values()),
+            )
         if any(i < in_long[-1] for i in extra):  # Ahmad (Shah) Massoud, (Habib) Ahmad Miim
             return Comparison.reject(
                 f"rejected: extra given name {' '.join(lcore[i] for i in extra)!r}" if debug else "",
@@ -376,6 +395,8 @@ class TokenIndex:
             return f"token-aligned: {a}~{b} (the same Chinese syllables: pinyin, Wade-Giles, postal)"
         key = (a, b, s)
         r = self.desc.get(key)
+        if r is None and s == PLACE_SIM and (p := place_of(a)) >= 0 and p == place_of(b):
+            r = self.desc[key] = f"token-aligned: {a}~{b} (names of one place: {place_name(p)})"
         if r is None:
             t = self.tid.get(a, self.n_core)
             r = self.desc[key] = describe_token_pair(a, b, s, self.syms[t] if t < self.n_core else None)

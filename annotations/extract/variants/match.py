@@ -11,8 +11,9 @@ from rapidfuzz import fuzz, process
 from annotations.extract.blocking import READINGS, phonetic_key, prefilter_forms_many, skeleton_keys
 from annotations.extract.distance import TOKEN_MATCH, match_similarities, token_similarity
 from annotations.extract.normalize import symbols_many
+from annotations.extract.places import place_of
 from annotations.extract.romanize import alternates
-from annotations.extract.variants.tuning import BLOCK_CAP, PREFILTER_CUTOFF
+from annotations.extract.variants.tuning import BLOCK_CAP, PLACE_SIM, PREFILTER_CUTOFF
 
 
 def match_tokens(
@@ -40,7 +41,40 @@ def match_tokens(
     codes = _candidates(sk)
     if codes is not None:
         _score(sk, codes, match, plural_s, workers)
+    _gh_against_h(tokens, n_core, match)
     return match
+
+
+def _gh_against_h(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> None:
+    """gh and h are two letters (Baghaei / Bahaei), though the skeletons read gh as g and h
+    against g is cheap (Ukrainian Oleh, Russian Oleg): a pair of tokens that differ only by
+    gh for h does not match."""
+    for a in range(n_core):
+        ta = tokens[a]
+        if "gh" not in ta:
+            continue
+        plain = ta.replace("gh", "h")
+        for b in [b for b in match[a] if b != a and b < n_core]:
+            if tokens[b] == plain:
+                del match[a][b]
+                match[b].pop(a, None)
+
+
+def place_matches(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> list[tuple[int, int, float]]:
+    """Core tokens that are two names of one city (places.py: Moskau / Moscow, Beograd /
+    Belgrade) and match less than PLACE_SIM otherwise: (a, b, their similarity otherwise)."""
+    by_place: dict[int, list[int]] = defaultdict(list)
+    for tid in range(n_core):
+        p = place_of(tokens[tid])
+        if p >= 0:
+            by_place[p].append(tid)
+    out = []
+    for ids in by_place.values():
+        for a in ids:
+            for b in ids:
+                if a != b and (s := match[a].get(b, 0.0)) < PLACE_SIM:
+                    out.append((a, b, s))
+    return out
 
 
 class _Skeletons:

@@ -5,6 +5,7 @@ _judgements    judgements -> latest verdict per node pair (phantom nodes for unk
 per pool:
   _prepare       finish the nodes, build the token index (compare.TokenIndex)
   _compare       candidate pairs aligned and scored; cannot-links collected
+  _places        two names of one place (Rostov-on-Don / Rostow am Don: exonyms.py)
   _acronyms      NRF ~ National Resistance Front
   _human         judgement edges: the resolver people's answers make
   _shorts        lone surnames, given names, acronyms resolved by context
@@ -24,6 +25,7 @@ from operator import attrgetter
 from annotations.extract.normalize import normalize, normalize_many
 from annotations.extract.variants.analysis import Node, analyse, finish_node, settle_kind, top_label
 from annotations.extract.variants.compare import TokenIndex
+from annotations.extract.variants.exonyms import place_edges
 from annotations.extract.variants.labels import NAME_POOL, label_group, pool
 from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair, Suggestions
 from annotations.extract.variants.resolver import Resolver, latest_verdicts
@@ -67,6 +69,7 @@ def suggest(
         for name in sorted(run.pools):
             p = _prepare(run, name)
             _compare(run, p)
+            _places(p)
             _acronyms(p)
             _human(run, p)
             _shorts(run, p)
@@ -261,6 +264,11 @@ def _compare(run: _Run, p: _Pool) -> None:
             run.reject(nodes[f], nodes[g], 0.0, res.reasons)
         elif p.short_cands[res.short].get(res.long, (0.0,))[0] < res.sim:
             p.short_cands[res.short][res.long] = (res.sim, res.kind)
+
+
+def _places(p: _Pool) -> None:
+    """Two forms that are names of one place are linked (exonyms.py)."""
+    p.accepted.update(place_edges(p.nodes, p.accepted, p.cannot))
 
 
 def _acronyms(p: _Pool) -> None:

