@@ -371,8 +371,11 @@ def test_the_shapes_and_blind_sets(nlp):
         ("Priya Nair leads the union. Nair told reporters the strike was on. She added that talks had failed.", "Nair"),
         (
             "A spokeswoman for Harcourt Engineering, which employed both, said the firm was cooperating.",
-            "spokeswoman for Harcourt Engineering",
+            "Harcourt Engineering",
         ),
+        ("Officials at the department said the bridge had passed every check.", "Officials"),
+        ("A lawyer for Daniel Lowry said his client would appeal.", "lawyer for Daniel Lowry"),
+        ("The mayor of Millbrook, Peter Hale, said the budget was balanced.", "Peter Hale"),
         ("The city's transport department said it had spent 1.2 million pounds.", "city's transport department"),
         (
             "Sofia Marquez inspected the bridge in 2022. A spokeswoman for Harcourt said the firm was cooperating. "
@@ -387,6 +390,26 @@ def test_the_shapes_and_blind_sets(nlp):
 )
 def test_sources_found_in_development(nlp, text, speaker):
     assert claims(nlp, text)[-1]["speaker"] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speakers, role",
+    [
+        ("Analysts at Nordbank said the merger would cut 400 jobs. They expect it to close in May.",
+         ["Nordbank", "Nordbank"], "Analysts"),
+        ("A spokesman for Kestrel Ferries said crossings would resume. He added that refunds would be paid.",
+         ["Kestrel Ferries", "Kestrel Ferries"], "spokesman"),
+        ("A spokeswoman for Harcourt Engineering said it was cooperating. Police searched the site. "
+         '"We have nothing to hide," the spokeswoman added.', ["Harcourt Engineering", "Harcourt Engineering"],
+         "spokeswoman"),
+    ],
+)  # fmt: skip
+def test_a_representative_of_a_named_organisation_gives_the_organisation(nlp, text, speakers, role):
+    """README: "a spokeswoman for Harcourt" -> Harcourt, "spokeswoman" kept as role; a pronoun or the
+    same description after it stands for the same source."""
+    found = claims(nlp, text)
+    assert [c["speaker"] for c in found] == speakers
+    assert found[0]["role"] == role
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from annotations.extract.claims.lexicon import (
     AUTHOR_PREPS,
     BELIEF_VERBS,
     COMMITMENT_VERBS,
+    COUNSEL_NOUNS,
     CONTENT_OPTIONAL,
     HEARSAY_ADVERBS,
     IRREGULAR,
@@ -18,7 +19,10 @@ from annotations.extract.claims.lexicon import (
     QUANTIFIERS,
     REPORT_NOUNS,
     REPORTING_VERBS,
+    REPRESENTATIVE_NOUNS,
+    REPRESENTATIVE_PREPS,
 )
+from annotations.extract.claims.referents import personlike
 from annotations.extract.claims.units import Unit
 from annotations.extract.normalize import TITLES
 
@@ -109,9 +113,22 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int, inner: tuple[tuple[int, 
             (g for c in head.children if c.dep_ == "appos" for g in c.children if g.dep_ == "appos" and _names(g)),
             None,
         )
-        if named is None and nested is None:
+        under_prep = next(  # "The mayor of Millbrook, Peter Hale, said": parsed onto "Millbrook"
+            (
+                g
+                for c in head.children
+                if c.dep_ == "prep"
+                for o in c.children
+                if o.dep_ == "pobj"
+                for g in o.children
+                if g.dep_ == "appos" and g.ent_type_ == "PERSON"
+            ),
+            None,
+        )
+        found = named if named is not None else nested if nested is not None else under_prep
+        if found is None:
             break
-        head = named if named is not None else nested
+        head = found
     keep = _speaker_tokens(doc, head, lo, hi)
     start, end = min(keep), max(keep) + 1
     if head.ent_type_:  # widen to the entity the head is in (token walk: doc.ents is costly)
@@ -214,6 +231,37 @@ def appositive_role(doc: Any, who: Any, lo: int, hi: int) -> tuple[int, int] | N
     if not role or len(role) > 8 or role != list(range(role[0], role[-1] + 1)):
         return None
     return role[0], role[-1] + 1
+
+
+def represented(
+    doc: Any, who: Any, lo: int, hi: int, inner: tuple[tuple[int, int], ...] = ()
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """An unnamed representative of a named organisation ("a spokeswoman for Harcourt
+    Engineering", "analysts at Nordbank"): the organisation's token range (the source) and the
+    description's (its role); None for anyone else ("officials at the department": unnamed)."""
+    if who is None or who.pos_ != "NOUN":
+        return None
+    if who.lemma_.lower() not in REPRESENTATIVE_NOUNS and who.lower_ not in REPRESENTATIVE_NOUNS:
+        return None
+    for prep in who.children:
+        if prep.dep_ != "prep" or prep.lower_ not in REPRESENTATIVE_PREPS or prep.i < who.i:
+            continue
+        org = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if org is None or not lo <= org.i < hi or _quoted(org, inner):
+            continue
+        named = org.ent_type_ in ("ORG", "NORP", "FAC") or (
+            org.pos_ == "PROPN" and org.ent_type_ not in ("PERSON", "GPE")
+        )
+        if not named:
+            continue
+        a, b = speaker_span(doc, org, lo, hi, inner)
+        if who.lemma_.lower() in COUNSEL_NOUNS and personlike(doc[a:b].text):
+            return None  # "a lawyer for Daniel Lowry" (spaCy often calls him an organisation)
+        start = who.left_edge.i
+        while start < who.i and (doc[start].is_punct or doc[start].lower_ in _LEADING_DROPPED):
+            start += 1
+        return (a, b), (max(start, lo), who.i + 1)
+    return None
 
 
 def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int] | None]:

@@ -60,6 +60,15 @@ AUTHOR_PREPS = frozenset("by from of".split())
 
 # Quantifiers kept in an unnamed source as written ("some officials", "several witnesses").
 QUANTIFIERS = frozenset("some several many most few all both other various numerous".split())
+# Unnamed people who speak for the organisation they are "for" or "at" ("a spokeswoman for
+# Harcourt Engineering", "analysts at Nordbank"): the organisation, when named, is the source.
+REPRESENTATIVE_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson spokespeople spokespersons spokesmen spokeswomen
+    representative official analyst economist strategist researcher scientist team staff
+    lawyer attorney counsel executive""".split()
+)
+REPRESENTATIVE_PREPS = frozenset("for at with".split())
+COUNSEL_NOUNS = frozenset("lawyer attorney counsel".split())  # more often for a person than a firm
 # Role nouns a description stands for a person by ("the ambassador", "the head of the union"),
 # with the other nouns of the same role ("the union leader" for "the head of the union").
 ROLE_SYNONYMS = {

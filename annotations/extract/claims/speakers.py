@@ -199,6 +199,8 @@ def _role_candidate(
         words = _WORD_RE.findall((prev.get("speaker") or "").lower())
         if words and role_class(role_head(words)) == wanted and prev.get("_label") is None:
             return prev
+        if prev.get("_represents") and role_class(prev["_represents"]) == wanted:
+            return prev  # "A spokeswoman for Harcourt said ... the spokeswoman added"
     window = [m for m in before if m.start >= claim_start - ROLE_LOOKBACK_CHARS and m.label in PERSON_LABELS]
     for m in reversed(window):
         if described(text, m.start, m.end, noun):
@@ -343,6 +345,8 @@ def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str], text: st
     an unnamed one ("a shopkeeper", "the commander") of the right number."""
     label = prev.get("_label")
     speaker = prev.get("speaker") or ""
+    if prev.get("_represents") and kind in ("person", "group"):  # "A spokesman for Kestrel said ... He added"
+        return _plural(prev["_represents"]) == (kind == "group")
     if label is not None and kind == "person" and label not in labels:
         words = speaker.split()
         return personlike(speaker) or (
@@ -355,9 +359,11 @@ def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str], text: st
         return label in labels
     if kind == "org":
         return False
-    last = (prev.get("speaker") or " ").split()[-1].lower()
-    plural = last.endswith("s") and not last.endswith("ss")
-    return plural == (kind == "group")
+    return _plural((prev.get("speaker") or " ").split()[-1].lower()) == (kind == "group")
+
+
+def _plural(noun: str) -> bool:
+    return (noun.endswith("s") and not noun.endswith("ss")) or noun in ("staff", "people", "team", "spokespeople")
 
 
 def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
@@ -407,6 +413,7 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
             seen.append(claim)
     for claim in claims:
         claim.pop("_label", None)
+        claim.pop("_represents", None)
     return claims
 
 
