@@ -234,6 +234,7 @@ def _speaker(doc: Any, text: str, claim: dict[str, Any], cue: Cue, chosen: Candi
         return
     who = chosen.head if chosen is not None else cue.who
     rep = represented(doc, who, *cue.bounds, inner=cue.inner) if who is not None and rng[0] <= who.i < rng[1] else None
+    role: tuple[int, int] | None
     if rep is not None:
         (a, b), role = rep
         claim["_represents"] = doc[role[1] - 1].lower_  # a pronoun after it may stand for the spokesman
