@@ -139,6 +139,8 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int, inner: tuple[tuple[int, 
             e_end += 1
         if doc[e_start].ent_iob_ == "B":
             start, end = min(start, e_start), max(end, e_end)
+    while start > lo and not doc[start - 1].whitespace_ and "-" in (doc[start - 1].text, doc[start].text):
+        start -= 1  # "the 29-year-old striker": the hyphenated word whole
     if inner:  # cut at the quoted words on either side of the head
         start, end = _unquoted_around(doc, head.i, start, end, inner)
     while start < end - 1 and (doc[start].is_punct or doc[start].lower_ in _LEADING_DROPPED):

@@ -201,7 +201,11 @@ def _role_candidate(
             return prev
         if prev.get("_represents") and role_class(prev["_represents"]) == wanted:
             return prev  # "A spokeswoman for Harcourt said ... the spokeswoman added"
-    window = [m for m in before if m.start >= claim_start - ROLE_LOOKBACK_CHARS and m.label in PERSON_LABELS]
+    window = [
+        m
+        for m in before
+        if m.start >= claim_start - ROLE_LOOKBACK_CHARS and (m.label in PERSON_LABELS or _maybe_person(text, m))
+    ]  # "Matteo Varga" tagged an organisation is still a person by the look of the name
     for m in reversed(window):
         if described(text, m.start, m.end, noun):
             return m
@@ -383,7 +387,7 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
     )
     starts = [m.start for m in ordered]
     seen: list[dict[str, Any]] = []
-    genders: dict[str, str] = {}  # surname -> gender, from pronouns resolved to it
+    genders = _titled_genders(text, ordered)  # surname -> gender, from titles and resolved pronouns
     for claim in claims:
         kind = _kind(text, claim)
         if kind is not None:
@@ -399,12 +403,12 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
                 if found.entity is not None:
                     claim["speaker_entity"] = found.entity
             elif found is not None:
-                claim.update(
-                    speaker=found["speaker"],
-                    speaker_start=found["speaker_start"],
-                    speaker_end=found["speaker_end"],
-                    _label=found.get("_label"),
-                )
+                s, e = found["speaker_start"], found["speaker_end"]
+                if kind[0] in ("person", "role") and not found.get("_represents"):  # as spelled at the nearest mention
+                    s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
+                claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.get("_label"))
+                if found.get("_represents"):
+                    claim["_represents"] = found["_represents"]
         elif claim.get("speaker_start") is not None:
             claim.setdefault("_label", _label_at(ordered, claim["speaker_start"], claim["speaker_end"]))
         if kind is not None and kind[0] == "person" and pronoun_gender(kind[1]) and claim.get("speaker"):
@@ -415,6 +419,18 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
         claim.pop("_label", None)
         claim.pop("_represents", None)
     return claims
+
+
+def _titled_genders(text: str, mentions: list[Mention]) -> dict[str, str]:
+    """{surname: "f" | "m"} for the people a title or role beside one of their mentions gives a
+    gender ("Ms Vance" makes "Councillor Rosa Vance" a she); a surname both ways is left out."""
+    found: dict[str, set[str]] = {}
+    for m in mentions:
+        g = gender(text, m.start, m.end) if m.label in PERSON_LABELS else None
+        words = text[m.start : m.end].split()
+        if g and words:
+            found.setdefault(words[-1], set()).add(g)
+    return {name: next(iter(gs)) for name, gs in found.items() if len(gs) == 1}
 
 
 def _known_people(text: str, mentions: list[Mention]) -> list[Mention]:
