@@ -14,6 +14,7 @@ from annotations.extract.claims.lexicon import (
     COUNSEL_NOUNS,
     HEARSAY_ADVERBS,
     IRREGULAR,
+    NEWS_TITLES,
     NOT_REPORTING_HEADS,
     PASSIVE_NEEDS_AGENT,
     QUANTIFIERS,
@@ -60,7 +61,8 @@ def depth(tok: Any) -> int:
 
 
 def is_title(tok: Any) -> bool:
-    return tok.lower_.rstrip(".") in TITLES
+    low = tok.lower_.rstrip(".")
+    return low in TITLES or low in NEWS_TITLES
 
 
 @dataclass
@@ -381,11 +383,22 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
     if lem in BELIEF_VERBS and not subj:
         return None
     who = agent if passive and agent is not None else (subj[0] if subj else None)
+    if who is not None and not (lo <= who.i < hi and who.text[:1].isalnum()):
+        who = _subject_within(who, lo, hi)  # '»' parsed as the subject across a paragraph break
     if who is not None and who.lower_ in ("who", "that", "which") and who.head.dep_ == "relcl":
         who = who.head.head  # "Mr Saleh, who declared ..."
     if unit.quotes and (who is None or unit.inside_quote(who)):
         who = outside_source(doc, unit, tok, lo, hi)  # '“...,” insisted Mayor Ana Ruiz.'
     return _cue(doc, tok.i, tok.i + 1, lem, author_of(who), lo, hi, (-depth(tok), int(quoted)))
+
+
+def _subject_within(tok: Any, lo: int, hi: int) -> Any:
+    """The first word below a misparsed subject (a quotation mark, a token of the paragraph
+    before) that is a subject inside the sentence bounds lo..hi, else None."""
+    return next(
+        (t for t in tok.subtree if lo <= t.i < hi and t.dep_ in _SUBJ_DEPS | {"nsubjpass"} and t.text[:1].isalnum()),
+        None,
+    )
 
 
 def _orders(verb: Any) -> bool:

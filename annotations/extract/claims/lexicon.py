@@ -60,6 +60,12 @@ AUTHOR_PREPS = frozenset("by from of".split())
 
 # Quantifiers kept in an unnamed source as written ("some officials", "several witnesses").
 QUANTIFIERS = frozenset("some several many most few all both other various numerous".split())
+# Titles before a name in news beyond the linker's (normalize.TITLES): cut off the speaker, kept as role.
+NEWS_TITLES = frozenset(
+    """councillor councilor councilman councilwoman alderman alderwoman assemblyman assemblywoman
+    congressman congresswoman delegate commissioner inspector detective superintendent sergeant
+    constable chief coach officer director chairman chairwoman""".split()
+)
 # Unnamed people who speak for the organisation they are "for" or "at" ("a spokeswoman for
 # Harcourt Engineering", "analysts at Nordbank"): the organisation, when named, is the source.
 REPRESENTATIVE_NOUNS = frozenset(

@@ -17,6 +17,7 @@ from annotations.extract.claims.lexicon import (
     CONTINUES_CHARS,
     GROUP_NOUNS,
     GROUP_PRONOUNS,
+    NEWS_TITLES,
     ORG_LABELS,
     ORG_NOUNS,
     ORG_PRONOUNS,
@@ -229,7 +230,7 @@ def _name(text: str, m: Mention) -> tuple[int, int]:
         if word is None or word.end() >= end:
             return start, end
         w = word.group().lower().rstrip(".")
-        if w not in TITLES and w != "the":
+        if w not in TITLES and w not in NEWS_TITLES and w != "the":
             return start, end
         nxt = word.end() + (1 if text[word.end() : word.end() + 1] == "." else 0)
         while nxt < end and text[nxt].isspace():
