@@ -31,7 +31,7 @@ _SUFFIXES = (("ied", "y"), ("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("
 _SPEAKER_DEPS = frozenset({"compound", "flat", "flat:name", "amod", "poss", "case", "nmod", "nummod"})
 _SUBJ_DEPS = frozenset({"nsubj", "csubj"})
 _CONTENT_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "obj", "advcl", "dep"})
-_DESCRIPTION_PREPS = frozenset({"for", "of"})
+_DESCRIPTION_PREPS = frozenset({"for", "of", "at"})  # "a source at the ministry"
 _LEADING_DROPPED = frozenset("the a an one its their his her our".split())  # "its owner" -> "owner"
 
 
