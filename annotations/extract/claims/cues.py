@@ -268,10 +268,28 @@ def represented(
     return None
 
 
+def _described_name(doc: Any, start: int, end: int) -> int | None:
+    """Where the name starts after a lower-case description ending in a common noun right before
+    it ("national statistics office | Statec"), when the name is no person's; else None."""
+    k = end
+    while k > start and doc[k - 1].pos_ == "PROPN" and doc[k - 1].text[:1].isupper():
+        k -= 1
+    if k == end or k == start or doc[end - 1].ent_type_ == "PERSON":
+        return None
+    before = doc[k - 1]
+    if before.pos_ != "NOUN" or not before.text.islower() or is_title(before) or before.head.i < k:
+        return None
+    return k
+
+
 def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int] | None]:
     """Titles and roles before a name ("Taliban spokesman Zabihullah Mujahid") cut off the speaker
     and returned apart as the role's token range (None when there is none); an organisation's
-    name is whole ("Brightwater General Hospital")."""
+    name is whole ("Brightwater General Hospital"), but a description before it is its role
+    ("the national statistics office Statec", "employers' group Fedil")."""
+    named = _described_name(doc, start, end)
+    if named is not None:
+        return named, end, (start, named)
     if doc[end - 1].ent_type_ in ("ORG", "FAC", "GPE", "NORP") and (
         all(t.ent_type_ == doc[end - 1].ent_type_ for t in doc[start:end])
         or any(t.dep_ == "case" for t in doc[start:end])  # "the city's transport department"
