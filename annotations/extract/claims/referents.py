@@ -14,11 +14,18 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from annotations.extract.claims.lexicon import NOT_PERSON_NAME_WORDS, ORG_NOUNS, ROLE_SYNONYMS
-from annotations.extract.normalize import ORG_DESIGNATORS
+from annotations.extract.claims.lexicon import (
+    NEWS_TITLES,
+    NOT_PERSON_NAME_WORDS,
+    ORG_NOUNS,
+    PERSON_ROLE_NOUNS,
+    ROLE_SYNONYMS,
+)
+from annotations.extract.normalize import ORG_DESIGNATORS, TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
 _PREPS = frozenset("of for at in with from on".split())
+ROLE_WORDS = TITLES | NEWS_TITLES | PERSON_ROLE_NOUNS | ORG_NOUNS  # capitalised, still a title
 _SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s")
 _FEMALE = re.compile(
     r"\b(?:mrs|ms|miss|madam|dame|lady|queen|princess|spokeswoman|chairwoman|councilwoman|congresswoman"
@@ -59,10 +66,25 @@ def described(text: str, start: int, end: int, noun: str) -> bool:
     Ferries, the island's main operator", "Elena Marsh, who leads the delegation")."""
     before, after = _around(text, start, end)
     wanted = role_class(noun)
-    for w in _WORD_RE.findall(f"{before} {text[start:end]} {after}".lower()):
+    for w in _WORD_RE.findall(f"{_title_words(before)} {text[start:end]} {after}".lower()):
         if role_class(w) == wanted or (len(noun) >= 5 and len(w) >= 4 and w[:4] == noun[:4]):
             return True
     return False
+
+
+def _title_words(before: str) -> str:
+    """The words right before a mention that can be its title or description ("Finnish
+    manufacturer | Kovari Cargotec", "Labour leader, Councillor | Denise Whitlow"): back to a
+    preposition or a capitalised word that is no role ("... Cargotec for its | Rendsholm")."""
+    words = _WORD_RE.findall(before)
+    k = len(words)
+    while k > 0:
+        w = words[k - 1]
+        low = w.lower()
+        if low in _PREPS or (w[:1].isupper() and low not in ROLE_WORDS):
+            break
+        k -= 1
+    return " ".join(words[k:])
 
 
 def gender(text: str, start: int, end: int) -> str | None:
