@@ -202,18 +202,34 @@ def _role_candidate(
             return prev
         if prev.get("_represents") and role_class(prev["_represents"]) == wanted:
             return prev  # "A spokeswoman for Harcourt said ... the spokeswoman added"
-    window = [
-        m
-        for m in before
-        if m.start >= claim_start - ROLE_LOOKBACK_CHARS and (m.label in PERSON_LABELS or _maybe_person(text, m))
-    ]  # "Matteo Varga" tagged an organisation is still a person by the look of the name
+    people = [m for m in before if m.label in PERSON_LABELS or _maybe_person(text, m)]  # "Matteo Varga" as ORG
+    window = [m for m in people if m.start >= claim_start - ROLE_LOOKBACK_CHARS]
     for m in reversed(window):
         if described(text, m.start, m.end, noun):
             return m
+    # Described further back ("The council's Labour leader, Councillor Denise Whitlow" at the top):
+    # that person's nearest mention.
+    so = {_surname(text, m) for m in people if described(text, m.start, m.end, noun)}
+    found = next((m for m in reversed(people) if _surname(text, m) in so), None)
+    if found is not None:
+        return found
+    prev = speakers[-1] if speakers else None
+    if (
+        prev is not None
+        and prev["end"] >= claim_start - CONTINUES_CHARS
+        and (prev.get("_label") in PERSON_LABELS or personlike(prev["speaker"]))
+        and not any(m.start >= prev["end"] for m in people)
+    ):  # '"...," Holmgaard said. ... The union official added': the source just quoted
+        return prev
     # No one is so described: the one person named in the last two sentences ("the striker").
     recent = [m for m in window if m.start >= _sentences_back(text, claim_start, 2)]
-    surnames = {text[m.start : m.end].split()[-1] for m in recent}
+    surnames = {_surname(text, m) for m in recent}
     return recent[-1] if len(surnames) == 1 else None
+
+
+def _surname(text: str, m: Mention) -> str:
+    words = text[m.start : m.end].split()
+    return words[-1] if words else ""
 
 
 def _sentences_back(text: str, pos: int, n: int) -> int:
@@ -303,7 +319,7 @@ def _org_candidate(
             return prev
     pool = [m for m in before if m.label in labels]
     ranked = [m for m in pool if m.gold] or pool
-    last = ranked[-1] if ranked else None
+    last = ranked[salient(text, ranked)] if ranked else None  # the subject of the nearest sentence naming one
     source = next((p for p in reversed(recent) if p.get("_label") in (None, UNTAGGED) and _orglike(p["speaker"])), None)
     if source is not None and (last is None or source["speaker_start"] > last.start):
         return source
