@@ -16,6 +16,7 @@ REPORTING_VERBS = frozenset(
     suggest accuse blame criticize criticise condemn reject dismiss refute dispute rebut
     agree disagree recall reply respond complain conclude mention observe remark comment cite
     indicate caution estimate believe fear expect suspect quote inform find assure
+    fume rage gush snap quip boast retort joke exclaim lament scoff sneer
     """.split()
 )
 DENIAL_VERBS = frozenset("deny reject dismiss refute dispute rebut".split())
@@ -97,7 +98,8 @@ PERSON_ROLE_NOUNS = frozenset(
     premier king queen executive founder owner treasurer negotiator observer mediator
     superintendent principal editor striker midfielder defender goalkeeper winger forward player
     athlete champion defendant plaintiff suspect witness victim survivor author novelist actor actress
-    singer artist candidate incumbent challenger nominee pilot""".split()
+    singer artist candidate incumbent challenger nominee pilot chef star presenter host boss
+    engineer teacher nurse farmer owner landlord resident neighbour neighbor shopkeeper""".split()
 )
 # Words that make a capitalised name a place's or an organisation's, not a person's.
 NOT_PERSON_NAME_WORDS = frozenset(

@@ -24,6 +24,7 @@ from annotations.extract.claims.lexicon import (
     PERSON_LABELS,
     PERSON_PRONOUNS,
     PERSON_ROLE_NOUNS,
+    REPRESENTATIVE_NOUNS,
     ROLE_LOOKBACK_CHARS,
     STATE_NOUNS,
 )
@@ -178,11 +179,19 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     if not re.search(r"\b(?:the|its|their)\s+$", before) or (speaker[:1].isupper() and " " not in speaker):
         return None  # only definite descriptions ("the agency"); "Reuters" or "a spokesman" stay
     words = _WORD_RE.findall(low)
-    if not words or any(w[:1].isupper() for w in _WORD_RE.findall(speaker)[1:]):
+    if not words:
         return None
     head = role_head(words)
-    if (head in PERSON_ROLE_NOUNS or _AGED_RE.fullmatch(head)) and len(words) <= 6:
-        return "role", head  # "the ambassador", "the head of the union", "the union leader"
+    original = _WORD_RE.findall(speaker)
+    named = any(w[:1].isupper() for w in original[1:])  # "the Foreign Office spokesperson" speaks for it
+    if (
+        (head in PERSON_ROLE_NOUNS or _AGED_RE.fullmatch(head))
+        and len(words) <= 6
+        and not (named and (head in REPRESENTATIVE_NOUNS or not original[-1].islower()))
+    ):
+        return "role", head  # "the ambassador", "the head of the union", "the Kitchen Rules star"
+    if named:
+        return None
     if len(words) > 3:
         return None
     if len(words) > 1 and not speaker[:1].isupper():
@@ -414,7 +423,7 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
                 claim["role"] = claim["speaker"]  # "According to the ambassador": the role, kept
             if isinstance(found, Mention):
                 s, e = _name(text, found)
-                if kind[0] in ("person", "role"):  # as spelled at the nearest mention
+                if kind[0] in ("person", "role") or found.label in PERSON_LABELS:  # as spelled at the nearest mention
                     s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
                 claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.label)
                 if found.entity is not None:
