@@ -361,12 +361,28 @@ def test_the_shapes_and_blind_sets(nlp):
         ('"It was a mistake," the 29-year-old striker said after training.', "29-year-old striker"),
         ('Matteo Varga, 29, joined from Ajax in June. "It was a mistake," the striker said after training.',
          "Matteo Varga"),
+        ("The Kitchen Rules star, 46, fumed that the inspection was a stitch-up.", None),
+        ('TV chef Rocco Vane hit back at inspectors. "I have never made anyone ill," raged Vane. But Vane insisted '
+         'the droppings were old. Later the chef told fans: "We are clean."', "Vane"),
+        ("The Ashcombe council's Labour leader, Councillor Denise Whitlow, said the cuts were needed. "
+         + "Opposition councillors walked out. " * 12 + "Jenny Okoro, who chairs the Friends of the library, said "
+         "the petition had 4,000 names. The council leader insisted the consultation had been thorough.", "Denise Whitlow"),
+        ("Its port secretary, Jens Holmgaard, told CLR that the union wanted a guarantee. "
+         '"Every terminal that automates says nobody will lose their job," Holmgaard said. "Then there are fewer of '
+         'us. We have seen it." The union official added that drivers should be retrained.', "Holmgaard"),
+        ("Finnish manufacturer Kovari Cargotec supplies the cranes for the Rendsholm terminal. According to the "
+         "manufacturer, it is the largest order of its kind.", "Kovari Cargotec"),
+        ("Commuters are angry. \u00abMinister Weyland should try it himself.\u00bb\n\nLorraine Rail\u2019s regional "
+         "director, Antoine Mersch, said the company chose the summer.", "Antoine Mersch"),
     ],
 )  # fmt: skip
 def test_pronouns_and_roles_take_the_nearest_spelling_and_respect_gender(nlp, text, speaker):
     """A pronoun takes the name as spelled at its nearest mention; a title on one mention ("Ms
-    Vance") gives the person's gender everywhere; a description that names no one stays whole."""
-    assert claims(nlp, text)[-1]["speaker"] == speaker
+    Vance") gives the person's gender everywhere; a description that names no one stays whole;
+    a role finds the person given it anywhere before, or the person just quoted; a quotation mark
+    is never a speaker."""
+    found = claims(nlp, text)[-1]["speaker"]
+    assert found == speaker if speaker is not None else found == "Kitchen Rules star"
 
 
 @pytest.mark.parametrize(
@@ -390,7 +406,7 @@ def test_pronouns_and_roles_take_the_nearest_spelling_and_respect_gender(nlp, te
             "A spokeswoman for Harcourt Engineering, which employed both, said the firm was cooperating.",
             "Harcourt Engineering",
         ),
-        ("Officials at the department said the bridge had passed every check.", "Officials"),
+        ("Officials at the department said the bridge had passed every check.", "Officials at the department"),
         ("A lawyer for Daniel Lowry said his client would appeal.", "lawyer for Daniel Lowry"),
         ("The mayor of Millbrook, Peter Hale, said the budget was balanced.", "Peter Hale"),
         ("The city's transport department said it had spent 1.2 million pounds.", "city's transport department"),
@@ -419,14 +435,22 @@ def test_sources_found_in_development(nlp, text, speaker):
         ("A spokeswoman for Harcourt Engineering said it was cooperating. Police searched the site. "
          '"We have nothing to hide," the spokeswoman added.', ["Harcourt Engineering", "Harcourt Engineering"],
          "spokeswoman"),
+        ("Westmere Borough Council said the pool would close. A spokeswoman added: \"Repairs will take a year.\"",
+         None, None),
+        ("Harlow Buses cut six routes on Monday. Drivers protested at the depot. Harlow Buses insisted the cuts "
+         'were needed. A spokesperson for the bus company said: "We have no choice."',
+         ["Harlow Buses", "Harlow Buses"], None),
     ],
 )  # fmt: skip
 def test_a_representative_of_a_named_organisation_gives_the_organisation(nlp, text, speakers, role):
     """README: "a spokeswoman for Harcourt" -> Harcourt, "spokeswoman" kept as role; a pronoun or the
     same description after it stands for the same source."""
     found = claims(nlp, text)
+    if speakers is None:  # "A spokeswoman added" after an organisation's claim is its spokeswoman
+        assert found[-1]["speaker"] == found[-2]["speaker"] and found[-1]["role"] == "spokeswoman"
+        return
     assert [c["speaker"] for c in found] == speakers
-    assert found[0]["role"] == role
+    assert role is None or found[0]["role"] == role
 
 
 @pytest.mark.parametrize(

@@ -16,12 +16,14 @@ from annotations.extract.claims.lexicon import (
     IRREGULAR,
     NEWS_TITLES,
     NOT_REPORTING_HEADS,
+    ORG_NOUNS,
     PASSIVE_NEEDS_AGENT,
     QUANTIFIERS,
     REPORT_NOUNS,
     REPORTING_VERBS,
     REPRESENTATIVE_NOUNS,
     REPRESENTATIVE_PREPS,
+    SPOKES_NOUNS,
 )
 from annotations.extract.claims.referents import personlike
 from annotations.extract.claims.units import Unit
@@ -247,8 +249,13 @@ def represented(
         return None
     if who.lemma_.lower() not in REPRESENTATIVE_NOUNS and who.lower_ not in REPRESENTATIVE_NOUNS:
         return None
+    spokes = who.lemma_.lower() in SPOKES_NOUNS or who.lower_ in SPOKES_NOUNS
     for prep in who.children:
-        if prep.dep_ != "prep" or prep.lower_ not in REPRESENTATIVE_PREPS or prep.i < who.i:
+        if (
+            prep.dep_ != "prep"
+            or prep.i < who.i
+            or not (prep.lower_ in REPRESENTATIVE_PREPS or (spokes and prep.lower_ == "of"))
+        ):
             continue
         org = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if org is None or not lo <= org.i < hi or _quoted(org, inner):
@@ -256,9 +263,15 @@ def represented(
         named = org.ent_type_ in ("ORG", "NORP", "FAC") or (
             org.pos_ == "PROPN" and org.ent_type_ not in ("PERSON", "GPE")
         )
-        if not named:
+        described = (  # "a spokesperson for the terminal operator": the operator named before
+            spokes
+            and org.pos_ == "NOUN"
+            and org.lemma_.lower() in ORG_NOUNS
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in org.children)
+        )
+        if not (named or described):
             continue
-        a, b = speaker_span(doc, org, lo, hi, inner)
+        a, b = speaker_span(doc, org, lo, hi, inner) if named else (org.left_edge.i + 1, org.i + 1)
         if who.lemma_.lower() in COUNSEL_NOUNS and personlike(doc[a:b].text):
             return None  # "a lawyer for Daniel Lowry" (spaCy often calls him an organisation)
         start = who.left_edge.i

@@ -56,6 +56,8 @@ def _around(text: str, start: int, end: int) -> tuple[str, str]:
     a relative clause)."""
     before = _SENTENCE_END.split(text[max(0, start - 40) : start])[-1]
     after = _SENTENCE_END.split(text[end : end + 120] + " ")[0]
+    if not after.lstrip(" ").startswith((",", "(", "—", "–")):
+        after = ""  # only an appositive or a clause set off after it: "told CLR that the operator..." is not
     return before, after
 
 

@@ -26,6 +26,7 @@ from annotations.extract.claims.lexicon import (
     PERSON_ROLE_NOUNS,
     REPRESENTATIVE_NOUNS,
     ROLE_LOOKBACK_CHARS,
+    SPOKES_NOUNS,
     STATE_NOUNS,
 )
 from annotations.extract.claims.quotes import find_quotations
@@ -176,6 +177,8 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     if low in ORG_PRONOUNS:
         return "org", ""
     before = text[max(0, claim["speaker_start"] - 6) : claim["speaker_start"]].lower()
+    if low in SPOKES_NOUNS and re.search(r"\b(?:a|an)\s+$", before):
+        return "spokes", low  # "A spokeswoman added": the organisation just quoted, if any
     if not re.search(r"\b(?:the|its|their)\s+$", before) or (speaker[:1].isupper() and " " not in speaker):
         return None  # only definite descriptions ("the agency"); "Reuters" or "a spokesman" stay
     words = _WORD_RE.findall(low)
@@ -195,6 +198,8 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     if len(words) > 3:
         return None
     if len(words) > 1 and not speaker[:1].isupper():
+        if head in ORG_NOUNS and claim.get("_represents"):
+            return "org", head  # "a spokesperson for the terminal operator": the operator before
         return ("described", head) if head in ORG_NOUNS else None  # "the bus operator": only if so described
     return ("org", head) if head in ORG_NOUNS else ("same", head)
 
@@ -277,6 +282,11 @@ def _candidate(
     (gold spans first); a description with its noun in a name ("the authority") takes that name."""
     if kind == "role":
         return _role_candidate(noun, text, before, speakers, claim_start)
+    if kind == "spokes":
+        prev = speakers[-1] if speakers else None
+        near = prev is not None and prev["end"] >= claim_start - CONTINUES_CHARS
+        orgish = prev is not None and (prev.get("_represents") or prev.get("_label") in ORG_LABELS - {"GPE"})
+        return prev if near and orgish else None
     if kind in ("same", "described"):  # "the spokesperson": an earlier source of that noun
         for prev in reversed(speakers):
             if (prev.get("speaker") or "").lower().split()[-1:] == [noun] or (
@@ -419,7 +429,7 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
         if kind is not None:
             before = ordered[: bisect_left(starts, min(claim["start"], claim["speaker_start"]))]
             found = _candidate(*kind, text, before, seen, claim["start"], genders)
-            if found is not None and kind[0] == "role" and not claim.get("role"):
+            if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
                 claim["role"] = claim["speaker"]  # "According to the ambassador": the role, kept
             if isinstance(found, Mention):
                 s, e = _name(text, found)
@@ -436,7 +446,10 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
                 if found.get("_represents"):
                     claim["_represents"] = found["_represents"]
         elif claim.get("speaker_start") is not None:
-            claim.setdefault("_label", _label_at(ordered, claim["speaker_start"], claim["speaker_end"]))
+            label = _label_at(ordered, claim["speaker_start"], claim["speaker_end"])
+            if label in PERSON_LABELS:  # "Holmgaard" (spaCy: an organisation) named a person before
+                claim["_label"] = label
+            claim.setdefault("_label", label)
         if kind is not None and kind[0] == "person" and pronoun_gender(kind[1]) and claim.get("speaker"):
             genders.setdefault(claim["speaker"].split()[-1], pronoun_gender(kind[1]) or "")
         if claim.get("speaker"):
