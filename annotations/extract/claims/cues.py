@@ -285,7 +285,7 @@ def _described_name(doc: Any, start: int, end: int) -> int | None:
     """Where the name starts after a lower-case description ending in a common noun right before
     it ("national statistics office | Statec"), when the name is no person's; else None."""
     k = end
-    while k > start and doc[k - 1].pos_ == "PROPN" and doc[k - 1].text[:1].isupper():
+    while k > start and doc[k - 1].text[:1].isupper() and (doc[k - 1].pos_ == "PROPN" or doc[k - 1].ent_type_):
         k -= 1
     if k == end or k == start or doc[end - 1].ent_type_ == "PERSON":
         return None
@@ -401,7 +401,7 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
     )
     if not has_content or (not quoted and _orders(tok)):
         return None
-    subj = [c for c in tok.children if c.dep_ in _SUBJ_DEPS]
+    subj = [c for c in tok.children if c.dep_ in _SUBJ_DEPS and c.text[:1].isalnum()]  # never a '»'
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
     agent = None
     for c in tok.children:

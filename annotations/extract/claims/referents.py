@@ -69,9 +69,16 @@ def described(text: str, start: int, end: int, noun: str) -> bool:
     before, after = _around(text, start, end)
     wanted = role_class(noun)
     for w in _WORD_RE.findall(f"{_title_words(before)} {text[start:end]} {after}".lower()):
-        if role_class(w) == wanted or (len(noun) >= 5 and len(w) >= 4 and w[:4] == noun[:4]):
-            return True
+        if role_class(w) == wanted or (len(noun) >= 5 and _common_prefix(w, noun) >= len(noun) - 1):
+            return True  # "authorities" for "the authority"; "minister" is no "ministry"
     return False
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _title_words(before: str) -> str:
