@@ -11,7 +11,6 @@ from annotations.extract.claims.lexicon import (
     BELIEF_VERBS,
     COMMITMENT_VERBS,
     CONTENT_OPTIONAL,
-    COUNSEL_NOUNS,
     HEARSAY_ADVERBS,
     IRREGULAR,
     NEWS_TITLES,
@@ -168,7 +167,11 @@ def _in_clause(tok: Any, top: Any) -> bool:
 
 
 def _names(tok: Any) -> bool:
-    return bool(tok.ent_type_ in ("PERSON", "ORG") or (tok.pos_ == "PROPN" and not tok.ent_type_))
+    """A name: a person or organisation, an untagged proper noun, or a name spaCy took for a
+    place that reads as a person's ("Lowry's lawyer, Helen Park, told")."""
+    if tok.ent_type_ in ("PERSON", "ORG") or (tok.pos_ == "PROPN" and not tok.ent_type_):
+        return True
+    return tok.pos_ == "PROPN" and personlike(" ".join(t.text for t in tok.subtree if t.pos_ == "PROPN"))
 
 
 def _unquoted_around(
@@ -272,8 +275,6 @@ def represented(
         if not (named or described):
             continue
         a, b = speaker_span(doc, org, lo, hi, inner) if named else (org.left_edge.i + 1, org.i + 1)
-        if who.lemma_.lower() in COUNSEL_NOUNS and personlike(doc[a:b].text):
-            return None  # "a lawyer for Daniel Lowry" (spaCy often calls him an organisation)
         start = who.left_edge.i
         while start < who.i and (doc[start].is_punct or doc[start].lower_ in _LEADING_DROPPED):
             start += 1
