@@ -402,7 +402,10 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
     )
     if not has_content or (not quoted and _orders(tok)):
         return None
-    subj = [c for c in tok.children if c.dep_ in _SUBJ_DEPS and c.text[:1].isalnum()]  # never a '»'
+    subj = [c for c in tok.children if c.dep_ in _SUBJ_DEPS]
+    if subj and not subj[0].text[:1].isalnum():  # '»' parsed as the subject: the real one below it, if any
+        below = _subject_within(subj[0], lo, hi)
+        subj = [below] if below is not None else subj[1:]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
     agent = None
     for c in tok.children:
