@@ -108,11 +108,11 @@ def _untagged_names(doc: Any, offset: int, skip: int) -> list[Mention]:
     out: list[Mention] = []
     i = 0
     while i < len(doc):
-        if doc[i].pos_ != "PROPN" or doc[i].ent_type_ or doc[i].idx < skip:
+        if not _propn(doc[i]) or doc[i].ent_type_ or doc[i].idx < skip:
             i += 1
             continue
         j = i
-        while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_:
+        while j < len(doc) and _propn(doc[j]) and not doc[j].ent_type_:
             j += 1
         if j - i >= 2 or doc[i].dep_ in ("nsubj", "nsubjpass"):  # "Later, Marquez returned"
             subject = any(doc[k].dep_ in ("nsubj", "nsubjpass") for k in range(i, j))
@@ -121,6 +121,18 @@ def _untagged_names(doc: Any, offset: int, skip: int) -> list[Mention]:
             )
         i = j
     return out
+
+
+def _propn(tok: Any) -> bool:
+    """A proper noun, or a capitalised word the tagger did not know that an appositive describes
+    ("Hidrocal, the regional water agency, issued")."""
+    if tok.pos_ == "PROPN":
+        return True
+    return (
+        tok.text[:1].isupper()
+        and tok.text[1:].islower()
+        and any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.i > tok.i for c in tok.children)
+    )
 
 
 def _name_start(doc: Any, ent: Any) -> int:
