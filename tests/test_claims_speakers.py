@@ -453,6 +453,24 @@ def test_a_representative_of_a_named_organisation_gives_the_organisation(nlp, te
     assert role is None or found[0]["role"] == role
 
 
+def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_report(nlp):
+    """'The agency notes' after 'Hidrocal, the regional water agency' (a word the tagger did not
+    know); a quotation paragraph that goes on is its source's, but a reporting sentence with
+    content of its own after it is a claim of its own."""
+    text = (
+        "Hidrocal, the regional water agency, issued a flood warning on Sunday. Residents were told to "
+        "stay indoors. The agency notes that the river is rising by two centimetres an hour."
+    )
+    assert claims(nlp, text)[-1]["speaker"] == "Hidrocal"
+    text = "“We trust Prime Minister Kato,” Ruiz said. “But trust has limits.” He said talks would resume."
+    found = claims(nlp, text)
+    assert [c["text"] for c in found] == [
+        "“We trust Prime Minister Kato,” Ruiz said. “But trust has limits.”",
+        "He said talks would resume.",
+    ]
+    assert [c["speaker"] for c in found] == ["Ruiz", "Ruiz"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

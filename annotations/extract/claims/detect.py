@@ -87,6 +87,7 @@ def _borrow_attributions(doc: Any, units: list[Unit]) -> None:
                 and not nxt.quotes
                 and nxt.end - nxt.start <= _BORROW_MAX_TOKENS
                 and _has_cue(doc, nxt)
+                and not _reports_own_content(doc, nxt)
             ):
                 u.absorb(nxt)
                 del units[k + 1]
@@ -102,6 +103,16 @@ def _borrow_attributions(doc: Any, units: list[Unit]) -> None:
                 del units[k]
                 continue
         k += 1
+
+
+def _reports_own_content(doc: Any, u: Unit) -> bool:
+    """Whether a sentence reports content of its own ('He said talks would resume'), so is no bare
+    attribution ('he said.') for the quotation before it."""
+    cues = find_cues(doc, u, u.start, u.end)
+    verbs = [doc[c.start] for c in cues if c.end - c.start == 1 and is_verb(doc[c.start])]
+    return bool(verbs) and all(
+        any(ch.dep_ in ("ccomp", "xcomp", "parataxis") and ch.i > v.i for ch in v.children) for v in verbs
+    )
 
 
 def _requested(doc: Any, u: Unit, start: int, end: int) -> bool:
