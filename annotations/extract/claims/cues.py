@@ -166,6 +166,11 @@ def _in_clause(tok: Any, top: Any) -> bool:
     return False
 
 
+def _proper(tok: Any) -> bool:
+    """A proper noun as written: capitalised ("the finance ministry" tagged PROPN is none)."""
+    return bool(tok.pos_ == "PROPN" and tok.text[:1].isupper())
+
+
 def _names(tok: Any) -> bool:
     """A name: a person or organisation, an untagged proper noun, or a name spaCy took for a
     place that reads as a person's ("Lowry's lawyer, Helen Park, told")."""
@@ -317,9 +322,9 @@ def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int
             or tok.pos_ == "NOUN"
             or (tok.ent_type_ and tok.ent_type_ != "PERSON" and doc[end - 1].ent_type_ == "PERSON")
         ):
-            if doc[i + 1].pos_ == "PROPN" or is_title(doc[i + 1]):
+            if _proper(doc[i + 1]) or is_title(doc[i + 1]):
                 cut = i + 1
-    while cut < end - 1 and (is_title(doc[cut]) and doc[cut + 1].pos_ == "PROPN"):
+    while cut < end - 1 and (is_title(doc[cut]) and _proper(doc[cut + 1])):
         cut += 1
     last = doc[end - 1]
     if last.dep_ == "pobj" and start <= last.head.i < end:
@@ -329,7 +334,7 @@ def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int
         while e > start and last.ent_iob_ != "B" and doc[e].ent_iob_ == "I":
             e -= 1
         cut = max(cut, e)
-    if doc[end - 1].pos_ != "PROPN":
+    if not _proper(doc[end - 1]):
         return start, end, None
     return cut, end, ((start, cut) if cut > start and any(not doc[i].is_punct for i in range(start, cut)) else None)
 

@@ -106,8 +106,11 @@ NOT_PERSON_NAME_WORDS = frozenset(
     international united royal first central health foods rail railways buses ferries energy motors
     airlines airways capital partners media news times post press herald gazette tribune courier
     fc town borough district province state republic island islands bay port harbour airport
-    hospital clinic school university college""".split()
+    hospital clinic school university college highway route bridge park street road lane avenue
+    square drive boulevard terrace crescent""".split()
 )
+# The last word of a street's name: spaCy often tags "Mill Lane" a person.
+STREET_WORDS = frozenset("street road lane avenue square drive boulevard terrace crescent".split())
 # Plural nouns for people who can speak, as a "they" may stand for ("Residents of Calvera").
 GROUP_NOUNS = frozenset(
     """resident official witness worker doctor nurse protester analyst expert critic lawmaker

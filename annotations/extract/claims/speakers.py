@@ -28,6 +28,7 @@ from annotations.extract.claims.lexicon import (
     ROLE_LOOKBACK_CHARS,
     SPOKES_NOUNS,
     STATE_NOUNS,
+    STREET_WORDS,
 )
 from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.referents import (
@@ -77,7 +78,9 @@ def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> lis
             subject=e.root.dep_ in ("nsubj", "nsubjpass"),
         )
         for e in doc.ents
-        if e.label_ in PERSON_LABELS | ORG_LABELS and e.start_char >= skip
+        if e.label_ in PERSON_LABELS | ORG_LABELS
+        and e.start_char >= skip
+        and not (e.label_ in PERSON_LABELS and e[-1].lower_ in STREET_WORDS)  # "Mill Lane"
     ]
     return sorted(named + _untagged_names(doc, offset, skip) + _groups(doc, offset, skip), key=lambda m: m.start)
 
@@ -127,7 +130,7 @@ def _propn(tok: Any) -> bool:
     """A proper noun, or a capitalised word the tagger did not know that an appositive describes
     ("Hidrocal, the regional water agency, issued")."""
     if tok.pos_ == "PROPN":
-        return True
+        return tok.text[:1].isupper()  # "the finance ministry" tagged PROPN is no name
     return (
         tok.text[:1].isupper()
         and tok.text[1:].islower()
