@@ -26,6 +26,7 @@ from annotations.extract.normalize import ORG_DESIGNATORS, TITLES
 _WORD_RE = re.compile(r"[\w’'-]+")
 _PREPS = frozenset("of for at in with from on".split())
 ROLE_WORDS = TITLES | NEWS_TITLES | PERSON_ROLE_NOUNS | ORG_NOUNS  # capitalised, still a title
+_NAMED_AFTER = re.compile(r"[’']s\s+[A-Z]")  # "Reardon's Hardware": a business, not the person
 _SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s")
 _FEMALE = re.compile(
     r"\b(?:mrs|ms|miss|madam|dame|lady|queen|princess|spokeswoman|chairwoman|councilwoman|congresswoman"
@@ -130,13 +131,18 @@ def nearest_spelling(text: str, start: int, end: int, limit: int, quoted: Sequen
     found = None
     for m in re.finditer(rf"(?<![\w’'-]){re.escape(surname)}(?![\w-])", text[end:limit]):
         p = end + m.start()
-        if not any(a < p < b for a, b in quoted):
+        if not any(a < p < b for a, b in quoted) and not named_after(text, end + m.end()):
             found = p
     if found is None:
         return start, end
     if text[max(0, found + len(surname) - len(name)) : found + len(surname)] == name:
         return found + len(surname) - len(name), found + len(surname)
     return found, found + len(surname)
+
+
+def named_after(text: str, end: int) -> bool:
+    """Whether the name ending at `end` names a business after it ("Reardon's Hardware")."""
+    return _NAMED_AFTER.match(text, end) is not None
 
 
 def salient(text: str, pool: Sequence[Any]) -> int:

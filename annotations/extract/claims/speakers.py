@@ -34,6 +34,7 @@ from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.referents import (
     described,
     gender,
+    named_after,
     nearest_spelling,
     personlike,
     role_class,
@@ -497,7 +498,7 @@ def _known_people(text: str, mentions: list[Mention]) -> list[Mention]:
         words = text[m.start : m.end].split()
         if m.label in PERSON_LABELS:
             surnames.update(words[-1:])
-        elif words and words[-1] in surnames and len(words) <= 3:
+        elif words and words[-1] in surnames and len(words) <= 3 and not named_after(text, m.end):
             m = Mention(m.start, m.end, "PERSON", m.entity, m.gold, m.subject)
         out.append(m)
     return out
