@@ -8,6 +8,7 @@ from typing import Any
 
 from annotations.extract.claims.lexicon import (
     AUTHOR_PREPS,
+    AUTHOR_VERBS,
     BELIEF_VERBS,
     COMMITMENT_VERBS,
     CONTENT_OPTIONAL,
@@ -91,7 +92,7 @@ def author_of(head: Any) -> Any:
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in AUTHOR_PREPS:
                 nxt = next((g for g in child.children if g.dep_ == "pobj"), None)
-            elif child.dep_ in ("acl", "relcl"):  # "a forecast published by the service"
+            elif child.dep_ in ("acl", "relcl") and child.lemma_.lower() in AUTHOR_VERBS:  # "published by X"
                 for g in child.children:
                     if g.dep_ == "agent":
                         nxt = next((x for x in g.children if x.dep_ == "pobj"), None)

@@ -58,6 +58,8 @@ REPORT_NOUNS = frozenset(
     message release document letter filing post tweet video footage findings research""".split()
 )
 AUTHOR_PREPS = frozenset("by from of".split())
+# "a report published by X" names its author; "a report seen by X" does not.
+AUTHOR_VERBS = frozenset("publish issue release compile write produce prepare conduct commission author".split())
 
 # Quantifiers kept in an unnamed source as written ("some officials", "several witnesses").
 QUANTIFIERS = frozenset("some several many most few all both other various numerous".split())
