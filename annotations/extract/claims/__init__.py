@@ -44,7 +44,7 @@ from annotations.extract.claims.ranker import RANKER_FILE, SpeakerRanker, speake
 from annotations.extract.claims.speakers import Mention, mentions_from_doc, mentions_from_spans, resolve_speakers
 
 # Bump when the rules change: it is part of the extractor version the store keys claims by.
-CLAIMS_VERSION = "4"
+CLAIMS_VERSION = "5"
 
 __all__ = [
     "CLAIMS_VERSION",
