@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotations.extract.claims.cues import (
-    Cue,
-    appositive_role,
-    find_cues,
-    is_verb,
-    lemma,
-    represented,
-    speaker_span,
-    split_role,
-)
+from annotations.extract.claims.cues import Cue, find_cues, is_verb, lemma, speaker_span
 from annotations.extract.claims.lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
+from annotations.extract.claims.mentions import mentions_from_doc
 from annotations.extract.claims.ranker import Candidate, SpeakerRanker, speaker_candidates
-from annotations.extract.claims.speakers import mentions_from_doc, needs_mentions, resolve_speakers
+from annotations.extract.claims.roles import appositive_role, represented, split_role
+from annotations.extract.claims.speakers import needs_mentions, resolve_speakers
 from annotations.extract.claims.stance import is_hedged, is_quantity, stance_of
 from annotations.extract.claims.units import (
     Unit,
