@@ -104,14 +104,20 @@ def _name_start(doc: Any, ent: Any) -> int:
     """An organisation's name starts at the proper nouns compounded onto it ("Westmere | Borough
     Council" when the entity is only the last two)."""
     i = ent.start
-    while (
-        ent.label_ == "ORG"
-        and i > 0
-        and doc[i - 1].pos_ == "PROPN"
-        and doc[i - 1].dep_ == "compound"
-        and ent.start <= doc[i - 1].head.i < ent.end
-    ):
-        i -= 1
+    while ent.label_ == "ORG" and i > 0:
+        prev = doc[i - 1]
+        if prev.pos_ == "PROPN" and prev.dep_ in ("compound", "nmod") and ent.start <= prev.head.i < ent.end:
+            i -= 1
+        elif (  # "Brighton and | Hove City Council": a place joined onto the name
+            prev.lower_ == "and"
+            and i > 1
+            and doc[i - 2].pos_ == "PROPN"
+            and doc[i - 2].dep_ in ("compound", "nmod")
+            and ent.start <= doc[i - 2].head.i < ent.end
+        ):
+            i -= 2
+        else:
+            break
     return int(doc[i].idx)
 
 
