@@ -472,6 +472,11 @@ def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_r
         "stay indoors. The agency notes that the river is rising by two centimetres an hour."
     )
     assert claims(nlp, text)[-1]["speaker"] == "Hidrocal"
+    text = (  # an organisation as spelled at its nearest mention: its acronym
+        "Baltic Gateway Terminals (BGT) has ordered 40 cranes from Kovari. The order was welcomed by BGT staff "
+        "at the port. The company said the cranes would arrive in 2027."
+    )
+    assert claims(nlp, text)[-1]["speaker"] == "BGT"
     text = "“We trust Prime Minister Kato,” Ruiz said. “But trust has limits.” He said talks would resume."
     found = claims(nlp, text)
     assert [c["text"] for c in found] == [

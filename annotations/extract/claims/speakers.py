@@ -323,6 +323,8 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
                 s, e = _name(text, found)
                 if kind[0] in ("person", "role") or found.label in PERSON_LABELS:  # as spelled at the nearest mention
                     s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
+                else:
+                    s, e = _org_spelling(text, s, e, before)
                 claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.label)
                 if found.entity is not None:
                     claim["speaker_entity"] = found.entity
@@ -358,6 +360,23 @@ def _titled_genders(text: str, mentions: list[Mention]) -> dict[str, str]:
         if g and words:
             found.setdefault(words[-1], set()).add(g)
     return {name: next(iter(gs)) for name, gs in found.items() if len(gs) == 1}
+
+
+def _org_spelling(text: str, start: int, end: int, before: list[Mention]) -> tuple[int, int]:
+    """An organisation's name as spelled at its nearest mention: a later mention that is its
+    acronym ("Baltic Gateway Terminals (BGT) ... BGT") or its first words ("Nordhavn Bank ...
+    Nordhavn"); start..end when there is none."""
+    words = text[start:end].split()
+    acronym = "".join(w[0] for w in words if w[:1].isupper())
+    for m in reversed(before):
+        if m.start < end:
+            break
+        if m.label in PERSON_LABELS:
+            continue
+        other = text[m.start : m.end].split()
+        if (len(acronym) >= 2 and other == [acronym]) or (0 < len(other) < len(words) and words[: len(other)] == other):
+            return m.start, m.end
+    return start, end
 
 
 def _known_people(text: str, mentions: list[Mention]) -> list[Mention]:
