@@ -418,6 +418,7 @@ def test_pronouns_and_roles_take_the_nearest_spelling_and_respect_gender(nlp, te
         ),
         ("Officials at the department said the bridge had passed every check.", "Officials at the department"),
         ("A lawyer for Daniel Lowry said his client would appeal.", "lawyer for Daniel Lowry"),
+        ("A council officer's report presented to the meeting warned that usage would fall.", "council officer"),
         ("The mayor of Millbrook, Peter Hale, said the budget was balanced.", "Peter Hale"),
         ("The city's transport department said it had spent 1.2 million pounds.", "city's transport department"),
         (

@@ -88,6 +88,8 @@ def author_of(head: Any) -> Any:
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in AUTHOR_PREPS:
                 nxt = next((g for g in child.children if g.dep_ == "pobj"), None)
+            elif child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN"):  # "a council officer's report"
+                nxt = child
             elif child.dep_ in ("acl", "relcl") and child.lemma_.lower() in AUTHOR_VERBS:  # "published by X"
                 for g in child.children:
                     if g.dep_ == "agent":

@@ -55,7 +55,7 @@ NOT_QUANTITIES = frozenset({"one", "1", "a", "an", "once", "single", "two", "bot
 # Nouns that carry a report but never speak: follow them to their author ("a statement by X").
 REPORT_NOUNS = frozenset(
     """statement report reports data study survey forecast analysis poll figures estimate estimates
-    message release document letter filing post tweet video footage findings research""".split()
+    message release document documents letter filing post tweet video footage findings research papers""".split()
 )
 AUTHOR_PREPS = frozenset("by from of".split())
 # "a report published by X" names its author; "a report seen by X" does not.
