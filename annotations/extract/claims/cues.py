@@ -147,8 +147,8 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int, inner: tuple[tuple[int, 
         start, end = _unquoted_around(doc, head.i, start, end, inner)
     while start < end - 1 and (doc[start].is_punct or doc[start].lower_ in LEADING_DROPPED):
         start += 1
-    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"):
-        end -= 1
+    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].dep_ in ("cc", "case")):
+        end -= 1  # "a council officer|'s report"
     opened = sum(1 for t in doc[start:end] if t.text == "(") - sum(1 for t in doc[start:end] if t.text == ")")
     if opened > 0 and end < hi and doc[end].text == ")":
         end += 1  # "a spokesman for the National Resistance Front (NRF)"
