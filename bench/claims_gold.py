@@ -217,11 +217,11 @@ def main() -> int:
                 if system == "error":
                     print(f"{name:8} {r}")
                     continue
-                cells = " ".join(
+                row = " ".join(
                     f"{x:7.3f}" if x is not None else "    n/a"
                     for x in (r["quote_recall"], r["speaker_strict"], r["speaker_lenient"])
                 )
-                print(f"{name:8} {system:9} {r['quotes']:6d} {cells} {r['failed_docs']:11d}")
+                print(f"{name:8} {system:9} {r['quotes']:6d} {row} {r['failed_docs']:11d}")
         return 0
     if args.errors:
         if any(name not in TUNING for name in names):
