@@ -346,10 +346,53 @@ def test_the_shapes_and_blind_sets(nlp):
     blind = score_gold_set(DATA / "blind" / "gold.yaml", DATA / "blind", load_config(), pipeline=nlp)
     assert blind["gold"] >= 60
     assert blind["exact"]["f"] >= 0.85 and blind["quote_type_recall"] >= 0.95
-    assert blind["speaker_accuracy"] >= 0.7 and blind["speaker_lenient"] >= 0.8
+    assert blind["speaker_accuracy"] >= 0.78 and blind["speaker_lenient"] >= 0.88
+
+
+def test_the_blind_dev_set(nlp):
+    """The blind development set (tuning set for speakers, README): claims and speakers."""
+    from annotations.config import load_config
+    from annotations.learn.evaluate.claims_gold import score_gold_set
+
+    dev = score_gold_set(DATA / "dev" / "gold.yaml", DATA / "dev", load_config(), pipeline=nlp)
+    assert dev["gold"] >= 100 and dev["exact"]["f"] >= 0.9 and dev["quote_type_recall"] == 1.0
+    assert dev["speaker_accuracy"] >= 0.9 and dev["speaker_lenient"] >= 0.95
 
 
 # --------------------------------------------------------------------- shapes found in development
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ('Ana Ruiz said the shelters were full. Ruiz visited the camp. "Every hour counts," she said.', "Ruiz"),
+        ('"We cannot keep borrowing," Mr Hale said. Councillor Rosa Vance disagreed. "The numbers do not add up," '
+         "Ms Vance said. He said her figures were wrong.", "Hale"),
+        ('"It was a mistake," the 29-year-old striker said after training.', "29-year-old striker"),
+        ('Matteo Varga, 29, joined from Ajax in June. "It was a mistake," the striker said after training.',
+         "Matteo Varga"),
+        ("The Kitchen Rules star, 46, fumed that the inspection was a stitch-up.", None),
+        ('TV chef Rocco Vane hit back at inspectors. "I have never made anyone ill," raged Vane. But Vane insisted '
+         'the droppings were old. Later the chef told fans: "We are clean."', "Vane"),
+        ("The Ashcombe council's Labour leader, Councillor Denise Whitlow, said the cuts were needed. "
+         + "Opposition councillors walked out. " * 12 + "Jenny Okoro, who chairs the Friends of the library, said "
+         "the petition had 4,000 names. The council leader insisted the consultation had been thorough.", "Denise Whitlow"),
+        ("Its port secretary, Jens Holmgaard, told CLR that the union wanted a guarantee. "
+         '"Every terminal that automates says nobody will lose their job," Holmgaard said. "Then there are fewer of '
+         'us. We have seen it." The union official added that drivers should be retrained.', "Holmgaard"),
+        ("Finnish manufacturer Kovari Cargotec supplies the cranes for the Rendsholm terminal. According to the "
+         "manufacturer, it is the largest order of its kind.", "Kovari Cargotec"),
+        ("Commuters are angry. \u00abMinister Weyland should try it himself.\u00bb\n\nLorraine Rail\u2019s regional "
+         "director, Antoine Mersch, said the company chose the summer.", "Antoine Mersch"),
+    ],
+)  # fmt: skip
+def test_pronouns_and_roles_take_the_nearest_spelling_and_respect_gender(nlp, text, speaker):
+    """A pronoun takes the name as spelled at its nearest mention; a title on one mention ("Ms
+    Vance") gives the person's gender everywhere; a description that names no one stays whole;
+    a role finds the person given it anywhere before, or the person just quoted; a quotation mark
+    is never a speaker."""
+    found = claims(nlp, text)[-1]["speaker"]
+    assert found == speaker if speaker is not None else found == "Kitchen Rules star"
 
 
 @pytest.mark.parametrize(
@@ -371,8 +414,12 @@ def test_the_shapes_and_blind_sets(nlp):
         ("Priya Nair leads the union. Nair told reporters the strike was on. She added that talks had failed.", "Nair"),
         (
             "A spokeswoman for Harcourt Engineering, which employed both, said the firm was cooperating.",
-            "spokeswoman for Harcourt Engineering",
+            "Harcourt Engineering",
         ),
+        ("Officials at the department said the bridge had passed every check.", "Officials at the department"),
+        ("A lawyer for Daniel Lowry said his client would appeal.", "lawyer for Daniel Lowry"),
+        ("A council officer's report presented to the meeting warned that usage would fall.", "council officer"),
+        ("The mayor of Millbrook, Peter Hale, said the budget was balanced.", "Peter Hale"),
         ("The city's transport department said it had spent 1.2 million pounds.", "city's transport department"),
         (
             "Sofia Marquez inspected the bridge in 2022. A spokeswoman for Harcourt said the firm was cooperating. "
@@ -387,6 +434,57 @@ def test_the_shapes_and_blind_sets(nlp):
 )
 def test_sources_found_in_development(nlp, text, speaker):
     assert claims(nlp, text)[-1]["speaker"] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speakers, role",
+    [
+        ("Analysts at Nordbank said the merger would cut 400 jobs. They expect it to close in May.",
+         ["Nordbank", "Nordbank"], "Analysts"),
+        ("A spokesman for Kestrel Ferries said crossings would resume. He added that refunds would be paid.",
+         ["Kestrel Ferries", "Kestrel Ferries"], "spokesman"),
+        ("A spokeswoman for Harcourt Engineering said it was cooperating. Police searched the site. "
+         '"We have nothing to hide," the spokeswoman added.', ["Harcourt Engineering", "Harcourt Engineering"],
+         "spokeswoman"),
+        ("Westmere Borough Council said the pool would close. A spokeswoman added: \"Repairs will take a year.\"",
+         None, None),
+        ("Harlow Buses cut six routes on Monday. Drivers protested at the depot. Harlow Buses insisted the cuts "
+         'were needed. A spokesperson for the bus company said: "We have no choice."',
+         ["Harlow Buses", "Harlow Buses"], None),
+    ],
+)  # fmt: skip
+def test_a_representative_of_a_named_organisation_gives_the_organisation(nlp, text, speakers, role):
+    """README: "a spokeswoman for Harcourt" -> Harcourt, "spokeswoman" kept as role; a pronoun or the
+    same description after it stands for the same source."""
+    found = claims(nlp, text)
+    if speakers is None:  # "A spokeswoman added" after an organisation's claim is its spokeswoman
+        assert found[-1]["speaker"] == found[-2]["speaker"] and found[-1]["role"] == "spokeswoman"
+        return
+    assert [c["speaker"] for c in found] == speakers
+    assert role is None or found[0]["role"] == role
+
+
+def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_report(nlp):
+    """'The agency notes' after 'Hidrocal, the regional water agency' (a word the tagger did not
+    know); a quotation paragraph that goes on is its source's, but a reporting sentence with
+    content of its own after it is a claim of its own."""
+    text = (
+        "Hidrocal, the regional water agency, issued a flood warning on Sunday. Residents were told to "
+        "stay indoors. The agency notes that the river is rising by two centimetres an hour."
+    )
+    assert claims(nlp, text)[-1]["speaker"] == "Hidrocal"
+    text = (  # an organisation as spelled at its nearest mention: its acronym
+        "Baltic Gateway Terminals (BGT) has ordered 40 cranes from Kovari. The order was welcomed by BGT staff "
+        "at the port. The company said the cranes would arrive in 2027."
+    )
+    assert claims(nlp, text)[-1]["speaker"] == "BGT"
+    text = "“We trust Prime Minister Kato,” Ruiz said. “But trust has limits.” He said talks would resume."
+    found = claims(nlp, text)
+    assert [c["text"] for c in found] == [
+        "“We trust Prime Minister Kato,” Ruiz said. “But trust has limits.”",
+        "He said talks would resume.",
+    ]
+    assert [c["speaker"] for c in found] == ["Ruiz", "Ruiz"]
 
 
 @pytest.mark.parametrize(

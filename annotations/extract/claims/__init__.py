@@ -20,9 +20,14 @@ The phases, one module each:
            statement) and stance: denied (the source denies), hedged (may / could, reportedly,
            estimated, suggested, preliminary, unconfirmed, a disclaimer of the claim), asserted
            (confirmed, notes, acknowledged), reported otherwise
+  roles    titles and roles cut from the name and kept apart as `role`; an unnamed
+           representative of a named organisation gives the organisation ("a spokeswoman for
+           Harcourt" -> Harcourt, role "spokeswoman")
+  mentions the named mentions a speaker can resolve to (spaCy's entities, untagged proper
+           nouns, plural subjects naming people, or a document's gold spans)
   speakers pronouns and definite descriptions ("he", "they", "the agency", "the spokesperson")
-           resolved to the nearest compatible named mention before the claim; titles and roles
-           cut from the name and kept apart as `role`
+           resolved to the nearest compatible named mention before the claim, the name as
+           spelled at its nearest mention
 
 Each claim dict: start, end (character offsets in doc.text, plus `offset`; a story's opening
 dateline is left out), type, speaker (text or None), speaker_start, speaker_end (the offsets of
@@ -39,12 +44,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from annotations.extract.claims.detect import DEFAULT_TYPES, claim_predictions
+from annotations.extract.claims.mentions import Mention, mentions_from_doc, mentions_from_spans
 from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.ranker import RANKER_FILE, SpeakerRanker, speaker_candidates
-from annotations.extract.claims.speakers import Mention, mentions_from_doc, mentions_from_spans, resolve_speakers
+from annotations.extract.claims.speakers import resolve_speakers
 
 # Bump when the rules change: it is part of the extractor version the store keys claims by.
-CLAIMS_VERSION = "4"
+CLAIMS_VERSION = "5"
 
 __all__ = [
     "CLAIMS_VERSION",

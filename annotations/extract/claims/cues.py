@@ -8,17 +8,20 @@ from typing import Any
 
 from annotations.extract.claims.lexicon import (
     AUTHOR_PREPS,
+    AUTHOR_VERBS,
     BELIEF_VERBS,
     COMMITMENT_VERBS,
     CONTENT_OPTIONAL,
     HEARSAY_ADVERBS,
     IRREGULAR,
+    NEWS_TITLES,
     NOT_REPORTING_HEADS,
     PASSIVE_NEEDS_AGENT,
     QUANTIFIERS,
     REPORT_NOUNS,
     REPORTING_VERBS,
 )
+from annotations.extract.claims.referents import personlike
 from annotations.extract.claims.units import Unit
 from annotations.extract.normalize import TITLES
 
@@ -26,8 +29,8 @@ _SUFFIXES = (("ied", "y"), ("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("
 _SPEAKER_DEPS = frozenset({"compound", "flat", "flat:name", "amod", "poss", "case", "nmod", "nummod"})
 _SUBJ_DEPS = frozenset({"nsubj", "csubj"})
 _CONTENT_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "obj", "advcl", "dep"})
-_DESCRIPTION_PREPS = frozenset({"for", "of"})
-_LEADING_DROPPED = frozenset("the a an one its their his her our".split())  # "its owner" -> "owner"
+_DESCRIPTION_PREPS = frozenset({"for", "of", "at"})  # "a source at the ministry"
+LEADING_DROPPED = frozenset("the a an one its their his her our".split())  # "its owner" -> "owner"
 
 
 def lemma(tok: Any) -> str:
@@ -56,7 +59,8 @@ def depth(tok: Any) -> int:
 
 
 def is_title(tok: Any) -> bool:
-    return tok.lower_.rstrip(".") in TITLES
+    low = tok.lower_.rstrip(".")
+    return low in TITLES or low in NEWS_TITLES
 
 
 @dataclass
@@ -84,7 +88,9 @@ def author_of(head: Any) -> Any:
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in AUTHOR_PREPS:
                 nxt = next((g for g in child.children if g.dep_ == "pobj"), None)
-            elif child.dep_ in ("acl", "relcl"):  # "a forecast published by the service"
+            elif child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN"):  # "a council officer's report"
+                nxt = child
+            elif child.dep_ in ("acl", "relcl") and child.lemma_.lower() in AUTHOR_VERBS:  # "published by X"
                 for g in child.children:
                     if g.dep_ == "agent":
                         nxt = next((x for x in g.children if x.dep_ == "pobj"), None)
@@ -94,7 +100,7 @@ def author_of(head: Any) -> Any:
     return head
 
 
-def _quoted(tok: Any, inner: tuple[tuple[int, int], ...]) -> bool:
+def in_quotes(tok: Any, inner: tuple[tuple[int, int], ...]) -> bool:
     return any(s <= tok.idx < e for s, e in inner)
 
 
@@ -109,9 +115,22 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int, inner: tuple[tuple[int, 
             (g for c in head.children if c.dep_ == "appos" for g in c.children if g.dep_ == "appos" and _names(g)),
             None,
         )
-        if named is None and nested is None:
+        under_prep = next(  # "The mayor of Millbrook, Peter Hale, said": parsed onto "Millbrook"
+            (
+                g
+                for c in head.children
+                if c.dep_ == "prep"
+                for o in c.children
+                if o.dep_ == "pobj"
+                for g in o.children
+                if g.dep_ == "appos" and g.ent_type_ == "PERSON"
+            ),
+            None,
+        )
+        found = named if named is not None else nested if nested is not None else under_prep
+        if found is None:
             break
-        head = named if named is not None else nested
+        head = found
     keep = _speaker_tokens(doc, head, lo, hi)
     start, end = min(keep), max(keep) + 1
     if head.ent_type_:  # widen to the entity the head is in (token walk: doc.ents is costly)
@@ -122,12 +141,14 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int, inner: tuple[tuple[int, 
             e_end += 1
         if doc[e_start].ent_iob_ == "B":
             start, end = min(start, e_start), max(end, e_end)
+    while start > lo and not doc[start - 1].whitespace_ and "-" in (doc[start - 1].text, doc[start].text):
+        start -= 1  # "the 29-year-old striker": the hyphenated word whole
     if inner:  # cut at the quoted words on either side of the head
         start, end = _unquoted_around(doc, head.i, start, end, inner)
-    while start < end - 1 and (doc[start].is_punct or doc[start].lower_ in _LEADING_DROPPED):
+    while start < end - 1 and (doc[start].is_punct or doc[start].lower_ in LEADING_DROPPED):
         start += 1
-    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"):
-        end -= 1
+    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].dep_ in ("cc", "case")):
+        end -= 1  # "a council officer|'s report"
     opened = sum(1 for t in doc[start:end] if t.text == "(") - sum(1 for t in doc[start:end] if t.text == ")")
     if opened > 0 and end < hi and doc[end].text == ")":
         end += 1  # "a spokesman for the National Resistance Front (NRF)"
@@ -144,8 +165,17 @@ def _in_clause(tok: Any, top: Any) -> bool:
     return False
 
 
+def proper_noun(tok: Any) -> bool:
+    """A proper noun as written: capitalised ("the finance ministry" tagged PROPN is none)."""
+    return bool(tok.pos_ == "PROPN" and tok.text[:1].isupper())
+
+
 def _names(tok: Any) -> bool:
-    return bool(tok.ent_type_ in ("PERSON", "ORG") or (tok.pos_ == "PROPN" and not tok.ent_type_))
+    """A name: a person or organisation, an untagged proper noun, or a name spaCy took for a
+    place that reads as a person's ("Lowry's lawyer, Helen Park, told")."""
+    if tok.ent_type_ in ("PERSON", "ORG") or (tok.pos_ == "PROPN" and not tok.ent_type_):
+        return True
+    return tok.pos_ == "PROPN" and personlike(" ".join(t.text for t in tok.subtree if t.pos_ == "PROPN"))
 
 
 def _unquoted_around(
@@ -153,9 +183,9 @@ def _unquoted_around(
 ) -> tuple[int, int]:
     """The tokens start..end around `anchor` up to the first quoted one on each side."""
     lo = hi = anchor
-    while lo - 1 >= start and not _quoted(doc[lo - 1], inner):
+    while lo - 1 >= start and not in_quotes(doc[lo - 1], inner):
         lo -= 1
-    while hi + 1 < end and not _quoted(doc[hi + 1], inner):
+    while hi + 1 < end and not in_quotes(doc[hi + 1], inner):
         hi += 1
     return lo, hi + 1
 
@@ -192,62 +222,6 @@ def _speaker_tokens(doc: Any, head: Any, lo: int, hi: int) -> set[int]:
             if wanted and len(sub) <= 8 and lo <= min(sub) and max(sub) < hi:
                 keep.update(sub)
     return keep
-
-
-def appositive_role(doc: Any, who: Any, lo: int, hi: int) -> tuple[int, int] | None:
-    """The role an appositive gives a named source: "Zabihullah Mujahid, the movement's chief
-    spokesman, said" or "A Taliban spokesman, Zabihullah Mujahid, said" -> the spokesman part."""
-    if who.pos_ == "NOUN" and any(c.dep_ == "appos" for c in who.children):
-        role = [
-            t.i
-            for t in who.subtree
-            if t.dep_ != "appos" and not any(a.dep_ == "appos" and t in a.subtree for a in who.children)
-        ]
-    else:
-        appos = next((c for c in who.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
-        role = [t.i for t in appos.subtree] if appos is not None else []
-    role = [i for i in role if lo <= i < hi]
-    while role and (doc[role[0]].is_punct or doc[role[0]].lower_ in ("the", "a", "an")):
-        role = role[1:]
-    while role and doc[role[-1]].is_punct:
-        role = role[:-1]
-    if not role or len(role) > 8 or role != list(range(role[0], role[-1] + 1)):
-        return None
-    return role[0], role[-1] + 1
-
-
-def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int] | None]:
-    """Titles and roles before a name ("Taliban spokesman Zabihullah Mujahid") cut off the speaker
-    and returned apart as the role's token range (None when there is none); an organisation's
-    name is whole ("Brightwater General Hospital")."""
-    if doc[end - 1].ent_type_ in ("ORG", "FAC", "GPE", "NORP") and (
-        all(t.ent_type_ == doc[end - 1].ent_type_ for t in doc[start:end])
-        or any(t.dep_ == "case" for t in doc[start:end])  # "the city's transport department"
-    ):
-        return start, end, None  # an organisation's name or description: no title to cut
-    cut = start
-    for i in range(start, end - 1):
-        tok = doc[i]
-        if (
-            is_title(tok)
-            or tok.pos_ == "NOUN"
-            or (tok.ent_type_ and tok.ent_type_ != "PERSON" and doc[end - 1].ent_type_ == "PERSON")
-        ):
-            if doc[i + 1].pos_ == "PROPN" or is_title(doc[i + 1]):
-                cut = i + 1
-    while cut < end - 1 and (is_title(doc[cut]) and doc[cut + 1].pos_ == "PROPN"):
-        cut += 1
-    last = doc[end - 1]
-    if last.dep_ == "pobj" and start <= last.head.i < end:
-        return start, end, None  # "former colleague of Keane": the name is the description's object
-    if last.ent_type_ == "PERSON":  # "Councilwoman Maria Delgado": the person entity is the name
-        e = end - 1
-        while e > start and last.ent_iob_ != "B" and doc[e].ent_iob_ == "I":
-            e -= 1
-        cut = max(cut, e)
-    if doc[end - 1].pos_ != "PROPN":
-        return start, end, None
-    return cut, end, ((start, cut) if cut > start and any(not doc[i].is_punct for i in range(start, cut)) else None)
 
 
 def find_cues(doc: Any, unit: Unit, lo: int, hi: int) -> list[Cue]:
@@ -319,6 +293,9 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
     if not has_content or (not quoted and _orders(tok)):
         return None
     subj = [c for c in tok.children if c.dep_ in _SUBJ_DEPS]
+    if subj and not subj[0].text[:1].isalnum():  # '»' parsed as the subject: the real one below it, if any
+        below = _subject_within(subj[0], lo, hi)
+        subj = [below] if below is not None else subj[1:]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
     agent = None
     for c in tok.children:
@@ -331,11 +308,22 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
     if lem in BELIEF_VERBS and not subj:
         return None
     who = agent if passive and agent is not None else (subj[0] if subj else None)
+    if who is not None and not (lo <= who.i < hi and who.text[:1].isalnum()):
+        who = _subject_within(who, lo, hi)  # '»' parsed as the subject across a paragraph break
     if who is not None and who.lower_ in ("who", "that", "which") and who.head.dep_ == "relcl":
         who = who.head.head  # "Mr Saleh, who declared ..."
     if unit.quotes and (who is None or unit.inside_quote(who)):
         who = outside_source(doc, unit, tok, lo, hi)  # '“...,” insisted Mayor Ana Ruiz.'
     return _cue(doc, tok.i, tok.i + 1, lem, author_of(who), lo, hi, (-depth(tok), int(quoted)))
+
+
+def _subject_within(tok: Any, lo: int, hi: int) -> Any:
+    """The first word below a misparsed subject (a quotation mark, a token of the paragraph
+    before) that is a subject inside the sentence bounds lo..hi, else None."""
+    return next(
+        (t for t in tok.subtree if lo <= t.i < hi and t.dep_ in _SUBJ_DEPS | {"nsubjpass"} and t.text[:1].isalnum()),
+        None,
+    )
 
 
 def _orders(verb: Any) -> bool:

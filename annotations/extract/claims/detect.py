@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotations.extract.claims.cues import Cue, appositive_role, find_cues, is_verb, lemma, speaker_span, split_role
+from annotations.extract.claims.cues import Cue, find_cues, is_verb, lemma, speaker_span
 from annotations.extract.claims.lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
+from annotations.extract.claims.mentions import mentions_from_doc
 from annotations.extract.claims.ranker import Candidate, SpeakerRanker, speaker_candidates
-from annotations.extract.claims.speakers import mentions_from_doc, needs_mentions, resolve_speakers
+from annotations.extract.claims.roles import appositive_role, represented, split_role
+from annotations.extract.claims.speakers import needs_mentions, resolve_speakers
 from annotations.extract.claims.stance import is_hedged, is_quantity, stance_of
 from annotations.extract.claims.units import (
     Unit,
@@ -49,6 +51,7 @@ def claim_predictions(
     resolve_speakers(claims, text, mentions_from_doc(doc, text=text) if needs_mentions(claims, text) else [])
     for claim in claims:
         claim.pop("_label", None)
+        claim.pop("_represents", None)
         if not keep_candidates:
             claim.pop("_candidates", None)
         for key in ("start", "end", "speaker_start", "speaker_end", "cue_start", "cue_end"):
@@ -77,6 +80,7 @@ def _borrow_attributions(doc: Any, units: list[Unit]) -> None:
                 and not nxt.quotes
                 and nxt.end - nxt.start <= _BORROW_MAX_TOKENS
                 and _has_cue(doc, nxt)
+                and not _reports_own_content(doc, nxt)
             ):
                 u.absorb(nxt)
                 del units[k + 1]
@@ -92,6 +96,16 @@ def _borrow_attributions(doc: Any, units: list[Unit]) -> None:
                 del units[k]
                 continue
         k += 1
+
+
+def _reports_own_content(doc: Any, u: Unit) -> bool:
+    """Whether a sentence reports content of its own ('He said talks would resume'), so is no bare
+    attribution ('he said.') for the quotation before it."""
+    cues = find_cues(doc, u, u.start, u.end)
+    verbs = [doc[c.start] for c in cues if c.end - c.start == 1 and is_verb(doc[c.start])]
+    return bool(verbs) and all(
+        any(ch.dep_ in ("ccomp", "xcomp", "parataxis") and ch.i > v.i for ch in v.children) for v in verbs
+    )
 
 
 def _requested(doc: Any, u: Unit, start: int, end: int) -> bool:
@@ -211,15 +225,29 @@ def _claim(
     if cue is not None:
         cs, ce = doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1])
         claim.update(cue=text[cs:ce], cue_start=cs, cue_end=ce)
-        rng = (chosen.start, chosen.end) if chosen is not None else cue.speaker(doc)
-        who = chosen.head if chosen is not None else cue.who
-        if rng is not None:
-            a, b, role = split_role(doc, *rng)
-            ss, se = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
-            claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=doc[b - 1].ent_type_ or None)
-            if role is None and who is not None:
-                role = appositive_role(doc, who, *cue.bounds)
-            if role is not None:
-                r = text[doc[role[0]].idx : doc[role[1] - 1].idx + len(doc[role[1] - 1])]
-                claim["role"] = None if r.lower().rstrip(".") in _COURTESY else r
+        _speaker(doc, text, claim, cue, chosen)
     return claim
+
+
+def _speaker(doc: Any, text: str, claim: dict[str, Any], cue: Cue, chosen: Candidate | None) -> None:
+    """The claim's source from its cue (or the ranker's choice): the name without its title, the
+    title or appositive kept as role; an unnamed representative of a named organisation gives
+    the organisation ("a spokeswoman for Harcourt said": Harcourt, role "spokeswoman")."""
+    rng = (chosen.start, chosen.end) if chosen is not None else cue.speaker(doc)
+    if rng is None:
+        return
+    who = chosen.head if chosen is not None else cue.who
+    rep = represented(doc, who, *cue.bounds, inner=cue.inner) if who is not None and rng[0] <= who.i < rng[1] else None
+    role: tuple[int, int] | None
+    if rep is not None:
+        (a, b), role = rep
+        claim["_represents"] = doc[role[1] - 1].lower_  # a pronoun after it may stand for the spokesman
+    else:
+        a, b, role = split_role(doc, *rng)
+    ss, se = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+    claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=doc[b - 1].ent_type_ or None)
+    if role is None and who is not None:
+        role = appositive_role(doc, who, *cue.bounds)
+    if role is not None:
+        r = text[doc[role[0]].idx : doc[role[1] - 1].idx + len(doc[role[1] - 1])]
+        claim["role"] = None if r.lower().rstrip(".") in _COURTESY else r

@@ -16,6 +16,7 @@ REPORTING_VERBS = frozenset(
     suggest accuse blame criticize criticise condemn reject dismiss refute dispute rebut
     agree disagree recall reply respond complain conclude mention observe remark comment cite
     indicate caution estimate believe fear expect suspect quote inform find assure
+    fume rage gush snap quip boast retort joke exclaim lament scoff sneer
     """.split()
 )
 DENIAL_VERBS = frozenset("deny reject dismiss refute dispute rebut".split())
@@ -54,12 +55,28 @@ NOT_QUANTITIES = frozenset({"one", "1", "a", "an", "once", "single", "two", "bot
 # Nouns that carry a report but never speak: follow them to their author ("a statement by X").
 REPORT_NOUNS = frozenset(
     """statement report reports data study survey forecast analysis poll figures estimate estimates
-    message release document letter filing post tweet video footage findings research""".split()
+    message release document documents letter filing post tweet video footage findings research papers""".split()
 )
 AUTHOR_PREPS = frozenset("by from of".split())
+# "a report published by X" names its author; "a report seen by X" does not.
+AUTHOR_VERBS = frozenset("publish issue release compile write produce prepare conduct commission author".split())
 
 # Quantifiers kept in an unnamed source as written ("some officials", "several witnesses").
 QUANTIFIERS = frozenset("some several many most few all both other various numerous".split())
+# Titles before a name in news beyond the linker's (normalize.TITLES): cut off the speaker, kept as role.
+NEWS_TITLES = frozenset(
+    """councillor councilor councilman councilwoman alderman alderwoman assemblyman assemblywoman
+    congressman congresswoman delegate commissioner inspector detective superintendent sergeant
+    constable chief coach officer director chairman chairwoman""".split()
+)
+# Unnamed people who speak for the organisation they are "for" or "at" ("a spokeswoman for
+# Harcourt Engineering", "analysts at Nordbank"): the organisation, when named, is the source.
+REPRESENTATIVE_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson spokespeople spokespersons spokesmen spokeswomen
+    representative analyst economist strategist team staff inspector""".split()
+)  # not officials, lawyers or researchers: "a senior official at the ministry" is an anonymous source
+REPRESENTATIVE_PREPS = frozenset("for at with from".split())
+SPOKES_NOUNS = frozenset("spokesman spokeswoman spokesperson spokespeople spokesmen spokeswomen".split())
 # Role nouns a description stands for a person by ("the ambassador", "the head of the union"),
 # with the other nouns of the same role ("the union leader" for "the head of the union").
 ROLE_SYNONYMS = {
@@ -82,7 +99,8 @@ PERSON_ROLE_NOUNS = frozenset(
     premier king queen executive founder owner treasurer negotiator observer mediator
     superintendent principal editor striker midfielder defender goalkeeper winger forward player
     athlete champion defendant plaintiff suspect witness victim survivor author novelist actor actress
-    singer artist candidate incumbent challenger nominee pilot""".split()
+    singer artist candidate incumbent challenger nominee pilot chef star presenter host boss
+    engineer teacher nurse farmer owner landlord resident neighbour neighbor shopkeeper""".split()
 )
 # Words that make a capitalised name a place's or an organisation's, not a person's.
 NOT_PERSON_NAME_WORDS = frozenset(
@@ -90,8 +108,11 @@ NOT_PERSON_NAME_WORDS = frozenset(
     international united royal first central health foods rail railways buses ferries energy motors
     airlines airways capital partners media news times post press herald gazette tribune courier
     fc town borough district province state republic island islands bay port harbour airport
-    hospital clinic school university college""".split()
+    hospital clinic school university college highway route bridge park street road lane avenue
+    square drive boulevard terrace crescent""".split()
 )
+# The last word of a street's name: spaCy often tags "Mill Lane" a person.
+STREET_WORDS = frozenset("street road lane avenue square drive boulevard terrace crescent".split())
 # Plural nouns for people who can speak, as a "they" may stand for ("Residents of Calvera").
 GROUP_NOUNS = frozenset(
     """resident official witness worker doctor nurse protester analyst expert critic lawmaker

@@ -14,11 +14,19 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from annotations.extract.claims.lexicon import NOT_PERSON_NAME_WORDS, ORG_NOUNS, ROLE_SYNONYMS
-from annotations.extract.normalize import ORG_DESIGNATORS
+from annotations.extract.claims.lexicon import (
+    NEWS_TITLES,
+    NOT_PERSON_NAME_WORDS,
+    ORG_NOUNS,
+    PERSON_ROLE_NOUNS,
+    ROLE_SYNONYMS,
+)
+from annotations.extract.normalize import ORG_DESIGNATORS, TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
 _PREPS = frozenset("of for at in with from on".split())
+ROLE_WORDS = TITLES | NEWS_TITLES | PERSON_ROLE_NOUNS | ORG_NOUNS  # capitalised, still a title
+_NAMED_AFTER = re.compile(r"[’']s\s+[A-Z]")  # "Reardon's Hardware": a business, not the person
 _SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s")
 _FEMALE = re.compile(
     r"\b(?:mrs|ms|miss|madam|dame|lady|queen|princess|spokeswoman|chairwoman|councilwoman|congresswoman"
@@ -49,6 +57,8 @@ def _around(text: str, start: int, end: int) -> tuple[str, str]:
     a relative clause)."""
     before = _SENTENCE_END.split(text[max(0, start - 40) : start])[-1]
     after = _SENTENCE_END.split(text[end : end + 120] + " ")[0]
+    if not after.lstrip(" ").startswith((",", "(", "—", "–")):
+        after = ""  # only an appositive or a clause set off after it: "told CLR that the operator..." is not
     return before, after
 
 
@@ -59,10 +69,32 @@ def described(text: str, start: int, end: int, noun: str) -> bool:
     Ferries, the island's main operator", "Elena Marsh, who leads the delegation")."""
     before, after = _around(text, start, end)
     wanted = role_class(noun)
-    for w in _WORD_RE.findall(f"{before} {text[start:end]} {after}".lower()):
-        if role_class(w) == wanted or (len(noun) >= 5 and len(w) >= 4 and w[:4] == noun[:4]):
-            return True
+    for w in _WORD_RE.findall(f"{_title_words(before)} {text[start:end]} {after}".lower()):
+        if role_class(w) == wanted or (len(noun) >= 5 and _common_prefix(w, noun) >= len(noun) - 1):
+            return True  # "authorities" for "the authority"; "minister" is no "ministry"
     return False
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _title_words(before: str) -> str:
+    """The words right before a mention that can be its title or description ("Finnish
+    manufacturer | Kovari Cargotec", "Labour leader, Councillor | Denise Whitlow"): back to a
+    preposition or a capitalised word that is no role ("... Cargotec for its | Rendsholm")."""
+    words = _WORD_RE.findall(before)
+    k = len(words)
+    while k > 0:
+        w = words[k - 1]
+        low = w.lower()
+        if low in _PREPS or (w[:1].isupper() and low not in ROLE_WORDS):
+            break
+        k -= 1
+    return " ".join(words[k:])
 
 
 def gender(text: str, start: int, end: int) -> str | None:
@@ -99,13 +131,18 @@ def nearest_spelling(text: str, start: int, end: int, limit: int, quoted: Sequen
     found = None
     for m in re.finditer(rf"(?<![\w’'-]){re.escape(surname)}(?![\w-])", text[end:limit]):
         p = end + m.start()
-        if not any(a < p < b for a, b in quoted):
+        if not any(a < p < b for a, b in quoted) and not named_after(text, end + m.end()):
             found = p
     if found is None:
         return start, end
     if text[max(0, found + len(surname) - len(name)) : found + len(surname)] == name:
         return found + len(surname) - len(name), found + len(surname)
     return found, found + len(surname)
+
+
+def named_after(text: str, end: int) -> bool:
+    """Whether the name ending at `end` names a business after it ("Reardon's Hardware")."""
+    return _NAMED_AFTER.match(text, end) is not None
 
 
 def salient(text: str, pool: Sequence[Any]) -> int:

@@ -10,149 +10,40 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from typing import Any
 
 from annotations.extract.claims.lexicon import (
     CONTINUES_CHARS,
-    GROUP_NOUNS,
     GROUP_PRONOUNS,
+    NEWS_TITLES,
     ORG_LABELS,
     ORG_NOUNS,
     ORG_PRONOUNS,
     PERSON_LABELS,
     PERSON_PRONOUNS,
     PERSON_ROLE_NOUNS,
+    REPRESENTATIVE_NOUNS,
     ROLE_LOOKBACK_CHARS,
+    SPOKES_NOUNS,
     STATE_NOUNS,
 )
+from annotations.extract.claims.mentions import GROUP, UNTAGGED, Mention
 from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.referents import (
     described,
     gender,
+    named_after,
     nearest_spelling,
     personlike,
     role_class,
     role_head,
     salient,
 )
-from annotations.extract.claims.units import dateline_end
 from annotations.extract.normalize import TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
 _AGED_RE = re.compile(r"\d+-year-old")  # "the 34-year-old"
 _SENTENCE_END_RE = re.compile(r"[.!?][’'”\"]?\s")
-
-
-UNTAGGED = "NAME"  # the label of a proper-noun run spaCy tagged as no entity
-GROUP = "GROUP"  # the label of a plural subject naming people ("Residents of Calvera")
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A named mention: character offsets, label, and its canonical entity when known."""
-
-    start: int
-    end: int
-    label: str
-    entity: int | None = None
-    gold: bool = False
-    subject: bool = False  # the subject of its clause (a pronoun after it most likely means it)
-
-
-def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> list[Mention]:
-    """spaCy's person and organisation entities, except those in an opening dateline ("KABUL —").
-    Pass `text` (doc.text) when you have it: spaCy rebuilds it on every access."""
-
-    text = doc.text if text is None else text
-    skip = dateline_end(text, 0) if offset == 0 else 0
-    named = [
-        Mention(
-            _name_start(doc, e) + offset,
-            _of_name_end(doc, e) + offset,
-            e.label_,
-            subject=e.root.dep_ in ("nsubj", "nsubjpass"),
-        )
-        for e in doc.ents
-        if e.label_ in PERSON_LABELS | ORG_LABELS and e.start_char >= skip
-    ]
-    return sorted(named + _untagged_names(doc, offset, skip) + _groups(doc, offset, skip), key=lambda m: m.start)
-
-
-def _groups(doc: Any, offset: int, skip: int) -> list[Mention]:
-    """Plural subjects naming people ("Residents of Calvera blocked the road"), labelled GROUP:
-    what a "they" may stand for when no organisation or earlier source is nearer."""
-    out = []
-    for tok in doc:
-        if tok.tag_ != "NNS" or tok.dep_ not in ("nsubj", "nsubjpass") or tok.ent_type_ or tok.idx < skip:
-            continue
-        if tok.lemma_.lower() not in GROUP_NOUNS and tok.lower_ not in GROUP_NOUNS:
-            continue
-        start = tok.left_edge.i
-        while start < tok.i and doc[start].dep_ in ("det", "punct"):
-            start += 1
-        end = tok.i + 1
-        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        if of is not None and of.right_edge.i - tok.i <= 4:
-            end = of.right_edge.i + 1
-        out.append(Mention(doc[start].idx + offset, doc[end - 1].idx + len(doc[end - 1]) + offset, GROUP, subject=True))
-    return out
-
-
-def _untagged_names(doc: Any, offset: int, skip: int) -> list[Mention]:
-    """Runs of proper nouns spaCy gave no entity ("Kestrel Ferries, the island's main operator"),
-    labelled NAME: a description can resolve to one the text so describes, nothing else does."""
-    out: list[Mention] = []
-    i = 0
-    while i < len(doc):
-        if doc[i].pos_ != "PROPN" or doc[i].ent_type_ or doc[i].idx < skip:
-            i += 1
-            continue
-        j = i
-        while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_:
-            j += 1
-        if j - i >= 2 or doc[i].dep_ in ("nsubj", "nsubjpass"):  # "Later, Marquez returned"
-            subject = any(doc[k].dep_ in ("nsubj", "nsubjpass") for k in range(i, j))
-            out.append(
-                Mention(doc[i].idx + offset, doc[j - 1].idx + len(doc[j - 1]) + offset, UNTAGGED, subject=subject)
-            )
-        i = j
-    return out
-
-
-def _name_start(doc: Any, ent: Any) -> int:
-    """An organisation's name starts at the proper nouns compounded onto it ("Westmere | Borough
-    Council" when the entity is only the last two)."""
-    i = ent.start
-    while (
-        ent.label_ == "ORG"
-        and i > 0
-        and doc[i - 1].pos_ == "PROPN"
-        and doc[i - 1].dep_ == "compound"
-        and ent.start <= doc[i - 1].head.i < ent.end
-    ):
-        i -= 1
-    return int(doc[i].idx)
-
-
-def _of_name_end(doc: Any, ent: Any) -> int:
-    """An organisation's name goes on over "of" and a place or name ("Fisheries Agency of Japan")."""
-    i = ent.end
-    if ent.label_ != "ORG" or i + 1 >= len(doc) or doc[i].lower_ != "of" or doc[i + 1].pos_ != "PROPN":
-        return int(ent.end_char)
-    j = i + 1
-    while j < len(doc) and doc[j].pos_ == "PROPN":
-        j += 1
-    return int(doc[j - 1].idx + len(doc[j - 1]))
-
-
-def mentions_from_spans(spans: list[dict[str, Any]]) -> list[Mention]:
-    """Gold spans (dicts with start, end, label, entity_id) as mentions that win over predictions."""
-    return [
-        Mention(int(s["start"]), int(s["end"]), str(s["label"]), s.get("entity_id"), True)
-        for s in spans
-        if s.get("label") in PERSON_LABELS | ORG_LABELS
-    ]
 
 
 def needs_mentions(claims: list[dict[str, Any]], text: str) -> bool:
@@ -174,17 +65,29 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     if low in ORG_PRONOUNS:
         return "org", ""
     before = text[max(0, claim["speaker_start"] - 6) : claim["speaker_start"]].lower()
+    if low in SPOKES_NOUNS and re.search(r"\b(?:a|an)\s+$", before):
+        return "spokes", low  # "A spokeswoman added": the organisation just quoted, if any
     if not re.search(r"\b(?:the|its|their)\s+$", before) or (speaker[:1].isupper() and " " not in speaker):
         return None  # only definite descriptions ("the agency"); "Reuters" or "a spokesman" stay
     words = _WORD_RE.findall(low)
-    if not words or any(w[:1].isupper() for w in _WORD_RE.findall(speaker)[1:]):
+    if not words:
         return None
     head = role_head(words)
-    if (head in PERSON_ROLE_NOUNS or _AGED_RE.fullmatch(head)) and len(words) <= 6:
-        return "role", head  # "the ambassador", "the head of the union", "the union leader"
+    original = _WORD_RE.findall(speaker)
+    named = any(w[:1].isupper() for w in original[1:])  # "the Foreign Office spokesperson" speaks for it
+    if (
+        (head in PERSON_ROLE_NOUNS or _AGED_RE.fullmatch(head))
+        and len(words) <= 6
+        and not (named and (head in REPRESENTATIVE_NOUNS or not original[-1].islower()))
+    ):
+        return "role", head  # "the ambassador", "the head of the union", "the Kitchen Rules star"
+    if named:
+        return None
     if len(words) > 3:
         return None
     if len(words) > 1 and not speaker[:1].isupper():
+        if head in ORG_NOUNS and claim.get("_represents"):
+            return "org", head  # "a spokesperson for the terminal operator": the operator before
         return ("described", head) if head in ORG_NOUNS else None  # "the bus operator": only if so described
     return ("org", head) if head in ORG_NOUNS else ("same", head)
 
@@ -199,14 +102,36 @@ def _role_candidate(
         words = _WORD_RE.findall((prev.get("speaker") or "").lower())
         if words and role_class(role_head(words)) == wanted and prev.get("_label") is None:
             return prev
-    window = [m for m in before if m.start >= claim_start - ROLE_LOOKBACK_CHARS and m.label in PERSON_LABELS]
+        if prev.get("_represents") and role_class(prev["_represents"]) == wanted:
+            return prev  # "A spokeswoman for Harcourt said ... the spokeswoman added"
+    people = [m for m in before if m.label in PERSON_LABELS or _maybe_person(text, m)]  # "Matteo Varga" as ORG
+    window = [m for m in people if m.start >= claim_start - ROLE_LOOKBACK_CHARS]
     for m in reversed(window):
         if described(text, m.start, m.end, noun):
             return m
+    # Described further back ("The council's Labour leader, Councillor Denise Whitlow" at the top):
+    # that person's nearest mention.
+    so = {_surname(text, m) for m in people if described(text, m.start, m.end, noun)}
+    found = next((m for m in reversed(people) if _surname(text, m) in so), None)
+    if found is not None:
+        return found
+    prev = speakers[-1] if speakers else None
+    if (
+        prev is not None
+        and prev["end"] >= claim_start - CONTINUES_CHARS
+        and (prev.get("_label") in PERSON_LABELS or personlike(prev["speaker"]))
+        and not any(m.start >= prev["end"] for m in people)
+    ):  # '"...," Holmgaard said. ... The union official added': the source just quoted
+        return prev
     # No one is so described: the one person named in the last two sentences ("the striker").
     recent = [m for m in window if m.start >= _sentences_back(text, claim_start, 2)]
-    surnames = {text[m.start : m.end].split()[-1] for m in recent}
+    surnames = {_surname(text, m) for m in recent}
     return recent[-1] if len(surnames) == 1 else None
+
+
+def _surname(text: str, m: Mention) -> str:
+    words = text[m.start : m.end].split()
+    return words[-1] if words else ""
 
 
 def _sentences_back(text: str, pos: int, n: int) -> int:
@@ -223,7 +148,7 @@ def _name(text: str, m: Mention) -> tuple[int, int]:
         if word is None or word.end() >= end:
             return start, end
         w = word.group().lower().rstrip(".")
-        if w not in TITLES and w != "the":
+        if w not in TITLES and w not in NEWS_TITLES and w != "the":
             return start, end
         nxt = word.end() + (1 if text[word.end() : word.end() + 1] == "." else 0)
         while nxt < end and text[nxt].isspace():
@@ -245,6 +170,11 @@ def _candidate(
     (gold spans first); a description with its noun in a name ("the authority") takes that name."""
     if kind == "role":
         return _role_candidate(noun, text, before, speakers, claim_start)
+    if kind == "spokes":
+        prev = speakers[-1] if speakers else None
+        near = prev is not None and prev["end"] >= claim_start - CONTINUES_CHARS
+        orgish = prev is not None and (prev.get("_represents") or prev.get("_label") in ORG_LABELS - {"GPE"})
+        return prev if near and orgish else None
     if kind in ("same", "described"):  # "the spokesperson": an earlier source of that noun
         for prev in reversed(speakers):
             if (prev.get("speaker") or "").lower().split()[-1:] == [noun] or (
@@ -296,7 +226,7 @@ def _org_candidate(
             return prev
     pool = [m for m in before if m.label in labels]
     ranked = [m for m in pool if m.gold] or pool
-    last = ranked[-1] if ranked else None
+    last = ranked[salient(text, ranked)] if ranked else None  # the subject of the nearest sentence naming one
     source = next((p for p in reversed(recent) if p.get("_label") in (None, UNTAGGED) and _orglike(p["speaker"])), None)
     if source is not None and (last is None or source["speaker_start"] > last.start):
         return source
@@ -343,6 +273,8 @@ def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str], text: st
     an unnamed one ("a shopkeeper", "the commander") of the right number."""
     label = prev.get("_label")
     speaker = prev.get("speaker") or ""
+    if prev.get("_represents") and kind in ("person", "group"):  # "A spokesman for Kestrel said ... He added"
+        return _plural(prev["_represents"]) == (kind == "group")
     if label is not None and kind == "person" and label not in labels:
         words = speaker.split()
         return personlike(speaker) or (
@@ -355,9 +287,11 @@ def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str], text: st
         return label in labels
     if kind == "org":
         return False
-    last = (prev.get("speaker") or " ").split()[-1].lower()
-    plural = last.endswith("s") and not last.endswith("ss")
-    return plural == (kind == "group")
+    return _plural((prev.get("speaker") or " ").split()[-1].lower()) == (kind == "group")
+
+
+def _plural(noun: str) -> bool:
+    return (noun.endswith("s") and not noun.endswith("ss")) or noun in ("staff", "people", "team", "spokespeople")
 
 
 def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
@@ -377,37 +311,72 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
     )
     starts = [m.start for m in ordered]
     seen: list[dict[str, Any]] = []
-    genders: dict[str, str] = {}  # surname -> gender, from pronouns resolved to it
+    genders = _titled_genders(text, ordered)  # surname -> gender, from titles and resolved pronouns
     for claim in claims:
         kind = _kind(text, claim)
         if kind is not None:
             before = ordered[: bisect_left(starts, min(claim["start"], claim["speaker_start"]))]
             found = _candidate(*kind, text, before, seen, claim["start"], genders)
-            if found is not None and kind[0] == "role" and not claim.get("role"):
+            if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
                 claim["role"] = claim["speaker"]  # "According to the ambassador": the role, kept
             if isinstance(found, Mention):
                 s, e = _name(text, found)
-                if kind[0] in ("person", "role"):  # as spelled at the nearest mention
+                if kind[0] in ("person", "role") or found.label in PERSON_LABELS:  # as spelled at the nearest mention
                     s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
+                else:
+                    s, e = _org_spelling(text, s, e, before)
                 claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.label)
                 if found.entity is not None:
                     claim["speaker_entity"] = found.entity
             elif found is not None:
-                claim.update(
-                    speaker=found["speaker"],
-                    speaker_start=found["speaker_start"],
-                    speaker_end=found["speaker_end"],
-                    _label=found.get("_label"),
-                )
+                s, e = found["speaker_start"], found["speaker_end"]
+                if kind[0] in ("person", "role") and not found.get("_represents"):  # as spelled at the nearest mention
+                    s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
+                claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.get("_label"))
+                if found.get("_represents"):
+                    claim["_represents"] = found["_represents"]
         elif claim.get("speaker_start") is not None:
-            claim.setdefault("_label", _label_at(ordered, claim["speaker_start"], claim["speaker_end"]))
+            label = _label_at(ordered, claim["speaker_start"], claim["speaker_end"])
+            if label in PERSON_LABELS:  # "Holmgaard" (spaCy: an organisation) named a person before
+                claim["_label"] = label
+            claim.setdefault("_label", label)
         if kind is not None and kind[0] == "person" and pronoun_gender(kind[1]) and claim.get("speaker"):
             genders.setdefault(claim["speaker"].split()[-1], pronoun_gender(kind[1]) or "")
         if claim.get("speaker"):
             seen.append(claim)
     for claim in claims:
         claim.pop("_label", None)
+        claim.pop("_represents", None)
     return claims
+
+
+def _titled_genders(text: str, mentions: list[Mention]) -> dict[str, str]:
+    """{surname: "f" | "m"} for the people a title or role beside one of their mentions gives a
+    gender ("Ms Vance" makes "Councillor Rosa Vance" a she); a surname both ways is left out."""
+    found: dict[str, set[str]] = {}
+    for m in mentions:
+        g = gender(text, m.start, m.end) if m.label in PERSON_LABELS else None
+        words = text[m.start : m.end].split()
+        if g and words:
+            found.setdefault(words[-1], set()).add(g)
+    return {name: next(iter(gs)) for name, gs in found.items() if len(gs) == 1}
+
+
+def _org_spelling(text: str, start: int, end: int, before: list[Mention]) -> tuple[int, int]:
+    """An organisation's name as spelled at its nearest mention: a later mention that is its
+    acronym ("Baltic Gateway Terminals (BGT) ... BGT") or its first words ("Nordhavn Bank ...
+    Nordhavn"); start..end when there is none."""
+    words = text[start:end].split()
+    acronym = "".join(w[0] for w in words if w[:1].isupper())
+    for m in reversed(before):
+        if m.start < end:
+            break
+        if m.label in PERSON_LABELS:
+            continue
+        other = text[m.start : m.end].split()
+        if (len(acronym) >= 2 and other == [acronym]) or (0 < len(other) < len(words) and words[: len(other)] == other):
+            return m.start, m.end
+    return start, end
 
 
 def _known_people(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -420,7 +389,7 @@ def _known_people(text: str, mentions: list[Mention]) -> list[Mention]:
         words = text[m.start : m.end].split()
         if m.label in PERSON_LABELS:
             surnames.update(words[-1:])
-        elif words and words[-1] in surnames and len(words) <= 3:
+        elif words and words[-1] in surnames and len(words) <= 3 and not named_after(text, m.end):
             m = Mention(m.start, m.end, "PERSON", m.entity, m.gold, m.subject)
         out.append(m)
     return out

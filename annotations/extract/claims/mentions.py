@@ -1,0 +1,141 @@
+"""The named mentions a pronoun or description can resolve to: spaCy's person and organisation
+entities (an organisation's name widened over the proper nouns compounded onto it and over "of
+Japan"), runs of proper nouns it tagged as nothing, plural subjects naming people, or a
+document's gold spans with their canonical entities. All on character offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from annotations.extract.claims.lexicon import GROUP_NOUNS, ORG_LABELS, PERSON_LABELS, STREET_WORDS
+from annotations.extract.claims.units import dateline_end
+
+UNTAGGED = "NAME"  # the label of a proper-noun run spaCy tagged as no entity
+GROUP = "GROUP"  # the label of a plural subject naming people ("Residents of Calvera")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named mention: character offsets, label, and its canonical entity when known."""
+
+    start: int
+    end: int
+    label: str
+    entity: int | None = None
+    gold: bool = False
+    subject: bool = False  # the subject of its clause (a pronoun after it most likely means it)
+
+
+def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> list[Mention]:
+    """spaCy's person and organisation entities, except those in an opening dateline ("KABUL —").
+    Pass `text` (doc.text) when you have it: spaCy rebuilds it on every access."""
+    text = doc.text if text is None else text
+    skip = dateline_end(text, 0) if offset == 0 else 0
+    named = [
+        Mention(
+            _name_start(doc, e) + offset,
+            _of_name_end(doc, e) + offset,
+            e.label_,
+            subject=e.root.dep_ in ("nsubj", "nsubjpass"),
+        )
+        for e in doc.ents
+        if e.label_ in PERSON_LABELS | ORG_LABELS
+        and e.start_char >= skip
+        and not (e.label_ in PERSON_LABELS and e[-1].lower_ in STREET_WORDS)  # "Mill Lane"
+    ]
+    return sorted(named + _untagged_names(doc, offset, skip) + _groups(doc, offset, skip), key=lambda m: m.start)
+
+
+def _groups(doc: Any, offset: int, skip: int) -> list[Mention]:
+    """Plural subjects naming people ("Residents of Calvera blocked the road"), labelled GROUP:
+    what a "they" may stand for when no organisation or earlier source is nearer."""
+    out = []
+    for tok in doc:
+        if tok.tag_ != "NNS" or tok.dep_ not in ("nsubj", "nsubjpass") or tok.ent_type_ or tok.idx < skip:
+            continue
+        if tok.lemma_.lower() not in GROUP_NOUNS and tok.lower_ not in GROUP_NOUNS:
+            continue
+        start = tok.left_edge.i
+        while start < tok.i and doc[start].dep_ in ("det", "punct"):
+            start += 1
+        end = tok.i + 1
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None and of.right_edge.i - tok.i <= 4:
+            end = of.right_edge.i + 1
+        out.append(Mention(doc[start].idx + offset, doc[end - 1].idx + len(doc[end - 1]) + offset, GROUP, subject=True))
+    return out
+
+
+def _untagged_names(doc: Any, offset: int, skip: int) -> list[Mention]:
+    """Runs of proper nouns spaCy gave no entity ("Kestrel Ferries, the island's main operator"),
+    labelled NAME: a description can resolve to one the text so describes, nothing else does."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(doc):
+        if not _propn(doc[i]) or doc[i].ent_type_ or doc[i].idx < skip:
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and _propn(doc[j]) and not doc[j].ent_type_:
+            j += 1
+        if j - i >= 2 or doc[i].dep_ in ("nsubj", "nsubjpass"):  # "Later, Marquez returned"
+            subject = any(doc[k].dep_ in ("nsubj", "nsubjpass") for k in range(i, j))
+            out.append(
+                Mention(doc[i].idx + offset, doc[j - 1].idx + len(doc[j - 1]) + offset, UNTAGGED, subject=subject)
+            )
+        i = j
+    return out
+
+
+def _propn(tok: Any) -> bool:
+    """A proper noun, or a capitalised word the tagger did not know that an appositive describes
+    ("Hidrocal, the regional water agency, issued")."""
+    if tok.pos_ == "PROPN":
+        return tok.text[:1].isupper()  # "the finance ministry" tagged PROPN is no name
+    return (
+        tok.text[:1].isupper()
+        and tok.text[1:].islower()
+        and any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.i > tok.i for c in tok.children)
+    )
+
+
+def _name_start(doc: Any, ent: Any) -> int:
+    """An organisation's name starts at the proper nouns compounded onto it ("Westmere | Borough
+    Council" when the entity is only the last two)."""
+    i = ent.start
+    while ent.label_ == "ORG" and i > 0:
+        prev = doc[i - 1]
+        if prev.pos_ == "PROPN" and prev.dep_ in ("compound", "nmod") and ent.start <= prev.head.i < ent.end:
+            i -= 1
+        elif (  # "Brighton and | Hove City Council": a place joined onto the name
+            prev.lower_ == "and"
+            and i > 1
+            and doc[i - 2].pos_ == "PROPN"
+            and doc[i - 2].dep_ in ("compound", "nmod")
+            and ent.start <= doc[i - 2].head.i < ent.end
+        ):
+            i -= 2
+        else:
+            break
+    return int(doc[i].idx)
+
+
+def _of_name_end(doc: Any, ent: Any) -> int:
+    """An organisation's name goes on over "of" and a place or name ("Fisheries Agency of Japan")."""
+    i = ent.end
+    if ent.label_ != "ORG" or i + 1 >= len(doc) or doc[i].lower_ != "of" or doc[i + 1].pos_ != "PROPN":
+        return int(ent.end_char)
+    j = i + 1
+    while j < len(doc) and doc[j].pos_ == "PROPN":
+        j += 1
+    return int(doc[j - 1].idx + len(doc[j - 1]))
+
+
+def mentions_from_spans(spans: list[dict[str, Any]]) -> list[Mention]:
+    """Gold spans (dicts with start, end, label, entity_id) as mentions that win over predictions."""
+    return [
+        Mention(int(s["start"]), int(s["end"]), str(s["label"]), s.get("entity_id"), True)
+        for s in spans
+        if s.get("label") in PERSON_LABELS | ORG_LABELS
+    ]
