@@ -19,11 +19,15 @@ end the database must hold exactly the gold, else the benchmark fails.
 
 How each model error is fixed: a spurious suggestion with `X` when its paragraph holds only
 spurious ones, else `x`; a wrong label with the label key; a wrong boundary with the edge keys
-(`,` `.` `<` `>`), label first when it is wrong too; two names run together with `|`; a name
+(`,` `.` `<` `>`), then the label key when it is wrong too; two names run together with `|`; a name
 with no suggestion, or anything else, by selecting it (`v`, motions) and a label key. A
 decision on a suggestion applies to the open suggestions with the same text and model label
 (the Reader's propagation), so one fix may settle several errors, and may need undoing where
-the same words are a different entity.
+the same words are a different entity. After `d` (which opens the next document), when the
+annotator decided anything in the finished document: `=`, which counts the suggestions its
+decisions would take in the documents not yet done (on the status line), and `=` again when
+there are any, which applies them (the Reader's offer at done). Nothing else is known of the
+other documents: what the decisions get wrong there is fixed there, and counted.
 
 A model error is a suggestion that is not exactly a gold span, or a gold span no suggestion
 touches (counted on the suggestions shown when the document is opened). Reported: keys,
@@ -340,9 +344,9 @@ class Annotator:
                 return
             keys = edge_keys(self.session.tokens, (s, e), (gs, ge))
             if keys is not None:
-                if glabel != label:  # the label first: it takes the suggestions alike, the edges follow them
+                await self.press(*keys)  # the edges first: the cursor stays on the span (a label key moves on)
+                if glabel != label:  # then the label, which takes the spans the edges took alike
                     await self.press(self.label_keys[glabel])
-                await self.press(*keys)
                 return
         if len(hits) > 1 and hits[1][0] > s:  # two names run together: split before the second
             await self.go(hits[1][0])
@@ -358,23 +362,36 @@ class Annotator:
 
     async def select(self, g: Span) -> None:
         """A name no span covers that is exactly the gold: the cursor anywhere on it and the
-        label key; else v at the start, motions to the last character, the label key."""
+        label key. A name run holding more than the gold ("Deputy Minister Jasur Tashmatov"):
+        the label key on it, then the edge keys; or v at the start, motions to the last
+        character, the label key, whichever is fewer keys."""
         gs, ge, label = g
-        text = self.session.text
-        on_name = {c for c in range(gs, ge) if self.session.name_at(c) == (gs, ge)}
+        session, text = self.session, self.session.text
+        on_name = {c for c in range(gs, ge) if session.name_at(c) == (gs, ge)}
         if on_name:
             await self.go_any(on_name)
             await self.press(self.label_keys[label])
             return
-        await self.go(gs)
-        await self.press("v")
+        cursor = self.reader.article.cursor
         ends = {p for p in range(ge - 1, min(len(text), ge + 3)) if trim(text, gs, p + 1) == (gs, ge)}
-        await self.press(*path(text, self.session, gs, ends, selecting=True, counts=self.counts))
-        await self.press(self.label_keys[label])
+        to_start = path(text, session, cursor, {gs}, counts=self.counts)
+        stretch = path(text, session, gs, ends, selecting=True, counts=self.counts)
+        best: tuple[list[str], list[str], list[str]] = (to_start, ["v", *stretch], [self.label_keys[label]])
+        runs = {run for c in range(gs, ge) if (run := session.name_at(c)) is not None and run[0] <= gs < ge <= run[1]}
+        for run in runs:
+            edges = edge_keys(session.tokens, run, (gs, ge))
+            if edges is None:
+                continue
+            there = path(text, session, cursor, set(range(*run)), counts=self.counts)
+            if len(there) + 1 + len(edges) < sum(map(len, best)):
+                best = (there, [self.label_keys[label]], edges)
+        for keys in best:
+            await self.press(*keys)
 
     async def document(self, gold: list[Span]) -> None:
         """Bring the open document to `gold` and mark it done (which opens the next)."""
         self.gold = gold
+        decided_before = self.by_task.get("pred", [0])[0]
         for _ in range(500):
             task = self.next_task()
             if task is None:
@@ -390,7 +407,13 @@ class Annotator:
             tally[1] += len(self.keys) - before
         if self.session.open_count:
             await self.press("A")
+        finished = self.reader.doc_id
         await self.press("d")
+        decided = self.by_task.get("pred", [0])[0] > decided_before
+        if decided and self.reader.doc_id != finished:  # the next document opened: `=` counts, `=` applies
+            await self.press("equals_sign")
+            if self.reader.entities.pending is not None:
+                await self.press("equals_sign")
 
 
 def split_keys(keys: list[str]) -> tuple[int, int]:

@@ -62,12 +62,14 @@ def more_like(n: int) -> str:
 @dataclass(frozen=True)
 class Decision:
     """A decision on a suggestion that its likes share (same text, same model label): `reject`,
-    `label` (accept with another label, in `value`) or `edge` (a token step, in `value`)."""
+    `label` (accept with another label, in `value`), `edge` (a token step, in `value`) or, read
+    back from a finished document, `span` (token `steps`, then the label in `value`)."""
 
     verb: str
     text: str
     model_label: str | None
     value: str | None = None
+    steps: tuple[str, ...] = ()
 
 
 class EntityEdits:
@@ -79,6 +81,7 @@ class EntityEdits:
     def __init__(self, session: ReadingSession) -> None:
         self.session = session
         self.last: Decision | None = None
+        self.shaping: tuple[int | None, int, int] | None = None  # (doc, span) an edge key just wrote with likes
 
     def likes(self, pred: Row) -> list[Row]:
         """The other open suggestions with this suggestion's text and model label, in text order."""
@@ -98,11 +101,13 @@ class EntityEdits:
 
     def _decided(self, verb: str, pred: Row, value: str | None = None) -> None:
         s = self.session
+        self.shaping = None
         self.last = Decision(verb, s.text[pred["start"] : pred["end"]], pred.get("label"), value)
 
     def accept(self, cursor: int, label: str | None = None) -> Feedback:
         """`a` (or a label key) on a suggestion: it becomes gold, linked when that is sure."""
         s = self.session
+        self.shaping = None
         pred = s.pred_at(cursor)
         if pred is None:
             gold = s.gold_at(cursor)
@@ -140,6 +145,7 @@ class EntityEdits:
         """`x`: delete the gold span, reject the suggestion, delete the claim or reject the
         claim suggestion under the cursor (in that order)."""
         s = self.session
+        self.shaping = None
         gold = s.gold_at(cursor)
         if gold is not None:
             _, failed = s.run(commands.delete_span, s.store, gold["id"], s.annotator, predictions=s.predictions)
@@ -187,7 +193,8 @@ class EntityEdits:
 
     def label(self, cursor: int, label: str, selection: tuple[int, int] | None = None) -> Feedback:
         """A label key: label the selection (replacing the gold it overlaps), else relabel the
-        gold span under the cursor, else accept the suggestion under it with this label, else
+        gold span under the cursor (with the likes an edge key just took with it: trim, then
+        relabel, is one decision on them all), else accept the suggestion under it with this label, else
         label the name no span covers under the cursor (names.name_at). A new span takes the
         same words wherever they stand uncovered in the document ("and 2 more like it")."""
         s = self.session
@@ -196,8 +203,14 @@ class EntityEdits:
             if gold is not None:
                 if gold["label"] == label:
                     return Feedback(f"Already {label}")
+                shaping = self.shaping == (s.doc_id, gold["start"], gold["end"])
+                likes = commands.siblings(s.store, gold, s.now.gold.values()) if shaping else []
                 return self.put(
-                    [(gold["start"], gold["end"], label)], f"Relabelled {gold['label']} → {label}", f"relabel {label}"
+                    [(r["start"], r["end"], label) for r in (gold, *likes)],
+                    f"Relabelled {gold['label']} → {label}{more_like(len(likes))}",
+                    f"relabel {label}",
+                    own=tuple(r["id"] for r in (gold, *likes)),
+                    note=commands.LIKE_NOTE if likes else None,
                 )
             if s.pred_at(cursor) is not None:
                 return self.accept(cursor, label)
@@ -229,6 +242,7 @@ class EntityEdits:
         """Write spans (replacing the gold they overlap); `own` are the spans being edited, which
         are not news when they are replaced."""
         s = self.session
+        self.shaping = None
         put, failed = s.run(
             commands.put_spans,
             s.store,
@@ -331,6 +345,8 @@ class EntityEdits:
         )
         if kind == "pred" and not feedback.error:
             self._decided("edge", row, step)
+        if not feedback.error and len(spans) > 1:
+            self.shaping = (s.doc_id, start, end)
         return feedback
 
     def split(self, cursor: int) -> Feedback:

@@ -3,13 +3,17 @@ motion (the next one) and for a label key on plain text (label the run under the
 
 A run is one or more words that start with an upper-case letter, joined by single spaces or
 hyphens; a trailing possessive ('s, ’s) stays outside. A lone capitalised word that opens a
-sentence ("The", "Officials") is not a run, nor are month and weekday names. Plain string rules, no model: cheap on every key.
+sentence ("The", "Officials") is not a run unless the same word stands capitalised inside the
+sentence elsewhere in the text ("Uzbekistan" opening a paragraph, when "in Uzbekistan" is
+there too); month and weekday names are not runs. Plain string rules, no model: cheap on every
+key.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["CALENDAR", "HONORIFICS", "name_at", "name_runs", "next_name", "occurrences"]
@@ -28,7 +32,9 @@ OPENERS = frozenset(
 )
 """Small words that are capitalised only because they open a sentence."""
 HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame"})
-_SENTENCE_END = re.compile(r"(^|[.!?:][\"”’)]?\s+|\n\s*)$")
+# what stands before a sentence's first word: a sentence end or a line start, then maybe an
+# opening quote or bracket; or a quotation opening after a comma ('he said, "We ...')
+_SENTENCE_END = re.compile(r"((^|[.!?:][\"”’)]?\s+|\n\s*)[\"“‘(]?|,\s+[\"“‘])$")
 
 
 def _capitalised(word: str) -> bool:
@@ -46,9 +52,11 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def name_runs(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8)
+def name_runs(text: str) -> tuple[tuple[int, int], ...]:
     """Every run of capitalised words in the text, in order (see the module docstring)."""
     runs: list[tuple[int, int]] = []
+    lone: list[tuple[int, int]] = []  # single capitalised words opening a sentence
     run: list[tuple[int, int]] = []
 
     def close() -> None:
@@ -63,8 +71,8 @@ def name_runs(text: str) -> list[tuple[int, int]]:
             run.pop(0)  # "On Monday", "The Taliban": the sentence's first word is not the name's
             start, opens_sentence = run[0][0], False
         calendar = all(text[a:b].rstrip(".") in CALENDAR for a, b in run)
-        if end > start and not calendar and not (len(run) == 1 and opens_sentence):
-            runs.append((start, end))
+        if end > start and not calendar:
+            (lone if len(run) == 1 and opens_sentence else runs).append((start, end))
         run.clear()
 
     for m in _WORD.finditer(text):
@@ -78,7 +86,9 @@ def name_runs(text: str) -> list[tuple[int, int]]:
         if word.endswith(_POSSESSIVE[:2]) or word.endswith("."):
             close()
     close()
-    return runs
+    named = {word for start, end in runs for word in re.split(r"[ -]", text[start:end])}
+    runs += [(a, b) for a, b in lone if text[a:b] in named and text[a:b].lower() not in OPENERS]
+    return tuple(sorted(runs))
 
 
 def _free(start: int, end: int, spans: Iterable[Mapping[str, Any]]) -> bool:
