@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 from annotations.config import Config, default_config_text, parse_config
 from annotations.predict.run import run_predict
 from annotations.reading.layout import next_sentence, next_word, prev_sentence, prev_word, word_end
-from annotations.reading.names import name_runs
+from annotations.reading.names import free_runs
 from annotations.reading.session import ReadingSession, step, trim
 from annotations.reading.tokens import Tokens
 from annotations.store import Store, content_hash, now
@@ -173,7 +173,7 @@ def motions(text: str, session: ReadingSession, selecting: bool) -> dict[str, Ca
     stops = session.stops
     entity_starts = sorted({r["start"] for r in session.now.gold.values()} | set(session.now.pred_starts))
     taken = [*session.now.gold.values(), *session.now.preds.values()]
-    name_starts = [s for s, e in name_runs(text) if not any(t["start"] < e and s < t["end"] for t in taken)]
+    name_starts = [s for s, _ in free_runs(text, taken)]
 
     def to(starts: list[int], delta: int, wrap: bool) -> Callable[[int], int]:
         def move(c: int) -> int:

@@ -189,3 +189,15 @@ def test_a_sentence_opening_word_is_a_name_when_it_is_one_inside_a_sentence_too(
 
     text = 'Uzbekistan said no. Officials in Uzbekistan agreed. He said, "We will not."\n\n"Our dam is safe."'
     assert [text[s:e] for s, e in name_runs(text)] == ["Uzbekistan", "Uzbekistan"]
+
+
+def test_the_words_of_a_name_a_span_leaves_free_are_a_name(store):
+    text = "He met Kyrgyz Emergency Situations Minister Bakytbek Sadyrkulov on Monday."
+    doc = add_document(store, text, title="piece")
+    start = text.index("Bakytbek")
+    store.save_predictions("entities", "t1", [(doc, [{"start": start, "end": len(text) - 11, "label": "PERSON"}])])
+    s = ReadingSession(store, ME)
+    s.open(doc)
+    piece = s.name_at(text.index("Kyrgyz"))
+    assert piece is not None and text[slice(*piece)] == "Kyrgyz Emergency Situations Minister"
+    assert s.next_name(0).cursor == text.index("Kyrgyz")

@@ -137,7 +137,7 @@ def test_marking_done_offers_the_documents_decisions_elsewhere_counted_first_one
         await settle(pilot)
         assert reader.doc_id == ids[1]
         line = reader.status_bar.render().plain
-        assert "= its decisions elsewhere" in line and len(line) <= 80
+        assert "Marked done (previous document) · = elsewhere" in line and len(line) <= 80
         before = snapshot(store)
         await pilot.press("equals_sign")
         await settle(pilot)

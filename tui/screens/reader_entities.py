@@ -197,8 +197,10 @@ class EntityController:
         offer = ""
         if status == Status.DONE:
             start_learning(screen.app)  # a background round when enough documents are gold (issue 29)
-            self.finished, self.pending = (screen.doc_id, screen.session.edits.last), None
-            offer = f" · {screen.key_for('reader.everywhere')} its decisions elsewhere"
+            session = screen.session
+            self.finished, self.pending = (screen.doc_id, session.edits.last), None
+            if document_decisions(session.store, session.annotator, screen.doc_id, session.labels):
+                offer = f" · {screen.key_for('reader.everywhere')} elsewhere"
         following = screen.neighbour(1)
         if following is None:
             screen.refresh_marks(reread=False)
