@@ -201,3 +201,15 @@ def test_the_words_of_a_name_a_span_leaves_free_are_a_name(store):
     piece = s.name_at(text.index("Kyrgyz"))
     assert piece is not None and text[slice(*piece)] == "Kyrgyz Emergency Situations Minister"
     assert s.next_name(0).cursor == text.index("Kyrgyz")
+
+
+def test_an_edge_key_on_a_repeat_fixed_later_moves_it_alone(store):
+    text = "Minister Jasur Tashmatov spoke. Later, Tashmatov said no."
+    doc = add_document(store, text, title="repeats")
+    s = ReadingSession(store, ME)
+    s.open(doc)
+    second = text.rindex("Tashmatov")
+    s.label(second, "PERSON")  # "Tashmatov" and its repeat inside "Minister Jasur Tashmatov"
+    assert gold(store, doc) == [("Tashmatov", "PERSON")] * 2
+    s.edge(text.index("Tashmatov"), "grow_start")  # the first one, fixed afterwards: alone
+    assert gold(store, doc) == [("Jasur Tashmatov", "PERSON"), ("Tashmatov", "PERSON")]

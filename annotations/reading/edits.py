@@ -223,12 +223,15 @@ class EntityEdits:
         start, end = s.tokens.snap(start, end)
         taken = [*s.now.gold.values(), *s.now.preds.values()]
         others = [(a, b, label) for a, b in occurrences(s.text, start, end, taken)]
-        return self.put(
+        feedback = self.put(
             [(start, end, label), *others],
             f"Labelled {label}{more_like(len(others))}",
             f"label {label}",
             note=commands.LIKE_NOTE if others else None,
         )
+        if others and not feedback.error:
+            self.shaping = (s.doc_id, start, end)
+        return feedback
 
     def put(
         self,
@@ -317,7 +320,8 @@ class EntityEdits:
     def edge(self, cursor: int, step: str) -> Feedback:
         """Move one edge of the span under the cursor by a token: step is grow_start,
         shrink_start, grow_end or shrink_end. A suggestion becomes gold with its label, and
-        its likes with it; on a span written with its likes, their edges move too."""
+        its likes with it; on the span just written with its likes (by an edge key or a label
+        key, nothing else done since), their edges move too: a span fixed later moves alone."""
         s = self.session
         hit = s.entity_at(cursor)
         if hit is None:
@@ -328,7 +332,12 @@ class EntityEdits:
             return Feedback("That edge cannot move further (x deletes the span)", error=True)
         start, end = moved
         label = row["label"] or "ENTITY"
-        others = self.likes(row) if kind == "pred" else commands.siblings(s.store, row, s.now.gold.values())
+        if kind == "pred":
+            others = self.likes(row)
+        elif self.shaping == (s.doc_id, row["start"], row["end"]):  # its likes follow while it is being shaped
+            others = commands.siblings(s.store, row, s.now.gold.values())
+        else:
+            others = []
         spans = [(start, end, label)]
         for other in others:
             step_moved = getattr(s.tokens, step)(other["start"], other["end"])
