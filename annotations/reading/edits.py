@@ -7,8 +7,9 @@ undoable store action (`commands`) and returns `Feedback` for the status line.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotations.entities import actions as entity_actions
 from annotations.reading import claims as claim_actions
@@ -332,6 +333,7 @@ class EntityEdits:
             return Feedback("That edge cannot move further (x deletes the span)", error=True)
         start, end = moved
         label = row["label"] or "ENTITY"
+        others: Sequence[Mapping[str, Any]]
         if kind == "pred":
             others = self.likes(row)
         elif self.shaping == (s.doc_id, row["start"], row["end"]):  # its likes follow while it is being shaped
