@@ -19,7 +19,8 @@ end the database must hold exactly the gold, else the benchmark fails.
 
 How each model error is fixed: a spurious suggestion with `X` when its paragraph holds only
 spurious ones, else `x`; a wrong label with the label key; a wrong boundary with the edge keys
-(`,` `.` `<` `>`), then the label key when it is wrong too; two names run together with `|`; a name
+(`,` `.` `<` `>`; or `J` with the span after it when the gold holds both, then the edges),
+then the label key when it is wrong too; two names run together with `|`; a name
 with no suggestion, or anything else, by selecting it (`v`, motions) and a label key. A
 decision on a suggestion applies to the open suggestions with the same text and model label
 (the Reader's propagation), so one fix may settle several errors, and may need undoing where
@@ -328,7 +329,7 @@ class Annotator:
         return kind, item
 
     async def fix_pred(self, p: dict[str, Any]) -> None:
-        s, e, label = p["start"], p["end"], p["label"]
+        s, e = p["start"], p["end"]
         hits = self._gold_hits(s, e)
         await self.go(s)
         if not hits:
@@ -343,9 +344,16 @@ class Annotator:
                 await self.press(self.label_keys[glabel])
                 return
             keys = edge_keys(self.session.tokens, (s, e), (gs, ge))
+            merged = self._merge_keys(p, (gs, ge))
+            if merged is not None and (keys is None or len(merged[1]) + 1 < len(keys)):
+                await self.go(merged[0])  # J on the first of two spans the gold holds, then the edges
+                keys = merged[1]
             if keys is not None:
                 await self.press(*keys)  # the edges first: the cursor stays on the span (a label key moves on)
-                if glabel != label:  # then the label, which takes the spans the edges took alike
+                hit = self.session.entity_at(self.reader.article.cursor)
+                if (
+                    hit is not None and hit[1]["label"] != glabel
+                ):  # then the label, which takes the likes the edges took
                     await self.press(self.label_keys[glabel])
                 return
         if len(hits) > 1 and hits[1][0] > s:  # two names run together: split before the second
@@ -353,6 +361,26 @@ class Annotator:
             await self.press("vertical_line")
             return
         await self.select(hits[0])
+
+    def _merge_keys(self, p: dict[str, Any], want: tuple[int, int]) -> tuple[int, list[str]] | None:
+        """Where to press `J` (merge with the next span, as the Reader picks it) and the keys
+        from there turning `p` and its neighbour into `want`, when `want` holds both; else None."""
+        now_ = self.session.now
+        rows = [
+            r for r in (*now_.gold.values(), *now_.preds.values()) if (r["start"], r["end"]) != (p["start"], p["end"])
+        ]
+        before = [r for r in rows if want[0] < r["end"] <= p["start"]]
+        after = [r for r in rows if r["start"] >= p["end"]]
+        if before:  # the span before p: J there takes p
+            first = max(before, key=lambda r: (r["start"], r["end"]))
+            nearest = min((r for r in [*rows, p] if r["start"] >= first["end"]), key=lambda r: (r["start"], r["end"]))
+            span = (first["start"], nearest["end"]) if nearest is p else None
+        elif after and min(after, key=lambda r: (r["start"], r["end"]))["start"] < want[1]:
+            first, span = p, (p["start"], min(after, key=lambda r: (r["start"], r["end"]))["end"])
+        else:
+            return None
+        keys = edge_keys(self.session.tokens, span, want) if span is not None else None
+        return None if keys is None else (first["start"], ["J", *keys])
 
     async def go_any(self, targets: set[int]) -> None:
         start = self.reader.article.cursor
