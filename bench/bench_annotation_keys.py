@@ -19,11 +19,16 @@ end the database must hold exactly the gold, else the benchmark fails.
 
 How each model error is fixed: a spurious suggestion with `X` when its paragraph holds only
 spurious ones, else `x`; a wrong label with the label key; a wrong boundary with the edge keys
-(`,` `.` `<` `>`), label first when it is wrong too; two names run together with `|`; a name
+(`,` `.` `<` `>`; or `J` with the span after it when the gold holds both, then the edges),
+then the label key when it is wrong too; two names run together with `|`; a name
 with no suggestion, or anything else, by selecting it (`v`, motions) and a label key. A
 decision on a suggestion applies to the open suggestions with the same text and model label
 (the Reader's propagation), so one fix may settle several errors, and may need undoing where
-the same words are a different entity.
+the same words are a different entity. After `d` (which opens the next document), when the
+annotator decided anything in the finished document: `=`, which counts the suggestions its
+decisions would take in the documents not yet done (on the status line), and `=` again when
+there are any, which applies them (the Reader's offer at done). Nothing else is known of the
+other documents: what the decisions get wrong there is fixed there, and counted.
 
 A model error is a suggestion that is not exactly a gold span, or a gold span no suggestion
 touches (counted on the suggestions shown when the document is opened). Reported: keys,
@@ -59,7 +64,7 @@ from annotations.config import Config, default_config_text, load_config, parse_c
 from annotations.learn.loop import LOG_SUFFIX, due, wait_round
 from annotations.predict.run import run_predict
 from annotations.reading.layout import next_sentence, next_word, prev_sentence, prev_word, word_end
-from annotations.reading.names import name_runs
+from annotations.reading.names import free_runs
 from annotations.reading.session import ReadingSession, step, trim
 from annotations.reading.tokens import Tokens
 from annotations.store import Store, content_hash, now
@@ -179,7 +184,7 @@ def motions(text: str, session: ReadingSession, selecting: bool) -> dict[str, Ca
     stops = session.stops
     entity_starts = sorted({r["start"] for r in session.now.gold.values()} | set(session.now.pred_starts))
     taken = [*session.now.gold.values(), *session.now.preds.values()]
-    name_starts = [s for s, e in name_runs(text) if not any(t["start"] < e and s < t["end"] for t in taken)]
+    name_starts = [s for s, _ in free_runs(text, taken)]
 
     def to(starts: list[int], delta: int, wrap: bool) -> Callable[[int], int]:
         def move(c: int) -> int:
@@ -334,7 +339,7 @@ class Annotator:
         return kind, item
 
     async def fix_pred(self, p: dict[str, Any]) -> None:
-        s, e, label = p["start"], p["end"], p["label"]
+        s, e = p["start"], p["end"]
         hits = self._gold_hits(s, e)
         await self.go(s)
         if not hits:
@@ -349,16 +354,43 @@ class Annotator:
                 await self.press(self.label_keys[glabel])
                 return
             keys = edge_keys(self.session.tokens, (s, e), (gs, ge))
+            merged = self._merge_keys(p, (gs, ge))
+            if merged is not None and (keys is None or len(merged[1]) + 1 < len(keys)):
+                await self.go(merged[0])  # J on the first of two spans the gold holds, then the edges
+                keys = merged[1]
             if keys is not None:
-                if glabel != label:  # the label first: it takes the suggestions alike, the edges follow them
+                await self.press(*keys)  # the edges first: the cursor stays on the span (a label key moves on)
+                hit = self.session.entity_at(self.reader.article.cursor)
+                if (
+                    hit is not None and hit[1]["label"] != glabel
+                ):  # then the label, which takes the likes the edges took
                     await self.press(self.label_keys[glabel])
-                await self.press(*keys)
                 return
         if len(hits) > 1 and hits[1][0] > s:  # two names run together: split before the second
             await self.go(hits[1][0])
             await self.press("vertical_line")
             return
         await self.select(hits[0])
+
+    def _merge_keys(self, p: dict[str, Any], want: tuple[int, int]) -> tuple[int, list[str]] | None:
+        """Where to press `J` (merge with the next span, as the Reader picks it) and the keys
+        from there turning `p` and its neighbour into `want`, when `want` holds both; else None."""
+        now_ = self.session.now
+        rows = [
+            r for r in (*now_.gold.values(), *now_.preds.values()) if (r["start"], r["end"]) != (p["start"], p["end"])
+        ]
+        before = [r for r in rows if want[0] < r["end"] <= p["start"]]
+        after = [r for r in rows if r["start"] >= p["end"]]
+        if before:  # the span before p: J there takes p
+            first = max(before, key=lambda r: (r["start"], r["end"]))
+            nearest = min((r for r in [*rows, p] if r["start"] >= first["end"]), key=lambda r: (r["start"], r["end"]))
+            span = (first["start"], nearest["end"]) if nearest is p else None
+        elif after and min(after, key=lambda r: (r["start"], r["end"]))["start"] < want[1]:
+            first, span = p, (p["start"], min(after, key=lambda r: (r["start"], r["end"]))["end"])
+        else:
+            return None
+        keys = edge_keys(self.session.tokens, span, want) if span is not None else None
+        return None if keys is None else (first["start"], ["J", *keys])
 
     async def go_any(self, targets: set[int]) -> None:
         start = self.reader.article.cursor
@@ -368,23 +400,36 @@ class Annotator:
 
     async def select(self, g: Span) -> None:
         """A name no span covers that is exactly the gold: the cursor anywhere on it and the
-        label key; else v at the start, motions to the last character, the label key."""
+        label key. A name run holding more than the gold ("Deputy Minister Jasur Tashmatov"):
+        the label key on it, then the edge keys; or v at the start, motions to the last
+        character, the label key, whichever is fewer keys."""
         gs, ge, label = g
-        text = self.session.text
-        on_name = {c for c in range(gs, ge) if self.session.name_at(c) == (gs, ge)}
+        session, text = self.session, self.session.text
+        on_name = {c for c in range(gs, ge) if session.name_at(c) == (gs, ge)}
         if on_name:
             await self.go_any(on_name)
             await self.press(self.label_keys[label])
             return
-        await self.go(gs)
-        await self.press("v")
+        cursor = self.reader.article.cursor
         ends = {p for p in range(ge - 1, min(len(text), ge + 3)) if trim(text, gs, p + 1) == (gs, ge)}
-        await self.press(*path(text, self.session, gs, ends, selecting=True, counts=self.counts))
-        await self.press(self.label_keys[label])
+        to_start = path(text, session, cursor, {gs}, counts=self.counts)
+        stretch = path(text, session, gs, ends, selecting=True, counts=self.counts)
+        best: tuple[list[str], list[str], list[str]] = (to_start, ["v", *stretch], [self.label_keys[label]])
+        runs = {run for c in range(gs, ge) if (run := session.name_at(c)) is not None and run[0] <= gs < ge <= run[1]}
+        for run in runs:
+            edges = edge_keys(session.tokens, run, (gs, ge))
+            if edges is None:
+                continue
+            there = path(text, session, cursor, set(range(*run)), counts=self.counts)
+            if len(there) + 1 + len(edges) < sum(map(len, best)):
+                best = (there, [self.label_keys[label]], edges)
+        for keys in best:
+            await self.press(*keys)
 
     async def document(self, gold: list[Span]) -> None:
         """Bring the open document to `gold` and mark it done (which opens the next)."""
         self.gold = gold
+        decided_before = self.by_task.get("pred", [0])[0]
         for _ in range(500):
             task = self.next_task()
             if task is None:
@@ -400,7 +445,13 @@ class Annotator:
             tally[1] += len(self.keys) - before
         if self.session.open_count:
             await self.press("A")
+        finished = self.reader.doc_id
         await self.press("d")
+        decided = self.by_task.get("pred", [0])[0] > decided_before
+        if decided and self.reader.doc_id != finished:  # the next document opened: `=` counts, `=` applies
+            await self.press("equals_sign")
+            if self.reader.entities.pending is not None:
+                await self.press("equals_sign")
 
 
 def split_keys(keys: list[str]) -> tuple[int, int]:

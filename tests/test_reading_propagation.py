@@ -158,3 +158,58 @@ def test_names_leave_out_titles_dates_and_sentence_openers():
 
     text = "On Monday, Mr Sadyrkulov met Jasur Tashmatov in Tashkent’s old town. Officials agreed."
     assert [text[s:e] for s, e in name_runs(text)] == ["Sadyrkulov", "Jasur Tashmatov", "Tashkent"]
+
+
+def test_a_trim_then_a_label_key_relabels_the_likes_the_trim_took(session, store):
+    """Trim first (the cursor stays on the span), then the label key: both decisions reach
+    every suggestion like it, and one undo takes back the relabel of all of them."""
+    session.edge(at("the Panjshir Valley")[0], "shrink_start")
+    feedback = session.label(at("Panjshir Valley")[0], "GPE")
+    assert "and 1 more like it" in feedback.message
+    assert gold(store, session.doc_id) == [("Panjshir Valley", "GPE")] * 2
+    store.undo(ME)
+    assert gold(store, session.doc_id) == [("Panjshir Valley", "LOC")] * 2
+
+
+def test_a_relabel_of_one_like_later_stays_single(session, store):
+    """Likes follow a relabel only while the trim that took them is the last edit: a span
+    fixed alone afterwards (the same words, another entity) does not drag the others."""
+    session.edge(at("the Panjshir Valley")[0], "shrink_start")
+    session.accept(at("Kabul")[0])
+    session.label(at("Panjshir Valley")[0], "GPE")
+    assert sorted(gold(store, session.doc_id)) == [
+        ("Kabul", "GPE"),
+        ("Panjshir Valley", "GPE"),
+        ("Panjshir Valley", "LOC"),
+    ]
+
+
+def test_a_sentence_opening_word_is_a_name_when_it_is_one_inside_a_sentence_too():
+    from annotations.reading.names import name_runs
+
+    text = 'Uzbekistan said no. Officials in Uzbekistan agreed. He said, "We will not."\n\n"Our dam is safe."'
+    assert [text[s:e] for s, e in name_runs(text)] == ["Uzbekistan", "Uzbekistan"]
+
+
+def test_the_words_of_a_name_a_span_leaves_free_are_a_name(store):
+    text = "He met Kyrgyz Emergency Situations Minister Bakytbek Sadyrkulov on Monday."
+    doc = add_document(store, text, title="piece")
+    start = text.index("Bakytbek")
+    store.save_predictions("entities", "t1", [(doc, [{"start": start, "end": len(text) - 11, "label": "PERSON"}])])
+    s = ReadingSession(store, ME)
+    s.open(doc)
+    piece = s.name_at(text.index("Kyrgyz"))
+    assert piece is not None and text[slice(*piece)] == "Kyrgyz Emergency Situations Minister"
+    assert s.next_name(0).cursor == text.index("Kyrgyz")
+
+
+def test_an_edge_key_on_a_repeat_fixed_later_moves_it_alone(store):
+    text = "Minister Jasur Tashmatov spoke. Later, Tashmatov said no."
+    doc = add_document(store, text, title="repeats")
+    s = ReadingSession(store, ME)
+    s.open(doc)
+    second = text.rindex("Tashmatov")
+    s.label(second, "PERSON")  # "Tashmatov" and its repeat inside "Minister Jasur Tashmatov"
+    assert gold(store, doc) == [("Tashmatov", "PERSON")] * 2
+    s.edge(text.index("Tashmatov"), "grow_start")  # the first one, fixed afterwards: alone
+    assert gold(store, doc) == [("Jasur Tashmatov", "PERSON"), ("Tashmatov", "PERSON")]

@@ -1,7 +1,7 @@
 """Issue 29 in the Reader at 80x24 (Pilot): a wrong label corrected once is corrected everywhere
 in the article and one `u` restores all; `=` counts the same decision in the other documents,
-then applies it as one action; counts before motions; the status line keeps its key hints and
-counts whole at 80 columns."""
+then applies it as one action, and after `d` does so for every decision of the document done;
+counts before motions; the status line keeps its key hints and counts whole at 80 columns."""
 
 from __future__ import annotations
 
@@ -119,5 +119,37 @@ def test_the_status_line_keeps_its_hints_and_counts_whole_at_80_columns(store):
         assert "a accept, x reject, l link" in line  # the key hints whole
         assert "done 0/1" in line  # the counts whole
         assert "…" not in line.split("”")[-1]  # nothing cut outside the quoted text
+
+    run_app(app, body)
+
+
+def test_marking_done_offers_the_documents_decisions_elsewhere_counted_first_one_undo(store):
+    ids = two_docs(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("right_square_bracket", "4")  # Panjshir ORG -> GPE (three here); on to Telegram
+        await settle(pilot)
+        await pilot.press("x")  # Telegram ORG rejected (both); on to Kabul
+        await settle(pilot)
+        await pilot.press("A", "d")  # Kabul accepted as it was: no decision; done opens the next
+        await settle(pilot)
+        assert reader.doc_id == ids[1]
+        line = reader.status_bar.render().plain
+        assert "Marked done (previous document) · = elsewhere" in line and len(line) <= 80
+        before = snapshot(store)
+        await pilot.press("equals_sign")
+        await settle(pilot)
+        assert "1 document, 2 suggestions" in reader.status_bar.plain
+        assert snapshot(store) == before  # counting writes nothing
+        await pilot.press("equals_sign")
+        await settle(pilot)
+        assert gold(store, ids[1]) == [("Panjshir", "GPE")]
+        assert "Done in 1 document (2)" in reader.status_bar.plain
+        assert [OTHER[p["start"] : p["end"]] for p in reader.session.now.preds.values()] == ["Kabul"]  # repainted
+        await pilot.press("u")
+        await settle(pilot)
+        assert snapshot(store) == before
 
     run_app(app, body)

@@ -147,7 +147,12 @@ ACTIONS: tuple[ActionDef, ...] = (
     ),
     _a("reader.prev_open", "{", "Previous open suggestion", "next_open(-1)"),
     _a("reader.next_name", "apostrophe", "Next name no span covers (a label key labels it)", "next_name(1)"),
-    _a("reader.everywhere", "equals_sign", "Last decision in other documents (counts; again applies)", "everywhere"),
+    _a(
+        "reader.everywhere",
+        "equals_sign",
+        "Last decision (after d: the document's decisions) in other documents (counts; again applies)",
+        "everywhere",
+    ),
     _a(
         "reader.accept_all",
         "A",

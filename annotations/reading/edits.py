@@ -7,8 +7,9 @@ undoable store action (`commands`) and returns `Feedback` for the status line.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotations.entities import actions as entity_actions
 from annotations.reading import claims as claim_actions
@@ -62,12 +63,14 @@ def more_like(n: int) -> str:
 @dataclass(frozen=True)
 class Decision:
     """A decision on a suggestion that its likes share (same text, same model label): `reject`,
-    `label` (accept with another label, in `value`) or `edge` (a token step, in `value`)."""
+    `label` (accept with another label, in `value`), `edge` (a token step, in `value`) or, read
+    back from a finished document, `span` (token `steps`, then the label in `value`)."""
 
     verb: str
     text: str
     model_label: str | None
     value: str | None = None
+    steps: tuple[str, ...] = ()
 
 
 class EntityEdits:
@@ -79,6 +82,7 @@ class EntityEdits:
     def __init__(self, session: ReadingSession) -> None:
         self.session = session
         self.last: Decision | None = None
+        self.shaping: tuple[int | None, int, int] | None = None  # (doc, span) an edge key just wrote with likes
 
     def likes(self, pred: Row) -> list[Row]:
         """The other open suggestions with this suggestion's text and model label, in text order."""
@@ -98,11 +102,13 @@ class EntityEdits:
 
     def _decided(self, verb: str, pred: Row, value: str | None = None) -> None:
         s = self.session
+        self.shaping = None
         self.last = Decision(verb, s.text[pred["start"] : pred["end"]], pred.get("label"), value)
 
     def accept(self, cursor: int, label: str | None = None) -> Feedback:
         """`a` (or a label key) on a suggestion: it becomes gold, linked when that is sure."""
         s = self.session
+        self.shaping = None
         pred = s.pred_at(cursor)
         if pred is None:
             gold = s.gold_at(cursor)
@@ -140,6 +146,7 @@ class EntityEdits:
         """`x`: delete the gold span, reject the suggestion, delete the claim or reject the
         claim suggestion under the cursor (in that order)."""
         s = self.session
+        self.shaping = None
         gold = s.gold_at(cursor)
         if gold is not None:
             _, failed = s.run(commands.delete_span, s.store, gold["id"], s.annotator, predictions=s.predictions)
@@ -187,7 +194,8 @@ class EntityEdits:
 
     def label(self, cursor: int, label: str, selection: tuple[int, int] | None = None) -> Feedback:
         """A label key: label the selection (replacing the gold it overlaps), else relabel the
-        gold span under the cursor, else accept the suggestion under it with this label, else
+        gold span under the cursor (with the likes an edge key just took with it: trim, then
+        relabel, is one decision on them all), else accept the suggestion under it with this label, else
         label the name no span covers under the cursor (names.name_at). A new span takes the
         same words wherever they stand uncovered in the document ("and 2 more like it")."""
         s = self.session
@@ -196,8 +204,14 @@ class EntityEdits:
             if gold is not None:
                 if gold["label"] == label:
                     return Feedback(f"Already {label}")
+                shaping = self.shaping == (s.doc_id, gold["start"], gold["end"])
+                likes = commands.siblings(s.store, gold, s.now.gold.values()) if shaping else []
                 return self.put(
-                    [(gold["start"], gold["end"], label)], f"Relabelled {gold['label']} → {label}", f"relabel {label}"
+                    [(r["start"], r["end"], label) for r in (gold, *likes)],
+                    f"Relabelled {gold['label']} → {label}{more_like(len(likes))}",
+                    f"relabel {label}",
+                    own=tuple(r["id"] for r in (gold, *likes)),
+                    note=commands.LIKE_NOTE if likes else None,
                 )
             if s.pred_at(cursor) is not None:
                 return self.accept(cursor, label)
@@ -210,12 +224,15 @@ class EntityEdits:
         start, end = s.tokens.snap(start, end)
         taken = [*s.now.gold.values(), *s.now.preds.values()]
         others = [(a, b, label) for a, b in occurrences(s.text, start, end, taken)]
-        return self.put(
+        feedback = self.put(
             [(start, end, label), *others],
             f"Labelled {label}{more_like(len(others))}",
             f"label {label}",
             note=commands.LIKE_NOTE if others else None,
         )
+        if others and not feedback.error:
+            self.shaping = (s.doc_id, start, end)
+        return feedback
 
     def put(
         self,
@@ -229,6 +246,7 @@ class EntityEdits:
         """Write spans (replacing the gold they overlap); `own` are the spans being edited, which
         are not news when they are replaced."""
         s = self.session
+        self.shaping = None
         put, failed = s.run(
             commands.put_spans,
             s.store,
@@ -303,7 +321,8 @@ class EntityEdits:
     def edge(self, cursor: int, step: str) -> Feedback:
         """Move one edge of the span under the cursor by a token: step is grow_start,
         shrink_start, grow_end or shrink_end. A suggestion becomes gold with its label, and
-        its likes with it; on a span written with its likes, their edges move too."""
+        its likes with it; on the span just written with its likes (by an edge key or a label
+        key, nothing else done since), their edges move too: a span fixed later moves alone."""
         s = self.session
         hit = s.entity_at(cursor)
         if hit is None:
@@ -314,7 +333,13 @@ class EntityEdits:
             return Feedback("That edge cannot move further (x deletes the span)", error=True)
         start, end = moved
         label = row["label"] or "ENTITY"
-        others = self.likes(row) if kind == "pred" else commands.siblings(s.store, row, s.now.gold.values())
+        others: Sequence[Mapping[str, Any]]
+        if kind == "pred":
+            others = self.likes(row)
+        elif self.shaping == (s.doc_id, row["start"], row["end"]):  # its likes follow while it is being shaped
+            others = commands.siblings(s.store, row, s.now.gold.values())
+        else:
+            others = []
         spans = [(start, end, label)]
         for other in others:
             step_moved = getattr(s.tokens, step)(other["start"], other["end"])
@@ -331,6 +356,8 @@ class EntityEdits:
         )
         if kind == "pred" and not feedback.error:
             self._decided("edge", row, step)
+        if not feedback.error and len(spans) > 1:
+            self.shaping = (s.doc_id, start, end)
         return feedback
 
     def split(self, cursor: int) -> Feedback:

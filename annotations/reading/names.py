@@ -3,16 +3,20 @@ motion (the next one) and for a label key on plain text (label the run under the
 
 A run is one or more words that start with an upper-case letter, joined by single spaces or
 hyphens; a trailing possessive ('s, ’s) stays outside. A lone capitalised word that opens a
-sentence ("The", "Officials") is not a run, nor are month and weekday names. Plain string rules, no model: cheap on every key.
+sentence ("The", "Officials") is not a run unless the same word stands capitalised inside the
+sentence elsewhere in the text ("Uzbekistan" opening a paragraph, when "in Uzbekistan" is
+there too); month and weekday names are not runs. Plain string rules, no model: cheap on every
+key.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
-__all__ = ["CALENDAR", "HONORIFICS", "name_at", "name_runs", "next_name", "occurrences"]
+__all__ = ["CALENDAR", "HONORIFICS", "free_runs", "name_at", "name_runs", "next_name", "occurrences"]
 
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
 _POSSESSIVE = ("'s", "’s", "'", "’")
@@ -28,7 +32,9 @@ OPENERS = frozenset(
 )
 """Small words that are capitalised only because they open a sentence."""
 HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame"})
-_SENTENCE_END = re.compile(r"(^|[.!?:][\"”’)]?\s+|\n\s*)$")
+# what stands before a sentence's first word: a sentence end or a line start, then maybe an
+# opening quote or bracket; or a quotation opening after a comma ('he said, "We ...')
+_SENTENCE_END = re.compile(r"((^|[.!?:][\"”’)]?\s+|\n\s*)[\"“‘(]?|,\s+[\"“‘])$")
 
 
 def _capitalised(word: str) -> bool:
@@ -46,9 +52,21 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def name_runs(text: str) -> list[tuple[int, int]]:
+def name_runs(text: str) -> tuple[tuple[int, int], ...]:
     """Every run of capitalised words in the text, in order (see the module docstring)."""
+    return _runs(text)[0]
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    return _SENTENCE_END.search(text, max(0, start - 6), start) is not None
+
+
+@lru_cache(maxsize=8)
+def _runs(text: str) -> tuple[tuple[tuple[int, int], ...], frozenset[str]]:
+    """(the name runs, the words capitalised inside a sentence: names wherever they stand)."""
     runs: list[tuple[int, int]] = []
+    lone: list[tuple[int, int]] = []  # single capitalised words opening a sentence
+    named: set[str] = set()
     run: list[tuple[int, int]] = []
 
     def close() -> None:
@@ -58,13 +76,14 @@ def name_runs(text: str) -> list[tuple[int, int]]:
         while len(run) > 1 and text[run[0][0] : run[0][1]].rstrip(".") in HONORIFICS:
             run.pop(0)  # "Mr Sadyrkulov": the name, not the title
             start = run[0][0]
-        opens_sentence = _SENTENCE_END.search(text, max(0, start - 6), start) is not None
+        opens_sentence = _opens_sentence(text, start)
         if opens_sentence and len(run) > 1 and text[run[0][0] : run[0][1]].lower() in OPENERS:
             run.pop(0)  # "On Monday", "The Taliban": the sentence's first word is not the name's
             start, opens_sentence = run[0][0], False
         calendar = all(text[a:b].rstrip(".") in CALENDAR for a, b in run)
-        if end > start and not calendar and not (len(run) == 1 and opens_sentence):
-            runs.append((start, end))
+        named.update(text[a:b] for a, b in run[1 if opens_sentence else 0 :])
+        if end > start and not calendar:
+            (lone if len(run) == 1 and opens_sentence else runs).append((start, end))
         run.clear()
 
     for m in _WORD.finditer(text):
@@ -78,19 +97,48 @@ def name_runs(text: str) -> list[tuple[int, int]]:
         if word.endswith(_POSSESSIVE[:2]) or word.endswith("."):
             close()
     close()
-    return runs
+    runs += [(a, b) for a, b in lone if text[a:b] in named and text[a:b].lower() not in OPENERS]
+    return tuple(sorted(runs)), frozenset(named)
 
 
 def _free(start: int, end: int, spans: Iterable[Mapping[str, Any]]) -> bool:
     return not any(s["start"] < end and start < s["end"] for s in spans)
 
 
-def name_at(text: str, cursor: int, spans: Iterable[Mapping[str, Any]]) -> tuple[int, int] | None:
-    """The run no span overlaps under the cursor, else None."""
+def _pieces(text: str, start: int, end: int, spans: list[Mapping[str, Any]]) -> list[tuple[int, int]]:
+    """The whole words of the run [start, end) that no span covers, as runs of their own
+    ("Kyrgyz Emergency Situations Minister" when "Bakytbek Sadyrkulov" after it is a span)."""
+    cuts = sorted((max(start, s["start"]), min(end, s["end"])) for s in spans if s["start"] < end and start < s["end"])
+    if not cuts:
+        return [(start, end)]
+    out, pos = [], start
+    for a, b in [*cuts, (end, end)]:
+        a0, b0 = pos, a
+        while a0 < b0 and not text[a0].isalnum():
+            a0 += 1
+        while b0 > a0 and not text[b0 - 1].isalnum():
+            b0 -= 1
+        bounded = a0 < b0 and (a0 == 0 or not text[a0 - 1].isalnum()) and (b0 == len(text) or not text[b0].isalnum())
+        one_word = bounded and not any(c in " -" for c in text[a0:b0])
+        if one_word and _opens_sentence(text, a0) and text[a0:b0] not in _runs(text)[1]:
+            bounded = False  # "Later" before a span: a sentence opener, as for whole runs
+        if bounded and text[a0].isupper():
+            out.append((a0, b0))
+        pos = max(pos, b)
+    return out
+
+
+def free_runs(text: str, spans: Iterable[Mapping[str, Any]]) -> list[tuple[int, int]]:
+    """The name runs, or their whole-word pieces, that no span overlaps, in order."""
     spans = list(spans)
-    for start, end in name_runs(text):
+    return [piece for start, end in name_runs(text) for piece in _pieces(text, start, end, spans)]
+
+
+def name_at(text: str, cursor: int, spans: Iterable[Mapping[str, Any]]) -> tuple[int, int] | None:
+    """The run (or the piece of it) no span overlaps under the cursor, else None."""
+    for start, end in free_runs(text, spans):
         if start <= cursor < end:
-            return (start, end) if _free(start, end, spans) else None
+            return start, end
         if start > cursor:
             break
     return None
@@ -111,8 +159,7 @@ def occurrences(text: str, start: int, end: int, spans: Iterable[Mapping[str, An
 
 def next_name(text: str, cursor: int, spans: Iterable[Mapping[str, Any]], delta: int = 1) -> int | None:
     """The start of the next (delta > 0) or previous run no span overlaps, else None."""
-    spans = list(spans)
-    starts = [s for s, e in name_runs(text) if _free(s, e, spans)]
+    starts = [s for s, _ in free_runs(text, spans)]
     after = [s for s in starts if (s > cursor if delta > 0 else s < cursor)]
     if not after:
         return None

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from annotations.reading.everywhere import Elsewhere, apply_elsewhere, find_elsewhere
+from annotations.reading.edits import Decision
+from annotations.reading.everywhere import Elsewhere, apply_elsewhere, document_decisions, find_elsewhere
 from annotations.reading.values import Feedback, plural
 from annotations.vocab import Status
 from tui.actions import LABEL_PREFIX
@@ -30,7 +31,9 @@ class EntityController:
 
     def __init__(self, screen: ReaderScreen) -> None:
         self.screen = screen
-        self.pending: Elsewhere | None = None  # counted by `=`, applied by the next `=`
+        self.pending: tuple[object, list[Elsewhere]] | None = None  # counted by `=`, applied by the next `=`
+        # the document just marked done and the last decision then: `=` offers its decisions
+        self.finished: tuple[int, Decision | None] | None = None
 
     def decide(self, command: Callable[[], Feedback]) -> None:
         """Run a command on the session; a new decision on a suggestion offers `=` (the same
@@ -113,36 +116,53 @@ class EntityController:
     # ------------------------------------------------------------------ the same decision everywhere
 
     def everywhere(self) -> None:
-        """`=`: the last decision on a suggestion, in the other documents not yet done. The first
-        press counts them; the second applies it, one action (`u` undoes it)."""
+        """`=`: the last decision on a suggestion, in the other documents not yet done; right
+        after `d`, every decision of the document just marked done. The first press counts
+        them; the second applies them, one action (`u` undoes it)."""
         screen = self.screen
         session = screen.session
         decision = session.edits.last
-        if decision is None:
+        finished = self.finished
+        if finished is not None and finished[1] is decision:
+            what: object = ("done", finished[0])
+            subject = "its decisions"
+            decisions = document_decisions(session.store, session.annotator, finished[0], session.labels)
+            here = finished[0]
+        elif decision is not None:
+            what, subject, decisions, here = decision, f"“{one_line(decision.text)[:30]}”", [decision], screen.doc_id
+        else:
             screen.flash(Text("Decide on a suggestion first (x, a label key, an edge key); = repeats it everywhere"))
             return
         pending = self.pending
-        if pending is None or pending.decision != decision:
-            self.pending = find_elsewhere(session.store, session.annotator, decision, screen.doc_id)
-            found = self.pending
-            if not found.suggestions:
+        if pending is None or pending[0] != what:
+            found = [
+                e for d in decisions if (e := find_elsewhere(session.store, session.annotator, d, here)).suggestions
+            ]
+            if not found:
                 self.pending = None
-                screen.flash(Text(f"“{one_line(decision.text)[:30]}”: no other document has it open"))
+                screen.flash(Text(f"{subject}: no other document has them open"))
                 return
+            self.pending = (what, found)
+            documents = len({doc_id for e in found for doc_id in e.found})
+            suggestions = sum(e.suggestions for e in found)
+            kind = "document" if here != screen.doc_id else "other document"  # after `d`: this one counts
             screen.flash(
                 Text(
-                    f"{plural(found.documents, 'other document')}, {plural(found.suggestions, 'suggestion')}"
+                    f"{plural(documents, kind)}, {plural(suggestions, 'suggestion')}"
                     f" · = again: the same there · u undoes"
                 )
             )
             return
         self.pending = None
-        count, failed = session.run(apply_elsewhere, session.store, session.annotator, pending)
+        count, failed = session.run(apply_elsewhere, session.store, session.annotator, pending[1])
         if failed:
             screen.apply(failed)
             return
         screen.reread_progress()
-        screen.flash(Text(f"Done in {plural(pending.documents, 'other document')} ({count:,}) · u undoes"))
+        screen.refresh_marks()  # the document on screen may be one of them
+        documents = len({doc_id for e in pending[1] for doc_id in e.found})
+        kind = "other document" if what is decision else "document"
+        screen.flash(Text(f"Done in {plural(documents, kind)} ({count:,}) · u undoes"))
 
     # ------------------------------------------------------------------ marking the document
 
@@ -174,12 +194,17 @@ class EntityController:
             screen.apply(feedback)
             return
         screen.reread_progress()
+        offer = ""
         if status == Status.DONE:
             start_learning(screen.app)  # a background round when enough documents are gold (issue 29)
+            session = screen.session
+            self.finished, self.pending = (screen.doc_id, session.edits.last), None
+            if document_decisions(session.store, session.annotator, screen.doc_id, session.labels):
+                offer = f" · {screen.key_for('reader.everywhere')} elsewhere"
         following = screen.neighbour(1)
         if following is None:
             screen.refresh_marks(reread=False)
             screen.flash(Text(f"{feedback.message} · that was the last document in the list"))
             return
         screen.open_other(following)
-        screen.flash(Text(f"{feedback.message} (previous document)"), at=screen.article.cursor)
+        screen.flash(Text(f"{feedback.message} (previous document){offer}"), at=screen.article.cursor)
