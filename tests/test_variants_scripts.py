@@ -51,6 +51,11 @@ def test_the_shipped_syllable_table_is_what_pypinyin_builds():
         ("Guangzhou", "Kwangchow", "GPE"),
         ("Qingdao", "Tsingtao", "GPE"),
         ("Laozi", "Lao Tzu", "PERSON"),
+        ("Soong Ching-ling", "Song Qingling", "PERSON"),  # the family's own oo (Soochow's)
+        # Hong Kong names: Leung reads only as Cantonese, so Chiu-wai is read as Cantonese too
+        ("Leung Chiu-wai", "Liang Chaowei", "PERSON"),
+        ("Wong Chi-fung", "Huang Zhifeng", "PERSON"),
+        ("Lai Chee-ying", "Li Zhiying", "PERSON"),
     ],
 )
 def test_pinyin_wade_giles_and_postal_spellings_are_linked(a, b, label):
@@ -67,6 +72,11 @@ def test_pinyin_wade_giles_and_postal_spellings_are_linked(a, b, label):
         ("Li Peng", "Li Ping", "PERSON"),
         ("Wang Yi", "Wang Yang", "PERSON"),
         ("Guangdong", "Guangxi", "GPE"),
+        # a token is written in one scheme: pinyin zhou makes su pinyin su, not postal hsu
+        ("Suzhou", "Xuzhou", "GPE"),
+        ("Zhangzhou", "Changzhou", "GPE"),
+        ("Leung Chiu-wai", "Leung Ka-fai", "PERSON"),  # two actors, both Tony Leung in English
+        ("Lai Ching-te", "Lai Chee-ying", "PERSON"),
     ],
 )
 def test_chinese_look_alikes_stay_apart(a, b, label):

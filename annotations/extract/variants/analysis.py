@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from annotations.extract.chinese import chinese_form
+from annotations.extract.chinese import cantonese_form, chinese_form
 from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES, normalize
 from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
 
@@ -40,6 +40,7 @@ class Node:
     # (joined string, indices into core it covers); filled by TokenIndex
     joins: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
     chinese: bool = False  # a Chinese name (chinese.chinese_form): surname first, syllable rules
+    cantonese: bool = False  # written the Hong Kong way (chinese.cantonese_form): Cantonese readings too
 
     def __post_init__(self) -> None:
         self.person = self.group == PERSON
@@ -74,6 +75,7 @@ def analyse(node: Node) -> None:
         node.cpos = tuple(range(len(toks)))
         node.dropped = []
         node.chinese = chinese_form(node.core)
+        node.cantonese = node.chinese and cantonese_form(node.core)
         return
     dropped: list[str] = []
     lo, hi = 0, len(toks)
@@ -102,6 +104,7 @@ def analyse(node: Node) -> None:
     node.core = tuple(toks[i] for i in core_idx)
     node.dropped = dropped
     node.chinese = chinese_form(node.core)
+    node.cantonese = node.chinese and cantonese_form(node.core)
 
 
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")

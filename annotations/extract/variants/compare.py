@@ -74,7 +74,9 @@ class TokenIndex:
         self.strict = self._strict_matches() if any(n.person for n in live) else {}
         # the tokens of Chinese names, and any token that looks Chinese (joined ones too)
         of_chinese = {t for n in live if n.chinese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
-        for a, b in syllable_matches(tokens, of_chinese):
+        # the tokens of Hong Kong names, read as Cantonese too (Chun for Zhen beside Leung)
+        self.of_cantonese = {t for n in live if n.cantonese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
+        for a, b in syllable_matches(tokens, of_chinese, self.of_cantonese):
             if self.match[a].get(b, 0.0) < 0.97:
                 self.match[a][b] = self.match[b][a] = 0.97
         self._index(live)
@@ -112,12 +114,13 @@ class TokenIndex:
                     out[(a, b)] = s if s >= TOKEN_MATCH else 0.0
         return out
 
-    def chinese_sim(self, x: int, y: int) -> float:
+    def chinese_sim(self, x: int, y: int, cantonese_x: bool = False, cantonese_y: bool = False) -> float:
         """Similarity of token ids x and y as syllables of Chinese names (chinese.py): 0.97
-        when some reading is shared, else 0 (Chang / Chiang, Hubei / Hebei)."""
+        when some reading is shared, else 0 (Chang / Chiang, Hubei / Hebei); a token of a Hong
+        Kong name (its flag) is read as Cantonese too."""
         if x == y:
             return 1.0
-        return 0.97 if same_name(self.tokens[x], self.tokens[y]) else 0.0
+        return 0.97 if same_name(self.tokens[x], self.tokens[y], cantonese_x, cantonese_y) else 0.0
 
     def tsim(self, x: int, y: int, person: bool) -> float:
         """Similarity of token ids x and y (people's rules when `person`)."""
@@ -228,7 +231,7 @@ class TokenIndex:
             for k in range(n):
                 s = match[ia[k]].get(ib[k], 0.0)
                 if chinese:
-                    s = self.chinese_sim(ia[k], ib[k])
+                    s = self.chinese_sim(ia[k], ib[k], fa.cantonese, fb.cantonese)
                 elif strict and s:
                     s = strict.get((ia[k], ib[k]), s)
                 if s < TOKEN_MATCH:
@@ -277,7 +280,7 @@ class TokenIndex:
             for j in range(len(B)):
                 s = row.get(ib[j], 0.0)
                 if chinese:
-                    s = self.chinese_sim(ia[i], ib[j])
+                    s = self.chinese_sim(ia[i], ib[j], fa.cantonese, fb.cantonese)
                 elif strict and s:
                     s = strict.get((ia[i], ib[j]), s)
                 if initials and s == 0.0 and (len(A[i]) == 1 or len(B[j]) == 1):
