@@ -36,6 +36,7 @@ __all__ = [
     "cantonese_token",
     "chinese_form",
     "chinese_token",
+    "english_name_first",
     "readings",
     "same_name",
     "syllable_matches",
@@ -64,7 +65,7 @@ def _postal(wg: str) -> list[str]:
     if wg.endswith("u") and not wg.endswith(("ou", "iu")):
         out.append(wg[:-1] + "oo")  # Soochow, Foochow
     if wg.endswith("ung"):
-        out.append(wg[:-3] + "oong")  # Soong Mei-ling, Lee Hsien Loong
+        out += [wg[:-3] + "oong", wg[:-3] + "oung"]  # Soong Mei-ling, Lee Hsien Loong; French Tsé-toung
     if wg.endswith("ei"):
         out.append(wg[:-2] + "eh")  # Hopeh, Hupeh
     if wg.endswith("e") and not wg.endswith(("ie", "ue")):
@@ -327,6 +328,16 @@ def chinese_form(tokens: tuple[str, ...]) -> bool:
     """True if a form reads as a Chinese name: every token cuts into syllables and one shows
     a mark only Chinese romanisations make."""
     return bool(tokens) and any(_MARK.search(t) for t in tokens) and all(readings(t) for t in tokens)
+
+
+def english_name_first(tokens: Sequence[str]) -> bool:
+    """True if a name is written the Hong Kong way, an English given name before the Chinese
+    name (Jimmy Lai Chee-ying, Joshua Wong Chi-fung): the first token reads as no Chinese
+    syllables (or, before a Hong Kong name, no Cantonese ones: Joshua) and the rest, surname
+    and given name, is a Chinese name."""
+    if len(tokens) < 3 or not chinese_form(rest := tuple(tokens[1:])):
+        return False
+    return not readings(tokens[0]) or (cantonese_form(rest) and not _cuts(tokens[0], _tables().cantonese))
 
 
 if __name__ == "__main__":

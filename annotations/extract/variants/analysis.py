@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from annotations.extract.chinese import cantonese_form, chinese_form
+from annotations.extract.chinese import cantonese_form, chinese_form, english_name_first
 from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES, normalize
 from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
 
@@ -70,6 +70,10 @@ def analyse(node: Node) -> None:
     toks = _chinese_tokens(node) or node.key.split()
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
+    if node.person and english_name_first(toks):  # Jimmy Lai Chee-ying: the Chinese name is the core
+        node.core, node.cpos, node.dropped = tuple(toks[1:]), tuple(range(1, len(toks))), [f"English name '{toks[0]}'"]
+        node.chinese, node.cantonese = True, cantonese_form(node.core)
+        return
     if not inner and _SPECIAL_TOKENS.isdisjoint(toks):  # the common case: every token is a core token
         node.core = node.tokens
         node.cpos = tuple(range(len(toks)))
@@ -117,7 +121,8 @@ def _chinese_tokens(node: Node) -> list[str] | None:
     if "-" not in node.rep:
         return None
     toks = normalize(_INNER_HYPHEN.sub("", node.rep)).split()
-    if toks == node.key.split() or not chinese_form(tuple(t for t in toks if t not in _SPECIAL_TOKENS)):
+    chinese = tuple(t for t in toks if t not in _SPECIAL_TOKENS)
+    if toks == node.key.split() or not (chinese_form(chinese) or english_name_first(chinese)):
         return None
     return toks
 
