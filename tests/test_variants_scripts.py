@@ -56,6 +56,11 @@ def test_the_shipped_syllable_table_is_what_pypinyin_builds():
         ("Leung Chiu-wai", "Liang Chaowei", "PERSON"),
         ("Wong Chi-fung", "Huang Zhifeng", "PERSON"),
         ("Lai Chee-ying", "Li Zhiying", "PERSON"),
+        # an English given name before a Hong Kong name is not a name of the Chinese name's own
+        ("Joshua Wong Chi-fung", "Huang Zhifeng", "PERSON"),
+        ("Mao Tse-tung", "Mao Tsé-toung", "PERSON"),  # French ou
+        ("Shensi", "Shaanxi", "GPE"),  # the postal system's one irregular spelling
+        ("Hopeh", "Hebei", "GPE"),  # a place name without a Chinese mark, beside a pinyin one
     ],
 )
 def test_pinyin_wade_giles_and_postal_spellings_are_linked(a, b, label):
@@ -77,6 +82,9 @@ def test_pinyin_wade_giles_and_postal_spellings_are_linked(a, b, label):
         ("Zhangzhou", "Changzhou", "GPE"),
         ("Leung Chiu-wai", "Leung Ka-fai", "PERSON"),  # two actors, both Tony Leung in English
         ("Lai Ching-te", "Lai Chee-ying", "PERSON"),
+        ("Jimmy Lai Chee-ying", "Jimmy Lai Ching-te", "PERSON"),
+        ("Hunan", "Henan", "GPE"),  # pinyin words of pypinyin's dictionary: the syllable rule
+        ("Shansi", "Shaanxi", "GPE"),
     ],
 )
 def test_chinese_look_alikes_stay_apart(a, b, label):

@@ -83,7 +83,8 @@ def build_syllable_table() -> dict[str, Any]:
     "cantonese": Hong Kong Government romanisation syllable -> the pinyin syllables of the
     characters it writes that are in use (cantonese-romanisation's table, through the
     characters: traditional ones through their simplified form, OpenCC);
-    "common": the pinyin syllables of common characters (those in 20+ of pypinyin's words)}."""
+    "common": the pinyin syllables of common characters (those in 20+ of pypinyin's words);
+    "words": pypinyin's two-character words in toneless pinyin (Hunan, Henan)}."""
     # imported here: pypinyin loads its phrase dictionary on import (1.3 s), needed only to build
     from pypinyin import Style
     from pypinyin.constants import PHRASES_DICT
@@ -126,6 +127,13 @@ def build_syllable_table() -> dict[str, Any]:
         "wade": _plain_table(wade),
         "cantonese": _cantonese(pinyin_dict, convert, Style, {c for c, n in uses.items() if n >= _CANTONESE_USES}),
         "common": sorted(common_syllables),
+        "words": sorted(
+            {
+                "".join(convert(r[0], Style.NORMAL, strict=True) for r in v).replace("v", "u")
+                for w, v in PHRASES_DICT.items()
+                if len(w) == 2 and len(v) == 2
+            }
+        ),
     }
 
 
@@ -166,6 +174,7 @@ class _Tables(NamedTuple):
     wade: dict[str, frozenset[str]]  # Wade-Giles, postal, Taiwanese, Gwoyeu Romatzyh
     cantonese: dict[str, frozenset[str]]
     common: frozenset[str]
+    words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -176,7 +185,7 @@ def _tables() -> _Tables:
     # the doubled vowels of Gwoyeu Romatzyh that official pinyin keeps (Shaanxi)
     pinyin.update((k, v) for k, v in wade.items() if all(p.startswith("gr:") for p in v))
     cantonese = {k: frozenset(v) for k, v in data["cantonese"].items()}
-    return _Tables(pinyin, wade, cantonese, frozenset(data["common"]))
+    return _Tables(pinyin, wade, cantonese, frozenset(data["common"]), frozenset(data["words"]))
 
 
 def syllable_table() -> dict[str, frozenset[str]]:
@@ -294,22 +303,32 @@ def block_keys(token: str, cantonese: bool = False) -> set[str]:
 
 
 def syllable_matches(
-    tokens: Sequence[str], of_chinese: set[int], of_cantonese: AbstractSet[int] = frozenset()
+    tokens: Sequence[str],
+    of_chinese: set[int],
+    of_cantonese: AbstractSet[int] = frozenset(),
+    unmarked: AbstractSet[int] = frozenset(),
 ) -> list[tuple[int, int]]:
     """Pairs of token ids (a < b) that read as one Chinese name (Zhou / Chou, Tsingtao /
     Qingdao), among the ids in `of_chinese` and any token that looks Chinese; those in
-    `of_cantonese` are read as Cantonese too."""
+    `of_cantonese` are read as Cantonese too. A token in `unmarked` (of a place name, say)
+    is paired only with one of those: Shensi / Shaanxi, Hopeh / Hebei, not Hunan / Henan."""
     blocks: dict[str, set[int]] = defaultdict(set)
+    marked: set[int] = set()
     for t, token in enumerate(tokens):
         if t in of_chinese or chinese_token(token):
-            for key in block_keys(token, t in of_cantonese):
-                blocks[key].add(t)
+            marked.add(t)
+        elif t not in unmarked:
+            continue
+        for key in block_keys(token, t in of_cantonese):
+            blocks[key].add(t)
     out: set[tuple[int, int]] = set()
     for ids in blocks.values():
         ordered = sorted(ids)
         for k, a in enumerate(ordered):
             for b in ordered[k + 1 :]:
-                if (a, b) not in out and same_name(tokens[a], tokens[b], a in of_cantonese, b in of_cantonese):
+                if (a, b) in out or (a not in marked and b not in marked):
+                    continue
+                if same_name(tokens[a], tokens[b], a in of_cantonese, b in of_cantonese):
                     out.add((a, b))
     return sorted(out)
 
@@ -319,15 +338,21 @@ def syllable_matches(
 _MARK = re.compile(r"x|q|zh|hs|ts|tz|ng|ao|ui|uo|ie|iu|ei|ou|ua|ia|ow|ch|jin|jia|jie|jiu|jio")
 
 
+def _marked(token: str) -> bool:
+    """A mark only Chinese romanisations make, or a two-character word of pypinyin's in
+    pinyin (Hunan, Henan: no mark, yet not Arabic's Medina / Madina)."""
+    return bool(_MARK.search(token)) or token in _tables().words
+
+
 def chinese_token(token: str) -> bool:
     """True if a token cuts into syllables and shows a mark only Chinese romanisations make."""
-    return bool(_MARK.search(token)) and bool(readings(token))
+    return _marked(token) and bool(readings(token))
 
 
 def chinese_form(tokens: tuple[str, ...]) -> bool:
     """True if a form reads as a Chinese name: every token cuts into syllables and one shows
     a mark only Chinese romanisations make."""
-    return bool(tokens) and any(_MARK.search(t) for t in tokens) and all(readings(t) for t in tokens)
+    return bool(tokens) and any(_marked(t) for t in tokens) and all(readings(t) for t in tokens)
 
 
 def english_name_first(tokens: Sequence[str]) -> bool:

@@ -76,7 +76,9 @@ class TokenIndex:
         of_chinese = {t for n in live if n.chinese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
         # the tokens of Hong Kong names, read as Cantonese too (Chun for Zhen beside Leung)
         self.of_cantonese = {t for n in live if n.cantonese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
-        for a, b in syllable_matches(tokens, of_chinese, self.of_cantonese):
+        # one-token place names read as syllables too, beside a Chinese one (Shensi / Shaanxi)
+        places = {self.core_ids[n.idx][0] for n in live if not n.person and len(n.core) == 1}
+        for a, b in syllable_matches(tokens, of_chinese, self.of_cantonese, places):
             if self.match[a].get(b, 0.0) < 0.97:
                 self.match[a][b] = self.match[b][a] = 0.97
         self._index(live)
