@@ -338,21 +338,19 @@ def syllable_matches(
 _MARK = re.compile(r"x|q|zh|hs|ts|tz|ng|ao|ui|uo|ie|iu|ei|ou|ua|ia|ow|ch|jin|jia|jie|jiu|jio")
 
 
-def _marked(token: str) -> bool:
-    """A mark only Chinese romanisations make, or a two-character word of pypinyin's in
-    pinyin (Hunan, Henan: no mark, yet not Arabic's Medina / Madina)."""
-    return bool(_MARK.search(token)) or token in _tables().words
-
-
 def chinese_token(token: str) -> bool:
     """True if a token cuts into syllables and shows a mark only Chinese romanisations make."""
-    return _marked(token) and bool(readings(token))
+    return bool(_MARK.search(token)) and bool(readings(token))
 
 
-def chinese_form(tokens: tuple[str, ...]) -> bool:
+def chinese_form(tokens: tuple[str, ...], place: bool = False) -> bool:
     """True if a form reads as a Chinese name: every token cuts into syllables and one shows
-    a mark only Chinese romanisations make."""
-    return bool(tokens) and any(_marked(t) for t in tokens) and all(readings(t) for t in tokens)
+    a mark only Chinese romanisations make or, for a `place` (not a person's name), is a
+    two-character word of pypinyin's in pinyin (Hunan, Henan: no mark, yet Chinese; Anna is
+    a word too, hence not for people)."""
+    if not tokens or not all(readings(t) for t in tokens):
+        return False
+    return any(_MARK.search(t) or (place and t in _tables().words) for t in tokens)
 
 
 def english_name_first(tokens: Sequence[str]) -> bool:

@@ -78,7 +78,7 @@ def analyse(node: Node) -> None:
         node.core = node.tokens
         node.cpos = tuple(range(len(toks)))
         node.dropped = []
-        node.chinese = chinese_form(node.core)
+        node.chinese = chinese_form(node.core, not node.person)
         node.cantonese = node.chinese and cantonese_form(node.core)
         return
     dropped: list[str] = []
@@ -107,7 +107,7 @@ def analyse(node: Node) -> None:
     node.cpos = tuple(core_idx)
     node.core = tuple(toks[i] for i in core_idx)
     node.dropped = dropped
-    node.chinese = chinese_form(node.core)
+    node.chinese = chinese_form(node.core, not node.person)
     node.cantonese = node.chinese and cantonese_form(node.core)
 
 
