@@ -70,7 +70,8 @@ def analyse(node: Node) -> None:
     toks = _chinese_tokens(node) or node.key.split()
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
-    if node.person and english_name_first(toks):  # Jimmy Lai Chee-ying: the Chinese name is the core
+    # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is the core
+    if node.person and "-" in node.rep and english_name_first(toks):
         node.core, node.cpos, node.dropped = tuple(toks[1:]), tuple(range(1, len(toks))), [f"English name '{toks[0]}'"]
         node.chinese, node.cantonese = True, cantonese_form(node.core)
         return
