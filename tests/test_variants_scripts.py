@@ -61,6 +61,7 @@ def test_the_shipped_syllable_table_is_what_pypinyin_builds():
         ("Mao Tse-tung", "Mao Tsé-toung", "PERSON"),  # French ou
         ("Shensi", "Shaanxi", "GPE"),  # the postal system's one irregular spelling
         ("Hopeh", "Hebei", "GPE"),  # a place name without a Chinese mark, beside a pinyin one
+        ("Ma Ying-jeou", "Ma Yingjiu", "PERSON"),  # Gwoyeu Romatzyh's j, kept in Taiwan
     ],
 )
 def test_pinyin_wade_giles_and_postal_spellings_are_linked(a, b, label):
@@ -100,6 +101,16 @@ def test_a_chinese_surname_comes_first():
     assert not _together(suggest(ms), "Kuo", full)
     ms = [Mention(full, "PERSON", 1, 0, len(full)), Mention("Chiang", "PERSON", 1, 40, 46)]
     assert _together(suggest(ms), "Chiang", full)
+
+
+def test_an_english_name_or_initials_with_the_surname_is_a_short_form_of_a_hong_kong_name():
+    # Jimmy Lai is Jimmy Lai Chee-ying (the one full name in the corpus), CY Leung is Leung
+    # Chun-ying; with two actors called Tony Leung, a lone Tony Leung names neither
+    for full, short in (("Jimmy Lai Chee-ying", "Jimmy Lai"), ("Leung Chun-ying", "CY Leung")):
+        assert _pair_linked(full, short), (full, short)
+    forms = ["Tony Leung Chiu-wai", "Tony Leung Ka-fai", "Tony Leung"]
+    sugg = suggest([Mention(f, "PERSON", k, 0, len(f)) for k, f in enumerate(forms, 1)])
+    assert not any(_together(sugg, a, b) for a in forms for b in forms if a != b)
 
 
 # --------------------------------------------------------------------------- Cyrillic, hiatus

@@ -37,6 +37,7 @@ __all__ = [
     "chinese_form",
     "chinese_token",
     "english_name_first",
+    "given_initials",
     "readings",
     "same_name",
     "syllable_matches",
@@ -84,7 +85,9 @@ def build_syllable_table() -> dict[str, Any]:
     characters it writes that are in use (cantonese-romanisation's table, through the
     characters: traditional ones through their simplified form, OpenCC);
     "common": the pinyin syllables of common characters (those in 20+ of pypinyin's words);
-    "words": pypinyin's two-character words in toneless pinyin (Hunan, Henan)}."""
+    "words": pypinyin's two-character words in toneless pinyin (Hunan, Henan); "pinyin" and
+    "wade": the Mandarin syllables by scheme; "taiwan": Gwoyeu Romatzyh's j syllables, read
+    after a token's first syllable only}."""
     # imported here: pypinyin loads its phrase dictionary on import (1.3 s), needed only to build
     from pypinyin import Style
     from pypinyin.constants import PHRASES_DICT
@@ -110,6 +113,13 @@ def build_syllable_table() -> dict[str, Any]:
         gr = convert(p, Style.GWOYEU, strict=True)
         if re.search(r"([aeiou])\1", gr) and gr not in pinyin and gr not in wade:
             wade[gr].add("gr:" + gr)
+    # Taiwan's given names keep Gwoyeu Romatzyh's j for zh and j, in any tone, after the first
+    # syllable (Ma Ying-jeou, Ko Wen-je; a Jean or Jay first is no Chinese syllable)
+    taiwan: dict[str, set[str]] = defaultdict(set)
+    for p in toned:
+        gr = convert(p, Style.GWOYEU, strict=True)
+        if gr.startswith("j") and not gr.startswith("ji") and gr not in pinyin:
+            taiwan[gr].add(convert(p, Style.NORMAL, strict=True))
     # common characters: those in at least 20 of pypinyin's words
     uses: dict[str, int] = defaultdict(int)
     for word in PHRASES_DICT:
@@ -125,6 +135,7 @@ def build_syllable_table() -> dict[str, Any]:
     return {
         "pinyin": _plain_table(pinyin),
         "wade": _plain_table(wade),
+        "taiwan": _plain_table(taiwan),
         "cantonese": _cantonese(pinyin_dict, convert, Style, {c for c, n in uses.items() if n >= _CANTONESE_USES}),
         "common": sorted(common_syllables),
         "words": sorted(
@@ -172,6 +183,7 @@ def _plain_table(table: dict[str, set[str]]) -> dict[str, list[str]]:
 class _Tables(NamedTuple):
     pinyin: dict[str, frozenset[str]]  # pinyin as written in news (with Gwoyeu Romatzyh's aa: Shaanxi)
     wade: dict[str, frozenset[str]]  # Wade-Giles, postal, Taiwanese, Gwoyeu Romatzyh
+    taiwan: dict[str, frozenset[str]]  # Gwoyeu Romatzyh's j syllables (Ying-jeou), not first in a token
     cantonese: dict[str, frozenset[str]]
     common: frozenset[str]
     words: frozenset[str]
@@ -185,7 +197,8 @@ def _tables() -> _Tables:
     # the doubled vowels of Gwoyeu Romatzyh that official pinyin keeps (Shaanxi)
     pinyin.update((k, v) for k, v in wade.items() if all(p.startswith("gr:") for p in v))
     cantonese = {k: frozenset(v) for k, v in data["cantonese"].items()}
-    return _Tables(pinyin, wade, cantonese, frozenset(data["common"]), frozenset(data["words"]))
+    taiwan = {k: frozenset(v) for k, v in data["taiwan"].items()}
+    return _Tables(pinyin, wade, taiwan, cantonese, frozenset(data["common"]), frozenset(data["words"]))
 
 
 def syllable_table() -> dict[str, frozenset[str]]:
@@ -217,7 +230,7 @@ def readings(token: str, cantonese: bool = False) -> tuple[tuple[frozenset[str],
     if not token.isascii() or not token.isalpha() or len(token) > 24:
         return ()
     t = _tables()
-    mandarin = (_cuts(token, t.pinyin, True) + _cuts(token, t.wade))[:_MAX_READINGS]
+    mandarin = (_cuts(token, t.pinyin, True) + _cuts(token, t.wade, inner=t.taiwan))[:_MAX_READINGS]
     if not cantonese and any(all(not syl.isdisjoint(t.common) for syl in cut) for cut in mandarin):
         return mandarin
     return (mandarin + _cuts(token, t.cantonese))[:_MAX_READINGS]
@@ -227,10 +240,15 @@ _WHOLE_ONLY = frozenset({"ng", "m"})  # Cantonese Ng (Wu) is a name, not the end
 _VOWELS = frozenset("aeiou")
 
 
-def _cuts(token: str, table: dict[str, frozenset[str]], pinyin: bool = False) -> tuple[tuple[frozenset[str], ...], ...]:
-    """The cuts of a token into syllables of `table`. In pinyin (`pinyin`), a syllable that
-    starts with a vowel never follows one that ends with a vowel: pinyin writes Xi'an, so
-    cheeying is not che-e-ying."""
+def _cuts(
+    token: str,
+    table: dict[str, frozenset[str]],
+    pinyin: bool = False,
+    inner: dict[str, frozenset[str]] | None = None,
+) -> tuple[tuple[frozenset[str], ...], ...]:
+    """The cuts of a token into syllables of `table` (and, after the first syllable, of
+    `inner`). In pinyin (`pinyin`), a syllable that starts with a vowel never follows one that
+    ends with a vowel: pinyin writes Xi'an, so cheeying is not che-e-ying."""
     n = len(token)
     # cuts[i]: the ways to cut token[i:]
     cuts: list[list[tuple[frozenset[str], ...]]] = [[] for _ in range(n + 1)]
@@ -239,6 +257,8 @@ def _cuts(token: str, table: dict[str, frozenset[str]], pinyin: bool = False) ->
         for j in range(i + 1, min(n, i + 7) + 1):
             piece = token[i:j]
             syl = table.get(piece)
+            if i and inner and piece in inner:
+                syl = syl | inner[piece] if syl else inner[piece]
             if syl is None or not cuts[j] or (piece in _WHOLE_ONLY and (i, j) != (0, n)):
                 continue
             if pinyin and j < n and piece[-1] in _VOWELS and token[j] in _VOWELS:
@@ -361,6 +381,16 @@ def english_name_first(tokens: Sequence[str]) -> bool:
     if len(tokens) < 3 or not chinese_form(rest := tuple(tokens[1:])):
         return False
     return not readings(tokens[0]) or (cantonese_form(rest) and not _cuts(tokens[0], _tables().cantonese))
+
+
+def given_initials(written: str) -> str:
+    """The initials of a hyphenated two-syllable given name written last (Leung Chun-ying ->
+    "cy", as Hong Kong writes CY Leung), or "" if the name has none."""
+    last = written.split()[-1] if written.split() else ""
+    parts = [p for p in last.split("-") if p]
+    if len(parts) != 2 or not all(p[:1].isascii() and p[:1].isalpha() for p in parts):
+        return ""
+    return (parts[0][0] + parts[1][0]).lower()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from annotations.extract.chinese import cantonese_form, chinese_form, english_name_first
+from annotations.extract.chinese import cantonese_form, chinese_form, english_name_first, given_initials
 from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES, normalize
 from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
 
@@ -41,6 +41,9 @@ class Node:
     joins: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
     chinese: bool = False  # a Chinese name (chinese.chinese_form): surname first, syllable rules
     cantonese: bool = False  # written the Hong Kong way (chinese.cantonese_form): Cantonese readings too
+    # what a Chinese name is also written as before its surname (its English given name, the
+    # initials of its given name): Jimmy Lai, CY Leung
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.person = self.group == PERSON
@@ -67,6 +70,14 @@ def _inner_drops(node: Node, toks: list[str]) -> dict[int, str]:
 
 
 def analyse(node: Node) -> None:
+    _analyse(node)
+    if node.person and node.chinese and len(node.core) >= 2:
+        initials = given_initials(node.rep)
+        english = node.tokens[0] if node.tokens[:1] != node.core[:1] else ""
+        node.aliases = tuple(a for a in (english, initials) if a)
+
+
+def _analyse(node: Node) -> None:
     toks = _chinese_tokens(node) or node.key.split()
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
