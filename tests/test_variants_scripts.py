@@ -62,6 +62,9 @@ def test_the_shipped_syllable_table_is_what_pypinyin_builds():
         ("Shensi", "Shaanxi", "GPE"),  # the postal system's one irregular spelling
         ("Hopeh", "Hebei", "GPE"),  # a place name without a Chinese mark, beside a pinyin one
         ("Ma Ying-jeou", "Ma Yingjiu", "PERSON"),  # Gwoyeu Romatzyh's j, kept in Taiwan
+        # no Mandarin mark, but a hyphenated given name and a token only Cantonese writes
+        ("Lau Tak-wah", "Liu Dehua", "PERSON"),
+        ("Cheung Hok-yau", "Zhang Xueyou", "PERSON"),  # a dozen pinyin readings a syllable
     ],
 )
 def test_pinyin_wade_giles_and_postal_spellings_are_linked(a, b, label):
@@ -86,6 +89,7 @@ def test_pinyin_wade_giles_and_postal_spellings_are_linked(a, b, label):
         ("Jimmy Lai Chee-ying", "Jimmy Lai Ching-te", "PERSON"),
         ("Hunan", "Henan", "GPE"),  # pinyin words of pypinyin's dictionary: the syllable rule
         ("Shansi", "Shaanxi", "GPE"),
+        ("Lau Tak-wah", "Lau Tak-ming", "PERSON"),
     ],
 )
 def test_chinese_look_alikes_stay_apart(a, b, label):

@@ -23,7 +23,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from itertools import product
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -311,14 +310,15 @@ def _coarse(syllable: str) -> str:
 
 
 def block_keys(token: str, cantonese: bool = False) -> set[str]:
-    """Keys that every token `same_name` would accept with this one shares at least one of."""
+    """Keys that every token `same_name` would accept with this one shares at least one of:
+    the syllable count with the first and last syllables (coarsened), of every reading (a
+    shared reading shares them; Cantonese syllables stand for a dozen pinyin ones, so whole
+    readings would be too many keys)."""
     keys: set[str] = set()
     for cut in readings(token, cantonese):
-        options = [sorted({_coarse(s) for s in syl}) for syl in cut]
-        for combo in product(*options):
-            keys.add("zh:" + "-".join(combo))
-            if len(keys) > _MAX_READINGS:
-                return keys
+        first = {_coarse(s) for s in cut[0]}
+        last = {_coarse(s) for s in cut[-1]}
+        keys.update(f"zh{len(cut)}:{a}-{b}" for a in first for b in last)
     return keys
 
 
@@ -363,14 +363,17 @@ def chinese_token(token: str) -> bool:
     return bool(_MARK.search(token)) and bool(readings(token))
 
 
-def chinese_form(tokens: tuple[str, ...], place: bool = False) -> bool:
+def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool = False) -> bool:
     """True if a form reads as a Chinese name: every token cuts into syllables and one shows
     a mark only Chinese romanisations make or, for a `place` (not a person's name), is a
     two-character word of pypinyin's in pinyin (Hunan, Henan: no mark, yet Chinese; Anna is
-    a word too, hence not for people)."""
+    a word too, hence not for people) or, when the name was written with a hyphenated given
+    name, reads only as Cantonese (Lau Tak-wah)."""
     if not tokens or not all(readings(t) for t in tokens):
         return False
-    return any(_MARK.search(t) or (place and t in _tables().words) for t in tokens)
+    if any(_MARK.search(t) or (place and t in _tables().words) for t in tokens):
+        return True
+    return hyphenated and len(tokens) >= 2 and cantonese_form(tokens)
 
 
 def english_name_first(tokens: Sequence[str]) -> bool:
@@ -378,7 +381,7 @@ def english_name_first(tokens: Sequence[str]) -> bool:
     name (Jimmy Lai Chee-ying, Joshua Wong Chi-fung): the first token reads as no Chinese
     syllables (or, before a Hong Kong name, no Cantonese ones: Joshua) and the rest, surname
     and given name, is a Chinese name."""
-    if len(tokens) < 3 or not chinese_form(rest := tuple(tokens[1:])):
+    if len(tokens) < 3 or not chinese_form(rest := tuple(tokens[1:]), hyphenated=True):
         return False
     return not readings(tokens[0]) or (cantonese_form(rest) and not _cuts(tokens[0], _tables().cantonese))
 

@@ -90,7 +90,7 @@ def _analyse(node: Node) -> None:
         node.core = node.tokens
         node.cpos = tuple(range(len(toks)))
         node.dropped = []
-        node.chinese = chinese_form(node.core, not node.person)
+        node.chinese = chinese_form(node.core, not node.person, "-" in node.rep)
         node.cantonese = node.chinese and cantonese_form(node.core)
         return
     dropped: list[str] = []
@@ -119,7 +119,7 @@ def _analyse(node: Node) -> None:
     node.cpos = tuple(core_idx)
     node.core = tuple(toks[i] for i in core_idx)
     node.dropped = dropped
-    node.chinese = chinese_form(node.core, not node.person)
+    node.chinese = chinese_form(node.core, not node.person, "-" in node.rep)
     node.cantonese = node.chinese and cantonese_form(node.core)
 
 
@@ -134,7 +134,7 @@ def _chinese_tokens(node: Node) -> list[str] | None:
         return None
     toks = normalize(_INNER_HYPHEN.sub("", node.rep)).split()
     chinese = tuple(t for t in toks if t not in _SPECIAL_TOKENS)
-    if toks == node.key.split() or not (chinese_form(chinese) or english_name_first(chinese)):
+    if toks == node.key.split() or not (chinese_form(chinese, hyphenated=True) or english_name_first(chinese)):
         return None
     return toks
 
