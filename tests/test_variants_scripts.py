@@ -7,8 +7,17 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from annotations.extract.chinese import TABLE_PATH, build_syllable_table, same_name
+from annotations.extract.chinese import (
+    TABLE_PATH,
+    block_keys,
+    build_syllable_table,
+    cantonese_table,
+    same_name,
+    syllable_table,
+)
 from annotations.extract.romanize import alternates, scheme_rewrites
 from annotations.extract.variants import Mention, suggest
 from annotations.extract.variants.analysis import Node, analyse
@@ -95,6 +104,30 @@ def test_pinyin_wade_giles_and_postal_spellings_are_linked(a, b, label):
 def test_chinese_look_alikes_stay_apart(a, b, label):
     assert not _pair_linked(a, b, label), (a, b)
     assert not same_name(a.split()[-1].lower(), b.split()[-1].lower()) or a.split()[-1] == b.split()[-1]
+
+
+def _spellings_of() -> dict[str, list[str]]:
+    """pinyin syllable -> every spelling (Mandarin schemes and Cantonese) that can write it"""
+    out: dict[str, set[str]] = {}
+    for table in (syllable_table(), cantonese_table()):
+        for spelling, syllables in table.items():
+            for p in syllables:
+                out.setdefault(p, set()).add(spelling)
+    return {p: sorted(v) for p, v in sorted(out.items())}
+
+
+_SPELLINGS_OF = _spellings_of()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(sorted(_SPELLINGS_OF)), min_size=1, max_size=3), st.data())
+def test_every_pair_the_syllable_rule_accepts_shares_a_block_key(syllables, data):
+    # one name's syllables written twice, each syllable in any scheme (Cantonese readings on
+    # or off): whenever the rule reads the two as one name they meet in a block
+    x, y = ("".join(data.draw(st.sampled_from(_SPELLINGS_OF[p])) for p in syllables) for _ in range(2))
+    cantonese_x, cantonese_y = data.draw(st.booleans()), data.draw(st.booleans())
+    if same_name(x, y, cantonese_x, cantonese_y):
+        assert block_keys(x, cantonese_x) & block_keys(y, cantonese_y), (x, y)
 
 
 def test_a_chinese_surname_comes_first():
