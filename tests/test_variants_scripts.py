@@ -71,6 +71,7 @@ def test_the_shipped_syllable_table_is_what_pypinyin_builds():
         ("Shensi", "Shaanxi", "GPE"),  # the postal system's one irregular spelling
         ("Hopeh", "Hebei", "GPE"),  # a place name without a Chinese mark, beside a pinyin one
         ("Ma Ying-jeou", "Ma Yingjiu", "PERSON"),  # Gwoyeu Romatzyh's j, kept in Taiwan
+        ("Ko Wen-je", "Ke Wenzhe", "PERSON"),  # no mark, but a hyphenated name all Mandarin
         # no Mandarin mark, but a hyphenated given name and a token only Cantonese writes
         ("Lau Tak-wah", "Liu Dehua", "PERSON"),
         ("Cheung Hok-yau", "Zhang Xueyou", "PERSON"),  # a dozen pinyin readings a syllable

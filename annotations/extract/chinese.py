@@ -368,12 +368,19 @@ def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool 
     a mark only Chinese romanisations make or, for a `place` (not a person's name), is a
     two-character word of pypinyin's in pinyin (Hunan, Henan: no mark, yet Chinese; Anna is
     a word too, hence not for people) or, when the name was written with a hyphenated given
-    name, reads only as Cantonese (Lau Tak-wah)."""
+    name, reads only as Cantonese (Lau Tak-wah) or every token reads as Mandarin (Ko Wen-je;
+    Korean given names, Jae-in, Geun-hye, mostly do not)."""
     if not tokens or not all(readings(t) for t in tokens):
         return False
     if any(_MARK.search(t) or (place and t in _tables().words) for t in tokens):
         return True
-    return hyphenated and len(tokens) >= 2 and cantonese_form(tokens)
+    return hyphenated and len(tokens) >= 2 and (cantonese_form(tokens) or all(map(_mandarin, tokens)))
+
+
+def _mandarin(token: str) -> bool:
+    """True if a token cuts into Mandarin syllables (pinyin, or Wade-Giles and its kin)."""
+    t = _tables()
+    return bool(_cuts(token, t.pinyin, True) or _cuts(token, t.wade, inner=t.taiwan))
 
 
 def english_name_first(tokens: Sequence[str]) -> bool:
