@@ -254,15 +254,18 @@ def _cuts(
     cuts[n] = [()]
     for i in range(n - 1, -1, -1):
         for j in range(i + 1, min(n, i + 7) + 1):
+            after = cuts[j]
+            if not after:  # (most tokens are no Chinese name: skip the look-up)
+                continue
             piece = token[i:j]
             syl = table.get(piece)
             if i and inner and piece in inner:
                 syl = syl | inner[piece] if syl else inner[piece]
-            if syl is None or not cuts[j] or (piece in _WHOLE_ONLY and (i, j) != (0, n)):
+            if syl is None or (piece in _WHOLE_ONLY and (i, j) != (0, n)):
                 continue
             if pinyin and j < n and piece[-1] in _VOWELS and token[j] in _VOWELS:
                 continue
-            cuts[i].extend((syl, *rest) for rest in cuts[j][:_MAX_READINGS])
+            cuts[i].extend((syl, *rest) for rest in after[:_MAX_READINGS])
         cuts[i] = cuts[i][:_MAX_READINGS]
     return tuple(cuts[0])
 
@@ -322,6 +325,10 @@ def block_keys(token: str, cantonese: bool = False) -> set[str]:
     return keys
 
 
+# the letters of Wade-Giles and postal spellings (no b, d, g, q, x, z: those are pinyin's)
+_WADE_LETTERS = re.compile(r"[acefhijklmnoprstuwy]+")
+
+
 def syllable_matches(
     tokens: Sequence[str],
     of_chinese: set[int],
@@ -337,7 +344,7 @@ def syllable_matches(
     for t, token in enumerate(tokens):
         if t in of_chinese or chinese_token(token):
             marked.add(t)
-        elif t not in unmarked:
+        elif t not in unmarked or not _WADE_LETTERS.fullmatch(token):
             continue
         for key in block_keys(token, t in of_cantonese):
             blocks[key].add(t)
@@ -370,11 +377,10 @@ def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool 
     a word too, hence not for people) or, when the name was written with a hyphenated given
     name, reads only as Cantonese (Lau Tak-wah) or every token reads as Mandarin (Ko Wen-je;
     Korean given names, Jae-in, Geun-hye, mostly do not)."""
-    if not tokens or not all(readings(t) for t in tokens):
-        return False
-    if any(_MARK.search(t) or (place and t in _tables().words) for t in tokens):
-        return True
-    return hyphenated and len(tokens) >= 2 and (cantonese_form(tokens) or all(map(_mandarin, tokens)))
+    marked = any(_MARK.search(t) or (place and t in _tables().words) for t in tokens)
+    if not (marked or (hyphenated and len(tokens) >= 2)) or not all(readings(t) for t in tokens):
+        return False  # (the mark first: most names have none, and cutting costs more)
+    return marked or cantonese_form(tokens) or all(map(_mandarin, tokens))
 
 
 def _mandarin(token: str) -> bool:
