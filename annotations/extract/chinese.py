@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
@@ -34,6 +35,7 @@ __all__ = [
     "cantonese_table",
     "cantonese_token",
     "chinese_form",
+    "chinese_given_name",
     "chinese_token",
     "english_name_first",
     "given_initials",
@@ -387,6 +389,25 @@ def _mandarin(token: str) -> bool:
     """True if a token cuts into Mandarin syllables (pinyin, or Wade-Giles and its kin)."""
     t = _tables()
     return bool(_cuts(token, t.pinyin, True) or _cuts(token, t.wade, inner=t.taiwan))
+
+
+def chinese_given_name(written: str) -> bool:
+    """True if a name as written ends in a surname of one syllable and a hyphenated given name
+    of two (Ko Wen-je, Lau Tak-wah; an English name may come first, Jimmy Lai Chee-ying, and a
+    married woman's surname before her own, Carrie Lam Cheng Yuet-ngor): the
+    shape that lets a name without a Chinese mark be read as Chinese (not Abdel-Fattah
+    el-Sisi)."""
+    words = unicodedata.normalize("NFKD", written).lower().split()
+    if not 2 <= len(words) <= 4 or words[-1].count("-") != 1:
+        return False
+    # the given name's two syllables and the surname (or two: Carrie Lam Cheng Yuet-ngor)
+    syllables = [*words[-1].split("-"), *words[max(1, len(words) - 3) if len(words) > 2 else 0 : -1]]
+    t = _tables()
+    for w in syllables:
+        w = "".join(c for c in w if c.isascii() and c.isalpha())
+        if w not in t.pinyin and w not in t.wade and w not in t.cantonese and w not in t.taiwan:
+            return False
+    return True
 
 
 def english_name_first(tokens: Sequence[str]) -> bool:

@@ -6,7 +6,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from annotations.extract.chinese import cantonese_form, chinese_form, english_name_first, given_initials
+from annotations.extract.chinese import (
+    cantonese_form,
+    chinese_form,
+    chinese_given_name,
+    english_name_first,
+    given_initials,
+)
 from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES, normalize
 from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
 
@@ -82,7 +88,7 @@ def _analyse(node: Node) -> None:
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
     # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is the core
-    if node.person and "-" in node.rep and english_name_first(toks):
+    if node.person and chinese_given_name(node.rep) and english_name_first(toks):
         node.core, node.cpos, node.dropped = tuple(toks[1:]), tuple(range(1, len(toks))), [f"English name '{toks[0]}'"]
         node.chinese, node.cantonese = True, cantonese_form(node.core)
         return
@@ -90,7 +96,7 @@ def _analyse(node: Node) -> None:
         node.core = node.tokens
         node.cpos = tuple(range(len(toks)))
         node.dropped = []
-        node.chinese = chinese_form(node.core, not node.person, "-" in node.rep)
+        node.chinese = chinese_form(node.core, not node.person, chinese_given_name(node.rep))
         node.cantonese = node.chinese and cantonese_form(node.core)
         return
     dropped: list[str] = []
@@ -119,7 +125,7 @@ def _analyse(node: Node) -> None:
     node.cpos = tuple(core_idx)
     node.core = tuple(toks[i] for i in core_idx)
     node.dropped = dropped
-    node.chinese = chinese_form(node.core, not node.person, "-" in node.rep)
+    node.chinese = chinese_form(node.core, not node.person, chinese_given_name(node.rep))
     node.cantonese = node.chinese and cantonese_form(node.core)
 
 
@@ -134,7 +140,10 @@ def _chinese_tokens(node: Node) -> list[str] | None:
         return None
     toks = normalize(_INNER_HYPHEN.sub("", node.rep)).split()
     chinese = tuple(t for t in toks if t not in _SPECIAL_TOKENS)
-    if toks == node.key.split() or not (chinese_form(chinese, hyphenated=True) or english_name_first(chinese)):
+    given = chinese_given_name(node.rep)
+    if toks == node.key.split() or not (
+        chinese_form(chinese, hyphenated=given) or (given and english_name_first(chinese))
+    ):
         return None
     return toks
 
