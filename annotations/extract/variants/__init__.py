@@ -41,7 +41,8 @@ from ../romanize.py, Chinese syllables from ../chinese.py, block keys from ../bl
 Modules: labels (the label rule), model (value types), analysis (nodes), joins (tokens written
 together), match (token blocking and matching), compare (candidates and alignment), verdict
 (what a comparison decides), slips, context (shared events), near (--debug), short (context
-rules for short forms), resolver (judgements as edges), suggest (the phases), tuning.
+rules for short forms), hongkong (Jimmy Lai, CY Leung: short forms of Chinese names), resolver
+(judgements as edges), suggest (the phases), tuning.
 """
 
 from __future__ import annotations

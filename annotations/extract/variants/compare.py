@@ -10,6 +10,7 @@ from annotations.extract.distance import TOKEN_MATCH, token_similarity
 from annotations.extract.normalize import NAME_SUFFIXES, describe_token_pair, loose_symbols_many, symbols_many
 from annotations.extract.variants.analysis import Node, top_label
 from annotations.extract.variants.context import EventIndex
+from annotations.extract.variants.hongkong import alias_short
 from annotations.extract.variants.joins import add_joins
 from annotations.extract.variants.match import match_tokens
 from annotations.extract.variants.near import near_pairs
@@ -101,7 +102,7 @@ class TokenIndex:
                 self.post_last[ids[0] if n.chinese else ids[-1]].append(n.idx)
             for t in set(self.join_ids[n.idx]):
                 self.post_join[t].append(n.idx)
-            for a in n.aliases:  # Jimmy Lai meets Jimmy Lai Chee-ying (see _alias_short)
+            for a in n.aliases:  # Jimmy Lai meets Jimmy Lai Chee-ying (see hongkong.alias_short)
                 if (alias := self.tid.get(a)) is not None:
                     self.post_any[alias].append(n.idx)
 
@@ -224,7 +225,7 @@ class TokenIndex:
         """Align two forms: accepted with a score, rejected (perhaps as a cannot-link), or a
         short form of the other. Reject reasons are only spelled out with debug (nobody reads
         them otherwise)."""
-        alias = _alias_short(fa, fb)
+        alias = alias_short(fa, fb)
         if alias is not None:
             return alias
         ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
@@ -446,18 +447,6 @@ class TokenIndex:
             reasons.append("token order differs (surname first?)")
         _overall(fa, fb, same_tokens, reasons)
         return Comparison.accept(round(min(score, 100.0), 1), reasons)
-
-
-def _alias_short(fa: Node, fb: Node) -> Comparison | None:
-    """A Chinese name's English given name or initials before its surname (Jimmy Lai, CY
-    Leung), beside the full name (Jimmy Lai Chee-ying, Leung Chun-ying): a short form, for
-    context to decide (two Tony Leungs stay apart)."""
-    for short, long_ in ((fa, fb), (fb, fa)):
-        core = short.core
-        if long_.aliases and short.person and len(core) == 2 and core[0] in long_.aliases and core[1] == long_.core[0]:
-            kind = "initials and surname" if len(core[0]) <= 2 else "English name and surname"
-            return Comparison.short_form(short.idx, long_.idx, kind, 1.0)
-    return None
 
 
 def _intersection(sets: list[set[int]]) -> set[int]:
