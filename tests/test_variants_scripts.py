@@ -7,8 +7,17 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from annotations.extract.chinese import TABLE_PATH, build_syllable_table, same_name
+from annotations.extract.chinese import (
+    TABLE_PATH,
+    block_keys,
+    build_syllable_table,
+    cantonese_table,
+    same_name,
+    syllable_table,
+)
 from annotations.extract.romanize import alternates, scheme_rewrites
 from annotations.extract.variants import Mention, suggest
 from annotations.extract.variants.analysis import Node, analyse
@@ -51,6 +60,21 @@ def test_the_shipped_syllable_table_is_what_pypinyin_builds():
         ("Guangzhou", "Kwangchow", "GPE"),
         ("Qingdao", "Tsingtao", "GPE"),
         ("Laozi", "Lao Tzu", "PERSON"),
+        ("Soong Ching-ling", "Song Qingling", "PERSON"),  # the family's own oo (Soochow's)
+        # Hong Kong names: Leung reads only as Cantonese, so Chiu-wai is read as Cantonese too
+        ("Leung Chiu-wai", "Liang Chaowei", "PERSON"),
+        ("Wong Chi-fung", "Huang Zhifeng", "PERSON"),
+        ("Lai Chee-ying", "Li Zhiying", "PERSON"),
+        # an English given name before a Hong Kong name is not a name of the Chinese name's own
+        ("Joshua Wong Chi-fung", "Huang Zhifeng", "PERSON"),
+        ("Mao Tse-tung", "Mao Tsé-toung", "PERSON"),  # French ou
+        ("Shensi", "Shaanxi", "GPE"),  # the postal system's one irregular spelling
+        ("Hopeh", "Hebei", "GPE"),  # a place name without a Chinese mark, beside a pinyin one
+        ("Ma Ying-jeou", "Ma Yingjiu", "PERSON"),  # Gwoyeu Romatzyh's j, kept in Taiwan
+        ("Ko Wen-je", "Ke Wenzhe", "PERSON"),  # no mark, but a hyphenated name all Mandarin
+        # no Mandarin mark, but a hyphenated given name and a token only Cantonese writes
+        ("Lau Tak-wah", "Liu Dehua", "PERSON"),
+        ("Cheung Hok-yau", "Zhang Xueyou", "PERSON"),  # a dozen pinyin readings a syllable
     ],
 )
 def test_pinyin_wade_giles_and_postal_spellings_are_linked(a, b, label):
@@ -67,11 +91,44 @@ def test_pinyin_wade_giles_and_postal_spellings_are_linked(a, b, label):
         ("Li Peng", "Li Ping", "PERSON"),
         ("Wang Yi", "Wang Yang", "PERSON"),
         ("Guangdong", "Guangxi", "GPE"),
+        # a token is written in one scheme: pinyin zhou makes su pinyin su, not postal hsu
+        ("Suzhou", "Xuzhou", "GPE"),
+        ("Zhangzhou", "Changzhou", "GPE"),
+        ("Leung Chiu-wai", "Leung Ka-fai", "PERSON"),  # two actors, both Tony Leung in English
+        ("Lai Ching-te", "Lai Chee-ying", "PERSON"),
+        ("Jimmy Lai Chee-ying", "Jimmy Lai Ching-te", "PERSON"),
+        ("Hunan", "Henan", "GPE"),  # pinyin words of pypinyin's dictionary: the syllable rule
+        ("Shansi", "Shaanxi", "GPE"),
+        ("Lau Tak-wah", "Lau Tak-ming", "PERSON"),
     ],
 )
 def test_chinese_look_alikes_stay_apart(a, b, label):
     assert not _pair_linked(a, b, label), (a, b)
     assert not same_name(a.split()[-1].lower(), b.split()[-1].lower()) or a.split()[-1] == b.split()[-1]
+
+
+def _spellings_of() -> dict[str, list[str]]:
+    """pinyin syllable -> every spelling (Mandarin schemes and Cantonese) that can write it"""
+    out: dict[str, set[str]] = {}
+    for table in (syllable_table(), cantonese_table()):
+        for spelling, syllables in table.items():
+            for p in syllables:
+                out.setdefault(p, set()).add(spelling)
+    return {p: sorted(v) for p, v in sorted(out.items())}
+
+
+_SPELLINGS_OF = _spellings_of()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(sorted(_SPELLINGS_OF)), min_size=1, max_size=3), st.data())
+def test_every_pair_the_syllable_rule_accepts_shares_a_block_key(syllables, data):
+    # one name's syllables written twice, each syllable in any scheme (Cantonese readings on
+    # or off): whenever the rule reads the two as one name they meet in a block
+    x, y = ("".join(data.draw(st.sampled_from(_SPELLINGS_OF[p])) for p in syllables) for _ in range(2))
+    cantonese_x, cantonese_y = data.draw(st.booleans()), data.draw(st.booleans())
+    if same_name(x, y, cantonese_x, cantonese_y):
+        assert block_keys(x, cantonese_x) & block_keys(y, cantonese_y), (x, y)
 
 
 def test_a_chinese_surname_comes_first():
@@ -82,6 +139,16 @@ def test_a_chinese_surname_comes_first():
     assert not _together(suggest(ms), "Kuo", full)
     ms = [Mention(full, "PERSON", 1, 0, len(full)), Mention("Chiang", "PERSON", 1, 40, 46)]
     assert _together(suggest(ms), "Chiang", full)
+
+
+def test_an_english_name_or_initials_with_the_surname_is_a_short_form_of_a_hong_kong_name():
+    # Jimmy Lai is Jimmy Lai Chee-ying (the one full name in the corpus), CY Leung is Leung
+    # Chun-ying; with two actors called Tony Leung, a lone Tony Leung names neither
+    for full, short in (("Jimmy Lai Chee-ying", "Jimmy Lai"), ("Leung Chun-ying", "CY Leung")):
+        assert _pair_linked(full, short), (full, short)
+    forms = ["Tony Leung Chiu-wai", "Tony Leung Ka-fai", "Tony Leung"]
+    sugg = suggest([Mention(f, "PERSON", k, 0, len(f)) for k, f in enumerate(forms, 1)])
+    assert not any(_together(sugg, a, b) for a in forms for b in forms if a != b)
 
 
 # --------------------------------------------------------------------------- Cyrillic, hiatus

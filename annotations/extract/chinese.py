@@ -19,20 +19,26 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from itertools import product
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "TABLE_PATH",
     "block_keys",
     "build_syllable_table",
+    "cantonese_form",
     "cantonese_table",
+    "cantonese_token",
     "chinese_form",
+    "chinese_given_name",
     "chinese_token",
+    "english_name_first",
+    "given_initials",
     "readings",
     "same_name",
     "syllable_matches",
@@ -60,6 +66,10 @@ def _postal(wg: str) -> list[str]:
         out += [w[:-2] + "ow" for w in [wg, *out]]  # Kwangchow
     if wg.endswith("u") and not wg.endswith(("ou", "iu")):
         out.append(wg[:-1] + "oo")  # Soochow, Foochow
+    if wg.endswith("ung"):
+        out += [wg[:-3] + "oong", wg[:-3] + "oung"]  # Soong Mei-ling, Lee Hsien Loong; French Tsé-toung
+    if wg.endswith("ei"):
+        out.append(wg[:-2] + "eh")  # Hopeh, Hupeh
     if wg.endswith("e") and not wg.endswith(("ie", "ue")):
         out.append(wg + "h")  # older Wade-Giles: Chu Teh
     if wg.startswith("yi"):
@@ -73,8 +83,12 @@ def build_syllable_table() -> dict[str, Any]:
     """{"mandarin": written syllable -> the pinyin syllables (toneless, v for ü) it can stand
     for, from pypinyin's dictionary and its Wade-Giles and Gwoyeu Romatzyh styles;
     "cantonese": Hong Kong Government romanisation syllable -> the pinyin syllables of the
-    common characters it writes (cantonese-romanisation's table, through the characters);
-    "common": the pinyin syllables of common characters (those in 20+ of pypinyin's words)}."""
+    characters it writes that are in use (cantonese-romanisation's table, through the
+    characters: traditional ones through their simplified form, OpenCC);
+    "common": the pinyin syllables of common characters (those in 20+ of pypinyin's words);
+    "words": pypinyin's two-character words in toneless pinyin (Hunan, Henan); "pinyin" and
+    "wade": the Mandarin syllables by scheme; "taiwan": Gwoyeu Romatzyh's j syllables, read
+    after a token's first syllable only}."""
     # imported here: pypinyin loads its phrase dictionary on import (1.3 s), needed only to build
     from pypinyin import Style
     from pypinyin.constants import PHRASES_DICT
@@ -84,20 +98,29 @@ def build_syllable_table() -> dict[str, Any]:
     toned: set[str] = set()
     for value in pinyin_dict.values():
         toned.update(value.split(","))
-    table: dict[str, set[str]] = defaultdict(set)
+    pinyin: dict[str, set[str]] = defaultdict(set)
+    wade: dict[str, set[str]] = defaultdict(set)
     # (not the interjections ng, m, n, hm, hng: they would cut Wong as wo-ng)
     plain = {convert(p, Style.NORMAL, strict=True) for p in toned} - {"ng", "m", "n", "hm", "hng"}
     for p in plain:
-        table[p.replace("v", "u")].add(p)
+        pinyin[p.replace("v", "u")].add(p)
         wg = convert(p, Style.WADEGILES, strict=True).replace("'", "").replace("v", "u")
-        table[wg].add(p)
+        wade[wg].add(p)
         for spelling in _postal(wg):
-            table[spelling].add(p)
+            wade[spelling].add(p)
+    # the postal system's one irregular spelling: Shensi for Shaanxi, to tell it from Shansi
+    wade["shen"].add("gr:shaan")
     for p in toned:
         gr = convert(p, Style.GWOYEU, strict=True)
-        if re.search(r"([aeiou])\1", gr) and gr not in table:
-            table[gr].add("gr:" + gr)
-    mandarin = {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha()}
+        if re.search(r"([aeiou])\1", gr) and gr not in pinyin and gr not in wade:
+            wade[gr].add("gr:" + gr)
+    # Taiwan's given names keep Gwoyeu Romatzyh's j for zh and j, in any tone, after the first
+    # syllable (Ma Ying-jeou, Ko Wen-je; a Jean or Jay first is no Chinese syllable)
+    taiwan: dict[str, set[str]] = defaultdict(set)
+    for p in toned:
+        gr = convert(p, Style.GWOYEU, strict=True)
+        if gr.startswith("j") and not gr.startswith("ji") and gr not in pinyin:
+            taiwan[gr].add(convert(p, Style.NORMAL, strict=True))
     # common characters: those in at least 20 of pypinyin's words
     uses: dict[str, int] = defaultdict(int)
     for word in PHRASES_DICT:
@@ -111,23 +134,40 @@ def build_syllable_table() -> dict[str, Any]:
         for p in pinyin_dict[ord(c)].split(",")
     }
     return {
-        "mandarin": mandarin,
-        "cantonese": _cantonese(pinyin_dict, convert, Style, common),
+        "pinyin": _plain_table(pinyin),
+        "wade": _plain_table(wade),
+        "taiwan": _plain_table(taiwan),
+        "cantonese": _cantonese(pinyin_dict, convert, Style, {c for c, n in uses.items() if n >= _CANTONESE_USES}),
         "common": sorted(common_syllables),
+        "words": sorted(
+            {
+                "".join(convert(r[0], Style.NORMAL, strict=True) for r in v).replace("v", "u")
+                for w, v in PHRASES_DICT.items()
+                if len(w) == 2 and len(v) == 2
+            }
+        ),
     }
 
 
-def _cantonese(
-    pinyin_dict: dict[int, str], convert: Callable[..., str], style: Any, common: set[str]
-) -> dict[str, list[str]]:
-    """Hong Kong Government romanisation syllable -> pinyin syllables of its common characters."""
-    import cantoroman  # the generator's only: the shipped table is what linking reads
+# a character is in use when its simplified form is in this many of pypinyin's words (the
+# surnames Guo, Zheng are in 4 or 5)
+_CANTONESE_USES = 3
 
+
+def _cantonese(
+    pinyin_dict: dict[int, str], convert: Callable[..., str], style: Any, in_use: set[str]
+) -> dict[str, list[str]]:
+    """Hong Kong Government romanisation syllable -> pinyin syllables of the characters in use
+    it writes (Hong Kong writes traditional characters: read through their simplified form)."""
+    import cantoroman  # the generator's only: the shipped table is what linking reads
+    import opencc  # likewise
+
+    simplified = opencc.OpenCC("t2s").convert
     roman_to_char = cantoroman.Cantonese().romanToChar
     table: dict[str, set[str]] = defaultdict(set)
     for hk, chars in roman_to_char.items():
         for ch in chars:
-            if ch not in common or ord(ch) not in pinyin_dict:
+            if simplified(ch) not in in_use or ord(ch) not in pinyin_dict:
                 continue
             for p in pinyin_dict[ord(ch)].split(","):
                 py = convert(p, style.NORMAL, strict=True)
@@ -137,62 +177,128 @@ def _cantonese(
     return {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha() and v}
 
 
+def _plain_table(table: dict[str, set[str]]) -> dict[str, list[str]]:
+    return {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha()}
+
+
+class _Tables(NamedTuple):
+    pinyin: dict[str, frozenset[str]]  # pinyin as written in news (with Gwoyeu Romatzyh's aa: Shaanxi)
+    wade: dict[str, frozenset[str]]  # Wade-Giles, postal, Taiwanese, Gwoyeu Romatzyh
+    taiwan: dict[str, frozenset[str]]  # Gwoyeu Romatzyh's j syllables (Ying-jeou), not first in a token
+    cantonese: dict[str, frozenset[str]]
+    common: frozenset[str]
+    words: frozenset[str]
+
+
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
+def _tables() -> _Tables:
     data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
-    mandarin = {k: frozenset(v) for k, v in data["mandarin"].items()}
+    wade = {k: frozenset(v) for k, v in data["wade"].items()}
+    pinyin = {k: frozenset(v) for k, v in data["pinyin"].items()}
+    # the doubled vowels of Gwoyeu Romatzyh that official pinyin keeps (Shaanxi)
+    pinyin.update((k, v) for k, v in wade.items() if all(p.startswith("gr:") for p in v))
     cantonese = {k: frozenset(v) for k, v in data["cantonese"].items()}
-    return mandarin, cantonese, frozenset(data["common"])
+    taiwan = {k: frozenset(v) for k, v in data["taiwan"].items()}
+    return _Tables(pinyin, wade, taiwan, cantonese, frozenset(data["common"]), frozenset(data["words"]))
 
 
 def syllable_table() -> dict[str, frozenset[str]]:
-    """The shipped Mandarin table (build_syllable_table), as sets."""
-    return _tables()[0]
+    """The shipped Mandarin table (build_syllable_table): every written syllable, pinyin or
+    Wade-Giles and its kin, -> the pinyin syllables it can stand for."""
+    t = _tables()
+    out = dict(t.wade)
+    for k, v in t.pinyin.items():
+        out[k] = out[k] | v if k in out else v
+    return out
 
 
 def cantonese_table() -> dict[str, frozenset[str]]:
     """The shipped Cantonese table (build_syllable_table), as sets."""
-    return _tables()[1]
+    return _tables().cantonese
 
 
 @lru_cache(maxsize=1 << 16)
-def readings(token: str) -> tuple[tuple[frozenset[str], ...], ...]:
+def readings(token: str, cantonese: bool = False) -> tuple[tuple[frozenset[str], ...], ...]:
     """Every way to cut a normalised token into written syllables, as per-syllable sets of
-    pinyin syllables (at most 32 cuts; () if it cannot be cut): as Mandarin spellings and,
-    unless they read as syllables of common characters, as Hong Kong (Cantonese) ones too
-    (Leung, Cheung, Wong); a token that reads as common pinyin is never read as Cantonese (Li
-    Ping is not Li Peng)."""
+    pinyin syllables (at most 32 cuts; () if it cannot be cut).
+
+    A cut is written in one scheme: all pinyin, or all Wade-Giles and its kin (postal,
+    Taiwanese, Gwoyeu Romatzyh), so the zhou of Suzhou says its su is pinyin su, not the postal
+    su of Xuzhou. Hong Kong (Cantonese) cuts are added when `cantonese` (the token is part of a
+    Hong Kong name: see cantonese_form) or when the token reads as no syllables of common
+    characters otherwise (Leung, Cheung); a token that reads as common pinyin is not read as
+    Cantonese on its own (Li Ping is not Li Peng)."""
     if not token.isascii() or not token.isalpha() or len(token) > 24:
         return ()
-    mandarin = _cuts(token, syllable_table())
-    common = _tables()[2]
-    if any(all(not syl.isdisjoint(common) for syl in cut) for cut in mandarin):
+    t = _tables()
+    mandarin = (_cuts(token, t.pinyin, True) + _cuts(token, t.wade, inner=t.taiwan))[:_MAX_READINGS]
+    if not cantonese and any(all(not syl.isdisjoint(t.common) for syl in cut) for cut in mandarin):
         return mandarin
-    return (mandarin + _cuts(token, cantonese_table()))[:_MAX_READINGS]
+    return (mandarin + _cuts(token, t.cantonese))[:_MAX_READINGS]
 
 
-def _cuts(token: str, table: dict[str, frozenset[str]]) -> tuple[tuple[frozenset[str], ...], ...]:
+_WHOLE_ONLY = frozenset({"ng", "m"})  # Cantonese Ng (Wu) is a name, not the end of Wong
+_VOWELS = frozenset("aeiou")
+
+
+def _cuts(
+    token: str,
+    table: dict[str, frozenset[str]],
+    pinyin: bool = False,
+    inner: dict[str, frozenset[str]] | None = None,
+) -> tuple[tuple[frozenset[str], ...], ...]:
+    """The cuts of a token into syllables of `table` (and, after the first syllable, of
+    `inner`). In pinyin (`pinyin`), a syllable that starts with a vowel never follows one that
+    ends with a vowel: pinyin writes Xi'an, so cheeying is not che-e-ying."""
     n = len(token)
     # cuts[i]: the ways to cut token[i:]
     cuts: list[list[tuple[frozenset[str], ...]]] = [[] for _ in range(n + 1)]
     cuts[n] = [()]
     for i in range(n - 1, -1, -1):
         for j in range(i + 1, min(n, i + 7) + 1):
-            syl = table.get(token[i:j])
-            if syl is not None and cuts[j]:
-                cuts[i].extend((syl, *rest) for rest in cuts[j][:_MAX_READINGS])
+            after = cuts[j]
+            if not after:  # (most tokens are no Chinese name: skip the look-up)
+                continue
+            piece = token[i:j]
+            syl = table.get(piece)
+            if i and inner and piece in inner:
+                syl = syl | inner[piece] if syl else inner[piece]
+            if syl is None or (piece in _WHOLE_ONLY and (i, j) != (0, n)):
+                continue
+            if pinyin and j < n and piece[-1] in _VOWELS and token[j] in _VOWELS:
+                continue
+            cuts[i].extend((syl, *rest) for rest in after[:_MAX_READINGS])
         cuts[i] = cuts[i][:_MAX_READINGS]
     return tuple(cuts[0])
 
 
-def same_name(a: str, b: str) -> bool:
-    """True if some reading of token a is a reading of token b."""
-    ra, rb = readings(a), readings(b)
+def same_name(a: str, b: str, cantonese_a: bool = False, cantonese_b: bool = False) -> bool:
+    """True if some reading of token a is a reading of token b (each read as Cantonese too
+    when its flag says it is part of a Hong Kong name)."""
+    ra, rb = readings(a, cantonese_a), readings(b, cantonese_b)
     for x in ra:
         for y in rb:
             if len(x) == len(y) and all(s & t for s, t in zip(x, y)):
                 return True
     return False
+
+
+def cantonese_token(token: str) -> bool:
+    """True if a token reads as Hong Kong (Cantonese) syllables and as no Mandarin ones
+    (Leung, Cheung, Kwok, Fung, Chee-ying): cuts through Gwoyeu Romatzyh's doubled vowels
+    are no Mandarin evidence."""
+    t = _tables()
+    for cut in (*_cuts(token, t.pinyin, True), *_cuts(token, t.wade)):
+        if not any(p.startswith("gr:") for syl in cut for p in syl):
+            return False
+    return bool(_cuts(token, t.cantonese))
+
+
+def cantonese_form(tokens: Sequence[str]) -> bool:
+    """True if a Chinese name is written the Hong Kong way: one of its tokens reads only as
+    Cantonese (Leung Chun-ying, Lai Chee-ying); its other tokens are then read as Cantonese
+    too (Chun for Zhen)."""
+    return any(cantonese_token(t) for t in tokens)
 
 
 # the aspirated and unaspirated initials (which Wade-Giles tells apart only with an apostrophe)
@@ -208,32 +314,50 @@ def _coarse(syllable: str) -> str:
     return _COARSE_INITIAL.get(syllable[:1], syllable[:1]) + syllable[1:]
 
 
-def block_keys(token: str) -> set[str]:
-    """Keys that every token `same_name` would accept with this one shares at least one of."""
+def block_keys(token: str, cantonese: bool = False) -> set[str]:
+    """Keys that every token `same_name` would accept with this one shares at least one of:
+    the syllable count with the first and last syllables (coarsened), of every reading (a
+    shared reading shares them; Cantonese syllables stand for a dozen pinyin ones, so whole
+    readings would be too many keys)."""
     keys: set[str] = set()
-    for cut in readings(token):
-        options = [sorted({_coarse(s) for s in syl}) for syl in cut]
-        for combo in product(*options):
-            keys.add("zh:" + "-".join(combo))
-            if len(keys) > _MAX_READINGS:
-                return keys
+    for cut in readings(token, cantonese):
+        first = {_coarse(s) for s in cut[0]}
+        last = {_coarse(s) for s in cut[-1]}
+        keys.update(f"zh{len(cut)}:{a}-{b}" for a in first for b in last)
     return keys
 
 
-def syllable_matches(tokens: Sequence[str], of_chinese: set[int]) -> list[tuple[int, int]]:
+# the letters of Wade-Giles and postal spellings (no b, d, g, q, x, z: those are pinyin's)
+_WADE_LETTERS = re.compile(r"[acefhijklmnoprstuwy]+")
+
+
+def syllable_matches(
+    tokens: Sequence[str],
+    of_chinese: set[int],
+    of_cantonese: AbstractSet[int] = frozenset(),
+    unmarked: AbstractSet[int] = frozenset(),
+) -> list[tuple[int, int]]:
     """Pairs of token ids (a < b) that read as one Chinese name (Zhou / Chou, Tsingtao /
-    Qingdao), among the ids in `of_chinese` and any token that looks Chinese."""
+    Qingdao), among the ids in `of_chinese` and any token that looks Chinese; those in
+    `of_cantonese` are read as Cantonese too. A token in `unmarked` (of a place name, say)
+    is paired only with one of those: Shensi / Shaanxi, Hopeh / Hebei, not Hunan / Henan."""
     blocks: dict[str, set[int]] = defaultdict(set)
+    marked: set[int] = set()
     for t, token in enumerate(tokens):
         if t in of_chinese or chinese_token(token):
-            for key in block_keys(token):
-                blocks[key].add(t)
+            marked.add(t)
+        elif t not in unmarked or not _WADE_LETTERS.fullmatch(token):
+            continue
+        for key in block_keys(token, t in of_cantonese):
+            blocks[key].add(t)
     out: set[tuple[int, int]] = set()
     for ids in blocks.values():
         ordered = sorted(ids)
         for k, a in enumerate(ordered):
             for b in ordered[k + 1 :]:
-                if (a, b) not in out and same_name(tokens[a], tokens[b]):
+                if (a, b) in out or (a not in marked and b not in marked):
+                    continue
+                if same_name(tokens[a], tokens[b], a in of_cantonese, b in of_cantonese):
                     out.add((a, b))
     return sorted(out)
 
@@ -248,10 +372,62 @@ def chinese_token(token: str) -> bool:
     return bool(_MARK.search(token)) and bool(readings(token))
 
 
-def chinese_form(tokens: tuple[str, ...]) -> bool:
+def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool = False) -> bool:
     """True if a form reads as a Chinese name: every token cuts into syllables and one shows
-    a mark only Chinese romanisations make."""
-    return bool(tokens) and any(_MARK.search(t) for t in tokens) and all(readings(t) for t in tokens)
+    a mark only Chinese romanisations make or, for a `place` (not a person's name), is a
+    two-character word of pypinyin's in pinyin (Hunan, Henan: no mark, yet Chinese; Anna is
+    a word too, hence not for people) or, when the name was written with a hyphenated given
+    name, reads only as Cantonese (Lau Tak-wah) or every token reads as Mandarin (Ko Wen-je;
+    Korean given names, Jae-in, Geun-hye, mostly do not)."""
+    marked = any(_MARK.search(t) or (place and t in _tables().words) for t in tokens)
+    if not (marked or (hyphenated and len(tokens) >= 2)) or not all(readings(t) for t in tokens):
+        return False  # (the mark first: most names have none, and cutting costs more)
+    return marked or cantonese_form(tokens) or all(map(_mandarin, tokens))
+
+
+def _mandarin(token: str) -> bool:
+    """True if a token cuts into Mandarin syllables (pinyin, or Wade-Giles and its kin)."""
+    t = _tables()
+    return bool(_cuts(token, t.pinyin, True) or _cuts(token, t.wade, inner=t.taiwan))
+
+
+def chinese_given_name(written: str) -> bool:
+    """True if a name as written ends in a surname of one syllable and a hyphenated given name
+    of two (Ko Wen-je, Lau Tak-wah; an English name may come first, Jimmy Lai Chee-ying, and a
+    married woman's surname before her own, Carrie Lam Cheng Yuet-ngor): the
+    shape that lets a name without a Chinese mark be read as Chinese (not Abdel-Fattah
+    el-Sisi)."""
+    words = unicodedata.normalize("NFKD", written).lower().split()
+    if not 2 <= len(words) <= 4 or words[-1].count("-") != 1:
+        return False
+    # the given name's two syllables and the surname (or two: Carrie Lam Cheng Yuet-ngor)
+    syllables = [*words[-1].split("-"), *words[max(1, len(words) - 3) if len(words) > 2 else 0 : -1]]
+    t = _tables()
+    for w in syllables:
+        w = "".join(c for c in w if c.isascii() and c.isalpha())
+        if w not in t.pinyin and w not in t.wade and w not in t.cantonese and w not in t.taiwan:
+            return False
+    return True
+
+
+def english_name_first(tokens: Sequence[str]) -> bool:
+    """True if a name is written the Hong Kong way, an English given name before the Chinese
+    name (Jimmy Lai Chee-ying, Joshua Wong Chi-fung): the first token reads as no Chinese
+    syllables (or, before a Hong Kong name, no Cantonese ones: Joshua) and the rest, surname
+    and given name, is a Chinese name."""
+    if len(tokens) < 3 or not chinese_form(rest := tuple(tokens[1:]), hyphenated=True):
+        return False
+    return not readings(tokens[0]) or (cantonese_form(rest) and not _cuts(tokens[0], _tables().cantonese))
+
+
+def given_initials(written: str) -> str:
+    """The initials of a hyphenated two-syllable given name written last (Leung Chun-ying ->
+    "cy", as Hong Kong writes CY Leung), or "" if the name has none."""
+    last = written.split()[-1] if written.split() else ""
+    parts = [p for p in last.split("-") if p]
+    if len(parts) != 2 or not all(p[:1].isascii() and p[:1].isalpha() for p in parts):
+        return ""
+    return (parts[0][0] + parts[1][0]).lower()
 
 
 if __name__ == "__main__":

@@ -43,7 +43,8 @@ Modules: labels (the label rule), model (value types), analysis (nodes), joins (
 together), match (token blocking and matching), compare (candidates and alignment), verdict
 (what a comparison decides), slips, context (shared events), near (--debug), short (context
 rules for short forms), origins (Romance full names, nasab), exonyms (names of one place),
-resolver (judgements as edges), suggest (the phases), tuning.
+hongkong (Jimmy Lai, CY Leung: short forms of Chinese names), resolver (judgements as edges),
+suggest (the phases), tuning.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair
 from annotations.extract.variants.resolver import canonical_groups
 from annotations.extract.variants.suggest import suggest
 
-LINKER_VERSION = "variants-4"
+LINKER_VERSION = "variants-5"
 """Bumped when the linker's decisions change (variants-3: labels pooled, slips, ou/w, y, g/j;
-variants-4: readings, Chinese syllables, blocking guarantee, slips by context)."""
+variants-4: readings, Chinese syllables, blocking guarantee, slips by context; variants-5:
+names of one place, Romance full names, Arabic look-alikes, Hong Kong and Wade-Giles schemes)."""

@@ -6,7 +6,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from annotations.extract.chinese import chinese_form
+from annotations.extract.chinese import (
+    cantonese_form,
+    chinese_form,
+    chinese_given_name,
+    english_name_first,
+    given_initials,
+)
 from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES, normalize
 from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
 
@@ -40,6 +46,10 @@ class Node:
     # (joined string, indices into core it covers); filled by TokenIndex
     joins: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
     chinese: bool = False  # a Chinese name (chinese.chinese_form): surname first, syllable rules
+    cantonese: bool = False  # written the Hong Kong way (chinese.cantonese_form): Cantonese readings too
+    # what a Chinese name is also written as before its surname (its English given name, the
+    # initials of its given name): Jimmy Lai, CY Leung
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.person = self.group == PERSON
@@ -66,14 +76,28 @@ def _inner_drops(node: Node, toks: list[str]) -> dict[int, str]:
 
 
 def analyse(node: Node) -> None:
+    _analyse(node)
+    if node.person and node.chinese and len(node.core) >= 2:
+        initials = given_initials(node.rep)
+        english = node.tokens[0] if node.tokens[:1] != node.core[:1] else ""
+        node.aliases = tuple(a for a in (english, initials) if a)
+
+
+def _analyse(node: Node) -> None:
     toks = _irish_o(_chinese_tokens(node) or node.key.split())
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
+    # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is the core
+    if node.person and chinese_given_name(node.rep) and english_name_first(toks):
+        node.core, node.cpos, node.dropped = tuple(toks[1:]), tuple(range(1, len(toks))), [f"English name '{toks[0]}'"]
+        node.chinese, node.cantonese = True, cantonese_form(node.core)
+        return
     if not inner and _SPECIAL_TOKENS.isdisjoint(toks):  # the common case: every token is a core token
         node.core = node.tokens
         node.cpos = tuple(range(len(toks)))
         node.dropped = []
-        node.chinese = chinese_form(node.core)
+        node.chinese = chinese_form(node.core, not node.person, chinese_given_name(node.rep))
+        node.cantonese = node.chinese and cantonese_form(node.core)
         return
     dropped: list[str] = []
     lo, hi = 0, len(toks)
@@ -101,7 +125,8 @@ def analyse(node: Node) -> None:
     node.cpos = tuple(core_idx)
     node.core = tuple(toks[i] for i in core_idx)
     node.dropped = dropped
-    node.chinese = chinese_form(node.core)
+    node.chinese = chinese_form(node.core, not node.person, chinese_given_name(node.rep))
+    node.cantonese = node.chinese and cantonese_form(node.core)
 
 
 def _irish_o(toks: list[str]) -> list[str]:
@@ -128,7 +153,11 @@ def _chinese_tokens(node: Node) -> list[str] | None:
     if "-" not in node.rep:
         return None
     toks = normalize(_INNER_HYPHEN.sub("", node.rep)).split()
-    if toks == node.key.split() or not chinese_form(tuple(t for t in toks if t not in _SPECIAL_TOKENS)):
+    chinese = tuple(t for t in toks if t not in _SPECIAL_TOKENS)
+    given = chinese_given_name(node.rep)
+    if toks == node.key.split() or not (
+        chinese_form(chinese, hyphenated=given) or (given and english_name_first(chinese))
+    ):
         return None
     return toks
 

@@ -11,6 +11,7 @@ from annotations.extract.normalize import NAME_SUFFIXES, describe_token_pair, lo
 from annotations.extract.places import place_name, place_of
 from annotations.extract.variants.analysis import Node, top_label
 from annotations.extract.variants.context import EventIndex
+from annotations.extract.variants.hongkong import alias_short
 from annotations.extract.variants.joins import add_joins
 from annotations.extract.variants.match import match_tokens, place_matches
 from annotations.extract.variants.near import near_pairs
@@ -81,7 +82,11 @@ class TokenIndex:
             self.strict[(a, b)] = s
         # the tokens of Chinese names, and any token that looks Chinese (joined ones too)
         of_chinese = {t for n in live if n.chinese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
-        for a, b in syllable_matches(tokens, of_chinese):
+        # the tokens of Hong Kong names, read as Cantonese too (Chun for Zhen beside Leung)
+        self.of_cantonese = {t for n in live if n.cantonese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
+        # one-token place names read as syllables too, beside a Chinese one (Shensi / Shaanxi)
+        places = {self.core_ids[n.idx][0] for n in live if not n.person and len(n.core) == 1}
+        for a, b in syllable_matches(tokens, of_chinese, self.of_cantonese, places):
             if self.match[a].get(b, 0.0) < 0.97:
                 self.match[a][b] = self.match[b][a] = 0.97
         self._index(live)
@@ -104,6 +109,9 @@ class TokenIndex:
                 self.post_last[ids[0] if n.chinese else ids[-1]].append(n.idx)
             for t in set(self.join_ids[n.idx]):
                 self.post_join[t].append(n.idx)
+            for a in n.aliases:  # Jimmy Lai meets Jimmy Lai Chee-ying (see hongkong.alias_short)
+                if (alias := self.tid.get(a)) is not None:
+                    self.post_any[alias].append(n.idx)
 
     def _strict_matches(self) -> dict[tuple[int, int], float]:
         """Token matches that relied on a cheap final s, rescored as people's names are."""
@@ -119,12 +127,13 @@ class TokenIndex:
                     out[(a, b)] = s if s >= TOKEN_MATCH else 0.0
         return out
 
-    def chinese_sim(self, x: int, y: int) -> float:
+    def chinese_sim(self, x: int, y: int, cantonese_x: bool = False, cantonese_y: bool = False) -> float:
         """Similarity of token ids x and y as syllables of Chinese names (chinese.py): 0.97
-        when some reading is shared, else 0 (Chang / Chiang, Hubei / Hebei)."""
+        when some reading is shared, else 0 (Chang / Chiang, Hubei / Hebei); a token of a Hong
+        Kong name (its flag) is read as Cantonese too."""
         if x == y:
             return 1.0
-        return 0.97 if same_name(self.tokens[x], self.tokens[y]) else 0.0
+        return 0.97 if same_name(self.tokens[x], self.tokens[y], cantonese_x, cantonese_y) else 0.0
 
     def tsim(self, x: int, y: int, person: bool) -> float:
         """Similarity of token ids x and y (people's rules when `person`)."""
@@ -223,6 +232,9 @@ class TokenIndex:
         """Align two forms: accepted with a score, rejected (perhaps as a cannot-link), or a
         short form of the other. Reject reasons are only spelled out with debug (nobody reads
         them otherwise)."""
+        alias = alias_short(fa, fb)
+        if alias is not None:
+            return alias
         ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
         match = self.match
         n, m = len(ia), len(ib)
@@ -235,7 +247,7 @@ class TokenIndex:
             for k in range(n):
                 s = match[ia[k]].get(ib[k], 0.0)
                 if chinese:
-                    s = self.chinese_sim(ia[k], ib[k])
+                    s = self.chinese_sim(ia[k], ib[k], fa.cantonese, fb.cantonese)
                 elif strict and s:
                     s = strict.get((ia[k], ib[k]), s)
                 if s < TOKEN_MATCH:
@@ -288,7 +300,7 @@ class TokenIndex:
             for j in range(len(B)):
                 s = row.get(ib[j], 0.0)
                 if chinese:
-                    s = self.chinese_sim(ia[i], ib[j])
+                    s = self.chinese_sim(ia[i], ib[j], fa.cantonese, fb.cantonese)
                 elif strict and s:
                     s = strict.get((ia[i], ib[j]), s)
                 if initials and s == 0.0 and (len(A[i]) == 1 or len(B[j]) == 1):
