@@ -552,8 +552,8 @@ async def annotate(
     return results
 
 
-def measure(gold_path: Path, learn_every: int | None = None) -> dict[str, Any]:
-    articles = read_gold(gold_path)
+def measure(gold_path: Path, learn_every: int | None = None, articles_max: int | None = None) -> dict[str, Any]:
+    articles = read_gold(gold_path)[:articles_max]
     config = team_config({label for a in articles for _, _, label in a["gold"]})
     with tempfile.TemporaryDirectory() as tmp:
         config = learning_config(config, learn_every or 0, Path(tmp))  # learning off: every 0
@@ -580,10 +580,11 @@ def measure(gold_path: Path, learn_every: int | None = None) -> dict[str, Any]:
     }
 
 
-def run(repeats: int = 1) -> dict[str, Any]:
-    """The bench suite's entry (bench/run.py): the default fixture, learning off."""
+def run(repeats: int = 1, articles: int | None = None) -> dict[str, Any]:
+    """The bench suite's entry (bench/run.py): the default fixture, learning off (its first
+    `articles` only: the smoke size)."""
     del repeats  # deterministic: one pass is the measurement
-    found = measure(DEFAULT_GOLD)
+    found = measure(DEFAULT_GOLD, articles_max=articles)
     return {
         "name": "annotation_keys",
         "ours": found["keys"],

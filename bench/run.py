@@ -49,7 +49,7 @@ BENCHMARKS: dict[str, tuple[str, dict | None, dict | None, dict | None]] = {
     "cli_startup": ("bench.bench_cli", {"repeats": 1}, {"repeats": 5}, {"repeats": 9}),
     "import_html": ("bench.bench_html", {"n": 5, "repeats": 1}, {"n": 100, "repeats": 3}, {"n": 500, "repeats": 3}),
     "import_conll": ("bench.bench_conll", {"n": 30, "repeats": 1}, {"n": 300, "repeats": 3}, {"n": 2000, "repeats": 3}),
-    "annotation_keys": ("bench.bench_annotation_keys", {}, {}, {}),
+    "annotation_keys": ("bench.bench_annotation_keys", {"articles": 1}, {}, {}),
     "train": (
         "bench.bench_train",
         {"steps": 2, "repeats": 1, "eval_frequency": 2},
