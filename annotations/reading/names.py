@@ -12,7 +12,8 @@ key.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -105,7 +106,7 @@ def _free(start: int, end: int, spans: Iterable[Mapping[str, Any]]) -> bool:
     return not any(s["start"] < end and start < s["end"] for s in spans)
 
 
-def _pieces(text: str, start: int, end: int, spans: list[Mapping[str, Any]]) -> list[tuple[int, int]]:
+def _pieces(text: str, start: int, end: int, spans: Sequence[Mapping[str, Any]]) -> list[tuple[int, int]]:
     """The whole words of the run [start, end) that no span covers, as runs of their own
     ("Kyrgyz Emergency Situations Minister" when "Bakytbek Sadyrkulov" after it is a span)."""
     cuts = sorted((max(start, s["start"]), min(end, s["end"])) for s in spans if s["start"] < end and start < s["end"])
@@ -129,18 +130,34 @@ def _pieces(text: str, start: int, end: int, spans: list[Mapping[str, Any]]) -> 
 
 
 def free_runs(text: str, spans: Iterable[Mapping[str, Any]]) -> list[tuple[int, int]]:
-    """The name runs, or their whole-word pieces, that no span overlaps, in order."""
-    spans = list(spans)
-    return [piece for start, end in name_runs(text) for piece in _pieces(text, start, end, spans)]
+    """The name runs, or their whole-word pieces, that no span overlaps, in order. Each run is
+    cut only by the spans near it (sorted once), so a long article's thousands of runs and
+    suggestions cost a sort, not their product."""
+    ordered = sorted((int(s["start"]), int(s["end"])) for s in spans)
+    starts = [a for a, _ in ordered]
+    longest = max((b - a for a, b in ordered), default=0)
+    out: list[tuple[int, int]] = []
+    for start, end in name_runs(text):
+        near = ordered[bisect_left(starts, start - longest) : bisect_left(starts, end)]
+        cutting = [{"start": a, "end": b} for a, b in near if a < end and start < b]
+        out += _pieces(text, start, end, cutting)
+    return out
 
 
 def name_at(text: str, cursor: int, spans: Iterable[Mapping[str, Any]]) -> tuple[int, int] | None:
-    """The run (or the piece of it) no span overlaps under the cursor, else None."""
-    for start, end in free_runs(text, spans):
-        if start <= cursor < end:
-            return start, end
-        if start > cursor:
-            break
+    """The run (or the piece of it) no span overlaps under the cursor, else None. Only the runs
+    around the cursor are looked at: the status line asks on every cursor move."""
+    runs = name_runs(text)
+    i = bisect_right(runs, (cursor, len(text) + 1))
+    around = [(a, b) for a, b in runs[max(0, i - 8) : i] if a <= cursor < b]
+    if not around:
+        return None
+    spans = list(spans)
+    for start, end in around:
+        cutting = [s for s in spans if s["start"] < end and start < s["end"]]
+        for a, b in _pieces(text, start, end, cutting):
+            if a <= cursor < b:
+                return a, b
     return None
 
 
