@@ -9,16 +9,57 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from annotations.entities import actions as entity_actions
 from annotations.reading import claims as claim_actions
 from annotations.reading import commands
 from annotations.reading.names import occurrences
-from annotations.reading.values import Feedback, Row, plural
+from annotations.reading.tokens import Tokens
+from annotations.reading.values import Feedback, Row, Snapshot, plural
+from annotations.store import Store
 
-if TYPE_CHECKING:
-    from annotations.reading.session import ReadingSession
+
+class Session(Protocol):
+    """What the edits use of the ReadingSession that owns them (reading/session.py): the
+    document and its snapshot, lookups under the cursor, one guarded write, and the step on to
+    the next suggestion. A protocol, so that this module does not import the session back."""
+
+    store: Store
+    annotator: str
+    doc_id: int | None
+    text: str
+    now: Snapshot
+
+    @property
+    def tokens(self) -> Tokens: ...
+
+    @property
+    def predictions(self) -> list[Row]: ...
+
+    @property
+    def open_count(self) -> int: ...
+
+    def refresh(self) -> None: ...
+
+    def run(self, fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Feedback | None]: ...
+
+    def advance(self, message: str, cursor: int) -> Feedback: ...
+
+    def gold_at(self, cursor: int) -> Row | None: ...
+
+    def pred_at(self, cursor: int) -> Row | None: ...
+
+    def claim_at(self, cursor: int) -> Row | None: ...
+
+    def claim_pred_at(self, cursor: int) -> Row | None: ...
+
+    def entity_at(self, cursor: int) -> tuple[str, Row] | None: ...
+
+    def name_at(self, cursor: int) -> tuple[int, int] | None: ...
+
+    def paragraph(self, cursor: int) -> tuple[int, int]: ...
+
 
 __all__ = ["Decision", "EntityEdits", "more_like", "paragraph_of", "short", "trim"]
 
@@ -79,7 +120,7 @@ class EntityEdits:
     with the same text and model label in the document (`likes`); `last` keeps it for the
     corpus (annotations.reading.everywhere)."""
 
-    def __init__(self, session: ReadingSession) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
         self.last: Decision | None = None
         self.shaping: tuple[int | None, int, int] | None = None  # (doc, span) an edge key just wrote with likes

@@ -122,6 +122,18 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
         return self.query_one("#reader-status", Bar)
 
     @property
+    def header(self) -> Static:
+        return self.query_one("#reader-header", Static)
+
+    @property
+    def find_bar(self) -> Horizontal:
+        return self.query_one("#reader-findbar", Horizontal)
+
+    @property
+    def find_input(self) -> Input:
+        return self.query_one("#reader-find", Input)
+
+    @property
     def _preds(self) -> dict[int, dict[str, Any]]:
         """The open suggestions (what the session holds)."""
         return self.session.now.preds

@@ -5,7 +5,7 @@ dialogs and paints the result."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 
@@ -13,10 +13,8 @@ from annotations.errors import NewsmarkError
 from annotations.reading.claim_editor import claim_defaults, claim_target, save_claim, speaker_options
 from tui.dialogs.claim_form import ClaimForm
 from tui.dialogs.link_picker import LinkPicker, apply_link, entity_choices
+from tui.screens.reader_host import ReaderHost
 from tui.widgets.doc_list import one_line
-
-if TYPE_CHECKING:
-    from tui.screens.reader import ReaderScreen
 
 __all__ = ["ClaimController"]
 
@@ -24,7 +22,7 @@ __all__ = ["ClaimController"]
 class ClaimController:
     """`c` and `l` for one Reader screen."""
 
-    def __init__(self, screen: ReaderScreen) -> None:
+    def __init__(self, screen: ReaderHost) -> None:
         self.screen = screen
 
     def claim(self) -> None:

@@ -4,20 +4,17 @@ under the cursor with the keys that act on it, and the progress on the right).""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
-from textual.widgets import Static
 
 from tui.actions import find_action
 from tui.keys import keys_display
+from tui.screens.reader_host import ReaderHost
 from tui.widgets.bars import fit_words
 from tui.widgets.doc_list import one_line
 from tui.widgets.learning import learning_line
 from tui.widgets.side_panel import entity_groups
-
-if TYPE_CHECKING:
-    from tui.screens.reader import ReaderScreen
 
 __all__ = ["ReaderDisplay"]
 
@@ -40,7 +37,7 @@ def flash_variants(flash: Text) -> list[Text]:
 class ReaderDisplay:
     """Header, side panel and status line of one Reader screen."""
 
-    def __init__(self, screen: ReaderScreen) -> None:
+    def __init__(self, screen: ReaderHost) -> None:
         self.screen = screen
 
     def header(self) -> None:
@@ -56,7 +53,7 @@ class ReaderDisplay:
         learned = learning_line(screen.app.store)  # the learning loop's state (issue 29)
         if learned:
             out.append("\n" + fit_words(learned, width), style="italic")
-        screen.query_one("#reader-header", Static).update(out)
+        screen.header.update(out)
 
     def panel(self) -> None:
         screen = self.screen

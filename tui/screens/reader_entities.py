@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -17,11 +16,9 @@ from annotations.reading.values import Feedback, plural
 from annotations.vocab import Status
 from tui.actions import LABEL_PREFIX
 from tui.dialogs.done_dialog import DoneDialog
+from tui.screens.reader_host import ReaderHost
 from tui.widgets.doc_list import one_line
 from tui.widgets.learning import start_learning
-
-if TYPE_CHECKING:
-    from tui.screens.reader import ReaderScreen
 
 __all__ = ["EntityController"]
 
@@ -29,7 +26,7 @@ __all__ = ["EntityController"]
 class EntityController:
     """Suggestion and span keys of one Reader screen."""
 
-    def __init__(self, screen: ReaderScreen) -> None:
+    def __init__(self, screen: ReaderHost) -> None:
         self.screen = screen
         self.pending: tuple[object, list[Elsewhere]] | None = None  # counted by `=`, applied by the next `=`
         # the document just marked done and the last decision then: `=` offers its decisions

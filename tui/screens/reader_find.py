@@ -4,15 +4,10 @@ the match after); an empty enter or escape closes it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual.widgets import Input
 
+from tui.screens.reader_host import ReaderHost
 from tui.widgets.doc_list import one_line
-
-if TYPE_CHECKING:
-    from tui.screens.reader import ReaderScreen
 
 __all__ = ["FIND_FLASHES", "FindController", "find_next"]
 
@@ -39,17 +34,17 @@ def find_next(text: str, typed: str, cursor: int) -> tuple[int, int, int, bool] 
 class FindController:
     """The find bar of one Reader screen."""
 
-    def __init__(self, screen: ReaderScreen) -> None:
+    def __init__(self, screen: ReaderHost) -> None:
         self.screen = screen
 
     def open(self) -> None:
-        self.screen.query_one("#reader-findbar").remove_class("hidden")
-        self.screen.query_one("#reader-find", Input).focus()
+        self.screen.find_bar.remove_class("hidden")
+        self.screen.find_input.focus()
 
     def close(self, *, keep_flash: bool = False) -> bool:
         """Hide the bar and give the keys back to the article; False when it was not open."""
         screen = self.screen
-        bar = screen.query_one("#reader-findbar")
+        bar = screen.find_bar
         if bar.has_class("hidden"):
             return False
         bar.add_class("hidden")
