@@ -16,6 +16,7 @@ from test_train import ARTICLES, UNANNOTATED, _gold, cli
 
 from annotations.config import load_config
 from annotations.learn.loop import (
+    LearningState,
     due,
     is_untouched,
     learning_state,
@@ -306,3 +307,11 @@ def test_a_round_repredicts_what_nobody_finished_or_worked_on_decisions_carried_
         assert [is_untouched(store, d) for d in ids] == [False, False, True, True, True]
     finally:
         store.close()
+
+
+def test_every_header_line_of_a_round_fits_the_80_column_header():
+    """The Reader's header gives the learning line 78 columns; fit_words would cut the end off
+    ("kept the model…"), the part that says what happened."""
+    for state in RoundState:
+        line = LearningState(state.value, 9999, 0.81, 0.88, "ner-20261207-101500", "").line()
+        assert len(line) <= 78, line

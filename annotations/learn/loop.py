@@ -97,7 +97,7 @@ class LearningState:
         if self.state == RoundState.USED:
             return f"learned from {self.docs} documents: {figures}"
         if self.state == RoundState.KEPT:
-            return f"learned from {self.docs} documents: {figures}, not better: kept the model in use"
+            return f"learned from {self.docs} documents: {figures}, not better: not used"
         if self.state == RoundState.INTERRUPTED:
             return "learning stopped before the end: it runs again after the next documents"
         return f"learning {self.state}: {self.message}"
