@@ -99,6 +99,7 @@ def test_motions_skip_decided_and_say_when_none_remain(session):
     session.accept(find("Tbilisi")[0])
     fb = session.next_open(0)
     assert fb.cursor == find("Tuesday")[0]  # Tbilisi, decided, is skipped
+    assert fb.message.startswith("“Tuesday” DATE? · ")  # the words it stopped at, then its label
     assert session.next_open(find("Telegram")[0]).cursor == 0
     assert "(wrapped)" in session.next_open(find("Telegram")[0]).message
     assert session.next_open(find("Tuesday")[0], -1).cursor == 0

@@ -22,7 +22,7 @@ from typing import Any
 
 from annotations.errors import NewsmarkError
 from annotations.reading import claims as claim_actions
-from annotations.reading.edits import EntityEdits, paragraph_of, trim
+from annotations.reading.edits import EntityEdits, paragraph_of, short, trim
 from annotations.reading.names import name_at, next_name
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Mark, Row, Snapshot, plural
@@ -291,7 +291,8 @@ class ReadingSession:
         pred = self.pred_at(target)
         where = " (wrapped)" if wrapped else ""
         label = (pred or {}).get("label") or "ENTITY"
-        return Feedback(f"{label}? · {self.open_summary()}{where}", cursor=target)
+        words = f"“{short(self.text[pred['start'] : pred['end']], 16)}” " if pred else ""  # which one: seen in tmux
+        return Feedback(f"{words}{label}? · {self.open_summary()}{where}", cursor=target)
 
     def next_claim_suggestion(self, cursor: int, delta: int = 1) -> Feedback:
         target = step(self.now.claim_pred_starts, cursor, delta, wrap=True)
