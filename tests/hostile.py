@@ -21,3 +21,14 @@ def assert_inert(output: str) -> None:
     """No control character of the corpus survives; the markup is shown, not parsed."""
     bad = sorted({f"U+{ord(c):04X}" for c in output if c in FORBIDDEN or (ord(c) < 0x20 and c not in "\n\t")})
     assert not bad, f"control characters reached the terminal: {bad}"
+
+
+def strings_in(data: object) -> list[str]:
+    """Every string in decoded JSON, keys included: where hostile text must come back exactly."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for k, v in data.items() for s in (*strings_in(k), *strings_in(v))]
+    if isinstance(data, list):
+        return [s for v in data for s in strings_in(v)]
+    return []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import add_document
-from hostile import HOSTILE, assert_inert
+from hostile import HOSTILE, assert_inert, strings_in
 
 from annotations.store import Store, now
 
@@ -174,17 +174,7 @@ def test_json_output_is_inert_and_exact(tmp_path, hostile_db, command):
     assert proc.returncode == 0, proc.stderr
     assert_inert(proc.stdout)
     # The data itself is kept exactly (the linker upper-cases labels).
-    assert any("\x1b]52;C;" in s.upper() for s in _strings(json.loads(proc.stdout)))
-
-
-def _strings(data: object) -> list[str]:
-    if isinstance(data, str):
-        return [data]
-    if isinstance(data, dict):
-        return [s for k, v in data.items() for s in (*_strings(k), *_strings(v))]
-    if isinstance(data, list):
-        return [s for v in data for s in _strings(v)]
-    return []
+    assert any("\x1b]52;C;" in s.upper() for s in strings_in(json.loads(proc.stdout)))
 
 
 def test_import_errors_print_hostile_file_names_inert(tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import add_document
-from hostile import HOSTILE, assert_inert
+from hostile import HOSTILE, assert_inert, strings_in
 
 from annotations.store import Store, now
 from tui import commands as registry
@@ -56,22 +56,12 @@ def gold(tmp_path_factory) -> Path:
     return root
 
 
-def _strings(data: object) -> list[str]:
-    if isinstance(data, str):
-        return [data]
-    if isinstance(data, dict):
-        return [s for k, v in data.items() for s in (*_strings(k), *_strings(v))]
-    if isinstance(data, list):
-        return [s for v in data for s in _strings(v)]
-    return []
-
-
 def check(proc: subprocess.CompletedProcess, exact: bool = True) -> list[str]:
     """One inert JSON document on stdout; returns the strings it holds."""
     assert proc.returncode == 0, proc.stderr
     assert_inert(proc.stdout)
     assert len(proc.stdout.strip().splitlines()) == 1
-    strings = _strings(json.loads(proc.stdout))
+    strings = strings_in(json.loads(proc.stdout))
     # The hostile data is there, exactly (a path or a name holding C1 controls and U+202E).
     assert not exact or any("\x9b2J\x9d2;t\x9c\u202etxt.exe" in s for s in strings), proc.stdout[:300]
     return strings
