@@ -19,7 +19,7 @@ import annotations.entities.actions as entity_actions
 import annotations.reading.claims as claim_actions
 import annotations.store as store_module
 from annotations.errors import UserInputError
-from annotations.store import Store
+from annotations.store import Store, held_out
 from annotations.store import history as store_history
 from annotations.team.merge import merge_database
 
@@ -516,3 +516,20 @@ def test_merge_json_is_terminal_safe(tmp_path):
     report = json.loads(out.stdout)["merged"][0]
     assert report["source"] == str(source)  # escaped for the terminal, exact as data
     assert report["conflicts"] and report["counts"]["spans"] == 1
+
+
+def test_a_document_held_out_in_either_copy_stays_held_out(copies):
+    a, b = copies
+    one = a.scalar("SELECT id FROM documents WHERE hash = ?", (store_module.content_hash(SHARED[0]),))
+    with a.action("alice", "hold out") as act:
+        held_out.set_held_out(act, [one], True, "alice")
+    two_b = b.scalar("SELECT id FROM documents WHERE hash = ?", (store_module.content_hash(SHARED[1]),))
+    with b.action("bob", "hold out") as act:
+        held_out.set_held_out(act, [two_b], True, "bob")
+    report = merge_database(b, a.path, "bob")
+    assert report.counts.get("held_out") == 1
+    merge_database(a, b.path, "alice")
+    for store in (a, b):
+        held = {store.scalar("SELECT hash FROM documents WHERE id = ?", (d,)) for d in held_out.held_out_ids(store)}
+        assert held == {store_module.content_hash(t) for t in SHARED}
+    assert merge_database(a, b.path, "alice").changed == 0

@@ -22,6 +22,10 @@ Statuses: done, skipped and reviewed are never demoted by todo or in progress fr
 copy, however much later (opening a document there must not take it out of export and train);
 between two finished, or two open, statuses the later wins.
 
+Held out: a document set aside for evaluation in either copy is held out after the merge (the
+flags are a union), so no copy trains or rehearses on text the team's evaluation reads. The
+learning loop's rounds are this machine's state and are not copied.
+
 History: the other database's action groups are copied as `bulk` groups (kept for audit, never
 on anyone's undo stack), their row ids mapped to the rows here where known. Each copy's note
 carries a key (annotator, time, name, kind, document hash, event count) so no group is copied

@@ -4,7 +4,7 @@ the other database's ids to ours, and each table merged by meaning.
 Order matters: documents, then canonical entities (so links and aliases can be mapped), then
 the other copy's tombstones (its deletions, applied here when they are later than our row's
 last edit; an entity merged away there is merged into its successor here), then aliases,
-claim groups, spans, claims, judgements, rejections, assignments and statuses. A row of
+claim groups, spans, claims, judgements, rejections, assignments, held-out flags and statuses. A row of
 theirs whose key is buried here later than their last edit of it is skipped, not counted.
 """
 
@@ -136,6 +136,7 @@ def merge_rows(m: RowMerge) -> None:
     simple(m, "judgements", ("a", "b", "label", "verdict", "annotator", "created_at"), doc=False)
     simple(m, "rejections", ("doc_id", "kind", "start", "end", "label", "annotator"))
     simple(m, "assignments", ("doc_id", "annotator"))
+    simple(m, "held_out", ("doc_id",))
     statuses(m)
 
 

@@ -46,6 +46,7 @@ READ = (
     "rejections",
     "assignments",
     "doc_status",
+    "held_out",
     "action_groups",
     "events",
     "tombstones",
