@@ -77,7 +77,7 @@ def test_equals_counts_the_decision_in_other_documents_then_applies_it_as_one_ac
         before = snapshot(store)
         await pilot.press("equals_sign")
         await settle(pilot)
-        assert "1 suggestion in 1 other document · = again: apply · u undoes" in reader.status_bar.plain
+        assert "= again: apply to 1 suggestion in 1 document" in reader.status_bar.plain
         assert snapshot(store) == before  # counting writes nothing
         await pilot.press("equals_sign")
         await settle(pilot)
@@ -144,7 +144,7 @@ def test_marking_done_offers_the_documents_decisions_elsewhere_counted_first_one
         before = snapshot(store)
         await pilot.press("equals_sign")
         await settle(pilot)
-        assert "2 suggestions in 1 document · = again: apply" in reader.status_bar.plain
+        assert "= again: apply to 2 suggestions in 1 document" in reader.status_bar.plain
         assert snapshot(store) == before  # counting writes nothing
         await pilot.press("equals_sign")
         await settle(pilot)
@@ -190,11 +190,11 @@ def test_equals_counts_and_applies_in_a_worker_thread_and_shows_it_done_only_onc
         assert "Still counting" in reader.status_bar.plain
         counting.set()
         await settle(pilot)
-        assert "1 suggestion in 1 other document" in reader.status_bar.plain
+        assert "= again: apply to 1 suggestion in 1 document" in reader.status_bar.plain
         assert gold(store, ids[1]) == []
         await pilot.press("equals_sign")
         await settle(pilot)
-        assert "Applied to 1 suggestion in 1 other document" in reader.status_bar.plain
+        assert "Applied to 1 suggestion in 1 document · u undoes" in reader.status_bar.plain
         assert gold(store, ids[1]) == [("Panjshir", "GPE")]
         assert [s[:2] for s in seen] == [("count", False), ("apply", False)]
         assert seen[1][2] == [("Panjshir", "GPE")]  # committed by the worker, before its message

@@ -28,17 +28,17 @@ __all__ = ["EntityController", "EverywhereApplied", "EverywhereCounted"]
 class EverywhereCounted(Message):
     """`=`'s count came back from its worker: the suggestions like the decision(s) elsewhere."""
 
-    def __init__(self, what: object, subject: str, here: int, found: list[Elsewhere], error: str | None = None) -> None:
+    def __init__(self, what: object, subject: str, found: list[Elsewhere], error: str | None = None) -> None:
         super().__init__()
-        self.what, self.subject, self.here, self.found, self.error = what, subject, here, found, error
+        self.what, self.subject, self.found, self.error = what, subject, found, error
 
 
 class EverywhereApplied(Message):
     """`=` again: its worker committed the decisions elsewhere (one action), or failed."""
 
-    def __init__(self, count: int, documents: int, one: bool, error: str | None = None) -> None:
+    def __init__(self, count: int, documents: int, error: str | None = None) -> None:
         super().__init__()
-        self.count, self.documents, self.one, self.error = count, documents, one, error
+        self.count, self.documents, self.error = count, documents, error
 
 
 def _worded(exc: BaseException) -> str:
@@ -163,7 +163,7 @@ class EntityController:
             self._start("counting", lambda: self._count(what, subject, decisions, here))
             return
         self.pending = None
-        self._start("applying", lambda: self._apply(what is decision, pending[1]))
+        self._start("applying", lambda: self._apply(pending[1]))
 
     def _start(self, busy: str, work: Callable[[], None]) -> None:
         """Run `work` in a thread worker; `=` waits (and says so) until its message arrives."""
@@ -180,11 +180,11 @@ class EntityController:
                 decisions = document_decisions(store, session.annotator, here, session.labels)
             found = [e for d in decisions if (e := find_elsewhere(store, session.annotator, d, here)).suggestions]
         except Exception as exc:
-            screen.post_message(EverywhereCounted(what, subject, here, [], error=_worded(exc)))
+            screen.post_message(EverywhereCounted(what, subject, [], error=_worded(exc)))
             if not isinstance(exc, NewsmarkError):
                 raise  # a bug: the app's worker error path names it
             return
-        screen.post_message(EverywhereCounted(what, subject, here, found))
+        screen.post_message(EverywhereCounted(what, subject, found))
 
     def counted(self, message: EverywhereCounted) -> None:
         """The count arrived: offer `=` again to apply (kept until another decision)."""
@@ -199,24 +199,23 @@ class EntityController:
         self.pending = (message.what, message.found)
         documents = len({doc_id for e in message.found for doc_id in e.found})
         suggestions = sum(e.suggestions for e in message.found)
-        kind = "document" if message.here != screen.doc_id else "other document"  # after `d`: this one counts
-        key = screen.key_for("reader.everywhere")
+        key = screen.key_for("reader.everywhere")  # short: the counts must fit beside the right side at 80 columns
         screen.flash(
-            Text(f"{plural(suggestions, 'suggestion')} in {plural(documents, kind)} · {key} again: apply · u undoes")
+            Text(f"{key} again: apply to {plural(suggestions, 'suggestion')} in {plural(documents, 'document')}")
         )
 
-    def _apply(self, one: bool, found: list[Elsewhere]) -> None:
+    def _apply(self, found: list[Elsewhere]) -> None:
         """(Worker thread.) Apply the decisions: one store action, committed before the message."""
         screen = self.screen
         documents = len({doc_id for e in found for doc_id in e.found})
         try:
             count = apply_elsewhere(screen.app.store, screen.session.annotator, found)
         except Exception as exc:
-            screen.post_message(EverywhereApplied(0, documents, one, error=_worded(exc)))
+            screen.post_message(EverywhereApplied(0, documents, error=_worded(exc)))
             if not isinstance(exc, NewsmarkError):
                 raise
             return
-        screen.post_message(EverywhereApplied(count, documents, one))
+        screen.post_message(EverywhereApplied(count, documents))
 
     def applied(self, message: EverywhereApplied) -> None:
         """The decisions were committed: repaint (the document on screen may be one of them)."""
@@ -228,10 +227,9 @@ class EntityController:
             return
         screen.reread_progress()
         screen.refresh_marks()
-        kind = "other document" if message.one else "document"
         screen.flash(
             Text(
-                f"Applied to {plural(message.count, 'suggestion')} in {plural(message.documents, kind)}"
+                f"Applied to {plural(message.count, 'suggestion')} in {plural(message.documents, 'document')}"
                 f" · {screen.key_for('reader.undo')} undoes"
             )
         )
