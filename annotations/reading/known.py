@@ -1,0 +1,128 @@
+"""Which suggestions are known: text and label the team has confirmed and never decided against,
+so `}` passes over them (config reader.skip_known) and they are drawn apart.
+
+What an experienced annotator expects (issue 29, seen by a new user in tmux): a careless `A`
+in the first document must not make its wrong labels known for the rest of the corpus. So:
+
+- An explicit decision confirms a text and label at once: accepting the suggestion under the
+  cursor, a label key, an edge key, a span written by hand, imported gold, `=` elsewhere.
+- A bulk accept (`A`, or `d` accepting what is left: actions with note `BULK_NOTE`) confirms
+  it only once it is confirmed again: bulk-accepted in a second document, or explicitly.
+- A decision against it anywhere un-knows it everywhere: a rejection, or a correction (a gold
+  span of the team overlapping a suggestion of that text and label with other edges or
+  another label: relabelled, trimmed, merged, split).
+
+`TeamDecisions.read` reads the other documents once per opening (three indexed or
+note-filtered queries); `known_ids` then decides for the open suggestions of the document on
+screen, with its own gold and rejections, after every command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotations.reading.values import Row
+from annotations.store import Store
+from annotations.vocab import Extractor
+
+__all__ = ["BULK_NOTE", "TeamDecisions", "bulk_span_ids", "known_ids"]
+
+BULK_NOTE = "bulk"
+"""The note on an action that accepted suggestions in bulk (`A`, `d` accepting the rest): its
+spans make a text and label known only once confirmed again (this module's docstring)."""
+
+Key = tuple[str, "str | None"]
+
+
+def bulk_span_ids(store: Store, doc_id: int | None = None) -> set[int]:
+    """Ids of the spans written by bulk accepts (of one document, or all); undo and redo keep
+    span ids (AUTOINCREMENT never reuses one), so the ids still name those spans."""
+    where = "" if doc_id is None else " AND g.doc_id = ?"
+    rows = store.query(
+        "SELECT e.row_id FROM action_groups g JOIN events e ON e.group_id = g.id "
+        f"WHERE g.note = ? AND e.tbl = 'spans' AND e.before IS NULL{where}",
+        (BULK_NOTE,) if doc_id is None else (BULK_NOTE, doc_id),
+    )
+    return {r["row_id"] for r in rows}
+
+
+@dataclass
+class TeamDecisions:
+    """What the team decided on texts and labels in the documents other than one."""
+
+    confirmed: set[Key] = field(default_factory=set)  # accepted explicitly somewhere
+    bulk: dict[Key, set[int]] = field(default_factory=dict)  # accepted in bulk only: in which documents
+    against: set[Key] = field(default_factory=set)  # rejected or corrected somewhere
+    bulk_ids: set[int] = field(default_factory=set)  # every bulk-accepted span id (this document's too)
+
+    @classmethod
+    def read(cls, store: Store, doc_id: int) -> TeamDecisions:
+        out = cls(bulk_ids=bulk_span_ids(store))
+        for r in store.query("SELECT id, doc_id, text, label FROM spans WHERE doc_id != ?", (doc_id,)):
+            key = (r["text"], r["label"])
+            if r["id"] in out.bulk_ids:
+                out.bulk.setdefault(key, set()).add(r["doc_id"])
+            else:
+                out.confirmed.add(key)
+        out.against = rejected_elsewhere(store, doc_id) | corrected_elsewhere(store, doc_id)
+        return out
+
+    def is_known(self, key: Key, here_confirmed: Collection[Key], here_bulk: Collection[Key]) -> bool:
+        """Confirmed once explicitly, or in bulk in two documents (this one counting when
+        `here_bulk` holds it), and never decided against."""
+        if key in self.against:
+            return False
+        if key in self.confirmed or key in here_confirmed:
+            return True
+        return len(self.bulk.get(key, ())) + (key in here_bulk) >= 2
+
+
+def rejected_elsewhere(store: Store, doc_id: int) -> set[Key]:
+    return {
+        (r["text"], r["label"])
+        for r in store.query(
+            "SELECT DISTINCT substr(d.text, r.start + 1, r.[end] - r.start) AS text, r.label FROM rejections r "
+            "JOIN documents d ON d.id = r.doc_id WHERE r.doc_id != ? AND r.label IS NOT NULL",
+            (doc_id,),
+        )
+    }
+
+
+def corrected_elsewhere(store: Store, doc_id: int) -> set[Key]:
+    """Texts and labels of suggestions a gold span overlaps with other edges or another label,
+    in the documents other than `doc_id` (for each gold span, its document's suggestions:
+    predictions_doc is the index)."""
+    return {
+        (r["text"], r["label"])
+        for r in store.query(
+            "SELECT DISTINCT substr(d.text, p.start + 1, p.[end] - p.start) AS text, p.label "
+            "FROM spans s JOIN predictions p ON p.doc_id = s.doc_id AND p.extractor = ? "
+            "AND p.start < s.[end] AND s.start < p.[end] "
+            "JOIN documents d ON d.id = p.doc_id "
+            "WHERE s.doc_id != ? AND p.label IS NOT NULL "
+            "AND NOT (p.start = s.start AND p.[end] = s.[end] AND p.label = s.label)",
+            (str(Extractor.ENTITIES), doc_id),
+        )
+    }
+
+
+def known_ids(
+    text: str,
+    preds: Iterable[Mapping[str, Any]],
+    gold: Sequence[Any],
+    rejections: Sequence[Row],
+    team: TeamDecisions,
+) -> set[int]:
+    """Ids of the open suggestions of the document on screen that are known, with its own gold
+    (explicit or bulk, by `team.bulk_ids`) and its rejections counted in."""
+    here_confirmed = {(g["text"], g["label"]) for g in gold if g["id"] not in team.bulk_ids}
+    here_bulk = {(g["text"], g["label"]) for g in gold if g["id"] in team.bulk_ids}
+    against_here = {(text[r["start"] : r["end"]], r["label"]) for r in rejections if r.get("label") is not None}
+    out = set()
+    for p in preds:
+        key = (text[p["start"] : p["end"]], p.get("label"))
+        if key not in against_here and team.is_known(key, here_confirmed, here_bulk):
+            out.add(p["id"])
+    return out
