@@ -117,7 +117,7 @@ def test_next_says_how_many_known_suggestions_it_passed(store):
     s.open(second)
     feedback = s.next_open(0)  # from "Kabul" (known) over "Kabul" (known) to "Herat"
     assert feedback.cursor == text.index("Herat")
-    assert "passed 1 known" in feedback.message  # the one between; the cursor's own is not passed
+    assert "“Herat” GPE? · 5 open, 3 known (1 passed)" in feedback.message  # the one between, not the cursor's own
     feedback = s.next_open(text.index("Taliban"))  # wraps round: over the last and first two Kabul
     assert feedback.cursor == text.index("Herat")
-    assert "passed 3 known" in feedback.message and "(wrapped)" in feedback.message
+    assert "(3 passed) (wrapped)" in feedback.message

@@ -260,8 +260,14 @@ class ReadingSession:
         label = (pred or {}).get("label") or "ENTITY"
         words = f"“{short(self.text[pred['start'] : pred['end']], 16)}” " if pred else ""  # which one: seen in tmux
         passed = self.known_between(cursor, target, delta > 0, wrapped) if stops is not self.now.pred_starts else 0
-        skipped = f" · passed {passed:,} known" if passed else ""  # what `}` did not show: they are in the panel
-        return Feedback(f"{words}{label}? · {self.open_summary()}{skipped}{where}", cursor=target)
+        known = len(self.now.known)
+        # short, to fit beside the counts at 80 columns; "(2 passed)": the known ones `}` did not stop at
+        tally = (
+            f"{self.open_count:,} open"
+            + (f", {known:,} known" if known else "")
+            + (f" ({passed:,} passed)" if passed else "")
+        )
+        return Feedback(f"{words}{label}? · {tally}{where}", cursor=target)
 
     def known_between(self, cursor: int, target: int, forward: bool, wrapped: bool) -> int:
         """How many known suggestions a motion from `cursor` to `target` passed over."""

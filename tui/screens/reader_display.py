@@ -52,7 +52,7 @@ def flash_variants(flash: Text, keys: Collection[str] = ("=", "u", "/")) -> list
     cuts if even it does not fit; the key hints are never cut."""
     plain = flash.plain
     forms = [plain, shorten_quotes(plain, 16), shorten_quotes(plain, 8)]
-    forms.append(" ".join(_QUOTED.sub("", forms[-1]).split(" ")).replace("  ", " "))  # the quote's words can go
+    forms.append(" ".join(_QUOTED.sub("", forms[-1]).split()))  # the quote's words can go
     parts = forms[-1].split(SEP)
     hints = [p for p in parts[1:] if p.split(" ", 1)[0] in keys]
     forms.append(SEP.join([parts[0], *(p for p in parts[1:] if not p.endswith(("left", "reviewed")))]))
