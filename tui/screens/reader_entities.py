@@ -155,7 +155,8 @@ class EntityController:
         elif decision is not None:
             what, subject, decisions, here = decision, f"“{one_line(decision.text)[:30]}”", [decision], screen.doc_id
         else:
-            screen.flash(Text("Decide on a suggestion first (x, a label key, an edge key); = repeats it everywhere"))
+            key = screen.key_for("reader.everywhere")  # short: it must fit beside the counts at 80 columns
+            screen.flash(Text(f"No decision yet: {key} repeats x, a label or an edge key"))
             return
         pending = self.pending
         if pending is None or pending[0] != what:
