@@ -56,6 +56,7 @@ class TeamDecisions:
     bulk: dict[Key, set[int]] = field(default_factory=dict)  # accepted in bulk only: in which documents
     against: set[Key] = field(default_factory=set)  # rejected or corrected somewhere
     bulk_ids: set[int] = field(default_factory=set)  # every bulk-accepted span id (this document's too)
+    _known: set[Key] | None = field(default=None, repr=False)  # the other documents' part of known_keys
 
     @classmethod
     def read(cls, store: Store, doc_id: int) -> TeamDecisions:
@@ -69,14 +70,19 @@ class TeamDecisions:
         out.against = rejected_elsewhere(store, doc_id) | corrected_elsewhere(store, doc_id)
         return out
 
-    def is_known(self, key: Key, here_confirmed: Collection[Key], here_bulk: Collection[Key]) -> bool:
-        """Confirmed once explicitly, or in bulk in two documents (this one counting when
-        `here_bulk` holds it), and never decided against."""
-        if key in self.against:
-            return False
-        if key in self.confirmed or key in here_confirmed:
-            return True
-        return len(self.bulk.get(key, ())) + (key in here_bulk) >= 2
+    def known_keys(self, here_confirmed: Collection[Key], here_bulk: Collection[Key]) -> tuple[set[Key], set[Key]]:
+        """The texts and labels that are known, as two sets (a key in either is known): those
+        the other documents make known (computed once per opening: confirmed once explicitly,
+        or in bulk in two documents, never decided against) and those the document on screen
+        adds (its gold explicit, `here_confirmed`, or in bulk, `here_bulk`, a second document
+        for a text and label accepted in bulk elsewhere). Two sets, not their union: this runs
+        after every key, and the first may be large."""
+        if self._known is None:
+            confirmed = self.confirmed | {k for k, docs in self.bulk.items() if len(docs) >= 2}
+            self._known = confirmed - self.against
+        here = {k for k in here_confirmed if k not in self.against}
+        here |= {k for k in here_bulk if k in self.bulk and k not in self.against}
+        return self._known, here
 
 
 def rejected_elsewhere(store: Store, doc_id: int) -> set[Key]:
@@ -114,15 +120,18 @@ def known_ids(
     gold: Sequence[Any],
     rejections: Sequence[Row],
     team: TeamDecisions,
+    keys: Mapping[int, Key] | None = None,
 ) -> set[int]:
     """Ids of the open suggestions of the document on screen that are known, with its own gold
-    (explicit or bulk, by `team.bulk_ids`) and its rejections counted in."""
+    (explicit or bulk, by `team.bulk_ids`) and its rejections counted in. `keys` (prediction id
+    -> text and label, as the session keeps them) saves slicing the text again: this runs after
+    every key, on thousands of suggestions in a long article."""
     here_confirmed = {(g["text"], g["label"]) for g in gold if g["id"] not in team.bulk_ids}
     here_bulk = {(g["text"], g["label"]) for g in gold if g["id"] in team.bulk_ids}
     against_here = {(text[r["start"] : r["end"]], r["label"]) for r in rejections if r.get("label") is not None}
-    out = set()
-    for p in preds:
-        key = (text[p["start"] : p["end"]], p.get("label"))
-        if key not in against_here and team.is_known(key, here_confirmed, here_bulk):
-            out.add(p["id"])
-    return out
+    elsewhere, here = team.known_keys(here_confirmed, here_bulk)
+    if keys is None:
+        keys = {p["id"]: (text[p["start"] : p["end"]], p.get("label")) for p in preds}
+    return {
+        p["id"] for p in preds if ((k := keys[p["id"]]) in elsewhere or k in here) and k not in against_here
+    }  # inline: thousands of suggestions after every key

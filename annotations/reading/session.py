@@ -77,6 +77,7 @@ class ReadingSession:
         self._preds: dict[str, list[Row]] = {}
         self._tokens: Tokens | None = None
         self._mark_cache: dict[tuple[Any, ...], Mark] = {}  # row -> its Mark, kept across refreshes
+        self._keys: dict[int, tuple[str, str | None]] = {}  # prediction id -> its text and label
 
     # ------------------------------------------------------------------ reading
 
@@ -99,6 +100,8 @@ class ReadingSession:
             for x in (Extractor.ENTITIES, Extractor.CLAIMS)
         }
         self._mark_cache = {}
+        text = self.text
+        self._keys = {p["id"]: (text[p["start"] : p["end"]], p.get("label")) for p in self.predictions}
         self.refresh()
 
     @property
@@ -135,7 +138,7 @@ class ReadingSession:
             if linked
             else {}
         )
-        known = known_ids(self.text, preds, gold, rejections, self.team)
+        known = known_ids(self.text, preds, gold, rejections, self.team, self._keys)
         self.now = Snapshot(
             {g["id"]: g for g in gold},
             {p["id"]: p for p in preds},  # type: ignore[misc]
@@ -150,16 +153,20 @@ class ReadingSession:
 
     def _first_of_each(self, preds: Sequence[Any], known: set[int]) -> list[int]:
         """Where `}` stops: the first open suggestion of each text and label that is not known.
-        The others like it take whatever is decided there (propagation), so they need no visit."""
+        The others like it take whatever is decided there (propagation), so they need no visit.
+        `preds` come in text order (the store reads them so; open_suggestions keeps it)."""
         seen: set[tuple[str, str | None]] = set()
+        keys = self._keys
         out = []
-        for p in sorted(preds, key=lambda p: p["start"]):
-            key = (self.text[p["start"] : p["end"]], p.get("label"))
-            if p["id"] in known or key in seen:
+        for p in preds:
+            if p["id"] in known:
+                continue
+            key = keys[p["id"]]
+            if key in seen:
                 continue
             seen.add(key)
             out.append(p["start"])
-        return out
+        return sorted(out)
 
     def marks(self) -> list[Mark]:
         """Everything to draw: gold spans, open suggestions, claims, open claim suggestions.
