@@ -44,6 +44,8 @@ class Session(Protocol):
 
     def refresh(self) -> None: ...
 
+    def key_of(self, pred: Row) -> tuple[str, str | None]: ...
+
     def run(self, fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Feedback | None]: ...
 
     def advance(self, message: str, cursor: int) -> Feedback: ...
@@ -130,16 +132,9 @@ class EntityEdits:
     def likes(self, pred: Row) -> list[Row]:
         """The other open suggestions with this suggestion's text and model label, in text order."""
         s = self.session
-        text = s.text[pred["start"] : pred["end"]]
+        key = s.key_of(pred)
         return sorted(
-            (
-                p
-                for p in s.now.preds.values()
-                if p is not pred
-                and p["id"] != pred["id"]
-                and p.get("label") == pred.get("label")
-                and s.text[p["start"] : p["end"]] == text
-            ),
+            (p for p in s.now.preds.values() if p["id"] != pred["id"] and s.key_of(p) == key),
             key=lambda p: p["start"],
         )
 

@@ -113,6 +113,11 @@ class ReadingSession:
             return found
         return [p for p in found if p.get("label") in self.labels]
 
+    def key_of(self, pred: Row) -> tuple[str, str | None]:
+        """A suggestion's text and model label (kept per opening: sliced once, not per key)."""
+        found = self._keys.get(pred["id"])
+        return found if found is not None else (self.text[pred["start"] : pred["end"]], pred.get("label"))
+
     @property
     def tokens(self) -> Tokens:
         if self._tokens is None:

@@ -86,6 +86,7 @@ class ReaderDisplay:
 
     def __init__(self, screen: ReaderHost) -> None:
         self.screen = screen
+        self._hint_keys: set[str] | None = None
 
     def header(self) -> None:
         screen = self.screen
@@ -139,9 +140,19 @@ class ReaderDisplay:
         screen.status_bar.set(*fit_status(lefts, rights, width, keys))
 
     def hint_keys(self) -> set[str]:
-        """The keys that start the hints of the Reader's lines (`= elsewhere`, `u undoes`, `a accept, ...`)."""
-        actions = ("reader.everywhere", "reader.undo", "reader.find", "reader.accept", "reader.claim", "reader.select")
-        return {self.key_for(a) for a in actions} | {self.label_keys_hint()}
+        """The keys that start the hints of the Reader's lines (`= elsewhere`, `u undoes`, `a accept, ...`);
+        read once (the keymap does not change while the app runs): the status line is drawn on every key."""
+        if self._hint_keys is None:
+            actions = (
+                "reader.everywhere",
+                "reader.undo",
+                "reader.find",
+                "reader.accept",
+                "reader.claim",
+                "reader.select",
+            )
+            self._hint_keys = {self.key_for(a) for a in actions} | {self.label_keys_hint()}
+        return self._hint_keys
 
     # ------------------------------------------------------------------ under the cursor
 
