@@ -450,8 +450,15 @@ class Annotator:
         decided = self.by_task.get("pred", [0])[0] > decided_before
         if decided and self.reader.doc_id != finished:  # the next document opened: `=` counts, `=` applies
             await self.press("equals_sign")
+            await self.everywhere_done()
             if self.reader.entities.pending is not None:
                 await self.press("equals_sign")
+                await self.everywhere_done()
+
+    async def everywhere_done(self) -> None:
+        """`=` counts and applies in a worker: the annotator reads the status line when it is back."""
+        while self.reader.entities.busy is not None:
+            await self.pilot.pause(0.01)
 
 
 def split_keys(keys: list[str]) -> tuple[int, int]:

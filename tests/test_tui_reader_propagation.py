@@ -6,11 +6,14 @@ counts before motions; the status line keeps its key hints and counts whole at 8
 from __future__ import annotations
 
 import re
+import threading
 
 from conftest import add_document
 from tui_support import ANNOTATOR, make_app, open_first, run_app, settle
 
+from annotations.reading import everywhere as everywhere_module
 from annotations.store import UNDOABLE, Store
+from tui.screens import reader_entities
 
 TEXT = (
     "Fighters in Panjshir said they held the valley.\n\n"
@@ -74,7 +77,7 @@ def test_equals_counts_the_decision_in_other_documents_then_applies_it_as_one_ac
         before = snapshot(store)
         await pilot.press("equals_sign")
         await settle(pilot)
-        assert "1 other document, 1 suggestion" in reader.status_bar.plain
+        assert "= again: apply to 1 suggestion in 1 document" in reader.status_bar.plain
         assert snapshot(store) == before  # counting writes nothing
         await pilot.press("equals_sign")
         await settle(pilot)
@@ -141,15 +144,60 @@ def test_marking_done_offers_the_documents_decisions_elsewhere_counted_first_one
         before = snapshot(store)
         await pilot.press("equals_sign")
         await settle(pilot)
-        assert "1 document, 2 suggestions" in reader.status_bar.plain
+        assert "= again: apply to 2 suggestions in 1 document" in reader.status_bar.plain
         assert snapshot(store) == before  # counting writes nothing
         await pilot.press("equals_sign")
         await settle(pilot)
         assert gold(store, ids[1]) == [("Panjshir", "GPE")]
-        assert "Done in 1 document (2)" in reader.status_bar.plain
+        assert "Applied to 2 suggestions in 1 document · u undoes" in reader.status_bar.plain
         assert [OTHER[p["start"] : p["end"]] for p in reader.session.now.preds.values()] == ["Kabul"]  # repainted
         await pilot.press("u")
         await settle(pilot)
         assert snapshot(store) == before
+
+    run_app(app, body)
+
+
+def test_equals_counts_and_applies_in_a_worker_thread_and_shows_it_done_only_once_committed(store, monkeypatch):
+    ids = two_docs(store)
+    app = make_app(store)
+    seen: list[tuple[str, bool, list]] = []  # (what, on the UI thread, the other document's gold then)
+    real_find, real_apply = everywhere_module.find_elsewhere, everywhere_module.apply_elsewhere
+    counting = threading.Event()  # the count waits for the test: what the UI shows meanwhile
+
+    def find(*args, **kwargs):
+        assert counting.wait(10)
+        seen.append(("count", threading.current_thread() is threading.main_thread(), gold(store, ids[1])))
+        return real_find(*args, **kwargs)
+
+    def apply(*args, **kwargs):
+        count = real_apply(*args, **kwargs)
+        seen.append(("apply", threading.current_thread() is threading.main_thread(), gold(store, ids[1])))
+        return count
+
+    monkeypatch.setattr(reader_entities, "find_elsewhere", find)
+    monkeypatch.setattr(reader_entities, "apply_elsewhere", apply)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("right_square_bracket", "4")
+        await settle(pilot)
+        await pilot.press("equals_sign")
+        await pilot.pause()
+        assert "Counting in the other documents" in reader.status_bar.plain  # the UI runs on meanwhile
+        await pilot.press("equals_sign")  # pressed again while counting: says so, applies nothing
+        await pilot.pause()
+        assert "Still counting" in reader.status_bar.plain
+        counting.set()
+        await settle(pilot)
+        assert "= again: apply to 1 suggestion in 1 document" in reader.status_bar.plain
+        assert gold(store, ids[1]) == []
+        await pilot.press("equals_sign")
+        await settle(pilot)
+        assert "Applied to 1 suggestion in 1 document · u undoes" in reader.status_bar.plain
+        assert gold(store, ids[1]) == [("Panjshir", "GPE")]
+        assert [s[:2] for s in seen] == [("count", False), ("apply", False)]
+        assert seen[1][2] == [("Panjshir", "GPE")]  # committed by the worker, before its message
+        assert store.history(ANNOTATOR, limit=1)[0]["name"] == "label “Panjshir” everywhere"
 
     run_app(app, body)

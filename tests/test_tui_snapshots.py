@@ -8,6 +8,7 @@ pictures are deterministic.  Regenerate after a deliberate change with
 from __future__ import annotations
 
 import pytest
+from conftest import add_document
 from tui_support import ANNOTATOR, before, load_sample, make_app, predict, settle, typed_search, wait_library
 
 from annotations.store import Store
@@ -60,3 +61,17 @@ def test_reader_no_color(snap_compare, store, monkeypatch):
 
 def test_help(snap_compare, store):
     assert snap_compare(make_app(store), terminal_size=SIZE, run_before=before("enter", "question_mark"))
+
+
+def test_reader_long_feedback(snap_compare, tmp_path):
+    """Long untrusted entity text in the feedback (issue 29, seen in tmux): the feedback
+    shortens; the key hint and the counts on the right stay whole."""
+    s = Store(tmp_path / "long.db")
+    name = "Northern [bold]Resistance[/bold] Front of the Panjshir Valley and the Andarab Districts"
+    text = f"The {name} said it held the valley.\n\nLater the {name} denied it, and the {name} spoke again."
+    doc = add_document(s, text, title="Long names")
+    found = [{"start": i, "end": i + len(name), "label": "ORG"} for i in range(len(text)) if text.startswith(name, i)]
+    s.save_predictions("entities", "t1", [(doc, found)])
+    keys = ("enter", "right_curly_bracket", "less_than_sign")  # an edge key on the first: its likes follow
+    assert snap_compare(make_app(s), terminal_size=SIZE, run_before=before(*keys))
+    s.close()

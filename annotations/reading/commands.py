@@ -14,6 +14,7 @@ from typing import Any
 from annotations.errors import StoreError
 from annotations.extract.normalize import strip_possessive
 from annotations.extract.variants import label_group
+from annotations.reading.known import BULK_NOTE
 from annotations.reading.writes import delete_row, insert_span, set_status, touch
 from annotations.store import Store, now
 from annotations.store.gold import review_provenance
@@ -196,7 +197,9 @@ def finish(store: Store, doc_id: int, annotator: str, status: str, *, accept: Se
     """Give the document `status`; with `accept`, those suggestions become gold in the same
     action (one undo takes both back). Returns how many suggestions were accepted."""
     if accept:
-        return accept_many(store, doc_id, annotator, accept, name=f"accept and mark {status}", status=status)
+        return accept_many(
+            store, doc_id, annotator, accept, name=f"accept and mark {status}", status=status, note=BULK_NOTE
+        )
     current = store.scalar("SELECT status FROM doc_status WHERE doc_id = ? AND annotator = ?", (doc_id, annotator))
     if current == status:
         return 0

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from annotations.entities import actions as entity_actions
 from annotations.reading import claims as claim_actions
 from annotations.reading import commands
+from annotations.reading.known import BULK_NOTE, TeamDecisions, bulk_span_ids
 from annotations.reading.names import occurrences
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Row, Snapshot, plural
@@ -30,6 +31,7 @@ class Session(Protocol):
     doc_id: int | None
     text: str
     now: Snapshot
+    team: TeamDecisions
 
     @property
     def tokens(self) -> Tokens: ...
@@ -41,6 +43,8 @@ class Session(Protocol):
     def open_count(self) -> int: ...
 
     def refresh(self) -> None: ...
+
+    def key_of(self, pred: Row) -> tuple[str, str | None]: ...
 
     def run(self, fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Feedback | None]: ...
 
@@ -128,18 +132,16 @@ class EntityEdits:
     def likes(self, pred: Row) -> list[Row]:
         """The other open suggestions with this suggestion's text and model label, in text order."""
         s = self.session
-        text = s.text[pred["start"] : pred["end"]]
+        key = s.key_of(pred)
         return sorted(
-            (
-                p
-                for p in s.now.preds.values()
-                if p is not pred
-                and p["id"] != pred["id"]
-                and p.get("label") == pred.get("label")
-                and s.text[p["start"] : p["end"]] == text
-            ),
+            (p for p in s.now.preds.values() if p["id"] != pred["id"] and s.key_of(p) == key),
             key=lambda p: p["start"],
         )
+
+    def unknowing(self, pred: Row) -> str:
+        """What the status line adds when a decision goes against a known suggestion: the team
+        had confirmed its text and label; from now on it is not known anywhere (reading/known.py)."""
+        return " · no longer known" if pred["id"] in self.session.now.known else ""
 
     def _decided(self, verb: str, pred: Row, value: str | None = None) -> None:
         s = self.session
@@ -160,6 +162,7 @@ class EntityEdits:
         likes = self.likes(pred) if label != (pred["label"] or "ENTITY") else []
         if likes:
             return self._accept_like(pred, likes, label)
+        unknown = self.unknowing(pred) if label != pred["label"] else ""
         result, failed = s.run(entity_actions.accept, s.store, s.doc_id, pred["start"], pred["end"], label, s.annotator)
         if failed:
             return failed
@@ -168,12 +171,13 @@ class EntityEdits:
         linked = result[1]
         if label != pred["label"]:
             self._decided("label", pred, label)
-        return s.advance(verb + (f" · linked to {linked}" if linked else ""), pred["start"])
+        return s.advance(verb + (f" · linked to {linked}" if linked else "") + unknown, pred["start"])
 
     def _accept_like(self, pred: Row, likes: list[Row], label: str) -> Feedback:
         """Accept a suggestion and its likes with another label: one action."""
         s = self.session
         group = [{**p, "label": label} for p in (pred, *likes)]
+        unknown = self.unknowing(pred)
         count, failed = s.run(
             commands.accept_many, s.store, s.doc_id, s.annotator, group, name=f"label {label}", note=commands.LIKE_NOTE
         )
@@ -181,7 +185,7 @@ class EntityEdits:
             return failed
         s.refresh()
         self._decided("label", pred, label)
-        return s.advance(f"Accepted as {label}{more_like(count - 1)}", pred["start"])
+        return s.advance(f"Accepted as {label}{more_like(count - 1)}{unknown}", pred["start"])
 
     def delete(self, cursor: int) -> Feedback:
         """`x`: delete the gold span, reject the suggestion, delete the claim or reject the
@@ -198,12 +202,13 @@ class EntityEdits:
         pred = s.pred_at(cursor)
         if pred is not None:
             group = [pred, *self.likes(pred)]
+            unknown = self.unknowing(pred)
             _, failed = s.run(commands.reject_many, s.store, s.doc_id, s.annotator, group, name="reject prediction")
             if failed:
                 return failed
             s.refresh()
             self._decided("reject", pred)
-            message = f"Rejected the {pred['label'] or 'ENTITY'} suggestion{more_like(len(group) - 1)}"
+            message = f"Rejected the {pred['label'] or 'ENTITY'} suggestion{more_like(len(group) - 1)}{unknown}"
             return s.advance(message, pred["start"])
         return self._delete_claim(cursor)
 
@@ -319,10 +324,17 @@ class EntityEdits:
         if not preds:
             return Feedback(f"No open suggestions {where}")
         count, failed = s.run(
-            commands.accept_many, s.store, s.doc_id, s.annotator, preds, name=f"accept {len(preds)} suggestions"
+            commands.accept_many,
+            s.store,
+            s.doc_id,
+            s.annotator,
+            preds,
+            name=f"accept {len(preds)} suggestions",
+            note=BULK_NOTE,  # not known on this alone (reading/known.py)
         )
         if failed:
             return failed
+        s.team.bulk_ids |= bulk_span_ids(s.store, s.doc_id)
         s.refresh()
         rest = f" · {plural(s.open_count, 'open suggestion')} left" if s.open_count else ""
         return Feedback(f"Accepted {plural(count, 'suggestion')} {where}{rest} · u undoes", changed=True)
@@ -387,9 +399,10 @@ class EntityEdits:
             if step_moved is not None:
                 spans.append((*step_moved, label))
         own = tuple(r["id"] for r in (row, *others)) if kind == "gold" else ()
+        unknown = self.unknowing(row) if kind == "pred" else ""
         feedback = self.put(
             spans,
-            f"{label} “{short(s.text[start:end])}”{more_like(len(spans) - 1)}",
+            f"{label} “{short(s.text[start:end])}”{more_like(len(spans) - 1)}{unknown}",
             "resize span",
             cursor=min(max(cursor, start), end - 1),
             own=own,

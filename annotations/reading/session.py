@@ -23,6 +23,7 @@ from typing import Any
 from annotations.errors import NewsmarkError
 from annotations.reading import claims as claim_actions
 from annotations.reading.edits import EntityEdits, paragraph_of, short, trim
+from annotations.reading.known import TeamDecisions, known_ids
 from annotations.reading.names import name_at, next_name
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Mark, Row, Snapshot, plural
@@ -43,24 +44,6 @@ def step(starts: list[int], cursor: int, delta: int, wrap: bool) -> int | None:
         return starts[i] if i < len(starts) else (starts[0] if wrap else None)
     i = bisect_left(starts, cursor) - 1
     return starts[i] if i >= 0 else (starts[-1] if wrap else None)
-
-
-def team_decisions(store: Store, doc_id: int) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """(text, label) pairs the team accepted as gold in documents other than `doc_id`, and
-    those it rejected there: what makes a suggestion known."""
-    accepted = {
-        (r["text"], r["label"])
-        for r in store.query("SELECT DISTINCT text, label FROM spans WHERE doc_id != ?", (doc_id,))
-    }
-    rejected = {
-        (r["text"], r["label"])
-        for r in store.query(
-            "SELECT DISTINCT substr(d.text, r.start + 1, r.[end] - r.start) AS text, r.label FROM rejections r "
-            "JOIN documents d ON d.id = r.doc_id WHERE r.doc_id != ? AND r.label IS NOT NULL",
-            (doc_id,),
-        )
-    }
-    return accepted, rejected
 
 
 def _at(rows: Sequence[Row], cursor: int) -> Row | None:
@@ -85,8 +68,7 @@ class ReadingSession:
         self.auto_advance = auto_advance
         self.labels = frozenset(labels) if labels is not None else None  # only these are suggested
         self.skip_known = skip_known  # `}` and auto-advance pass over known suggestions
-        self.known_elsewhere: set[tuple[str, str]] = set()  # (text, label) accepted in other documents
-        self.rejected_elsewhere: set[tuple[str, str]] = set()
+        self.team = TeamDecisions()  # what the team decided in the other documents: what is known
         self.doc_id: int | None = None
         self.doc: Row | None = None
         self.text = ""
@@ -95,6 +77,7 @@ class ReadingSession:
         self._preds: dict[str, list[Row]] = {}
         self._tokens: Tokens | None = None
         self._mark_cache: dict[tuple[Any, ...], Mark] = {}  # row -> its Mark, kept across refreshes
+        self._keys: dict[int, tuple[str, str | None]] = {}  # prediction id -> its text and label
 
     # ------------------------------------------------------------------ reading
 
@@ -105,7 +88,7 @@ class ReadingSession:
             return False
         self.doc_id, self.doc, self.text = doc_id, doc, doc["text"]
         self._tokens = None
-        self.known_elsewhere, self.rejected_elsewhere = team_decisions(self.store, doc_id)
+        self.team = TeamDecisions.read(self.store, doc_id)
         self.reload_predictions()
         return True
 
@@ -117,6 +100,8 @@ class ReadingSession:
             for x in (Extractor.ENTITIES, Extractor.CLAIMS)
         }
         self._mark_cache = {}
+        text = self.text
+        self._keys = {p["id"]: (text[p["start"] : p["end"]], p.get("label")) for p in self.predictions}
         self.refresh()
 
     @property
@@ -127,6 +112,11 @@ class ReadingSession:
         if self.labels is None:
             return found
         return [p for p in found if p.get("label") in self.labels]
+
+    def key_of(self, pred: Row) -> tuple[str, str | None]:
+        """A suggestion's text and model label (kept per opening: sliced once, not per key)."""
+        found = self._keys.get(pred["id"])
+        return found if found is not None else (self.text[pred["start"] : pred["end"]], pred.get("label"))
 
     @property
     def tokens(self) -> Tokens:
@@ -153,7 +143,7 @@ class ReadingSession:
             if linked
             else {}
         )
-        known = self._known(preds, gold, rejections)
+        known = known_ids(self.text, preds, gold, rejections, self.team, self._keys)
         self.now = Snapshot(
             {g["id"]: g for g in gold},
             {p["id"]: p for p in preds},  # type: ignore[misc]
@@ -168,31 +158,20 @@ class ReadingSession:
 
     def _first_of_each(self, preds: Sequence[Any], known: set[int]) -> list[int]:
         """Where `}` stops: the first open suggestion of each text and label that is not known.
-        The others like it take whatever is decided there (propagation), so they need no visit."""
+        The others like it take whatever is decided there (propagation), so they need no visit.
+        `preds` come in text order (the store reads them so; open_suggestions keeps it)."""
         seen: set[tuple[str, str | None]] = set()
+        keys = self._keys
         out = []
-        for p in sorted(preds, key=lambda p: p["start"]):
-            key = (self.text[p["start"] : p["end"]], p.get("label"))
-            if p["id"] in known or key in seen:
+        for p in preds:
+            if p["id"] in known:
+                continue
+            key = keys[p["id"]]
+            if key in seen:
                 continue
             seen.add(key)
             out.append(p["start"])
-        return out
-
-    def _known(self, preds: Sequence[Any], gold: Sequence[Row], rejections: Sequence[Row]) -> set[int]:
-        """Ids of the open suggestions whose text and label the team accepted (here or in another
-        document) and never rejected."""
-        text = self.text
-        accepted = self.known_elsewhere | {(g["text"], g["label"]) for g in gold}
-        rejected = self.rejected_elsewhere | {
-            (text[r["start"] : r["end"]], r["label"]) for r in rejections if r.get("label") is not None
-        }
-        out = set()
-        for p in preds:
-            key = (text[p["start"] : p["end"]], p.get("label"))
-            if key in accepted and key not in rejected:
-                out.add(p["id"])
-        return out
+        return sorted(out)
 
     def marks(self) -> list[Mark]:
         """Everything to draw: gold spans, open suggestions, claims, open claim suggestions.
@@ -292,7 +271,23 @@ class ReadingSession:
         where = " (wrapped)" if wrapped else ""
         label = (pred or {}).get("label") or "ENTITY"
         words = f"“{short(self.text[pred['start'] : pred['end']], 16)}” " if pred else ""  # which one: seen in tmux
-        return Feedback(f"{words}{label}? · {self.open_summary()}{where}", cursor=target)
+        passed = self.known_between(cursor, target, delta > 0, wrapped) if stops is not self.now.pred_starts else 0
+        known = len(self.now.known)
+        # short, to fit beside the counts at 80 columns; "(2 passed)": the known ones `}` did not stop at
+        tally = (
+            f"{self.open_count:,} open"
+            + (f", {known:,} known" if known else "")
+            + (f" ({passed:,} passed)" if passed else "")
+        )
+        return Feedback(f"{words}{label}? · {tally}{where}", cursor=target)
+
+    def known_between(self, cursor: int, target: int, forward: bool, wrapped: bool) -> int:
+        """How many known suggestions a motion from `cursor` to `target` passed over."""
+        lo, hi = (cursor, target) if forward else (target, cursor)
+        starts = [p["start"] for i, p in self.now.preds.items() if i in self.now.known]
+        if wrapped:  # the way round the end: outside (lo, hi) instead of inside
+            return sum(1 for x in starts if x > hi or x < lo)
+        return sum(1 for x in starts if lo < x < hi)
 
     def next_claim_suggestion(self, cursor: int, delta: int = 1) -> Feedback:
         target = step(self.now.claim_pred_starts, cursor, delta, wrap=True)

@@ -33,7 +33,7 @@ from tui.keys import bindings_for
 from tui.screens.base import AppScreen
 from tui.screens.reader_claims import ClaimController
 from tui.screens.reader_display import ReaderDisplay
-from tui.screens.reader_entities import EntityController
+from tui.screens.reader_entities import EntityController, EverywhereApplied, EverywhereCounted
 from tui.screens.reader_find import FindController
 from tui.undo import replay
 from tui.widgets.article_view import ArticleView
@@ -357,6 +357,14 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
 
     def action_everywhere(self) -> None:
         self.entities.everywhere()
+
+    @on(EverywhereCounted)
+    def _everywhere_counted(self, message: EverywhereCounted) -> None:
+        self.entities.counted(message)
+
+    @on(EverywhereApplied)
+    def _everywhere_applied(self, message: EverywhereApplied) -> None:
+        self.entities.applied(message)
 
     def action_claim(self) -> None:
         self.claims.claim()

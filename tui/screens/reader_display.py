@@ -4,8 +4,11 @@ under the cursor with the keys that act on it, and the progress on the right).""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from tui.actions import find_action
@@ -19,19 +22,63 @@ from tui.widgets.side_panel import entity_groups
 __all__ = ["ReaderDisplay"]
 
 
-def flash_variants(flash: Text) -> list[Text]:
-    """A command's feedback, then shorter forms of it for a narrow status line: without the
-    tally of what is left, then only what happened and the keys it offers (" · " parts)."""
-    parts = flash.plain.split(" · ")
-    if len(parts) < 3:
-        return [flash.copy()]
-    keys = [p for p in parts[1:] if p.startswith(("=", "u ", "/ "))]
-    shorter = [parts[0], *(p for p in parts[1:] if not p.endswith(("left", "reviewed")))]
-    return [
-        flash.copy(),
-        Text(" · ".join(shorter), style=flash.style),
-        Text(" · ".join([parts[0], *keys]), style=flash.style),
-    ]
+_QUOTED = re.compile(r"“([^”]*)”")
+SEP = " · "
+GAP = 2  # cells at least between the feedback and the right side: one space ran "= elsewhere in progress" together
+
+
+def shorten_quotes(plain: str, width: int) -> str:
+    """Every “quoted” run of (untrusted) text in a message cut to `width` cells (middle elided)."""
+
+    def cut(match: re.Match[str]) -> str:
+        words = one_line(match.group(1))
+        if cell_len(words) <= width:
+            return f"“{words}”"
+        head = max(1, (width - 1) * 2 // 3)
+        tail = ""
+        for char in reversed(words):
+            if cell_len(char + tail) > width - 1 - head:
+                break
+            tail = char + tail
+        return f"“{set_cell_size(words, head).rstrip()}…{tail.lstrip()}”"
+
+    return _QUOTED.sub(cut, plain)
+
+
+def flash_variants(flash: Text, keys: Collection[str] = ("=", "u", "/")) -> list[Text]:
+    """A command's feedback, then shorter forms of it for a narrow status line: its quoted text
+    shorter, then without it (what the cursor is on shows the words), then without the tally of what is left, then only what happened and the key hints
+    it offers (the " · " parts that start with one of `keys`). The last is what `fit_status`
+    cuts if even it does not fit; the key hints are never cut."""
+    plain = flash.plain
+    forms = [plain, shorten_quotes(plain, 16), shorten_quotes(plain, 8)]
+    forms.append(" ".join(_QUOTED.sub("", forms[-1]).split()))  # the quote's words can go
+    parts = forms[-1].split(SEP)
+    hints = [p for p in parts[1:] if p.split(" ", 1)[0] in keys]
+    forms.append(SEP.join([parts[0], *(p for p in parts[1:] if not p.endswith(("left", "reviewed")))]))
+    forms.append(SEP.join([parts[0], *hints]))
+    unique = list(dict.fromkeys(forms))
+    return [flash.copy() if form == plain else Text(form, style=flash.style) for form in unique]
+
+
+def fit_status(lefts: list[Text], rights: list[Text], width: int, keys: Collection[str]) -> tuple[Text, Text]:
+    """The first (left, right) pair that fits `width` cells with `GAP` between: the fullest
+    left first, the right shedding what it can spare (`rights`, fullest first; the last holds
+    the counts and is never dropped). When none fits, the last left's first part is cut at a
+    word and its key hints kept whole: nothing on the line is left to the bar's ellipsis."""
+    for left in lefts:
+        for right in rights:
+            if left.cell_len + GAP + right.cell_len <= width:
+                return left, right
+    right = rights[-1]
+    last = lefts[-1]
+    head, *rest = last.plain.split(SEP)
+    hints = [p for p in rest if p.split(" ", 1)[0] in keys]
+    tail = "".join(SEP + p for p in hints)
+    room = width - right.cell_len - GAP - cell_len(tail)
+    if room < 8:  # not even a word of what happened beside the hints: the hints go before the counts
+        return Text(fit_words(head, max(1, width - right.cell_len - GAP)), style=last.style), right
+    return Text(fit_words(head, room) + tail, style=last.style), right
 
 
 class ReaderDisplay:
@@ -39,6 +86,7 @@ class ReaderDisplay:
 
     def __init__(self, screen: ReaderHost) -> None:
         self.screen = screen
+        self._hint_keys: set[str] | None = None
 
     def header(self) -> None:
         screen = self.screen
@@ -77,25 +125,34 @@ class ReaderDisplay:
         annotator = one_line(screen.app.annotator)
         pct = f"{round(screen.article.progress * 100)}%"
         done = f"done {progress.get('done', 0):,}/{progress.get('total', 0):,}" if progress else ""
-        rights = [
-            [annotator, pct, done],
-            [annotator, done],
-            [done],
-        ]
-        lefts = flash_variants(flash) if flash is not None else [self.cursor_context(q) for q in (28, 16, 8)]
-        # the quote shortens while the right side sheds the percentage and the annotator; the
-        # counts go only when nothing else fits
-        tries = [(left, parts) for left in lefts for parts in rights[:3]] + [(left, []) for left in lefts]
-        for left, parts in tries:
+        rights = []
+        for parts in ([annotator, pct, done], [annotator, done], [done]):
             right = Text()
             right.append(doc_status, style="bold")
             shown = [part for part in parts if part]
             if shown:
-                right.append(" · " + " · ".join(shown))
-            if left.cell_len + 1 + right.cell_len <= width:
-                screen.status_bar.set(left, right)
-                return
-        screen.status_bar.set(lefts[-1], Text(doc_status, style="bold"))
+                right.append(SEP + SEP.join(shown))
+            rights.append(right)
+        keys = self.hint_keys()
+        lefts = flash_variants(flash, keys) if flash is not None else [self.cursor_context(q) for q in (28, 16, 8)]
+        # the quote shortens while the right side sheds the percentage and the annotator; the
+        # counts stay, and only the first part of the message is cut, at a word
+        screen.status_bar.set(*fit_status(lefts, rights, width, keys))
+
+    def hint_keys(self) -> set[str]:
+        """The keys that start the hints of the Reader's lines (`= elsewhere`, `u undoes`, `a accept, ...`);
+        read once (the keymap does not change while the app runs): the status line is drawn on every key."""
+        if self._hint_keys is None:
+            actions = (
+                "reader.everywhere",
+                "reader.undo",
+                "reader.find",
+                "reader.accept",
+                "reader.claim",
+                "reader.select",
+            )
+            self._hint_keys = {self.key_for(a) for a in actions} | {self.label_keys_hint()}
+        return self._hint_keys
 
     # ------------------------------------------------------------------ under the cursor
 

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from rich.text import Text
+from textual.message import Message
 
+from annotations.errors import NewsmarkError
 from annotations.reading.edits import Decision
 from annotations.reading.everywhere import Elsewhere, apply_elsewhere, document_decisions, find_elsewhere
 from annotations.reading.values import Feedback, plural
@@ -20,7 +22,28 @@ from tui.screens.reader_host import ReaderHost
 from tui.widgets.doc_list import one_line
 from tui.widgets.learning import start_learning
 
-__all__ = ["EntityController"]
+__all__ = ["EntityController", "EverywhereApplied", "EverywhereCounted"]
+
+
+class EverywhereCounted(Message):
+    """`=`'s count came back from its worker: the suggestions like the decision(s) elsewhere."""
+
+    def __init__(self, what: object, subject: str, found: list[Elsewhere], error: str | None = None) -> None:
+        super().__init__()
+        self.what, self.subject, self.found, self.error = what, subject, found, error
+
+
+class EverywhereApplied(Message):
+    """`=` again: its worker committed the decisions elsewhere (one action), or failed."""
+
+    def __init__(self, count: int, documents: int, error: str | None = None) -> None:
+        super().__init__()
+        self.count, self.documents, self.error = count, documents, error
+
+
+def _worded(exc: BaseException) -> str:
+    """A worker's failure for the status line: the store's errors are worded for people."""
+    return str(exc) if isinstance(exc, NewsmarkError) else f"Could not finish: {type(exc).__name__}"
 
 
 class EntityController:
@@ -31,6 +54,7 @@ class EntityController:
         self.pending: tuple[object, list[Elsewhere]] | None = None  # counted by `=`, applied by the next `=`
         # the document just marked done and the last decision then: `=` offers its decisions
         self.finished: tuple[int, Decision | None] | None = None
+        self.busy: str | None = None  # "counting" / "applying" while `=`'s worker runs
 
     def decide(self, command: Callable[[], Feedback]) -> None:
         """Run a command on the session; a new decision on a suggestion offers `=` (the same
@@ -115,51 +139,101 @@ class EntityController:
     def everywhere(self) -> None:
         """`=`: the last decision on a suggestion, in the other documents not yet done; right
         after `d`, every decision of the document just marked done. The first press counts
-        them; the second applies them, one action (`u` undoes it)."""
+        them; the second applies them, one action (`u` undoes it). Both run in a thread worker
+        (one query per decision and document) that posts its result (`EverywhereCounted`,
+        `EverywhereApplied`); the status line says so meanwhile."""
         screen = self.screen
+        if self.busy is not None:
+            screen.flash(Text(f"Still {self.busy} in the other documents…"))
+            return
         session = screen.session
         decision = session.edits.last
         finished = self.finished
         if finished is not None and finished[1] is decision:
             what: object = ("done", finished[0])
-            subject = "its decisions"
-            decisions = document_decisions(session.store, session.annotator, finished[0], session.labels)
-            here = finished[0]
+            subject, decisions, here = "its decisions", None, finished[0]
         elif decision is not None:
             what, subject, decisions, here = decision, f"“{one_line(decision.text)[:30]}”", [decision], screen.doc_id
         else:
-            screen.flash(Text("Decide on a suggestion first (x, a label key, an edge key); = repeats it everywhere"))
+            key = screen.key_for("reader.everywhere")  # short: it must fit beside the counts at 80 columns
+            screen.flash(Text(f"No decision yet: {key} repeats x, a label or an edge key"))
             return
         pending = self.pending
         if pending is None or pending[0] != what:
-            found = [
-                e for d in decisions if (e := find_elsewhere(session.store, session.annotator, d, here)).suggestions
-            ]
-            if not found:
-                self.pending = None
-                screen.flash(Text(f"{subject}: no other document has them open"))
-                return
-            self.pending = (what, found)
-            documents = len({doc_id for e in found for doc_id in e.found})
-            suggestions = sum(e.suggestions for e in found)
-            kind = "document" if here != screen.doc_id else "other document"  # after `d`: this one counts
-            screen.flash(
-                Text(
-                    f"{plural(documents, kind)}, {plural(suggestions, 'suggestion')}"
-                    f" · = again: the same there · u undoes"
-                )
-            )
+            self.pending = None
+            self._start("counting", lambda: self._count(what, subject, decisions, here))
             return
         self.pending = None
-        count, failed = session.run(apply_elsewhere, session.store, session.annotator, pending[1])
-        if failed:
-            screen.apply(failed)
+        self._start("applying", lambda: self._apply(pending[1]))
+
+    def _start(self, busy: str, work: Callable[[], None]) -> None:
+        """Run `work` in a thread worker; `=` waits (and says so) until its message arrives."""
+        self.busy = busy
+        self.screen.flash(Text(f"{busy.capitalize()} in the other documents…"))
+        self.screen.run_worker(work, thread=True, group="reader-everywhere", exit_on_error=False)
+
+    def _count(self, what: object, subject: str, decisions: list[Decision] | None, here: int) -> None:
+        """(Worker thread.) Count what the decisions would take elsewhere, on the read connection."""
+        screen, session = self.screen, self.screen.session
+        store = screen.app.read_store
+        try:
+            if decisions is None:  # after `d`: every decision of the document just finished
+                decisions = document_decisions(store, session.annotator, here, session.labels)
+            found = [e for d in decisions if (e := find_elsewhere(store, session.annotator, d, here)).suggestions]
+        except Exception as exc:
+            screen.post_message(EverywhereCounted(what, subject, [], error=_worded(exc)))
+            if not isinstance(exc, NewsmarkError):
+                raise  # a bug: the app's worker error path names it
+            return
+        screen.post_message(EverywhereCounted(what, subject, found))
+
+    def counted(self, message: EverywhereCounted) -> None:
+        """The count arrived: offer `=` again to apply (kept until another decision)."""
+        screen = self.screen
+        self.busy = None
+        if message.error is not None:
+            screen.flash(Text(message.error, style="bold"))
+            return
+        if not message.found:
+            screen.flash(Text(f"{message.subject}: no other document has them open"))
+            return
+        self.pending = (message.what, message.found)
+        documents = len({doc_id for e in message.found for doc_id in e.found})
+        suggestions = sum(e.suggestions for e in message.found)
+        key = screen.key_for("reader.everywhere")  # short: the counts must fit beside the right side at 80 columns
+        screen.flash(
+            Text(f"{key} again: apply to {plural(suggestions, 'suggestion')} in {plural(documents, 'document')}")
+        )
+
+    def _apply(self, found: list[Elsewhere]) -> None:
+        """(Worker thread.) Apply the decisions: one store action, committed before the message."""
+        screen = self.screen
+        documents = len({doc_id for e in found for doc_id in e.found})
+        try:
+            count = apply_elsewhere(screen.app.store, screen.session.annotator, found)
+        except Exception as exc:
+            screen.post_message(EverywhereApplied(0, documents, error=_worded(exc)))
+            if not isinstance(exc, NewsmarkError):
+                raise
+            return
+        screen.post_message(EverywhereApplied(count, documents))
+
+    def applied(self, message: EverywhereApplied) -> None:
+        """The decisions were committed: repaint (the document on screen may be one of them)."""
+        screen = self.screen
+        self.busy = None
+        if message.error is not None:
+            screen.refresh_marks()  # someone else may have changed it: show what the store holds
+            screen.apply(Feedback(message.error, changed=True, error=True, failed=True))
             return
         screen.reread_progress()
-        screen.refresh_marks()  # the document on screen may be one of them
-        documents = len({doc_id for e in pending[1] for doc_id in e.found})
-        kind = "other document" if what is decision else "document"
-        screen.flash(Text(f"Done in {plural(documents, kind)} ({count:,}) · u undoes"))
+        screen.refresh_marks()
+        screen.flash(
+            Text(
+                f"Applied to {plural(message.count, 'suggestion')} in {plural(message.documents, 'document')}"
+                f" · {screen.key_for('reader.undo')} undoes"
+            )
+        )
 
     # ------------------------------------------------------------------ marking the document
 

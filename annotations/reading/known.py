@@ -1,0 +1,162 @@
+"""Which suggestions are known: text and label the team has confirmed and never decided against,
+so `}` passes over them (config reader.skip_known) and they are drawn apart.
+
+What an experienced annotator expects (issue 29, seen by a new user in tmux): a careless `A`
+in the first document must not make its wrong labels known for the rest of the corpus. So:
+
+- An explicit decision confirms a text and label at once: accepting the suggestion under the
+  cursor, a label key, an edge key, a span written by hand, imported gold, `=` elsewhere.
+- A bulk accept (`A`, or `d` accepting what is left: actions with note `BULK_NOTE`) confirms
+  it only once it is confirmed again: bulk-accepted in a second document, or explicitly.
+- A decision against it anywhere un-knows it everywhere: a rejection, or a correction (a gold
+  span of the team overlapping a suggestion of that text and label with other edges or
+  another label: relabelled, trimmed, merged, split).
+
+`TeamDecisions.read` reads the other documents once per opening (three indexed or
+note-filtered queries); `known_ids` then decides for the open suggestions of the document on
+screen, with its own gold and rejections, after every command.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotations.reading.values import Row
+from annotations.store import Store
+from annotations.vocab import Extractor
+
+__all__ = ["BULK_NOTE", "TeamDecisions", "bulk_span_ids", "known_ids"]
+
+BULK_NOTE = "bulk"
+"""The note on an action that accepted suggestions in bulk (`A`, `d` accepting the rest): its
+spans make a text and label known only once confirmed again (this module's docstring)."""
+
+Key = tuple[str, "str | None"]
+SpanRow = tuple[int, int, int, int, str, str]  # id, doc_id, start, end, text, label
+
+
+def bulk_span_ids(store: Store, doc_id: int | None = None) -> set[int]:
+    """Ids of the spans written by bulk accepts (of one document, or all); undo and redo keep
+    span ids (AUTOINCREMENT never reuses one), so the ids still name those spans."""
+    where = "" if doc_id is None else " AND g.doc_id = ?"
+    rows = store.query(
+        "SELECT e.row_id FROM action_groups g JOIN events e ON e.group_id = g.id "
+        f"WHERE g.note = ? AND e.tbl = 'spans' AND e.before IS NULL{where}",
+        (BULK_NOTE,) if doc_id is None else (BULK_NOTE, doc_id),
+    )
+    return {r["row_id"] for r in rows}
+
+
+@dataclass
+class TeamDecisions:
+    """What the team decided on texts and labels in the documents other than one."""
+
+    confirmed: set[Key] = field(default_factory=set)  # accepted explicitly somewhere
+    bulk: dict[Key, set[int]] = field(default_factory=dict)  # accepted in bulk only: in which documents
+    against: set[Key] = field(default_factory=set)  # rejected or corrected somewhere
+    bulk_ids: set[int] = field(default_factory=set)  # every bulk-accepted span id (this document's too)
+    _known: set[Key] | None = field(default=None, repr=False)  # the other documents' part of known_keys
+
+    @classmethod
+    def read(cls, store: Store, doc_id: int) -> TeamDecisions:
+        out = cls(bulk_ids=bulk_span_ids(store))
+        with store.reading() as conn:  # tuples, not dicts: tens of thousands of rows at every opening
+            spans: list[SpanRow] = conn.execute(
+                "SELECT id, doc_id, start, [end], text, label FROM spans WHERE doc_id != ?", (doc_id,)
+            ).fetchall()
+        for span_id, doc, _, _, text, label in spans:
+            key = (text, label)
+            if span_id in out.bulk_ids:
+                out.bulk.setdefault(key, set()).add(doc)
+            else:
+                out.confirmed.add(key)
+        out.against = rejected_elsewhere(store, doc_id) | corrected_elsewhere(store, doc_id, spans)
+        return out
+
+    def known_keys(self, here_confirmed: Collection[Key], here_bulk: Collection[Key]) -> tuple[set[Key], set[Key]]:
+        """The texts and labels that are known, as two sets (a key in either is known): those
+        the other documents make known (computed once per opening: confirmed once explicitly,
+        or in bulk in two documents, never decided against) and those the document on screen
+        adds (its gold explicit, `here_confirmed`, or in bulk, `here_bulk`, a second document
+        for a text and label accepted in bulk elsewhere). Two sets, not their union: this runs
+        after every key, and the first may be large."""
+        if self._known is None:
+            confirmed = self.confirmed | {k for k, docs in self.bulk.items() if len(docs) >= 2}
+            self._known = confirmed - self.against
+        here = {k for k in here_confirmed if k not in self.against}
+        here |= {k for k in here_bulk if k in self.bulk and k not in self.against}
+        return self._known, here
+
+
+def rejected_elsewhere(store: Store, doc_id: int) -> set[Key]:
+    return {
+        (r["text"], r["label"])
+        for r in store.query(
+            "SELECT DISTINCT substr(d.text, r.start + 1, r.[end] - r.start) AS text, r.label FROM rejections r "
+            "JOIN documents d ON d.id = r.doc_id WHERE r.doc_id != ? AND r.label IS NOT NULL",
+            (doc_id,),
+        )
+    }
+
+
+def corrected_elsewhere(store: Store, doc_id: int, spans: Sequence[SpanRow]) -> set[Key]:
+    """Texts and labels of suggestions a gold span (of `spans`: the other documents', as
+    `TeamDecisions.read` reads them) overlaps with other edges or another label. Swept per
+    document here, not joined in SQL: at a thousand documents with 20,000 gold spans the join
+    took 0.6 s at every opening."""
+    by_doc: dict[int, list[tuple[int, int, str]]] = {}
+    for _, doc, start, end, _, label in spans:
+        by_doc.setdefault(doc, []).append((start, end, label))
+    if not by_doc:
+        return set()
+    for found in by_doc.values():
+        found.sort()
+    starts = {d: [s for s, _, _ in found] for d, found in by_doc.items()}
+    longest = max(e - s for found in by_doc.values() for s, e, _ in found)
+    with store.reading() as conn:
+        rows = conn.execute(
+            "SELECT p.doc_id, p.start, p.[end], p.label FROM (SELECT DISTINCT doc_id FROM spans WHERE doc_id != ?) s "
+            "JOIN predictions p ON p.doc_id = s.doc_id AND p.extractor = ? WHERE p.label IS NOT NULL",
+            (doc_id, str(Extractor.ENTITIES)),
+        ).fetchall()
+    hits: dict[int, set[tuple[int, int, str]]] = {}
+    for doc, start, end, label in rows:
+        found = by_doc[doc]
+        i = bisect_left(starts[doc], end) - 1  # the spans starting before the suggestion ends
+        while i >= 0 and found[i][0] + longest > start:
+            s, e, g = found[i]
+            if e > start and (s, e, g) != (start, end, label):
+                hits.setdefault(doc, set()).add((start, end, label))
+                break
+            i -= 1
+    out: set[Key] = set()
+    for doc, corrected in hits.items():  # only the texts of documents with a correction, each read once
+        text = store.scalar("SELECT text FROM documents WHERE id = ?", (doc,)) or ""
+        out.update((text[s:e], label) for s, e, label in corrected)
+    return out
+
+
+def known_ids(
+    text: str,
+    preds: Iterable[Mapping[str, Any]],
+    gold: Sequence[Any],
+    rejections: Sequence[Row],
+    team: TeamDecisions,
+    keys: Mapping[int, Key] | None = None,
+) -> set[int]:
+    """Ids of the open suggestions of the document on screen that are known, with its own gold
+    (explicit or bulk, by `team.bulk_ids`) and its rejections counted in. `keys` (prediction id
+    -> text and label, as the session keeps them) saves slicing the text again: this runs after
+    every key, on thousands of suggestions in a long article."""
+    here_confirmed = {(g["text"], g["label"]) for g in gold if g["id"] not in team.bulk_ids}
+    here_bulk = {(g["text"], g["label"]) for g in gold if g["id"] in team.bulk_ids}
+    against_here = {(text[r["start"] : r["end"]], r["label"]) for r in rejections if r.get("label") is not None}
+    elsewhere, here = team.known_keys(here_confirmed, here_bulk)
+    if keys is None:
+        keys = {p["id"]: (text[p["start"] : p["end"]], p.get("label")) for p in preds}
+    return {
+        p["id"] for p in preds if ((k := keys[p["id"]]) in elsewhere or k in here) and k not in against_here
+    }  # inline: thousands of suggestions after every key
