@@ -136,7 +136,18 @@ ORG_NOUNS = frozenset(
     commission service institute foundation society association federation league body operator
     regulator hospital clinic university school college airline carrier insurer lender retailer
     manufacturer maker drugmaker developer utility trust board firm startup broadcaster ministry
-    department bureau directorate""".split()
+    department bureau directorate carmaker automaker steelmaker chipmaker planemaker shipbuilder
+    miner producer supplier exporter importer chain supermarket grocer brewer publisher watchdog
+    fund conglomerate giant""".split()
+)
+# Last words of an organisation's name ("Ostrava Steelworks", "Kestrel Airlines"): a name spaCy
+# tagged a person that ends in one is an organisation (with ORG_NOUNS and the legal designators).
+ORG_NAME_WORDS = frozenset(
+    """steelworks works pharma pharmaceuticals motors airlines airways industries partners capital
+    energy foods systems technologies tech labs laboratories insurance mining logistics shipping
+    ferries rail railways buses media holdings ventures solutions services networks telecom
+    communications financial securities investments properties resources chemicals electronics
+    construction engineering consulting brewery studios records hotels resorts""".split()
 )
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
 # An organisation description names an organisation; only these stand for a place's government.

@@ -8,8 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from annotations.extract.claims.lexicon import GROUP_NOUNS, ORG_LABELS, PERSON_LABELS, STREET_WORDS
+from annotations.extract.claims.lexicon import (
+    GROUP_NOUNS,
+    ORG_LABELS,
+    ORG_NAME_WORDS,
+    ORG_NOUNS,
+    PERSON_LABELS,
+    STREET_WORDS,
+)
 from annotations.extract.claims.units import dateline_end
+from annotations.extract.normalize import ORG_DESIGNATORS
 
 UNTAGGED = "NAME"  # the label of a proper-noun run spaCy tagged as no entity
 GROUP = "GROUP"  # the label of a plural subject naming people ("Residents of Calvera")
@@ -36,7 +44,7 @@ def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> lis
         Mention(
             _name_start(doc, e) + offset,
             _of_name_end(doc, e) + offset,
-            e.label_,
+            "ORG" if e.label_ in PERSON_LABELS and org_name(e.text) else e.label_,
             subject=e.root.dep_ in ("nsubj", "nsubjpass"),
         )
         for e in doc.ents
@@ -45,6 +53,14 @@ def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> lis
         and not (e.label_ in PERSON_LABELS and e[-1].lower_ in STREET_WORDS)  # "Mill Lane"
     ]
     return sorted(named + _untagged_names(doc, offset, skip) + _groups(doc, offset, skip), key=lambda m: m.start)
+
+
+def org_name(name: str) -> bool:
+    """Whether a name ends in an organisation's word ("Ostrava Steelworks", "Kestrel Airlines",
+    "Greenleaf Alliance"): spaCy's small model often tags such invented names as people."""
+    words = name.split()
+    last = words[-1].lower().rstrip(".,") if len(words) > 1 else ""
+    return last in ORG_NAME_WORDS or last in ORG_NOUNS or last in ORG_DESIGNATORS
 
 
 def _groups(doc: Any, offset: int, skip: int) -> list[Mention]:

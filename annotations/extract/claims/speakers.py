@@ -27,7 +27,7 @@ from annotations.extract.claims.lexicon import (
     SPOKES_NOUNS,
     STATE_NOUNS,
 )
-from annotations.extract.claims.mentions import GROUP, UNTAGGED, Mention
+from annotations.extract.claims.mentions import GROUP, UNTAGGED, Mention, org_name
 from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.referents import (
     described,
@@ -140,15 +140,16 @@ def _sentences_back(text: str, pos: int, n: int) -> int:
     return ends[-n - 1] if len(ends) > n else max(0, pos - 1200)
 
 
-def _name(text: str, m: Mention) -> tuple[int, int]:
-    """The mention without leading titles ("Mr Mujahid" -> "Mujahid") or "the"."""
+def _name(text: str, m: Mention, personal: bool) -> tuple[int, int]:
+    """The mention without leading titles ("Mr Mujahid" -> "Mujahid", a person's "Striker Marco
+    Bellini" -> "Marco Bellini") or "the"."""
     start, end = m.start, m.end
     while True:
         word = _WORD_RE.match(text, start)
         if word is None or word.end() >= end:
             return start, end
         w = word.group().lower().rstrip(".")
-        if w not in TITLES and w not in NEWS_TITLES and w != "the":
+        if w not in TITLES and w not in NEWS_TITLES and w != "the" and not (personal and w in PERSON_ROLE_NOUNS):
             return start, end
         nxt = word.end() + (1 if text[word.end() : word.end() + 1] == "." else 0)
         while nxt < end and text[nxt].isspace():
@@ -320,8 +321,9 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
             if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
                 claim["role"] = claim["speaker"]  # "According to the ambassador": the role, kept
             if isinstance(found, Mention):
-                s, e = _name(text, found)
-                if kind[0] in ("person", "role") or found.label in PERSON_LABELS:  # as spelled at the nearest mention
+                personal = kind[0] in ("person", "role") or found.label in PERSON_LABELS
+                s, e = _name(text, found, personal)
+                if personal:  # as spelled at the nearest mention
                     s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
                 else:
                     s, e = _org_spelling(text, s, e, before)
@@ -339,6 +341,8 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
             label = _label_at(ordered, claim["speaker_start"], claim["speaker_end"])
             if label in PERSON_LABELS:  # "Holmgaard" (spaCy: an organisation) named a person before
                 claim["_label"] = label
+            elif label == "ORG" and claim.get("_label") in PERSON_LABELS and org_name(claim["speaker"]):
+                claim["_label"] = label  # "Kestrel Airlines said" (spaCy: a person)
             claim.setdefault("_label", label)
         if kind is not None and kind[0] == "person" and pronoun_gender(kind[1]) and claim.get("speaker"):
             genders.setdefault(claim["speaker"].split()[-1], pronoun_gender(kind[1]) or "")
