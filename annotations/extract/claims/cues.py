@@ -30,7 +30,9 @@ _SPEAKER_DEPS = frozenset({"compound", "flat", "flat:name", "amod", "poss", "cas
 _SUBJ_DEPS = frozenset({"nsubj", "csubj"})
 _CONTENT_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "obj", "advcl", "dep"})
 _DESCRIPTION_PREPS = frozenset({"for", "of", "at"})  # "a source at the ministry"
-LEADING_DROPPED = frozenset("the a an its their his her our".split())  # "its owner" -> "owner"; "one" is a quantifier, kept
+LEADING_DROPPED = frozenset(
+    "the a an its their his her our".split()
+)  # "its owner" -> "owner"; "one" is a quantifier, kept
 
 
 def lemma(tok: Any) -> str:

@@ -19,6 +19,7 @@ from annotations.extract.claims.lexicon import (
 from annotations.extract.claims.units import dateline_end
 from annotations.extract.normalize import ORG_DESIGNATORS
 
+_MISTAKEN_LABELS = frozenset({"WORK_OF_ART", "PRODUCT", "FAC", "LAW", "EVENT"})  # names an organisation's may get
 UNTAGGED = "NAME"  # the label of a proper-noun run spaCy tagged as no entity
 GROUP = "GROUP"  # the label of a plural subject naming people ("Residents of Calvera")
 
@@ -40,19 +41,39 @@ def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> lis
     Pass `text` (doc.text) when you have it: spaCy rebuilds it on every access."""
     text = doc.text if text is None else text
     skip = dateline_end(text, 0) if offset == 0 else 0
+    labelled = [(e, _label(doc, e)) for e in doc.ents]
     named = [
         Mention(
             _name_start(doc, e) + offset,
             _of_name_end(doc, e) + offset,
-            "ORG" if e.label_ in PERSON_LABELS and org_name(e.text) else e.label_,
+            label,
             subject=e.root.dep_ in ("nsubj", "nsubjpass"),
         )
-        for e in doc.ents
-        if e.label_ in PERSON_LABELS | ORG_LABELS
+        for e, label in labelled
+        if label in PERSON_LABELS | ORG_LABELS
         and e.start_char >= skip
-        and not (e.label_ in PERSON_LABELS and e[-1].lower_ in STREET_WORDS)  # "Mill Lane"
+        and not (label in PERSON_LABELS and e[-1].lower_ in STREET_WORDS)  # "Mill Lane"
     ]
     return sorted(named + _untagged_names(doc, offset, skip) + _groups(doc, offset, skip), key=lambda m: m.start)
+
+
+def _label(doc: Any, ent: Any) -> str:
+    """The entity's label, an organisation's where spaCy's small model mistook one: a "person" or
+    a "work of art" whose name ends in an organisation's word ("Ostrava Steelworks", "Kestrel
+    Airlines"), or any name followed by its acronym tagged an organisation ("Baltic Gateway
+    Terminals (BGT)")."""
+    if ent.label_ in ORG_LABELS:
+        return str(ent.label_)
+    acronym = (
+        ent.end + 2 < len(doc)
+        and doc[ent.end].text == "("
+        and doc[ent.end + 1].ent_type_ == "ORG"
+        and doc[ent.end + 1].text.isupper()
+        and doc[ent.end + 2].text == ")"
+    )
+    if acronym or (ent.label_ in PERSON_LABELS | _MISTAKEN_LABELS and org_name(ent.text)):
+        return "ORG"
+    return str(ent.label_)
 
 
 def org_name(name: str) -> bool:

@@ -378,6 +378,8 @@ def _org_spelling(text: str, start: int, end: int, before: list[Mention]) -> tup
         if m.label in PERSON_LABELS:
             continue
         other = text[m.start : m.end].split()
+        if text[end : m.start].strip() == "(":
+            continue  # "Baltic Gateway Terminals (BGT)": the name's own acronym, not a later mention
         if (len(acronym) >= 2 and other == [acronym]) or (0 < len(other) < len(words) and words[: len(other)] == other):
             return m.start, m.end
     return start, end
