@@ -218,8 +218,13 @@ def _org_candidate(
     """The organisation "the agency" stands for: the nearest one the text so describes (in its
     name or an appositive); else the nearer of the last organisation mentioned and the last
     named source that is no person (a name spaCy did not tag: "Northline Rail said ...")."""
+    prior = next((p for p in reversed(speakers) if p.get("_described_as") == noun), None)
     for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
         if (m.label in labels or m.label == UNTAGGED) and described(text, m.start, m.end, noun):
+            if prior is not None and m.start > prior["start"] and not m.subject:
+                return (
+                    prior  # "the bank" stays the bank it meant before ("an economist at Lindqvist Bank" is no new one)
+                )
             return m
     recent = [p for p in speakers if p["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS]
     for prev in reversed(recent):
@@ -318,6 +323,8 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
         if kind is not None:
             before = ordered[: bisect_left(starts, min(claim["start"], claim["speaker_start"]))]
             found = _candidate(*kind, text, before, seen, claim["start"], genders)
+            if found is not None and kind[0] == "org" and kind[1]:
+                claim["_described_as"] = kind[1]
             if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
                 claim["role"] = claim["speaker"]  # "According to the ambassador": the role, kept
             if isinstance(found, Mention):
@@ -351,6 +358,7 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
     for claim in claims:
         claim.pop("_label", None)
         claim.pop("_represents", None)
+        claim.pop("_described_as", None)
     return claims
 
 
