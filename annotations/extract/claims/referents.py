@@ -25,6 +25,7 @@ from annotations.extract.normalize import ORG_DESIGNATORS, TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
 _PREPS = frozenset("of for at in with from on".split())
+_POSTMODIFIERS = frozenset("to close familiar involved briefed based who that which".split())
 ROLE_WORDS = TITLES | NEWS_TITLES | PERSON_ROLE_NOUNS | ORG_NOUNS  # capitalised, still a title
 _NAMED_AFTER = re.compile(r"[’']s\s+[A-Z]")  # "Reardon's Hardware": a business, not the person
 _SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s")
@@ -41,9 +42,10 @@ _MALE = re.compile(
 
 
 def role_head(words: Sequence[str]) -> str:
-    """The head noun of a description: its last word before a preposition ("head of the union")."""
+    """The head noun of a description: its last word before a preposition or a postmodifier
+    ("head of the union", "engineer involved in the mission", "source close to the talks")."""
     for k, w in enumerate(words):
-        if w in _PREPS and k > 0:
+        if (w in _PREPS or w in _POSTMODIFIERS) and k > 0:
             return words[k - 1]
     return words[-1] if words else ""
 
