@@ -16,6 +16,7 @@ from annotations.extract.claims.lexicon import (
     IRREGULAR,
     NEWS_TITLES,
     NOT_REPORTING_HEADS,
+    ORG_NOUNS,
     PASSIVE_NEEDS_AGENT,
     QUANTIFIERS,
     REPORT_NOUNS,
@@ -217,13 +218,33 @@ def _speaker_tokens(doc: Any, head: Any, lo: int, hi: int) -> set[int]:
                 keep.add(child.i)  # "some officials", as written
             wanted = (
                 (child.dep_ == "prep" and child.lower_ in _DESCRIPTION_PREPS and child.i > head.i)
+                or (child.dep_ == "prep" and child.lower_ == "in" and child.i > head.i and _placed_in(head, child))
+                or (child.dep_ == "relcl" and child.i > head.i and _restrictive(doc, head, child))
                 or (child.dep_ == "acl" and child.tag_ == "VBN")  # "people briefed on them"
                 or (child.dep_ == "amod" and any(g.dep_ == "prep" for g in child.children))
             )  # "a source close to the delegation", "people familiar with the talks"
-            sub = [t.i for t in child.subtree if not _in_clause(t, child)]
+            sub = [t.i for t in child.subtree if child.dep_ == "relcl" or not _in_clause(t, child)]
             if wanted and len(sub) <= 8 and lo <= min(sub) and max(sub) < hi:
                 keep.update(sub)
     return keep
+
+
+def _placed_in(head: Any, prep: Any) -> bool:
+    """'in' + a place or an institution qualifying an unnamed source, kept as written
+    ("officials in Tallinn", "community leaders in the valley"), not a time or a document ("in
+    March", "in a statement"), nor an organisation's own place ("the ministry in Kabul")."""
+    if head.lemma_.lower() in ORG_NOUNS:
+        return False
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or obj.ent_type_ in ("DATE", "TIME", "CARDINAL") or obj.lemma_.lower() in REPORT_NOUNS:
+        return False
+    return obj.pos_ in ("PROPN", "NOUN")
+
+
+def _restrictive(doc: Any, head: Any, clause: Any) -> bool:
+    """A restrictive relative clause on an unnamed source, part of its description ("two
+    collectors who attended the hearing"); not one set off by a comma ("the company, which ...")."""
+    return doc[head.i + 1].text != "," and clause.left_edge.i == head.i + 1 and clause.right_edge.i - head.i <= 8
 
 
 def find_cues(doc: Any, unit: Unit, lo: int, hi: int) -> list[Cue]:
