@@ -90,6 +90,17 @@ ROLE_SYNONYMS = {
     "spokesman": "spokesperson",
     "spokeswoman": "spokesperson",
     "spokesperson": "spokesperson",
+    # organisations: the nouns wire copy uses for one another
+    "carrier": "airline",
+    "airline": "airline",
+    "lender": "bank",
+    "bank": "bank",
+    "firm": "company",
+    "company": "company",
+    "watchdog": "regulator",
+    "regulator": "regulator",
+    "automaker": "carmaker",
+    "carmaker": "carmaker",
 }
 PERSON_ROLE_NOUNS = frozenset(
     """ambassador envoy minister secretary mayor governor senator judge prosecutor lawyer attorney

@@ -58,10 +58,14 @@ def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> lis
 
 
 def _label(doc: Any, ent: Any) -> str:
-    """The entity's label, an organisation's where spaCy's small model mistook one: a "person" or
-    a "work of art" whose name ends in an organisation's word ("Ostrava Steelworks", "Kestrel
+    """The entity's label, an organisation's where spaCy's small model mistook one: a name an
+    appositive calls an organisation ("Aeralis, the largest regional airline"), a "person" or a
+    "work of art" whose name ends in an organisation's word ("Ostrava Steelworks", "Kestrel
     Airlines"), or any name followed by its acronym tagged an organisation ("Baltic Gateway
     Terminals (BGT)")."""
+    described = any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in ent.root.children)
+    if described and ent.label_ != "ORG":  # "Aeralis, the largest regional airline" (spaCy: a place)
+        return "ORG"
     if ent.label_ in ORG_LABELS:
         return str(ent.label_)
     acronym = (

@@ -99,8 +99,10 @@ def _role_candidate(
     same role, else the nearest person mention the text gives that role; None keeps it as written."""
     wanted = role_class(noun)
     for prev in reversed(speakers):
-        words = _WORD_RE.findall((prev.get("speaker") or "").lower())
-        if words and role_class(role_head(words)) == wanted and prev.get("_label") is None:
+        speaker = prev.get("speaker") or ""
+        words = _WORD_RE.findall(speaker.lower())
+        unnamed = prev.get("_label") is None or not speaker[:1].isupper()  # "senior official at the ministry"
+        if words and role_class(role_head(words)) == wanted and unnamed:
             return prev
         if prev.get("_represents") and role_class(prev["_represents"]) == wanted:
             return prev  # "A spokeswoman for Harcourt said ... the spokeswoman added"
@@ -178,7 +180,10 @@ def _candidate(
         return prev if near and orgish else None
     if kind in ("same", "described"):  # "the spokesperson": an earlier source of that noun
         for prev in reversed(speakers):
-            if (prev.get("speaker") or "").lower().split()[-1:] == [noun] or (
+            head = role_head(_WORD_RE.findall((prev.get("speaker") or "").lower()))
+            if noun in ORG_NOUNS and head in PERSON_ROLE_NOUNS:
+                continue  # "a senior official at the transport ministry" is no ministry
+            if head == noun or (
                 prev["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS
                 and described(text, prev["speaker_start"], prev["speaker_end"], noun)
             ):
