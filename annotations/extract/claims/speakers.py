@@ -81,7 +81,7 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
         and not (named and (head in REPRESENTATIVE_NOUNS or not original[-1].islower()))
     ):
         return "role", head  # "the ambassador", "the head of the union", "the Kitchen Rules star"
-    if named:
+    if named or original[0][:1].isupper():  # "the Netherlands' foreign ministry" is named
         return None
     if len(words) > 3:
         return None
@@ -388,9 +388,9 @@ def _org_spelling(text: str, start: int, end: int, before: list[Mention]) -> tup
     for m in reversed(before):
         if m.start < end:
             break
-        if m.label in PERSON_LABELS:
-            continue
         other = text[m.start : m.end].split()
+        if m.label in PERSON_LABELS and len(other) > 1:
+            continue  # a person's name; a lone first word of the name is its short form ("Kestermann")
         if text[end : m.start].strip() == "(":
             continue  # "Baltic Gateway Terminals (BGT)": the name's own acronym, not a later mention
         if (len(acronym) >= 2 and other == [acronym]) or (0 < len(other) < len(words) and words[: len(other)] == other):
