@@ -404,7 +404,8 @@ def outside_source(doc: Any, unit: Unit, verb: Any, lo: int, hi: int) -> Any:
             tok = doc[i]
             if unit.inside_quote(tok) or (tok.is_punct and tok.text not in ","):
                 break
-            if tok.pos_ in ("PROPN", "NOUN") or tok.lower_ in ("he", "she", "they", "it"):
+            aged = tok.lower_ == "old" and i > lo and doc[i - 1].text == "-"  # "the 52-year-old" (parsed an adjective)
+            if tok.pos_ in ("PROPN", "NOUN") or tok.lower_ in ("he", "she", "they", "it") or aged:
                 while tok.dep_ in ("compound", "flat") and tok.head.i != tok.i and lo <= tok.head.i < hi:
                     tok = tok.head
                 return tok

@@ -67,7 +67,8 @@ QUANTIFIERS = frozenset("some several many most few all both other various numer
 NEWS_TITLES = frozenset(
     """councillor councilor councilman councilwoman alderman alderwoman assemblyman assemblywoman
     congressman congresswoman delegate commissioner inspector detective superintendent sergeant
-    constable chief coach officer director chairman chairwoman""".split()
+    constable chief coach officer director chairman chairwoman baroness baron earl viscount duke
+    duchess countess""".split()
 )
 # Unnamed people who speak for the organisation they are "for" or "at" ("a spokeswoman for
 # Harcourt Engineering", "analysts at Nordbank"): the organisation, when named, is the source.

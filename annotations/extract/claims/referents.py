@@ -64,17 +64,30 @@ def _around(text: str, start: int, end: int) -> tuple[str, str]:
     return before, after
 
 
-def described(text: str, start: int, end: int, noun: str) -> bool:
+def described(text: str, start: int, end: int, noun: str, *, by_head: bool = False) -> bool:
     """Whether the text gives the mention at start..end the role or kind `noun`: in its name
     ("Riverside Transit Authority" for "the authority"), a title before it ("Ambassador Elena
     Marsh"), an appositive or clause after it ("Jorge Tallis, the head of the union", "Kestrel
-    Ferries, the island's main operator", "Elena Marsh, who leads the delegation")."""
+    Ferries, the island's main operator", "Elena Marsh, who leads the delegation"). `by_head`:
+    only the title and the word of the name that says what it is ("University of Castlemere",
+    not "University and College Union", for "the university")."""
     before, after = _around(text, start, end)
     wanted = role_class(noun)
-    for w in _WORD_RE.findall(f"{_title_words(before)} {text[start:end]} {after}".lower()):
+    for w in _WORD_RE.findall(
+        f"{_title_words(before)} {_name_head(text[start:end]) if by_head else f'{text[start:end]} {after}'}".lower()
+    ):
         if role_class(w) == wanted or (len(noun) >= 5 and _common_prefix(w, noun) >= len(noun) - 1):
             return True  # "authorities" for "the authority"; "minister" is no "ministry"
     return False
+
+
+def _name_head(name: str) -> str:
+    """The word of a name that says what it is: the last, or the one before "of" ("University of
+    Castlemere"); "University and College Union" is a union, no university."""
+    words = name.split()
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1]
+    return " ".join(words[-1:])
 
 
 def _common_prefix(a: str, b: str) -> int:

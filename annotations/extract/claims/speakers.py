@@ -224,13 +224,12 @@ def _org_candidate(
     name or an appositive); else the nearer of the last organisation mentioned and the last
     named source that is no person (a name spaCy did not tag: "Northline Rail said ...")."""
     prior = next((p for p in reversed(speakers) if p.get("_described_as") == noun), None)
-    for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
-        if (m.label in labels or m.label == UNTAGGED) and described(text, m.start, m.end, noun):
-            if prior is not None and m.start > prior["start"] and not m.subject:
-                return (
-                    prior  # "the bank" stays the bank it meant before ("an economist at Lindqvist Bank" is no new one)
-                )
-            return m
+    for by_head in (True, False):  # "the university": University of Castlemere before University and College Union
+        for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
+            if (m.label in labels or m.label == UNTAGGED) and described(text, m.start, m.end, noun, by_head=by_head):
+                if prior is not None and m.start > prior["start"] and not m.subject:
+                    return prior  # "the bank" stays the bank it meant ("an economist at Lindqvist Bank" is none)
+                return m
     recent = [p for p in speakers if p["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS]
     for prev in reversed(recent):
         if prev.get("_label") in (None, UNTAGGED) and described(text, prev["speaker_start"], prev["speaker_end"], noun):
