@@ -73,9 +73,8 @@ def described(text: str, start: int, end: int, noun: str, *, by_head: bool = Fal
     not "University and College Union", for "the university")."""
     before, after = _around(text, start, end)
     wanted = role_class(noun)
-    for w in _WORD_RE.findall(
-        f"{_title_words(before)} {_name_head(text[start:end]) if by_head else f'{text[start:end]} {after}'}".lower()
-    ):
+    named = _name_head(text[start:end]) if by_head else f"{text[start:end]} {after}"
+    for w in _WORD_RE.findall(f"{_title_words(before)} {named}".lower()):
         if role_class(w) == wanted or (len(noun) >= 5 and _common_prefix(w, noun) >= len(noun) - 1):
             return True  # "authorities" for "the authority"; "minister" is no "ministry"
     return False
