@@ -88,7 +88,7 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     if len(words) > 1 and not speaker[:1].isupper():
         if head in ORG_NOUNS and claim.get("_represents"):
             return "org", head  # "a spokesperson for the terminal operator": the operator before
-        return ("described", head) if head in ORG_NOUNS else None  # "the bus operator": only if so described
+        return ("described", " ".join(words)) if head in ORG_NOUNS else None  # "the bus operator": only if so described
     return ("org", head) if head in ORG_NOUNS else ("same", head)
 
 
@@ -179,10 +179,15 @@ def _candidate(
         orgish = prev is not None and (prev.get("_represents") or prev.get("_label") in ORG_LABELS - {"GPE"})
         return prev if near and orgish else None
     if kind in ("same", "described"):  # "the spokesperson": an earlier source of that noun
+        phrase = set(noun.split())
+        noun = role_head(noun.split())
         for prev in reversed(speakers):
-            head = role_head(_WORD_RE.findall((prev.get("speaker") or "").lower()))
+            words = _WORD_RE.findall((prev.get("speaker") or "").lower())
+            head = role_head(words)
             if noun in ORG_NOUNS and head in PERSON_ROLE_NOUNS:
                 continue  # "a senior official at the transport ministry" is no ministry
+            if noun in words and not phrase <= set(words):
+                continue  # "the mines ministry" is not "the Netherlands' foreign ministry"
             if head == noun or (
                 prev["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS
                 and described(text, prev["speaker_start"], prev["speaker_end"], noun)
