@@ -326,6 +326,13 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
             agent = next((g for g in c.children if g.dep_ == "pobj"), None)
     if not subj and tok.dep_ in ("conj", "xcomp", "advcl") and is_verb(tok.head):
         subj = [c for c in tok.head.children if c.dep_ in _SUBJ_DEPS]
+    if not subj and tok.tag_ == "VBG":  # "X said that after the game, adding that ...": X's participle
+        up = tok.head
+        for _ in range(3):
+            subj = [c for c in up.children if c.dep_ in _SUBJ_DEPS and lo <= c.i < hi]
+            if subj or up.head.i == up.i:
+                break
+            up = up.head
     if passive and agent is None and lem in PASSIVE_NEEDS_AGENT:
         return None
     if lem in BELIEF_VERBS and not subj:
@@ -405,7 +412,8 @@ def outside_source(doc: Any, unit: Unit, verb: Any, lo: int, hi: int) -> Any:
             if unit.inside_quote(tok) or (tok.is_punct and tok.text not in ","):
                 break
             aged = tok.lower_ == "old" and i > lo and doc[i - 1].text == "-"  # "the 52-year-old" (parsed an adjective)
-            if tok.pos_ in ("PROPN", "NOUN") or tok.lower_ in ("he", "she", "they", "it") or aged:
+            name = tok.is_alpha and tok.text[:1].isupper() and i > lo  # '“...,” Keely said.' (parsed an adverb)
+            if tok.pos_ in ("PROPN", "NOUN") or tok.lower_ in ("he", "she", "they", "it") or aged or name:
                 while tok.dep_ in ("compound", "flat") and tok.head.i != tok.i and lo <= tok.head.i < hi:
                     tok = tok.head
                 return tok

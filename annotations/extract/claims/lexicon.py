@@ -159,7 +159,8 @@ ORG_NAME_WORDS = frozenset(
     energy foods systems technologies tech labs laboratories insurance mining logistics shipping
     ferries rail railways buses media holdings ventures solutions services networks telecom
     communications financial securities investments properties resources chemicals electronics
-    construction engineering consulting brewery studios records hotels resorts""".split()
+    construction engineering consulting brewery studios records hotels resorts united athletic
+    rovers wanderers albion rangers""".split()
 )
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
 # An organisation description names an organisation; only these stand for a place's government.

@@ -54,7 +54,25 @@ def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> lis
         and e.start_char >= skip
         and not (label in PERSON_LABELS and e[-1].lower_ in STREET_WORDS)  # "Mill Lane"
     ]
-    return sorted(named + _untagged_names(doc, offset, skip) + _groups(doc, offset, skip), key=lambda m: m.start)
+    found = named + _untagged_names(doc, offset, skip) + _groups(doc, offset, skip)
+    return sorted(found + _surnames(doc, text, offset, found), key=lambda m: m.start)
+
+
+def _surnames(doc: Any, text: str, offset: int, found: list[Mention]) -> list[Mention]:
+    """A person's surname alone after their full name, where spaCy tagged it as nothing and no
+    proper noun ("Siobhan Keely ... Keely was asked"): a person's mention."""
+    people = sorted((m for m in found if m.label in PERSON_LABELS), key=lambda m: m.start)
+    taken = {m.start - offset for m in found}
+    out = []
+    for tok in doc:
+        if tok.ent_type_ or tok.idx in taken or not tok.is_alpha or not tok.text[:1].isupper() or len(tok) < 3:
+            continue
+        if any(
+            m.end - offset < tok.idx and text[m.start - offset : m.end - offset].split()[-1] == tok.text for m in people
+        ):
+            subject = tok.dep_ in ("nsubj", "nsubjpass")
+            out.append(Mention(tok.idx + offset, tok.idx + len(tok) + offset, "PERSON", subject=subject))
+    return out
 
 
 def _label(doc: Any, ent: Any) -> str:

@@ -93,10 +93,12 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _role_candidate(
-    noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]], claim_start: int
+    noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]], claim_start: int, qualifier: str = ""
 ) -> Any:
     """The person a role description stands for: an earlier claim's source described with the
-    same role, else the nearest person mention the text gives that role; None keeps it as written."""
+    same role, else the nearest person mention the text gives that role (with the description's
+    own names, when it has some: "the Calder Vale manager" is not "Redmere manager Siobhan
+    Keely"); None keeps it as written."""
     wanted = role_class(noun)
     for prev in reversed(speakers):
         speaker = prev.get("speaker") or ""
@@ -108,6 +110,9 @@ def _role_candidate(
             return prev  # "A spokeswoman for Harcourt said ... the spokeswoman added"
     people = [m for m in before if m.label in PERSON_LABELS or _maybe_person(text, m)]  # "Matteo Varga" as ORG
     window = [m for m in people if m.start >= claim_start - ROLE_LOOKBACK_CHARS]
+    if qualifier:
+        people = [m for m in people if qualifier in text[max(0, m.start - 80) : m.end + 80]] or people
+        window = [m for m in window if qualifier in text[max(0, m.start - 80) : m.end + 80]] or window
     for m in reversed(window):
         if described(text, m.start, m.end, noun):
             return m
@@ -167,12 +172,13 @@ def _candidate(
     speakers: list[dict[str, Any]],
     claim_start: int,
     genders: dict[str, str],
+    qualifier: str = "",
 ) -> Any:
     """The source a pronoun or description stands for: a pronoun right after a claim by a
     compatible source continues it; else the nearest compatible named mention before the claim
     (gold spans first); a description with its noun in a name ("the authority") takes that name."""
     if kind == "role":
-        return _role_candidate(noun, text, before, speakers, claim_start)
+        return _role_candidate(noun, text, before, speakers, claim_start, qualifier)
     if kind == "spokes":
         prev = speakers[-1] if speakers else None
         near = prev is not None and prev["end"] >= claim_start - CONTINUES_CHARS
@@ -331,7 +337,8 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
         kind = _kind(text, claim)
         if kind is not None:
             before = ordered[: bisect_left(starts, min(claim["start"], claim["speaker_start"]))]
-            found = _candidate(*kind, text, before, seen, claim["start"], genders)
+            qualifier = " ".join(w for w in claim["speaker"].split()[:-1] if w[:1].isupper())  # "Calder Vale"
+            found = _candidate(*kind, text, before, seen, claim["start"], genders, qualifier)
             if found is not None and kind[0] == "org" and kind[1]:
                 claim["_described_as"] = kind[1]
             if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
@@ -348,7 +355,10 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
                     claim["speaker_entity"] = found.entity
             elif found is not None:
                 s, e = found["speaker_start"], found["speaker_end"]
-                if kind[0] in ("person", "role") and not found.get("_represents"):  # as spelled at the nearest mention
+                named = (found.get("speaker") or "")[:1].isupper()  # "source at the league" has no other spelling
+                if (
+                    kind[0] in ("person", "role") and not found.get("_represents") and named
+                ):  # as at the nearest mention
                     s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
                 claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.get("_label"))
                 if found.get("_represents"):
