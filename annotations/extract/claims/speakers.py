@@ -173,6 +173,7 @@ def _candidate(
     claim_start: int,
     genders: dict[str, str],
     qualifier: str = "",
+    own: list[Mention] | None = None,
 ) -> Any:
     """The source a pronoun or description stands for: a pronoun right after a claim by a
     compatible source continues it; else the nearest compatible named mention before the claim
@@ -215,7 +216,7 @@ def _candidate(
     ):  # a pronoun continues the last source unless a compatible name comes between
         return speakers[-1]
     if noun and kind == "org":
-        return _org_candidate(noun, text, before, speakers, claim_start, labels)
+        return _org_candidate(noun, text, before, speakers, claim_start, labels, own or [])
     pool = [m for m in before if m.label in labels or (kind == "person" and _maybe_person(text, m))]
     if kind == "person" and pronoun_gender(noun):
         pool = [m for m in pool if _gender_of(text, m.start, m.end, genders) in (None, pronoun_gender(noun))]
@@ -230,6 +231,7 @@ def _org_candidate(
     speakers: list[dict[str, Any]],
     claim_start: int,
     labels: frozenset[str],
+    own: list[Mention],
 ) -> Any:
     """The organisation "the agency" stands for: the nearest one the text so describes (in its
     name or an appositive); else the nearer of the last organisation mentioned and the last
@@ -245,6 +247,9 @@ def _org_candidate(
     for prev in reversed(recent):
         if prev.get("_label") in (None, UNTAGGED) and described(text, prev["speaker_start"], prev["speaker_end"], noun):
             return prev
+    subject = next((m for m in own if m.subject and m.label in labels), None)
+    if subject is not None:  # "Redmere sold out their allocation, the club said": the report's own subject
+        return subject
     pool = [m for m in before if m.label in labels]
     ranked = [m for m in pool if m.gold] or pool
     last = ranked[salient(text, ranked)] if ranked else None  # the subject of the nearest sentence naming one
@@ -338,7 +343,8 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
         if kind is not None:
             before = ordered[: bisect_left(starts, min(claim["start"], claim["speaker_start"]))]
             qualifier = " ".join(w for w in claim["speaker"].split()[:-1] if w[:1].isupper())  # "Calder Vale"
-            found = _candidate(*kind, text, before, seen, claim["start"], genders, qualifier)
+            own = ordered[len(before) : bisect_left(starts, claim["speaker_start"])]  # the claim's own words first
+            found = _candidate(*kind, text, before, seen, claim["start"], genders, qualifier, own)
             if found is not None and kind[0] == "org" and kind[1]:
                 claim["_described_as"] = kind[1]
             if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
