@@ -55,7 +55,8 @@ NOT_QUANTITIES = frozenset({"one", "1", "a", "an", "once", "single", "two", "bot
 # Nouns that carry a report but never speak: follow them to their author ("a statement by X").
 REPORT_NOUNS = frozenset(
     """statement report reports data study survey forecast analysis poll figures estimate estimates
-    message release document documents letter filing post tweet video footage findings research papers""".split()
+    message release document documents letter filing post tweet video footage findings research papers
+    memo memorandum""".split()
 )
 AUTHOR_PREPS = frozenset("by from of".split())
 # "a report published by X" names its author; "a report seen by X" does not.
@@ -148,7 +149,7 @@ ORG_NOUNS = frozenset(
     commission service institute foundation society association federation league body operator
     regulator hospital clinic university school college airline carrier insurer lender retailer
     manufacturer maker drugmaker developer utility trust board firm startup broadcaster ministry
-    department bureau directorate carmaker automaker steelmaker chipmaker planemaker shipbuilder
+    department bureau directorate district carmaker automaker steelmaker chipmaker planemaker shipbuilder
     miner producer supplier exporter importer chain supermarket grocer brewer publisher watchdog
     fund conglomerate giant""".split()
 )
