@@ -94,6 +94,12 @@ def test_unnamed_sources_keep_their_description_as_written(nlp, text, speaker):
          "missed it,\" the Ashby manager said.", "Tom Riggs", "Ashby manager"),
         ("Ashby manager Tom Riggs was furious. Riggs said that after the match, adding that his side had been "
          "unlucky.", "Riggs", None),
+        # a nationality for the person just named (sports and wire copy)
+        ('Carlos Mendez won the title in straight sets. "I played my best tennis," the Spaniard said.',
+         "Carlos Mendez", "Spaniard"),
+        ("Kenyan runner Faith Chebet broke the record. The 24-year-old Kenyan said she had trained at altitude.",
+         "Faith Chebet", "24-year-old Kenyan"),
+        ("Police said two men were arrested. They said the men were aged 19 and 23.", "Police", None),
     ],
 )  # fmt: skip
 def test_people_named_the_sentence_before_or_by_their_role(nlp, text, speaker, role):

@@ -115,6 +115,19 @@ PERSON_ROLE_NOUNS = frozenset(
     singer artist candidate incumbent challenger nominee pilot chef star presenter host boss
     engineer teacher nurse farmer owner landlord resident neighbour neighbor shopkeeper""".split()
 )
+# Nationalities a sports or wire story calls a person it named ("the Spaniard said", "the
+# 24-year-old Kenyan"): a role description for the person just named.
+DEMONYMS = frozenset(
+    """afghan albanian algerian american argentine argentinian australian austrian bangladeshi
+    belgian bolivian brazilian briton bulgarian cameroonian canadian chilean colombian croatian
+    cuban cypriot czech dane dutchman dutchwoman ecuadorian egyptian englishman englishwoman
+    estonian ethiopian filipino finn frenchman frenchwoman georgian german ghanaian greek hungarian
+    icelander indian indonesian iranian iraqi irishman irishwoman israeli italian ivorian jamaican
+    jordanian kazakh kenyan korean latvian lebanese libyan lithuanian malaysian mexican moroccan
+    nigerian norwegian pakistani palestinian peruvian pole romanian russian rwandan scot scotsman
+    scotswoman senegalese serb serbian slovak slovenian somali spaniard swede syrian tunisian turk
+    ugandan ukrainian uruguayan venezuelan welshman welshwoman zimbabwean""".split()
+)
 # Words that make a capitalised name a place's or an organisation's, not a person's.
 NOT_PERSON_NAME_WORDS = frozenset(
     """city county street road valley river lake north south east west new general national
@@ -133,7 +146,7 @@ GROUP_NOUNS = frozenset(
     investigator prosecutor authority family survivor villager local activist employee staff
     shopper driver passenger owner manager executive diplomat negotiator organiser organizer
     campaigner volunteer rescuer firefighter engineer economist trader banker lawyer juror
-    neighbour neighbor citizen people""".split()
+    neighbour neighbor citizen people police""".split()
 )
 # How far back (characters) a role description looks for the person it describes.
 ROLE_LOOKBACK_CHARS = 1500

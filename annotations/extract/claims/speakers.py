@@ -14,6 +14,7 @@ from typing import Any
 
 from annotations.extract.claims.lexicon import (
     CONTINUES_CHARS,
+    DEMONYMS,
     GROUP_PRONOUNS,
     NEWS_TITLES,
     ORG_LABELS,
@@ -67,6 +68,9 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     before = text[max(0, claim["speaker_start"] - 6) : claim["speaker_start"]].lower()
     if low in SPOKES_NOUNS and re.search(r"\b(?:a|an)\s+$", before):
         return "spokes", low  # "A spokeswoman added": the organisation just quoted, if any
+    last = (_WORD_RE.findall(low) or [""])[-1]
+    if last in DEMONYMS and re.search(r"\bthe\s+$", before) and len(speaker.split()) <= 2:
+        return "role", last  # "the Spaniard", "the 24-year-old Kenyan": the person just named
     if not re.search(r"\b(?:the|its|their)\s+$", before) or (speaker[:1].isupper() and " " not in speaker):
         return None  # only definite descriptions ("the agency"); "Reuters" or "a spokesman" stay
     words = _WORD_RE.findall(low)
@@ -317,7 +321,13 @@ def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str], text: st
 
 
 def _plural(noun: str) -> bool:
-    return (noun.endswith("s") and not noun.endswith("ss")) or noun in ("staff", "people", "team", "spokespeople")
+    return (noun.endswith("s") and not noun.endswith("ss")) or noun in (
+        "staff",
+        "people",
+        "team",
+        "spokespeople",
+        "police",
+    )
 
 
 def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
