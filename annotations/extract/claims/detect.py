@@ -167,7 +167,7 @@ def _claims(
             _lead_in_source(doc, text, u, start, claims[-1])  # 'Ruiz put it simply: “...”'
         if cue is None and len(claims) > 1 and u.para - last_para in (0, 1):
             _continue_source(doc, claims[-2], claims[-1])
-        if cue is None and before is not None:
+        if cue is None and before is not None and last_para != before.para:  # no other source's claim beside it
             _narrative_source(doc, text, before, u, claims[-1])  # 'Fenwick toured the site. “...”'
         last_para = u.para
     return claims

@@ -317,7 +317,7 @@ def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str], text: st
         return label in labels
     if kind == "org":
         return False
-    return _plural((prev.get("speaker") or " ").split()[-1].lower()) == (kind == "group")
+    return _plural(role_head(_WORD_RE.findall(speaker.lower())) or " ") == (kind == "group")  # "shopkeeper who ..."
 
 
 def _plural(noun: str) -> bool:
