@@ -359,26 +359,7 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
                 claim["_described_as"] = kind[1]
             if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
                 claim["role"] = claim["speaker"]  # "According to the ambassador": the role, kept
-            if isinstance(found, Mention):
-                personal = kind[0] in ("person", "role") or found.label in PERSON_LABELS
-                s, e = _name(text, found, personal)
-                if personal:  # as spelled at the nearest mention
-                    s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
-                else:
-                    s, e = _org_spelling(text, s, e, before)
-                claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.label)
-                if found.entity is not None:
-                    claim["speaker_entity"] = found.entity
-            elif found is not None:
-                s, e = found["speaker_start"], found["speaker_end"]
-                named = (found.get("speaker") or "")[:1].isupper()  # "source at the league" has no other spelling
-                if (
-                    kind[0] in ("person", "role") and not found.get("_represents") and named
-                ):  # as at the nearest mention
-                    s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
-                claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.get("_label"))
-                if found.get("_represents"):
-                    claim["_represents"] = found["_represents"]
+            _take(claim, found, kind[0], text, before, quoted)
         elif claim.get("speaker_start") is not None:
             label = _label_at(ordered, claim["speaker_start"], claim["speaker_end"])
             if label in PERSON_LABELS:  # "Holmgaard" (spaCy: an organisation) named a person before
@@ -395,6 +376,27 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
         claim.pop("_represents", None)
         claim.pop("_described_as", None)
     return claims
+
+
+def _take(claim: dict[str, Any], found: Any, kind: str, text: str, before: list[Mention], quoted: Any) -> None:
+    """Point the claim's speaker at what it resolved to: a mention (a person's name as spelled at
+    its nearest mention, an organisation's by its own spelling rules) or an earlier claim's source."""
+    limit = min(claim["start"], claim["speaker_start"])
+    if isinstance(found, Mention):
+        personal = kind in ("person", "role") or found.label in PERSON_LABELS
+        s, e = _name(text, found, personal)
+        s, e = nearest_spelling(text, s, e, limit, quoted) if personal else _org_spelling(text, s, e, before)
+        claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.label)
+        if found.entity is not None:
+            claim["speaker_entity"] = found.entity
+    elif found is not None:
+        s, e = found["speaker_start"], found["speaker_end"]
+        named = (found.get("speaker") or "")[:1].isupper()  # "source at the league" has no other spelling
+        if kind in ("person", "role") and not found.get("_represents") and named:
+            s, e = nearest_spelling(text, s, e, limit, quoted)
+        claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.get("_label"))
+        if found.get("_represents"):
+            claim["_represents"] = found["_represents"]
 
 
 def _titled_genders(text: str, mentions: list[Mention]) -> dict[str, str]:
