@@ -126,3 +126,13 @@ def test_the_second_blind_dev_set(nlp):
     dev2 = score_gold_set(data / "gold.yaml", data, load_config(), pipeline=nlp)
     assert dev2["gold"] >= 100 and dev2["exact"]["f"] >= 0.9 and dev2["quote_type_recall"] == 1.0
     assert dev2["speaker_accuracy"] >= 0.9 and dev2["speaker_lenient"] >= 0.92
+
+
+def test_a_common_first_name_gives_a_pronoun_its_gender(nlp):
+    text = (
+        "Interior Minister Karl Brenner defended the law on Tuesday.\n\n"
+        '"We have no choice," he told parliament.\n\n'
+        "Opposition leader Maria Sandoval called the law a disgrace.\n\n"
+        "He said the police would need more money."
+    )
+    assert last_claim(nlp, text)["speaker"] == "Karl Brenner"

@@ -128,6 +128,28 @@ DEMONYMS = frozenset(
     scotswoman senegalese serb serbian slovak slovenian somali spaniard swede syrian tunisian turk
     ugandan ukrainian uruguayan venezuelan welshman welshwoman zimbabwean""".split()
 )
+# Common first names that say a person's gender in most of the countries news names them in
+# (names given to both, such as Andrea, Jean, Kim, Sasha, left out): what a "he" or "she" skips.
+FEMALE_FIRST_NAMES = frozenset(
+    """mary maria marie anna ana anne ann elizabeth sarah sara emma olivia sophie sophia julia
+    laura lisa linda susan karen helen helena elena ellen jane janet joan rebecca rachel ruth
+    catherine katherine kate katie claire clara christine christina patricia jennifer jessica
+    emily amy amanda angela monica nicole natalie nadia olga irina tatiana svetlana natalia
+    fatima aisha amina leila priya anita sunita mei ying yuki keiko hana carmen rosa lucia
+    isabel isabella beatriz ines francesca giulia chiara ingrid astrid greta hanna petra eva
+    margaret martha mariam miriam grace alice lucy charlotte victoria diana denise siobhan
+    teresa theresa veronica valentina sofia ursula agnes yvonne brigitte sabine claudia""".split()
+)
+MALE_FIRST_NAMES = frozenset(
+    """john james robert michael william david richard thomas charles joseph daniel paul mark
+    peter george edward henry andrew anthony steven stephen kevin brian gary frank simon martin
+    tom jack harry oliver alexander alexei sergei vladimir dmitry ivan igor mikhail nikolai
+    mohammed muhammad ahmed ali omar hassan ibrahim yusuf mustafa abdul raj rahul arjun vijay
+    wei jun hiroshi takeshi kenji carlos jose juan luis miguel pedro antonio manuel francisco
+    jorge pablo diego marco luca giuseppe giovanni matteo pierre jean-pierre jacques francois
+    hans klaus jurgen stefan lars erik anders johan karl fritz heinz ben samuel benjamin
+    patrick sean liam ryan adam lukas jonas felix tobias mario roberto ricardo fernando""".split()
+)
 # Words that make a capitalised name a place's or an organisation's, not a person's.
 NOT_PERSON_NAME_WORDS = frozenset(
     """city county street road valley river lake north south east west new general national

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from annotations.extract.claims.lexicon import (
+    FEMALE_FIRST_NAMES,
+    MALE_FIRST_NAMES,
     NEWS_TITLES,
     NOT_PERSON_NAME_WORDS,
     ORG_NOUNS,
@@ -113,11 +115,16 @@ def _title_words(before: str) -> str:
 
 def gender(text: str, start: int, end: int) -> str | None:
     """'f' or 'm' when a title or role next to the mention says so ("Ms Achebe", "Paul Grant,
-    the council's spokesman"), else None."""
+    the council's spokesman"), else when its first name is a common one of one gender ("Maria
+    Sandoval"), else None."""
     before, after = _around(text, start, end)
     near = f"{before[-12:]} {text[start:end]} {after[:60]}"
     female, male = bool(_FEMALE.search(near)), bool(_MALE.search(near))
-    return "f" if female and not male else "m" if male and not female else None
+    if female != male:
+        return "f" if female else "m"
+    words = text[start:end].split()
+    first = words[0].lower() if len(words) > 1 else ""  # "Maria Sandoval": a first name that says it
+    return "f" if first in FEMALE_FIRST_NAMES else "m" if first in MALE_FIRST_NAMES else None
 
 
 def personlike(name: str) -> bool:
