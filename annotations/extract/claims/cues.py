@@ -111,7 +111,7 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int, inner: tuple[tuple[int, 
     """Token range of the source named by `head` (within sentence bounds lo..hi), never
     reaching into the quoted words `inner`."""
     for _ in range(2):  # "Outside court, Keane's daughter, Laura Keane, said": down the appositives
-        if head.pos_ != "NOUN":
+        if head.pos_ not in ("NOUN", "NUM"):  # "one of them, Amal Haddad, said"
             break
         named = next((c for c in head.children if c.dep_ == "appos" and _names(c)), None)
         nested = next(
@@ -319,6 +319,9 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
     if subj and not subj[0].text[:1].isalnum():  # '»' parsed as the subject: the real one below it, if any
         below = _subject_within(subj[0], lo, hi)
         subj = [below] if below is not None else subj[1:]
+    if subj and subj[0].dep_ == "csubj" and subj[0].tag_ == "VBG":  # "Speaking to reporters, the envoy, X, said"
+        named = [t for t in subj[0].subtree if t.dep_ == "appos" and t.pos_ in ("NOUN", "PROPN") and lo <= t.i < hi]
+        subj = named[:1]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
     agent = None
     for c in tok.children:
