@@ -135,7 +135,7 @@ FEMALE_FIRST_NAMES = frozenset(
     laura lisa linda susan karen helen helena elena ellen jane janet joan rebecca rachel ruth
     catherine katherine kate katie claire clara christine christina patricia jennifer jessica
     emily amy amanda angela monica nicole natalie nadia olga irina tatiana svetlana natalia
-    fatima aisha amina leila priya anita sunita mei ying yuki keiko hana carmen rosa lucia
+    fatima aisha amina leila priya anita sunita mei ying keiko hana carmen rosa lucia
     isabel isabella beatriz ines francesca giulia chiara ingrid astrid greta hanna petra eva
     margaret martha mariam miriam grace alice lucy charlotte victoria diana denise siobhan
     teresa theresa veronica valentina sofia ursula agnes yvonne brigitte sabine claudia""".split()
@@ -145,7 +145,7 @@ MALE_FIRST_NAMES = frozenset(
     peter george edward henry andrew anthony steven stephen kevin brian gary frank simon martin
     tom jack harry oliver alexander alexei sergei vladimir dmitry ivan igor mikhail nikolai
     mohammed muhammad ahmed ali omar hassan ibrahim yusuf mustafa abdul raj rahul arjun vijay
-    wei jun hiroshi takeshi kenji carlos jose juan luis miguel pedro antonio manuel francisco
+    hiroshi takeshi kenji carlos jose juan luis miguel pedro antonio manuel francisco
     jorge pablo diego marco luca giuseppe giovanni matteo pierre jean-pierre jacques francois
     hans klaus jurgen stefan lars erik anders johan karl fritz heinz ben samuel benjamin
     patrick sean liam ryan adam lukas jonas felix tobias mario roberto ricardo fernando""".split()
