@@ -16,6 +16,7 @@ from annotations.extract.claims.lexicon import (
     IRREGULAR,
     NEWS_TITLES,
     NOT_REPORTING_HEADS,
+    ORG_NOUNS,
     PASSIVE_NEEDS_AGENT,
     QUANTIFIERS,
     REPORT_NOUNS,
@@ -30,7 +31,9 @@ _SPEAKER_DEPS = frozenset({"compound", "flat", "flat:name", "amod", "poss", "cas
 _SUBJ_DEPS = frozenset({"nsubj", "csubj"})
 _CONTENT_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "obj", "advcl", "dep"})
 _DESCRIPTION_PREPS = frozenset({"for", "of", "at"})  # "a source at the ministry"
-LEADING_DROPPED = frozenset("the a an one its their his her our".split())  # "its owner" -> "owner"
+LEADING_DROPPED = frozenset(
+    "the a an its their his her our".split()
+)  # "its owner" -> "owner"; "one" is a quantifier, kept
 
 
 def lemma(tok: Any) -> str:
@@ -108,7 +111,7 @@ def speaker_span(doc: Any, head: Any, lo: int, hi: int, inner: tuple[tuple[int, 
     """Token range of the source named by `head` (within sentence bounds lo..hi), never
     reaching into the quoted words `inner`."""
     for _ in range(2):  # "Outside court, Keane's daughter, Laura Keane, said": down the appositives
-        if head.pos_ != "NOUN":
+        if head.pos_ not in ("NOUN", "NUM"):  # "one of them, Amal Haddad, said"
             break
         named = next((c for c in head.children if c.dep_ == "appos" and _names(c)), None)
         nested = next(
@@ -215,13 +218,33 @@ def _speaker_tokens(doc: Any, head: Any, lo: int, hi: int) -> set[int]:
                 keep.add(child.i)  # "some officials", as written
             wanted = (
                 (child.dep_ == "prep" and child.lower_ in _DESCRIPTION_PREPS and child.i > head.i)
+                or (child.dep_ == "prep" and child.lower_ == "in" and child.i > head.i and _placed_in(head, child))
+                or (child.dep_ == "relcl" and child.i > head.i and _restrictive(doc, head, child))
                 or (child.dep_ == "acl" and child.tag_ == "VBN")  # "people briefed on them"
                 or (child.dep_ == "amod" and any(g.dep_ == "prep" for g in child.children))
             )  # "a source close to the delegation", "people familiar with the talks"
-            sub = [t.i for t in child.subtree if not _in_clause(t, child)]
+            sub = [t.i for t in child.subtree if child.dep_ == "relcl" or not _in_clause(t, child)]
             if wanted and len(sub) <= 8 and lo <= min(sub) and max(sub) < hi:
                 keep.update(sub)
     return keep
+
+
+def _placed_in(head: Any, prep: Any) -> bool:
+    """'in' + a place or an institution qualifying an unnamed source, kept as written
+    ("officials in Tallinn", "community leaders in the valley"), not a time or a document ("in
+    March", "in a statement"), nor an organisation's own place ("the ministry in Kabul")."""
+    if head.lemma_.lower() in ORG_NOUNS:
+        return False
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or obj.ent_type_ in ("DATE", "TIME", "CARDINAL") or obj.lemma_.lower() in REPORT_NOUNS:
+        return False
+    return obj.pos_ in ("PROPN", "NOUN")
+
+
+def _restrictive(doc: Any, head: Any, clause: Any) -> bool:
+    """A restrictive relative clause on an unnamed source, part of its description ("two
+    collectors who attended the hearing"); not one set off by a comma ("the company, which ...")."""
+    return doc[head.i + 1].text != "," and clause.left_edge.i == head.i + 1 and clause.right_edge.i - head.i <= 8
 
 
 def find_cues(doc: Any, unit: Unit, lo: int, hi: int) -> list[Cue]:
@@ -296,6 +319,9 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
     if subj and not subj[0].text[:1].isalnum():  # '»' parsed as the subject: the real one below it, if any
         below = _subject_within(subj[0], lo, hi)
         subj = [below] if below is not None else subj[1:]
+    if subj and subj[0].dep_ == "csubj" and subj[0].tag_ == "VBG":  # "Speaking to reporters, the envoy, X, said"
+        named = [t for t in subj[0].subtree if t.dep_ == "appos" and t.pos_ in ("NOUN", "PROPN") and lo <= t.i < hi]
+        subj = named[:1]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
     agent = None
     for c in tok.children:
@@ -303,6 +329,13 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
             agent = next((g for g in c.children if g.dep_ == "pobj"), None)
     if not subj and tok.dep_ in ("conj", "xcomp", "advcl") and is_verb(tok.head):
         subj = [c for c in tok.head.children if c.dep_ in _SUBJ_DEPS]
+    if not subj and tok.tag_ == "VBG":  # "X said that after the game, adding that ...": X's participle
+        up = tok.head
+        for _ in range(3):
+            subj = [c for c in up.children if c.dep_ in _SUBJ_DEPS and lo <= c.i < hi]
+            if subj or up.head.i == up.i:
+                break
+            up = up.head
     if passive and agent is None and lem in PASSIVE_NEEDS_AGENT:
         return None
     if lem in BELIEF_VERBS and not subj:
@@ -381,7 +414,9 @@ def outside_source(doc: Any, unit: Unit, verb: Any, lo: int, hi: int) -> Any:
             tok = doc[i]
             if unit.inside_quote(tok) or (tok.is_punct and tok.text not in ","):
                 break
-            if tok.pos_ in ("PROPN", "NOUN") or tok.lower_ in ("he", "she", "they", "it"):
+            aged = tok.lower_ == "old" and i > lo and doc[i - 1].text == "-"  # "the 52-year-old" (parsed an adjective)
+            name = tok.is_alpha and tok.text[:1].isupper() and i > lo  # '“...,” Keely said.' (parsed an adverb)
+            if tok.pos_ in ("PROPN", "NOUN") or tok.lower_ in ("he", "she", "they", "it") or aged or name:
                 while tok.dep_ in ("compound", "flat") and tok.head.i != tok.i and lo <= tok.head.i < hi:
                     tok = tok.head
                 return tok

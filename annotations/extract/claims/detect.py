@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotations.extract.claims.cues import Cue, find_cues, is_verb, lemma, speaker_span
+from annotations.extract.claims.cues import Cue, find_cues, is_verb, lemma, proper_noun, speaker_span
 from annotations.extract.claims.lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
-from annotations.extract.claims.mentions import mentions_from_doc
+from annotations.extract.claims.mentions import mentions_from_doc, org_name
 from annotations.extract.claims.ranker import Candidate, SpeakerRanker, speaker_candidates
+from annotations.extract.claims.referents import personlike
 from annotations.extract.claims.roles import appositive_role, represented, split_role
 from annotations.extract.claims.speakers import needs_mentions, resolve_speakers
 from annotations.extract.claims.stance import is_hedged, is_quantity, stance_of
@@ -124,10 +125,12 @@ def _claims(
     qstarts = [e.start for e in qents]
     claims: list[dict[str, Any]] = []
     last_para = -1
+    prev_unit: Unit | None = None
     for u in units:
         start, end = trim(doc, u.start, u.end)
         if start >= end:
             continue
+        before, prev_unit = prev_unit, u
         cues = find_cues(doc, u, start, end)
         cue = max(cues, key=lambda c: c.score) if cues else None
         quote_words = max((len(text[qs:qe].split()) for qs, qe in u.inner), default=0)
@@ -164,6 +167,8 @@ def _claims(
             _lead_in_source(doc, text, u, start, claims[-1])  # 'Ruiz put it simply: “...”'
         if cue is None and len(claims) > 1 and u.para - last_para in (0, 1):
             _continue_source(doc, claims[-2], claims[-1])
+        if cue is None and before is not None and last_para != before.para:  # no other source's claim beside it
+            _narrative_source(doc, text, before, u, claims[-1])  # 'Fenwick toured the site. “...”'
         last_para = u.para
     return claims
 
@@ -186,6 +191,30 @@ def _lead_in_source(doc: Any, text: str, u: Unit, start: int, claim: dict[str, A
     a, b, _role = split_role(doc, *speaker_span(doc, subj, start, colon.i))
     ss, se = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
     claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=doc[b - 1].ent_type_ or None)
+
+
+def _narrative_source(doc: Any, text: str, prev: Unit, u: Unit, claim: dict[str, Any]) -> None:
+    """A quotation with no attribution right after a sentence about a person, in the same
+    paragraph or opening the next ('Mayor Fenwick toured the site. | “It will take months.”'),
+    is that person's words (the news convention): the subject of the sentence before, when it is
+    a person's name or a "he"/"she" (resolved later) and that sentence quotes no one."""
+    if claim.get("speaker") is not None or not u.quotes or prev.quotes or u.para - prev.para not in (0, 1):
+        return
+    start, end = trim(doc, prev.start, prev.end)
+    root = next((t for t in doc[start:end] if t.dep_ == "ROOT"), None)
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root is not None else None
+    if subj is None:
+        return
+    a, b, role = split_role(doc, *speaker_span(doc, subj, start, end))
+    last = doc[b - 1]
+    ss, se = doc[a].idx, last.idx + len(last)
+    pronoun = b - a == 1 and last.lower_ in ("he", "she")
+    untagged_person = proper_noun(last) and not last.ent_type_ and personlike(text[ss:se])
+    if not (pronoun or untagged_person or (last.ent_type_ == "PERSON" and not org_name(text[ss:se]))):
+        return
+    claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=last.ent_type_ or None)
+    if role is not None and doc[role[0]].lower_.rstrip(".") not in _COURTESY:
+        claim["role"] = text[doc[role[0]].idx : doc[role[1] - 1].idx + len(doc[role[1] - 1])]
 
 
 def _continue_source(doc: Any, prev: dict[str, Any], claim: dict[str, Any]) -> None:

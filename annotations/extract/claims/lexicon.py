@@ -55,7 +55,8 @@ NOT_QUANTITIES = frozenset({"one", "1", "a", "an", "once", "single", "two", "bot
 # Nouns that carry a report but never speak: follow them to their author ("a statement by X").
 REPORT_NOUNS = frozenset(
     """statement report reports data study survey forecast analysis poll figures estimate estimates
-    message release document documents letter filing post tweet video footage findings research papers""".split()
+    message release document documents letter filing post tweet video footage findings research papers
+    memo memorandum""".split()
 )
 AUTHOR_PREPS = frozenset("by from of".split())
 # "a report published by X" names its author; "a report seen by X" does not.
@@ -67,7 +68,8 @@ QUANTIFIERS = frozenset("some several many most few all both other various numer
 NEWS_TITLES = frozenset(
     """councillor councilor councilman councilwoman alderman alderwoman assemblyman assemblywoman
     congressman congresswoman delegate commissioner inspector detective superintendent sergeant
-    constable chief coach officer director chairman chairwoman""".split()
+    constable chief coach officer director chairman chairwoman baroness baron earl viscount duke
+    duchess countess""".split()
 )
 # Unnamed people who speak for the organisation they are "for" or "at" ("a spokeswoman for
 # Harcourt Engineering", "analysts at Nordbank"): the organisation, when named, is the source.
@@ -90,6 +92,17 @@ ROLE_SYNONYMS = {
     "spokesman": "spokesperson",
     "spokeswoman": "spokesperson",
     "spokesperson": "spokesperson",
+    # organisations: the nouns wire copy uses for one another
+    "carrier": "airline",
+    "airline": "airline",
+    "lender": "bank",
+    "bank": "bank",
+    "firm": "company",
+    "company": "company",
+    "watchdog": "regulator",
+    "regulator": "regulator",
+    "automaker": "carmaker",
+    "carmaker": "carmaker",
 }
 PERSON_ROLE_NOUNS = frozenset(
     """ambassador envoy minister secretary mayor governor senator judge prosecutor lawyer attorney
@@ -101,6 +114,41 @@ PERSON_ROLE_NOUNS = frozenset(
     athlete champion defendant plaintiff suspect witness victim survivor author novelist actor actress
     singer artist candidate incumbent challenger nominee pilot chef star presenter host boss
     engineer teacher nurse farmer owner landlord resident neighbour neighbor shopkeeper""".split()
+)
+# Nationalities a sports or wire story calls a person it named ("the Spaniard said", "the
+# 24-year-old Kenyan"): a role description for the person just named.
+DEMONYMS = frozenset(
+    """afghan albanian algerian american argentine argentinian australian austrian bangladeshi
+    belgian bolivian brazilian briton bulgarian cameroonian canadian chilean colombian croatian
+    cuban cypriot czech dane dutchman dutchwoman ecuadorian egyptian englishman englishwoman
+    estonian ethiopian filipino finn frenchman frenchwoman georgian german ghanaian greek hungarian
+    icelander indian indonesian iranian iraqi irishman irishwoman israeli italian ivorian jamaican
+    jordanian kazakh kenyan korean latvian lebanese libyan lithuanian malaysian mexican moroccan
+    nigerian norwegian pakistani palestinian peruvian pole romanian russian rwandan scot scotsman
+    scotswoman senegalese serb serbian slovak slovenian somali spaniard swede syrian tunisian turk
+    ugandan ukrainian uruguayan venezuelan welshman welshwoman zimbabwean""".split()
+)
+# Common first names that say a person's gender in most of the countries news names them in
+# (names given to both, such as Andrea, Jean, Kim, Sasha, left out): what a "he" or "she" skips.
+FEMALE_FIRST_NAMES = frozenset(
+    """mary maria marie anna ana anne ann elizabeth sarah sara emma olivia sophie sophia julia
+    laura lisa linda susan karen helen helena elena ellen jane janet joan rebecca rachel ruth
+    catherine katherine kate katie claire clara christine christina patricia jennifer jessica
+    emily amy amanda angela monica nicole natalie nadia olga irina tatiana svetlana natalia
+    fatima aisha amina leila priya anita sunita mei ying keiko hana carmen rosa lucia
+    isabel isabella beatriz ines francesca giulia chiara ingrid astrid greta hanna petra eva
+    margaret martha mariam miriam grace alice lucy charlotte victoria diana denise siobhan
+    teresa theresa veronica valentina sofia ursula agnes yvonne brigitte sabine claudia""".split()
+)
+MALE_FIRST_NAMES = frozenset(
+    """john james robert michael william david richard thomas charles joseph daniel paul mark
+    peter george edward henry andrew anthony steven stephen kevin brian gary frank simon martin
+    tom jack harry oliver alexander alexei sergei vladimir dmitry ivan igor mikhail nikolai
+    mohammed muhammad ahmed ali omar hassan ibrahim yusuf mustafa abdul raj rahul arjun vijay
+    hiroshi takeshi kenji carlos jose juan luis miguel pedro antonio manuel francisco
+    jorge pablo diego marco luca giuseppe giovanni matteo pierre jean-pierre jacques francois
+    hans klaus jurgen stefan lars erik anders johan karl fritz heinz ben samuel benjamin
+    patrick sean liam ryan adam lukas jonas felix tobias mario roberto ricardo fernando""".split()
 )
 # Words that make a capitalised name a place's or an organisation's, not a person's.
 NOT_PERSON_NAME_WORDS = frozenset(
@@ -120,7 +168,7 @@ GROUP_NOUNS = frozenset(
     investigator prosecutor authority family survivor villager local activist employee staff
     shopper driver passenger owner manager executive diplomat negotiator organiser organizer
     campaigner volunteer rescuer firefighter engineer economist trader banker lawyer juror
-    neighbour neighbor citizen people""".split()
+    neighbour neighbor citizen people police""".split()
 )
 # How far back (characters) a role description looks for the person it describes.
 ROLE_LOOKBACK_CHARS = 1500
@@ -136,7 +184,19 @@ ORG_NOUNS = frozenset(
     commission service institute foundation society association federation league body operator
     regulator hospital clinic university school college airline carrier insurer lender retailer
     manufacturer maker drugmaker developer utility trust board firm startup broadcaster ministry
-    department bureau directorate""".split()
+    department bureau directorate district carmaker automaker steelmaker chipmaker planemaker shipbuilder
+    miner producer supplier exporter importer chain supermarket grocer brewer publisher watchdog
+    fund conglomerate giant""".split()
+)
+# Last words of an organisation's name ("Ostrava Steelworks", "Kestrel Airlines"): a name spaCy
+# tagged a person that ends in one is an organisation (with ORG_NOUNS and the legal designators).
+ORG_NAME_WORDS = frozenset(
+    """steelworks works pharma pharmaceuticals motors airlines airways industries partners capital
+    energy foods systems technologies tech labs laboratories insurance mining logistics shipping
+    ferries rail railways buses media holdings ventures solutions services networks telecom
+    communications financial securities investments properties resources chemicals electronics
+    construction engineering consulting brewery studios records hotels resorts united athletic
+    rovers wanderers albion rangers""".split()
 )
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
 # An organisation description names an organisation; only these stand for a place's government.

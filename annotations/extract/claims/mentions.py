@@ -8,9 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from annotations.extract.claims.lexicon import GROUP_NOUNS, ORG_LABELS, PERSON_LABELS, STREET_WORDS
+from annotations.extract.claims.lexicon import (
+    GROUP_NOUNS,
+    ORG_LABELS,
+    ORG_NAME_WORDS,
+    ORG_NOUNS,
+    PERSON_LABELS,
+    STREET_WORDS,
+)
 from annotations.extract.claims.units import dateline_end
+from annotations.extract.normalize import ORG_DESIGNATORS
 
+_MISTAKEN_LABELS = frozenset({"WORK_OF_ART", "PRODUCT", "FAC", "LAW", "EVENT"})  # names an organisation's may get
 UNTAGGED = "NAME"  # the label of a proper-noun run spaCy tagged as no entity
 GROUP = "GROUP"  # the label of a plural subject naming people ("Residents of Calvera")
 
@@ -32,19 +41,69 @@ def mentions_from_doc(doc: Any, offset: int = 0, text: str | None = None) -> lis
     Pass `text` (doc.text) when you have it: spaCy rebuilds it on every access."""
     text = doc.text if text is None else text
     skip = dateline_end(text, 0) if offset == 0 else 0
+    labelled = [(e, _label(doc, e)) for e in doc.ents]
     named = [
         Mention(
             _name_start(doc, e) + offset,
             _of_name_end(doc, e) + offset,
-            e.label_,
+            label,
             subject=e.root.dep_ in ("nsubj", "nsubjpass"),
         )
-        for e in doc.ents
-        if e.label_ in PERSON_LABELS | ORG_LABELS
+        for e, label in labelled
+        if label in PERSON_LABELS | ORG_LABELS
         and e.start_char >= skip
-        and not (e.label_ in PERSON_LABELS and e[-1].lower_ in STREET_WORDS)  # "Mill Lane"
+        and not (label in PERSON_LABELS and e[-1].lower_ in STREET_WORDS)  # "Mill Lane"
     ]
-    return sorted(named + _untagged_names(doc, offset, skip) + _groups(doc, offset, skip), key=lambda m: m.start)
+    found = named + _untagged_names(doc, offset, skip) + _groups(doc, offset, skip)
+    return sorted(found + _surnames(doc, text, offset, found), key=lambda m: m.start)
+
+
+def _surnames(doc: Any, text: str, offset: int, found: list[Mention]) -> list[Mention]:
+    """A person's surname alone after their full name, where spaCy tagged it as nothing and no
+    proper noun ("Siobhan Keely ... Keely was asked"): a person's mention."""
+    people = sorted((m for m in found if m.label in PERSON_LABELS), key=lambda m: m.start)
+    taken = {m.start - offset for m in found}
+    out = []
+    for tok in doc:
+        if tok.ent_type_ or tok.idx in taken or not tok.is_alpha or not tok.text[:1].isupper() or len(tok) < 3:
+            continue
+        if any(
+            m.end - offset < tok.idx and text[m.start - offset : m.end - offset].split()[-1] == tok.text for m in people
+        ):
+            subject = tok.dep_ in ("nsubj", "nsubjpass")
+            out.append(Mention(tok.idx + offset, tok.idx + len(tok) + offset, "PERSON", subject=subject))
+    return out
+
+
+def _label(doc: Any, ent: Any) -> str:
+    """The entity's label, an organisation's where spaCy's small model mistook one: a name an
+    appositive calls an organisation ("Aeralis, the largest regional airline"), a "person" or a
+    "work of art" whose name ends in an organisation's word ("Ostrava Steelworks", "Kestrel
+    Airlines"), or any name followed by its acronym tagged an organisation ("Baltic Gateway
+    Terminals (BGT)")."""
+    described = any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS for c in ent.root.children)
+    if described and ent.label_ != "ORG":  # "Aeralis, the largest regional airline" (spaCy: a place)
+        return "ORG"
+    if ent.label_ in ORG_LABELS:
+        return str(ent.label_)
+    acronym = (
+        ent.end + 2 < len(doc)
+        and doc[ent.end].text == "("
+        and doc[ent.end + 1].ent_type_ == "ORG"
+        and doc[ent.end + 1].text.isupper()
+        and doc[ent.end + 2].text == ")"
+    )
+    if acronym or (ent.label_ in PERSON_LABELS | _MISTAKEN_LABELS and org_name(ent.text)):
+        return "ORG"
+    return str(ent.label_)
+
+
+def org_name(name: str) -> bool:
+    """Whether a name ends in an organisation's word ("Ostrava Steelworks", "Kestrel Airlines",
+    "Greenleaf Alliance"): spaCy's small model often tags such invented names as people."""
+    words = name.split()
+    last = words[-1].lower().rstrip(".,") if len(words) > 1 else ""
+    return last in ORG_NAME_WORDS or last in ORG_NOUNS or last in ORG_DESIGNATORS
 
 
 def _groups(doc: Any, offset: int, skip: int) -> list[Mention]:

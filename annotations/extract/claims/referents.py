@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from annotations.extract.claims.lexicon import (
+    FEMALE_FIRST_NAMES,
+    MALE_FIRST_NAMES,
     NEWS_TITLES,
     NOT_PERSON_NAME_WORDS,
     ORG_NOUNS,
@@ -25,6 +27,7 @@ from annotations.extract.normalize import ORG_DESIGNATORS, TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
 _PREPS = frozenset("of for at in with from on".split())
+_POSTMODIFIERS = frozenset("to close familiar involved briefed based who that which".split())
 ROLE_WORDS = TITLES | NEWS_TITLES | PERSON_ROLE_NOUNS | ORG_NOUNS  # capitalised, still a title
 _NAMED_AFTER = re.compile(r"[’']s\s+[A-Z]")  # "Reardon's Hardware": a business, not the person
 _SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s")
@@ -41,9 +44,10 @@ _MALE = re.compile(
 
 
 def role_head(words: Sequence[str]) -> str:
-    """The head noun of a description: its last word before a preposition ("head of the union")."""
+    """The head noun of a description: its last word before a preposition or a postmodifier
+    ("head of the union", "engineer involved in the mission", "source close to the talks")."""
     for k, w in enumerate(words):
-        if w in _PREPS and k > 0:
+        if (w in _PREPS or w in _POSTMODIFIERS) and k > 0:
             return words[k - 1]
     return words[-1] if words else ""
 
@@ -62,17 +66,29 @@ def _around(text: str, start: int, end: int) -> tuple[str, str]:
     return before, after
 
 
-def described(text: str, start: int, end: int, noun: str) -> bool:
+def described(text: str, start: int, end: int, noun: str, *, by_head: bool = False) -> bool:
     """Whether the text gives the mention at start..end the role or kind `noun`: in its name
     ("Riverside Transit Authority" for "the authority"), a title before it ("Ambassador Elena
     Marsh"), an appositive or clause after it ("Jorge Tallis, the head of the union", "Kestrel
-    Ferries, the island's main operator", "Elena Marsh, who leads the delegation")."""
+    Ferries, the island's main operator", "Elena Marsh, who leads the delegation"). `by_head`:
+    only the title and the word of the name that says what it is ("University of Castlemere",
+    not "University and College Union", for "the university")."""
     before, after = _around(text, start, end)
     wanted = role_class(noun)
-    for w in _WORD_RE.findall(f"{_title_words(before)} {text[start:end]} {after}".lower()):
+    named = _name_head(text[start:end]) if by_head else f"{text[start:end]} {after}"
+    for w in _WORD_RE.findall(f"{_title_words(before)} {named}".lower()):
         if role_class(w) == wanted or (len(noun) >= 5 and _common_prefix(w, noun) >= len(noun) - 1):
             return True  # "authorities" for "the authority"; "minister" is no "ministry"
     return False
+
+
+def _name_head(name: str) -> str:
+    """The word of a name that says what it is: the last, or the one before "of" ("University of
+    Castlemere"); "University and College Union" is a union, no university."""
+    words = name.split()
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1]
+    return " ".join(words[-1:])
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -99,11 +115,16 @@ def _title_words(before: str) -> str:
 
 def gender(text: str, start: int, end: int) -> str | None:
     """'f' or 'm' when a title or role next to the mention says so ("Ms Achebe", "Paul Grant,
-    the council's spokesman"), else None."""
+    the council's spokesman"), else when its first name is a common one of one gender ("Maria
+    Sandoval"), else None."""
     before, after = _around(text, start, end)
     near = f"{before[-12:]} {text[start:end]} {after[:60]}"
     female, male = bool(_FEMALE.search(near)), bool(_MALE.search(near))
-    return "f" if female and not male else "m" if male and not female else None
+    if female != male:
+        return "f" if female else "m"
+    words = text[start:end].split()
+    first = words[0].lower() if len(words) > 1 else ""  # "Maria Sandoval": a first name that says it
+    return "f" if first in FEMALE_FIRST_NAMES else "m" if first in MALE_FIRST_NAMES else None
 
 
 def personlike(name: str) -> bool:

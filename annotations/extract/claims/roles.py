@@ -17,7 +17,8 @@ def appositive_role(doc: Any, who: Any, lo: int, hi: int) -> tuple[int, int] | N
         role = [
             t.i
             for t in who.subtree
-            if t.dep_ != "appos" and not any(a.dep_ == "appos" and t in a.subtree for a in who.children)
+            if (t.i == who.i or t.dep_ != "appos")  # the role may itself be an appositive ("..., the UN envoy, X")
+            and not any(a.dep_ == "appos" and t in a.subtree for a in who.children)
         ]
     else:
         appos = next((c for c in who.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)

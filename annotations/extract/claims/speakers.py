@@ -14,6 +14,7 @@ from typing import Any
 
 from annotations.extract.claims.lexicon import (
     CONTINUES_CHARS,
+    DEMONYMS,
     GROUP_PRONOUNS,
     NEWS_TITLES,
     ORG_LABELS,
@@ -27,7 +28,7 @@ from annotations.extract.claims.lexicon import (
     SPOKES_NOUNS,
     STATE_NOUNS,
 )
-from annotations.extract.claims.mentions import GROUP, UNTAGGED, Mention
+from annotations.extract.claims.mentions import GROUP, UNTAGGED, Mention, org_name
 from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.referents import (
     described,
@@ -67,6 +68,9 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     before = text[max(0, claim["speaker_start"] - 6) : claim["speaker_start"]].lower()
     if low in SPOKES_NOUNS and re.search(r"\b(?:a|an)\s+$", before):
         return "spokes", low  # "A spokeswoman added": the organisation just quoted, if any
+    last = (_WORD_RE.findall(low) or [""])[-1]
+    if last in DEMONYMS and re.search(r"\bthe\s+$", before) and len(speaker.split()) <= 2:
+        return "role", last  # "the Spaniard", "the 24-year-old Kenyan": the person just named
     if not re.search(r"\b(?:the|its|their)\s+$", before) or (speaker[:1].isupper() and " " not in speaker):
         return None  # only definite descriptions ("the agency"); "Reuters" or "a spokesman" stay
     words = _WORD_RE.findall(low)
@@ -81,31 +85,38 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
         and not (named and (head in REPRESENTATIVE_NOUNS or not original[-1].islower()))
     ):
         return "role", head  # "the ambassador", "the head of the union", "the Kitchen Rules star"
-    if named:
+    if named or original[0][:1].isupper():  # "the Netherlands' foreign ministry" is named
         return None
     if len(words) > 3:
         return None
     if len(words) > 1 and not speaker[:1].isupper():
         if head in ORG_NOUNS and claim.get("_represents"):
             return "org", head  # "a spokesperson for the terminal operator": the operator before
-        return ("described", head) if head in ORG_NOUNS else None  # "the bus operator": only if so described
+        return ("described", " ".join(words)) if head in ORG_NOUNS else None  # "the bus operator": only if so described
     return ("org", head) if head in ORG_NOUNS else ("same", head)
 
 
 def _role_candidate(
-    noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]], claim_start: int
+    noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]], claim_start: int, qualifier: str = ""
 ) -> Any:
     """The person a role description stands for: an earlier claim's source described with the
-    same role, else the nearest person mention the text gives that role; None keeps it as written."""
+    same role, else the nearest person mention the text gives that role (with the description's
+    own names, when it has some: "the Calder Vale manager" is not "Redmere manager Siobhan
+    Keely"); None keeps it as written."""
     wanted = role_class(noun)
     for prev in reversed(speakers):
-        words = _WORD_RE.findall((prev.get("speaker") or "").lower())
-        if words and role_class(role_head(words)) == wanted and prev.get("_label") is None:
+        speaker = prev.get("speaker") or ""
+        words = _WORD_RE.findall(speaker.lower())
+        unnamed = prev.get("_label") is None or not speaker[:1].isupper()  # "senior official at the ministry"
+        if words and role_class(role_head(words)) == wanted and unnamed:
             return prev
         if prev.get("_represents") and role_class(prev["_represents"]) == wanted:
             return prev  # "A spokeswoman for Harcourt said ... the spokeswoman added"
     people = [m for m in before if m.label in PERSON_LABELS or _maybe_person(text, m)]  # "Matteo Varga" as ORG
     window = [m for m in people if m.start >= claim_start - ROLE_LOOKBACK_CHARS]
+    if qualifier:
+        people = [m for m in people if qualifier in text[max(0, m.start - 80) : m.end + 80]] or people
+        window = [m for m in window if qualifier in text[max(0, m.start - 80) : m.end + 80]] or window
     for m in reversed(window):
         if described(text, m.start, m.end, noun):
             return m
@@ -140,15 +151,16 @@ def _sentences_back(text: str, pos: int, n: int) -> int:
     return ends[-n - 1] if len(ends) > n else max(0, pos - 1200)
 
 
-def _name(text: str, m: Mention) -> tuple[int, int]:
-    """The mention without leading titles ("Mr Mujahid" -> "Mujahid") or "the"."""
+def _name(text: str, m: Mention, personal: bool) -> tuple[int, int]:
+    """The mention without leading titles ("Mr Mujahid" -> "Mujahid", a person's "Striker Marco
+    Bellini" -> "Marco Bellini") or "the"."""
     start, end = m.start, m.end
     while True:
         word = _WORD_RE.match(text, start)
         if word is None or word.end() >= end:
             return start, end
         w = word.group().lower().rstrip(".")
-        if w not in TITLES and w not in NEWS_TITLES and w != "the":
+        if w not in TITLES and w not in NEWS_TITLES and w != "the" and not (personal and w in PERSON_ROLE_NOUNS):
             return start, end
         nxt = word.end() + (1 if text[word.end() : word.end() + 1] == "." else 0)
         while nxt < end and text[nxt].isspace():
@@ -164,20 +176,30 @@ def _candidate(
     speakers: list[dict[str, Any]],
     claim_start: int,
     genders: dict[str, str],
+    qualifier: str = "",
+    own: list[Mention] | None = None,
 ) -> Any:
     """The source a pronoun or description stands for: a pronoun right after a claim by a
     compatible source continues it; else the nearest compatible named mention before the claim
     (gold spans first); a description with its noun in a name ("the authority") takes that name."""
     if kind == "role":
-        return _role_candidate(noun, text, before, speakers, claim_start)
+        return _role_candidate(noun, text, before, speakers, claim_start, qualifier)
     if kind == "spokes":
         prev = speakers[-1] if speakers else None
         near = prev is not None and prev["end"] >= claim_start - CONTINUES_CHARS
         orgish = prev is not None and (prev.get("_represents") or prev.get("_label") in ORG_LABELS - {"GPE"})
         return prev if near and orgish else None
     if kind in ("same", "described"):  # "the spokesperson": an earlier source of that noun
+        phrase = set(noun.split())
+        noun = role_head(noun.split())
         for prev in reversed(speakers):
-            if (prev.get("speaker") or "").lower().split()[-1:] == [noun] or (
+            words = _WORD_RE.findall((prev.get("speaker") or "").lower())
+            head = role_head(words)
+            if noun in ORG_NOUNS and head in PERSON_ROLE_NOUNS:
+                continue  # "a senior official at the transport ministry" is no ministry
+            if noun in words and not phrase <= set(words):
+                continue  # "the mines ministry" is not "the Netherlands' foreign ministry"
+            if head == noun or (
                 prev["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS
                 and described(text, prev["speaker_start"], prev["speaker_end"], noun)
             ):
@@ -198,7 +220,7 @@ def _candidate(
     ):  # a pronoun continues the last source unless a compatible name comes between
         return speakers[-1]
     if noun and kind == "org":
-        return _org_candidate(noun, text, before, speakers, claim_start, labels)
+        return _org_candidate(noun, text, before, speakers, claim_start, labels, own or [])
     pool = [m for m in before if m.label in labels or (kind == "person" and _maybe_person(text, m))]
     if kind == "person" and pronoun_gender(noun):
         pool = [m for m in pool if _gender_of(text, m.start, m.end, genders) in (None, pronoun_gender(noun))]
@@ -213,17 +235,25 @@ def _org_candidate(
     speakers: list[dict[str, Any]],
     claim_start: int,
     labels: frozenset[str],
+    own: list[Mention],
 ) -> Any:
     """The organisation "the agency" stands for: the nearest one the text so describes (in its
     name or an appositive); else the nearer of the last organisation mentioned and the last
     named source that is no person (a name spaCy did not tag: "Northline Rail said ...")."""
-    for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
-        if (m.label in labels or m.label == UNTAGGED) and described(text, m.start, m.end, noun):
-            return m
+    prior = next((p for p in reversed(speakers) if p.get("_described_as") == noun), None)
+    for by_head in (True, False):  # "the university": University of Castlemere before University and College Union
+        for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
+            if (m.label in labels or m.label == UNTAGGED) and described(text, m.start, m.end, noun, by_head=by_head):
+                if prior is not None and m.start > prior["start"] and not m.subject:
+                    return prior  # "the bank" stays the bank it meant ("an economist at Lindqvist Bank" is none)
+                return m
     recent = [p for p in speakers if p["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS]
     for prev in reversed(recent):
         if prev.get("_label") in (None, UNTAGGED) and described(text, prev["speaker_start"], prev["speaker_end"], noun):
             return prev
+    subject = next((m for m in own if m.subject and m.label in labels), None)
+    if subject is not None:  # "Redmere sold out their allocation, the club said": the report's own subject
+        return subject
     pool = [m for m in before if m.label in labels]
     ranked = [m for m in pool if m.gold] or pool
     last = ranked[salient(text, ranked)] if ranked else None  # the subject of the nearest sentence naming one
@@ -287,11 +317,17 @@ def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str], text: st
         return label in labels
     if kind == "org":
         return False
-    return _plural((prev.get("speaker") or " ").split()[-1].lower()) == (kind == "group")
+    return _plural(role_head(_WORD_RE.findall(speaker.lower())) or " ") == (kind == "group")  # "shopkeeper who ..."
 
 
 def _plural(noun: str) -> bool:
-    return (noun.endswith("s") and not noun.endswith("ss")) or noun in ("staff", "people", "team", "spokespeople")
+    return (noun.endswith("s") and not noun.endswith("ss")) or noun in (
+        "staff",
+        "people",
+        "team",
+        "spokespeople",
+        "police",
+    )
 
 
 def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
@@ -316,29 +352,20 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
         kind = _kind(text, claim)
         if kind is not None:
             before = ordered[: bisect_left(starts, min(claim["start"], claim["speaker_start"]))]
-            found = _candidate(*kind, text, before, seen, claim["start"], genders)
+            qualifier = " ".join(w for w in claim["speaker"].split()[:-1] if w[:1].isupper())  # "Calder Vale"
+            own = ordered[len(before) : bisect_left(starts, claim["speaker_start"])]  # the claim's own words first
+            found = _candidate(*kind, text, before, seen, claim["start"], genders, qualifier, own)
+            if found is not None and kind[0] == "org" and kind[1]:
+                claim["_described_as"] = kind[1]
             if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
                 claim["role"] = claim["speaker"]  # "According to the ambassador": the role, kept
-            if isinstance(found, Mention):
-                s, e = _name(text, found)
-                if kind[0] in ("person", "role") or found.label in PERSON_LABELS:  # as spelled at the nearest mention
-                    s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
-                else:
-                    s, e = _org_spelling(text, s, e, before)
-                claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.label)
-                if found.entity is not None:
-                    claim["speaker_entity"] = found.entity
-            elif found is not None:
-                s, e = found["speaker_start"], found["speaker_end"]
-                if kind[0] in ("person", "role") and not found.get("_represents"):  # as spelled at the nearest mention
-                    s, e = nearest_spelling(text, s, e, min(claim["start"], claim["speaker_start"]), quoted)
-                claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.get("_label"))
-                if found.get("_represents"):
-                    claim["_represents"] = found["_represents"]
+            _take(claim, found, kind[0], text, before, quoted)
         elif claim.get("speaker_start") is not None:
             label = _label_at(ordered, claim["speaker_start"], claim["speaker_end"])
             if label in PERSON_LABELS:  # "Holmgaard" (spaCy: an organisation) named a person before
                 claim["_label"] = label
+            elif label == "ORG" and claim.get("_label") in PERSON_LABELS and org_name(claim["speaker"]):
+                claim["_label"] = label  # "Kestrel Airlines said" (spaCy: a person)
             claim.setdefault("_label", label)
         if kind is not None and kind[0] == "person" and pronoun_gender(kind[1]) and claim.get("speaker"):
             genders.setdefault(claim["speaker"].split()[-1], pronoun_gender(kind[1]) or "")
@@ -347,7 +374,29 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
     for claim in claims:
         claim.pop("_label", None)
         claim.pop("_represents", None)
+        claim.pop("_described_as", None)
     return claims
+
+
+def _take(claim: dict[str, Any], found: Any, kind: str, text: str, before: list[Mention], quoted: Any) -> None:
+    """Point the claim's speaker at what it resolved to: a mention (a person's name as spelled at
+    its nearest mention, an organisation's by its own spelling rules) or an earlier claim's source."""
+    limit = min(claim["start"], claim["speaker_start"])
+    if isinstance(found, Mention):
+        personal = kind in ("person", "role") or found.label in PERSON_LABELS
+        s, e = _name(text, found, personal)
+        s, e = nearest_spelling(text, s, e, limit, quoted) if personal else _org_spelling(text, s, e, before)
+        claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.label)
+        if found.entity is not None:
+            claim["speaker_entity"] = found.entity
+    elif found is not None:
+        s, e = found["speaker_start"], found["speaker_end"]
+        named = (found.get("speaker") or "")[:1].isupper()  # "source at the league" has no other spelling
+        if kind in ("person", "role") and not found.get("_represents") and named:
+            s, e = nearest_spelling(text, s, e, limit, quoted)
+        claim.update(speaker=text[s:e], speaker_start=s, speaker_end=e, _label=found.get("_label"))
+        if found.get("_represents"):
+            claim["_represents"] = found["_represents"]
 
 
 def _titled_genders(text: str, mentions: list[Mention]) -> dict[str, str]:
@@ -371,9 +420,11 @@ def _org_spelling(text: str, start: int, end: int, before: list[Mention]) -> tup
     for m in reversed(before):
         if m.start < end:
             break
-        if m.label in PERSON_LABELS:
-            continue
         other = text[m.start : m.end].split()
+        if m.label in PERSON_LABELS and len(other) > 1:
+            continue  # a person's name; a lone first word of the name is its short form ("Kestermann")
+        if text[end : m.start].strip() == "(":
+            continue  # "Baltic Gateway Terminals (BGT)": the name's own acronym, not a later mention
         if (len(acronym) >= 2 and other == [acronym]) or (0 < len(other) < len(words) and words[: len(other)] == other):
             return m.start, m.end
     return start, end
