@@ -393,39 +393,33 @@ def test_one_document_splits_into_halves_no_name_cut_and_the_refit_reads_it_whol
 
 
 def test_no_rehearsal_says_why_in_plain_words_after_decisions_carried_to_the_rest(tmp_path):
-    """After `= =` carried a decision into each unfinished document none is rehearsal text; the
+    """After `= =` carried decisions into the unfinished documents none is rehearsal text; the
     reason names that, not the documents the round predicts next."""
     db = imported_db(tmp_path)  # 1-5 gold, 6 and 7 nobody's
     store = Store(db)
     try:
         with store.action("alice", "relabel everywhere") as act:  # what `=` records: on no document
-            for doc_id in (6, 7):
-                act.insert(
-                    "spans",
-                    {
-                        "doc_id": doc_id,
-                        "start": 0,
-                        "end": 1,
-                        "label": "GPE",
-                        "text": store.scalar("SELECT substr(text, 1, 1) FROM documents WHERE id = ?", (doc_id,)),
-                        "annotator": "alice",
-                        "origin": "manual",
-                        "created_at": "2026-12-07T10:00:00",
-                    },
-                )
+            act.insert(
+                "spans",
+                {
+                    "doc_id": 6,
+                    "start": 0,
+                    "end": 1,
+                    "label": "GPE",
+                    "text": store.scalar("SELECT substr(text, 1, 1) FROM documents WHERE id = 6"),
+                    "annotator": "alice",
+                    "origin": "manual",
+                    "created_at": "2026-12-07T10:00:00",
+                },
+            )
+        store.set_status(7, "alice", "in progress")  # begun, or what the Reader records when `= =` carries there
         config = load_config(None)
-        corpus = build_corpus(
-            store,
-            config,
-            tmp_path / "c",
-            base=resolve_base(store, config, TrainOptions()),
-            rehearsal=1.0,
-            spare=frozenset(untouched(store, 50)),
-        )
-        assert corpus.rehearsal_docs == 0
-        assert corpus.rehearsal_source.startswith(
-            "rehearsal: none (no unfinished document is free of decisions: 2 hold"
-        )
-        assert "carried there by `= =`" in corpus.rehearsal_source and "predicts next" not in corpus.rehearsal_source
+        base = resolve_base(store, config, TrainOptions())
+        spare = frozenset(untouched(store, 50))
+        corpus = build_corpus(store, config, tmp_path / "c", base=base, rehearsal=1.0, spare=spare)
+        assert 6 in spare and corpus.rehearsal_docs == 0  # 6: a decision carried there, yet untouched
+        why = corpus.rehearsal_source
+        assert why.startswith("rehearsal: none (no unfinished document is free of decisions: 2 hold"), why
+        assert "carried there by `= =`" in why and "predicts next" not in why
     finally:
         store.close()

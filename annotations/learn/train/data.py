@@ -328,14 +328,17 @@ def team_labels(config: Config, docs: list[Any]) -> set[str]:
 
 def unfinished_reasons(store: Store) -> dict[str, int]:
     """Why the documents nobody finished are not rehearsal text (REHEARSAL_RULE), by reason:
-    "decisions" (someone's spans or claims there: started, or decisions `= =` carried from
-    another document), "assigned", "held out"; a document is counted under its first reason."""
+    "held out", "decisions" (someone's spans or claims there, or in progress: begun by hand,
+    or decisions `= =` carried from another document), "assigned"; each document is counted
+    under the first of them that holds ("free" ones are left out)."""
     rows = store.query(
         "SELECT CASE WHEN EXISTS (SELECT 1 FROM held_out h WHERE h.doc_id = d.id) THEN 'held out' "
         "WHEN EXISTS (SELECT 1 FROM spans p WHERE p.doc_id = d.id) "
-        "OR EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id) THEN 'decisions' "
+        "OR EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id) "
+        "OR EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id AND s.status != 'todo') THEN 'decisions' "
         "WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.doc_id = d.id) THEN 'assigned' ELSE 'free' END AS why "
-        "FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id AND s.status != 'todo')"
+        "FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
+        "AND s.status IN ('done', 'skipped', 'reviewed'))"
     )
     out: dict[str, int] = {}
     for r in rows:
