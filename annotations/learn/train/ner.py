@@ -367,13 +367,10 @@ def train_ner(
         )
         result = run_training(corpus, base, opts, work, on_step, phase)
         host = base.source if base is not None else current_model(store, config)
-        if opts.judged is None:
-            phase("scoring base and trained model on the dev split")
-            judged = _score_before_after(
-                base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names
-            )
-        else:
-            judged = opts.judged
+        phase("scoring base and trained model on the dev split" if opts.judged is None else "trained")
+        judged = opts.judged or _score_before_after(
+            base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names
+        )
         outcome = _outcome(name, out, opts, base, corpus, result, judged)
         outcome.improved = improved(judged[1], judged[2], result)
         if not opts.register:
@@ -479,10 +476,10 @@ def run_training(
 ) -> LoopResult:
     """One training run over a built corpus; the best checkpoint lands in work/best."""
 
-    max_steps = opts.max_steps or (100_000 if opts.minutes else DEFAULT_MAX_STEPS)
-    refit = opts.refit_steps is not None
-    if opts.refit_steps is not None:  # a step count chosen on the check: no early stop, one evaluation
-        max_steps = max(1, opts.refit_steps)
+    refit = opts.refit_steps is not None  # a step count chosen on the check: no early stop, one evaluation
+    max_steps = (
+        max(1, opts.refit_steps or 1) if refit else opts.max_steps or (100_000 if opts.minutes else DEFAULT_MAX_STEPS)
+    )
     cfg = ner_config(
         corpus.train,
         corpus.dev,
