@@ -290,7 +290,8 @@ def _train_and_use(
         phase("predicting the documents nobody has worked on")
         repredicted = repredict_untouched(store, config, learn.repredict)
     state = RoundState.USED if used else RoundState.KEPT
-    message = f"{plan.describe()}; {outcome.gold}; {outcome.rehearsal_source}"
+    trained = f"the check's best step {check.loop.best_step + 1} of {check.loop.steps}, the model {steps} steps"
+    message = f"{plan.describe()}; {trained}; {outcome.gold}; {outcome.rehearsal_source}"
     rounds.finish_round(
         store,
         round_id,
