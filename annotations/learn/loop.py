@@ -52,8 +52,9 @@ from typing import IO, Any
 
 from annotations.config import Config, load_config
 from annotations.errors import NewsmarkError, UserInputError
+from annotations.extract.pipeline import resolve_model
 from annotations.learn.check import check_documents, refit_steps
-from annotations.learn.train.ner import TrainOptions, train_ner
+from annotations.learn.train.ner import TrainOptions, current_model, train_ner
 from annotations.predict.run import prepare_pipeline
 from annotations.predict.single import predict_document
 from annotations.store import Store
@@ -273,6 +274,10 @@ def _train_and_use(
         keep_unimproved=True,
         spare=frozenset(untouched(store, learn.repredict)),  # never rehearse the old answers on what comes next
         dev_ids=plan.check,
+        # every round fine-tunes the configured model (not the one in use, which has seen the check's
+        # gold: its best step count would say nothing of the new documents); before is the model in use
+        base_model=resolve_model(config.model.name, config.model.fallbacks),
+        judge_with=current_model(store, config),
     )
     phase("checking: learning from the gold the model in use has seen")
     check = train_ner(store, config, replace(opts, register=False), annotator=LEARN_ANNOTATOR, on_step=step)

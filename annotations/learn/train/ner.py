@@ -64,6 +64,7 @@ class TrainOptions:
     register: bool = True  # False: train and score only (the check), nothing assembled or registered
     refit_steps: int | None = None  # train on all the gold, dev documents too, this many steps, keep the last
     judged: tuple[str | None, dict[str, Any] | None, dict[str, Any]] | None = None  # the check's scores, for a refit
+    judge_with: str | None = None  # "before" is this model's score (the loop: the model in use), not the base's
 
 
 @dataclass
@@ -369,7 +370,7 @@ def train_ner(
         host = base.source if base is not None else current_model(store, config)
         phase("scoring base and trained model on the dev split" if opts.judged is None else "trained")
         judged = opts.judged or _score_before_after(
-            base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names
+            base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names, opts.judge_with
         )
         outcome = _outcome(name, out, opts, base, corpus, result, judged)
         outcome.improved = improved(judged[1], judged[2], result)
@@ -454,13 +455,23 @@ def _meta(name: str, data_hash: str, base: Any) -> dict[str, Any]:
 
 
 def _score_before_after(
-    base: Any, host: str | None, best: Path, dev_gold: list[tuple[str, list[dict[str, Any]]]], labels: list[str]
+    base: Any,
+    host: str | None,
+    best: Path,
+    dev_gold: list[tuple[str, list[dict[str, Any]]]],
+    labels: list[str],
+    judge: str | None = None,
 ) -> tuple[str | None, dict[str, Any] | None, dict[str, Any]]:
-    """(what "before" is, its dev scores, the trained model's dev scores). Before is the base
-    (or, from scratch, the current model; None when there is none). Runs before `assemble`,
-    which takes the base pipeline over as its host."""
-    before_model = base.source if base is not None else host
-    before = score_dev(base or load_model(str(host), "model.name"), dev_gold, labels) if before_model else None
+    """(what "before" is, its dev scores, the trained model's dev scores). Before is `judge`,
+    else the base (or, from scratch, the current model; None when there is none). Runs before
+    `assemble`, which takes the base pipeline over as its host."""
+    before_model = judge or (base.source if base is not None else host)
+    same = base is not None and before_model == base.source
+    before = (
+        score_dev(base if same else load_model(str(before_model), "model.name"), dev_gold, labels)
+        if before_model
+        else None
+    )
     # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
     after = score_dev(load_model(str(best), "--output"), dev_gold, labels)
     return before_model, before, after
