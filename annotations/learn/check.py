@@ -4,12 +4,13 @@ decide honestly whether to use what it learned.
     check_documents(store) -> CheckPlan        the documents the model in use never learned from
     refit_steps(check_steps, check_docs, all_docs, cap) -> steps for the refit on all the gold
 
-A round (annotations.learn.loop) trains twice. The check: fine-tune the model in use on the
-gold it has already learned from and score it, and the model in use, on the gold documents
-the model in use never saw (marked done since its round: prequential, each of them was
-suggested on by that model without its answers). The refit: the same fine-tuning on all the
-gold, the checked documents too, for the number of steps the check found best; that model is
-registered, and used when the check's F1 did not drop. "dev F1" is the check's.
+A round (annotations.learn.loop) trains twice, each time from the configured model. The check:
+fine-tune it on the gold the model in use has already learned from and score it, and the model
+in use, on the gold documents the model in use never saw (marked done since its round:
+prequential, each of them was suggested on by that model without its answers). The refit: the
+same fine-tuning on all the gold, the checked documents too, for the check's best step count
+(scaled by the number of documents); that model is registered, and used when the check's F1 did
+not drop. "dev F1" is the check's: before (the model in use) -> after (the check).
 
 Which documents are checked on:
 * the gold documents the model in use was not trained on (its registry row says which it was);
