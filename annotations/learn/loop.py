@@ -8,10 +8,13 @@
     wait_round(store, config, timeout) -> LearningState | None   wait for a due or running round (a benchmark's `d`)
     python -m annotations.learn.loop --db DB [--config FILE] [--annotator NAME]   the spawned process
 
-A round fine-tunes NER on the gold exactly as `newsmark train` does (`train_ner`: the same
-corpus, held-out documents never read, rehearsal, before/after on the dev split) with a small
-step budget and patience (config `learn:`), registers the model, and makes it the one in use
-only when its dev F1 did not drop (else it stays in `newsmark models list`, unused). Then it
+A round fine-tunes NER on the gold as `newsmark train` does (`train_ner`: the same corpus,
+held-out documents never read, rehearsal) with a small step budget and patience (config
+`learn:`), twice (annotations.learn.check): a check learns from the gold the model in use has
+seen and is scored, with the model in use, on the gold it has not (dev F1 before -> after);
+then a refit learns from all the gold, the first document included, for the steps the check
+found best. The refit is registered, and made the one in use only when the check's dev F1
+did not drop (else it stays in `newsmark models list`, unused). Then it
 re-predicts up to `learn.repredict` documents nobody has finished or worked on by hand
 (`untouched`: the decisions `=` carried there stay), so the next ones open with the learned
 model's suggestions. Those documents are never rehearsal text: rehearsing the
@@ -42,14 +45,16 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from annotations.config import Config, load_config
 from annotations.errors import NewsmarkError, UserInputError
-from annotations.learn.train.ner import TrainOptions, train_ner
+from annotations.extract.pipeline import resolve_model
+from annotations.learn.check import check_documents, refit_steps
+from annotations.learn.train.ner import TrainOptions, current_model, train_ner
 from annotations.predict.run import prepare_pipeline
 from annotations.predict.single import predict_document
 from annotations.store import Store
@@ -203,12 +208,12 @@ def wait_round(store: Store, config: Config, timeout: float = 1800.0, poll: floa
 
 def due(store: Store, config: Config) -> bool:
     """`learn.every` more gold documents (done or reviewed, not held out) than the latest round
-    started from, and at least two (one to learn from, one to check on)."""
+    started from (the first one is enough: annotations.learn.check)."""
     every = config.learn.every
     if every <= 0:
         return False
     gold = rounds.gold_document_count(store)
-    return gold >= 2 and gold - rounds.last_trained_docs(store) >= every
+    return gold >= 1 and gold - rounds.last_trained_docs(store) >= every
 
 
 # --------------------------------------------------------------------------- a round
@@ -260,16 +265,27 @@ def _train_and_use(
             rounds.beat(store, round_id)
 
     learn = config.learn
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    plan = check_documents(store)
     opts = TrainOptions(
         max_steps=learn.max_steps,
         eval_frequency=learn.eval_frequency,
         patience=learn.patience,
-        name=f"learn-{stamp}-r{round_id}",
+        name=f"learn-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}-r{round_id}",
         keep_unimproved=True,
         spare=frozenset(untouched(store, learn.repredict)),  # never rehearse the old answers on what comes next
+        dev_ids=plan.check,
+        # every round fine-tunes the configured model (not the one in use, which has seen the check's
+        # gold: its best step count would say nothing of the new documents); before is the model in use
+        base_model=resolve_model(config.model.name, config.model.fallbacks),
+        judge_with=current_model(store, config),
     )
-    outcome = train_ner(store, config, opts, annotator=LEARN_ANNOTATOR, on_step=step, on_phase=phase)
+    phase("checking: learning from the gold the model in use has seen")
+    check = train_ner(store, config, replace(opts, register=False), annotator=LEARN_ANNOTATOR, on_step=step)
+    judged = (check.before_model, check.before, check.after)
+    steps = refit_steps(check.loop.best_step + 1, check.train_docs, len(plan.gold), learn.max_steps)
+    phase("learning from all the gold")
+    refit = replace(opts, refit_steps=steps, judged=judged)
+    outcome = train_ner(store, config, refit, annotator=LEARN_ANNOTATOR, on_step=step, on_phase=phase)
     before = (outcome.before or {}).get("f")
     after = outcome.after.get("f")
     used = after is not None and (before is None or after >= before)
@@ -279,7 +295,8 @@ def _train_and_use(
         phase("predicting the documents nobody has worked on")
         repredicted = repredict_untouched(store, config, learn.repredict)
     state = RoundState.USED if used else RoundState.KEPT
-    message = f"{outcome.gold}; {outcome.rehearsal_source}"
+    trained = f"the check's best step {check.loop.best_step + 1} of {check.loop.steps}, the model {steps} steps"
+    message = f"{plan.describe()}; {trained}; {outcome.gold}; {outcome.rehearsal_source}"
     rounds.finish_round(
         store,
         round_id,

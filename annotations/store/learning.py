@@ -8,6 +8,7 @@ action, so written directly (like reading positions) and never undone.
     latest_round(store) -> dict | None
     last_trained_docs(store) -> documents the last round (not skipped) started from
     gold_document_count(store) -> documents done or reviewed, held-out ones left out
+    gold_documents(store) -> their ids, in the order they were last marked (oldest first)
 """
 
 from __future__ import annotations
@@ -84,3 +85,13 @@ def gold_document_count(store: Store) -> int:
             "AND doc_id NOT IN (SELECT doc_id FROM held_out)"
         )
     )
+
+
+def gold_documents(store: Store) -> list[int]:
+    """The documents `gold_document_count` counts, in the order they were last marked done or
+    reviewed (oldest first; ties by id)."""
+    rows = store.query(
+        "SELECT doc_id, max(updated_at) AS at FROM doc_status WHERE status IN ('done', 'reviewed') "
+        "AND doc_id NOT IN (SELECT doc_id FROM held_out) GROUP BY doc_id ORDER BY at, doc_id"
+    )
+    return [int(r["doc_id"]) for r in rows]

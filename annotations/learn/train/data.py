@@ -68,6 +68,7 @@ class Corpus:
     held_out: int = 0  # documents held out for evaluation, never read here
     rehearsal_source: str = ""  # one sentence: where rehearsal text came from (or why none)
     team_labels: list[str] = field(default_factory=list)  # the labels the gold uses: taught and scored
+    gold_ids: list[int] = field(default_factory=list)  # the documents whose gold the model is trained on
 
 
 def check_gold(store: Store, config: Config, annotator: str | None) -> int:
@@ -282,6 +283,40 @@ def _export_splits(store: Store, workdir: Path, *, dev: float, seed: int, annota
     return report
 
 
+def _doc_id(doc: Any) -> int:
+    return int((doc.user_data.get("newsmark") or {}).get("doc_id") or 0)
+
+
+def halves(doc: Any) -> tuple[Any, Any]:
+    """A document cut in two near its middle, at a token that starts no entity's inside
+    (gold, missing marks and span groups go with each half): the check split of a round that
+    has one gold document. A document too short to cut gives itself and an empty second half."""
+    middle = len(doc.text) // 2
+    free = [t.i for t in doc if t.i > 0 and t.idx >= middle and t.ent_iob_ != "I"]
+    ends = [i for i in free if doc[i - 1].text in {".", "!", "?"} or "\n" in doc[i - 1].text_with_ws]
+    cut = (ends or free or [len(doc)])[0]  # a sentence's end after the middle, else any free token
+    return doc[:cut].as_doc(copy_user_data=True), doc[cut:].as_doc(copy_user_data=True)
+
+
+def check_split(docs: list[Any], dev_ids: frozenset[int], refit: bool) -> tuple[list[Any], list[Any]]:
+    """(train, dev) of the exported gold for a learning round: dev is the documents `dev_ids`
+    names (a round's check documents); when they are all the gold there is (one document),
+    dev is the second half of each and train the first. With `refit` every document is trained
+    on, and dev (which only spaCy's loop reads then) stays the check split's."""
+    dev = [d for d in docs if _doc_id(d) in dev_ids]
+    train = [d for d in docs if _doc_id(d) not in dev_ids]
+    if not train:
+        cut = [halves(d) for d in dev]
+        train, dev = [a for a, _ in cut], [b for _, b in cut if len(b)]
+        if refit:
+            train = list(docs)
+    elif refit:
+        train = list(docs)
+    if not dev:
+        raise UserInputError(f"{len(docs)} document(s) marked done: too short to check a model on; mark more done")
+    return train, dev
+
+
 def team_labels(config: Config, docs: list[Any]) -> set[str]:
     """The labels the team annotates: the configured labels its gold uses (else every configured
     one). A configured label nobody marks (DATE in a team that marks names) is treated like a
@@ -291,9 +326,33 @@ def team_labels(config: Config, docs: list[Any]) -> set[str]:
     return used or configured
 
 
-def _rehearsal_source(corpus: Corpus, base: Any, rehearsal: float, spared: int) -> None:
-    """Name where rehearsal came from, and warn when it was asked for and none was found."""
+def unfinished_reasons(store: Store) -> dict[str, int]:
+    """Why the documents nobody finished are not rehearsal text (REHEARSAL_RULE), by reason:
+    "held out", "decisions" (someone's spans or claims there, or in progress: begun by hand,
+    or decisions `= =` carried from another document), "assigned"; each document is counted
+    under the first of them that holds ("free" ones are left out)."""
+    rows = store.query(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM held_out h WHERE h.doc_id = d.id) THEN 'held out' "
+        "WHEN EXISTS (SELECT 1 FROM spans p WHERE p.doc_id = d.id) "
+        "OR EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id) "
+        "OR EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id AND s.status != 'todo') THEN 'decisions' "
+        "WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.doc_id = d.id) THEN 'assigned' ELSE 'free' END AS why "
+        "FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id "
+        "AND s.status IN ('done', 'skipped', 'reviewed'))"
+    )
+    out: dict[str, int] = {}
+    for r in rows:
+        out[r["why"]] = out.get(r["why"], 0) + 1
+    out.pop("free", None)
+    return out
+
+
+def _rehearsal_source(corpus: Corpus, base: Any, rehearsal: float, spared: int, reasons: dict[str, int]) -> None:
+    """Name where rehearsal came from, and warn when it was asked for and none was found, in
+    plain words: `spared` pool documents the round predicts next, `reasons` why the other
+    unfinished documents are not in the pool (unfinished_reasons)."""
     aside = f", the {spared} the round predicts next left out" if spared else ""
+    why = ", ".join(f"{n} {_REASONS[k]}" for k, n in sorted(reasons.items()))
     if base is None:
         corpus.rehearsal_source = "rehearsal: none (training from scratch)"
     elif rehearsal <= 0:
@@ -308,13 +367,27 @@ def _rehearsal_source(corpus: Corpus, base: Any, rehearsal: float, spared: int) 
             f"rehearsal: none ({rehearsal:g} per gold training document is none of {corpus.train_docs})"
         )
     elif spared:
-        corpus.rehearsal_source = f"rehearsal: none (the {REHEARSAL_RULE} are the {spared} the round predicts next)"
-    else:
-        corpus.rehearsal_source = f"rehearsal: none ({REHEARSAL_RULE}: there are none)"
-        corpus.warnings.append(
-            "no rehearsal text: every document is gold, assigned or held out; import unannotated "
-            "articles of the same kind so the model keeps what it knew, or pass --rehearsal 0"
+        not_pool = f", and of the other unfinished ones {why}" if why else ""
+        corpus.rehearsal_source = (
+            f"rehearsal: none (the {REHEARSAL_RULE} are the {spared} the round predicts next{not_pool})"
         )
+    else:
+        corpus.rehearsal_source = (
+            f"rehearsal: none (no unfinished document is free of decisions: {why})"
+            if why
+            else f"rehearsal: none ({REHEARSAL_RULE}: there are none)"
+        )
+        corpus.warnings.append(
+            "no rehearsal text: every document is gold, holds decisions, is assigned or held out; import "
+            "unannotated articles of the same kind so the model keeps what it knew, or pass --rehearsal 0"
+        )
+
+
+_REASONS = {
+    "decisions": "hold decisions (begun by hand, or carried there by `= =` from a document done)",
+    "assigned": "are assigned to someone",
+    "held out": "are held out",
+}
 
 
 def build_corpus(
@@ -329,6 +402,8 @@ def build_corpus(
     rehearsal: float = 0.5,
     fraction: float = 1.0,
     spare: frozenset[int] = frozenset(),
+    dev_ids: frozenset[int] | None = None,
+    refit: bool = False,
 ) -> Corpus:
     """Export the done documents as train/dev DocBins into `workdir`, then (with a `base`
     LoadedPipeline) keep its unannotated labels and mix in rehearsal documents.
@@ -336,13 +411,21 @@ def build_corpus(
     fraction: keep that share of the gold training documents (train-curve); dev never changes.
     spare: documents rehearsal never reads (the learning loop's next documents: rehearsing on
     them would teach the model its old answers exactly where it is about to suggest).
+    dev_ids: the dev split is these documents, not a seeded share (`check_split`: a learning
+    round's check); refit: train on every gold document, the dev ones too.
     """
     if not 0 < dev < 1:
         raise UserInputError(f"--dev {dev:g}: the dev share must be between 0 and 1 (e.g. 0.2)")
     check_gold(store, config, annotator)
-    report = _export_splits(store, workdir, dev=dev, seed=seed, annotator=annotator)
     train_path, dev_path = workdir / "train.spacy", workdir / "dev.spacy"
-    train_docs, dev_docs = read_docbin(train_path), read_docbin(dev_path)
+    if dev_ids is None:
+        report = _export_splits(store, workdir, dev=dev, seed=seed, annotator=annotator)
+        train_docs, dev_docs = read_docbin(train_path), read_docbin(dev_path)
+    else:
+        report = export(
+            store, "spacy", workdir, split={"train": 1.0}, status=Status.DONE, annotator=annotator, held_out=False
+        )
+        train_docs, dev_docs = check_split(read_docbin(train_path), dev_ids, refit)
     if fraction < 1:
         ranked = sorted(train_docs, key=lambda d: _rank(seed, d.text))
         train_docs = ranked[: max(1, math.ceil(len(ranked) * fraction))]
@@ -358,6 +441,7 @@ def build_corpus(
         gold=gold_sources(store, annotator=annotator, held_out=False).describe(annotator),
         held_out=int(store.scalar("SELECT count(*) FROM held_out")),
         team_labels=sorted(labels),
+        gold_ids=sorted({_doc_id(d) for d in train_docs}),
     )
     extra: list[Any] = []
     if base is not None:
@@ -365,7 +449,8 @@ def build_corpus(
         _add_unannotated_labels(dev_docs, base, labels, dev=True)
         extra = _rehearsal_docs(base, _unannotated(store, seed, round(rehearsal * len(train_docs)), spare))
         corpus.rehearsal_docs = len(extra)
-    _rehearsal_source(corpus, base, rehearsal, len(spare))
+    spared = sum(1 for r in rehearsal_pool(store) if r["id"] in spare) if spare else 0
+    _rehearsal_source(corpus, base, rehearsal, spared, unfinished_reasons(store) if base is not None else {})
     _write(train_path, bounded_docs([*train_docs, *extra]))
     _write(dev_path, bounded_docs(dev_docs))
     corpus.data_hash = _hash(train_docs + extra, dev_docs)

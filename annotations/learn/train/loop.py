@@ -1,13 +1,15 @@
 """In-process training: spaCy's own step iterator, our stopping rules and progress callback.
 
     init(cfg, extra_labels=()) -> nlp            spaCy's init_nlp; labels added to a sourced ner
-    run(nlp, best_dir, *, minutes=None, on_step=None) -> LoopResult
+    run(nlp, best_dir, *, minutes=None, on_step=None, keep_last=False) -> LoopResult
 
 `run` mirrors `spacy.training.loop.train` (same corpora, batcher, optimizer, evaluation and
 patience, via `train_while_improving`) with two differences: it stops after `minutes` as well
 as at max_steps or patience, and it writes only the best checkpoint (spaCy also rewrites
 model-last at every evaluation), so it is never slower than `spacy train` on the same config.
 A run whose last steps came after the last evaluation is evaluated once more at the end.
+With `keep_last` (a refit: the number of steps was chosen before, on a check split) the last
+step's weights are saved whatever the evaluations said.
 """
 
 from __future__ import annotations
@@ -63,7 +65,12 @@ def _save(nlp: Any, optimizer: Any, before_to_disk: Any, path: Path) -> None:
 
 
 def run(
-    nlp: Any, best_dir: Path, *, minutes: float | None = None, on_step: Callable[[Step], None] | None = None
+    nlp: Any,
+    best_dir: Path,
+    *,
+    minutes: float | None = None,
+    on_step: Callable[[Step], None] | None = None,
+    keep_last: bool = False,
 ) -> LoopResult:
     """Train `nlp` (from `init`) on its config's corpora; the best checkpoint goes to best_dir."""
     from spacy.schemas import ConfigSchemaTraining
@@ -103,6 +110,9 @@ def run(
     gc.freeze()
     try:
         _loop(nlp, optimizer, steps, T, evaluate, before_to_disk, best_dir, result, limit, on_step)
+        if keep_last and result.steps:
+            result.best_step = result.steps - 1
+            _save(nlp, optimizer, before_to_disk, best_dir)
     finally:
         gc.unfreeze()
     return result

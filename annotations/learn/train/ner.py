@@ -59,6 +59,12 @@ class TrainOptions:
     speakers_only: bool = False  # claims: fit the speaker ranker alone (no span model)
     keep_unimproved: bool = False  # register even when dev F1 did not rise (the learning loop does)
     spare: frozenset[int] = frozenset()  # documents rehearsal never reads (the learning loop's next ones)
+    # the learning loop's check and refit (annotations.learn.check):
+    dev_ids: frozenset[int] | None = None  # dev is these documents (all the gold: second halves), not a seeded share
+    register: bool = True  # False: train and score only (the check), nothing assembled or registered
+    refit_steps: int | None = None  # train on all the gold, dev documents too, this many steps, keep the last
+    judged: tuple[str | None, dict[str, Any] | None, dict[str, Any]] | None = None  # the check's scores, for a refit
+    judge_with: str | None = None  # "before" is this model's score (the loop: the model in use), not the base's
 
 
 @dataclass
@@ -83,6 +89,7 @@ class TrainOutcome:
     gold: str = ""  # which layer the gold came from, for how many documents
     held_out: int = 0  # documents held out for evaluation (never trained on)
     rehearsal_source: str = ""
+    gold_ids: list[int] = field(default_factory=list)  # the documents whose gold it learned from
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -112,6 +119,7 @@ class TrainOutcome:
             "gold": self.gold,
             "held_out": self.held_out,
             "rehearsal_source": self.rehearsal_source,
+            "gold_ids": list(self.gold_ids),
             "warnings": list(self.warnings),
         }
 
@@ -316,7 +324,12 @@ def register_outcome(store: Store, outcome: TrainOutcome, annotator: str, model_
         data_hash=outcome.data_hash,
         train_docs=outcome.train_docs,
         dev_docs=outcome.dev_docs,
-        scores={"dev": outcome.after, "before": outcome.before, "before_model": outcome.before_model},
+        scores={
+            "dev": outcome.after,
+            "before": outcome.before,
+            "before_model": outcome.before_model,
+            "trained_on": list(outcome.gold_ids),
+        },
     )
     register(store, record, annotator, use_it=outcome.in_use, on_commit=lambda: os.replace(model_dir, out))
 
@@ -350,15 +363,20 @@ def train_ner(
             base=base,
             rehearsal=opts.rehearsal,
             spare=opts.spare,
+            dev_ids=opts.dev_ids,
+            refit=opts.refit_steps is not None,
         )
         result = run_training(corpus, base, opts, work, on_step, phase)
         host = base.source if base is not None else current_model(store, config)
-        phase("scoring base and trained model on the dev split")
-        before_model, before, after = _score_before_after(
-            base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names
+        phase("scoring base and trained model on the dev split" if opts.judged is None else "trained")
+        judged = opts.judged or _score_before_after(
+            base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names, opts.judge_with
         )
-        outcome = _outcome(name, out, opts, base, corpus, result, (before_model, before, after))
-        outcome.improved = improved(before, after, result)
+        outcome = _outcome(name, out, opts, base, corpus, result, judged)
+        outcome.improved = improved(judged[1], judged[2], result)
+        if not opts.register:
+            outcome.registered = outcome.in_use = False
+            return outcome
         if not outcome.improved and not opts.keep_unimproved:
             outcome.registered = outcome.in_use = False
             outcome.warnings.append(_not_improved(outcome))
@@ -400,6 +418,7 @@ def _outcome(
         gold=f"{corpus.gold}; labels taught and scored: {', '.join(corpus.team_labels)}",
         held_out=corpus.held_out,
         rehearsal_source=corpus.rehearsal_source,
+        gold_ids=list(corpus.gold_ids),
     )
 
 
@@ -436,13 +455,23 @@ def _meta(name: str, data_hash: str, base: Any) -> dict[str, Any]:
 
 
 def _score_before_after(
-    base: Any, host: str | None, best: Path, dev_gold: list[tuple[str, list[dict[str, Any]]]], labels: list[str]
+    base: Any,
+    host: str | None,
+    best: Path,
+    dev_gold: list[tuple[str, list[dict[str, Any]]]],
+    labels: list[str],
+    judge: str | None = None,
 ) -> tuple[str | None, dict[str, Any] | None, dict[str, Any]]:
-    """(what "before" is, its dev scores, the trained model's dev scores). Before is the base
-    (or, from scratch, the current model; None when there is none). Runs before `assemble`,
-    which takes the base pipeline over as its host."""
-    before_model = base.source if base is not None else host
-    before = score_dev(base or load_model(str(host), "model.name"), dev_gold, labels) if before_model else None
+    """(what "before" is, its dev scores, the trained model's dev scores). Before is `judge`,
+    else the base (or, from scratch, the current model; None when there is none). Runs before
+    `assemble`, which takes the base pipeline over as its host."""
+    before_model = judge or (base.source if base is not None else host)
+    same = base is not None and before_model == base.source
+    before = (
+        score_dev(base if same else load_model(str(before_model), "model.name"), dev_gold, labels)
+        if before_model
+        else None
+    )
     # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
     after = score_dev(load_model(str(best), "--output"), dev_gold, labels)
     return before_model, before, after
@@ -458,22 +487,25 @@ def run_training(
 ) -> LoopResult:
     """One training run over a built corpus; the best checkpoint lands in work/best."""
 
-    max_steps = opts.max_steps or (100_000 if opts.minutes else DEFAULT_MAX_STEPS)
+    refit = opts.refit_steps is not None  # a step count chosen on the check: no early stop, one evaluation
+    max_steps = (
+        max(1, opts.refit_steps or 1) if refit else opts.max_steps or (100_000 if opts.minutes else DEFAULT_MAX_STEPS)
+    )
     cfg = ner_config(
         corpus.train,
         corpus.dev,
         base=base.source if base else None,
         base_nlp=base.nlp if base else None,
         max_steps=max_steps,
-        eval_frequency=opts.eval_frequency,
-        patience=opts.patience,
+        eval_frequency=max_steps if refit else opts.eval_frequency,
+        patience=0 if refit else opts.patience,
         seed=opts.seed,
     )
     phase("initialising the pipeline")
     nlp = init(cfg, extra_labels=corpus.labels)
     nlp.config.to_disk(work / "config.cfg")
     phase("training")
-    result = run(nlp, work / "best", minutes=opts.minutes, on_step=on_step)
+    result = run(nlp, work / "best", minutes=opts.minutes, on_step=on_step, keep_last=refit)
     if not (work / "best").exists():
         raise NewsmarkError("training stopped before its first evaluation: no model to save (give more --max-steps)")
     return result
