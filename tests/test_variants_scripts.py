@@ -313,6 +313,12 @@ def test_an_extra_given_name_outside_romance_names_is_still_another_person():
         ("Bahaei", "Baghaei"),  # gh and h are two letters
         ("Hamid", "Hamad"),  # a against i: another name
         ("Mohammed Rashid", "Mohammed Rashad"),
+        ("Samer Haddad", "Samar Haddad"),  # fa'il (e) against fa'al (a): another name
+        ("Amer Khalil", "Ammar Khalil"),
+        ("Kamel Daoud", "Kamal Daoud"),
+        ("Saleh Ali", "Salah Ali"),
+        ("Amer Khalil", "Ameer Khalil"),  # fa'il against fa'il (ee), not as a slip either
+        ("Hafez Assad", "Hafeez Assad"),
     ],
 )
 def test_arabic_look_alikes_stay_apart(a, b):
@@ -328,6 +334,11 @@ def test_arabic_look_alikes_stay_apart(a, b):
         ("Oleh", "Oleg"),
         ("Hamid", "Hamed"),
         ("Ahmad", "Ahmed"),
+        ("Samer Haddad", "Samir Haddad"),  # i writes either pattern
+        ("Majid Ali", "Majeed Ali"),
+        ("Ammar Ali", "Amar Ali"),  # a doubled letter written once
+        ("Hamzeh Ali", "Hamza Ali"),  # not the two-syllable pattern
+        ("Khaled Meshaal", "Khalid Mishal"),
     ],
 )
 def test_what_those_rules_leave_linked(a, b):

@@ -43,7 +43,8 @@ Modules: labels (the label rule), model (value types), analysis (nodes), joins (
 together), match (token blocking and matching), compare (candidates and alignment), verdict
 (what a comparison decides), slips, context (shared events), near (--debug), short (context
 rules for short forms), origins (Romance full names, nasab), exonyms (names of one place),
-hongkong (Jimmy Lai, CY Leung: short forms of Chinese names), resolver (judgements as edges),
+hongkong (Jimmy Lai, CY Leung: short forms of Chinese names), arabic (Arabic look-alikes:
+Samer / Samar), resolver (judgements as edges),
 suggest (the phases), tuning.
 """
 

@@ -10,6 +10,7 @@ from annotations.extract.distance import TOKEN_MATCH, token_similarity
 from annotations.extract.normalize import NAME_SUFFIXES, describe_token_pair, loose_symbols_many, symbols_many
 from annotations.extract.places import place_name, place_of
 from annotations.extract.variants.analysis import Node, top_label
+from annotations.extract.variants.arabic import drop_pattern_conflicts
 from annotations.extract.variants.context import EventIndex
 from annotations.extract.variants.hongkong import alias_short
 from annotations.extract.variants.joins import add_joins
@@ -75,6 +76,7 @@ class TokenIndex:
         self.syms = syms  # skeletons of the core tokens
         self.n_core = n_core
         self.match = match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
+        drop_pattern_conflicts(tokens, n_core, self.match)  # Samer / Samar: see arabic.py
         self.strict = self._strict_matches() if any(n.person for n in live) else {}
         # two names of one city match, but not between people's names (Ivanova is a city too)
         for a, b, s in place_matches(tokens, n_core, self.match):
