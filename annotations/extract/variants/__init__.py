@@ -40,7 +40,8 @@ from ../romanize.py, Chinese syllables from ../chinese.py, block keys from ../bl
 of one city or country (exonyms: Köln / Cologne, Deutschland / Germany) from ../places.py.
 
 Modules: labels (the label rule), model (value types), analysis (nodes), joins (tokens written
-together), match (token blocking and matching), compare (candidates and alignment), verdict
+together), match (token blocking and matching), compare (candidates and alignment), score (what
+an alignment scores), contained (short forms and extra names), syllables (Chinese tokens), verdict
 (what a comparison decides), slips, context (shared events), near (--debug), short (context
 rules for short forms), origins (Romance full names, nasab), exonyms (names of one place),
 hongkong (Jimmy Lai, CY Leung: short forms of Chinese names), arabic (Arabic look-alikes:
