@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path
@@ -90,14 +90,36 @@ def build_syllable_table() -> dict[str, Any]:
     "wade": the Mandarin syllables by scheme; "taiwan": Gwoyeu Romatzyh's j syllables, read
     after a token's first syllable only}."""
     # imported here: pypinyin loads its phrase dictionary on import (1.3 s), needed only to build
-    from pypinyin import Style
     from pypinyin.constants import PHRASES_DICT
     from pypinyin.pinyin_dict import pinyin_dict
-    from pypinyin.style import convert
 
     toned: set[str] = set()
     for value in pinyin_dict.values():
         toned.update(value.split(","))
+    pinyin, wade = _scheme_tables(toned)
+    uses: dict[str, int] = defaultdict(int)  # character -> the number of pypinyin's words it is in
+    for word in PHRASES_DICT:
+        for ch in set(word):
+            uses[ch] += 1
+    return {
+        "pinyin": _plain_table(pinyin),
+        "wade": _plain_table(wade),
+        "taiwan": _plain_table(_taiwan_table(toned, pinyin)),
+        "cantonese": _cantonese(pinyin_dict, {c for c, n in uses.items() if n >= _CANTONESE_USES}),
+        "common": sorted(_syllables_of({c for c, n in uses.items() if n >= _COMMON_USES}, pinyin_dict)),
+        "words": sorted(_two_character_words(PHRASES_DICT)),
+    }
+
+
+_COMMON_USES = 20  # a common character is in at least this many of pypinyin's words
+
+
+def _scheme_tables(toned: set[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(pinyin as written in news, Wade-Giles and its kin): written syllable -> the toneless
+    pinyin syllables it stands for, from pypinyin's styles."""
+    from pypinyin import Style  # the generator's only (see build_syllable_table)
+    from pypinyin.style import convert
+
     pinyin: dict[str, set[str]] = defaultdict(set)
     wade: dict[str, set[str]] = defaultdict(set)
     # (not the interjections ng, m, n, hm, hng: they would cut Wong as wo-ng)
@@ -114,38 +136,45 @@ def build_syllable_table() -> dict[str, Any]:
         gr = convert(p, Style.GWOYEU, strict=True)
         if re.search(r"([aeiou])\1", gr) and gr not in pinyin and gr not in wade:
             wade[gr].add("gr:" + gr)
-    # Taiwan's given names keep Gwoyeu Romatzyh's j for zh and j, in any tone, after the first
-    # syllable (Ma Ying-jeou, Ko Wen-je; a Jean or Jay first is no Chinese syllable)
+    return pinyin, wade
+
+
+def _taiwan_table(toned: set[str], pinyin: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Taiwan's given names keep Gwoyeu Romatzyh's j for zh and j, in any tone, after the first
+    syllable (Ma Ying-jeou, Ko Wen-je; a Jean or Jay first is no Chinese syllable)."""
+    from pypinyin import Style  # the generator's only (see build_syllable_table)
+    from pypinyin.style import convert
+
     taiwan: dict[str, set[str]] = defaultdict(set)
     for p in toned:
         gr = convert(p, Style.GWOYEU, strict=True)
         if gr.startswith("j") and not gr.startswith("ji") and gr not in pinyin:
             taiwan[gr].add(convert(p, Style.NORMAL, strict=True))
-    # common characters: those in at least 20 of pypinyin's words
-    uses: dict[str, int] = defaultdict(int)
-    for word in PHRASES_DICT:
-        for ch in set(word):
-            uses[ch] += 1
-    common = {c for c, n in uses.items() if n >= 20}
-    common_syllables = {
+    return taiwan
+
+
+def _syllables_of(chars: set[str], pinyin_dict: dict[int, str]) -> set[str]:
+    """The toneless pinyin syllables of these characters."""
+    from pypinyin import Style  # the generator's only (see build_syllable_table)
+    from pypinyin.style import convert
+
+    return {
         convert(p, Style.NORMAL, strict=True)
-        for c in common
+        for c in chars
         if ord(c) in pinyin_dict
         for p in pinyin_dict[ord(c)].split(",")
     }
+
+
+def _two_character_words(phrases: dict[str, list[list[str]]]) -> set[str]:
+    """pypinyin's two-character words in toneless pinyin, u for ü (Hunan, Henan)."""
+    from pypinyin import Style  # the generator's only (see build_syllable_table)
+    from pypinyin.style import convert
+
     return {
-        "pinyin": _plain_table(pinyin),
-        "wade": _plain_table(wade),
-        "taiwan": _plain_table(taiwan),
-        "cantonese": _cantonese(pinyin_dict, convert, Style, {c for c, n in uses.items() if n >= _CANTONESE_USES}),
-        "common": sorted(common_syllables),
-        "words": sorted(
-            {
-                "".join(convert(r[0], Style.NORMAL, strict=True) for r in v).replace("v", "u")
-                for w, v in PHRASES_DICT.items()
-                if len(w) == 2 and len(v) == 2
-            }
-        ),
+        "".join(convert(r[0], Style.NORMAL, strict=True) for r in v).replace("v", "u")
+        for w, v in phrases.items()
+        if len(w) == 2 and len(v) == 2
     }
 
 
@@ -154,13 +183,13 @@ def build_syllable_table() -> dict[str, Any]:
 _CANTONESE_USES = 3
 
 
-def _cantonese(
-    pinyin_dict: dict[int, str], convert: Callable[..., str], style: Any, in_use: set[str]
-) -> dict[str, list[str]]:
+def _cantonese(pinyin_dict: dict[int, str], in_use: set[str]) -> dict[str, list[str]]:
     """Hong Kong Government romanisation syllable -> pinyin syllables of the characters in use
     it writes (Hong Kong writes traditional characters: read through their simplified form)."""
     import cantoroman  # the generator's only: the shipped table is what linking reads
     import opencc  # likewise
+    from pypinyin import Style  # likewise
+    from pypinyin.style import convert
 
     simplified = opencc.OpenCC("t2s").convert
     roman_to_char = cantoroman.Cantonese().romanToChar
@@ -170,7 +199,7 @@ def _cantonese(
             if simplified(ch) not in in_use or ord(ch) not in pinyin_dict:
                 continue
             for p in pinyin_dict[ord(ch)].split(","):
-                py = convert(p, style.NORMAL, strict=True)
+                py = convert(p, Style.NORMAL, strict=True)
                 table[hk].add(py)
                 if hk.endswith("i") and len(hk) <= 3:
                     table[hk[:-1] + "ee"].add(py)  # Tung Chee-hwa, Lee
