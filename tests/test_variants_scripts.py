@@ -357,3 +357,37 @@ def test_a_german_final_s_after_a_vowel_reads_as_z():
 )
 def test_an_irish_o_written_apart_is_one_name_with_the_next(a, b):
     assert _pair_linked(a, b), (a, b)
+
+
+# --------------------------------------------------------------------------- Hokkien names
+
+
+def test_hokkien_spellings_come_from_taibun_readings():
+    # Tan and Lim are the Hokkien readings of Chen and Lin, Goh of Wu, Teo of Zhang
+    table = json.loads(TABLE_PATH.read_text(encoding="utf-8"))["hokkien"]
+    assert "chen" in table["tan"] and "lin" in table["lim"] and "wu" in table["goh"] and "zhang" in table["teo"]
+    assert "huang" in table["ng"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Goh Chok Tong", "Wu Zuodong"),
+        ("Teo Chee Hean", "Zhang Zhixian"),
+        ("Tan Cheng Lock", "Chen Zhenlu"),
+    ],
+)
+def test_a_hokkien_name_is_linked_to_its_pinyin(a, b):
+    assert _pair_linked(a, b), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Tan Chee Beng", "Tan Chee Meng"),  # Meng in a Hokkien name is no Mandarin reading
+        ("Lim Boon Keng", "Lim Boon Heng"),  # two Hokkien spellings never meet through Mandarin
+        ("Lee Kuan Yew", "Lai Chee-ying"),  # nor a Hokkien and a Cantonese one
+    ],
+)
+def test_hokkien_look_alikes_stay_apart(a, b):
+    assert not _pair_linked(a, b), (a, b)

@@ -12,6 +12,7 @@ linking reads only the shipped table.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from typing import Any
 
@@ -50,7 +51,9 @@ def build_syllable_table() -> dict[str, Any]:
     for, from pypinyin's dictionary and its Wade-Giles and Gwoyeu Romatzyh styles;
     "cantonese": Hong Kong Government romanisation syllable -> the pinyin syllables of the
     characters it writes that are in use (cantonese-romanisation's table, through the
-    characters: traditional ones through their simplified form, OpenCC);
+    characters: traditional ones through their simplified form, OpenCC); "hokkien": Hokkien
+    syllables as Singapore, Malaysia and Taiwan write names -> the pinyin syllables of the
+    characters in use they read (taibun's readings);
     "common": the pinyin syllables of common characters (those in 20+ of pypinyin's words);
     "words": pypinyin's two-character words in toneless pinyin (Hunan, Henan); "pinyin" and
     "wade": the Mandarin syllables by scheme; "taiwan": Gwoyeu Romatzyh's j syllables, read
@@ -67,11 +70,13 @@ def build_syllable_table() -> dict[str, Any]:
     for word in PHRASES_DICT:
         for ch in set(word):
             uses[ch] += 1
+    in_use = {c for c, n in uses.items() if n >= _CANTONESE_USES}
     return {
         "pinyin": _plain_table(pinyin),
         "wade": _plain_table(wade),
         "taiwan": _plain_table(_taiwan_table(toned, pinyin)),
-        "cantonese": _cantonese(pinyin_dict, {c for c, n in uses.items() if n >= _CANTONESE_USES}),
+        "cantonese": _cantonese(pinyin_dict, in_use),
+        "hokkien": _hokkien(pinyin_dict, in_use),
         "common": sorted(_syllables_of({c for c, n in uses.items() if n >= _COMMON_USES}, pinyin_dict)),
         "words": sorted(_two_character_words(PHRASES_DICT)),
     }
@@ -174,3 +179,84 @@ def _cantonese(pinyin_dict: dict[int, str], in_use: set[str]) -> dict[str, list[
 
 def _plain_table(table: dict[str, set[str]]) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha()}
+
+
+# Tailo (taibun's scheme) against the spellings of Hokkien names in Singapore, Malaysia and
+# Taiwan, which write neither tones nor aspiration (Tan, Lim, Goh, Khoo, Chua, Teck, Chew)
+_Rewrites = tuple[tuple[str, tuple[str, ...]], ...]
+_HOKKIEN_INITIALS: _Rewrites = (
+    ("tsh", ("ch",)),
+    ("ts", ("ch",)),
+    ("ph", ("p", "ph")),
+    ("th", ("t", "th")),
+    ("kh", ("k", "kh")),
+)
+_HOKKIEN_RIMES: _Rewrites = (
+    ("iunn", ("iu", "ew", "eo", "eoh")),  # Teo, Teoh, Yeo for Zhang, Yang (ionn in Zhangzhou)
+    ("uinn", ("ui", "wee", "ooi")),  # Wee, Ooi for Huang
+    ("oo", ("o", "oh", "oo")),  # Goh, Toh, Khoo
+    ("ing", ("ing", "eng")),  # Ng Eng Hen, Heng
+    ("ik", ("ik", "ek", "eck")),  # Khoo Teck Puat
+    ("ok", ("ok", "ock")),  # Goh Chok Tong
+    ("iu", ("iu", "ew")),  # Chew
+    ("iong", ("iong", "eong")),  # Ong Teng Cheong
+    ("ian", ("ian", "ean", "ien")),  # Teo Chee Hean
+    ("un", ("un", "oon")),  # Lim Boon Keng
+    ("ui", ("ui", "wee")),  # Goh Keng Swee
+    ("au", ("au", "ow")),  # Low
+)
+_HOKKIEN_FINALS: _Rewrites = (("i", ("i", "ee")), ("e", ("e", "eh", "ay")), ("a", ("a", "ah")), ("o", ("o", "oh")))
+
+
+def hokkien_spellings(tailo: str) -> set[str]:
+    """The ways a toneless Tailo syllable is written in names: tsh and ts as ch, aspiration
+    dropped, the nasal nn dropped, ng as g, oo as o or oh, ing as eng, a final i as ee, e as eh or
+    ay."""
+    base = tailo if tailo.endswith(("iunn", "uinn")) or not tailo.endswith("nn") else tailo[:-2]
+    for src, dsts in _HOKKIEN_INITIALS:
+        if base.startswith(src):
+            rest = base[len(src) :]
+            heads = [d + "\0" for d in dsts]
+            break
+    else:
+        # ng before a vowel is g's nasal form (Goh for ngoo)
+        heads, rest = (["ng\0", "g\0"], base[2:]) if base.startswith("ng") and len(base) > 2 else (["\0"], base)
+    rimes = [rest]
+    for src, dsts in _HOKKIEN_RIMES:
+        if rest.endswith(src):
+            rimes = [rest[: -len(src)] + d for d in dsts]
+            break
+    else:
+        for src, dsts in _HOKKIEN_FINALS:
+            if rest.endswith(src) and (len(rest) == 1 or (len(rest) == 2 and rest[0] not in "aeiou")):
+                rimes = [rest[: -len(src)] + d for d in dsts]
+                break
+    out = {h.replace("\0", r) for h in heads for r in rimes}
+    out |= {"y" + s[1:] for s in out if s.startswith("i") and s[1:2] in ("a", "o", "u")}  # Yong, Yap
+    out |= {"y" + s for s in out if s.startswith("e") and tailo.startswith("i")}  # Yeo, Yeoh
+    out |= {"w" + s[1:] for s in out if s.startswith("u") and s[1:2] in ("a", "e", "i")}  # Wee, Wan
+    return out
+
+
+def _hokkien(pinyin_dict: dict[int, str], in_use: set[str]) -> dict[str, list[str]]:
+    """Hokkien syllable as names write it -> the pinyin syllables of the characters in use it
+    reads (taibun's literary and colloquial readings: Tan and Tin for Chen, Lim for Lin, Ng
+    for Huang, Goh for Wu)."""
+    import opencc  # the generator's only (see build_syllable_table)
+    from pypinyin import Style  # likewise
+    from pypinyin.style import convert
+    from taibun.taibun import prons_dict  # likewise
+
+    simplified = opencc.OpenCC("t2s").convert
+    table: dict[str, set[str]] = defaultdict(set)
+    for ch, prons in prons_dict.items():
+        simple = simplified(ch)
+        if simple not in in_use or ord(simple) not in pinyin_dict:
+            continue
+        syllables = {convert(p, Style.NORMAL, strict=True) for p in pinyin_dict[ord(simple)].split(",")}
+        for pron in prons:
+            for reading in pron.split("/"):
+                plain = "".join(c for c in unicodedata.normalize("NFD", reading.lower()) if c.isascii())
+                for spelling in hokkien_spellings(plain):
+                    table[spelling] |= syllables
+    return {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha() and v}

@@ -121,10 +121,10 @@ class TokenIndex:
                     out[(a, b)] = s if s >= TOKEN_MATCH else 0.0
         return out
 
-    def chinese_sim(self, x: int, y: int, cantonese_x: bool = False, cantonese_y: bool = False) -> float:
-        """Similarity of token ids x and y as syllables of Chinese names (syllables.py); a token
-        of a Hong Kong name (its flag) is read as Cantonese too."""
-        return 1.0 if x == y else chinese_sim(self.tokens[x], self.tokens[y], cantonese_x, cantonese_y)
+    def chinese_sim(self, x: int, y: int, fx: Node, fy: Node) -> float:
+        """Similarity of token ids x and y of forms fx and fy as syllables of Chinese names
+        (syllables.py); a token of a Hong Kong or Hokkien name is read as Cantonese or Hokkien too."""
+        return 1.0 if x == y else chinese_sim(self.tokens[x], self.tokens[y], fx, fy)
 
     def tsim(self, x: int, y: int, person: bool) -> float:
         """Similarity of token ids x and y (people's rules when `person`)."""
@@ -238,7 +238,7 @@ class TokenIndex:
             for k in range(n):
                 s = match[ia[k]].get(ib[k], 0.0)
                 if chinese:
-                    s = self.chinese_sim(ia[k], ib[k], fa.cantonese, fb.cantonese)
+                    s = self.chinese_sim(ia[k], ib[k], fa, fb)
                 elif strict and s:
                     s = strict.get((ia[k], ib[k]), s)
                 if s < TOKEN_MATCH:
@@ -291,7 +291,7 @@ class TokenIndex:
             for j in range(len(B)):
                 s = row.get(ib[j], 0.0)
                 if chinese:
-                    s = self.chinese_sim(ia[i], ib[j], fa.cantonese, fb.cantonese)
+                    s = self.chinese_sim(ia[i], ib[j], fa, fb)
                 elif strict and s:
                     s = strict.get((ia[i], ib[j]), s)
                 if initials and s == 0.0 and (len(A[i]) == 1 or len(B[j]) == 1):
