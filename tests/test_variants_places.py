@@ -77,3 +77,10 @@ def test_two_names_of_one_country_are_linked(a, b):
 def test_look_alike_countries_and_a_capital_stay_apart(a, b):
     # Tunis is Tunisia in Croatian, and a city: a name a city carries is no country's
     assert not _linked(a, b, "GPE"), (a, b)
+
+
+def test_the_own_names_of_two_places_never_match():
+    # Anshan and Anshun are two cities one vowel apart; Canton is Guangzhou's (not Ohio's)
+    assert not _linked("Anshan", "Anshun", "GPE")
+    assert _linked("Canton", "Guangzhou", "GPE")
+    assert _linked("Jalalabad", "Djalalabad", "GPE")  # another city's other name: no evidence

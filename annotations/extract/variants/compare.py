@@ -15,7 +15,12 @@ from annotations.extract.variants.contained import contained
 from annotations.extract.variants.context import EventIndex
 from annotations.extract.variants.hongkong import alias_short
 from annotations.extract.variants.joins import add_joins
-from annotations.extract.variants.match import match_tokens, place_matches
+from annotations.extract.variants.match import (
+    drop_different_numbers_and_places,
+    is_numeral,
+    match_tokens,
+    place_matches,
+)
 from annotations.extract.variants.near import near_pairs
 from annotations.extract.variants.origins import has_nasab
 from annotations.extract.variants.score import score_alignment
@@ -77,6 +82,7 @@ class TokenIndex:
         self.n_core = n_core
         self.match = match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
         drop_pattern_conflicts(tokens, n_core, self.match)  # Samer / Samar: see arabic.py
+        drop_different_numbers_and_places(tokens, n_core, self.match)  # Mohammed V / VI, Anshan / Anshun
         self.strict = self._strict_matches() if any(n.person for n in live) else {}
         # two names of one city match, but not between people's names (Ivanova is a city too)
         for a, b, s in place_matches(tokens, n_core, self.match):
@@ -140,7 +146,7 @@ class TokenIndex:
         if ia == ib:
             return 1.0
         s = self.tsim(ia, ib, person)
-        if s == 0.0 and person and (len(a) == 1 or len(b) == 1) and a[0] == b[0]:
+        if s == 0.0 and person and (len(a) == 1 or len(b) == 1) and a[0] == b[0] and not is_numeral(a + b):
             return 0.9  # an initial: G. Bush ~ George Bush
         return s
 
