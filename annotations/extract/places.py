@@ -39,10 +39,10 @@ from typing import Any
 
 from annotations.extract.normalize import normalize
 
-__all__ = ["MIN_POPULATION", "TABLE_PATH", "build_place_table", "own_place", "place_name", "place_of"]
+__all__ = ["MIN_POPULATION", "TABLE_PATH", "build_place_table", "place_name", "place_of"]
 
 TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "place_names.json"
-MIN_POPULATION = 50_000
+MIN_POPULATION = 20_000
 DOMINANCE = 5
 # the languages of the outlets whose country names are taken (Latin script, as they write them)
 NEWS_LANGUAGES = (
@@ -153,20 +153,6 @@ def _tables() -> tuple[dict[str, int], tuple[str, ...], int]:
 def place_of(key: str) -> int:
     """The city or country a normalised form names (an index into the table), or -1."""
     return _tables()[0].get(key, -1)
-
-
-@lru_cache(maxsize=1)
-def _own() -> dict[str, int]:
-    of, names, _ = _tables()
-    own = {normalize(name): i for i, name in enumerate(names)}
-    return {key: i for key, i in own.items() if of.get(key) == i}  # (Canton is Guangzhou's, not Ohio's)
-
-
-def own_place(key: str) -> int:
-    """The city or country whose own name (GeoNames' or ISO 3166's) a normalised form is and
-    that the name is given to (place_of), or -1 (Anshan, Gaza; not Djalalabad, one of
-    Jalal-Abad's other names, nor Canton, Ohio's own name given to Guangzhou)."""
-    return _own().get(key, -1)
 
 
 def place_name(place: int) -> str:

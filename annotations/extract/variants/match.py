@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 from annotations.extract.blocking import READINGS, phonetic_key, prefilter_forms_many, skeleton_keys
 from annotations.extract.distance import TOKEN_MATCH, match_similarities, token_similarity
 from annotations.extract.normalize import symbols_many
-from annotations.extract.places import own_place, place_of
+from annotations.extract.places import place_of
 from annotations.extract.romanize import alternates
 from annotations.extract.variants.tuning import BLOCK_CAP, PLACE_SIM, PREFILTER_CUTOFF
 
@@ -73,17 +73,18 @@ def is_numeral(pair: str) -> bool:
 def drop_different_numbers_and_places(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> None:
     """Remove the token matches (both ways) between two different regnal numbers (Mohammed V /
     Mohammed VI) and between the names of two different cities or countries (places.py: Anshan
-    / Anshun, Gaza / Giza: each the own name of its place, not one of its other names, which
-    GeoNames may give to another place: Djalalabad), which spelling alone may find close."""
+    / Anshun, Ramla / Ramallah, Jubail / Jbeil (Byblos): names places.py gives to two places),
+    which spelling alone may find close. (Djalalabad, GeoNames' French name of Kyrgyzstan's
+    Jalal-Abad, thus stays apart from Afghanistan's Jalalabad.)"""
     for a in range(n_core):
         ta = tokens[a]
         numeral = ta in _NUMERALS
-        place = own_place(ta)
+        place = place_of(ta)
         if not numeral and place < 0:
             continue
         for b in [b for b in match[a] if b != a and b < n_core]:
             tb = tokens[b]
-            if (numeral and tb in _NUMERALS) or (place >= 0 and own_place(tb) not in (-1, place)):
+            if (numeral and tb in _NUMERALS) or (place >= 0 and place_of(tb) not in (-1, place)):
                 del match[a][b]
                 match[b].pop(a, None)
 
