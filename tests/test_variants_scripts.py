@@ -392,3 +392,20 @@ def test_a_hokkien_name_is_linked_to_its_pinyin(a, b):
 )
 def test_hokkien_look_alikes_stay_apart(a, b):
     assert not _pair_linked(a, b), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Abd al-Fattah al-Burhan", "Abdel Fattah al-Burhan"),
+        ("Abd al-Aziz Ibn Saud", "Abdulaziz Ibn Saud"),
+        ("Abd ar-Rahman Ali", "Abdur Rahman Ali"),
+    ],
+)
+def test_abd_and_its_article_written_apart_are_one_name(a, b):
+    assert _pair_linked(a, b), (a, b)
+
+
+def test_abd_al_names_of_different_attributes_stay_apart():
+    assert not _pair_linked("Abd al-Rahman Ali", "Abd al-Rahim Ali")
+    assert not _pair_linked("Abd al-Aziz Ali", "Abd al-Karim Ali")

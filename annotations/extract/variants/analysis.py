@@ -86,7 +86,7 @@ def analyse(node: Node) -> None:
 
 
 def _analyse(node: Node) -> None:
-    toks = _irish_o(_chinese_tokens(node) or node.key.split())
+    toks = _abd_al(_irish_o(_chinese_tokens(node) or node.key.split()))
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
     # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is the core
@@ -142,6 +142,24 @@ def _irish_o(toks: list[str]) -> list[str]:
     for t in toks:
         if out and out[-1] == "o" and len(t) >= 3:
             out[-1] = "o" + t
+        else:
+            out.append(t)
+    return out
+
+
+# the article after Abd ("servant of"), as written (al, el, ul; ar, as, ash ... before a sun letter)
+_ABD_ARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "an", "ur", "ud", "un", "us"})
+
+
+def _abd_al(toks: list[str]) -> list[str]:
+    """Abd and its article written apart are one name with it, as Abdel, Abdul, Abdur write it
+    (Abd al-Fattah = Abdel Fattah, Abd al-Aziz = Abdulaziz), not a name and a particle."""
+    if "abd" not in toks[:-2]:
+        return toks
+    out: list[str] = []
+    for t in toks:
+        if out and out[-1] == "abd" and t in _ABD_ARTICLES:
+            out[-1] = "abd" + t
         else:
             out.append(t)
     return out
