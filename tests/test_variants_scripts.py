@@ -409,3 +409,10 @@ def test_abd_and_its_article_written_apart_are_one_name(a, b):
 def test_abd_al_names_of_different_attributes_stay_apart():
     assert not _pair_linked("Abd al-Rahman Ali", "Abd al-Rahim Ali")
     assert not _pair_linked("Abd al-Aziz Ali", "Abd al-Karim Ali")
+
+
+def test_wade_giles_keeps_the_rime_ai():
+    # pypinyin's Wade-Giles style writes hai, lai, mai as hei, lei, mei; the table corrects it
+    assert "hai" in syllable_table()["hai"] and "lai" not in syllable_table()["lei"]
+    assert _pair_linked("Qinghai", "Tsinghai", "GPE") and _pair_linked("Zhongnanhai", "Chung-nan-hai", "GPE")
+    assert not _pair_linked("Lai Ching-te", "Lei Ching-te")

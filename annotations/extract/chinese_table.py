@@ -98,6 +98,8 @@ def _scheme_tables(toned: set[str]) -> tuple[dict[str, set[str]], dict[str, set[
     for p in plain:
         pinyin[p.replace("v", "u")].add(p)
         wg = convert(p, Style.WADEGILES, strict=True).replace("'", "").replace("v", "u")
+        if p.endswith("ai") and wg.endswith("ei"):
+            wg = wg[:-2] + "ai"  # pypinyin writes hai, lai, mai, nai, sai, shai, wai, ai as -ei: Wade-Giles keeps ai
         wade[wg].add(p)
         for spelling in _postal(wg):
             wade[spelling].add(p)
