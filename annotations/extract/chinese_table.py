@@ -43,6 +43,8 @@ def _postal(wg: str) -> list[str]:
         out.append(wg[1:])  # Taiwan: Tsai Ing-wen
     if wg.endswith("i") and len(wg) == 2:
         out.append(wg[0] + "ee")  # Taiwan, Singapore: Lee Teng-hui
+    if wg == "i":
+        out.append("yi")  # Taiwan's place names: Chiayi, Yilan
     return out
 
 
