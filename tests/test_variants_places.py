@@ -90,3 +90,17 @@ def test_the_names_of_two_places_never_match(a, b):
 
 def test_a_name_the_table_gives_to_a_place_still_meets_its_other_names():
     assert _linked("Canton", "Guangzhou", "GPE")  # Canton is Guangzhou's, not Ohio's
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Tibet", "Xizang"), ("Bavaria", "Bayern"), ("Tschetschenien", "Tchétchénie")],
+)
+def test_two_names_of_one_region_are_linked(a, b):
+    # ISO 3166-2 and the iso-codes translations, designators stripped (Xizang Zizhiqu, Republik ...)
+    assert _linked(a, b, "GPE"), (a, b)
+    assert "ISO 3166-2" in place_name(place_of(a.lower()))
+
+
+def test_a_region_and_its_city_of_one_name_are_not_two_places():
+    assert _linked("Duhok", "Dahuk", "GPE")  # the city and its governorate share the name
