@@ -72,7 +72,9 @@ from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair
 from annotations.extract.variants.resolver import canonical_groups
 from annotations.extract.variants.suggest import suggest
 
-LINKER_VERSION = "variants-5"
+LINKER_VERSION = "variants-6"
 """Bumped when the linker's decisions change (variants-3: labels pooled, slips, ou/w, y, g/j;
 variants-4: readings, Chinese syllables, blocking guarantee, slips by context; variants-5:
-names of one place, Romance full names, Arabic look-alikes, Hong Kong and Wade-Giles schemes)."""
+names of one place, Romance full names, Arabic look-alikes, Hong Kong and Wade-Giles schemes;
+variants-6: Hokkien names, Arabic name patterns, Abd al-, regnal numbers, names of two places
+apart, regions, Wade-Giles ai)."""
