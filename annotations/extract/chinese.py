@@ -211,6 +211,7 @@ def cantonese_form(tokens: Sequence[str]) -> bool:
     return any(cantonese_token(t) for t in tokens) and not hokkien_form(tokens)
 
 
+@lru_cache(maxsize=1 << 16)
 def hokkien_token(token: str) -> bool:
     """True if a token reads as Hokkien syllables as Singapore, Malaysia and Taiwan write them,
     and as no Mandarin ones (Lim, Goh, Khoo, Teo, Chok, Boon)."""
@@ -320,11 +321,13 @@ def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool 
     return marked or cantonese_form(tokens) or hokkien_form(tokens) or all(map(_mandarin, tokens))
 
 
+@lru_cache(maxsize=1 << 16)
 def _hokkien_token(token: str) -> bool:
     """True if a token cuts into Hokkien syllables (Goh, Lim: read so in a Hokkien name)."""
     return bool(_cuts(token, _tables().hokkien))
 
 
+@lru_cache(maxsize=1 << 16)
 def _mandarin(token: str) -> bool:
     """True if a token cuts into Mandarin syllables (pinyin, or Wade-Giles and its kin)."""
     t = _tables()
