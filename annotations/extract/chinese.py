@@ -220,8 +220,8 @@ def hokkien_token(token: str) -> bool:
 
 def hokkien_form(tokens: Sequence[str]) -> bool:
     """True if a Chinese name is written the Hokkien way: one of its tokens reads only as
-    Hokkien, every token reads as Mandarin or Hokkien, and some token as neither Mandarin nor
-    Cantonese (Lim Guan Eng, Goh Chok Tong, Tan Cheng Lock; Lai Chee-ying, whose every token
+    Hokkien, every token reads as Mandarin or Hokkien, and some token as neither common Mandarin
+    nor Cantonese (Lim Guan Eng, Goh Chok Tong, Tan Cheng Lock; Lai Chee-ying, whose every token
     reads as Cantonese, is a Hong Kong name); its other tokens are then read as Hokkien too (Tan
     for Chen)."""
     t = _tables()
@@ -229,7 +229,15 @@ def hokkien_form(tokens: Sequence[str]) -> bool:
         return False
     if not all(_mandarin(x) or _cuts(x, t.hokkien) for x in tokens):
         return False
-    return not all(_mandarin(x) or _cuts(x, t.cantonese) for x in tokens)
+    return not all(_common_mandarin(x) or _cuts(x, t.cantonese) for x in tokens)
+
+
+@lru_cache(maxsize=1 << 16)
+def _common_mandarin(token: str) -> bool:
+    """True if a token cuts into Mandarin syllables of common characters (not Eng, a rare
+    syllable, that Lim Guan Eng writes in Hokkien)."""
+    common = _tables().common
+    return any(all(not syl.isdisjoint(common) for syl in cut) for cut in readings(token))
 
 
 # the aspirated and unaspirated initials (which Wade-Giles tells apart only with an apostrophe)
