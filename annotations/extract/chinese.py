@@ -21,11 +21,13 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+from annotations.extract.chinese_table import build_syllable_table
 
 __all__ = [
     "TABLE_PATH",
@@ -39,146 +41,20 @@ __all__ = [
     "chinese_token",
     "english_name_first",
     "given_initials",
+    "hokkien_form",
+    "hokkien_token",
     "readings",
     "same_name",
+    "scheme_readings",
     "syllable_matches",
     "syllable_table",
 ]
 
 TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "chinese_syllables.json"
-"""The table build_syllable_table makes, shipped so that linking does not pay pypinyin's
+"""The table build_syllable_table (chinese_table.py) makes, shipped so that linking does not pay pypinyin's
 1.3 s import (regenerate: python -m annotations.extract.chinese; a test checks it is current)."""
 
 _MAX_READINGS = 32
-
-
-def _postal(wg: str) -> list[str]:
-    """Postal, older Wade-Giles and Taiwanese spellings of a Wade-Giles syllable (without
-    apostrophes)."""
-    out = []
-    if wg.startswith("hs"):
-        out.append("s" + wg[2:])  # Hsinchiang -> Sinkiang
-    if wg.startswith("chi"):
-        out += ["k" + wg[2:], "ts" + wg[2:]]  # Chiang -> Kiang, Ching -> Tsing
-    if wg.startswith("ku") and len(wg) > 2 and wg[2] in "aei":
-        out.append("kw" + wg[2:])  # Kuangchou -> Kwangchow
-    if wg.endswith("ou"):
-        out += [w[:-2] + "ow" for w in [wg, *out]]  # Kwangchow
-    if wg.endswith("u") and not wg.endswith(("ou", "iu")):
-        out.append(wg[:-1] + "oo")  # Soochow, Foochow
-    if wg.endswith("ung"):
-        out += [wg[:-3] + "oong", wg[:-3] + "oung"]  # Soong Mei-ling, Lee Hsien Loong; French Tsé-toung
-    if wg.endswith("ei"):
-        out.append(wg[:-2] + "eh")  # Hopeh, Hupeh
-    if wg.endswith("e") and not wg.endswith(("ie", "ue")):
-        out.append(wg + "h")  # older Wade-Giles: Chu Teh
-    if wg.startswith("yi"):
-        out.append(wg[1:])  # Taiwan: Tsai Ing-wen
-    if wg.endswith("i") and len(wg) == 2:
-        out.append(wg[0] + "ee")  # Taiwan, Singapore: Lee Teng-hui
-    return out
-
-
-def build_syllable_table() -> dict[str, Any]:
-    """{"mandarin": written syllable -> the pinyin syllables (toneless, v for ü) it can stand
-    for, from pypinyin's dictionary and its Wade-Giles and Gwoyeu Romatzyh styles;
-    "cantonese": Hong Kong Government romanisation syllable -> the pinyin syllables of the
-    characters it writes that are in use (cantonese-romanisation's table, through the
-    characters: traditional ones through their simplified form, OpenCC);
-    "common": the pinyin syllables of common characters (those in 20+ of pypinyin's words);
-    "words": pypinyin's two-character words in toneless pinyin (Hunan, Henan); "pinyin" and
-    "wade": the Mandarin syllables by scheme; "taiwan": Gwoyeu Romatzyh's j syllables, read
-    after a token's first syllable only}."""
-    # imported here: pypinyin loads its phrase dictionary on import (1.3 s), needed only to build
-    from pypinyin import Style
-    from pypinyin.constants import PHRASES_DICT
-    from pypinyin.pinyin_dict import pinyin_dict
-    from pypinyin.style import convert
-
-    toned: set[str] = set()
-    for value in pinyin_dict.values():
-        toned.update(value.split(","))
-    pinyin: dict[str, set[str]] = defaultdict(set)
-    wade: dict[str, set[str]] = defaultdict(set)
-    # (not the interjections ng, m, n, hm, hng: they would cut Wong as wo-ng)
-    plain = {convert(p, Style.NORMAL, strict=True) for p in toned} - {"ng", "m", "n", "hm", "hng"}
-    for p in plain:
-        pinyin[p.replace("v", "u")].add(p)
-        wg = convert(p, Style.WADEGILES, strict=True).replace("'", "").replace("v", "u")
-        wade[wg].add(p)
-        for spelling in _postal(wg):
-            wade[spelling].add(p)
-    # the postal system's one irregular spelling: Shensi for Shaanxi, to tell it from Shansi
-    wade["shen"].add("gr:shaan")
-    for p in toned:
-        gr = convert(p, Style.GWOYEU, strict=True)
-        if re.search(r"([aeiou])\1", gr) and gr not in pinyin and gr not in wade:
-            wade[gr].add("gr:" + gr)
-    # Taiwan's given names keep Gwoyeu Romatzyh's j for zh and j, in any tone, after the first
-    # syllable (Ma Ying-jeou, Ko Wen-je; a Jean or Jay first is no Chinese syllable)
-    taiwan: dict[str, set[str]] = defaultdict(set)
-    for p in toned:
-        gr = convert(p, Style.GWOYEU, strict=True)
-        if gr.startswith("j") and not gr.startswith("ji") and gr not in pinyin:
-            taiwan[gr].add(convert(p, Style.NORMAL, strict=True))
-    # common characters: those in at least 20 of pypinyin's words
-    uses: dict[str, int] = defaultdict(int)
-    for word in PHRASES_DICT:
-        for ch in set(word):
-            uses[ch] += 1
-    common = {c for c, n in uses.items() if n >= 20}
-    common_syllables = {
-        convert(p, Style.NORMAL, strict=True)
-        for c in common
-        if ord(c) in pinyin_dict
-        for p in pinyin_dict[ord(c)].split(",")
-    }
-    return {
-        "pinyin": _plain_table(pinyin),
-        "wade": _plain_table(wade),
-        "taiwan": _plain_table(taiwan),
-        "cantonese": _cantonese(pinyin_dict, convert, Style, {c for c, n in uses.items() if n >= _CANTONESE_USES}),
-        "common": sorted(common_syllables),
-        "words": sorted(
-            {
-                "".join(convert(r[0], Style.NORMAL, strict=True) for r in v).replace("v", "u")
-                for w, v in PHRASES_DICT.items()
-                if len(w) == 2 and len(v) == 2
-            }
-        ),
-    }
-
-
-# a character is in use when its simplified form is in this many of pypinyin's words (the
-# surnames Guo, Zheng are in 4 or 5)
-_CANTONESE_USES = 3
-
-
-def _cantonese(
-    pinyin_dict: dict[int, str], convert: Callable[..., str], style: Any, in_use: set[str]
-) -> dict[str, list[str]]:
-    """Hong Kong Government romanisation syllable -> pinyin syllables of the characters in use
-    it writes (Hong Kong writes traditional characters: read through their simplified form)."""
-    import cantoroman  # the generator's only: the shipped table is what linking reads
-    import opencc  # likewise
-
-    simplified = opencc.OpenCC("t2s").convert
-    roman_to_char = cantoroman.Cantonese().romanToChar
-    table: dict[str, set[str]] = defaultdict(set)
-    for hk, chars in roman_to_char.items():
-        for ch in chars:
-            if simplified(ch) not in in_use or ord(ch) not in pinyin_dict:
-                continue
-            for p in pinyin_dict[ord(ch)].split(","):
-                py = convert(p, style.NORMAL, strict=True)
-                table[hk].add(py)
-                if hk.endswith("i") and len(hk) <= 3:
-                    table[hk[:-1] + "ee"].add(py)  # Tung Chee-hwa, Lee
-    return {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha() and v}
-
-
-def _plain_table(table: dict[str, set[str]]) -> dict[str, list[str]]:
-    return {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha()}
 
 
 class _Tables(NamedTuple):
@@ -186,6 +62,7 @@ class _Tables(NamedTuple):
     wade: dict[str, frozenset[str]]  # Wade-Giles, postal, Taiwanese, Gwoyeu Romatzyh
     taiwan: dict[str, frozenset[str]]  # Gwoyeu Romatzyh's j syllables (Ying-jeou), not first in a token
     cantonese: dict[str, frozenset[str]]
+    hokkien: dict[str, frozenset[str]]  # as Singapore, Malaysia and Taiwan write Hokkien names
     common: frozenset[str]
     words: frozenset[str]
 
@@ -197,9 +74,11 @@ def _tables() -> _Tables:
     pinyin = {k: frozenset(v) for k, v in data["pinyin"].items()}
     # the doubled vowels of Gwoyeu Romatzyh that official pinyin keeps (Shaanxi)
     pinyin.update((k, v) for k, v in wade.items() if all(p.startswith("gr:") for p in v))
+    # the southern readings: Hong Kong's Cantonese and Singapore's or Taiwan's Hokkien
     cantonese = {k: frozenset(v) for k, v in data["cantonese"].items()}
+    hokkien = {k: frozenset(v) for k, v in data["hokkien"].items()}
     taiwan = {k: frozenset(v) for k, v in data["taiwan"].items()}
-    return _Tables(pinyin, wade, taiwan, cantonese, frozenset(data["common"]), frozenset(data["words"]))
+    return _Tables(pinyin, wade, taiwan, cantonese, hokkien, frozenset(data["common"]), frozenset(data["words"]))
 
 
 def syllable_table() -> dict[str, frozenset[str]]:
@@ -218,23 +97,38 @@ def cantonese_table() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1 << 16)
-def readings(token: str, cantonese: bool = False) -> tuple[tuple[frozenset[str], ...], ...]:
+def readings(token: str, cantonese: bool = False, hokkien: bool = False) -> tuple[tuple[frozenset[str], ...], ...]:
     """Every way to cut a normalised token into written syllables, as per-syllable sets of
-    pinyin syllables (at most 32 cuts; () if it cannot be cut).
+    pinyin syllables (at most 32 cuts; () if it cannot be cut): see scheme_readings."""
+    return tuple(cut for _, cut in scheme_readings(token, cantonese, hokkien))
 
-    A cut is written in one scheme: all pinyin, or all Wade-Giles and its kin (postal,
+
+_Cut = tuple[frozenset[str], ...]
+
+
+@lru_cache(maxsize=1 << 16)
+def scheme_readings(token: str, cantonese: bool = False, hokkien: bool = False) -> tuple[tuple[str, _Cut], ...]:
+    """Every way to cut a normalised token into written syllables, each with its scheme: "m"
+    (Mandarin), "c" (Cantonese) or "h" (Hokkien).
+
+    A Mandarin cut is written in one scheme: all pinyin, or all Wade-Giles and its kin (postal,
     Taiwanese, Gwoyeu Romatzyh), so the zhou of Suzhou says its su is pinyin su, not the postal
     su of Xuzhou. Hong Kong (Cantonese) cuts are added when `cantonese` (the token is part of a
     Hong Kong name: see cantonese_form) or when the token reads as no syllables of common
     characters otherwise (Leung, Cheung); a token that reads as common pinyin is not read as
-    Cantonese on its own (Li Ping is not Li Peng)."""
+    Cantonese on its own (Li Ping is not Li Peng). Hokkien cuts (Tan, Lim, Goh, Teo) are added
+    only when `hokkien` (the token is part of a Hokkien name: see hokkien_form): a Hokkien
+    syllable reads as many Mandarin ones."""
     if not token.isascii() or not token.isalpha() or len(token) > 24:
         return ()
     t = _tables()
     mandarin = (_cuts(token, t.pinyin, True) + _cuts(token, t.wade, inner=t.taiwan))[:_MAX_READINGS]
-    if not cantonese and any(all(not syl.isdisjoint(t.common) for syl in cut) for cut in mandarin):
-        return mandarin
-    return (mandarin + _cuts(token, t.cantonese))[:_MAX_READINGS]
+    out = [("m", cut) for cut in mandarin]
+    if hokkien:
+        out += [("h", cut) for cut in _cuts(token, t.hokkien)]
+    if cantonese or not any(all(not syl.isdisjoint(t.common) for syl in cut) for cut in mandarin):
+        out += [("c", cut) for cut in _cuts(token, t.cantonese)]
+    return tuple(out[:_MAX_READINGS])
 
 
 _WHOLE_ONLY = frozenset({"ng", "m"})  # Cantonese Ng (Wu) is a name, not the end of Wong
@@ -272,14 +166,30 @@ def _cuts(
     return tuple(cuts[0])
 
 
-def same_name(a: str, b: str, cantonese_a: bool = False, cantonese_b: bool = False) -> bool:
-    """True if some reading of token a is a reading of token b (each read as Cantonese too
-    when its flag says it is part of a Hong Kong name)."""
-    ra, rb = readings(a, cantonese_a), readings(b, cantonese_b)
-    for x in ra:
-        for y in rb:
-            if len(x) == len(y) and all(s & t for s, t in zip(x, y)):
-                return True
+def same_name(
+    a: str,
+    b: str,
+    cantonese_a: bool = False,
+    cantonese_b: bool = False,
+    hokkien_a: bool = False,
+    hokkien_b: bool = False,
+) -> bool:
+    """True if some reading of token a is a reading of token b (each read as Cantonese, or as
+    Hokkien, too when its flags say it is part of a Hong Kong or a Hokkien name). A Hokkien
+    reading meets only a Mandarin reading of a token of a name not written the Hokkien way:
+    Hokkien syllables each read as many Mandarin ones, and two Hokkien spellings would meet
+    through Mandarin too often (Boon Keng / Boon Heng; Chee Beng / Chee Meng, Meng read as
+    Mandarin in a Hokkien name)."""
+    ra, rb = scheme_readings(a, cantonese_a, hokkien_a), scheme_readings(b, cantonese_b, hokkien_b)
+    for sa, x in ra:
+        for sb, y in rb:
+            if len(x) != len(y) or not all(s & t for s, t in zip(x, y)):
+                continue
+            if sa == "h" or sb == "h":
+                if ((sa, sb) == ("h", "m") and not hokkien_b) or ((sa, sb) == ("m", "h") and not hokkien_a):
+                    return True
+                continue
+            return True
     return False
 
 
@@ -296,9 +206,38 @@ def cantonese_token(token: str) -> bool:
 
 def cantonese_form(tokens: Sequence[str]) -> bool:
     """True if a Chinese name is written the Hong Kong way: one of its tokens reads only as
-    Cantonese (Leung Chun-ying, Lai Chee-ying); its other tokens are then read as Cantonese
-    too (Chun for Zhen)."""
-    return any(cantonese_token(t) for t in tokens)
+    Cantonese (Leung Chun-ying, Lai Chee-ying) and it is not written the Hokkien way (see
+    hokkien_form); its other tokens are then read as Cantonese too (Chun for Zhen)."""
+    return any(cantonese_token(t) for t in tokens) and not hokkien_form(tokens)
+
+
+@lru_cache(maxsize=1 << 16)
+def hokkien_token(token: str) -> bool:
+    """True if a token reads as Hokkien syllables as Singapore, Malaysia and Taiwan write them,
+    and as no Mandarin ones (Lim, Goh, Khoo, Teo, Chok, Boon)."""
+    return not _mandarin(token) and bool(_cuts(token, _tables().hokkien))
+
+
+def hokkien_form(tokens: Sequence[str]) -> bool:
+    """True if a Chinese name is written the Hokkien way: one of its tokens reads only as
+    Hokkien, every token reads as Mandarin or Hokkien, and some token as neither common Mandarin
+    nor Cantonese (Lim Guan Eng, Goh Chok Tong, Tan Cheng Lock; Lai Chee-ying, whose every token
+    reads as Cantonese, is a Hong Kong name); its other tokens are then read as Hokkien too (Tan
+    for Chen)."""
+    t = _tables()
+    if not any(hokkien_token(x) for x in tokens):
+        return False
+    if not all(_mandarin(x) or _cuts(x, t.hokkien) for x in tokens):
+        return False
+    return not all(_common_mandarin(x) or _cuts(x, t.cantonese) for x in tokens)
+
+
+@lru_cache(maxsize=1 << 16)
+def _common_mandarin(token: str) -> bool:
+    """True if a token cuts into Mandarin syllables of common characters (not Eng, a rare
+    syllable, that Lim Guan Eng writes in Hokkien)."""
+    common = _tables().common
+    return any(all(not syl.isdisjoint(common) for syl in cut) for cut in readings(token))
 
 
 # the aspirated and unaspirated initials (which Wade-Giles tells apart only with an apostrophe)
@@ -314,13 +253,13 @@ def _coarse(syllable: str) -> str:
     return _COARSE_INITIAL.get(syllable[:1], syllable[:1]) + syllable[1:]
 
 
-def block_keys(token: str, cantonese: bool = False) -> set[str]:
+def block_keys(token: str, cantonese: bool = False, hokkien: bool = False) -> set[str]:
     """Keys that every token `same_name` would accept with this one shares at least one of:
     the syllable count with the first and last syllables (coarsened), of every reading (a
     shared reading shares them; Cantonese syllables stand for a dozen pinyin ones, so whole
     readings would be too many keys)."""
     keys: set[str] = set()
-    for cut in readings(token, cantonese):
+    for cut in readings(token, cantonese, hokkien):
         first = {_coarse(s) for s in cut[0]}
         last = {_coarse(s) for s in cut[-1]}
         keys.update(f"zh{len(cut)}:{a}-{b}" for a in first for b in last)
@@ -336,11 +275,13 @@ def syllable_matches(
     of_chinese: set[int],
     of_cantonese: AbstractSet[int] = frozenset(),
     unmarked: AbstractSet[int] = frozenset(),
+    of_hokkien: AbstractSet[int] = frozenset(),
 ) -> list[tuple[int, int]]:
     """Pairs of token ids (a < b) that read as one Chinese name (Zhou / Chou, Tsingtao /
     Qingdao), among the ids in `of_chinese` and any token that looks Chinese; those in
-    `of_cantonese` are read as Cantonese too. A token in `unmarked` (of a place name, say)
-    is paired only with one of those: Shensi / Shaanxi, Hopeh / Hebei, not Hunan / Henan."""
+    `of_cantonese` are read as Cantonese too, those in `of_hokkien` as Hokkien. A token in
+    `unmarked` (of a place name, say) is paired only with one of those: Shensi / Shaanxi, Hopeh /
+    Hebei, not Hunan / Henan."""
     blocks: dict[str, set[int]] = defaultdict(set)
     marked: set[int] = set()
     for t, token in enumerate(tokens):
@@ -348,7 +289,7 @@ def syllable_matches(
             marked.add(t)
         elif t not in unmarked or not _WADE_LETTERS.fullmatch(token):
             continue
-        for key in block_keys(token, t in of_cantonese):
+        for key in block_keys(token, t in of_cantonese, t in of_hokkien):
             blocks[key].add(t)
     out: set[tuple[int, int]] = set()
     for ids in blocks.values():
@@ -357,7 +298,9 @@ def syllable_matches(
             for b in ordered[k + 1 :]:
                 if (a, b) in out or (a not in marked and b not in marked):
                     continue
-                if same_name(tokens[a], tokens[b], a in of_cantonese, b in of_cantonese):
+                if same_name(
+                    tokens[a], tokens[b], a in of_cantonese, b in of_cantonese, a in of_hokkien, b in of_hokkien
+                ):
                     out.add((a, b))
     return sorted(out)
 
@@ -367,9 +310,10 @@ def syllable_matches(
 _MARK = re.compile(r"x|q|zh|hs|ts|tz|ng|ao|ui|uo|ie|iu|ei|ou|ua|ia|ow|ch|jin|jia|jie|jiu|jio")
 
 
-def chinese_token(token: str) -> bool:
-    """True if a token cuts into syllables and shows a mark only Chinese romanisations make."""
-    return bool(_MARK.search(token)) and bool(readings(token))
+def chinese_token(token: str, cantonese: bool = False, hokkien: bool = False) -> bool:
+    """True if a token cuts into syllables (Cantonese or Hokkien ones too, as its flags say)
+    and shows a mark only Chinese romanisations make."""
+    return bool(_MARK.search(token)) and bool(readings(token, cantonese, hokkien))
 
 
 def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool = False) -> bool:
@@ -380,11 +324,18 @@ def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool 
     name, reads only as Cantonese (Lau Tak-wah) or every token reads as Mandarin (Ko Wen-je;
     Korean given names, Jae-in, Geun-hye, mostly do not)."""
     marked = any(_MARK.search(t) or (place and t in _tables().words) for t in tokens)
-    if not (marked or (hyphenated and len(tokens) >= 2)) or not all(readings(t) for t in tokens):
+    if not (marked or (hyphenated and len(tokens) >= 2)) or not all(readings(t) or _hokkien_token(t) for t in tokens):
         return False  # (the mark first: most names have none, and cutting costs more)
-    return marked or cantonese_form(tokens) or all(map(_mandarin, tokens))
+    return marked or cantonese_form(tokens) or hokkien_form(tokens) or all(map(_mandarin, tokens))
 
 
+@lru_cache(maxsize=1 << 16)
+def _hokkien_token(token: str) -> bool:
+    """True if a token cuts into Hokkien syllables (Goh, Lim: read so in a Hokkien name)."""
+    return bool(_cuts(token, _tables().hokkien))
+
+
+@lru_cache(maxsize=1 << 16)
 def _mandarin(token: str) -> bool:
     """True if a token cuts into Mandarin syllables (pinyin, or Wade-Giles and its kin)."""
     t = _tables()
@@ -405,7 +356,7 @@ def chinese_given_name(written: str) -> bool:
     t = _tables()
     for w in syllables:
         w = "".join(c for c in w if c.isascii() and c.isalpha())
-        if w not in t.pinyin and w not in t.wade and w not in t.cantonese and w not in t.taiwan:
+        if not any(w in table for table in (t.pinyin, t.wade, t.cantonese, t.hokkien, t.taiwan)):
             return False
     return True
 

@@ -1,4 +1,5 @@
-"""Other names of one place: exonyms and other spellings of cities (GeoNames) and countries (ISO 3166).
+"""Other names of one place: exonyms and other spellings of cities (GeoNames), countries (ISO 3166)
+and regions (ISO 3166-2).
 
 A city is written differently by outlets in different languages and by different
 romanisations (Köln / Cologne, Moskau / Moscow, Kyiv / Kiev, Mykolaiv / Nikolayev, Beograd /
@@ -23,8 +24,13 @@ name, official and common name and their translations into the languages of Euro
 Turkish and South-East Asian outlets (the iso-codes project's) (Türkiye / Turkey / Türkei, Czechia / Czech Republic / Tschechien), in Latin script,
 less any name two countries share or a city carries (Luxemburg, Djibouti).
 
-``place_of(key)`` is the city or country a normalised form names (or -1), ``place_name(i)``
-its name and the source.
+Regions are added from ISO 3166-2 the same way: every top-level subdivision's name and its
+translations (into English too), less the words that say what kind of region it is (Xizang
+Zizhiqu / Tibet, Republik Tschetschenien / Tchétchénie, Bayern / Bavaria), less any name a
+city or country carries or two regions share.
+
+``place_of(key)`` is the city, country or region a normalised form names (or -1),
+``city_or_country(key)`` the same without regions, ``place_name(i)`` its name and the source.
 """
 
 from __future__ import annotations
@@ -39,10 +45,10 @@ from typing import Any
 
 from annotations.extract.normalize import normalize
 
-__all__ = ["MIN_POPULATION", "TABLE_PATH", "build_place_table", "place_name", "place_of"]
+__all__ = ["MIN_POPULATION", "TABLE_PATH", "build_place_table", "city_or_country", "place_name", "place_of"]
 
 TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "place_names.json"
-MIN_POPULATION = 50_000
+MIN_POPULATION = 20_000
 DOMINANCE = 5
 # the languages of the outlets whose country names are taken (Latin script, as they write them)
 NEWS_LANGUAGES = (
@@ -107,7 +113,53 @@ def build_place_table() -> dict[str, Any]:
         for key in keys:
             seen[key] += 1
     kept = [[name, sorted(k for k in keys if seen[k] == 1 and k not in city_names)] for name, keys in countries]
-    return {"places": places, "countries": [c for c in kept if len(c[1]) > 1]}
+    return {
+        "places": places,
+        "countries": [c for c in kept if len(c[1]) > 1],
+        "regions": _regions(excluded | city_names | {k for _, keys in countries for k in keys}),
+    }
+
+
+# what ISO 3166-2's names and their translations call a region (stripped: Xizang Zizhiqu is Xizang,
+# Republik Tschetschenien is Tschetschenien)
+_DESIGNATORS = frozenset(
+    "oblast oblast' okrug avtonomnyy avtonomnaya kray krai kraj respublika republik republic republique "
+    "repubblica republica sheng zizhiqu shi province provincia provinz region regione novads oblysy "
+    "apskritis zupanija lan county state land autonomous".split()
+)
+
+
+def _regions(taken: set[str]) -> list[list[Any]]:
+    """[[ISO 3166-2 name, [normalised names]], ...]: every top-level subdivision's name and its
+    translations into NEWS_LANGUAGES and English (Xizang Zizhiqu / Tibet, Republik
+    Tschetschenien / Tchétchénie), without designators; less the names of cities and
+    countries (`taken`) and any name two regions share."""
+    # imported here: pycountry is a build-time (test) dependency
+    import pycountry
+
+    translations = [
+        gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in ("en", *NEWS_LANGUAGES)
+    ]
+    out: list[tuple[str, set[str]]] = []
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        if sub.parent_code is not None:
+            continue
+        names = {sub.name, *(t.gettext(sub.name) for t in translations)}
+        keys = set()
+        for name in names:
+            name = name.split("[")[0].split("(")[0].strip()
+            if _usable(name):
+                words = [w for w in normalize(name).split() if w not in _DESIGNATORS]
+                if words and len(" ".join(words)) >= 3:
+                    keys.add(" ".join(words))
+        out.append((sub.name, keys))
+    seen: dict[str, int] = defaultdict(int)
+    for _, keys in out:
+        for key in keys:
+            seen[key] += 1
+    kept = [[name, sorted(k for k in keys if seen[k] == 1 and k not in taken)] for name, keys in out]
+    return [r for r in kept if len(r[1]) > 1]
 
 
 def _dominant(held: dict[int, int], ratio: int) -> int | None:
@@ -139,15 +191,15 @@ def _country_names() -> list[tuple[str, set[str]]]:
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, int], tuple[str, ...], int]:
+def _tables() -> tuple[dict[str, int], tuple[str, ...], int, int]:
     data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
     of: dict[str, int] = {}
     names = []
-    for i, (name, keys) in enumerate([*data["places"], *data["countries"]]):
+    for i, (name, keys) in enumerate([*data["places"], *data["countries"], *data["regions"]]):
         names.append(name)
         for key in keys:
             of[key] = i
-    return of, tuple(names), len(data["places"])
+    return of, tuple(names), len(data["places"]), len(data["places"]) + len(data["countries"])
 
 
 def place_of(key: str) -> int:
@@ -155,10 +207,19 @@ def place_of(key: str) -> int:
     return _tables()[0].get(key, -1)
 
 
+def city_or_country(key: str) -> int:
+    """place_of for a city or a country, -1 for a region (a region and its main city often
+    share a name: Dahuk, Duhok)."""
+    of, _, _, n_countries = _tables()
+    place = of.get(key, -1)
+    return place if place < n_countries else -1
+
+
 def place_name(place: int) -> str:
     """The name of a place place_of returned, and where its names come from."""
-    _, names, n_cities = _tables()
-    return f"{names[place]}, {'GeoNames' if place < n_cities else 'ISO 3166 and its translations'}"
+    _, names, n_cities, n_countries = _tables()
+    source = "GeoNames" if place < n_cities else "ISO 3166 and its translations"
+    return f"{names[place]}, {source if place < n_countries else 'ISO 3166-2 and its translations'}"
 
 
 if __name__ == "__main__":

@@ -40,10 +40,12 @@ from ../romanize.py, Chinese syllables from ../chinese.py, block keys from ../bl
 of one city or country (exonyms: Köln / Cologne, Deutschland / Germany) from ../places.py.
 
 Modules: labels (the label rule), model (value types), analysis (nodes), joins (tokens written
-together), match (token blocking and matching), compare (candidates and alignment), verdict
+together), match (token blocking and matching), compare (candidates and alignment), score (what
+an alignment scores), contained (short forms and extra names), syllables (Chinese tokens), verdict
 (what a comparison decides), slips, context (shared events), near (--debug), short (context
 rules for short forms), origins (Romance full names, nasab), exonyms (names of one place),
-hongkong (Jimmy Lai, CY Leung: short forms of Chinese names), resolver (judgements as edges),
+hongkong (Jimmy Lai, CY Leung: short forms of Chinese names), arabic (Arabic look-alikes:
+Samer / Samar), resolver (judgements as edges),
 suggest (the phases), tuning.
 """
 
@@ -70,7 +72,9 @@ from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair
 from annotations.extract.variants.resolver import canonical_groups
 from annotations.extract.variants.suggest import suggest
 
-LINKER_VERSION = "variants-5"
+LINKER_VERSION = "variants-6"
 """Bumped when the linker's decisions change (variants-3: labels pooled, slips, ou/w, y, g/j;
 variants-4: readings, Chinese syllables, blocking guarantee, slips by context; variants-5:
-names of one place, Romance full names, Arabic look-alikes, Hong Kong and Wade-Giles schemes)."""
+names of one place, Romance full names, Arabic look-alikes, Hong Kong and Wade-Giles schemes;
+variants-6: Hokkien names, Arabic name patterns, Abd al-, regnal numbers, names of two places
+apart, regions, Wade-Giles ai)."""

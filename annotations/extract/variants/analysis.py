@@ -12,6 +12,7 @@ from annotations.extract.chinese import (
     chinese_given_name,
     english_name_first,
     given_initials,
+    hokkien_form,
 )
 from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES, normalize
 from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
@@ -47,6 +48,7 @@ class Node:
     joins: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
     chinese: bool = False  # a Chinese name (chinese.chinese_form): surname first, syllable rules
     cantonese: bool = False  # written the Hong Kong way (chinese.cantonese_form): Cantonese readings too
+    hokkien: bool = False  # written the Hokkien way (chinese.hokkien_form): Hokkien readings too
     # what a Chinese name is also written as before its surname (its English given name, the
     # initials of its given name): Jimmy Lai, CY Leung
     aliases: tuple[str, ...] = ()
@@ -84,13 +86,13 @@ def analyse(node: Node) -> None:
 
 
 def _analyse(node: Node) -> None:
-    toks = _irish_o(_chinese_tokens(node) or node.key.split())
+    toks = _abd_al(_irish_o(_chinese_tokens(node) or node.key.split()))
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
     # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is the core
     if node.person and chinese_given_name(node.rep) and english_name_first(toks):
         node.core, node.cpos, node.dropped = tuple(toks[1:]), tuple(range(1, len(toks))), [f"English name '{toks[0]}'"]
-        node.chinese, node.cantonese = True, cantonese_form(node.core)
+        node.chinese, node.cantonese, node.hokkien = True, cantonese_form(node.core), hokkien_form(node.core)
         return
     if not inner and _SPECIAL_TOKENS.isdisjoint(toks):  # the common case: every token is a core token
         node.core = node.tokens
@@ -98,6 +100,7 @@ def _analyse(node: Node) -> None:
         node.dropped = []
         node.chinese = chinese_form(node.core, not node.person, chinese_given_name(node.rep))
         node.cantonese = node.chinese and cantonese_form(node.core)
+        node.hokkien = node.chinese and hokkien_form(node.core)
         return
     dropped: list[str] = []
     lo, hi = 0, len(toks)
@@ -127,6 +130,7 @@ def _analyse(node: Node) -> None:
     node.dropped = dropped
     node.chinese = chinese_form(node.core, not node.person, chinese_given_name(node.rep))
     node.cantonese = node.chinese and cantonese_form(node.core)
+    node.hokkien = node.chinese and hokkien_form(node.core)
 
 
 def _irish_o(toks: list[str]) -> list[str]:
@@ -138,6 +142,24 @@ def _irish_o(toks: list[str]) -> list[str]:
     for t in toks:
         if out and out[-1] == "o" and len(t) >= 3:
             out[-1] = "o" + t
+        else:
+            out.append(t)
+    return out
+
+
+# the article after Abd ("servant of"), as written (al, el, ul; ar, as, ash ... before a sun letter)
+_ABD_ARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "an", "ur", "ud", "un", "us"})
+
+
+def _abd_al(toks: list[str]) -> list[str]:
+    """Abd and its article written apart are one name with it, as Abdel, Abdul, Abdur write it
+    (Abd al-Fattah = Abdel Fattah, Abd al-Aziz = Abdulaziz), not a name and a particle."""
+    if "abd" not in toks[:-2]:
+        return toks
+    out: list[str] = []
+    for t in toks:
+        if out and out[-1] == "abd" and t in _ABD_ARTICLES:
+            out[-1] = "abd" + t
         else:
             out.append(t)
     return out

@@ -1,30 +1,36 @@
-"""Comparing forms: candidate generation through inverted token indexes, one-to-one token
-alignment, and the score with its reasons."""
+"""Comparing forms: candidate generation through inverted token indexes and one-to-one token
+alignment. What an alignment scores is in score.py, a form contained in another in
+contained.py, Chinese tokens in syllables.py, Arabic look-alikes in arabic.py."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from annotations.extract.chinese import same_name, syllable_matches
 from annotations.extract.distance import TOKEN_MATCH, token_similarity
-from annotations.extract.normalize import NAME_SUFFIXES, describe_token_pair, loose_symbols_many, symbols_many
+from annotations.extract.normalize import describe_token_pair, loose_symbols_many, symbols_many
 from annotations.extract.places import place_name, place_of
-from annotations.extract.variants.analysis import Node, top_label
+from annotations.extract.variants.analysis import Node
+from annotations.extract.variants.arabic import drop_pattern_conflicts
+from annotations.extract.variants.contained import contained
 from annotations.extract.variants.context import EventIndex
 from annotations.extract.variants.hongkong import alias_short
 from annotations.extract.variants.joins import add_joins
-from annotations.extract.variants.match import match_tokens, place_matches
+from annotations.extract.variants.match import (
+    drop_different_numbers_and_places,
+    is_numeral,
+    match_tokens,
+    place_matches,
+)
 from annotations.extract.variants.near import near_pairs
-from annotations.extract.variants.origins import has_nasab, romance
+from annotations.extract.variants.origins import has_nasab
+from annotations.extract.variants.score import score_alignment
 from annotations.extract.variants.slips import one_letter_slip, slip_pairs, variant_slip_pairs
+from annotations.extract.variants.syllables import CHINESE_SIM, add_syllable_matches, chinese_sim
 from annotations.extract.variants.tuning import (
-    CROSS_LABEL_PENALTY,
     EVENT_MIN_SHARED,
-    EVENT_SLIP_PENALTY,
     JOIN_MATCH,
     NEAR_CAP,
     PLACE_SIM,
-    SLIP_PENALTY,
     SLIP_SIM,
 )
 from annotations.extract.variants.verdict import Comparison
@@ -75,20 +81,14 @@ class TokenIndex:
         self.syms = syms  # skeletons of the core tokens
         self.n_core = n_core
         self.match = match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
+        drop_pattern_conflicts(tokens, n_core, self.match)  # Samer / Samar: see arabic.py
+        drop_different_numbers_and_places(tokens, n_core, self.match)  # Mohammed V / VI, Anshan / Anshun
         self.strict = self._strict_matches() if any(n.person for n in live) else {}
         # two names of one city match, but not between people's names (Ivanova is a city too)
         for a, b, s in place_matches(tokens, n_core, self.match):
             self.match[a][b] = PLACE_SIM
             self.strict[(a, b)] = s
-        # the tokens of Chinese names, and any token that looks Chinese (joined ones too)
-        of_chinese = {t for n in live if n.chinese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
-        # the tokens of Hong Kong names, read as Cantonese too (Chun for Zhen beside Leung)
-        self.of_cantonese = {t for n in live if n.cantonese for t in (*self.core_ids[n.idx], *self.join_ids[n.idx])}
-        # one-token place names read as syllables too, beside a Chinese one (Shensi / Shaanxi)
-        places = {self.core_ids[n.idx][0] for n in live if not n.person and len(n.core) == 1}
-        for a, b in syllable_matches(tokens, of_chinese, self.of_cantonese, places):
-            if self.match[a].get(b, 0.0) < 0.97:
-                self.match[a][b] = self.match[b][a] = 0.97
+        add_syllable_matches(live, self.core_ids, self.join_ids, tokens, self.match)
         self._index(live)
 
     def _index(self, live: list[Node]) -> None:
@@ -127,13 +127,10 @@ class TokenIndex:
                     out[(a, b)] = s if s >= TOKEN_MATCH else 0.0
         return out
 
-    def chinese_sim(self, x: int, y: int, cantonese_x: bool = False, cantonese_y: bool = False) -> float:
-        """Similarity of token ids x and y as syllables of Chinese names (chinese.py): 0.97
-        when some reading is shared, else 0 (Chang / Chiang, Hubei / Hebei); a token of a Hong
-        Kong name (its flag) is read as Cantonese too."""
-        if x == y:
-            return 1.0
-        return 0.97 if same_name(self.tokens[x], self.tokens[y], cantonese_x, cantonese_y) else 0.0
+    def chinese_sim(self, x: int, y: int, fx: Node, fy: Node) -> float:
+        """Similarity of token ids x and y of forms fx and fy as syllables of Chinese names
+        (syllables.py); a token of a Hong Kong or Hokkien name is read as Cantonese or Hokkien too."""
+        return 1.0 if x == y else chinese_sim(self.tokens[x], self.tokens[y], fx, fy)
 
     def tsim(self, x: int, y: int, person: bool) -> float:
         """Similarity of token ids x and y (people's rules when `person`)."""
@@ -149,7 +146,7 @@ class TokenIndex:
         if ia == ib:
             return 1.0
         s = self.tsim(ia, ib, person)
-        if s == 0.0 and person and (len(a) == 1 or len(b) == 1) and a[0] == b[0]:
+        if s == 0.0 and person and (len(a) == 1 or len(b) == 1) and a[0] == b[0] and not is_numeral(a + b):
             return 0.9  # an initial: G. Bush ~ George Bush
         return s
 
@@ -247,7 +244,7 @@ class TokenIndex:
             for k in range(n):
                 s = match[ia[k]].get(ib[k], 0.0)
                 if chinese:
-                    s = self.chinese_sim(ia[k], ib[k], fa.cantonese, fb.cantonese)
+                    s = self.chinese_sim(ia[k], ib[k], fa, fb)
                 elif strict and s:
                     s = strict.get((ia[k], ib[k]), s)
                 if s < TOKEN_MATCH:
@@ -283,8 +280,8 @@ class TokenIndex:
             )
         # one side is fully matched inside the other
         if ub:
-            return self._contained(fa, fb, ma, mb, ub, person, bool(joined))
-        return self._contained(fb, fa, mb, ma, ua, person, bool(joined))
+            return contained(fa, fb, ma, mb, ub, person, bool(joined), self.debug)
+        return contained(fb, fa, mb, ma, ua, person, bool(joined), self.debug)
 
     def _align(self, fa: Node, fb: Node, person: bool):
         """One-to-one token alignment, best matches first (ties: nearer positions):
@@ -300,7 +297,7 @@ class TokenIndex:
             for j in range(len(B)):
                 s = row.get(ib[j], 0.0)
                 if chinese:
-                    s = self.chinese_sim(ia[i], ib[j], fa.cantonese, fb.cantonese)
+                    s = self.chinese_sim(ia[i], ib[j], fa, fb)
                 elif strict and s:
                     s = strict.get((ia[i], ib[j]), s)
                 if initials and s == 0.0 and (len(A[i]) == 1 or len(B[j]) == 1):
@@ -336,49 +333,6 @@ class TokenIndex:
                         break
         return joined
 
-    def _contained(
-        self, short: Node, long_: Node, m_short: dict, m_long: dict, extra: list[int], person: bool, joined: bool
-    ):
-        """Every token of `short` is matched inside `long_`: a short form (surname only, given
-        names only) for the context rules, or another person (an extra given name)."""
-        debug = self.debug
-        lcore = long_.core
-        if not (short.person and long_.person) and (short.person or long_.person):
-            return Comparison.reject("rejected: a short form of another kind of name" if debug else "", False)
-        if not person:
-            return Comparison.reject(
-                f"rejected: extra token {' '.join(lcore[i] for i in extra)!r}" if debug else "", True
-            )
-        generation = [lcore[i] for i in extra if lcore[i] in NAME_SUFFIXES]
-        if generation:  # Donald Trump / Donald Trump Jr
-            return Comparison.reject(f"rejected: generational suffix {generation[0]!r}", True)
-        in_long = sorted(m_long)
-        k = len(in_long)
-        seq = [m_short[i][0] for i in sorted(m_short)]
-        if all(x <= y for x, y in zip(seq, seq[1:])) and not joined:
-            if k == 1 and in_long[0] == (0 if long_.chinese else len(lcore) - 1):
-                return Comparison.short_form(short.idx, long_.idx, "surname only", min(s for _, s in m_short.values()))
-            if k >= 2 and in_long[-1] == k - 1 and not long_.chinese:  # in_long == [0, 1, ..., k - 1]
-                return Comparison.short_form(
-                    short.idx, long_.idx, "given names only", min(s for _, s in m_short.values())
-                )
-        if k >= 2 and not joined and all(x <= y for x, y in zip(seq, seq[1:])) and (romance(short) or romance(long_)):
-            # José Luis (Rodríguez) Zapatero, (Luiz Inácio) Lula da Silva: names people leave out
-            return Comparison.short_form(
-                short.idx,
-                long_.idx,
-                "names left out of a Spanish or Portuguese full name",
-                min(s for _, s in m_short.values()),
-            )
-        if any(i < in_long[-1] for i in extra):  # Ahmad (Shah) Massoud, (Habib) Ahmad Miim
-            return Comparison.reject(
-                f"rejected: extra given name {' '.join(lcore[i] for i in extra)!r}" if debug else "",
-                True,
-            )
-        if len(short.core) == 1:
-            return Comparison.reject("rejected: given name only", False)
-        return Comparison.reject(f"rejected: extra name {' '.join(lcore[i] for i in extra)!r}" if debug else "", True)
-
     def _slip(self, fa: Node, fb: Node, ma: dict[int, tuple[int, float]], ua: list[int], ub: list[int]):
         """Accept two people's names whose only difference is a one-letter slip in a given name
         (see slips.py) beside an identical surname, or beside a variant surname when the two
@@ -403,7 +357,7 @@ class TokenIndex:
 
     def _describe(self, a: str, b: str, s: float, chinese: bool) -> str:
         """The reason for one aligned token pair (memoised)."""
-        if chinese and s == 0.97:
+        if chinese and s == CHINESE_SIM:
             return f"token-aligned: {a}~{b} (the same Chinese syllables: pinyin, Wade-Giles, postal)"
         key = (a, b, s)
         r = self.desc.get(key)
@@ -423,51 +377,9 @@ class TokenIndex:
         slip: tuple[str, str] | None = None,
         event: list[str] | None = None,
     ) -> Comparison:
-        """Score an alignment: items are (index in fa.core, index in fb.core, similarity)
-        in fa order."""
-        A, B = fa.core, fb.core
-        num = den = 0.0
-        reasons: list[str] = []
-        chinese = fa.chinese and fb.chinese
-        in_join = {c for cov_a, _, _, _, _ in joined for c in cov_a} if joined else ()
-        same_tokens = not joined
-        disorder = False
-        last_j = -1
-        for i, j, s in items:
-            if j < last_j:
-                disorder = True
-            last_j = j
-            if i in in_join:
-                continue
-            a, b = A[i], B[j]
-            w = len(a) if len(a) > len(b) else len(b)
-            num += w * s
-            den += w
-            if s < 1.0:
-                same_tokens = False
-                if slip and (a, b) == slip:
-                    continue
-                reasons.append(self._describe(a, b, s, chinese))
-        for cov_a, cov_b, sa, sb, s in joined:
-            w = max(len(sa), len(sb))
-            num += w * s
-            den += w
-            ta = " ".join(A[c] for c in cov_a) if len(cov_a) > 1 else A[cov_a[0]]
-            tb = " ".join(B[c] for c in cov_b) if len(cov_b) > 1 else B[cov_b[0]]
-            if len(cov_a) == 1 and len(cov_b) == 1:  # a particle joined on (al Qaeda ~ Alqaeda)
-                ta, tb = sa, sb
-            reasons.append(f"joined tokens: {ta}~{tb} ({s:.2f})")
-        score = 100.0 * num / den if den else 0.0
-        if slip:
-            score -= _slip_reason(slip, event, reasons)
-        if fa.group != fb.group:
-            score -= CROSS_LABEL_PENALTY
-            reasons.append(f"labelled {_kind(fa)} and {_kind(fb)}: compared across labels")
-        if disorder:
-            score -= 5.0
-            reasons.append("token order differs (surname first?)")
-        _overall(fa, fb, same_tokens, reasons)
-        return Comparison.accept(round(min(score, 100.0), 1), reasons)
+        """Score an alignment (score.score_alignment): items are (index in fa.core, index in
+        fb.core, similarity) in fa order."""
+        return score_alignment(fa, fb, items, joined, self._describe, slip, event)
 
 
 def _intersection(sets: list[set[int]]) -> set[int]:
@@ -481,43 +393,6 @@ def _intersection(sets: list[set[int]]) -> set[int]:
             break
         cand &= c
     return cand
-
-
-def _slip_reason(slip: tuple[str, str], event: list[str] | None, reasons: list[str]) -> float:
-    """The reason for a one-letter slip (and the event that vouches for it), and its cost."""
-    if event is None:
-        reasons.append(f"one-letter slip in a given name: {slip[0]}~{slip[1]}, same surname")
-        return SLIP_PENALTY
-    named = ", ".join(event[:3]) + (f" and {len(event) - 3} more" if len(event) > 3 else "")
-    reasons.append(
-        f"one-letter slip in a given name: {slip[0]}~{slip[1]} beside a variant surname, "
-        f"linked by context: both forms' documents name {named}"
-    )
-    return SLIP_PENALTY + EVENT_SLIP_PENALTY
-
-
-def _overall(fa: Node, fb: Node, same_tokens: bool, reasons: list[str]) -> None:
-    """The reasons that describe the whole alignment (first when the tokens are the same)."""
-    if same_tokens:
-        if fa.key.replace(" ", "") == fb.key.replace(" ", ""):
-            reasons.insert(0, "same after removing spaces and hyphens")
-        elif fa.dropped or fb.dropped:
-            drops = sorted(set(fa.dropped) ^ set(fb.dropped))
-            reasons.insert(0, "same after dropping " + ", ".join(drops) if drops else "same tokens")
-        else:
-            reasons.insert(0, "same tokens")
-    else:
-        na, nb = len(fa.core), len(fb.core)
-        reasons.append(
-            f"{na}/{na} tokens aligned one-to-one" if na == nb else f"all tokens aligned ({na} vs {nb} with joins)"
-        )
-    if fa.marks or fb.marks:
-        reasons.append("same after normalising diacritics" if same_tokens else "diacritics normalised")
-
-
-def _kind(node: Node) -> str:
-    """The label a node is taken to carry (gold first), for reasons."""
-    return top_label(node.gold or node.labels, node.group)
 
 
 def _is_rotation(seq: list[int]) -> bool:

@@ -40,7 +40,7 @@ def add_joins(
             if b is None:
                 b = loose_of[right] = loose(right)
             guess = a + b[1:] if a and b and a[-1] == b[0] else a + b
-            if guess in core_loose or (n.chinese and chinese_token(left + right)):
+            if guess in core_loose or (n.chinese and chinese_token(left + right, n.cantonese, n.hokkien)):
                 # (syllables of a Chinese name written apart: Lao Tzu ~ Laozi)
                 pending.append((n, left + right, cover))
     if pending:

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 from annotations.extract.blocking import READINGS, phonetic_key, prefilter_forms_many, skeleton_keys
 from annotations.extract.distance import TOKEN_MATCH, match_similarities, token_similarity
 from annotations.extract.normalize import symbols_many
-from annotations.extract.places import place_of
+from annotations.extract.places import city_or_country, place_of
 from annotations.extract.romanize import alternates
 from annotations.extract.variants.tuning import BLOCK_CAP, PLACE_SIM, PREFILTER_CUTOFF
 
@@ -56,6 +56,36 @@ def _gh_against_h(tokens: list[str], n_core: int, match: list[dict[int, float]])
         plain = ta.replace("gh", "h")
         for b in [b for b in match[a] if b != a and b < n_core]:
             if tokens[b] == plain:
+                del match[a][b]
+                match[b].pop(a, None)
+
+
+# regnal and generational numbers (Mohammed V, Mohammed VI; Henry VIII): only the same one matches
+_NUMERALS = frozenset("i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split())
+
+
+def is_numeral(pair: str) -> bool:
+    """True if two tokens written together (a + b) are two regnal numbers: V against VI is no
+    initial (see TokenIndex.sim)."""
+    return any(pair[:k] in _NUMERALS and pair[k:] in _NUMERALS for k in range(1, len(pair)))
+
+
+def drop_different_numbers_and_places(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> None:
+    """Remove the token matches (both ways) between two different regnal numbers (Mohammed V /
+    Mohammed VI) and between the names of two different cities or countries (places.py: Anshan
+    / Anshun, Ramla / Ramallah, Jubail / Jbeil (Byblos): names places.py gives to two cities or
+    countries, not a region: Dahuk the governorate, Duhok its city),
+    which spelling alone may find close. (Djalalabad, GeoNames' French name of Kyrgyzstan's
+    Jalal-Abad, thus stays apart from Afghanistan's Jalalabad.)"""
+    for a in range(n_core):
+        ta = tokens[a]
+        numeral = ta in _NUMERALS
+        place = city_or_country(ta)
+        if not numeral and place < 0:
+            continue
+        for b in [b for b in match[a] if b != a and b < n_core]:
+            tb = tokens[b]
+            if (numeral and tb in _NUMERALS) or (place >= 0 and city_or_country(tb) not in (-1, place)):
                 del match[a][b]
                 match[b].pop(a, None)
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from annotations.extract.variants.analysis import Node
+from annotations.extract.variants.arabic import pattern_conflict
 from annotations.extract.variants.tuning import SLIP_MAX_TOKENS, SLIP_MIN_LEN
 
 
@@ -25,7 +26,7 @@ def one_letter_slip(a: str, b: str) -> bool:
         return False
     for i in range(1, len(long_) - 1):
         if long_[:i] + long_[i + 1 :] == short:
-            return long_[i] != "h"
+            return long_[i] != "h" and not pattern_conflict(a, b)  # Amer / Ameer: another name
     return False
 
 

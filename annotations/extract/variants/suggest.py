@@ -238,7 +238,7 @@ def _compare(run: _Run, p: _Pool) -> None:
     for (f, g), sim in sorted(singles.items()):
         x, y = _ordered(nodes[f], nodes[g])
         if x.chinese and y.chinese:
-            sim = index.chinese_sim(index.core_ids[x.idx][0], index.core_ids[y.idx][0], x.cantonese, y.cantonese)
+            sim = index.chinese_sim(index.core_ids[x.idx][0], index.core_ids[y.idx][0], x, y)
         elif x.person or y.person:
             sim = index.tsim(index.core_ids[x.idx][0], index.core_ids[y.idx][0], True)
         if not sim:

@@ -1,0 +1,42 @@
+"""Chinese names between forms: token matches through shared syllable readings (chinese.py)
+in place of the edit distance, Cantonese readings for the tokens of Hong Kong names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from annotations.extract.chinese import same_name, syllable_matches
+from annotations.extract.variants.analysis import Node
+
+__all__ = ["CHINESE_SIM", "add_syllable_matches", "chinese_sim"]
+
+CHINESE_SIM = 0.97
+"""The similarity of two tokens that share a reading as Chinese syllables (Zhou / Chou)."""
+
+
+def chinese_sim(a: str, b: str, fa: Node, fb: Node) -> float:
+    """CHINESE_SIM when some reading of token a (of form fa) is one of token b (of form fb), else
+    0 (Chang / Chiang, Hubei / Hebei); a token of a Hong Kong or Hokkien name is read as
+    Cantonese or Hokkien too."""
+    return CHINESE_SIM if same_name(a, b, fa.cantonese, fb.cantonese, fa.hokkien, fb.hokkien) else 0.0
+
+
+def add_syllable_matches(
+    live: Sequence[Node],
+    core_ids: Sequence[tuple[int, ...]],
+    join_ids: Sequence[tuple[int, ...]],
+    tokens: list[str],
+    match: list[dict[int, float]],
+) -> None:
+    """Add to `match` (both ways, at CHINESE_SIM) the token pairs that read as one Chinese name:
+    among the tokens of Chinese names (joined ones too) and any token that looks Chinese; the
+    tokens of Hong Kong names read as Cantonese too (Chun for Zhen beside Leung), those of Hokkien
+    names as Hokkien (Tan for Chen beside Lim); one-token
+    place names read as syllables beside a Chinese one (Shensi / Shaanxi)."""
+    of_chinese = {t for n in live if n.chinese for t in (*core_ids[n.idx], *join_ids[n.idx])}
+    of_cantonese = {t for n in live if n.cantonese for t in (*core_ids[n.idx], *join_ids[n.idx])}
+    of_hokkien = {t for n in live if n.hokkien for t in (*core_ids[n.idx], *join_ids[n.idx])}
+    places = {core_ids[n.idx][0] for n in live if not n.person and len(n.core) == 1}
+    for a, b in syllable_matches(tokens, of_chinese, of_cantonese, places, of_hokkien):
+        if match[a].get(b, 0.0) < CHINESE_SIM:
+            match[a][b] = match[b][a] = CHINESE_SIM
