@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from annotations.reading.values import plural
 from annotations.store import Store
 from annotations.team.quality import quality_report
 from annotations.team.time import time_report
@@ -153,7 +154,7 @@ class TeamScreen(RowsScreen, inherit_bindings=False):
             q = data.quality.get(name, {})
             table.add_row(*_cells(name, fig, q), key=name)
         self.query_one("#team-charts", Static).update(_charts(data, names))
-        status = "no keys or actions logged yet" if not names else f"{len(names)} annotators"
+        status = "no keys or actions logged yet" if not names else plural(len(names), "annotator")
         self.query_one("#team-status", Bar).set(Text(status), Text("p period · r reload · q back"))
 
     # ------------------------------------------------------------------ actions
