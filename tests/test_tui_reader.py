@@ -464,6 +464,25 @@ def test_command_palette_runs_reader_actions(store):
     run_app(app, body)
 
 
+def test_the_palette_finds_the_word_the_status_line_names_a_key_by(store):
+    """The status line offers '= elsewhere'; a new user searching the palette for 'elsewhere'
+    found nothing (the action was described as 'Last decision ... in other documents')."""
+    story_store(store)
+    app = make_app(store)
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"elsewhere")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is reader and reader.status_bar.plain.startswith("No decision yet")
+
+    run_app(app, body)
+
+
 def test_help_lists_every_action_of_the_registry(store):
     from textual.widgets import Static
 

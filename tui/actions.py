@@ -150,7 +150,7 @@ ACTIONS: tuple[ActionDef, ...] = (
     _a(
         "reader.everywhere",
         "equals_sign",
-        "Last decision (after d: the document's decisions) in other documents (counts; again applies)",
+        "Elsewhere: the last decision (after d: the document's) in other documents (counts; again applies)",
         "everywhere",
     ),
     _a(
