@@ -463,3 +463,32 @@ def test_picker_puts_an_entity_that_has_the_spelling_first_whatever_the_label():
     ]
     assert [e.name for e, _ in rank_entities("Al-Fashir's", "PERSON", entities)][0] == "El Fasher"
     assert [e.name for e, _ in rank_entities("Burhan", "PERSON", entities)][0] == "Abdel Fattah al-Burhan"
+
+
+def test_l_names_a_new_entity_without_a_leading_the_or_the_pages_escape_codes(store):
+    """Seen by a new user: `l` then enter on "the Norwegian Maritime Authority" made an entity
+    of that name, and on a form holding an escape sequence stored its display glyph (␛) in the
+    name. The name is the form without a lower-case 'the' and without control characters; the
+    alias keeps the form exactly as the text has it."""
+    text = "Officials at the Norwegian Maritime Authority said \x1b[31mZed Karlsen\x1b[0m would speak."
+    doc = add_doc(store, text, title="Hostile")
+    forms = [("the Norwegian Maritime Authority", "ORG"), ("\x1b[31mZed Karlsen\x1b[0m", "PERSON")]
+    spans = [{"start": text.index(f), "end": text.index(f) + len(f), "label": label} for f, label in forms]
+    store.save_predictions("entities", "test-1", [(doc, spans)])
+
+    async def body(app, pilot):
+        from tui.dialogs.link_picker import LinkPicker
+
+        await open_first(pilot)
+        for _ in forms:
+            await pilot.press("right_curly_bracket", "l")
+            await settle(pilot)
+            assert isinstance(app.screen, LinkPicker)
+            await pilot.press("enter")
+            await settle(pilot)
+        names = sorted(e["name"] for e in entity_actions.entities(store))
+        assert names == ["Norwegian Maritime Authority", "[31mZed Karlsen[0m"]
+        aliases = {r["form"] for r in store.query("SELECT form FROM aliases")}
+        assert {f for f, _ in forms} <= aliases
+
+    run_app(make_app(store), body)

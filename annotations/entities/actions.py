@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotations.errors import StoreError
-from annotations.extract.normalize import normalize, strip_possessive
+from annotations.extract.normalize import name_from_form, normalize, strip_possessive
 from annotations.extract.variants.labels import compatible
 from annotations.store import Action, Store, now
 from annotations.store.documents import touch
@@ -143,7 +143,7 @@ def link(
 
 
 def _new_entity(act: Action, name: str, label: str, annotator: str) -> int:
-    name = name.strip()
+    name = name_from_form(name)
     if not name:
         raise StoreError("an entity needs a name")
     return act.insert("entities", {"name": name, "label": label, "created_by": annotator, "created_at": now()})

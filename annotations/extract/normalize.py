@@ -39,8 +39,10 @@ __all__ = [
     "loose",
     "loose_symbols",
     "loose_symbols_many",
+    "name_from_form",
     "normalize",
     "normalize_many",
+    "plain_line",
     "skeletons",
     "strip_possessive",
     "symbols",
@@ -141,6 +143,26 @@ def normalize_many(forms: list[str]) -> list[str]:
 def strip_possessive(form: str) -> str:
     """A form without a final possessive 's / ’s (Al-Burhan's -> Al-Burhan), case kept."""
     return _POSSESSIVE_RE.sub("", form)
+
+
+def plain_line(value: str) -> str:
+    """A field's value as people type it: one line, without control, format or unassigned
+    characters (a page's escape sequence belongs to its text, never to a name or a speaker
+    people pick, search and export; ZWNJ, which Persian spells with, stays)."""
+    kept = "".join(
+        " " if c.isspace() else c for c in value if c == "\u200c" or c.isspace() or unicodedata.category(c)[0] != "C"
+    )
+    return " ".join(kept.split())
+
+
+def name_from_form(form: str) -> str:
+    """The name a new canonical entity gets from a mention's form: `plain_line`, without a
+    lower-case leading article ('the Norwegian Maritime Authority' names the authority; 'The
+    Hague' keeps its capital)."""
+    name = plain_line(form)
+    if name.startswith("the ") and len(name) > 4:
+        name = name[4:]
+    return name
 
 
 # Name particles: never counted as a missing or extra token (al-Sayeh == Sayeh,

@@ -29,6 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from annotations.extract.normalize import plain_line
 from annotations.reading.speakers import Speaker, match_typed
 from tui.keys import bindings_for
 from tui.widgets.doc_list import one_line
@@ -213,7 +214,7 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
             with Horizontal(classes="claim-row"):
                 yield Static("Speaker", classes="claim-row-label")
                 yield Input(
-                    value=one_line(d.get("speaker") or ""),
+                    value=plain_line(d.get("speaker") or ""),
                     placeholder="who made the claim (optional)",
                     id="claim-speaker",
                     select_on_focus=False,
@@ -224,7 +225,7 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
             with Horizontal(classes="claim-row"):
                 yield Static("Cue", classes="claim-row-label")
                 yield Input(
-                    value=one_line(d.get("cue") or ""),
+                    value=plain_line(d.get("cue") or ""),
                     placeholder="said, told, according to…",
                     id="claim-cue",
                     select_on_focus=False,
@@ -235,7 +236,10 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
             with Horizontal(classes="claim-row"):
                 yield Static("Note", classes="claim-row-label")
                 yield Input(
-                    value=one_line(d.get("note") or ""), placeholder="optional", id="claim-note", select_on_focus=False
+                    value=plain_line(d.get("note") or ""),
+                    placeholder="optional",
+                    id="claim-note",
+                    select_on_focus=False,
                 )
             yield Static(Text("enter save · esc cancel · tab/↑↓ field · ←→ change"), id="claim-help")
 
@@ -272,14 +276,14 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
     @on(Input.Changed, "#claim-speaker")
     def _speaker_typed(self, event: Input.Changed) -> None:
         pick = self._speaker_pick
-        if pick is not None and event.value != one_line(pick.text):
+        if pick is not None and event.value != plain_line(pick.text):
             self._speaker_pick = None
         self._refresh_speakers(event.value)
 
     def on_descendant_focus(self, event) -> None:
         listing = self.query_one("#claim-speakers", OptionList)
         speaker = self.query_one("#claim-speaker", Input)
-        taken = self._speaker_pick is not None and speaker.value == one_line(self._speaker_pick.text)
+        taken = self._speaker_pick is not None and speaker.value == plain_line(self._speaker_pick.text)
         listing.display = bool(self._shown) and speaker.has_focus and not taken
 
     def _take_speaker(self, index: int) -> None:
@@ -289,7 +293,7 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
         self._speaker_pick = option
         speaker = self.query_one("#claim-speaker", Input)
         with speaker.prevent(Input.Changed):
-            speaker.value = one_line(option.text)
+            speaker.value = plain_line(option.text)
         speaker.cursor_position = len(speaker.value)
         listing = self.query_one("#claim-speakers", OptionList)
         listing.highlighted = None

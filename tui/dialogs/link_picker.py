@@ -27,7 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.entities import actions as entity_actions
-from annotations.extract.normalize import normalize
+from annotations.extract.normalize import name_from_form, normalize
 from annotations.extract.variants.labels import compatible  # the one label rule (the linker's too)
 from annotations.store import Store
 from annotations.store.entities import entities_with_mentions, entity_forms
@@ -118,7 +118,8 @@ def rank_entities(
 
 
 def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    """One name, whatever the spacing, case, stray control characters or a lower-case 'the'."""
+    return name_from_form(a).casefold() == name_from_form(b).casefold()
 
 
 class LinkPicker(ModalScreen[LinkChoice | None]):
@@ -182,7 +183,7 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
         with Vertical(id="link-box", classes="dialog-box") as box:
             box.border_title = Text(f"Link “{one_line(self.form)[:40]}” ({one_line(self.label or '?')})")
             yield Input(
-                value=one_line(self.form),
+                value=name_from_form(self.form),
                 id="link-query",
                 placeholder="canonical name: pick one below, or type a new name",
             )
