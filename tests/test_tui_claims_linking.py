@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tui_support import ANNOTATOR, add_doc, before, make_app, open_first, predict, run_app, settle
 
@@ -490,5 +492,33 @@ def test_l_names_a_new_entity_without_a_leading_the_or_the_pages_escape_codes(st
         assert names == ["Norwegian Maritime Authority", "[31mZed Karlsen[0m"]
         aliases = {r["form"] for r in store.query("SELECT form FROM aliases")}
         assert {f for f, _ in forms} <= aliases
+
+    run_app(make_app(store), body)
+
+
+def test_the_status_line_says_what_a_span_is_linked_to_and_who_a_suggested_claim_quotes(store):
+    """Seen by a new user at 80x24: a linked name was cut without a mark ('= the Norw'), and a
+    claim suggestion's speaker could be seen only in the claim form."""
+    text = "Ahmad Massoud spoke in Panjshir.\n\n“We will not surrender,” Massoud told the crowd on Monday."
+    doc = add_doc(store, text, title="Linked")
+    quote = text.index("“")
+    store.save_predictions(
+        "claims", "test-1", [(doc, [{"start": quote, "end": len(text), "type": "quote", "speaker": "Ahmad Massoud"}])]
+    )
+    massoud = store.add_span(doc, 0, 13, "PERSON", ANNOTATOR)
+    entity_actions.link(store, massoud, ANNOTATOR, new=("Ahmad Massoud", "PERSON"))
+    long_name = "Ahmad Shah Massoud, commander of the National Resistance Front"
+    entity_actions.link(store, store.add_span(doc, 23, 31, "GPE", ANNOTATOR), ANNOTATOR, new=(long_name, "GPE"))
+
+    async def body(app, pilot):
+        reader = await open_first(pilot)
+        assert "“Ahmad Massoud” linked" in reader.status_bar.plain
+        reader.article.cursor = 23
+        await settle(pilot)
+        line = reader.status_bar.plain
+        assert re.search(r"“Panjshir” = Ahmad Shah [\w, ]*…", line), line  # cut, and shown to be
+        reader.article.cursor = quote + 2
+        await settle(pilot)
+        assert reader.status_bar.plain.startswith("claim? quote · Ahmad Massoud · c tag it")
 
     run_app(make_app(store), body)

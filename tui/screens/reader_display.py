@@ -61,6 +61,11 @@ def flash_variants(flash: Text, keys: Collection[str] = ("=", "u", "/")) -> list
     return [flash.copy() if form == plain else Text(form, style=flash.style) for form in unique]
 
 
+def _clip(words: str, width: int) -> str:
+    """At most `width` characters, an ellipsis showing where it was cut."""
+    return words if len(words) <= width else words[: width - 1] + "…"
+
+
 def fit_status(lefts: list[Text], rights: list[Text], width: int, keys: Collection[str]) -> tuple[Text, Text]:
     """The first (left, right) pair that fits `width` cells with `GAP` between: the fullest
     left first, the right shedding what it can spare (`rights`, fullest first; the last holds
@@ -178,7 +183,7 @@ class ReaderDisplay:
             run = session.name_at(view.cursor)
             if run is not None:
                 words = one_line(view.text[run[0] : run[1]])
-                out = Text(f"“{words if len(words) <= quote else words[: quote - 1] + '…'}”", style="bold")
+                out = Text(f"“{_clip(words, quote)}”", style="bold")
                 out.append(f" no span · {self.label_keys_hint()} label it")
                 return out
             return Text(
@@ -190,14 +195,16 @@ class ReaderDisplay:
         kind, ref = span.ref if isinstance(span.ref, tuple) else (span.kind, None)
         out = Text()
         words = one_line(view.text[span.start : span.end])
-        quoted = f"“{words if len(words) <= quote else words[: quote - 1] + '…'}”"
+        quoted = f"“{_clip(words, quote)}”"
         if kind == "gold":
             row: dict[str, Any] = session.now.gold.get(ref, {})
             out.append(span.label, style="bold")
             out.append(f" · {row.get('origin', 'gold')}")
             entity_id = row.get("entity_id")
-            name = session.now.entity_names.get(entity_id) if entity_id is not None else None
-            out.append(f" · {quoted}" + (f" = {one_line(name)[:quote]}" if name else ""))
+            name = one_line(session.now.entity_names.get(entity_id)) if entity_id is not None else ""
+            # the entity it is linked to, unless its name is the words quoted (said once, not cut twice)
+            linked = (" linked" if name.casefold() in words.casefold() else f" = {_clip(name, quote)}") if name else ""
+            out.append(f" · {quoted}{linked}")
         else:
             out.append(f"{span.label}?", style="bold")
             if span.known:
@@ -221,10 +228,9 @@ class ReaderDisplay:
         pred = session.claim_pred_at(cursor)
         if pred is not None:
             out = Text("claim?", style="bold")
-            out.append(
-                f" suggested {pred.get('type') or ''} · {self.key_for('reader.claim')} tag it, "
-                f"{self.key_for('reader.delete')} reject"
-            )
+            speaker = one_line(pred.get("speaker"))  # what the extractor thinks: seen before `c`
+            out.append(f" {pred.get('type') or 'claim'} · {_clip(speaker, 24) if speaker else 'no speaker'}")
+            out.append(f" · {self.key_for('reader.claim')} tag it, {self.key_for('reader.delete')} reject")
             return out
         return None
 
