@@ -352,6 +352,15 @@ def test_a_german_final_s_after_a_vowel_reads_as_z():
     assert not _pair_linked("Nagib Machfus", "Naguib Mahfoud")  # a final consonant more is no z
 
 
+def test_a_german_initial_ch_reads_as_kh_in_a_longer_name_only():
+    assert "khaldun" in alternates("chaldun") and "al-khali" in alternates("al-chali")
+    assert _pair_linked("Ibn Khaldun", "Ibn Chaldun")
+    assert _pair_linked("Rub al-Khali", "Rub al-Chali", "LOC")
+    # four letters: the Cantonese or English ch, not a German kh
+    assert "khan" not in alternates("chan")
+    assert not _pair_linked("Chan", "Khan") and not _pair_linked("Jackie Chan", "Jackie Khan")
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [("Dara Ó Briain", "Dara O'Briain"), ("Dara O Briain", "Dara O'Briain"), ("Sinead O Connor", "Sinéad O'Connor")],

@@ -68,8 +68,12 @@ _FRENCH_EXTRA = (
     ("(?<=[bcdfgklmnprstvz])e$", ""),
     ("(?<=[aeou])i(?=e)", "y"),
 )
-# a German reading is only tried on a token that shows a German mark (so Jamal stays Jamal)
-_GERMAN_MARK = re.compile(r"sch|w|j|tz|z$|zk|zj|(?<=[aeiou])ch|(?<=[aeiourln])s(?=[aeiouy])")
+# a German reading is only tried on a token that shows a German mark (so Jamal stays Jamal); an
+# initial ch before a vowel is one in a name of five letters or more (Chaldun = Khaldun, Chamenei),
+# not in a shorter one, where it is far more often the Cantonese or English ch (Chan is not Khan)
+_GERMAN_MARK = re.compile(
+    r"sch|w|j|tz|z$|zk|zj|(?<=[aeiou])ch|(?:^|-)ch(?=[aeiou][a-z]{2})|(?<=[aeiourln])s(?=[aeiouy])"
+)
 _SCHOLARLY_MARK = re.compile(r"c(?![hk])")
 
 
