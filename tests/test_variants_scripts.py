@@ -361,6 +361,14 @@ def test_a_german_initial_ch_reads_as_kh_in_a_longer_name_only():
     assert not _pair_linked("Chan", "Khan") and not _pair_linked("Jackie Chan", "Jackie Khan")
 
 
+def test_dh_between_vowels_reads_as_z_and_german_keeps_an_arabic_z():
+    assert _pair_linked("Mustafa al-Kadhimi", "Moustafa al-Kazimi")
+    assert _pair_linked("Nadhim Zahawi", "Nazim Zahawi")
+    assert not _pair_linked("Fadhil Ali", "Fazal Ali")  # a against i still costs
+    assert "zaranj" in alternates("zarandsch")
+    assert _pair_linked("Zaranj", "Zarandsch", "GPE")
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [("Dara Ó Briain", "Dara O'Briain"), ("Dara O Briain", "Dara O'Briain"), ("Sinead O Connor", "Sinéad O'Connor")],

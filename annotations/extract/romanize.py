@@ -16,6 +16,10 @@ romanisation of Russian), so that the distance in distance.py compares like with
   Dawudi / Daoudi); an e inside a run of three vowels is a hiatus mark (Saeidi / Saidi,
   Rajaie / Rajai, Mashaei / Mashai); i or e before a y glide is one sound (Ziyad / Ziad /
   Zeyad); a doubled vowel after a glide is one vowel (Zayeed / Zayed).
+* **Arabic and Persian names in other spellings**: dh between vowels is the z of Persian,
+  Turkish and Iraqi Arabic (Kadhimi / Kazimi, Nadhim / Nazim); German writes kh as ch, also at
+  the start of a name of five letters or more (Chaldun / Khaldun, Rub al-Chali), and keeps an
+  Arabic z (Zarandsch / Zaranj).
 
 Alternates only ever add readings (the token as written is always compared too), and they
 never change how many tokens a name has, so cannot-link rules (an extra given name, a
@@ -58,6 +62,8 @@ _GERMAN_Z = (
     ("(?<=[aeiou])s$", "z"),
     *[r for r in _GERMAN if r[0] != "sch"],
 )
+# ... and its reading of Arabic and Persian names, whose z German writes as z too (Zarandsch = Zaranj)
+_GERMAN_KEEP_Z = tuple(r for r in _GERMAN if "z" not in r[0])
 # scholarly (Czech-style) spellings once their carons are gone: c for ch, ch for kh
 # (Cechov = Chekhov, Chruscev = Khrushchev)
 _SCHOLARLY = (("ch", "kh"), ("c(?![hk])", "ch"))
@@ -105,6 +111,7 @@ def scheme_rewrites() -> dict[str, tuple[tuple[str, str], ...]]:
         out[name] = tuple((re.escape(src), dst) for src, dst in rules if src != "j" or not extra) + extra
     out["GERMAN"] = _GERMAN
     out["GERMAN_Z"] = _GERMAN_Z
+    out["GERMAN_KEEP_Z"] = _GERMAN_KEEP_Z
     out["SCHOLARLY"] = _SCHOLARLY
     return out
 
@@ -125,6 +132,11 @@ _AU_HIATUS = re.compile(r"(?<=[^aeiou])a(?:o|u)(?=[^aeiouwy])(?!$)")
 _E_IN_RUN = re.compile(r"(?<=[aiou])e(?=[aiou])|(?<=ai)e|(?<=a)e(?=i)")
 _Y_GLIDE = re.compile(r"(?<=[^aeiouy])[ei]y(?=[aoue])")
 _DOUBLE_AFTER_GLIDE = re.compile(r"(?<=[yw])(ee|ii|oo|aa)")
+
+
+# dh (Arabic dhal and zha) between vowels is read z in Persian, Turkish and Iraqi Arabic, and
+# written so (Kadhimi / Kazimi / Kazemi, Ramadhan / Ramazan, Nadhim / Nazim)
+_DH_AS_Z = re.compile(r"(?<=[aeiou])dh(?=[aeiou])")
 
 
 def _hiatus(token: str) -> str:
@@ -154,7 +166,7 @@ def alternates(token: str) -> tuple[str, ...]:
         alt = pattern.sub(partial(_replace, table), token)
         if alt != token and alt not in out:
             out.append(alt)
-    h = _hiatus(token)
-    if h != token and h not in out:
-        out.append(h)
+    for h in (_hiatus(token), _DH_AS_Z.sub("z", token)):
+        if h != token and h not in out:
+            out.append(h)
     return tuple(out)
