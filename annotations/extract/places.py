@@ -30,7 +30,8 @@ Zizhiqu / Tibet, Republik Tschetschenien / Tchétchénie, Bayern / Bavaria), les
 city or country carries or two regions share.
 
 ``place_of(key)`` is the city, country or region a normalised form names (or -1),
-``city_or_country(key)`` the same without regions, ``place_name(i)`` its name and the source.
+``city_or_country(key)`` the same without regions, ``place_name(i)`` its name and the source,
+``own_name(key)`` whether the form is that main name.
 """
 
 from __future__ import annotations
@@ -45,7 +46,15 @@ from typing import Any
 
 from annotations.extract.normalize import normalize
 
-__all__ = ["MIN_POPULATION", "TABLE_PATH", "build_place_table", "city_or_country", "place_name", "place_of"]
+__all__ = [
+    "MIN_POPULATION",
+    "TABLE_PATH",
+    "build_place_table",
+    "city_or_country",
+    "own_name",
+    "place_name",
+    "place_of",
+]
 
 TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "place_names.json"
 MIN_POPULATION = 20_000
@@ -213,6 +222,14 @@ def city_or_country(key: str) -> int:
     of, _, _, n_countries = _tables()
     place = of.get(key, -1)
     return place if place < n_countries else -1
+
+
+@lru_cache(maxsize=1 << 12)
+def own_name(key: str) -> bool:
+    """True if a normalised form is the main name of the place it names (GeoNames' or ISO's:
+    Nagqu, Tabriz), not one of its other names (Naqu, Rosetta's Rashid)."""
+    place = place_of(key)
+    return place >= 0 and normalize(_tables()[1][place]) == key
 
 
 def place_name(place: int) -> str:
