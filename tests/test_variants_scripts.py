@@ -369,6 +369,11 @@ def test_dh_between_vowels_reads_as_z_and_german_keeps_an_arabic_z():
     assert _pair_linked("Zaranj", "Zarandsch", "GPE")
 
 
+def test_the_aspirated_bh_of_urdu_names_is_written_without_h():
+    assert _pair_linked("Zulfikar Ali Bhutto", "Zulfikar Ali Butto")
+    assert "butto" in alternates("bhutto") and alternates("bakr") == ()
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [("Dara Ó Briain", "Dara O'Briain"), ("Dara O Briain", "Dara O'Briain"), ("Sinead O Connor", "Sinéad O'Connor")],

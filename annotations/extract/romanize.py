@@ -19,7 +19,7 @@ romanisation of Russian), so that the distance in distance.py compares like with
 * **Arabic and Persian names in other spellings**: dh between vowels is the z of Persian,
   Turkish and Iraqi Arabic (Kadhimi / Kazimi, Nadhim / Nazim); German writes kh as ch, also at
   the start of a name of five letters or more (Chaldun / Khaldun, Rub al-Chali), and keeps an
-  Arabic z (Zarandsch / Zaranj).
+  Arabic z (Zarandsch / Zaranj); the aspirated bh of Urdu names loses its h (Bhutto / Butto).
 
 Alternates only ever add readings (the token as written is always compared too), and they
 never change how many tokens a name has, so cannot-link rules (an extra given name, a
@@ -137,6 +137,9 @@ _DOUBLE_AFTER_GLIDE = re.compile(r"(?<=[yw])(ee|ii|oo|aa)")
 # dh (Arabic dhal and zha) between vowels is read z in Persian, Turkish and Iraqi Arabic, and
 # written so (Kadhimi / Kazimi / Kazemi, Ramadhan / Ramazan, Nadhim / Nazim)
 _DH_AS_Z = re.compile(r"(?<=[aeiou])dh(?=[aeiou])")
+# the aspirated bh of Urdu and Hindi names is written without its h by German and French outlets
+# (Bhutto / Butto, Bhopal / Bopal); no other convention writes bh
+_BH = re.compile(r"bh")
 
 
 def _hiatus(token: str) -> str:
@@ -166,7 +169,7 @@ def alternates(token: str) -> tuple[str, ...]:
         alt = pattern.sub(partial(_replace, table), token)
         if alt != token and alt not in out:
             out.append(alt)
-    for h in (_hiatus(token), _DH_AS_Z.sub("z", token)):
+    for h in (_hiatus(token), _DH_AS_Z.sub("z", token), _BH.sub("b", token)):
         if h != token and h not in out:
             out.append(h)
     return tuple(out)
