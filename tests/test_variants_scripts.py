@@ -439,3 +439,12 @@ def test_wade_giles_keeps_the_rime_ai():
     assert "hai" in syllable_table()["hai"] and "lai" not in syllable_table()["lei"]
     assert _pair_linked("Qinghai", "Tsinghai", "GPE") and _pair_linked("Zhongnanhai", "Chung-nan-hai", "GPE")
     assert not _pair_linked("Lai Ching-te", "Lei Ching-te")
+
+
+def test_a_short_form_is_no_full_form_for_another_short_form():
+    # a lone surname whose candidates are an English-name short form and its full name must not
+    # set the two apart as if they were two people (father and son)
+    forms = ["Donald Tsang", "Donald Tsang Yam-kuen", "Zheng"]
+    sugg = suggest([Mention(f, "PERSON", k, 0, len(f)) for k, f in enumerate(forms, 1)])
+    assert _together(sugg, "Donald Tsang", "Donald Tsang Yam-kuen")
+    assert not _together(sugg, "Zheng", "Donald Tsang Yam-kuen")
