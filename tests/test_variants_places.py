@@ -62,6 +62,21 @@ def test_city_names_do_not_link_people():
     assert not _linked("Ivanova", "Ivanovo", "PERSON", "GPE")
 
 
+@pytest.mark.parametrize(("a", "b"), [("Turpan", "Tulufan"), ("Kowloon", "Jiulong"), ("Sai Kung", "Xigong")])
+def test_geonames_spaced_pinyin_is_a_one_word_name(a, b):
+    # GeoNames writes "tu lu fan", "jiu long": joined, they are the pinyin names news write
+    assert _linked(a, b, "GPE"), (a, b)
+
+
+def test_a_place_taken_for_a_person_links_by_its_own_main_name_only():
+    # a small model tags Tibetan and Persian city names PERSON; the table's main name wins
+    assert _linked("Nagqu", "Naqu", "PERSON", "ORG")
+    assert _linked("Tabriz", "Täbris", "PERSON", "GPE")
+    # another name of a city, taken for a person, is a person's (Rashid is Rosetta in Arabic)
+    assert not _linked("Rashid", "Rosetta", "PERSON", "GPE")
+    assert not _linked("Khan", "Haan", "PERSON", "GPE")
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [("Deutschland", "Germany"), ("Czechia", "Czech Republic"), ("Burma", "Myanmar"), ("Allemagne", "Germany")],

@@ -30,7 +30,8 @@ Zizhiqu / Tibet, Republik Tschetschenien / Tchétchénie, Bayern / Bavaria), les
 city or country carries or two regions share.
 
 ``place_of(key)`` is the city, country or region a normalised form names (or -1),
-``city_or_country(key)`` the same without regions, ``place_name(i)`` its name and the source.
+``city_or_country(key)`` the same without regions, ``place_name(i)`` its name and the source,
+``own_name(key)`` whether the form is that main name.
 """
 
 from __future__ import annotations
@@ -43,9 +44,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from annotations.extract.chinese import syllable_table
 from annotations.extract.normalize import normalize
 
-__all__ = ["MIN_POPULATION", "TABLE_PATH", "build_place_table", "city_or_country", "place_name", "place_of"]
+__all__ = [
+    "MIN_POPULATION",
+    "TABLE_PATH",
+    "build_place_table",
+    "city_or_country",
+    "own_name",
+    "place_name",
+    "place_of",
+]
 
 TABLE_PATH = Path(__file__).resolve().parents[1] / "data" / "place_names.json"
 MIN_POPULATION = 20_000
@@ -71,6 +81,25 @@ def _usable(name: str) -> bool:
     )
 
 
+# GeoNames writes a Chinese place's pinyin syllable by syllable, in lower case ("tu lu fan",
+# "jiu long", "shen shui bu qu"): joined, less a last word that says what kind of place it is,
+# they are the one-word pinyin names news write (Tulufan, Jiulong for Kowloon, Shenshuibu)
+_CHINESE_COUNTRIES = frozenset({"CN", "HK", "MO", "TW"})
+_CHINESE_DESIGNATORS = frozenset({"shi", "xian", "zhen", "qu", "xiang", "diqu"})
+
+
+def _joined_pinyin(name: str) -> str:
+    """A spaced lower-case pinyin name joined and capitalised ("tu lu fan shi" -> "Tulufan"),
+    or "" if the name is not one."""
+    parts = name.split(" ")
+    if len(parts) >= 3 and parts[-1] in _CHINESE_DESIGNATORS:
+        parts = parts[:-1]
+    syllables = syllable_table()
+    if len(parts) < 2 or not name.islower() or not all(p in syllables for p in parts):
+        return ""
+    return "".join(parts).capitalize()
+
+
 def build_place_table() -> dict[str, Any]:
     """{"places": [[GeoNames name, [normalised names]], ...], "countries": [[ISO 3166 name,
     [normalised names]], ...]} (see the module docstring)."""
@@ -87,7 +116,10 @@ def build_place_table() -> dict[str, Any]:
     own: dict[str, dict[int, int]] = defaultdict(dict)  # the same, for cities' own (GeoNames) names
     city_names: set[str] = set()
     for c in cities:
-        for name in {c["name"], *c.get("alternatenames", ())}:
+        names = {c["name"], *c.get("alternatenames", ())}
+        if c["countrycode"] in _CHINESE_COUNTRIES and c["population"] >= MIN_POPULATION:
+            names |= {j for n in names if (j := _joined_pinyin(n))}
+        for name in names:
             if _usable(name):
                 key = normalize(name)
                 city_names.add(key)
@@ -213,6 +245,14 @@ def city_or_country(key: str) -> int:
     of, _, _, n_countries = _tables()
     place = of.get(key, -1)
     return place if place < n_countries else -1
+
+
+@lru_cache(maxsize=1 << 12)
+def own_name(key: str) -> bool:
+    """True if a normalised form is the main name of the place it names (GeoNames' or ISO's:
+    Nagqu, Tabriz), not one of its other names (Naqu, Rosetta's Rashid)."""
+    place = place_of(key)
+    return place >= 0 and normalize(_tables()[1][place]) == key
 
 
 def place_name(place: int) -> str:

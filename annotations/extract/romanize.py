@@ -16,6 +16,10 @@ romanisation of Russian), so that the distance in distance.py compares like with
   Dawudi / Daoudi); an e inside a run of three vowels is a hiatus mark (Saeidi / Saidi,
   Rajaie / Rajai, Mashaei / Mashai); i or e before a y glide is one sound (Ziyad / Ziad /
   Zeyad); a doubled vowel after a glide is one vowel (Zayeed / Zayed).
+* **Arabic and Persian names in other spellings**: dh between vowels is the z of Persian,
+  Turkish and Iraqi Arabic (Kadhimi / Kazimi, Nadhim / Nazim); German writes kh as ch, also at
+  the start of a name of five letters or more (Chaldun / Khaldun, Rub al-Chali), and keeps an
+  Arabic z (Zarandsch / Zaranj); the aspirated bh of Urdu names loses its h (Bhutto / Butto).
 
 Alternates only ever add readings (the token as written is always compared too), and they
 never change how many tokens a name has, so cannot-link rules (an extra given name, a
@@ -58,6 +62,8 @@ _GERMAN_Z = (
     ("(?<=[aeiou])s$", "z"),
     *[r for r in _GERMAN if r[0] != "sch"],
 )
+# ... and its reading of Arabic and Persian names, whose z German writes as z too (Zarandsch = Zaranj)
+_GERMAN_KEEP_Z = tuple(r for r in _GERMAN if "z" not in r[0])
 # scholarly (Czech-style) spellings once their carons are gone: c for ch, ch for kh
 # (Cechov = Chekhov, Chruscev = Khrushchev)
 _SCHOLARLY = (("ch", "kh"), ("c(?![hk])", "ch"))
@@ -68,8 +74,12 @@ _FRENCH_EXTRA = (
     ("(?<=[bcdfgklmnprstvz])e$", ""),
     ("(?<=[aeou])i(?=e)", "y"),
 )
-# a German reading is only tried on a token that shows a German mark (so Jamal stays Jamal)
-_GERMAN_MARK = re.compile(r"sch|w|j|tz|z$|zk|zj|(?<=[aeiou])ch|(?<=[aeiourln])s(?=[aeiouy])")
+# a German reading is only tried on a token that shows a German mark (so Jamal stays Jamal); an
+# initial ch before a vowel is one in a name of five letters or more (Chaldun = Khaldun, Chamenei),
+# not in a shorter one, where it is far more often the Cantonese or English ch (Chan is not Khan)
+_GERMAN_MARK = re.compile(
+    r"sch|w|j|tz|z$|zk|zj|(?<=[aeiou])ch|(?:^|-)ch(?=[aeiou][a-z]{2})|(?<=[aeiourln])s(?=[aeiouy])"
+)
 _SCHOLARLY_MARK = re.compile(r"c(?![hk])")
 
 
@@ -101,6 +111,7 @@ def scheme_rewrites() -> dict[str, tuple[tuple[str, str], ...]]:
         out[name] = tuple((re.escape(src), dst) for src, dst in rules if src != "j" or not extra) + extra
     out["GERMAN"] = _GERMAN
     out["GERMAN_Z"] = _GERMAN_Z
+    out["GERMAN_KEEP_Z"] = _GERMAN_KEEP_Z
     out["SCHOLARLY"] = _SCHOLARLY
     return out
 
@@ -121,6 +132,14 @@ _AU_HIATUS = re.compile(r"(?<=[^aeiou])a(?:o|u)(?=[^aeiouwy])(?!$)")
 _E_IN_RUN = re.compile(r"(?<=[aiou])e(?=[aiou])|(?<=ai)e|(?<=a)e(?=i)")
 _Y_GLIDE = re.compile(r"(?<=[^aeiouy])[ei]y(?=[aoue])")
 _DOUBLE_AFTER_GLIDE = re.compile(r"(?<=[yw])(ee|ii|oo|aa)")
+
+
+# dh (Arabic dhal and zha) between vowels is read z in Persian, Turkish and Iraqi Arabic, and
+# written so (Kadhimi / Kazimi / Kazemi, Ramadhan / Ramazan, Nadhim / Nazim)
+_DH_AS_Z = re.compile(r"(?<=[aeiou])dh(?=[aeiou])")
+# the aspirated bh of Urdu and Hindi names is written without its h by German and French outlets
+# (Bhutto / Butto, Bhopal / Bopal); no other convention writes bh
+_BH = re.compile(r"bh")
 
 
 def _hiatus(token: str) -> str:
@@ -150,7 +169,7 @@ def alternates(token: str) -> tuple[str, ...]:
         alt = pattern.sub(partial(_replace, table), token)
         if alt != token and alt not in out:
             out.append(alt)
-    h = _hiatus(token)
-    if h != token and h not in out:
-        out.append(h)
+    for h in (_hiatus(token), _DH_AS_Z.sub("z", token), _BH.sub("b", token)):
+        if h != token and h not in out:
+            out.append(h)
     return tuple(out)

@@ -72,9 +72,10 @@ from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair
 from annotations.extract.variants.resolver import canonical_groups
 from annotations.extract.variants.suggest import suggest
 
-LINKER_VERSION = "variants-6"
+LINKER_VERSION = "variants-7"
 """Bumped when the linker's decisions change (variants-3: labels pooled, slips, ou/w, y, g/j;
 variants-4: readings, Chinese syllables, blocking guarantee, slips by context; variants-5:
 names of one place, Romance full names, Arabic look-alikes, Hong Kong and Wade-Giles schemes;
 variants-6: Hokkien names, Arabic name patterns, Abd al-, regnal numbers, names of two places
-apart, regions, Wade-Giles ai)."""
+apart, regions, Wade-Giles ai; variants-7: German initial ch, dh as z, Urdu bh, places tagged
+PERSON by their own name, GeoNames' spaced pinyin)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from annotations.extract.places import place_name, place_of
+from annotations.extract.places import own_name, place_name, place_of
 from annotations.extract.variants.analysis import Node
 from annotations.extract.variants.tuning import CROSS_LABEL_PENALTY, PLACE_SCORE
 
@@ -17,10 +17,14 @@ def place_edges(
     nodes: list[Node], accepted: dict[tuple[int, int], tuple[float, list[str]]], cannot: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], tuple[float, list[str]]]:
     """Edges {(a, b): (score, reasons)} between forms naming one place, unless either is taken
-    for a person (Ivanova is a city too), the pair is accepted already or a rule keeps it apart."""
+    for a person (Ivanova is a city too, Rashid is Rosetta) and is not the place's own main name
+    (a small model tags Nagqu, Turpan, Tabriz PERSON), the pair is accepted already or a rule
+    keeps it apart."""
     by_place: dict[int, list[int]] = defaultdict(list)
     for n in nodes:
-        if not n.phantom and not n.acronym and not n.person and (k := place_of(n.key)) >= 0:
+        if n.phantom or n.acronym or (n.person and not own_name(n.key)):
+            continue
+        if (k := place_of(n.key)) >= 0:
             by_place[k].append(n.idx)
     out: dict[tuple[int, int], tuple[float, list[str]]] = {}
     apart = set(cannot)

@@ -329,7 +329,9 @@ def _shorts(run: _Run, p: _Pool) -> None:
             if g2 != p.name and (o := other.get(short.key)) is not None and o.occ:
                 occ = occ + o.occ
         res = resolve_short(short, cands, nodes, root0.__getitem__, occ)
-        _keep_full_forms_apart(p, cands, root0)
+        _keep_full_forms_apart(
+            p, {f: c for f, c in cands.items() if f not in p.short_cands and f not in p.shorts}, root0
+        )
         if res.target is None:
             for full in sorted(cands)[:20] if run.debug else ():
                 run.reject(short, nodes[full], 0.0, [f"rejected: {res.reason}"])
@@ -344,7 +346,9 @@ def _shorts(run: _Run, p: _Pool) -> None:
 
 
 def _keep_full_forms_apart(p: _Pool, cands: dict[int, tuple[float, str]], root: list[int]) -> None:
-    """Different full forms that share one short form stay apart (father and son)."""
+    """Different full forms that share one short form stay apart (father and son). A candidate
+    that is itself a short form (Donald Tsang, of Donald Tsang Yam-kuen) is no full form: its
+    own resolution decides where it goes."""
     reps: dict[int, int] = {}
     for full in sorted(cands):
         reps.setdefault(root[full], full)
