@@ -68,19 +68,43 @@ def variant_slip_pairs(
 ) -> set[tuple[int, int]]:
     """People's names of 2-3 tokens whose surnames are variants (not identical: slip_pairs has
     those) and whose given names may differ by a one-letter slip: the candidates for the event
-    rule (a slip beside a variant surname is linked only when the documents share the event)."""
+    rule (a slip beside a variant surname is linked only when the documents share the event).
+    The names of each surname are indexed by what a slip keeps (token count, position, first
+    and last letter, length): only names one letter longer or shorter there are compared, not
+    every pair of names behind two variant surnames."""
     out: set[tuple[int, int]] = set()
+    indexes: dict[int, dict[tuple[int, int, int, str, str], list[int]]] = {}
     for n in nodes:
         ids = core_ids[n.idx]
         if n.phantom or not n.person or n.chinese or not 2 <= len(ids) <= SLIP_MAX_TOKENS:
             continue
         for s2 in match[ids[-1]]:
-            others = post_last.get(s2, ())
-            if s2 == ids[-1] or len(others) > 200:  # a common surname: its slips are not worth it
+            if s2 == ids[-1] or len(post_last.get(s2, ())) > 200:  # a common surname: its slips are not worth it
                 continue
-            for g in others:
-                gids = core_ids[g]
-                if g > n.idx and len(gids) == len(ids):
-                    if any(one_letter_slip(tokens[x], tokens[y]) for x, y in zip(ids[:-1], gids[:-1])):
-                        out.add((n.idx, g))
+            index = indexes.get(s2)
+            if index is None:
+                index = indexes[s2] = _slip_index(post_last.get(s2, ()), core_ids, tokens)
+            for pos, x in enumerate(ids[:-1]):
+                t = tokens[x]
+                if not t:
+                    continue
+                for length in (len(t) - 1, len(t) + 1):
+                    for g in index.get((len(ids), pos, length, t[0], t[-1]), ()):
+                        if g > n.idx and one_letter_slip(t, tokens[core_ids[g][pos]]):
+                            out.add((n.idx, g))
     return out
+
+
+def _slip_index(
+    names: Sequence[int], core_ids: Sequence[tuple[int, ...]], tokens: Sequence[str]
+) -> dict[tuple[int, int, int, str, str], list[int]]:
+    """The names of one surname by (token count, position, length, first and last letter) of
+    each of their given-name tokens."""
+    index: dict[tuple[int, int, int, str, str], list[int]] = defaultdict(list)
+    for g in names:
+        gids = core_ids[g]
+        for pos, y in enumerate(gids[:-1]):
+            u = tokens[y]
+            if u:
+                index[(len(gids), pos, len(u), u[0], u[-1])].append(g)
+    return index
