@@ -162,6 +162,33 @@ def test_descriptions_resolve_to_the_name_the_text_gives_them(nlp, text, speaker
     assert c["speaker_start"] < c["start"]
 
 
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        (
+            "Tomas Reill was convicted of fraud on Friday. His lawyer, Mira Osei, said he would appeal. "
+            "The defence had argued that Reill acted in good faith.",
+            "Mira Osei",
+        ),
+        (
+            "Prosecutor Ines Varga called six witnesses. The prosecution said the payments were bribes.",
+            "Ines Varga",
+        ),
+        ("Judge Carla Mott jailed Pavel Dorn for six years. The defence had argued that Dorn was unwell.", "defence"),
+        (
+            "Kerrin Air grounded its fleet after the Kerrin Civil Aviation Authority ordered checks. "
+            "The transport ministry said it would review the rules. "
+            "The regulator said it had also alerted other countries.",
+            "Kerrin Civil Aviation Authority",
+        ),
+    ],
+)
+def test_a_courts_sides_and_the_regulator(nlp, text, speaker):
+    """README: "the defence" / "the prosecution" stand for the counsel the text names as such (never
+    merely the last person named: the judge or the defendant); "the regulator" for an authority."""
+    assert claims(nlp, text)[-1]["speaker"] == speaker
+
+
 def test_a_pronoun_a_sentence_back_and_its_gender(nlp):
     text = "Ambassador Elena Marsh met the team. She assured that the two sides would meet again."
     assert claims(nlp, text)[-1]["speaker"] == "Elena Marsh"

@@ -14,6 +14,7 @@ from typing import Any
 
 from annotations.extract.claims.lexicon import (
     CONTINUES_CHARS,
+    COURT_SIDES,
     DEMONYMS,
     GROUP_PRONOUNS,
     NEWS_TITLES,
@@ -124,7 +125,7 @@ def _role_candidate(
     # that person's nearest mention.
     so = {_surname(text, m) for m in people if described(text, m.start, m.end, noun)}
     found = next((m for m in reversed(people) if _surname(text, m) in so), None)
-    if found is not None:
+    if found is not None or noun in COURT_SIDES:
         return found
     prev = speakers[-1] if speakers else None
     if (
