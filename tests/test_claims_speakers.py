@@ -583,3 +583,41 @@ def test_they_stands_for_a_group_of_people_named_before(nlp):
     assert claims(nlp, text)[-1]["speaker"] == "Residents of Calvera"
     text = "Prices rose sharply in May. They said the convoys had not come for a week."
     assert claims(nlp, text)[-1]["speaker"] == "They"
+
+
+INTERVIEW = (
+    "Harbour pilots guided 900 ships into Selwick last year, according to the port authority.\n\n"
+    "Its chief pilot, Marta Lindqvist, has worked the estuary for 20 years. Lindqvist said the channel "
+    "would be dredged in spring.\n\n"
+    "Q: How busy was the winter?\n\n"
+    "A: Busier than any I remember. We brought in 14 ships in one night in January.\n\n"
+    "Q: Some captains say the pilots are too cautious.\n\n"
+    "A: That is nonsense. Nobody has lost a day because of us.\n\n"
+    "Q: What do you need?\n\n"
+    "A: Two more boats and a night radar.\n"
+)
+
+
+def test_a_qa_interviews_answers_are_the_interviewees_quotations(nlp):
+    """README: answers printed without quotation marks are the interviewee's quotations (the person
+    whose claim comes last before the first question); the markers are never part of a claim."""
+    found = claims(nlp, INTERVIEW)
+    answers = [c for c in found if c["text"].startswith(("Busier", "That is", "Two more"))]
+    assert [(c["speaker"], c["type"]) for c in answers] == [("Lindqvist", "quote")] * 3
+    assert answers[0]["text"] == "Busier than any I remember. We brought in 14 ships in one night in January."
+    assert answers[1]["stance"] == "denied"
+    assert not any(c["text"].startswith(("Q:", "A:")) for c in found)
+    asked = next(c for c in found if "captains say" in c["text"])
+    assert asked["text"].startswith("Some captains say")
+
+
+def test_answers_without_a_named_interviewee_are_left_alone(nlp):
+    """An organisation's claim before the questions does not make it the interviewee."""
+    text = (
+        "Harbour pilots guided 900 ships into Selwick last year, according to the Selwick Port Authority.\n\n"
+        "Q: How busy was the winter?\n\nA: Busier than any I remember, and we had 14 ships in one night.\n\n"
+        "Q: And now?\n\nA: Quieter, thank goodness.\n"
+    )
+    found = claims(nlp, text)
+    assert found and found[0]["speaker"] == "Selwick Port Authority"
+    assert not [c for c in found if c["text"].startswith(("Busier", "Quieter"))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotations.extract.claims.cues import Cue, find_cues, is_verb, lemma, proper_noun, speaker_span
+from annotations.extract.claims.interview import interview_answers
 from annotations.extract.claims.lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
 from annotations.extract.claims.mentions import mentions_from_doc, org_name
 from annotations.extract.claims.ranker import Candidate, SpeakerRanker, speaker_candidates
@@ -50,6 +51,7 @@ def claim_predictions(
     _borrow_attributions(doc, units)
     claims = _claims(doc, text, units, types, ranker, keep_candidates)
     resolve_speakers(claims, text, mentions_from_doc(doc, text=text) if needs_mentions(claims, text) else [])
+    claims = interview_answers(doc, text, claims)
     for claim in claims:
         claim.pop("_label", None)
         claim.pop("_represents", None)

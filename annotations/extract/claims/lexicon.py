@@ -48,7 +48,9 @@ VERIFY_RE = re.compile(
 DISCLAIMED_RE = re.compile(
     r"\b(?:claims?|account|accounts|reports?|allegations?|figures?|toll|statement)\b", re.IGNORECASE
 )
-DENIAL_RE = re.compile(r"\b(?:false|baseless|untrue|not true|no truth|whatsoever|categorically)\b", re.IGNORECASE)
+DENIAL_RE = re.compile(
+    r"\b(?:false|baseless|untrue|not true|no truth|whatsoever|categorically|nonsense)\b", re.IGNORECASE
+)
 QUANTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 NOT_QUANTITIES = frozenset({"one", "1", "a", "an", "once", "single", "two", "both"})
 
