@@ -29,6 +29,8 @@ The phases, one module each:
            resolved to the nearest compatible named mention before the claim, the name as
            spelled at its nearest mention; "the defence" / "the prosecution" only to the counsel
            the text names as such
+  reports  "the memo" / "the report" named again: the author of the report it names (the source
+           of the claim citing it, or the named subject of the sentence introducing it)
   interview a Q&A interview's answers without quotation marks: the interviewee's quotations
            (the person whose claim comes last before the first "Q:"), the markers cut off
 
