@@ -20,7 +20,7 @@ from annotations.extract.claims import (
     mentions_from_spans,
     resolve_speakers,
 )
-from annotations.extract.claims.ranker import FEATURES
+from annotations.extract.claims.ranker import FEATURES, Candidate
 from annotations.extract.pipeline import default_model, load_pipeline
 from annotations.learn.evaluate.speakers import entity_match, lenient_match, name_index, strict_match
 
@@ -662,3 +662,25 @@ def test_answers_without_a_named_interviewee_are_left_alone(nlp):
     found = claims(nlp, text)
     assert found and found[0]["speaker"] == "Selwick Port Authority"
     assert not [c for c in found if c["text"].startswith(("Busier", "Quieter"))]
+
+
+def _candidate(rule: bool = False, **on: float) -> Candidate:
+    x = np.zeros(len(FEATURES))
+    for name, value in on.items():
+        x[FEATURES.index(name)] = value
+    x[FEATURES.index("rule")] = rule
+    return Candidate(0, 1, None, x, rule)
+
+
+def test_the_ranker_never_picks_a_report_nor_a_doubtful_source_the_rules_did_not_find():
+    """README: a report never speaks, even when a ranker learnt to like it; where the rules found
+    no source, the ranker gives one only when it scores it over 0.5."""
+    weights = np.zeros(len(FEATURES))
+    weights[FEATURES.index("report_noun")] = 4.0
+    weights[FEATURES.index("dep=nsubj")] = 1.0
+    ranker = SpeakerRanker(weights, 0.0)
+    memo, subject = _candidate(report_noun=1), _candidate(**{"dep=nsubj": 1})
+    assert ranker.choose([memo, subject]) is subject
+    assert SpeakerRanker(weights, -3.0).choose([memo, subject]) is None  # 0.12: not more likely than not
+    rule = _candidate(rule=True)
+    assert SpeakerRanker(weights, -3.0).choose([memo, rule]) is rule
