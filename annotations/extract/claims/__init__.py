@@ -27,7 +27,12 @@ The phases, one module each:
            nouns, plural subjects naming people, or a document's gold spans)
   speakers pronouns and definite descriptions ("he", "they", "the agency", "the spokesperson")
            resolved to the nearest compatible named mention before the claim, the name as
-           spelled at its nearest mention
+           spelled at its nearest mention; "the defence" / "the prosecution" only to the counsel
+           the text names as such
+  reports  "the memo" / "the report" named again: the author of the report it names (the source
+           of the claim citing it, or the named subject of the sentence introducing it)
+  interview a Q&A interview's answers without quotation marks: the interviewee's quotations
+           (the person whose claim comes last before the first "Q:"), the markers cut off
 
 Each claim dict: start, end (character offsets in doc.text, plus `offset`; a story's opening
 dateline is left out), type, speaker (text or None), speaker_start, speaker_end (the offsets of
@@ -50,7 +55,7 @@ from annotations.extract.claims.ranker import RANKER_FILE, SpeakerRanker, speake
 from annotations.extract.claims.speakers import resolve_speakers
 
 # Bump when the rules change: it is part of the extractor version the store keys claims by.
-CLAIMS_VERSION = "6"
+CLAIMS_VERSION = "7"
 
 __all__ = [
     "CLAIMS_VERSION",

@@ -93,6 +93,8 @@ def author_of(head: Any) -> Any:
                 nxt = next((g for g in child.children if g.dep_ == "pobj"), None)
             elif child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN"):  # "a council officer's report"
                 nxt = child
+            elif child.dep_ == "compound" and _authors(child):  # "a Statec report", "council papers"
+                nxt = child
             elif child.dep_ in ("acl", "relcl") and child.lemma_.lower() in AUTHOR_VERBS:  # "published by X"
                 for g in child.children:
                     if g.dep_ == "agent":
@@ -101,6 +103,12 @@ def author_of(head: Any) -> Any:
                 break
         head = nxt
     return head
+
+
+def _authors(tok: Any) -> bool:
+    """Whether a report noun's compound names who wrote it: a name ("a Statec report") or an
+    organisation's noun ("council papers", "company figures"); not a date ("the May report")."""
+    return tok.ent_type_ == "ORG" or (tok.text.islower() and tok.lower_ in ORG_NOUNS)
 
 
 def in_quotes(tok: Any, inner: tuple[tuple[int, int], ...]) -> bool:

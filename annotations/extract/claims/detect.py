@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from annotations.extract.claims.cues import Cue, find_cues, is_verb, lemma, proper_noun, speaker_span
+from annotations.extract.claims.interview import interview_answers
 from annotations.extract.claims.lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
 from annotations.extract.claims.mentions import mentions_from_doc, org_name
 from annotations.extract.claims.ranker import Candidate, SpeakerRanker, speaker_candidates
 from annotations.extract.claims.referents import personlike
+from annotations.extract.claims.reports import earlier_report_authors
 from annotations.extract.claims.roles import appositive_role, represented, split_role
 from annotations.extract.claims.speakers import needs_mentions, resolve_speakers
 from annotations.extract.claims.stance import is_hedged, is_quantity, stance_of
@@ -50,6 +52,8 @@ def claim_predictions(
     _borrow_attributions(doc, units)
     claims = _claims(doc, text, units, types, ranker, keep_candidates)
     resolve_speakers(claims, text, mentions_from_doc(doc, text=text) if needs_mentions(claims, text) else [])
+    claims = interview_answers(doc, text, claims)
+    earlier_report_authors(doc, text, claims)
     for claim in claims:
         claim.pop("_label", None)
         claim.pop("_represents", None)

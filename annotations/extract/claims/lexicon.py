@@ -48,7 +48,9 @@ VERIFY_RE = re.compile(
 DISCLAIMED_RE = re.compile(
     r"\b(?:claims?|account|accounts|reports?|allegations?|figures?|toll|statement)\b", re.IGNORECASE
 )
-DENIAL_RE = re.compile(r"\b(?:false|baseless|untrue|not true|no truth|whatsoever|categorically)\b", re.IGNORECASE)
+DENIAL_RE = re.compile(
+    r"\b(?:false|baseless|untrue|not true|no truth|whatsoever|categorically|nonsense)\b", re.IGNORECASE
+)
 QUANTITY_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 NOT_QUANTITIES = frozenset({"one", "1", "a", "an", "once", "single", "two", "both"})
 
@@ -101,6 +103,17 @@ ROLE_SYNONYMS = {
     "company": "company",
     "watchdog": "regulator",
     "regulator": "regulator",
+    "authority": "regulator",  # "the regulator" for the Civil Aviation Authority
+    # a court's sides stand for their counsel ("The defence argued" for "His lawyer, Nadia Felber")
+    "lawyer": "lawyer",
+    "attorney": "lawyer",
+    "counsel": "lawyer",
+    "barrister": "lawyer",
+    "solicitor": "lawyer",
+    "defence": "lawyer",
+    "defense": "lawyer",
+    "prosecutor": "prosecutor",
+    "prosecution": "prosecutor",
     "automaker": "carmaker",
     "carmaker": "carmaker",
 }
@@ -113,8 +126,11 @@ PERSON_ROLE_NOUNS = frozenset(
     superintendent principal editor striker midfielder defender goalkeeper winger forward player
     athlete champion defendant plaintiff suspect witness victim survivor author novelist actor actress
     singer artist candidate incumbent challenger nominee pilot chef star presenter host boss
-    engineer teacher nurse farmer owner landlord resident neighbour neighbor shopkeeper""".split()
+    engineer teacher nurse farmer owner landlord resident neighbour neighbor shopkeeper
+    counsel barrister solicitor defence defense prosecution""".split()
 )
+# A court's sides: only ever the counsel the text names as such, never the last person named.
+COURT_SIDES = frozenset("defence defense prosecution".split())
 # Nationalities a sports or wire story calls a person it named ("the Spaniard said", "the
 # 24-year-old Kenyan"): a role description for the person just named.
 DEMONYMS = frozenset(

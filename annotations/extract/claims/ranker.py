@@ -157,7 +157,10 @@ class SpeakerRanker:
         return 1.0 / (1.0 + np.exp(-(x @ self.weights + self.bias)))
 
     def choose(self, candidates: list[Candidate]) -> Candidate | None:
-        """The best candidate when it beats the rules' choice by MARGIN, else the rules' choice."""
+        """The best candidate when it beats the rules' choice by MARGIN, else the rules' choice
+        (where the rules have none, the best only when scored over 0.5); a report, memo or data
+        is never chosen (README: it never speaks, its author does)."""
+        candidates = [c for c in candidates if c.rule or not c.features[_INDEX["report_noun"]]]
         if not candidates:
             return None
         s = self.scores(candidates)
@@ -165,6 +168,8 @@ class SpeakerRanker:
         rule = next((k for k, c in enumerate(candidates) if c.rule), None)
         if rule is not None and s[best] < s[rule] + MARGIN:
             return candidates[rule]
+        if rule is None and s[best] < 0.5:
+            return None  # the rules found no source: one only when more likely than not
         return candidates[best]
 
     @classmethod

@@ -14,6 +14,7 @@ from typing import Any
 
 from annotations.extract.claims.lexicon import (
     CONTINUES_CHARS,
+    COURT_SIDES,
     DEMONYMS,
     GROUP_PRONOUNS,
     NEWS_TITLES,
@@ -23,6 +24,7 @@ from annotations.extract.claims.lexicon import (
     PERSON_LABELS,
     PERSON_PRONOUNS,
     PERSON_ROLE_NOUNS,
+    REPORT_NOUNS,
     REPRESENTATIVE_NOUNS,
     ROLE_LOOKBACK_CHARS,
     SPOKES_NOUNS,
@@ -68,6 +70,9 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     before = text[max(0, claim["speaker_start"] - 6) : claim["speaker_start"]].lower()
     if low in SPOKES_NOUNS and re.search(r"\b(?:a|an)\s+$", before):
         return "spokes", low  # "A spokeswoman added": the organisation just quoted, if any
+    after = _WORD_RE.findall(text[claim["speaker_end"] : claim["speaker_end"] + 20].lower())[:1]
+    if low in ORG_NOUNS and after and (after[0] in REPORT_NOUNS or after[0].rstrip("s") in REPORT_NOUNS):
+        return "org", low  # "according to council papers": the council named before
     last = (_WORD_RE.findall(low) or [""])[-1]
     if last in DEMONYMS and re.search(r"\bthe\s+$", before) and len(speaker.split()) <= 2:
         return "role", last  # "the Spaniard", "the 24-year-old Kenyan": the person just named
@@ -124,7 +129,7 @@ def _role_candidate(
     # that person's nearest mention.
     so = {_surname(text, m) for m in people if described(text, m.start, m.end, noun)}
     found = next((m for m in reversed(people) if _surname(text, m) in so), None)
-    if found is not None:
+    if found is not None or noun in COURT_SIDES:
         return found
     prev = speakers[-1] if speakers else None
     if (
