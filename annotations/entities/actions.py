@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotations.errors import StoreError
-from annotations.extract.normalize import name_from_form, normalize, strip_possessive
+from annotations.extract.normalize import name_from_form, normalize, plain_line, strip_possessive
 from annotations.extract.variants.labels import compatible
 from annotations.store import Action, Store, now
 from annotations.store.documents import touch
@@ -143,7 +143,7 @@ def link(
 
 
 def _new_entity(act: Action, name: str, label: str, annotator: str) -> int:
-    name = name_from_form(name)
+    name = plain_line(name)  # a page's control characters never reach a name (the alias keeps the form)
     if not name:
         raise StoreError("an entity needs a name")
     return act.insert("entities", {"name": name, "label": label, "created_by": annotator, "created_at": now()})
@@ -295,7 +295,7 @@ def split_form(store: Store, entity_id: int, form: str, annotator: str, *, new_n
     if label is None:
         raise StoreError(f"entity {entity_id} does not exist")
     with store.action(annotator, f"split {form}") as act:
-        new_id = _new_entity(act, new_name or form, label, annotator)
+        new_id = _new_entity(act, new_name or name_from_form(form), label, annotator)
         for (span_id,) in act.execute(
             "SELECT id FROM spans WHERE entity_id = ? AND text = ?", (entity_id, form)
         ).fetchall():
@@ -391,7 +391,8 @@ def _link_same(act: Action, judgement: int, forms: tuple[str, str], label: str |
         by_key.update(normalize(p["text"]) for p in suggested)
         name = max(forms, key=lambda f: by_key.get(normalize(f), 0))  # ties: the first (the linker's)
         labels = Counter(lab for _, _, lab in spans) + Counter(p["label"] for p in suggested)
-        entity_id = _new_entity(act, name, label or (labels.most_common(1)[0][0] if labels else "ENTITY"), annotator)
+        chosen = label or (labels.most_common(1)[0][0] if labels else "ENTITY")
+        entity_id = _new_entity(act, name_from_form(name), chosen, annotator)
     elabel = act.execute("SELECT label FROM entities WHERE id = ?", (entity_id,)).fetchone()[0]
     for span_id, _, _ in spans:
         act.update("spans", span_id, {"entity_id": entity_id})
