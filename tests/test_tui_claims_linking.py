@@ -517,6 +517,9 @@ def test_the_status_line_says_what_a_span_is_linked_to_and_who_a_suggested_claim
         await settle(pilot)
         line = reader.status_bar.plain
         assert re.search(r"“Panjshir” = Ahmad Shah [\w, ]*…", line), line  # cut, and shown to be
+        await pilot.press("quotation_mark")  # the next claim suggestion says whom it quotes
+        await settle(pilot)
+        assert reader.status_bar.plain.startswith("claim? quote · Ahmad Massoud · 1 claim suggestion open")
         reader.article.cursor = quote + 2
         await settle(pilot)
         assert reader.status_bar.plain.startswith("claim? quote · Ahmad Massoud · c tag it")

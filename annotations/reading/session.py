@@ -295,7 +295,10 @@ class ReadingSession:
             return Feedback("No claim suggestions left in this document")
         pred = self.claim_pred_at(target) or {}
         n = len(self.now.claim_preds)
-        return Feedback(f"claim? {pred.get('type') or ''} · {plural(n, 'claim suggestion')} open", cursor=target)
+        speaker = short(str(pred.get("speaker") or ""), 24) or "no speaker"  # who it quotes: seen before `c`
+        return Feedback(
+            f"claim? {pred.get('type') or 'claim'} · {speaker} · {plural(n, 'claim suggestion')} open", cursor=target
+        )
 
     def reviewed_message(self) -> str:
         total = len(self.predictions)
