@@ -61,11 +61,6 @@ def flash_variants(flash: Text, keys: Collection[str] = ("=", "u", "/")) -> list
     return [flash.copy() if form == plain else Text(form, style=flash.style) for form in unique]
 
 
-def _clip(words: str, width: int) -> str:
-    """At most `width` characters, an ellipsis showing where it was cut."""
-    return words if len(words) <= width else words[: width - 1] + "…"
-
-
 def fit_status(lefts: list[Text], rights: list[Text], width: int, keys: Collection[str]) -> tuple[Text, Text]:
     """The first (left, right) pair that fits `width` cells with `GAP` between: the fullest
     left first, the right shedding what it can spare (`rights`, fullest first; the last holds
@@ -183,7 +178,7 @@ class ReaderDisplay:
             run = session.name_at(view.cursor)
             if run is not None:
                 words = one_line(view.text[run[0] : run[1]])
-                out = Text(f"“{_clip(words, quote)}”", style="bold")
+                out = Text(f"“{fit_words(words, quote)}”", style="bold")
                 out.append(f" no span · {self.label_keys_hint()} label it")
                 return out
             return Text(
@@ -195,7 +190,7 @@ class ReaderDisplay:
         kind, ref = span.ref if isinstance(span.ref, tuple) else (span.kind, None)
         out = Text()
         words = one_line(view.text[span.start : span.end])
-        quoted = f"“{_clip(words, quote)}”"
+        quoted = f"“{fit_words(words, quote)}”"
         if kind == "gold":
             row: dict[str, Any] = session.now.gold.get(ref, {})
             out.append(span.label, style="bold")
@@ -203,7 +198,9 @@ class ReaderDisplay:
             entity_id = row.get("entity_id")
             name = one_line(session.now.entity_names.get(entity_id)) if entity_id is not None else ""
             # the entity it is linked to, unless its name is the words quoted (said once, not cut twice)
-            linked = (" linked" if name.casefold() in words.casefold() else f" = {_clip(name, quote)}") if name else ""
+            linked = (
+                (" linked" if name.casefold() in words.casefold() else f" = {fit_words(name, quote)}") if name else ""
+            )
             out.append(f" · {quoted}{linked}")
         else:
             out.append(f"{span.label}?", style="bold")
@@ -229,7 +226,7 @@ class ReaderDisplay:
         if pred is not None:
             out = Text("claim?", style="bold")
             speaker = one_line(pred.get("speaker"))  # what the extractor thinks: seen before `c`
-            out.append(f" {pred.get('type') or 'claim'} · {_clip(speaker, 24) if speaker else 'no speaker'}")
+            out.append(f" {pred.get('type') or 'claim'} · {fit_words(speaker, 24) if speaker else 'no speaker'}")
             out.append(f" · {self.key_for('reader.claim')} tag it, {self.key_for('reader.delete')} reject")
             return out
         return None
