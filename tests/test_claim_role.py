@@ -227,3 +227,40 @@ def test_a_role_that_is_not_text_is_refused_naming_the_line_and_key(tmp_path):
     if (tmp_path / "n.db").exists():
         with Store(tmp_path / "n.db") as store:
             assert store.query("SELECT count(*) AS n FROM documents")[0]["n"] == 0
+
+
+# ------------------------------------------------------------------ evaluate
+
+
+def test_evaluate_scores_the_role_over_gold_claims_that_have_one(store):
+    from rich.console import Console
+
+    from annotations.config import load_config
+    from annotations.learn.evaluate import evaluate, format_tables
+
+    text = f"{TEXT} {HARCOURT} Ferries were cancelled, the harbour master said."
+    doc = add_document(store, text)
+    spans = [(text.index(s), text.index(s) + len(s)) for s in (TEXT, HARCOURT, "Ferries were cancelled")]
+    gold = [("Siri Nygaard", "Meteorologist"), ("Harcourt", "spokeswoman"), ("the harbour master", None)]
+    for (start, end), (speaker, role) in zip(spans, gold):
+        claim_actions.add_claim(store, doc, start, end, "ana", type="statement", speaker=speaker, role=role)
+    store.set_status(doc, "ana", "done")
+    predicted = ["meteorologist", "a spokesman", "harbour master"]  # right (case aside), wrong, not counted
+    store.save_predictions(
+        "claims",
+        "baseline-role+test",
+        [
+            (
+                doc,
+                [
+                    {"start": s, "end": e, "type": "statement", "speaker": g[0], "role": r}
+                    for (s, e), g, r in zip(spans, gold, predicted)
+                ],
+            )
+        ],
+    )
+    claims = evaluate(store, load_config(), extractor="claims")["claims"]
+    assert (claims["role_accuracy"], claims["role_pairs"]) == (0.5, 2)
+    out = Console(width=300, record=True)
+    out.print(format_tables({"claims": claims}))
+    assert "speaker's role 0.500 over 2 with one" in out.export_text()
