@@ -284,7 +284,7 @@ def main() -> int:
         return 0
     print(
         f"{'set':8} {'exact P':>8} {'R':>6} {'F1':>6} {'ovl P':>6} {'R':>6} {'F1':>6} "
-        f"{'speaker':>8} {'lenient':>7} {'entity':>6} {'quote':>6} {'type':>6} {'stance':>6} {'gold':>5} {'pred':>5}"
+        f"{'speaker':>8} {'lenient':>7} {'entity':>6} {'quote':>6} {'type':>6} {'stance':>6} {'role':>6} {'gold':>5} {'pred':>5}"
     )
     for name, c in results.items():
         e, o = c["exact"], c["overlap"]
@@ -301,6 +301,7 @@ def main() -> int:
             c["quote_type_recall"],
             c["type_agreement"],
             c["stance_agreement"],
+            c.get("role_accuracy"),
         ]
         print(
             f"{name:8} "

@@ -52,6 +52,7 @@ def native_lines() -> list[dict]:
                     "end": 69,
                     "type": "statement",
                     "speaker": "Ahmad Massoud",
+                    "role": "resistance leader",
                     "cue": "said",
                     "stance": "denied",
                     "group": "talks",
@@ -207,9 +208,11 @@ def test_native_export_reproduces_the_imported_annotations(loaded, tmp_path):
             (s["text"], names.get(s["entity"])) for s in want["spans"]
         )
         assert [
-            (c["start"], c["end"], c["type"], c["speaker"], c["cue"], c["stance"], c["group"]) for c in got["claims"]
+            (c["start"], c["end"], c["type"], c["speaker"], c["role"], c["cue"], c["stance"], c["group"])
+            for c in got["claims"]
         ] == [
-            (c["start"], c["end"], c["type"], c["speaker"], c["cue"], c["stance"], c["group"]) for c in want["claims"]
+            (c["start"], c["end"], c["type"], c["speaker"], c.get("role"), c["cue"], c["stance"], c["group"])
+            for c in want["claims"]
         ]
         assert sorted(
             (e["name"], e["label"], tuple(e["aliases"]), e["external_id"]) for e in got["entities"]
@@ -618,6 +621,7 @@ def test_spacy_docbins(loaded, tmp_path):
     assert load_docbin(tmp_path / "noqid" / "all.spacy")[0].ents[0].kb_id_ == str(massoud)
     assert [(s.text, s.label_, s.kb_id_) for s in first.spans["claims"]] == [(T1, "statement", "talks")]
     assert first.user_data["claims"][0]["stance"] == "denied"
+    assert first.user_data["claims"][0]["role"] == "resistance leader"  # the claim's details carry its role
     assert first.user_data["newsmark"]["annotator"] == "alice"
     assert all(t.ent_iob_ in ("B", "I", "O") for t in first)  # done: every other token is outside
     last = docs[2]

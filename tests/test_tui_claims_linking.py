@@ -89,16 +89,18 @@ def test_claim_form_fields_and_escape(store):
         await pilot.press("down", "right", "right")  # stance: denied
         await pilot.press("down", *"mass")  # speaker: fuzzy list
         await pilot.press("down", "enter")  # take Ahmad Massoud
+        await pilot.press("down", *"commander")  # role, beside the speaker
         await pilot.press("down", *"spoke")  # cue
         await pilot.press("down", "space")  # check-worthy
         await pilot.press("enter")
         await settle(pilot)
         (claim,) = claim_actions.claims(store, ids[0], ANNOTATOR)
         gold = store.spans(ids[0], ANNOTATOR)[0]
-        assert (claim["type"], claim["stance"], claim["speaker"], claim["cue"]) == (
+        assert (claim["type"], claim["stance"], claim["speaker"], claim["role"], claim["cue"]) == (
             "quote",
             "denied",
             "Ahmad Massoud",
+            "commander",
             "spoke",
         )
         assert claim["speaker_span_id"] == gold["id"] and claim["checkworthy"] == 1

@@ -186,6 +186,7 @@ class _FileImport:
                     Origin.IMPORTED.value,
                     stamp,
                     _provenance(claim.proposed_by),
+                    claim.role,
                 ),
             )
             self.claims += 1

@@ -31,7 +31,7 @@ Formats
 -------
 jsonl    one compact JSON object a line (see DESIGN.md): id, text, meta (with title, url, date,
          outlet, author, so re-import restores them), status, annotator, spans [{start, end,
-         label, text, entity}], claims [{start, end, type, speaker, cue, stance, group,
+         label, text, entity}], claims [{start, end, type, speaker, role, cue, stance, group,
          checkworthy, note}], entities [{id, name, label, aliases, external_id}] (those the
          line's spans link to). `id` is the document's id in its source when it was imported
          with one (kept in meta as "source_id" by the importer), else the database id, so

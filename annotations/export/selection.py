@@ -222,19 +222,20 @@ class Reader:
         claims: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
         rows = self._rows(
             f'SELECT doc_id, annotator, start, "end", id, type, speaker, cue, stance, checkworthy, note, group_id, '
-            f"speaker_span_id, speaker_entity_id, proposed_by FROM claims {where}",
+            f"speaker_span_id, speaker_entity_id, proposed_by, role FROM claims {where}",
             params,
         )
         rows.sort(key=lambda r: r[:5])
         groups = self._names("SELECT id, name FROM claim_groups", {r[11] for r in rows if r[11] is not None})
         span_text = self._names("SELECT id, text FROM spans", {r[12] for r in rows if r[12] is not None})
         ent_name = self._names("SELECT id, name FROM entities", {r[13] for r in rows if r[13] is not None})
-        for d, a, st, en, _id, typ, speaker, cue, stance, cw, note, gid, sspan, sent, proposed in rows:
+        for d, a, st, en, _id, typ, speaker, cue, stance, cw, note, gid, sspan, sent, proposed, role in rows:
             claim = {
                 "start": st,
                 "end": en,
                 "type": typ,
                 "speaker": speaker or span_text.get(sspan) or ent_name.get(sent),
+                "role": role,
                 "cue": cue,
                 "stance": stance,
                 "group": None if gid is None else (groups.get(gid) or str(gid)),

@@ -226,6 +226,7 @@ def spancat_claims(
             "speaker": None,
             "speaker_start": None,
             "speaker_end": None,
+            "role": None,
             "cue": None,
             "cue_start": None,
             "cue_end": None,
@@ -236,7 +237,16 @@ def spancat_claims(
             claim.update(
                 {
                     k: best.get(k)
-                    for k in ("speaker", "speaker_start", "speaker_end", "cue", "cue_start", "cue_end", "stance")
+                    for k in (
+                        "speaker",
+                        "speaker_start",
+                        "speaker_end",
+                        "role",
+                        "cue",
+                        "cue_start",
+                        "cue_end",
+                        "stance",
+                    )
                 }
             )
         out.append(claim)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ClaimTarget", "claim_defaults", "claim_target", "save_claim", "speaker_options"]
 
-EDITABLE = ("type", "speaker", "speaker_span_id", "speaker_entity_id", "cue", "stance", "checkworthy", "note")
+EDITABLE = ("type", "speaker", "role", "speaker_span_id", "speaker_entity_id", "cue", "stance", "checkworthy", "note")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ def claim_defaults(target: ClaimTarget, gold: list[Row], speakers: list[Speaker]
         "type": pred.get("type"),
         "cue": pred.get("cue"),
         "stance": pred.get("stance"),
+        "role": pred.get("role"),
         **suggested_speaker(pred, gold, speakers),
     }
     if defaults.get("speaker_span_id") is None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from annotations.errors import StoreError
+from annotations.extract.normalize import plain_line
 from annotations.store import Store, now
 from annotations.store.documents import touch
 from annotations.vocab import Origin
@@ -12,6 +14,7 @@ from annotations.vocab import Origin
 CLAIM_FIELDS = (
     "type",
     "speaker",
+    "role",
     "speaker_span_id",
     "speaker_entity_id",
     "cue",
@@ -64,6 +67,17 @@ def delete_claim(store: Store, claim_id: int, annotator: str) -> None:
     doc_id = store.scalar("SELECT doc_id FROM claims WHERE id = ?", (claim_id,))
     with store.action(annotator, "delete claim", doc_id=doc_id) as act:
         act.delete("claims", claim_id)
+
+
+def speaker_and_role(claim: Mapping[str, Any]) -> str:
+    """How a claim's speaker is shown: "Siri Nygaard (Meteorologist)"; the role alone in
+    brackets when there is no speaker, nor it when the speaker's words hold it already ("the
+    spokesman"); "" when there is neither. One plain line (callers still escape it)."""
+    speaker = plain_line(str(claim.get("speaker") or ""))
+    role = plain_line(str(claim.get("role") or ""))
+    if not role or role.casefold() in speaker.casefold():
+        return speaker
+    return f"{speaker} ({role})" if speaker else f"({role})"
 
 
 def claims(store: Store, doc_id: int, annotator: str) -> list[dict[str, Any]]:

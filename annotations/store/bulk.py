@@ -43,10 +43,10 @@ def add_spans(act: Action, rows: Sequence[tuple[Any, ...]]) -> None:
 
 def add_claim(act: Action, row: tuple[Any, ...]) -> None:
     """(doc_id, start, end, type, speaker, cue, stance, checkworthy, note, group_id, annotator,
-    origin, created_at, proposed_by)."""
+    origin, created_at, proposed_by, role)."""
     act.store.conn.execute(
         'INSERT INTO claims (doc_id, start, "end", type, speaker, cue, stance, checkworthy, note, '
-        "group_id, annotator, origin, created_at, proposed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "group_id, annotator, origin, created_at, proposed_by, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         row,
     )
 

@@ -161,11 +161,22 @@ def _references(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, st
     return found
 
 
+def _unchanged(current: dict[str, Any] | None, expect: dict[str, Any] | None) -> bool:
+    """The row is as the event left it. A column added by a later migration (claims.role) is
+    missing from older events: there it must still be NULL, as the migration left it."""
+    if current is None or expect is None:
+        return current is expect
+    return (
+        all(expect[c] == v if c in expect else v is None for c, v in current.items())
+        and expect.keys() <= current.keys()
+    )
+
+
 def _apply(store: StoreHandle, table: str, row_id: int, expect: dict | None, target: dict | None) -> None:
     """Move a row from state `expect` to `target` (None = absent), refusing if it drifted."""
     if table not in UNDOABLE:
         raise StoreError(f"cannot undo changes to {table}")
-    if row(store, table, row_id) != expect:
+    if not _unchanged(row(store, table, row_id), expect):
         raise StoreError("cannot undo: that annotation was changed since (by another annotator?)")
     conn = store.conn
     if target is None:

@@ -390,7 +390,21 @@ def _v6(db: Database) -> None:
         db.conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+# v7: a claim keeps its speaker's role or title as written ("Meteorologist" in "Meteorologist
+# Siri Nygaard said", "spokeswoman" in "a spokeswoman for Harcourt said"), apart from the name
+# (issue 25). Claims written before it have none (NULL); undo of an older event reads the
+# missing column as NULL (history._apply).
+_V7 = """
+ALTER TABLE claims ADD COLUMN role TEXT;
+"""
+
+
+def _v7(db: Database) -> None:
+    for statement in _statements(_V7):
+        db.conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -22,7 +22,7 @@ from annotations.store import Action, tombstones
 from annotations.team.merge_source import Source, clean
 from annotations.vocab import Status
 
-CLAIM_FIELDS = ("type", "speaker", "cue", "stance", "checkworthy", "note")
+CLAIM_FIELDS = ("type", "speaker", "cue", "stance", "checkworthy", "note", "role")
 
 RANK = {Status.TODO.value: 0, Status.IN_PROGRESS.value: 1}
 """Statuses below finished (done, skipped, reviewed: 2): a later open never demotes those."""
@@ -342,8 +342,10 @@ def _claim_conflict(m: RowMerge, doc_id: int, row: dict[str, Any], values: dict[
 
 def _claim_version(m: RowMerge, values: dict[str, Any]) -> dict[str, Any]:
     """A claim's fields folded into its annotator, so a losing version has a key of its own."""
-    fields = json.dumps([values.get(k) for k in CLAIM_FIELDS], ensure_ascii=False)
-    return {**values, "annotator": f"{values['annotator']}\x00{fields}"}
+    fields = [values.get(k) for k in CLAIM_FIELDS]
+    if fields[-1] is None:  # no role: the key a version had before claims kept one (schema v7)
+        fields.pop()
+    return {**values, "annotator": f"{values['annotator']}\x00{json.dumps(fields, ensure_ascii=False)}"}
 
 
 def simple(m: RowMerge, table: str, key: tuple[str, ...], *, doc: bool = True) -> None:

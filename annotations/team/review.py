@@ -31,7 +31,7 @@ MODEL = "model"
 KINDS = ("span", "claim")
 TABLE = {"span": "spans", "claim": "claims"}
 REJECTION = {"span": RejectionKind.ENTITY, "claim": RejectionKind.CLAIM}
-CLAIM_COPY = ("type", "speaker", "speaker_entity_id", "cue", "stance", "checkworthy", "note", "group_id")
+CLAIM_COPY = ("type", "speaker", "role", "speaker_entity_id", "cue", "stance", "checkworthy", "note", "group_id")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ screen that opened it writes to the store.
 Fields, top to bottom (``tab`` / ``shift+tab``, or ``up`` / ``down`` on the
 choice rows): type and stance (``left`` / ``right`` cycle), speaker (free text
 with a fuzzy list of this document's entities: ``down`` / ``up`` pick one),
+role (the speaker's title or role as written: "Meteorologist", "spokeswoman"),
 cue, check-worthy (``space``), note.  Article text is untrusted: everything
 shown is sanitised and drawn as ``rich.text.Text``, never markup.
 """
@@ -223,6 +224,14 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
             speakers.can_focus = False
             yield speakers
             with Horizontal(classes="claim-row"):
+                yield Static("Role", classes="claim-row-label")
+                yield Input(
+                    value=plain_line(d.get("role") or ""),
+                    placeholder="the speaker's title or role (optional)",
+                    id="claim-role",
+                    select_on_focus=False,
+                )
+            with Horizontal(classes="claim-row"):
                 yield Static("Cue", classes="claim-row-label")
                 yield Input(
                     value=plain_line(d.get("cue") or ""),
@@ -362,6 +371,7 @@ class ClaimForm(ModalScreen[dict[str, Any] | None]):
             "type": self.query_one("#claim-type", Choice).value,
             "stance": self.query_one("#claim-stance", Choice).value,
             "speaker": speaker,
+            "role": plain_line(self.query_one("#claim-role", Input).value) or None,
             "speaker_span_id": pick.span_id if linked and pick is not None else None,
             "speaker_entity_id": entity,
             "cue": text("#claim-cue"),

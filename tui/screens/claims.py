@@ -158,7 +158,7 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
         if not self.filter_text:
             return True
         needle = self.filter_text.casefold()
-        hay = " ".join(str(row.get(k) or "") for k in ("outlet", "title", "speaker", "type", "stance", "text"))
+        hay = " ".join(str(row.get(k) or "") for k in ("outlet", "title", "speaker", "role", "type", "stance", "text"))
         return all(word in hay.casefold() for word in needle.split())
 
     def _fill(self) -> None:
@@ -237,7 +237,7 @@ class ClaimsScreen(RowsScreen, inherit_bindings=False):
         bits = [
             one_line(row.get("outlet") or ""),
             one_line(row.get("date") or ""),
-            f"speaker {one_line(row.get('speaker') or '—')}",
+            f"speaker {one_line(claim_actions.speaker_and_role(row)) or '—'}",
             f"cue {one_line(row.get('cue') or '—')}",
             one_line(row.get("stance") or ""),
             "check-worthy" if row.get("checkworthy") else "",

@@ -11,6 +11,7 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from annotations.reading.claims import speaker_and_role
 from tui.actions import find_action
 from tui.keys import keys_display
 from tui.screens.reader_host import ReaderHost
@@ -172,7 +173,7 @@ class ReaderDisplay:
             return out
         spans = view.span_at_cursor(kinds=("gold", "pred"))
         if not spans:
-            claim_hint = self.claim_hint()
+            claim_hint = self.claim_hint(with_role=quote >= 28)
             if claim_hint is not None:
                 return claim_hint
             run = session.name_at(view.cursor)
@@ -213,23 +214,27 @@ class ReaderDisplay:
             )
         return out
 
-    def claim_hint(self) -> Text | None:
-        """Status text for a tagged or suggested claim under the cursor (None if there is none)."""
+    def claim_hint(self, *, with_role: bool = True) -> Text | None:
+        """Status text for a tagged or suggested claim under the cursor (None if there is none):
+        its type and speaker, with the speaker's role in the fullest variant ("Siri Nygaard
+        (Meteorologist)"), which a narrow line sheds first (fit_status takes the next)."""
         session, cursor = self.screen.session, self.screen.article.cursor
         claim = session.claim_at(cursor)
+        row = claim if claim is not None else session.claim_pred_at(cursor)
+        if row is None:
+            return None
+        # what the extractor thinks of a suggestion's speaker is seen before `c`
+        speaker = one_line(speaker_and_role(row) if with_role else row.get("speaker"))
+        said = fit_words(speaker, 36 if with_role else 24) if speaker else "no speaker"
         if claim is not None:
             out = Text("claim", style="bold")
-            out.append(f" · {claim.get('type') or '—'} · {one_line(claim.get('speaker')) or 'no speaker'}")
+            out.append(f" · {claim.get('type') or '—'} · {said}")
             out.append(f" · {self.key_for('reader.claim')} edit, {self.key_for('reader.delete')} delete")
             return out
-        pred = session.claim_pred_at(cursor)
-        if pred is not None:
-            out = Text("claim?", style="bold")
-            speaker = one_line(pred.get("speaker"))  # what the extractor thinks: seen before `c`
-            out.append(f" {pred.get('type') or 'claim'} · {fit_words(speaker, 24) if speaker else 'no speaker'}")
-            out.append(f" · {self.key_for('reader.claim')} tag it, {self.key_for('reader.delete')} reject")
-            return out
-        return None
+        out = Text("claim?", style="bold")
+        out.append(f" {row.get('type') or 'claim'} · {said}")
+        out.append(f" · {self.key_for('reader.claim')} tag it, {self.key_for('reader.delete')} reject")
+        return out
 
     def key_for(self, action_id: str) -> str:
         app = self.screen.app

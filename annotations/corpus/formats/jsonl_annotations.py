@@ -174,6 +174,7 @@ def native_annotations(obj: dict[str, Any], record: Record) -> None:
                 end,
                 type=_claim_type(item.get("type"), f"{what} type"),
                 speaker=_optional_str(item.get("speaker"), f"{what} speaker", numbers=True),
+                role=_optional_str(item.get("role"), f"{what} role"),
                 cue=_optional_str(item.get("cue"), f"{what} cue"),
                 stance=_optional_str(item.get("stance"), f"{what} stance"),
                 group=group,

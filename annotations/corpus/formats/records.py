@@ -65,6 +65,7 @@ class ClaimIn:
     cue: str | None = None
     stance: str | None = None
     group: str | int | None = None
+    role: str | None = None  # the speaker's role or title as written (native jsonl)
     checkworthy: bool = False
     note: str | None = None
     proposed_by: list[str] | None = None  # the reviewed layer's provenance (native jsonl)

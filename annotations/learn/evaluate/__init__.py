@@ -14,7 +14,7 @@ The result is the `evaluate --json` shape of DESIGN.md, with a few extra keys:
                   "gold", "pred", "source", "gazetteer", "skipped", "notes"},
      "claims":   {"exact": {"p", "r", "f"}, "overlap": {"p", "r", "f"}, "speaker_accuracy", "speaker_pairs",
                   "speaker_lenient", "speaker_entity_accuracy", "entity_pairs", "quote_type_recall",
-                  "type_agreement", "stance_agreement", "matched",
+                  "type_agreement", "stance_agreement", "role_accuracy", "role_pairs", "matched",
                   "docs", "examples", "gold", "pred", "source", "skipped", "notes"},
      "variants": {"p", "r", "f", "pairs", "same", "different", "unsure", "bcubed": {"p", "r", "f"},
                   "sources": {"judgements": {"same", "different"}, "entities": {"same", "different"}},

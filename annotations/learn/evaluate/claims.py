@@ -6,7 +6,8 @@ found when a predicted claim shares a character with it, and is matched to the m
 one. On matched gold claims: speaker accuracy strict (normalised: case, diacritics, possessive, a
 leading article; a speaker linked to a canonical entity accepts its name and aliases) and lenient
 (evaluate.speakers), the speaker's canonical entity, quotations typed quote, type agreement and
-stance agreement (over gold claims that have a type / a stance).
+stance agreement (over gold claims that have a type / a stance), and role accuracy over gold
+claims with a role ("Meteorologist"): the same role once normalised as a speaker is.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class _Tally:
     type_n: int = 0
     stance_ok: int = 0
     stance_n: int = 0
+    role_ok: int = 0
+    role_n: int = 0
 
     def add(self, gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
         self.n_pred += len(pred)
@@ -74,6 +77,9 @@ class _Tally:
         if g.get("stance"):
             self.stance_n += 1
             self.stance_ok += best.get("stance") == g["stance"]
+        if g.get("role") and norm_speaker(g["role"]):
+            self.role_n += 1
+            self.role_ok += norm_speaker(best.get("role") or "") == norm_speaker(g["role"])
 
 
 def _most_overlapping(g: dict[str, Any], pred: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -132,6 +138,8 @@ def claims_section(
         quote_type_recall=ratio(tally.quote_ok, tally.quote_n),
         type_agreement=ratio(tally.type_ok, tally.type_n),
         stance_agreement=ratio(tally.stance_ok, tally.stance_n),
+        role_accuracy=ratio(tally.role_ok, tally.role_n),
+        role_pairs=tally.role_n,
         matched=tally.found_gold,
         docs=len(docs),
         examples=len(examples),

@@ -6,7 +6,7 @@ A gold file is YAML mapping a document's file name to its claims:
       - text: "the exact span, as it appears in the document's text"
         speaker: Maria Delgado        # null when the claim has no speaker
         aliases: [Delgado]            # optional: the speaker's canonical entity and its other names
-        role: Councilwoman            # optional, not scored
+        role: Councilwoman            # optional: the speaker's role or title, scored as role accuracy
         type: quote | quantity | statement
         stance: asserted | reported | denied | hedged
 
@@ -97,7 +97,12 @@ def add_gold(store: Store, doc_id: int, text: str, claims: list[GoldClaim], anno
     entity_of: dict[str, int] = {}
     for claim in claims:
         start, end = locate(text, claim, name)
-        fields: dict[str, Any] = {"type": claim.type, "stance": claim.stance, "speaker": claim.speaker}
+        fields: dict[str, Any] = {
+            "type": claim.type,
+            "stance": claim.stance,
+            "speaker": claim.speaker,
+            "role": claim.role,
+        }
         if claim.speaker and claim.aliases:
             names = (claim.speaker, *claim.aliases)
             entity = next((entity_of[n] for n in names if n in entity_of), None)

@@ -58,7 +58,7 @@ def gold_claims(store: Store, ids: list[int]) -> dict[tuple[int, str], list[dict
     rows = []
     for chunk in chunks(ids):
         rows += store.query(
-            f"""SELECT c.doc_id, c.annotator, c.start, c."end", c.type, c.stance, c.speaker, c.speaker_entity_id,
+            f"""SELECT c.doc_id, c.annotator, c.start, c."end", c.type, c.stance, c.speaker, c.speaker_entity_id, c.role,
                        sp.text AS speaker_span, sp.entity_id AS speaker_span_entity
                 FROM claims c LEFT JOIN spans sp ON sp.id = c.speaker_span_id
                 WHERE c.doc_id IN ({marks(len(chunk))}) ORDER BY c.doc_id, c.annotator, c.start, c."end", c.id""",
@@ -90,6 +90,7 @@ def gold_claims(store: Store, ids: list[int]) -> dict[tuple[int, str], list[dict
                 "type": r["type"],
                 "stance": r["stance"],
                 "speakers": speakers,
+                "role": r["role"],
                 "speaker_entity": entity,
                 "speaker_names": names.get(entity, []) if entity is not None else [],
             }

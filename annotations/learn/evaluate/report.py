@@ -85,7 +85,8 @@ def _claims_parts(claims: dict[str, Any]) -> list[Any]:
             f"on {claims.get('matched', 0)} matched gold claim(s): type agreement "
             f"{_fmt(claims.get('type_agreement'))}, stance agreement "
             f"{_fmt(claims.get('stance_agreement'))}; quotations typed quote "
-            f"{_fmt(claims.get('quote_type_recall'))}",
+            f"{_fmt(claims.get('quote_type_recall'))}; speaker's role {_fmt(claims.get('role_accuracy'))} "
+            f"over {claims.get('role_pairs', 0)} with one",
             style="dim",
         )
     )

@@ -76,7 +76,8 @@ class ClaimsResult:
     canonical entity (entity_pairs): the predicted speaker names that entity. quote_type_recall:
     of matched gold quotations, the share typed quote. Type and stance agreement are over
     matched gold claims that have a type / a stance (matched: how many gold claims an
-    overlapping prediction matched).
+    overlapping prediction matched). role_accuracy: over matched gold claims with a role
+    (role_pairs of them), the predicted role is the same once normalised as a speaker is.
     """
 
     exact: PRF
@@ -97,6 +98,8 @@ class ClaimsResult:
     speaker_entity_accuracy: float | None = None
     entity_pairs: int = 0
     quote_type_recall: float | None = None
+    role_accuracy: float | None = None
+    role_pairs: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
