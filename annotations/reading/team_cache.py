@@ -38,9 +38,11 @@ __all__ = ["TeamCache", "TeamView"]
 Marks = tuple[int, int, int, int, int]  # last action group, span, rejection, prediction run; schema version
 Gold = tuple[int, int, int, str, str]  # id, start, end, text, label
 
-_MARKS = (
-    "SELECT (SELECT coalesce(max(id), 0) FROM action_groups), (SELECT coalesce(max(id), 0) FROM spans), "
-    "(SELECT coalesce(max(id), 0) FROM rejections), (SELECT coalesce(max(rowid), 0) FROM prediction_runs)"
+_MARKS = (  # sqlite_sequence: the last AUTOINCREMENT id given, which deleting the newest rows keeps
+    "SELECT (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'action_groups'), "
+    "(SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'spans'), "
+    "(SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'rejections'), "
+    "(SELECT coalesce(max(rowid), 0) FROM prediction_runs)"
 )
 _REJECTED = (
     "SELECT r.doc_id, substr(d.text, r.start + 1, r.[end] - r.start), r.label FROM rejections r "
@@ -75,7 +77,7 @@ class TeamCache:
         self._marks: Marks | None = None
         self._parts: dict[int, Part] = {}
         self._counts: tuple[Counter[Key], Counter[Key], Counter[Key]] = (Counter(), Counter(), Counter())
-        self._keys: dict[Key, Key] = {}  # one tuple per text and label, shared by the parts
+        self._keys: dict[Key, Key] = {}  # each text and label once
         self.bulk_ids: set[int] = set()  # every span id a bulk accept wrote (known.bulk_span_ids)
         self.generation = 0  # counts the changes, so a view knows its answers are stale
 
@@ -178,21 +180,18 @@ class TeamCache:
     def _part(
         self, store: Store, doc: int, gold: Sequence[Gold], rejected: Iterable[Key], preds: Iterable[Edges]
     ) -> Part:
-        key = self._key
-        against = {key(k) for k in rejected}
+        keys, bulk_ids = self._keys, self.bulk_ids  # one tuple per text and label, shared by the parts
+        confirmed: set[Key] = set()
+        bulk: set[Key] = set()
+        for span_id, _, _, text, label in gold:
+            key = (text, label)
+            (bulk if span_id in bulk_ids else confirmed).add(keys.setdefault(key, key))
+        against = {keys.setdefault(key, key) for key in rejected}
         corrected = corrections(((s, e, label) for _, s, e, _, label in gold), preds)
         if corrected:  # only the texts of documents with a correction
             text = store.scalar("SELECT text FROM documents WHERE id = ?", (doc,)) or ""
-            against.update(key((text[s:e], label)) for s, e, label in corrected)
-        bulk_ids = self.bulk_ids
-        return Part(
-            tuple({key((text, label)) for span_id, _, _, text, label in gold if span_id not in bulk_ids}),
-            tuple({key((text, label)) for span_id, _, _, text, label in gold if span_id in bulk_ids}),
-            tuple(against),
-        )
-
-    def _key(self, key: Key) -> Key:
-        return self._keys.setdefault(key, key)
+            against.update(keys.setdefault(key, key) for key in ((text[s:e], label) for s, e, label in corrected))
+        return Part(tuple(confirmed), tuple(bulk), tuple(against))
 
     def _replace(self, doc: int, part: Part) -> None:
         old = self._parts.pop(doc, _NONE)
