@@ -92,25 +92,20 @@ class TeamCache:
         with self._lock:
             self._update(store)
 
-    def elsewhere(self, doc_id: int, key: Key) -> tuple[int, int, int]:
-        """In how many documents other than `doc_id` `key` is confirmed, accepted in bulk
-        only, decided against."""
-        part = self._parts.get(doc_id, _NONE)
-        confirmed, bulk, against = self._counts
-        return (
-            confirmed[key] - (key in part.confirmed),
-            bulk[key] - (key in part.bulk),
-            against[key] - (key in part.against),
-        )
-
     def part(self, doc_id: int) -> Part:
+        """One document's decisions (none when it has no gold and no rejections)."""
         return self._parts.get(doc_id, _NONE)
+
+    def counts(self, key: Key) -> tuple[int, int, int]:
+        """In how many documents `key` is confirmed, accepted in bulk only, decided against."""
+        confirmed, bulk, against = self._counts
+        return confirmed[key], bulk[key], against[key]
 
     # ------------------------------------------------------------------ reading
 
     def _update(self, store: Store) -> None:
         marks = _marks_of(store)
-        old = self._marks
+        old, self._marks = self._marks, None  # a read cut short (an error) leaves everything to read again
         if old is None or marks[4] != old[4] or any(new < was for new, was in zip(marks, old)):
             self._read_all(store)
         elif marks != old:
@@ -223,16 +218,25 @@ class TeamView:
         self.cache = cache
         self.doc_id = doc_id
         self.bulk_ids = cache.bulk_ids
+        self._generation = -1
         self._seen: dict[Key, tuple[int, int, int]] = {}
-        self._generation = cache.generation
+        self._here: tuple[frozenset[Key], ...] = ()
 
     def counts(self, key: Key) -> tuple[int, int, int]:
         """In how many other documents `key` is confirmed, accepted in bulk only, decided against."""
-        if self._generation != self.cache.generation:
+        if self._generation != self.cache.generation:  # the cache was updated since: count again
+            part = self.cache.part(self.doc_id)
+            self._here = (frozenset(part.confirmed), frozenset(part.bulk), frozenset(part.against))
             self._seen, self._generation = {}, self.cache.generation
         found = self._seen.get(key)
         if found is None:
-            found = self._seen[key] = self.cache.elsewhere(self.doc_id, key)
+            confirmed, bulk, against = self.cache.counts(key)
+            mine = self._here
+            found = self._seen[key] = (
+                confirmed - (key in mine[0]),
+                bulk - (key in mine[1]),
+                against - (key in mine[2]),
+            )
         return found
 
     def __contains__(self, key: object) -> bool:
