@@ -172,3 +172,31 @@ def test_predictions_saved_again_for_the_last_document_are_seen(store):
     s.open(here)  # Taliban GPE suggested where the gold says LOC: corrected, known nowhere
     assert known_words(s) == set()
     assert cached_and_full(s, here) == (set(), set())
+
+
+def test_an_update_after_a_change_reads_no_table_whole(store):
+    """What an opening costs must not grow with the corpus: after an edit in one document, every
+    query bringing the cache up to date searches an index or an id range, none scans a table
+    (SQLite scans a covering index for `SELECT DISTINCT doc_id ... WHERE id > ?`)."""
+    docs = [add_document(store, text) for text in TEXTS]
+    store.save_predictions("entities", "t1", [(d, predictions(TEXTS[i], i)) for i, d in enumerate(docs)])
+    s = ReadingSession(store, WHO[0], labels=LABELS)
+    s.open(docs[0])
+    s.accept_all()
+    s.open(docs[1])
+    s.delete(s.now.pred_starts[0])  # a rejection
+    store.save_predictions("entities", "t2", [(docs[2], predictions(TEXTS[2], 1))])
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        s.team_cache.decisions(store, docs[3])
+    finally:
+        store.conn.set_trace_callback(None)
+    scans = [
+        (sql, detail)
+        for sql in statements
+        if sql.lstrip().upper().startswith("SELECT")
+        for *_, detail in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+        if detail.startswith("SCAN") and not detail.endswith(("sqlite_sequence", "CONSTANT ROW"))  # ten rows at most
+    ]
+    assert len(statements) > 4 and scans == []
