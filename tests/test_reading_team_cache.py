@@ -140,11 +140,14 @@ def known_words(s: ReadingSession) -> set[str]:
 
 
 def test_a_cache_shared_by_two_sessions_sees_what_either_writes(store):
-    """The app keeps one cache for every Reader it opens: a bulk accept in one document, then
-    another in a second Reader, make the texts and labels both accepted known in a third."""
+    """The app keeps one cache for every Reader it opens, read first on a connection of its own:
+    a bulk accept in one document, then another in a second Reader, make the texts and labels
+    both accepted known in a third."""
     docs = [add_document(store, text) for text in TEXTS[:3]]
     store.save_predictions("entities", "t1", [(d, predictions(TEXTS[i], 0)) for i, d in enumerate(docs)])
     cache = TeamCache()
+    with Store(store.path, readonly=True) as worker:  # as the app reads it at startup: its own connection
+        cache.prepare(worker)
     first = ReadingSession(store, WHO[0], labels=LABELS, team=cache)
     first.open(docs[0])
     first.accept_all()
