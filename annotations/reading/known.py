@@ -12,9 +12,11 @@ in the first document must not make its wrong labels known for the rest of the c
   span of the team overlapping a suggestion of that text and label with other edges or
   another label: relabelled, trimmed, merged, split).
 
-`TeamDecisions.read` reads the other documents once per opening (three indexed or
-note-filtered queries); `known_ids` then decides for the open suggestions of the document on
-screen, with its own gold and rejections, after every command.
+What the other documents decided comes from a `Decisions`: the Reader's is kept per session
+and brought up to date at each opening from what changed since (`team_cache.TeamCache`, issue
+29: an opening must not cost the team's whole gold); `TeamDecisions.read` reads it all, the
+reference the property test holds the kept one to. `known_ids` then decides for the open
+suggestions of the document on screen, with its own gold and rejections, after every command.
 """
 
 from __future__ import annotations

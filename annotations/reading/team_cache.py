@@ -69,8 +69,8 @@ _NONE = Part((), (), ())
 
 class TeamCache:
     """Every document's `Part` and, per text and label, in how many documents it is confirmed,
-    accepted in bulk and decided against. One per database; `decisions` and `prepare` change
-    it, under its lock (`prepare` may run in a worker before the first opening)."""
+    accepted in bulk and decided against. One per database (the app's is shared by every
+    Reader); `decisions` and `prepare` change it, under its lock."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -88,9 +88,12 @@ class TeamCache:
             return TeamView(self, doc_id)
 
     def prepare(self, store: Store) -> None:
-        """Read everything now (a worker at startup), so the first opening does not."""
+        """Read everything now, unless it is read already (a worker at startup, so the first
+        opening does not; after that only `decisions`, on the thread that reads the views,
+        changes the cache)."""
         with self._lock:
-            self._update(store)
+            if self._marks is None:
+                self._update(store)
 
     def part(self, doc_id: int) -> Part:
         """One document's decisions (none when it has no gold and no rejections)."""
