@@ -203,3 +203,21 @@ def test_an_update_after_a_change_reads_no_table_whole(store):
         if detail.startswith("SCAN") and not detail.endswith(("sqlite_sequence", "CONSTANT ROW"))  # ten rows at most
     ]
     assert len(statements) > 4 and scans == []
+
+
+def test_many_documents_changed_at_once_are_read_again_in_full(store, monkeypatch):
+    """Past `REREAD_AT_MOST` changed documents (an import, a merge) everything is read again in
+    a few queries rather than document by document; the answers are the same."""
+    docs = [add_document(store, text) for text in TEXTS]
+    store.save_predictions("entities", "t1", [(d, predictions(TEXTS[i], 0)) for i, d in enumerate(docs)])
+    s = ReadingSession(store, WHO[0], labels=LABELS)
+    s.open(docs[0])
+    for doc in docs[1:]:  # three documents changed since the last opening
+        lena = ReadingSession(store, WHO[1], labels=LABELS)
+        lena.open(doc)
+        lena.accept(lena.now.pred_starts[0])
+    monkeypatch.setattr(TeamCache, "REREAD_AT_MOST", 2)
+    generation = s.team_cache.generation
+    cached, full = cached_and_full(s, docs[0])
+    assert s.team_cache.generation == generation + 1  # one full read, not three documents read again
+    assert cached == full != set()

@@ -72,6 +72,9 @@ class TeamCache:
     accepted in bulk and decided against. One per database (the app's is shared by every
     Reader); `decisions` and `prepare` change it, under its lock."""
 
+    REREAD_AT_MOST = 1_000
+    """More changed documents than this (and than half those with decisions): read all again."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._marks: Marks | None = None
@@ -112,8 +115,12 @@ class TeamCache:
         if old is None or marks[4] != old[4] or any(new < was for new, was in zip(marks, old)):
             self._read_all(store)
         elif marks != old:
-            for doc in self._changed(store, old, marks):
-                self._reread(store, doc)
+            changed = self._changed(store, old, marks)
+            if len(changed) > max(self.REREAD_AT_MOST, len(self._parts) // 2):  # an import, a merge
+                self._read_all(store)  # a few queries in all, not four per document
+            else:
+                for doc in changed:
+                    self._reread(store, doc)
         self._marks = marks
 
     def _read_all(self, store: Store) -> None:
