@@ -85,6 +85,7 @@ class NewsmarkApp(AppBase):
         if self.model_notice:
             self.notify(self.model_notice, title="Suggestions are off", severity="warning", timeout=12, markup=False)
         self._index_for_search()
+        self._read_team_decisions()
         if self.suggest_on_open:
             self.suggester = Suggester(self)
             self.suggester.start()
@@ -103,6 +104,22 @@ class NewsmarkApp(AppBase):
             store.index_pending(should_stop=lambda: worker.is_cancelled)
         except (NewsmarkError, sqlite3.Error):
             pass  # a search indexes what is left before it runs
+        finally:
+            store.close()
+
+    @work(thread=True, group="team-decisions", exit_on_error=False)
+    def _read_team_decisions(self) -> None:
+        """Read the team's decisions (what makes a suggestion known, reading/team_cache.py) while
+        the person picks a document, so that the first opening reads only what changed since."""
+        try:
+            # its own connection: neither the UI's nor the Library's reads queue behind this one
+            store = Store(self.store.path, readonly=True)
+        except NewsmarkError:
+            return
+        try:
+            self.team_cache.prepare(store)
+        except (NewsmarkError, sqlite3.Error):
+            pass  # the first opening reads them
         finally:
             store.close()
 

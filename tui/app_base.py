@@ -16,6 +16,7 @@ from textual.worker import Worker
 
 from annotations.config import Config
 from annotations.errors import NewsmarkError
+from annotations.reading.team_cache import TeamCache
 from annotations.store import Store
 from tui.keylog import KeyLog
 from tui.keys import keymap_for
@@ -35,6 +36,7 @@ class AppBase(App[None]):
         self.panel_forced: bool | None = None  # the Reader's side panel shown / hidden by hand
         self.suggester: Any = None  # tui/suggest_on_open.Suggester once the app runs with a model
         self.keylog = KeyLog(store, annotator)
+        self.team_cache = TeamCache()  # the team's decisions, read once (tui/app.py) and shared by every Reader
 
     @property
     def read_store(self) -> Store:

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from annotations.entities import actions as entity_actions
 from annotations.reading import claims as claim_actions
 from annotations.reading import commands
-from annotations.reading.known import BULK_NOTE, TeamDecisions, bulk_span_ids
+from annotations.reading.known import BULK_NOTE, Decisions, bulk_span_ids
 from annotations.reading.names import occurrences
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Row, Snapshot, plural
@@ -31,7 +31,7 @@ class Session(Protocol):
     doc_id: int | None
     text: str
     now: Snapshot
-    team: TeamDecisions
+    team: Decisions
 
     @property
     def tokens(self) -> Tokens: ...

@@ -12,23 +12,25 @@ in the first document must not make its wrong labels known for the rest of the c
   span of the team overlapping a suggestion of that text and label with other edges or
   another label: relabelled, trimmed, merged, split).
 
-`TeamDecisions.read` reads the other documents once per opening (three indexed or
-note-filtered queries); `known_ids` then decides for the open suggestions of the document on
-screen, with its own gold and rejections, after every command.
+What the other documents decided comes from a `Decisions`: the Reader's is kept per session
+and brought up to date at each opening from what changed since (`team_cache.TeamCache`, issue
+29: an opening must not cost the team's whole gold); `TeamDecisions.read` reads it all, the
+reference the property test holds the kept one to. `known_ids` then decides for the open
+suggestions of the document on screen, with its own gold and rejections, after every command.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from annotations.reading.values import Row
 from annotations.store import Store
 from annotations.vocab import Extractor
 
-__all__ = ["BULK_NOTE", "TeamDecisions", "bulk_span_ids", "known_ids"]
+__all__ = ["BULK_NOTE", "Decisions", "Edges", "Key", "TeamDecisions", "bulk_span_ids", "corrections", "known_ids"]
 
 BULK_NOTE = "bulk"
 """The note on an action that accepted suggestions in bulk (`A`, `d` accepting the rest): its
@@ -36,6 +38,7 @@ spans make a text and label known only once confirmed again (this module's docst
 
 Key = tuple[str, "str | None"]
 SpanRow = tuple[int, int, int, int, str, str]  # id, doc_id, start, end, text, label
+Edges = tuple[int, int, str]  # start, end, label
 
 
 def bulk_span_ids(store: Store, doc_id: int | None = None) -> set[int]:
@@ -50,9 +53,21 @@ def bulk_span_ids(store: Store, doc_id: int | None = None) -> set[int]:
     return {r["row_id"] for r in rows}
 
 
+class Decisions(Protocol):
+    """What `known_ids` asks of the team's decisions in the documents other than the open one:
+    a full read (`TeamDecisions`) or a session's kept copy (`team_cache.TeamCache.decisions`)."""
+
+    bulk_ids: set[int]  # every bulk-accepted span id (the open document's too)
+
+    def known_keys(
+        self, here_confirmed: Collection[Key], here_bulk: Collection[Key]
+    ) -> tuple[Container[Key], Container[Key]]: ...
+
+
 @dataclass
 class TeamDecisions:
-    """What the team decided on texts and labels in the documents other than one."""
+    """What the team decided on texts and labels in the documents other than one, read in full
+    (the reference: `team_cache.TeamCache` gives the same answers without reading it all)."""
 
     confirmed: set[Key] = field(default_factory=set)  # accepted explicitly somewhere
     bulk: dict[Key, set[int]] = field(default_factory=dict)  # accepted in bulk only: in which documents
@@ -107,35 +122,43 @@ def corrected_elsewhere(store: Store, doc_id: int, spans: Sequence[SpanRow]) -> 
     `TeamDecisions.read` reads them) overlaps with other edges or another label. Swept per
     document here, not joined in SQL: at a thousand documents with 20,000 gold spans the join
     took 0.6 s at every opening."""
-    by_doc: dict[int, list[tuple[int, int, str]]] = {}
+    gold: dict[int, list[Edges]] = {}
     for _, doc, start, end, _, label in spans:
-        by_doc.setdefault(doc, []).append((start, end, label))
-    if not by_doc:
-        return set()
-    for found in by_doc.values():
-        found.sort()
-    starts = {d: [s for s, _, _ in found] for d, found in by_doc.items()}
-    longest = max(e - s for found in by_doc.values() for s, e, _ in found)
+        gold.setdefault(doc, []).append((start, end, label))
+    preds: dict[int, list[Edges]] = {}
     with store.reading() as conn:
-        rows = conn.execute(
+        for doc, start, end, label in conn.execute(
             "SELECT p.doc_id, p.start, p.[end], p.label FROM (SELECT DISTINCT doc_id FROM spans WHERE doc_id != ?) s "
             "JOIN predictions p ON p.doc_id = s.doc_id AND p.extractor = ? WHERE p.label IS NOT NULL",
             (doc_id, str(Extractor.ENTITIES)),
-        ).fetchall()
-    hits: dict[int, set[tuple[int, int, str]]] = {}
-    for doc, start, end, label in rows:
-        found = by_doc[doc]
-        i = bisect_left(starts[doc], end) - 1  # the spans starting before the suggestion ends
+        ):
+            preds.setdefault(doc, []).append((start, end, label))
+    out: set[Key] = set()
+    for doc, found in preds.items():
+        corrected = corrections(gold[doc], found)
+        if corrected:  # only the texts of documents with a correction, each read once
+            text = store.scalar("SELECT text FROM documents WHERE id = ?", (doc,)) or ""
+            out.update((text[s:e], label) for s, e, label in corrected)
+    return out
+
+
+def corrections(gold: Iterable[Edges], preds: Iterable[Edges]) -> set[Edges]:
+    """The suggestions of one document (`preds`) that its gold spans (of every annotator)
+    overlap with other edges or another label."""
+    found = sorted(gold)
+    if not found:
+        return set()
+    starts = [s for s, _, _ in found]
+    longest = max(e - s for s, e, _ in found)
+    out: set[Edges] = set()
+    for pred in preds:  # inline: tens of thousands of suggestions when the team's gold is read in full
+        start, end, _ = pred
+        i = bisect_left(starts, end) - 1  # the gold spans starting before the suggestion ends
         while i >= 0 and found[i][0] + longest > start:
-            s, e, g = found[i]
-            if e > start and (s, e, g) != (start, end, label):
-                hits.setdefault(doc, set()).add((start, end, label))
+            if found[i][1] > start and found[i] != pred:
+                out.add(pred)
                 break
             i -= 1
-    out: set[Key] = set()
-    for doc, corrected in hits.items():  # only the texts of documents with a correction, each read once
-        text = store.scalar("SELECT text FROM documents WHERE id = ?", (doc,)) or ""
-        out.update((text[s:e], label) for s, e, label in corrected)
     return out
 
 
@@ -144,7 +167,7 @@ def known_ids(
     preds: Iterable[Mapping[str, Any]],
     gold: Sequence[Any],
     rejections: Sequence[Row],
-    team: TeamDecisions,
+    team: Decisions,
     keys: Mapping[int, Key] | None = None,
 ) -> set[int]:
     """Ids of the open suggestions of the document on screen that are known, with its own gold

@@ -23,8 +23,9 @@ from typing import Any
 from annotations.errors import NewsmarkError
 from annotations.reading import claims as claim_actions
 from annotations.reading.edits import EntityEdits, paragraph_of, short, trim
-from annotations.reading.known import TeamDecisions, known_ids
+from annotations.reading.known import Decisions, TeamDecisions, known_ids
 from annotations.reading.names import name_at, next_name
+from annotations.reading.team_cache import TeamCache
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Mark, Row, Snapshot, plural
 from annotations.store import Store
@@ -62,13 +63,15 @@ class ReadingSession:
         auto_advance: bool = True,
         labels: Collection[str] | None = None,
         skip_known: bool = True,
+        team: TeamCache | None = None,
     ) -> None:
         self.store = store
         self.annotator = annotator
         self.auto_advance = auto_advance
         self.labels = frozenset(labels) if labels is not None else None  # only these are suggested
         self.skip_known = skip_known  # `}` and auto-advance pass over known suggestions
-        self.team = TeamDecisions()  # what the team decided in the other documents: what is known
+        self.team_cache = team if team is not None else TeamCache()  # one per database: the app's, shared
+        self.team: Decisions = TeamDecisions()  # what the team decided in the other documents: what is known
         self.doc_id: int | None = None
         self.doc: Row | None = None
         self.text = ""
@@ -88,7 +91,7 @@ class ReadingSession:
             return False
         self.doc_id, self.doc, self.text = doc_id, doc, doc["text"]
         self._tokens = None
-        self.team = TeamDecisions.read(self.store, doc_id)
+        self.team = self.team_cache.decisions(self.store, doc_id)  # what changed since the last opening
         self.reload_predictions()
         return True
 

@@ -80,6 +80,7 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
             auto_advance=config.reader.auto_advance,
             labels=config.label_names,  # only the team's labels are suggested
             skip_known=config.reader.skip_known,
+            team=self.app.team_cache,  # kept across Readers: an opening reads only what changed
         )
         self.entities = EntityController(self)
         self.claims = ClaimController(self)
