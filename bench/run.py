@@ -46,6 +46,12 @@ BENCHMARKS: dict[str, tuple[str, dict | None, dict | None, dict | None]] = {
         {"quick": False},
     ),
     "library_open_scale": ("bench.bench_library", {"quick": True, "big": 1000, "repeats": 1}, {"quick": True}, {}),
+    "reader_open_scale": (
+        "bench.bench_reader_openings",
+        {"small": 20, "big": 100, "repeats": 1},
+        {"small": 200, "big": 2000, "repeats": 2},
+        {"small": 500, "big": 5000, "repeats": 3},
+    ),
     "cli_startup": ("bench.bench_cli", {"repeats": 1}, {"repeats": 5}, {"repeats": 9}),
     "import_html": ("bench.bench_html", {"n": 5, "repeats": 1}, {"n": 100, "repeats": 3}, {"n": 500, "repeats": 3}),
     "import_conll": ("bench.bench_conll", {"n": 30, "repeats": 1}, {"n": 300, "repeats": 3}, {"n": 2000, "repeats": 3}),

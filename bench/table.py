@@ -88,6 +88,10 @@ DESCRIBE: dict[str, tuple[Words, Words]] = {
         lambda r: f"Library open at {_n(r)} docs, store open to first rows painted",
         lambda r: NO_RAW + "the same app on 100 docs (ratio: how it scales)",
     ),
+    "reader_open_scale": (
+        lambda r: "Reader: opening a document after the first, 5,000 docs with the team's gold",
+        lambda r: NO_RAW + "the same on 500 docs (ratio: how it scales); the first opening reads the gold once",
+    ),
     "cli_startup": (
         lambda r: "`newsmark --help`, process start to exit",
         lambda r: 'a bare Python printing the same text: `python -c "import argparse, sys; sys.stdout.write(HELP)"`',
