@@ -270,7 +270,11 @@ def _batch_costs(arr: _CostArrays, a_ids: np.ndarray, b_ids: np.ndarray, limit: 
     la, lb = arr.last[a_ids], arr.last[b_ids]
     final = (arr.final_class[la] != arr.final_class[lb]) & arr.final[la] & arr.final[lb]
     last_col = np.arange(M)[:, None] == (m_arr - 1)[None, :]  # (M, P)
-    in_b = np.arange(M + 1)[:, None] <= m_arr[None, :]  # (M + 1, P): the cells of a real prefix of b
+    # (M + 1, P): the letters of b after each column (negative past the end of b), and the
+    # cheapest insertion or deletion: a path from a cell needs one per letter of length
+    # difference left, so a pair is over its limit once every cell is, counting those
+    b_left = m_arr[None, :] - np.arange(M + 1)[:, None]
+    min_indel = min(arr.mid[1:].min(), arr.start[1:].min(), arr.end[1:].min())
     ins_mid, ins_end = arr.mid[bi], arr.end[bi]
     prev = np.zeros((M + 1, P))
     start_b = arr.start[bi]
@@ -298,12 +302,13 @@ def _batch_costs(arr: _CostArrays, a_ids: np.ndarray, b_ids: np.ndarray, limit: 
         prev = cur
         if i == N:
             break
-        keep = ~last_row & (np.where(in_b, cur, np.inf).min(axis=0) <= limit)
+        bound = np.where(b_left >= 0, cur + min_indel * np.abs(b_left - (n_arr - i)), np.inf)
+        keep = ~last_row & (bound.min(axis=0) <= limit)
         if not keep.any():
             break
         if not keep.all():
             ai, bi, ins_mid, ins_end, prev = ai[:, keep], bi[:, keep], ins_mid[:, keep], ins_end[:, keep], prev[:, keep]
-            last_col, in_b = last_col[:, keep], in_b[:, keep]
+            last_col, b_left = last_col[:, keep], b_left[:, keep]
             n_arr, m_arr, final, limit, live = n_arr[keep], m_arr[keep], final[keep], limit[keep], live[keep]
     return out
 
