@@ -4,6 +4,7 @@ transliteration-aware weighted edit distance."""
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -176,25 +177,12 @@ def _candidates(sk: _Skeletons) -> np.ndarray | None:
             blocks[k].append(sid)
     for key, sids in sk.phonetic.items():
         blocks[key] = sorted(set(sids))
-    small: list[int] = []
-    chunks: list[np.ndarray] = []
-
-    def emit(ids: list[int]) -> None:
-        if len(ids) <= 12:
-            for x in range(len(ids) - 1):
-                base = ids[x] * S
-                small.extend([base + y if y > ids[x] else y * S + ids[x] for y in ids[x + 1 :]])
-            return
-        arr = np.asarray(ids, dtype=np.int64)
-        iu, ju = np.triu_indices(len(arr), 1)
-        a, b = arr[iu], arr[ju]
-        chunks.append(np.minimum(a, b) * S + np.maximum(a, b))
-
+    by_size: dict[int, list[list[int]]] = defaultdict(list)  # blocks to pair up, by size
     for ids in blocks.values():
         if len(ids) < 2:
             continue
         if len(ids) <= BLOCK_CAP:
-            emit(ids)
+            by_size[len(ids)].append(ids)
             continue
         # oversized block: split by first loose letter; what stays oversized is too common
         sub: dict[str, list[int]] = defaultdict(list)
@@ -202,9 +190,13 @@ def _candidates(sk: _Skeletons) -> np.ndarray | None:
             sub[ulo[sid][:1]].append(sid)
         for sids in sub.values():
             if 2 <= len(sids) <= BLOCK_CAP:
-                emit(sids)
-    if small:
-        chunks.append(np.asarray(small, dtype=np.int64))
+                by_size[len(sids)].append(sids)
+    chunks: list[np.ndarray] = []
+    for size, groups in by_size.items():  # every pair in every block of one size at once
+        arr = np.array(groups, dtype=np.int64)  # (blocks, size)
+        iu, ju = np.triu_indices(size, 1)
+        a, b = arr[:, iu].ravel(), arr[:, ju].ravel()
+        chunks.append(np.minimum(a, b) * S + np.maximum(a, b))
     return _sorted_unique(np.concatenate(chunks)) if chunks else None
 
 
@@ -232,8 +224,8 @@ def _prefilter(sk: _Skeletons, L: np.ndarray, R: np.ndarray, workers: int) -> np
             if not len(todo):
                 continue
         score = process.cpdist(
-            [slot[i] for i in L[todo].tolist()],
-            [slot[j] for j in R[todo].tolist()],
+            _pick(slot, L[todo]),
+            _pick(slot, R[todo]),
             scorer=fuzz.ratio,
             score_cutoff=PREFILTER_CUTOFF,
             dtype=np.uint8,
@@ -241,6 +233,13 @@ def _prefilter(sk: _Skeletons, L: np.ndarray, R: np.ndarray, workers: int) -> np
         )
         ok[todo[np.nonzero(score)[0]]] = True
     return np.nonzero(ok)[0]
+
+
+def _pick(strings: list[str], idx: np.ndarray) -> list[str]:
+    """[strings[i] for i in idx], through itemgetter (one C call)."""
+    if len(idx) < 2:
+        return [strings[i] for i in idx.tolist()]
+    return list(itemgetter(*idx.tolist())(strings))
 
 
 def _score(sk: _Skeletons, codes: np.ndarray, match: list[dict[int, float]], plural_s: bool, workers: int) -> None:
