@@ -254,7 +254,7 @@ def settle_kind(node: Node, pool: str) -> None:
         return
     labels = node.gold or node.labels
     if len(node.labels) == 1 and not node.gold:  # most nodes: one label says it all
-        (lab, c), = node.labels.items()
+        ((lab, c),) = node.labels.items()
         g = label_group(lab)
         node.group, node.person, node.slots = g, g == PERSON, {g: c}
         return

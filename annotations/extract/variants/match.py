@@ -10,8 +10,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from annotations.extract.blocking import READINGS, phonetic_key, prefilter_forms_many, skeleton_keys
-from annotations.extract.distance import TOKEN_MATCH, match_similarities, token_similarity
-from annotations.extract.normalize import symbols_many
+from annotations.extract.distance import TOKEN_MATCH, match_similarities
+from annotations.extract.normalize import skeletons, symbols_many
 from annotations.extract.places import city_or_country, place_of
 from annotations.extract.romanize import alternates
 from annotations.extract.variants.tuning import BLOCK_CAP, PLACE_SIM, PREFILTER_CUTOFF
@@ -32,18 +32,46 @@ def match_tokens(
         return match
     sk = _Skeletons(tokens, n_core, syms, looses)
     sk.same_skeleton(match)
-    for tid in range(n_core, T):
-        t = tokens[tid]
-        for c in sk.by_loose.get(looses[tid], ()):
-            sim = token_similarity(t, tokens[c], plural_s)
-            if sim >= TOKEN_MATCH:
-                match[tid][c] = sim
-                match[c][tid] = sim
+    joined = [(tid, c) for tid in range(n_core, T) for c in sk.by_loose.get(looses[tid], ())]
+    for (tid, c), sim in zip(joined, token_matches(tokens, joined, plural_s)):
+        if sim >= TOKEN_MATCH:
+            match[tid][c] = sim
+            match[c][tid] = sim
     codes = _candidates(sk)
     if codes is not None:
         _score(sk, codes, match, plural_s, workers)
     _gh_against_h(tokens, n_core, match)
     return match
+
+
+def token_matches(tokens: list[str], pairs: list[tuple[int, int]], plural_s: bool) -> list[float]:
+    """token_similarity(tokens[a], tokens[b], plural_s) for every pair (a, b) where it reaches
+    TOKEN_MATCH, else 0.0: the edit distances of all the pairs' skeletons in one batch
+    (distance.match_similarities) instead of one Python table each."""
+    out = [0.0] * len(pairs)
+    sid: dict[str, int] = {}
+    todo: list[tuple[int, int, int]] = []  # (pair, skeleton, skeleton)
+    for k, (a, b) in enumerate(pairs):
+        x, y = tokens[a], tokens[b]
+        if x == y:
+            out[k] = 1.0
+            continue
+        if len(x) == 1 or len(y) == 1:
+            continue
+        kx, ky = skeletons(x), skeletons(y)
+        if not set(kx).isdisjoint(ky):
+            out[k] = 0.97  # one skeleton (see token_similarity)
+            continue
+        for sx in kx:
+            for sy in ky:
+                todo.append((k, sid.setdefault(sx, len(sid)), sid.setdefault(sy, len(sid))))
+    if todo:
+        arr = np.array(todo, dtype=np.int64)
+        sims = match_similarities(list(sid), arr[:, 1], arr[:, 2], plural_s)
+        for k, sim in zip(arr[:, 0].tolist(), sims.tolist()):
+            if sim > out[k]:
+                out[k] = sim
+    return out
 
 
 def _gh_against_h(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> None:
