@@ -348,12 +348,13 @@ def match_similarities(
     Lf = L.astype(np.float64)
     sim = np.maximum(0.0, np.minimum(0.96, 1.0 - cost / Lf))
     sim[((L <= 3) & (cost > 0.2)) | ((L == 4) & (cost > 0.3)) | ((L == 5) & (cost > 0.6))] = 0.0
-    vowel = np.array([ord(_one_vowel(x) or "\0") for x in syms])
+    # (only skeletons of 5 symbols or fewer are read: the rule is for short names)
+    vowel = np.array([ord(_one_vowel(x) or "\0") if len(x) <= 5 else 0 for x in syms])
     va, vb = vowel[a_ids], vowel[b_ids]
     sim[(L <= 5) & (va != 0) & (vb != 0) & (va != vb)] = 0.0  # see symbol_similarity
     ok = sim >= TOKEN_MATCH
-    for k in np.nonzero(ok)[0].tolist():  # see symbol_similarity
-        a, b = int(a_ids[k]), int(b_ids[k])
+    hits = np.nonzero(ok)[0]
+    for k, a, b in zip(hits.tolist(), a_ids[hits].tolist(), b_ids[hits].tolist()):  # see symbol_similarity
         if keys[a].isdisjoint(keys[b]) if keys is not None else not share_block(syms[a], syms[b]):
             ok[k] = False
     out[ok] = sim[ok]
