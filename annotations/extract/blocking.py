@@ -84,7 +84,8 @@ def prefilter_forms_many(syms: list[str]) -> list[tuple[str, ...]]:
     base = loose_symbols_many(syms)
     cols = [base]
     for need, table in READINGS:
-        idx = [i for i, s in enumerate(syms) if any(c in s for c in need)]
+        chars = frozenset(need)
+        idx = [i for i, s in enumerate(syms) if not chars.isdisjoint(s)]
         col = list(base)
         for i, form in zip(idx, loose_symbols_many([syms[i].translate(table) for i in idx])):
             col[i] = form

@@ -193,6 +193,7 @@ def same_name(
     return False
 
 
+@lru_cache(maxsize=1 << 16)
 def cantonese_token(token: str) -> bool:
     """True if a token reads as Hong Kong (Cantonese) syllables and as no Mandarin ones
     (Leung, Cheung, Kwok, Fung, Chee-ying): cuts through Gwoyeu Romatzyh's doubled vowels

@@ -11,6 +11,9 @@ at once with numpy (identical values; tests/test_normalize_batch.py checks it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+
 import numpy as np
 
 from annotations.extract.blocking import share_block
@@ -251,49 +254,75 @@ class _CostArrays:
         self.last = self.codes[np.arange(len(syms)), self.lens - 1]
 
 
-def _batch_costs(arr: _CostArrays, a_ids: np.ndarray, b_ids: np.ndarray) -> np.ndarray:
-    """token_cost(syms[a], syms[b]) for many pairs at once, without the early stop: the same
-    recurrence as token_cost, run over all pairs in lock step (the same float operations in
-    the same order, so the values are identical)."""
+def _batch_costs(arr: _CostArrays, a_ids: np.ndarray, b_ids: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """token_cost(syms[a], syms[b], limit=limit) for many pairs at once: the same recurrence
+    as token_cost, run over all pairs in lock step, row by row (the same float operations in
+    the same order, so the values are identical). A pair leaves the lock step once its last
+    row is done or, like token_cost's early stop, once every path costs more than its limit
+    (its result is then inf: all that is known is that it exceeds the limit)."""
     P = len(a_ids)
     n_arr, m_arr = arr.lens[a_ids], arr.lens[b_ids]
     N, M = int(n_arr.max()), int(m_arr.max())
     # (position, pair) layout: one position of every pair is one contiguous vector
     ai = np.ascontiguousarray(arr.codes[a_ids, :N].T)
     bi = np.ascontiguousarray(arr.codes[b_ids, :M].T)
-    sub = arr.sub[ai[:, None, :], bi[None, :, :]]  # (N, M, P)
     # Maria / Mario: a different final vowel costs 1.5
     la, lb = arr.last[a_ids], arr.last[b_ids]
-    f = np.nonzero((arr.final_class[la] != arr.final_class[lb]) & arr.final[la] & arr.final[lb])[0]
-    if len(f):
-        sub[n_arr[f] - 1, m_arr[f] - 1, f] = 1.5
+    final = (arr.final_class[la] != arr.final_class[lb]) & arr.final[la] & arr.final[lb]
     last_col = np.arange(M)[:, None] == (m_arr - 1)[None, :]  # (M, P)
-    dele = np.where(last_col[None, :, :], arr.end[ai][:, None, :], arr.mid[ai][:, None, :])
+    # (M + 1, P): the letters of b after each column (negative past the end of b), and the
+    # cheapest insertion or deletion: a path from a cell needs one per letter of length
+    # difference left, so a pair is over its limit once every cell is, counting those
+    b_left = m_arr[None, :] - np.arange(M + 1)[:, None]
+    min_indel = min(arr.mid[1:].min(), arr.start[1:].min(), arr.end[1:].min())
     ins_mid, ins_end = arr.mid[bi], arr.end[bi]
-    start_a, start_b = arr.start[ai], arr.start[bi]
     prev = np.zeros((M + 1, P))
+    start_b = arr.start[bi]
     for j in range(1, M + 1):
         prev[j] = prev[j - 1] + start_b[j - 1]
-    out = np.empty(P)
-    cols = np.arange(P)
-    n_min = int(n_arr.min())
+    out = np.full(P, np.inf)
+    live = np.arange(P)  # the pairs still in the lock step, by position in the input
     for i in range(1, N + 1):
+        a_row = ai[i - 1]
+        sub = arr.sub[a_row[None, :], bi]  # (M, P)
         last_row = n_arr == i
+        f = np.nonzero(last_row & final)[0]
+        if len(f):
+            sub[m_arr[f] - 1, f] = 1.5
+        dele = np.where(last_col, arr.end[a_row][None, :], arr.mid[a_row][None, :])
         ins = np.where(last_row, ins_end, ins_mid)
-        base = np.minimum(prev[:-1] + sub[i - 1], prev[1:] + dele[i - 1])
-        cur = np.empty((M + 1, P))
-        cur[0] = left = prev[0] + start_a[i - 1]
+        base = np.minimum(prev[:-1] + sub, prev[1:] + dele)
+        cur = np.empty((M + 1, len(live)))
+        cur[0] = left = prev[0] + arr.start[a_row]
         for j in range(1, M + 1):
             left = cur[j] = np.minimum(base[j - 1], left + ins[j - 1])
-        if i >= n_min:
-            out[last_row] = cur[m_arr[last_row], cols[last_row]]
+        done = np.nonzero(last_row)[0]
+        if len(done):
+            out[live[done]] = cur[m_arr[done], done]
         prev = cur
+        if i == N:
+            break
+        bound = np.where(b_left >= 0, cur + min_indel * np.abs(b_left - (n_arr - i)), np.inf)
+        keep = ~last_row & (bound.min(axis=0) <= limit)
+        if not keep.any():
+            break
+        if not keep.all():
+            ai, bi, ins_mid, ins_end, prev = ai[:, keep], bi[:, keep], ins_mid[:, keep], ins_end[:, keep], prev[:, keep]
+            last_col, b_left = last_col[:, keep], b_left[:, keep]
+            n_arr, m_arr, final, limit, live = n_arr[keep], m_arr[keep], final[keep], limit[keep], live[keep]
     return out
 
 
-def match_similarities(syms: list[str], left: np.ndarray, right: np.ndarray, plural_s: bool = False) -> np.ndarray:
+def match_similarities(
+    syms: list[str],
+    left: np.ndarray,
+    right: np.ndarray,
+    plural_s: bool = False,
+    keys: Sequence[AbstractSet[str]] | None = None,
+) -> np.ndarray:
     """symbol_similarity(syms[left[k]], syms[right[k]]) for every k where it reaches
-    TOKEN_MATCH, else 0.0. The skeletons must be distinct.
+    TOKEN_MATCH, else 0.0. The skeletons must be distinct; `keys`, if the caller has them, are
+    their block keys (blocking.skeleton_keys of each).
 
     For the many candidate pairs of the linker's token matching: numpy passes over all pairs
     instead of one Python edit-distance table per pair."""
@@ -308,22 +337,25 @@ def match_similarities(syms: list[str], left: np.ndarray, right: np.ndarray, plu
     a_ids, b_ids = np.where(swap, right, left), np.where(swap, left, right)
     L = np.maximum(arr.lens[a_ids], arr.lens[b_ids])
     cost = np.empty(len(left))
+    limit = (1.0 - TOKEN_MATCH) * L + 1e-9  # as symbol_similarity's
     # bucket by length so that short pairs are not padded to the longest ones (finer buckets
     # pay off only for many pairs: every bucket costs a few hundred numpy calls)
     cuts = (0, 5, 6, 7, 8, 10, 1 << 30) if len(left) > 5000 else (0, 6, 8, 1 << 30)
     for lo, hi in zip(cuts, cuts[1:]):
         idx = np.nonzero((L >= lo) & (L < hi))[0]
         if len(idx):
-            cost[idx] = _batch_costs(arr, a_ids[idx], b_ids[idx])
+            cost[idx] = _batch_costs(arr, a_ids[idx], b_ids[idx], limit[idx])
     Lf = L.astype(np.float64)
     sim = np.maximum(0.0, np.minimum(0.96, 1.0 - cost / Lf))
     sim[((L <= 3) & (cost > 0.2)) | ((L == 4) & (cost > 0.3)) | ((L == 5) & (cost > 0.6))] = 0.0
-    vowel = np.array([ord(_one_vowel(x) or "\0") for x in syms])
+    # (only skeletons of 5 symbols or fewer are read: the rule is for short names)
+    vowel = np.array([ord(_one_vowel(x) or "\0") if len(x) <= 5 else 0 for x in syms])
     va, vb = vowel[a_ids], vowel[b_ids]
     sim[(L <= 5) & (va != 0) & (vb != 0) & (va != vb)] = 0.0  # see symbol_similarity
     ok = sim >= TOKEN_MATCH
-    for k in np.nonzero(ok)[0].tolist():  # see symbol_similarity
-        if not share_block(syms[a_ids[k]], syms[b_ids[k]]):
+    hits = np.nonzero(ok)[0]
+    for k, a, b in zip(hits.tolist(), a_ids[hits].tolist(), b_ids[hits].tolist()):  # see symbol_similarity
+        if keys[a].isdisjoint(keys[b]) if keys is not None else not share_block(syms[a], syms[b]):
             ok[k] = False
     out[ok] = sim[ok]
     return out

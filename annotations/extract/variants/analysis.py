@@ -90,7 +90,7 @@ def _analyse(node: Node) -> None:
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
     # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is the core
-    if node.person and chinese_given_name(node.rep) and english_name_first(toks):
+    if node.person and _given_name(node.rep) and english_name_first(toks):
         node.core, node.cpos, node.dropped = tuple(toks[1:]), tuple(range(1, len(toks))), [f"English name '{toks[0]}'"]
         node.chinese, node.cantonese, node.hokkien = True, cantonese_form(node.core), hokkien_form(node.core)
         return
@@ -98,7 +98,7 @@ def _analyse(node: Node) -> None:
         node.core = node.tokens
         node.cpos = tuple(range(len(toks)))
         node.dropped = []
-        node.chinese = chinese_form(node.core, not node.person, chinese_given_name(node.rep))
+        node.chinese = chinese_form(node.core, not node.person, _given_name(node.rep))
         node.cantonese = node.chinese and cantonese_form(node.core)
         node.hokkien = node.chinese and hokkien_form(node.core)
         return
@@ -128,9 +128,15 @@ def _analyse(node: Node) -> None:
     node.cpos = tuple(core_idx)
     node.core = tuple(toks[i] for i in core_idx)
     node.dropped = dropped
-    node.chinese = chinese_form(node.core, not node.person, chinese_given_name(node.rep))
+    node.chinese = chinese_form(node.core, not node.person, _given_name(node.rep))
     node.cantonese = node.chinese and cantonese_form(node.core)
     node.hokkien = node.chinese and hokkien_form(node.core)
+
+
+def _given_name(rep: str) -> bool:
+    """chinese.chinese_given_name, which needs a hyphen (a non-ASCII form may decompose to one):
+    most names are settled without looking further."""
+    return ("-" in rep or not rep.isascii()) and chinese_given_name(rep)
 
 
 def _irish_o(toks: list[str]) -> list[str]:
@@ -176,7 +182,7 @@ def _chinese_tokens(node: Node) -> list[str] | None:
         return None
     toks = normalize(_INNER_HYPHEN.sub("", node.rep)).split()
     chinese = tuple(t for t in toks if t not in _SPECIAL_TOKENS)
-    given = chinese_given_name(node.rep)
+    given = _given_name(node.rep)
     if toks == node.key.split() or not (
         chinese_form(chinese, hyphenated=given) or (given and english_name_first(chinese))
     ):
@@ -247,6 +253,11 @@ def settle_kind(node: Node, pool: str) -> None:
         node.group, node.person = pool, False
         return
     labels = node.gold or node.labels
+    if len(node.labels) == 1 and not node.gold:  # most nodes: one label says it all
+        ((lab, c),) = node.labels.items()
+        g = label_group(lab)
+        node.group, node.person, node.slots = g, g == PERSON, {g: c}
+        return
     node.group = label_group(top_label(labels, PERSON))
     node.person = any(label_group(lab) == PERSON for lab in labels)
     slots: dict[str, int] = {}

@@ -22,9 +22,9 @@ def place_edges(
     keeps it apart."""
     by_place: dict[int, list[int]] = defaultdict(list)
     for n in nodes:
-        if n.phantom or n.acronym or (n.person and not own_name(n.key)):
+        if n.phantom or n.acronym or (k := place_of(n.key)) < 0:  # (most forms name no place)
             continue
-        if (k := place_of(n.key)) >= 0:
+        if not n.person or own_name(n.key):
             by_place[k].append(n.idx)
     out: dict[tuple[int, int], tuple[float, list[str]]] = {}
     apart = set(cannot)

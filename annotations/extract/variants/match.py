@@ -4,13 +4,14 @@ transliteration-aware weighted edit distance."""
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from annotations.extract.blocking import READINGS, phonetic_key, prefilter_forms_many, skeleton_keys
-from annotations.extract.distance import TOKEN_MATCH, match_similarities, token_similarity
-from annotations.extract.normalize import symbols_many
+from annotations.extract.distance import TOKEN_MATCH, match_similarities
+from annotations.extract.normalize import skeletons, symbols_many
 from annotations.extract.places import city_or_country, place_of
 from annotations.extract.romanize import alternates
 from annotations.extract.variants.tuning import BLOCK_CAP, PLACE_SIM, PREFILTER_CUTOFF
@@ -31,18 +32,46 @@ def match_tokens(
         return match
     sk = _Skeletons(tokens, n_core, syms, looses)
     sk.same_skeleton(match)
-    for tid in range(n_core, T):
-        t = tokens[tid]
-        for c in sk.by_loose.get(looses[tid], ()):
-            sim = token_similarity(t, tokens[c], plural_s)
-            if sim >= TOKEN_MATCH:
-                match[tid][c] = sim
-                match[c][tid] = sim
+    joined = [(tid, c) for tid in range(n_core, T) for c in sk.by_loose.get(looses[tid], ())]
+    for (tid, c), sim in zip(joined, token_matches(tokens, joined, plural_s)):
+        if sim >= TOKEN_MATCH:
+            match[tid][c] = sim
+            match[c][tid] = sim
     codes = _candidates(sk)
     if codes is not None:
         _score(sk, codes, match, plural_s, workers)
     _gh_against_h(tokens, n_core, match)
     return match
+
+
+def token_matches(tokens: list[str], pairs: list[tuple[int, int]], plural_s: bool) -> list[float]:
+    """token_similarity(tokens[a], tokens[b], plural_s) for every pair (a, b) where it reaches
+    TOKEN_MATCH, else 0.0: the edit distances of all the pairs' skeletons in one batch
+    (distance.match_similarities) instead of one Python table each."""
+    out = [0.0] * len(pairs)
+    sid: dict[str, int] = {}
+    todo: list[tuple[int, int, int]] = []  # (pair, skeleton, skeleton)
+    for k, (a, b) in enumerate(pairs):
+        x, y = tokens[a], tokens[b]
+        if x == y:
+            out[k] = 1.0
+            continue
+        if len(x) == 1 or len(y) == 1:
+            continue
+        kx, ky = skeletons(x), skeletons(y)
+        if not set(kx).isdisjoint(ky):
+            out[k] = 0.97  # one skeleton (see token_similarity)
+            continue
+        for sx in kx:
+            for sy in ky:
+                todo.append((k, sid.setdefault(sx, len(sid)), sid.setdefault(sy, len(sid))))
+    if todo:
+        arr = np.array(todo, dtype=np.int64)
+        sims = match_similarities(list(sid), arr[:, 1], arr[:, 2], plural_s)
+        for k, sim in zip(arr[:, 0].tolist(), sims.tolist()):
+            if sim > out[k]:
+                out[k] = sim
+    return out
 
 
 def _gh_against_h(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> None:
@@ -176,25 +205,12 @@ def _candidates(sk: _Skeletons) -> np.ndarray | None:
             blocks[k].append(sid)
     for key, sids in sk.phonetic.items():
         blocks[key] = sorted(set(sids))
-    small: list[int] = []
-    chunks: list[np.ndarray] = []
-
-    def emit(ids: list[int]) -> None:
-        if len(ids) <= 12:
-            for x in range(len(ids) - 1):
-                base = ids[x] * S
-                small.extend([base + y if y > ids[x] else y * S + ids[x] for y in ids[x + 1 :]])
-            return
-        arr = np.asarray(ids, dtype=np.int64)
-        iu, ju = np.triu_indices(len(arr), 1)
-        a, b = arr[iu], arr[ju]
-        chunks.append(np.minimum(a, b) * S + np.maximum(a, b))
-
+    by_size: dict[int, list[list[int]]] = defaultdict(list)  # blocks to pair up, by size
     for ids in blocks.values():
         if len(ids) < 2:
             continue
         if len(ids) <= BLOCK_CAP:
-            emit(ids)
+            by_size[len(ids)].append(ids)
             continue
         # oversized block: split by first loose letter; what stays oversized is too common
         sub: dict[str, list[int]] = defaultdict(list)
@@ -202,10 +218,24 @@ def _candidates(sk: _Skeletons) -> np.ndarray | None:
             sub[ulo[sid][:1]].append(sid)
         for sids in sub.values():
             if 2 <= len(sids) <= BLOCK_CAP:
-                emit(sids)
-    if small:
-        chunks.append(np.asarray(small, dtype=np.int64))
-    return np.unique(np.concatenate(chunks)) if chunks else None
+                by_size[len(sids)].append(sids)
+    chunks: list[np.ndarray] = []
+    for size, groups in by_size.items():  # every pair in every block of one size at once
+        arr = np.array(groups, dtype=np.int64)  # (blocks, size)
+        iu, ju = np.triu_indices(size, 1)
+        a, b = arr[:, iu].ravel(), arr[:, ju].ravel()
+        chunks.append(np.minimum(a, b) * S + np.maximum(a, b))
+    return _sorted_unique(np.concatenate(chunks)) if chunks else None
+
+
+def _sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """np.unique(codes) through one sort: numpy 2's np.unique hashes first and is about 20
+    times slower on the linker's ~200k pair codes."""
+    codes.sort()
+    keep = np.empty(len(codes), dtype=bool)
+    keep[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=keep[1:])
+    return codes[keep]
 
 
 def _prefilter(sk: _Skeletons, L: np.ndarray, R: np.ndarray, workers: int) -> np.ndarray:
@@ -222,8 +252,8 @@ def _prefilter(sk: _Skeletons, L: np.ndarray, R: np.ndarray, workers: int) -> np
             if not len(todo):
                 continue
         score = process.cpdist(
-            [slot[i] for i in L[todo].tolist()],
-            [slot[j] for j in R[todo].tolist()],
+            _pick(slot, L[todo]),
+            _pick(slot, R[todo]),
             scorer=fuzz.ratio,
             score_cutoff=PREFILTER_CUTOFF,
             dtype=np.uint8,
@@ -231,6 +261,13 @@ def _prefilter(sk: _Skeletons, L: np.ndarray, R: np.ndarray, workers: int) -> np
         )
         ok[todo[np.nonzero(score)[0]]] = True
     return np.nonzero(ok)[0]
+
+
+def _pick(strings: list[str], idx: np.ndarray) -> list[str]:
+    """[strings[i] for i in idx], through itemgetter (one C call)."""
+    if len(idx) < 2:
+        return [strings[i] for i in idx.tolist()]
+    return list(itemgetter(*idx.tolist())(strings))
 
 
 def _score(sk: _Skeletons, codes: np.ndarray, match: list[dict[int, float]], plural_s: bool, workers: int) -> None:
@@ -244,7 +281,7 @@ def _score(sk: _Skeletons, codes: np.ndarray, match: list[dict[int, float]], plu
         L, R = left[s : s + step], right[s : s + step]
         ok = _prefilter(sk, L, R, workers)
         L, R = L[ok], R[ok]
-        sims = match_similarities(sk.usyms, L, R, plural_s)
+        sims = match_similarities(sk.usyms, L, R, plural_s, sk.keys)
         hit = np.nonzero(sims)[0]
         for i, j, sim in zip(L[hit].tolist(), R[hit].tolist(), sims[hit].tolist()):
             for a in members[i]:

@@ -78,20 +78,35 @@ def variant_slip_pairs(
         ids = core_ids[n.idx]
         if n.phantom or not n.person or n.chinese or not 2 <= len(ids) <= SLIP_MAX_TOKENS:
             continue
+        queries = None  # what this name looks up in each surname's index, built once
         for s2 in match[ids[-1]]:
-            if s2 == ids[-1] or len(post_last.get(s2, ())) > 200:  # a common surname: its slips are not worth it
+            if s2 == ids[-1]:
                 continue
             index = indexes.get(s2)
             if index is None:
-                index = indexes[s2] = _slip_index(post_last.get(s2, ()), core_ids, tokens)
-            for pos, x in enumerate(ids[:-1]):
-                t = tokens[x]
-                if not t:
-                    continue
-                for length in (len(t) - 1, len(t) + 1):
-                    for g in index.get((len(ids), pos, length, t[0], t[-1]), ()):
-                        if g > n.idx and one_letter_slip(t, tokens[core_ids[g][pos]]):
-                            out.add((n.idx, g))
+                names = post_last.get(s2, ())
+                # a common surname: its slips are not worth it
+                index = indexes[s2] = _slip_index(names, core_ids, tokens) if len(names) <= 200 else {}
+            if not index:
+                continue
+            if queries is None:
+                queries = _slip_queries(ids, tokens)
+            for key, pos, t in queries:
+                for g in index.get(key, ()):
+                    if g > n.idx and one_letter_slip(t, tokens[core_ids[g][pos]]):
+                        out.add((n.idx, g))
+    return out
+
+
+def _slip_queries(ids: tuple[int, ...], tokens: Sequence[str]) -> list[tuple[tuple[int, int, int, str, str], int, str]]:
+    """The _slip_index keys a name's slips would have (one letter more or fewer in a given
+    name), with the position and the token."""
+    out = []
+    for pos, x in enumerate(ids[:-1]):
+        t = tokens[x]
+        if t:
+            out.append(((len(ids), pos, len(t) - 1, t[0], t[-1]), pos, t))
+            out.append(((len(ids), pos, len(t) + 1, t[0], t[-1]), pos, t))
     return out
 
 

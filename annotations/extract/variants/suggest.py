@@ -312,7 +312,7 @@ def _shorts(run: _Run, p: _Pool) -> None:
     """Short forms against preliminary clusters of the full forms."""
     nodes, index = p.nodes, p.index
     uf0 = p.resolver()
-    for (a, b), _ in sorted(p.accepted.items(), key=_edge_order):
+    for _, a, b in _edges_best_first(p.accepted):
         uf0.union(a, b)
     root0 = uf0.roots()
     for s_idx in sorted(set(p.short_cands) | set(p.shorts)):
@@ -362,7 +362,7 @@ def _cluster(run: _Run, p: _Pool) -> None:
     people have neither judged nor settled through other judgements."""
     nodes = p.nodes
     uf = p.resolver(p.extra_cannot)
-    edges = sorted(p.accepted.items(), key=_edge_order)
+    edges = [((a, b), p.accepted[(a, b)]) for _, a, b in _edges_best_first(p.accepted)]
     for (a, b), _ in edges:
         uf.union(a, b)
     human = p.human
@@ -434,12 +434,17 @@ def _finish(run: _Run, limit: int | None) -> Suggestions:
 
 def _spellings(n: Node) -> list[str]:
     """Every spelling of a node as it occurs: the representative, then the most frequent."""
+    if len(n.spellings) == 1:  # most nodes: nothing to sort
+        return list(n.spellings)
     return sorted(n.spellings, key=lambda f: (f != n.rep, -n.spellings[f], f)) or [n.rep]
 
 
-def _edge_order(kv: tuple[_Edge, tuple[float, list[str]]]):
-    """Accepted edges best first, then by node indices."""
-    return (-kv[1][0], kv[0])
+def _edges_best_first(accepted: dict[_Edge, tuple[float, list[str]]]) -> list[tuple[float, int, int]]:
+    """Accepted edges best first, then by node indices, as (-score, a, b): plain tuples sort
+    without a key function."""
+    order = [(-score, a, b) for (a, b), (score, _) in accepted.items()]
+    order.sort()
+    return order
 
 
 def _member_order(n: Node):
@@ -465,7 +470,11 @@ def _ordered(x: Node, y: Node) -> tuple[Node, Node]:
 
 def _pair(x: Node, y: Node, score: float, reasons: list[str]) -> Pair:
     x, y = _ordered(x, y)
-    return Pair(x.rep, y.rep, _label_of([x, y]), float(score), list(reasons), _spellings(x) + _spellings(y))
+    if not x.gold and not y.gold and len(x.labels) == 1 and x.labels.keys() == y.labels.keys():
+        label = next(iter(x.labels))  # most pairs: one model label on both sides (as _label_of says)
+    else:
+        label = _label_of([x, y])
+    return Pair(x.rep, y.rep, label, float(score), list(reasons), _spellings(x) + _spellings(y))
 
 
 def _judgement_key(j: Judgement, pools: dict[str, dict[str, Node]]):
