@@ -13,7 +13,9 @@ held-out documents never read, rehearsal) with a small step budget and patience 
 `learn:`), twice (annotations.learn.check): a check learns from the gold the model in use has
 seen and is scored, with the model in use, on the gold it has not (dev F1 before -> after);
 then a refit learns from all the gold, the first document included, for the steps the check
-found best. The refit is registered, and made the one in use only when the check's dev F1
+found best. When the model in use is that check already (learned from exactly that gold, from
+the configured model) it is not trained again: the round trains once, scoring the model in
+use against the configured model on the gold it has not seen. The refit is registered, and made the one in use only when the check's dev F1
 did not drop (else it stays in `newsmark models list`, unused). Then it
 re-predicts up to `learn.repredict` documents nobody has finished or worked on by hand
 (`untouched`: the decisions `=` carried there stay), so the next ones open with the learned
@@ -277,6 +279,7 @@ def _train_and_use(
         dev_ids=plan.check,
         # every round fine-tunes the configured model (not the one in use, which has seen the check's
         # gold: its best step count would say nothing of the new documents); before is the model in use
+        # (the configured model when the model in use is the check: annotations.learn.check)
         base_model=base_model,
         judge_with=current_model(store, config),
     )
