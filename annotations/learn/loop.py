@@ -330,8 +330,9 @@ def _check(
     phase("checking: learning from the gold the model in use has seen")
     check = train_ner(store, config, replace(opts, register=False), annotator=LEARN_ANNOTATOR, on_step=step)
     judged = (check.before_model, check.before, check.after)
-    steps = refit_steps(check.loop.best_step + 1, check.train_docs, len(plan.gold), cap)
-    trained = f"the check's best step {check.loop.best_step + 1} of {check.loop.steps}, the model {steps} steps"
+    best = check.loop.first_best_step + 1  # the first step that scored best: a tie later learned nothing the check saw
+    steps = refit_steps(best, check.train_docs, len(plan.gold), cap)
+    trained = f"the check's best step {best} of {check.loop.steps}, the model {steps} steps"
     return replace(opts, refit_steps=steps, judged=judged), f"{plan.describe()}; {trained}"
 
 
