@@ -10,7 +10,7 @@ fine-tune it on the gold the model in use has already learned from and score it,
 in use, on the gold documents the model in use never saw (marked done since its round:
 prequential, each of them was suggested on by that model without its answers). The refit: the
 same fine-tuning on all the gold, the checked documents too, for the check's best step count
-(scaled by the number of documents); that model is registered, and used when the check's F1 did
+(the first step that scored best; scaled by the number of documents); that model is registered, and used when the check's F1 did
 not drop. "dev F1" is the check's: before (the model in use) -> after (the check).
 
 Which documents are checked on:
