@@ -30,7 +30,7 @@ from annotations.learn.loop import (
     wait_idle,
 )
 from annotations.learn.train.data import build_corpus, read_docbin, team_labels
-from annotations.learn.train.ner import TrainOptions, resolve_base
+from annotations.learn.train.ner import TrainOptions, resolve_base, train_ner
 from annotations.store import Store
 from annotations.store.learning import gold_documents, interrupt_stale
 from annotations.store.models import ModelRecord, register
@@ -470,3 +470,23 @@ def test_the_model_in_use_is_the_check_only_when_it_learned_exactly_that_gold_fr
         assert shared_check(store, check_documents(store), "base") is None
     finally:
         store.close()
+
+
+def test_a_check_reports_the_first_step_that_scored_best_not_the_last_tie(tmp_path):
+    """spaCy saves a checkpoint on a tie and counts its patience from the first best step; a
+    round's refit takes that first one (a later tie learned nothing the check could see)."""
+    db = imported_db(tmp_path)
+    store = Store(db)
+    seen: list[tuple[int, float]] = []
+    opts = TrainOptions(max_steps=12, eval_frequency=1, patience=100, register=False, keep_unimproved=True)
+    try:
+        out = train_ner(
+            store, load_config(None), opts, annotator="alice", on_step=lambda s: seen.append((s.step, s.score))
+        )
+    finally:
+        store.close()
+    scored = [(step, score) for step, score in seen if score is not None]
+    top = max(score for _, score in scored)
+    assert len(scored) == 12 and out.loop.best_score == top
+    assert out.loop.first_best_step == min(step for step, score in scored if score == top)
+    assert out.loop.best_step == max(step for step, score in scored if score == top)
