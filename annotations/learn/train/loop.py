@@ -43,6 +43,9 @@ class LoopResult:
     seconds: float = 0.0
     stopped: str = "steps"  # steps | minutes | patience | data
     scores: dict[str, Any] = field(default_factory=dict)  # other scores at the best step
+    # the first step that reached best_score (best_step is the last: spaCy saves on a tie, and
+    # its patience counts from this one); a learning round's refit takes this many steps
+    first_best_step: int = -1
 
 
 def init(cfg: Any, extra_labels: Iterable[str] = ()) -> Any:
@@ -141,6 +144,8 @@ def _loop(
             last_eval = info["step"]
             update_meta(T, nlp, info)
         if is_best:
+            if result.best_score is None or info["score"] > result.best_score:
+                result.first_best_step = info["step"]
             result.best_score, result.best_step = info["score"], info["step"]
             result.scores = dict(info["other_scores"] or {})
             _save(nlp, optimizer, before_to_disk, best_dir)
@@ -190,5 +195,6 @@ def _final_eval(
         score, other = evaluate()
     if result.best_score is None or score > result.best_score:
         result.best_score, result.best_step, result.scores = score, result.steps - 1, dict(other or {})
+        result.first_best_step = result.best_step
         update_meta(T, nlp, {**info, "score": score, "other_scores": other})
         _save(nlp, optimizer, before_to_disk, best_dir)

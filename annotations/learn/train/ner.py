@@ -65,6 +65,7 @@ class TrainOptions:
     refit_steps: int | None = None  # train on all the gold, dev documents too, this many steps, keep the last
     judged: tuple[str | None, dict[str, Any] | None, dict[str, Any]] | None = None  # the check's scores, for a refit
     judge_with: str | None = None  # "before" is this model's score (the loop: the model in use), not the base's
+    judge_after: str | None = None  # "after" is this model's score, not the trained one's (a round's shared check)
 
 
 @dataclass
@@ -329,6 +330,7 @@ def register_outcome(store: Store, outcome: TrainOutcome, annotator: str, model_
             "before": outcome.before,
             "before_model": outcome.before_model,
             "trained_on": list(outcome.gold_ids),
+            "steps": outcome.loop.best_step + 1,  # the updates its weights had (a later round's shared check)
         },
     )
     register(store, record, annotator, use_it=outcome.in_use, on_commit=lambda: os.replace(model_dir, out))
@@ -369,8 +371,9 @@ def train_ner(
         result = run_training(corpus, base, opts, work, on_step, phase)
         host = base.source if base is not None else current_model(store, config)
         phase("scoring base and trained model on the dev split" if opts.judged is None else "trained")
+        labels = corpus.team_labels or config.label_names
         judged = opts.judged or _score_before_after(
-            base, host, work / "best", corpus.dev_gold, corpus.team_labels or config.label_names, opts.judge_with
+            base, host, work / "best", corpus.dev_gold, labels, opts.judge_with, opts.judge_after
         )
         outcome = _outcome(name, out, opts, base, corpus, result, judged)
         outcome.improved = improved(judged[1], judged[2], result)
@@ -461,10 +464,12 @@ def _score_before_after(
     dev_gold: list[tuple[str, list[dict[str, Any]]]],
     labels: list[str],
     judge: str | None = None,
+    after_model: str | None = None,
 ) -> tuple[str | None, dict[str, Any] | None, dict[str, Any]]:
     """(what "before" is, its dev scores, the trained model's dev scores). Before is `judge`,
-    else the base (or, from scratch, the current model; None when there is none). Runs before
-    `assemble`, which takes the base pipeline over as its host."""
+    else the base (or, from scratch, the current model; None when there is none); after is
+    `after_model` when given (a learning round whose check is the model in use), else the
+    trained model. Runs before `assemble`, which takes the base pipeline over as its host."""
     before_model = judge or (base.source if base is not None else host)
     same = base is not None and before_model == base.source
     before = (
@@ -473,7 +478,7 @@ def _score_before_after(
         else None
     )
     # the trained ner has its own tok2vec, so alone it predicts what it does inside the host
-    after = score_dev(load_model(str(best), "--output"), dev_gold, labels)
+    after = score_dev(load_model(str(after_model or best), "--output"), dev_gold, labels)
     return before_model, before, after
 
 
