@@ -448,3 +448,26 @@ def test_a_short_form_is_no_full_form_for_another_short_form():
     sugg = suggest([Mention(f, "PERSON", k, 0, len(f)) for k, f in enumerate(forms, 1)])
     assert _together(sugg, "Donald Tsang", "Donald Tsang Yam-kuen")
     assert not _together(sugg, "Zheng", "Donald Tsang Yam-kuen")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Lee Siu-lung", "Li Xiaolong"),  # Hong Kong's Cantonese with no spelling only Cantonese has
+        ("Chow Sing-chi", "Zhou Xingchi"),
+    ],
+)
+def test_a_hyphenated_name_reads_as_cantonese_against_its_pinyin(a, b):
+    assert _pair_linked(a, b)
+
+
+def test_the_cantonese_reading_of_a_hyphenated_name_meets_only_pinyin():
+    # Cantonese Tai and Lee share a pinyin reading: only a name written in pinyin may meet the
+    # Cantonese reading of a hyphenated one, never another name through the token (Li Po / Tai Po)
+    forms = [("Tai Yiu-ting", "PERSON"), ("Li Xiaolong", "PERSON"), ("Li Po", "PERSON"), ("Tai Po", "GPE")]
+    sugg = suggest([Mention(f, label, k, 0, len(f), gold=True) for k, (f, label) in enumerate(forms, 1)])
+    assert not _together(sugg, "Li Po", "Tai Po")
+    assert not _together(sugg, "Tai Yiu-ting", "Li Xiaolong")
+    # nor are two Taiwanese names in Wade-Giles read as Cantonese against each other
+    assert not _pair_linked("Tsai Ing-wen", "Tsai Eng-meng")
+    assert not _pair_linked("Lee Siu-lung", "Li Xiaopeng")

@@ -34,6 +34,7 @@ __all__ = [
     "block_keys",
     "build_syllable_table",
     "cantonese_form",
+    "cantonese_pinyin_matches",
     "cantonese_table",
     "cantonese_token",
     "chinese_form",
@@ -43,6 +44,7 @@ __all__ = [
     "given_initials",
     "hokkien_form",
     "hokkien_token",
+    "pinyin_form",
     "readings",
     "same_name",
     "scheme_readings",
@@ -305,6 +307,25 @@ def syllable_matches(
     return sorted(out)
 
 
+def cantonese_pinyin_matches(
+    tokens: Sequence[str], cantonese_ids: AbstractSet[int], pinyin_ids: AbstractSet[int]
+) -> list[tuple[int, int]]:
+    """Pairs of token ids (a in `cantonese_ids`, b in `pinyin_ids`, a != b) where some
+    Cantonese reading of token a is a Mandarin reading of token b (Siulung / Xiaolong): only
+    across the two sets, since two Cantonese readings meet too often (Lee / Tai)."""
+    blocks: dict[str, set[int]] = defaultdict(set)
+    for t in pinyin_ids:
+        for key in block_keys(tokens[t]):
+            blocks[key].add(t)
+    out: set[tuple[int, int]] = set()
+    for a in cantonese_ids:
+        for key in block_keys(tokens[a], cantonese=True):
+            for b in blocks.get(key, ()):
+                if b != a and (a, b) not in out and same_name(tokens[a], tokens[b], True, False):
+                    out.add((a, b))
+    return sorted(out)
+
+
 # what only Chinese romanisations write (Arabic or Persian names that happen to cut into
 # syllables, Ali Hasan, do not): x, q, zh, hs, ts, tz, ng, and these vowel runs
 _MARK = re.compile(r"x|q|zh|hs|ts|tz|ng|ao|ui|uo|ie|iu|ei|ou|ua|ia|ow|ch|jin|jia|jie|jiu|jio")
@@ -333,6 +354,22 @@ def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool 
 def _hokkien_token(token: str) -> bool:
     """True if a token cuts into Hokkien syllables (Goh, Lim: read so in a Hokkien name)."""
     return bool(_cuts(token, _tables().hokkien))
+
+
+@lru_cache(maxsize=1 << 16)
+def _pinyin(token: str) -> bool:
+    """True if a token cuts into pinyin syllables (not Wade-Giles, postal or Gwoyeu Romatzyh)."""
+    return bool(_cuts(token, _tables().pinyin, True))
+
+
+def pinyin_form(tokens: Sequence[str]) -> bool:
+    """True if every token of a name cuts into pinyin syllables and one shows a mark only pinyin
+    writes (x, q, zh, or a z or c before a vowel: Xiaolong, Guancong, Ziqiong), as the mainland
+    writes a Hong Kong or Taiwan name (Li Xiaolong for Lee Siu-lung)."""
+    return bool(tokens) and all(map(_pinyin, tokens)) and any(_PINYIN_MARK.search(t) for t in tokens)
+
+
+_PINYIN_MARK = re.compile(r"x|q|zh|(?<![st])z[aeiou]|(?<![st])c[aeiou]")
 
 
 @lru_cache(maxsize=1 << 16)

@@ -178,6 +178,8 @@ def _cantonese(pinyin_dict: dict[int, str], in_use: set[str]) -> dict[str, list[
                 table[hk].add(py)
                 if hk.endswith("i") and len(hk) <= 3:
                     table[hk[:-1] + "ee"].add(py)  # Tung Chee-hwa, Lee
+                if hk == "gwoon":
+                    table["kwun"].add(py)  # Kwun Tong, Law Kwun-chung: k for g as in Kwok, u for oo
     return {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha() and v}
 
 

@@ -49,6 +49,9 @@ class Node:
     chinese: bool = False  # a Chinese name (chinese.chinese_form): surname first, syllable rules
     cantonese: bool = False  # written the Hong Kong way (chinese.cantonese_form): Cantonese readings too
     hokkien: bool = False  # written the Hokkien way (chinese.hokkien_form): Hokkien readings too
+    # a person's Chinese name with a hyphenated given name (Lee Siu-lung): Cantonese readings
+    # too against a name written in pinyin (syllables.chinese_sim)
+    hyphenated: bool = False
     # what a Chinese name is also written as before its surname (its English given name, the
     # initials of its given name): Jimmy Lai, CY Leung
     aliases: tuple[str, ...] = ()
@@ -79,6 +82,7 @@ def _inner_drops(node: Node, toks: list[str]) -> dict[int, str]:
 
 def analyse(node: Node) -> None:
     _analyse(node)
+    node.hyphenated = node.person and node.chinese and not node.hokkien and chinese_given_name(node.rep)
     if node.person and node.chinese and len(node.core) >= 2:
         initials = given_initials(node.rep)
         english = node.tokens[0] if node.tokens[:1] != node.core[:1] else ""

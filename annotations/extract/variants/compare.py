@@ -25,7 +25,7 @@ from annotations.extract.variants.near import near_pairs
 from annotations.extract.variants.origins import has_nasab
 from annotations.extract.variants.score import score_alignment
 from annotations.extract.variants.slips import one_letter_slip, slip_pairs, variant_slip_pairs
-from annotations.extract.variants.syllables import CHINESE_SIM, add_syllable_matches, chinese_sim
+from annotations.extract.variants.syllables import CHINESE_SIM, add_syllable_matches, chinese_sim, cross_matches
 from annotations.extract.variants.tuning import (
     EVENT_MIN_SHARED,
     JOIN_MATCH,
@@ -89,6 +89,8 @@ class TokenIndex:
             self.match[a][b] = PLACE_SIM
             self.strict[(a, b)] = s
         add_syllable_matches(live, self.core_ids, self.join_ids, tokens, self.match)
+        # Lee Siu-lung / Li Xiaolong: candidates only (chinese_sim decides)
+        self.cross = cross_matches(live, self.core_ids, tokens)
         self._index(live)
 
     def _index(self, live: list[Node]) -> None:
@@ -163,7 +165,7 @@ class TokenIndex:
 
     def _closure(self, t: int, postings: dict[int, list[int]]) -> set[int]:
         out: set[int] = set()
-        for t2 in self.match[t]:
+        for t2 in (*self.match[t], *self.cross.get(t, ())):
             p = postings.get(t2)
             if p:
                 out.update(p)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from annotations.extract.chinese import same_name, syllable_matches
+from annotations.extract.chinese import cantonese_pinyin_matches, pinyin_form, same_name, syllable_matches
 from annotations.extract.variants.analysis import Node
 
-__all__ = ["CHINESE_SIM", "add_syllable_matches", "chinese_sim"]
+__all__ = ["CHINESE_SIM", "add_syllable_matches", "chinese_sim", "cross_matches"]
 
 CHINESE_SIM = 0.97
 """The similarity of two tokens that share a reading as Chinese syllables (Zhou / Chou)."""
@@ -17,8 +17,12 @@ CHINESE_SIM = 0.97
 def chinese_sim(a: str, b: str, fa: Node, fb: Node) -> float:
     """CHINESE_SIM when some reading of token a (of form fa) is one of token b (of form fb), else
     0 (Chang / Chiang, Hubei / Hebei); a token of a Hong Kong or Hokkien name is read as
-    Cantonese or Hokkien too."""
-    return CHINESE_SIM if same_name(a, b, fa.cantonese, fb.cantonese, fa.hokkien, fb.hokkien) else 0.0
+    Cantonese or Hokkien too, and so is one of a name with a hyphenated given name against a
+    name written in pinyin (Lee Siu-lung / Li Xiaolong: the mainland's pinyin of a Hong Kong
+    name; Hong Kong writes Cantonese with no spelling only Cantonese has)."""
+    ca = fa.cantonese or (fa.hyphenated and pinyin_form(fb.core))
+    cb = fb.cantonese or (fb.hyphenated and pinyin_form(fa.core))
+    return CHINESE_SIM if same_name(a, b, ca, cb, fa.hokkien, fb.hokkien) else 0.0
 
 
 def add_syllable_matches(
@@ -40,3 +44,18 @@ def add_syllable_matches(
     for a, b in syllable_matches(tokens, of_chinese, of_cantonese, places, of_hokkien):
         if match[a].get(b, 0.0) < CHINESE_SIM:
             match[a][b] = match[b][a] = CHINESE_SIM
+
+
+def cross_matches(live: Sequence[Node], core_ids: Sequence[tuple[int, ...]], tokens: list[str]) -> dict[int, set[int]]:
+    """Token id -> token ids it meets only as a Cantonese reading of a name with a hyphenated
+    given name against the pinyin of one (Siulung / Xiaolong; see chinese_sim), both ways.
+    Kept out of the token matches: they are for finding candidates, and only chinese_sim,
+    between two such forms, may accept them."""
+    hyphenated = {t for n in live if n.hyphenated and not n.cantonese for t in core_ids[n.idx]}
+    pinyin = {t for n in live if n.chinese and pinyin_form(n.core) for t in core_ids[n.idx]}
+    out: dict[int, set[int]] = {}
+    if hyphenated and pinyin:
+        for a, b in cantonese_pinyin_matches(tokens, hyphenated, pinyin):
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    return out
