@@ -471,3 +471,16 @@ def test_the_cantonese_reading_of_a_hyphenated_name_meets_only_pinyin():
     # nor are two Taiwanese names in Wade-Giles read as Cantonese against each other
     assert not _pair_linked("Tsai Ing-wen", "Tsai Eng-meng")
     assert not _pair_linked("Lee Siu-lung", "Li Xiaopeng")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "label"),
+    [
+        ("Szu-ma Chien", "Sima Qian", "PERSON"),  # sz for Wade-Giles ss: Szechwan, Szu-ma
+        ("Hwang Ho", "Huang He", "LOC"),  # postal hw for hu before a vowel, as kw for ku
+        ("Tschou En-lai", "Zhou Enlai", "PERSON"),  # German tsch and sch for ch and sh
+        ("Law Kwun-chung", "Luo Guancong", "PERSON"),  # Hong Kong's Kwun
+    ],
+)
+def test_older_postal_german_and_hong_kong_spellings_are_read(a, b, label):
+    assert _pair_linked(a, b, label)
