@@ -484,3 +484,14 @@ def test_the_cantonese_reading_of_a_hyphenated_name_meets_only_pinyin():
 )
 def test_older_postal_german_and_hong_kong_spellings_are_read(a, b, label):
     assert _pair_linked(a, b, label)
+
+
+def test_names_of_one_syllable_tokens_read_as_syllables_beside_each_other():
+    # no Chinese mark (Li Bai, Li Pai): Wade-Giles p for pinyin b is read between two such names
+    assert _pair_linked("Li Bai", "Li Pai")
+    # and the syllable rule keeps their look-alikes apart, as between marked Chinese names
+    assert not _pair_linked("Chen Yun", "Chen Yuan")
+    assert not _pair_linked("Chen Yi", "Cheng Yi")
+    assert not _pair_linked("Li Po", "Li Pai")
+    # the Bai / Pai reading is no token match for names that are not of that shape
+    assert not _pair_linked("Bai Hassan Mohammed", "Pai Hassan Mohammed")

@@ -34,7 +34,6 @@ __all__ = [
     "block_keys",
     "build_syllable_table",
     "cantonese_form",
-    "cantonese_pinyin_matches",
     "cantonese_table",
     "cantonese_token",
     "chinese_form",
@@ -44,7 +43,9 @@ __all__ = [
     "given_initials",
     "hokkien_form",
     "hokkien_token",
+    "one_syllable_names",
     "pinyin_form",
+    "reading_matches",
     "readings",
     "same_name",
     "scheme_readings",
@@ -307,21 +308,23 @@ def syllable_matches(
     return sorted(out)
 
 
-def cantonese_pinyin_matches(
-    tokens: Sequence[str], cantonese_ids: AbstractSet[int], pinyin_ids: AbstractSet[int]
+def reading_matches(
+    tokens: Sequence[str], left: AbstractSet[int], right: AbstractSet[int], cantonese: bool = False
 ) -> list[tuple[int, int]]:
-    """Pairs of token ids (a in `cantonese_ids`, b in `pinyin_ids`, a != b) where some
-    Cantonese reading of token a is a Mandarin reading of token b (Siulung / Xiaolong): only
-    across the two sets, since two Cantonese readings meet too often (Lee / Tai)."""
+    """Pairs of token ids (a in `left`, b in `right`, a != b) where some reading of token a
+    (Cantonese ones too with `cantonese`) is a Mandarin reading of token b: Siulung / Xiaolong
+    for the Cantonese reading of a Hong Kong name against its pinyin, only across the two sets,
+    since two Cantonese readings meet too often (Lee / Tai); Bai / Pai between names of
+    one-syllable tokens."""
     blocks: dict[str, set[int]] = defaultdict(set)
-    for t in pinyin_ids:
+    for t in right:
         for key in block_keys(tokens[t]):
             blocks[key].add(t)
     out: set[tuple[int, int]] = set()
-    for a in cantonese_ids:
-        for key in block_keys(tokens[a], cantonese=True):
+    for a in left:
+        for key in block_keys(tokens[a], cantonese=cantonese):
             for b in blocks.get(key, ()):
-                if b != a and (a, b) not in out and same_name(tokens[a], tokens[b], True, False):
+                if b != a and (a, b) not in out and same_name(tokens[a], tokens[b], cantonese, False):
                     out.add((a, b))
     return sorted(out)
 
@@ -354,6 +357,23 @@ def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool 
 def _hokkien_token(token: str) -> bool:
     """True if a token cuts into Hokkien syllables (Goh, Lim: read so in a Hokkien name)."""
     return bool(_cuts(token, _tables().hokkien))
+
+
+def one_syllable_names(tokens: Sequence[str]) -> bool:
+    """True if a name of two or three tokens is written in Mandarin syllables of one token each
+    (Li Bai, Tu Fu, Li Po): a Chinese name that shows no mark, or one of many other names (Ben
+    Lee, Le Duan), so linking reads it as Chinese only beside another such name."""
+    if not 2 <= len(tokens) <= 3:
+        return False
+    t = _tables()
+    return all(len(x) >= 2 and (x in t.pinyin or x in t.wade) and not _gr_only(x) for x in tokens)
+
+
+def _gr_only(token: str) -> bool:
+    """True if a written syllable stands only for Gwoyeu Romatzyh's doubled vowels (Shaan)."""
+    t = _tables()
+    readings_of = t.pinyin.get(token, frozenset()) | t.wade.get(token, frozenset())
+    return all(p.startswith("gr:") for p in readings_of)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -13,6 +13,7 @@ from annotations.extract.chinese import (
     english_name_first,
     given_initials,
     hokkien_form,
+    one_syllable_names,
 )
 from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES, normalize
 from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
@@ -52,6 +53,9 @@ class Node:
     # a person's Chinese name with a hyphenated given name (Lee Siu-lung): Cantonese readings
     # too against a name written in pinyin (syllables.chinese_sim)
     hyphenated: bool = False
+    # a person's name of one-syllable tokens with no Chinese mark (Li Bai, Tu Fu): read as
+    # Chinese beside another such name only (see chinese.one_syllable_names)
+    syllabic: bool = False
     # what a Chinese name is also written as before its surname (its English given name, the
     # initials of its given name): Jimmy Lai, CY Leung
     aliases: tuple[str, ...] = ()
@@ -83,6 +87,7 @@ def _inner_drops(node: Node, toks: list[str]) -> dict[int, str]:
 def analyse(node: Node) -> None:
     _analyse(node)
     node.hyphenated = node.person and node.chinese and not node.hokkien and chinese_given_name(node.rep)
+    node.syllabic = node.person and not node.chinese and one_syllable_names(node.core)
     if node.person and node.chinese and len(node.core) >= 2:
         initials = given_initials(node.rep)
         english = node.tokens[0] if node.tokens[:1] != node.core[:1] else ""

@@ -25,7 +25,13 @@ from annotations.extract.variants.near import near_pairs
 from annotations.extract.variants.origins import has_nasab
 from annotations.extract.variants.score import score_alignment
 from annotations.extract.variants.slips import one_letter_slip, slip_pairs, variant_slip_pairs
-from annotations.extract.variants.syllables import CHINESE_SIM, add_syllable_matches, chinese_sim, cross_matches
+from annotations.extract.variants.syllables import (
+    CHINESE_SIM,
+    add_syllable_matches,
+    chinese_pair,
+    chinese_sim,
+    cross_matches,
+)
 from annotations.extract.variants.tuning import (
     EVENT_MIN_SHARED,
     JOIN_MATCH,
@@ -89,7 +95,7 @@ class TokenIndex:
             self.match[a][b] = PLACE_SIM
             self.strict[(a, b)] = s
         add_syllable_matches(live, self.core_ids, self.join_ids, tokens, self.match)
-        # Lee Siu-lung / Li Xiaolong: candidates only (chinese_sim decides)
+        # Lee Siu-lung / Li Xiaolong, Li Bai / Li Pai: candidates only (chinese_sim decides)
         self.cross = cross_matches(live, self.core_ids, tokens)
         self._index(live)
 
@@ -239,7 +245,7 @@ class TokenIndex:
         n, m = len(ia), len(ib)
         person = fa.person or fb.person
         strict = self.strict if person else None
-        chinese = fa.chinese and fb.chinese
+        chinese = chinese_pair(fa, fb)
         if n == m:
             # the common case first: tokens aligned in place
             items = []
@@ -291,7 +297,7 @@ class TokenIndex:
         A, B = fa.core, fb.core
         ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
         strict = self.strict if person else None
-        chinese = fa.chinese and fb.chinese
+        chinese = chinese_pair(fa, fb)
         edges = []
         initials = person and (self.initial[fa.idx] or self.initial[fb.idx])
         for i in range(len(A)):
