@@ -495,3 +495,18 @@ def test_names_of_one_syllable_tokens_read_as_syllables_beside_each_other():
     assert not _pair_linked("Li Po", "Li Pai")
     # the Bai / Pai reading is no token match for names that are not of that shape
     assert not _pair_linked("Bai Hassan Mohammed", "Pai Hassan Mohammed")
+
+
+@pytest.mark.parametrize(("a", "b"), [("Homs", "Khoms"), ("Minya", "Mina")])
+def test_a_known_city_and_a_short_unknown_name_a_consonant_or_syllable_apart_stay_apart(a, b):
+    assert not _pair_linked(a, b, "GPE")
+
+
+@pytest.mark.parametrize(("a", "b"), [("Saada", "Saadah"), ("Afrin", "Efrin"), ("Tikrit", "Takrit")])
+def test_a_known_city_keeps_its_spellings(a, b):
+    assert _pair_linked(a, b, "GPE")
+
+
+def test_a_person_named_like_a_city_keeps_the_spelling_rules():
+    # the place rule is for places: Minya in a person's name keeps its match with Mina
+    assert _pair_linked("Mina Hassan", "Minya Hassan")

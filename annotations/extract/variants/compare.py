@@ -17,6 +17,7 @@ from annotations.extract.variants.hongkong import alias_short
 from annotations.extract.variants.joins import add_joins
 from annotations.extract.variants.match import (
     drop_different_numbers_and_places,
+    drop_short_unknown_places,
     is_numeral,
     match_tokens,
     place_matches,
@@ -89,6 +90,8 @@ class TokenIndex:
         self.match = match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
         drop_pattern_conflicts(tokens, n_core, self.match)  # Samer / Samar: see arabic.py
         drop_different_numbers_and_places(tokens, n_core, self.match)  # Mohammed V / VI, Anshan / Anshun
+        people = {t for n in live if n.person for t in self.core_ids[n.idx]}
+        drop_short_unknown_places(tokens, n_core, self.match, people)  # Basra / Bosra
         self.strict = self._strict_matches() if any(n.person for n in live) else {}
         # two names of one city match, but not between people's names (Ivanova is a city too)
         for a, b, s in place_matches(tokens, n_core, self.match):

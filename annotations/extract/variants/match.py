@@ -10,10 +10,10 @@ from rapidfuzz import fuzz, process
 
 from annotations.extract.blocking import READINGS, phonetic_key, prefilter_forms_many, skeleton_keys
 from annotations.extract.distance import TOKEN_MATCH, match_similarities, token_similarity
-from annotations.extract.normalize import symbols_many
+from annotations.extract.normalize import loose_symbols_many, symbols_many
 from annotations.extract.places import city_or_country, place_of
 from annotations.extract.romanize import alternates
-from annotations.extract.variants.tuning import BLOCK_CAP, PLACE_SIM, PREFILTER_CUTOFF
+from annotations.extract.variants.tuning import BLOCK_CAP, PLACE_SIM, PREFILTER_CUTOFF, SHORT_PLACE, SHORT_PLACE_SIM
 
 
 def match_tokens(
@@ -88,6 +88,40 @@ def drop_different_numbers_and_places(tokens: list[str], n_core: int, match: lis
             if (numeral and tb in _NUMERALS) or (place >= 0 and city_or_country(tb) not in (-1, place)):
                 del match[a][b]
                 match[b].pop(a, None)
+
+
+def drop_short_unknown_places(tokens: list[str], n_core: int, match: list[dict[int, float]], people: set[int]) -> None:
+    """Remove the token matches (both ways) between the name of a city or country the place
+    table knows and a short token it does not know that differs by more than a spelling: a
+    consonant more or less (Homs / Khoms) or a syllable more (Mina / Minya) is as often another
+    place, and the table would list a spelling of a city it knows; a vowel shade, a final h, a
+    doubled letter or a consonant of the same class (Saada / Saadah, Kulja / Ghulja), a longer
+    name (Tikrit / Takrit) or a token of a person's name (`people`) keeps its match."""
+    for a in range(n_core):
+        ta = tokens[a]
+        if a in people or city_or_country(ta) < 0:
+            continue
+        for b in [b for b in match[a] if b != a and b < n_core and b not in people]:
+            tb = tokens[b]
+            if (
+                min(len(ta), len(tb)) <= SHORT_PLACE
+                and match[a][b] < SHORT_PLACE_SIM
+                and place_of(tb) < 0
+                and _more_than_spelling(ta, tb)
+            ):
+                del match[a][b]
+                match[b].pop(a, None)
+
+
+def _more_than_spelling(a: str, b: str) -> bool:
+    """True if two tokens differ in their consonants (loose skeletons) or in their number of
+    vowels (syllables)."""
+    sa, sb = symbols_many([a, b])
+    la, lb = loose_symbols_many([sa, sb])
+    return la != lb or sum(c in _VOWEL_SYMBOLS for c in sa) != sum(c in _VOWEL_SYMBOLS for c in sb)
+
+
+_VOWEL_SYMBOLS = frozenset("AEIOUY")
 
 
 def place_matches(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> list[tuple[int, int, float]]:
