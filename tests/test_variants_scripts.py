@@ -510,3 +510,11 @@ def test_a_known_city_keeps_its_spellings(a, b):
 def test_a_person_named_like_a_city_keeps_the_spelling_rules():
     # the place rule is for places: Minya in a person's name keeps its match with Mina
     assert _pair_linked("Mina Hassan", "Minya Hassan")
+
+
+def test_two_pinyin_places_one_hokkien_name_reads_as_stay_apart():
+    # Teochew reads as Zhangzhou and as Changzhou (a Hokkien syllable reads as many pinyin
+    # ones): it may join one of them, never both into one cluster
+    forms = ["Teochew", "Zhangzhou", "Changzhou"]
+    sugg = suggest([Mention(f, "GPE", k, 0, len(f), gold=True) for k, f in enumerate(forms, 1)])
+    assert not _together(sugg, "Zhangzhou", "Changzhou")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from annotations.extract.chinese import pinyin_form
 from annotations.extract.distance import TOKEN_MATCH, token_similarity
 from annotations.extract.normalize import describe_token_pair, loose_symbols_many, symbols_many
 from annotations.extract.places import place_name, place_of
@@ -38,6 +39,7 @@ from annotations.extract.variants.tuning import (
     JOIN_MATCH,
     NEAR_CAP,
     PLACE_SIM,
+    SIBLING_CAP,
     SLIP_SIM,
 )
 from annotations.extract.variants.verdict import Comparison
@@ -231,8 +233,29 @@ class TokenIndex:
             if self.debug and len(sets) > 1 and len(self.near) < NEAR_CAP:
                 self.near += near_pairs(n, sets, cand, self.nodes, self.core_ids, self.tokens, self.match)
         pairs |= slip_pairs(self.nodes, self.core_ids, self.tokens)
+        pairs |= self._pinyin_siblings()
         pairs |= variant_slip_pairs(self.nodes, self.core_ids, self.tokens, self.match, self.post_last)
         return singles, shorts, pairs
+
+    def _pinyin_siblings(self) -> set[tuple[int, int]]:
+        """Pairs of forms written in pinyin that one Hong Kong or Hokkien form of one token
+        matches (Teochew: Chaozhou, Zhangzhou, Changzhou): a Cantonese or Hokkien syllable reads
+        as many pinyin ones, so the pinyin forms are compared with each other too, and two that
+        read differently become a cannot-link that keeps them apart in one cluster."""
+        out: set[tuple[int, int]] = set()
+        for n in self.nodes:
+            if n.phantom or not (n.hokkien or n.cantonese) or len(self.core_ids[n.idx]) != 1:
+                continue
+            t = self.core_ids[n.idx][0]
+            near = sorted(
+                {g for t2 in self.match[t] for g in self.post_single.get(t2, ()) if g != n.idx and self._pinyin(g)}
+            )[:SIBLING_CAP]
+            out.update((f, g) for i, f in enumerate(near) for g in near[i + 1 :])
+        return out
+
+    def _pinyin(self, g: int) -> bool:
+        node = self.nodes[g]
+        return node.chinese and not (node.hokkien or node.cantonese) and pinyin_form(node.core)
 
     # alignment --------------------------------------------------------------------------
 

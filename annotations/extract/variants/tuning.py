@@ -19,3 +19,4 @@ PLACE_SIM = 0.95  # two tokens that are names of one city in GeoNames (places.py
 PLACE_SCORE = 95.0  # two whole forms that are names of one city (Rostov-on-Don / Rostow am Don)
 SHORT_PLACE = 5  # a token of at most this many letters against a city the place table knows and it does not
 SHORT_PLACE_SIM = 0.95  # or match at least this closely to differ by more than a spelling (match.py)
+SIBLING_CAP = 12  # pinyin forms one Hong Kong or Hokkien token matches, compared pairwise (compare.py)
