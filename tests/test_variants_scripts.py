@@ -518,3 +518,14 @@ def test_two_pinyin_places_one_hokkien_name_reads_as_stay_apart():
     forms = ["Teochew", "Zhangzhou", "Changzhou"]
     sugg = suggest([Mention(f, "GPE", k, 0, len(f), gold=True) for k, f in enumerate(forms, 1)])
     assert not _together(sugg, "Zhangzhou", "Changzhou")
+
+
+def test_an_english_name_before_a_pinyin_name_is_set_aside():
+    # Robin Li Yanhong: the evidence is in one mention, an English name before the Chinese name
+    forms = ["Robin Li Yanhong", "Li Yanhong", "Robin Li"]
+    sugg = suggest([Mention(f, "PERSON", k, 0, len(f)) for k, f in enumerate(forms, 1)])
+    assert _together(sugg, "Robin Li Yanhong", "Li Yanhong") and _together(sugg, "Robin Li", "Li Yanhong")
+    # without that mention, an English name and a Chinese one are not linked by spelling
+    assert not _pair_linked("Robin Li", "Li Yanhong")
+    # a first token that reads as Chinese syllables is not taken for an English name
+    assert not _pair_linked("Nina Li Yanhong", "Li Yanhong")

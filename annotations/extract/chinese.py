@@ -39,6 +39,7 @@ __all__ = [
     "chinese_form",
     "chinese_given_name",
     "chinese_token",
+    "english_name_before_pinyin",
     "english_name_first",
     "given_initials",
     "hokkien_form",
@@ -426,6 +427,20 @@ def english_name_first(tokens: Sequence[str]) -> bool:
     if len(tokens) < 3 or not chinese_form(rest := tuple(tokens[1:]), hyphenated=True):
         return False
     return not readings(tokens[0]) or (cantonese_form(rest) and not _cuts(tokens[0], _tables().cantonese))
+
+
+def english_name_before_pinyin(tokens: Sequence[str]) -> bool:
+    """True if a name is an English given name before a Chinese name in pinyin, surname first
+    and a given name of two syllables (Robin Li Yanhong, Pony Ma Huateng): the first token reads
+    as no Chinese syllables and the rest is a marked Chinese name all in pinyin."""
+    if len(tokens) != 3 or readings(tokens[0]) or tokens[1] not in _tables().pinyin:
+        return False
+    rest = tuple(tokens[1:])
+    return (
+        chinese_form(rest)
+        and all(map(_pinyin, rest))
+        and any(len(cut) == 2 for cut in _cuts(rest[1], _tables().pinyin, True))
+    )
 
 
 def given_initials(written: str) -> str:

@@ -10,6 +10,7 @@ from annotations.extract.chinese import (
     cantonese_form,
     chinese_form,
     chinese_given_name,
+    english_name_before_pinyin,
     english_name_first,
     given_initials,
     hokkien_form,
@@ -98,8 +99,11 @@ def _analyse(node: Node) -> None:
     toks = _abd_al(_irish_o(_chinese_tokens(node) or node.key.split()))
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
-    # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is the core
-    if node.person and chinese_given_name(node.rep) and english_name_first(toks):
+    # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is
+    # the core; Robin Li Yanhong: likewise, the Chinese name in pinyin
+    if node.person and (
+        (chinese_given_name(node.rep) and english_name_first(toks)) or english_name_before_pinyin(toks)
+    ):
         node.core, node.cpos, node.dropped = tuple(toks[1:]), tuple(range(1, len(toks))), [f"English name '{toks[0]}'"]
         node.chinese, node.cantonese, node.hokkien = True, cantonese_form(node.core), hokkien_form(node.core)
         return
