@@ -529,3 +529,15 @@ def test_an_english_name_before_a_pinyin_name_is_set_aside():
     assert not _pair_linked("Robin Li", "Li Yanhong")
     # a first token that reads as Chinese syllables is not taken for an English name
     assert not _pair_linked("Nina Li Yanhong", "Li Yanhong")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "label"),
+    [("Wen Wei Po", "Wenweipo", "ORG"), ("Ang Mo Kio", "Angmokio", "GPE"), ("Tung Meng Hui", "Tongmenghui", "ORG")],
+)
+def test_three_syllables_written_apart_are_one_name_written_together(a, b, label):
+    assert _pair_linked(a, b, label)
+
+
+def test_three_syllables_joined_still_need_the_same_letters():
+    assert not _pair_linked("Wen Wei Po", "Wenhuibao", "ORG")

@@ -20,3 +20,4 @@ PLACE_SCORE = 95.0  # two whole forms that are names of one city (Rostov-on-Don 
 SHORT_PLACE = 5  # a token of at most this many letters against a city the place table knows and it does not
 SHORT_PLACE_SIM = 0.95  # or match at least this closely to differ by more than a spelling (match.py)
 SIBLING_CAP = 12  # pinyin forms one Hong Kong or Hokkien token matches, compared pairwise (compare.py)
+SYLLABLE_LEN = 4  # a name of three tokens of at most this many letters may be written as one (Wen Wei Po)
