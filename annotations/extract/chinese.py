@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path
@@ -229,11 +229,22 @@ def hokkien_form(tokens: Sequence[str]) -> bool:
     reads as Cantonese, is a Hong Kong name); its other tokens are then read as Hokkien too (Tan
     for Chen)."""
     t = _tables()
-    if not any(hokkien_token(x) for x in tokens):
-        return False
-    if not all(_mandarin(x) or _cuts(x, t.hokkien) for x in tokens):
+    if not any(hokkien_token(x) for x in tokens) or not _hokkien_shape(tokens, _mandarin):
         return False
     return not all(_common_mandarin(x) or _cuts(x, t.cantonese) for x in tokens)
+
+
+def _hokkien_shape(tokens: Sequence[str], other: Callable[[str], object]) -> bool:
+    """True if every token reads `other`wise (as Mandarin, say) or is one Hokkien syllable, but
+    for a last token (a hyphenated given name, joined) of two: Singapore, Malaysia and Taiwan
+    write a Hokkien name syllable by syllable (Goh Chok Tong, Goh Chok-tong), and Hokkien's many
+    short syllables cut most words (Beit Hanoun, Nabatieh are no Hokkien names)."""
+    t = _tables()
+    last = len(tokens) - 1
+    return all(
+        other(x) or x in t.hokkien or (k == last > 0 and any(len(c) == 2 for c in _cuts(x, t.hokkien)))
+        for k, x in enumerate(tokens)
+    )
 
 
 @lru_cache(maxsize=1 << 16)
@@ -349,15 +360,11 @@ def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool 
     name, reads only as Cantonese (Lau Tak-wah) or every token reads as Mandarin (Ko Wen-je;
     Korean given names, Jae-in, Geun-hye, mostly do not)."""
     marked = any(_MARK.search(t) or (place and t in _tables().words) for t in tokens)
-    if not (marked or (hyphenated and len(tokens) >= 2)) or not all(readings(t) or _hokkien_token(t) for t in tokens):
+    if not (marked or (hyphenated and len(tokens) >= 2)):
         return False  # (the mark first: most names have none, and cutting costs more)
+    if not _hokkien_shape(tokens, readings):
+        return False
     return marked or cantonese_form(tokens) or hokkien_form(tokens) or all(map(_mandarin, tokens))
-
-
-@lru_cache(maxsize=1 << 16)
-def _hokkien_token(token: str) -> bool:
-    """True if a token cuts into Hokkien syllables (Goh, Lim: read so in a Hokkien name)."""
-    return bool(_cuts(token, _tables().hokkien))
 
 
 def one_syllable_names(tokens: Sequence[str]) -> bool:
