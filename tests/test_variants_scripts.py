@@ -362,6 +362,13 @@ def test_a_german_initial_ch_reads_as_kh_in_a_longer_name_only():
     assert not _pair_linked("Chan", "Khan") and not _pair_linked("Jackie Chan", "Jackie Khan")
 
 
+def test_a_german_ch_after_l_n_or_r_reads_as_kh():
+    assert "torkham" in alternates("torcham")
+    assert _pair_linked("Torkham", "Torcham", "GPE")
+    # not before a consonant (Kirchner)
+    assert not any("kh" in a for a in alternates("kirchner"))
+
+
 def test_dh_between_vowels_reads_as_z_and_german_keeps_an_arabic_z():
     assert _pair_linked("Mustafa al-Kadhimi", "Moustafa al-Kazimi")
     assert _pair_linked("Nadhim Zahawi", "Nazim Zahawi")
