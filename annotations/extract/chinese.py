@@ -45,6 +45,7 @@ __all__ = [
     "hokkien_form",
     "hokkien_token",
     "one_syllable_names",
+    "pinyin_apostrophe",
     "pinyin_form",
     "reading_matches",
     "readings",
@@ -365,6 +366,19 @@ def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool 
     if not _hokkien_shape(tokens, readings):
         return False
     return marked or cantonese_form(tokens) or hokkien_form(tokens) or all(map(_mandarin, tokens))
+
+
+_APOSTROPHE = re.compile(r"^([a-z]+)'([aeo][a-z]*)$")
+
+
+def pinyin_apostrophe(written: str) -> bool:
+    """True if a one-word name is written with pinyin's apostrophe before a syllable that starts
+    with a, e or o, and both sides cut into pinyin syllables (Yan'an, Tai'an): a mark only
+    pinyin makes, lost when the name is normalised (Yanan)."""
+    plain = unicodedata.normalize("NFKD", written.strip().replace("\u2019", "'")).encode("ascii", "ignore")
+    m = _APOSTROPHE.match(plain.decode().lower())
+    t = _tables()
+    return m is not None and all(_cuts(part, t.pinyin, True) for part in m.groups())
 
 
 def one_syllable_names(tokens: Sequence[str]) -> bool:

@@ -15,6 +15,7 @@ from annotations.extract.chinese import (
     given_initials,
     hokkien_form,
     one_syllable_names,
+    pinyin_apostrophe,
 )
 from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES, normalize
 from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
@@ -87,6 +88,8 @@ def _inner_drops(node: Node, toks: list[str]) -> dict[int, str]:
 
 def analyse(node: Node) -> None:
     _analyse(node)
+    if not node.person and not node.chinese and len(node.core) == 1 and pinyin_apostrophe(node.rep):
+        node.chinese = True  # Yan'an: then Yenan, a place name without a mark, meets it
     node.hyphenated = node.person and node.chinese and not node.hokkien and chinese_given_name(node.rep)
     node.syllabic = node.person and not node.chinese and one_syllable_names(node.core)
     if node.person and node.chinese and len(node.core) >= 2:
