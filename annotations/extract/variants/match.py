@@ -92,11 +92,11 @@ def drop_different_numbers_and_places(tokens: list[str], n_core: int, match: lis
 
 def drop_short_unknown_places(tokens: list[str], n_core: int, match: list[dict[int, float]], people: set[int]) -> None:
     """Remove the token matches (both ways) between the name of a city or country the place
-    table knows and a short token it does not know that differs by more than a spelling: a
-    consonant more or less (Homs / Khoms) or a syllable more (Mina / Minya) is as often another
-    place, and the table would list a spelling of a city it knows; a vowel shade, a final h, a
-    doubled letter or a consonant of the same class (Saada / Saadah, Kulja / Ghulja), a longer
-    name (Tikrit / Takrit) or a token of a person's name (`people`) keeps its match."""
+    table knows and a short token it does not know that differs in its consonants (Homs /
+    Khoms): a consonant more or less is as often another place, and the table would list a
+    spelling of a city it knows; vowels and glides (Saada / Saadah, Orel / Oryol), a consonant
+    of the same class (Kulja / Ghulja), a longer name (Tikrit / Takrit) or a token of a
+    person's name (`people`) keep their match."""
     for a in range(n_core):
         ta = tokens[a]
         if a in people or city_or_country(ta) < 0:
@@ -107,21 +107,19 @@ def drop_short_unknown_places(tokens: list[str], n_core: int, match: list[dict[i
                 min(len(ta), len(tb)) <= SHORT_PLACE
                 and match[a][b] < SHORT_PLACE_SIM
                 and place_of(tb) < 0
-                and _more_than_spelling(ta, tb)
+                and _other_consonants(ta, tb)
             ):
                 del match[a][b]
                 match[b].pop(a, None)
 
 
-def _more_than_spelling(a: str, b: str) -> bool:
-    """True if two tokens differ in their consonants (loose skeletons) or in their number of
-    vowels (syllables)."""
-    sa, sb = symbols_many([a, b])
-    la, lb = loose_symbols_many([sa, sb])
-    return la != lb or sum(c in _VOWEL_SYMBOLS for c in sa) != sum(c in _VOWEL_SYMBOLS for c in sb)
-
-
-_VOWEL_SYMBOLS = frozenset("AEIOUY")
+def _other_consonants(a: str, b: str) -> bool:
+    """True if no reading of one token (itself or romanize.alternates: Kiew read the German way)
+    has the loose skeleton (consonant classes, vowels and glides folded) of a reading of the
+    other."""
+    ra, rb = (a, *alternates(a)), (b, *alternates(b))
+    loose = loose_symbols_many(symbols_many([*ra, *rb]))
+    return set(loose[: len(ra)]).isdisjoint(loose[len(ra) :])
 
 
 def place_matches(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> list[tuple[int, int, float]]:
