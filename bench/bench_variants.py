@@ -3,6 +3,7 @@
     python bench/bench_variants.py [--json] [--model NAME] [--threshold N]
     python bench/bench_variants.py --blind dev [--errors]   # per script family
     python bench/bench_variants.py --blind dev2 [--errors]  # fresh Arabic and Chinese sets
+    python bench/bench_variants.py --blind dev3 [--errors]  # a third fresh Arabic and Chinese pair
     python bench/bench_variants.py --blind test             # aggregate figures only
 
 The sets (tests/fixtures/variant_sets.json) are spellings of one entity (Arabic, Persian,
@@ -46,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SETS = ROOT / "tests" / "fixtures" / "variant_sets.json"
 BLIND = ROOT / "tests" / "fixtures" / "variants_blind"
 FAMILIES = ("arabic", "chinese", "cyrillic", "latin")
-HALVES = ("dev", "dev2", "test")  # tests/fixtures/variants_blind/HALF/FAMILY.json
+HALVES = ("dev", "dev2", "dev3", "test")  # tests/fixtures/variants_blind/HALF/FAMILY.json
 JW_CUTOFF = 0.9
 try:
     from annotations.extract.normalize import normalize
@@ -207,7 +208,7 @@ def blind(nlp: Any, half: str, threshold: float, errors: bool) -> dict[str, Any]
     out: dict[str, Any] = {}
     for family in FAMILIES:
         path = BLIND / half / f"{family}.json"
-        if not path.exists():  # dev2 has Arabic and Chinese only
+        if not path.exists():  # dev2 and dev3 have Arabic and Chinese only
             continue
         data = json.loads(path.read_text(encoding="utf-8"))
         r = measure(nlp, data, threshold=threshold)

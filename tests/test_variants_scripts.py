@@ -15,6 +15,7 @@ from annotations.extract.chinese import (
     block_keys,
     build_syllable_table,
     cantonese_table,
+    chinese_form,
     same_name,
     syllable_table,
 )
@@ -361,6 +362,13 @@ def test_a_german_initial_ch_reads_as_kh_in_a_longer_name_only():
     assert not _pair_linked("Chan", "Khan") and not _pair_linked("Jackie Chan", "Jackie Khan")
 
 
+def test_a_german_ch_after_l_n_or_r_reads_as_kh():
+    assert "torkham" in alternates("torcham")
+    assert _pair_linked("Torkham", "Torcham", "GPE")
+    # not before a consonant (Kirchner)
+    assert not any("kh" in a for a in alternates("kirchner"))
+
+
 def test_dh_between_vowels_reads_as_z_and_german_keeps_an_arabic_z():
     assert _pair_linked("Mustafa al-Kadhimi", "Moustafa al-Kazimi")
     assert _pair_linked("Nadhim Zahawi", "Nazim Zahawi")
@@ -448,3 +456,113 @@ def test_a_short_form_is_no_full_form_for_another_short_form():
     sugg = suggest([Mention(f, "PERSON", k, 0, len(f)) for k, f in enumerate(forms, 1)])
     assert _together(sugg, "Donald Tsang", "Donald Tsang Yam-kuen")
     assert not _together(sugg, "Zheng", "Donald Tsang Yam-kuen")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Lee Siu-lung", "Li Xiaolong"),  # Hong Kong's Cantonese with no spelling only Cantonese has
+        ("Chow Sing-chi", "Zhou Xingchi"),
+    ],
+)
+def test_a_hyphenated_name_reads_as_cantonese_against_its_pinyin(a, b):
+    assert _pair_linked(a, b)
+
+
+def test_the_cantonese_reading_of_a_hyphenated_name_meets_only_pinyin():
+    # Cantonese Tai and Lee share a pinyin reading: only a name written in pinyin may meet the
+    # Cantonese reading of a hyphenated one, never another name through the token (Li Po / Tai Po)
+    forms = [("Tai Yiu-ting", "PERSON"), ("Li Xiaolong", "PERSON"), ("Li Po", "PERSON"), ("Tai Po", "GPE")]
+    sugg = suggest([Mention(f, label, k, 0, len(f), gold=True) for k, (f, label) in enumerate(forms, 1)])
+    assert not _together(sugg, "Li Po", "Tai Po")
+    assert not _together(sugg, "Tai Yiu-ting", "Li Xiaolong")
+    # nor are two Taiwanese names in Wade-Giles read as Cantonese against each other
+    assert not _pair_linked("Tsai Ing-wen", "Tsai Eng-meng")
+    assert not _pair_linked("Lee Siu-lung", "Li Xiaopeng")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "label"),
+    [
+        ("Szu-ma Chien", "Sima Qian", "PERSON"),  # sz for Wade-Giles ss: Szechwan, Szu-ma
+        ("Hwang Ho", "Huang He", "LOC"),  # postal hw for hu before a vowel, as kw for ku
+        ("Tschou En-lai", "Zhou Enlai", "PERSON"),  # German tsch and sch for ch and sh
+        ("Law Kwun-chung", "Luo Guancong", "PERSON"),  # Hong Kong's Kwun
+    ],
+)
+def test_older_postal_german_and_hong_kong_spellings_are_read(a, b, label):
+    assert _pair_linked(a, b, label)
+
+
+def test_names_of_one_syllable_tokens_read_as_syllables_beside_each_other():
+    # no Chinese mark (Li Bai, Li Pai): Wade-Giles p for pinyin b is read between two such names
+    assert _pair_linked("Li Bai", "Li Pai")
+    # and the syllable rule keeps their look-alikes apart, as between marked Chinese names
+    assert not _pair_linked("Chen Yun", "Chen Yuan")
+    assert not _pair_linked("Chen Yi", "Cheng Yi")
+    assert not _pair_linked("Li Po", "Li Pai")
+    # the Bai / Pai reading is no token match for names that are not of that shape
+    assert not _pair_linked("Bai Hassan Mohammed", "Pai Hassan Mohammed")
+
+
+def test_a_known_city_and_a_short_unknown_name_a_consonant_apart_stay_apart():
+    assert not _pair_linked("Homs", "Khoms", "GPE")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Saada", "Saadah"), ("Afrin", "Efrin"), ("Tikrit", "Takrit"), ("Zakho", "Zacho"), ("Ghulja", "Kulja")]
+)
+def test_a_known_city_keeps_its_spellings(a, b):
+    assert _pair_linked(a, b, "GPE")
+
+
+def test_a_person_named_like_a_city_keeps_the_spelling_rules():
+    # the place rule is for places: Minya in a person's name keeps its match with Mina
+    assert _pair_linked("Mina Hassan", "Minya Hassan")
+
+
+def test_two_pinyin_names_one_hong_kong_name_reads_as_stay_apart():
+    # Cheung reads as Zhang and as Xiang (a Cantonese syllable reads as many pinyin ones): it
+    # may join one of them, never both into one cluster
+    forms = ["Cheung", "Zhang", "Xiang"]
+    sugg = suggest([Mention(f, "PERSON", k, 0, len(f), gold=True) for k, f in enumerate(forms, 1)])
+    assert not _together(sugg, "Zhang", "Xiang")
+    assert _together(sugg, "Cheung", "Zhang") or _together(sugg, "Cheung", "Xiang")
+
+
+@pytest.mark.parametrize("form", ["Beit Hanoun", "Beit Lahia", "Nabatieh"])
+def test_a_hokkien_name_is_written_syllable_by_syllable(form):
+    # Hokkien's many short syllables cut most words: an Arabic place name is no Hokkien name
+    # (read as Chinese, Beit Hanoun / Beit Hanun fell to the syllable rule)
+    assert not chinese_form(tuple(form.lower().split()), place=True)
+    assert chinese_form(("goh", "chok", "tong")) and chinese_form(("goh", "choktong"), hyphenated=True)
+
+
+def test_an_english_name_before_a_pinyin_name_is_set_aside():
+    # Robin Li Yanhong: the evidence is in one mention, an English name before the Chinese name
+    forms = ["Robin Li Yanhong", "Li Yanhong", "Robin Li"]
+    sugg = suggest([Mention(f, "PERSON", k, 0, len(f)) for k, f in enumerate(forms, 1)])
+    assert _together(sugg, "Robin Li Yanhong", "Li Yanhong") and _together(sugg, "Robin Li", "Li Yanhong")
+    # without that mention, an English name and a Chinese one are not linked by spelling
+    assert not _pair_linked("Robin Li", "Li Yanhong")
+    # a first token that reads as Chinese syllables is not taken for an English name
+    assert not _pair_linked("Nina Li Yanhong", "Li Yanhong")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "label"),
+    [("Wen Wei Po", "Wenweipo", "ORG"), ("Ang Mo Kio", "Angmokio", "GPE"), ("Tung Meng Hui", "Tongmenghui", "ORG")],
+)
+def test_three_syllables_written_apart_are_one_name_written_together(a, b, label):
+    assert _pair_linked(a, b, label)
+
+
+def test_three_syllables_joined_still_need_the_same_letters():
+    assert not _pair_linked("Wen Wei Po", "Wenhuibao", "ORG")
+
+
+def test_pinyin_apostrophe_marks_a_one_word_place_as_chinese():
+    # Yan'an: the apostrophe only pinyin writes, lost in Yanan, lets Yenan (no mark) meet it
+    assert _pair_linked("Yan'an", "Yenan", "GPE") and _pair_linked("Yan\u2019an", "Yenan", "GPE")
+    # two places without a mark still need one (Hunan / Henan stay apart)
+    assert not _pair_linked("Hunan", "Henan", "GPE")

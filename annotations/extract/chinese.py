@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path
@@ -39,10 +39,15 @@ __all__ = [
     "chinese_form",
     "chinese_given_name",
     "chinese_token",
+    "english_name_before_pinyin",
     "english_name_first",
     "given_initials",
     "hokkien_form",
     "hokkien_token",
+    "one_syllable_names",
+    "pinyin_apostrophe",
+    "pinyin_form",
+    "reading_matches",
     "readings",
     "same_name",
     "scheme_readings",
@@ -226,11 +231,22 @@ def hokkien_form(tokens: Sequence[str]) -> bool:
     reads as Cantonese, is a Hong Kong name); its other tokens are then read as Hokkien too (Tan
     for Chen)."""
     t = _tables()
-    if not any(hokkien_token(x) for x in tokens):
-        return False
-    if not all(_mandarin(x) or _cuts(x, t.hokkien) for x in tokens):
+    if not any(hokkien_token(x) for x in tokens) or not _hokkien_shape(tokens, _mandarin):
         return False
     return not all(_common_mandarin(x) or _cuts(x, t.cantonese) for x in tokens)
+
+
+def _hokkien_shape(tokens: Sequence[str], other: Callable[[str], object]) -> bool:
+    """True if every token reads `other`wise (as Mandarin, say) or is one Hokkien syllable, but
+    for a last token (a hyphenated given name, joined) of two: Singapore, Malaysia and Taiwan
+    write a Hokkien name syllable by syllable (Goh Chok Tong, Goh Chok-tong), and Hokkien's many
+    short syllables cut most words (Beit Hanoun, Nabatieh are no Hokkien names)."""
+    t = _tables()
+    last = len(tokens) - 1
+    return all(
+        other(x) or x in t.hokkien or (k == last > 0 and any(len(c) == 2 for c in _cuts(x, t.hokkien)))
+        for k, x in enumerate(tokens)
+    )
 
 
 @lru_cache(maxsize=1 << 16)
@@ -306,6 +322,27 @@ def syllable_matches(
     return sorted(out)
 
 
+def reading_matches(
+    tokens: Sequence[str], left: AbstractSet[int], right: AbstractSet[int], cantonese: bool = False
+) -> list[tuple[int, int]]:
+    """Pairs of token ids (a in `left`, b in `right`, a != b) where some reading of token a
+    (Cantonese ones too with `cantonese`) is a Mandarin reading of token b: Siulung / Xiaolong
+    for the Cantonese reading of a Hong Kong name against its pinyin, only across the two sets,
+    since two Cantonese readings meet too often (Lee / Tai); Bai / Pai between names of
+    one-syllable tokens."""
+    blocks: dict[str, set[int]] = defaultdict(set)
+    for t in right:
+        for key in block_keys(tokens[t]):
+            blocks[key].add(t)
+    out: set[tuple[int, int]] = set()
+    for a in left:
+        for key in block_keys(tokens[a], cantonese=cantonese):
+            for b in blocks.get(key, ()):
+                if b != a and (a, b) not in out and same_name(tokens[a], tokens[b], cantonese, False):
+                    out.add((a, b))
+    return sorted(out)
+
+
 # what only Chinese romanisations write (Arabic or Persian names that happen to cut into
 # syllables, Ali Hasan, do not): x, q, zh, hs, ts, tz, ng, and these vowel runs
 _MARK = re.compile(r"x|q|zh|hs|ts|tz|ng|ao|ui|uo|ie|iu|ei|ou|ua|ia|ow|ch|jin|jia|jie|jiu|jio")
@@ -325,15 +362,57 @@ def chinese_form(tokens: tuple[str, ...], place: bool = False, hyphenated: bool 
     name, reads only as Cantonese (Lau Tak-wah) or every token reads as Mandarin (Ko Wen-je;
     Korean given names, Jae-in, Geun-hye, mostly do not)."""
     marked = any(_MARK.search(t) or (place and t in _tables().words) for t in tokens)
-    if not (marked or (hyphenated and len(tokens) >= 2)) or not all(readings(t) or _hokkien_token(t) for t in tokens):
+    if not (marked or (hyphenated and len(tokens) >= 2)):
         return False  # (the mark first: most names have none, and cutting costs more)
+    if not _hokkien_shape(tokens, readings):
+        return False
     return marked or cantonese_form(tokens) or hokkien_form(tokens) or all(map(_mandarin, tokens))
 
 
+_APOSTROPHE = re.compile(r"^([a-z]+)'([aeo][a-z]*)$")
+
+
+def pinyin_apostrophe(written: str) -> bool:
+    """True if a one-word name is written with pinyin's apostrophe before a syllable that starts
+    with a, e or o, and both sides cut into pinyin syllables (Yan'an, Tai'an): a mark only
+    pinyin makes, lost when the name is normalised (Yanan)."""
+    plain = unicodedata.normalize("NFKD", written.strip().replace("\u2019", "'")).encode("ascii", "ignore")
+    m = _APOSTROPHE.match(plain.decode().lower())
+    t = _tables()
+    return m is not None and all(_cuts(part, t.pinyin, True) for part in m.groups())
+
+
+def one_syllable_names(tokens: Sequence[str]) -> bool:
+    """True if a name of two or three tokens is written in Mandarin syllables of one token each
+    (Li Bai, Tu Fu, Li Po): a Chinese name that shows no mark, or one of many other names (Ben
+    Lee, Le Duan), so linking reads it as Chinese only beside another such name."""
+    if not 2 <= len(tokens) <= 3:
+        return False
+    t = _tables()
+    return all(len(x) >= 2 and (x in t.pinyin or x in t.wade) and not _gr_only(x) for x in tokens)
+
+
+def _gr_only(token: str) -> bool:
+    """True if a written syllable stands only for Gwoyeu Romatzyh's doubled vowels (Shaan)."""
+    t = _tables()
+    readings_of = t.pinyin.get(token, frozenset()) | t.wade.get(token, frozenset())
+    return all(p.startswith("gr:") for p in readings_of)
+
+
 @lru_cache(maxsize=1 << 16)
-def _hokkien_token(token: str) -> bool:
-    """True if a token cuts into Hokkien syllables (Goh, Lim: read so in a Hokkien name)."""
-    return bool(_cuts(token, _tables().hokkien))
+def _pinyin(token: str) -> bool:
+    """True if a token cuts into pinyin syllables (not Wade-Giles, postal or Gwoyeu Romatzyh)."""
+    return bool(_cuts(token, _tables().pinyin, True))
+
+
+def pinyin_form(tokens: Sequence[str]) -> bool:
+    """True if every token of a name cuts into pinyin syllables and one shows a mark only pinyin
+    writes (x, q, zh, or a z or c before a vowel: Xiaolong, Guancong, Ziqiong), as the mainland
+    writes a Hong Kong or Taiwan name (Li Xiaolong for Lee Siu-lung)."""
+    return bool(tokens) and all(map(_pinyin, tokens)) and any(_PINYIN_MARK.search(t) for t in tokens)
+
+
+_PINYIN_MARK = re.compile(r"x|q|zh|(?<![st])z[aeiou]|(?<![st])c[aeiou]")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -370,6 +449,20 @@ def english_name_first(tokens: Sequence[str]) -> bool:
     if len(tokens) < 3 or not chinese_form(rest := tuple(tokens[1:]), hyphenated=True):
         return False
     return not readings(tokens[0]) or (cantonese_form(rest) and not _cuts(tokens[0], _tables().cantonese))
+
+
+def english_name_before_pinyin(tokens: Sequence[str]) -> bool:
+    """True if a name is an English given name before a Chinese name in pinyin, surname first
+    and a given name of two syllables (Robin Li Yanhong, Pony Ma Huateng): the first token reads
+    as no Chinese syllables and the rest is a marked Chinese name all in pinyin."""
+    if len(tokens) != 3 or readings(tokens[0]) or tokens[1] not in _tables().pinyin:
+        return False
+    rest = tuple(tokens[1:])
+    return (
+        chinese_form(rest)
+        and all(map(_pinyin, rest))
+        and any(len(cut) == 2 for cut in _cuts(rest[1], _tables().pinyin, True))
+    )
 
 
 def given_initials(written: str) -> str:

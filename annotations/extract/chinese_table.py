@@ -20,15 +20,17 @@ __all__ = ["build_syllable_table"]
 
 
 def _postal(wg: str) -> list[str]:
-    """Postal, older Wade-Giles and Taiwanese spellings of a Wade-Giles syllable (without
-    apostrophes)."""
+    """Postal, older Wade-Giles, Taiwanese and German spellings of a Wade-Giles syllable
+    (without apostrophes)."""
     out = []
     if wg.startswith("hs"):
         out.append("s" + wg[2:])  # Hsinchiang -> Sinkiang
     if wg.startswith("chi"):
         out += ["k" + wg[2:], "ts" + wg[2:]]  # Chiang -> Kiang, Ching -> Tsing
-    if wg.startswith("ku") and len(wg) > 2 and wg[2] in "aei":
-        out.append("kw" + wg[2:])  # Kuangchou -> Kwangchow
+    if wg.startswith(("ku", "hu")) and len(wg) > 2 and wg[2] in "aei":
+        out.append(wg[0] + "w" + wg[2:])  # Kuangchou -> Kwangchow, Huang Ho -> Hwang Ho
+    if wg == "ssu":
+        out += ["szu", "sze"]  # Szu-ma Chien, Szechwan
     if wg.endswith("ou"):
         out += [w[:-2] + "ow" for w in [wg, *out]]  # Kwangchow
     if wg.endswith("u") and not wg.endswith(("ou", "iu")):
@@ -45,6 +47,8 @@ def _postal(wg: str) -> list[str]:
         out.append(wg[0] + "ee")  # Taiwan, Singapore: Lee Teng-hui
     if wg == "i":
         out.append("yi")  # Taiwan's place names: Chiayi, Yilan
+    if wg.startswith(("ch", "sh")):
+        out.append(("tsch" if wg[0] == "c" else "sch") + wg[2:])  # German: Tschou En-lai, Schanghai
     return out
 
 
@@ -178,6 +182,8 @@ def _cantonese(pinyin_dict: dict[int, str], in_use: set[str]) -> dict[str, list[
                 table[hk].add(py)
                 if hk.endswith("i") and len(hk) <= 3:
                     table[hk[:-1] + "ee"].add(py)  # Tung Chee-hwa, Lee
+                if hk == "gwoon":
+                    table["kwun"].add(py)  # Kwun Tong, Law Kwun-chung: k for g as in Kwok, u for oo
     return {k: sorted(v) for k, v in sorted(table.items()) if k.isascii() and k.isalpha() and v}
 
 

@@ -74,11 +74,11 @@ _FRENCH_EXTRA = (
     ("(?<=[bcdfgklmnprstvz])e$", ""),
     ("(?<=[aeou])i(?=e)", "y"),
 )
-# a German reading is only tried on a token that shows a German mark (so Jamal stays Jamal); an
-# initial ch before a vowel is one in a name of five letters or more (Chaldun = Khaldun, Chamenei),
+# a German reading is only tried on a token that shows a German mark (so Jamal stays Jamal): ch
+# after a vowel or after l, n, r (Torcham = Torkham); an initial ch before a vowel is one in a name of five letters or more (Chaldun = Khaldun, Chamenei),
 # not in a shorter one, where it is far more often the Cantonese or English ch (Chan is not Khan)
 _GERMAN_MARK = re.compile(
-    r"sch|w|j|tz|z$|zk|zj|(?<=[aeiou])ch|(?:^|-)ch(?=[aeiou][a-z]{2})|(?<=[aeiourln])s(?=[aeiouy])"
+    r"sch|w|j|tz|z$|zk|zj|(?<=[aeiou])ch|(?<=[lnr])ch(?=[aeiou])|(?:^|-)ch(?=[aeiou][a-z]{2})|(?<=[aeiourln])s(?=[aeiouy])"
 )
 _SCHOLARLY_MARK = re.compile(r"c(?![hk])")
 

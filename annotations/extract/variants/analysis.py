@@ -10,9 +10,12 @@ from annotations.extract.chinese import (
     cantonese_form,
     chinese_form,
     chinese_given_name,
+    english_name_before_pinyin,
     english_name_first,
     given_initials,
     hokkien_form,
+    one_syllable_names,
+    pinyin_apostrophe,
 )
 from annotations.extract.normalize import ORG_DESIGNATORS, PARTICLES, TITLES, normalize
 from annotations.extract.variants.labels import NAME_POOL, PERSON, label_group
@@ -49,6 +52,12 @@ class Node:
     chinese: bool = False  # a Chinese name (chinese.chinese_form): surname first, syllable rules
     cantonese: bool = False  # written the Hong Kong way (chinese.cantonese_form): Cantonese readings too
     hokkien: bool = False  # written the Hokkien way (chinese.hokkien_form): Hokkien readings too
+    # a person's Chinese name with a hyphenated given name (Lee Siu-lung): Cantonese readings
+    # too against a name written in pinyin (syllables.chinese_sim)
+    hyphenated: bool = False
+    # a person's name of one-syllable tokens with no Chinese mark (Li Bai, Tu Fu): read as
+    # Chinese beside another such name only (see chinese.one_syllable_names)
+    syllabic: bool = False
     # what a Chinese name is also written as before its surname (its English given name, the
     # initials of its given name): Jimmy Lai, CY Leung
     aliases: tuple[str, ...] = ()
@@ -79,6 +88,10 @@ def _inner_drops(node: Node, toks: list[str]) -> dict[int, str]:
 
 def analyse(node: Node) -> None:
     _analyse(node)
+    if not node.person and not node.chinese and len(node.core) == 1 and pinyin_apostrophe(node.rep):
+        node.chinese = True  # Yan'an: then Yenan, a place name without a mark, meets it
+    node.hyphenated = node.person and node.chinese and not node.hokkien and _given_name(node.rep)
+    node.syllabic = node.person and not node.chinese and one_syllable_names(node.core)
     if node.person and node.chinese and len(node.core) >= 2:
         initials = given_initials(node.rep)
         english = node.tokens[0] if node.tokens[:1] != node.core[:1] else ""
@@ -89,8 +102,11 @@ def _analyse(node: Node) -> None:
     toks = _abd_al(_irish_o(_chinese_tokens(node) or node.key.split()))
     node.tokens = tuple(toks)
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
-    # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is the core
-    if node.person and _given_name(node.rep) and english_name_first(toks):
+    # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is
+    # the core; Robin Li Yanhong: likewise, the Chinese name in pinyin
+    if node.person and (
+        (_given_name(node.rep) and english_name_first(toks)) or english_name_before_pinyin(toks)
+    ):
         node.core, node.cpos, node.dropped = tuple(toks[1:]), tuple(range(1, len(toks))), [f"English name '{toks[0]}'"]
         node.chinese, node.cantonese, node.hokkien = True, cantonese_form(node.core), hokkien_form(node.core)
         return

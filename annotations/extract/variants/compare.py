@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from annotations.extract.chinese import pinyin_form
 from annotations.extract.distance import TOKEN_MATCH, token_similarity
 from annotations.extract.normalize import describe_token_pair, loose_symbols_many, symbols_many
 from annotations.extract.places import place_name, place_of
@@ -17,6 +18,7 @@ from annotations.extract.variants.hongkong import alias_short
 from annotations.extract.variants.joins import add_joins
 from annotations.extract.variants.match import (
     drop_different_numbers_and_places,
+    drop_short_unknown_places,
     is_numeral,
     match_tokens,
     place_matches,
@@ -25,12 +27,19 @@ from annotations.extract.variants.near import near_pairs
 from annotations.extract.variants.origins import has_nasab
 from annotations.extract.variants.score import score_alignment
 from annotations.extract.variants.slips import one_letter_slip, slip_pairs, variant_slip_pairs
-from annotations.extract.variants.syllables import CHINESE_SIM, add_syllable_matches, chinese_sim
+from annotations.extract.variants.syllables import (
+    CHINESE_SIM,
+    add_syllable_matches,
+    chinese_pair,
+    chinese_sim,
+    cross_matches,
+)
 from annotations.extract.variants.tuning import (
     EVENT_MIN_SHARED,
     JOIN_MATCH,
     NEAR_CAP,
     PLACE_SIM,
+    SIBLING_CAP,
     SLIP_SIM,
 )
 from annotations.extract.variants.verdict import Comparison
@@ -83,12 +92,16 @@ class TokenIndex:
         self.match = match_tokens(tokens, n_core, syms, looses, self.plural_s, workers)
         drop_pattern_conflicts(tokens, n_core, self.match)  # Samer / Samar: see arabic.py
         drop_different_numbers_and_places(tokens, n_core, self.match)  # Mohammed V / VI, Anshan / Anshun
+        people = {t for n in live if n.person for t in self.core_ids[n.idx]}
+        drop_short_unknown_places(tokens, n_core, self.match, people)  # Basra / Bosra
         self.strict = self._strict_matches() if any(n.person for n in live) else {}
         # two names of one city match, but not between people's names (Ivanova is a city too)
         for a, b, s in place_matches(tokens, n_core, self.match):
             self.match[a][b] = PLACE_SIM
             self.strict[(a, b)] = s
         add_syllable_matches(live, self.core_ids, self.join_ids, tokens, self.match)
+        # Lee Siu-lung / Li Xiaolong, Li Bai / Li Pai: candidates only (chinese_sim decides)
+        self.cross = cross_matches(live, self.core_ids, tokens)
         self._index(live)
 
     def _index(self, live: list[Node]) -> None:
@@ -163,7 +176,7 @@ class TokenIndex:
 
     def _closure(self, t: int, postings: dict[int, list[int]]) -> set[int]:
         out: set[int] = set()
-        for t2 in self.match[t]:
+        for t2 in (*self.match[t], *self.cross.get(t, ())):
             p = postings.get(t2)
             if p:
                 out.update(p)
@@ -220,8 +233,29 @@ class TokenIndex:
             if self.debug and len(sets) > 1 and len(self.near) < NEAR_CAP:
                 self.near += near_pairs(n, sets, cand, self.nodes, self.core_ids, self.tokens, self.match)
         pairs |= slip_pairs(self.nodes, self.core_ids, self.tokens)
+        pairs |= self._pinyin_siblings()
         pairs |= variant_slip_pairs(self.nodes, self.core_ids, self.tokens, self.match, self.post_last)
         return singles, shorts, pairs
+
+    def _pinyin_siblings(self) -> set[tuple[int, int]]:
+        """Pairs of forms written in pinyin that one Hong Kong or Hokkien form of one token
+        matches (Teochew: Chaozhou, Zhangzhou, Changzhou): a Cantonese or Hokkien syllable reads
+        as many pinyin ones, so the pinyin forms are compared with each other too, and two that
+        read differently become a cannot-link that keeps them apart in one cluster."""
+        out: set[tuple[int, int]] = set()
+        for n in self.nodes:
+            if n.phantom or not (n.hokkien or n.cantonese) or len(self.core_ids[n.idx]) != 1:
+                continue
+            t = self.core_ids[n.idx][0]
+            near = sorted(
+                {g for t2 in self.match[t] for g in self.post_single.get(t2, ()) if g != n.idx and self._pinyin(g)}
+            )[:SIBLING_CAP]
+            out.update((f, g) for i, f in enumerate(near) for g in near[i + 1 :])
+        return out
+
+    def _pinyin(self, g: int) -> bool:
+        node = self.nodes[g]
+        return node.chinese and not (node.hokkien or node.cantonese) and pinyin_form(node.core)
 
     # alignment --------------------------------------------------------------------------
 
@@ -237,7 +271,7 @@ class TokenIndex:
         n, m = len(ia), len(ib)
         person = fa.person or fb.person
         strict = self.strict if person else None
-        chinese = fa.chinese and fb.chinese
+        chinese = chinese_pair(fa, fb)
         if n == m:
             # the common case first: tokens aligned in place
             items = []
@@ -289,7 +323,7 @@ class TokenIndex:
         A, B = fa.core, fb.core
         ia, ib = self.core_ids[fa.idx], self.core_ids[fb.idx]
         strict = self.strict if person else None
-        chinese = fa.chinese and fb.chinese
+        chinese = chinese_pair(fa, fb)
         edges = []
         initials = person and (self.initial[fa.idx] or self.initial[fb.idx])
         for i in range(len(A)):

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from annotations.extract.chinese import chinese_token
 from annotations.extract.normalize import loose, loose_symbols_many, symbols_many
 from annotations.extract.variants.analysis import Node, join_candidates
+from annotations.extract.variants.tuning import SYLLABLE_LEN
 
 __all__ = ["add_joins"]
 
@@ -30,6 +31,9 @@ def add_joins(
         cands: Iterable[tuple[str, str, tuple[int, ...]]]
         if n.core is toks:  # no particles etc.: only adjacent tokens written together
             cands = [(toks[k], toks[k + 1], (k, k + 1)) for k in range(len(toks) - 1)]
+            if len(toks) == 3 and max(map(len, toks)) <= SYLLABLE_LEN:
+                # three syllables written apart (Wen Wei Po ~ Wenweipo, Ang Mo Kio ~ Angmokio)
+                cands.append((toks[0] + toks[1], toks[2], (0, 1, 2)))
         else:
             cands = join_candidates(n)
         for left, right, cover in cands:

@@ -11,10 +11,10 @@ from rapidfuzz import fuzz, process
 
 from annotations.extract.blocking import READINGS, phonetic_key, prefilter_forms_many, skeleton_keys
 from annotations.extract.distance import TOKEN_MATCH, match_similarities
-from annotations.extract.normalize import skeletons, symbols_many
+from annotations.extract.normalize import loose_symbols_many, skeletons, symbols_many
 from annotations.extract.places import city_or_country, place_of
 from annotations.extract.romanize import alternates
-from annotations.extract.variants.tuning import BLOCK_CAP, PLACE_SIM, PREFILTER_CUTOFF
+from annotations.extract.variants.tuning import BLOCK_CAP, PLACE_SIM, PREFILTER_CUTOFF, SHORT_PLACE, SHORT_PLACE_SIM
 
 
 def match_tokens(
@@ -117,6 +117,38 @@ def drop_different_numbers_and_places(tokens: list[str], n_core: int, match: lis
             if (numeral and tb in _NUMERALS) or (place >= 0 and city_or_country(tb) not in (-1, place)):
                 del match[a][b]
                 match[b].pop(a, None)
+
+
+def drop_short_unknown_places(tokens: list[str], n_core: int, match: list[dict[int, float]], people: set[int]) -> None:
+    """Remove the token matches (both ways) between the name of a city or country the place
+    table knows and a short token it does not know that differs in its consonants (Homs /
+    Khoms): a consonant more or less is as often another place, and the table would list a
+    spelling of a city it knows; vowels and glides (Saada / Saadah, Orel / Oryol), a consonant
+    of the same class (Kulja / Ghulja), a longer name (Tikrit / Takrit) or a token of a
+    person's name (`people`) keep their match."""
+    for a in range(n_core):
+        ta = tokens[a]
+        if a in people or city_or_country(ta) < 0:
+            continue
+        for b in [b for b in match[a] if b != a and b < n_core and b not in people]:
+            tb = tokens[b]
+            if (
+                min(len(ta), len(tb)) <= SHORT_PLACE
+                and match[a][b] < SHORT_PLACE_SIM
+                and place_of(tb) < 0
+                and _other_consonants(ta, tb)
+            ):
+                del match[a][b]
+                match[b].pop(a, None)
+
+
+def _other_consonants(a: str, b: str) -> bool:
+    """True if no reading of one token (itself or romanize.alternates: Kiew read the German way)
+    has the loose skeleton (consonant classes, vowels and glides folded) of a reading of the
+    other."""
+    ra, rb = (a, *alternates(a)), (b, *alternates(b))
+    loose = loose_symbols_many(symbols_many([*ra, *rb]))
+    return set(loose[: len(ra)]).isdisjoint(loose[len(ra) :])
 
 
 def place_matches(tokens: list[str], n_core: int, match: list[dict[int, float]]) -> list[tuple[int, int, float]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from annotations.extract.variants.analysis import Node, top_label
+from annotations.extract.variants.syllables import chinese_pair
 from annotations.extract.variants.tuning import CROSS_LABEL_PENALTY, EVENT_SLIP_PENALTY, SLIP_PENALTY
 from annotations.extract.variants.verdict import Comparison
 
@@ -29,7 +30,7 @@ def score_alignment(
     A, B = fa.core, fb.core
     num = den = 0.0
     reasons: list[str] = []
-    chinese = fa.chinese and fb.chinese
+    chinese = chinese_pair(fa, fb)
     in_join = {c for cov_a, _, _, _, _ in joined for c in cov_a} if joined else ()
     same_tokens = not joined
     disorder = False

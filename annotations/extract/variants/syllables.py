@@ -5,20 +5,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from annotations.extract.chinese import same_name, syllable_matches
+from annotations.extract.chinese import pinyin_form, reading_matches, same_name, syllable_matches
 from annotations.extract.variants.analysis import Node
 
-__all__ = ["CHINESE_SIM", "add_syllable_matches", "chinese_sim"]
+__all__ = ["CHINESE_SIM", "add_syllable_matches", "chinese_pair", "chinese_sim", "cross_matches"]
 
 CHINESE_SIM = 0.97
 """The similarity of two tokens that share a reading as Chinese syllables (Zhou / Chou)."""
 
 
+def chinese_pair(fa: Node, fb: Node) -> bool:
+    """True if the syllable rule compares two forms' tokens: both are Chinese names, or both
+    names of one-syllable tokens with no Chinese mark (Li Bai / Li Pai, Tu Fu / Du Fu)."""
+    return (fa.chinese and fb.chinese) or (fa.syllabic and fb.syllabic)
+
+
 def chinese_sim(a: str, b: str, fa: Node, fb: Node) -> float:
     """CHINESE_SIM when some reading of token a (of form fa) is one of token b (of form fb), else
     0 (Chang / Chiang, Hubei / Hebei); a token of a Hong Kong or Hokkien name is read as
-    Cantonese or Hokkien too."""
-    return CHINESE_SIM if same_name(a, b, fa.cantonese, fb.cantonese, fa.hokkien, fb.hokkien) else 0.0
+    Cantonese or Hokkien too, and so is one of a name with a hyphenated given name against a
+    name written in pinyin (Lee Siu-lung / Li Xiaolong: the mainland's pinyin of a Hong Kong
+    name; Hong Kong writes Cantonese with no spelling only Cantonese has)."""
+    ca = fa.cantonese or (fa.hyphenated and pinyin_form(fb.core))
+    cb = fb.cantonese or (fb.hyphenated and pinyin_form(fa.core))
+    return CHINESE_SIM if same_name(a, b, ca, cb, fa.hokkien, fb.hokkien) else 0.0
 
 
 def add_syllable_matches(
@@ -40,3 +50,21 @@ def add_syllable_matches(
     for a, b in syllable_matches(tokens, of_chinese, of_cantonese, places, of_hokkien):
         if match[a].get(b, 0.0) < CHINESE_SIM:
             match[a][b] = match[b][a] = CHINESE_SIM
+
+
+def cross_matches(live: Sequence[Node], core_ids: Sequence[tuple[int, ...]], tokens: list[str]) -> dict[int, set[int]]:
+    """Token id -> token ids it meets only between two forms that chinese_pair and chinese_sim
+    read alike, both ways: the Cantonese reading of a name with a hyphenated given name against
+    the pinyin of one (Siulung / Xiaolong), and the syllables of two names of one-syllable tokens
+    (Bai / Pai). Kept out of the token matches: they are for finding candidates, and only
+    chinese_sim, between two such forms, may accept them."""
+    hyphenated = {t for n in live if n.hyphenated and not n.cantonese for t in core_ids[n.idx]}
+    pinyin = {t for n in live if n.chinese and pinyin_form(n.core) for t in core_ids[n.idx]}
+    syllabic = {t for n in live if n.syllabic for t in core_ids[n.idx]}
+    pairs = reading_matches(tokens, hyphenated, pinyin, cantonese=True) if hyphenated and pinyin else []
+    pairs += reading_matches(tokens, syllabic, syllabic) if len(syllabic) > 1 else []
+    out: dict[int, set[int]] = {}
+    for a, b in pairs:
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return out

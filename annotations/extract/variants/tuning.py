@@ -17,3 +17,7 @@ EVENT_SLIP_PENALTY = 2.0  # what such a slip costs beyond SLIP_PENALTY
 NEAR_CAP = 2000  # near pairs --debug explains at most (one token under the gate)
 PLACE_SIM = 0.95  # two tokens that are names of one city in GeoNames (places.py: Moskau / Moscow)
 PLACE_SCORE = 95.0  # two whole forms that are names of one city (Rostov-on-Don / Rostow am Don)
+SHORT_PLACE = 5  # a token of at most this many letters against a city the place table knows and it does not
+SHORT_PLACE_SIM = 0.95  # or match at least this closely (match.drop_short_unknown_places)
+SIBLING_CAP = 12  # pinyin forms one Hong Kong or Hokkien token matches, compared pairwise (compare.py)
+SYLLABLE_LEN = 4  # a name of three tokens of at most this many letters may be written as one (Wen Wei Po)
