@@ -104,9 +104,7 @@ def _analyse(node: Node) -> None:
     inner = _inner_drops(node, toks) if len(toks) >= 3 else {}
     # Jimmy Lai Chee-ying: the Chinese name (its given name hyphenated, not Vietnamese Nguyen Tan Dung) is
     # the core; Robin Li Yanhong: likewise, the Chinese name in pinyin
-    if node.person and (
-        (_given_name(node.rep) and english_name_first(toks)) or english_name_before_pinyin(toks)
-    ):
+    if node.person and ((_given_name(node.rep) and english_name_first(toks)) or english_name_before_pinyin(toks)):
         node.core, node.cpos, node.dropped = tuple(toks[1:]), tuple(range(1, len(toks))), [f"English name '{toks[0]}'"]
         node.chinese, node.cantonese, node.hokkien = True, cantonese_form(node.core), hokkien_form(node.core)
         return
