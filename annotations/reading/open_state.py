@@ -20,6 +20,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 from annotations.reading.known import TeamDecisions, known_ids
 from annotations.reading.values import Mark, Row
@@ -67,7 +68,7 @@ class OpenState:
         self.first: dict[Key, int] = {}  # the first start of each key that is open and not known
         self.unknown_starts: list[int] = []  # sorted self.first.values(): where `}` stops
         self.claim_rows: list[Row] = []
-        self.claim_preds: list[Row] = []
+        self.claim_preds: list[Mapping[str, Any]] = []
         self.marks: dict[Hashable, Mark] = {}
         self._removed: set[Mark] = set()
         self._added: set[Mark] = set()
@@ -88,7 +89,7 @@ class OpenState:
         elif changed:
             self._localise(gold_gone, gold_come, rej_gone, rej_come)
 
-    def set_claims(self, claims: list[Row], claim_preds: list[Row]) -> None:
+    def set_claims(self, claims: Sequence[Row], claim_preds: Sequence[Mapping[str, Any]]) -> None:
         """Claims and open claim suggestions (few: redrawn whole when they change)."""
         if claims == self.claim_rows and claim_preds == self.claim_preds:
             return
@@ -115,7 +116,7 @@ class OpenState:
         self.bulk_seen = len(self.team.bulk_ids)
         self.gold_ranges = Ranges((g["start"], g["end"], g["id"]) for g in gold.values())
         self.rejected = Counter(k for r in rejections.values() if (k := rejection_key(r)) is not None)
-        found = open_suggestions(self.predictions, gold.values(), rejections.values())
+        found: list[Row] = open_suggestions(self.predictions, gold.values(), rejections.values())  # type: ignore[assignment]
         rank = {p["id"]: i for i, p in enumerate(self.predictions)}
         self.open = {p["id"]: p for p in found}
         self.open_ranges = Ranges((p["start"], p["end"], rank[p["id"]]) for p in found)
