@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotations.reading import open_state
+from annotations.reading.names import name_at
 from annotations.reading.session import ReadingSession
 from annotations.store import Store
 from annotations.suggestions.ranges import Ranges
@@ -104,8 +105,10 @@ def same_as_fresh(s: ReadingSession, store: Store, doc: int) -> None:
     assert now.unknown_starts == then.unknown_starts
     assert s.stops == fresh.stops
     assert sorted(s.marks()) == sorted(fresh.marks())
-    for cursor in range(0, len(s.text), 3):  # what the keys act on
+    everything = [*then.gold.values(), *then.preds.values()]
+    for cursor in range(0, len(s.text), 3):  # what the keys act on, found by offset: as a scan finds it
         assert s.entity_at(cursor) == fresh.entity_at(cursor)
+        assert s.name_at(cursor) == name_at(s.text, cursor, everything)
     for pred in now.preds.values():
         assert [p["id"] for p in s.likes_of(pred)] == [p["id"] for p in fresh.likes_of(pred)]
 

@@ -24,7 +24,7 @@ from annotations.errors import NewsmarkError
 from annotations.reading import claims as claim_actions
 from annotations.reading.edits import EntityEdits, paragraph_of, short, trim
 from annotations.reading.known import TeamDecisions
-from annotations.reading.names import name_at, next_name
+from annotations.reading.names import name_at, name_runs, next_name
 from annotations.reading.open_state import GOLD_SQL, REJECTIONS_SQL, KeptRows, OpenState
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Mark, Row, Snapshot, plural
@@ -213,8 +213,24 @@ class ReadingSession:
         return ("pred", pred) if pred is not None else None
 
     def name_at(self, cursor: int) -> tuple[int, int] | None:
-        """The name no span covers under the cursor (a run of capitalised words), else None."""
-        return name_at(self.text, cursor, [*self.now.gold.values(), *self.now.preds.values()])
+        """The name no span covers under the cursor (a run of capitalised words), else None.
+        Asked on every cursor move (the status line): given only the spans that meet the runs
+        around the cursor, found by offset, not every span of a long article."""
+        text = self.text
+        runs = name_runs(text)
+        i = bisect_right(runs, (cursor, len(text) + 1))
+        around = [(a, b) for a, b in runs[max(0, i - 8) : i] if a <= cursor < b]  # as names.name_at looks
+        if not around:
+            return None
+        return name_at(text, cursor, self.spans_meeting(min(a for a, _ in around), max(b for _, b in around)))
+
+    def spans_meeting(self, start: int, end: int) -> list[Row]:
+        """The gold spans and open suggestions meeting [start, end), by offset (not a scan)."""
+        state = self._state
+        if state is None:
+            return []
+        gold = [self.now.gold[t] for _, _, t in state.gold_ranges.overlapping(start, end)]
+        return gold + [state.predictions[t] for _, _, t in state.open_ranges.overlapping(start, end)]
 
     def next_name(self, cursor: int, delta: int = 1) -> Feedback:
         """`'`: the next (or `delta`-th) name no span covers: what the model may have missed."""
