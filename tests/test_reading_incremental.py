@@ -178,3 +178,33 @@ def test_ranges_answer_as_a_scan_of_them_does(ranges, drop, query):
     covering = [r for r in kept if r[0] <= start < r[1]]
     expected = min(covering, key=lambda r: (r[1] - r[0], r)) if covering else None
     assert index.innermost(start) == expected
+
+
+def test_rows_are_read_again_by_the_log_and_whole_when_the_log_cannot_say(tmp_path):
+    from annotations.reading.doc_rows import DocRows
+    from annotations.store import bulk, now
+    from annotations.vocab import ActionKind
+
+    store, doc = seeded(tmp_path)
+    rows = DocRows("spans", ("start", "end", "id"))
+    assert rows.read(store, doc, ME) == [] and rows.whole_reads == 1
+    kabul = TEXT.index("Kabul")
+    first = store.add_span(doc, kabul, kabul + 5, "GPE", ME)  # this connection, logged: read by id
+    store.add_span(doc, 0, 8, "ORG", "nadia")  # another annotator's: not ours
+    got = rows.read(store, doc, ME)
+    assert [r["id"] for r in got] == [first] and rows.whole_reads == 1
+    assert got == store.spans(doc, ME)
+    store.relabel_span(first, "LOC", ME)
+    assert rows.read(store, doc, ME) == store.spans(doc, ME) and rows.whole_reads == 1
+    other = Store(tmp_path / "t.db")  # another connection (another process, a worker): read whole
+    try:
+        other.add_span(doc, 0, 8, "ORG", ME)
+    finally:
+        other.close()
+    assert rows.read(store, doc, ME) == store.spans(doc, ME) and rows.whole_reads == 2
+    with store.action(ME, "import", kind=ActionKind.BULK) as act:  # bulk rows have no events: read whole
+        bulk.add_spans(act, [(doc, 38, 46, "ORG", "Panjshir", ME, "imported", None, now(), None)])
+    assert rows.read(store, doc, ME) == store.spans(doc, ME) and rows.whole_reads == 3
+    store.undo(ME)  # undo writes events: by id again
+    assert rows.read(store, doc, ME) == store.spans(doc, ME) and rows.whole_reads == 3
+    store.close()

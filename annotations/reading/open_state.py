@@ -24,11 +24,10 @@ from typing import Any
 
 from annotations.reading.known import TeamDecisions, known_ids
 from annotations.reading.values import Mark, Row
-from annotations.store import Store
 from annotations.suggestions.ranges import Ranges
 from annotations.suggestions.rules import is_open, open_suggestions, rejection_key
 
-__all__ = ["GOLD_SQL", "LOCAL_LIMIT", "REJECTIONS_SQL", "KeptRows", "OpenState"]
+__all__ = ["LOCAL_LIMIT", "OpenState"]
 
 LOCAL_LIMIT = 64
 """Changed gold and rejection rows beyond which one write is recomputed whole (cheaper then)."""
@@ -38,35 +37,10 @@ Key = tuple[str, str | None]
 
 def _changed(old: Mapping[int, Row], new: Mapping[int, Row]) -> tuple[list[Row], list[Row]]:
     """Rows gone from `old` (or changed: their old version) and come in `new` (their new one).
-    A row read again unchanged is the same dict (`KeptRows`): `is` settles it before `!=`."""
+    A row read again unchanged is the same dict (reading/doc_rows.py): `is` settles it first."""
     gone = [row for i, row in old.items() if (other := new.get(i)) is not row and other != row]
     come = [row for i, row in new.items() if (other := old.get(i)) is not row and other != row]
     return gone, come
-
-
-class KeptRows:
-    """One query's rows as dicts, read as tuples (fetched and compared at C speed) and made into
-    a dict only when a row is new or changed: after a write, a document's thousand gold spans
-    are read again as the same dicts, and `OpenState.update` sees at once which changed."""
-
-    def __init__(self, sql: str) -> None:
-        self.sql = sql
-        self._dicts: dict[tuple[Any, ...], Row] = {}
-
-    def read(self, store: Store, params: Sequence[Any]) -> list[Row]:
-        with store.reading() as conn:
-            cursor = conn.execute(self.sql, params)
-            rows = cursor.fetchall()
-            columns = [c[0] for c in cursor.description]
-        old = self._dicts
-        self._dicts = {t: old.get(t) or dict(zip(columns, t, strict=True)) for t in rows}
-        return [self._dicts[t] for t in rows]
-
-
-GOLD_SQL = 'SELECT * FROM spans WHERE doc_id = ? AND annotator = ? ORDER BY start, "end"'
-"""The rows `Store.spans` reads (annotations/store/gold.py), for `KeptRows`."""
-REJECTIONS_SQL = "SELECT * FROM rejections WHERE doc_id = ? AND annotator = ?"
-"""The rows `Store.rejections` reads."""
 
 
 def _drop_one(starts: list[int], start: int) -> None:

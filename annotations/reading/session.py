@@ -22,10 +22,11 @@ from typing import Any
 
 from annotations.errors import NewsmarkError
 from annotations.reading import claims as claim_actions
+from annotations.reading.doc_rows import DocRows
 from annotations.reading.edits import EntityEdits, paragraph_of, short, trim
 from annotations.reading.known import TeamDecisions
 from annotations.reading.names import name_at, name_runs, next_name
-from annotations.reading.open_state import GOLD_SQL, REJECTIONS_SQL, KeptRows, OpenState
+from annotations.reading.open_state import OpenState
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Mark, Row, Snapshot, plural
 from annotations.store import Store
@@ -78,7 +79,8 @@ class ReadingSession:
         self._preds: dict[str, list[Row]] = {}
         self._tokens: Tokens | None = None
         self._state: OpenState | None = None  # what is open, kept up to date by each write
-        self._gold, self._rejections = KeptRows(GOLD_SQL), KeptRows(REJECTIONS_SQL)  # unchanged rows: same dicts
+        self._gold = DocRows("spans", ("start", "end", "id"))  # as store.spans orders them
+        self._rejections = DocRows("rejections", ("id",))
         self._filtered: list[Row] = []  # the entity predictions of the team's labels
         self._keys: dict[int, tuple[str, str | None]] = {}  # prediction id -> its text and label
 
@@ -131,8 +133,8 @@ class ReadingSession:
         """Re-read gold spans, rejections and claims; bring what is open up to date (the open
         state recomputes only what the changed rows touch: reading/open_state.py)."""
         store, doc_id, who = self.store, self.doc_id, self.annotator
-        gold = self._gold.read(store, (doc_id, who))  # as store.spans and store.rejections read them
-        rejections = self._rejections.read(store, (doc_id, who))
+        gold = self._gold.read(store, doc_id, who)  # type: ignore[arg-type]  # what changed since the last read
+        rejections = self._rejections.read(store, doc_id, who)  # type: ignore[arg-type]
         claims = claim_actions.claims(store, doc_id, who)  # type: ignore[arg-type]
         state = self._state
         if state is None or state.team is not self.team or state.text is not self.text:
@@ -181,7 +183,9 @@ class ReadingSession:
         if state is None:
             return []
         ids = state.by_key.get(self.key_of(pred), set())
-        return sorted((self.now.preds[i] for i in ids if i != pred["id"]), key=lambda p: p["start"])
+        return sorted(
+            (self.now.preds[i] for i in ids if i != pred["id"]), key=lambda p: (p["start"], p["end"], p["id"])
+        )
 
     @property
     def open_count(self) -> int:
