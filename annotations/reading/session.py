@@ -4,8 +4,10 @@ the cursor goes). The Reader screen maps keys onto these verbs and paints the re
 nearly all Reader behaviour is tested on a plain SQLite file without Pilot.
 
 Predictions are read once per opening (they change only when `newsmark predict` runs);
-gold, rejections and claims are re-read after every command (indexed, well under a
-millisecond), so the next key always acts on what the database holds.
+gold, rejections and claims are re-read after every command, so the next key always acts on
+what the database holds. A write costs what it changed, not the article's length: the gold
+spans and rejections are read again by the store's event log (`doc_rows`), and what is open,
+known, where `}` stops and the marks are recomputed for the rows that changed (`open_state`).
 
 The session holds the state (this module: reading, what is under the cursor, motions); the
 commands that change spans are `EntityEdits` (`edits`), which the session owns and whose
