@@ -332,6 +332,24 @@ def test_span_index_buckets_rows_and_reports_changes():
     assert {r: sorted(b) for r, b in index.rows.items() if b} == incremental
 
 
+def test_span_index_takes_the_changes_it_is_told_as_a_rebuild_would_index_them():
+    from annotations.reading.session import Mark
+    from annotations.reading.span_index import SpanIndex
+
+    text = "Ahmad Massoud spoke in Panjshir on Monday. The Taliban said the valley had fallen."
+    lay = layout(text, 20)
+    massoud, panjshir, taliban = Mark(0, 13, "PERSON", "pred"), Mark(23, 31, "GPE", "pred"), Mark(47, 54, "ORG", "pred")
+    index = SpanIndex(lay, [massoud, panjshir, taliban])
+    gold = Mark(0, 13, "PERSON", "gold")
+    assert index.change([massoud, Mark(60, 66, "X", "pred")], [gold]) == {massoud, gold}  # the unknown one: ignored
+    assert index.change([panjshir], []) == {panjshir}
+    assert index.entity_starts == [0, 47] and index.next_entity(0, 1) == 47
+    assert index.change([], [panjshir]) == {panjshir} and index.entity_starts == [0, 23, 47]
+    kept = ({r: sorted(b) for r, b in index.rows.items() if b}, list(index.entity_starts), set(index.spans))
+    index.rebuild()
+    assert ({r: sorted(b) for r, b in index.rows.items() if b}, index.entity_starts, index.spans) == kept
+
+
 # --------------------------------------------------------------------------- cursor model
 
 

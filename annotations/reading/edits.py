@@ -46,6 +46,8 @@ class Session(Protocol):
 
     def key_of(self, pred: Row) -> tuple[str, str | None]: ...
 
+    def likes_of(self, pred: Row) -> list[Row]: ...
+
     def run(self, fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Feedback | None]: ...
 
     def advance(self, message: str, cursor: int) -> Feedback: ...
@@ -130,13 +132,9 @@ class EntityEdits:
         self.shaping: tuple[int | None, int, int] | None = None  # (doc, span) an edge key just wrote with likes
 
     def likes(self, pred: Row) -> list[Row]:
-        """The other open suggestions with this suggestion's text and model label, in text order."""
-        s = self.session
-        key = s.key_of(pred)
-        return sorted(
-            (p for p in s.now.preds.values() if p["id"] != pred["id"] and s.key_of(p) == key),
-            key=lambda p: p["start"],
-        )
+        """The other open suggestions with this suggestion's text and model label, in text order
+        (the session keeps them by text and label: not a scan of the document's suggestions)."""
+        return self.session.likes_of(pred)
 
     def unknowing(self, pred: Row) -> str:
         """What the status line adds when a decision goes against a known suggestion: the team

@@ -4,8 +4,10 @@ the cursor goes). The Reader screen maps keys onto these verbs and paints the re
 nearly all Reader behaviour is tested on a plain SQLite file without Pilot.
 
 Predictions are read once per opening (they change only when `newsmark predict` runs);
-gold, rejections and claims are re-read after every command (indexed, well under a
-millisecond), so the next key always acts on what the database holds.
+gold, rejections and claims are re-read after every command, so the next key always acts on
+what the database holds. A write costs what it changed, not the article's length: the gold
+spans and rejections are read again by the store's event log (`doc_rows`), and what is open,
+known, where `}` stops and the marks are recomputed for the rows that changed (`open_state`).
 
 The session holds the state (this module: reading, what is under the cursor, motions); the
 commands that change spans are `EntityEdits` (`edits`), which the session owns and whose
@@ -22,14 +24,16 @@ from typing import Any
 
 from annotations.errors import NewsmarkError
 from annotations.reading import claims as claim_actions
+from annotations.reading.doc_rows import DocRows
 from annotations.reading.edits import EntityEdits, paragraph_of, short, trim
-from annotations.reading.known import Decisions, TeamDecisions, known_ids
-from annotations.reading.names import name_at, next_name
+from annotations.reading.known import Decisions, TeamDecisions
+from annotations.reading.names import name_at, name_runs, next_name
+from annotations.reading.open_state import OpenState
 from annotations.reading.team_cache import TeamCache
 from annotations.reading.tokens import Tokens
 from annotations.reading.values import Feedback, Mark, Row, Snapshot, plural
 from annotations.store import Store
-from annotations.suggestions.rules import open_claim_suggestions, open_suggestions
+from annotations.suggestions.rules import open_claim_suggestions
 from annotations.vocab import Extractor
 
 __all__ = ["Feedback", "Mark", "ReadingSession", "plural", "step", "trim"]
@@ -79,7 +83,10 @@ class ReadingSession:
         self.edits = EntityEdits(self)
         self._preds: dict[str, list[Row]] = {}
         self._tokens: Tokens | None = None
-        self._mark_cache: dict[tuple[Any, ...], Mark] = {}  # row -> its Mark, kept across refreshes
+        self._state: OpenState | None = None  # what is open, kept up to date by each write
+        self._gold = DocRows("spans", ("start", "end", "id"))  # as store.spans orders them
+        self._rejections = DocRows("rejections", ("id",))
+        self._filtered: list[Row] = []  # the entity predictions of the team's labels
         self._keys: dict[int, tuple[str, str | None]] = {}  # prediction id -> its text and label
 
     # ------------------------------------------------------------------ reading
@@ -102,19 +109,19 @@ class ReadingSession:
             x: self.store.predictions(self.doc_id, x)  # type: ignore[arg-type]
             for x in (Extractor.ENTITIES, Extractor.CLAIMS)
         }
-        self._mark_cache = {}
+        found = self._preds.get(Extractor.ENTITIES, [])
+        self._filtered = found if self.labels is None else [p for p in found if p.get("label") in self.labels]
         text = self.text
-        self._keys = {p["id"]: (text[p["start"] : p["end"]], p.get("label")) for p in self.predictions}
+        self._keys = {p["id"]: (text[p["start"] : p["end"]], p.get("label")) for p in self._filtered}
+        self._state = None  # recomputed whole from these predictions
         self.refresh()
 
     @property
     def predictions(self) -> list[Row]:
         """Every stored entity prediction of the document (open or decided) of the team's
-        labels: a prediction of a label not in the config is never suggested."""
-        found = self._preds.get(Extractor.ENTITIES, [])
-        if self.labels is None:
-            return found
-        return [p for p in found if p.get("label") in self.labels]
+        labels: a prediction of a label not in the config is never suggested (filtered once per
+        reading of the predictions)."""
+        return self._filtered
 
     def key_of(self, pred: Row) -> tuple[str, str | None]:
         """A suggestion's text and model label (kept per opening: sliced once, not per key)."""
@@ -128,13 +135,18 @@ class ReadingSession:
         return self._tokens
 
     def refresh(self) -> None:
-        """Re-read gold spans, rejections and claims; recompute what is open."""
+        """Re-read gold spans, rejections and claims; bring what is open up to date (the open
+        state recomputes only what the changed rows touch: reading/open_state.py)."""
         store, doc_id, who = self.store, self.doc_id, self.annotator
-        gold = store.spans(doc_id, who)  # type: ignore[arg-type]
-        rejections = store.rejections(doc_id, who)  # type: ignore[arg-type]
+        gold = self._gold.read(store, doc_id, who)  # type: ignore[arg-type]  # what changed since the last read
+        rejections = self._rejections.read(store, doc_id, who)  # type: ignore[arg-type]
         claims = claim_actions.claims(store, doc_id, who)  # type: ignore[arg-type]
-        preds = open_suggestions(self.predictions, gold, rejections)
+        state = self._state
+        if state is None or state.team is not self.team or state.text is not self.text:
+            state = self._state = OpenState(self.text, self.predictions, self._keys, self.team)
+        state.update(gold, rejections)
         claim_preds = open_claim_suggestions(self._preds.get(Extractor.CLAIMS, []), claims, rejections)
+        state.set_claims(claims, claim_preds)
         linked = sorted({g["entity_id"] for g in gold if g.get("entity_id") is not None})
         names = (
             {
@@ -146,61 +158,39 @@ class ReadingSession:
             if linked
             else {}
         )
-        known = known_ids(self.text, preds, gold, rejections, self.team, self._keys)
         self.now = Snapshot(
-            {g["id"]: g for g in gold},
-            {p["id"]: p for p in preds},  # type: ignore[misc]
+            state.gold,  # a new dict at each update: the snapshot's own
+            dict(state.open),  # copies (at C speed): a snapshot does not change under its holder
             {c["id"]: c for c in claims},
             list(claim_preds),  # type: ignore[arg-type]
             names,
-            sorted(p["start"] for p in preds),
+            list(state.pred_starts),
             sorted(p["start"] for p in claim_preds),
-            known,
-            self._first_of_each(preds, known),
+            set(state.known),
+            list(state.unknown_starts),
         )
 
-    def _first_of_each(self, preds: Sequence[Any], known: set[int]) -> list[int]:
-        """Where `}` stops: the first open suggestion of each text and label that is not known.
-        The others like it take whatever is decided there (propagation), so they need no visit.
-        `preds` come in text order (the store reads them so; open_suggestions keeps it)."""
-        seen: set[tuple[str, str | None]] = set()
-        keys = self._keys
-        out = []
-        for p in preds:
-            if p["id"] in known:
-                continue
-            key = keys[p["id"]]
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(p["start"])
-        return sorted(out)
-
     def marks(self) -> list[Mark]:
-        """Everything to draw: gold spans, open suggestions, claims, open claim suggestions.
-        A row's Mark is reused while the row is unchanged (a long article has thousands)."""
+        """Everything to draw: gold spans, open suggestions, claims, open claim suggestions."""
         now = self.now
-        if now.marks is not None:
-            return now.marks
-        cache = self._mark_cache
-        out = []
-        for kind, rows, label_key, default in (
-            ("gold", now.gold.values(), "label", "ENTITY"),
-            ("pred", now.preds.values(), "label", "ENTITY"),
-            ("claim", now.claims.values(), "type", "claim"),
-            ("claimpred", now.claim_preds, "type", "claim"),
-        ):
-            for row in rows:
-                known = kind == "pred" and row["id"] in now.known
-                key = (kind, row["id"], row["start"], row["end"], row.get(label_key), known)
-                mark = cache.get(key)
-                if mark is None:
-                    mark = cache[key] = Mark(
-                        row["start"], row["end"], row.get(label_key) or default, kind, (kind, row["id"]), known
-                    )
-                out.append(mark)
-        now.marks = out
-        return out
+        if now.marks is None:
+            now.marks = list(self._state.marks.values()) if self._state is not None else []
+        return now.marks
+
+    def mark_changes(self) -> tuple[set[Mark], set[Mark]] | None:
+        """The marks removed and added since the last call (what the article view repaints);
+        None when they all changed (an opening, new predictions, a bulk action)."""
+        return self._state.take_changes() if self._state is not None else None
+
+    def likes_of(self, pred: Row) -> list[Row]:
+        """The other open suggestions with this suggestion's text and model label, in text order."""
+        state = self._state
+        if state is None:
+            return []
+        ids = state.by_key.get(self.key_of(pred), set())
+        return sorted(
+            (self.now.preds[i] for i in ids if i != pred["id"]), key=lambda p: (p["start"], p["end"], p["id"])
+        )
 
     @property
     def open_count(self) -> int:
@@ -209,10 +199,13 @@ class ReadingSession:
     # ------------------------------------------------------------------ under the cursor
 
     def gold_at(self, cursor: int) -> Row | None:
-        return _at(list(self.now.gold.values()), cursor)
+        found = self._state.gold_ranges.innermost(cursor) if self._state is not None else None
+        return self.now.gold.get(found[2]) if found is not None else None
 
     def pred_at(self, cursor: int) -> Row | None:
-        return _at(list(self.now.preds.values()), cursor)
+        state = self._state
+        found = state.open_ranges.innermost(cursor) if state is not None else None
+        return self.now.preds.get(state.predictions[found[2]]["id"]) if state is not None and found else None
 
     def claim_at(self, cursor: int) -> Row | None:
         return _at(list(self.now.claims.values()), cursor)
@@ -229,8 +222,24 @@ class ReadingSession:
         return ("pred", pred) if pred is not None else None
 
     def name_at(self, cursor: int) -> tuple[int, int] | None:
-        """The name no span covers under the cursor (a run of capitalised words), else None."""
-        return name_at(self.text, cursor, [*self.now.gold.values(), *self.now.preds.values()])
+        """The name no span covers under the cursor (a run of capitalised words), else None.
+        Asked on every cursor move (the status line): given only the spans that meet the runs
+        around the cursor, found by offset, not every span of a long article."""
+        text = self.text
+        runs = name_runs(text)
+        i = bisect_right(runs, (cursor, len(text) + 1))
+        around = [(a, b) for a, b in runs[max(0, i - 8) : i] if a <= cursor < b]  # as names.name_at looks
+        if not around:
+            return None
+        return name_at(text, cursor, self.spans_meeting(min(a for a, _ in around), max(b for _, b in around)))
+
+    def spans_meeting(self, start: int, end: int) -> list[Row]:
+        """The gold spans and open suggestions meeting [start, end), by offset (not a scan)."""
+        state = self._state
+        if state is None:
+            return []
+        gold = [self.now.gold[t] for _, _, t in state.gold_ranges.overlapping(start, end)]
+        return gold + [state.predictions[t] for _, _, t in state.open_ranges.overlapping(start, end)]
 
     def next_name(self, cursor: int, delta: int = 1) -> Feedback:
         """`'`: the next (or `delta`-th) name no span covers: what the model may have missed."""

@@ -9,7 +9,7 @@ A span is anything with ``start``, ``end`` (character offsets, end exclusive) an
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -26,8 +26,7 @@ class SpanIndex:
 
     def __init__(self, text_layout: Layout, spans: Iterable[Any] = ()) -> None:
         self.layout = text_layout
-        self.spans: list[Any] = list(spans)
-        self._set: frozenset[Any] = frozenset(self.spans)
+        self.spans: set[Any] = set(spans)  # (a set: one change costs what changed)
         self.rebuild()
 
     def rebuild(self, text_layout: Layout | None = None) -> None:
@@ -36,25 +35,40 @@ class SpanIndex:
             self.layout = text_layout
         self.rows: dict[int, list[Any]] = {}
         self._starts: Counter[int] = Counter()
+        self.entity_starts: list[int] = []
+        self._sorted = False  # entity_starts is sorted once after a rebuild, then kept by insort
         for span in self.spans:
             self._add(span)
         self.entity_starts = sorted(self._starts)
+        self._sorted = True
 
     def update(self, spans: Iterable[Any]) -> set[Any]:
         """Replace the spans; returns those removed or added (the rows to repaint)."""
-        new = list(spans)
-        new_set = frozenset(new)
-        removed, added = self._set - new_set, new_set - self._set
-        self.spans, self._set = new, new_set
+        new = set(spans)
+        removed, added = self.spans - new, new - self.spans
+        self.spans = new
         if len(removed) + len(added) > max(32, len(new) // 8):
             self.rebuild()
         else:
-            for span in removed:
-                self._remove(span)
-            for span in added:
-                self._add(span)
-            self.entity_starts = sorted(self._starts)
-        return set(removed | added)
+            self._apply(removed, added)
+        return removed | added
+
+    def change(self, removed: Iterable[Any], added: Iterable[Any]) -> set[Any]:
+        """Remove and add spans, when the caller knows which changed (the reading session does:
+        `ReadingSession.mark_changes`); costs what changed, not a diff of every span. Returns
+        the spans actually removed or added (the rows to repaint)."""
+        gone = {s for s in removed if s in self.spans}
+        come = {s for s in added if s not in self.spans} - gone
+        self.spans -= gone
+        self.spans |= come
+        self._apply(gone, come)
+        return gone | come
+
+    def _apply(self, removed: Iterable[Any], added: Iterable[Any]) -> None:
+        for span in removed:
+            self._remove(span)
+        for span in added:
+            self._add(span)
 
     def rows_of(self, span: Any) -> range:
         text_layout = self.layout
@@ -98,7 +112,10 @@ class SpanIndex:
         for row in rows:
             self.rows.setdefault(row, []).append(span)
         if rows and span.kind in ENTITY_KINDS:
-            self._starts[self.layout.snap(max(0, span.start))] += 1
+            start = self.layout.snap(max(0, span.start))
+            self._starts[start] += 1
+            if self._starts[start] == 1 and self._sorted:
+                insort(self.entity_starts, start)
 
     def _remove(self, span: Any) -> None:
         rows = self.rows_of(span)
@@ -111,3 +128,6 @@ class SpanIndex:
             self._starts[start] -= 1
             if self._starts[start] <= 0:
                 del self._starts[start]
+                i = bisect_left(self.entity_starts, start)
+                if i < len(self.entity_starts) and self.entity_starts[i] == start:
+                    del self.entity_starts[i]

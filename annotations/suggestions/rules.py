@@ -16,15 +16,29 @@ the store, so the rule is tested on plain lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from annotations.suggestions.ranges import Coverage
 from annotations.vocab import RejectionKind
 
-__all__ = ["is_rejected", "open_claim_suggestions", "open_suggestions", "overlapping"]
+__all__ = [
+    "is_open",
+    "is_rejected",
+    "open_claim_suggestions",
+    "open_suggestions",
+    "overlapping",
+    "rejection_key",
+]
 
 Row = Mapping[str, Any]
+
+
+def rejection_key(rejection: Row, kind: str = RejectionKind.ENTITY) -> tuple[int, int, str | None] | None:
+    """What a rejection row closes, (start, end, label), when it is of `kind`; else None."""
+    if (rejection.get("kind") or RejectionKind.ENTITY) != kind:
+        return None
+    return rejection["start"], rejection["end"], rejection.get("label")
 
 
 def _rejected_keys(rejections: Iterable[Row], kind: str) -> set[tuple[int, int, str | None]]:
@@ -33,7 +47,13 @@ def _rejected_keys(rejections: Iterable[Row], kind: str) -> set[tuple[int, int, 
     }
 
 
-def is_rejected(pred: Row, rejected: set[tuple[int, int, str | None]]) -> bool:
+def is_open(pred: Row, overlaps: Callable[[int, int], bool], rejected: Container[tuple[int, int, str | None]]) -> bool:
+    """The rule for one entity suggestion, for a caller that keeps the gold coverage (`overlaps`)
+    and the rejection keys up to date itself (the reading session, after each write)."""
+    return not overlaps(pred["start"], pred["end"]) and not is_rejected(pred, rejected)
+
+
+def is_rejected(pred: Row, rejected: Container[tuple[int, int, str | None]]) -> bool:
     """Whether a rejection key set (start, end, label) covers this prediction."""
     start, end = pred["start"], pred["end"]
     return (start, end, pred.get("label")) in rejected or (start, end, None) in rejected

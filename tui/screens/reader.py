@@ -2,7 +2,7 @@
 
 Every change goes to the store first (one committed transaction), then the screen
 re-reads the document's spans from the store and repaints only the rows that
-changed (``ArticleView.update_spans``).  Per-document reads are indexed look-ups
+changed (the session hands over the marks the write changed: ``ArticleView.change_spans``).  Per-document reads are indexed look-ups
 (well under a millisecond), done synchronously so the next key always acts on
 what the database holds; list reads (the Library's ids) run in workers.
 
@@ -181,6 +181,7 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
         position = app.store.position(doc_id, app.annotator)
         cursor, top = position if position else (0, 0)
         self.article.set_document(self.session.text, self.session.marks(), cursor=cursor, top_offset=top)
+        self.session.mark_changes()  # the view has every mark: later writes hand it what they changed
         self._status = app.store.status(doc_id, app.annotator)
         self._flash = None
         self.painter.header()
@@ -204,7 +205,11 @@ class ReaderScreen(AppScreen[int | None], inherit_bindings=False):
         """Re-read this document's annotations from the store and repaint what changed."""
         if reread:
             self.session.refresh()
-        self.article.update_spans(self.session.marks())
+        changes = self.session.mark_changes()  # what the writes since the last repaint changed
+        if changes is None:
+            self.article.update_spans(self.session.marks())
+        else:
+            self.article.change_spans(*changes)
         self._status = self.app.store.status(self.doc_id, self.app.annotator)
         self.painter.panel()
         self._update_status()

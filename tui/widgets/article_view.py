@@ -130,6 +130,12 @@ class ArticleView(ArticleCanvas, can_focus=True, inherit_bindings=False):
         for span in self._index.update(spans):
             self._refresh_range(span.start, span.end)
 
+    def change_spans(self, removed: Iterable[SpanMark], added: Iterable[SpanMark]) -> None:
+        """Remove and add spans the caller knows changed (`ReadingSession.mark_changes`):
+        no diff of every span, and only the rows the changed ones cover are repainted."""
+        for span in self._index.change(removed, added):
+            self._refresh_range(span.start, span.end)
+
     def set_label_styles(self, label_styles: dict[str, str]) -> None:
         """Change label colours (e.g. after a config reload); repaints everything."""
         self._styles.label_styles = dict(label_styles)
