@@ -8,6 +8,8 @@ from typing import Any
 
 from annotations.extract.claims.cues import LEADING_DROPPED, in_quotes, is_title, proper_noun, speaker_span
 from annotations.extract.claims.lexicon import ORG_NOUNS, REPRESENTATIVE_NOUNS, REPRESENTATIVE_PREPS, SPOKES_NOUNS
+from annotations.extract.claims.names import role_word
+from annotations.extract.claims.referents import personlike
 
 
 def appositive_role(doc: Any, who: Any, lo: int, hi: int) -> tuple[int, int] | None:
@@ -95,6 +97,11 @@ def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int
     named = _described_name(doc, start, end)
     if named is not None:
         return named, end, (start, named)
+    k = start
+    while k < end - 2 and role_word(doc[k]) and doc[k].text[:1].isupper():
+        k += 1
+    if k > start and personlike(doc[k:end].text):  # "Meteorologist Siri Nygaard" (spaCy: one organisation)
+        return k, end, (start, k)
     if doc[end - 1].ent_type_ in ("ORG", "FAC", "GPE", "NORP") and (
         all(t.ent_type_ == doc[end - 1].ent_type_ for t in doc[start:end])
         or any(t.dep_ == "case" for t in doc[start:end])  # "the city's transport department"
