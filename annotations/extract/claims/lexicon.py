@@ -214,6 +214,20 @@ ORG_NAME_WORDS = frozenset(
     construction engineering consulting brewery studios records hotels resorts united athletic
     rovers wanderers albion rangers""".split()
 )
+# Kinds of organisation news never calls by one another's nouns: a description of one kind
+# ("the union") never stands for a name of another ("Varsund Post"). Other nouns ("the agency",
+# "the company", "the authority") are used loosely and may stand for any organisation.
+_ORG_FAMILIES = {
+    "press": """newspaper paper publication outlet broadcaster magazine daily tabloid post times herald
+        gazette tribune courier journal telegraph chronicle observer guardian mail express news review
+        record examiner inquirer standard mirror bulletin dispatch ledger register globe""",
+    "union": "union unions",
+    "court": "court tribunal",
+    "party": "party",
+    "education": "university school college academy",
+    "health": "hospital clinic",
+}
+ORG_FAMILIES = {w: family for family, words in _ORG_FAMILIES.items() for w in words.split()}
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
 # An organisation description names an organisation; only these stand for a place's government.
 STATE_NOUNS = frozenset("government country state".split())

@@ -19,6 +19,7 @@ from annotations.extract.claims.lexicon import (
     MALE_FIRST_NAMES,
     NEWS_TITLES,
     NOT_PERSON_NAME_WORDS,
+    ORG_FAMILIES,
     ORG_NOUNS,
     PERSON_ROLE_NOUNS,
     ROLE_SYNONYMS,
@@ -29,6 +30,12 @@ _WORD_RE = re.compile(r"[\w’'-]+")
 _PREPS = frozenset("of for at in with from on".split())
 _POSTMODIFIERS = frozenset("to close familiar involved briefed based who that which".split())
 ROLE_WORDS = TITLES | NEWS_TITLES | PERSON_ROLE_NOUNS | ORG_NOUNS  # capitalised, still a title
+# Words that end a title before a name: a clause's words, not a description ("... that the
+# authority would ask | Nordhavn Line" gives Nordhavn Line no title).
+_NOT_TITLE = frozenset(
+    """the a an that which who whom would will could should can may might must said says say told
+    and or but to is was were are be been being has had have do did does not it they he she we""".split()
+)
 _NAMED_AFTER = re.compile(r"[’']s\s+[A-Z]")  # "Reardon's Hardware": a business, not the person
 _SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s")
 _FEMALE = re.compile(
@@ -82,6 +89,20 @@ def described(text: str, start: int, end: int, noun: str, *, by_head: bool = Fal
     return False
 
 
+def name_family(name: str) -> str | None:
+    """The family of organisation a name says it is ("Varsund Post": press, "Norwegian
+    Seafarers' Union": union), None when its words do not say (lexicon.ORG_FAMILIES)."""
+    word = _name_head(name).lower().rstrip(".,")
+    return ORG_FAMILIES.get(word)
+
+
+def fits(text: str, start: int, end: int, modifiers: Sequence[str]) -> bool:
+    """Whether every modifier of a description ("regional", "health" of "the regional health
+    authority") is said of the mention, in its name or around it ("Baltic Gateway Terminals" for
+    "the terminal operator"; not "Norwegian Maritime Authority" for the health authority)."""
+    return all(described(text, start, end, w) for w in modifiers)
+
+
 def _name_head(name: str) -> str:
     """The word of a name that says what it is: the last, or the one before "of" ("University of
     Castlemere"); "University and College Union" is a union, no university."""
@@ -107,7 +128,7 @@ def _title_words(before: str) -> str:
     while k > 0:
         w = words[k - 1]
         low = w.lower()
-        if low in _PREPS or (w[:1].isupper() and low not in ROLE_WORDS):
+        if low in _PREPS or low in _NOT_TITLE or (w[:1].isupper() and low not in ROLE_WORDS):
             break
         k -= 1
     return " ".join(words[k:])

@@ -18,12 +18,14 @@ from annotations.extract.claims.lexicon import (
     DEMONYMS,
     GROUP_PRONOUNS,
     NEWS_TITLES,
+    ORG_FAMILIES,
     ORG_LABELS,
     ORG_NOUNS,
     ORG_PRONOUNS,
     PERSON_LABELS,
     PERSON_PRONOUNS,
     PERSON_ROLE_NOUNS,
+    QUANTIFIERS,
     REPORT_NOUNS,
     REPRESENTATIVE_NOUNS,
     ROLE_LOOKBACK_CHARS,
@@ -34,7 +36,9 @@ from annotations.extract.claims.mentions import GROUP, UNTAGGED, Mention, org_na
 from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.referents import (
     described,
+    fits,
     gender,
+    name_family,
     named_after,
     nearest_spelling,
     personlike,
@@ -96,7 +100,7 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
         return None
     if len(words) > 1 and not speaker[:1].isupper():
         if head in ORG_NOUNS and claim.get("_represents"):
-            return "org", head  # "a spokesperson for the terminal operator": the operator before
+            return "org", " ".join(words)  # "a spokesperson for the terminal operator": the operator before
         return ("described", " ".join(words)) if head in ORG_NOUNS else None  # "the bus operator": only if so described
     return ("org", head) if head in ORG_NOUNS else ("same", head)
 
@@ -183,10 +187,14 @@ def _candidate(
     genders: dict[str, str],
     qualifier: str = "",
     own: list[Mention] | None = None,
+    ahead: list[Mention] | None = None,
 ) -> Any:
     """The source a pronoun or description stands for: a pronoun right after a claim by a
     compatible source continues it; else the nearest compatible named mention before the claim
     (gold spans first); a description with its noun in a name ("the authority") takes that name."""
+    modifiers: list[str] = []
+    if kind == "org" and " " in noun:  # "terminal" of "the terminal operator": the one it is must fit
+        modifiers, noun = _modifiers(noun.split()), role_head(noun.split())
     if kind == "role":
         return _role_candidate(noun, text, before, speakers, claim_start, qualifier)
     if kind == "spokes":
@@ -196,6 +204,7 @@ def _candidate(
         return prev if near and orgish else None
     if kind in ("same", "described"):  # "the spokesperson": an earlier source of that noun
         phrase = set(noun.split())
+        modifiers = _modifiers(noun.split())  # "regional health" of "the regional health authority"
         noun = role_head(noun.split())
         for prev in reversed(speakers):
             words = _WORD_RE.findall((prev.get("speaker") or "").lower())
@@ -204,13 +213,23 @@ def _candidate(
                 continue  # "a senior official at the transport ministry" is no ministry
             if noun in words and not phrase <= set(words):
                 continue  # "the mines ministry" is not "the Netherlands' foreign ministry"
-            if head == noun or (
-                prev["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS
-                and described(text, prev["speaker_start"], prev["speaker_end"], noun)
-            ):
+            if (
+                head == noun
+                or (
+                    prev["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS
+                    and described(text, prev["speaker_start"], prev["speaker_end"], noun)
+                )
+            ) and fits(text, prev["speaker_start"], prev["speaker_end"], modifiers):
                 return prev
         window = [m for m in before if m.start >= claim_start - ROLE_LOOKBACK_CHARS]
-        return next((m for m in reversed(window) if described(text, m.start, m.end, noun)), None)
+        return next(
+            (
+                m
+                for m in reversed(window)
+                if described(text, m.start, m.end, noun) and fits(text, m.start, m.end, modifiers)
+            ),
+            None,
+        )
     labels = {"person": PERSON_LABELS, "group": PERSON_LABELS | ORG_LABELS | {GROUP}}.get(kind) or (
         ORG_LABELS if not noun or noun in STATE_NOUNS else ORG_LABELS - {"GPE"}
     )
@@ -225,12 +244,36 @@ def _candidate(
     ):  # a pronoun continues the last source unless a compatible name comes between
         return speakers[-1]
     if noun and kind == "org":
-        return _org_candidate(noun, text, before, speakers, claim_start, labels, own or [])
+        found = _org_candidate(noun, text, before, speakers, claim_start, labels, own or [], ahead or [], modifiers)
+        return found if found is None or _fits_found(text, found, modifiers) else None
     pool = [m for m in before if m.label in labels or (kind == "person" and _maybe_person(text, m))]
     if kind == "person" and pronoun_gender(noun):
         pool = [m for m in pool if _gender_of(text, m.start, m.end, genders) in (None, pronoun_gender(noun))]
     pool = [m for m in pool if m.gold] or pool
     return pool[salient(text, pool)] if pool else None
+
+
+def _fits_found(text: str, found: Any, modifiers: list[str]) -> bool:
+    """Whether what a description resolved to fits its modifiers, by its name or the name an
+    acronym stands for ("BGT": "Baltic Gateway Terminals (BGT)" for "the terminal operator")."""
+    if not modifiers:
+        return True
+    start, end = (
+        (found.start, found.end) if isinstance(found, Mention) else (found["speaker_start"], found["speaker_end"])
+    )
+    if fits(text, start, end, modifiers):
+        return True
+    name = text[start:end]
+    spelled = re.search(rf"((?:[A-Z][\w’'-]*\s+){{1,6}})\({re.escape(name)}\)", text) if name.isupper() else None
+    return spelled is not None and fits(text, spelled.start(1), spelled.end(1) - 1, modifiers)
+
+
+def _modifiers(words: list[str]) -> list[str]:
+    """The words before a description's head that say what kind it is ("regional", "health" of
+    "regional health authority"); not an owner's possessive ("city's") or a quantifier."""
+    head = role_head(words)
+    k = words.index(head) if head in words else len(words)
+    return [w for w in words[:k] if not w.endswith(("'s", "’s", "s'", "s’")) and w not in QUANTIFIERS]
 
 
 def _org_candidate(
@@ -241,6 +284,8 @@ def _org_candidate(
     claim_start: int,
     labels: frozenset[str],
     own: list[Mention],
+    ahead: list[Mention],
+    modifiers: list[str],
 ) -> Any:
     """The organisation "the agency" stands for: the nearest one the text so describes (in its
     name or an appositive); else the nearer of the last organisation mentioned and the last
@@ -248,7 +293,11 @@ def _org_candidate(
     prior = next((p for p in reversed(speakers) if p.get("_described_as") == noun), None)
     for by_head in (True, False):  # "the university": University of Castlemere before University and College Union
         for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
-            if (m.label in labels or m.label == UNTAGGED) and described(text, m.start, m.end, noun, by_head=by_head):
+            if (
+                (m.label in labels or m.label == UNTAGGED)
+                and described(text, m.start, m.end, noun, by_head=by_head)
+                and fits(text, m.start, m.end, modifiers)  # "Maritime Authority" is no health authority
+            ):
                 if prior is not None and m.start > prior["start"] and not m.subject:
                     return prior  # "the bank" stays the bank it meant ("an economist at Lindqvist Bank" is none)
                 return m
@@ -259,13 +308,31 @@ def _org_candidate(
     subject = next((m for m in own if m.subject and m.label in labels), None)
     if subject is not None:  # "Redmere sold out their allocation, the club said": the report's own subject
         return subject
-    pool = [m for m in before if m.label in labels]
+    later = (m for m in ahead if m.label in labels and described(text, m.start, m.end, noun, by_head=True))
+    found = next(later, None)  # "the union representing ferry workers said ... head of the Seafarers' Union"
+    if found is not None:
+        return found
+    pool = [m for m in before if m.label in labels and _may_be(text[m.start : m.end], noun)]
     ranked = [m for m in pool if m.gold] or pool
     last = ranked[salient(text, ranked)] if ranked else None  # the subject of the nearest sentence naming one
-    source = next((p for p in reversed(recent) if p.get("_label") in (None, UNTAGGED) and _orglike(p["speaker"])), None)
+    source = next(
+        (
+            p
+            for p in reversed(recent)
+            if p.get("_label") in (None, UNTAGGED) and _orglike(p["speaker"]) and _may_be(p["speaker"], noun)
+        ),
+        None,
+    )
     if source is not None and (last is None or source["speaker_start"] > last.start):
         return source
     return last
+
+
+def _may_be(name: str, noun: str) -> bool:
+    """Whether an organisation's name allows the description: not one whose name says it is of
+    another family news never calls by that noun ("the union" is no "Varsund Post")."""
+    family, wanted = name_family(name), ORG_FAMILIES.get(noun)
+    return family is None or wanted is None or family == wanted
 
 
 def _orglike(speaker: str) -> bool:
@@ -359,7 +426,10 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
             before = ordered[: bisect_left(starts, min(claim["start"], claim["speaker_start"]))]
             qualifier = " ".join(w for w in claim["speaker"].split()[:-1] if w[:1].isupper())  # "Calder Vale"
             own = ordered[len(before) : bisect_left(starts, claim["speaker_start"])]  # the claim's own words first
-            found = _candidate(*kind, text, before, seen, claim["start"], genders, qualifier, own)
+            para_end = text.find("\n\n", claim["end"])  # later in its paragraph: "the union ... Seafarers' Union"
+            para_end = len(text) if para_end < 0 else para_end
+            ahead = ordered[bisect_left(starts, claim["speaker_end"]) : bisect_left(starts, para_end)]
+            found = _candidate(*kind, text, before, seen, claim["start"], genders, qualifier, own, ahead)
             if found is not None and kind[0] == "org" and kind[1]:
                 claim["_described_as"] = kind[1]
             if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
