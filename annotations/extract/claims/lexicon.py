@@ -226,8 +226,17 @@ _ORG_FAMILIES = {
     "party": "party",
     "education": "university school college academy",
     "health": "hospital clinic",
+    "business": """company firm utility maker manufacturer carrier airline airlines bank lender insurer
+        retailer producer supplier exporter importer supermarket brewer brewery carmaker automaker""",
+    "public": """ministry department agency authority office bureau directorate council committee
+        commission municipality regulator watchdog government""",
+    "research": "institute",
+    "sport": "club",
+    "culture": "museum gallery theatre theater orchestra library",
 }
 ORG_FAMILIES = {w: family for family, words in _ORG_FAMILIES.items() for w in words.split()}
+# Particles that belong to a surname ("de Wit", "van der Berg", "bin Hasyim"), capitalised or not.
+NAME_PARTICLES = frozenset("van de der den von da dos das du ter ten bin binti di del della le la".split())
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
 # An organisation description names an organisation; only these stand for a place's government.
 STATE_NOUNS = frozenset("government country state".split())

@@ -147,3 +147,33 @@ def _first_name_misread(doc: Any, verb: Any, who: Any, lo: int) -> tuple[tuple[i
     if misread and tok.is_alpha and tok.text[:1].isupper() and tok.text[1:].islower():
         return (k, who.i + 1), None
     return None
+
+
+def _misread(doc: Any, i: int, lo: int) -> bool:
+    """A capitalised word inside a sentence the parser took for a preposition or conjunction
+    ("said Per Holm"): English writes those in lower case there, so it is part of a name."""
+    tok = doc[i]
+    inside = (i > lo and not doc[i - 1].is_punct) or (i > lo and doc[i - 1].text == ",")
+    return (
+        inside
+        and tok.pos_ in ("ADP", "SCONJ", "CCONJ", "X")
+        and tok.is_alpha
+        and tok.text[:1].isupper()
+        and tok.text[1:].islower()
+        and i + 1 < len(doc)
+        and doc[i + 1].pos_ == "PROPN"
+        and doc[i + 1].text[:1].isupper()
+    )
+
+
+def mend_name(doc: Any, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """A speaker's token range with the name it stops short of: a first name the parser misread
+    ("said | Per | Holm", "Chief Physician | Per Vestergaard")."""
+    if start - 1 >= lo and _misread(doc, start - 1, lo) and doc[start].pos_ == "PROPN":
+        start -= 1
+    k = end - 1 if _misread(doc, end - 1, lo) else end if end < hi and _misread(doc, end, lo) else None
+    if k is not None and doc[k - 1 if k > start else k].text[:1].isupper():
+        end = k + 1
+        while end < hi and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and doc[end].is_alpha:
+            end += 1
+    return start, end

@@ -17,6 +17,7 @@ from typing import Any
 from annotations.extract.claims.lexicon import (
     FEMALE_FIRST_NAMES,
     MALE_FIRST_NAMES,
+    NAME_PARTICLES,
     NEWS_TITLES,
     NOT_PERSON_NAME_WORDS,
     ORG_FAMILIES,
@@ -36,6 +37,9 @@ _NOT_TITLE = frozenset(
     """the a an that which who whom would will could should can may might must said says say told
     and or but to is was were are be been being has had have do did does not it they he she we""".split()
 )
+_PARTICLE_RE = re.compile(
+    r"(?<![\w’'-])(?:(?:" + "|".join(sorted(NAME_PARTICLES)) + r")\s+)+\Z", re.IGNORECASE
+)  # "de Wit", "Van der Berg": the surname whole
 _NAMED_AFTER = re.compile(r"[’']s\s+[A-Z]")  # "Reardon's Hardware": a business, not the person
 _SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s")
 _FEMALE = re.compile(
@@ -177,6 +181,10 @@ def nearest_spelling(text: str, start: int, end: int, limit: int, quoted: Sequen
             found = p
     if found is None:
         return start, end
+    particle = _PARTICLE_RE.search(text, max(0, found - 24), found)  # "de Wit", "van der Berg": the surname whole
+    if particle is not None and particle.end() == found:
+        found = particle.start()
+        surname = text[found : found + len(particle.group()) + len(surname)]
     if text[max(0, found + len(surname) - len(name)) : found + len(surname)] == name:
         return found + len(surname) - len(name), found + len(surname)
     return found, found + len(surname)

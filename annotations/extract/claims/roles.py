@@ -7,7 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from annotations.extract.claims.cues import LEADING_DROPPED, in_quotes, is_title, proper_noun, speaker_span
-from annotations.extract.claims.lexicon import ORG_NOUNS, REPRESENTATIVE_NOUNS, REPRESENTATIVE_PREPS, SPOKES_NOUNS
+from annotations.extract.claims.lexicon import (
+    NAME_PARTICLES,
+    ORG_NOUNS,
+    REPRESENTATIVE_NOUNS,
+    REPRESENTATIVE_PREPS,
+    SPOKES_NOUNS,
+)
 from annotations.extract.claims.names import role_word
 from annotations.extract.claims.referents import personlike
 
@@ -129,4 +135,6 @@ def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int
         cut = max(cut, e)
     if not proper_noun(doc[end - 1]):
         return start, end, None
+    while cut > start and doc[cut - 1].lower_ in NAME_PARTICLES:
+        cut -= 1  # "Van der Berg": the particles are the surname's, no role
     return cut, end, ((start, cut) if cut > start and any(not doc[i].is_punct for i in range(start, cut)) else None)

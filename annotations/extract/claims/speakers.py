@@ -297,6 +297,7 @@ def _org_candidate(
                 (m.label in labels or m.label == UNTAGGED)
                 and described(text, m.start, m.end, noun, by_head=by_head)
                 and fits(text, m.start, m.end, modifiers)  # "Maritime Authority" is no health authority
+                and _may_be(text[m.start : m.end], noun)
             ):
                 if prior is not None and m.start > prior["start"] and not m.subject:
                     return prior  # "the bank" stays the bank it meant ("an economist at Lindqvist Bank" is none)
@@ -389,7 +390,10 @@ def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str], text: st
         return label in labels
     if kind == "org":
         return False
-    return _plural(role_head(_WORD_RE.findall(speaker.lower())) or " ") == (kind == "group")  # "shopkeeper who ..."
+    head = role_head(_WORD_RE.findall(speaker.lower())) or " "
+    if kind == "person" and head in ORG_NOUNS and head not in PERSON_ROLE_NOUNS:
+        return False  # "Indonesia's agriculture ministry said ... he says": no he
+    return _plural(head) == (kind == "group")  # "shopkeeper who ..."
 
 
 def _plural(noun: str) -> bool:
