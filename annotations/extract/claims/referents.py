@@ -88,7 +88,11 @@ def described(text: str, start: int, end: int, noun: str, *, by_head: bool = Fal
     wanted = role_class(noun)
     named = _name_head(text[start:end]) if by_head else f"{text[start:end]} {after}"
     for w in _WORD_RE.findall(f"{_title_words(before)} {named}".lower()):
-        if role_class(w) == wanted or (len(noun) >= 5 and _common_prefix(w, noun) >= len(noun) - 1):
+        if (
+            role_class(w) == wanted
+            or w in (f"{noun}s", f"{noun}es")
+            or (len(noun) >= 5 and _common_prefix(w, noun) >= len(noun) - 1)
+        ):
             return True  # "authorities" for "the authority"; "minister" is no "ministry"
     return False
 

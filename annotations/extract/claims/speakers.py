@@ -187,7 +187,6 @@ def _candidate(
     genders: dict[str, str],
     qualifier: str = "",
     own: list[Mention] | None = None,
-    ahead: list[Mention] | None = None,
 ) -> Any:
     """The source a pronoun or description stands for: a pronoun right after a claim by a
     compatible source continues it; else the nearest compatible named mention before the claim
@@ -244,7 +243,7 @@ def _candidate(
     ):  # a pronoun continues the last source unless a compatible name comes between
         return speakers[-1]
     if noun and kind == "org":
-        found = _org_candidate(noun, text, before, speakers, claim_start, labels, own or [], ahead or [], modifiers)
+        found = _org_candidate(noun, text, before, speakers, claim_start, labels, own or [], modifiers)
         return found if found is None or _fits_found(text, found, modifiers) else None
     pool = [m for m in before if m.label in labels or (kind == "person" and _maybe_person(text, m))]
     if kind == "person" and pronoun_gender(noun):
@@ -284,7 +283,6 @@ def _org_candidate(
     claim_start: int,
     labels: frozenset[str],
     own: list[Mention],
-    ahead: list[Mention],
     modifiers: list[str],
 ) -> Any:
     """The organisation "the agency" stands for: the nearest one the text so describes (in its
@@ -309,10 +307,6 @@ def _org_candidate(
     subject = next((m for m in own if m.subject and m.label in labels), None)
     if subject is not None:  # "Redmere sold out their allocation, the club said": the report's own subject
         return subject
-    later = (m for m in ahead if m.label in labels and described(text, m.start, m.end, noun, by_head=True))
-    found = next(later, None)  # "the union representing ferry workers said ... head of the Seafarers' Union"
-    if found is not None:
-        return found
     pool = [m for m in before if m.label in labels and _may_be(text[m.start : m.end], noun)]
     ranked = [m for m in pool if m.gold] or pool
     last = ranked[salient(text, ranked)] if ranked else None  # the subject of the nearest sentence naming one
@@ -430,10 +424,7 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
             before = ordered[: bisect_left(starts, min(claim["start"], claim["speaker_start"]))]
             qualifier = " ".join(w for w in claim["speaker"].split()[:-1] if w[:1].isupper())  # "Calder Vale"
             own = ordered[len(before) : bisect_left(starts, claim["speaker_start"])]  # the claim's own words first
-            para_end = text.find("\n\n", claim["end"])  # later in its paragraph: "the union ... Seafarers' Union"
-            para_end = len(text) if para_end < 0 else para_end
-            ahead = ordered[bisect_left(starts, claim["speaker_end"]) : bisect_left(starts, para_end)]
-            found = _candidate(*kind, text, before, seen, claim["start"], genders, qualifier, own, ahead)
+            found = _candidate(*kind, text, before, seen, claim["start"], genders, qualifier, own)
             if found is not None and kind[0] == "org" and kind[1]:
                 claim["_described_as"] = kind[1]
             if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
