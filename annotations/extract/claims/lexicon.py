@@ -227,7 +227,8 @@ _ORG_FAMILIES = {
     "education": "university school college academy",
     "health": "hospital clinic",
     "business": """company firm utility maker manufacturer carrier airline airlines bank lender insurer
-        retailer producer supplier exporter importer supermarket brewer brewery carmaker automaker""",
+        retailer producer producers supplier exporter importer supermarket brewer brewery carmaker automaker
+        makers manufacturers""",
     "public": """ministry department agency authority office bureau directorate council committee
         commission municipality regulator watchdog government""",
     "research": "institute",

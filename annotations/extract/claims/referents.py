@@ -104,6 +104,14 @@ def name_family(name: str) -> str | None:
     return ORG_FAMILIES.get(word)
 
 
+def a_company(text: str, start: int, end: int) -> bool:
+    """Whether the text calls the mention a business of some kind around it ("salmon producer
+    Havlys", "Voltara Mobilidade, the bus maker"): what "the company" may loosely stand for."""
+    before, after = _around(text, start, end)
+    words = _WORD_RE.findall(f"{_title_words(before)} {text[start:end]} {after}".lower())
+    return any(ORG_FAMILIES.get(w) == "business" for w in words)
+
+
 def fits(text: str, start: int, end: int, modifiers: Sequence[str]) -> bool:
     """Whether every modifier of a description ("regional", "health" of "the regional health
     authority") is said of the mention, in its name or around it ("Baltic Gateway Terminals" for

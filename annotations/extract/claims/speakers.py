@@ -35,6 +35,7 @@ from annotations.extract.claims.lexicon import (
 from annotations.extract.claims.mentions import GROUP, UNTAGGED, Mention, org_name
 from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.referents import (
+    a_company,
     described,
     fits,
     gender,
@@ -300,6 +301,11 @@ def _org_candidate(
                 if prior is not None and m.start > prior["start"] and not m.subject:
                     return prior  # "the bank" stays the bank it meant ("an economist at Lindqvist Bank" is none)
                 return m
+    if role_class(noun) == "company":  # "the company": the business the story is about, named as a subject
+        loose = (m for m in reversed(before) if m.subject and m.label != GROUP and a_company(text, m.start, m.end))
+        found = next((m for m in loose if fits(text, m.start, m.end, modifiers)), None)
+        if found is not None:
+            return found
     recent = [p for p in speakers if p["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS]
     for prev in reversed(recent):
         if prev.get("_label") in (None, UNTAGGED) and described(text, prev["speaker_start"], prev["speaker_end"], noun):
