@@ -132,9 +132,23 @@ def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int
         e = end - 1
         while e > start and last.ent_iob_ != "B" and doc[e].ent_iob_ == "I":
             e -= 1
+        if end - e == 1 and e > cut and _untagged_name_word(doc[e - 1]):
+            e -= 1  # "Teplárny | Jih" (spaCy: a one-word person "Jih"): the word before is the name's
         cut = max(cut, e)
     if not proper_noun(doc[end - 1]):
         return start, end, None
     while cut > start and doc[cut - 1].lower_ in NAME_PARTICLES:
         cut -= 1  # "Van der Berg": the particles are the surname's, no role
     return cut, end, ((start, cut) if cut > start and any(not doc[i].is_punct for i in range(start, cut)) else None)
+
+
+def _untagged_name_word(tok: Any) -> bool:
+    """A capitalised proper noun with no entity that is no title or role ("Teplárny")."""
+    return (
+        tok.pos_ == "PROPN"
+        and not tok.ent_type_
+        and tok.text[:1].isupper()
+        and tok.is_alpha
+        and not is_title(tok)
+        and not role_word(tok)
+    )
