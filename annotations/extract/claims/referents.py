@@ -87,10 +87,12 @@ def described(text: str, start: int, end: int, noun: str, *, by_head: bool = Fal
     before, after = _around(text, start, end)
     wanted = role_class(noun)
     named = _name_head(text[start:end]) if by_head else f"{text[start:end]} {after}"
+    own = _WORD_RE.findall(text[start:end].lower())  # its own name: "Nordbank", "Volkenmuseum"
     for w in _WORD_RE.findall(f"{_title_words(before)} {named}".lower()):
         if (
             role_class(w) == wanted
             or w in (f"{noun}s", f"{noun}es")
+            or (len(noun) >= 4 and len(w) > len(noun) + 2 and w.endswith(noun) and w in own)  # "Volkenmuseum"
             or (len(noun) >= 5 and _common_prefix(w, noun) >= len(noun) - 1)
         ):
             return True  # "authorities" for "the authority"; "minister" is no "ministry"

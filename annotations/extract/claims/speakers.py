@@ -308,6 +308,9 @@ def _org_candidate(
             return found
     recent = [p for p in speakers if p["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS]
     for prev in reversed(recent):
+        head = role_head(_WORD_RE.findall((prev.get("speaker") or "").lower())).rstrip("s")
+        if head in PERSON_ROLE_NOUNS:
+            continue  # "the museum's lawyers" are no museum
         if prev.get("_label") in (None, UNTAGGED) and described(text, prev["speaker_start"], prev["speaker_end"], noun):
             return prev
     subject = next((m for m in own if m.subject and m.label in labels), None)
