@@ -93,3 +93,21 @@ def test_a_description_with_modifiers_never_takes_another_organisation_of_its_no
 def test_a_union_is_never_a_newspaper(nlp):
     text = "The closure was first reported by the Harlow Gazette. But the union said pay had been cut for months."
     assert sources(nlp, text)[-1][1] == "union"  # kept as written: no union is named
+
+
+def test_the_company_is_the_business_the_story_names_as_a_subject(nlp):
+    text = (
+        "Brekkvik, one of the largest salmon producers in the region, said it had alerted the authorities "
+        "within an hour. The Institute of Sea Research said 40,000 fish had escaped. "
+        "The company said its pens were sound."
+    )
+    assert [s for _, s, _ in sources(nlp, text)] == ["Brekkvik", "Institute of Sea Research", "Brekkvik"]
+
+
+def test_the_museum_is_the_museum_named_not_its_lawyers(nlp):
+    text = (
+        "The statues return next month from the Haags Kunstmuseum, which bought them in 1921, according to "
+        "the culture ministry. The museum's lawyers said the sale was legal. "
+        "The museum said the objects were insured for 9 million euros."
+    )
+    assert [s for _, s, _ in sources(nlp, text)][-2:] == ["museum's lawyers", "Haags Kunstmuseum"]

@@ -202,7 +202,7 @@ ORG_NOUNS = frozenset(
     manufacturer maker drugmaker developer utility trust board firm startup broadcaster ministry
     department bureau directorate district carmaker automaker steelmaker chipmaker planemaker shipbuilder
     miner producer supplier exporter importer chain supermarket grocer brewer publisher watchdog
-    fund conglomerate giant""".split()
+    fund conglomerate giant museum gallery theatre theater orchestra library""".split()
 )
 # Last words of an organisation's name ("Ostrava Steelworks", "Kestrel Airlines"): a name spaCy
 # tagged a person that ends in one is an organisation (with ORG_NOUNS and the legal designators).
