@@ -111,7 +111,9 @@ def named_source(
         if len(parts) >= 3 and parts[-1][0] == parts[-1][1]:  # "..., NAME, said"
             (d0, d1), (n0, n1) = parts[-3], parts[-2]
             first = d0 == lo or doc[d0 - 1].text == ","
-            if first and _name_run(doc, n0, n1) and _describes_person(doc, d0, d1):
+            last = doc[d1 - 1]
+            places = last.pos_ == "NOUN" and any(doc[i].pos_ == "ADP" for i in range(d0, d1))  # "in the capital, X"
+            if first and not places and _name_run(doc, n0, n1) and _describes_person(doc, d0, d1):
                 return (n0, n1), _trimmed(doc, d0, d1)  # "Its director, Per Haugland, said"
             if first and _name_run(doc, d0, d1) and _describes_person(doc, n0, n1) and _no_subject(doc, verb, lo):
                 return (d0, d1), _trimmed(doc, n0, n1)  # "Per Haugland, the authority's director, said"
