@@ -20,6 +20,9 @@ The phases, one module each:
            statement) and stance: denied (the source denies), hedged (may / could, reportedly,
            estimated, suggested, preliminary, unconfirmed, a disclaimer of the claim), asserted
            (confirmed, notes, acknowledged), reported otherwise
+  names    sources the parse or the entities miss, read off commas and capitals: a named
+           appositive beside a description ("Its director, Per Haugland, said"), a first name
+           read as a preposition ("said Per Holm"), a title written into a name
   roles    titles and roles cut from the name and kept apart as `role`; an unnamed
            representative of a named organisation gives the organisation ("a spokeswoman for
            Harcourt" -> Harcourt, role "spokeswoman")
@@ -29,6 +32,8 @@ The phases, one module each:
            resolved to the nearest compatible named mention before the claim, the name as
            spelled at its nearest mention; "the defence" / "the prosecution" only to the counsel
            the text names as such
+  organisations  "the agency", "the union": the organisation the text so describes, whose name
+           fits the description's modifiers and is of no other family (organisations.py)
   reports  "the memo" / "the report" named again: the author of the report it names (the source
            of the claim citing it, or the named subject of the sentence introducing it)
   interview a Q&A interview's answers without quotation marks: the interviewee's quotations
@@ -55,7 +60,7 @@ from annotations.extract.claims.ranker import RANKER_FILE, SpeakerRanker, speake
 from annotations.extract.claims.speakers import resolve_speakers
 
 # Bump when the rules change: it is part of the extractor version the store keys claims by.
-CLAIMS_VERSION = "7"
+CLAIMS_VERSION = "8"
 
 __all__ = [
     "CLAIMS_VERSION",

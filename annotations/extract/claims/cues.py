@@ -321,9 +321,14 @@ def _verb_cue(doc: Any, unit: Unit, tok: Any, lo: int, hi: int) -> Cue | None:
         or _that_clause_under_prep(tok)
         or _that_follows(doc, tok)
     )
+    inverted = next((c for c in tok.children if c.dep_ == "nsubj" and c.i > tok.i and c.pos_ == "PROPN"), None)
+    if inverted is not None and tok.i > lo + 2 and doc[tok.i - 1].text == ",":
+        has_content = True  # "The port reopens on Monday, said Magnus Rø": the clause before is its content
     if not has_content or (not quoted and _orders(tok)):
         return None
     subj = [c for c in tok.children if c.dep_ in _SUBJ_DEPS]
+    if inverted is not None and has_content and subj and subj[0].i < tok.i and doc[tok.i - 1].text == ",":
+        subj = [inverted]  # the parser made the content's subject the verb's too
     if subj and not subj[0].text[:1].isalnum():  # '»' parsed as the subject: the real one below it, if any
         below = _subject_within(subj[0], lo, hi)
         subj = [below] if below is not None else subj[1:]

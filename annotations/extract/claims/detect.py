@@ -8,6 +8,7 @@ from annotations.extract.claims.cues import Cue, find_cues, is_verb, lemma, prop
 from annotations.extract.claims.interview import interview_answers
 from annotations.extract.claims.lexicon import DISCLAIMED_RE, QUANTITY_LABELS, REQUEST_VERBS, VERIFY_RE
 from annotations.extract.claims.mentions import mentions_from_doc, org_name
+from annotations.extract.claims.names import mend_name, named_source
 from annotations.extract.claims.ranker import Candidate, SpeakerRanker, speaker_candidates
 from annotations.extract.claims.referents import personlike
 from annotations.extract.claims.reports import earlier_report_authors
@@ -266,19 +267,31 @@ def _speaker(doc: Any, text: str, claim: dict[str, Any], cue: Cue, chosen: Candi
     """The claim's source from its cue (or the ranker's choice): the name without its title, the
     title or appositive kept as role; an unnamed representative of a named organisation gives
     the organisation ("a spokeswoman for Harcourt said": Harcourt, role "spokeswoman")."""
-    rng = (chosen.start, chosen.end) if chosen is not None else cue.speaker(doc)
+    named = None
+    if chosen is None and cue.lemma != "according to" and is_verb(doc[cue.start]):
+        named = named_source(doc, doc[cue.start], cue.who, *cue.bounds)  # a name the parse misread
+    rng = (chosen.start, chosen.end) if chosen is not None else named[0] if named else cue.speaker(doc)
     if rng is None:
         return
-    who = chosen.head if chosen is not None else cue.who
+    mended = mend_name(doc, *rng, *cue.bounds)  # "said Per Holm": "Per" read as a preposition
+    person = named is not None or (mended != rng and chosen is None)
+    if person and named is None:
+        rng, cue_who = mended, doc[mended[1] - 1]
+    else:
+        cue_who = cue.who
+    who = chosen.head if chosen is not None else doc[rng[1] - 1] if named else cue_who
     rep = represented(doc, who, *cue.bounds, inner=cue.inner) if who is not None and rng[0] <= who.i < rng[1] else None
     role: tuple[int, int] | None
     if rep is not None:
         (a, b), role = rep
         claim["_represents"] = doc[role[1] - 1].lower_  # a pronoun after it may stand for the spokesman
+    elif named is not None:
+        (a, b), role = named
     else:
         a, b, role = split_role(doc, *rng)
     ss, se = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
-    claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=doc[b - 1].ent_type_ or None)
+    label = "PERSON" if person else doc[b - 1].ent_type_ or None  # names.py reads a person's name
+    claim.update(speaker=text[ss:se], speaker_start=ss, speaker_end=se, _label=label)
     if role is None and who is not None:
         role = appositive_role(doc, who, *cue.bounds)
     if role is not None:

@@ -17,8 +17,10 @@ from typing import Any
 from annotations.extract.claims.lexicon import (
     FEMALE_FIRST_NAMES,
     MALE_FIRST_NAMES,
+    NAME_PARTICLES,
     NEWS_TITLES,
     NOT_PERSON_NAME_WORDS,
+    ORG_FAMILIES,
     ORG_NOUNS,
     PERSON_ROLE_NOUNS,
     ROLE_SYNONYMS,
@@ -29,6 +31,15 @@ _WORD_RE = re.compile(r"[\w’'-]+")
 _PREPS = frozenset("of for at in with from on".split())
 _POSTMODIFIERS = frozenset("to close familiar involved briefed based who that which".split())
 ROLE_WORDS = TITLES | NEWS_TITLES | PERSON_ROLE_NOUNS | ORG_NOUNS  # capitalised, still a title
+# Words that end a title before a name: a clause's words, not a description ("... that the
+# authority would ask | Nordhavn Line" gives Nordhavn Line no title).
+_NOT_TITLE = frozenset(
+    """the a an that which who whom would will could should can may might must said says say told
+    and or but to is was were are be been being has had have do did does not it they he she we""".split()
+)
+_PARTICLE_RE = re.compile(
+    r"(?<![\w’'-])(?:(?:" + "|".join(sorted(NAME_PARTICLES)) + r")\s+)+\Z", re.IGNORECASE
+)  # "de Wit", "Van der Berg": the surname whole
 _NAMED_AFTER = re.compile(r"[’']s\s+[A-Z]")  # "Reardon's Hardware": a business, not the person
 _SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s")
 _FEMALE = re.compile(
@@ -76,10 +87,38 @@ def described(text: str, start: int, end: int, noun: str, *, by_head: bool = Fal
     before, after = _around(text, start, end)
     wanted = role_class(noun)
     named = _name_head(text[start:end]) if by_head else f"{text[start:end]} {after}"
+    own = _WORD_RE.findall(text[start:end].lower())  # its own name: "Nordbank", "Volkenmuseum"
     for w in _WORD_RE.findall(f"{_title_words(before)} {named}".lower()):
-        if role_class(w) == wanted or (len(noun) >= 5 and _common_prefix(w, noun) >= len(noun) - 1):
+        if (
+            role_class(w) == wanted
+            or w in (f"{noun}s", f"{noun}es")
+            or (len(noun) >= 4 and len(w) > len(noun) + 2 and w.endswith(noun) and w in own)  # "Volkenmuseum"
+            or (len(noun) >= 5 and _common_prefix(w, noun) >= len(noun) - 1)
+        ):
             return True  # "authorities" for "the authority"; "minister" is no "ministry"
     return False
+
+
+def name_family(name: str) -> str | None:
+    """The family of organisation a name says it is ("Varsund Post": press, "Norwegian
+    Seafarers' Union": union), None when its words do not say (lexicon.ORG_FAMILIES)."""
+    word = _name_head(name).lower().rstrip(".,")
+    return ORG_FAMILIES.get(word)
+
+
+def a_company(text: str, start: int, end: int) -> bool:
+    """Whether the text calls the mention a business of some kind around it ("salmon producer
+    Havlys", "Voltara Mobilidade, the bus maker"): what "the company" may loosely stand for."""
+    before, after = _around(text, start, end)
+    words = _WORD_RE.findall(f"{_title_words(before)} {text[start:end]} {after}".lower())
+    return any(ORG_FAMILIES.get(w) == "business" for w in words)
+
+
+def fits(text: str, start: int, end: int, modifiers: Sequence[str]) -> bool:
+    """Whether every modifier of a description ("regional", "health" of "the regional health
+    authority") is said of the mention, in its name or around it ("Baltic Gateway Terminals" for
+    "the terminal operator"; not "Norwegian Maritime Authority" for the health authority)."""
+    return all(described(text, start, end, w) for w in modifiers)
 
 
 def _name_head(name: str) -> str:
@@ -107,7 +146,7 @@ def _title_words(before: str) -> str:
     while k > 0:
         w = words[k - 1]
         low = w.lower()
-        if low in _PREPS or (w[:1].isupper() and low not in ROLE_WORDS):
+        if low in _PREPS or low in _NOT_TITLE or (w[:1].isupper() and low not in ROLE_WORDS):
             break
         k -= 1
     return " ".join(words[k:])
@@ -156,6 +195,10 @@ def nearest_spelling(text: str, start: int, end: int, limit: int, quoted: Sequen
             found = p
     if found is None:
         return start, end
+    particle = _PARTICLE_RE.search(text, max(0, found - 24), found)  # "de Wit", "van der Berg": the surname whole
+    if particle is not None and particle.end() == found:
+        found = particle.start()
+        surname = text[found : found + len(particle.group()) + len(surname)]
     if text[max(0, found + len(surname) - len(name)) : found + len(surname)] == name:
         return found + len(surname) - len(name), found + len(surname)
     return found, found + len(surname)

@@ -7,7 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from annotations.extract.claims.cues import LEADING_DROPPED, in_quotes, is_title, proper_noun, speaker_span
-from annotations.extract.claims.lexicon import ORG_NOUNS, REPRESENTATIVE_NOUNS, REPRESENTATIVE_PREPS, SPOKES_NOUNS
+from annotations.extract.claims.lexicon import (
+    NAME_PARTICLES,
+    ORG_NOUNS,
+    REPRESENTATIVE_NOUNS,
+    REPRESENTATIVE_PREPS,
+    SPOKES_NOUNS,
+)
+from annotations.extract.claims.names import role_word
+from annotations.extract.claims.referents import personlike
 
 
 def appositive_role(doc: Any, who: Any, lo: int, hi: int) -> tuple[int, int] | None:
@@ -95,6 +103,11 @@ def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int
     named = _described_name(doc, start, end)
     if named is not None:
         return named, end, (start, named)
+    k = start
+    while k < end - 2 and role_word(doc[k]) and doc[k].text[:1].isupper():
+        k += 1
+    if k > start and personlike(doc[k:end].text):  # "Meteorologist Siri Nygaard" (spaCy: one organisation)
+        return k, end, (start, k)
     if doc[end - 1].ent_type_ in ("ORG", "FAC", "GPE", "NORP") and (
         all(t.ent_type_ == doc[end - 1].ent_type_ for t in doc[start:end])
         or any(t.dep_ == "case" for t in doc[start:end])  # "the city's transport department"
@@ -119,7 +132,23 @@ def split_role(doc: Any, start: int, end: int) -> tuple[int, int, tuple[int, int
         e = end - 1
         while e > start and last.ent_iob_ != "B" and doc[e].ent_iob_ == "I":
             e -= 1
+        if end - e == 1 and e > cut and _untagged_name_word(doc[e - 1]):
+            e -= 1  # "Teplárny | Jih" (spaCy: a one-word person "Jih"): the word before is the name's
         cut = max(cut, e)
     if not proper_noun(doc[end - 1]):
         return start, end, None
+    while cut > start and doc[cut - 1].lower_ in NAME_PARTICLES:
+        cut -= 1  # "Van der Berg": the particles are the surname's, no role
     return cut, end, ((start, cut) if cut > start and any(not doc[i].is_punct for i in range(start, cut)) else None)
+
+
+def _untagged_name_word(tok: Any) -> bool:
+    """A capitalised proper noun with no entity that is no title or role ("Teplárny")."""
+    return (
+        tok.pos_ == "PROPN"
+        and not tok.ent_type_
+        and tok.text[:1].isupper()
+        and tok.is_alpha
+        and not is_title(tok)
+        and not role_word(tok)
+    )

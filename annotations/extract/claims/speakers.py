@@ -31,9 +31,11 @@ from annotations.extract.claims.lexicon import (
     STATE_NOUNS,
 )
 from annotations.extract.claims.mentions import GROUP, UNTAGGED, Mention, org_name
+from annotations.extract.claims.organisations import fits_found, modifiers_of, org_candidate
 from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.referents import (
     described,
+    fits,
     gender,
     named_after,
     nearest_spelling,
@@ -96,7 +98,7 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
         return None
     if len(words) > 1 and not speaker[:1].isupper():
         if head in ORG_NOUNS and claim.get("_represents"):
-            return "org", head  # "a spokesperson for the terminal operator": the operator before
+            return "org", " ".join(words)  # "a spokesperson for the terminal operator": the operator before
         return ("described", " ".join(words)) if head in ORG_NOUNS else None  # "the bus operator": only if so described
     return ("org", head) if head in ORG_NOUNS else ("same", head)
 
@@ -187,6 +189,9 @@ def _candidate(
     """The source a pronoun or description stands for: a pronoun right after a claim by a
     compatible source continues it; else the nearest compatible named mention before the claim
     (gold spans first); a description with its noun in a name ("the authority") takes that name."""
+    modifiers: list[str] = []
+    if kind == "org" and " " in noun:  # "terminal" of "the terminal operator": the one it is must fit
+        modifiers, noun = modifiers_of(noun.split()), role_head(noun.split())
     if kind == "role":
         return _role_candidate(noun, text, before, speakers, claim_start, qualifier)
     if kind == "spokes":
@@ -196,6 +201,7 @@ def _candidate(
         return prev if near and orgish else None
     if kind in ("same", "described"):  # "the spokesperson": an earlier source of that noun
         phrase = set(noun.split())
+        modifiers = modifiers_of(noun.split())  # "regional health" of "the regional health authority"
         noun = role_head(noun.split())
         for prev in reversed(speakers):
             words = _WORD_RE.findall((prev.get("speaker") or "").lower())
@@ -204,13 +210,23 @@ def _candidate(
                 continue  # "a senior official at the transport ministry" is no ministry
             if noun in words and not phrase <= set(words):
                 continue  # "the mines ministry" is not "the Netherlands' foreign ministry"
-            if head == noun or (
-                prev["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS
-                and described(text, prev["speaker_start"], prev["speaker_end"], noun)
-            ):
+            if (
+                head == noun
+                or (
+                    prev["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS
+                    and described(text, prev["speaker_start"], prev["speaker_end"], noun)
+                )
+            ) and fits(text, prev["speaker_start"], prev["speaker_end"], modifiers):
                 return prev
         window = [m for m in before if m.start >= claim_start - ROLE_LOOKBACK_CHARS]
-        return next((m for m in reversed(window) if described(text, m.start, m.end, noun)), None)
+        return next(
+            (
+                m
+                for m in reversed(window)
+                if described(text, m.start, m.end, noun) and fits(text, m.start, m.end, modifiers)
+            ),
+            None,
+        )
     labels = {"person": PERSON_LABELS, "group": PERSON_LABELS | ORG_LABELS | {GROUP}}.get(kind) or (
         ORG_LABELS if not noun or noun in STATE_NOUNS else ORG_LABELS - {"GPE"}
     )
@@ -225,57 +241,13 @@ def _candidate(
     ):  # a pronoun continues the last source unless a compatible name comes between
         return speakers[-1]
     if noun and kind == "org":
-        return _org_candidate(noun, text, before, speakers, claim_start, labels, own or [])
+        found = org_candidate(noun, text, before, speakers, claim_start, labels, own or [], modifiers)
+        return found if found is None or fits_found(text, found, modifiers) else None
     pool = [m for m in before if m.label in labels or (kind == "person" and _maybe_person(text, m))]
     if kind == "person" and pronoun_gender(noun):
         pool = [m for m in pool if _gender_of(text, m.start, m.end, genders) in (None, pronoun_gender(noun))]
     pool = [m for m in pool if m.gold] or pool
     return pool[salient(text, pool)] if pool else None
-
-
-def _org_candidate(
-    noun: str,
-    text: str,
-    before: list[Mention],
-    speakers: list[dict[str, Any]],
-    claim_start: int,
-    labels: frozenset[str],
-    own: list[Mention],
-) -> Any:
-    """The organisation "the agency" stands for: the nearest one the text so describes (in its
-    name or an appositive); else the nearer of the last organisation mentioned and the last
-    named source that is no person (a name spaCy did not tag: "Northline Rail said ...")."""
-    prior = next((p for p in reversed(speakers) if p.get("_described_as") == noun), None)
-    for by_head in (True, False):  # "the university": University of Castlemere before University and College Union
-        for m in reversed(before):  # "the authority" -> "Riverside Transit Authority"
-            if (m.label in labels or m.label == UNTAGGED) and described(text, m.start, m.end, noun, by_head=by_head):
-                if prior is not None and m.start > prior["start"] and not m.subject:
-                    return prior  # "the bank" stays the bank it meant ("an economist at Lindqvist Bank" is none)
-                return m
-    recent = [p for p in speakers if p["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS]
-    for prev in reversed(recent):
-        if prev.get("_label") in (None, UNTAGGED) and described(text, prev["speaker_start"], prev["speaker_end"], noun):
-            return prev
-    subject = next((m for m in own if m.subject and m.label in labels), None)
-    if subject is not None:  # "Redmere sold out their allocation, the club said": the report's own subject
-        return subject
-    pool = [m for m in before if m.label in labels]
-    ranked = [m for m in pool if m.gold] or pool
-    last = ranked[salient(text, ranked)] if ranked else None  # the subject of the nearest sentence naming one
-    source = next((p for p in reversed(recent) if p.get("_label") in (None, UNTAGGED) and _orglike(p["speaker"])), None)
-    if source is not None and (last is None or source["speaker_start"] > last.start):
-        return source
-    return last
-
-
-def _orglike(speaker: str) -> bool:
-    """A named source that reads as an organisation's name: capitalised, no person's name."""
-    return (
-        speaker[:1].isupper()
-        and speaker.lower() not in PERSON_PRONOUNS
-        and not personlike(speaker)
-        and (len(speaker.split()) > 1 or speaker.isupper())
-    )
 
 
 def _maybe_person(text: str, m: Mention) -> bool:
@@ -322,7 +294,10 @@ def _continues(prev: dict[str, Any], kind: str, labels: frozenset[str], text: st
         return label in labels
     if kind == "org":
         return False
-    return _plural(role_head(_WORD_RE.findall(speaker.lower())) or " ") == (kind == "group")  # "shopkeeper who ..."
+    head = role_head(_WORD_RE.findall(speaker.lower())) or " "
+    if kind == "person" and head in ORG_NOUNS and head not in PERSON_ROLE_NOUNS:
+        return False  # "Indonesia's agriculture ministry said ... he says": no he
+    return _plural(head) == (kind == "group")  # "shopkeeper who ..."
 
 
 def _plural(noun: str) -> bool:
