@@ -175,6 +175,40 @@ def _name(text: str, m: Mention, personal: bool) -> tuple[int, int]:
         start = nxt
 
 
+def _described_candidate(
+    noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]], claim_start: int
+) -> Any:
+    """The source "the spokesperson" or "the regional health authority" stands for: an earlier
+    source of that noun whose words fit, else the nearest mention the text describes so."""
+    phrase = set(noun.split())
+    modifiers = modifiers_of(noun.split())  # "regional health" of "the regional health authority"
+    noun = role_head(noun.split())
+    for prev in reversed(speakers):
+        words = _WORD_RE.findall((prev.get("speaker") or "").lower())
+        head = role_head(words)
+        if noun in ORG_NOUNS and head in PERSON_ROLE_NOUNS:
+            continue  # "a senior official at the transport ministry" is no ministry
+        if noun in words and not phrase <= set(words):
+            continue  # "the mines ministry" is not "the Netherlands' foreign ministry"
+        if (
+            head == noun
+            or (
+                prev["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS
+                and described(text, prev["speaker_start"], prev["speaker_end"], noun)
+            )
+        ) and fits(text, prev["speaker_start"], prev["speaker_end"], modifiers):
+            return prev
+    window = [m for m in before if m.start >= claim_start - ROLE_LOOKBACK_CHARS]
+    return next(
+        (
+            m
+            for m in reversed(window)
+            if described(text, m.start, m.end, noun) and fits(text, m.start, m.end, modifiers)
+        ),
+        None,
+    )
+
+
 def _candidate(
     kind: str,
     noun: str,
@@ -200,33 +234,7 @@ def _candidate(
         orgish = prev is not None and (prev.get("_represents") or prev.get("_label") in ORG_LABELS - {"GPE"})
         return prev if near and orgish else None
     if kind in ("same", "described"):  # "the spokesperson": an earlier source of that noun
-        phrase = set(noun.split())
-        modifiers = modifiers_of(noun.split())  # "regional health" of "the regional health authority"
-        noun = role_head(noun.split())
-        for prev in reversed(speakers):
-            words = _WORD_RE.findall((prev.get("speaker") or "").lower())
-            head = role_head(words)
-            if noun in ORG_NOUNS and head in PERSON_ROLE_NOUNS:
-                continue  # "a senior official at the transport ministry" is no ministry
-            if noun in words and not phrase <= set(words):
-                continue  # "the mines ministry" is not "the Netherlands' foreign ministry"
-            if (
-                head == noun
-                or (
-                    prev["speaker_start"] >= claim_start - ROLE_LOOKBACK_CHARS
-                    and described(text, prev["speaker_start"], prev["speaker_end"], noun)
-                )
-            ) and fits(text, prev["speaker_start"], prev["speaker_end"], modifiers):
-                return prev
-        window = [m for m in before if m.start >= claim_start - ROLE_LOOKBACK_CHARS]
-        return next(
-            (
-                m
-                for m in reversed(window)
-                if described(text, m.start, m.end, noun) and fits(text, m.start, m.end, modifiers)
-            ),
-            None,
-        )
+        return _described_candidate(noun, text, before, speakers, claim_start)
     labels = {"person": PERSON_LABELS, "group": PERSON_LABELS | ORG_LABELS | {GROUP}}.get(kind) or (
         ORG_LABELS if not noun or noun in STATE_NOUNS else ORG_LABELS - {"GPE"}
     )
