@@ -146,13 +146,13 @@ def test_determiners_and_quantifiers_are_kept_as_written(nlp):
             "The regional water agency, Hidrocal, issued a warning on Sunday. "
             "The agency notes that the river is still rising.",
             "Hidrocal",
-            None,
+            "agency",
         ),
         (
             "Kestrel Ferries, the island's main operator, has moved two boats. "
             "The operator said the delay would cost it 2 million pounds a year.",
             "Kestrel Ferries",
-            None,
+            "operator",
         ),
     ],
 )

@@ -17,6 +17,20 @@ from annotations.extract.claims.lexicon import (
 from annotations.extract.claims.names import role_word
 from annotations.extract.claims.referents import personlike
 
+_ROLE_DETERMINERS = frozenset("the a an its their".split())
+
+
+def bare_role(role: str | None) -> str | None:
+    """A role as the gold conventions write it: without a leading article or "its"/"their"
+    ("Their leader" -> leader, "its treasurer" -> treasurer); a possessor that names someone
+    stays ("Voltara's chief executive", "his lawyer")."""
+    if not role:
+        return role
+    words = role.split()
+    while len(words) > 1 and words[0].lower() in _ROLE_DETERMINERS:
+        words = words[1:]
+    return " ".join(words) if len(words) < len(role.split()) else role
+
 
 def appositive_role(doc: Any, who: Any, lo: int, hi: int) -> tuple[int, int] | None:
     """The role an appositive gives a named source: "Zabihullah Mujahid, the movement's chief

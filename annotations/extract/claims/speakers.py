@@ -44,6 +44,7 @@ from annotations.extract.claims.referents import (
     role_head,
     salient,
 )
+from annotations.extract.claims.roles import bare_role
 from annotations.extract.normalize import TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
@@ -347,6 +348,8 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
                 claim["_described_as"] = kind[1]
             if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
                 claim["role"] = claim["speaker"]  # "According to the ambassador": the role, kept
+            elif found is not None and kind[0] in ("org", "same", "described") and kind[1] and not claim.get("role"):
+                claim["role"] = claim["speaker"]  # "the bank said": the Bank of Corvel, the description kept
             _take(claim, found, kind[0], text, before, quoted)
         elif claim.get("speaker_start") is not None:
             label = _label_at(ordered, claim["speaker_start"], claim["speaker_end"])
@@ -360,6 +363,7 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
         if claim.get("speaker"):
             seen.append(claim)
     for claim in claims:
+        claim["role"] = bare_role(claim.get("role"))
         claim.pop("_label", None)
         claim.pop("_represents", None)
         claim.pop("_described_as", None)
