@@ -29,6 +29,7 @@ from annotations.extract.variants.score import score_alignment
 from annotations.extract.variants.slips import one_letter_slip, slip_pairs, variant_slip_pairs
 from annotations.extract.variants.syllables import (
     CHINESE_SIM,
+    add_generic_matches,
     add_syllable_matches,
     chinese_pair,
     chinese_sim,
@@ -100,6 +101,8 @@ class TokenIndex:
             self.match[a][b] = PLACE_SIM
             self.strict[(a, b)] = s
         add_syllable_matches(live, self.core_ids, self.join_ids, tokens, self.match)
+        # Dongting Hu / Dongting Lake: a generic word and its translation, between Chinese names too
+        self.generic = add_generic_matches(live, self.core_ids, tokens, self.match)
         # Lee Siu-lung / Li Xiaolong, Li Bai / Li Pai: candidates only (chinese_sim decides)
         self.cross = cross_matches(live, self.core_ids, tokens)
         self._index(live)
@@ -143,7 +146,9 @@ class TokenIndex:
     def chinese_sim(self, x: int, y: int, fx: Node, fy: Node) -> float:
         """Similarity of token ids x and y of forms fx and fy as syllables of Chinese names
         (syllables.py); a token of a Hong Kong or Hokkien name is read as Cantonese or Hokkien too."""
-        return 1.0 if x == y else chinese_sim(self.tokens[x], self.tokens[y], fx, fy)
+        if x == y:
+            return 1.0
+        return CHINESE_SIM if (x, y) in self.generic else chinese_sim(self.tokens[x], self.tokens[y], fx, fy)
 
     def tsim(self, x: int, y: int, person: bool) -> float:
         """Similarity of token ids x and y (people's rules when `person`)."""
@@ -391,10 +396,12 @@ class TokenIndex:
 
     def _describe(self, a: str, b: str, s: float, chinese: bool) -> str:
         """The reason for one aligned token pair (memoised)."""
-        if chinese and s == CHINESE_SIM:
+        if chinese and s == CHINESE_SIM and (self.tid.get(a), self.tid.get(b)) not in self.generic:
             return f"token-aligned: {a}~{b} (the same Chinese syllables: pinyin, Wade-Giles, postal)"
         key = (a, b, s)
         r = self.desc.get(key)
+        if r is None and s == CHINESE_SIM and (self.tid.get(a), self.tid.get(b)) in self.generic:
+            r = self.desc[key] = f"token-aligned: {a}~{b} (a generic word of a Chinese place name and its translation)"
         if r is None and s == PLACE_SIM and (p := place_of(a)) >= 0 and p == place_of(b):
             r = self.desc[key] = f"token-aligned: {a}~{b} (names of one place: {place_name(p)})"
         if r is None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from annotations.extract.chinese import pinyin_form, reading_matches, same_name, syllable_matches
+from annotations.extract.chinese import pinyin_form, reading_matches, readings, same_name, syllable_matches
 from annotations.extract.variants.analysis import Node
 
-__all__ = ["CHINESE_SIM", "add_syllable_matches", "chinese_pair", "chinese_sim", "cross_matches"]
+__all__ = ["CHINESE_SIM", "add_generic_matches", "add_syllable_matches", "chinese_pair", "chinese_sim", "cross_matches"]
 
 CHINESE_SIM = 0.97
 """The similarity of two tokens that share a reading as Chinese syllables (Zhou / Chou)."""
@@ -68,3 +68,57 @@ def cross_matches(live: Sequence[Node], core_ids: Sequence[tuple[int, ...]], tok
         out.setdefault(a, set()).add(b)
         out.setdefault(b, set()).add(a)
     return out
+
+
+# what a Chinese place name ends in and the English words for it (Dongting Hu / Dongting Lake, Tai
+# Shan / Mount Tai, Min Jiang / Min River), pinyin and Wade-Giles or postal
+_GENERIC = {
+    "lake": ("hu",),
+    "mountain": ("shan",),
+    "river": ("jiang", "chiang", "kiang", "he", "ho"),
+    "island": ("dao", "tao"),
+    "gorge": ("xia", "hsia"),
+}
+_ENGLISH = {
+    "lake": ("lake",),
+    "mountain": ("mount", "mountain", "mountains", "mt"),
+    "river": ("river",),
+    "island": ("island",),
+    "gorge": ("gorge",),
+}
+
+
+def add_generic_matches(
+    live: Sequence[Node], core_ids: Sequence[tuple[int, ...]], tokens: list[str], match: list[dict[int, float]]
+) -> set[tuple[int, int]]:
+    """Add to `match` (both ways, at CHINESE_SIM) a Chinese generic word at the end of a name and
+    the English one for it (hu / lake, shan / mount), between the tokens of forms whose other
+    tokens all read as Chinese syllables: the name of a lake or mountain written in pinyin, its
+    generic word translated or not (Dongting Hu / Dongting Lake). A form with any other word
+    (Shan State, Lake Placid) is no such name. Returns the pairs added, both ways: they hold
+    between two forms read as Chinese names too (Lake reads as la-ke), see chinese_sim."""
+    chinese: dict[str, set[int]] = {}  # meaning -> token ids of the Chinese word, last in its form
+    english: dict[str, set[int]] = {}
+    for n in live:
+        ids = core_ids[n.idx]
+        if len(ids) < 2:
+            continue
+        for meaning in _GENERIC:
+            last = tokens[ids[-1]]
+            if last in _GENERIC[meaning] and _syllables(tokens, ids[:-1]):
+                chinese.setdefault(meaning, set()).add(ids[-1])
+            for k in (0, len(ids) - 1):
+                if tokens[ids[k]] in _ENGLISH[meaning] and _syllables(tokens, ids[:k] + ids[k + 1 :]):
+                    english.setdefault(meaning, set()).add(ids[k])
+    out: set[tuple[int, int]] = set()
+    for meaning, ours in chinese.items():
+        for a in ours:
+            for b in english.get(meaning, ()):
+                if match[a].get(b, 0.0) < CHINESE_SIM:
+                    match[a][b] = match[b][a] = CHINESE_SIM
+                out.update(((a, b), (b, a)))
+    return out
+
+
+def _syllables(tokens: list[str], ids: Sequence[int]) -> bool:
+    return bool(ids) and all(readings(tokens[t]) for t in ids)
