@@ -108,6 +108,39 @@ def test_chinese_look_alikes_stay_apart(a, b, label):
     assert not same_name(a.split()[-1].lower(), b.split()[-1].lower()) or a.split()[-1] == b.split()[-1]
 
 
+def _model_pair_linked(a: str, b: str, label: str) -> bool:
+    """Two spellings, each in a document of its own, as the model labels them (not gold)."""
+    return _together(suggest([Mention(a, label, 1, 0, len(a)), Mention(b, label, 2, 0, len(b))]), a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "label"),
+    [
+        ("Qinghai Hu", "Qinghai Lake", "LOC"),  # both forms read as Chinese: Lake cuts as la-ke
+        ("Huang Shan", "Mount Huang", "PERSON"),  # the model tags such names PERSON
+        ("Hua Shan", "Mount Hua", "LOC"),
+        ("Xiang Jiang", "Xiang River", "LOC"),
+        ("Liao Ho", "Liao River", "LOC"),  # Wade-Giles ho
+    ],
+)
+def test_a_chinese_generic_word_matches_its_translation(a, b, label):
+    assert _model_pair_linked(a, b, label), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "label"),
+    [
+        ("Qinghai Hu", "Dongting Lake", "LOC"),  # the generic word alone does not make one name
+        ("Hua Shan", "Mount Tai", "LOC"),
+        ("Xiang Jiang", "Xiang Lake", "LOC"),  # a river is no lake
+        ("Shan State", "Mountain State", "GPE"),  # State reads as no Chinese syllables
+        ("Hu Jintao", "Lake Jintao", "PERSON"),  # a Chinese generic word counts only last
+    ],
+)
+def test_chinese_generic_words_link_nothing_else(a, b, label):
+    assert not _model_pair_linked(a, b, label), (a, b)
+
+
 def _spellings_of() -> dict[str, list[str]]:
     """pinyin syllable -> every spelling (Mandarin schemes and Cantonese) that can write it"""
     out: dict[str, set[str]] = {}

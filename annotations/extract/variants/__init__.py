@@ -72,7 +72,7 @@ from annotations.extract.variants.model import Cluster, Judgement, Mention, Pair
 from annotations.extract.variants.resolver import canonical_groups
 from annotations.extract.variants.suggest import suggest
 
-LINKER_VERSION = "variants-8"
+LINKER_VERSION = "variants-9"
 """Bumped when the linker's decisions change (variants-3: labels pooled, slips, ou/w, y, g/j;
 variants-4: readings, Chinese syllables, blocking guarantee, slips by context; variants-5:
 names of one place, Romance full names, Arabic look-alikes, Hong Kong and Wade-Giles schemes;
@@ -81,4 +81,5 @@ apart, regions, Wade-Giles ai; variants-7: German initial ch, dh as z, Urdu bh, 
 PERSON by their own name, GeoNames' spaced pinyin; variants-8: Cantonese readings of hyphenated names
 against pinyin, names of one-syllable tokens, English names before pinyin names, three short tokens
 joined, Hokkien names syllable by syllable, short unknown places beside known cities, pinyin
-siblings kept apart, German ch after l/n/r, pinyin's apostrophe, sz/hw/German tsch spellings)."""
+siblings kept apart, German ch after l/n/r, pinyin's apostrophe, sz/hw/German tsch spellings;
+variants-9: a Chinese place name's generic word and its English translation, Dongting Hu / Dongting Lake)."""
