@@ -533,6 +533,39 @@ def test_a_representative_of_a_named_organisation_gives_the_organisation(nlp, te
     assert role is None or found[0]["role"] == role
 
 
+@pytest.mark.parametrize(
+    "text, speaker, role",
+    [
+        ("The University of Brackley will close its physics department. Students marched on Monday. "
+         "A university spokesman said the losses could not go on.", "University of Brackley", "university spokesman"),
+        ("The Ministry of Transport is reviewing the toll. A ministry spokeswoman said a decision would come "
+         "in June.", "Ministry of Transport", "ministry spokeswoman"),
+        ('Tarnwick Logistics said it was disappointed. "The offer is fair," a company spokesman said.',
+         "Tarnwick Logistics", "company spokesman"),
+        ("The Green Party won the seat. Labour, which came third, said it had been squeezed. A party spokesman said "
+         "the result was no verdict on the leader.", "Labour", "party spokesman"),
+        ("Fourteen cars were broken into overnight on Elm Street. A police spokesman said officers were checking "
+         "cameras.", "police spokesman", None),
+        ("Voters went to the polls in Harlow on Thursday. A party spokesman said turnout was low.",
+         "party spokesman", None),
+    ],
+)  # fmt: skip
+def test_an_unnamed_spokesman_of_a_kind_named_before_is_that_organisation(nlp, text, speaker, role):
+    """README (claims v10): "a university spokesman" after the University of Brackley is that
+    university, the description kept as role; with no organisation of its kind named before
+    ("a police spokesman" where no police force is named) the description stays as written."""
+    found = claims(nlp, text)[-1]
+    assert (found["speaker"], found["role"]) == (speaker, role)
+
+
+def test_a_pronoun_after_an_unnamed_spokesman_continues_the_organisation(nlp):
+    text = (
+        "The University of Brackley will close its physics department. A university spokesman denied that "
+        "costs had been shared unfairly. \u201cEvery school pays the same,\u201d he said."
+    )
+    assert [c["speaker"] for c in claims(nlp, text)] == ["University of Brackley", "University of Brackley"]
+
+
 def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_report(nlp):
     """'The agency notes' after 'Hidrocal, the regional water agency' (a word the tagger did not
     know); a quotation paragraph that goes on is its source's, but a reporting sentence with

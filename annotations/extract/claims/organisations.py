@@ -9,7 +9,9 @@ import re
 from typing import Any
 
 from annotations.extract.claims.lexicon import (
+    CONTINUES_CHARS,
     ORG_FAMILIES,
+    ORG_LABELS,
     PERSON_PRONOUNS,
     PERSON_ROLE_NOUNS,
     QUANTIFIERS,
@@ -107,6 +109,41 @@ def org_candidate(
     if source is not None and (last is None or source["speaker_start"] > last.start):
         return source
     return last
+
+
+def represented(noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]], claim_start: int) -> Any:
+    """The named organisation "a university spokesman" speaks for: the nearer of an organisation
+    the text so describes ("University of Castlemere") and the organisation just quoted, if its
+    name allows the noun ("Labour ... said. A party spokesman said"); for "a company spokesman",
+    also a business named as a subject. None when none of that kind is named (kept as written)."""
+    labels = ORG_LABELS - {"GPE"}
+    found: Any = None
+    for by_head in (True, False):  # "University of Castlemere" before "University and College Union"
+        found = next(
+            (
+                m
+                for m in reversed(before)
+                if (m.label in labels or m.label == UNTAGGED)
+                and described(text, m.start, m.end, noun, by_head=by_head)
+                and _may_be(text[m.start : m.end], noun)
+            ),
+            None,
+        )
+        if found is not None:
+            break
+    if found is None and role_class(noun) == "company":
+        found = next((m for m in reversed(before) if m.subject and a_company(text, m.start, m.end)), None)
+    prev = speakers[-1] if speakers else None
+    if (
+        prev is not None
+        and prev["end"] >= claim_start - CONTINUES_CHARS
+        and (prev.get("speaker") or "")[:1].isupper()
+        and (prev.get("_label") in labels | {UNTAGGED} or (prev.get("_label") is None and _orglike(prev["speaker"])))
+        and _may_be(prev["speaker"], noun)
+        and (found is None or prev["speaker_start"] > found.start)
+    ):
+        return prev  # "Northline Rail said ... a company spokesman said": the one just quoted
+    return found
 
 
 def _may_be(name: str, noun: str) -> bool:
