@@ -566,6 +566,17 @@ def test_a_pronoun_after_an_unnamed_spokesman_continues_the_organisation(nlp):
     assert [c["speaker"] for c in claims(nlp, text)] == ["University of Brackley", "University of Brackley"]
 
 
+def test_a_one_word_name_the_text_gives_an_age_is_a_person_a_pronoun_can_mean(nlp):
+    """A name spaCy's small model tags as a place ("Sutrisno") that the text gives an age
+    ("Sutrisno, 58,") is a person: a later "he" is his, not the last person tagged as one."""
+    text = (
+        "For a grower like Sutrisno, 58, the rules mean new maps. Ahmad bin Hasyim, who ships coffee from "
+        "Medan, says collectors never wrote anything down. Sutrisno has heard such promises before. "
+        "He says a surveyor came to the village in 2019 and never returned."
+    )
+    assert claims(nlp, text)[-1]["speaker"] == "Sutrisno"
+
+
 def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_report(nlp):
     """'The agency notes' after 'Hidrocal, the regional water agency' (a word the tagger did not
     know); a quotation paragraph that goes on is its source's, but a reporting sentence with

@@ -49,6 +49,7 @@ from annotations.extract.normalize import TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
 _AGED_RE = re.compile(r"\d+-year-old")  # "the 34-year-old"
+_AGE_GIVEN_RE = re.compile(r"\b([^\W\d_]+), (?:1[5-9]|[2-9]\d|10\d),")  # "Sutrisno, 58,": a person's age
 _SENTENCE_END_RE = re.compile(r"[.!?][’'”\"]?\s")
 
 
@@ -434,8 +435,8 @@ def _org_spelling(text: str, start: int, end: int, before: list[Mention]) -> tup
 def _known_people(text: str, mentions: list[Mention]) -> list[Mention]:
     """Mentions (in text order) relabelled PERSON when their last word is the surname of a person
     named before ("Sofia Marquez ... Later, Marquez returned": spaCy often tags the second
-    mention as nothing or as an organisation)."""
-    surnames: set[str] = set()
+    mention as nothing or as an organisation) or a name the text gives an age ("Sutrisno, 58,")."""
+    surnames = {w for w in _AGE_GIVEN_RE.findall(text) if w[:1].isupper()}  # "Sutrisno, 58," (spaCy: a place)
     out = []
     for m in mentions:
         words = text[m.start : m.end].split()
