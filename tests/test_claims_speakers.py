@@ -577,6 +577,20 @@ def test_a_one_word_name_the_text_gives_an_age_is_a_person_a_pronoun_can_mean(nl
     assert claims(nlp, text)[-1]["speaker"] == "Sutrisno"
 
 
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("The Northmoor FA said the referee's decision was final. Fans gathered outside the ground. "
+         "According to the FA, the final will be shown live on Sunday.", "Northmoor FA"),
+        ("Fans gathered outside the ground on Saturday. According to the FA, the final will be shown live on "
+         "Sunday.", "FA"),
+    ],
+)  # fmt: skip
+def test_an_acronym_a_longer_name_ends_with_is_that_name(nlp, text, speaker):
+    """ "the FA" after "the Northmoor FA" is the Northmoor FA; with no such name it stays as written."""
+    assert claims(nlp, text)[-1]["speaker"] == speaker
+
+
 def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_report(nlp):
     """'The agency notes' after 'Hidrocal, the regional water agency' (a word the tagger did not
     know); a quotation paragraph that goes on is its source's, but a reporting sentence with

@@ -84,6 +84,8 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     last = (_WORD_RE.findall(low) or [""])[-1]
     if last in DEMONYMS and re.search(r"\bthe\s+$", before) and len(speaker.split()) <= 2:
         return "role", last  # "the Spaniard", "the 24-year-old Kenyan": the person just named
+    if speaker.isupper() and speaker.isalpha() and 2 <= len(speaker) <= 5 and re.search(r"\bthe\s+$", before):
+        return "acronym", speaker  # "the FA": the "Westshire FA" named before, if any
     if not re.search(r"\b(?:the|its|their)\s+$", before) or (speaker[:1].isupper() and " " not in speaker):
         return None  # only definite descriptions ("the agency"); "Reuters" or "a spokesman" stay
     words = _WORD_RE.findall(low)
@@ -234,6 +236,8 @@ def _candidate(
         modifiers, noun = modifiers_of(noun.split()), role_head(noun.split())
     if kind == "role":
         return _role_candidate(noun, text, before, speakers, claim_start, qualifier)
+    if kind == "acronym":
+        return _ending_in(noun, text, before, speakers)
     if kind == "rep":
         return represented(noun, text, before, speakers, claim_start)
     if kind == "spokes":
@@ -264,6 +268,28 @@ def _candidate(
         pool = [m for m in pool if _gender_of(text, m.start, m.end, genders) in (None, pronoun_gender(noun))]
     pool = [m for m in pool if m.gold] or pool
     return pool[salient(text, pool)] if pool else None
+
+
+def _ending_in(acronym: str, text: str, before: list[Mention], speakers: list[dict[str, Any]]) -> Any:
+    """The longer name "the FA" stands for: the nearest organisation named before whose name ends
+    in it ("Westshire FA"), as a mention or an earlier source; None keeps it as written."""
+    found = next(
+        (
+            m
+            for m in reversed(before)
+            if m.label not in PERSON_LABELS
+            and text[m.start : m.end].split()[-1] == acronym
+            and " " in text[m.start : m.end]
+        ),
+        None,
+    )
+    source = next(
+        (p for p in reversed(speakers) if (p.get("speaker") or "").endswith(f" {acronym}")),
+        None,
+    )
+    if source is not None and (found is None or source["speaker_start"] > found.start):
+        return source
+    return found
 
 
 def _maybe_person(text: str, m: Mention) -> bool:
