@@ -591,6 +591,16 @@ def test_an_acronym_a_longer_name_ends_with_is_that_name(nlp, text, speaker):
     assert claims(nlp, text)[-1]["speaker"] == speaker
 
 
+def test_a_name_joining_two_plural_nouns_by_and_is_one_name(nlp):
+    """ "the Kenya Museums and Archives Board" (spaCy's small model: two names split at "and") is
+    one organisation: "the board" is all of it, not "Archives Board"."""
+    text = (
+        "Kofi Mensah, a spokesman for the Kenya Museums and Archives Board, said the board had no objection. "
+        "Crowds gathered at the palace. According to the board, it is the largest return of its kind."
+    )
+    assert claims(nlp, text)[-1]["speaker"] == "Kenya Museums and Archives Board"
+
+
 def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_report(nlp):
     """'The agency notes' after 'Hidrocal, the regional water agency' (a word the tagger did not
     know); a quotation paragraph that goes on is its source's, but a reporting sentence with
