@@ -1,7 +1,8 @@
 """Organisation descriptions resolved to a named organisation ("the agency", "the union", "a
 spokesman for the regional health authority"): the nearest organisation the text so describes,
 whose name fits the description's modifiers and is of no other family; else the claim's own
-subject, a business the story is about, or the last organisation named."""
+subject, a business the story is about, or the last organisation named. An unnamed "a university
+spokesman" is only an organisation of its kind named before; "the FA" a name ending in it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from annotations.extract.claims.lexicon import (
     CONTINUES_CHARS,
     ORG_FAMILIES,
     ORG_LABELS,
+    PERSON_LABELS,
     PERSON_PRONOUNS,
     PERSON_ROLE_NOUNS,
     QUANTIFIERS,
@@ -143,6 +145,28 @@ def represented(noun: str, text: str, before: list[Mention], speakers: list[dict
         and (found is None or prev["speaker_start"] > found.start)
     ):
         return prev  # "Northline Rail said ... a company spokesman said": the one just quoted
+    return found
+
+
+def acronym_name(acronym: str, text: str, before: list[Mention], speakers: list[dict[str, Any]]) -> Any:
+    """The longer name "the FA" stands for: the nearest organisation named before whose name ends
+    in it ("Westshire FA"), as a mention or an earlier source; None keeps it as written."""
+    found = next(
+        (
+            m
+            for m in reversed(before)
+            if m.label not in PERSON_LABELS
+            and text[m.start : m.end].split()[-1] == acronym
+            and " " in text[m.start : m.end]
+        ),
+        None,
+    )
+    source = next(
+        (p for p in reversed(speakers) if (p.get("speaker") or "").endswith(f" {acronym}")),
+        None,
+    )
+    if source is not None and (found is None or source["speaker_start"] > found.start):
+        return source
     return found
 
 

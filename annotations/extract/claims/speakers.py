@@ -31,7 +31,13 @@ from annotations.extract.claims.lexicon import (
     STATE_NOUNS,
 )
 from annotations.extract.claims.mentions import GROUP, UNTAGGED, Mention, org_name
-from annotations.extract.claims.organisations import fits_found, modifiers_of, org_candidate, represented
+from annotations.extract.claims.organisations import (
+    acronym_name,
+    fits_found,
+    modifiers_of,
+    org_candidate,
+    represented,
+)
 from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.referents import (
     described,
@@ -237,7 +243,7 @@ def _candidate(
     if kind == "role":
         return _role_candidate(noun, text, before, speakers, claim_start, qualifier)
     if kind == "acronym":
-        return _ending_in(noun, text, before, speakers)
+        return acronym_name(noun, text, before, speakers)
     if kind == "rep":
         return represented(noun, text, before, speakers, claim_start)
     if kind == "spokes":
@@ -268,28 +274,6 @@ def _candidate(
         pool = [m for m in pool if _gender_of(text, m.start, m.end, genders) in (None, pronoun_gender(noun))]
     pool = [m for m in pool if m.gold] or pool
     return pool[salient(text, pool)] if pool else None
-
-
-def _ending_in(acronym: str, text: str, before: list[Mention], speakers: list[dict[str, Any]]) -> Any:
-    """The longer name "the FA" stands for: the nearest organisation named before whose name ends
-    in it ("Westshire FA"), as a mention or an earlier source; None keeps it as written."""
-    found = next(
-        (
-            m
-            for m in reversed(before)
-            if m.label not in PERSON_LABELS
-            and text[m.start : m.end].split()[-1] == acronym
-            and " " in text[m.start : m.end]
-        ),
-        None,
-    )
-    source = next(
-        (p for p in reversed(speakers) if (p.get("speaker") or "").endswith(f" {acronym}")),
-        None,
-    )
-    if source is not None and (found is None or source["speaker_start"] > found.start):
-        return source
-    return found
 
 
 def _maybe_person(text: str, m: Mention) -> bool:
