@@ -60,7 +60,7 @@ from annotations.extract.claims.ranker import RANKER_FILE, SpeakerRanker, speake
 from annotations.extract.claims.speakers import resolve_speakers
 
 # Bump when the rules change: it is part of the extractor version the store keys claims by.
-CLAIMS_VERSION = "9"
+CLAIMS_VERSION = "10"
 
 __all__ = [
     "CLAIMS_VERSION",

@@ -175,9 +175,29 @@ def _name_start(doc: Any, ent: Any) -> int:
             and ent.start <= doc[i - 2].head.i < ent.end
         ):
             i -= 2
+        elif prev.lower_ == "and" and i > 1 and _joined_plurals(doc, i - 2, ent):
+            i = _ent_start(doc, i - 2)  # "the Ghana Museums | and | Monuments Board" (spaCy: two names)
         else:
             break
     return int(doc[i].idx)
+
+
+def _joined_plurals(doc: Any, k: int, ent: Any) -> bool:
+    """Whether the organisation ending at token k and `ent` after "and" are one name that joins two
+    plural nouns ("Ghana Museums and Monuments Board"), not two names ("Nordic Ferries and ...")."""
+    left, right = doc[k], doc[ent.start]
+    return (
+        left.ent_type_ == "ORG"
+        and len(ent) >= 2
+        and all(t.text[:1].isupper() and t.text.endswith("s") and t.lower_ not in ORG_NAME_WORDS for t in (left, right))
+    )
+
+
+def _ent_start(doc: Any, k: int) -> int:
+    """The first token of the entity holding token k, past a leading determiner ("the")."""
+    while k > 0 and doc[k].ent_iob_ == "I":
+        k -= 1
+    return k + 1 if doc[k].pos_ == "DET" else k
 
 
 def _of_name_end(doc: Any, ent: Any) -> int:

@@ -1,7 +1,8 @@
 """Organisation descriptions resolved to a named organisation ("the agency", "the union", "a
 spokesman for the regional health authority"): the nearest organisation the text so describes,
 whose name fits the description's modifiers and is of no other family; else the claim's own
-subject, a business the story is about, or the last organisation named."""
+subject, a business the story is about, or the last organisation named. An unnamed "a university
+spokesman" is only an organisation of its kind named before; "the FA" a name ending in it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import re
 from typing import Any
 
 from annotations.extract.claims.lexicon import (
+    CONTINUES_CHARS,
     ORG_FAMILIES,
+    ORG_LABELS,
+    PERSON_LABELS,
     PERSON_PRONOUNS,
     PERSON_ROLE_NOUNS,
     QUANTIFIERS,
@@ -107,6 +111,63 @@ def org_candidate(
     if source is not None and (last is None or source["speaker_start"] > last.start):
         return source
     return last
+
+
+def represented(noun: str, text: str, before: list[Mention], speakers: list[dict[str, Any]], claim_start: int) -> Any:
+    """The named organisation "a university spokesman" speaks for: the nearer of an organisation
+    the text so describes ("University of Castlemere") and the organisation just quoted, if its
+    name allows the noun ("Labour ... said. A party spokesman said"); for "a company spokesman",
+    also a business named as a subject. None when none of that kind is named (kept as written)."""
+    labels = ORG_LABELS - {"GPE"}
+    found: Any = None
+    for by_head in (True, False):  # "University of Castlemere" before "University and College Union"
+        found = next(
+            (
+                m
+                for m in reversed(before)
+                if (m.label in labels or m.label == UNTAGGED)
+                and described(text, m.start, m.end, noun, by_head=by_head)
+                and _may_be(text[m.start : m.end], noun)
+            ),
+            None,
+        )
+        if found is not None:
+            break
+    if found is None and role_class(noun) == "company":
+        found = next((m for m in reversed(before) if m.subject and a_company(text, m.start, m.end)), None)
+    prev = speakers[-1] if speakers else None
+    if (
+        prev is not None
+        and prev["end"] >= claim_start - CONTINUES_CHARS
+        and (prev.get("speaker") or "")[:1].isupper()
+        and (prev.get("_label") in labels | {UNTAGGED} or (prev.get("_label") is None and _orglike(prev["speaker"])))
+        and _may_be(prev["speaker"], noun)
+        and (found is None or prev["speaker_start"] > found.start)
+    ):
+        return prev  # "Northline Rail said ... a company spokesman said": the one just quoted
+    return found
+
+
+def acronym_name(acronym: str, text: str, before: list[Mention], speakers: list[dict[str, Any]]) -> Any:
+    """The longer name "the FA" stands for: the nearest organisation named before whose name ends
+    in it ("Westshire FA"), as a mention or an earlier source; None keeps it as written."""
+    found = next(
+        (
+            m
+            for m in reversed(before)
+            if m.label not in PERSON_LABELS
+            and text[m.start : m.end].split()[-1] == acronym
+            and " " in text[m.start : m.end]
+        ),
+        None,
+    )
+    source = next(
+        (p for p in reversed(speakers) if (p.get("speaker") or "").endswith(f" {acronym}")),
+        None,
+    )
+    if source is not None and (found is None or source["speaker_start"] > found.start):
+        return source
+    return found
 
 
 def _may_be(name: str, noun: str) -> bool:

@@ -31,7 +31,13 @@ from annotations.extract.claims.lexicon import (
     STATE_NOUNS,
 )
 from annotations.extract.claims.mentions import GROUP, UNTAGGED, Mention, org_name
-from annotations.extract.claims.organisations import fits_found, modifiers_of, org_candidate
+from annotations.extract.claims.organisations import (
+    acronym_name,
+    fits_found,
+    modifiers_of,
+    org_candidate,
+    represented,
+)
 from annotations.extract.claims.quotes import find_quotations
 from annotations.extract.claims.referents import (
     described,
@@ -49,6 +55,7 @@ from annotations.extract.normalize import TITLES
 
 _WORD_RE = re.compile(r"[\w’'-]+")
 _AGED_RE = re.compile(r"\d+-year-old")  # "the 34-year-old"
+_AGE_GIVEN_RE = re.compile(r"\b([^\W\d_]+), (?:1[5-9]|[2-9]\d|10\d),")  # "Sutrisno, 58,": a person's age
 _SENTENCE_END_RE = re.compile(r"[.!?][’'”\"]?\s")
 
 
@@ -59,7 +66,8 @@ def needs_mentions(claims: list[dict[str, Any]], text: str) -> bool:
 
 
 def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
-    """('person' | 'group' | 'org' | 'same', noun) for a speaker that stands for a name, else None."""
+    """(kind, noun) for a speaker that stands for a name, else None: kind is 'person', 'group', 'org',
+    'same', 'described', 'role', 'spokes' ("a spokeswoman") or 'rep' ("a university spokesman")."""
     speaker = (claim.get("speaker") or "").strip()
     if not speaker or claim.get("speaker_start") is None:
         return None
@@ -71,6 +79,9 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     if low in ORG_PRONOUNS:
         return "org", ""
     before = text[max(0, claim["speaker_start"] - 6) : claim["speaker_start"]].lower()
+    words = low.split()
+    if len(words) == 2 and words[1] in SPOKES_NOUNS and words[0] in ORG_NOUNS and re.search(r"\b(?:a|an)\s+$", before):
+        return "rep", words[0]  # "a university spokesman": the university named before, if any
     if low in SPOKES_NOUNS and re.search(r"\b(?:a|an)\s+$", before):
         return "spokes", low  # "A spokeswoman added": the organisation just quoted, if any
     after = _WORD_RE.findall(text[claim["speaker_end"] : claim["speaker_end"] + 20].lower())[:1]
@@ -79,6 +90,8 @@ def _kind(text: str, claim: dict[str, Any]) -> tuple[str, str] | None:
     last = (_WORD_RE.findall(low) or [""])[-1]
     if last in DEMONYMS and re.search(r"\bthe\s+$", before) and len(speaker.split()) <= 2:
         return "role", last  # "the Spaniard", "the 24-year-old Kenyan": the person just named
+    if speaker.isupper() and speaker.isalpha() and 2 <= len(speaker) <= 5 and re.search(r"\bthe\s+$", before):
+        return "acronym", speaker  # "the FA": the "Westshire FA" named before, if any
     if not re.search(r"\b(?:the|its|their)\s+$", before) or (speaker[:1].isupper() and " " not in speaker):
         return None  # only definite descriptions ("the agency"); "Reuters" or "a spokesman" stay
     words = _WORD_RE.findall(low)
@@ -229,6 +242,10 @@ def _candidate(
         modifiers, noun = modifiers_of(noun.split()), role_head(noun.split())
     if kind == "role":
         return _role_candidate(noun, text, before, speakers, claim_start, qualifier)
+    if kind == "acronym":
+        return acronym_name(noun, text, before, speakers)
+    if kind == "rep":
+        return represented(noun, text, before, speakers, claim_start)
     if kind == "spokes":
         prev = speakers[-1] if speakers else None
         near = prev is not None and prev["end"] >= claim_start - CONTINUES_CHARS
@@ -346,11 +363,14 @@ def resolve_speakers(claims: list[dict[str, Any]], text: str, mentions: list[Men
             found = _candidate(*kind, text, before, seen, claim["start"], genders, qualifier, own)
             if found is not None and kind[0] == "org" and kind[1]:
                 claim["_described_as"] = kind[1]
-            if found is not None and kind[0] in ("role", "spokes") and not claim.get("role"):
+            if found is not None and kind[0] in ("role", "spokes", "rep") and not claim.get("role"):
                 claim["role"] = claim["speaker"]  # "According to the ambassador": the role, kept
             elif found is not None and kind[0] in ("org", "same", "described") and kind[1] and not claim.get("role"):
                 claim["role"] = claim["speaker"]  # "the bank said": the Bank of Corvel, the description kept
+            spokes = claim["speaker"].split()[-1].lower()
             _take(claim, found, kind[0], text, before, quoted)
+            if found is not None and kind[0] == "rep":
+                claim["_represents"] = spokes  # "... a company spokesman said. He added": the spokesman
         elif claim.get("speaker_start") is not None:
             label = _label_at(ordered, claim["speaker_start"], claim["speaker_end"])
             if label in PERSON_LABELS:  # "Holmgaard" (spaCy: an organisation) named a person before
@@ -425,8 +445,8 @@ def _org_spelling(text: str, start: int, end: int, before: list[Mention]) -> tup
 def _known_people(text: str, mentions: list[Mention]) -> list[Mention]:
     """Mentions (in text order) relabelled PERSON when their last word is the surname of a person
     named before ("Sofia Marquez ... Later, Marquez returned": spaCy often tags the second
-    mention as nothing or as an organisation)."""
-    surnames: set[str] = set()
+    mention as nothing or as an organisation) or a name the text gives an age ("Sutrisno, 58,")."""
+    surnames = {w for w in _AGE_GIVEN_RE.findall(text) if w[:1].isupper()}  # "Sutrisno, 58," (spaCy: a place)
     out = []
     for m in mentions:
         words = text[m.start : m.end].split()
