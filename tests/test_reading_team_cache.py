@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annotations.corpus.ingest import import_paths
-from annotations.reading.known import TeamDecisions
+from annotations.reading.known import TeamDecisions, with_teammates
 from annotations.reading.session import ReadingSession
 from annotations.reading.team_cache import TeamCache
 from annotations.store import Store
@@ -95,7 +95,8 @@ def import_gold(store: Store, tmp: Path, n: int, i: int, nth: int, label: str) -
 def cached_and_full(s: ReadingSession, doc: int) -> tuple[set[int], set[int]]:
     assert s.open(doc)
     cached = set(s.now.known)
-    s.team = TeamDecisions.read(s.store, doc)  # the whole corpus's gold, as before issue 29's fix
+    full = TeamDecisions.read(s.store, doc)  # the whole corpus's gold, as before issue 29's fix
+    s.team = with_teammates(full, s.store, doc, s.annotator, s.text)  # and the teammates' part of this one
     s.refresh()
     return cached, set(s.now.known)
 

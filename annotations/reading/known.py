@@ -106,6 +106,65 @@ class TeamDecisions:
         return self._known, here
 
 
+class _Without:
+    """A container of keys less some: what the other documents make known, less what a
+    teammate decided against in the open document."""
+
+    __slots__ = ("inner", "without")
+
+    def __init__(self, inner: Container[Key], without: Collection[Key]) -> None:
+        self.inner, self.without = inner, without
+
+    def __contains__(self, key: object) -> bool:
+        return key not in self.without and key in self.inner
+
+
+class WithTeammates:
+    """The team's decisions (`inner`: a full read or the session's cache, both of the other
+    documents) with what the other annotators decided in the open document itself, which
+    neither holds: the open document's part is its annotator's own, re-read after every key.
+    Without it a teammate's rejection in the very document on screen left the text known."""
+
+    def __init__(self, inner: Decisions, against: set[Key], confirmed: set[Key]) -> None:
+        self.inner, self.against, self.confirmed = inner, against, confirmed
+        self.bulk_ids = inner.bulk_ids  # the same set: a bulk accept here grows it in place
+
+    def known_keys(
+        self, here_confirmed: Collection[Key], here_bulk: Collection[Key]
+    ) -> tuple[Container[Key], Container[Key]]:
+        elsewhere, here = self.inner.known_keys({*here_confirmed, *self.confirmed}, here_bulk)
+        if not self.against:
+            return elsewhere, here
+        return _Without(elsewhere, self.against), _Without(here, self.against)
+
+
+def with_teammates(team: Decisions, store: Store, doc_id: int, annotator: str, text: str) -> Decisions:
+    """`team` with the other annotators' decisions in document `doc_id` (rejections and
+    corrections against, explicit accepts confirmed); `team` itself when they made none."""
+    with store.reading() as conn:
+        gold = conn.execute(
+            "SELECT id, start, [end], text, label FROM spans WHERE doc_id = ? AND annotator != ?", (doc_id, annotator)
+        ).fetchall()
+        rejected = conn.execute(
+            "SELECT start, [end], label FROM rejections WHERE doc_id = ? AND annotator != ? AND label IS NOT NULL",
+            (doc_id, annotator),
+        ).fetchall()
+        preds = (
+            conn.execute(
+                "SELECT start, [end], label FROM predictions WHERE doc_id = ? AND extractor = ? AND label IS NOT NULL",
+                (doc_id, str(Extractor.ENTITIES)),
+            ).fetchall()
+            if gold
+            else []
+        )
+    if not gold and not rejected:
+        return team
+    against = {(text[s:e], label) for s, e, label in rejected}
+    against |= {(text[s:e], label) for s, e, label in corrections([(s, e, lab) for _, s, e, _, lab in gold], preds)}
+    confirmed = {(t, lab) for span_id, _, _, t, lab in gold if span_id not in team.bulk_ids}
+    return WithTeammates(team, against, confirmed)
+
+
 def rejected_elsewhere(store: Store, doc_id: int) -> set[Key]:
     return {
         (r["text"], r["label"])

@@ -26,7 +26,7 @@ from annotations.errors import NewsmarkError
 from annotations.reading import claims as claim_actions
 from annotations.reading.doc_rows import DocRows
 from annotations.reading.edits import EntityEdits, paragraph_of, short, trim
-from annotations.reading.known import Decisions, TeamDecisions
+from annotations.reading.known import Decisions, TeamDecisions, with_teammates
 from annotations.reading.names import name_at, name_runs, next_name
 from annotations.reading.open_state import OpenState
 from annotations.reading.team_cache import TeamCache
@@ -98,7 +98,8 @@ class ReadingSession:
             return False
         self.doc_id, self.doc, self.text = doc_id, doc, doc["text"]
         self._tokens = None
-        self.team = self.team_cache.decisions(self.store, doc_id)  # what changed since the last opening
+        team = self.team_cache.decisions(self.store, doc_id)  # what changed since the last opening
+        self.team = with_teammates(team, self.store, doc_id, self.annotator, self.text)  # and in this document
         self.reload_predictions()
         return True
 
