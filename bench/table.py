@@ -108,7 +108,7 @@ DESCRIBE: dict[str, tuple[Words, Words]] = {
         lambda r: "a plain parse into the same rows (split, join, cut IOB2 spans, `executemany`), no validation",
     ),
     "annotation_keys": (
-        lambda r: "annotation keys (2 fixture articles, scripted annotator)",
+        lambda r: "annotation keys (event_a: 6 blind articles, learning off, scripted annotator)",
         lambda r: NO_RAW + "the model's errors to fix (ratio: keys per error)",
     ),
     "train": (
