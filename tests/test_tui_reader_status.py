@@ -95,6 +95,17 @@ def test_fit_status_cuts_only_the_first_part_and_keeps_hints_and_counts():
     assert fit_status(flash_variants(short, keys), [right_full, right_counts], 80, keys) == (short, right_full)
 
 
+def test_a_claim_suggestions_speaker_stays_when_the_tally_does_not_fit():
+    """`"` says whom the suggestion quotes and how many are open; at 80 columns the tally goes
+    first (a new-user trial saw only "claim? statement": every part after the first was cut)."""
+    right_full, right_counts = Text("in progress · alice · 9% · done 1/5"), Text("in progress · done 1/5")
+    flash = Text("claim? statement · Transport minister Eir… · 19 claim suggestions open")
+    keys = {"=", "u"}
+    left, right = fit_status(flash_variants(flash, keys), [right_full, right_counts], 80, keys)
+    assert left.plain == "claim? statement · Transport minister Eir…"
+    assert left.cell_len + 2 + right.cell_len <= 80
+
+
 def test_shorten_quotes_cuts_only_inside_the_quotes():
     assert (
         shorten_quotes("Split into “Northern Resistance Front” and “Kabul”", 10)

@@ -48,7 +48,7 @@ def shorten_quotes(plain: str, width: int) -> str:
 
 def flash_variants(flash: Text, keys: Collection[str] = ("=", "u", "/")) -> list[Text]:
     """A command's feedback, then shorter forms of it for a narrow status line: its quoted text
-    shorter, then without it (what the cursor is on shows the words), then without the tally of what is left, then only what happened and the key hints
+    shorter, then without it (what the cursor is on shows the words), then without the tally of what is left or open, then only what happened and the key hints
     it offers (the " · " parts that start with one of `keys`). The last is what `fit_status`
     cuts if even it does not fit; the key hints are never cut."""
     plain = flash.plain
@@ -56,7 +56,7 @@ def flash_variants(flash: Text, keys: Collection[str] = ("=", "u", "/")) -> list
     forms.append(" ".join(_QUOTED.sub("", forms[-1]).split()))  # the quote's words can go
     parts = forms[-1].split(SEP)
     hints = [p for p in parts[1:] if p.split(" ", 1)[0] in keys]
-    forms.append(SEP.join([parts[0], *(p for p in parts[1:] if not p.endswith(("left", "reviewed")))]))
+    forms.append(SEP.join([parts[0], *(p for p in parts[1:] if not p.endswith(("left", "reviewed", "open")))]))
     forms.append(SEP.join([parts[0], *hints]))
     unique = list(dict.fromkeys(forms))
     return [flash.copy() if form == plain else Text(form, style=flash.style) for form in unique]
