@@ -48,9 +48,10 @@ def shorten_quotes(plain: str, width: int) -> str:
 
 def flash_variants(flash: Text, keys: Collection[str] = ("=", "u", "/")) -> list[Text]:
     """A command's feedback, then shorter forms of it for a narrow status line: its quoted text
-    shorter, then without it (what the cursor is on shows the words), then without the tally of what is left or open, then only what happened and the key hints
-    it offers (the " · " parts that start with one of `keys`). The last is what `fit_status`
-    cuts if even it does not fit; the key hints are never cut."""
+    shorter, then without it (what the cursor is on shows the words), then without the tally of
+    what is left or open, then only what happened and the key hints it offers (the " · " parts
+    that start with one of `keys`). The last is what `fit_status` cuts if even it does not fit;
+    the key hints are never cut."""
     plain = flash.plain
     forms = [plain, shorten_quotes(plain, 16), shorten_quotes(plain, 8)]
     forms.append(" ".join(_QUOTED.sub("", forms[-1]).split()))  # the quote's words can go
