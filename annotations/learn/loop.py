@@ -59,6 +59,7 @@ from annotations.learn.check import CheckPlan, check_documents, refit_steps, sha
 from annotations.learn.train.ner import TrainOptions, current_model, train_ner
 from annotations.predict.run import prepare_pipeline
 from annotations.predict.single import predict_document
+from annotations.reading.values import plural
 from annotations.store import Store
 from annotations.store import learning as rounds
 from annotations.store.models import use
@@ -100,11 +101,11 @@ class LearningState:
         """One short line: 'learning from 10 documents…', 'learned from 10 documents: dev F1 0.81 -> 0.88'."""
         figures = f"dev F1 {_f(self.before)} -> {_f(self.after)}"
         if self.state == RoundState.RUNNING:
-            return f"learning from {_count(self.docs, 'document')}…"
+            return f"learning from {plural(self.docs, 'document')}…"
         if self.state == RoundState.USED:
-            return f"learned from {_count(self.docs, 'document')}: {figures}"
+            return f"learned from {plural(self.docs, 'document')}: {figures}"
         if self.state == RoundState.KEPT:
-            return f"learned from {_count(self.docs, 'document')}: {figures}, not better: not used"
+            return f"learned from {plural(self.docs, 'document')}: {figures}, not better: not used"
         if self.state == RoundState.INTERRUPTED:
             return "learning stopped before the end: it runs again after the next documents"
         return f"learning {self.state}: {self.message}"
@@ -328,20 +329,15 @@ def _check(
         refit = replace(opts, refit_steps=steps, judge_with=opts.base_model, judge_after=shared.path)
         return (
             refit,
-            f"{shared.describe(plan)}; the check {_count(shared.steps, 'step')}, the model {_count(steps, 'step')}",
+            f"{shared.describe(plan)}; the check {plural(shared.steps, 'step')}, the model {plural(steps, 'step')}",
         )
     phase("checking: learning from the gold the model in use has seen")
     check = train_ner(store, config, replace(opts, register=False), annotator=LEARN_ANNOTATOR, on_step=step)
     judged = (check.before_model, check.before, check.after)
     best = check.loop.first_best_step + 1  # the first step that scored best: a tie later learned nothing the check saw
     steps = refit_steps(best, check.train_docs, len(plan.gold), cap)
-    trained = f"the check's best step {best} of {check.loop.steps}, the model {_count(steps, 'step')}"
+    trained = f"the check's best step {best} of {check.loop.steps}, the model {plural(steps, 'step')}"
     return replace(opts, refit_steps=steps, judged=judged), f"{plan.describe()}; {trained}"
-
-
-def _count(n: int | None, word: str) -> str:
-    """'1 document', '10 documents': these lines are read in the Reader's header."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 FINISHED = "SELECT doc_id FROM doc_status WHERE status IN ('done', 'skipped', 'reviewed')"
